@@ -1,0 +1,67 @@
+"""The geoparser's vocabulary of context words, loaded from ``data/context.json``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from gazetteer.normalize import normalize_name
+
+
+@dataclass(frozen=True)
+class ContextVocabulary:
+    """Word lists the resolver reads context with; all phrases pre-normalised."""
+
+    organisations: tuple[str, ...]
+    organisation_suffixes: frozenset[str]
+    attribute_suffixes: frozenset[str]
+    attribute_prefixes: frozenset[str]
+    demonyms: dict[str, tuple[str, ...]]
+    feature_nouns: dict[str, dict[str, tuple[str, ...]]]
+    connectors: frozenset[str]
+    max_connector_words: int
+    definite: frozenset[str]
+    indefinite: frozenset[str]
+    quantity: frozenset[str]
+    relations: dict[str, tuple[str, ...]]
+    relation_fillers: frozenset[str]
+    max_relation_fillers: int
+    relation_lead_ins: tuple[str, ...]
+    world: dict[str, Any]
+
+
+def _norm_all(values: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(n for n in (normalize_name(v) for v in values) if n))
+
+
+@cache
+def context_vocabulary() -> ContextVocabulary:
+    """The bundled context vocabulary."""
+    raw = json.loads(
+        resources.files("gazetteer").joinpath("data").joinpath("context.json").read_text("utf-8")
+    )
+    determiners = raw["determiners"]
+    return ContextVocabulary(
+        organisations=_norm_all(raw["organisations"]),
+        organisation_suffixes=frozenset(_norm_all(raw["organisation_suffixes"])),
+        attribute_suffixes=frozenset(_norm_all(raw["attribute_suffixes"])),
+        attribute_prefixes=frozenset(_norm_all(raw["attribute_prefixes"])),
+        demonyms={k: _norm_all(v) for k, v in raw["demonyms"].items()},
+        feature_nouns={
+            kind: {number: _norm_all(words) for number, words in forms.items()}
+            for kind, forms in raw["feature_nouns"].items()
+        },
+        connectors=frozenset(_norm_all(raw["connectors"])),
+        max_connector_words=int(raw["max_connector_words"]),
+        definite=frozenset(_norm_all(determiners["definite"])),
+        indefinite=frozenset(_norm_all(determiners["indefinite"])),
+        quantity=frozenset(_norm_all(determiners["quantity"])),
+        relations={k: _norm_all(v) for k, v in raw["relations"].items()},
+        relation_fillers=frozenset(_norm_all(raw["relation_fillers"])),
+        max_relation_fillers=int(raw["max_relation_fillers"]),
+        relation_lead_ins=_norm_all(raw["relation_lead_ins"]),
+        world=raw["world"],
+    )

