@@ -20,6 +20,7 @@ class ContextVocabulary:
     attribute_suffixes: frozenset[str]
     attribute_prefixes: frozenset[str]
     demonyms: dict[str, tuple[str, ...]]
+    country_locational_followers: frozenset[str]
     feature_nouns: dict[str, dict[str, tuple[str, ...]]]
     connectors: frozenset[str]
     max_connector_words: int
@@ -50,6 +51,7 @@ def context_vocabulary() -> ContextVocabulary:
         attribute_suffixes=frozenset(_norm_all(raw["attribute_suffixes"])),
         attribute_prefixes=frozenset(_norm_all(raw["attribute_prefixes"])),
         demonyms={k: _norm_all(v) for k, v in raw["demonyms"].items()},
+        country_locational_followers=frozenset(_norm_all(raw["country_locational_followers"])),
         feature_nouns={
             kind: {number: _norm_all(words) for number, words in forms.items()}
             for kind, forms in raw["feature_nouns"].items()

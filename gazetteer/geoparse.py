@@ -19,19 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-import ahocorasick
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from gazetteer.context import ContextVocabulary, context_vocabulary
 from gazetteer.model import Gazetteer, Place
-from gazetteer.normalize import (
-    arabic_proclitics,
-    glued,
-    is_arabic_letter,
-    normalize_name,
-    normalize_with_offsets,
-)
+from gazetteer.normalize import glued, normalize_name, normalize_with_offsets
+from gazetteer.phrases import PhraseMatch, PhraseMatcher, longest_matches
 from gazetteer.world import WorldPlace, world_places
 from geo.relative import derive_area, radius_m
 
@@ -110,7 +104,14 @@ class _Hit:
         return self.nend - self.nstart
 
 
-_CATEGORY_RANK = {"organisation": 0, "place": 1, "world": 2, "demonym": 3, "relation": 4, "feature": 5}
+_CATEGORY_RANK = {
+    "organisation": 0,
+    "place": 1,
+    "world": 2,
+    "demonym": 3,
+    "relation": 4,
+    "feature": 5,
+}
 
 
 def place_precision(place: Place) -> str:
@@ -138,79 +139,51 @@ class Geoparser:
 
     # ------------------------------------------------------------------ matching
     @cached_property
-    def _automaton(self) -> ahocorasick.Automaton:
-        table: dict[str, dict[str, list[str]]] = {}
-
-        def add(phrase: str, category: str, value: str) -> None:
-            key = normalize_name(phrase)
-            if not key:
-                return
-            values = table.setdefault(key, {}).setdefault(category, [])
-            if value not in values:
-                values.append(value)
-
+    def _matcher(self) -> PhraseMatcher[tuple[str, str]]:
+        """One automaton over every phrase the resolver cares about, tagged by category."""
+        phrases: list[tuple[str, tuple[str, str]]] = []
         for place in self.gazetteer.values():
             for name in place.all_names:
-                add(name, "place", place.id)
+                phrases.append((name, ("place", place.id)))
                 if " " in normalize_name(name):
-                    add(glued(name), "place", place.id)
-        for org in self.vocabulary.organisations:
-            add(org, "organisation", org)
+                    phrases.append((glued(name), ("place", place.id)))
+        phrases.extend((org, ("organisation", org)) for org in self.vocabulary.organisations)
         for country, words in self.vocabulary.demonyms.items():
-            for word in words:
-                add(word, "demonym", country)
+            phrases.extend((word, ("demonym", country)) for word in words)
         for world in self._world.values():
-            for name in world.names:
-                add(name, "world", world.key)
+            phrases.extend((name, ("world", world.key)) for name in world.names)
         for kind, forms in self.vocabulary.feature_nouns.items():
             for number, words in forms.items():
-                for word in words:
-                    add(word, "feature", f"{kind}:{number}")
-        for relation, phrases in self.vocabulary.relations.items():
-            for phrase in phrases:
-                add(phrase, "relation", relation)
-
-        automaton = ahocorasick.Automaton()
-        for key, categories in table.items():
-            automaton.add_word(key, (key, {c: tuple(v) for c, v in categories.items()}))
-        automaton.make_automaton()
-        return automaton
-
-    def _starts_on_boundary(self, norm: str, start: int) -> bool:
-        if start == 0 or norm[start - 1] == " ":
-            return True
-        if not is_arabic_letter(norm[start]):
-            return False
-        word_start = norm.rfind(" ", 0, start) + 1
-        return norm[word_start:start] in arabic_proclitics()
+                phrases.extend((word, ("feature", f"{kind}:{number}")) for word in words)
+        for relation, words in self.vocabulary.relations.items():
+            phrases.extend((word, ("relation", relation)) for word in words)
+        return PhraseMatcher(phrases)
 
     def _hits(self, text: str, norm: str, offsets: list[int]) -> list[_Hit]:
-        found: list[_Hit] = []
-        for last, (key, categories) in self._automaton.iter(norm):
-            nstart, nend = last - len(key) + 1, last + 1
-            if nend < len(norm) and norm[nend] != " ":
+        grouped: dict[tuple[int, int, str], list[str]] = {}
+        spans: dict[tuple[int, int], tuple[int, int, str]] = {}
+        for match in self._matcher.candidates(norm, offsets):
+            category, value = match.value
+            if not self._case_fits(text[match.start : match.end], match.key, category):
                 continue
-            if not self._starts_on_boundary(norm, nstart):
-                continue
-            start, end = offsets[nstart], offsets[last] + 1
-            for category, values in categories.items():
-                if not self._case_fits(text[start:end], key, category, values):
-                    continue
-                found.append(_Hit(nstart, nend, start, end, category, values))
-        # Longest match wins; between equal spans, the more specific category.
-        found.sort(key=lambda h: (-h.length, h.nstart, _CATEGORY_RANK[h.category]))
-        taken: list[_Hit] = []
-        covered: set[int] = set()
-        for hit in found:
-            span = range(hit.nstart, hit.nend)
-            if covered.isdisjoint(span):
-                taken.append(hit)
-                covered.update(span)
-        taken.sort(key=lambda h: h.nstart)
-        return taken
+            grouped.setdefault((match.nstart, match.nend, category), []).append(value)
+            spans[(match.nstart, match.nend)] = (match.start, match.end, match.key)
+        matches = [
+            PhraseMatch(
+                ns,
+                ne,
+                spans[(ns, ne)][0],
+                spans[(ns, ne)][1],
+                spans[(ns, ne)][2],
+                (category, tuple(values)),
+            )
+            for (ns, ne, category), values in grouped.items()
+        ]
+        chosen = longest_matches(matches, rank=lambda m: _CATEGORY_RANK[m.value[0]])
+        return [_Hit(m.nstart, m.nend, m.start, m.end, m.value[0], m.value[1]) for m in chosen]
 
     @staticmethod
-    def _case_fits(original: str, key: str, category: str, values: tuple[str, ...]) -> bool:
+    def _case_fits(original: str, key: str, category: str) -> bool:
         """Latin proper names from lists must look like proper names in the text."""
         if not original[:1].isascii() or category in ("feature", "relation"):
             return True
@@ -293,7 +266,9 @@ class Geoparser:
             if any(c in _SENTENCE_BREAKS for c in gap_original) or "," in gap_original:
                 break
             words = norm[last.nend : nxt.nstart].split()
-            if len(words) > vocab.max_connector_words or any(w not in vocab.connectors for w in words):
+            if len(words) > vocab.max_connector_words or any(
+                w not in vocab.connectors for w in words
+            ):
                 break
             if nxt.category == "feature" and has_feature:
                 break
@@ -504,11 +479,20 @@ class Geoparser:
         self, text: str, start: int, end: int, kind: str, in_play: list[str]
     ) -> PlaceMention | None:
         """'the bridge': the place of that kind the report has in play."""
-        in_play_kind = [p for p in dict.fromkeys(reversed(in_play)) if p in self.gazetteer and self.gazetteer[p].kind == kind]
+        in_play_kind = [
+            p
+            for p in dict.fromkeys(reversed(in_play))
+            if p in self.gazetteer and self.gazetteer[p].kind == kind
+        ]
         if in_play_kind:
             chosen = in_play_kind[0]
             return self._place_mention(
-                text, start, end, chosen, resolved_by="in_play", alternatives=tuple(in_play_kind[1:])
+                text,
+                start,
+                end,
+                chosen,
+                resolved_by="in_play",
+                alternatives=tuple(in_play_kind[1:]),
             )
         candidates: list[str] = []
         for place_id in reversed(in_play):
@@ -542,7 +526,12 @@ class Geoparser:
                 p for p in reversed(in_play) if p in self.gazetteer and self._kind_members(kind, p)
             ]
             if not parents:
-                ancestors = [a for p in reversed(in_play) if p in self.gazetteer for a in self.gazetteer.ancestors(p)]
+                ancestors = [
+                    a
+                    for p in reversed(in_play)
+                    if p in self.gazetteer
+                    for a in self.gazetteer.ancestors(p)
+                ]
                 parents = [a for a in ancestors if self._kind_members(kind, a)]
         if not parents:
             if named_ids:
@@ -556,7 +545,9 @@ class Geoparser:
             )
         ]  # fmt: skip
 
-    def _relation_before(self, text: str, norm: str, hits: list[_Hit], index: int) -> tuple[str, int] | None:
+    def _relation_before(
+        self, text: str, norm: str, hits: list[_Hit], index: int
+    ) -> tuple[str, int] | None:
         """A relation phrase ('south of', 'near') just before the hit at ``index``."""
         if index == 0:
             return None
@@ -568,7 +559,9 @@ class Geoparser:
             return None
         words = norm[previous.nend : hits[index].nstart].split()
         vocab = self.vocabulary
-        if len(words) > vocab.max_relation_fillers or any(w not in vocab.relation_fillers for w in words):
+        if len(words) > vocab.max_relation_fillers or any(
+            w not in vocab.relation_fillers for w in words
+        ):
             return None
         start = previous.start
         lead = norm[max(0, previous.nstart - 20) : previous.nstart].rstrip()
@@ -578,14 +571,27 @@ class Geoparser:
                 break
         return previous.values[0], start
 
-    def _relative(self, mention: PlaceMention, relation: tuple[str, int], text: str) -> PlaceMention:
+    def _relative(
+        self, mention: PlaceMention, relation: tuple[str, int], text: str
+    ) -> PlaceMention:
         name, start = relation
         anchor = self.gazetteer[mention.place_id] if mention.place_id else None
         if anchor is None or mention.geometry is None:
             return mention
         if name == "inside":
-            return replace(mention, text=text[start : mention.end], start=start, resolved_by=f"{mention.resolved_by}, inside")
-        area = derive_area(mention.geometry, name, anchor_uncertainty_m=anchor.uncertainty_m if mention.geometry.geom_type == "Point" else 0.0)  # type: ignore[arg-type]
+            return replace(
+                mention,
+                text=text[start : mention.end],
+                start=start,
+                resolved_by=f"{mention.resolved_by}, inside",
+            )
+        area = derive_area(
+            mention.geometry,
+            name,
+            anchor_uncertainty_m=anchor.uncertainty_m
+            if mention.geometry.geom_type == "Point"
+            else 0.0,
+        )  # type: ignore[arg-type]
         return replace(
             mention,
             text=text[start : mention.end],
@@ -627,7 +633,12 @@ class Geoparser:
         )
 
     def _apply_roles(
-        self, mention: PlaceMention, text: str, norm: str, offsets: list[int], structural: str | None
+        self,
+        mention: PlaceMention,
+        text: str,
+        norm: str,
+        offsets: list[int],
+        structural: str | None,
     ) -> PlaceMention:
         """Give a mention the non-location role its surroundings imply, if any."""
         if structural is not None:
@@ -642,30 +653,53 @@ class Geoparser:
             word = normalize_name(after[1:].split()[0]) if after[1:].split() else ""
             if word in vocab.attribute_suffixes:
                 end = mention.end + 1 + len(after[1:].split()[0])
-                return _as_non_location(_extend(mention, text, mention.start, end), "attribute", "allegiance adjective")
+                return _as_non_location(
+                    _extend(mention, text, mention.start, end), "attribute", "allegiance adjective"
+                )
         # pro-Iran, anti-Baghdad
         if before.endswith(("-", "‐")):
             word = normalize_name(before[:-1].split()[-1]) if before[:-1].split() else ""
             if word in vocab.attribute_prefixes:
                 start = mention.start - 1 - len(before[:-1].split()[-1])
-                return _as_non_location(_extend(mention, text, start, mention.end), "attribute", "allegiance adjective")
+                return _as_non_location(
+                    _extend(mention, text, start, mention.end), "attribute", "allegiance adjective"
+                )
         # Kurdistan 24, Baghdad Today, IranProtests.com
         if after.startswith(".") and after[1:4].isalpha():
             next_word = after[1:].split()[0] if after[1:].split() else ""
             if normalize_name(next_word.rstrip(".,;:")) in vocab.organisation_suffixes:
                 end = mention.end + 1 + len(next_word.rstrip(".,;:"))
-                return _as_non_location(_extend(mention, text, mention.start, end), "organisation", "organisation name")
+                return _as_non_location(
+                    _extend(mention, text, mention.start, end), "organisation", "organisation name"
+                )
         if after.startswith(" ") and after.split():
             next_words = after.split()
             for size in (2, 1):
                 phrase = " ".join(next_words[:size])
                 cleaned = phrase.rstrip(".,;:’'\"")
-                if normalize_name(cleaned) in vocab.organisation_suffixes and cleaned[:1].isupper() | cleaned[:1].isdigit():
+                if (
+                    normalize_name(cleaned) in vocab.organisation_suffixes
+                    and cleaned[:1].isupper() | cleaned[:1].isdigit()
+                ):
                     end = text.index(cleaned, mention.end) + len(cleaned)
-                    return _as_non_location(_extend(mention, text, mention.start, end), "organisation", "organisation name")
-        # Iraq's Health Ministry: a country in the possessive names an institution.
-        if mention.kind == "country" and after[:2] in ("'s", "’s"):
-            return _as_non_location(mention, "attribute", "possessive of an institution")
+                    return _as_non_location(
+                        _extend(mention, text, mention.start, end),
+                        "organisation",
+                        "organisation name",
+                    )
+        if mention.kind == "country":
+            # Iraq's Health Ministry: a country in the possessive names an institution.
+            if after[:2] in ("'s", "’s"):
+                return _as_non_location(mention, "attribute", "possessive of an institution")
+            # the US diplomatic compound: a country used as an adjective.
+            next_word = (
+                after[1:].split(maxsplit=1)[0] if after[:1] == " " and after[1:2].isalpha() else ""
+            )
+            if (
+                next_word[:1].islower()
+                and normalize_name(next_word) not in vocab.country_locational_followers
+            ):
+                return _as_non_location(mention, "attribute", "country used as an adjective")
         return mention
 
 

@@ -135,7 +135,9 @@ def place_from_feature(feature: Mapping[str, Any], *, origin: str, index: int) -
         raise GazetteerError(msg, path=origin)
     basis = props.get("coordinate_basis", "estimate")
     if basis not in COORDINATE_BASES:
-        msg = f"entry {where}: coordinate_basis {basis!r} is not one of {', '.join(COORDINATE_BASES)}"
+        msg = (
+            f"entry {where}: coordinate_basis {basis!r} is not one of {', '.join(COORDINATE_BASES)}"
+        )
         raise GazetteerError(msg, path=origin)
     raw_geometry = feature.get("geometry")
     geometry: BaseGeometry | None = None
@@ -170,7 +172,9 @@ def place_from_feature(feature: Mapping[str, Any], *, origin: str, index: int) -
         uncertainty_m=float(uncertainty),
         name_ar=name_ar.strip() if name_ar else None,
         aliases=_tuple_of_str(props.get("aliases"), key="aliases", where=where, origin=origin),
-        aliases_ar=_tuple_of_str(props.get("aliases_ar"), key="aliases_ar", where=where, origin=origin),
+        aliases_ar=_tuple_of_str(
+            props.get("aliases_ar"), key="aliases_ar", where=where, origin=origin
+        ),
         part_of=part_of or None,
         adjacent_to=_tuple_of_str(
             props.get("adjacent_to"), key="adjacent_to", where=where, origin=origin
@@ -218,7 +222,9 @@ def read_gazetteer_file(path: str | Path) -> list[Place]:
 def bundled_places() -> list[Place]:
     """The places of the curated Baghdad gazetteer shipped with the package."""
     resource = resources.files("gazetteer").joinpath("data").joinpath(BUNDLED_GAZETTEER)
-    return parse_gazetteer(resource.read_text(encoding="utf-8"), origin=f"<bundled {BUNDLED_GAZETTEER}>")
+    return parse_gazetteer(
+        resource.read_text(encoding="utf-8"), origin=f"<bundled {BUNDLED_GAZETTEER}>"
+    )
 
 
 class Gazetteer(Mapping[str, Place]):

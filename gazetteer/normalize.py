@@ -29,7 +29,10 @@ class _Folding:
 @cache
 def _folding() -> _Folding:
     data = json.loads(
-        resources.files("gazetteer").joinpath("data").joinpath("normalization.json").read_text("utf-8")
+        resources.files("gazetteer")
+        .joinpath("data")
+        .joinpath("normalization.json")
+        .read_text("utf-8")
     )
     return _Folding(
         remove=frozenset(data["remove"]),
@@ -73,11 +76,9 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     offsets: list[int] = []
     for index, char in enumerate(text):
-        if char.isascii():
-            # Fast path: most report text is ASCII.
-            folded = char.lower() if char.isalnum() else " "
-        else:
-            folded = _fold_char(char)
+        # Most report text is ASCII, which needs no table look-up.
+        ascii_folded = char.lower() if char.isalnum() else " "
+        folded = ascii_folded if char.isascii() else _fold_char(char)
         for c in folded:
             if c == " " and out and out[-1] == " ":
                 continue

@@ -45,16 +45,22 @@ def world_places() -> tuple[WorldPlace, ...]:
     for code, country in sorted(cache_.get_countries().items()):
         names = [country["name"], *settings["country_extra_names"].get(code, [])]
         places.append(
-            WorldPlace(f"country:{code}", country["name"], "country", code, None, None, tuple(names))
+            WorldPlace(
+                f"country:{code}", country["name"], "country", code, None, None, tuple(names)
+            )
         )
     for key, names in sorted(settings["regions"].items()):
-        places.append(WorldPlace(f"region:{key}", names[0], "region", None, None, None, tuple(names)))
+        places.append(
+            WorldPlace(f"region:{key}", names[0], "region", None, None, None, tuple(names))
+        )
     region = set(settings["countries_in_region"])
     extra = settings["extra_names"]
     home_city_names = {"baghdad"}
     for geonameid, city in sorted(cache_.get_cities().items(), key=lambda kv: int(kv[0])):
         in_region = city["countrycode"] in region
-        threshold = settings["min_region_city_population"] if in_region else settings["min_city_population"]
+        threshold = (
+            settings["min_region_city_population"] if in_region else settings["min_city_population"]
+        )
         if city["population"] < threshold or city["name"].casefold() in skip:
             continue
         if city["name"].casefold() in home_city_names:
@@ -63,7 +69,9 @@ def world_places() -> tuple[WorldPlace, ...]:
         if in_region:
             # Arabic-script alternate names for cities of the region.
             names.extend(
-                n for n in city.get("alternatenames", []) if n and all(is_arabic_letter(c) or c == " " for c in n)
+                n
+                for n in city.get("alternatenames", [])
+                if n and all(is_arabic_letter(c) or c == " " for c in n)
             )
         places.append(
             WorldPlace(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
+import shapely
 from pyproj import CRS, Transformer
-from shapely import ops
 from shapely.geometry.base import BaseGeometry
 
 #: Geographic coordinates as RFC 7946 and Leaflet want them (lon/lat order).
@@ -21,12 +21,12 @@ def _transformer(source: CRS, target: CRS) -> Transformer:
 
 def to_metric(geometry: BaseGeometry) -> BaseGeometry:
     """Project a WGS84 geometry to UTM 38N metres."""
-    return ops.transform(_transformer(WGS84, METRIC).transform, geometry)
+    return shapely.transform(geometry, _transformer(WGS84, METRIC).transform, interleaved=False)
 
 
 def to_wgs84(geometry: BaseGeometry) -> BaseGeometry:
     """Project a UTM 38N geometry back to WGS84 lon/lat."""
-    return ops.transform(_transformer(METRIC, WGS84).transform, geometry)
+    return shapely.transform(geometry, _transformer(METRIC, WGS84).transform, interleaved=False)
 
 
 def distance_m(a: BaseGeometry, b: BaseGeometry) -> float:

@@ -73,7 +73,9 @@ def _wedge(centre_x: float, centre_y: float, bearing: float, reach: float) -> Po
     return Polygon(points)
 
 
-def derive_area(anchor: BaseGeometry, relation: Relation, *, anchor_uncertainty_m: float = 0.0) -> DerivedArea:
+def derive_area(
+    anchor: BaseGeometry, relation: Relation, *, anchor_uncertainty_m: float = 0.0
+) -> DerivedArea:
     """The area that ``relation`` to ``anchor`` describes.
 
     Parameters
@@ -102,7 +104,8 @@ def derive_area(anchor: BaseGeometry, relation: Relation, *, anchor_uncertainty_
         ring = metric.buffer(DIRECTION_REACH_M + anchor_uncertainty_m)
         area = area.intersection(ring)
     else:
-        msg = f"unknown relation {relation!r}; expected one of {', '.join(sorted(BEARINGS))}, near, outside, inside"
+        known = ", ".join([*sorted(BEARINGS), "near", "outside", "inside"])
+        msg = f"unknown relation {relation!r}; expected one of {known}"
         raise ValueError(msg)
     point = area.representative_point()
     uncertainty = float(point.hausdorff_distance(area))

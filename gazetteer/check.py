@@ -1,0 +1,470 @@
+"""Validate a gazetteer: the rules a curated place list must keep.
+
+:func:`gazetteer.model.read_gazetteer_file` only refuses what cannot be read.
+This module checks what reads fine but would mislead: duplicate ids, unsourced
+coordinates, broken or swapped geometries, a gate far from its zone, a bridge that
+does not reach the river, dangling or circular ``part_of`` links and names shared
+by two places. It returns problems instead of raising, so one run lists them all.
+
+Geometry types allowed per kind (see :data:`GEOMETRY_TYPES_BY_KIND`):
+
+==========================================  =====================================
+kind                                        geometry
+==========================================  =====================================
+zone                                        Polygon, MultiPolygon
+city, district, neighbourhood               Polygon, MultiPolygon (a Point is a
+                                            warning: an area needs an extent)
+park, compound, square, building, monument  Point, Polygon, MultiPolygon
+gate                                        Point
+bridge, river                               LineString, MultiLineString
+==========================================  =====================================
+
+Run ``python -m gazetteer.check FILE [--with-bundled]`` to check a file by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import shapely
+from shapely.geometry import box
+from shapely.geometry.base import BaseGeometry
+from shapely.validation import explain_validity
+
+from gazetteer.model import KINDS, Place, bundled_places, read_gazetteer_file
+from geo.crs import distance_m, to_metric
+from geo.errors import GazetteerError
+
+Severity = Literal["error", "warning"]
+
+#: Where Baghdad places may lie unless told otherwise: a generous lon/lat box.
+BAGHDAD_AREA = box(44.0, 33.0, 44.8, 33.6)
+
+#: Geometry types each kind must have (anything else is an error).
+GEOMETRY_TYPES_BY_KIND: Mapping[str, frozenset[str]] = {
+    "zone": frozenset({"Polygon", "MultiPolygon"}),
+    "city": frozenset({"Polygon", "MultiPolygon", "Point"}),
+    "district": frozenset({"Polygon", "MultiPolygon", "Point"}),
+    "neighbourhood": frozenset({"Polygon", "MultiPolygon", "Point"}),
+    "park": frozenset({"Polygon", "MultiPolygon", "Point"}),
+    "compound": frozenset({"Polygon", "MultiPolygon", "Point"}),
+    "square": frozenset({"Polygon", "MultiPolygon", "Point"}),
+    "building": frozenset({"Polygon", "MultiPolygon", "Point"}),
+    "monument": frozenset({"Polygon", "MultiPolygon", "Point"}),
+    "gate": frozenset({"Point"}),
+    "bridge": frozenset({"LineString", "MultiLineString"}),
+    "river": frozenset({"LineString", "MultiLineString"}),
+}
+#: Kinds that are areas: a Point is accepted for them, with a warning.
+AREA_KINDS = frozenset({"city", "district", "neighbourhood"})
+#: A gate further than this from its zone's edge is misplaced.
+GATE_MAX_DISTANCE_M = 500.0
+_POLYGON_TYPES = frozenset({"Polygon", "MultiPolygon"})
+_LINE_TYPES = frozenset({"LineString", "MultiLineString"})
+#: Step used to sample the outline of a geometry that leaves its parent.
+_SAMPLE_STEP_M = 25.0
+_DEFAULT_ORIGIN = "<places>"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a gazetteer, tied to the entry and file it is in."""
+
+    place_id: str | None
+    severity: Severity
+    message: str
+    origin: str
+
+    def __str__(self) -> str:
+        entry = f"entry '{self.place_id}': " if self.place_id is not None else ""
+        return f"{self.origin}: {entry}{self.message}"
+
+
+def _problem(place: Place, severity: Severity, message: str) -> Problem:
+    return Problem(place.id, severity, message, place.origin or _DEFAULT_ORIGIN)
+
+
+def _usable(geometry: BaseGeometry | None) -> bool:
+    """True when a geometry is present, non-empty and valid."""
+    return geometry is not None and not geometry.is_empty and geometry.is_valid
+
+
+def _placed(geometry: BaseGeometry | None, area: BaseGeometry) -> bool:
+    """True when a geometry can take part in checks between places.
+
+    A geometry outside the area is already reported; measuring it against other
+    places would only add noise.
+    """
+    return _usable(geometry) and area.covers(geometry)
+
+
+def _first_coordinate(geometry: BaseGeometry) -> tuple[float, float]:
+    x, y = shapely.get_coordinates(geometry)[0]
+    return float(x), float(y)
+
+
+def _describe_area(area: BaseGeometry) -> str:
+    min_lon, min_lat, max_lon, max_lat = area.bounds
+    return f"lon {min_lon:g} to {max_lon:g}, lat {min_lat:g} to {max_lat:g}"
+
+
+# --------------------------------------------------------------------- per entry
+
+
+def _check_source(place: Place) -> Iterable[Problem]:
+    if not place.source.strip():
+        yield _problem(
+            place, "error", "has no 'source'; say where its coordinates (or its name) come from"
+        )
+
+
+def _check_geometry_validity(place: Place) -> Iterable[Problem]:
+    geometry = place.geometry
+    if geometry is None:
+        if place.coordinate_basis != "not_located":
+            yield _problem(
+                place,
+                "error",
+                "has no geometry; set coordinate_basis to 'not_located' if it is unknown",
+            )
+        return
+    if place.coordinate_basis == "not_located":
+        yield _problem(
+            place,
+            "warning",
+            "coordinate_basis is 'not_located' but it has a geometry; "
+            "use 'estimate' if you placed it yourself",
+        )
+    if geometry.is_empty:
+        yield _problem(place, "error", f"its {geometry.geom_type} geometry is empty")
+        return
+    if not geometry.is_valid:
+        reason = explain_validity(geometry)
+        hint = (
+            "; a polygon's outline must not cross itself"
+            if "self-intersection" in reason.casefold()
+            else ""
+        )
+        yield _problem(place, "error", f"invalid {geometry.geom_type} geometry: {reason}{hint}")
+
+
+def _check_geometry_type(place: Place) -> Iterable[Problem]:
+    allowed = GEOMETRY_TYPES_BY_KIND.get(place.kind)
+    if allowed is None:
+        known = ", ".join(sorted(KINDS))
+        yield _problem(place, "error", f"kind {place.kind!r} is not one of {known}")
+        return
+    if place.geometry is None:
+        return
+    geom_type = place.geometry.geom_type
+    if geom_type not in allowed:
+        wanted = " or ".join(sorted(allowed - {"Point"} if place.kind in AREA_KINDS else allowed))
+        yield _problem(place, "error", f"a {place.kind} needs a {wanted} geometry, got {geom_type}")
+    elif place.kind in AREA_KINDS and geom_type == "Point":
+        yield _problem(
+            place,
+            "warning",
+            f"a {place.kind} given as a Point; draw an outline, even an estimated one, "
+            "so that 'in this place' has an extent",
+        )
+
+
+def _check_orientation(place: Place) -> Iterable[Problem]:
+    geometry = place.geometry
+    if not _usable(geometry) or geometry.geom_type not in _POLYGON_TYPES:
+        return
+    polygons = getattr(geometry, "geoms", [geometry])
+    if any(not polygon.exterior.is_ccw for polygon in polygons):
+        yield _problem(
+            place,
+            "warning",
+            "a polygon's outer ring runs clockwise; GeoJSON (RFC 7946) wants it counter-clockwise",
+        )
+
+
+def _check_in_area(place: Place, area: BaseGeometry) -> Iterable[Problem]:
+    geometry = place.geometry
+    if not _usable(geometry) or area.covers(geometry):
+        return
+    swapped = shapely.transform(geometry, lambda coords: coords[:, ::-1])
+    x, y = _first_coordinate(geometry)
+    if area.covers(swapped):
+        yield _problem(
+            place,
+            "error",
+            f"looks like lat/lon are swapped: GeoJSON wants [lon, lat], "
+            f"so [{x:.5f}, {y:.5f}] should probably be [{y:.5f}, {x:.5f}]",
+        )
+    else:
+        yield _problem(
+            place,
+            "error",
+            f"lies outside the expected area ({_describe_area(area)}), "
+            f"e.g. at [{x:.5f}, {y:.5f}]; check its coordinates",
+        )
+
+
+# --------------------------------------------------------------------- across entries
+
+
+def _check_unique_ids(places: Sequence[Place]) -> Iterable[Problem]:
+    first_index: dict[str, int] = {}
+    for index, place in enumerate(places):
+        if place.id in first_index:
+            yield _problem(
+                place,
+                "error",
+                f"duplicate id (entries #{first_index[place.id]} and #{index}); "
+                "every entry needs its own id",
+            )
+        else:
+            first_index[place.id] = index
+
+
+def _check_references(places: Sequence[Place], by_id: Mapping[str, Place]) -> Iterable[Problem]:
+    for place in places:
+        if place.part_of is not None and place.part_of not in by_id:
+            yield _problem(place, "error", f"part_of '{place.part_of}' is not the id of any entry")
+        for neighbour in place.adjacent_to:
+            if neighbour == place.id:
+                yield _problem(place, "warning", "adjacent_to names the entry itself")
+            elif neighbour not in by_id:
+                yield _problem(
+                    place, "error", f"adjacent_to '{neighbour}' is not the id of any entry"
+                )
+
+
+def _check_part_of_cycles(places: Sequence[Place], by_id: Mapping[str, Place]) -> Iterable[Problem]:
+    order = {place.id: index for index, place in reversed(list(enumerate(places)))}
+    settled: set[str] = set()
+    for place in places:
+        path: list[str] = []
+        current: str | None = place.id
+        while current is not None and current in by_id and current not in settled:
+            if current in path:
+                cycle = path[path.index(current) :]
+                start = min(range(len(cycle)), key=lambda i: order[cycle[i]])
+                cycle = cycle[start:] + cycle[:start]
+                chain = " -> ".join([*cycle, cycle[0]])
+                yield _problem(
+                    by_id[cycle[0]],
+                    "error",
+                    f"part_of cycle: {chain}; a place cannot contain itself",
+                )
+                break
+            path.append(current)
+            current = by_id[current].part_of
+        settled.update(path)
+
+
+def _overshoot_m(child: BaseGeometry, parent: BaseGeometry) -> float:
+    """How far, in metres, a WGS84 geometry reaches outside a WGS84 polygon."""
+    child_m = to_metric(child)
+    parent_m = to_metric(parent)
+    if parent_m.covers(child_m):
+        return 0.0
+    outside = shapely.segmentize(child_m.difference(parent_m), _SAMPLE_STEP_M)
+    points = shapely.points(shapely.get_coordinates(outside))
+    return float(max(shapely.distance(points, parent_m), default=0.0))
+
+
+def _check_containment(
+    places: Sequence[Place], by_id: Mapping[str, Place], area: BaseGeometry
+) -> Iterable[Problem]:
+    for place in places:
+        parent = by_id.get(place.part_of) if place.part_of else None
+        if parent is None or parent.id == place.id:
+            continue
+        if not (_placed(place.geometry, area) and _placed(parent.geometry, area)):
+            continue
+        if parent.geometry.geom_type not in _POLYGON_TYPES:
+            continue
+        if place.kind == "gate" and parent.kind == "zone":
+            continue  # gates sit on the perimeter: see _check_gates
+        overshoot = _overshoot_m(place.geometry, parent.geometry)
+        if overshoot > place.uncertainty_m:
+            yield _problem(
+                place,
+                "error",
+                f"lies {overshoot:.0f} m outside '{parent.id}', the place it is part_of, more "
+                f"than its uncertainty_m of {place.uncertainty_m:g}; "
+                "fix its coordinates or its part_of",
+            )
+
+
+def _check_gates(
+    places: Sequence[Place], by_id: Mapping[str, Place], area: BaseGeometry
+) -> Iterable[Problem]:
+    for place in places:
+        if place.kind != "gate":
+            continue
+        if place.part_of is None:
+            yield _problem(place, "warning", "a gate should be part_of the zone it leads into")
+            continue
+        zone = by_id.get(place.part_of)
+        if zone is None or zone.kind != "zone":
+            continue
+        if not (_placed(place.geometry, area) and _placed(zone.geometry, area)):
+            continue
+        if zone.geometry.geom_type not in _POLYGON_TYPES:
+            continue
+        distance = distance_m(place.geometry, zone.geometry.boundary)
+        if distance > GATE_MAX_DISTANCE_M:
+            yield _problem(
+                place,
+                "error",
+                f"gate is {distance:.0f} m from the edge of its zone '{zone.id}' "
+                f"(at most {GATE_MAX_DISTANCE_M:.0f} m); a gate belongs on the perimeter",
+            )
+
+
+def _check_bridges(places: Sequence[Place], area: BaseGeometry) -> Iterable[Problem]:
+    bridges = [
+        p
+        for p in places
+        if p.kind == "bridge" and _placed(p.geometry, area) and p.geometry.geom_type in _LINE_TYPES
+    ]
+    rivers = [p for p in places if p.kind == "river" and _placed(p.geometry, area)]
+    if not bridges:
+        return
+    if not rivers:
+        origin = bridges[0].origin or _DEFAULT_ORIGIN
+        message = "no entry of kind 'river', so bridges could not be checked against one"
+        yield Problem(None, "warning", message, origin)
+        return
+    river_ids = ", ".join(f"'{river.id}'" for river in rivers)
+    for bridge in bridges:
+        if any(bridge.geometry.intersects(river.geometry) for river in rivers):
+            continue
+        nearest = min(distance_m(bridge.geometry, river.geometry) for river in rivers)
+        yield _problem(
+            bridge,
+            "error",
+            f"bridge does not cross the river ({river_ids}; nearest {nearest:.0f} m away); "
+            "draw the line from bank to bank",
+        )
+
+
+def _normalise_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _check_shared_names(places: Sequence[Place]) -> Iterable[Problem]:
+    owners: dict[str, list[Place]] = {}
+    spelling: dict[str, str] = {}
+    for place in places:
+        for name in place.all_names:
+            key = _normalise_name(name)
+            if not key:
+                continue
+            spelling.setdefault(key, name.strip())
+            entries = owners.setdefault(key, [])
+            if all(other.id != place.id for other in entries):
+                entries.append(place)
+    for key, entries in owners.items():
+        if len(entries) < 2:
+            continue
+        quoted = [f"'{entry.id}'" for entry in entries]
+        listed = ", ".join(quoted[:-1]) + f" and {quoted[-1]}"
+        yield _problem(
+            entries[1],
+            "warning",
+            f"name or alias '{spelling[key]}' is shared by entries {listed}; a mention of it "
+            "cannot tell them apart: keep it on the most specific entry or document why",
+        )
+
+
+# --------------------------------------------------------------------- entry points
+
+
+def check_places(places: Sequence[Place], *, area: BaseGeometry | None = None) -> list[Problem]:
+    """Check a list of places against every gazetteer rule.
+
+    Parameters
+    ----------
+    places
+        The entries in file order; duplicates are allowed here (and reported).
+    area
+        Where the places must lie, in WGS84; defaults to :data:`BAGHDAD_AREA`.
+
+    Returns
+    -------
+    list[Problem]
+        Errors and warnings, grouped by rule, in entry order within a rule.
+    """
+    area = BAGHDAD_AREA if area is None else area
+    by_id: dict[str, Place] = {}
+    for place in places:
+        by_id.setdefault(place.id, place)
+    problems: list[Problem] = list(_check_unique_ids(places))
+    for place in places:
+        problems.extend(_check_source(place))
+        problems.extend(_check_geometry_validity(place))
+        problems.extend(_check_geometry_type(place))
+        problems.extend(_check_orientation(place))
+        problems.extend(_check_in_area(place, area))
+    problems.extend(_check_references(places, by_id))
+    problems.extend(_check_part_of_cycles(places, by_id))
+    problems.extend(_check_containment(places, by_id, area))
+    problems.extend(_check_gates(places, by_id, area))
+    problems.extend(_check_bridges(places, area))
+    problems.extend(_check_shared_names(places))
+    return problems
+
+
+def check_gazetteer_file(path: str | Path, *, with_bundled: bool = False) -> list[Problem]:
+    """Read a gazetteer file and check it.
+
+    Parameters
+    ----------
+    path
+        A GeoJSON gazetteer file.
+    with_bundled
+        Check the file as an extension of the bundled gazetteer (its entries replace
+        bundled ones with the same id), so links to bundled ids such as
+        ``green_zone`` resolve.
+
+    Returns
+    -------
+    list[Problem]
+        A file that cannot be read gives a single error naming the file (and line).
+    """
+    try:
+        places = read_gazetteer_file(path)
+    except GazetteerError as exc:
+        origin = exc.path or str(path)
+        if exc.line is not None:
+            origin = f"{origin}:{exc.line}"
+        return [Problem(None, "error", exc.message, origin)]
+    if with_bundled:
+        user_ids = {place.id for place in places}
+        places = [p for p in bundled_places() if p.id not in user_ids] + places
+    return check_places(places)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the problems of gazetteer files; exit status 1 if any has an error."""
+    parser = argparse.ArgumentParser(prog="python -m gazetteer.check", description=main.__doc__)
+    parser.add_argument("files", nargs="+", type=Path, help="GeoJSON gazetteer files")
+    parser.add_argument(
+        "--with-bundled",
+        action="store_true",
+        help="check each file as an extension of the bundled Baghdad gazetteer",
+    )
+    args = parser.parse_args(argv)
+    failed = False
+    for path in args.files:
+        problems = check_gazetteer_file(path, with_bundled=args.with_bundled)
+        for problem in problems:
+            print(f"{problem.severity}: {problem}")
+        failed = failed or any(p.severity == "error" for p in problems)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

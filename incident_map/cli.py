@@ -1,0 +1,248 @@
+"""The ``incident-map`` command: a thin shell over the library functions.
+
+Every command turns our own errors into a one-line message naming the file (and
+line), never a traceback; per-report problems are listed and the batch goes on,
+and the exit code is 1 when anything failed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from geo.errors import IncidentMapperError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _user_errors(command: F) -> F:
+    """Report our errors as ``Error: file:line: message`` with exit code 1."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except IncidentMapperError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+gazetteer_option = click.option(
+    "--gazetteer",
+    "gazetteer_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A gazetteer GeoJSON that extends the bundled one (entries with the same id replace it).",
+)
+replace_option = click.option(
+    "--replace-gazetteer",
+    is_flag=True,
+    help="Use the --gazetteer file alone instead of extending the bundled gazetteer.",
+)
+manifest_option = click.option(
+    "--manifest",
+    "manifest_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV with columns path,source,url,date,title describing the reports.",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+
+
+def _gazetteer(path: Path | None, replace: bool):
+    from gazetteer.model import load_gazetteer
+
+    if replace and path is None:
+        msg = "--replace-gazetteer needs --gazetteer FILE"
+        raise click.UsageError(msg)
+    return load_gazetteer(path, extend=not replace)
+
+
+def _manifest(path: Path | None):
+    if path is None:
+        return None
+    from incidents.reports import read_manifest
+
+    manifest = read_manifest(path)
+    for problem in manifest.problems:
+        click.echo(f"warning: {problem}", err=True)
+    return manifest
+
+
+def _echo_json(records: list[dict[str, Any]]) -> None:
+    click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+
+
+def _results(reports: tuple[str, ...], gazetteer_path, replace, manifest_path) -> Iterator[Any]:
+    from incidents.pipeline import analyse_reports
+
+    gazetteer = _gazetteer(gazetteer_path, replace)
+    yield from analyse_reports(reports, gazetteer=gazetteer, manifest=_manifest(manifest_path))
+
+
+def _report_problem(problem: Any) -> bool:
+    """Print a per-report problem; True when it is an error (not a warning)."""
+    click.echo(str(problem), err=True)
+    return problem.severity == "error"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="incident-mapper")
+def cli() -> None:
+    """Turn news reports into a geolocated, timestamped, sourced incident map."""
+
+
+@cli.command()
+@click.argument("reports", nargs=-1, required=True)
+@json_option
+@manifest_option
+@gazetteer_option
+@replace_option
+@_user_errors
+def geocode(reports, as_json, manifest_path, gazetteer_path, replace_gazetteer) -> None:
+    """List every place mention in REPORTS (files or folders) and how it was resolved."""
+    from incidents.pipeline import ReportResult
+
+    failed = False
+    records: list[dict[str, Any]] = []
+    for item in _results(reports, gazetteer_path, replace_gazetteer, manifest_path):
+        if not isinstance(item, ReportResult):
+            failed = _report_problem(item) or failed
+            continue
+        for mention in item.mentions:
+            record = {"report": item.report.path, **mention.as_record()}
+            if as_json:
+                records.append(record)
+            else:
+                where = f"{mention.place_id or mention.place_name or '-'}"
+                precision = mention.precision or "-"
+                click.echo(
+                    f"{item.report.path}:{mention.start}-{mention.end}\t{mention.text!r}\t"
+                    f"{mention.role}\t{where}\t{precision}\t{mention.resolved_by}"
+                )
+    if as_json:
+        _echo_json(records)
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.argument("reports", nargs=-1, required=True)
+@json_option
+@manifest_option
+@gazetteer_option
+@replace_option
+@_user_errors
+def extract(reports, as_json, manifest_path, gazetteer_path, replace_gazetteer) -> None:
+    """Print the incidents found in REPORTS (files or folders)."""
+    from incidents.pipeline import ReportResult
+
+    failed = False
+    incidents = []
+    for item in _results(reports, gazetteer_path, replace_gazetteer, manifest_path):
+        if not isinstance(item, ReportResult):
+            failed = _report_problem(item) or failed
+            continue
+        incidents.extend(item.incidents)
+    if as_json:
+        _echo_json([i.as_record() for i in incidents])
+    else:
+        for i in incidents:
+            casualties = ""
+            if i.killed is not None or i.injured is not None:
+                casualties = (
+                    f" killed={i.killed} injured={i.injured} by={i.claimed_by} ({i.claim_status})"
+                )
+            day = i.date or "????-??-??"
+            click.echo(
+                f"{i.incident_id}  {i.event_type:<16} {day} {i.time_precision:<11} "
+                f"{(i.place_name or 'not placed'):<40} {i.geo_precision or '-':<9} {i.source}"
+                f"{' via ' + i.via if i.via else ''}{casualties}"
+            )
+        click.echo(f"{len(incidents)} incidents", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@cli.group()
+def gazetteer() -> None:
+    """See and validate the gazetteer (bundled, or extended with --gazetteer)."""
+
+
+@gazetteer.command("list")
+@gazetteer_option
+@replace_option
+@_user_errors
+def gazetteer_list(gazetteer_path, replace_gazetteer) -> None:
+    """One line per entry: id, kind, coordinate basis, name."""
+    places = _gazetteer(gazetteer_path, replace_gazetteer)
+    for place in places.values():
+        located = place.lat_lon
+        where = f"{located[0]:.5f},{located[1]:.5f}" if located else "not located"
+        click.echo(
+            f"{place.id:<34} {place.kind:<13} {place.coordinate_basis:<11} {where:<20} {place.name}"
+        )
+
+
+@gazetteer.command("show")
+@click.argument("place_id")
+@gazetteer_option
+@replace_option
+@_user_errors
+def gazetteer_show(place_id, gazetteer_path, replace_gazetteer) -> None:
+    """Everything the gazetteer holds on one entry, as JSON."""
+    places = _gazetteer(gazetteer_path, replace_gazetteer)
+    if place_id not in places:
+        msg = f"no entry '{place_id}'; 'incident-map gazetteer list' shows the ids"
+        raise click.ClickException(msg)
+    place = places[place_id]
+    record = {
+        "id": place.id,
+        "name": place.name,
+        "name_ar": place.name_ar,
+        "kind": place.kind,
+        "aliases": list(place.aliases),
+        "aliases_ar": list(place.aliases_ar),
+        "part_of": place.part_of,
+        "adjacent_to": list(place.adjacent_to),
+        "children": list(places.children(place.id)),
+        "lat_lon": place.lat_lon,
+        "geometry": place.geometry.wkt if place.geometry is not None else None,
+        "coordinate_basis": place.coordinate_basis,
+        "uncertainty_m": place.uncertainty_m,
+        "confidence": place.confidence,
+        "source": place.source,
+        "notes": place.notes,
+    }
+    click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+
+
+@gazetteer.command("check")
+@gazetteer_option
+@replace_option
+@_user_errors
+def gazetteer_check(gazetteer_path, replace_gazetteer) -> None:
+    """Validate the gazetteer: ids, geometries, sources, parents and neighbours."""
+    from gazetteer.check import check_places
+    from gazetteer.model import bundled_places, read_gazetteer_file
+
+    places = [] if replace_gazetteer else bundled_places()
+    if gazetteer_path is not None:
+        user = read_gazetteer_file(gazetteer_path)
+        user_ids = {p.id for p in user}
+        places = [p for p in places if p.id not in user_ids] + user
+    problems = check_places(places)
+    for problem in problems:
+        click.echo(f"{problem.severity}: {problem}")
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    click.echo(f"{len(places)} entries checked: {errors} errors, {warnings} warnings", err=True)
+    sys.exit(1 if errors else 0)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()

@@ -1,0 +1,277 @@
+"""Incidents from one parsed report: what happened, where, when, according to whom.
+
+Pure functions over a :class:`~incidents.model.Report` and its place mentions:
+no I/O, deterministic, so the same report always gives the same incidents with
+the same ids. The rules, in order of the fields they fill:
+
+- **type**: trigger phrases of ``data/incident_types.json`` in the sentence
+  (negated triggers do not count); one incident per type per sentence, and one
+  ``casualties`` incident per casualty claim;
+- **place**: the most precise location named in the sentence itself; else the
+  nearest one in the same paragraph; else the report's focus place
+  (``place_basis`` says which);
+- **time**: what the sentence says, else what its paragraph said last, else the
+  day of the report (or of the post); sentences about another day (background,
+  such as last month's election) give no incidents;
+- **source**: the outlet, or for an embedded post its account, with the outlet
+  as ``via``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from gazetteer.geoparse import PRECISIONS, PlaceMention
+from gazetteer.normalize import normalize_with_offsets
+from incidents.casualties import find_casualty_claims
+from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
+from incidents.sentences import paragraph_spans, split_sentences
+from incidents.timeref import day_window, resolve_time
+from incidents.vocabulary import Vocabulary, incident_vocabulary
+
+_UNKNOWN_TIME = TimeRef(date=None, start=None, end=None, precision="unknown")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a report with the segment and paragraph it belongs to."""
+
+    start: int
+    end: int
+    segment: Segment
+    paragraph: tuple[int, int]
+
+
+def iter_sentences(report: Report) -> Iterator[Sentence]:
+    """Every sentence of the report's readable text, post author lines left out."""
+    for segment in report.segments:
+        for paragraph in paragraph_spans(report.text, segment.start, segment.text_end):
+            for start, end in split_sentences(report.text, *paragraph):
+                yield Sentence(start, end, segment, paragraph)
+
+
+def structural_spans(report: Report) -> list[tuple[int, int, str]]:
+    """Spans whose place names are not incident locations, with the role they give."""
+    spans: list[tuple[int, int, str]] = []
+    if report.body_start > 0:
+        spans.append((0, report.body_start, "header"))
+    dateline = report.dateline
+    if dateline is not None:
+        if dateline.city_start is not None and dateline.city_end is not None:
+            spans.append((dateline.city_start, dateline.city_end, "dateline"))
+        if dateline.outlet_start is not None and dateline.outlet_end is not None:
+            spans.append((dateline.outlet_start, dateline.outlet_end, "organisation"))
+    spans.extend(
+        (segment.author_start, segment.end, "author")
+        for segment in report.segments
+        if segment.author_start is not None
+    )
+    return spans
+
+
+def _rank(mention: PlaceMention) -> int:
+    return (
+        PRECISIONS.index(mention.precision) if mention.precision in PRECISIONS else len(PRECISIONS)
+    )
+
+
+def focus_place(mentions: Sequence[PlaceMention]) -> PlaceMention | None:
+    """The place a report is mostly about: the most mentioned, then the most precise.
+
+    City- and country-level mentions count only when nothing finer is named.
+    """
+    located = [m for m in mentions if m.is_location]
+    if not located:
+        return None
+    fine = [m for m in located if m.precision not in ("city", "country")] or located
+    counts = Counter(m.anchor_id or m.place_id for m in fine)
+    best_id = max(
+        counts,
+        key=lambda pid: (
+            counts[pid],
+            -min(_rank(m) for m in fine if (m.anchor_id or m.place_id) == pid),
+        ),
+    )
+    candidates = [m for m in fine if (m.anchor_id or m.place_id) == best_id]
+    direct = [m for m in candidates if m.place_id == best_id]
+    return (direct or candidates)[0]
+
+
+def _place_for(
+    sentence: Sentence, mentions: Sequence[PlaceMention], focus: PlaceMention | None
+) -> tuple[PlaceMention | None, str | None]:
+    own = [m for m in mentions if m.is_location and sentence.start <= m.start < sentence.end]
+    if own:
+        return min(own, key=lambda m: (_rank(m), m.start)), "sentence"
+    p_start, p_end = sentence.paragraph
+    before = [m for m in mentions if m.is_location and p_start <= m.start < sentence.start]
+    if before:
+        return before[-1], "paragraph"
+    after = [m for m in mentions if m.is_location and sentence.end <= m.start < p_end]
+    if after:
+        return after[0], "paragraph"
+    if focus is not None:
+        return focus, "report_focus"
+    return None, None
+
+
+def _negated(norm: str, nstart: int, vocabulary: Vocabulary) -> bool:
+    words = norm[:nstart].split()[-vocabulary.negation_window :]
+    return any(w in vocabulary.negations for w in words)
+
+
+def sentence_types(sentence: str, vocabulary: Vocabulary | None = None) -> list[str]:
+    """Incident types the sentence's own words trigger, in order of first trigger."""
+    vocabulary = vocabulary or incident_vocabulary()
+    norm, offsets = normalize_with_offsets(sentence)
+    from gazetteer.phrases import longest_matches
+
+    found = [
+        m
+        for m in longest_matches(vocabulary.triggers.candidates(norm, offsets))
+        if not _negated(norm, m.nstart, vocabulary)
+    ]
+    strong: list[str] = []
+    weak: list[str] = []
+    fallback: list[str] = []
+    for match in found:
+        kind = vocabulary.types[match.value]
+        if kind.fallback:
+            fallback.append(kind.id)
+        elif match.key in kind.weak_triggers:
+            weak.append(kind.id)
+        else:
+            strong.append(kind.id)
+    chosen = strong or weak or fallback
+    return list(dict.fromkeys(chosen))
+
+
+def sentence_actors(sentence: str, vocabulary: Vocabulary | None = None) -> tuple[str, ...]:
+    """Actors the sentence names, in order, the generic 'Protesters' dropped when a
+    more specific protester actor is named."""
+    vocabulary = vocabulary or incident_vocabulary()
+    names = list(dict.fromkeys(m.value for m in vocabulary.actors.find(sentence)))
+    if "Protesters" in names and any(n.startswith("Protesters (") for n in names):
+        names.remove("Protesters")
+    return tuple(names)
+
+
+def incident_id(report: Report, start: int, event_type: str, index: int) -> str:
+    """A stable id: the same report text and file name always give the same ids."""
+    digest = hashlib.sha256(report.text.encode("utf-8")).hexdigest()[:16]
+    key = f"{report.name}\x00{digest}\x00{start}\x00{event_type}\x00{index}"
+    return "inc-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
+def _claim_text(claim: CasualtyClaim) -> str | None:
+    parts = [p for p in (claim.killed_text, claim.injured_text) if p]
+    return "; ".join(dict.fromkeys(parts)) or None
+
+
+def extract_incidents(
+    report: Report, mentions: Sequence[PlaceMention], *, vocabulary: Vocabulary | None = None
+) -> list[Incident]:
+    """Every incident the report describes, in text order.
+
+    Parameters
+    ----------
+    report
+        The parsed report.
+    mentions
+        Its place mentions, from :meth:`gazetteer.geoparse.Geoparser.parse` run on
+        ``report.text`` with :func:`structural_spans`.
+    """
+    vocabulary = vocabulary or incident_vocabulary()
+    focus = focus_place(mentions)
+    incidents: list[Incident] = []
+    claimants: list[str] = []
+    paragraph_time: dict[tuple[int, int], TimeRef] = {}
+    for sentence in iter_sentences(report):
+        text = report.text[sentence.start : sentence.end]
+        segment = sentence.segment
+        context = paragraph_time.get(sentence.paragraph)
+        stated = resolve_time(text, report_date=segment.date, context=context)
+        if stated is not None and stated.background:
+            continue
+        if stated is not None:
+            paragraph_time[sentence.paragraph] = stated
+        time = stated or context or (day_window(segment.date) if segment.date else _UNKNOWN_TIME)
+        types = sentence_types(text, vocabulary)
+        claims = find_casualty_claims(
+            text, offset=sentence.start, previous_claimants=tuple(claimants)
+        )
+        claimants.extend(c.claimed_by for c in claims if c.claimed_by)
+        if not types and not claims:
+            continue
+        place, basis = _place_for(sentence, mentions, focus)
+        actors = sentence_actors(text, vocabulary)
+        common = {
+            "actors": actors,
+            "time": time,
+            "place": place,
+            "basis": basis,
+            "segment": segment,
+            "sentence": sentence,
+        }
+        incidents.extend(
+            _incident(report, vocabulary, event_type=t, index=0, claim=None, **common)
+            for t in types
+        )
+        incidents.extend(
+            _incident(report, vocabulary, event_type="casualties", index=i, claim=c, **common)
+            for i, c in enumerate(claims)
+        )
+    return incidents
+
+
+def _incident(
+    report: Report,
+    vocabulary: Vocabulary,
+    *,
+    event_type: str,
+    index: int,
+    claim: CasualtyClaim | None,
+    actors: tuple[str, ...],
+    time: TimeRef,
+    place: PlaceMention | None,
+    basis: str | None,
+    segment: Segment,
+    sentence: Sentence,
+) -> Incident:
+    kind = vocabulary.types[event_type]
+    return Incident(
+        incident_id=incident_id(report, sentence.start, event_type, index),
+        event_type=event_type,
+        sub_event_type=kind.acled_sub_event_type,
+        acled_event_type=kind.acled_event_type,
+        actors=actors,
+        date=time.date.isoformat() if time.date else None,
+        time_start=time.start.isoformat() if time.start else None,
+        time_end=time.end.isoformat() if time.end else None,
+        time_precision=time.precision,
+        place_id=place.place_id if place else None,
+        place_name=place.place_name if place else None,
+        geo_precision=place.precision if place else None,
+        uncertainty_m=place.uncertainty_m if place else None,
+        resolved_by=place.resolved_by if place else None,
+        place_basis=basis,
+        source=segment.source,
+        source_type=segment.source_type,
+        via=segment.via,
+        report=report.path,
+        url=report.url,
+        evidence=report.text[sentence.start : sentence.end],
+        evidence_start=sentence.start,
+        evidence_end=sentence.end,
+        killed=claim.killed if claim else None,
+        injured=claim.injured if claim else None,
+        casualty_text=_claim_text(claim) if claim else None,
+        claimed_by=claim.claimed_by if claim else None,
+        claim_status=claim.claim_status if claim else None,
+        lat=place.lat if place else None,
+        lon=place.lon if place else None,
+        extra={"time_text": time.text, "place_text": place.text if place else None},
+    )
