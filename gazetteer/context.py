@@ -21,6 +21,10 @@ class ContextVocabulary:
     attribute_prefixes: frozenset[str]
     demonyms: dict[str, tuple[str, ...]]
     country_locational_followers: frozenset[str]
+    reporting_verbs: frozenset[str]
+    according_to: tuple[str, ...]
+    institution_kinds: frozenset[str]
+    unique_fallback_kinds: frozenset[str]
     feature_nouns: dict[str, dict[str, tuple[str, ...]]]
     connectors: frozenset[str]
     max_connector_words: int
@@ -52,6 +56,10 @@ def context_vocabulary() -> ContextVocabulary:
         attribute_prefixes=frozenset(_norm_all(raw["attribute_prefixes"])),
         demonyms={k: _norm_all(v) for k, v in raw["demonyms"].items()},
         country_locational_followers=frozenset(_norm_all(raw["country_locational_followers"])),
+        reporting_verbs=frozenset(_norm_all(raw["reporting_verbs"])),
+        according_to=_norm_all(raw["according_to"]),
+        institution_kinds=frozenset(raw["institution_kinds"]),
+        unique_fallback_kinds=frozenset(raw["definite_only_kinds_unique_fallback"]),
         feature_nouns={
             kind: {number: _norm_all(words) for number, words in forms.items()}
             for kind, forms in raw["feature_nouns"].items()

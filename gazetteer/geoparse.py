@@ -249,6 +249,7 @@ class Geoparser:
         end = index
         last = hits[index]
         has_feature = last.category == "feature"
+        grouped = False
         probe = index + 1
         while probe < len(hits):
             nxt = hits[probe]
@@ -262,6 +263,10 @@ class Geoparser:
                 continue
             if nxt.category not in ("place", "feature"):
                 break
+            if not has_feature and self._is_container(last, nxt, text):
+                # "Baghdad's Green Zone": the city only says where the zone is.
+                end, last, probe, grouped = probe, nxt, probe + 1, True
+                continue
             gap_original = text[last.end : nxt.start]
             if any(c in _SENTENCE_BREAKS for c in gap_original) or "," in gap_original:
                 break
@@ -281,7 +286,19 @@ class Geoparser:
             end = probe
             last = nxt
             probe += 1
-        return end if has_feature else index
+        return end if has_feature or grouped else index
+
+    def _is_container(self, first: _Hit, second: _Hit, text: str) -> bool:
+        """True for "X's Y" where X contains Y (Baghdad's Green Zone)."""
+        if first.category != "place" or second.category != "place":
+            return False
+        if text[first.end : second.start].strip() not in ("'s", "’s", "s'", "’"):
+            return False
+        return any(
+            container in self.gazetteer.ancestors(member)
+            for container in first.values
+            for member in second.values
+        )
 
     def _determiner_before(self, norm: str, hit: _Hit, hits_start: int) -> str | None:
         words = norm[max(0, hit.nstart - 40) : hit.nstart].split()
@@ -301,7 +318,14 @@ class Geoparser:
         features = [h for h in group if h.category == "feature"]
         names = [h for h in group if h.category == "place"]
         if not features:
-            return [self._name_mention(h, text, in_play) for h in names]
+            found: list[PlaceMention] = []
+            for i, hit in enumerate(names):
+                if found and i > 0 and self._is_container(names[i - 1], hit, text):
+                    mention = self._name_mention(hit, text, in_play)
+                    found[-1] = _extend(mention, text, names[i - 1].start, hit.end)
+                else:
+                    found.append(self._name_mention(hit, text, in_play))
+            return found
         feature = features[0]
         kind, number = feature.values[0].split(":")
         start, end = group[0].start, group[-1].end
@@ -317,9 +341,16 @@ class Geoparser:
         if named_ids:
             return [self._composite(text, start, end, kind, named_ids, in_play)]
         if determiner == "definite" or _has_arabic_article(text[feature.start : feature.end]):
+            if self._word_after(norm, group[-1].nend) in self.vocabulary.reporting_verbs:
+                return []  # "the ministry said": an actor, not a place
             mention = self._definite(text, start, end, kind, in_play)
             return [mention] if mention else []
         return []
+
+    @staticmethod
+    def _word_after(norm: str, nend: int) -> str:
+        words = norm[nend : nend + 40].split()
+        return words[0] if words else ""
 
     def _best_of(self, candidates: tuple[str, ...], in_play: list[str]) -> str:
         """Among entries sharing one name, prefer one related to the places in play."""
@@ -508,6 +539,9 @@ class Geoparser:
                         if member not in candidates:
                             candidates.append(member)
         if not candidates:
+            only = [p.id for p in self.gazetteer.values() if p.kind == kind]
+            if kind in self.vocabulary.unique_fallback_kinds and len(only) == 1:
+                return self._place_mention(text, start, end, only[0], resolved_by="only_of_kind")
             return None
         chosen = candidates[0]
         return self._place_mention(
@@ -648,6 +682,11 @@ class Geoparser:
         vocab = self.vocabulary
         after = text[mention.end : mention.end + 30]
         before = text[max(0, mention.start - 12) : mention.start]
+        if mention.kind in vocab.institution_kinds and mention.role == "location":
+            next_word = self._word_after(norm, _norm_index(offsets, mention.end))
+            lead = normalize_name(text[max(0, mention.start - 20) : mention.start])
+            if next_word in vocab.reporting_verbs or lead.endswith(vocab.according_to):
+                return _as_non_location(mention, "organisation", "an institution speaking")
         # Iran-backed, Tehran-aligned
         if after[:1] in "-‐–" and after[1:].split(" ")[0:1]:
             word = normalize_name(after[1:].split()[0]) if after[1:].split() else ""
@@ -701,6 +740,13 @@ class Geoparser:
             ):
                 return _as_non_location(mention, "attribute", "country used as an adjective")
         return mention
+
+
+def _norm_index(offsets: list[int], original: int) -> int:
+    """The first normalised index at or after an original text index."""
+    from bisect import bisect_left
+
+    return bisect_left(offsets, original)
 
 
 def _lowered(precision: str) -> str:

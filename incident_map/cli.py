@@ -243,6 +243,93 @@ def gazetteer_check(gazetteer_path, replace_gazetteer) -> None:
     sys.exit(1 if errors else 0)
 
 
+#: Above this many reports, build shows a progress bar (on a terminal).
+PROGRESS_THRESHOLD = 20
+
+
+@cli.command()
+@click.argument("reports", nargs=-1, required=True)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder for map.html, incidents.geojson, places.geojson, incidents.gpkg, incidents.csv.",
+)
+@manifest_option
+@gazetteer_option
+@replace_option
+@click.option("--title", default="incident-mapper", help="Title shown on the map.")
+@_user_errors
+def build(reports, out_dir, manifest_path, gazetteer_path, replace_gazetteer, title) -> None:
+    """Build the layered map and GIS files from REPORTS (files or folders)."""
+    from maps.build import build as build_outputs
+    from maps.build import count_reports
+
+    gazetteer = _gazetteer(gazetteer_path, replace_gazetteer)
+    manifest = _manifest(manifest_path)
+    total = count_reports(reports)
+    progress = None
+    if total > PROGRESS_THRESHOLD and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        progress = tqdm(total=total, unit="report", file=sys.stderr)
+    try:
+        summary = build_outputs(
+            reports,
+            out_dir,
+            gazetteer=gazetteer,
+            manifest=manifest,
+            title=title,
+            on_report=progress.update if progress is not None else None,
+        )
+    finally:
+        if progress is not None:
+            progress.close()
+    for problem in summary.problems:
+        click.echo(str(problem), err=True)
+    errors = sum(p.severity == "error" for p in summary.problems)
+    click.echo(
+        f"reports read: {summary.reports_read}, failed: {summary.reports_failed}\n"
+        f"incidents: {summary.incidents} ({summary.mapped} mapped)\n"
+        f"sources: {len(summary.sources)} ({', '.join(summary.sources)})\n"
+        f"places: {summary.places}\n"
+        f"problems: {errors} errors, {len(summary.problems) - errors} warnings\n"
+        f"wrote: {', '.join(str(p) for p in summary.outputs)}"
+    )
+    sys.exit(1 if summary.failed else 0)
+
+
+@cli.command()
+@click.argument(
+    "folder", default="evaluation", type=click.Path(file_okay=False, exists=True, path_type=Path)
+)
+@click.option("--misses", is_flag=True, help="Also list every mention and incident scored wrong.")
+@gazetteer_option
+@replace_option
+@_user_errors
+def evaluate(folder, misses, gazetteer_path, replace_gazetteer) -> None:
+    """Score geoparsing and incident extraction on an annotated FOLDER.
+
+    Exits 1 when a score is below its target.
+    """
+    from incidents.evaluation import TARGETS, evaluate as run_evaluation
+
+    result = run_evaluation(folder, _gazetteer(gazetteer_path, replace_gazetteer))
+    click.echo(f"reports: {result.reports}")
+    for name, value in result.scores.items():
+        target = f"  (target {TARGETS[name]})" if name in TARGETS else ""
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        click.echo(f"{name:<22} {shown}{target}")
+    if misses:
+        for line in result.misses:
+            click.echo(f"miss: {line}")
+    failed = result.below_targets()
+    for line in failed:
+        click.echo(f"below target: {line}", err=True)
+    sys.exit(1 if failed else 0)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli()

@@ -103,9 +103,13 @@ def focus_place(mentions: Sequence[PlaceMention]) -> PlaceMention | None:
 def _place_for(
     sentence: Sentence, mentions: Sequence[PlaceMention], focus: PlaceMention | None
 ) -> tuple[PlaceMention | None, str | None]:
-    own = [m for m in mentions if m.is_location and sentence.start <= m.start < sentence.end]
+    in_sentence = [m for m in mentions if sentence.start <= m.start < sentence.end]
+    own = [m for m in in_sentence if m.is_location]
     if own:
         return min(own, key=lambda m: (_rank(m), m.start)), "sentence"
+    if any(m.role == "outside" for m in in_sentence):
+        # "In Basra, protesters blocked a road": not in the gazetteer's area, not placed.
+        return None, "outside"
     p_start, p_end = sentence.paragraph
     before = [m for m in mentions if m.is_location and p_start <= m.start < sentence.start]
     if before:

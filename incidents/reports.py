@@ -1,0 +1,849 @@
+"""Reading news reports: bytes to text, text to a :class:`~incidents.model.Report`.
+
+Offsets
+    Every offset here (``Report.body_start``, the spans of segments and of the
+    dateline) indexes the *decoded text*: the file decoded from UTF-8 or UTF-16,
+    its byte-order mark dropped and its ``\\r\\n`` and ``\\r`` line ends turned into
+    ``\\n``. :attr:`Report.text` is that text, header lines included.
+
+What a report may start with
+    (a) an inline date, ``date 2021-11-05``, possibly after spaces, with the body
+    going on on the same line; (b) a header block of ``key: value`` lines (keys
+    ``source``, ``url``, ``date``, ``title`` and the synonyms in
+    ``data/report_patterns.json``, any case) ended by a blank line; (c) neither.
+    A header may be followed by an inline date. The body is what comes after.
+
+    The body may open with a dateline, ``CITY (Outlet) –``, ``CITY, Nov. 5
+    (Outlet) -``, ``CITY (Outlet):`` or ``CITY —``: it says where the report was
+    filed, not where anything happened, so no segment covers it.
+
+Where the source and date come from
+    Field by field, the first that has one: the manifest (the ``metadata``
+    argument), the header, the inline date line (date only), the dateline's
+    outlet (source only), the file name (source only, ``unattributed (name)``).
+
+Embedded posts
+    News pages flatten embedded tweets to ``post text pic.twitter.com/AbC — Name
+    (@handle) November 5, 2021``. Each becomes a ``social`` segment whose source
+    is the ``@handle``, dated by the post and ``via`` the report's source. The
+    post text starts at the start of its paragraph (after any earlier post on it);
+    when that is longer than a post can be, the paragraph holds outlet prose too
+    and the post is only its last sentence. ``author_start`` is where
+    the post's trailer begins: its link (pic.twitter.com, t.co, a status link)
+    when one stands right before the dash, else the dash. The link is kept as
+    ``post_url`` and so never read as incident text. The stretches between posts
+    are ``news`` segments of the report's own source.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TypeVar
+
+from geo.errors import ManifestError, ReportError
+from incidents.model import Dateline, Report, Segment
+from incidents.sentences import paragraph_spans, split_sentences
+
+_T = TypeVar("_T")
+
+#: File suffixes taken from a folder; files named directly are taken whatever their suffix.
+REPORT_SUFFIXES = (".txt", ".text")
+NO_DATE_NOTE = "no date in the report, its header or the manifest: incidents keep an unknown time"
+
+#: Leading bytes of file formats that are not text reports, and what to call them.
+_MAGIC_NUMBERS = (
+    (b"%PDF", "a PDF"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx or .odt document is one)"),
+    (b"PK\x05\x06", "a ZIP archive (a .docx or .odt document is one)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word or Excel document"),
+    (b"{\\rtf", "an RTF document"),
+)
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+#: How many leading bytes to sample when telling UTF-16 without a BOM by its NUL bytes.
+_UTF16_SAMPLE = 4096
+#: Share of NUL bytes that must fall on one side of each byte pair for UTF-16.
+_UTF16_NUL_SIDE_SHARE = 0.95
+#: Share of characters that must carry a NUL: spaces alone give Arabic text about 15 %.
+_UTF16_MIN_NUL_SHARE = 0.08
+#: Header lines read at most before deciding the text has no header block.
+_MAX_HEADER_LINES = 12
+#: How far before ``(@handle)`` to look for the dash and the link of an author line.
+_LINK_MAX_CHARS = 200
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_HEADER_LINE = re.compile(r"[ \t]*(?P<key>[A-Za-z][A-Za-z_-]{0,29})[ \t]*:[ \t]*(?P<value>.*)")
+_INLINE_DATE = re.compile(
+    r"\s*date[ \t]*:?[ \t]+(?P<value>\d{4}-\d{1,2}-\d{1,2})(?![\d-])", re.IGNORECASE
+)
+_POST_LINK = re.compile(
+    r"(?<![\w.])(?:https?://)?(?:"
+    r"pic\.(?:twitter|x)\.com/\w+"
+    r"|t\.co/\w+"
+    r"|(?:www\.|mobile\.)?(?:twitter|x)\.com/\w+/status(?:es)?/\d+(?:\?[^\s—–]*)?"
+    r")"
+)
+#: Dashes that open a post's author line, preferred in this order when no link shows the way.
+_AUTHOR_DASHES = ("—", "–", "--", "-")
+
+
+@dataclass(frozen=True)
+class ReportMetadata:
+    """What is known about a report from outside its text (a manifest row)."""
+
+    source: str | None = None
+    url: str | None = None
+    date: dt.date | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A manifest read from CSV: metadata per report file, and rows that need a look.
+
+    ``entries`` is keyed by resolved absolute paths; ``problems`` holds the rows
+    that are usable but point at files that do not exist.
+    """
+
+    path: str
+    entries: Mapping[Path, ReportMetadata] = field(default_factory=dict)
+    problems: tuple[ManifestError, ...] = ()
+
+    def lookup(self, report_path: str | Path) -> ReportMetadata | None:
+        """The metadata for ``report_path`` (any spelling of it), or None."""
+        return self.entries.get(Path(report_path).resolve())
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode_report(data: bytes, *, path: str) -> str:
+    """Decode a report file's bytes into text with ``\\n`` line ends.
+
+    Accepts UTF-8 with or without a BOM, and UTF-16 (or UTF-32) with a BOM or,
+    for UTF-16, without one (told by its NUL bytes). Refuses files that are not
+    text, saying what they look like, and invalid UTF-8, saying where.
+
+    Raises
+    ------
+    ReportError
+        The file is binary, undecodable, empty or whitespace only.
+    """
+    for magic, kind in _MAGIC_NUMBERS:
+        if data.startswith(magic):
+            msg = f"looks like {kind}, not a text report; save it as plain text (UTF-8) first"
+            raise ReportError(msg, path=path)
+    text = _decode_bytes(data, path=path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
+    if not text.strip():
+        msg = "report is empty"
+        raise ReportError(msg, path=path)
+    return text
+
+
+def _decode_bytes(data: bytes, *, path: str) -> str:
+    """Pick the encoding (BOM, UTF-16 NUL pattern, else UTF-8) and decode."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _decode_strict(data[len(bom) :], encoding, path=path)
+    if b"\x00" in data:
+        encoding = _utf16_without_bom(data)
+        if encoding is None:
+            msg = "looks like a binary file (it holds NUL bytes), not a text report"
+            raise ReportError(msg, path=path)
+        return _decode_strict(data, encoding, path=path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = _line_of_byte(data, error.start)
+        msg = (
+            f"not valid UTF-8: byte 0x{data[error.start]:02X} at line {line}, byte offset "
+            f"{error.start}; the file may be in another encoding (such as Windows-1256 or "
+            "Latin-1): re-save it as UTF-8 and try again"
+        )
+        raise ReportError(msg, path=path, line=line) from None
+
+
+def _decode_strict(data: bytes, encoding: str, *, path: str) -> str:
+    """Decode ``data`` as ``encoding`` or explain why it cannot be."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        msg = (
+            f"not valid {encoding.upper()} (byte offset {error.start}: {error.reason}); "
+            "re-save it as UTF-8 and try again"
+        )
+        raise ReportError(msg, path=path) from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when NUL bytes sit on one side of the byte pairs.
+
+    Text in UTF-16 has a NUL in every ASCII character (spaces, digits, Latin
+    letters), always on the same side of its byte pair; binary files and text
+    with a stray NUL do not.
+    """
+    if len(data) % 2:
+        return None
+    sample = data[:_UTF16_SAMPLE]
+    pairs = len(sample) // 2
+    for encoding, side in (("utf-16-le", 1), ("utf-16-be", 0)):
+        nuls_here = sample[side::2].count(0)
+        nuls_there = sample[1 - side :: 2].count(0)
+        if nuls_here >= _UTF16_MIN_NUL_SHARE * pairs and nuls_here >= _UTF16_NUL_SIDE_SHARE * (
+            nuls_here + nuls_there
+        ):
+            return encoding
+    return None
+
+
+def _line_of_byte(data: bytes, offset: int) -> int:
+    """The 1-based line the byte at ``offset`` is on, counting ``\\r\\n``, ``\\n``, ``\\r``."""
+    before = data[:offset]
+    return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@dataclass(frozen=True)
+class _Header:
+    """What the top of a report says about it, and where its body starts."""
+
+    fields: Mapping[str, str]
+    date: dt.date | None
+    inline_date: dt.date | None
+    body_start: int
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Post:
+    """An embedded post found in the body, before it becomes a segment."""
+
+    start: int
+    author_start: int
+    end: int
+    handle: str
+    display_name: str
+    date: dt.date | None
+    post_url: str | None
+
+
+def parse_report(text: str, *, path: str, metadata: ReportMetadata | None = None) -> Report:
+    """Read a decoded report into a :class:`Report`: metadata, dateline, segments.
+
+    Pure: ``path`` only names the report (and gives the file-name fallback
+    source). The rules are in the module docstring.
+
+    Raises
+    ------
+    ReportError
+        The text is empty, or holds a header and nothing else.
+    """
+    metadata = metadata or ReportMetadata()
+    if not text.strip():
+        msg = "report is empty"
+        raise ReportError(msg, path=path)
+    header = _read_top(text)
+    notes = list(header.notes)
+    if header.body_start >= len(text):
+        msg = "report has a header but no text after it"
+        raise ReportError(msg, path=path)
+
+    dateline = _read_dateline(text, header.body_start)
+    prose_start = dateline.end if dateline is not None else header.body_start
+
+    source, source_origin = _pick(
+        (metadata.source, "manifest"),
+        (header.fields.get("source"), "header"),
+        (dateline.outlet if dateline else None, "dateline"),
+    )
+    if source is None:
+        source, source_origin = f"unattributed ({_file_name(path)})", "filename"
+        notes.append(f"no source in the manifest, a header or a dateline: attributed to {source!r}")
+    date_candidates = (
+        (metadata.date, "manifest"),
+        (header.date, "header"),
+        (header.inline_date, "inline"),
+    )
+    date, date_origin = _pick(*date_candidates)
+    if date is None:
+        date_origin = "none"
+        notes.append(NO_DATE_NOTE)
+    notes.extend(
+        f"the {origin} date {other} differs from the {date_origin} date {date}, which is used"
+        for other, origin in date_candidates
+        if other is not None and other != date
+    )
+
+    posts = _find_posts(text, prose_start, notes)
+    segments = _segments(text, prose_start, posts, source=source, date=date)
+    return Report(
+        path=path,
+        text=text,
+        source=source,
+        source_origin=source_origin,
+        date=date,
+        date_origin=date_origin,
+        body_start=header.body_start,
+        segments=segments,
+        url=_pick((metadata.url, "manifest"), (header.fields.get("url"), "header"))[0],
+        title=_pick((metadata.title, "manifest"), (header.fields.get("title"), "header"))[0],
+        dateline=dateline,
+        notes=tuple(notes),
+    )
+
+
+def read_report(path: str | Path, *, metadata: ReportMetadata | None = None) -> Report:
+    """Read, decode and parse the report file at ``path``.
+
+    ``Report.path`` is ``str(path)``, as given, so users recognise it.
+
+    Raises
+    ------
+    ReportError
+        The file cannot be read, is not text, or is empty.
+    """
+    shown = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except IsADirectoryError:
+        msg = "is a folder, not a report file"
+        raise ReportError(msg, path=shown) from None
+    except OSError as error:
+        msg = f"cannot read the report: {error.strerror or error}"
+        raise ReportError(msg, path=shown) from None
+    return parse_report(decode_report(data, path=shown), path=shown, metadata=metadata)
+
+
+def _pick(*candidates: tuple[_T | None, str]) -> tuple[_T | None, str]:
+    """The first candidate value that is set, with its origin (or None, "none")."""
+    for value, origin in candidates:
+        if value is not None:
+            return value, origin
+    return None, "none"
+
+
+def _file_name(path: str) -> str:
+    """The last part of ``path``, whichever separator it uses."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _read_top(text: str) -> _Header:
+    """Read the header block and the inline date line, if any, and find the body."""
+    fields: dict[str, str] = {}
+    field_lines: dict[str, int] = {}
+    notes: list[str] = []
+    position = 0
+    block = _header_block(text)
+    if block is not None:
+        lines, position = block
+        for line_number, key, value in lines:
+            name = _patterns().header_keys.get(key)
+            if name is None or not value:
+                continue
+            if name in fields:
+                notes.append(f"line {line_number}: a second {key!r} in the header is ignored")
+                continue
+            fields[name] = value
+            field_lines[name] = line_number
+
+    header_date = None
+    if "date" in fields:
+        header_date = _parse_date_text(fields["date"])
+        if header_date is None:
+            notes.append(
+                f"line {field_lines['date']}: the header date {fields['date']!r} is not a "
+                "date (YYYY-MM-DD expected); it is ignored"
+            )
+
+    inline_date = None
+    inline = _INLINE_DATE.match(text, position)
+    if inline is not None:
+        inline_date = _parse_date_text(inline["value"])
+        if inline_date is None:
+            line_number = text.count("\n", 0, inline.start("value")) + 1
+            notes.append(
+                f"line {line_number}: the date {inline['value']!r} is not a date "
+                "(YYYY-MM-DD expected); it is ignored"
+            )
+        position = inline.end()
+
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return _Header(fields, header_date, inline_date, position, tuple(notes))
+
+
+def _header_block(text: str) -> tuple[list[tuple[int, str, str]], int] | None:
+    """The ``key: value`` lines at the top and the offset after the blank line ending them.
+
+    Returns None when the top of the text is not such a block: a line that is not
+    ``key: value``, a key that is neither used nor known to be ignorable, no used
+    key at all, or no blank line (or end of text) within a few lines.
+    """
+    lines: list[tuple[int, str, str]] = []
+    position = 0
+    for line_number in range(1, _MAX_HEADER_LINES + 1):
+        line_end = text.find("\n", position)
+        if line_end < 0:
+            line_end = len(text)
+        line = text[position:line_end]
+        if not line.strip():
+            if lines:
+                break
+        else:
+            match = _HEADER_LINE.fullmatch(line)
+            if match is None:
+                return None
+            key = match["key"].lower()
+            if key not in _patterns().header_keys and key not in _patterns().ignored_header_keys:
+                return None
+            lines.append((line_number, key, match["value"].strip()))
+        position = line_end + 1
+        if line_end == len(text):
+            break
+    else:
+        return None
+    if not any(key in _patterns().header_keys for _, key, _ in lines):
+        return None
+    return lines, min(position, len(text))
+
+
+def _parse_date_text(value: str) -> dt.date | None:
+    """A date written ``YYYY-MM-DD`` or in words (``November 5, 2021``, ``5 نوفمبر 2021``)."""
+    value = value.strip()
+    try:
+        iso = _ISO_DATE.fullmatch(value)
+        if iso is not None:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        words = _patterns().date_words.fullmatch(value)
+        return _date_from_words(words) if words is not None else None
+    except ValueError:
+        return None
+
+
+def _date_from_words(match: re.Match[str]) -> dt.date:
+    """The date a match of the words-date pattern names; ValueError if impossible."""
+    if match["month_a"] is not None:
+        month, day, year = match["month_a"], match["day_a"], match["year_a"]
+    else:
+        month, day, year = match["month_b"], match["day_b"], match["year_b"]
+    month_number = _patterns().months[" ".join(month.lower().split())]
+    return dt.date(int(year), month_number, int(day))
+
+
+def _read_dateline(text: str, body_start: int) -> Dateline | None:
+    """The dateline at ``body_start``, if the body opens with one.
+
+    A city with no outlet counts only before a dash (``BAGHDAD —``), never before
+    a colon, which opens too many ordinary sentences (``WARNING: ...``).
+    """
+    match = _patterns().dateline.match(text, body_start)
+    if match is None:
+        return None
+    city_start, city_end = match.span("city")
+    while city_end > city_start and text[city_end - 1] in ".-'’":
+        city_end -= 1
+    city = text[city_start:city_end]
+    if sum(char.isalpha() for char in city) < 2 or city in _patterns().not_cities:
+        return None
+    outlet, outlet_start, outlet_end = None, None, None
+    if match["outlet"] is not None and match["outlet"].strip():
+        outlet = match["outlet"].strip()
+        outlet_start = match.start("outlet") + match["outlet"].index(outlet)
+        outlet_end = outlet_start + len(outlet)
+    elif match["separator"] == ":":
+        return None
+    return Dateline(
+        start=match.start(),
+        end=match.end(),
+        city=city,
+        city_start=city_start,
+        city_end=city_end,
+        outlet=outlet,
+        outlet_start=outlet_start,
+        outlet_end=outlet_end,
+    )
+
+
+def _find_posts(text: str, prose_start: int, notes: list[str]) -> list[_Post]:
+    """The embedded posts of the body, in order; adds a note for an impossible post date."""
+    posts: list[_Post] = []
+    floor = prose_start
+    for trailer in _patterns().post_trailer.finditer(text, prose_start):
+        if trailer.start() < floor:
+            continue
+        author = _author_line(text, floor, trailer.start())
+        if author is None:
+            continue
+        author_start, name, post_url = author
+        try:
+            date = _date_from_words(trailer)
+        except ValueError:
+            date = None
+            line_number = text.count("\n", 0, trailer.start("date")) + 1
+            notes.append(
+                f"line {line_number}: the post date {trailer['date']!r} is not a date; "
+                "the post keeps an unknown date"
+            )
+        posts.append(
+            _Post(
+                start=_post_text_start(text, floor, author_start),
+                author_start=author_start,
+                end=trailer.end(),
+                handle="@" + trailer["handle"],
+                display_name=name,
+                date=date,
+                post_url=post_url,
+            )
+        )
+        floor = trailer.end()
+    return posts
+
+
+def _author_line(text: str, floor: int, handle_start: int) -> tuple[int, str, str | None] | None:
+    """Where the author line ending at ``handle_start`` begins, the display name, the link.
+
+    The author line is ``— Name (@handle)``: its dash stands at a line start or
+    after a space and before a space. After a link on the line it is the first
+    such dash (the post text may hold dashes of its own, the name rarely); with
+    no link, the last em dash, else en dash, else ``--``, else hyphen. None if
+    there is no such dash or the name is empty or too long.
+    """
+    lookback = _patterns().post_name_max_chars + _LINK_MAX_CHARS
+    window_start = max(floor, handle_start - lookback)
+    line_start = max(text.rfind("\n", window_start, handle_start) + 1, window_start)
+    links = list(_POST_LINK.finditer(text, line_start, handle_start))
+    if links:
+        after_link = links[-1].end()
+        firsts = [
+            _opening_dashes(text, dash, after_link, handle_start)[:1] for dash in _AUTHOR_DASHES
+        ]
+        hits = sorted(hit for first in firsts for hit in first)
+    else:
+        lasts = (
+            _opening_dashes(text, dash, line_start, handle_start)[-1:] for dash in _AUTHOR_DASHES
+        )
+        hits = next((last for last in lasts if last), [])
+    if not hits:
+        return None
+    dash_start, dash_end = hits[0]
+    name = text[dash_end:handle_start].strip()
+    if not name or len(name) > _patterns().post_name_max_chars:
+        return None
+
+    before_dash = dash_start
+    while before_dash > floor and text[before_dash - 1].isspace():
+        before_dash -= 1
+    for link in _POST_LINK.finditer(text, max(floor, before_dash - _LINK_MAX_CHARS), before_dash):
+        if link.end() == before_dash:
+            url = link.group()
+            return link.start(), name, url if url.startswith("http") else "https://" + url
+    return dash_start, name, None
+
+
+def _opening_dashes(text: str, dash: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of ``dash`` in ``text[start:end]`` standing alone: after a space or a line
+    start, before a space."""
+    spans: list[tuple[int, int]] = []
+    position = start
+    while (index := text.find(dash, position, end)) >= 0:
+        after = index + len(dash)
+        if (index == 0 or text[index - 1].isspace()) and after < end and text[after] in " \t":
+            spans.append((index, after))
+        position = after
+    return spans
+
+
+def _post_text_start(text: str, floor: int, author_start: int) -> int:
+    """Where a post's text starts: at its paragraph's start, or, when the paragraph
+    is longer than any post, at its last sentence (the rest is the outlet's prose)."""
+    paragraphs = paragraph_spans(text, floor, author_start)
+    if not paragraphs:
+        return author_start
+    start, text_end = paragraphs[-1]
+    if text_end - start <= _patterns().post_text_max_chars:
+        return start
+    return split_sentences(text, start, text_end)[-1][0]
+
+
+def _segments(
+    text: str, prose_start: int, posts: list[_Post], *, source: str, date: dt.date | None
+) -> tuple[Segment, ...]:
+    """Cover the body with outlet-prose segments between the post segments."""
+    segments: list[Segment] = []
+    position = prose_start
+    for post in posts:
+        segments.extend(_prose_segment(text, position, post.start, source=source, date=date))
+        segments.append(
+            Segment(
+                start=post.start,
+                end=post.end,
+                source=post.handle,
+                source_type="social",
+                date=post.date,
+                via=source,
+                handle=post.handle,
+                display_name=post.display_name,
+                post_url=post.post_url,
+                author_start=post.author_start,
+            )
+        )
+        position = post.end
+    segments.extend(_prose_segment(text, position, len(text), source=source, date=date))
+    return tuple(segments)
+
+
+def _prose_segment(
+    text: str, start: int, end: int, *, source: str, date: dt.date | None
+) -> list[Segment]:
+    """The outlet's prose in ``text[start:end]`` as one trimmed segment, or none if blank."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return []
+    return [Segment(start=start, end=end, source=source, source_type="news", date=date)]
+
+
+# --------------------------------------------------------------------------- patterns
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """The words of ``data/report_patterns.json`` and the patterns built from them."""
+
+    header_keys: Mapping[str, str]
+    ignored_header_keys: frozenset[str]
+    not_cities: frozenset[str]
+    months: Mapping[str, int]
+    date_words: re.Pattern[str]
+    dateline: re.Pattern[str]
+    post_trailer: re.Pattern[str]
+    post_text_max_chars: int
+    post_name_max_chars: int
+
+
+@cache
+def _patterns() -> _Patterns:
+    """Load ``data/report_patterns.json`` once and compile its patterns."""
+    resource = resources.files("incidents").joinpath("data", "report_patterns.json")
+    data = json.loads(resource.read_text(encoding="utf-8"))
+    months = {name: number for names in data["months"].values() for name, number in names.items()}
+    month = "|".join(
+        re.escape(name).replace(r"\ ", " ").replace(" ", r"[ \t]+")
+        for name in sorted(months, key=len, reverse=True)
+    )
+    date_words = (
+        rf"(?:(?P<month_a>{month})\.?[ \t]+(?P<day_a>\d{{1,2}})[,،]?[ \t]+(?P<year_a>\d{{4}})"
+        rf"|(?P<day_b>\d{{1,2}})[ \t]+(?P<month_b>{month})\.?[,،]?[ \t]+(?P<year_b>\d{{4}}))"
+        r"(?!\d)"
+    )
+    city_word = r"[A-Z][A-Z'’.\-]{0,30}"
+    dateline = (
+        rf"(?P<city>{city_word}(?:[ ]{city_word}){{0,4}})"
+        rf"(?:,[ \t]*(?:(?i:{month})\.?[ \t]+\d{{1,2}}(?:,?[ \t]+\d{{4}})?"
+        r"|[A-Z][A-Za-z]{1,30}(?:[ ][A-Z][A-Za-z]{1,30}){0,3}))?"
+        r"(?:[ \t]*\((?P<outlet>[^()\n]{1,60})\))?"
+        r"[ \t]*(?P<separator>--|[—–-]|:)(?=\s|$)"
+    )
+    trailer = rf"\(@(?P<handle>\w{{1,30}})\)[ \t]*(?P<date>{date_words})"
+    return _Patterns(
+        header_keys=data["header_keys"],
+        ignored_header_keys=frozenset(data["ignored_header_keys"]),
+        not_cities=frozenset(data["dateline_not_cities"]),
+        months=months,
+        date_words=re.compile(date_words, re.IGNORECASE),
+        dateline=re.compile(dateline),
+        post_trailer=re.compile(trailer, re.IGNORECASE),
+        post_text_max_chars=int(data["post_text_max_chars"]),
+        post_name_max_chars=int(data["post_name_max_chars"]),
+    )
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def read_manifest(path: str | Path) -> Manifest:
+    """Read a manifest CSV (``path,source,url,date,title``) into a :class:`Manifest`.
+
+    ``path`` is required; the other columns are optional and empty cells mean
+    unknown. Relative paths resolve against the manifest's folder. Rows naming
+    files that do not exist are kept and reported in ``Manifest.problems``.
+
+    Raises
+    ------
+    ManifestError
+        The file cannot be read, has no ``path`` column, or a row is malformed:
+        an empty path, a date not ``YYYY-MM-DD``, too many cells, or the same
+        file named twice (both lines are named).
+    """
+    shown = str(path)
+    try:
+        content = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as error:
+        msg = f"cannot read the manifest: {error.strerror or error}"
+        raise ManifestError(msg, path=shown) from None
+    except UnicodeDecodeError as error:
+        msg = f"the manifest is not UTF-8 (byte offset {error.start}); re-save it as UTF-8"
+        raise ManifestError(msg, path=shown) from None
+    folder = Path(path).parent
+    reader = csv.reader(io.StringIO(content, newline=""))
+    header = next(reader, None)
+    if header is None:
+        msg = "the manifest is empty; it needs a header line: path,source,url,date,title"
+        raise ManifestError(msg, path=shown, line=1)
+    columns = [name.strip().lower() for name in header]
+    if "path" not in columns:
+        msg = f"the manifest has no 'path' column (its header is {','.join(header)!r})"
+        raise ManifestError(msg, path=shown, line=1)
+
+    entries: dict[Path, ReportMetadata] = {}
+    first_lines: dict[Path, int] = {}
+    problems: list[ManifestError] = []
+    line_number = reader.line_num + 1
+    for row in reader:
+        row_line, line_number = line_number, reader.line_num + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(columns):
+            msg = (
+                f"the row has {len(row)} cells but the header names {len(columns)}; "
+                "quote cells that contain commas"
+            )
+            raise ManifestError(msg, path=shown, line=row_line)
+        cells = {name: cell.strip() for name, cell in zip(columns, row, strict=False)}
+        report_path, metadata = _manifest_row(cells, folder, shown, row_line)
+        if report_path in first_lines:
+            msg = (
+                f"lines {first_lines[report_path]} and {row_line} both describe "
+                f"{cells['path']!r}; keep one"
+            )
+            raise ManifestError(msg, path=shown, line=row_line)
+        first_lines[report_path] = row_line
+        entries[report_path] = metadata
+        if not report_path.is_file():
+            msg = f"{cells['path']!r} does not exist (looked for {report_path})"
+            problems.append(ManifestError(msg, path=shown, line=row_line))
+    return Manifest(path=shown, entries=entries, problems=tuple(problems))
+
+
+def _manifest_row(
+    cells: Mapping[str, str], folder: Path, shown: str, line_number: int
+) -> tuple[Path, ReportMetadata]:
+    """One manifest row as the resolved report path and its metadata."""
+    if not cells.get("path"):
+        msg = "the row has no path"
+        raise ManifestError(msg, path=shown, line=line_number)
+    date = None
+    if cells.get("date"):
+        iso = _ISO_DATE.fullmatch(cells["date"])
+        try:
+            date = dt.date(int(iso[1]), int(iso[2]), int(iso[3])) if iso else None
+        except ValueError:
+            date = None
+        if date is None:
+            msg = f"the date {cells['date']!r} is not a date; YYYY-MM-DD expected"
+            raise ManifestError(msg, path=shown, line=line_number)
+    metadata = ReportMetadata(
+        source=cells.get("source") or None,
+        url=cells.get("url") or None,
+        date=date,
+        title=cells.get("title") or None,
+    )
+    return (folder / cells["path"]).resolve(), metadata
+
+
+# --------------------------------------------------------------------------- finding files
+
+
+def iter_report_files(
+    inputs: Iterable[str | Path],
+) -> Iterator[tuple[str, ReportError | None]]:
+    """The report files named by ``inputs``, each with None or the error that stops it.
+
+    Files named directly are taken whatever their suffix; folders are walked
+    recursively in name order for ``.txt`` and ``.text`` files, skipping hidden
+    files and folders and not going round symlink loops. Paths come back as
+    given or joined onto what was given, not resolved, so users recognise them.
+    A missing input, an unreadable folder or a folder without reports yields an
+    error item instead of raising; a file reached twice is yielded once.
+    """
+    seen_files: set[Path] = set()
+    for given in inputs:
+        shown = str(given)
+        if not os.path.lexists(shown):
+            yield shown, ReportError("no such file or folder", path=shown)
+        elif Path(shown).is_dir():
+            found_any = False
+            for found, error in _walk_folder(shown, set(), seen_files):
+                found_any = found_any or error is None
+                yield found, error
+            if not found_any:
+                msg = f"the folder holds no report files ({', '.join(REPORT_SUFFIXES)})"
+                yield shown, ReportError(msg, path=shown)
+        elif _first_visit(Path(shown), seen_files):
+            yield shown, None
+
+
+def _walk_folder(
+    folder: str, seen_folders: set[Path], seen_files: set[Path]
+) -> Iterator[tuple[str, ReportError | None]]:
+    """Report files under ``folder`` and its subfolders, in name order."""
+    if not _first_visit(Path(folder), seen_folders):
+        return
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as error:
+        msg = f"cannot list the folder: {error.strerror or error}"
+        yield folder, ReportError(msg, path=folder)
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        joined = str(Path(folder) / entry.name)
+        try:
+            is_dir = entry.is_dir()
+            is_file = entry.is_file()
+        except OSError:
+            continue
+        if is_dir:
+            yield from _walk_folder(joined, seen_folders, seen_files)
+        elif (
+            is_file
+            and entry.name.lower().endswith(REPORT_SUFFIXES)
+            and _first_visit(Path(joined), seen_files)
+        ):
+            yield joined, None
+
+
+def _first_visit(path: Path, seen: set[Path]) -> bool:
+    """Record ``path`` (resolved) in ``seen``; False if it was there already."""
+    resolved = path.resolve()
+    if resolved in seen:
+        return False
+    seen.add(resolved)
+    return True

@@ -1,0 +1,829 @@
+"""Read the time one sentence states, in Baghdad local time.
+
+The words (month and weekday names, parts of the day, relative days, background
+phrases) live in ``incidents/data/time_expressions.json``, in English and Arabic;
+this module only turns matches into a :class:`~incidents.model.TimeRef`. It never
+looks at the clock of the machine it runs on: every date is read from the text,
+the report date or the inherited context.
+
+Matching runs on a *folded* copy of the sentence (:func:`fold_text`) that has the
+same length as the original, so every offset found in it is an offset into the
+sentence itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from geo.errors import IncidentMapperError
+from incidents.model import TimeRef
+
+__all__ = [
+    "BAGHDAD",
+    "day_window",
+    "fold_text",
+    "folding_table",
+    "resolve_time",
+    "term_pattern",
+    "time_expression_spans",
+]
+
+#: Baghdad local time: UTC+3 all year (Iraq dropped daylight saving in 2008).
+BAGHDAD = ZoneInfo("Asia/Baghdad")
+
+DATA_FILE = "time_expressions.json"
+_ORIGIN = f"<bundled incidents/data/{DATA_FILE}>"
+
+#: Arabic short vowels, shadda, sukun and tatweel: optional in writing, never part of a word.
+_ARABIC_MARKS = "\u0640\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"
+_MARKS_CLASS = "[\u0640\u064b-\u0652]*"
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
+
+_Kind = Literal[
+    "date", "weekday", "relative", "part", "extender", "clock", "month", "year", "background"
+]
+#: When two matches have the same length and overlap, the first kind here wins.
+_KIND_ORDER: tuple[_Kind, ...] = (
+    "date",
+    "clock",
+    "relative",
+    "weekday",
+    "extender",
+    "part",
+    "month",
+    "year",
+    "background",
+)
+_DAY_KINDS = frozenset({"date", "weekday", "relative"})
+_PERIOD_KINDS = frozenset({"month", "year", "background"})
+
+
+@dataclass(frozen=True)
+class _Relative:
+    anchor: Literal["report", "context"]
+    day_offset: int
+    part: str | None
+
+
+@dataclass(frozen=True)
+class _Part:
+    name: str
+    start_hour: float
+    end_hour: float
+
+
+@dataclass(frozen=True)
+class _Background:
+    unit: Literal["month", "year", "week", "span"]
+    offset: int
+
+
+@dataclass(frozen=True)
+class _Clock:
+    hour: int
+    minute: int
+    meridiem: Literal["am", "pm"] | None
+    is_24_hour: bool
+    approximate: bool
+    utc: bool
+
+
+@dataclass(frozen=True)
+class _Hit:
+    kind: _Kind
+    start: int
+    end: int
+    payload: Any
+    possessive: bool = False
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    fold_table: Mapping[int, str]
+    gap_days: int
+    utc_offset_hours: int
+    extender_end_hour: float
+    patterns: Mapping[str, re.Pattern[str]]
+    months: Mapping[str, int]
+    weekdays: Mapping[str, int]
+    relatives: Mapping[str, _Relative]
+    parts: Mapping[str, _Part]
+    parts_by_name: Mapping[str, _Part]
+    backgrounds: Mapping[str, _Background]
+    arabic_hours: Mapping[str, int]
+    am_words: frozenset[str]
+    pm_words: frozenset[str]
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def fold_text(text: str, table: Mapping[int, str] | None = None) -> str:
+    """Fold letter variants and digits one character for one character.
+
+    Arabic hamza and alef forms, taa marbuta and alef maqsura become their plain
+    letters, Arabic-Indic digits become ASCII digits and typographic apostrophes a
+    plain one, so one spelling in a data file matches them all. The result has the
+    same length as ``text``: offsets found in it are offsets into ``text``.
+    """
+    return text.translate(table if table is not None else _vocabulary().fold_table)
+
+
+def folding_table() -> Mapping[int, str]:
+    """The character table :func:`fold_text` applies (from the bundled data file)."""
+    return _vocabulary().fold_table
+
+
+def _key(text: str, table: Mapping[int, str]) -> str:
+    """A lookup key for a matched phrase: folded, lower case, marks and extra spaces gone."""
+    folded = text.translate(table).lower()
+    folded = "".join(ch for ch in folded if ch not in _ARABIC_MARKS)
+    return " ".join(folded.split())
+
+
+def term_pattern(term: str, table: Mapping[int, str] | None = None) -> str:
+    """Regex source for one vocabulary phrase, to be matched on folded text.
+
+    Spaces match any run of white space, and every Arabic letter may be followed by
+    diacritics or tatweel. Each quantifier applies to a single character class that
+    cannot overlap its neighbours, so matching stays linear on hostile input.
+    """
+    folded = _key(term, table if table is not None else _vocabulary().fold_table)
+    parts: list[str] = []
+    for word in folded.split(" "):
+        pieces = []
+        for ch in word:
+            pieces.append(re.escape(ch))
+            if _ARABIC_LETTER.match(ch):
+                pieces.append(_MARKS_CLASS)
+        parts.append("".join(pieces))
+    return r"\s+".join(parts)
+
+
+def _alternation(terms: Iterable[str], table: Mapping[int, str]) -> str:
+    """Alternation of phrases, longest first so that "late afternoon" beats "afternoon"."""
+    unique = sorted({_key(t, table) for t in terms if t.strip()}, key=lambda t: (-len(t), t))
+    if not unique:
+        msg = "a vocabulary list is empty; add at least one word"
+        raise IncidentMapperError(msg, path=_ORIGIN)
+    return "|".join(term_pattern(t, table) for t in unique)
+
+
+def _prefix_alternation(terms: Iterable[str], table: Mapping[int, str]) -> str:
+    """Alternation of prefixes with the separator they need ("mid-" needs none)."""
+    pieces = []
+    for term in sorted({_key(t, table) for t in terms}, key=lambda t: (-len(t), t)):
+        separator = r"\s*" if term.endswith("-") else r"\s+"
+        pieces.append(term_pattern(term, table) + separator)
+    return "|".join(pieces)
+
+
+# --------------------------------------------------------------------------- data loading
+
+
+def _fail(message: str) -> IncidentMapperError:
+    return IncidentMapperError(message, path=_ORIGIN)
+
+
+def _get(mapping: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
+    if not isinstance(mapping, Mapping) or key not in mapping:
+        msg = f"{where}: missing key '{key}'"
+        raise _fail(msg)
+    value = mapping[key]
+    if not isinstance(value, kind) or isinstance(value, bool):
+        msg = f"{where}.{key}: expected {kind.__name__}, got {type(value).__name__}"
+        raise _fail(msg)
+    return value
+
+
+def _words(mapping: Mapping[str, Any], key: str, where: str) -> list[str]:
+    words = _get(mapping, key, list, where)
+    if not words or not all(isinstance(w, str) and w.strip() for w in words):
+        msg = f"{where}.{key}: expected a non-empty list of non-empty strings"
+        raise _fail(msg)
+    return words
+
+
+def _numbered(mapping: Mapping[str, Any], where: str, low: int, high: int) -> dict[int, list[str]]:
+    """Read a ``{"1": [...], "2": [...]}`` table whose keys run from low to high."""
+    numbered: dict[int, list[str]] = {}
+    for key in mapping:
+        if key.startswith("_"):
+            continue
+        if not key.isdigit() or not low <= int(key) <= high:
+            msg = f"{where}: key '{key}' is not a number from {low} to {high}"
+            raise _fail(msg)
+        numbered[int(key)] = _words(mapping, key, where)
+    if sorted(numbered) != list(range(low, high + 1)):
+        msg = f"{where}: expected one entry for every number from {low} to {high}"
+        raise _fail(msg)
+    return numbered
+
+
+def _hour(value: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 48:
+        msg = f"{where}: expected an hour from 0 to 48, got {value!r}"
+        raise _fail(msg)
+    return float(value)
+
+
+def _load_raw() -> dict[str, Any]:
+    resource = resources.files("incidents").joinpath("data", DATA_FILE)
+    try:
+        raw = json.loads(resource.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        msg = f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        raise IncidentMapperError(msg, path=_ORIGIN, line=exc.lineno) from exc
+    if not isinstance(raw, dict):
+        msg = "expected a JSON object at the top level"
+        raise _fail(msg)
+    return raw
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> _Vocabulary:
+    """Load and compile the bundled vocabulary once per process."""
+    return _build_vocabulary(_load_raw())
+
+
+def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
+    pairs = _get(_get(raw, "folding", dict, "top"), "pairs", dict, "folding")
+    for source, target in pairs.items():
+        if len(source) != 1 or not isinstance(target, str) or len(target) != 1:
+            msg = f"folding.pairs: '{source}' -> {target!r} must map one character to one"
+            raise _fail(msg)
+    table = str.maketrans(pairs)
+
+    proclitics = _words(raw, "arabic_proclitics", "top")
+    proclitic = "[" + "".join(re.escape(p) for p in proclitics) + "]?"
+    gap_days = _get(raw, "background_gap_days", int, "top")
+
+    def bounded(body: str, *, possessive: bool = False) -> str:
+        tail = r"(?P<poss>'s)?" if possessive else ""
+        return rf"(?<!\w){proclitic}(?:{body}){tail}(?!\w)"
+
+    # months and dates
+    months_raw = _numbered(_get(raw, "months", dict, "top"), "months", 1, 12)
+    months = {_key(w, table): n for n, ws in months_raw.items() for w in ws}
+    month_alt = _alternation(months, table)
+    connectors = _alternation(_words(raw, "day_month_connectors", "top"), table)
+    year_connectors = _alternation(_words(raw, "year_connectors", "top"), table)
+    ordinal = "(?:" + _alternation(_words(raw, "ordinal_suffixes", "top"), table) + ")?"
+    year = r"(?P<y>(?:19|20)\d\d)(?!\d)"
+    year_tail = rf"(?:,?\s+(?:(?:{year_connectors})\s+)?{year})?"
+    day = r"(?P<d>[0-3]?\d)(?!\d)"
+    date_mdy = rf"(?<!\w)(?P<m>{month_alt})\s*{day}{ordinal}(?![\w:]){year_tail}"
+    date_dmy = (
+        rf"(?<![\w.,:/]){day}{ordinal}\s+(?:(?:{connectors})\s+)?"
+        rf"{proclitic}(?P<m>{month_alt})(?!\w){year_tail}"
+    )
+    date_iso = r"(?<![\w./:-])(?P<y>(?:19|20)\d\d)-(?P<mo>[01]\d)-(?P<d>[0-3]\d)(?![\w-])"
+    month_prefixes = _prefix_alternation(_words(raw, "month_only_prefixes", "top"), table)
+    month_year = (
+        rf"(?<!\w)(?:{month_prefixes})?(?P<m>{month_alt})\s+(?:(?:{year_connectors})\s+)?{year}"
+    )
+    month_only = rf"(?<!\w)(?:{month_prefixes})(?P<m>{month_alt})(?!\w)(?!\s*\d)"
+    year_prefixes = _prefix_alternation(_words(raw, "year_prefixes", "top"), table)
+    count_nouns_raw = _get(raw, "year_count_nouns", dict, "top")
+    count_nouns = _alternation(_words(count_nouns_raw, "words", "year_count_nouns"), table)
+    bare_year = (
+        rf"(?<!\w)(?:{year_prefixes})?(?<![\w.,/:#-])(?P<y>(?:19|20)\d\d)"
+        rf"(?![\w%-]|[.,]\d|\s+(?:{count_nouns})(?!\w))(?P<poss>'s)?"
+    )
+
+    # weekdays
+    weekdays_raw = _numbered(_get(raw, "weekdays", dict, "top"), "weekdays", 0, 6)
+    weekdays = {_key(w, table): n for n, ws in weekdays_raw.items() for w in ws}
+    wd_prefix = _alternation(_words(raw, "weekday_prefixes", "top"), table)
+    wd_last = _alternation(_words(raw, "weekday_strictly_past_prefixes", "top"), table)
+    weekday_alt = _alternation(weekdays, table)
+    weekday = bounded(
+        rf"(?:(?P<last>{wd_last})\s+)?(?:(?:{wd_prefix})\s+)?(?P<w>{weekday_alt})",
+        possessive=True,
+    )
+
+    # relative days
+    relatives: dict[str, _Relative] = {}
+    rel_raw = _get(raw, "relative_days", dict, "top")
+    for i, entry in enumerate(_get(rel_raw, "entries", list, "relative_days")):
+        where = f"relative_days.entries[{i}]"
+        anchor = _get(entry, "anchor", str, where)
+        if anchor not in ("report", "context"):
+            msg = f"{where}.anchor: expected 'report' or 'context', got '{anchor}'"
+            raise _fail(msg)
+        part = entry.get("part")
+        rel = _Relative(anchor, _get(entry, "day_offset", int, where), part)
+        relatives.update({_key(w, table): rel for w in _words(entry, "words", where)})
+
+    # parts of day
+    parts: dict[str, _Part] = {}
+    parts_by_name: dict[str, _Part] = {}
+    pod_raw = _get(raw, "parts_of_day", dict, "top")
+    for i, entry in enumerate(_get(pod_raw, "entries", list, "parts_of_day")):
+        where = f"parts_of_day.entries[{i}]"
+        name = _get(entry, "name", str, where)
+        start = _hour(entry.get("start_hour"), f"{where}.start_hour")
+        end = _hour(entry.get("end_hour"), f"{where}.end_hour")
+        if end <= start:
+            msg = f"{where}: end_hour must be after start_hour (use 28 for 04:00 the next day)"
+            raise _fail(msg)
+        part = _Part(name, start, end)
+        parts_by_name[name] = part
+        parts.update({_key(w, table): part for w in _words(entry, "words", where)})
+    for rel in relatives.values():
+        if rel.part is not None and rel.part not in parts_by_name:
+            msg = f"relative_days: part '{rel.part}' is not a name in parts_of_day"
+            raise _fail(msg)
+
+    ext_raw = _get(raw, "extenders", dict, "top")
+    extender_end = _hour(ext_raw.get("end_hour"), "extenders.end_hour")
+    extender = bounded(_alternation(_words(ext_raw, "words", "extenders"), table))
+
+    # clock times
+    clock_raw = _get(raw, "clock", dict, "top")
+    am_words = frozenset(_key(w, table) for w in _words(clock_raw, "am", "clock"))
+    pm_words = frozenset(_key(w, table) for w in _words(clock_raw, "pm", "clock"))
+    meridiem = _alternation([*am_words, *pm_words], table)
+    oclock = _alternation(_words(clock_raw, "oclock", "clock"), table)
+    approx = _alternation(_words(clock_raw, "approximate", "clock"), table)
+    utc = _alternation(_words(clock_raw, "utc_suffixes", "clock"), table)
+    intro = _alternation(_words(clock_raw, "hour_introducers", "clock"), table)
+    half = _alternation(_words(clock_raw, "half_past", "clock"), table)
+    quarter = _alternation(_words(clock_raw, "quarter_past", "clock"), table)
+    hours_raw = _get(clock_raw, "arabic_hour_words", dict, "clock")
+    arabic_hours = {
+        _key(w, table): _get(hours_raw, w, int, "clock.arabic_hour_words") for w in hours_raw
+    }
+    approx_group = rf"(?:(?P<approx>{approx})\s+)?"
+    utc_tail = rf"(?:\s*(?P<utc>{utc})(?!\w))?"
+    clock12 = (
+        rf"(?<!\w){approx_group}(?<![\w.:,/])(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?"
+        rf"\s*(?:(?P<mer>{meridiem})|\s(?P<oclock>{oclock}))(?!\w){utc_tail}"
+    )
+    clock24 = (
+        rf"(?<!\w){approx_group}(?<![\w.:,/])(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?![\d:])"
+        rf"{utc_tail}"
+    )
+    bare_intro = _alternation(_words(clock_raw, "bare_hour_introducers", "clock"), table)
+    clock_bare = (
+        rf"(?<!\w)(?:(?P<approx>{approx})|{bare_intro})\s+(?P<h>1[0-2]|0?[1-9])(?![\w:.,])"
+        rf"(?=\s+(?:{_alternation(parts, table)})(?!\w))"
+    )
+    clock_ar = (
+        rf"(?<!\w){approx_group}{proclitic}(?:{intro})\s+"
+        rf"(?P<h>\d{{1,2}}(?!\d)|{_alternation(arabic_hours, table)})(?:[:.](?P<mi>[0-5]\d))?"
+        rf"(?:\s+(?P<half>{half})|\s+(?P<quarter>{quarter}))?(?!\w){utc_tail}"
+    )
+
+    # background periods
+    backgrounds: dict[str, _Background] = {}
+    bg_raw = _get(raw, "background", dict, "top")
+    for i, entry in enumerate(_get(bg_raw, "entries", list, "background")):
+        where = f"background.entries[{i}]"
+        unit = _get(entry, "unit", str, where)
+        if unit not in ("month", "year", "week", "span"):
+            msg = f"{where}.unit: expected month, year, week or span, got '{unit}'"
+            raise _fail(msg)
+        bg = _Background(unit, _get(entry, "offset", int, where))
+        backgrounds.update({_key(w, table): bg for w in _words(entry, "words", where)})
+
+    patterns = {
+        "date_mdy": date_mdy,
+        "date_dmy": date_dmy,
+        "date_iso": date_iso,
+        "month_year": month_year,
+        "month_only": month_only,
+        "year": bare_year,
+        "weekday": weekday,
+        "relative": bounded(rf"(?P<w>{_alternation(relatives, table)})"),
+        "part": bounded(rf"(?P<w>{_alternation(parts, table)})"),
+        "extender": extender,
+        "clock12": clock12,
+        "clock24": clock24,
+        "clock_ar": clock_ar,
+        "clock_bare": clock_bare,
+        "background": bounded(rf"(?P<w>{_alternation(backgrounds, table)})", possessive=True),
+    }
+    compiled = {name: re.compile(source, re.IGNORECASE) for name, source in patterns.items()}
+    return _Vocabulary(
+        fold_table=table,
+        gap_days=gap_days,
+        utc_offset_hours=_get(clock_raw, "utc_offset_hours", int, "clock"),
+        extender_end_hour=extender_end,
+        patterns=compiled,
+        months=months,
+        weekdays=weekdays,
+        relatives=relatives,
+        parts=parts,
+        parts_by_name=parts_by_name,
+        backgrounds=backgrounds,
+        arabic_hours=arabic_hours,
+        am_words=am_words,
+        pm_words=pm_words,
+    )
+
+
+# --------------------------------------------------------------------------- scanning
+
+
+def _scan(sentence: str, vocab: _Vocabulary) -> list[_Hit]:
+    """Every time expression in the sentence, overlaps resolved longest first, in text order."""
+    folded = fold_text(sentence, vocab.fold_table)
+    table = vocab.fold_table
+    hits: list[_Hit] = []
+    pats = vocab.patterns
+
+    def add(kind: _Kind, m: re.Match[str], payload: object) -> None:
+        poss = bool(m.groupdict().get("poss"))
+        end = m.start("poss") if poss else m.end()
+        hits.append(_Hit(kind, m.start(), end, payload, poss))
+
+    for name in ("date_mdy", "date_dmy"):
+        for m in pats[name].finditer(folded):
+            y = int(m["y"]) if m["y"] else None
+            add("date", m, (y, vocab.months[_key(m["m"], table)], int(m["d"])))
+    for m in pats["date_iso"].finditer(folded):
+        add("date", m, (int(m["y"]), int(m["mo"]), int(m["d"])))
+    for m in pats["month_year"].finditer(folded):
+        add("month", m, (int(m["y"]), vocab.months[_key(m["m"], table)]))
+    for m in pats["month_only"].finditer(folded):
+        add("month", m, (None, vocab.months[_key(m["m"], table)]))
+    for m in pats["year"].finditer(folded):
+        add("year", m, int(m["y"]))
+    for m in pats["weekday"].finditer(folded):
+        add("weekday", m, (vocab.weekdays[_key(m["w"], table)], bool(m["last"])))
+    for m in pats["relative"].finditer(folded):
+        add("relative", m, vocab.relatives[_key(m["w"], table)])
+    for m in pats["part"].finditer(folded):
+        add("part", m, vocab.parts[_key(m["w"], table)])
+    for m in pats["extender"].finditer(folded):
+        add("extender", m, vocab.extender_end_hour)
+    for m in pats["background"].finditer(folded):
+        add("background", m, vocab.backgrounds[_key(m["w"], table)])
+    for name in ("clock12", "clock24", "clock_ar", "clock_bare"):
+        for m in pats[name].finditer(folded):
+            clock = _read_clock(name, m, vocab)
+            if clock is not None:
+                add("clock", m, clock)
+    return _resolve_overlaps(hits)
+
+
+def _read_clock(name: str, m: re.Match[str], vocab: _Vocabulary) -> _Clock | None:
+    groups = m.groupdict()
+    raw_hour = groups["h"]
+    hour = (
+        int(raw_hour)
+        if raw_hour.isdigit()
+        else vocab.arabic_hours[_key(raw_hour, vocab.fold_table)]
+    )
+    minute = int(groups["mi"]) if groups.get("mi") else 0
+    if groups.get("half"):
+        minute = 30
+    elif groups.get("quarter"):
+        minute = 15
+    meridiem: Literal["am", "pm"] | None = None
+    if groups.get("mer"):
+        meridiem = "am" if _key(groups["mer"], vocab.fold_table) in vocab.am_words else "pm"
+    is_24 = name != "clock12" and raw_hour.isdigit() and (hour >= 13 or raw_hour.startswith("0"))
+    if hour > 23:
+        return None
+    return _Clock(
+        hour, minute, meridiem, is_24, bool(groups.get("approx")), bool(groups.get("utc"))
+    )
+
+
+def _resolve_overlaps(hits: list[_Hit]) -> list[_Hit]:
+    """Keep the longest of overlapping matches (ties by kind), then sort by position."""
+    order = {kind: i for i, kind in enumerate(_KIND_ORDER)}
+    kept: list[_Hit] = []
+    for hit in sorted(hits, key=lambda h: (-(h.end - h.start), order[h.kind], h.start)):
+        if all(hit.end <= k.start or hit.start >= k.end for k in kept):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: h.start)
+
+
+def time_expression_spans(sentence: str) -> list[tuple[int, int]]:
+    """Character spans of every time expression in ``sentence`` (dates, clock times, years...).
+
+    Other readers use it to keep the numbers of a date ("Oct. 10") or a year out of
+    their own counts.
+    """
+    return [(h.start, h.end) for h in _scan(sentence, _vocabulary())]
+
+
+# --------------------------------------------------------------------------- resolving
+
+
+@dataclass(frozen=True)
+class _Day:
+    date: dt.date | None
+    background: bool
+    hit: _Hit | None
+    part: str | None = None
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=BAGHDAD)
+
+
+def day_window(date: dt.date, *, text: str | None = None, background: bool = False) -> TimeRef:
+    """The whole local day: 00:00 to the next day's 00:00 (exclusive), precision "day"."""
+    start = _midnight(date)
+    return TimeRef(
+        date=date,
+        start=start,
+        end=start + dt.timedelta(days=1),
+        precision="day",
+        background=background,
+        text=text,
+    )
+
+
+def _is_background(first: dt.date, last: dt.date, report_date: dt.date | None, gap: int) -> bool:
+    """True when the span [first, last] lies wholly more than ``gap`` days from the report date."""
+    if report_date is None:
+        return False
+    slack = dt.timedelta(days=gap)
+    return last < report_date - slack or first > report_date + slack
+
+
+def _infer_year(month: int, day: int, report_date: dt.date, gap: int) -> dt.date | None:
+    """The latest such date on or before the report date (up to ``gap`` days after it)."""
+    limit = report_date + dt.timedelta(days=gap)
+    for year in range(report_date.year + 1, report_date.year - 9, -1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= limit:
+            return candidate
+    return None
+
+
+def _resolve_day(
+    hit: _Hit, report_date: dt.date | None, context: TimeRef | None, gap: int
+) -> _Day | None:
+    """The day a date, weekday or relative-day match names; None when the date is impossible."""
+    if hit.kind == "date":
+        year, month, day = hit.payload
+        if year is not None:
+            try:
+                date = dt.date(year, month, day)
+            except ValueError:
+                return None
+        elif report_date is not None:
+            date = _infer_year(month, day, report_date, gap)
+            if date is None:
+                return None
+        else:
+            if not 1 <= month <= 12 or not 1 <= day <= 31:
+                return None
+            return _Day(None, False, hit)
+        return _Day(date, _is_background(date, date, report_date, gap), hit)
+    if hit.kind == "weekday":
+        weekday, strictly_past = hit.payload
+        if report_date is None:
+            return _Day(None, False, hit)
+        back = (report_date.weekday() - weekday) % 7
+        if strictly_past and back == 0:
+            back = 7
+        date = report_date - dt.timedelta(days=back)
+        return _Day(date, _is_background(date, date, report_date, gap), hit)
+    rel: _Relative = hit.payload
+    if rel.anchor == "report":
+        if report_date is None:
+            return _Day(None, False, hit, rel.part)
+        date = report_date + dt.timedelta(days=rel.day_offset)
+        return _Day(date, _is_background(date, date, report_date, gap), hit, rel.part)
+    if context is None or context.date is None:
+        return _Day(None, bool(context and context.background), hit, rel.part)
+    date = context.date + dt.timedelta(days=rel.day_offset)
+    return _Day(date, context.background, hit, rel.part)
+
+
+def _pick_day(days: Sequence[_Day]) -> _Day | None:
+    """The sentence's own day: first known current day, else first unresolved, else background."""
+    for wanted in (
+        lambda d: d.date is not None and not d.background,
+        lambda d: d.date is None,
+        lambda d: True,
+    ):
+        for day in days:
+            if wanted(day):
+                return day
+    return None
+
+
+def _clock_offset(clock: _Clock, parts: Sequence[_Part]) -> tuple[float, int | None] | None:
+    """Hours after the day's midnight at which the clock time falls, and the part of day
+    (its index in ``parts``) that settled am or pm; None when am or pm cannot be known."""
+    minutes = clock.minute / 60
+    if clock.meridiem == "am":
+        return (0 if clock.hour == 12 else clock.hour) + minutes, None
+    if clock.meridiem == "pm":
+        return (12 if clock.hour == 12 else clock.hour + 12) + minutes, None
+    if clock.is_24_hour:
+        return clock.hour + minutes, None
+    candidates = (clock.hour % 12, clock.hour % 12 + 12)
+    for index, part in enumerate(parts):
+        for hour in candidates:
+            for shifted in (hour, hour + 24):
+                if part.start_hour <= shifted + minutes < part.end_hour:
+                    return shifted + minutes, index
+    return None
+
+
+def _merge_text(sentence: str, hits: Iterable[_Hit]) -> str:
+    """The matched words, joined where only spaces or commas separate them."""
+    spans = sorted({(h.start, h.end) for h in hits})
+    pieces: list[list[int]] = []
+    for start, end in spans:
+        if pieces and not sentence[pieces[-1][1] : start].strip(" ,\t\n"):
+            pieces[-1][1] = max(pieces[-1][1], end)
+        else:
+            pieces.append([start, end])
+    return " … ".join(sentence[s:e] for s, e in pieces)
+
+
+def _period_ref(hit: _Hit, sentence: str, report_date: dt.date | None, gap: int) -> TimeRef:
+    """A month, a year or a background phrase ("last month") as a TimeRef."""
+    text = sentence[hit.start : hit.end]
+    if hit.kind == "month":
+        year, month = hit.payload
+        if year is None and report_date is not None:
+            first = _infer_year(month, 1, report_date, gap)
+            year = first.year if first else None
+        if year is None:
+            return TimeRef(None, None, None, "unknown", text=text)
+        first = dt.date(year, month, 1)
+        after = dt.date(year + month // 12, month % 12 + 1, 1)
+        last = after - dt.timedelta(days=1)
+        background = _is_background(first, last, report_date, gap)
+        return TimeRef(first, _midnight(first), _midnight(after), "month", background, text)
+    if hit.kind == "year":
+        first, after = dt.date(hit.payload, 1, 1), dt.date(hit.payload + 1, 1, 1)
+        last = after - dt.timedelta(days=1)
+        background = _is_background(first, last, report_date, gap)
+        return TimeRef(None, _midnight(first), _midnight(after), "unknown", background, text)
+    bg: _Background = hit.payload
+    if report_date is None or bg.unit in ("week", "span"):
+        return TimeRef(None, None, None, "unknown", True, text)
+    if bg.unit == "month":
+        index = report_date.year * 12 + report_date.month - 1 + bg.offset
+        first = dt.date(index // 12, index % 12 + 1, 1)
+        after = dt.date((index + 1) // 12, (index + 1) % 12 + 1, 1)
+        return TimeRef(first, _midnight(first), _midnight(after), "month", True, text)
+    year = report_date.year + bg.offset
+    start, end = _midnight(dt.date(year, 1, 1)), _midnight(dt.date(year + 1, 1, 1))
+    return TimeRef(None, start, end, "unknown", True, text)
+
+
+def resolve_time(
+    sentence: str, *, report_date: dt.date | None, context: TimeRef | None = None
+) -> TimeRef | None:
+    """The time ``sentence`` itself states, or None when it states none.
+
+    Parameters
+    ----------
+    sentence
+        One sentence of a report.
+    report_date
+        The report's publication date (Baghdad local day), used to place weekdays,
+        relative days and dates without a year; None when unknown.
+    context
+        The time inherited from the paragraph or the previous sentence. It gives the
+        day for "later that evening", or for a part of the day or clock time stated
+        without a day.
+
+    Returns
+    -------
+    TimeRef or None
+        Local-day ``date``, aware ``start``/``end`` in Asia/Baghdad, the
+        ``precision`` and the matched ``text``. ``background`` is True when the
+        words place the sentence on another day than the report's (a date more than
+        two days away, "last month", "in 2019"): the caller keeps such sentences out
+        of the day's incidents. Precision "unknown" keeps the words when the day
+        cannot be placed (a weekday without a report date).
+    """
+    vocab = _vocabulary()
+    hits = _scan(sentence, vocab)
+    if not hits:
+        return None
+    gap = vocab.gap_days
+    days = [
+        day
+        for hit in hits
+        if hit.kind in _DAY_KINDS and (day := _resolve_day(hit, report_date, context, gap))
+    ]
+    periods = [h for h in hits if h.kind in _PERIOD_KINDS and not h.possessive]
+    parts = [h for h in hits if h.kind == "part"]
+    clocks = [h for h in hits if h.kind == "clock"]
+    extenders = [h for h in hits if h.kind == "extender"]
+
+    chosen = _pick_day(days)
+    from_context = False
+    if chosen is None:
+        if periods:
+            return _period_ref(periods[0], sentence, report_date, gap)
+        if not (parts or clocks or extenders):
+            return None
+        if context is not None and context.date is not None:
+            chosen = _Day(context.date, context.background, None)
+            from_context = True
+        else:
+            chosen = _Day(None, False, None)
+
+    if chosen.date is None:
+        stated = [h for h in (chosen.hit, *parts[:1], *clocks[:1], *extenders[:1]) if h]
+        return TimeRef(
+            None, None, None, "unknown", chosen.background, _merge_text(sentence, stated)
+        )
+    window = _window(chosen, parts, clocks, extenders, context if from_context else None)
+    if window.used is None:
+        return None
+    start, end, precision, used = window.start, window.end, window.precision, window.used
+    text = _merge_text(sentence, [h for h in (chosen.hit, *used) if h is not None])
+    return TimeRef(chosen.date, start, end, precision, chosen.background, text)
+
+
+@dataclass(frozen=True)
+class _Window:
+    start: dt.datetime
+    end: dt.datetime
+    precision: Literal["hour", "part_of_day", "day"]
+    used: tuple[_Hit, ...] | None
+    """The matches the window was read from; None when the sentence gave nothing usable."""
+
+
+def _window(
+    day: _Day,
+    parts: Sequence[_Hit],
+    clocks: Sequence[_Hit],
+    extenders: Sequence[_Hit],
+    context: TimeRef | None,
+) -> _Window:
+    """Narrow a known day to the clock time or part of day the sentence gives.
+
+    A clock time wins over a part of day, which wins over the whole day; an
+    extender ("into the night") then stretches the window to midnight. ``context``
+    is given only when the day itself came from it, so that "the clashes went on
+    into the night" stretches the inherited afternoon.
+    """
+    vocab = _vocabulary()
+    assert day.date is not None
+    midnight = _midnight(day.date)
+    cues: list[tuple[_Hit | None, _Part]] = [(h, h.payload) for h in parts]
+    if day.part is not None:
+        cues.append((None, vocab.parts_by_name[day.part]))
+    used: list[_Hit] = []
+    precision: Literal["hour", "part_of_day", "day"] = "day"
+    start, end = midnight, midnight + dt.timedelta(days=1)
+
+    for hit in clocks:
+        clock: _Clock = hit.payload
+        found = _clock_offset(clock, [part for _, part in cues])
+        if found is None:
+            continue
+        offset, cue_index = found
+        if clock.utc:
+            offset += vocab.utc_offset_hours
+        start = midnight + dt.timedelta(hours=offset - (0.5 if clock.approximate else 0.0))
+        end = start + dt.timedelta(hours=1)
+        precision = "hour"
+        cue_hit = cues[cue_index][0] if cue_index is not None else None
+        used.extend(h for h in (hit, cue_hit) if h is not None)
+        break
+    if precision == "day" and cues:
+        cue_hit, part = cues[0]
+        start = midnight + dt.timedelta(hours=part.start_hour)
+        end = midnight + dt.timedelta(hours=part.end_hour)
+        precision = "part_of_day"
+        used.extend(h for h in (cue_hit,) if h is not None)
+    if extenders:
+        used.append(extenders[0])
+        stretched = midnight + dt.timedelta(hours=vocab.extender_end_hour)
+        if precision != "day":
+            end = max(end, stretched)
+        elif (
+            context is not None
+            and context.precision in ("hour", "part_of_day")
+            and context.start is not None
+            and context.date == day.date
+        ):
+            start, end = context.start, max(stretched, context.end or stretched)
+            precision = "part_of_day"
+        else:
+            night = vocab.parts_by_name.get("night")
+            start = midnight + dt.timedelta(hours=night.start_hour if night else 18)
+            end, precision = stretched, "part_of_day"
+    if not used and day.hit is None:
+        return _Window(start, end, precision, None)
+    return _Window(start, end, precision, tuple(used))
