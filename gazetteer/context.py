@@ -27,6 +27,7 @@ class ContextVocabulary:
     unique_fallback_kinds: frozenset[str]
     feature_nouns: dict[str, dict[str, tuple[str, ...]]]
     connectors: frozenset[str]
+    member_kinds: frozenset[str]
     max_connector_words: int
     definite: frozenset[str]
     indefinite: frozenset[str]
@@ -65,6 +66,7 @@ def context_vocabulary() -> ContextVocabulary:
             for kind, forms in raw["feature_nouns"].items()
         },
         connectors=frozenset(_norm_all(raw["connectors"])),
+        member_kinds=frozenset(raw["member_kinds"]),
         max_connector_words=int(raw["max_connector_words"]),
         definite=frozenset(_norm_all(determiners["definite"])),
         indefinite=frozenset(_norm_all(determiners["indefinite"])),

@@ -303,7 +303,7 @@ class Geoparser:
     def _determiner_before(self, norm: str, hit: _Hit, hits_start: int) -> str | None:
         words = norm[max(0, hit.nstart - 40) : hit.nstart].split()
         vocab = self.vocabulary
-        for word in reversed(words[-3:]):
+        for word in reversed(words[-2:]):
             if word in vocab.definite:
                 return "definite"
             if word in vocab.indefinite:
@@ -333,7 +333,11 @@ class Geoparser:
         determiner = self._determiner_before(norm, group[0], group[0].nstart)
         if determiner == "definite" and feature is group[0]:
             start = _extend_back_to_word(text, start, ("the", "The", "that", "this"))
+        if feature is group[0] and _capitalised_word_before(text, feature.start):
+            return []  # "the Education Ministry": a name we do not know, not a description
         plural = number == "plural" or determiner in ("quantity", "indefinite")
+        if plural and kind not in self.vocabulary.member_kinds:
+            return []
         if plural:
             if determiner in ("quantity", "indefinite") and feature is group[0]:
                 start = _extend_back_over_words(text, start, 2)
@@ -774,6 +778,18 @@ def _structural_role(mention: PlaceMention, spans: Sequence[tuple[int, int, str]
         if start <= mention.start and mention.end <= end:
             return role
     return None
+
+
+def _capitalised_word_before(text: str, start: int) -> bool:
+    """True when the word just before ``start`` is capitalised and not a determiner."""
+    words = text[max(0, start - 30) : start].split()
+    if not words:
+        return False
+    word = words[-1]
+    if word[-1:] in '.!?:;,)”’"' or text[start - 1 : start] != " ":
+        return False  # the previous sentence or clause, not a modifier
+    word = word.strip("\"'“‘(")
+    return word[:1].isupper() and word.casefold() not in ("the", "a", "an", "this", "that")
 
 
 def _has_arabic_article(word: str) -> bool:

@@ -24,6 +24,7 @@ class _Folding:
     remove: frozenset[str]
     replace: dict[str, str]
     proclitics: frozenset[str]
+    enclitics: frozenset[str]
 
 
 @cache
@@ -38,6 +39,7 @@ def _folding() -> _Folding:
         remove=frozenset(data["remove"]),
         replace=dict(data["replace"]),
         proclitics=frozenset(data["arabic_proclitics"]),
+        enclitics=frozenset(data.get("arabic_enclitics", ())),
     )
 
 
@@ -105,3 +107,8 @@ def is_arabic_letter(char: str) -> bool:
 def arabic_proclitics() -> frozenset[str]:
     """Prefixes written joined to an Arabic word (and-, with-, to-, like-)."""
     return _folding().proclitics
+
+
+def arabic_enclitics() -> frozenset[str]:
+    """Pronoun suffixes written joined to the end of an Arabic word."""
+    return _folding().enclitics

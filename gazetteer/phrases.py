@@ -15,6 +15,7 @@ from typing import Generic, TypeVar
 import ahocorasick
 
 from gazetteer.normalize import (
+    arabic_enclitics,
     arabic_proclitics,
     is_arabic_letter,
     normalize_name,
@@ -70,7 +71,7 @@ class PhraseMatcher(Generic[T]):
             return
         for last, (key, values) in self._automaton.iter(norm):
             nstart, nend = last - len(key) + 1, last + 1
-            if nend < len(norm) and norm[nend] != " ":
+            if not ends_on_boundary(norm, nend):
                 continue
             if not starts_on_boundary(norm, nstart):
                 continue
@@ -91,6 +92,17 @@ def starts_on_boundary(norm: str, start: int) -> bool:
         return False
     word_start = norm.rfind(" ", 0, start) + 1
     return norm[word_start:start] in arabic_proclitics()
+
+
+def ends_on_boundary(norm: str, end: int) -> bool:
+    """True when a match ending at ``end`` ends a token (allowing Arabic pronoun suffixes)."""
+    if end >= len(norm) or norm[end] == " ":
+        return True
+    if not is_arabic_letter(norm[end - 1]):
+        return False
+    word_end = norm.find(" ", end)
+    rest = norm[end:] if word_end < 0 else norm[end:word_end]
+    return rest in arabic_enclitics()
 
 
 def longest_matches(

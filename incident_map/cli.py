@@ -313,7 +313,8 @@ def evaluate(folder, misses, gazetteer_path, replace_gazetteer) -> None:
 
     Exits 1 when a score is below its target.
     """
-    from incidents.evaluation import TARGETS, evaluate as run_evaluation
+    from incidents.evaluation import TARGETS
+    from incidents.evaluation import evaluate as run_evaluation
 
     result = run_evaluation(folder, _gazetteer(gazetteer_path, replace_gazetteer))
     click.echo(f"reports: {result.reports}")

@@ -97,6 +97,7 @@ class _Vocabulary:
     agent_cue: re.Pattern[str]
     verb: re.Pattern[str]
     passive_aux: frozenset[str]
+    passive_adverbs: frozenset[str]
     appositive: re.Pattern[str]
     determiner: re.Pattern[str]
     subject_leader: re.Pattern[str]
@@ -225,6 +226,11 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     bridges = _words(_section(terms, "before_bridges", "terms"), "words", "terms.before_bridges")
     proclitics = _words(_section(raw, "arabic_proclitics", "top"), "words", "arabic_proclitics")
     proclitic = "[" + "".join(re.escape(p) for p in proclitics) + "]?"
+    article = _section(raw, "arabic_proclitics", "top").get("article")
+    if not isinstance(article, str) or not article:
+        msg = "arabic_proclitics: 'article' must be a non-empty string"
+        raise _fail(msg)
+    prefixed = rf"{proclitic}(?:{term_pattern(article, table)})?"
     before_term = re.compile(
         rf"(?<!\w){proclitic}(?:(?P<killed>{_alt(_words(terms, 'killed_before', 'terms'), table)})"
         rf"|(?P<injured>{_alt(_words(terms, 'injured_before', 'terms'), table)}))"
@@ -232,7 +238,7 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         flags,
     )
     after_term = re.compile(
-        rf"{proclitic}(?:(?P<killed>{_alt(_words(terms, 'killed_after', 'terms'), table)})"
+        rf"{prefixed}(?:(?P<killed>{_alt(_words(terms, 'killed_after', 'terms'), table)})"
         rf"|(?P<injured>{_alt(_words(terms, 'injured_after', 'terms'), table)}))(?!\w)",
         flags,
     )
@@ -245,7 +251,7 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
 
     zero = _section(raw, "zero", "top")
     zero_re = re.compile(
-        rf"(?<!\w){proclitic}(?:{_alt(_words(zero, 'negators', 'zero'), table)})\s+"
+        rf"(?<!\w){proclitic}(?:{_alt(_words(zero, 'negators', 'zero'), table)})\s+{prefixed}"
         rf"(?:(?P<killed>{_alt(_words(zero, 'killed', 'zero'), table)})"
         rf"|(?P<injured>{_alt(_words(zero, 'injured', 'zero'), table)})"
         rf"|(?P<both>{_alt(_words(zero, 'both', 'zero'), table)}))(?!\w)",
@@ -298,6 +304,9 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         verb=verb,
         passive_aux=frozenset(
             _key(w, table) for w in _words(attribution, "passive_auxiliaries", "attribution")
+        ),
+        passive_adverbs=frozenset(
+            _key(w, table) for w in _words(attribution, "passive_adverbs", "attribution")
         ),
         appositive=re.compile(rf"\s*(?:{_alt(appositives, table)})(?!\w)", flags),
         determiner=re.compile(
@@ -424,7 +433,7 @@ def _find_figures(sentence: str, folded: str, vocab: _Vocabulary) -> list[_Figur
 
 
 def _clause_starts(folded: str, vocab: _Vocabulary) -> list[int]:
-    return [0, *(m.start() for m in vocab.clause_break.finditer(folded))]
+    return [0, *(m.end() for m in vocab.clause_break.finditer(folded))]
 
 
 def _clause_of(position: int, starts: Sequence[int]) -> int:
@@ -530,8 +539,7 @@ def _attributions(
     for m in vocab.verb.finditer(folded):
         if mask.overlaps(m.start(), m.end()):
             continue
-        previous = folded[max(0, m.start() - 40) : m.start()].split()
-        if previous and _key(previous[-1], vocab.fold_table) in vocab.passive_aux:
+        if _is_passive(folded, m.start(), m.end(), vocab):
             continue
         denies = bool(m["deny"])
         if _ARABIC.match(m.group()):
@@ -546,6 +554,17 @@ def _attributions(
                 claimant = _words_after(sentence, folded, m.end(), blocked, vocab)
         found.append(_Attribution(m.start(), claimant, denies))
     return [a for a in found if a.claimant is not None or a.denies]
+
+
+def _is_passive(folded: str, start: int, end: int, vocab: _Vocabulary) -> bool:
+    """True for "were reported", "have not been confirmed", "denied by": no claimant there."""
+    following = folded[end : end + 20].split()
+    if following and following[0].lower() == "by":
+        return True
+    previous = [_key(w, vocab.fold_table) for w in folded[max(0, start - 60) : start].split()]
+    while previous and previous[-1] in vocab.passive_adverbs:
+        previous.pop()
+    return bool(previous) and previous[-1] in vocab.passive_aux
 
 
 def _agents(
@@ -574,11 +593,12 @@ def find_claimants(sentence: str) -> list[str]:
     starts = _clause_starts(folded, vocab)
     mentions = [(a.cue, a.claimant) for a in _attributions(sentence, folded, [], starts, vocab)]
     mentions += _agents(sentence, folded, [], vocab)
-    return [
-        name
-        for _, name in sorted(mentions, key=lambda m: m[0])
-        if name and (name[:1].isupper() or _ARABIC.match(name) or name[:1].isdigit())
-    ]
+    named = []
+    for _, name in sorted(mentions, key=lambda m: m[0]):
+        bare = _strip_leaders(name, vocab) if name else ""
+        if bare[:1].isupper() or _ARABIC.match(bare) or bare[:1].isdigit():
+            named.append(name)
+    return named
 
 
 def _tokens(name: str, vocab: _Vocabulary) -> list[str]:
@@ -612,18 +632,58 @@ def _resolve_claimant(name: str, earlier: Sequence[str], vocab: _Vocabulary) -> 
     return name
 
 
-def _status(claimant: str | None, denies: bool, clause_text: str, vocab: _Vocabulary) -> _Status:
+def _status(claimant: str | None, denies: bool, unconfirmed: bool, vocab: _Vocabulary) -> _Status:
     if denies:
         return "denied"
-    if vocab.unconfirmed_marker.search(clause_text) or vocab.unconfirmed_claimant.search(
-        clause_text
-    ):
+    if unconfirmed:
         return "unconfirmed"
     if claimant is not None:
         folded = _key(claimant, vocab.fold_table)
-        if vocab.official.search(folded) and not vocab.not_official.search(folded):
+        rest = vocab.official.sub(" | ", folded)
+        if rest != folded and not vocab.not_official.search(rest):
             return "official"
     return "claimed"
+
+
+@dataclass(frozen=True)
+class _Clause:
+    """What one clause says about its figures' claimants."""
+
+    cues: list[int]
+    attributions: list[_Attribution]
+    marker_claimant: str | None
+    """An 'unconfirmed reports' / 'rumours' marker, standing in for a named claimant."""
+    unconfirmed: bool
+
+    def nearest(self, position: int) -> _Attribution | None:
+        """The clause's attribution whose cue is nearest to ``position``."""
+        index = bisect_left(self.cues, position)
+        near = [i for i in (index - 1, index) if 0 <= i < len(self.cues)]
+        if not near:
+            return None
+        return self.attributions[min(near, key=lambda i: abs(self.cues[i] - position))]
+
+
+def _clauses(
+    sentence: str,
+    folded: str,
+    starts: Sequence[int],
+    attributions: Sequence[_Attribution],
+    vocab: _Vocabulary,
+) -> list[_Clause]:
+    ends = [*starts[1:], len(folded)]
+    grouped: list[list[_Attribution]] = [[] for _ in starts]
+    for attribution in sorted(attributions, key=lambda a: a.cue):
+        grouped[_clause_of(attribution.cue, starts)].append(attribution)
+    clauses = []
+    for start, end, own in zip(starts, ends, grouped, strict=True):
+        marker = vocab.unconfirmed_claimant.search(folded, start, end)
+        unconfirmed = marker is not None or bool(
+            vocab.unconfirmed_marker.search(folded, start, end)
+        )
+        marker_text = " ".join(sentence[marker.start() : marker.end()].split()) if marker else None
+        clauses.append(_Clause([a.cue for a in own], own, marker_text, unconfirmed))
+    return clauses
 
 
 # --------------------------------------------------------------------------- claims
@@ -660,26 +720,23 @@ def find_casualty_claims(
         return []
     starts = _clause_starts(folded, vocab)
     attributions = _attributions(sentence, folded, figures, starts, vocab)
-    ends = [*starts[1:], len(folded)]
     earlier = list(previous_claimants)
     mentions = [(a.cue, a.claimant) for a in attributions if a.claimant]
     mentions += _agents(sentence, folded, sorted(f.start for f in figures), vocab)
     for _, name in sorted(mentions):
         earlier.append(_resolve_claimant(name, earlier, vocab))
 
+    clauses = _clauses(sentence, folded, starts, attributions, vocab)
     claims: list[CasualtyClaim] = []
     for figure in figures:
-        clause = _clause_of(figure.start, starts)
-        own = [a for a in attributions if _clause_of(a.cue, starts) == clause]
-        chosen = min(own, key=lambda a: abs(a.cue - figure.start), default=None)
-        clause_text = folded[starts[clause] : ends[clause]]
+        clause = clauses[_clause_of(figure.start, starts)]
+        chosen = clause.nearest(figure.start)
         claimant = chosen.claimant if chosen else None
         if claimant is not None:
             claimant = _resolve_claimant(claimant, earlier, vocab)
-        elif (marker := vocab.unconfirmed_claimant.search(clause_text)) is not None:
-            base = starts[clause]
-            claimant = " ".join(sentence[base + marker.start() : base + marker.end()].split())
-        status = _status(claimant, bool(chosen and chosen.denies), clause_text, vocab)
+        else:
+            claimant = clause.marker_claimant
+        status = _status(claimant, bool(chosen and chosen.denies), clause.unconfirmed, vocab)
         claims = _add_figure(claims, figure, sentence, claimant, status, offset)
     return claims
 

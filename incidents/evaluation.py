@@ -137,9 +137,14 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 
 def score_places(
-    text: str, gold: Sequence[dict[str, Any]], predicted: Sequence[PlaceMention], gazetteer: Gazetteer,
-    evaluation: Evaluation, *, report: str,
-) -> None:  # fmt: skip
+    text: str,
+    gold: Sequence[dict[str, Any]],
+    predicted: Sequence[PlaceMention],
+    gazetteer: Gazetteer,
+    evaluation: Evaluation,
+    *,
+    report: str,
+) -> None:
     """Add one report's place scores to ``evaluation``."""
     used: set[int] = set()
     for entry in gold:
@@ -162,7 +167,9 @@ def score_places(
             if mention is not None and mention.is_location:
                 evaluation.non_locations_mapped += role in NON_LOCATION_ROLES
                 evaluation.places.fp += 1
-                evaluation.misses.append(f"{report}: {entry['text']!r} is {role}, mapped as location")
+                evaluation.misses.append(
+                    f"{report}: {entry['text']!r} is {role}, mapped as location"
+                )
             continue
         gold_id = entry.get("place_id")
         if gold_id is None:
@@ -174,7 +181,9 @@ def score_places(
             evaluation.places.fn += 1
             if mention is not None and mention.is_location:
                 evaluation.places.fp += 1
-            evaluation.misses.append(f"{report}: {entry['text']!r} -> {predicted_id} (gold {gold_id})")
+            evaluation.misses.append(
+                f"{report}: {entry['text']!r} -> {predicted_id} (gold {gold_id})"
+            )
         gold_place = gazetteer.get(gold_id)
         if mention is not None and mention.is_location and gold_place and gold_place.lat_lon:
             lat, lon = gold_place.lat_lon
@@ -182,7 +191,9 @@ def score_places(
     for i, mention in enumerate(predicted):
         if i not in used and mention.is_location:
             evaluation.places.fp += 1
-            evaluation.misses.append(f"{report}: extra location {mention.text!r} -> {mention.place_id}")
+            evaluation.misses.append(
+                f"{report}: extra location {mention.text!r} -> {mention.place_id}"
+            )
 
 
 def _claim_matches(gold: dict[str, Any], incident: Incident) -> bool:
@@ -192,7 +203,9 @@ def _claim_matches(gold: dict[str, Any], incident: Incident) -> bool:
         return False
     gold_by = (gold.get("claimed_by") or "").casefold()
     got_by = (incident.claimed_by or "").casefold()
-    return (not gold_by and not got_by) or bool(gold_by and got_by and (gold_by in got_by or got_by in gold_by))
+    return (not gold_by and not got_by) or bool(
+        gold_by and got_by and (gold_by in got_by or got_by in gold_by)
+    )
 
 
 def score_incidents(
@@ -221,7 +234,8 @@ def score_incidents(
         if match is None:
             evaluation.incidents.fn += 1
             evaluation.misses.append(
-                f"{report}: missed {entry['event_type']} at {entry.get('place_id')} ({entry.get('evidence', '')!r})"
+                f"{report}: missed {entry['event_type']} at {entry.get('place_id')} "
+                f"({entry.get('evidence', '')!r})"
             )
         else:
             evaluation.incidents.tp += 1
@@ -229,14 +243,19 @@ def score_incidents(
     evaluation.incidents.fp += len(unused)
     for i in unused:
         evaluation.misses.append(
-            f"{report}: extra {predicted[i].event_type} at {predicted[i].place_id} ({predicted[i].evidence[:60]!r})"
+            f"{report}: extra {predicted[i].event_type} at {predicted[i].place_id} "
+            f"({predicted[i].evidence[:60]!r})"
         )
     # Attribution: pair gold and predicted by type and evidence, whatever the place.
     pool = list(predicted)
     for entry in gold:
         evidence = entry.get("evidence") or ""
         pair = next(
-            (p for p in pool if p.event_type == entry["event_type"] and evidence and evidence in p.evidence),
+            (
+                p
+                for p in pool
+                if p.event_type == entry["event_type"] and evidence and evidence in p.evidence
+            ),
             None,
         )
         if pair is None:
@@ -246,7 +265,9 @@ def score_incidents(
         if pair.date == entry.get("date"):
             evaluation.dates_right += 1
         else:
-            evaluation.misses.append(f"{report}: date {pair.date} (gold {entry.get('date')}) for {evidence!r}")
+            evaluation.misses.append(
+                f"{report}: date {pair.date} (gold {entry.get('date')}) for {evidence!r}"
+            )
         expected_source = entry.get("source") or fallback_source
         if pair.source == expected_source:
             evaluation.sources_right += 1
@@ -258,9 +279,9 @@ def score_incidents(
                 evaluation.claims_right += 1
             else:
                 evaluation.misses.append(
-                    f"{report}: claim {pair.killed}/{pair.injured} by {pair.claimed_by} ({pair.claim_status}) "
-                    f"vs gold {entry.get('killed')}/{entry.get('injured')} by {entry.get('claimed_by')} "
-                    f"({entry.get('claim_status')})"
+                    f"{report}: claim {pair.killed}/{pair.injured} by {pair.claimed_by} "
+                    f"({pair.claim_status}) vs gold {entry.get('killed')}/{entry.get('injured')} "
+                    f"by {entry.get('claimed_by')} ({entry.get('claim_status')})"
                 )
 
 
@@ -281,7 +302,12 @@ def evaluate(folder: str | Path, gazetteer: Gazetteer) -> Evaluation:
         result = analyse_report(report, geoparser)
         evaluation.reports += 1
         score_places(
-            report.text, entry.get("places", []), result.mentions, gazetteer, evaluation, report=entry["file"]
+            report.text,
+            entry.get("places", []),
+            result.mentions,
+            gazetteer,
+            evaluation,
+            report=entry["file"],
         )
         fallback = report.source if report.source_origin == "filename" else None
         score_incidents(

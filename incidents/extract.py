@@ -19,6 +19,7 @@ the same ids. The rules, in order of the fields they fill:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -72,6 +73,38 @@ def structural_spans(report: Report) -> list[tuple[int, int, str]]:
     return spans
 
 
+def _stated_time(text: str, segment: Segment, context: TimeRef | None) -> TimeRef | None:
+    """The time a sentence states, or None when it states nothing usable."""
+    stated = resolve_time(text, report_date=segment.date, context=context)
+    if stated is None or (
+        stated.date is None and stated.precision == "unknown" and not stated.background
+    ):
+        return None
+    return stated
+
+
+def report_event_day(report: Report, sentences: Sequence[Sentence]) -> dt.date | None:
+    """The day a report's own prose is about, for sentences that name none.
+
+    A report published the morning after ("on Friday", posts dated Friday) is
+    about Friday: the most frequent day the report states or its posts carry,
+    falling back to the publication date (earliest day on a tie).
+    """
+    days: Counter[dt.date] = Counter()
+    for sentence in sentences:
+        if sentence.segment.is_post:
+            if sentence.segment.date is not None:
+                days[sentence.segment.date] += 1
+            continue
+        text = report.text[sentence.start : sentence.end]
+        stated = resolve_time(text, report_date=report.date, context=None)
+        if stated is not None and stated.date is not None and not stated.background:
+            days[stated.date] += 1
+    if not days:
+        return report.date
+    return min(days, key=lambda day: (-days[day], day))
+
+
 def _rank(mention: PlaceMention) -> int:
     return (
         PRECISIONS.index(mention.precision) if mention.precision in PRECISIONS else len(PRECISIONS)
@@ -122,9 +155,17 @@ def _place_for(
     return None, None
 
 
-def _negated(norm: str, nstart: int, vocabulary: Vocabulary) -> bool:
-    words = norm[:nstart].split()[-vocabulary.negation_window :]
-    return any(w in vocabulary.negations for w in words)
+def _discounted(norm: str, nstart: int, vocabulary: Vocabulary, *, calls: bool = False) -> bool:
+    """True when a trigger is negated ("no deaths"), only called for ("urging them to
+    storm"), or names an actor ("organisers of the sit-in")."""
+    before = norm[:nstart]
+    words = before.split()[-vocabulary.negation_window :]
+    if any(w in vocabulary.negations for w in words):
+        return True
+    lead = " " + " ".join(before.split()[-vocabulary.hypothetical_window :]) + " "
+    if not calls and any(f" {phrase} " in lead for phrase in vocabulary.hypothetical_before):
+        return True
+    return before.rstrip().endswith(vocabulary.not_event_after)
 
 
 def sentence_types(sentence: str, vocabulary: Vocabulary | None = None) -> list[str]:
@@ -136,7 +177,9 @@ def sentence_types(sentence: str, vocabulary: Vocabulary | None = None) -> list[
     found = [
         m
         for m in longest_matches(vocabulary.triggers.candidates(norm, offsets))
-        if not _negated(norm, m.nstart, vocabulary)
+        if not _discounted(
+            norm, m.nstart, vocabulary, calls=vocabulary.types[m.value].family == "response"
+        )
     ]
     strong: list[str] = []
     weak: list[str] = []
@@ -190,20 +233,26 @@ def extract_incidents(
     """
     vocabulary = vocabulary or incident_vocabulary()
     focus = focus_place(mentions)
+    sentences = list(iter_sentences(report))
+    event_day = report_event_day(report, sentences)
     incidents: list[Incident] = []
     claimants: list[str] = []
     paragraph_time: dict[tuple[int, int], TimeRef] = {}
-    for sentence in iter_sentences(report):
+    for sentence in sentences:
         text = report.text[sentence.start : sentence.end]
         segment = sentence.segment
-        context = paragraph_time.get(sentence.paragraph)
-        stated = resolve_time(text, report_date=segment.date, context=context)
+        default_day = segment.date if segment.is_post else event_day
+        context = paragraph_time.get(sentence.paragraph) or (
+            day_window(default_day) if default_day else None
+        )
+        stated = _stated_time(text, segment, context)
         if stated is not None and stated.background:
             continue
-        if stated is not None:
-            paragraph_time[sentence.paragraph] = stated
-        time = stated or context or (day_window(segment.date) if segment.date else _UNKNOWN_TIME)
         types = sentence_types(text, vocabulary)
+        if stated is not None and not any(vocabulary.types[t].family == "response" for t in types):
+            # Calls and decisions narrate the lead-up; their day does not carry over.
+            paragraph_time[sentence.paragraph] = stated
+        time = stated or context or _UNKNOWN_TIME
         claims = find_casualty_claims(
             text, offset=sentence.start, previous_claimants=tuple(claimants)
         )

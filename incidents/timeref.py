@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -503,11 +504,17 @@ def _read_clock(name: str, m: re.Match[str], vocab: _Vocabulary) -> _Clock | Non
 def _resolve_overlaps(hits: list[_Hit]) -> list[_Hit]:
     """Keep the longest of overlapping matches (ties by kind), then sort by position."""
     order = {kind: i for i, kind in enumerate(_KIND_ORDER)}
+    starts: list[int] = []  # kept spans never overlap, so sorting by start sorts the ends too
     kept: list[_Hit] = []
     for hit in sorted(hits, key=lambda h: (-(h.end - h.start), order[h.kind], h.start)):
-        if all(hit.end <= k.start or hit.start >= k.end for k in kept):
-            kept.append(hit)
-    return sorted(kept, key=lambda h: h.start)
+        index = bisect_right(starts, hit.start)
+        if index > 0 and kept[index - 1].end > hit.start:
+            continue
+        if index < len(kept) and kept[index].start < hit.end:
+            continue
+        starts.insert(index, hit.start)
+        kept.insert(index, hit)
+    return kept
 
 
 def time_expression_spans(sentence: str) -> list[tuple[int, int]]:

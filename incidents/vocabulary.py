@@ -39,6 +39,10 @@ class Vocabulary:
     actors: PhraseMatcher[str]
     negations: frozenset[str]
     negation_window: int
+    not_event_after: tuple[str, ...]
+    hypothetical_before: tuple[str, ...]
+    hypothetical_window: int
+    """Normalised phrases after which a trigger names an actor, not an incident."""
 
 
 def _read(name: str) -> dict:
@@ -75,4 +79,7 @@ def incident_vocabulary() -> Vocabulary:
         actors=actors,
         negations=frozenset(normalize_name(n) for n in raw["negations"]),
         negation_window=int(raw["negation_window"]),
+        not_event_after=tuple(normalize_name(n) for n in raw.get("not_event_after", ())),
+        hypothetical_before=tuple(normalize_name(n) for n in raw.get("hypothetical_before", ())),
+        hypothetical_window=int(raw.get("hypothetical_window", 0)),
     )

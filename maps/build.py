@@ -19,11 +19,23 @@ from incidents.pipeline import (
     places_frame,
 )
 from incidents.reports import Manifest, iter_report_files
-from maps.export import acled_csv, incidents_geojson, places_geojson, write_geopackage, write_outputs
+from maps.export import (
+    acled_csv,
+    incidents_geojson,
+    places_geojson,
+    write_geopackage,
+    write_outputs,
+)
 from maps.render import render_map
 
 #: The files a build writes, in the order they are listed to the user.
-OUTPUT_FILES = ("map.html", "incidents.geojson", "places.geojson", "incidents.gpkg", "incidents.csv")
+OUTPUT_FILES = (
+    "map.html",
+    "incidents.geojson",
+    "places.geojson",
+    "incidents.gpkg",
+    "incidents.csv",
+)
 
 
 @dataclass

@@ -1,0 +1,507 @@
+"""Tests for incidents.casualties: casualty figures, their claimants and status.
+
+Every example sentence here is written for these tests. Each claim's span is
+checked against the sentence: ``sentence[start - offset : end - offset]`` must be
+the figure's wording.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from importlib import resources
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo.errors import IncidentMapperError
+from incidents.casualties import _build_vocabulary, find_casualty_claims, find_claimants
+from incidents.model import CasualtyClaim
+
+OFFSET = 1000
+HEALTH = "Iraq's Health Ministry"
+
+
+def claims_of(sentence: str, previous: tuple[str, ...] = ()) -> list[CasualtyClaim]:
+    """The claims of a sentence placed at OFFSET in a report, spans checked."""
+    found = find_casualty_claims(sentence, offset=OFFSET, previous_claimants=previous)
+    for claim in found:
+        wording = sentence[claim.start - OFFSET : claim.end - OFFSET]
+        for text in (claim.killed_text, claim.injured_text):
+            assert text is None or text in " ".join(wording.split())
+    return found
+
+
+def only_claim(sentence: str, previous: tuple[str, ...] = ()) -> CasualtyClaim:
+    found = claims_of(sentence, previous)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def wording(sentence: str, claim: CasualtyClaim) -> str:
+    return sentence[claim.start - OFFSET : claim.end - OFFSET]
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(
+    ("sentence", "injured", "words"),
+    [
+        ("Medics said 125 people were injured.", 125, "125 people were injured"),
+        ("Medics said 1,300 people were injured.", 1300, "1,300 people were injured"),
+        ("Medics said three people were injured.", 3, "three people were injured"),
+        ("Medics said twenty-five people were injured.", 25, "twenty-five people were injured"),
+        ("Medics said a dozen people were injured.", 12, "a dozen people were injured"),
+        ("Medics said one marcher was injured.", 1, "one marcher was injured"),
+        ("وقال مسعفون إن ١٢٥ شخصا أصيبوا.", 125, "١٢٥ شخصا أصيبوا"),
+        ("وقال مسعفون إن ثلاثة أشخاص أصيبوا.", 3, "ثلاثة أشخاص أصيبوا"),
+    ],
+)
+def test_numbers_in_digits_and_words(sentence: str, injured: int, words: str) -> None:
+    claim = only_claim(sentence)
+    assert (claim.killed, claim.injured) == (None, injured)
+    assert wording(sentence, claim) == words
+    assert claim.injured_text == words
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "words"),
+    [
+        ("Dozens of people were hurt by tear gas.", 12, "Dozens of people were hurt"),
+        ("Hundreds were hurt in the crush.", 100, "Hundreds were hurt"),
+        ("Scores were wounded near the bridge.", 20, "Scores were wounded"),
+        ("Several marchers were wounded.", 3, "Several marchers were wounded"),
+        ("Tens of people were injured.", 10, "Tens of people were injured"),
+        ("سقط عشرات الجرحى قرب الجسر.", 10, "عشرات الجرحى"),
+        ("سقط مئات المصابين قرب الجسر.", 100, "مئات المصابين"),
+    ],
+)
+def test_vague_quantities_keep_their_words_and_take_the_conservative_figure(
+    sentence: str, value: int, words: str
+) -> None:
+    claim = only_claim(sentence)
+    assert claim.injured == value
+    assert claim.injured_text == words
+
+
+@pytest.mark.parametrize(
+    ("sentence", "qualifier"),
+    [
+        ("At least 40 people were hurt.", "at least"),
+        ("Almost 40 people were hurt.", "almost"),
+        ("About 40 people were hurt.", "about"),
+        ("Nearly 40 people were hurt.", "nearly"),
+        ("More than 40 people were hurt.", "more than"),
+        ("Some 40 people were hurt.", "some"),
+        ("Up to 40 people were hurt.", "up to"),
+        ("Over 40 people were hurt.", "over"),
+        ("أصيب ما لا يقل عن 40 شخصا.", "ما لا يقل عن"),
+        ("أصيب أكثر من 40 شخصا.", "أكثر من"),
+        ("أصيب نحو 40 شخصا.", "نحو"),
+    ],
+)
+def test_qualifiers_are_kept(sentence: str, qualifier: str) -> None:
+    claim = only_claim(sentence)
+    assert (claim.injured, claim.qualifier) == (40, qualifier)
+    assert qualifier in wording(sentence, claim).lower()
+
+
+def test_number_without_a_qualifier_has_none() -> None:
+    assert only_claim("Forty people were hurt.").qualifier is None
+
+
+# --------------------------------------------------------------------------- killed or injured
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Two people were killed near the gate.",
+        "Two people were left dead near the gate.",
+        "Two deaths were recorded near the gate.",
+        "Two marchers died near the gate.",
+        "Two fatalities were recorded near the gate.",
+        "Supporters mourned two martyrs.",
+        "سقط قتيلان اثنان قرب البوابة.",
+        "سقط 2 قتلى قرب البوابة.",
+        "أعلن مقتل اثنين من المتظاهرين.",
+        "The clashes ended, killing two people.",
+    ],
+)
+def test_killed_words(sentence: str) -> None:
+    claim = only_claim(sentence)
+    assert (claim.killed, claim.injured) == (2, None)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Nine people were injured near the gate.",
+        "Nine people were wounded near the gate.",
+        "Nine people were hurt near the gate.",
+        "Nine injuries were recorded near the gate.",
+        "Nine casualties were recorded near the gate.",
+        "سقط 9 جرحى قرب البوابة.",
+        "سقط 9 جريحا قرب البوابة.",
+        "أعلن عن إصابة 9 أشخاص.",
+        "The rubber bullets hit the crowd, wounding nine.",
+    ],
+)
+def test_injured_words(sentence: str) -> None:
+    claim = only_claim(sentence)
+    assert (claim.killed, claim.injured) == (None, 9)
+
+
+def test_casualties_with_a_figure_count_as_injured_never_killed() -> None:
+    claim = only_claim("The clinic counted 30 casualties.")
+    assert (claim.killed, claim.injured, claim.injured_text) == (None, 30, "30 casualties")
+
+
+def test_killed_and_injured_of_one_claimant_make_one_claim() -> None:
+    sentence = "Three people were killed and 20 wounded, police said."
+    claim = only_claim(sentence)
+    assert (claim.killed, claim.injured) == (3, 20)
+    assert claim.killed_text == "Three people were killed"
+    assert claim.injured_text == "20 wounded"
+    assert wording(sentence, claim) == "Three people were killed and 20 wounded"
+
+
+def test_casualty_word_before_the_figure_binds_first() -> None:
+    sentence = "Gunfire broke out, killing three and injuring 12."
+    claim = only_claim(sentence)
+    assert (claim.killed, claim.injured) == (3, 12)
+    assert (claim.killed_text, claim.injured_text) == ("killing three", "injuring 12")
+
+
+def test_toll_phrase_before_the_figure() -> None:
+    claim = only_claim("The death toll rose to 7, the civil defence said.")
+    assert (claim.killed, claim.killed_text) == (7, "death toll rose to 7")
+
+
+def test_arabic_killed_and_injured_with_attached_particles() -> None:
+    sentence = "وأفادت مصادر أمنية بمقتل ثلاثة متظاهرين وإصابة 40 آخرين."
+    claim = only_claim(sentence)
+    assert (claim.killed, claim.injured) == (3, 40)
+    assert claim.claimed_by == "مصادر أمنية"
+
+
+def test_different_qualifiers_are_separate_claims() -> None:
+    found = claims_of("At least 3 were killed and about 20 were injured.")
+    assert [(c.killed, c.injured, c.qualifier) for c in found] == [
+        (3, None, "at least"),
+        (None, 20, "about"),
+    ]
+
+
+# --------------------------------------------------------------------------- zero figures
+
+
+def test_no_deaths_is_killed_zero_and_no_gunshot_wounds_is_no_figure() -> None:
+    sentence = "No gunshot wounds and no deaths were reported, the ministry claimed."
+    claim = only_claim(sentence, previous=(HEALTH,))
+    assert (claim.killed, claim.injured) == (0, None)
+    assert claim.killed_text == "no deaths"
+    assert (claim.claimed_by, claim.claim_status) == (HEALTH, "official")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("No one was killed, the Interior Ministry said.", 0, None),
+        ("Nobody was hurt in the blaze.", None, 0),
+        ("There were no casualties.", 0, 0),
+        ("There were no injuries.", None, 0),
+        ("لا قتلى في صفوف المتظاهرين.", 0, None),
+        ("لم تسجل أي إصابات.", None, 0),
+    ],
+)
+def test_stated_absence_is_a_zero_figure(
+    sentence: str, killed: int | None, injured: int | None
+) -> None:
+    claim = only_claim(sentence)
+    assert (claim.killed, claim.injured) == (killed, injured)
+
+
+# --------------------------------------------------------------------------- claimants
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claimant"),
+    [
+        ("At least 125 people were injured, according to Iraq's Health Ministry.", HEALTH),
+        (
+            "At least 125 people were injured, according to Iraq’s Health Ministry.",
+            "Iraq’s Health Ministry",
+        ),
+        ("The Health Ministry said 125 people were injured.", "Health Ministry"),
+        ("125 people were injured, medics said.", "medics"),
+        (
+            "“It was chaos,” said Hadi al-Amiri, adding that 125 people were injured.",
+            "Hadi al-Amiri",
+        ),
+        ("Al-Ahad TV claimed 125 people were injured.", "Al-Ahad TV"),
+        ("Other PMF-allied media reported 125 people were injured.", "PMF-allied media"),
+        ("Sources told Rudaw that 125 people were injured.", "Sources"),
+        ("125 people were injured, according to local media.", "local media"),
+        ("There were unconfirmed reports that 125 people were injured.", "unconfirmed reports"),
+        (
+            "Kataib Hezbollah, one of the strongest armed factions, said 125 people were injured.",
+            "Kataib Hezbollah",
+        ),
+        (
+            "Al-Ahad TV, a channel close to one of the factions, claimed 125 people were injured.",
+            "Al-Ahad TV",
+        ),
+        (
+            "In a statement on Friday, the Interior Ministry said 125 people were injured.",
+            "Interior Ministry",
+        ),
+        ("أعلنت وزارة الصحة العراقية إصابة 125 شخصا.", "وزارة الصحة العراقية"),
+        ("أصيب 125 شخصا بحسب مصادر طبية.", "مصادر طبية"),
+        ("قالت قناة محلية إن 125 شخصا أصيبوا.", "قناة محلية"),
+        ("125 people were injured.", None),
+    ],
+)
+def test_claimant_words(sentence: str, claimant: str | None) -> None:
+    claim = only_claim(sentence)
+    assert claim.injured == 125
+    assert claim.claimed_by == claimant
+
+
+def test_the_ministry_resolves_to_the_latest_earlier_ministry() -> None:
+    sentence = "The ministry said 40 people were hurt."
+    assert only_claim(sentence, (HEALTH, "Kataib Hezbollah")).claimed_by == HEALTH
+    later = (HEALTH, "Iraq's Interior Ministry")
+    assert only_claim(sentence, later).claimed_by == "Iraq's Interior Ministry"
+
+
+def test_a_partly_named_ministry_resolves_only_to_a_ministry_with_those_words() -> None:
+    sentence = "The Health Ministry said 40 people were hurt."
+    assert only_claim(sentence, (HEALTH, "Iraq's Interior Ministry")).claimed_by == HEALTH
+
+
+def test_unresolved_mention_is_kept_as_written() -> None:
+    assert only_claim("The ministry said 40 people were hurt.").claimed_by == "The ministry"
+    assert only_claim(
+        "The ministry said 40 people were hurt.", ("Kataib Hezbollah",)
+    ).claimed_by == ("The ministry")
+
+
+def test_arabic_definite_mention_resolves() -> None:
+    claim = only_claim("وأعلنت الوزارة إصابة 30 شخصا.", ("وزارة الصحة العراقية",))
+    assert (claim.claimed_by, claim.claim_status) == ("وزارة الصحة العراقية", "official")
+
+
+def test_claimant_of_an_earlier_sentence_without_figures_is_found_for_later_ones() -> None:
+    first = "Those rumours were not confirmed by Iraq's Health Ministry."
+    assert claims_of(first) == []
+    previous = tuple(find_claimants(first))
+    assert previous == (HEALTH,)
+    claim = only_claim("The ministry insisted that 90 people were treated for injuries.", previous)
+    assert (claim.claimed_by, claim.injured) == (HEALTH, 90)
+
+
+def test_find_claimants_leaves_out_bare_common_nouns() -> None:
+    assert find_claimants("The ministry said the gates were shut, Al-Ahad TV reported.") == [
+        "Al-Ahad TV"
+    ]
+
+
+# --------------------------------------------------------------------------- status
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("Four protesters were killed, police said.", "official"),
+        ("Four protesters were killed, the civil defence said.", "official"),
+        ("Four protesters were killed, the Security Media Cell said.", "official"),
+        ("Four protesters were killed, according to the Iraqi army.", "official"),
+        ("قالت خلية الإعلام الأمني إن أربعة متظاهرين قتلوا.", "official"),
+        ("Four protesters were killed, Kataib Hezbollah said.", "claimed"),
+        ("Four protesters were killed, Al-Ahad TV reported.", "claimed"),
+        ("Four protesters were killed, activists said.", "claimed"),
+        ("Four protesters were killed, militia officials said.", "claimed"),
+        ("Four protesters were killed, a police source said.", "claimed"),
+        ("Four protesters were killed.", "claimed"),
+        ("Four protesters were reportedly killed.", "unconfirmed"),
+        ("Rumours spread that four protesters were killed.", "unconfirmed"),
+        (
+            "Four protesters were killed, activists said, with no official confirmation.",
+            "unconfirmed",
+        ),
+        ("أنباء غير مؤكدة عن مقتل أربعة متظاهرين.", "unconfirmed"),
+        ("The Interior Ministry denied reports that four protesters were killed.", "denied"),
+        ("نفت الوزارة مقتل أربعة متظاهرين.", "denied"),
+    ],
+)
+def test_claim_status(sentence: str, status: str) -> None:
+    claim = only_claim(sentence)
+    assert claim.killed == 4
+    assert claim.claim_status == status
+
+
+def test_unconfirmed_reports_contradicted_in_a_later_clause() -> None:
+    sentence = (
+        "There were unconfirmed reports of at least two deaths among the marchers, "
+        "but the rumours have not been confirmed by Iraq's Health Ministry."
+    )
+    claim = only_claim(sentence)
+    assert (claim.killed, claim.qualifier) == (2, "at least")
+    assert (claim.claimed_by, claim.claim_status) == ("unconfirmed reports", "unconfirmed")
+    assert wording(sentence, claim) == "at least two deaths"
+
+
+# --------------------------------------------------------------------------- several claims
+
+
+def test_contradicting_claims_are_all_returned_never_merged() -> None:
+    sentence = "Police said two people were killed, but activists said five were killed."
+    found = claims_of(sentence)
+    assert [(c.killed, c.claimed_by, c.claim_status) for c in found] == [
+        (2, "Police", "official"),
+        (5, "activists", "claimed"),
+    ]
+
+
+def test_two_claimants_in_one_sentence_each_keep_their_figure() -> None:
+    sentence = (
+        "At least 60 people were hurt, according to Iraq's Health Ministry, "
+        "and Kataib Hezbollah said two were killed."
+    )
+    found = claims_of(sentence)
+    assert [(c.killed, c.injured, c.claimed_by) for c in found] == [
+        (None, 60, HEALTH),
+        (2, None, "Kataib Hezbollah"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Health Ministry said 27 of those injured were civilians.",
+        "The Health Ministry said almost 100 of those treated for injuries were police.",
+        "Of the wounded, 30 were police; the ministry said 12 of them were officers.",
+        "وقالت الوزارة إن 27 منهم مدنيون.",
+    ],
+)
+def test_sub_group_figures_are_not_claims(sentence: str) -> None:
+    assert claims_of(sentence) == []
+
+
+def test_total_is_kept_and_its_sub_group_dropped() -> None:
+    sentence = (
+        "At least 80 people were hurt; the ministry said almost 60 of them were police officers."
+    )
+    claim = only_claim(sentence)
+    assert (claim.injured, claim.qualifier, claim.claimed_by) == (80, "at least", None)
+
+
+def test_total_inside_a_sub_group_sentence_is_kept() -> None:
+    sentence = "The ministry insisted that most of the 125 injured were police officers."
+    claim = only_claim(sentence, (HEALTH,))
+    assert (claim.injured, claim.injured_text, claim.claimed_by) == (125, "125 injured", HEALTH)
+
+
+# --------------------------------------------------------------------------- not casualties
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The mass 2019 protests were about corruption.",
+        "Factions still reject the Oct. 10 vote.",
+        "The cleric's bloc won 73 seats out of 329.",
+        "The commission rejected most of 1,300 appeals.",
+        "Kataib Hezbollah, one of the most powerful militias, rejected the count.",
+        "A 25-year-old marcher joined the crowd.",
+        "The crowd reached the gate at 3 pm.",
+        "The bloc's seats were cut by about two-thirds.",
+        "Some 300 marchers reportedly tried to force the gate.",
+        "Around 125 people gathered near the bridge.",
+        "Sources told Kurdistan 24 that the clashes left casualties.",
+        "Marchers were wounded in their pride for two days.",
+        "",
+    ],
+)
+def test_numbers_that_are_not_casualties(sentence: str) -> None:
+    assert claims_of(sentence) == []
+
+
+def test_appositive_number_is_skipped_and_the_real_figure_kept() -> None:
+    sentence = "Kataib Hezbollah, one of the strongest armed factions, said three people had died."
+    claim = only_claim(sentence)
+    assert (claim.killed, claim.claimed_by, claim.claim_status) == (
+        3,
+        "Kataib Hezbollah",
+        "claimed",
+    )
+    assert wording(sentence, claim) == "three people had died"
+
+
+def test_offset_shifts_every_span() -> None:
+    sentence = "Two people were killed."
+    plain = find_casualty_claims(sentence)[0]
+    shifted = find_casualty_claims(sentence, offset=57)[0]
+    assert (shifted.start - plain.start, shifted.end - plain.end) == (57, 57)
+    assert sentence[plain.start : plain.end] == "Two people were killed"
+
+
+# --------------------------------------------------------------------------- robustness
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_gives_well_formed_claims(sentence: str) -> None:
+    for claim in find_casualty_claims(sentence, offset=5):
+        assert 5 <= claim.start < claim.end <= len(sentence) + 5
+        assert claim.killed is not None or claim.injured is not None
+        assert all(v is None or v >= 0 for v in (claim.killed, claim.injured))
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "1 2 3 4 5 " * 4_000,
+        "killed 3 and " * 3_000,
+        "police said, " * 3_000,
+        "مقتل ثلاثة وإصابة ٤٠ " * 3_000,
+        "9" * 50_000,
+        "at least" + " " * 40_000 + "x",
+    ],
+)
+def test_hostile_text_is_read_in_bounded_time(hostile: str) -> None:
+    started = time.perf_counter()
+    find_casualty_claims(hostile)
+    assert time.perf_counter() - started < 5
+
+
+def _bundled() -> dict[str, object]:
+    resource = resources.files("incidents").joinpath("data", "casualties.json")
+    return json.loads(resource.read_text(encoding="utf-8"))
+
+
+def test_bundled_vocabulary_loads_and_compiles() -> None:
+    vocabulary = _build_vocabulary(_bundled())
+    assert vocabulary.number_values["dozens"] == 12
+    assert vocabulary.number_values["hundreds"] == 100
+
+
+@pytest.mark.parametrize(
+    ("breakage", "message"),
+    [
+        (lambda d: d["terms"].pop("killed_after"), "'killed_after' must be a non-empty list"),
+        (lambda d: d["vague_quantities"]["words"].update({"dozens": "12"}), "'dozens' must map"),
+        (lambda d: d["window"].update({"max_words": -1}), "'max_words' must be a whole number"),
+        (lambda d: d.pop("status"), "missing object 'status'"),
+    ],
+)
+def test_broken_vocabulary_names_the_file_and_the_field(breakage, message: str) -> None:
+    data = copy.deepcopy(_bundled())
+    breakage(data)
+    with pytest.raises(IncidentMapperError, match=message) as caught:
+        _build_vocabulary(data)
+    assert "casualties.json" in str(caught.value)
