@@ -37,6 +37,14 @@ PRECISIONS = ("exact", "estimated", "zone", "relative", "district", "city", "cou
 
 _SENTENCE_BREAKS = frozenset(".;!?\n؟؛")
 
+#: Why a mention inside a structural span is not a location, by the span's role.
+_STRUCTURAL_REASONS = {
+    "dateline": "where the report was filed (dateline)",
+    "author": "part of an embedded post's author line",
+    "organisation": "the outlet named in the dateline",
+    "header": "part of the report's header",
+}
+
 
 @dataclass(frozen=True)
 class PlaceMention:
@@ -680,7 +688,9 @@ class Geoparser:
     ) -> PlaceMention:
         """Give a mention the non-location role its surroundings imply, if any."""
         if structural is not None:
-            return _as_non_location(mention, structural, f"inside a {structural} line")
+            return _as_non_location(
+                mention, structural, _STRUCTURAL_REASONS.get(structural, structural)
+            )
         if mention.role not in ("location", "outside"):
             return mention
         vocab = self.vocabulary
@@ -739,7 +749,9 @@ class Geoparser:
                 after[1:].split(maxsplit=1)[0] if after[:1] == " " and after[1:2].isalpha() else ""
             )
             if (
-                next_word[:1].islower()
+                mention.text[:1].isascii()
+                and next_word.isalpha()
+                and next_word[:1].islower()
                 and normalize_name(next_word) not in vocab.country_locational_followers
             ):
                 return _as_non_location(mention, "attribute", "country used as an adjective")

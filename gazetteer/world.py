@@ -67,12 +67,8 @@ def world_places() -> tuple[WorldPlace, ...]:
             continue  # the gazetteer's own city
         names = [city["name"], *extra.get(city["name"], [])]
         if in_region:
-            # Arabic-script alternate names for cities of the region.
-            names.extend(
-                n
-                for n in city.get("alternatenames", [])
-                if n and all(is_arabic_letter(c) or c == " " for c in n)
-            )
+            # Arabic-script names and Latin spelling variants (Basra, Basrah) of the region's cities.
+            names.extend(n for n in city.get("alternatenames", []) if _usable_alternate(n, skip))
         places.append(
             WorldPlace(
                 f"city:{geonameid}",
@@ -85,3 +81,19 @@ def world_places() -> tuple[WorldPlace, ...]:
             )
         )
     return tuple(places)
+
+
+def _usable_alternate(name: str, skip: set[str]) -> bool:
+    """An alternate name that reads as a proper name: Arabic script, or a capitalised
+    Latin spelling of four letters or more (codes such as 'BGW' are left out)."""
+    if not name or name.casefold() in skip:
+        return False
+    if all(is_arabic_letter(c) or c == " " for c in name):
+        return True
+    return (
+        name.isascii()
+        and len(name) >= 4
+        and name[:1].isupper()
+        and not name.isupper()
+        and all(c.isalpha() or c in " -'" for c in name)
+    )

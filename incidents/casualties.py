@@ -1,27 +1,30 @@
 """Find casualty figures in one sentence, with who claims them and how firmly.
 
 The vocabulary (numbers, casualty words, claimants, official bodies) lives in
-``incidents/data/casualties.json``, in English and Arabic. Every figure is kept as
-its claimant gives it: contradicting claims are all returned, never merged or
-averaged. The rules, in the order they apply:
+``incidents/data/casualties.json``, in English and Arabic, with each choice
+documented there. Every figure is kept as its claimant gives it: contradicting
+claims are all returned, never merged or averaged. The rules, in order:
 
-1. A stated absence ("no deaths", "no one was hurt") is a figure of 0.
-2. A number (digits, Arabic-Indic digits, words, or a vague quantity such as
-   "dozens", read with ACLED's conservative convention) becomes a figure when a
-   casualty word binds it: one just before it ("killing three", "the toll rose to
-   5", "مقتل ثلاثة") or one a few words after it with no punctuation between
-   ("125 people were injured", "3 قتلى"). Numbers inside a date or clock time,
-   numbers followed by a unit ("73 seats", "1,300 appeals"), and sub-group figures
-   ("27 of those injured") are not claims.
+1. A stated absence ("no deaths", "no one was hurt") is a figure of 0, and so is
+   "anyone"/"any" in a clause whose claimant denies ("it denied that anyone had
+   been killed"). "X said two were hurt, a claim the ministry denied" gives the
+   ministry a 0.
+2. A number (digits, Arabic-Indic digits, words, "a"/"an", or a vague quantity
+   such as "dozens", read with ACLED's conservative convention) becomes a figure
+   when a casualty word binds it: one just before it ("killing three", "the toll
+   rose to 5", "مقتل ثلاثة") or one a few words after it with no punctuation
+   between ("125 people were injured", "3 قتلى"). Numbers inside a date or clock
+   time, numbers followed by a unit ("73 seats", "1,300 appeals") and sub-group
+   figures ("27 of those injured", "45 people, 30 of them police") are not claims.
 3. Each figure takes the nearest claimant of its own clause ("according to X",
-   "X said", "said X", Arabic "قالت X"), resolved against earlier claimants when
-   it is a short definite mention ("the ministry").
-4. The claim's status is "denied" when the claimant denies, "unconfirmed" when the
-   clause says the figure is unconfirmed, "official" when the claimant is a state
-   body, and "claimed" otherwise (including the outlet's own voice, where
-   ``claimed_by`` is None).
-5. A killed and an injured figure from the same claimant, status and qualifier
-   make one claim.
+   "X said", "said X", Arabic "قالت X"); a short definite mention ("the ministry")
+   or a pronoun ("it said") is resolved against the names met before it.
+4. Status: "denied" when the claimant denies or gives 0; "official" when the
+   claimant is a state body; "claimed" for any other named claimant; with no one
+   named, "unconfirmed" when the clause says so ("unconfirmed reports",
+   "reportedly") and "claimed" otherwise (the outlet's own voice). A claimant who
+   only relays reports ("said it had seen reports that...") names no one.
+5. A killed and an injured figure of the same claimant and status make one claim.
 """
 
 from __future__ import annotations
@@ -46,10 +49,13 @@ _ORIGIN = f"<bundled incidents/data/{DATA_FILE}>"
 
 #: Characters that end the reach of a figure, a claimant or a subject.
 _PUNCTUATION = re.compile(r"[,;:.!?()\[\]{}\"“”«»]")
+_CLOSING_QUOTES = "\"'”’»"
 #: How far (in characters) a figure, a claimant or a subject is looked for around its cue;
 #: keeps the work per cue bounded on very long "sentences".
 _REACH = 300
 _ARABIC = re.compile("[\u0600-\u06ff]")
+#: A name opening a sentence: capitalised words ("Al-Ghadir TV broadcast ...").
+_OPENING_NAME = re.compile(r"\W{0,3}((?:[A-Z][\w'’&.-]{0,40})(?:\s+[A-Z][\w'’&.-]{0,40}){0,5})")
 
 _Kind = Literal["killed", "injured", "both"]
 _Status = Literal["official", "claimed", "unconfirmed", "denied"]
@@ -64,6 +70,8 @@ class _Figure:
     start: int
     end: int
     qualifier: str | None
+    denied_by: str | None = None
+    """Set for "..., a claim X denied": X gives 0 against the figure before it."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,7 @@ class _Attribution:
 
     cue: int
     """Where the attribution's cue (verb or 'according to') starts."""
+    cue_end: int
     claimant: str | None
     denies: bool
 
@@ -83,16 +92,22 @@ class _Vocabulary:
     number_values: Mapping[str, int]
     tens: Mapping[str, int]
     units: Mapping[str, int]
+    postposed: frozenset[str]
+    qualifier_after: re.Pattern[str]
     unit_after: re.Pattern[str]
     subgroup_after: re.Pattern[str]
     subgroup_before: re.Pattern[str]
     before_term: re.Pattern[str]
+    before_term_postposed: re.Pattern[str]
     after_term: re.Pattern[str]
     stop_word: re.Pattern[str]
     max_words: int
     dual: re.Pattern[str]
     zero: re.Pattern[str]
     nobody: re.Pattern[str]
+    denial_zero: tuple[re.Pattern[str], ...]
+    claim_denial: re.Pattern[str]
+    claim_noun_lead: re.Pattern[str]
     according_to: re.Pattern[str]
     agent_cue: re.Pattern[str]
     verb: re.Pattern[str]
@@ -102,6 +117,10 @@ class _Vocabulary:
     determiner: re.Pattern[str]
     subject_leader: re.Pattern[str]
     claimant_stop: re.Pattern[str]
+    source_word: re.Pattern[str]
+    source_links: frozenset[str]
+    pronouns: frozenset[str]
+    relay: re.Pattern[str]
     max_claimant_words: int
     definite_prefix: str
     official: re.Pattern[str]
@@ -156,6 +175,14 @@ def _int(mapping: Mapping[str, Any], key: str, where: str) -> int:
     return value
 
 
+def _text(mapping: Mapping[str, Any], key: str, where: str) -> str:
+    value = mapping.get(key)
+    if not isinstance(value, str) or not value.strip():
+        msg = f"{where}: '{key}' must be a non-empty string"
+        raise _fail(msg)
+    return value
+
+
 def _key(text: str, table: Mapping[int, str]) -> str:
     return " ".join(text.translate(table).lower().split())
 
@@ -166,10 +193,9 @@ def _alt(terms: Iterable[str], table: Mapping[int, str]) -> str:
     return "|".join(term_pattern(t, table) for t in unique)
 
 
-def _word_re(
-    terms: Iterable[str], table: Mapping[int, str], flags: int = re.IGNORECASE
-) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w)(?:{_alt(terms, table)})(?!\w)", flags)
+def _word_re(terms: Iterable[str], table: Mapping[int, str]) -> re.Pattern[str]:
+    """Whole-phrase matcher; a hyphen joins words, so "in" is not found in "sit-in"."""
+    return re.compile(rf"(?<![\w-])(?:{_alt(terms, table)})(?![\w-])", re.IGNORECASE)
 
 
 def _load_raw() -> dict[str, Any]:
@@ -192,8 +218,22 @@ def _vocabulary() -> _Vocabulary:
 
 
 def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
+    """Validate the vocabulary and compile its patterns; errors name the field."""
     table = folding_table()
     flags = re.IGNORECASE
+
+    def kinds(section: Mapping[str, Any], killed: str, injured: str, where: str) -> str:
+        return (
+            rf"(?:(?P<killed>{_alt(_words(section, killed, where), table)})"
+            rf"|(?P<injured>{_alt(_words(section, injured, where), table)}))"
+        )
+
+    particles = _section(raw, "arabic_proclitics", "top")
+    proclitic = (
+        "[" + "".join(re.escape(p) for p in _words(particles, "words", "arabic_proclitics")) + "]?"
+    )
+    article = term_pattern(_text(particles, "article", "arabic_proclitics"), table)
+    prefixed = rf"{proclitic}(?:{article})?"
 
     numbers = _section(raw, "numbers", "top")
     words = _counts(numbers, "words", "numbers")
@@ -201,131 +241,151 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     tens = _counts(numbers, "tens", "numbers")
     units = _counts(numbers, "units", "numbers")
     values = {_key(w, table): n for w, n in {**words, **vague}.items()}
-    qualifiers = _words(_section(raw, "qualifiers", "top"), "words", "qualifiers")
+    qualifiers = _section(raw, "qualifiers", "top")
     compound = rf"(?:{_alt(tens, table)})-(?:{_alt(units, table)})"
     number = re.compile(
-        rf"(?<![\w.,:/#$-])(?:(?P<q>{_alt(qualifiers, table)})\s+)?(?:و\s?)?"
-        rf"(?P<n>\d{{1,3}}(?:,\d{{3}}){{1,3}}(?!\d|,\d)|\d{{1,7}}(?!\d)|{compound}"
+        rf"(?<![\w.,:/#$-])(?:(?P<q>{_alt(_words(qualifiers, 'words', 'qualifiers'), table)})\s+)?"
+        rf"(?:و\s?)?(?P<n>\d{{1,3}}(?:,\d{{3}}){{1,3}}(?!\d|,\d)|\d{{1,7}}(?!\d)|{compound}"
         rf"|{_alt(values, table)})(?![\w%-]|[.,]\d)",
         flags,
+    )
+    qualifier_after = re.compile(
+        rf"\s+(?P<qa>{_alt(_words(qualifiers, 'after', 'qualifiers'), table)})(?![\w-])", flags
     )
 
     not_cas = _section(raw, "not_casualties", "top")
     unit_after = re.compile(
-        rf"\s*(?:{_alt(_words(not_cas, 'units', 'not_casualties'), table)})(?!\w)", flags
+        rf"\s*(?:{_alt(_words(not_cas, 'units', 'not_casualties'), table)})(?![\w-])", flags
     )
     subgroups = _section(raw, "subgroups", "top")
     subgroup_after = re.compile(
-        rf"\s+(?:{_alt(_words(subgroups, 'after', 'subgroups'), table)})(?!\w)", flags
+        rf"\s+(?:{_alt(_words(subgroups, 'after', 'subgroups'), table)})(?![\w-])", flags
     )
     subgroup_before = re.compile(
-        rf"(?<!\w)(?:{_alt(_words(subgroups, 'before', 'subgroups'), table)})\s*\Z", flags
+        rf"(?<![\w-])(?:{_alt(_words(subgroups, 'before', 'subgroups'), table)})\s*\Z", flags
     )
 
     terms = _section(raw, "terms", "top")
     bridges = _words(_section(terms, "before_bridges", "terms"), "words", "terms.before_bridges")
-    proclitics = _words(_section(raw, "arabic_proclitics", "top"), "words", "arabic_proclitics")
-    proclitic = "[" + "".join(re.escape(p) for p in proclitics) + "]?"
-    article = _section(raw, "arabic_proclitics", "top").get("article")
-    if not isinstance(article, str) or not article:
-        msg = "arabic_proclitics: 'article' must be a non-empty string"
-        raise _fail(msg)
-    prefixed = rf"{proclitic}(?:{term_pattern(article, table)})?"
+    before = kinds(terms, "killed_before", "injured_before", "terms")
     before_term = re.compile(
-        rf"(?<!\w){proclitic}(?:(?P<killed>{_alt(_words(terms, 'killed_before', 'terms'), table)})"
-        rf"|(?P<injured>{_alt(_words(terms, 'injured_before', 'terms'), table)}))"
-        rf"(?:\s+(?:{_alt(bridges, table)})){{0,3}}\s*\Z",
-        flags,
+        rf"(?<!\w){proclitic}{before}(?:\s+(?:{_alt(bridges, table)})){{0,3}}\s*\Z", flags
     )
+    before_term_postposed = re.compile(rf"(?<!\w){proclitic}{before}\s+\S{{1,40}}\s*\Z", flags)
     after_term = re.compile(
-        rf"{prefixed}(?:(?P<killed>{_alt(_words(terms, 'killed_after', 'terms'), table)})"
-        rf"|(?P<injured>{_alt(_words(terms, 'injured_after', 'terms'), table)}))(?!\w)",
-        flags,
+        rf"{prefixed}{kinds(terms, 'killed_after', 'injured_after', 'terms')}(?![\w-])", flags
     )
     dual = re.compile(
-        rf"(?<!\w)(?:(?P<killed>{_alt(_words(terms, 'dual_killed', 'terms'), table)})"
-        rf"|(?P<injured>{_alt(_words(terms, 'dual_injured', 'terms'), table)}))(?!\w)",
-        flags,
+        rf"(?<!\w){prefixed}{kinds(terms, 'dual_killed', 'dual_injured', 'terms')}(?!\w)", flags
     )
     window = _section(raw, "window", "top")
 
     zero = _section(raw, "zero", "top")
-    zero_re = re.compile(
-        rf"(?<!\w){proclitic}(?:{_alt(_words(zero, 'negators', 'zero'), table)})\s+{prefixed}"
+    zero_nouns = (
         rf"(?:(?P<killed>{_alt(_words(zero, 'killed', 'zero'), table)})"
         rf"|(?P<injured>{_alt(_words(zero, 'injured', 'zero'), table)})"
-        rf"|(?P<both>{_alt(_words(zero, 'both', 'zero'), table)}))(?!\w)",
+        rf"|(?P<both>{_alt(_words(zero, 'both', 'zero'), table)}))"
+    )
+    nobody_verbs = kinds(_section(zero, "nobody_verbs", "zero"), "killed", "injured", "zero")
+    zero_re = re.compile(
+        rf"(?<![\w-]){proclitic}(?:{_alt(_words(zero, 'negators', 'zero'), table)})\s+{prefixed}"
+        rf"{zero_nouns}(?![\w-])",
         flags,
     )
-    nobody_verbs = _section(zero, "nobody_verbs", "zero")
     nobody = re.compile(
-        rf"(?<!\w)(?:{_alt(_words(zero, 'nobody', 'zero'), table)})\s+"
-        rf"(?:(?P<killed>{_alt(_words(nobody_verbs, 'killed', 'zero.nobody_verbs'), table)})|"
-        rf"(?P<injured>{_alt(_words(nobody_verbs, 'injured', 'zero.nobody_verbs'), table)}))"
-        r"(?!\w)",
+        rf"(?<![\w-])(?:{_alt(_words(zero, 'nobody', 'zero'), table)})\s+{nobody_verbs}(?![\w-])",
         flags,
+    )
+    denial_zero = (
+        re.compile(
+            rf"(?<![\w-])(?:{_alt(_words(zero, 'denial_nobody', 'zero'), table)})\s+{nobody_verbs}"
+            r"(?![\w-])",
+            flags,
+        ),
+        re.compile(
+            rf"(?<![\w-])(?:{_alt(_words(zero, 'denial_any', 'zero'), table)})\s+{prefixed}"
+            rf"{zero_nouns}(?![\w-])",
+            flags,
+        ),
     )
 
     attribution = _section(raw, "attribution", "top")
-    verbs = _words(attribution, "verbs", "attribution")
-    deny = _words(attribution, "deny_verbs", "attribution")
+    deny = _alt(_words(attribution, "deny_verbs", "attribution"), table)
+    verbs = _alt(_words(attribution, "verbs", "attribution"), table)
+    going_on = _alt(_words(attribution, "continuation_verbs", "attribution"), table)
     verb = re.compile(
-        rf"(?<!\w){proclitic}(?:(?P<deny>{_alt(deny, table)})|(?P<claim>{_alt(verbs, table)}))"
-        r"(?!\w)",
+        rf"(?<![\w-]){proclitic}(?:(?P<deny>{deny})|(?P<claim>{verbs})|(?P<more>{going_on}))"
+        r"(?![\w-])",
         flags,
     )
-    prefix = attribution.get("arabic_definite_prefix")
-    if not isinstance(prefix, str) or not prefix:
-        msg = "attribution: 'arabic_definite_prefix' must be a non-empty string"
-        raise _fail(msg)
-
-    appositives = _words(attribution, "appositive_openers", "attribution")
+    claim_denial = re.compile(
+        rf"(?<![\w-])(?:{_alt(_words(zero, 'claim_nouns', 'zero'), table)})\s+(?:that\s+)?"
+        rf"(?P<who>[^,;.!?]{{1,80}}?)\s+(?:{deny})(?![\w-])",
+        flags,
+    )
     breaks = _words(_section(raw, "clause_breaks", "top"), "words", "clause_breaks")
+    sources = _words(attribution, "source_words", "attribution")
     status = _section(raw, "status", "top")
     unconfirmed_claimants = _section(status, "unconfirmed_claimants", "status")
+
+    def word_set(key: str) -> frozenset[str]:
+        return frozenset(_key(w, table) for w in _words(attribution, key, "attribution"))
+
+    def leading(key: str) -> re.Pattern[str]:
+        return re.compile(
+            rf"\s*(?:{_alt(_words(attribution, key, 'attribution'), table)})\s+", flags
+        )
+
     return _Vocabulary(
         fold_table=table,
         number=number,
         number_values=values,
         tens={_key(w, table): n for w, n in tens.items()},
         units={_key(w, table): n for w, n in units.items()},
+        postposed=frozenset(_key(w, table) for w in _words(numbers, "postposed", "numbers")),
+        qualifier_after=qualifier_after,
         unit_after=unit_after,
         subgroup_after=subgroup_after,
         subgroup_before=subgroup_before,
         before_term=before_term,
+        before_term_postposed=before_term_postposed,
         after_term=after_term,
         stop_word=_word_re(_words(window, "stop_words", "window"), table),
         max_words=_int(window, "max_words", "window"),
         dual=dual,
         zero=zero_re,
         nobody=nobody,
+        denial_zero=denial_zero,
+        claim_denial=claim_denial,
+        claim_noun_lead=re.compile(
+            rf"\s*(?:{_alt(_words(zero, 'claim_nouns', 'zero'), table)})\s+(?:that\s+)?", flags
+        ),
         according_to=_word_re(_words(attribution, "according_to", "attribution"), table),
         agent_cue=_word_re(_words(attribution, "agent_cues", "attribution"), table),
         verb=verb,
-        passive_aux=frozenset(
-            _key(w, table) for w in _words(attribution, "passive_auxiliaries", "attribution")
-        ),
-        passive_adverbs=frozenset(
-            _key(w, table) for w in _words(attribution, "passive_adverbs", "attribution")
-        ),
-        appositive=re.compile(rf"\s*(?:{_alt(appositives, table)})(?!\w)", flags),
-        determiner=re.compile(
-            rf"\s*(?:{_alt(_words(attribution, 'determiners', 'attribution'), table)})\s+", flags
-        ),
-        subject_leader=re.compile(
-            rf"\s*(?:{_alt(_words(attribution, 'subject_leaders', 'attribution'), table)})\s+",
+        passive_aux=word_set("passive_auxiliaries"),
+        passive_adverbs=word_set("passive_adverbs"),
+        appositive=re.compile(
+            rf"\s*(?:{_alt(_words(attribution, 'appositive_openers', 'attribution'), table)})"
+            r"(?![\w-])",
             flags,
         ),
+        determiner=leading("determiners"),
+        subject_leader=leading("subject_leaders"),
         claimant_stop=_word_re(_words(attribution, "claimant_stops", "attribution"), table),
+        source_word=re.compile(rf"(?<![\w-])(?:{_alt(sources, table)})\s*\Z", flags),
+        source_links=word_set("source_links"),
+        pronouns=word_set("pronouns"),
+        relay=_word_re(_words(attribution, "relay_markers", "attribution"), table),
         max_claimant_words=_int(attribution, "max_claimant_words", "attribution"),
-        definite_prefix=_key(prefix, table),
+        definite_prefix=_key(_text(attribution, "arabic_definite_prefix", "attribution"), table),
         official=_word_re(_words(status, "official", "status"), table),
         not_official=_word_re(_words(status, "not_official", "status"), table),
         unconfirmed_claimant=_word_re(
             _words(unconfirmed_claimants, "words", "status.unconfirmed_claimants"), table
         ),
         unconfirmed_marker=_word_re(_words(status, "unconfirmed_markers", "status"), table),
-        clause_break=re.compile(rf";|(?<!\w)(?:{_alt(breaks, table)})(?!\w)", flags),
+        clause_break=re.compile(rf";|(?<![\w-])(?:{_alt(breaks, table)})(?![\w-])", flags),
     )
 
 
@@ -344,7 +404,7 @@ def _number_value(word: str, vocab: _Vocabulary) -> int | None:
 
 
 class _Mask:
-    """Characters already claimed by a date, a clock time or a figure (linear-time checks)."""
+    """Characters already taken by a date, a clock time or a figure (linear-time checks)."""
 
     def __init__(self, length: int) -> None:
         self._taken = bytearray(length)
@@ -363,32 +423,70 @@ def _reach_end(folded: str, start: int) -> int:
     return mark.start() if mark else limit
 
 
+def _skip_spaces(folded: str, position: int) -> int:
+    while position < len(folded) and folded[position].isspace():
+        position += 1
+    return position
+
+
+def _breakdown_end(folded: str, comma: int, vocab: _Vocabulary) -> int | None:
+    """End of a ", 30 of them police," aside after a total, so the total reaches past it."""
+    if comma >= len(folded) or folded[comma] != ",":
+        return None
+    number = vocab.number.match(folded, _skip_spaces(folded, comma + 1))
+    if number is None or not vocab.subgroup_after.match(folded, number.end()):
+        return None
+    closing = folded.find(",", number.end(), number.end() + _REACH)
+    return closing + 1 if closing >= 0 else None
+
+
 def _after_term(
-    folded: str, end: int, number_starts: set[int], vocab: _Vocabulary
+    folded: str, start: int, number_starts: set[int], vocab: _Vocabulary
 ) -> re.Match[str] | None:
-    """The casualty word a few words after a figure, if nothing breaks the link."""
-    limit = _reach_end(folded, end)
-    for words, token in enumerate(re.finditer(r"\S+", folded[end:limit])):
-        position = end + token.start()
-        term = vocab.after_term.match(folded, position, limit)
-        if term is not None:
-            return term
-        if words >= vocab.max_words or position in number_starts:
+    """The casualty word a few words after ``start``, if nothing breaks the link."""
+    words = 0
+    position = start
+    for _ in range(2):  # at most one breakdown aside is skipped
+        limit = _reach_end(folded, position)
+        for token in re.finditer(r"\S+", folded[position:limit]):
+            at = position + token.start()
+            term = vocab.after_term.match(folded, at, limit)
+            if term is not None:
+                return term
+            if words >= vocab.max_words or at in number_starts:
+                return None
+            if vocab.stop_word.match(folded, at, limit):
+                return None
+            words += 1
+        resume = _breakdown_end(folded, limit, vocab)
+        if resume is None:
             return None
-        if vocab.stop_word.match(folded, position, limit):
-            return None
+        position = resume
     return None
 
 
-def _find_figures(sentence: str, folded: str, vocab: _Vocabulary) -> list[_Figure]:
+def _find_figures(
+    sentence: str, folded: str, denial_clauses: Sequence[tuple[int, int]], vocab: _Vocabulary
+) -> list[_Figure]:
     figures: list[_Figure] = []
     taken = _Mask(len(folded))
 
+    def add(figure: _Figure) -> None:
+        figures.append(figure)
+        taken.add(figure.start, figure.end)
+
+    def zero(m: re.Match[str]) -> _Figure:
+        kind: _Kind = next(k for k in ("killed", "injured", "both") if m.groupdict().get(k))
+        return _Figure(kind, 0, m.start(), m.end(), None)
+
     for pattern in (vocab.zero, vocab.nobody):
         for m in pattern.finditer(folded):
-            kind: _Kind = next(k for k in ("killed", "injured", "both") if m.groupdict().get(k))
-            figures.append(_Figure(kind, 0, m.start(), m.end(), None))
-            taken.add(m.start(), m.end())
+            add(zero(m))
+    for start, end in denial_clauses:
+        for pattern in vocab.denial_zero:
+            for m in pattern.finditer(folded, start, end):
+                if not taken.overlaps(m.start(), m.end()):
+                    add(zero(m))
     for start, end in time_expression_spans(sentence):
         taken.add(start, end)
 
@@ -397,36 +495,71 @@ def _find_figures(sentence: str, folded: str, vocab: _Vocabulary) -> list[_Figur
     ]
     number_starts = {m.start() for m in numbers}
     for m in numbers:
-        value = _number_value(m["n"], vocab)
-        if value is None:
-            continue
-        if vocab.unit_after.match(folded, m.end()) or vocab.subgroup_after.match(folded, m.end()):
-            continue
-        head = folded[max(0, m.start() - 60) : m.start()]
-        if vocab.subgroup_before.search(head):
-            continue
-        start, end = m.start("q") if m["q"] else m.start("n"), m.end()
-        before = vocab.before_term.search(head)
-        if before is not None:
-            kind = "killed" if before["killed"] else "injured"
-            start = m.start() - len(head) + before.start()
-        else:
-            after = _after_term(folded, m.end(), number_starts, vocab)
-            if after is None:
-                continue
-            kind = "killed" if after["killed"] else "injured"
-            end = after.end()
-        qualifier = (
-            " ".join(sentence[m.start("q") : m.end("q")].lower().split()) if m["q"] else None
-        )
-        figures.append(_Figure(kind, value, start, end, qualifier))
-        taken.add(start, end)
+        figure = _number_figure(sentence, folded, m, number_starts, figures, vocab)
+        if figure is not None:
+            add(figure)
 
     for m in vocab.dual.finditer(folded):
         if not taken.overlaps(m.start(), m.end()):
-            kind = "killed" if m["killed"] else "injured"
-            figures.append(_Figure(kind, 2, m.start(), m.end(), None))
+            add(_Figure("killed" if m["killed"] else "injured", 2, m.start(), m.end(), None))
+
+    for m in vocab.claim_denial.finditer(folded):
+        earlier = [f for f in figures if f.end <= m.start() and f.value > 0]
+        who = _tidy(sentence[m.start("who") : m.end("who")], vocab)
+        if earlier and who:
+            kind = max(earlier, key=lambda f: f.end).kind
+            add(_Figure(kind, 0, m.start(), m.end(), None, denied_by=who))
     return sorted(figures, key=lambda f: f.start)
+
+
+def _number_figure(
+    sentence: str,
+    folded: str,
+    m: re.Match[str],
+    number_starts: set[int],
+    figures: Sequence[_Figure],
+    vocab: _Vocabulary,
+) -> _Figure | None:
+    """The figure a number gives, or None when no casualty word binds it."""
+    value = _number_value(m["n"], vocab)
+    if value is None or vocab.unit_after.match(folded, m.end()):
+        return None
+    head = folded[max(0, m.start() - 60) : m.start()]
+    if vocab.subgroup_before.search(head):
+        return None
+    reach = m.end()
+    subgroup = vocab.subgroup_after.match(folded, m.end())
+    if subgroup is not None:
+        names_casualties = vocab.after_term.match(folded, _skip_spaces(folded, subgroup.end()))
+        total_before = any(f.value > 0 and f.start < m.start() for f in figures)
+        if names_casualties or total_before:
+            return None  # a breakdown of a total, not a total
+        reach = subgroup.end()
+    while reach < len(folded) and folded[reach] in _CLOSING_QUOTES:
+        reach += 1
+    trailing = vocab.qualifier_after.match(folded, reach)
+    qualifier_span = (m.start("q"), m.end("q")) if m["q"] else None
+    start, end = m.start("q") if m["q"] else m.start("n"), m.end()
+    if trailing is not None:
+        qualifier_span = (trailing.start("qa"), trailing.end("qa"))
+        reach = end = trailing.end()
+
+    before = vocab.before_term.search(head)
+    if before is None and _key(m["n"], vocab.fold_table) in vocab.postposed:
+        before = vocab.before_term_postposed.search(head)
+    if before is not None:
+        kind: _Kind = "killed" if before["killed"] else "injured"
+        start = m.start() - len(head) + before.start()
+    else:
+        after = _after_term(folded, reach, number_starts, vocab)
+        if after is None:
+            return None
+        kind = "killed" if after["killed"] else "injured"
+        end = after.end()
+    qualifier = None
+    if qualifier_span is not None:
+        qualifier = " ".join(sentence[qualifier_span[0] : qualifier_span[1]].lower().split())
+    return _Figure(kind, value, start, end, qualifier)
 
 
 # --------------------------------------------------------------------------- claimants
@@ -441,6 +574,22 @@ def _clause_of(position: int, starts: Sequence[int]) -> int:
     return bisect_right(starts, position) - 1
 
 
+def _stop_in(folded: str, start: int, end: int, vocab: _Vocabulary) -> int:
+    """Where a claimant's words stop: the first stop word, except a link after a source
+    word ("a source in the ministry" runs on to "ministry")."""
+    position = start
+    while True:
+        stop = vocab.claimant_stop.search(folded, position, end)
+        if stop is None:
+            return end
+        linked = _key(stop.group(), vocab.fold_table) in vocab.source_links
+        if not (
+            linked and vocab.source_word.search(folded, max(start, stop.start() - 40), stop.start())
+        ):
+            return stop.start()
+        position = stop.end()
+
+
 def _words_after(
     sentence: str, folded: str, start: int, blocked: Sequence[int], vocab: _Vocabulary
 ) -> str | None:
@@ -452,10 +601,7 @@ def _words_after(
     index = bisect_left(blocked, start)
     if index < len(blocked) and blocked[index] < limit:
         limit = blocked[index]
-    stop = vocab.claimant_stop.search(folded, start, limit)
-    if stop is not None:
-        limit = stop.start()
-    return _tidy(sentence[start:limit], vocab)
+    return _tidy(sentence[start : _stop_in(folded, start, limit, vocab)], vocab)
 
 
 def _strip_leaders(text: str, vocab: _Vocabulary, *, determiners: bool = True) -> str:
@@ -468,6 +614,10 @@ def _strip_leaders(text: str, vocab: _Vocabulary, *, determiners: bool = True) -
         text = text[leader.end() :]
 
 
+def _is_name(text: str) -> bool:
+    return bool(text) and (text[:1].isupper() or text[:1].isdigit() or bool(_ARABIC.match(text)))
+
+
 def _tidy(words: str, vocab: _Vocabulary) -> str | None:
     """Minimal normalisation of a claimant's words; None when nothing is left.
 
@@ -478,7 +628,7 @@ def _tidy(words: str, vocab: _Vocabulary) -> str | None:
     """
     text = _strip_leaders(words.strip(" \t\n'\"“”‘’«»-–—"), vocab, determiners=False)
     bare = _strip_leaders(text, vocab)
-    if bare[:1].isupper() or _ARABIC.match(bare) or bare[:1].isdigit():
+    if _is_name(bare):
         text = bare
     text = " ".join(text.split())
     if not text or not bare.strip() or len(text.split()) > vocab.max_claimant_words:
@@ -512,48 +662,15 @@ def _subject_before(
         else:
             return None, True
     start = offsets[index]
-    end = start + len(pieces[index])
-    stop = vocab.claimant_stop.search(folded, start, end)
-    if stop is not None:
-        end = stop.start()
+    lead = vocab.claim_noun_lead.match(pieces[index])  # "a claim the ministry denied"
+    if lead is not None:
+        start += lead.end()
+        pieces[index] = pieces[index][lead.end() :]
+    words = pieces[index].split()
+    if words and _key(words[-1], vocab.fold_table) in vocab.pronouns:
+        return words[-1], False  # "two protesters it said had been killed"
+    end = _stop_in(folded, start, start + len(pieces[index]), vocab)
     return _tidy(sentence[start:end], vocab), False
-
-
-def _attributions(
-    sentence: str,
-    folded: str,
-    figures: Sequence[_Figure],
-    starts: Sequence[int],
-    vocab: _Vocabulary,
-) -> list[_Attribution]:
-    blocked = sorted(f.start for f in figures)
-    figure_ends = sorted(f.end for f in figures)
-    mask = _Mask(len(folded))
-    for figure in figures:
-        mask.add(figure.start, figure.end)
-    found: list[_Attribution] = []
-    for m in vocab.according_to.finditer(folded):
-        found.append(
-            _Attribution(m.start(), _words_after(sentence, folded, m.end(), blocked, vocab), False)
-        )
-    for m in vocab.verb.finditer(folded):
-        if mask.overlaps(m.start(), m.end()):
-            continue
-        if _is_passive(folded, m.start(), m.end(), vocab):
-            continue
-        denies = bool(m["deny"])
-        if _ARABIC.match(m.group()):
-            claimant = _words_after(sentence, folded, m.end(), blocked, vocab)
-        else:
-            clause_start = starts[_clause_of(m.start(), starts)]
-            last_figure = bisect_right(figure_ends, m.start()) - 1
-            if last_figure >= 0:
-                clause_start = max(clause_start, figure_ends[last_figure])
-            claimant, inverted = _subject_before(sentence, folded, clause_start, m.start(), vocab)
-            if inverted:
-                claimant = _words_after(sentence, folded, m.end(), blocked, vocab)
-        found.append(_Attribution(m.start(), claimant, denies))
-    return [a for a in found if a.claimant is not None or a.denies]
 
 
 def _is_passive(folded: str, start: int, end: int, vocab: _Vocabulary) -> bool:
@@ -565,6 +682,54 @@ def _is_passive(folded: str, start: int, end: int, vocab: _Vocabulary) -> bool:
     while previous and previous[-1] in vocab.passive_adverbs:
         previous.pop()
     return bool(previous) and previous[-1] in vocab.passive_aux
+
+
+def _opening_name(sentence: str, vocab: _Vocabulary) -> str | None:
+    """The capitalised name a sentence opens with ("Al-Ghadir TV broadcast ...")."""
+    m = _OPENING_NAME.match(sentence)
+    if m is None:
+        return None
+    name = _tidy(m.group(1), vocab)
+    if name is None or _key(name, vocab.fold_table) in vocab.pronouns:
+        return None
+    return name
+
+
+def _attributions(
+    sentence: str,
+    folded: str,
+    figures: Sequence[_Figure],
+    starts: Sequence[int],
+    vocab: _Vocabulary,
+) -> list[_Attribution]:
+    blocked = sorted(f.start for f in figures)
+    figure_ends = sorted(f.end for f in figures)
+    found: list[_Attribution] = []
+    for m in vocab.according_to.finditer(folded):
+        claimant = _words_after(sentence, folded, m.end(), blocked, vocab)
+        found.append(_Attribution(m.start(), m.end(), claimant, False))
+    said: list[_Attribution] = []
+    for m in vocab.verb.finditer(folded):
+        if _is_passive(folded, m.start(), m.end(), vocab):
+            continue
+        if m["more"]:  # "..., adding that": the previous verb's claimant goes on
+            if said and said[-1].cue >= starts[_clause_of(m.start(), starts)]:
+                previous = said[-1]
+                said.append(_Attribution(m.start(), m.end(), previous.claimant, previous.denies))
+            continue
+        if _ARABIC.match(m.group()):
+            claimant = _words_after(sentence, folded, m.end(), blocked, vocab)
+        else:
+            clause_start = starts[_clause_of(m.start(), starts)]
+            last_figure = bisect_right(figure_ends, m.start()) - 1
+            if last_figure >= 0:
+                clause_start = max(clause_start, figure_ends[last_figure])
+            claimant, inverted = _subject_before(sentence, folded, clause_start, m.start(), vocab)
+            if inverted:
+                claimant = _words_after(sentence, folded, m.end(), blocked, vocab)
+        said.append(_Attribution(m.start(), m.end(), claimant, bool(m["deny"])))
+    found += said
+    return sorted((a for a in found if a.claimant is not None or a.denies), key=lambda a: a.cue)
 
 
 def _agents(
@@ -586,7 +751,7 @@ def find_claimants(sentence: str) -> list[str]:
     order, as ``previous_claimants`` of the sentences after it, so that "the
     ministry" in one sentence resolves to "Iraq's Health Ministry" named in an
     earlier one, even one that gave no figure ("rumours not confirmed by Iraq's
-    Health Ministry"). Bare common nouns ("the ministry") are left out.
+    Health Ministry"). Bare common nouns ("the ministry") and pronouns are left out.
     """
     vocab = _vocabulary()
     folded = fold_text(sentence, vocab.fold_table)
@@ -596,7 +761,7 @@ def find_claimants(sentence: str) -> list[str]:
     named = []
     for _, name in sorted(mentions, key=lambda m: m[0]):
         bare = _strip_leaders(name, vocab) if name else ""
-        if bare[:1].isupper() or _ARABIC.match(bare) or bare[:1].isdigit():
+        if _is_name(bare) and _key(name, vocab.fold_table) not in vocab.pronouns:
             named.append(name)
     return named
 
@@ -611,17 +776,22 @@ def _tokens(name: str, vocab: _Vocabulary) -> list[str]:
     return tokens
 
 
-def _resolve_claimant(name: str, earlier: Sequence[str], vocab: _Vocabulary) -> str:
-    """Resolve a short mention ("the ministry") to the latest earlier claimant it names.
+def _resolve_claimant(
+    name: str, earlier: Sequence[str], vocab: _Vocabulary, opening: str | None = None
+) -> str | None:
+    """Resolve a pronoun or a short mention ("the ministry") to the name it stands for.
 
-    A candidate matches when its head noun (last word in English, first in Arabic)
-    is the mention's head and every word of the mention is among its words.
+    A pronoun stands for the name the sentence opens with, else for the latest
+    earlier claimant (None when there is none). A mention resolves to the latest
+    earlier claimant whose head noun (last word in English, first in Arabic) it
+    shares and whose words include all of its own.
     """
+    if _key(name, vocab.fold_table) in vocab.pronouns:
+        return opening or (earlier[-1] if earlier else None)
     mention = _tokens(name, vocab)
     if not mention:
         return name
-    arabic = bool(_ARABIC.match(name))
-    head = mention[0] if arabic else mention[-1]
+    head = mention[0] if _ARABIC.match(name) else mention[-1]
     for candidate in reversed(earlier):
         words = _tokens(candidate, vocab)
         if not words or candidate == name:
@@ -632,27 +802,22 @@ def _resolve_claimant(name: str, earlier: Sequence[str], vocab: _Vocabulary) -> 
     return name
 
 
-def _status(claimant: str | None, denies: bool, unconfirmed: bool, vocab: _Vocabulary) -> _Status:
-    if denies:
-        return "denied"
-    if unconfirmed:
-        return "unconfirmed"
-    if claimant is not None:
-        folded = _key(claimant, vocab.fold_table)
-        rest = vocab.official.sub(" | ", folded)
-        if rest != folded and not vocab.not_official.search(rest):
-            return "official"
-    return "claimed"
+def _is_official(claimant: str, vocab: _Vocabulary) -> bool:
+    """A state body is named, and nothing outside its name marks a faction or outlet."""
+    folded = _key(claimant, vocab.fold_table)
+    rest = vocab.official.sub(" | ", folded)
+    return rest != folded and not vocab.not_official.search(rest)
+
+
+# --------------------------------------------------------------------------- claims
 
 
 @dataclass(frozen=True)
 class _Clause:
-    """What one clause says about its figures' claimants."""
+    """The attributions of one clause and whether it calls its figures unconfirmed."""
 
     cues: list[int]
     attributions: list[_Attribution]
-    marker_claimant: str | None
-    """An 'unconfirmed reports' / 'rumours' marker, standing in for a named claimant."""
     unconfirmed: bool
 
     def nearest(self, position: int) -> _Attribution | None:
@@ -665,34 +830,53 @@ class _Clause:
 
 
 def _clauses(
-    sentence: str,
-    folded: str,
-    starts: Sequence[int],
-    attributions: Sequence[_Attribution],
-    vocab: _Vocabulary,
+    folded: str, starts: Sequence[int], attributions: Sequence[_Attribution], vocab: _Vocabulary
 ) -> list[_Clause]:
     ends = [*starts[1:], len(folded)]
     grouped: list[list[_Attribution]] = [[] for _ in starts]
-    for attribution in sorted(attributions, key=lambda a: a.cue):
+    for attribution in attributions:
         grouped[_clause_of(attribution.cue, starts)].append(attribution)
     clauses = []
     for start, end, own in zip(starts, ends, grouped, strict=True):
-        marker = vocab.unconfirmed_claimant.search(folded, start, end)
-        unconfirmed = marker is not None or bool(
-            vocab.unconfirmed_marker.search(folded, start, end)
+        unconfirmed = bool(
+            vocab.unconfirmed_claimant.search(folded, start, end)
+            or vocab.unconfirmed_marker.search(folded, start, end)
         )
-        marker_text = " ".join(sentence[marker.start() : marker.end()].split()) if marker else None
-        clauses.append(_Clause([a.cue for a in own], own, marker_text, unconfirmed))
+        clauses.append(_Clause([a.cue for a in own], own, unconfirmed))
     return clauses
 
 
-# --------------------------------------------------------------------------- claims
+def _claimant_and_status(
+    figure: _Figure,
+    chosen: _Attribution | None,
+    clause: _Clause,
+    folded: str,
+    earlier: Sequence[str],
+    opening: str | None,
+    vocab: _Vocabulary,
+) -> tuple[str | None, _Status]:
+    if figure.denied_by is not None:
+        return _resolve_claimant(figure.denied_by, earlier, vocab, opening), "denied"
+    claimant = chosen.claimant if chosen else None
+    if claimant is not None:
+        claimant = _resolve_claimant(claimant, earlier, vocab, opening)
+    if chosen is not None and chosen.denies:
+        return claimant, "denied"
+    if chosen is not None and chosen.cue_end <= figure.start:
+        relayed = vocab.relay.search(folded, chosen.cue_end, figure.start)
+        if relayed is not None:
+            return None, "unconfirmed"
+    if claimant is None:
+        return None, "unconfirmed" if clause.unconfirmed else "claimed"
+    if figure.value == 0:
+        return claimant, "denied"
+    return claimant, "official" if _is_official(claimant, vocab) else "claimed"
 
 
 def find_casualty_claims(
     sentence: str, *, offset: int = 0, previous_claimants: Sequence[str] = ()
 ) -> list[CasualtyClaim]:
-    """Casualty figures in one sentence, one claim per claimant and qualifier.
+    """Casualty figures in one sentence, one claim per claimant and status.
 
     Parameters
     ----------
@@ -701,44 +885,62 @@ def find_casualty_claims(
     offset
         Where the sentence starts in the report text; added to every span.
     previous_claimants
-        Claimants named earlier in the report, oldest first. A short definite
-        mention ("the ministry", "الوزارة") resolves to the latest of them whose
-        head noun it shares ("Iraq's Health Ministry").
+        Claimants named earlier in the report, oldest first (see
+        :func:`find_claimants`). A short definite mention ("the ministry",
+        "الوزارة") resolves to the latest of them whose head noun it shares
+        ("Iraq's Health Ministry"); a pronoun ("it said") to the latest of them
+        when the sentence does not open with a name.
 
     Returns
     -------
     list of CasualtyClaim
         In text order. ``start``/``end`` span the figure's wording (from its
-        qualifier to its casualty word); ``killed_text``/``injured_text`` are that
-        wording for each count. Sub-group figures ("27 of those injured were
-        civilians") are not returned: they count part of a total, not a total.
+        qualifier or casualty word to its casualty word or number);
+        ``killed_text``/``injured_text`` are that wording for each count. Sub-group
+        figures ("27 of those injured were civilians") are not returned: they count
+        part of a total, not a total. ``claimed_by`` is None when no one is named
+        (the outlet's own voice, "unconfirmed reports", relayed reports).
     """
     vocab = _vocabulary()
     folded = fold_text(sentence, vocab.fold_table)
-    figures = _find_figures(sentence, folded, vocab)
+    starts = _clause_starts(folded, vocab)
+    ends = [*starts[1:], len(folded)]
+    denying = {
+        _clause_of(a.cue, starts)
+        for a in _attributions(sentence, folded, [], starts, vocab)
+        if a.denies
+    }
+    denials = [(starts[i], ends[i]) for i in sorted(denying)]
+    figures = _find_figures(sentence, folded, denials, vocab)
     if not figures:
         return []
-    starts = _clause_starts(folded, vocab)
     attributions = _attributions(sentence, folded, figures, starts, vocab)
+    opening = _opening_name(sentence, vocab)
     earlier = list(previous_claimants)
     mentions = [(a.cue, a.claimant) for a in attributions if a.claimant]
     mentions += _agents(sentence, folded, sorted(f.start for f in figures), vocab)
     for _, name in sorted(mentions):
-        earlier.append(_resolve_claimant(name, earlier, vocab))
+        resolved = _resolve_claimant(name, earlier, vocab, opening)
+        if resolved is not None:
+            earlier.append(resolved)
 
-    clauses = _clauses(sentence, folded, starts, attributions, vocab)
+    clauses = _clauses(folded, starts, attributions, vocab)
     claims: list[CasualtyClaim] = []
     for figure in figures:
         clause = clauses[_clause_of(figure.start, starts)]
-        chosen = clause.nearest(figure.start)
-        claimant = chosen.claimant if chosen else None
-        if claimant is not None:
-            claimant = _resolve_claimant(claimant, earlier, vocab)
-        else:
-            claimant = clause.marker_claimant
-        status = _status(claimant, bool(chosen and chosen.denies), clause.unconfirmed, vocab)
+        claimant, status = _claimant_and_status(
+            figure, clause.nearest(figure.start), clause, folded, earlier, opening, vocab
+        )
         claims = _add_figure(claims, figure, sentence, claimant, status, offset)
     return claims
+
+
+def _combined_qualifier(killed_q: str | None, injured_q: str | None) -> str | None:
+    """One qualifier for a claim of two figures: shared, or each named with its count."""
+    if killed_q == injured_q:
+        return killed_q
+    parts = [f"{kind}: {q}" for kind, q in (("killed", killed_q), ("injured", injured_q)) if q]
+    return "; ".join(parts)
 
 
 def _add_figure(
@@ -749,28 +951,33 @@ def _add_figure(
     status: _Status,
     offset: int,
 ) -> list[CasualtyClaim]:
-    """Fold a figure into the last claim of the same claimant, or start a new claim."""
+    """Fold a figure into the last claim of the same claimant and status, or start one.
+
+    A claim holds at most one killed and one injured figure; when their qualifiers
+    differ, the claim's qualifier names each ("killed: at least; injured: about").
+    """
     text = " ".join(sentence[figure.start : figure.end].split())
     killed = figure.value if figure.kind in ("killed", "both") else None
     injured = figure.value if figure.kind in ("injured", "both") else None
     for index in range(len(claims) - 1, -1, -1):
         claim = claims[index]
-        if (claim.claimed_by, claim.claim_status, claim.qualifier) != (
-            claimant,
-            status,
-            figure.qualifier,
-        ):
+        if (claim.claimed_by, claim.claim_status) != (claimant, status):
             continue
         if (killed is not None and claim.killed is not None) or (
             injured is not None and claim.injured is not None
         ):
             break
+        old_q = claim.qualifier
+        killed_q, injured_q = (
+            (old_q, figure.qualifier) if killed is None else (figure.qualifier, old_q)
+        )
         claims[index] = replace(
             claim,
             killed=claim.killed if killed is None else killed,
             injured=claim.injured if injured is None else injured,
             killed_text=claim.killed_text if killed is None else text,
             injured_text=claim.injured_text if injured is None else text,
+            qualifier=_combined_qualifier(killed_q, injured_q),
             start=min(claim.start, figure.start + offset),
             end=max(claim.end, figure.end + offset),
         )

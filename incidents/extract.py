@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from gazetteer.geoparse import PRECISIONS, PlaceMention
 from gazetteer.normalize import normalize_with_offsets
-from incidents.casualties import find_casualty_claims
+from incidents.casualties import find_casualty_claims, find_claimants
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
 from incidents.sentences import paragraph_spans, split_sentences
 from incidents.timeref import day_window, resolve_time
@@ -87,8 +87,9 @@ def report_event_day(report: Report, sentences: Sequence[Sentence]) -> dt.date |
     """The day a report's own prose is about, for sentences that name none.
 
     A report published the morning after ("on Friday", posts dated Friday) is
-    about Friday: the most frequent day the report states or its posts carry,
-    falling back to the publication date (earliest day on a tie).
+    about Friday: the most frequent day the report states or its posts carry.
+    Ties go to the publication date, then to the latest day; with no day stated,
+    the publication date.
     """
     days: Counter[dt.date] = Counter()
     for sentence in sentences:
@@ -102,7 +103,7 @@ def report_event_day(report: Report, sentences: Sequence[Sentence]) -> dt.date |
             days[stated.date] += 1
     if not days:
         return report.date
-    return min(days, key=lambda day: (-days[day], day))
+    return min(days, key=lambda day: (-days[day], day != report.date, -day.toordinal()))
 
 
 def _rank(mention: PlaceMention) -> int:
@@ -256,6 +257,8 @@ def extract_incidents(
         claims = find_casualty_claims(
             text, offset=sentence.start, previous_claimants=tuple(claimants)
         )
+        # Bodies named as sources, even without a figure, so a later "the ministry" finds them.
+        claimants.extend(find_claimants(text))
         claimants.extend(c.claimed_by for c in claims if c.claimed_by)
         if not types and not claims:
             continue

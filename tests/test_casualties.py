@@ -188,23 +188,73 @@ def test_arabic_killed_and_injured_with_attached_particles() -> None:
     assert claim.claimed_by == "مصادر أمنية"
 
 
-def test_different_qualifiers_are_separate_claims() -> None:
-    found = claims_of("At least 3 were killed and about 20 were injured.")
-    assert [(c.killed, c.injured, c.qualifier) for c in found] == [
-        (3, None, "at least"),
-        (None, 20, "about"),
-    ]
+def test_different_qualifiers_are_named_per_figure_in_one_claim() -> None:
+    claim = only_claim("At least 3 were killed and about 20 were injured.")
+    assert (claim.killed, claim.injured) == (3, 20)
+    assert claim.qualifier == "killed: at least; injured: about"
+    assert (claim.killed_text, claim.injured_text) == (
+        "At least 3 were killed",
+        "about 20 were injured",
+    )
+
+
+def test_a_qualifier_of_one_figure_only_is_named_with_its_figure() -> None:
+    claim = only_claim("Armed men said three of their members were killed and some fifty wounded.")
+    assert (claim.killed, claim.injured, claim.qualifier) == (3, 50, "injured: some")
+
+
+def test_qualifier_written_after_the_figure() -> None:
+    claim = only_claim("وتحدثت أنباء عن مقتل متظاهر واحد على الأقل.")
+    assert (claim.killed, claim.qualifier) == (1, "على الأقل")
+    assert claim.killed_text == "مقتل متظاهر واحد على الأقل"
 
 
 # --------------------------------------------------------------------------- zero figures
 
 
 def test_no_deaths_is_killed_zero_and_no_gunshot_wounds_is_no_figure() -> None:
-    sentence = "No gunshot wounds and no deaths were reported, the ministry claimed."
+    sentence = "No gunshot wounds and no deaths were reported, the ministry claimed, adding more."
     claim = only_claim(sentence, previous=(HEALTH,))
     assert (claim.killed, claim.injured) == (0, None)
     assert claim.killed_text == "no deaths"
-    assert (claim.claimed_by, claim.claim_status) == (HEALTH, "official")
+    assert (claim.claimed_by, claim.claim_status) == (HEALTH, "denied")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claimant"),
+    [
+        ("It denied that anyone had been killed on Friday.", HEALTH),
+        ("The Interior Ministry denied that any protesters were hurt.", "Interior Ministry"),
+        ("ونفت وزارة الصحة في بيان سقوط أي قتلى.", "وزارة الصحة"),
+        ("Later the ministry said nobody had died.", HEALTH),
+    ],
+)
+def test_a_named_body_giving_zero_denies_the_other_figures(sentence: str, claimant: str) -> None:
+    claim = only_claim(sentence, previous=(HEALTH,))
+    assert 0 in (claim.killed, claim.injured)
+    assert (claim.claimed_by, claim.claim_status) == (claimant, "denied")
+
+
+def test_anyone_outside_a_denial_is_no_figure() -> None:
+    assert claims_of("It was unclear whether anyone had been killed.") == []
+
+
+def test_a_claim_the_ministry_denied_gives_the_ministry_a_zero() -> None:
+    sentence = (
+        "A drivers' spokesman said two of them had been beaten, "
+        "a claim the Interior Ministry denied."
+    )
+    first, second = claims_of(sentence)
+    assert (first.injured, first.claimed_by, first.claim_status) == (
+        2,
+        "drivers' spokesman",
+        "claimed",
+    )
+    assert (second.injured, second.claimed_by, second.claim_status) == (
+        0,
+        "Interior Ministry",
+        "denied",
+    )
 
 
 @pytest.mark.parametrize(
@@ -246,7 +296,13 @@ def test_stated_absence_is_a_zero_figure(
         ("Other PMF-allied media reported 125 people were injured.", "PMF-allied media"),
         ("Sources told Rudaw that 125 people were injured.", "Sources"),
         ("125 people were injured, according to local media.", "local media"),
-        ("There were unconfirmed reports that 125 people were injured.", "unconfirmed reports"),
+        ("There were unconfirmed reports that 125 people were injured.", None),
+        (
+            "A source in the Interior Ministry said 125 people were injured.",
+            "source in the Interior Ministry",
+        ),
+        ("وقال مصدر في وزارة الداخلية إن 125 منتسبا أصيبوا.", "مصدر في وزارة الداخلية"),
+        ("Al-Ahad TV aired funerals for 125 people it said were injured.", "Al-Ahad TV"),
         (
             "Kataib Hezbollah, one of the strongest armed factions, said 125 people were injured.",
             "Kataib Hezbollah",
@@ -325,14 +381,15 @@ def test_find_claimants_leaves_out_bare_common_nouns() -> None:
         ("Four protesters were killed, Al-Ahad TV reported.", "claimed"),
         ("Four protesters were killed, activists said.", "claimed"),
         ("Four protesters were killed, militia officials said.", "claimed"),
-        ("Four protesters were killed, a police source said.", "claimed"),
+        ("Four protesters were killed, a police source said.", "official"),
+        ("Four protesters were killed, security sources said.", "claimed"),
+        ("Four protesters were killed, medics at the scene said.", "claimed"),
         ("Four protesters were killed.", "claimed"),
         ("Four protesters were reportedly killed.", "unconfirmed"),
         ("Rumours spread that four protesters were killed.", "unconfirmed"),
-        (
-            "Four protesters were killed, activists said, with no official confirmation.",
-            "unconfirmed",
-        ),
+        ("Four protesters were killed, activists said, with no official confirmation.", "claimed"),
+        ("The outlet could not confirm reports that four protesters were killed.", "unconfirmed"),
+        ("An envoy said he had seen reports that four protesters were killed.", "unconfirmed"),
         ("أنباء غير مؤكدة عن مقتل أربعة متظاهرين.", "unconfirmed"),
         ("The Interior Ministry denied reports that four protesters were killed.", "denied"),
         ("نفت الوزارة مقتل أربعة متظاهرين.", "denied"),
@@ -351,7 +408,7 @@ def test_unconfirmed_reports_contradicted_in_a_later_clause() -> None:
     )
     claim = only_claim(sentence)
     assert (claim.killed, claim.qualifier) == (2, "at least")
-    assert (claim.claimed_by, claim.claim_status) == ("unconfirmed reports", "unconfirmed")
+    assert (claim.claimed_by, claim.claim_status) == (None, "unconfirmed")
     assert wording(sentence, claim) == "at least two deaths"
 
 
@@ -390,6 +447,37 @@ def test_two_claimants_in_one_sentence_each_keep_their_figure() -> None:
 )
 def test_sub_group_figures_are_not_claims(sentence: str) -> None:
     assert claims_of(sentence) == []
+
+
+def test_total_reaches_past_a_breakdown_aside() -> None:
+    sentence = "At least 45 people, 30 of them police, were hurt, medics said."
+    claim = only_claim(sentence)
+    assert (claim.injured, claim.qualifier, claim.claimed_by) == (45, "at least", "medics")
+    assert wording(sentence, claim) == "At least 45 people, 30 of them police, were hurt"
+
+
+def test_of_them_without_a_total_only_says_whom_the_figure_counts() -> None:
+    claim = only_claim("A union leader said two of them had been beaten by police.")
+    assert (claim.injured, claim.injured_text) == (2, "two of them had been beaten")
+
+
+def test_quoted_vague_quantity() -> None:
+    claim = only_claim('Organisers said "dozens" of marchers had been wounded.')
+    assert (claim.injured, claim.claimed_by) == (12, "Organisers")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("Nine marchers were shot dead.", 9, None),
+        ("Nine marchers were shot.", None, 9),
+        ("Nine marchers were treated for breathing problems.", None, 9),
+        ("A protester was killed near the bridge.", 1, None),
+    ],
+)
+def test_more_casualty_words(sentence: str, killed: int | None, injured: int | None) -> None:
+    claim = only_claim(sentence)
+    assert (claim.killed, claim.injured) == (killed, injured)
 
 
 def test_total_is_kept_and_its_sub_group_dropped() -> None:

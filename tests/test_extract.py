@@ -1,0 +1,175 @@
+"""Incident extraction rules, one or more tests each, on reports written for the purpose."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from incidents.extract import focus_place, sentence_actors, sentence_types
+from incidents.pipeline import analyse_text, incidents_frame
+from incidents.model import INCIDENT_COLUMNS
+
+FRIDAY = dt.date(2021, 11, 5)
+
+
+@pytest.fixture
+def analyse(geoparser):
+    def run(text, **kwargs):
+        kwargs.setdefault("source", "Test Wire")
+        kwargs.setdefault("date", FRIDAY)
+        return analyse_text(text, name="test.txt", geoparser=geoparser, **kwargs)
+
+    return run
+
+
+def by_type(result, event_type):
+    found = [i for i in result.incidents if i.event_type == event_type]
+    assert found, [(i.event_type, i.evidence) for i in result.incidents]
+    return found
+
+
+# -------------------------------------------------------------------- types
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Police fired tear gas and rubber bullets at the crowd.", ["tear_gas", "rubber_bullets"]),
+        ("Security forces opened fire on the protesters.", ["live_fire"]),
+        ("Protesters set fire to tents near the gate.", ["arson"]),
+        ("Young men hurled stones at riot police.", ["stone_throwing"]),
+        ("The crowd tried to storm the compound.", ["storming_attempt"]),
+        ("Authorities shut the gates of the zone.", ["gate_closure"]),
+        ("يرشقون قوات الأمن بالحجارة", ["stone_throwing"]),
+        ("اشتباكات بين المتظاهرين وقوات الأمن", ["clash"]),
+    ],
+)
+def test_trigger_phrases_give_types(sentence, expected):
+    assert sentence_types(sentence) == expected
+
+
+def test_longest_trigger_wins_so_opened_fire_is_not_arson():
+    assert sentence_types("Guards opened fire.") == ["live_fire"]
+
+
+def test_negated_triggers_do_not_count():
+    assert sentence_types("There was no gunfire and no tear gas.") == []
+
+
+def test_called_for_actions_are_not_incidents():
+    assert sentence_types("The alliance met, urging supporters to storm the zone.") == [
+        "call_to_escalate"
+    ]
+
+
+def test_weak_triggers_yield_to_real_incidents():
+    assert sentence_types("A fire tore through the tents.") == ["arson"]
+    assert sentence_types("Protesters put up tents.") == ["sit_in"]
+
+
+def test_protest_nouns_only_count_when_nothing_else_happened():
+    assert sentence_types("The protests turned violent as police fired tear gas.") == ["tear_gas"]
+    assert sentence_types("The protests went on.") == ["protest"]
+
+
+def test_actors_are_named_most_specific_first():
+    actors = sentence_actors("Militia supporters and protesters threw stones at riot police.")
+    assert actors == ("Protesters (militia supporters)", "Security forces (Iraq)")
+
+
+# -------------------------------------------------------------------- places
+def test_place_comes_from_the_sentence_first(analyse):
+    result = analyse("Police fired tear gas at Tahrir Square on Friday.")
+    incident = by_type(result, "tear_gas")[0]
+    assert (incident.place_id, incident.place_basis) == ("tahrir_square", "sentence")
+    assert incident.geo_precision == "exact"
+
+
+def test_place_falls_back_to_the_paragraph_then_the_report_focus(analyse):
+    text = (
+        "Crowds gathered at the Jumhuriya Bridge on Friday. Police then fired tear gas.\n\n"
+        "Later, tents were set on fire."
+    )
+    result = analyse(text)
+    assert by_type(result, "tear_gas")[0].place_basis == "paragraph"
+    arson = by_type(result, "arson")[0]
+    assert (arson.place_id, arson.place_basis) == ("bridge_jumhuriya", "report_focus")
+
+
+def test_incidents_in_places_outside_baghdad_are_not_placed(analyse):
+    result = analyse("Tear gas at Tahrir Square. In Basra, protesters blocked the road.")
+    blockade = by_type(result, "barricade")[0]
+    assert blockade.place_id is None and blockade.lat is None
+
+
+def test_focus_place_prefers_the_most_mentioned_fine_place(analyse):
+    result = analyse("Baghdad was tense. At the Green Zone, and again at the Green Zone gate.")
+    assert focus_place(result.mentions).place_id == "green_zone"
+
+
+# -------------------------------------------------------------------- time
+def test_weekday_and_part_of_day_resolve_in_baghdad_time(analyse):
+    result = analyse("Riot police fired tear gas on Friday evening.", date=dt.date(2021, 11, 6))
+    incident = by_type(result, "tear_gas")[0]
+    assert incident.date == "2021-11-05"
+    assert incident.time_start == "2021-11-05T18:00:00+03:00"
+    assert incident.time_precision == "part_of_day"
+
+
+def test_a_day_after_report_keeps_the_day_its_prose_is_about(analyse):
+    text = "On Friday, clashes broke out at the Green Zone. Tear gas filled the streets."
+    result = analyse(text, date=dt.date(2021, 11, 6))
+    assert {i.date for i in result.incidents} == {"2021-11-05"}
+
+
+def test_background_facts_are_not_incidents_of_the_day(analyse):
+    result = analyse("Protesters clashed with police over the Oct. 10 election results last month.")
+    assert result.incidents == ()
+
+
+def test_undated_reports_keep_incidents_with_unknown_time(analyse):
+    result = analyse("Police fired tear gas at Tahrir Square.", date=None)
+    incident = by_type(result, "tear_gas")[0]
+    assert (incident.date, incident.time_precision) == (None, "unknown")
+
+
+# -------------------------------------------------------------------- sources and claims
+def test_embedded_posts_are_sub_reports_with_their_own_source(analyse):
+    text = (
+        "Clashes went on at the Green Zone on Friday.\n\n"
+        "Tear gas fired at the Tahrir Square crowd pic.twitter.com/Ab12Cd3 "
+        "— Field Notes (@field_notes) November 5, 2021"
+    )
+    result = analyse(text)
+    post = by_type(result, "tear_gas")[0]
+    assert (post.source, post.source_type, post.via) == ("@field_notes", "social", "Test Wire")
+    assert "@field_notes" not in post.evidence
+
+
+def test_contradicting_casualty_claims_are_all_kept(analyse):
+    text = (
+        "At least 125 people were injured, according to the Health Ministry. "
+        "A militia said three of its members had been killed."
+    )
+    claims = by_type(analyse(text), "casualties")
+    assert [(c.killed, c.injured, c.claim_status) for c in claims] == [
+        (None, 125, "official"),
+        (3, None, "claimed"),
+    ]
+
+
+def test_evidence_is_the_verbatim_sentence_with_its_span(analyse):
+    text = "date 2021-11-05\nRiot police fired tear gas at the crowd.  Later it rained."
+    result = analyse(text)
+    incident = by_type(result, "tear_gas")[0]
+    assert text[incident.evidence_start : incident.evidence_end] == incident.evidence
+    assert incident.evidence == "Riot police fired tear gas at the crowd."
+
+
+def test_ids_are_stable_and_the_frame_has_the_documented_columns(analyse):
+    text = "Police fired tear gas at Tahrir Square on Friday."
+    first, second = analyse(text), analyse(text)
+    assert [i.incident_id for i in first.incidents] == [i.incident_id for i in second.incidents]
+    frame = incidents_frame(first.incidents)
+    assert list(frame.columns) == [*INCIDENT_COLUMNS, "geometry"]
+    assert frame.crs.to_epsg() == 4326
+    assert frame["killed"].dtype == "Int64"
