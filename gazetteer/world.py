@@ -67,7 +67,7 @@ def world_places() -> tuple[WorldPlace, ...]:
             continue  # the gazetteer's own city
         names = [city["name"], *extra.get(city["name"], [])]
         if in_region:
-            # Arabic-script names and Latin spelling variants (Basra, Basrah) of the region's cities.
+            # Arabic-script names and Latin spellings (Basra, Basrah) of the region's cities.
             names.extend(n for n in city.get("alternatenames", []) if _usable_alternate(n, skip))
         places.append(
             WorldPlace(

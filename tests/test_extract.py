@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from incidents.extract import focus_place, sentence_actors, sentence_types
-from incidents.pipeline import analyse_text, incidents_frame
 from incidents.model import INCIDENT_COLUMNS
+from incidents.pipeline import analyse_text, incidents_frame
 
 FRIDAY = dt.date(2021, 11, 5)
 
@@ -98,7 +98,8 @@ def test_place_falls_back_to_the_paragraph_then_the_report_focus(analyse):
 def test_incidents_in_places_outside_baghdad_are_not_placed(analyse):
     result = analyse("Tear gas at Tahrir Square. In Basra, protesters blocked the road.")
     blockade = by_type(result, "barricade")[0]
-    assert blockade.place_id is None and blockade.lat is None
+    assert blockade.place_id is None
+    assert blockade.lat is None
 
 
 def test_focus_place_prefers_the_most_mentioned_fine_place(analyse):
