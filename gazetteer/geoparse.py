@@ -143,7 +143,18 @@ class Geoparser:
     def __init__(self, gazetteer: Gazetteer, *, vocabulary: ContextVocabulary | None = None):
         self.gazetteer = gazetteer
         self.vocabulary = vocabulary or context_vocabulary()
-        self._world = {w.key: w for w in world_places()}
+        self._world = {w.key: w for w in world_places() if not self._inside_gazetteer_city(w)}
+
+    def _inside_gazetteer_city(self, world: WorldPlace) -> bool:
+        """World cities inside the gazetteer's own city (Sadr City in Baghdad) belong to
+        the gazetteer: left to it rather than flagged as outside."""
+        if world.lat is None or world.lon is None:
+            return False
+        point = Point(world.lon, world.lat)
+        return any(
+            place.kind == "city" and place.geometry is not None and place.geometry.contains(point)
+            for place in self.gazetteer.values()
+        )
 
     # ------------------------------------------------------------------ matching
     @cached_property
