@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from gazetteer.normalize import normalize_name
+from geo.resources import read_json_resource
 
 
 @dataclass(frozen=True)
@@ -46,9 +45,7 @@ def _norm_all(values: list[str]) -> tuple[str, ...]:
 @cache
 def context_vocabulary() -> ContextVocabulary:
     """The bundled context vocabulary."""
-    raw = json.loads(
-        resources.files("gazetteer").joinpath("data").joinpath("context.json").read_text("utf-8")
-    )
+    raw = read_json_resource("gazetteer", "context.json")
     determiners = raw["determiners"]
     return ContextVocabulary(
         organisations=_norm_all(raw["organisations"]),

@@ -78,17 +78,21 @@ def _echo_json(records: list[dict[str, Any]]) -> None:
     click.echo(json.dumps(records, ensure_ascii=False, indent=2))
 
 
-def _results(reports: tuple[str, ...], gazetteer_path, replace, manifest_path) -> Iterator[Any]:
-    from incidents.pipeline import analyse_reports
+def _analysed(
+    reports: tuple[str, ...], gazetteer_path, replace, manifest_path, failures: list[Any]
+) -> Iterator[Any]:
+    """Each report's result; problems are printed as they come and errors kept in ``failures``."""
+    from incidents.pipeline import ReportResult, analyse_reports
 
     gazetteer = _gazetteer(gazetteer_path, replace)
-    yield from analyse_reports(reports, gazetteer=gazetteer, manifest=_manifest(manifest_path))
-
-
-def _report_problem(problem: Any) -> bool:
-    """Print a per-report problem; True when it is an error (not a warning)."""
-    click.echo(str(problem), err=True)
-    return problem.severity == "error"
+    manifest = _manifest(manifest_path)
+    for item in analyse_reports(reports, gazetteer=gazetteer, manifest=manifest):
+        if isinstance(item, ReportResult):
+            yield item
+            continue
+        click.echo(str(item), err=True)
+        if item.severity == "error":
+            failures.append(item)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -106,14 +110,9 @@ def cli() -> None:
 @_user_errors
 def geocode(reports, as_json, manifest_path, gazetteer_path, replace_gazetteer) -> None:
     """List every place mention in REPORTS (files or folders) and how it was resolved."""
-    from incidents.pipeline import ReportResult
-
-    failed = False
+    failures: list[Any] = []
     records: list[dict[str, Any]] = []
-    for item in _results(reports, gazetteer_path, replace_gazetteer, manifest_path):
-        if not isinstance(item, ReportResult):
-            failed = _report_problem(item) or failed
-            continue
+    for item in _analysed(reports, gazetteer_path, replace_gazetteer, manifest_path, failures):
         for mention in item.mentions:
             record = {"report": item.report.path, **mention.as_record()}
             if as_json:
@@ -127,7 +126,7 @@ def geocode(reports, as_json, manifest_path, gazetteer_path, replace_gazetteer) 
                 )
     if as_json:
         _echo_json(records)
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failures else 0)
 
 
 @cli.command()
@@ -139,15 +138,12 @@ def geocode(reports, as_json, manifest_path, gazetteer_path, replace_gazetteer) 
 @_user_errors
 def extract(reports, as_json, manifest_path, gazetteer_path, replace_gazetteer) -> None:
     """Print the incidents found in REPORTS (files or folders)."""
-    from incidents.pipeline import ReportResult
-
-    failed = False
-    incidents = []
-    for item in _results(reports, gazetteer_path, replace_gazetteer, manifest_path):
-        if not isinstance(item, ReportResult):
-            failed = _report_problem(item) or failed
-            continue
-        incidents.extend(item.incidents)
+    failures: list[Any] = []
+    incidents = [
+        incident
+        for item in _analysed(reports, gazetteer_path, replace_gazetteer, manifest_path, failures)
+        for incident in item.incidents
+    ]
     if as_json:
         _echo_json([i.as_record() for i in incidents])
     else:
@@ -164,7 +160,7 @@ def extract(reports, as_json, manifest_path, gazetteer_path, replace_gazetteer) 
                 f"{' via ' + i.via if i.via else ''}{casualties}"
             )
         click.echo(f"{len(incidents)} incidents", err=True)
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failures else 0)
 
 
 @cli.group()

@@ -29,16 +29,15 @@ claims are all returned, never merged or averaged. The rules, in order:
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Literal
 
 from geo.errors import IncidentMapperError
+from geo.resources import read_json_resource
 from incidents.model import CasualtyClaim
 from incidents.timeref import fold_text, folding_table, term_pattern, time_expression_spans
 
@@ -199,16 +198,7 @@ def _word_re(terms: Iterable[str], table: Mapping[int, str]) -> re.Pattern[str]:
 
 
 def _load_raw() -> dict[str, Any]:
-    resource = resources.files("incidents").joinpath("data", DATA_FILE)
-    try:
-        raw = json.loads(resource.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        msg = f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
-        raise IncidentMapperError(msg, path=_ORIGIN, line=exc.lineno) from exc
-    if not isinstance(raw, dict):
-        msg = "expected a JSON object at the top level"
-        raise _fail(msg)
-    return raw
+    return read_json_resource("incidents", DATA_FILE)
 
 
 @lru_cache(maxsize=1)

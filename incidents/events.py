@@ -253,6 +253,16 @@ def _phrases(value: Any, where: str, origin: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for p in (normalize_name(v) for v in value) if p))
 
 
+def _identifiers(value: Any, where: str, origin: str) -> frozenset[str]:
+    """Names of values in the incident table or the gazetteer, kept as written."""
+    if isinstance(value, Mapping):
+        value = value.get("values")
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        msg = f"{where} must be a list of strings"
+        raise _rules_error(msg, origin)
+    return frozenset(v.strip() for v in value if v.strip())
+
+
 def _flag(value: Any, where: str, origin: str) -> bool:
     if isinstance(value, Mapping):
         value = value.get("value")
@@ -316,13 +326,13 @@ def parse_event_rules(data: Any, *, origin: str) -> EventRules:
         group_threshold_m=MappingProxyType(group_thresholds),
         time_slack=dt.timedelta(minutes=slack),
         type_groups=MappingProxyType(groups),
-        context_place_bases=frozenset(
-            _phrases(data.get("context_place_bases"), "context_place_bases", origin)
+        context_place_bases=_identifiers(
+            data.get("context_place_bases"), "context_place_bases", origin
         ),
-        area_kinds=frozenset(_phrases(data.get("area_kinds"), "area_kinds", origin)),
+        area_kinds=_identifiers(data.get("area_kinds"), "area_kinds", origin),
         shared_neighbour=_flag(data.get("shared_neighbour"), "shared_neighbour", origin),
-        elsewhere_place_bases=frozenset(
-            _phrases(data.get("elsewhere_place_bases"), "elsewhere_place_bases", origin)
+        elsewhere_place_bases=_identifiers(
+            data.get("elsewhere_place_bases"), "elsewhere_place_bases", origin
         ),
         claims=claim_rules,
     )
@@ -454,7 +464,7 @@ class _Geometry:
                 base=area.id,
                 lat=lat,
                 lon=lon,
-                uncertainty_m=max(area.uncertainty_m, extent, place.uncertainty_m),
+                uncertainty_m=round(max(area.uncertainty_m, extent, place.uncertainty_m), 1),
                 name=area.name,
                 precision=_precision_of(area),
             )
@@ -595,7 +605,7 @@ def _read_items(incidents: pd.DataFrame, geometry: _Geometry, rules: EventRules)
                 name=record["place_name"],
                 precision=record["geo_precision"],
             )
-        basis = normalize_name(str(record["place_basis"] or ""))
+        basis = str(record["place_basis"] or "")
         place = own_place
         if own_place is not None and (
             basis in rules.context_place_bases or not geometry.is_located(own_place)
@@ -1013,20 +1023,25 @@ def _family(group: str, members: Sequence[_Item]) -> str:
     return known.family if known is not None else group
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def _summary(
     types: Sequence[str], place: str | None, day: str | None, n_sources: int, n_independent: int,
     n_incidents: int, contradicted: bool,
 ) -> str:  # fmt: skip
+    """One plain-text line; escaping it for HTML is the renderer's job."""
     vocabulary = incident_vocabulary()
     labels = [vocabulary.types[t].label if t in vocabulary.types else t for t in types]
     what = ", ".join(labels[:3]) + (", …" if len(labels) > 3 else "")
-    where = f" at {place}" if place else " (place unknown)"
-    when = f" on {day}" if day else " (date unknown)"
-    sources = f"{n_sources} source{'s' if n_sources != 1 else ''}"
+    sources = _plural(n_sources, "source")
     if n_independent != n_sources:
-        sources += f", {n_independent} independent"
-    reports = f"{n_incidents} report{'s' if n_incidents != 1 else ''}"
-    text = f"{what}{where}{when}: {reports} from {sources}"
+        sources += f" ({n_independent} independent)"
+    text = (
+        f"{what} — {place or 'place unknown'}, {day or 'date unknown'}: "
+        f"{_plural(n_incidents, 'incident')} from {sources}"
+    )
     return text + ("; casualty claims disagree" if contradicted else "")
 
 
@@ -1046,7 +1061,7 @@ def _event_row(event: _Event, geometry: _Geometry, rules: EventRules) -> dict[st
             "killed": _int_or_none(m.record["killed"]),
             "injured": _int_or_none(m.record["injured"]),
             "claimed_by": m.record["claimed_by"],
-            "claimant": c.claimant,
+            "claimant": c.claimant if m.record["claimed_by"] is not None else None,
             "claim_status": m.record["claim_status"],
             "source": m.record["source"],
             "casualty_text": m.record["casualty_text"],

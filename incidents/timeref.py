@@ -14,17 +14,16 @@ sentence itself.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from geo.errors import IncidentMapperError
+from geo.resources import read_json_resource
 from incidents.model import TimeRef
 
 __all__ = [
@@ -237,16 +236,7 @@ def _hour(value: object, where: str) -> float:
 
 
 def _load_raw() -> dict[str, Any]:
-    resource = resources.files("incidents").joinpath("data", DATA_FILE)
-    try:
-        raw = json.loads(resource.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        msg = f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
-        raise IncidentMapperError(msg, path=_ORIGIN, line=exc.lineno) from exc
-    if not isinstance(raw, dict):
-        msg = "expected a JSON object at the top level"
-        raise _fail(msg)
-    return raw
+    return read_json_resource("incidents", DATA_FILE)
 
 
 @lru_cache(maxsize=1)

@@ -6,13 +6,12 @@ here only knows the shape of those files, never their words.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from gazetteer.normalize import normalize_name
 from gazetteer.phrases import PhraseMatcher
+from geo.resources import read_json_resource
 
 
 @dataclass(frozen=True)
@@ -46,9 +45,7 @@ class Vocabulary:
 
 
 def _read(name: str) -> dict:
-    return json.loads(
-        resources.files("incidents").joinpath("data").joinpath(name).read_text("utf-8")
-    )
+    return read_json_resource("incidents", name)
 
 
 @cache
