@@ -27,6 +27,7 @@ class ContextVocabulary:
     feature_nouns: dict[str, dict[str, tuple[str, ...]]]
     connectors: frozenset[str]
     member_kinds: frozenset[str]
+    anaphoric_places: tuple[str, ...]
     max_connector_words: int
     definite: frozenset[str]
     indefinite: frozenset[str]
@@ -64,6 +65,7 @@ def context_vocabulary() -> ContextVocabulary:
         },
         connectors=frozenset(_norm_all(raw["connectors"])),
         member_kinds=frozenset(raw["member_kinds"]),
+        anaphoric_places=_norm_all(raw["anaphoric_places"]),
         max_connector_words=int(raw["max_connector_words"]),
         definite=frozenset(_norm_all(determiners["definite"])),
         indefinite=frozenset(_norm_all(determiners["indefinite"])),

@@ -17,11 +17,14 @@ ordered, a call to escalate) a group of its own.
 **Place.** Two places are compatible when they are the same gazetteer place or
 share an anchor (``rel:near:X`` anchors on ``X``), when one is part of the other
 (at any depth of ``part_of``), when they are adjacent (``adjacent_to`` either
-way), or when the metric distance between their points is at most
-``max(threshold_m, uncertainty_a + uncertainty_b)``. A place taken from the
-report's main subject rather than from the sentence (``place_basis`` in
-``context_place_bases``) is widened to the gazetteer place containing it before
-any test: it says which area the report is about, not where this happened.
+way) or, with ``shared_neighbour``, both adjacent to one place (the two ends of a
+bridge), or when the metric distance between their points is at most
+``max(threshold_m, uncertainty_a + uncertainty_b)``. Two kinds of place are widened to
+the smallest gazetteer *area* (``area_kinds``: zone, district, city) containing
+them before any test: a place taken from the report's main subject rather than
+from the sentence (``place_basis`` in ``context_place_bases``), which says what
+the report is about, not where this happened; and a gazetteer entry without
+coordinates of its own (an unlocated gate), which is only known as its zone.
 
 **Time.** Two incidents are compatible in time when their windows overlap once
 widened by ``time_slack_minutes``; a dated incident without a time has the whole
@@ -32,12 +35,13 @@ same day. Windows of different days only meet when both are finer than a day.
 Dated, placed incidents come first, tightest place first (smallest
 ``uncertainty_m``), so that every event starts from its most precise place, its
 *anchor*. An incident joins an event only if its place is compatible with the
-event's anchor (not merely with some member: three gates 400 m apart do not
+event's anchor (not merely with some member: points 400 m apart in a row do not
 chain into one blob) and its time with one of the event's members. When it
-could join several events it joins the one anchored at its own place, or else
-the one whose anchor *contains* the anchors of all the others (the zone-wide
-event is the home of a report that names only the zone); when neither exists it
-starts an event of its own rather than guess a site.
+could join several events it joins the one anchored at its own place; else, if
+its place and an event's anchor contain one another (``part_of``) and that
+anchor contains the anchors of other candidates, the one containing the most
+(the zone-wide event is the home of a report naming only the zone or the city);
+else it starts an event of its own rather than guess a site.
 
 **Undated incidents** (``date`` null) are placed after all dated ones. One joins
 an event by type and place only when nothing contradicts: the compatible events
@@ -45,11 +49,13 @@ an event by type and place only when nothing contradicts: the compatible events
 its own time window, if it has one, must overlap. Otherwise it joins or starts
 an undated event.
 
-**Incidents without a place** form events of their own (one per sentence and
-type group) unless a time finer than a day links them to exactly one placed
-event of their type group on that day. Those whose sentence names a place
-outside the gazetteer (``place_basis`` in ``elsewhere_place_bases``) never join
-a placed event.
+**Incidents without a place** form events of their own unless a time finer than
+a day links them to exactly one placed event of their type group on that day.
+Unplaced incidents of one type group join each other when they come from one
+sentence, or when they name the same place outside the gazetteer
+(``place_name``) on the same day (or one has no day). Those whose sentence names
+a place outside the gazetteer (``place_basis`` in ``elsewhere_place_bases``)
+never join a placed event.
 
 **Sources.** ``sources`` lists the distinct sources. Two sources are *dependent*
 when a social post (``source_type`` social) of one was embedded by the other (its
@@ -77,7 +83,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -92,6 +97,7 @@ from gazetteer.normalize import normalize_name
 from geo.crs import WGS84, distance_m
 from geo.errors import IncidentMapperError
 from geo.relative import radius_m
+from geo.resources import read_json_resource
 from incidents.model import Incident
 from incidents.pipeline import analyse_report, incidents_frame
 from incidents.reports import read_report
@@ -112,7 +118,7 @@ __all__ = [
 ]
 
 RULES_FILE = "event_rules.json"
-_BUNDLED_ORIGIN = f"<bundled incidents/data/{RULES_FILE}>"
+_BUNDLED_ORIGIN = f"incidents/data/{RULES_FILE}"
 
 #: Columns of the event table, in order (plus ``geometry``).
 EVENT_COLUMNS = (
@@ -340,8 +346,7 @@ def parse_event_rules(data: Any, *, origin: str) -> EventRules:
 
 @cache
 def _bundled_rules() -> EventRules:
-    text = resources.files("incidents").joinpath("data").joinpath(RULES_FILE).read_text("utf-8")
-    return parse_event_rules(json.loads(text), origin=_BUNDLED_ORIGIN)
+    return parse_event_rules(read_json_resource("incidents", RULES_FILE), origin=_BUNDLED_ORIGIN)
 
 
 def load_event_rules(path: str | Path | None = None) -> EventRules:
@@ -786,15 +791,13 @@ class _Clusterer:
         self.new_event(item)
 
     def same_unmapped(self, a: _Item, b: _Item) -> bool:
-        """Two incidents without a place, from one sentence or naming one place outside
-        the gazetteer (its ``place_name``), on one day."""
-        same_sentence = (a.report, a.evidence_start) == (b.report, b.evidence_start)
+        """Two incidents without a place from one sentence, or naming one place outside
+        the gazetteer (their ``place_name``) on one day (or with no day to say otherwise)."""
+        if (a.report, a.evidence_start) == (b.report, b.evidence_start):
+            return a.date == b.date
         same_name = a.place_label is not None and a.place_label == b.place_label
-        return (
-            (same_sentence or same_name)
-            and a.date == b.date
-            and _time_compatible(a, b, self.rules.time_slack)
-        )
+        same_day = a.date == b.date or a.date is None or b.date is None
+        return same_name and same_day and _time_compatible(a, b, self.rules.time_slack)
 
 
 def _cluster(items: list[_Item], geometry: _Geometry, rules: EventRules) -> list[_Event]:
@@ -1121,7 +1124,7 @@ def _typed(frame: pd.DataFrame, geometry: list[Point | None]) -> gpd.GeoDataFram
 
 
 def group_events(
-    incidents: pd.DataFrame,
+    incidents: gpd.GeoDataFrame,
     *,
     gazetteer: Gazetteer | None = None,
     rules: EventRules | None = None,

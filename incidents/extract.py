@@ -25,12 +25,14 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from gazetteer.context import context_vocabulary
 from gazetteer.geoparse import PRECISIONS, PlaceMention
-from gazetteer.normalize import normalize_with_offsets
+from gazetteer.normalize import normalize_name, normalize_with_offsets
+from gazetteer.phrases import longest_matches
 from incidents.casualties import find_casualty_claims, find_claimants
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
 from incidents.sentences import paragraph_spans, split_sentences
-from incidents.timeref import day_window, resolve_time
+from incidents.timeref import day_window, resolve_time, time_expression_spans
 from incidents.vocabulary import Vocabulary, incident_vocabulary
 
 _UNKNOWN_TIME = TimeRef(date=None, start=None, end=None, precision="unknown")
@@ -135,22 +137,31 @@ def focus_place(mentions: Sequence[PlaceMention]) -> PlaceMention | None:
 
 
 def _place_for(
-    sentence: Sentence, mentions: Sequence[PlaceMention], focus: PlaceMention | None
+    sentence: Sentence,
+    sentence_text: str,
+    mentions: Sequence[PlaceMention],
+    focus: PlaceMention | None,
+    last_scene: PlaceMention | None = None,
 ) -> tuple[PlaceMention | None, str | None]:
     in_sentence = [m for m in mentions if sentence.start <= m.start < sentence.end]
     own = [m for m in in_sentence if m.is_location]
     if own:
         return min(own, key=lambda m: (_rank(m), m.start)), "sentence"
-    if any(m.role == "outside" for m in in_sentence):
-        # "In Basra, protesters blocked a road": not in the gazetteer's area, not placed.
-        return None, "outside"
-    p_start, p_end = sentence.paragraph
+    outside = [m for m in in_sentence if m.role == "outside"]
+    if outside:
+        # "In Basra, protesters blocked a road": named, but not in the gazetteer's area,
+        # so not placed on the map.
+        return outside[0], "outside"
+    text = " " + normalize_name(sentence_text) + " "
+    if any(f" {phrase} " in text for phrase in context_vocabulary().anaphoric_places):
+        # "Medics at the scene": the scene of the last incident placed, else the last place named.
+        earlier = [m for m in mentions if m.is_location and m.start < sentence.start]
+        if last_scene is not None or earlier:
+            return last_scene or earlier[-1], "anaphora"
+    p_start = sentence.paragraph[0]
     before = [m for m in mentions if m.is_location and p_start <= m.start < sentence.start]
     if before:
         return before[-1], "paragraph"
-    after = [m for m in mentions if m.is_location and sentence.end <= m.start < p_end]
-    if after:
-        return after[0], "paragraph"
     if focus is not None:
         return focus, "report_focus"
     return None, None
@@ -169,12 +180,11 @@ def _discounted(norm: str, nstart: int, vocabulary: Vocabulary, *, calls: bool =
     return before.rstrip().endswith(vocabulary.not_event_after)
 
 
-def sentence_types(sentence: str, vocabulary: Vocabulary | None = None) -> list[str]:
-    """Incident types the sentence's own words trigger, in order of first trigger."""
+def sentence_triggers(sentence: str, vocabulary: Vocabulary | None = None) -> dict[str, int]:
+    """Incident types the sentence's own words trigger, each with where its first
+    trigger starts in the sentence, in order of first trigger."""
     vocabulary = vocabulary or incident_vocabulary()
     norm, offsets = normalize_with_offsets(sentence)
-    from gazetteer.phrases import longest_matches
-
     found = [
         m
         for m in longest_matches(vocabulary.triggers.candidates(norm, offsets))
@@ -182,19 +192,24 @@ def sentence_types(sentence: str, vocabulary: Vocabulary | None = None) -> list[
             norm, m.nstart, vocabulary, calls=vocabulary.types[m.value].family == "response"
         )
     ]
-    strong: list[str] = []
-    weak: list[str] = []
-    fallback: list[str] = []
+    strong: dict[str, int] = {}
+    weak: dict[str, int] = {}
+    fallback: dict[str, int] = {}
     for match in found:
         kind = vocabulary.types[match.value]
         if kind.fallback:
-            fallback.append(kind.id)
+            bucket = fallback
         elif match.key in kind.weak_triggers:
-            weak.append(kind.id)
+            bucket = weak
         else:
-            strong.append(kind.id)
-    chosen = strong or weak or fallback
-    return list(dict.fromkeys(chosen))
+            bucket = strong
+        bucket.setdefault(kind.id, match.start)
+    return strong or weak or fallback
+
+
+def sentence_types(sentence: str, vocabulary: Vocabulary | None = None) -> list[str]:
+    """Incident types the sentence's own words trigger, in order of first trigger."""
+    return list(sentence_triggers(sentence, vocabulary))
 
 
 def sentence_actors(sentence: str, vocabulary: Vocabulary | None = None) -> tuple[str, ...]:
@@ -239,6 +254,7 @@ def extract_incidents(
     incidents: list[Incident] = []
     claimants: list[str] = []
     paragraph_time: dict[tuple[int, int], TimeRef] = {}
+    last_scene: PlaceMention | None = None
     for sentence in sentences:
         text = report.text[sentence.start : sentence.end]
         segment = sentence.segment
@@ -249,7 +265,8 @@ def extract_incidents(
         stated = _stated_time(text, segment, context)
         if stated is not None and stated.background:
             continue
-        types = sentence_types(text, vocabulary)
+        triggers = sentence_triggers(text, vocabulary)
+        types = list(triggers)
         if stated is not None and not any(vocabulary.types[t].family == "response" for t in types):
             # Calls and decisions narrate the lead-up; their day does not carry over.
             paragraph_time[sentence.paragraph] = stated
@@ -262,25 +279,56 @@ def extract_incidents(
         claimants.extend(c.claimed_by for c in claims if c.claimed_by)
         if not types and not claims:
             continue
-        place, basis = _place_for(sentence, mentions, focus)
+        place, basis = _place_for(sentence, text, mentions, focus, last_scene)
+        if place is not None and place.is_location:
+            last_scene = place
         actors = sentence_actors(text, vocabulary)
-        common = {
-            "actors": actors,
-            "time": time,
-            "place": place,
-            "basis": basis,
-            "segment": segment,
-            "sentence": sentence,
-        }
+        days = _day_expressions(text, segment, context)
+        common = {"actors": actors, "place": place, "basis": basis, "segment": segment}
         incidents.extend(
-            _incident(report, vocabulary, event_type=t, index=0, claim=None, **common)
-            for t in types
-        )
+            _incident(
+                report, vocabulary, event_type=t, index=0, claim=None, sentence=sentence,
+                time=_nearest_day(days, position) or time, **common,
+            )
+            for t, position in triggers.items()
+        )  # fmt: skip
         incidents.extend(
-            _incident(report, vocabulary, event_type="casualties", index=i, claim=c, **common)
+            _incident(
+                report, vocabulary, event_type="casualties", index=i, claim=c, sentence=sentence,
+                time=_nearest_day(days, c.end - sentence.start) or time, **common,
+            )
             for i, c in enumerate(claims)
-        )
+        )  # fmt: skip
     return incidents
+
+
+def _day_expressions(
+    text: str, segment: Segment, context: TimeRef | None
+) -> list[tuple[int, int, TimeRef]]:
+    """The dated time expressions of a sentence that names more than one day, with spans.
+
+    "Calm returned on Saturday after Friday's fighting": the fighting is Friday's.
+    Empty when the sentence names at most one day (then the whole sentence is read).
+    """
+    spans: list[list[int]] = []
+    for start, end in time_expression_spans(text):
+        if spans and not text[spans[-1][1] : start].strip():
+            spans[-1][1] = end  # "Friday" + "evening" read together
+        else:
+            spans.append([start, end])
+    found = []
+    for start, end in spans:
+        stated = resolve_time(text[start:end], report_date=segment.date, context=context)
+        if stated is not None and stated.date is not None and not stated.background:
+            found.append((start, end, stated))
+    return found if len({t.date for _, _, t in found}) > 1 else []
+
+
+def _nearest_day(days: list[tuple[int, int, TimeRef]], position: int) -> TimeRef | None:
+    """Of several days a sentence names, the one written nearest to ``position``."""
+    if not days:
+        return None
+    return min(days, key=lambda d: min(abs(d[0] - position), abs(d[1] - position)))[2]
 
 
 def _incident(
