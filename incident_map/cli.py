@@ -250,7 +250,7 @@ PROGRESS_THRESHOLD = 20
     "out_dir",
     required=True,
     type=click.Path(path_type=Path),
-    help="Folder for map.html, incidents.geojson, places.geojson, incidents.gpkg, incidents.csv.",
+    help="Folder for map.html, incidents/events/places.geojson, incidents.gpkg, incidents.csv.",
 )
 @manifest_option
 @gazetteer_option
@@ -289,6 +289,7 @@ def build(reports, out_dir, manifest_path, gazetteer_path, replace_gazetteer, ti
         f"reports read: {summary.reports_read}, failed: {summary.reports_failed}\n"
         f"incidents: {summary.incidents} ({summary.mapped} mapped)\n"
         f"sources: {len(summary.sources)} ({', '.join(summary.sources)})\n"
+        f"events: {summary.events}\n"
         f"places: {summary.places}\n"
         f"problems: {errors} errors, {len(summary.problems) - errors} warnings\n"
         f"wrote: {', '.join(str(p) for p in summary.outputs)}"

@@ -9,6 +9,7 @@ from pathlib import Path
 from gazetteer.geoparse import Geoparser, PlaceMention
 from gazetteer.model import Gazetteer, load_gazetteer
 from geo.errors import ReportError
+from incidents.events import group_events, incident_event_ids
 from incidents.model import Incident
 from incidents.pipeline import (
     Problem,
@@ -21,6 +22,7 @@ from incidents.pipeline import (
 from incidents.reports import Manifest, iter_report_files
 from maps.export import (
     acled_csv,
+    geodataframe_to_geojson,
     incidents_geojson,
     places_geojson,
     write_geopackage,
@@ -32,6 +34,7 @@ from maps.render import render_map
 OUTPUT_FILES = (
     "map.html",
     "incidents.geojson",
+    "events.geojson",
     "places.geojson",
     "incidents.gpkg",
     "incidents.csv",
@@ -48,6 +51,7 @@ class BuildSummary:
     mapped: int = 0
     sources: list[str] = field(default_factory=list)
     places: int = 0
+    events: int = 0
     problems: list[Problem] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
 
@@ -111,20 +115,28 @@ def build(
         raise ReportError(msg, path=", ".join(str(i) for i in inputs) or None)
 
     incident_table = incidents_frame(incidents)
+    event_table = group_events(incident_table, gazetteer=gazetteer)
+    # The event each incident belongs to, so GIS users can join the two layers.
+    by_incident = incident_event_ids(incident_table, event_table)
+    incident_table["event_id"] = incident_table["incident_id"].map(by_incident)
     place_table = places_frame(located, gazetteer)
-    html = render_map(incident_table, place_table, gazetteer=gazetteer, title=title)
+    html = render_map(
+        incident_table, place_table, events=event_table, gazetteer=gazetteer, title=title
+    )
     summary.outputs = write_outputs(
         out_dir,
         {
             "map.html": html,
             "incidents.geojson": incidents_geojson(incident_table),
+            "events.geojson": geodataframe_to_geojson(event_table, id_column="event_id"),
             "places.geojson": places_geojson(place_table),
             "incidents.gpkg": lambda path: write_geopackage(
-                {"incidents": incident_table, "places": place_table}, path
+                {"incidents": incident_table, "events": event_table, "places": place_table}, path
             ),
             "incidents.csv": acled_csv(incident_table),
         },
     )
+    summary.events = len(event_table)
     summary.incidents = len(incident_table)
     summary.mapped = int(incident_table["lat"].notna().sum())
     summary.sources = sorted(set(incident_table["source"]))

@@ -1132,6 +1132,7 @@ def render_map(
     incidents: gpd.GeoDataFrame,
     places: gpd.GeoDataFrame,
     *,
+    events: gpd.GeoDataFrame | None = None,
     gazetteer: Gazetteer | None = None,
     title: str = "incident-mapper",
 ) -> str:
