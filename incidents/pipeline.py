@@ -107,6 +107,21 @@ def analyse_text(
     return analyse_report(parse_report(text, path=name, metadata=metadata), geoparser)
 
 
+def incidents_from_text(
+    text: str,
+    *,
+    name: str = "<text>",
+    source: str | None = None,
+    date: dt.date | None = None,
+    url: str | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> gpd.GeoDataFrame:
+    """One call from a report's text to its incident GeoDataFrame (EPSG:4326)."""
+    geoparser = Geoparser(gazetteer or load_gazetteer())
+    result = analyse_text(text, name=name, source=source, date=date, url=url, geoparser=geoparser)
+    return incidents_frame(result.incidents)
+
+
 def incidents_frame(incidents: Iterable[Incident]) -> gpd.GeoDataFrame:
     """Incidents as a GeoDataFrame (EPSG:4326), columns :data:`INCIDENT_COLUMNS`.
 
