@@ -10,6 +10,17 @@ What the page draws, bottom to top:
 3. **One overlay per source**, grouped under *News outlets* and *Social media*:
    one ``folium.GeoJson`` of canvas circle markers each, coloured by event type
    (colours and labels in ``maps/data/styles.json``).
+4. **Events** (one overlay, its own group), when an event table is given: a ring
+   per event (:func:`incidents.events.group_events`) over its incidents, sized by
+   its independent sources, dashed red when its casualty claims contradict. Only
+   the ring is clickable, so the incidents inside it stay clickable; its popup is
+   the event's *sources panel*: every member's source, type, time and quoted
+   sentence, and every casualty claim side by side. Each incident's popup names
+   its event and opens that panel.
+
+A **time control** (:mod:`maps.timeline`) replays incidents and events over
+local time by filtering markers inside their layers, so it works together with
+the layer control.
 
 Incidents at the same position are **fanned out** on screen on a small
 sunflower spiral (the k-th by incident id is drawn ``step_px * sqrt(k)`` pixels
@@ -23,7 +34,7 @@ Report text is untrusted. Popups, tooltips and layer names are built here with
 :func:`maps.assets.html_text` on every value, and all data reaches the page
 through :func:`maps.assets.js_literal`, never through a Jinja template.
 
-Extending the map (an events layer, a time slider): :func:`build_map` returns a
+Extending the map: :func:`build_map` returns a
 :class:`MapDocument`; add a layer to ``doc.map``, register it with
 :meth:`MapDocument.add_overlay`, add legend HTML to ``doc.panel_sections`` and
 call :func:`finish_map`, which adds the legend, the layer control (last) and
@@ -65,9 +76,26 @@ from maps.assets import (
     script_tag,
     style_tag,
 )
+from maps.timeline import (
+    CLOCK_PRECISIONS,
+    TIME_CONTROL_CSS,
+    TIME_CONTROL_JS,
+    ReplaySpan,
+    Window,
+    replay_span,
+    time_config,
+    time_window,
+)
 
 #: Layer-control groups, in the order they are listed, with their headings.
-GROUP_TITLES = {"places": "Gazetteer", "news": "News outlets", "social": "Social media"}
+GROUP_TITLES = {
+    "places": "Gazetteer",
+    "news": "News outlets",
+    "social": "Social media",
+    "events": "Events",
+}
+#: Event-table columns the events layer cannot do without (the others are optional).
+EVENT_REQUIRED_COLUMNS = ("event_id", "incident_ids")
 _COORD_DECIMALS = 7
 _EVIDENCE_PREVIEW_CHARS = 160
 _SOURCE_TYPE_TEXT = {
@@ -79,9 +107,22 @@ _STYLE_FROM_PROPERTIES_JS = JsCode("function (feature) { return feature.properti
 _INCIDENT_BIND_JS = JsCode(
     "function (feature, layer) {"
     " var p = feature.properties;"
-    " layer.bindPopup(p.popup, {maxWidth: 380, minWidth: 240, autoPanPadding: [24, 24]});"
+    " layer.bindPopup(p.popup,"
+    " {maxWidth: 380, minWidth: 240, maxHeight: 440, autoPanPadding: [24, 24]});"
     " layer.bindTooltip(p.tooltip, {direction: 'top', offset: [0, -8]});"
     " }"
+)
+#: Popup options of an event, also used when its popup is opened from an incident's.
+_EVENT_POPUP_OPTIONS = "{maxWidth: 460, minWidth: 300, maxHeight: 440, autoPanPadding: [24, 24]}"
+_EVENT_BIND_JS = JsCode(
+    "function (feature, layer) {"
+    " var p = feature.properties;"
+    f" layer.bindPopup(p.popup, {_EVENT_POPUP_OPTIONS});"
+    " layer.bindTooltip(p.tooltip, {direction: 'top', sticky: true});"
+    " }"
+)
+_EVENT_POINT_JS = JsCode(
+    "function (feature, latlng) { return new L.IncidentMapRing(latlng, feature.properties.style); }"
 )
 _PLACE_BIND_JS = JsCode(
     "function (feature, layer) {"
@@ -127,6 +168,18 @@ _GROUP_HEADINGS_JS = """
     }
   });
 })();
+
+// An event's ring, drawn over the incidents. Only the ring itself takes clicks,
+// and not where an incident marker lies under it (the map's imIncidentAt says),
+// so every incident stays clickable; the canvas gives a click to the topmost hit.
+L.IncidentMapRing = L.CircleMarker.extend({
+  _containsPoint: function (p) {
+    var distance = p.distanceTo(this._point);
+    if (Math.abs(distance - this._radius) > this._clickTolerance() + 3) { return false; }
+    var incidentAt = this._map && this._map.imIncidentAt;
+    return !(incidentAt && incidentAt(p));
+  }
+});
 """
 
 _PAGE_CSS = """
@@ -163,6 +216,29 @@ html, body { background: %(background)s; }
 .im-popup blockquote { margin: 6px 0; padding: 4px 8px; border-left: 3px solid #bbb;
   background: #f6f6f4; unicode-bidi: plaintext; }
 .im-popup .im-muted { color: #777; font-size: 11px; }
+.im-popup h4 { font-size: 12px; margin: 8px 0 3px; text-transform: uppercase; color: #444;
+  letter-spacing: 0.04em; }
+.im-popup .im-contradict { color: #b00000; font-weight: 700; margin: 3px 0; }
+.im-popup table.im-claims { width: 100%%; margin-top: 2px; }
+.im-popup table.im-claims th, .im-popup table.im-claims td { padding: 2px 6px 2px 0;
+  border-bottom: 1px solid #e4e2da; }
+.im-popup table.im-claims td.im-num { text-align: right; font-variant-numeric: tabular-nums; }
+.im-popup table.im-claims tr.im-wording td { color: #555; font-size: 11px; border-bottom: 1px
+  solid #cfcdc4; }
+.im-popup ol.im-accounts { margin: 2px 0; padding-left: 18px; }
+.im-popup ol.im-accounts > li { margin: 4px 0 8px; }
+.im-popup ul.im-sentences { list-style: none; margin: 2px 0; padding: 0; }
+.im-popup ul.im-sentences blockquote { margin: 2px 0 4px; }
+.im-popup button.im-event-link { font: inherit; font-size: 11px; padding: 0 6px; margin-left: 4px;
+  cursor: pointer; border: 1px solid #999; border-radius: 3px; background: #fff; }
+.im-ring { display: inline-block; width: 12px; height: 12px; border-radius: 50%%;
+  box-sizing: border-box; margin-right: 6px; vertical-align: -2px; }
+.im-events-legend { margin-top: 6px; }
+.im-legend-panel { max-width: 330px; }
+.im-panel ul.im-types { columns: 2; column-gap: 12px; font-size: 12px; }
+.im-panel ul.im-types li { break-inside: avoid; }
+.im-popup table.im-claims td:nth-child(4) { white-space: nowrap; }
+.im-events-legend b { font-size: 13px; }
 """
 
 
@@ -226,7 +302,9 @@ def _point_position(geometry: Any) -> tuple[float, float] | None:
 
 def incident_records(incidents: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     """The incident table as plain dicts (missing values ``None``) with a ``position``
-    key: (lat, lon) of the geometry, or ``None`` for incidents that cannot be mapped."""
+    key: (lat, lon) of the geometry, or ``None`` for incidents that cannot be mapped.
+
+    An ``event_id`` column, when the table has one, is kept too."""
     missing = [name for name in INCIDENT_COLUMNS if name not in incidents.columns]
     if missing:
         msg = f"the incident table lacks the columns {', '.join(missing)}; cannot draw the map"
@@ -235,7 +313,10 @@ def incident_records(incidents: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     geometries = (
         list(incidents.geometry) if "geometry" in incidents.columns else [None] * len(incidents)
     )
-    rows = incidents[list(INCIDENT_COLUMNS)].to_dict("records")
+    columns = list(INCIDENT_COLUMNS)
+    if "event_id" in incidents.columns:
+        columns.append("event_id")
+    rows = incidents[columns].to_dict("records")
     records = []
     for row, geometry in zip(rows, geometries, strict=True):
         record = {name: _present(value) for name, value in row.items()}
@@ -380,6 +461,7 @@ def incident_popup_html(
     record: Mapping[str, Any],
     *,
     sharing: int = 1,
+    event: Mapping[str, Any] | None = None,
 ) -> str:
     """The popup of one incident: everything an analyst needs to check it.
 
@@ -393,6 +475,10 @@ def incident_popup_html(
         ``position``, its true (lat, lon)).
     sharing
         How many incidents share this exact position (their markers are fanned out).
+    event
+        The event the incident belongs to (a record of :func:`event_records`): its
+        summary is shown, with a button opening the event's popup when it is drawn.
+        Without it, the record's ``event_id`` (if any) is shown.
     """
     event_type = _text(record.get("event_type")) or "unknown"
     label, colour = event_style(event_type)
@@ -505,6 +591,7 @@ def incident_popup_html(
             _row("Actors", actors_html),
             _row("Casualties", casualties),
             _row("Report", report_html),
+            _row("Event", _event_reference_html(record, event)),
         ]
     )
     incident_id = _text(record.get("incident_id")) or ""
@@ -512,6 +599,24 @@ def incident_popup_html(
         f'<div class="im-popup">{heading}<table>{table}</table>{evidence_html}'
         f'<div class="im-muted">{html_text(incident_id)}</div></div>'
     )
+
+
+def _event_reference_html(record: Mapping[str, Any], event: Mapping[str, Any] | None) -> str | None:
+    """The "Event" line of an incident's popup: which event it is part of."""
+    if event is None:
+        event_id = _text(record.get("event_id"))
+        return f'<span class="im-muted">{html_text(event_id)}</span>' if event_id else None
+    summary = _text(event.get("summary")) or _text(event.get("event_id")) or "event"
+    n_incidents = len(event.get("incident_ids") or [])
+    button = ""
+    if event.get("position") is not None:
+        accounts = "every account" if n_incidents != 1 else "its account"
+        button = (
+            f' <button type="button" class="im-event-link" '
+            f'data-im-event="{html_text(event.get("event_id") or "")}">'
+            f"{html_text(accounts)} ({n_incidents})</button>"
+        )
+    return f"{_bdi(summary)}{button}"
 
 
 def _incident_tooltip(record: Mapping[str, Any]) -> str:
@@ -637,6 +742,8 @@ class _HeaderAssets(MacroElement):
             "leaflet_js": script_tag(leaflet_js()),
             "im_css": style_tag(_PAGE_CSS % {"background": background}),
             "im_js": script_tag(_GROUP_HEADINGS_JS),
+            "im_time_css": style_tag(TIME_CONTROL_CSS),
+            "im_time_js": script_tag(TIME_CONTROL_JS),
         }
         for name, text in parts.items():
             figure.header.add_child(_Raw(text), name=name)
@@ -669,6 +776,7 @@ def _geojson_layer(
     name: str | None,
     on_each_feature: JsCode,
     marker: folium.CircleMarker | None = None,
+    point_to_layer: JsCode | None = None,
     control: bool = True,
     interactive: bool = True,
 ) -> folium.GeoJson:
@@ -679,11 +787,14 @@ def _geojson_layer(
     read as template syntax (``{{ 7*7 }}`` evaluated, ``{% raw %}`` breaking the
     render). The layer is therefore created empty and filled by
     ``layer.addData(JSON.parse("..."))`` from a :class:`_Script`, which is never
-    parsed. Styles come from each feature's ``style`` property.
+    parsed. Styles come from each feature's ``style`` property; ``point_to_layer``
+    (instead of ``marker``) makes the layer of each point.
     """
     options: dict[str, Any] = {"style": _STYLE_FROM_PROPERTIES_JS}
     if not interactive:
         options["interactive"] = False
+    if point_to_layer is not None:
+        options["pointToLayer"] = point_to_layer
     layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": []},
         name=name,
@@ -725,6 +836,9 @@ class MapDocument:
     fit_points: list[tuple[float, float]] = field(default_factory=list)
     home_bounds: list[list[float]] | None = None
     panel_sections: list[str] = field(default_factory=list)
+    events_overlay: Overlay | None = None
+    time_span: ReplaySpan | None = None
+    """What the time control replays; ``None``: no incident has a time (no control)."""
 
     def add_overlay(self, overlay: Overlay) -> None:
         """Put a layer on the map and list it in the layer control under its group."""
@@ -865,10 +979,28 @@ def _source_groups(records: list[dict[str, Any]]) -> list[tuple[str, str, list[i
     return groups
 
 
+def _record_window(record: Mapping[str, Any]) -> Window | None:
+    """When an incident or event is shown by the time control (see :mod:`maps.timeline`)."""
+    rules = load_styles()["time"]
+    return time_window(
+        _text(record.get("date")),
+        _text(record.get("time_start")),
+        _text(record.get("time_end")),
+        _text(record.get("time_precision")),
+        utc_offset_minutes=int(rules["utc_offset_minutes"]),
+        open_window_minutes=int(rules["open_window_minutes"]),
+    )
+
+
 def _source_layers(
     records: list[dict[str, Any]],
+    events_by_incident: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[list[Overlay], list[tuple[float, float]]]:
-    """One overlay per source with its incidents' markers; also the drawn positions."""
+    """One overlay per source with its incidents' markers; also the drawn positions.
+
+    Each marker carries its time window (``t0``/``t1``) for the time control and,
+    with ``events_by_incident``, its event's id and summary in the popup."""
+    events_by_incident = events_by_incident or {}
     ranks = fan_ranks(
         [r["position"] for r in records], [_text(r.get("incident_id")) or "" for r in records]
     )
@@ -881,8 +1013,12 @@ def _source_layers(
             if fan is None:
                 continue
             event_type = _text(record.get("event_type")) or "unknown"
+            incident_id = _text(record.get("incident_id"))
+            event = events_by_incident.get(incident_id or "")
+            window = _record_window(record)
             properties = {
-                "incident_id": _text(record.get("incident_id")),
+                "incident_id": incident_id,
+                "event_id": event["event_id"] if event else _text(record.get("event_id")),
                 "event_type": event_type,
                 "source": source,
                 "source_type": group,
@@ -895,7 +1031,9 @@ def _source_layers(
                 "lon": record["position"][1],
                 "style": _incident_style(event_type, _text(record.get("geo_precision"))),
                 "fan": fan[0],
-                "popup": incident_popup_html(record, sharing=fan[1]),
+                "t0": window[0] if window else None,
+                "t1": window[1] if window else None,
+                "popup": incident_popup_html(record, sharing=fan[1], event=event),
                 "tooltip": _incident_tooltip(record),
             }
             lat, lon = record["position"]
@@ -917,6 +1055,348 @@ def _source_layers(
         )
     mapped = [r["position"] for r in records if r["position"] is not None]
     return overlays, mapped
+
+
+# ------------------------------------------------------------------ events
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A list-valued cell as a list (a JSON string, as read back from a file, is parsed)."""
+    value = _present(value)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return [value]
+        return parsed if isinstance(parsed, list) else [parsed]
+    if isinstance(value, Mapping):
+        return [value]
+    if isinstance(value, Iterable):
+        return list(value)
+    return [value]
+
+
+def _event_position(geometry: Any, lat: Any, lon: Any) -> tuple[float, float] | None:
+    """Where to draw an event: its point geometry, else its lat/lon columns."""
+    position = _point_position(geometry)
+    if position is None and _present(lat) is not None and _present(lon) is not None:
+        try:
+            position = _point_position(Point(float(lon), float(lat)))
+        except (TypeError, ValueError):
+            return None
+    return position
+
+
+def event_records(events: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """The event table (:func:`incidents.events.group_events`) as plain dicts.
+
+    Missing values become ``None``; ``incident_ids``, ``sources`` and
+    ``event_types`` are lists of strings, ``claims`` a list of dicts,
+    ``contradicted`` a bool, and ``position`` the (lat, lon) to draw the event at,
+    or ``None`` when it has no place. Only :data:`EVENT_REQUIRED_COLUMNS` are
+    required.
+
+    Raises
+    ------
+    OutputError
+        When a required column is missing.
+    """
+    missing = [name for name in EVENT_REQUIRED_COLUMNS if name not in events.columns]
+    if missing:
+        msg = f"the event table lacks the columns {', '.join(missing)}; cannot draw the events"
+        raise OutputError(msg)
+    if isinstance(events, gpd.GeoDataFrame) and "geometry" in events.columns:
+        events = _to_wgs84_frame(events)
+        geometries = list(events.geometry)
+    else:
+        geometries = [None] * len(events)
+    columns = [c for c in events.columns if c != "geometry"]
+    records = []
+    for row, geometry in zip(events[columns].to_dict("records"), geometries, strict=True):
+        record = {name: _present(value) for name, value in row.items()}
+        for name in ("incident_ids", "sources", "event_types"):
+            record[name] = [str(v) for v in _as_list(row.get(name)) if _text(v)]
+        record["claims"] = [dict(c) for c in _as_list(row.get("claims")) if isinstance(c, Mapping)]
+        record["contradicted"] = bool(record.get("contradicted"))
+        record["event_id"] = _text(record.get("event_id")) or ""
+        record["position"] = _event_position(geometry, row.get("lat"), row.get("lon"))
+        records.append(record)
+    return records
+
+
+def _count(value: Any) -> int | None:
+    value = _present(value)
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _event_marker_style(n_independent: int | None, contradicted: bool) -> dict[str, Any]:
+    """Ring style of an event: bigger with more independent sources, dashed red when
+    its casualty claims contradict."""
+    rules = load_styles()["event_marker"]
+    style = dict(rules["contradicted_style" if contradicted else "style"])
+    extra = max(0, (n_independent or 1) - 1)
+    style["radius"] = min(
+        rules["max_radius_px"], rules["radius_px"] + rules["per_source_px"] * extra
+    )
+    return style
+
+
+def _figure_html(value: Any) -> str:
+    number = _count(value)
+    return html_text(number) if number is not None else "–"
+
+
+def _claims_html(event: Mapping[str, Any]) -> str:
+    """Every casualty claim of an event side by side, with claimant and status."""
+    claims = event.get("claims") or []
+    if not claims:
+        return ""
+    rows = []
+    for claim in claims:
+        source = _text(claim.get("source")) or "unknown source"
+        claimant = _text(claim.get("claimed_by"))
+        claimant_html = (
+            _bdi(claimant)
+            if claimant
+            else f'{_bdi(source)} <span class="im-muted">(own figure)</span>'
+        )
+        status = _text(claim.get("claim_status"))
+        rows.append(
+            f"<tr><td>{claimant_html}</td>"
+            f'<td class="im-num">{_figure_html(claim.get("killed"))}</td>'
+            f'<td class="im-num">{_figure_html(claim.get("injured"))}</td>'
+            f"<td>{html_text(status) if status else '–'}</td>"
+            f"<td>{_bdi(source)}</td></tr>"
+        )
+        wording = _text(claim.get("casualty_text"))
+        if wording:
+            rows.append(f'<tr class="im-wording"><td colspan="5">“{_bdi(wording)}”</td></tr>')
+    contradiction = (
+        '<div class="im-contradict">⚠ These casualty claims contradict each other '
+        "(shown side by side, never averaged).</div>"
+        if event.get("contradicted")
+        else ""
+    )
+    return (
+        f"<h4>Casualty claims ({len(claims)})</h4>{contradiction}"
+        '<table class="im-claims"><tr><th>Claimant</th><th>Killed</th><th>Injured</th>'
+        f"<th>Status</th><th>Reported by</th></tr>{''.join(rows)}</table>"
+    )
+
+
+def _sentence_html(member: Mapping[str, Any], event_place: str | None) -> str:
+    """One member incident inside an event's popup: type, time, place (when it is not
+    the event's), report and quoted sentence. Kept lean: every event repeats its
+    members' sentences."""
+    event_type = _text(member.get("event_type")) or "unknown"
+    label, colour = event_style(event_type)
+    when = format_when(
+        _text(member.get("date")),
+        _text(member.get("time_start")),
+        _text(member.get("time_end")),
+        _text(member.get("time_precision")),
+    )
+    place = _text(member.get("place_name"))
+    report_html = _link_or_text(_text(member.get("url")), _report_name(_text(member.get("report"))))
+    line = _joined(
+        [
+            f'<span class="im-swatch" style="background: {html_text(colour)}"></span>'
+            f"<b>{html_text(label)}</b>",
+            html_text(when),
+            _bdi(place) if place and place != event_place else None,
+            f'<span class="im-muted">{report_html}</span>',
+        ]
+    )
+    evidence = _text(member.get("evidence"))
+    quote = f'<blockquote dir="auto">{html_text(evidence)}</blockquote>' if evidence else ""
+    return f"<li>{line}{quote}</li>"
+
+
+def _accounts_html(event: Mapping[str, Any], members: Sequence[Mapping[str, Any]]) -> str:
+    """Each source's account of an event: its sentences, grouped by source."""
+    by_source: dict[str, list[Mapping[str, Any]]] = {}
+    for source in event.get("sources") or []:
+        by_source.setdefault(source, [])
+    for member in members:
+        by_source.setdefault(_text(member.get("source")) or "unknown source", []).append(member)
+    place = _text(event.get("place_name"))
+    items = []
+    for source, sentences in by_source.items():
+        if not sentences:
+            continue
+        vias = list(dict.fromkeys(v for m in sentences if (v := _text(m.get("via")))))
+        kinds = {_text(m.get("source_type")) for m in sentences} - {None}
+        kind = _SOURCE_TYPE_TEXT.get(kinds.pop()) if len(kinds) == 1 else None
+        count = f"{len(sentences)} sentence{'s' if len(sentences) != 1 else ''}"
+        heading = _joined(
+            [
+                f"<b>{_bdi(source)}</b>",
+                ("via " + ", ".join(_bdi(v) for v in vias)) if vias else None,
+                f'<span class="im-muted">{html_text(_joined([kind, count]))}</span>',
+            ],
+            " ",
+        )
+        sentences_html = "".join(_sentence_html(m, place) for m in sentences)
+        items.append(f'<li>{heading}<ul class="im-sentences">{sentences_html}</ul></li>')
+    missing = len(event.get("incident_ids") or []) - len(members)
+    note = (
+        f'<div class="im-muted">{missing} member incident(s) not in the incident table</div>'
+        if missing > 0
+        else ""
+    )
+    return (
+        f"<h4>Accounts ({len(members)} from {len(items)} source{'s' if len(items) != 1 else ''})"
+        f'</h4><ol class="im-accounts">{"".join(items)}</ol>{note}'
+    )
+
+
+def event_popup_html(event: Mapping[str, Any], members: Sequence[Mapping[str, Any]]) -> str:
+    """The popup of one event: the sources panel an analyst checks it with.
+
+    Parameters
+    ----------
+    event
+        One record of :func:`event_records`.
+    members
+        The records (:func:`incident_records`) of its incidents, in the event's order.
+
+    Returns
+    -------
+    str
+        HTML with every value escaped: the event's time and place, its sources
+        (independent ones counted), every casualty claim side by side with its
+        claimant and status (and a warning when they contradict), and each
+        source's account: every member's type, local time, report and quoted
+        sentence.
+    """
+    types = event.get("event_types") or list(
+        dict.fromkeys(_text(m.get("event_type")) or "unknown" for m in members)
+    )
+    labels = [event_style(t)[0] for t in types]
+    colour = _event_marker_style(1, bool(event.get("contradicted")))["color"]
+    heading = (
+        f'<h3 style="border-left-color: {html_text(colour)}">Event: '
+        f"{html_text(', '.join(labels) or 'unknown')}</h3>"
+    )
+    precision = _text(event.get("time_precision")) or "unknown"
+    when = html_text(
+        format_when(
+            _text(event.get("date")),
+            _text(event.get("time_start")),
+            _text(event.get("time_end")),
+            precision,
+        )
+    ) + (f' <span class="im-muted">(precision: {html_text(precision.replace("_", " "))})</span>')
+    place_name, place_id = _text(event.get("place_name")), _text(event.get("place_id"))
+    uncertainty = _present(event.get("uncertainty_m"))
+    position = event.get("position")
+    where = _joined(
+        [
+            _joined(
+                [
+                    _bdi(place_name) if place_name else "place unknown",
+                    f'<span class="im-muted">{html_text(place_id)}</span>' if place_id else None,
+                ],
+                " ",
+            ),
+            f"precision: {html_text(event['geo_precision'])}"
+            if _text(event.get("geo_precision"))
+            else None,
+            html_text(_fmt_metres(float(uncertainty))) if uncertainty is not None else None,
+            f'<span class="im-muted">{position[0]:.5f}, {position[1]:.5f}</span>'
+            if position is not None
+            else None,
+        ]
+    )
+    sources = event.get("sources") or []
+    n_sources = _count(event.get("n_sources"))
+    n_sources = n_sources if n_sources is not None else len(sources)
+    n_independent = _count(event.get("n_independent_sources"))
+    counted = f"{n_sources} source{'s' if n_sources != 1 else ''}"
+    if n_independent is not None:
+        counted += f" ({n_independent} independent)"
+    sources_html = html_text(counted) + (
+        ": " + ", ".join(_bdi(s) for s in sources) if sources else ""
+    )
+    table = "".join([_row("When", when), _row("Where", where), _row("Sources", sources_html)])
+    return (
+        f'<div class="im-popup im-event">{heading}<table>{table}</table>'
+        f"{_claims_html(event)}{_accounts_html(event, members)}"
+        f'<div class="im-muted">{html_text(event.get("event_id") or "")}</div></div>'
+    )
+
+
+def _event_tooltip(event: Mapping[str, Any]) -> str:
+    summary = _text(event.get("summary")) or _text(event.get("event_id")) or "event"
+    return f"{_bdi(summary)}<br>click the ring for every source's account"
+
+
+def _events_overlay(events: list[dict[str, Any]], records: list[dict[str, Any]]) -> Overlay:
+    """The "Events" overlay: one ring per event with a place, over its incidents."""
+    by_id = {r["incident_id"]: r for r in records if _text(r.get("incident_id"))}
+    mapped = [e for e in events if e["position"] is not None]
+    ranks = fan_ranks([e["position"] for e in mapped], [e["event_id"] for e in mapped])
+    features = []
+    for event, fan in zip(mapped, ranks, strict=True):
+        if fan is None:  # pragma: no cover - every mapped event has a rank
+            continue
+        members = [by_id[i] for i in event["incident_ids"] if i in by_id]
+        window = _record_window(event)
+        lat, lon = event["position"]
+        properties = {
+            "event_id": event["event_id"],
+            "incident_ids": event["incident_ids"],
+            "n_independent_sources": _count(event.get("n_independent_sources")),
+            "contradicted": event["contradicted"],
+            "lat": lat,
+            "lon": lon,
+            "fan": fan[0],
+            "t0": window[0] if window else None,
+            "t1": window[1] if window else None,
+            "style": _event_marker_style(
+                _count(event.get("n_independent_sources")), event["contradicted"]
+            ),
+            "popup": event_popup_html(event, members),
+            "tooltip": _event_tooltip(event),
+        }
+        features.append(_feature(Point(lon, lat), properties))
+    layer = _geojson_layer(
+        features,
+        name=_overlay_name("Events", "events", len(features)),
+        point_to_layer=_EVENT_POINT_JS,
+        on_each_feature=_EVENT_BIND_JS,
+    )
+    return Overlay(
+        name_html=layer.layer_name, group="events", layer=layer, marker_count=len(features)
+    )
+
+
+def _events_legend_html(events: list[dict[str, Any]], drawn: int) -> str:
+    """The legend's events section: what a ring and a dashed red ring mean."""
+    rules = load_styles()["event_marker"]
+    plain, contradicted = rules["style"], rules["contradicted_style"]
+    unmapped = len(events) - drawn
+    n_contradicted = sum(1 for e in events if e["contradicted"] and e["position"] is not None)
+    return (
+        f'<div class="im-events-legend"><b>Events</b>'
+        f'<span class="im-count">{len(events)}</span>'
+        f"<ul><li>"
+        f'<span class="im-ring" style="border: 2px solid {html_text(plain["color"])}"></span>'
+        f"an event (the reports of one thing); the more independent sources, the bigger"
+        f"</li><li>"
+        f'<span class="im-ring" style="border: 2px dashed {html_text(contradicted["color"])}">'
+        f"</span>casualty claims contradict"
+        f'<span class="im-count">{n_contradicted}</span></li></ul>'
+        f'<div class="im-note">Click a ring for every source\'s account of the event.</div>'
+        f'<div class="im-unmapped">events not mapped: {unmapped}</div></div>'
+    )
 
 
 def _home_bounds(gazetteer: Gazetteer, places: gpd.GeoDataFrame | None) -> list[list[float]] | None:
@@ -972,7 +1452,7 @@ def _legend_html(records: list[dict[str, Any]], title: str) -> str:
     return (
         f'<details class="im-legend" open><summary><h2>{html_text(title)}</h2></summary>'
         f"<div>{len(mapped)} incident{'s' if len(mapped) != 1 else ''} mapped</div>"
-        f"<ul>{''.join(items)}</ul>"
+        f'<ul class="im-types">{"".join(items)}</ul>'
         f'<div class="im-note">Pale, dashed markers: the place is known only as a zone, '
         f"district or area. Incidents at the same place are fanned out around it; "
         f"popups give the true position.</div></details>"
@@ -984,6 +1464,7 @@ def build_map(
     incidents: gpd.GeoDataFrame,
     places: gpd.GeoDataFrame,
     *,
+    events: gpd.GeoDataFrame | None = None,
     gazetteer: Gazetteer | None = None,
     title: str = "incident-mapper",
 ) -> MapDocument:
@@ -1026,63 +1507,144 @@ def build_map(
     doc.add_overlay(Overlay(name_html=places_name, group="places", layer=doc.places_layer))
 
     records = incident_records(incidents)
-    overlays, drawn = _source_layers(records)
+    event_list = event_records(events) if events is not None else []
+    events_by_incident = {i: e for e in event_list for i in e["incident_ids"]}
+    overlays, drawn = _source_layers(records, events_by_incident)
     for overlay in overlays:
         doc.add_overlay(overlay)
     doc.fit_points = drawn
     doc.home_bounds = _home_bounds(gazetteer, places)
     doc.panel_sections.append(_legend_html(records, title))
+    if event_list:
+        doc.events_overlay = _events_overlay(event_list, records)
+        doc.add_overlay(doc.events_overlay)
+        doc.panel_sections.append(_events_legend_html(event_list, doc.events_overlay.marker_count))
+    time_rules = load_styles()["time"]
+    doc.time_span = replay_span(
+        (
+            (_record_window(r), _text(r.get("time_precision")) in CLOCK_PRECISIONS)
+            for r in records
+            if r["position"] is not None
+        ),
+        step_minutes=int(time_rules["step_minutes"]),
+        max_steps=int(time_rules["max_steps"]),
+    )
     return doc
 
 
 def _hook_js(doc: MapDocument, control: folium.LayerControl) -> str:
-    """Legend control, incidents kept above places, and ``window.__incidentMap`` for tests
-    and later additions."""
+    """Legend control, marker fans, the time control, event links from incident popups,
+    incidents kept above places and events above incidents, and ``window.__incidentMap``
+    for tests and later additions."""
     sources = ",".join(
         f"{{source:{js_literal(o.source)},group:{js_literal(o.group)},"
         f"count:{o.marker_count},layer:{o.layer.get_name()}}}"
         for o in doc.overlays
         if o.source is not None
     )
+    events = (
+        f"{{count:{doc.events_overlay.marker_count},layer:{doc.events_overlay.layer.get_name()}}}"
+        if doc.events_overlay is not None
+        else "null"
+    )
     places = doc.places_layer.get_name() if doc.places_layer is not None else "null"
     context = doc.context_layer.get_name() if doc.context_layer is not None else "null"
     panel = js_literal("".join(doc.panel_sections))
-    step_px = js_literal(float(load_styles()["spread"]["step_px"]))
+    styles = load_styles()
+    step_px = js_literal(float(styles["spread"]["step_px"]))
+    event_step_px = js_literal(float(styles["event_marker"]["step_px"]))
+    time = js_literal(time_config(doc.time_span, styles["time"]))
     return f"""
 (function () {{
   var map = {doc.map.get_name()};
   var sources = [{sources}];
-  function keepIncidentsOnTop() {{
-    sources.forEach(function (s) {{ if (map.hasLayer(s.layer)) {{ s.layer.bringToFront(); }} }});
+  var events = {events};
+  // Every marker each layer was filled with: the time control takes markers out of
+  // their layer and puts them back, so the layer alone no longer lists them all.
+  function collect(entry) {{
+    entry.markers = [];
+    entry.layer.eachLayer(function (marker) {{ entry.markers.push(marker); }});
   }}
-  map.on('overlayadd', keepIncidentsOnTop);
-  var step = {step_px}, golden = Math.PI * (3 - Math.sqrt(5));
-  function fanOut() {{
-    var zoom = map.getZoom();
-    sources.forEach(function (s) {{
-      s.layer.eachLayer(function (marker) {{
-        var p = marker.feature.properties, home = L.latLng(p.lat, p.lon);
-        if (!p.fan) {{ marker.setLatLng(home); return; }}
-        var r = step * Math.sqrt(p.fan), a = p.fan * golden;
-        var shifted = map.project(home, zoom).add(L.point(r * Math.sin(a), -r * Math.cos(a)));
-        marker.setLatLng(map.unproject(shifted, zoom));
+  sources.forEach(collect);
+  if (events) {{ collect(events); }}
+  // Does a drawn incident marker lie at this layer point? (Rings yield to incidents.)
+  map.imIncidentAt = function (point) {{
+    return sources.some(function (s) {{
+      return map.hasLayer(s.layer) && s.layer.getLayers().some(function (m) {{
+        return m._containsPoint(point);
       }});
     }});
+  }};
+  function keepOnTop() {{
+    sources.forEach(function (s) {{ if (map.hasLayer(s.layer)) {{ s.layer.bringToFront(); }} }});
+    if (events && map.hasLayer(events.layer)) {{ events.layer.bringToFront(); }}
+  }}
+  map.on('overlayadd', keepOnTop);
+  var golden = Math.PI * (3 - Math.sqrt(5));
+  function fan(markers, step, zoom) {{
+    markers.forEach(function (marker) {{
+      var p = marker.feature.properties, home = L.latLng(p.lat, p.lon);
+      if (!p.fan) {{ marker.setLatLng(home); return; }}
+      var r = step * Math.sqrt(p.fan), a = p.fan * golden;
+      var shifted = map.project(home, zoom).add(L.point(r * Math.sin(a), -r * Math.cos(a)));
+      marker.setLatLng(map.unproject(shifted, zoom));
+    }});
+  }}
+  function fanOut() {{
+    var zoom = map.getZoom();
+    sources.forEach(function (s) {{ fan(s.markers, {step_px}, zoom); }});
+    if (events) {{ fan(events.markers, {event_step_px}, zoom); }}
   }}
   map.on('zoomend', fanOut);
   fanOut();
   var legend = L.control({{position: 'bottomleft'}});
   legend.onAdd = function () {{
-    var div = L.DomUtil.create('div', 'im-panel');
+    var div = L.DomUtil.create('div', 'im-panel im-legend-panel');
     div.innerHTML = {panel};
     L.DomEvent.disableClickPropagation(div);
     L.DomEvent.disableScrollPropagation(div);
     return div;
   }};
   legend.addTo(map);
+  var groups = sources.map(function (s) {{
+    return {{layer: s.layer, markers: s.markers, kind: 'incidents'}};
+  }});
+  if (events) {{ groups.push({{layer: events.layer, markers: events.markers, kind: 'events'}}); }}
+  var time = IncidentMapTime.install(map, groups, {time}, keepOnTop);
+  // An incident's popup names its event; its button opens the event's popup,
+  // on the ring when it is drawn, else at the ring's place.
+  function openEvent(eventId) {{
+    if (!events) {{ return; }}
+    var ring = null;
+    events.markers.forEach(function (m) {{
+      if (m.feature.properties.event_id === eventId) {{ ring = m; }}
+    }});
+    if (!ring) {{ return; }}
+    if (map.hasLayer(ring)) {{ ring.openPopup(); return; }}
+    L.popup({_EVENT_POPUP_OPTIONS}).setLatLng(ring.getLatLng())
+      .setContent(ring.feature.properties.popup).openOn(map);
+  }}
+  map.on('popupopen', function (e) {{
+    var root = e.popup.getElement();
+    if (!root) {{ return; }}
+    var links = root.querySelectorAll('[data-im-event]');
+    for (var i = 0; i < links.length; i++) {{
+      L.DomEvent.on(links[i], 'click', function (ev) {{
+        L.DomEvent.stop(ev);
+        openEvent(this.getAttribute('data-im-event'));
+      }}, links[i]);
+    }}
+  }});
+  function drawn(layer) {{ return map.hasLayer(layer) ? layer.getLayers().length : 0; }}
+  function visibleCounts() {{
+    var counts = {{sources: {{}}, events: events ? drawn(events.layer) : 0}};
+    sources.forEach(function (s) {{ counts.sources[s.source] = drawn(s.layer); }});
+    return counts;
+  }}
   window.__incidentMap = {{
-    map: map, sources: sources, places: {places}, context: {context},
-    layerControl: {control.get_name()}, ready: true
+    map: map, sources: sources, events: events, places: {places}, context: {context},
+    layerControl: {control.get_name()}, time: time, setTime: time.setTime,
+    getTime: time.getTime, visibleCounts: visibleCounts, openEvent: openEvent, ready: true
   }};
 }})();
 """
@@ -1136,7 +1698,7 @@ def render_map(
     gazetteer: Gazetteer | None = None,
     title: str = "incident-mapper",
 ) -> str:
-    """The whole map.html document: offline, layered, deterministic.
+    """The whole map.html document: offline, layered, deterministic, with a time control.
 
     Parameters
     ----------
@@ -1146,6 +1708,10 @@ def render_map(
         "not mapped" in the legend and listed there, not drawn.
     places
         The places the reports mention and the derived areas (the "Places" overlay).
+    events
+        The event table (:func:`incidents.events.group_events`): drawn as the
+        "Events" overlay, and named in each member incident's popup. No overlay
+        when ``None`` or empty.
     gazetteer
         Where the base context (river, Green Zone, bridges, districts) comes from;
         the bundled Baghdad gazetteer when ``None``.
@@ -1157,4 +1723,4 @@ def render_map(
     str
         The HTML document; the same input always gives the same string.
     """
-    return finish_map(build_map(incidents, places, gazetteer=gazetteer, title=title))
+    return finish_map(build_map(incidents, places, events=events, gazetteer=gazetteer, title=title))

@@ -72,6 +72,7 @@ def open_page(
     *,
     viewport: tuple[int, int] = VIEWPORT,
     wait_for_map: bool = True,
+    timezone_id: str | None = None,
 ) -> Iterator[PageSession]:
     """Open a local HTML file with every non-``file://`` request aborted.
 
@@ -85,8 +86,12 @@ def open_page(
         Width and height in CSS pixels.
     wait_for_map
         Wait until the map page has set ``window.__incidentMap.ready``.
+    timezone_id
+        The viewer's time zone (an IANA name); the machine's when ``None``.
     """
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    context = browser.new_context(
+        viewport={"width": viewport[0], "height": viewport[1]}, timezone_id=timezone_id
+    )
     page = context.new_page()
     session = PageSession(page=page)
 

@@ -17,22 +17,29 @@ from shapely.geometry import LineString, Point, Polygon
 
 from gazetteer.model import Gazetteer, Place
 from geo.errors import OutputError
+from incidents.events import EVENT_COLUMNS, group_events
 from incidents.model import INCIDENT_COLUMNS
 from maps import render_map
 from maps.assets import html_text, js_literal, leaflet_css, leaflet_js, safe_href
 from maps.render import (
     _CONTEXT_LABEL_JS,
+    _EVENT_BIND_JS,
+    _EVENT_POINT_JS,
     _INCIDENT_BIND_JS,
     _PLACE_BIND_JS,
     _STYLE_FROM_PROPERTIES_JS,
     build_map,
+    event_popup_html,
+    event_records,
     event_style,
     fan_ranks,
     finish_map,
     format_when,
     incident_popup_html,
+    incident_records,
     load_styles,
 )
+from maps.timeline import TIME_CONTROL_JS, replay_span, time_window
 
 # ---------------------------------------------------------------- synthetic data
 
@@ -195,6 +202,103 @@ def make_places(extra: list[dict[str, Any]] | None = None) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
 
 
+def event_row(number: int, incident_ids: list[str], **overrides: Any) -> dict[str, Any]:
+    """One event (columns of ``incidents.events.EVENT_COLUMNS``); ``position=None``: no place."""
+    lat, lon = overrides.pop("position", GATE) or (None, None)
+    row: dict[str, Any] = dict.fromkeys(EVENT_COLUMNS)
+    row.update(
+        event_id=f"evt-{number:012d}",
+        family="confrontation",
+        event_types=["clash"],
+        date="2021-11-05",
+        time_start="2021-11-05T15:00:00+03:00",
+        time_end="2021-11-05T18:00:00+03:00",
+        time_precision="part_of_day",
+        place_id="test_gate",
+        place_name="Test Gate",
+        geo_precision="estimated",
+        uncertainty_m=300.0,
+        n_incidents=len(incident_ids),
+        n_sources=1,
+        n_independent_sources=1,
+        sources=["Kurdistan 24"],
+        incident_ids=incident_ids,
+        claims=[],
+        contradicted=False,
+        lat=lat,
+        lon=lon,
+        summary=f"Clash at the test gate (event {number})",
+    )
+    row.update(overrides)
+    return row
+
+
+def make_events(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    frame = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+    geometry = [
+        Point(r["lon"], r["lat"]) if r["lat"] is not None and r["lon"] is not None else None
+        for r in rows
+    ]
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+
+
+def claim(source: str, claimed_by: str | None, status: str, **figures: Any) -> dict[str, Any]:
+    return {
+        "incident_id": None,
+        "killed": figures.get("killed"),
+        "injured": figures.get("injured"),
+        "claimed_by": claimed_by,
+        "claimant": claimed_by,
+        "claim_status": status,
+        "source": source,
+        "casualty_text": figures.get("text"),
+    }
+
+
+def standard_events() -> list[dict[str, Any]]:
+    """The incidents of :func:`standard_rows` as three events: the gate (two outlets whose
+    casualty claims contradict), the south gate (an account embedded by an outlet), and
+    one without a place."""
+    return [
+        event_row(
+            1,
+            ["inc-0000000001", "inc-0000000002", "inc-0000000003"],
+            event_types=["clash", "tear_gas", "water_cannon"],
+            n_sources=2,
+            n_independent_sources=2,
+            sources=["Kurdistan 24", "RT"],
+            claims=[
+                claim("Kurdistan 24", "a militia spokesman", "claimed", killed=4, text="four died"),
+                claim("RT", "the interior ministry", "denied", killed=0, text="nobody died"),
+                claim("RT", None, "unconfirmed", killed=2, injured=30, text="two dead, 30 hurt"),
+            ],
+            contradicted=True,
+        ),
+        event_row(
+            2,
+            ["inc-0000000004", "inc-0000000005"],
+            event_types=["live_fire", "stone_throwing"],
+            position=SOUTH_GATE,
+            place_id="south_gate",
+            place_name="South Gate",
+            n_sources=2,
+            n_independent_sources=1,
+            sources=["RT", "@someone_posting"],
+        ),
+        event_row(
+            3,
+            ["inc-0000000006"],
+            event_types=["arson"],
+            position=None,
+            place_id=None,
+            place_name=None,
+            time_start=None,
+            time_end=None,
+            time_precision="day",
+        ),
+    ]
+
+
 def standard_rows() -> list[dict[str, Any]]:
     """Three incidents at one gate (two sources), one elsewhere, a social post, an unmapped one."""
     return [
@@ -228,6 +332,13 @@ class ParsedPage:
     overlay_names: list[str]
     fit_bounds: list[list[float]] | None
     panel: str
+    events_layer: str | None
+    time: dict[str, Any]
+
+    def event_features(self) -> list[dict[str, Any]]:
+        if self.events_layer is None:
+            return []
+        return self.payloads.get(self.events_layer, {"features": []})["features"]
 
     def features(self, source: str) -> list[dict[str, Any]]:
         entry = next(s for s in self.sources if s["source"] == source)
@@ -243,6 +354,8 @@ _OVERLAYS = re.compile(r"overlays :  \{(.*?)\},\n", re.DOTALL)
 _OVERLAY_KEY = re.compile(r'^\s*(".*") : \w+,$', re.MULTILINE)
 _FIT = re.compile(r"\.fitBounds\(\s*(\[\[.*?\]\])", re.DOTALL)
 _PANEL = re.compile(r"div\.innerHTML = (\".*?\");\n")
+_EVENTS = re.compile(r"var events = (?:null|\{count:\d+,layer:(\w+)\});")
+_TIME = re.compile(r"IncidentMapTime\.install\(map, groups, (\{.*?\}), keepOnTop\);")
 
 
 def parse_page(page: str) -> ParsedPage:
@@ -261,6 +374,10 @@ def parse_page(page: str) -> ParsedPage:
     names = [json.loads(k) for k in _OVERLAY_KEY.findall(overlays.group(1))] if overlays else []
     fit = _FIT.search(own)
     panel = _PANEL.search(own)
+    events = _EVENTS.search(own)
+    time = _TIME.search(own)
+    assert events is not None, "the page hook is missing"
+    assert time is not None, "the time control is missing"
     return ParsedPage(
         html=page,
         sources=sources,
@@ -268,6 +385,8 @@ def parse_page(page: str) -> ParsedPage:
         overlay_names=names,
         fit_bounds=json.loads(fit.group(1)) if fit else None,
         panel=json.loads(panel.group(1)) if panel else "",
+        events_layer=events.group(1),
+        time=json.loads(time.group(1)),
     )
 
 
@@ -731,7 +850,14 @@ def test_place_popups_and_legend_are_escaped(hostile_page: ParsedPage) -> None:
 
 
 def test_script_snippets_are_inert_for_jinja() -> None:
-    for code in (_STYLE_FROM_PROPERTIES_JS, _INCIDENT_BIND_JS, _PLACE_BIND_JS, _CONTEXT_LABEL_JS):
+    for code in (
+        _STYLE_FROM_PROPERTIES_JS,
+        _INCIDENT_BIND_JS,
+        _PLACE_BIND_JS,
+        _CONTEXT_LABEL_JS,
+        _EVENT_BIND_JS,
+        _EVENT_POINT_JS,
+    ):
         assert not re.search(r"\{[{%#]", code.js_code)
 
 
@@ -795,3 +921,473 @@ def test_build_map_can_be_extended_before_rendering() -> None:
     doc.panel_sections.append("<p>extra section</p>")
     parsed = parse_page(finish_map(doc))
     assert parsed.panel.endswith("<p>extra section</p>")
+
+
+# ---------------------------------------------------------------- events layer
+
+
+@pytest.fixture(scope="module")
+def events_page() -> ParsedPage:
+    return parse_page(
+        render_map(
+            make_incidents(standard_rows()),
+            make_places(),
+            events=make_events(standard_events()),
+            gazetteer=small_gazetteer(),
+        )
+    )
+
+
+def event_feature(parsed: ParsedPage, number: int) -> dict[str, Any]:
+    return next(
+        f["properties"]
+        for f in parsed.event_features()
+        if f["properties"]["event_id"] == f"evt-{number:012d}"
+    )
+
+
+def incident_properties(parsed: ParsedPage, number: int) -> dict[str, Any]:
+    return next(
+        f["properties"]
+        for f in parsed.all_incident_features()
+        if f["properties"]["incident_id"] == f"inc-{number:010d}"
+    )
+
+
+def test_no_events_layer_without_events(page: ParsedPage) -> None:
+    assert page.events_layer is None
+    assert not any('data-im-group="events"' in name for name in page.overlay_names)
+    assert "Events" not in page.panel
+    assert all(f["properties"]["event_id"] is None for f in page.all_incident_features())
+
+
+def test_no_events_layer_for_an_empty_event_table() -> None:
+    empty = make_events([event_row(1, ["inc-0000000001"])]).iloc[0:0]
+    parsed = parse_page(
+        render_map(
+            make_incidents(standard_rows()),
+            make_places(),
+            events=empty,
+            gazetteer=small_gazetteer(),
+        )
+    )
+    assert parsed.events_layer is None
+
+
+def test_events_overlay_is_listed_last_in_its_own_group(events_page: ParsedPage) -> None:
+    assert len(events_page.overlay_names) == 5
+    last = events_page.overlay_names[-1]
+    assert 'data-im-group="events"' in last
+    assert 'data-im-title="Events"' in last
+    assert ">Events<" in last
+    assert '<span class="im-count">2</span>' in last, "two of the three events have a place"
+
+
+def test_one_ring_per_event_with_a_place(events_page: ParsedPage) -> None:
+    features = events_page.event_features()
+    assert [f["properties"]["event_id"] for f in features] == [
+        "evt-000000000001",
+        "evt-000000000002",
+    ]
+    gate, south = (f["geometry"]["coordinates"] for f in features)
+    assert (gate[1], gate[0]) == GATE
+    assert (south[1], south[0]) == SOUTH_GATE
+    assert "events not mapped: 1" in events_page.panel
+    assert "Events" in events_page.panel
+
+
+def test_event_ring_grows_with_independent_sources_and_marks_contradictions(
+    events_page: ParsedPage,
+) -> None:
+    rules = load_styles()["event_marker"]
+    contradicted, plain = event_feature(events_page, 1), event_feature(events_page, 2)
+    assert contradicted["contradicted"] is True
+    assert contradicted["style"] == {
+        **rules["contradicted_style"],
+        "radius": rules["radius_px"] + rules["per_source_px"],
+    }
+    assert contradicted["style"]["dashArray"], "a contradicted event is drawn dashed"
+    assert plain["style"] == {**rules["style"], "radius": rules["radius_px"]}
+    assert plain["style"]["color"] != contradicted["style"]["color"]
+    crowded = make_events([event_row(1, ["inc-0000000001"], n_independent_sources=40)])
+    (record,) = event_records(crowded)
+    parsed = parse_page(
+        render_map(
+            make_incidents(standard_rows()),
+            make_places(),
+            events=crowded,
+            gazetteer=small_gazetteer(),
+        )
+    )
+    assert event_feature(parsed, 1)["style"]["radius"] == rules["max_radius_px"]
+    assert record["position"] == GATE
+
+
+def test_event_popup_gives_every_sources_account(events_page: ParsedPage) -> None:
+    popup = event_feature(events_page, 2)["popup"]
+    text = html.unescape(re.sub(r"<[^>]+>", " ", popup))
+    for expected in (
+        "Crowds pushed against the barrier at the gate (case 4).",
+        ARABIC,
+        "@someone_posting",
+        "via",
+        "Kurdistan 24",
+        "RT",
+        "Live fire",
+        "Stone throwing",
+        "2021-11-05 15:00–18:00 (UTC+03:00)",
+        "2 sources (1 independent)",
+        "South Gate",
+        "evt-000000000002",
+    ):
+        assert expected in text, expected
+    assert "Casualty claims" not in text
+    assert "claims contradict" not in text
+    # Sources are listed in the event's order, each with its sentences under it.
+    assert text.index("RT") < text.index("@someone_posting")
+
+
+def test_event_popup_puts_claims_side_by_side_never_averaged(events_page: ParsedPage) -> None:
+    popup = event_feature(events_page, 1)["popup"]
+    assert "claims contradict" in popup
+    claims_table = popup.split('<table class="im-claims">')[1].split("</table>")[0]
+    rows = [
+        [
+            html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", claims_table)
+        if "<td" in row
+    ]
+    assert rows == [
+        ["a militia spokesman", "4", "–", "claimed", "Kurdistan 24"],
+        ["the interior ministry", "0", "–", "denied", "RT"],
+        ["RT (own figure)", "2", "30", "unconfirmed", "RT"],
+    ]
+    for wording in ("four died", "nobody died", "two dead, 30 hurt"):
+        assert f"“<bdi>{wording}</bdi>”" in claims_table
+    for number in (1, 2, 3):
+        assert f"(case {number})." in popup
+
+
+def test_event_popup_notes_members_missing_from_the_table() -> None:
+    (record,) = event_records(make_events([event_row(1, ["inc-0000000001", "inc-missing"])]))
+    members = [r for r in incident_records(make_incidents(standard_rows())) if r["incident_id"]
+               == "inc-0000000001"]  # fmt: skip
+    popup = event_popup_html(record, members)
+    assert "1 member incident(s) not in the incident table" in popup
+    assert "(case 1)." in popup
+
+
+def test_incident_popup_names_its_event(events_page: ParsedPage) -> None:
+    props = incident_properties(events_page, 2)
+    assert props["event_id"] == "evt-000000000001"
+    assert "<th>Event</th><td><bdi>Clash at the test gate (event 1)</bdi>" in props["popup"]
+    assert 'data-im-event="evt-000000000001"' in props["popup"]
+    assert "every account (3)" in props["popup"]
+
+
+def test_incident_popup_shows_a_bare_event_id_without_the_event_table() -> None:
+    incidents = make_incidents(standard_rows())
+    incidents["event_id"] = "evt-known-only-by-id"
+    parsed = parse_page(render_map(incidents, make_places(), gazetteer=small_gazetteer()))
+    props = incident_properties(parsed, 1)
+    assert props["event_id"] == "evt-known-only-by-id"
+    assert "evt-known-only-by-id" in props["popup"]
+    assert "data-im-event" not in props["popup"], "no event ring to open"
+
+
+def test_event_table_read_back_from_a_file_is_understood() -> None:
+    # As a GeoPackage or CSV gives it back: lists as JSON text, the flag as an integer.
+    row = event_row(
+        1,
+        ["ignored"],
+        sources=json.dumps(["Kurdistan 24"]),
+        claims=json.dumps([claim("Kurdistan 24", None, "claimed", killed=1)]),
+        contradicted=0,
+    )
+    row["incident_ids"] = json.dumps(["inc-0000000001"])
+    frame = pd.DataFrame([row], columns=list(EVENT_COLUMNS))  # no geometry: lat/lon are used
+    (record,) = event_records(frame)
+    assert record["incident_ids"] == ["inc-0000000001"]
+    assert record["sources"] == ["Kurdistan 24"]
+    assert record["claims"][0]["killed"] == 1
+    assert record["contradicted"] is False
+    assert record["position"] == GATE
+
+
+def test_event_table_without_required_columns_is_reported() -> None:
+    events = make_events(standard_events()).drop(columns=["incident_ids"])
+    with pytest.raises(OutputError, match="incident_ids"):
+        render_map(
+            make_incidents(standard_rows()),
+            make_places(),
+            events=events,
+            gazetteer=small_gazetteer(),
+        )
+
+
+def test_events_from_the_grouping_rules_render() -> None:
+    incidents = make_incidents(standard_rows())
+    events = group_events(incidents, gazetteer=small_gazetteer())
+    parsed = parse_page(
+        render_map(incidents, make_places(), events=events, gazetteer=small_gazetteer())
+    )
+    located = int(events["lat"].notna().sum())
+    assert located >= 1
+    assert len(parsed.event_features()) == located
+    popups = " ".join(f["properties"]["popup"] for f in parsed.event_features())
+    # Every mapped incident's sentence is behind some ring (the fifth is the Arabic one).
+    for number in range(1, 5):
+        assert f"(case {number})." in popups
+    assert ARABIC in popups
+
+
+def test_page_with_events_is_deterministic_and_independent_of_row_order() -> None:
+    incidents, places, gazetteer = make_incidents(standard_rows()), make_places(), small_gazetteer()
+    events = make_events(standard_events())
+    first = render_map(incidents, places, events=events, gazetteer=gazetteer)
+    assert first == render_map(incidents, places, events=events, gazetteer=gazetteer)
+    assert not re.search(r"[0-9a-f]{32}", first), "a random folium element id leaked"
+    shuffled = make_events(list(reversed(standard_events())))
+    reordered = parse_page(render_map(incidents, places, events=shuffled, gazetteer=gazetteer))
+    original = parse_page(first)
+    assert {
+        f["properties"]["event_id"]: (f["properties"]["fan"], f["properties"]["popup"])
+        for f in original.event_features()
+    } == {
+        f["properties"]["event_id"]: (f["properties"]["fan"], f["properties"]["popup"])
+        for f in reordered.event_features()
+    }
+
+
+def test_events_at_one_place_are_fanned_apart() -> None:
+    events = make_events([event_row(2, ["inc-0000000001"]), event_row(1, ["inc-0000000002"])])
+    parsed = parse_page(
+        render_map(
+            make_incidents(standard_rows()),
+            make_places(),
+            events=events,
+            gazetteer=small_gazetteer(),
+        )
+    )
+    assert {
+        f["properties"]["event_id"]: f["properties"]["fan"] for f in parsed.event_features()
+    } == {
+        "evt-000000000001": 0,
+        "evt-000000000002": 1,
+    }
+
+
+# ---------------------------------------------------------------- hostile events
+
+
+@pytest.fixture(scope="module")
+def hostile_events_page() -> ParsedPage:
+    hostile = " ".join(HOSTILE_VALUES)
+    rows = [
+        incident_row(
+            1,
+            source=f"{HOSTILE_IMG} outlet",
+            via=HOSTILE_TEMPLATE,
+            evidence=hostile,
+            place_name=HOSTILE_SCRIPT,
+            url="javascript:alert(1)",
+            report=f"reports/{HOSTILE_IMG}.txt",
+        ),
+        incident_row(2, source="@" + HOSTILE_TEMPLATE, source_type="social", evidence=hostile),
+    ]
+    events = [
+        event_row(
+            1,
+            ["inc-0000000001", "inc-0000000002"],
+            event_types=["clash", HOSTILE_SCRIPT],
+            place_name=HOSTILE_SCRIPT,
+            place_id=HOSTILE_IMG,
+            geo_precision=HOSTILE_TEMPLATE,
+            sources=[f"{HOSTILE_IMG} outlet", "@" + HOSTILE_TEMPLATE],
+            claims=[
+                claim(f"{HOSTILE_IMG} outlet", HOSTILE_SCRIPT, "claimed", killed=3, text=hostile),
+                claim("@" + HOSTILE_TEMPLATE, HOSTILE_IMG, HOSTILE_TEMPLATE, injured=5),
+            ],
+            contradicted=True,
+            summary=hostile,
+        )
+    ]
+    return parse_page(
+        render_map(
+            make_incidents(rows),
+            make_places(),
+            events=make_events(events),
+            gazetteer=small_gazetteer(),
+        )
+    )
+
+
+def test_hostile_event_text_never_reaches_the_page_raw(hostile_events_page: ParsedPage) -> None:
+    for raw in (HOSTILE_SCRIPT, HOSTILE_IMG, "{{ 7*7 }}", "{% raw %}", "onerror=alert(1)>"):
+        assert raw not in hostile_events_page.html
+
+
+def test_event_popup_escapes_evidence_sources_and_claimants(
+    hostile_events_page: ParsedPage,
+) -> None:
+    (feature,) = hostile_events_page.event_features()
+    popup = feature["properties"]["popup"]
+    assert "<script" not in popup
+    assert "<img" not in popup
+    assert re.findall(r'href="([^"]*)"', popup) == ["https://example.org/story"], (
+        "a javascript: url must not become a link"
+    )
+    assert "49" not in html.unescape(popup), "template syntax must not be evaluated"
+    text = html.unescape(re.sub(r"<[^>]+>", "", popup))
+    for value in HOSTILE_VALUES:
+        assert value in text, value
+    assert text.count(HOSTILE_SCRIPT) >= 3  # evidence, claimant, place name
+    assert f"{HOSTILE_IMG} outlet" in text
+    assert "@" + HOSTILE_TEMPLATE in text
+    tooltip = html.unescape(feature["properties"]["tooltip"])
+    assert HOSTILE_SCRIPT in tooltip
+    assert "<script" not in feature["properties"]["tooltip"]
+
+
+def test_incident_popup_escapes_its_event_summary(hostile_events_page: ParsedPage) -> None:
+    props = incident_properties(hostile_events_page, 1)
+    event_line = props["popup"].split("<th>Event</th>")[1]
+    assert "<script" not in event_line
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in event_line
+
+
+# ---------------------------------------------------------------- time control
+
+
+TIME = {"utc_offset_minutes": 180, "open_window_minutes": 60}
+
+
+def ms(iso: str) -> int:
+    return int(pd.Timestamp(iso).timestamp() * 1000)
+
+
+@pytest.mark.parametrize(
+    ("date", "start", "end", "precision", "expected"),
+    [
+        (
+            "2021-11-05",
+            "2021-11-05T15:00:00+03:00",
+            "2021-11-05T18:00:00+03:00",
+            "part_of_day",
+            ("2021-11-05T15:00:00+03:00", "2021-11-05T18:00:00+03:00"),
+        ),
+        (
+            "2021-11-05",
+            "2021-11-05T16:00:00+03:00",
+            None,
+            "hour",
+            ("2021-11-05T16:00:00+03:00", "2021-11-05T17:00:00+03:00"),
+        ),
+        (  # a naive time is Baghdad time
+            None,
+            "2021-11-05T16:00:00",
+            "2021-11-05T16:30:00",
+            "hour",
+            ("2021-11-05T16:00:00+03:00", "2021-11-05T16:30:00+03:00"),
+        ),
+        (  # day precision is the whole local day, whatever the times say
+            "2021-11-05",
+            "2021-11-05T15:00:00+03:00",
+            "2021-11-05T16:00:00+03:00",
+            "day",
+            ("2021-11-05T00:00:00+03:00", "2021-11-06T00:00:00+03:00"),
+        ),
+        (
+            None,
+            "2021-11-05T00:00:00+03:00",
+            "2021-11-06T00:00:00+03:00",
+            "day",
+            ("2021-11-05T00:00:00+03:00", "2021-11-06T00:00:00+03:00"),
+        ),
+        (
+            "2021-11-06",
+            None,
+            None,
+            "unknown",
+            ("2021-11-06T00:00:00+03:00", "2021-11-07T00:00:00+03:00"),
+        ),
+        (None, None, None, "unknown", None),
+        (None, "not a time", None, "hour", None),
+    ],
+)
+def test_time_window(
+    date: str | None,
+    start: str | None,
+    end: str | None,
+    precision: str,
+    expected: tuple[str, str] | None,
+) -> None:
+    window = time_window(date, start, end, precision, **TIME)
+    assert window == (None if expected is None else (ms(expected[0]), ms(expected[1])))
+
+
+def test_replay_span_covers_the_clock_times() -> None:
+    day = (ms("2021-11-05T00:00:00+03:00"), ms("2021-11-06T00:00:00+03:00"))
+    morning = (ms("2021-11-05T10:00:00+03:00"), ms("2021-11-05T11:00:00+03:00"))
+    evening = (ms("2021-11-05T18:00:00+03:00"), ms("2021-11-05T22:10:00+03:00"))
+    span = replay_span(
+        [(day, False), (morning, True), (None, False), (evening, True)],
+        step_minutes=15,
+        max_steps=200,
+    )
+    assert span is not None
+    assert (span.start, span.end, span.step) == (morning[0], evening[1], 15 * 60_000)
+    assert span.steps == 49  # 12 h 10 min in quarter hours, rounded up
+    only_days = replay_span([(day, False)], step_minutes=15, max_steps=200)
+    assert only_days is not None
+    assert (only_days.start, only_days.end) == day
+    assert replay_span([(None, False)], step_minutes=15, max_steps=200) is None
+
+
+def test_replay_span_coarsens_its_step_to_stay_under_max_steps() -> None:
+    week = (ms("2021-11-01T00:00:00+03:00"), ms("2021-11-08T00:00:00+03:00"))
+    span = replay_span([(week, True)], step_minutes=15, max_steps=100)
+    assert span is not None
+    assert span.step % (15 * 60_000) == 0
+    assert span.steps <= 100
+    assert span.start + span.steps * span.step >= span.end
+
+
+def test_markers_carry_their_time_windows(events_page: ParsedPage) -> None:
+    props = incident_properties(events_page, 1)
+    assert (props["t0"], props["t1"]) == (
+        ms("2021-11-05T15:00:00+03:00"),
+        ms("2021-11-05T18:00:00+03:00"),
+    )
+    gate = event_feature(events_page, 1)
+    assert (gate["t0"], gate["t1"]) == (props["t0"], props["t1"])
+    assert events_page.time == {
+        "span": {
+            "start": ms("2021-11-05T15:00:00+03:00"),
+            "end": ms("2021-11-05T18:00:00+03:00"),
+            "step": 15 * 60_000,
+            "steps": 12,
+        },
+        "offsetMinutes": 180,
+        "zoneLabel": "Baghdad",
+        "playIntervalMs": load_styles()["time"]["play_interval_ms"],
+    }
+    assert "var IncidentMapTime" in events_page.html
+
+
+def test_unknown_times_have_no_window_and_no_span_without_times() -> None:
+    rows = [incident_row(1, date=None, time_start=None, time_end=None, time_precision="unknown")]
+    parsed = parse_page(
+        render_map(make_incidents(rows), make_places(), gazetteer=small_gazetteer())
+    )
+    (feature,) = parsed.all_incident_features()
+    assert (feature["properties"]["t0"], feature["properties"]["t1"]) == (None, None)
+    assert parsed.time["span"] is None
+
+
+def test_time_script_is_fixed_text() -> None:
+    assert "TimestampedGeoJson" not in TIME_CONTROL_JS
+    assert not re.search(r"https?://", TIME_CONTROL_JS)
+    assert "innerHTML" not in TIME_CONTROL_JS, "the control writes text, never markup"
