@@ -36,7 +36,14 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
-from gazetteer.model import KINDS, Place, bundled_places, read_gazetteer_file
+from gazetteer.model import (
+    KINDS,
+    Gazetteer,
+    Place,
+    bundled_places,
+    load_gazetteer,
+    read_gazetteer_file,
+)
 from geo.crs import distance_m, to_metric
 from geo.errors import GazetteerError
 
@@ -445,6 +452,55 @@ def check_gazetteer_file(path: str | Path, *, with_bundled: bool = False) -> lis
         user_ids = {place.id for place in places}
         places = [p for p in bundled_places() if p.id not in user_ids] + places
     return check_places(places)
+
+
+#: Errors listed at most in the message of :func:`load_checked_gazetteer`.
+MAX_ERRORS_SHOWN = 20
+
+
+def load_checked_gazetteer(
+    path: str | Path | None = None, *, extend: bool = True
+) -> tuple[Gazetteer, list[Problem]]:
+    """:func:`~gazetteer.model.load_gazetteer`, refusing a user's gazetteer that has errors.
+
+    A gazetteer with a swapped coordinate, a self-intersecting outline or a
+    ``part_of`` cycle would put incidents in the wrong place without a word, so
+    a build stops and lists what :func:`check_places` found. The bundled
+    gazetteer alone (``path`` None) is checked by its own tests, not here.
+
+    Returns
+    -------
+    gazetteer, warnings
+        The gazetteer and the warnings it passed with.
+
+    Raises
+    ------
+    GazetteerError
+        The file cannot be read, or the places it gives have errors: the message
+        lists them, each naming its file and entry.
+    """
+    if path is None:
+        return load_gazetteer(), []
+    user_places = read_gazetteer_file(path)
+    places = user_places
+    if extend:
+        user_ids = {place.id for place in user_places}
+        places = [p for p in bundled_places() if p.id not in user_ids] + user_places
+    problems = check_places(places)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        shown = "".join(f"\n  {problem}" for problem in errors[:MAX_ERRORS_SHOWN])
+        more = len(errors) - MAX_ERRORS_SHOWN
+        if more > 0:
+            shown += f"\n  ... and {more} more"
+        count = f"{len(errors)} errors; fix them" if len(errors) > 1 else "an error; fix it"
+        replace = "" if extend else " --replace-gazetteer"
+        msg = (
+            f"the gazetteer has {count} and run again ('incident-map gazetteer check "
+            f"--gazetteer {path}{replace}' lists every problem):{shown}"
+        )
+        raise GazetteerError(msg, path=path)
+    return Gazetteer(places), [problem for problem in problems if problem.severity != "error"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

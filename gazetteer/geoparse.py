@@ -37,6 +37,9 @@ PRECISIONS = ("exact", "estimated", "zone", "relative", "district", "city", "cou
 
 _SENTENCE_BREAKS = frozenset(".;!?\n؟؛")
 
+#: How many of the most recent places stay "in play" for definite descriptions.
+_IN_PLAY_WINDOW = 30
+
 #: Why a mention inside a structural span is not a location, by the span's role.
 _STRUCTURAL_REASONS = {
     "dateline": "where the report was filed (dateline)",
@@ -259,6 +262,7 @@ class Geoparser:
                     mention = self._relative(mention, relation, text)
                 if mention.role == "location" and mention.place_id:
                     in_play.append(mention.anchor_id or mention.place_id)
+                    del in_play[:-_IN_PLAY_WINDOW]  # only recent places stay in play
                 mentions.append(mention)
         return mentions
 
@@ -821,10 +825,11 @@ def _has_arabic_article(word: str) -> bool:
 
 def _extend_back_to_word(text: str, start: int, words: tuple[str, ...]) -> int:
     """Move ``start`` back over one preceding word if it is one of ``words``."""
-    head = text[:start].rstrip()
+    floor = max(0, start - 40)  # a bounded look-back: no copy of the whole text per mention
+    head = text[floor:start].rstrip()
     for word in words:
         if head.endswith(word) and (len(head) == len(word) or not head[-len(word) - 1].isalnum()):
-            return len(head) - len(word)
+            return floor + len(head) - len(word)
     return start
 
 
@@ -832,11 +837,12 @@ def _extend_back_over_words(text: str, start: int, count: int) -> int:
     """Move ``start`` back over up to ``count`` words on the same line."""
     position = start
     for _ in range(count):
-        head = text[:position].rstrip(" ")
-        if not head or not head[-1].isalnum():
+        cut = position
+        while cut > 0 and text[cut - 1] == " ":
+            cut -= 1
+        if cut == 0 or not text[cut - 1].isalnum():
             break
-        cut = len(head)
-        while cut > 0 and (head[cut - 1].isalnum() or head[cut - 1] in "-'"):
+        while cut > 0 and (text[cut - 1].isalnum() or text[cut - 1] in "-'"):
             cut -= 1
         position = cut
     return position

@@ -21,6 +21,7 @@ user can open and edit it in QGIS. Properties of each feature:
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -151,7 +152,12 @@ def place_from_feature(feature: Mapping[str, Any], *, origin: str, index: int) -
         msg = f"entry {where} has no geometry; set coordinate_basis to 'not_located' if unknown"
         raise GazetteerError(msg, path=origin)
     uncertainty = props.get("uncertainty_m")
-    if not isinstance(uncertainty, int | float) or isinstance(uncertainty, bool) or uncertainty < 0:
+    if (
+        not isinstance(uncertainty, int | float)
+        or isinstance(uncertainty, bool)
+        or not math.isfinite(uncertainty)
+        or uncertainty < 0
+    ):
         msg = f"entry {where}: 'uncertainty_m' must be a non-negative number of metres"
         raise GazetteerError(msg, path=origin)
     part_of = props.get("part_of")
@@ -185,13 +191,27 @@ def place_from_feature(feature: Mapping[str, Any], *, origin: str, index: int) -
     )
 
 
+class _NotJsonNumberError(ValueError):
+    """``NaN`` or ``Infinity``: Python's json reads them, but JSON has no such numbers."""
+
+
+def _refuse_constant(name: str) -> float:
+    raise _NotJsonNumberError(name)
+
+
 def parse_gazetteer(text: str, *, origin: str) -> list[Place]:
     """Parse the text of a gazetteer file into places, in file order."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         msg = f"not valid JSON: {exc.msg} (column {exc.colno})"
         raise GazetteerError(msg, path=origin, line=exc.lineno) from exc
+    except _NotJsonNumberError as exc:
+        msg = f"not valid JSON: {exc} is not a number JSON allows; write a plain number"
+        raise GazetteerError(msg, path=origin) from None
+    except RecursionError:
+        msg = "not a gazetteer: its JSON is nested too deeply to read"
+        raise GazetteerError(msg, path=origin) from None
     if not isinstance(data, Mapping) or data.get("type") != "FeatureCollection":
         msg = "a gazetteer must be a GeoJSON FeatureCollection"
         raise GazetteerError(msg, path=origin)

@@ -54,22 +54,30 @@ manifest_option = click.option(
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
 
 
-def _gazetteer(path: Path | None, replace: bool):
+def _gazetteer(path: Path | None, replace: bool, *, checked: bool = False):
+    """The gazetteer to use; ``checked`` refuses a user's file with errors (see
+    :func:`gazetteer.check.load_checked_gazetteer`) and prints its warnings."""
+    from gazetteer.check import load_checked_gazetteer
     from gazetteer.model import load_gazetteer
 
     if replace and path is None:
         msg = "--replace-gazetteer needs --gazetteer FILE"
         raise click.UsageError(msg)
-    return load_gazetteer(path, extend=not replace)
+    if not checked:
+        return load_gazetteer(path, extend=not replace)
+    gazetteer, warnings = load_checked_gazetteer(path, extend=not replace)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return gazetteer
 
 
-def _manifest(path: Path | None):
+def _manifest(path: Path | None, *, echo: bool = True):
     if path is None:
         return None
     from incidents.reports import read_manifest
 
     manifest = read_manifest(path)
-    for problem in manifest.problems:
+    for problem in manifest.problems if echo else ():
         click.echo(f"warning: {problem}", err=True)
     return manifest
 
@@ -84,7 +92,7 @@ def _analysed(
     """Each report's result; problems are printed as they come and errors kept in ``failures``."""
     from incidents.pipeline import ReportResult, analyse_reports
 
-    gazetteer = _gazetteer(gazetteer_path, replace)
+    gazetteer = _gazetteer(gazetteer_path, replace, checked=True)
     manifest = _manifest(manifest_path)
     for item in analyse_reports(reports, gazetteer=gazetteer, manifest=manifest):
         if isinstance(item, ReportResult):
@@ -262,8 +270,9 @@ def build(reports, out_dir, manifest_path, gazetteer_path, replace_gazetteer, ti
     from maps.build import build as build_outputs
     from maps.build import count_reports
 
-    gazetteer = _gazetteer(gazetteer_path, replace_gazetteer)
-    manifest = _manifest(manifest_path)
+    gazetteer = _gazetteer(gazetteer_path, replace_gazetteer, checked=True)
+    # The build lists the manifest's problems with the others.
+    manifest = _manifest(manifest_path, echo=False)
     total = count_reports(reports)
     progress = None
     if total > PROGRESS_THRESHOLD and sys.stderr.isatty():

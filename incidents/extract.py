@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -136,14 +137,35 @@ def focus_place(mentions: Sequence[PlaceMention]) -> PlaceMention | None:
     return (direct or candidates)[0]
 
 
+class _MentionIndex:
+    """Mentions sorted by start, for span look-ups in O(log n) rather than a scan."""
+
+    def __init__(self, mentions: Sequence[PlaceMention]):
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+        self.located = [m for m in self.mentions if m.is_location]
+        self.located_starts = [m.start for m in self.located]
+
+    def within(self, start: int, end: int) -> list[PlaceMention]:
+        """Mentions starting in ``[start, end)``."""
+        return self.mentions[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
+
+    def last_located_before(self, position: int, *, floor: int = 0) -> PlaceMention | None:
+        """The last location mention starting in ``[floor, position)``."""
+        i = bisect_left(self.located_starts, position)
+        if i and self.located_starts[i - 1] >= floor:
+            return self.located[i - 1]
+        return None
+
+
 def _place_for(
     sentence: Sentence,
     sentence_text: str,
-    mentions: Sequence[PlaceMention],
+    mentions: _MentionIndex,
     focus: PlaceMention | None,
     last_scene: PlaceMention | None = None,
 ) -> tuple[PlaceMention | None, str | None]:
-    in_sentence = [m for m in mentions if sentence.start <= m.start < sentence.end]
+    in_sentence = mentions.within(sentence.start, sentence.end)
     own = [m for m in in_sentence if m.is_location]
     if own:
         return min(own, key=lambda m: (_rank(m), m.start)), "sentence"
@@ -155,13 +177,12 @@ def _place_for(
     text = " " + normalize_name(sentence_text) + " "
     if any(f" {phrase} " in text for phrase in context_vocabulary().anaphoric_places):
         # "Medics at the scene": the scene of the last incident placed, else the last place named.
-        earlier = [m for m in mentions if m.is_location and m.start < sentence.start]
-        if last_scene is not None or earlier:
-            return last_scene or earlier[-1], "anaphora"
-    p_start = sentence.paragraph[0]
-    before = [m for m in mentions if m.is_location and p_start <= m.start < sentence.start]
-    if before:
-        return before[-1], "paragraph"
+        earlier = last_scene or mentions.last_located_before(sentence.start)
+        if earlier is not None:
+            return earlier, "anaphora"
+    before = mentions.last_located_before(sentence.start, floor=sentence.paragraph[0])
+    if before is not None:
+        return before, "paragraph"
     if focus is not None:
         return focus, "report_focus"
     return None, None
@@ -222,10 +243,16 @@ def sentence_actors(sentence: str, vocabulary: Vocabulary | None = None) -> tupl
     return tuple(names)
 
 
-def incident_id(report: Report, start: int, event_type: str, index: int) -> str:
-    """A stable id: the same report text and file name always give the same ids."""
-    digest = hashlib.sha256(report.text.encode("utf-8")).hexdigest()[:16]
-    key = f"{report.name}\x00{digest}\x00{start}\x00{event_type}\x00{index}"
+def report_digest(report: Report) -> str:
+    """A short fingerprint of the report's name and text, computed once per report."""
+    text_digest = hashlib.sha256(report.text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"{report.name}\x00{text_digest}"
+
+
+def incident_id(digest: str, start: int, event_type: str, index: int) -> str:
+    """A stable id from :func:`report_digest`: the same report text and file name
+    always give the same ids."""
+    key = f"{digest}\x00{start}\x00{event_type}\x00{index}"
     return "inc-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
@@ -255,6 +282,8 @@ def extract_incidents(
     claimants: list[str] = []
     paragraph_time: dict[tuple[int, int], TimeRef] = {}
     last_scene: PlaceMention | None = None
+    digest = report_digest(report)
+    index = _MentionIndex(mentions)
     for sentence in sentences:
         text = report.text[sentence.start : sentence.end]
         segment = sentence.segment
@@ -279,12 +308,18 @@ def extract_incidents(
         claimants.extend(c.claimed_by for c in claims if c.claimed_by)
         if not types and not claims:
             continue
-        place, basis = _place_for(sentence, text, mentions, focus, last_scene)
+        place, basis = _place_for(sentence, text, index, focus, last_scene)
         if place is not None and place.is_location:
             last_scene = place
         actors = sentence_actors(text, vocabulary)
         days = _day_expressions(text, segment, context)
-        common = {"actors": actors, "place": place, "basis": basis, "segment": segment}
+        common = {
+            "actors": actors,
+            "place": place,
+            "basis": basis,
+            "segment": segment,
+            "digest": digest,
+        }
         incidents.extend(
             _incident(
                 report, vocabulary, event_type=t, index=0, claim=None, sentence=sentence,
@@ -335,6 +370,7 @@ def _incident(
     report: Report,
     vocabulary: Vocabulary,
     *,
+    digest: str,
     event_type: str,
     index: int,
     claim: CasualtyClaim | None,
@@ -347,7 +383,7 @@ def _incident(
 ) -> Incident:
     kind = vocabulary.types[event_type]
     return Incident(
-        incident_id=incident_id(report, sentence.start, event_type, index),
+        incident_id=incident_id(digest, sentence.start, event_type, index),
         event_type=event_type,
         sub_event_type=kind.acled_sub_event_type,
         acled_event_type=kind.acled_event_type,

@@ -6,6 +6,15 @@ Offsets
     its byte-order mark dropped and its ``\\r\\n`` and ``\\r`` line ends turned into
     ``\\n``. :attr:`Report.text` is that text, header lines included.
 
+HTML pages
+    A file that opens with ``<`` and has ``<!DOCTYPE html>``, ``<html>``,
+    ``<head>`` or ``<body>`` near its top is read as a saved web page: its
+    visible text is kept (scripts, styles, templates, SVG and comments are
+    dropped, block elements become paragraphs) and its title, site name,
+    canonical address and publication date, when its ``<title>``, ``<meta>`` and
+    ``<link>`` tags give them, become a header block. :attr:`Report.text` is then
+    that header and text, and every offset indexes it.
+
 What a report may start with
     (a) an inline date, ``date 2021-11-05``, possibly after spaces, with the body
     going on on the same line; (b) a header block of ``key: value`` lines (keys
@@ -39,12 +48,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -57,7 +68,13 @@ from incidents.sentences import paragraph_spans, split_sentences
 _T = TypeVar("_T")
 
 #: File suffixes taken from a folder; files named directly are taken whatever their suffix.
-REPORT_SUFFIXES = (".txt", ".text")
+REPORT_SUFFIXES = (".txt", ".text", ".html", ".htm")
+#: Suffixes of saved web pages: a page's ``NAME_files`` folder of assets beside it is skipped.
+HTML_SUFFIXES = (".html", ".htm")
+HTML_NOTE = "read as an HTML page: only its visible text is used"
+#: Largest report file read: news reports are rarely over 1 MiB, and a file
+#: far larger than this is more likely a mistake than a report.
+REPORT_MAX_BYTES = 100 * 2**20
 NO_DATE_NOTE = "no date in the report, its header or the manifest: incidents keep an unknown time"
 
 #: Leading bytes of file formats that are not text reports, and what to call them.
@@ -156,7 +173,7 @@ def decode_report(data: bytes, *, path: str) -> str:
     text = _decode_bytes(data, path=path)
     text = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
     if not text.strip():
-        msg = "report is empty"
+        msg = "report is empty" if not text else "report is empty (it holds only white space)"
         raise ReportError(msg, path=path)
     return text
 
@@ -221,6 +238,218 @@ def _line_of_byte(data: bytes, offset: int) -> int:
     """The 1-based line the byte at ``offset`` is on, counting ``\\r\\n``, ``\\n``, ``\\r``."""
     before = data[:offset]
     return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+
+
+# --------------------------------------------------------------------------- HTML pages
+
+#: Looked for near the top of a text that opens with ``<`` to tell a web page.
+_HTML_SIGNATURE = re.compile(r"<(?:!doctype[ \t\r\n]+html|html|head|body)[\s>/]", re.IGNORECASE)
+_HTML_SNIFF_CHARS = 4096
+_HTML_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9:-]{0,40})")
+_HTML_TAG_STOP = re.compile(r"[>\"']")
+_HTML_ATTRIBUTE = re.compile(
+    r"""([^\s"'>/=]+)(?:[ \t\r\n]*=[ \t\r\n]*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?"""
+)
+#: HTML white space (not the no-break space, which is text) folds to one space...
+_HTML_SPACES = re.compile(r"[ \t\n\r\f]+")
+_HTML_SPACE_RUNS = re.compile(r"  +")
+#: ...except around the line breaks that block elements and ``<br>`` make.
+_HTML_LINE_EDGES = re.compile(r" ?\n ?")
+_HTML_BLANK_LINES = re.compile(r"\n{3,}")
+#: Elements whose content is raw text up to their end tag, never shown as page text
+#: (the title is read separately).
+_HTML_RAW_TEXT = frozenset(
+    {"script", "style", "title", "textarea", "noscript", "iframe", "noembed", "noframes", "xmp"}
+)
+_HTML_RAW_TEXT_END = {
+    name: re.compile(rf"</{name}(?=[\s/>]|$)", re.IGNORECASE) for name in _HTML_RAW_TEXT
+}
+#: Elements whose content is markup but not readable text.
+_HTML_HIDDEN = frozenset({"template", "svg", "math"})
+#: Elements that start and end a paragraph of their own.
+_HTML_BLOCKS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "dialog",
+        "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
+        "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li", "main", "nav", "ol",
+        "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+        "ul",
+    }
+)  # fmt: skip
+#: ``<meta>`` names and properties that give a header field, best first.
+_HTML_META_FIELDS = (
+    ("og:site_name", "source"),
+    ("application-name", "source"),
+    ("og:title", "title"),
+    ("twitter:title", "title"),
+    ("og:url", "url"),
+    ("article:published_time", "date"),
+    ("datepublished", "date"),
+    ("pubdate", "date"),
+    ("publish-date", "date"),
+    ("date", "date"),
+    ("dc.date", "date"),
+    ("dc.date.issued", "date"),
+)
+_HTML_META_KEYS = dict(_HTML_META_FIELDS)
+#: Longest header value taken from a page; longer ones are cut.
+_HTML_FIELD_MAX_CHARS = 300
+
+
+def looks_like_html(text: str) -> bool:
+    """True when a decoded report is a saved web page rather than plain text.
+
+    It must open with ``<`` (after white space) and show ``<!DOCTYPE html>``,
+    ``<html>``, ``<head>`` or ``<body>`` near the top: a plain report that merely
+    quotes markup is left as it is.
+    """
+    head = text[:_HTML_SNIFF_CHARS].lstrip()
+    return head.startswith("<") and _HTML_SIGNATURE.search(head) is not None
+
+
+def html_report_text(page: str, *, path: str) -> str:
+    """The visible text of an HTML page, under a header block of what its tags say.
+
+    One pass over the page with ``str.find`` and regular expressions that cannot
+    backtrack, so a malformed or hostile page takes time in proportion to its
+    length (the standard library's ``html.parser`` does not, on Python 3.11).
+
+    Raises
+    ------
+    ReportError
+        The page has no visible text.
+    """
+    reader = _PageReader(page)
+    reader.read()
+    text = _HTML_SPACE_RUNS.sub(" ", "".join(reader.chunks))
+    text = _HTML_BLANK_LINES.sub("\n\n", _HTML_LINE_EDGES.sub("\n", text)).strip()
+    if not text:
+        msg = "the HTML page has no visible text; save the article's text as a .txt file"
+        raise ReportError(msg, path=path)
+    fields = reader.fields()
+    header = [
+        f"{name}: {fields[name]}" for name in ("source", "url", "date", "title") if name in fields
+    ]
+    return "\n".join([*header, "", text]) if header else text
+
+
+class _PageReader:
+    """The state of one pass over an HTML page: text so far, what its tags said."""
+
+    def __init__(self, page: str):
+        self.page = page
+        self.chunks: list[str] = []
+        self.meta: dict[str, str] = {}
+        self.canonical: str | None = None
+        self.title: str | None = None
+        self.hidden_depth = dict.fromkeys(_HTML_HIDDEN, 0)
+
+    @property
+    def hidden(self) -> bool:
+        return any(self.hidden_depth.values())
+
+    def fields(self) -> dict[str, str]:
+        """Header fields: the first ``<meta>`` of the best kind, else canonical link, title."""
+        found: dict[str, str] = {}
+        for key, name in _HTML_META_FIELDS:
+            if key in self.meta:
+                found.setdefault(name, self.meta[key])
+        if self.canonical:
+            found["url"] = self.canonical
+        if self.title:
+            found.setdefault("title", self.title)
+        return found
+
+    def read(self) -> None:
+        page, position = self.page, 0
+        while position < len(page):
+            opening = page.find("<", position)
+            if opening < 0:
+                opening = len(page)
+            if not self.hidden and opening > position:
+                self.chunks.append(_HTML_SPACES.sub(" ", html.unescape(page[position:opening])))
+            position = self._markup(opening) if opening < len(page) else opening
+
+    def _markup(self, opening: int) -> int:
+        """Read the markup at ``page[opening]`` (a ``<``) and return where text resumes."""
+        page, size = self.page, len(self.page)
+        if page.startswith("<!--", opening):
+            end = page.find("-->", opening + 4)
+            return size if end < 0 else end + 3
+        if page.startswith(("<!", "<?"), opening):
+            end = page.find(">", opening)
+            return size if end < 0 else end + 1
+        tag = _HTML_TAG_NAME.match(page, opening)
+        if tag is None:  # a "<" that opens no tag is text ("5 < 7")
+            if not self.hidden:
+                self.chunks.append("<")
+            return opening + 1
+        name = tag[1].lower()
+        end = _html_tag_end(page, tag.end())
+        if page.startswith("</", opening):
+            if self.hidden_depth.get(name):
+                self.hidden_depth[name] -= 1
+            elif name in _HTML_BLOCKS and not self.hidden:
+                self.chunks.append("\n\n")
+            return end
+        if name in _HTML_RAW_TEXT:
+            closing = _HTML_RAW_TEXT_END[name].search(page, end)
+            if name == "title" and self.title is None and not self.hidden:
+                self.title = _field_value(page[end : closing.start() if closing else size])
+            return size if closing is None else _html_tag_end(page, closing.end())
+        if name in ("meta", "link"):
+            self._head_tag(name, page[tag.end() : end])
+        elif name in _HTML_HIDDEN:
+            if page[end - 2 : end] != "/>":
+                self.hidden_depth[name] += 1
+        elif self.hidden:
+            pass
+        elif name == "br":
+            self.chunks.append("\n")
+        elif name in _HTML_BLOCKS:
+            self.chunks.append("\n\n")
+        return end
+
+    def _head_tag(self, name: str, attributes_text: str) -> None:
+        """Note what a ``<meta>`` or ``<link rel=canonical>`` tag says about the page."""
+        attributes: dict[str, str] = {}
+        for attribute in _HTML_ATTRIBUTE.finditer(attributes_text):
+            value = next((v for v in attribute.groups()[1:] if v is not None), "")
+            attributes.setdefault(attribute[1].lower(), value)
+        if name == "link":
+            if "canonical" in attributes.get("rel", "").lower().split() and self.canonical is None:
+                self.canonical = _field_value(attributes.get("href", "")) or None
+            return
+        key = attributes.get("property") or attributes.get("name") or attributes.get("itemprop")
+        field_name = _HTML_META_KEYS.get((key or "").lower())
+        content = _field_value(attributes.get("content", ""))
+        if field_name is None or not content or key.lower() in self.meta:
+            return
+        if field_name == "date":
+            iso = _ISO_DATE.match(content)
+            if iso is None:
+                return
+            content = iso.group()
+        self.meta[key.lower()] = content
+
+
+def _field_value(raw: str) -> str:
+    """An attribute or title as a header value: references decoded, one line, bounded."""
+    return " ".join(html.unescape(raw).split())[:_HTML_FIELD_MAX_CHARS]
+
+
+def _html_tag_end(page: str, position: int) -> int:
+    """Just past the ``>`` that ends a tag, skipping quoted attribute values."""
+    while True:
+        stop = _HTML_TAG_STOP.search(page, position)
+        if stop is None:
+            return len(page)
+        if stop.group() == ">":
+            return stop.end()
+        close = page.find(stop.group(), stop.end())
+        if close < 0:
+            return len(page)
+        position = close + 1
 
 
 # --------------------------------------------------------------------------- parsing
@@ -323,10 +552,26 @@ def read_report(path: str | Path, *, metadata: ReportMetadata | None = None) -> 
     Raises
     ------
     ReportError
-        The file cannot be read, is not text, or is empty.
+        The file cannot be read, is not a regular file, is larger than
+        :data:`REPORT_MAX_BYTES`, is not text, or is empty (an HTML page: has
+        no visible text).
     """
     shown = str(path)
     try:
+        status = Path(path).stat()
+        if stat.S_ISDIR(status.st_mode):
+            msg = "is a folder, not a report file"
+            raise ReportError(msg, path=shown)
+        if not stat.S_ISREG(status.st_mode):
+            # A pipe or a device would block the build or never end (/dev/zero).
+            msg = "is not a regular file (a pipe, socket or device); save the report to a file"
+            raise ReportError(msg, path=shown)
+        if status.st_size > REPORT_MAX_BYTES:
+            msg = (
+                f"is {status.st_size / 2**20:.0f} MiB, more than the "
+                f"{REPORT_MAX_BYTES // 2**20} MiB a report may be; split it into several reports"
+            )
+            raise ReportError(msg, path=shown)
         data = Path(path).read_bytes()
     except IsADirectoryError:
         msg = "is a folder, not a report file"
@@ -334,7 +579,11 @@ def read_report(path: str | Path, *, metadata: ReportMetadata | None = None) -> 
     except OSError as error:
         msg = f"cannot read the report: {error.strerror or error}"
         raise ReportError(msg, path=shown) from None
-    return parse_report(decode_report(data, path=shown), path=shown, metadata=metadata)
+    text = decode_report(data, path=shown)
+    if not looks_like_html(text):
+        return parse_report(text, path=shown, metadata=metadata)
+    report = parse_report(html_report_text(text, path=shown), path=shown, metadata=metadata)
+    return replace(report, notes=(HTML_NOTE, *report.notes))
 
 
 def _pick(*candidates: tuple[_T | None, str]) -> tuple[_T | None, str]:
@@ -785,8 +1034,9 @@ def iter_report_files(
     """The report files named by ``inputs``, each with None or the error that stops it.
 
     Files named directly are taken whatever their suffix; folders are walked
-    recursively in name order for ``.txt`` and ``.text`` files, skipping hidden
-    files and folders and not going round symlink loops. Paths come back as
+    recursively in name order for files with a :data:`REPORT_SUFFIXES` suffix,
+    skipping hidden files and folders, the ``NAME_files`` folder a browser saves
+    beside a ``NAME.html`` page, and not going round symlink loops. Paths come back as
     given or joined onto what was given, not resolved, so users recognise them.
     A missing input, an unreadable folder or a folder without reports yields an
     error item instead of raising; a file reached twice is yielded once.
@@ -795,17 +1045,20 @@ def iter_report_files(
     for given in inputs:
         shown = str(given)
         if not os.path.lexists(shown):
-            yield shown, ReportError("no such file or folder", path=shown)
+            yield (
+                printable_path(shown),
+                ReportError("no such file or folder", path=printable_path(shown)),
+            )
         elif Path(shown).is_dir():
             found_any = False
             for found, error in _walk_folder(shown, set(), seen_files):
-                found_any = found_any or error is None
+                found_any = found_any or error is None or error.message == _NAME_NOT_UTF8
                 yield found, error
             if not found_any:
                 msg = f"the folder holds no report files ({', '.join(REPORT_SUFFIXES)})"
                 yield shown, ReportError(msg, path=shown)
         elif _first_visit(Path(shown), seen_files):
-            yield shown, None
+            yield _checked_name(shown)
 
 
 def _walk_folder(
@@ -821,6 +1074,7 @@ def _walk_folder(
         msg = f"cannot list the folder: {error.strerror or error}"
         yield folder, ReportError(msg, path=folder)
         return
+    names = {entry.name.lower() for entry in entries}
     for entry in entries:
         if entry.name.startswith("."):
             continue
@@ -830,14 +1084,45 @@ def _walk_folder(
             is_file = entry.is_file()
         except OSError:
             continue
-        if is_dir:
+        if is_dir and not _saved_page_assets(entry.name, names):
             yield from _walk_folder(joined, seen_folders, seen_files)
         elif (
             is_file
             and entry.name.lower().endswith(REPORT_SUFFIXES)
             and _first_visit(Path(joined), seen_files)
         ):
-            yield joined, None
+            yield _checked_name(joined)
+
+
+_NAME_NOT_UTF8 = "the file name is not valid UTF-8; rename the file (or its folder) and try again"
+
+
+def printable_path(path: str) -> str:
+    """``path`` with bytes that are not UTF-8 (kept by Python as lone surrogates)
+    shown as ``\\xNN``, so it can be printed and written out."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path
+
+
+def _checked_name(path: str) -> tuple[str, ReportError | None]:
+    """``path`` and None, or its printable form and the error refusing it: a name
+    that is not UTF-8 cannot be written into UTF-8 outputs (GeoJSON, CSV, HTML)."""
+    shown = printable_path(path)
+    if shown == path:
+        return path, None
+    return shown, ReportError(_NAME_NOT_UTF8, path=shown)
+
+
+def _saved_page_assets(folder_name: str, names_beside: set[str]) -> bool:
+    """True for the ``NAME_files`` folder a browser saves beside ``NAME.html``: its
+    pages are adverts and widgets, not reports."""
+    stem = folder_name.lower().removesuffix("_files")
+    return stem != folder_name.lower() and any(
+        stem + suffix in names_beside for suffix in HTML_SUFFIXES
+    )
 
 
 def _first_visit(path: Path, seen: set[Path]) -> bool:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gazetteer.geoparse import Geoparser, PlaceMention
 from gazetteer.model import Gazetteer, load_gazetteer
-from geo.errors import ReportError
+from geo.errors import OutputError, ReportError
 from incidents.events import group_events, incident_event_ids
 from incidents.model import Incident
 from incidents.pipeline import (
@@ -19,7 +20,7 @@ from incidents.pipeline import (
     iter_reports,
     places_frame,
 )
-from incidents.reports import Manifest, iter_report_files
+from incidents.reports import Manifest, iter_report_files, printable_path
 from maps.export import (
     acled_csv,
     geodataframe_to_geojson,
@@ -66,6 +67,34 @@ def count_reports(inputs: Iterable[str | Path]) -> int:
     return sum(1 for _, error in iter_report_files(inputs) if error is None)
 
 
+def check_output_folder(out_dir: str | Path) -> None:
+    """Refuse, before any report is read, an output folder that cannot be one.
+
+    :func:`maps.export.write_outputs` checks again when it writes; this only
+    spares a long build that could never be written.
+
+    Raises
+    ------
+    OutputError
+        ``out_dir`` is a file, lies under a file, has a name that is not UTF-8
+        (GDAL cannot write there), or its nearest existing folder cannot be
+        written to.
+    """
+    out_dir = Path(out_dir)
+    if printable_path(str(out_dir)) != str(out_dir):
+        msg = "the output folder's name is not valid UTF-8; choose another name"
+        raise OutputError(msg, path=printable_path(str(out_dir)))
+    existing = out_dir
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        msg = "is a file, not a folder; choose another output folder"
+        raise OutputError(msg, path=existing)
+    if not os.access(existing, os.W_OK | os.X_OK):
+        msg = "the output folder is not writable; choose another or fix its permissions"
+        raise OutputError(msg, path=existing)
+
+
 def build(
     inputs: Iterable[str | Path],
     out_dir: str | Path,
@@ -86,8 +115,11 @@ def build(
     ReportError
         When not a single report could be read (nothing is written then).
     OutputError
-        When the outputs cannot be written (earlier outputs are left as they were).
+        When the outputs cannot be written (earlier outputs are left as they were);
+        an output folder that is a file or not writable is refused before any
+        report is read.
     """
+    check_output_folder(out_dir)
     inputs = list(inputs)
     gazetteer = gazetteer or load_gazetteer()
     geoparser = Geoparser(gazetteer)
@@ -95,8 +127,10 @@ def build(
     incidents: list[Incident] = []
     located: list[PlaceMention] = []
     if manifest is not None:
+        # A row for a missing file loses nothing the build was given: a warning.
         summary.problems.extend(
-            Problem.from_error(p, fallback_path=manifest.path) for p in manifest.problems
+            Problem(p.path or manifest.path, p.message, line=p.line, severity="warning")
+            for p in manifest.problems
         )
     for item in iter_reports(inputs, manifest=manifest):
         if on_report is not None:
@@ -111,8 +145,9 @@ def build(
         incidents.extend(result.incidents)
         located.extend(m for m in result.mentions if m.is_location)
     if summary.reports_read == 0:
-        msg = "no report could be read, so nothing was written"
-        raise ReportError(msg, path=", ".join(str(i) for i in inputs) or None)
+        reasons = "".join(f"\n  {p}" for p in summary.problems if p.severity == "error")
+        msg = f"no report could be read, so nothing was written:{reasons}"
+        raise ReportError(msg, path=", ".join(printable_path(str(i)) for i in inputs) or None)
 
     incident_table = incidents_frame(incidents)
     event_table = group_events(incident_table, gazetteer=gazetteer)

@@ -785,12 +785,28 @@ def write_outputs(
     OutputError
         If ``out_dir`` is a file, cannot be created or written, or any file fails
         (disk full, permission denied): the message names the file, and every
-        output that existed before is left untouched.
+        output that existed before is left untouched (a folder created for the
+        outputs is removed again).
     """
     out_dir = Path(out_dir)
     names = list(files)
     _check_output_names(names)
+    created = not out_dir.exists()
     _prepare_directory(out_dir)
+    try:
+        _write_staged(out_dir, files)
+    except BaseException:
+        if created:  # a folder made for outputs that never came is not left behind
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()
+        raise
+    _fsync_directory(out_dir)
+    return [out_dir / name for name in names]
+
+
+def _write_staged(out_dir: Path, files: Mapping[str, bytes | str | ContentWriter]) -> None:
+    """Render every file into a staging folder in ``out_dir``, then move them all in."""
+    names = list(files)
     for name in names:
         if (out_dir / name).is_dir():
             msg = "a folder of this name is in the way; move it or choose another output folder"
@@ -805,8 +821,6 @@ def write_outputs(
         _commit(staging, out_dir, names)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    _fsync_directory(out_dir)
-    return [out_dir / name for name in names]
 
 
 def _check_output_names(names: Sequence[str]) -> None:
