@@ -32,7 +32,10 @@ from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# The report-text strategies are shared with the property tests.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from report_strategies import report_texts as shared_report_texts  # noqa: I001
 from gazetteer.geoparse import Geoparser
 from gazetteer.model import load_gazetteer
 from geo.errors import ReportError
@@ -49,83 +52,7 @@ from maps.render import render_map
 AREA = (44.0, 33.0, 44.8, 33.6)
 MARKER = "window.__pwned"
 
-SUBJECTS = ["Riot police", "Security forces", "Protesters", "Gunmen", "قوات الأمن", "Supporters"]
-ACTIONS = [
-    "fired tear gas at protesters",
-    "threw stones at riot police",
-    "set fire to tents",
-    "opened fire on the crowd",
-    "used water cannon",
-    "blocked the road",
-    "staged a sit-in",
-    "stormed the checkpoint",
-    "أطلقت الغاز المسيل للدموع",
-]
-PLACES = [
-    "on the Jumhuriya Bridge",
-    "at the Green Zone gate by the Ministry of Planning",
-    "in Tahrir Square",
-    "near the suspension bridge",
-    "500 metres from the Green Zone",
-    "in Karrada",
-    "in Erbil",
-    "outside the US Embassy",
-    "في ساحة التحرير",
-    "قرب جسر الجمهورية",
-    "at the gate",
-    "on the road to the airport",
-]
-WHEN = ["", " on Friday", " at 3 pm", " late on Thursday night", " last month", " on Nov. 5"]
-NOISE = [
-    "",
-    ", two people were killed and 125 were injured, the Health Ministry said",
-    ' "<img src=x onerror=window.__pwned=1>"',
-    " {{ 7*7 }} {% x %}",
-    " (@someone)",
-    " pic.twitter.com/AbCd — Some Name (@some_name) November 5, 2021",
-    "\u200d\u202e",
-    "👮🏽‍♀️🇮🇶",
-    " (((((((((",
-    " — (@",
-]
-FRAGMENTS = [
-    "BAGHDAD (Example Wire) – ",
-    "source: <script>window.__pwned=2</script>\n",
-    "date: 2021-11-05\n\n",
-    "date 2021-11-05 ",
-    "title: {{ x }}\n",
-    "\n",
-    "\n\n",
-    "\r\n",
-    ". ",
-    "...",
-    "—",
-    "-",
-    "(",
-    ")",
-    '"',
-    "'",
-    "a.",
-    "1, ",
-    "\ufeff",
-    "\u00a0",
-]
-
-sentences = st.builds(
-    lambda *parts: "".join(parts),
-    st.sampled_from(SUBJECTS),
-    st.just(" "),
-    st.sampled_from(ACTIONS),
-    st.just(" "),
-    st.sampled_from(PLACES),
-    st.sampled_from(WHEN),
-    st.sampled_from(NOISE),
-    st.sampled_from([". ", ".\n\n", "!\n", " ", ".", "؟ "]),
-)
-report_texts = st.lists(
-    st.one_of(sentences, sentences, st.sampled_from(FRAGMENTS), st.text(max_size=40)),
-    max_size=120,
-).map("".join)
+report_texts = shared_report_texts(max_pieces=120, max_free_text=40)
 report_bytes = st.one_of(
     report_texts.map(lambda t: t.encode("utf-8")),
     report_texts.map(lambda t: t.encode("utf-16")),

@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from report_strategies import FRAGMENTS
+from report_strategies import report_texts as strategies_report_texts
 from shapely.geometry import box
 from test_hostile_input import GOOD_REPORT, OTHER_REPORT
 
@@ -37,121 +39,7 @@ from maps.build import OUTPUT_FILES, build
 #: The gazetteer's area: every coordinate written must lie in it.
 AREA = box(44.0, 33.0, 44.8, 33.6)
 
-FRAGMENTS = [
-    # places, in English and Arabic, and places outside the area
-    "the Green Zone",
-    "Jumhuriya Bridge",
-    "the bridge",
-    "Tahrir Square",
-    "the gate by the Ministry of Planning",
-    "Karrada",
-    "near the suspension bridge",
-    "500 metres from the gate",
-    "Erbil",
-    "Basra",
-    "Najaf",
-    "Washington",
-    "ساحة التحرير",
-    "جسر الجمهورية",
-    "المنطقة الخضراء",
-    # what happened, who said so
-    "fired tear gas",
-    "threw stones at",
-    "set fire to tents",
-    "opened fire on",
-    "water cannon",
-    "were killed",
-    "were wounded",
-    "two protesters",
-    "dozens of people",
-    "the Health Ministry said",
-    "according to a security source",
-    "قتل ثلاثة متظاهرين",
-    "قنابل الغاز",
-    # when
-    "on Friday",
-    "at 3 pm",
-    "late on Thursday night",
-    "November 5, 2021",
-    "5 Nov 2021",
-    "last month",
-    # structure
-    "BAGHDAD (Example Wire) – ",
-    "source: Example Wire\n",
-    "date: 2021-11-05\n\n",
-    "date 2021-11-05 ",
-    " pic.twitter.com/AbCd12 — Some Reporter (@some_reporter) November 5, 2021",
-    " — Name (@handle) Nov 5, 2021",
-    "https://t.co/xyz ",
-    # punctuation and oddities
-    ". ",
-    ", ",
-    "\n",
-    "\n\n",
-    '"',
-    "'",
-    "(",
-    ")",
-    "[",
-    "]",
-    "—",
-    "...",
-    "\u200d",
-    "\u200b",
-    "\u00a0",
-    "\u00ad",
-    "\u202e",
-    "\u2067",
-    "\u2069",
-    "\u200f",
-    "🇮🇶",
-    "👮🏽‍♀️",
-    "\ufeff",
-    "\r\n",
-    "\r",
-    "<script>x</script>",
-    "{{ x }}",
-]
-
-SUBJECTS = ["Riot police", "Security forces", "Protesters", "Demonstrators", "Gunmen", "قوات الأمن"]
-ACTIONS = [
-    "fired tear gas at protesters",
-    "threw stones at the police",
-    "set fire to tents",
-    "opened fire on the crowd",
-    "used water cannon",
-    "blocked the road",
-    "staged a sit-in",
-]
-PLACES = [
-    "on the Jumhuriya Bridge",
-    "at the Green Zone gate by the Ministry of Planning",
-    "in Tahrir Square",
-    "near the suspension bridge",
-    "500 metres from the Green Zone",
-    "in Karrada",
-    "in Erbil",
-    "in Basra",
-    "outside the US Embassy",
-    "في ساحة التحرير",
-]
-WHEN = ["", " on Friday", " at 3 pm", " late on Thursday night", " last month", " on November 5"]
-#: Sentences built to contain incidents, so that the properties are tested on them.
-sentences = st.builds(
-    lambda subject, action, place, when, noise, end: (
-        f"{subject} {action} {place}{when}{noise}{end}"
-    ),
-    st.sampled_from(SUBJECTS),
-    st.sampled_from(ACTIONS),
-    st.sampled_from(PLACES),
-    st.sampled_from(WHEN),
-    st.sampled_from(["", "", " ", ", two people were killed", " (@x)", "\u200d", "👮🏽‍♀️"]),
-    st.sampled_from([". ", ".\n\n", "!\n", " ", "."]),
-)
-report_texts = st.lists(
-    st.one_of(sentences, sentences, st.sampled_from(FRAGMENTS), st.text(max_size=12)),
-    max_size=30,
-).map("".join)
+report_texts = strategies_report_texts(max_pieces=30, max_free_text=12)
 
 PROPERTY_SETTINGS = settings(
     max_examples=150,
