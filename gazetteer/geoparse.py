@@ -15,6 +15,7 @@ Everything language-specific is in ``data/context.json``.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -27,6 +28,7 @@ from gazetteer.model import Gazetteer, Place
 from gazetteer.normalize import glued, normalize_name, normalize_with_offsets
 from gazetteer.phrases import PhraseMatch, PhraseMatcher, longest_matches
 from gazetteer.world import WorldPlace, world_places
+from geo.crs import distance_m
 from geo.relative import derive_area, radius_m
 
 #: Roles a mention can have; only ``location`` mentions are ever mapped.
@@ -146,18 +148,10 @@ class Geoparser:
     def __init__(self, gazetteer: Gazetteer, *, vocabulary: ContextVocabulary | None = None):
         self.gazetteer = gazetteer
         self.vocabulary = vocabulary or context_vocabulary()
-        self._world = {w.key: w for w in world_places() if not self._inside_gazetteer_city(w)}
-
-    def _inside_gazetteer_city(self, world: WorldPlace) -> bool:
-        """World cities inside the gazetteer's own city (Sadr City in Baghdad) belong to
-        the gazetteer: left to it rather than flagged as outside."""
-        if world.lat is None or world.lon is None:
-            return False
-        point = Point(world.lon, world.lat)
-        return any(
-            place.kind == "city" and place.geometry is not None and place.geometry.contains(point)
-            for place in self.gazetteer.values()
-        )
+        cities = [
+            p.geometry for p in gazetteer.values() if p.kind == "city" and p.geometry is not None
+        ]
+        self._world = {w.key: w for w in world_places() if not _inside_any(w, cities)}
 
     # ------------------------------------------------------------------ matching
     @cached_property
@@ -323,7 +317,7 @@ class Geoparser:
             for member in second.values
         )
 
-    def _determiner_before(self, norm: str, hit: _Hit, hits_start: int) -> str | None:
+    def _determiner_before(self, norm: str, hit: _Hit) -> str | None:
         words = norm[max(0, hit.nstart - 40) : hit.nstart].split()
         vocab = self.vocabulary
         for word in reversed(words[-2:]):
@@ -353,7 +347,7 @@ class Geoparser:
         kind, number = feature.values[0].split(":")
         start, end = group[0].start, group[-1].end
         named_ids = [self._best_of(h.values, in_play) for h in names]
-        determiner = self._determiner_before(norm, group[0], group[0].nstart)
+        determiner = self._determiner_before(norm, group[0])
         if determiner == "definite" and feature is group[0]:
             start = _extend_back_to_word(text, start, ("the", "The", "that", "this"))
         if feature is group[0] and _capitalised_word_before(text, feature.start):
@@ -465,8 +459,6 @@ class Geoparser:
         return None, place
 
     def _spread_m(self, point: Point, alternatives: tuple[str, ...]) -> float:
-        from geo.crs import distance_m
-
         spread = 0.0
         for alternative in alternatives:
             geometry, _ = self._located_geometry(self.gazetteer[alternative])
@@ -773,10 +765,17 @@ class Geoparser:
         return mention
 
 
+def _inside_any(world: WorldPlace, cities: list[BaseGeometry]) -> bool:
+    """True for a world city inside one of the gazetteer's own cities (Sadr City in
+    Baghdad): such places are left to the gazetteer rather than flagged as outside."""
+    if world.lat is None or world.lon is None:
+        return False
+    point = Point(world.lon, world.lat)
+    return any(city.contains(point) for city in cities)
+
+
 def _norm_index(offsets: list[int], original: int) -> int:
     """The first normalised index at or after an original text index."""
-    from bisect import bisect_left
-
     return bisect_left(offsets, original)
 
 

@@ -133,6 +133,8 @@ def incidents_frame(incidents: Iterable[Incident]) -> gpd.GeoDataFrame:
         key=lambda r: (r["report"], r["evidence_start"], r["event_type"], r["incident_id"])
     )
     frame = pd.DataFrame.from_records(records, columns=list(INCIDENT_COLUMNS))
+    # Text columns hold None for missing values (never NaN); numbers get nullable types.
+    frame = frame.astype(object).where(frame.notna(), None)
     for column in ("killed", "injured", "evidence_start", "evidence_end"):
         frame[column] = frame[column].astype("Int64")
     for column in ("lat", "lon", "uncertainty_m"):
@@ -141,11 +143,6 @@ def incidents_frame(incidents: Iterable[Incident]) -> gpd.GeoDataFrame:
         Point(lon, lat) if pd.notna(lat) and pd.notna(lon) else None
         for lat, lon in zip(frame["lat"], frame["lon"], strict=True)
     ]
-    frame = frame.astype(object).where(frame.notna(), None)
-    for column in ("killed", "injured", "evidence_start", "evidence_end"):
-        frame[column] = frame[column].astype("Int64")
-    for column in ("lat", "lon", "uncertainty_m"):
-        frame[column] = frame[column].astype("float64")
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
 
 
