@@ -99,6 +99,8 @@ class CasualtyClaim:
     start: int
     end: int
     """Span of the figure's wording in the report text."""
+    scope: Literal["incident", "cumulative"] = "incident"
+    """``cumulative`` for a running toll ("320 killed since October"), not this incident's."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,18 @@ INCIDENT_COLUMNS = (
     "claim_status",
     "lat",
     "lon",
+    "weapon",
+    "target",
+    "status",
+    "scope",
 )
+"""``weapon``, ``target``, ``status`` and ``scope`` came last (issue 11) so that column
+lists built on the older ones stay valid."""
+
+#: Values of :attr:`Incident.status`.
+INCIDENT_STATUSES = ("happened", "reported", "announced", "threatened", "denied")
+#: Values of :attr:`Incident.scope` (casualty incidents only).
+CLAIM_SCOPES = ("incident", "cumulative")
 
 
 @dataclass(frozen=True)
@@ -185,6 +198,14 @@ class Incident:
     claim_status: str | None
     lat: float | None
     lon: float | None
+    weapon: str | None = None
+    """The weapon or means, as the text states it (``car bomb``, ``katyusha rocket``)."""
+    target: str | None = None
+    """What was attacked, as the text states it (``embassy``, ``market``)."""
+    status: str = "happened"
+    """One of :data:`INCIDENT_STATUSES`: what the text says of the incident."""
+    scope: str | None = None
+    """For casualty incidents: ``incident``, or ``cumulative`` for a running toll."""
     extra: dict[str, object] = field(default_factory=dict, compare=False)
 
     def as_record(self) -> dict[str, object]:

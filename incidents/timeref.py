@@ -295,9 +295,12 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     weekdays = {_key(w, table): n for n, ws in weekdays_raw.items() for w in ws}
     wd_prefix = _alternation(_words(raw, "weekday_prefixes", "top"), table)
     wd_last = _alternation(_words(raw, "weekday_strictly_past_prefixes", "top"), table)
+    wd_next = _alternation(_words(raw, "weekday_strictly_future_prefixes", "top"), table)
+    wd_next_after = _alternation(_words(raw, "weekday_strictly_future_suffixes", "top"), table)
     weekday_alt = _alternation(weekdays, table)
     weekday = bounded(
-        rf"(?:(?P<last>{wd_last})\s+)?(?:(?:{wd_prefix})\s+)?(?P<w>{weekday_alt})",
+        rf"(?:(?P<last>{wd_last})\s+|(?P<next>{wd_next})\s+)?(?:(?:{wd_prefix})\s+)?"
+        rf"(?P<w>{weekday_alt})(?:\s+(?P<next_after>{wd_next_after})(?!\w))?",
         possessive=True,
     )
 
@@ -450,7 +453,8 @@ def _scan(sentence: str, vocab: _Vocabulary) -> list[_Hit]:
     for m in pats["year"].finditer(folded):
         add("year", m, int(m["y"]))
     for m in pats["weekday"].finditer(folded):
-        add("weekday", m, (vocab.weekdays[_key(m["w"], table)], bool(m["last"])))
+        coming = bool(m["next"] or m["next_after"])
+        add("weekday", m, (vocab.weekdays[_key(m["w"], table)], bool(m["last"]), coming))
     for m in pats["relative"].finditer(folded):
         add("relative", m, vocab.relatives[_key(m["w"], table)])
     for m in pats["part"].finditer(folded):
@@ -566,7 +570,12 @@ def _infer_year(month: int, day: int, report_date: dt.date, gap: int) -> dt.date
 
 
 def _resolve_day(
-    hit: _Hit, report_date: dt.date | None, context: TimeRef | None, gap: int
+    hit: _Hit,
+    report_date: dt.date | None,
+    context: TimeRef | None,
+    gap: int,
+    *,
+    forward: bool = False,
 ) -> _Day | None:
     """The day a date, weekday or relative-day match names; None when the date is impossible."""
     if hit.kind == "date":
@@ -577,7 +586,7 @@ def _resolve_day(
             except ValueError:
                 return None
         elif report_date is not None:
-            date = _infer_year(month, day, report_date, gap)
+            date = _infer_year(month, day, report_date, 366 if forward else gap)
             if date is None:
                 return None
         else:
@@ -586,9 +595,16 @@ def _resolve_day(
             return _Day(None, False, hit)
         return _Day(date, _is_background(date, date, report_date, gap), hit)
     if hit.kind == "weekday":
-        weekday, strictly_past = hit.payload
+        weekday, strictly_past, coming = hit.payload
         if report_date is None:
             return _Day(None, False, hit)
+        if coming or (forward and not strictly_past):
+            # "next Friday", or a weekday of what is announced: never moved into the past.
+            ahead = (weekday - report_date.weekday()) % 7
+            if coming and ahead == 0:
+                ahead = 7
+            date = report_date + dt.timedelta(days=ahead)
+            return _Day(date, False, hit)
         back = (report_date.weekday() - weekday) % 7
         if strictly_past and back == 0:
             back = 7
@@ -684,7 +700,11 @@ def _period_ref(hit: _Hit, sentence: str, report_date: dt.date | None, gap: int)
 
 
 def resolve_time(
-    sentence: str, *, report_date: dt.date | None, context: TimeRef | None = None
+    sentence: str,
+    *,
+    report_date: dt.date | None,
+    context: TimeRef | None = None,
+    forward: bool = False,
 ) -> TimeRef | None:
     """The time ``sentence`` itself states, or None when it states none.
 
@@ -709,6 +729,10 @@ def resolve_time(
         two days away, "last month", "in 2019"): the caller keeps such sentences out
         of the day's incidents. Precision "unknown" keeps the words when the day
         cannot be placed (a weekday without a report date).
+    forward
+        True for what is announced or threatened: a weekday or a date without a
+        year is the next such day, never one in the past. "next Friday" ("الجمعة
+        المقبلة") is always ahead.
     """
     vocab = _vocabulary()
     hits = _scan(sentence, vocab)
@@ -718,7 +742,8 @@ def resolve_time(
     days = [
         day
         for hit in hits
-        if hit.kind in _DAY_KINDS and (day := _resolve_day(hit, report_date, context, gap))
+        if hit.kind in _DAY_KINDS
+        and (day := _resolve_day(hit, report_date, context, gap, forward=forward))
     ]
     periods = [h for h in hits if h.kind in _PERIOD_KINDS and not h.possessive]
     parts = [h for h in hits if h.kind == "part"]
