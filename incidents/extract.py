@@ -8,8 +8,8 @@ the same ids. The rules, in order of the fields they fill:
   (negated triggers do not count), read with their status, weapon and target by
   :mod:`incidents.triggers` (one pass per paragraph); one incident per type per
   sentence, and one ``casualties`` incident per casualty claim, which takes the
-  ACLED mapping, weapon and target of the incident its sentence (else its
-  paragraph) tells;
+  weapon and target of the incident its sentence (else its paragraph) tells (no
+  ACLED mapping: its figures belong to that incident, which has one);
 - **status**: ``happened`` unless a modality cue says ``announced``,
   ``threatened``, ``denied`` or ``reported``; what is announced or threatened is
   dated forward (a weekday is the next one) and a day after the report's is
@@ -38,7 +38,7 @@ from gazetteer.geoparse import PRECISIONS, PlaceMention
 from gazetteer.normalize import normalize_name
 from incidents.casualties import ClaimantMemory, find_casualty_claims, find_claimants
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
-from incidents.sentences import paragraph_spans, split_sentences
+from incidents.sentences import caption_lines, paragraph_spans, split_sentences
 from incidents.timeref import day_window, resolve_time, time_expression_spans
 from incidents.triggers import SentenceReading, TextReader, Trigger, read_sentence
 from incidents.vocabulary import Vocabulary, incident_vocabulary
@@ -57,11 +57,14 @@ class Sentence:
 
 
 def iter_sentences(report: Report) -> Iterator[Sentence]:
-    """Every sentence of the report's readable text, post author lines left out."""
+    """Every sentence of the report's readable text, post author lines and photo
+    captions left out."""
     for segment in report.segments:
         for paragraph in paragraph_spans(report.text, segment.start, segment.text_end):
+            captions = caption_lines(report.text, *paragraph)
             for start, end in split_sentences(report.text, *paragraph):
-                yield Sentence(start, end, segment, paragraph)
+                if not any(a <= start < b for a, b in captions):
+                    yield Sentence(start, end, segment, paragraph)
 
 
 def structural_spans(report: Report) -> list[tuple[int, int, str]]:
@@ -258,6 +261,7 @@ def extract_incidents(
     last_scene: PlaceMention | None = None
     digest = report_digest(report)
     place_spans = _PlaceSpans(mentions)
+    told_so_far = _Told(vocabulary)
     index = _MentionIndex(mentions)
     for sentence in sentences:
         text = report.text[sentence.start : sentence.end]
@@ -316,12 +320,15 @@ def extract_incidents(
             "segment": segment,
             "digest": digest,
         }
+        new = told_so_far.new_incidents(
+            reading, own_place=bool(place_spans.within(sentence.start, sentence.end))
+        )
         incidents.extend(
             _incident(
                 report, vocabulary, event_type=t.type_id, index=0, claim=None, sentence=sentence,
                 time=_nearest_day(days, t.start - sentence.start) or time, told=t, **common,
             )
-            for t in reading.triggers
+            for t in new
         )  # fmt: skip
         told = _main_trigger(reading, vocabulary) or last_told
         if reading.triggers:
@@ -339,6 +346,50 @@ def extract_incidents(
 #: Statuses of what has not happened yet: dated forward.
 _FORWARD_STATUSES = frozenset({"announced", "threatened"})
 _NOTHING_TOLD = SentenceReading(triggers=(), actors=(), weapons=())
+
+
+class _Told:
+    """What a report has told so far, to tell a new incident from one told again.
+
+    "The blast" with no place of its own, after a car bomb, is that car bomb again;
+    a fire that "broke out" after an explosion is its consequence (data:
+    ``re_mention`` and ``absorbed_by`` in incident_types.json).
+    """
+
+    _VIOLENT = frozenset(
+        {"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"}
+    )
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.types: set[str] = set()
+        self.sub_events: set[str] = set()
+        self.violent = False
+
+    def new_incidents(self, reading: SentenceReading, *, own_place: bool) -> list[Trigger]:
+        kept = []
+        for trigger in reading.triggers:
+            kind = self.vocabulary.types[trigger.type_id]
+            again = (
+                trigger.definite
+                and not own_place
+                and kind.acled_event_type in self.vocabulary.re_mention_event_types
+                and (
+                    kind.acled_sub_event_type in self.sub_events or (trigger.weak and self.violent)
+                )
+            )
+            consequence = trigger.key in kind.absorbed_triggers and bool(
+                kind.absorbed_by & self.types
+            )
+            if not (again or consequence):
+                kept.append(trigger)
+        for trigger in reading.triggers:
+            kind = self.vocabulary.types[trigger.type_id]
+            self.types.add(kind.id)
+            if kind.acled_sub_event_type:
+                self.sub_events.add(kind.acled_sub_event_type)
+            self.violent = self.violent or kind.acled_event_type in self._VIOLENT
+        return kept
 
 
 class _PlaceSpans:
@@ -410,7 +461,6 @@ def _incident(
     told: Trigger | None,
 ) -> Incident:
     kind = vocabulary.types[event_type]
-    mapped = kind if claim is None or told is None else vocabulary.types[told.type_id]
     status = told.status if told is not None else "happened"
     if claim is not None and claim.claim_status == "unconfirmed" and status == "happened":
         status = "reported"
@@ -420,8 +470,8 @@ def _incident(
     return Incident(
         incident_id=incident_id(digest, sentence.start, event_type, index),
         event_type=event_type,
-        sub_event_type=mapped.acled_sub_event_type,
-        acled_event_type=mapped.acled_event_type,
+        sub_event_type=kind.acled_sub_event_type,
+        acled_event_type=kind.acled_event_type,
         actors=actors,
         date=time.date.isoformat() if time.date else None,
         time_start=time.start.isoformat() if time.start else None,

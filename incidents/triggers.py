@@ -36,6 +36,8 @@ from incidents.vocabulary import Term, Vocabulary, incident_vocabulary
 #: Punctuation that ends the reach of a status cue (a conditional crosses commas).
 _CUE_STOP = re.compile(r"[,;:()\[\]—–]|\s-\s")
 _CONDITIONAL_STOP = re.compile(r"[;:()\[\]—–]")
+_DAY_AFTER = re.compile(r"[ \t]+[0-3]?\d(?![\d:.,])")
+_DAY_BEFORE = re.compile(r"(?<!\d)[0-3]?\d[ \t]+\Z")
 _NEGATION_LOOKBACK = 80
 """Characters of normalised text looked at before a trigger for a negation."""
 
@@ -50,6 +52,12 @@ class Trigger:
     status: str
     weapon: str | None
     target: str | None
+    definite: bool = False
+    """Written as a definite reference ("the blast", "Monday's attack", "التفجير")."""
+    weak: bool = False
+    """Found by a weak trigger ("attack") only."""
+    key: str = ""
+    """The normalised trigger phrase."""
 
 
 @dataclass(frozen=True)
@@ -108,41 +116,97 @@ class TextReader:
             "cue": [],
             "actor": [],
             "firearm": [],
+            "armed": [],
         }
         for match in self.matches[lo:hi]:
             if match.nend <= ne:
-                kind = "trigger" if match.value.kind == "firearm_trigger" else match.value.kind
+                kind = match.value.kind
+                if kind in ("firearm_trigger", "aimed_trigger"):
+                    kind = "trigger"
                 groups[kind].append(match)
         picked = {kind: longest_matches(found) for kind, found in groups.items()}
         weapons = picked["weapon"]
         vocab = self.vocabulary
-        firearm = bool(groups["firearm"]) or any(
-            vocab.weapons[w.value.value].firearm for w in weapons
+        armed = any(self._armed(ns, m) for m in groups["armed"])
+        firearm = (
+            armed
+            or bool(groups["firearm"])
+            or any(vocab.weapons[w.value.value].firearm for w in weapons)
         )
+        other_weapon = any(not vocab.weapons[w.value.value].firearm for w in weapons)
         triggers = [
             m
             for m in picked["trigger"]
-            if (m.value.kind == "trigger" or firearm) and not self._discounted(ns, m.nstart)
+            if self._fires(m, firearm, other_weapon)
+            and not self._discounted(ns, m.nstart)
+            and not self._in_date(m)
         ]
-        chosen = _choose_types(triggers, vocab)
+        chosen = _choose_types(triggers, vocab, armed=armed)
         occupied = [(m.nstart, m.nend) for m in (*picked["trigger"], *weapons)]
         targets = [t for t in picked["target"] if not _overlaps(t, occupied)]
         readings = tuple(
             Trigger(
-                type_id=m.value.value,
+                type_id=type_id,
                 start=m.start,
                 end=m.end,
-                status=self._status(m, picked["cue"]),
-                weapon=_weapon_for(m, weapons, vocab),
-                target=_target_for(m, targets, vocab),
+                status=self._status(m, picked["cue"], type_id),
+                weapon=_weapon_for(type_id, weapons, vocab, m),
+                target=_target_for(type_id, targets, vocab, m),
+                definite=self._definite(ns, m),
+                weak=m.key in vocab.types[m.value.value].weak_triggers,
+                key=m.key,
             )
-            for m in chosen
+            for type_id, m in chosen
         )
         return SentenceReading(
             triggers=readings,
             actors=_actors(picked["actor"]),
             weapons=tuple((w.start, w.value.value) for w in weapons),
         )
+
+    @staticmethod
+    def _fires(match: PhraseMatch[Term], firearm: bool, other_weapon: bool) -> bool:
+        """Firing verbs are live fire only beside a firearm word, or aimed at someone
+        ("fired at protesters") with no other weapon named (tear gas "fired" is not)."""
+        kind = match.value.kind
+        if kind == "firearm_trigger":
+            return firearm
+        if kind == "aimed_trigger":
+            return firearm or not other_weapon
+        return True
+
+    def _in_date(self, match: PhraseMatch[Term]) -> bool:
+        """A capitalised trigger beside a day number is a month name ("March 20", "20 March")."""
+        word = self.text[match.start : match.end]
+        if not word[:1].isupper():
+            return False
+        floor = max(0, match.start - 6)
+        before = self.text[floor : match.start]
+        day_before = _DAY_BEFORE.search(before)
+        if day_before is not None and day_before.start() == 0 and floor > 0:
+            day_before = None  # the number may go on before the window: not a day
+        return bool(_DAY_AFTER.match(self.text, match.end) or day_before)
+
+    def _definite(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
+        vocab = self.vocabulary
+        word_start = self.norm.rfind(" ", 0, match.nstart) + 1
+        prefix = self.norm[word_start : match.nstart]
+        if prefix.endswith(vocab.arabic_article) or match.key.startswith(vocab.arabic_article):
+            return True
+        before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
+        return bool(before) and before[-1] in vocab.definite_determiners
+
+    def _armed(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
+        """True unless the armed men are whom someone supports ("supporters of
+        Tehran-aligned armed groups")."""
+        lead = (
+            " "
+            + " ".join(
+                self.norm[max(sentence_nstart, match.nstart - 40) : match.nstart].split()[-5:]
+            )
+            + " "
+        )
+        return not any(f" {phrase} " in lead for phrase in self.vocabulary.not_armed_after)
 
     def _discounted(self, sentence_nstart: int, nstart: int) -> bool:
         """True when a trigger is negated ("no deaths") or names an actor ("organisers
@@ -154,11 +218,13 @@ class TextReader:
             return True
         return before.rstrip().endswith(vocab.not_event_after)
 
-    def _status(self, trigger: PhraseMatch[Term], cues: Sequence[PhraseMatch[Term]]) -> str:
+    def _status(
+        self, trigger: PhraseMatch[Term], cues: Sequence[PhraseMatch[Term]], type_id: str
+    ) -> str:
         vocab = self.vocabulary
         if trigger.value.future:
             return "announced"
-        kind = vocab.types[trigger.value.value]
+        kind = vocab.types[type_id]
         for cue in reversed(cues):
             if cue.nend > trigger.nstart:
                 continue
@@ -198,10 +264,10 @@ def _overlaps(match: PhraseMatch[Term], spans: Sequence[tuple[int, int]]) -> boo
 
 
 def _choose_types(
-    triggers: Sequence[PhraseMatch[Term]], vocab: Vocabulary
-) -> list[PhraseMatch[Term]]:
-    """The first trigger of each type the sentence tells, after weak, fallback and
-    yields_to rules."""
+    triggers: Sequence[PhraseMatch[Term]], vocab: Vocabulary, *, armed: bool = False
+) -> list[tuple[str, PhraseMatch[Term]]]:
+    """The first trigger of each type the sentence tells, after weak, fallback,
+    armed-variant and yields_to rules."""
     strong: dict[str, PhraseMatch[Term]] = {}
     weak: dict[str, PhraseMatch[Term]] = {}
     fallback: dict[str, PhraseMatch[Term]] = {}
@@ -215,15 +281,23 @@ def _choose_types(
             bucket = strong
         bucket.setdefault(kind.id, match)
     chosen = strong or weak or fallback
+    if armed:
+        variants: dict[str, PhraseMatch[Term]] = {}
+        for type_id, match in chosen.items():
+            variants.setdefault(vocab.types[type_id].armed_variant or type_id, match)
+        chosen = variants
     present = set(chosen)
-    kept = [m for t, m in chosen.items() if not (vocab.types[t].yields_to & present)]
-    return sorted(kept, key=lambda m: m.nstart)
+    kept = [(t, m) for t, m in chosen.items() if not (vocab.types[t].yields_to & present)]
+    return sorted(kept, key=lambda pair: pair[1].nstart)
 
 
 def _weapon_for(
-    trigger: PhraseMatch[Term], weapons: Sequence[PhraseMatch[Term]], vocab: Vocabulary
+    type_id: str,
+    weapons: Sequence[PhraseMatch[Term]],
+    vocab: Vocabulary,
+    trigger: PhraseMatch[Term],
 ) -> str | None:
-    kind = vocab.types[trigger.value.value]
+    kind = vocab.types[type_id]
     if kind.acled_sub_event_type in vocab.weaponless_sub_event_types:
         return None
     event = kind.acled_event_type
@@ -234,9 +308,12 @@ def _weapon_for(
 
 
 def _target_for(
-    trigger: PhraseMatch[Term], targets: Sequence[PhraseMatch[Term]], vocab: Vocabulary
+    type_id: str,
+    targets: Sequence[PhraseMatch[Term]],
+    vocab: Vocabulary,
+    trigger: PhraseMatch[Term],
 ) -> str | None:
-    if vocab.types[trigger.value.value].acled_event_type not in vocab.target_event_types:
+    if vocab.types[type_id].acled_event_type not in vocab.target_event_types:
         return None
     after = [t for t in targets if t.nstart >= trigger.nend]
     if after:

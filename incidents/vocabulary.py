@@ -18,7 +18,17 @@ from gazetteer.phrases import PhraseMatcher
 from geo.errors import IncidentMapperError
 from geo.resources import read_json_resource
 
-TermKind = Literal["trigger", "firearm_trigger", "weapon", "firearm", "target", "cue", "actor"]
+TermKind = Literal[
+    "trigger",
+    "firearm_trigger",
+    "aimed_trigger",
+    "weapon",
+    "firearm",
+    "armed",
+    "target",
+    "cue",
+    "actor",
+]
 
 #: The values of an incident's ``status``.
 STATUSES = ("happened", "reported", "announced", "threatened", "denied")
@@ -53,6 +63,13 @@ class IncidentType:
     yields_to: frozenset[str] = frozenset()
     """Types that, found in the same sentence, tell the same thing more precisely
     ("an explosion" beside "a car bomb")."""
+    armed_variant: str | None = None
+    """The type this one becomes when the sentence names armed men (a clash of
+    militiamen is an armed clash)."""
+    absorbed_by: frozenset[str] = frozenset()
+    absorbed_triggers: frozenset[str] = frozenset()
+    """Normalised triggers (a fire that broke out) that tell a consequence, not a new
+    incident, once the report has told one of ``absorbed_by`` (an explosion)."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +95,10 @@ class Vocabulary:
     status_window: int
     call_threatens: frozenset[str]
     acled_taxonomy: dict[str, tuple[str, ...]]
+    definite_determiners: frozenset[str]
+    arabic_article: str
+    re_mention_event_types: frozenset[str]
+    not_armed_after: tuple[str, ...]
 
     @property
     def triggers(self) -> PhraseMatcher[Term]:
@@ -120,6 +141,11 @@ def incident_vocabulary() -> Vocabulary:
             triggers=tuple(spec["triggers"]),
             weak_triggers=frozenset(normalize_name(w) for w in spec.get("weak_triggers", ())),
             yields_to=frozenset(spec.get("yields_to", ())),
+            armed_variant=spec.get("armed_variant"),
+            absorbed_by=frozenset(spec.get("absorbed_by", ())),
+            absorbed_triggers=frozenset(
+                normalize_name(w) for w in spec.get("absorbed_triggers", ())
+            ),
         )
     status = raw["status"]
     prefix, imperfect = status["future_prefix"], status["imperfect_letters"]
@@ -135,6 +161,10 @@ def incident_vocabulary() -> Vocabulary:
             (phrase, Term("firearm_trigger", type_id))
             for phrase in spec.get("firearm_triggers", ())
         )
+        terms.extend(
+            (phrase, Term("aimed_trigger", type_id))
+            for phrase in spec.get("aimed_firearm_triggers", ())
+        )
     weapons: dict[str, Weapon] = {}
     for name, spec in raw["weapons"]["entries"].items():
         weapons[name] = Weapon(name, frozenset(spec["event_types"]), bool(spec.get("firearm")))
@@ -142,6 +172,7 @@ def incident_vocabulary() -> Vocabulary:
     terms.extend(
         (phrase, Term("firearm", "firearm")) for phrase in raw["weapons"]["firearm_bearers"]
     )
+    terms.extend((phrase, Term("armed", "armed")) for phrase in raw["armed_actors"]["words"])
     for name, phrases in raw["targets"]["entries"].items():
         terms.extend((phrase, Term("target", name)) for phrase in phrases)
     for kind in CUE_KINDS:
@@ -164,4 +195,8 @@ def incident_vocabulary() -> Vocabulary:
         status_window=int(status["window"]),
         call_threatens=frozenset(status["call_threatens"]),
         acled_taxonomy=taxonomy,
+        definite_determiners=frozenset(normalize_name(w) for w in raw["re_mention"]["determiners"]),
+        arabic_article=normalize_name(raw["re_mention"]["arabic_article"]),
+        re_mention_event_types=frozenset(raw["re_mention"]["event_types"]),
+        not_armed_after=tuple(normalize_name(w) for w in raw["armed_actors"]["not_after"]),
     )

@@ -51,7 +51,9 @@ def test_yields_to_names_known_types():
         ("A drone struck a car near the airport.", "drone_strike"),
         ("Warplanes carried out an air strike on the camp.", "air_strike"),
         ("Someone threw a hand grenade into the shop.", "grenade_attack"),
-        ("Gunmen stormed the house and shot dead two men.", "storming_attempt"),
+        ("Gunmen stormed the house and shot dead two men.", "armed_attack"),
+        ("Protesters stormed the embassy.", "storming_attempt"),
+        ("Militiamen clashed with security forces.", "armed_clash"),
         ("Unknown gunmen assassinated an activist.", "assassination"),
         ("A journalist was kidnapped in the street.", "kidnapping"),
         ("Police arrested ten suspects.", "arrest"),
@@ -163,6 +165,43 @@ def test_extract_gives_status_weapon_target_and_acled_mapping(geoparser):
         "2024-01-05",
     )
     assert (toll.killed, toll.claimed_by, toll.scope) == (12, "police", "incident")
-    assert (toll.sub_event_type, toll.weapon) == ("Remote explosive/landmine/IED", "car bomb")
+    assert (toll.sub_event_type, toll.weapon, toll.target) == (None, "car bomb", "market")
     assert storm.status == "announced"
     assert storm.date == "2024-01-08"  # the coming Monday, never the past one
+
+
+def test_a_definite_mention_of_a_told_bombing_is_not_a_new_incident(geoparser):
+    text = (
+        "A car bomb exploded in a market in Karrada on Friday.\n\n"
+        "The blast shattered windows. Witnesses said the attack came at noon.\n\n"
+        "A second bomb went off in Mansour an hour later."
+    )
+    result = analyse_text(text, source="Wire", date=SATURDAY, geoparser=geoparser)
+    assert [i.event_type for i in result.incidents] == ["car_bomb", "ied"]
+
+
+def test_a_fire_after_an_explosion_is_its_consequence(geoparser):
+    text = "A bomb exploded near the market. Several cars caught fire."
+    result = analyse_text(text, source="Wire", date=SATURDAY, geoparser=geoparser)
+    assert [i.event_type for i in result.incidents] == ["ied"]
+    alone = analyse_text("Protesters set fire to tyres.", source="W", geoparser=geoparser)
+    assert [i.event_type for i in alone.incidents] == ["arson"]
+
+
+def test_supporters_of_armed_groups_are_not_armed_men():
+    assert list(told("Supporters of Tehran-aligned armed groups clashed with police.")) == ["clash"]
+
+
+def test_a_month_name_is_not_a_march():
+    assert told("02 March 2006") == {}
+    assert told("They will march on Friday.") == {"protest": ("announced", None, None)}
+
+
+def test_photo_captions_give_no_incident(geoparser):
+    text = (
+        "Police said two people were hurt when a bomb exploded in Karrada.\n\n"
+        "Iraqis carry a coffin after a car bomb killed 57 people. Photograph: A. Name/AP\n\n"
+        "FILE PHOTO: Smoke rises after a rocket attack on the Green Zone"
+    )
+    result = analyse_text(text, source="Wire", date=SATURDAY, geoparser=geoparser)
+    assert {i.evidence_start for i in result.incidents} == {0}
