@@ -24,6 +24,19 @@ class Dateline:
     outlet: str | None
     outlet_start: int | None
     outlet_end: int | None
+    month_day: tuple[int, int] | None = None
+    """The month and day the dateline gives (``BAGHDAD, Nov 7 (Reuters) -``)."""
+    year: int | None = None
+
+    @property
+    def date(self) -> dt.date | None:
+        """The dateline's date when it names its year too; else None."""
+        if self.month_day is None or self.year is None:
+            return None
+        try:
+            return dt.date(self.year, *self.month_day)
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True)
@@ -70,7 +83,7 @@ class Report:
     source: str
     source_origin: Literal["manifest", "header", "dateline", "filename"]
     date: dt.date | None
-    date_origin: Literal["manifest", "header", "inline", "none"]
+    date_origin: Literal["manifest", "header", "inline", "dateline", "none"]
     body_start: int
     segments: tuple[Segment, ...]
     url: str | None = None

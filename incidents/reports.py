@@ -30,6 +30,10 @@ Where the source and date come from
     Field by field, the first that has one: the manifest (the ``metadata``
     argument), the header, the inline date line (date only), the dateline's
     outlet (source only), the file name (source only, ``unattributed (name)``).
+    A dateline with a date (``BAGHDAD, Nov 7, 2023 (Reuters) -``) dates a report
+    that has no other; one whose day lies up to three days before the date used
+    (``BAGHDAD, Nov 7 -`` published Nov 8) dates the prose instead: wire copy
+    counts its weekdays from the dateline.
 
 Embedded posts
     News pages flatten embedded tweets to ``post text pic.twitter.com/AbC — Name
@@ -515,8 +519,13 @@ def parse_report(text: str, *, path: str, metadata: ReportMetadata | None = None
         (metadata.date, "manifest"),
         (header.date, "header"),
         (header.inline_date, "inline"),
+        (dateline.date if dateline else None, "dateline"),
     )
     date, date_origin = _pick(*date_candidates)
+    dated = _dateline_day(dateline, date)
+    if dated is not None:
+        # Wire copy counts its weekdays from the dateline ("BAGHDAD, Nov 7 (Reuters) -").
+        date, date_origin = dated, "dateline"
     if date is None:
         date_origin = "none"
         notes.append(NO_DATE_NOTE)
@@ -733,7 +742,39 @@ def _read_dateline(text: str, body_start: int) -> Dateline | None:
         outlet=outlet,
         outlet_start=outlet_start,
         outlet_end=outlet_end,
+        month_day=_dateline_month_day(match),
+        year=int(match["dl_year"] or match["dl_year2"])
+        if match["dl_year"] or match["dl_year2"]
+        else None,
     )
+
+
+#: How many days before the publication date a dateline's day may lie to date the prose.
+_DATELINE_LAG_DAYS = 3
+
+
+def _dateline_day(dateline: Dateline | None, published: dt.date | None) -> dt.date | None:
+    """The dateline's day, year from ``published``, when it lies a few days before it."""
+    if dateline is None or dateline.month_day is None or published is None:
+        return None
+    for year in (published.year, published.year - 1):
+        try:
+            day = dt.date(year, *dateline.month_day)
+        except ValueError:
+            continue
+        if 0 < (published - day).days <= _DATELINE_LAG_DAYS:
+            return day
+    return None
+
+
+def _dateline_month_day(match: re.Match[str]) -> tuple[int, int] | None:
+    """The month and day a dateline gives (``BAGHDAD, Nov 7 (Reuters) -``), if any."""
+    name, day_text = match["dl_month"] or match["dl_month2"], match["dl_day"] or match["dl_day2"]
+    if not name or not day_text:
+        return None
+    month = _patterns().months.get(" ".join(name.lower().split()))
+    day = int(day_text)
+    return (month, day) if month is not None and 1 <= day <= 31 else None
 
 
 def _find_posts(text: str, prose_start: int, notes: list[str]) -> list[_Post]:
@@ -910,10 +951,13 @@ def _patterns() -> _Patterns:
         rf"|(?P<day_b>\d{{1,2}})[ \t]+(?P<month_b>{month})\.?[,،]?[ \t]+(?P<year_b>\d{{4}}))"
         r"(?!\d)"
     )
-    city_word = r"[A-Z][A-Z'’.\-]{0,30}"
+    city_word = r"[A-Z][A-Z'’.\-/]{0,30}"
     dateline = (
         rf"(?P<city>{city_word}(?:[ ]{city_word}){{0,4}})"
-        rf"(?:,[ \t]*(?:(?i:{month})\.?[ \t]+\d{{1,2}}(?:,?[ \t]+\d{{4}})?"
+        rf"(?:,[ \t]*(?:(?P<dl_month>(?i:{month}))\.?[ \t]+(?P<dl_day>\d{{1,2}})"
+        rf"(?:,?[ \t]+(?P<dl_year>\d{{4}}))?"
+        rf"|(?P<dl_day2>\d{{1,2}})[ \t]+(?P<dl_month2>(?i:{month}))\.?"
+        rf"(?:,?[ \t]+(?P<dl_year2>\d{{4}}))?"
         r"|[A-Z][A-Za-z]{1,30}(?:[ ][A-Z][A-Za-z]{1,30}){0,3}))?"
         r"(?:[ \t]*\((?P<outlet>[^()\n]{1,60})\))?"
         r"[ \t]*(?P<separator>--|[—–-]|:)(?=\s|$)"

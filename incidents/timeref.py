@@ -62,6 +62,10 @@ _KIND_ORDER: tuple[_Kind, ...] = (
     "year",
     "background",
 )
+#: A clock time before this hour, read with a part of day starting at _NIGHT_FROM or
+#: later, falls in the early hours of the next day.
+_EARLY_HOURS_END = 5
+_NIGHT_FROM = 18
 _DAY_KINDS = frozenset({"date", "weekday", "relative"})
 _PERIOD_KINDS = frozenset({"month", "year", "background"})
 
@@ -285,9 +289,17 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     year_prefixes = _prefix_alternation(_words(raw, "year_prefixes", "top"), table)
     count_nouns_raw = _get(raw, "year_count_nouns", dict, "top")
     count_nouns = _alternation(_words(count_nouns_raw, "words", "year_count_nouns"), table)
+    clock_raw = _get(raw, "clock", dict, "top")
+    zone_words = _alternation(
+        [
+            *_words(clock_raw, "utc_suffixes", "clock"),
+            *_words(clock_raw, "military_suffixes", "clock"),
+        ],
+        table,
+    )
     bare_year = (
         rf"(?<!\w)(?:{year_prefixes})?(?<![\w.,/:#-])(?P<y>(?:19|20)\d\d)"
-        rf"(?![\w%-]|[.,]\d|\s+(?:{count_nouns})(?!\w))(?P<poss>'s)?"
+        rf"(?![\w%-]|[.,]\d|\s+(?:{count_nouns}|{zone_words})(?!\w))(?P<poss>'s)?"
     )
 
     # weekdays
@@ -362,6 +374,10 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         rf"(?<!\w){approx_group}(?<![\w.:,/])(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?"
         rf"\s*(?:(?P<mer>{meridiem})|\s(?P<oclock>{oclock}))(?!\w){utc_tail}"
     )
+    clock_mil = (
+        rf"(?<![\w.:,/]){approx_group}(?<![\w.:,/])(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)"
+        rf"(?=\s*(?:{zone_words})(?!\w)){utc_tail}"
+    )
     clock24 = (
         rf"(?<!\w){approx_group}(?<![\w.:,/])(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?![\d:])"
         rf"{utc_tail}"
@@ -402,6 +418,7 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         "extender": extender,
         "clock12": clock12,
         "clock24": clock24,
+        "clock_mil": clock_mil,
         "clock_ar": clock_ar,
         "clock_bare": clock_bare,
         "background": bounded(rf"(?P<w>{_alternation(backgrounds, table)})", possessive=True),
@@ -463,7 +480,7 @@ def _scan(sentence: str, vocab: _Vocabulary) -> list[_Hit]:
         add("extender", m, vocab.extender_end_hour)
     for m in pats["background"].finditer(folded):
         add("background", m, vocab.backgrounds[_key(m["w"], table)])
-    for name in ("clock12", "clock24", "clock_ar", "clock_bare"):
+    for name in ("clock12", "clock24", "clock_mil", "clock_ar", "clock_bare"):
         for m in pats[name].finditer(folded):
             clock = _read_clock(name, m, vocab)
             if clock is not None:
@@ -487,7 +504,9 @@ def _read_clock(name: str, m: re.Match[str], vocab: _Vocabulary) -> _Clock | Non
     meridiem: Literal["am", "pm"] | None = None
     if groups.get("mer"):
         meridiem = "am" if _key(groups["mer"], vocab.fold_table) in vocab.am_words else "pm"
-    is_24 = name != "clock12" and raw_hour.isdigit() and (hour >= 13 or raw_hour.startswith("0"))
+    is_24 = name == "clock_mil" or (
+        name != "clock12" and raw_hour.isdigit() and (hour >= 13 or raw_hour.startswith("0"))
+    )
     if hour > 23:
         return None
     return _Clock(
@@ -773,7 +792,8 @@ def resolve_time(
         return None
     start, end, precision, used = window.start, window.end, window.precision, window.used
     text = _merge_text(sentence, [h for h in (chosen.hit, *used) if h is not None])
-    return TimeRef(chosen.date, start, end, precision, chosen.background, text)
+    # "after midnight on Friday night" starts on Saturday: the local day is the start's.
+    return TimeRef(start.date(), start, end, precision, chosen.background, text)
 
 
 @dataclass(frozen=True)
@@ -817,6 +837,8 @@ def _window(
         offset, cue_index = found
         if clock.utc:
             offset += vocab.utc_offset_hours
+        if offset < _EARLY_HOURS_END and any(part.start_hour >= _NIGHT_FROM for _, part in cues):
+            offset += 24  # "1 a.m. on Friday night": the early hours after Friday
         start = midnight + dt.timedelta(hours=offset - (0.5 if clock.approximate else 0.0))
         end = start + dt.timedelta(hours=1)
         precision = "hour"

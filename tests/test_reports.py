@@ -741,3 +741,21 @@ def test_real_seed_reports_without_a_manifest() -> None:
     assert (by_number["001"].date, by_number["001"].date_origin) == (NOV6, "inline")
     assert (by_number["002"].source, by_number["002"].source_origin) == ("Kurdistan 24", "dateline")
     assert (by_number["002"].date, by_number["002"].date_origin) == (NOV5, "inline")
+
+
+def test_a_dated_dateline_dates_a_report_that_has_no_other_date():
+    report = parse_report("BAGHDAD, Nov 7, 2023 (Reuters) - A bomb went off.", path="x.txt")
+    assert (report.date, report.date_origin) == (dt.date(2023, 11, 7), "dateline")
+    assert report.dateline is not None
+    assert report.dateline.outlet == "Reuters"
+
+
+def test_a_dateline_day_before_publication_dates_the_prose():
+    text = "date: 2023-11-08\n\nBAGHDAD, Nov 7 (Reuters) - A bomb went off on Tuesday."
+    report = parse_report(text, path="x.txt")
+    assert (report.date, report.date_origin) == (dt.date(2023, 11, 7), "dateline")
+    text = "date: 2003-08-08\n\nAMMAN/BAGHDAD, 8 August 2003 — A car bomb blew up yesterday."
+    report = parse_report(text, path="x.txt")
+    assert report.dateline is not None
+    assert report.dateline.city == "AMMAN/BAGHDAD"
+    assert report.date == dt.date(2003, 8, 8)
