@@ -268,7 +268,7 @@ def extract_incidents(
         segment = sentence.segment
         default_day = segment.date if segment.is_post else event_day
         context = paragraph_time.get(sentence.paragraph) or (
-            day_window(default_day) if default_day else None
+            _post_time(segment) or (day_window(default_day) if default_day else None)
         )
         stated = _stated_time(text, segment, context)
         if reader_span != sentence.paragraph:
@@ -341,6 +341,20 @@ def extract_incidents(
             for i, c in enumerate(claims)
         )  # fmt: skip
     return incidents
+
+
+def _post_time(segment: Segment) -> TimeRef | None:
+    """The hour around a thread post's time: what it tells happened about then."""
+    if segment.time is None:
+        return None
+    start = segment.time - dt.timedelta(minutes=30)
+    return TimeRef(
+        date=segment.time.date(),
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        precision="hour",
+        text=segment.time.strftime("%H:%M"),
+    )
 
 
 #: Statuses of what has not happened yet: dated forward.

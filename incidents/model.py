@@ -59,6 +59,8 @@ class Segment:
     author_start: int | None = None
     """Where the post's author line (``— Name (@handle) November 5, 2021``) starts;
     the author line runs to :attr:`end` and is never read as incident text."""
+    time: dt.datetime | None = None
+    """When the post was made (Baghdad local time), for a pasted thread's posts."""
 
     @property
     def is_post(self) -> bool:
@@ -220,6 +222,31 @@ class Incident:
     scope: str | None = None
     """For casualty incidents: ``incident``, or ``cumulative`` for a running toll."""
     extra: dict[str, object] = field(default_factory=dict, compare=False)
+
+    def describe(self) -> str:
+        """One line for people: id, type, ACLED mapping, status, day, place, source,
+        weapon and target, and the casualty claim (what ``incident-map extract`` prints)."""
+        acled = f"{self.acled_event_type} / {self.sub_event_type}" if self.acled_event_type else "-"
+        parts = [
+            self.incident_id,
+            f"{self.event_type:<16}",
+            f"[{acled}]",
+            self.status,
+            self.date or "????-??-??",
+            self.time_precision,
+            self.place_name or "not placed",
+            self.source + (f" via {self.via}" if self.via else ""),
+        ]
+        if self.weapon:
+            parts.append(f"weapon={self.weapon}")
+        if self.target:
+            parts.append(f"target={self.target}")
+        if self.killed is not None or self.injured is not None:
+            parts.append(
+                f"killed={self.killed} injured={self.injured} by={self.claimed_by} "
+                f"({self.claim_status}, {self.scope})"
+            )
+        return "  ".join(parts)
 
     def as_record(self) -> dict[str, object]:
         """The incident as a flat dict with the documented column names."""
