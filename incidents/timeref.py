@@ -445,8 +445,26 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
 # --------------------------------------------------------------------------- scanning
 
 
-def _scan(sentence: str, vocab: _Vocabulary) -> list[_Hit]:
+#: How many sentences' scans are kept: a sentence is scanned by several readers in a
+#: row (the report's day, its own time, its casualty figures), so it is read once.
+_SCAN_CACHE_SIZE = 512
+_SCAN_CACHE_MAX_CHARS = 4000
+"""Longer texts are scanned each time, so the cache never holds much memory."""
+
+
+def _scan(sentence: str, vocab: _Vocabulary) -> tuple[_Hit, ...]:
     """Every time expression in the sentence, overlaps resolved longest first, in text order."""
+    if vocab is _vocabulary() and len(sentence) <= _SCAN_CACHE_MAX_CHARS:
+        return _cached_scan(sentence)
+    return tuple(_scan_uncached(sentence, vocab))
+
+
+@lru_cache(maxsize=_SCAN_CACHE_SIZE)
+def _cached_scan(sentence: str) -> tuple[_Hit, ...]:
+    return tuple(_scan_uncached(sentence, _vocabulary()))
+
+
+def _scan_uncached(sentence: str, vocab: _Vocabulary) -> list[_Hit]:
     folded = fold_text(sentence, vocab.fold_table)
     table = vocab.fold_table
     hits: list[_Hit] = []
