@@ -298,8 +298,10 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         rf"{zero_nouns}(?![\w-])",
         flags,
     )
+    noun_words = _int(zero, "nobody_noun_words", "zero")
     nobody = re.compile(
-        rf"(?<![\w-])(?:{_alt(_words(zero, 'nobody', 'zero'), table)})\s+{nobody_verbs}(?![\w-])",
+        rf"(?<![\w-])(?:{_alt(_words(zero, 'nobody', 'zero'), table)}"
+        rf"|no(?:\s+[^\W\d]+){{1,{noun_words}}})\s+{nobody_verbs}(?![\w-])",
         flags,
     )
     denial_zero = (

@@ -321,7 +321,7 @@ def extract_incidents(
             "digest": digest,
         }
         new = told_so_far.new_incidents(
-            reading, own_place=bool(place_spans.within(sentence.start, sentence.end))
+            reading, own_place=place_spans.names_a_place(sentence.start, sentence.end)
         )
         incidents.extend(
             _incident(
@@ -410,9 +410,22 @@ class _PlaceSpans:
     """Spans of the place names in a report, so casualty words inside them are not read."""
 
     def __init__(self, mentions: Sequence[PlaceMention]) -> None:
-        spans = sorted((m.start, m.end) for m in mentions if m.is_location or m.role == "outside")
-        self.spans = spans
-        self.starts = [start for start, _ in spans]
+        places = sorted(
+            (m for m in mentions if m.is_location or m.role == "outside"), key=lambda m: m.start
+        )
+        self.spans = [(m.start, m.end) for m in places]
+        self.starts = [m.start for m in places]
+        # Places that tell where a thing happened: finer than the city, or another city.
+        self.specific = [
+            m.start
+            for m in places
+            if m.precision != "country" and (m.role == "outside" or m.precision != "city")
+        ]
+
+    def names_a_place(self, start: int, end: int) -> bool:
+        """True when a place finer than the city, or another city, starts in ``[start, end)``."""
+        i = bisect_left(self.specific, start)
+        return i < len(self.specific) and self.specific[i] < end
 
     def within(self, start: int, end: int) -> list[tuple[int, int]]:
         """Spans inside ``[start, end)``, as offsets from ``start``."""

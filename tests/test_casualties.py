@@ -665,3 +665,17 @@ def test_claimant_memory_resolves_like_a_list_of_names():
 def test_claimant_memory_keeps_a_bounded_number_of_names_per_head():
     memory = ClaimantMemory(f"Ministry number {n} Ministry" for n in range(1000))
     assert len(list(memory.with_head("ministry"))) <= 32
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("فقتلت ثلاثة عراقيين وجرحت سبعة آخرين", 3, 7),
+        ("لقي ما لا يقل عن 30 شخصا حتفهم", 30, None),
+        ("انفجار أودى بحياة 12 شخصا", 12, None),
+        ("The embassy said no embassy staff had been hurt.", None, 0),
+    ],
+)
+def test_wire_verbs_and_stated_absence(sentence, killed, injured):
+    found = find_casualty_claims(sentence)
+    assert any((c.killed, c.injured) == (killed, injured) for c in found), found
