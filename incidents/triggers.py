@@ -191,9 +191,12 @@ class TextReader:
         vocab = self.vocabulary
         word_start = self.norm.rfind(" ", 0, match.nstart) + 1
         prefix = self.norm[word_start : match.nstart]
+        before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
+        after = self.norm[match.nend : match.nend + 20].split()
+        if (before and before[-1] in vocab.ordinals) or (after and after[0] in vocab.ordinals):
+            return False  # "that second blast", "الانفجار الثاني": a new one
         if prefix.endswith(vocab.arabic_article) or match.key.startswith(vocab.arabic_article):
             return True
-        before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
         return bool(before) and before[-1] in vocab.definite_determiners
 
     def _armed(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:

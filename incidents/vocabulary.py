@@ -98,6 +98,7 @@ class Vocabulary:
     definite_determiners: frozenset[str]
     arabic_article: str
     re_mention_event_types: frozenset[str]
+    ordinals: frozenset[str]
     not_armed_after: tuple[str, ...]
 
     @property
@@ -198,5 +199,6 @@ def incident_vocabulary() -> Vocabulary:
         definite_determiners=frozenset(normalize_name(w) for w in raw["re_mention"]["determiners"]),
         arabic_article=normalize_name(raw["re_mention"]["arabic_article"]),
         re_mention_event_types=frozenset(raw["re_mention"]["event_types"]),
+        ordinals=frozenset(normalize_name(w) for w in raw["re_mention"]["ordinals"]),
         not_armed_after=tuple(normalize_name(w) for w in raw["armed_actors"]["not_after"]),
     )

@@ -205,3 +205,9 @@ def test_photo_captions_give_no_incident(geoparser):
     )
     result = analyse_text(text, source="Wire", date=SATURDAY, geoparser=geoparser)
     assert {i.evidence_start for i in result.incidents} == {0}
+
+
+def test_an_ordinal_makes_a_definite_mention_a_new_incident():
+    assert not read_sentence("That second blast hit the square.").triggers[0].definite
+    assert not read_sentence("وقع الانفجار الثاني قرب السفارة").triggers[0].definite
+    assert read_sentence("The blast hit the square.").triggers[0].definite
