@@ -276,7 +276,9 @@ def extract_incidents(
             reader = TextReader(report.text, *sentence.paragraph, vocabulary)
             last_told = None
         assert reader is not None
-        reading = reader.sentence(sentence.start, sentence.end)
+        reading = reader.sentence(
+            sentence.start, sentence.end, place_spans.absolute(sentence.start, sentence.end)
+        )
         ahead = any(t.status in _FORWARD_STATUSES for t in reading.triggers)
         if ahead and stated is not None:
             # What is announced or threatened lies ahead: "on Monday" is the coming Monday.
@@ -421,6 +423,11 @@ class _PlaceSpans:
             for m in places
             if m.precision != "country" and (m.role == "outside" or m.precision != "city")
         ]
+
+    def absolute(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Spans starting inside ``[start, end)``, as report offsets."""
+        lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        return self.spans[lo:hi]
 
     def names_a_place(self, start: int, end: int) -> bool:
         """True when a place finer than the city, or another city, starts in ``[start, end)``."""

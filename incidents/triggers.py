@@ -105,8 +105,15 @@ class TextReader:
         self.matches = found
         self.nstarts = [m.nstart for m in found]
 
-    def sentence(self, start: int, end: int) -> SentenceReading:
-        """The reading of the sentence spanning ``[start, end)`` of the report text."""
+    def sentence(
+        self, start: int, end: int, places: Sequence[tuple[int, int]] = ()
+    ) -> SentenceReading:
+        """The reading of the sentence spanning ``[start, end)`` of the report text.
+
+        ``places`` are the spans (report offsets) of place names in the sentence:
+        words inside a place name are never triggers, weapons or targets ("ساحة
+        التحرير" is Liberation Square, not a liberation).
+        """
         ns, ne = bisect_left(self.offsets, start), bisect_left(self.offsets, end)
         lo, hi = bisect_left(self.nstarts, ns), bisect_left(self.nstarts, ne)
         groups: dict[str, list[PhraseMatch[Term]]] = {
@@ -119,7 +126,7 @@ class TextReader:
             "armed": [],
         }
         for match in self.matches[lo:hi]:
-            if match.nend <= ne:
+            if match.nend <= ne and not _inside(match, places):
                 kind = match.value.kind
                 if kind in ("firearm_trigger", "aimed_trigger"):
                     kind = "trigger"
@@ -260,6 +267,11 @@ class TextReader:
             and not _CONDITIONAL_STOP.search(self.text[cue.end : trigger.start])
             for cue in cues
         )
+
+
+def _inside(match: PhraseMatch[Term], spans: Sequence[tuple[int, int]]) -> bool:
+    """True when the match lies within one of ``spans`` (report offsets)."""
+    return any(start <= match.start and match.end <= end for start, end in spans)
 
 
 def _overlaps(match: PhraseMatch[Term], spans: Sequence[tuple[int, int]]) -> bool:

@@ -111,6 +111,24 @@ def _read(name: str) -> dict:
     return read_json_resource("incidents", name)
 
 
+def _with_article(phrase: str, article: str) -> list[str]:
+    """An Arabic phrase with its definite forms (انفجار -> الانفجار; عبوة ناسفة ->
+    العبوة الناسفة; إطلاق نار -> إطلاق النار): the article is written joined to the word,
+    so a phrase listed once is found however the text defines it."""
+    words = phrase.split()
+    if not words or not is_arabic_letter(words[0][0]):
+        return [phrase]
+    bare = [w[len(article) :] if w.startswith(article) else w for w in words]
+    forms = {
+        phrase,
+        " ".join(bare),
+        " ".join([article + bare[0], *bare[1:]]),
+        " ".join(article + w for w in bare),
+        " ".join([*bare[:-1], article + bare[-1]]),
+    }
+    return sorted(forms)
+
+
 def _future_forms(phrase: str, prefix: str, imperfect: str) -> list[str]:
     """An Arabic imperfect-verb trigger with the future prefix glued on (يقتحمون -> سيقتحمون)."""
     key = normalize_name(phrase)
@@ -126,6 +144,7 @@ def incident_vocabulary() -> Vocabulary:
     taxonomy = {
         event: tuple(subs) for event, subs in raw["acled_taxonomy"].items() if event != "_doc"
     }
+    article = raw["re_mention"]["arabic_article"]
     types: dict[str, IncidentType] = {}
     for type_id, spec in raw["types"].items():
         event, sub = spec.get("acled_event_type"), spec.get("acled_sub_event_type")
@@ -140,20 +159,29 @@ def incident_vocabulary() -> Vocabulary:
             acled_sub_event_type=sub,
             fallback=bool(spec.get("fallback", False)),
             triggers=tuple(spec["triggers"]),
-            weak_triggers=frozenset(normalize_name(w) for w in spec.get("weak_triggers", ())),
+            weak_triggers=frozenset(
+                normalize_name(form)
+                for w in spec.get("weak_triggers", ())
+                for form in _with_article(w, article)
+            ),
             yields_to=frozenset(spec.get("yields_to", ())),
             armed_variant=spec.get("armed_variant"),
             absorbed_by=frozenset(spec.get("absorbed_by", ())),
             absorbed_triggers=frozenset(
-                normalize_name(w) for w in spec.get("absorbed_triggers", ())
+                normalize_name(form)
+                for w in spec.get("absorbed_triggers", ())
+                for form in _with_article(w, article)
             ),
         )
     status = raw["status"]
     prefix, imperfect = status["future_prefix"], status["imperfect_letters"]
     terms: list[tuple[str, Term]] = []
     for type_id, spec in raw["types"].items():
-        for phrase in spec["triggers"]:
-            terms.append((phrase, Term("trigger", type_id)))
+        for listed in spec["triggers"]:
+            terms.extend(
+                (form, Term("trigger", type_id)) for form in _with_article(listed, article)
+            )
+            phrase = listed
             terms.extend(
                 (form, Term("trigger", type_id, future=True))
                 for form in _future_forms(phrase, prefix, imperfect)
@@ -169,13 +197,21 @@ def incident_vocabulary() -> Vocabulary:
     weapons: dict[str, Weapon] = {}
     for name, spec in raw["weapons"]["entries"].items():
         weapons[name] = Weapon(name, frozenset(spec["event_types"]), bool(spec.get("firearm")))
-        terms.extend((phrase, Term("weapon", name)) for phrase in spec["phrases"])
+        terms.extend(
+            (form, Term("weapon", name))
+            for phrase in spec["phrases"]
+            for form in _with_article(phrase, article)
+        )
     terms.extend(
         (phrase, Term("firearm", "firearm")) for phrase in raw["weapons"]["firearm_bearers"]
     )
     terms.extend((phrase, Term("armed", "armed")) for phrase in raw["armed_actors"]["words"])
     for name, phrases in raw["targets"]["entries"].items():
-        terms.extend((phrase, Term("target", name)) for phrase in phrases)
+        terms.extend(
+            (form, Term("target", name))
+            for phrase in phrases
+            for form in _with_article(phrase, article)
+        )
     for kind in CUE_KINDS:
         terms.extend((phrase, Term("cue", kind)) for phrase in status["cues"][kind])
     actors_raw = _read("actors.json")["actors"]

@@ -211,3 +211,13 @@ def test_an_ordinal_makes_a_definite_mention_a_new_incident():
     assert not read_sentence("That second blast hit the square.").triggers[0].definite
     assert not read_sentence("وقع الانفجار الثاني قرب السفارة").triggers[0].definite
     assert read_sentence("The blast hit the square.").triggers[0].definite
+
+
+def test_arabic_triggers_are_found_with_the_article():
+    assert list(told("وقع الانفجار قرب السوق")) == ["explosion"]
+    assert list(told("انفجرت العبوة الناسفة")) == ["ied"]
+
+
+def test_words_inside_a_place_name_are_not_triggers(geoparser):
+    result = analyse_text("تجمع المتظاهرون في ساحة التحرير", source="W", geoparser=geoparser)
+    assert [i.event_type for i in result.incidents] == ["protest"]
