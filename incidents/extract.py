@@ -39,7 +39,7 @@ from gazetteer.normalize import normalize_name
 from incidents.casualties import ClaimantMemory, find_casualty_claims, find_claimants
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
 from incidents.sentences import caption_lines, paragraph_spans, split_sentences
-from incidents.timeref import day_window, resolve_time, time_expression_spans
+from incidents.timeref import day_window, forget_scans, resolve_time, time_expression_spans
 from incidents.triggers import SentenceReading, TextReader, Trigger, read_sentence
 from incidents.vocabulary import Vocabulary, incident_vocabulary
 
@@ -248,7 +248,15 @@ def extract_incidents(
         Its place mentions, from :meth:`gazetteer.geoparse.Geoparser.parse` run on
         ``report.text`` with :func:`structural_spans`.
     """
-    vocabulary = vocabulary or incident_vocabulary()
+    try:
+        return _extract(report, mentions, vocabulary or incident_vocabulary())
+    finally:
+        forget_scans()
+
+
+def _extract(
+    report: Report, mentions: Sequence[PlaceMention], vocabulary: Vocabulary
+) -> list[Incident]:
     focus = focus_place(mentions)
     sentences = list(iter_sentences(report))
     event_day = report_event_day(report, sentences)

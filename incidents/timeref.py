@@ -445,11 +445,12 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
 # --------------------------------------------------------------------------- scanning
 
 
-#: How many sentences' scans are kept: a sentence is scanned by several readers in a
-#: row (the report's day, its own time, its casualty figures), so it is read once.
-_SCAN_CACHE_SIZE = 512
-_SCAN_CACHE_MAX_CHARS = 4000
-"""Longer texts are scanned each time, so the cache never holds much memory."""
+#: How many sentences' scans are kept while a report is read: a sentence is scanned by
+#: several readers in a row (the report's day, its own time, its casualty figures), so it
+#: is read once. :func:`forget_scans` empties the cache after each report.
+_SCAN_CACHE_SIZE = 64
+_SCAN_CACHE_MAX_CHARS = 200_000
+"""Longer texts are scanned each time: the cache holds at most 64 x 200,000 characters."""
 
 
 def _scan(sentence: str, vocab: _Vocabulary) -> tuple[_Hit, ...]:
@@ -462,6 +463,12 @@ def _scan(sentence: str, vocab: _Vocabulary) -> tuple[_Hit, ...]:
 @lru_cache(maxsize=_SCAN_CACHE_SIZE)
 def _cached_scan(sentence: str) -> tuple[_Hit, ...]:
     return tuple(_scan_uncached(sentence, _vocabulary()))
+
+
+def forget_scans() -> None:
+    """Drop the remembered scans: a report reader calls it when a report is done, so
+    nothing is carried from one report to the next."""
+    _cached_scan.cache_clear()
 
 
 def _scan_uncached(sentence: str, vocab: _Vocabulary) -> list[_Hit]:
