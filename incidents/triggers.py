@@ -156,7 +156,7 @@ class TextReader:
                 type_id=type_id,
                 start=m.start,
                 end=m.end,
-                status=self._status(m, picked["cue"], type_id),
+                status=self._status(m, picked["cue"], type_id, picked["trigger"]),
                 weapon=_weapon_for(type_id, weapons, vocab, m),
                 target=_target_for(type_id, targets, vocab, m),
                 definite=self._definite(ns, m),
@@ -229,7 +229,11 @@ class TextReader:
         return before.rstrip().endswith(vocab.not_event_after)
 
     def _status(
-        self, trigger: PhraseMatch[Term], cues: Sequence[PhraseMatch[Term]], type_id: str
+        self,
+        trigger: PhraseMatch[Term],
+        cues: Sequence[PhraseMatch[Term]],
+        type_id: str,
+        triggers: Sequence[PhraseMatch[Term]] = (),
     ) -> str:
         vocab = self.vocabulary
         if trigger.value.future:
@@ -238,6 +242,11 @@ class TextReader:
         for cue in reversed(cues):
             if cue.nend > trigger.nstart:
                 continue
+            if cue.value.value != "conditional" and any(
+                cue.nend <= other.nstart < trigger.nstart for other in triggers
+            ):
+                continue  # "a planned burning ... broke into": the cue governs the burning
+
             between = self.text[cue.end : trigger.start]
             cue_kind = cue.value.value
             if cue_kind == "conditional":

@@ -221,3 +221,13 @@ def test_arabic_triggers_are_found_with_the_article():
 def test_words_inside_a_place_name_are_not_triggers(geoparser):
     result = analyse_text("تجمع المتظاهرون في ساحة التحرير", source="W", geoparser=geoparser)
     assert [i.event_type for i in result.incidents] == ["protest"]
+
+
+def test_a_cue_governs_the_first_trigger_after_it_only():
+    statuses = {
+        t.type_id: t.status
+        for t in read_sentence(
+            "Iraqis angered by a planned burning of a Koran broke into the embassy."
+        ).triggers
+    }
+    assert statuses == {"arson": "announced", "storming_attempt": "happened"}
