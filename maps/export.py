@@ -29,14 +29,17 @@ import contextlib
 import csv
 import datetime as dt
 import errno
+import hashlib
 import io
 import json
 import math
 import os
+import re
 import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +54,8 @@ from shapely.geometry import polygon as shapely_polygon
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import OutputError
+from geo.resources import read_json_resource
+from incidents.events import group_events
 
 #: Decimal places kept in coordinates: 1e-7 degree is about 1 cm, far below any
 #: location we can claim, and RFC 7946 recommends no more than six or seven.
@@ -73,77 +78,26 @@ SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
 #: Prefix of the hidden folder :func:`write_outputs` stages files in.
 STAGING_PREFIX = ".incident-map-staging-"
 
-#: Columns of :func:`acled_csv`, in order.
-ACLED_COLUMNS = (
-    "event_date",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "actor2",
-    "location",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "source",
-    "notes",
-    "fatalities",
-    "incident_id",
-    "time_precision",
-)
-#: Our geo_precision mapped to ACLED's 1/2/3 codes: 1 = the exact spot or a landmark
-#: (a gate, a bridge, a building), 2 = a part of the city (a zone, a district, an area
-#: relative to a landmark), 3 = only the city or country is known. ACLED has no
-#: coarser code, so a country-level location is also 3.
-ACLED_GEO_PRECISION = {
-    "exact": 1,
-    "estimated": 1,
-    "zone": 2,
-    "relative": 2,
-    "district": 2,
-    "city": 3,
-    "country": 3,
-}
-#: Incident columns :func:`acled_csv` reads.
-ACLED_SOURCE_COLUMNS = (
-    "incident_id",
-    "event_type",
-    "sub_event_type",
-    "acled_event_type",
-    "actors",
-    "date",
-    "time_start",
-    "time_precision",
-    "place_name",
-    "geo_precision",
-    "source",
-    "via",
-    "evidence",
-    "killed",
-    "injured",
-    "casualty_text",
-    "claimed_by",
-    "claim_status",
-    "lat",
-    "lon",
-)
-#: First characters that make Excel, LibreOffice or Google Sheets read a cell as a
-#: formula (OWASP "CSV injection"); tab and carriage return are on OWASP's list too.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
 ContentWriter = Callable[[Path], None]
 
 
 # --------------------------------------------------------------------------- GeoJSON
 
 
-def geodataframe_to_geojson(gdf: GeoDataFrame, *, id_column: str) -> str:
+def geodataframe_to_geojson(
+    gdf: GeoDataFrame, *, id_column: str, lists_as_json: bool = True
+) -> str:
     """Serialise a GeoDataFrame as a deterministic RFC 7946 FeatureCollection.
 
     Every column but the geometry becomes a property, in column order; ``id_column``
     also gives each feature its ``id``, and features are sorted by it so row order
-    does not change the bytes. Missing values become ``null``, lists JSON arrays,
-    NumPy scalars plain numbers, datetimes ISO 8601 with their offset. Rows without a
-    geometry are kept with ``"geometry": null``.
+    does not change the bytes. Missing values become ``null``, NumPy scalars plain
+    numbers, datetimes ISO 8601 with their offset. Rows without a geometry are kept
+    with ``"geometry": null``. With ``lists_as_json`` (the default) a list or mapping
+    column ``x`` becomes ``x_json``, its value as JSON text: the flat form every GDAL
+    driver keeps (GDAL would read a JSON array of strings as a StringList, which
+    Shapefile drops and GDAL 3.6 cannot write to FlatGeobuf at all); otherwise lists
+    are JSON arrays.
 
     Raises
     ------
@@ -158,6 +112,8 @@ def geodataframe_to_geojson(gdf: GeoDataFrame, *, id_column: str) -> str:
     geometry_name = frame.geometry.name
     property_columns = [column for column in frame.columns if column != geometry_name]
     values = {column: frame[column].tolist() for column in property_columns}
+    if lists_as_json:
+        property_columns, values = _lists_as_json(property_columns, values, id_column)
     geometries = list(frame.geometry)
     feature_ids = _feature_ids(frame[id_column].tolist(), id_column)
 
@@ -179,6 +135,51 @@ def geodataframe_to_geojson(gdf: GeoDataFrame, *, id_column: str) -> str:
         return '{"type":"FeatureCollection","features":[]}\n'
     body = ",\n".join(line for _, line in lines)
     return '{"type":"FeatureCollection","features":[\n' + body + "\n]}\n"
+
+
+#: Suffix of the JSON-text twin of a list or mapping column.
+JSON_SUFFIX = "_json"
+#: Columns of our tables that hold lists or mappings, so they are written as such
+#: (with their ``_json`` twin) even when no row has a value: an empty build keeps
+#: the same fields.
+LIST_COLUMNS = frozenset(
+    {"actors", "sources", "incident_ids", "event_types", "claims", "reasons", "alternatives"}
+)
+
+
+def _holds_structures(column: Any, values: Sequence[Any]) -> bool:
+    return column in LIST_COLUMNS or any(map(_is_structured, values))
+
+
+def _is_structured(value: Any) -> bool:
+    return isinstance(value, (list, tuple, np.ndarray, Mapping))
+
+
+def _lists_as_json(
+    columns: Sequence[Any], values: Mapping[Any, list[Any]], id_column: str
+) -> tuple[list[Any], dict[Any, list[Any]]]:
+    """Columns with each list or mapping column ``x`` replaced by ``x_json`` (JSON text)."""
+    out_columns: list[Any] = []
+    out_values: dict[Any, list[Any]] = {}
+    ids = values.get(id_column) or [None] * len(next(iter(values.values()), []))
+    for column in columns:
+        if str(column).endswith(JSON_SUFFIX) or not _holds_structures(column, values[column]):
+            out_columns.append(column)
+            out_values[column] = values[column]
+            continue
+        name = f"{column}{JSON_SUFFIX}"
+        out_columns.append(name)
+        out_values[name] = [
+            _json_text(value, column, row_id)
+            for value, row_id in zip(values[column], ids, strict=True)
+        ]
+    return out_columns, out_values
+
+
+def events_geojson(events: GeoDataFrame) -> str:
+    """The event table as GeoJSON, one Point feature (or null geometry) per event;
+    ``sources``, ``incident_ids``, ``claims``, ... as JSON text (``sources_json``)."""
+    return geodataframe_to_geojson(events, id_column="event_id")
 
 
 def incidents_geojson(incidents: GeoDataFrame) -> str:
@@ -395,13 +396,64 @@ def _local_times(
 
 # ------------------------------------------------------------------------ GeoPackage
 
+#: GeoPackage version written: 1.2 is what Debian stable's GDAL 3.6 writes and
+#: validates; 1.4 (newer GDAL's default) makes GDAL 3.6 warn and its validator fail.
+GPKG_VERSION = "1.2"
+#: Layers whose rows have mixed geometry types, split into one layer per type.
+SPLIT_LAYERS = ("places",)
+#: The layers a split layer becomes: suffix -> geometry type, fixed even when empty
+#: (lines and polygons are promoted to their multi type, so one type fits all rows).
+SPLIT_TYPES = {"point": "Point", "line": "MultiLineString", "polygon": "MultiPolygon"}
+#: Geometry type of known layers, fixed even when a build has no rows.
+LAYER_GEOMETRY_TYPES = {"incidents": "Point", "events": "Point"}
+_GEOMETRY_FAMILY = {
+    "Point": "point",
+    "MultiPoint": "point",
+    "LineString": "line",
+    "MultiLineString": "line",
+    "LinearRing": "line",
+    "Polygon": "polygon",
+    "MultiPolygon": "polygon",
+}
+#: Field names of the UTC twins of the local time columns (short enough for a
+#: Shapefile's 10 characters, so truncation never makes ``time_start`` the UTC one).
+UTC_NAMES = {"time_start": "utc_start", "time_end": "utc_end"}
+
+
+def geopackage_layers(layers: Mapping[str, GeoDataFrame]) -> dict[str, tuple[GeoDataFrame, str]]:
+    """The layers :func:`write_geopackage` writes: name -> (frame, geometry type).
+
+    A layer of :data:`SPLIT_LAYERS` becomes ``<name>_point``, ``<name>_line`` and
+    ``<name>_polygon`` (rows without geometry go with the points); the others keep
+    their name, with the type of :data:`LAYER_GEOMETRY_TYPES`, else the one type of
+    their rows, else ``Unknown``.
+    """
+    out: dict[str, tuple[GeoDataFrame, str]] = {}
+    for name, frame in layers.items():
+        if name in SPLIT_LAYERS:
+            families = [
+                "point" if g is None or g.is_empty else _GEOMETRY_FAMILY.get(g.geom_type, "point")
+                for g in frame.geometry
+            ]
+            for suffix, geometry_type in SPLIT_TYPES.items():
+                mask = [family == suffix for family in families]
+                part = frame[mask] if len(frame) else frame
+                out[f"{name}_{suffix}"] = (part, geometry_type)
+            continue
+        types = {g.geom_type for g in frame.geometry if g is not None and not g.is_empty}
+        default = LAYER_GEOMETRY_TYPES.get(name)
+        out[name] = (frame, default or (types.pop() if len(types) == 1 else "Unknown"))
+    return out
+
 
 def write_geopackage(layers: Mapping[str, GeoDataFrame], path: str | Path) -> None:
     """Write each frame as a layer of one GeoPackage, in EPSG:4326, atomically.
 
-    Local time columns (``time_start``, ``time_end`` and any time-zone-aware datetime
-    column) become ``<name>_utc`` DateTime fields in UTC and ``<name>_local`` text
-    fields keeping the ISO string with its offset; list cells become JSON strings.
+    The file is GeoPackage :data:`GPKG_VERSION`, so GDAL 3.6 (Debian stable) and
+    current GDAL both read and validate it cleanly. Layers and their fixed geometry
+    types are those of :func:`geopackage_layers` (``places`` split by type). Fields
+    are those of :func:`flat_table`: local times as ISO text beside a UTC DateTime
+    (``utc_start``), lists as JSON text (``actors_json``).
     ``gpkg_contents.last_change`` is pinned to ``SOURCE_DATE_EPOCH`` if set, else to
     :data:`DEFAULT_GPKG_TIMESTAMP`, so identical tables give identical bytes. The
     file is built beside ``path`` and moved into place only when complete.
@@ -421,13 +473,26 @@ def write_geopackage(layers: Mapping[str, GeoDataFrame], path: str | Path) -> No
     if not path.parent.is_dir():
         msg = "the folder to write the GeoPackage in does not exist"
         raise OutputError(msg, path=path)
-    frames = {name: _geopackage_frame(frame, name, path) for name, frame in layers.items()}
+    written = geopackage_layers(layers)
+    _check_layer_names(written, path)
+    frames = {
+        name: (_flat_frame(frame, name, path), geometry_type)
+        for name, (frame, geometry_type) in written.items()
+    }
     timestamp = _gpkg_timestamp()
     temporary = path.parent / f".{path.stem}.{secrets.token_hex(6)}.tmp.gpkg"
     try:
         with _gdal_config({"OGR_CURRENT_DATE": timestamp}):
-            for name, frame in frames.items():
-                pyogrio.write_dataframe(frame, temporary, layer=name, driver="GPKG")
+            for index, (name, (frame, geometry_type)) in enumerate(frames.items()):
+                pyogrio.write_dataframe(
+                    frame,
+                    temporary,
+                    layer=name,
+                    driver="GPKG",
+                    geometry_type=geometry_type,
+                    promote_to_multi=geometry_type.startswith("Multi"),
+                    dataset_options={"VERSION": GPKG_VERSION} if index == 0 else None,
+                )
         _fsync_file(temporary)
         temporary.replace(path)
     except OSError as exc:
@@ -441,7 +506,96 @@ def write_geopackage(layers: Mapping[str, GeoDataFrame], path: str | Path) -> No
     _fsync_directory(path.parent)
 
 
-def _check_layer_names(layers: Mapping[str, GeoDataFrame], path: Path) -> None:
+def write_flatgeobuf(
+    frame: GeoDataFrame, path: str | Path, *, geometry_type: str = "Point"
+) -> None:
+    """Write one table as a FlatGeobuf file (with its spatial index), atomically.
+
+    Fields as in the GeoPackage (:func:`flat_table`), so GDAL 3.6, which cannot
+    write list fields to FlatGeobuf, reads and converts it as it is; the geometry
+    type is fixed even when the table is empty.
+
+    Raises
+    ------
+    OutputError
+        Naming ``path`` if the table cannot be converted or the file not written.
+    """
+    path = Path(path)
+    if not path.parent.is_dir():
+        msg = "the folder to write the FlatGeobuf file in does not exist"
+        raise OutputError(msg, path=path)
+    flat = _flat_frame(frame, path.stem, path)
+    temporary = path.parent / f".{path.stem}.{secrets.token_hex(6)}.tmp.fgb"
+    try:
+        pyogrio.write_dataframe(
+            flat, temporary, layer=path.stem, driver="FlatGeobuf", geometry_type=geometry_type
+        )
+        _fsync_file(temporary)
+        temporary.replace(path)
+    except OSError as exc:
+        raise _output_error(path, exc) from exc
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
+        msg = f"GDAL could not write the FlatGeobuf file: {exc}"
+        raise OutputError(msg, path=path) from exc
+    finally:
+        _remove_quietly(temporary)
+    _fsync_directory(path.parent)
+
+
+def incidents_geoparquet(incidents: GeoDataFrame, path: str | Path) -> None:
+    """Write the incidents as GeoParquet (``incidents.parquet``), atomically.
+
+    For DuckDB, dask-geopandas, Sedona and pandas: WKB points in EPSG:4326 with the
+    GeoParquet metadata, lists as real list columns (and their ``_json`` text twins,
+    as in the other formats), local times as ISO text beside ``utc_start`` and
+    ``utc_end`` timestamps in UTC, counts as nullable integers.
+
+    Raises
+    ------
+    OutputError
+        Naming ``path`` if the table cannot be converted or the file not written.
+    """
+    path = Path(path)
+    if not path.parent.is_dir():
+        msg = "the folder to write the GeoParquet file in does not exist"
+        raise OutputError(msg, path=path)
+    frame = _normalised_incidents(_in_wgs84(incidents)).reset_index(drop=True)
+    geometry_name = frame.geometry.name
+    ids = frame["incident_id"].tolist()
+    columns: dict[str, Any] = {}
+    for column in frame.columns:
+        series = frame[column]
+        if column == geometry_name:
+            continue
+        if series.dtype == object and _holds_structures(column, series):
+            columns[column] = pd.Series(
+                [None if _is_missing(v) else [str(x) for x in v] for v in series], dtype=object
+            )
+            columns[f"{column}{JSON_SUFFIX}"] = pd.Series(
+                [_json_text(v, column, i) for v, i in zip(series, ids, strict=True)], dtype=object
+            )
+            continue
+        columns[column] = series
+        if column in TIME_COLUMNS:
+            times = _local_times(series.tolist(), ids, column)
+            columns[UTC_NAMES[column]] = _utc_series(times)
+    table = GeoDataFrame(columns, geometry=frame.geometry.values, crs=4326)
+    temporary = path.parent / f".{path.stem}.{secrets.token_hex(6)}.tmp.parquet"
+    try:
+        table.to_parquet(temporary, index=False, compression="zstd", write_covering_bbox=False)
+        _fsync_file(temporary)
+        temporary.replace(path)
+    except OSError as exc:
+        raise _output_error(path, exc) from exc
+    except (ValueError, TypeError, ImportError) as exc:
+        msg = f"could not write the GeoParquet file: {exc}"
+        raise OutputError(msg, path=path) from exc
+    finally:
+        _remove_quietly(temporary)
+    _fsync_directory(path.parent)
+
+
+def _check_layer_names(layers: Mapping[str, Any], path: Path) -> None:
     """Layer names must be non-empty and distinct ignoring case (as SQLite tables are)."""
     folded: set[str] = set()
     for name in layers:
@@ -454,8 +608,26 @@ def _check_layer_names(layers: Mapping[str, GeoDataFrame], path: Path) -> None:
         folded.add(name.casefold())
 
 
-def _geopackage_frame(gdf: GeoDataFrame, layer: str, path: Path) -> GeoDataFrame:
-    """A copy of ``gdf`` holding only types GeoPackage stores faithfully."""
+def flat_table(gdf: GeoDataFrame, layer: str = "table") -> GeoDataFrame:
+    """A copy of ``gdf`` holding only field types every GDAL driver stores faithfully.
+
+    - local time columns (``time_start``, ``time_end`` and any time-zone-aware
+      datetime column) stay ISO 8601 text with their offset under their name, and get
+      a UTC DateTime twin (``utc_start``, ``utc_end``, else ``<name>_utc``); a
+      Shapefile, which only has dates, then keeps the local text whole and turns only
+      the UTC twin into a (UTC) date;
+    - list and mapping columns become ``<name>_json``, JSON text;
+    - counts are nullable integers, never reals.
+    """
+    return _flat_frame(gdf, layer, None)
+
+
+def _utc_series(times: Sequence[dt.datetime | None]) -> pd.Series:
+    utc = [None if time is None else time.astimezone(dt.UTC) for time in times]
+    return pd.Series(pd.to_datetime(utc, utc=True), dtype="datetime64[ms, UTC]")
+
+
+def _flat_frame(gdf: GeoDataFrame, layer: str, path: Path | None) -> GeoDataFrame:
     frame = _in_wgs84(gdf).reset_index(drop=True)
     geometry_name = frame.geometry.name
     id_column = next((c for c in frame.columns if str(c).endswith("_id")), None)
@@ -471,23 +643,24 @@ def _geopackage_frame(gdf: GeoDataFrame, layer: str, path: Path) -> GeoDataFrame
             except OutputError as exc:
                 msg = f"layer {layer}: {exc.message}"
                 raise OutputError(msg, path=path) from exc
-            utc = [None if time is None else time.astimezone(dt.UTC) for time in times]
-            columns[f"{column}_utc"] = pd.Series(
-                pd.to_datetime(utc, utc=True), dtype="datetime64[ms, UTC]"
-            )
-            columns[f"{column}_local"] = pd.Series(
+            columns[column] = pd.Series(
                 [None if time is None else time.isoformat() for time in times], dtype=object
             )
-        elif series.dtype == object and any(
-            isinstance(value, (list, tuple, np.ndarray, Mapping)) for value in series
-        ):
-            columns[column] = pd.Series(
+            columns[UTC_NAMES.get(str(column), f"{column}_utc")] = _utc_series(times)
+        elif series.dtype == object and _holds_structures(column, series):
+            columns[f"{column}{JSON_SUFFIX}"] = pd.Series(
                 [
                     _json_text(value, column, row_id)
                     for value, row_id in zip(series, ids, strict=True)
                 ],
                 dtype=object,
             )
+        elif column in INCIDENT_INTEGER_COLUMNS or column in PLACE_INTEGER_COLUMNS:
+            try:
+                columns[column] = series.astype("Int64")
+            except (TypeError, ValueError) as exc:
+                msg = f"layer {layer}: column {column!r} holds non-integers ({exc})"
+                raise OutputError(msg, path=path) from exc
         else:
             columns[column] = series
     return GeoDataFrame(columns, geometry=geometry_name, crs=4326)
@@ -523,141 +696,521 @@ def _gdal_config(options: Mapping[str, str]) -> Iterator[None]:
         pyogrio.set_gdal_config_options(previous)
 
 
-# ----------------------------------------------------------------------- ACLED CSV
+# ------------------------------------------------------------------------------ CSV
 
 
-def acled_csv(incidents: GeoDataFrame) -> str:
-    """The incidents as an ACLED-like CSV (UTF-8 text, ``\\n`` line ends, sorted by id).
+def neutralise_formula(text: str) -> str:
+    """Prefix an apostrophe to text a spreadsheet would really evaluate as a formula.
 
-    Conventions:
+    Excel, LibreOffice and Google Sheets evaluate a cell that starts with ``=``; one
+    that starts with ``+`` or ``-`` unless it is just a number; one that starts with
+    ``@`` when a formula follows (a function call, a reference, an operator), and
+    OWASP adds a leading tab or carriage return. An account name such as
+    ``@handle`` (or ``@handle said``) is not a formula and stays as written, and so
+    do ``-5`` and ``+3``, which a spreadsheet reads as the numbers they are.
+    """
+    if not text:
+        return text
+    first = text[0]
+    if first in "=\t\r":
+        return "'" + text
+    if first in "+-":
+        return text if _PLAIN_NUMBER.fullmatch(text) else "'" + text
+    if first == "@":
+        return "'" + text if _FORMULA_AFTER_AT.search(text[1:]) else text
+    return text
 
-    - ``event_date`` is the local day as ``YYYY-MM-DD`` (from ``date``, else from
-      ``time_start``); blank when unknown.
-    - ``event_type`` is the ACLED type when we have one, else our own event type.
-    - ``actor1``/``actor2`` are the first two actors; any others are listed in notes.
-    - ``geo_precision`` uses ACLED's codes (:data:`ACLED_GEO_PRECISION`): 1 exact
-      spot or landmark, 2 part of the city, 3 city or country; blank if unmapped.
-    - ``source`` is the outlet or ``@handle``, with ``via <outlet>`` for embedded posts.
-    - ``notes`` is the evidence sentence (whitespace collapsed to single spaces), then
-      the casualty claim (figures, wording, who claims it, its status).
-    - ``fatalities`` is the killed figure, or 0 when none is reported, as ACLED does:
-      0 means "no deaths reported", not "no deaths".
-    - Text cells starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return get a
-      leading apostrophe so a spreadsheet shows them instead of running a formula
-      (an account name ``@handle`` is therefore written ``'@handle``). Numbers we
-      format ourselves (coordinates, codes, counts) are never altered.
+
+#: ``+3``, ``-1.5``, ``-10%``: numbers a spreadsheet shows as such.
+_PLAIN_NUMBER = re.compile(r"[+-]\d+(?:[.,]\d+)*%?")
+#: What turns ``@...`` into a formula: a call, a range or sheet reference, an operator.
+_FORMULA_AFTER_AT = re.compile(
+    r"^\s*[A-Za-z_][\w.]*\s*\(|^\s*[A-Za-z]{1,3}\$?\d+\b|^\s*[-+=(]|[|!]"
+)
+
+
+def _csv_text(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+#: Columns of ``incidents.csv``: our incident fields under our own names. Where ours
+#: would share a name with an ACLED column of another meaning, the CSV renames it:
+#: ``event_type`` -> ``incident_type`` (ours: clash, tear_gas, ...),
+#: ``time_precision`` -> ``time_granularity`` (words, not ACLED's 1-3) and
+#: ``geo_precision`` -> ``place_precision`` (words, not ACLED's 1-3).
+INCIDENT_CSV_COLUMNS = (
+    "incident_id",
+    "event_id",
+    "incident_type",
+    "acled_event_type",
+    "sub_event_type",
+    "status",
+    "actors_json",
+    "date",
+    "time_start",
+    "time_end",
+    "time_granularity",
+    "place_id",
+    "place_name",
+    "place_precision",
+    "uncertainty_m",
+    "resolved_by",
+    "place_basis",
+    "lat",
+    "lon",
+    "source",
+    "source_type",
+    "via",
+    "report",
+    "url",
+    "evidence",
+    "evidence_start",
+    "evidence_end",
+    "killed",
+    "injured",
+    "casualty_text",
+    "claimed_by",
+    "claim_status",
+    "scope",
+    "weapon",
+    "target",
+)
+_CSV_RENAMED = {
+    "incident_type": "event_type",
+    "time_granularity": "time_precision",
+    "place_precision": "geo_precision",
+}
+#: Columns an incident table must have for :func:`incidents_csv` (the rest may be absent).
+INCIDENT_CSV_REQUIRED = ("incident_id", "event_type", "date", "time_start", "source")
+
+
+def incidents_csv(incidents: GeoDataFrame) -> str:
+    """``incidents.csv``: one row per incident, every field, under our own names.
+
+    Columns :data:`INCIDENT_CSV_COLUMNS`, rows sorted by ``incident_id``; columns the
+    table does not have (``status``, ``weapon`` ... from newer extractors, ``event_id``
+    before grouping) are left blank. Lists are JSON text (``actors_json``), times ISO
+    8601 with their offset, evidence verbatim with line breaks collapsed; text a
+    spreadsheet would evaluate is defused (:func:`neutralise_formula`). ACLED's own
+    format, one row per event, is :func:`acled_events_csv`.
 
     Raises
     ------
     OutputError
-        If a column is missing or a date or time cannot be read.
+        If a required column is missing or a time cannot be read.
     """
-    missing = [column for column in ACLED_SOURCE_COLUMNS if column not in incidents.columns]
+    missing = [c for c in INCIDENT_CSV_REQUIRED if c not in incidents.columns]
     if missing:
         msg = f"cannot write the CSV: the incident table lacks {', '.join(missing)}"
         raise OutputError(msg)
     frame = _normalised_incidents(incidents)
-    columns = {column: frame[column].tolist() for column in ACLED_SOURCE_COLUMNS}
-    order = sorted(range(len(frame)), key=lambda index: str(columns["incident_id"][index]))
-    rows = [
-        _acled_row({column: columns[column][index] for column in ACLED_SOURCE_COLUMNS})
-        for index in order
-    ]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-    writer.writerow(ACLED_COLUMNS)
-    for row in rows:
-        writer.writerow([row[column] for column in ACLED_COLUMNS])
-    return buffer.getvalue()
+    ids = [str(i) for i in frame["incident_id"]]
+    cells: dict[str, list[str]] = {}
+    for column in INCIDENT_CSV_COLUMNS:
+        source = _CSV_RENAMED.get(column, column)
+        if column == "actors_json":
+            source = "actors"
+        if source not in frame.columns:
+            cells[column] = [""] * len(frame)
+            continue
+        values = frame[source].tolist()
+        if column == "actors_json":
+            cells[column] = [_json_cell(v, "actors", i) for v, i in zip(values, ids, strict=True)]
+        elif column in ("lat", "lon"):
+            cells[column] = [_decimal_text(None if _is_missing(v) else v) for v in values]
+        else:
+            cells[column] = [_plain_cell(v) for v in values]
+    order = sorted(range(len(frame)), key=lambda index: ids[index])
+    rows = [[cells[column][index] for column in INCIDENT_CSV_COLUMNS] for index in order]
+    return _csv_text(rows, INCIDENT_CSV_COLUMNS)
 
 
-def neutralise_formula(text: str) -> str:
-    """Prefix an apostrophe to text a spreadsheet would evaluate as a formula."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+def acled_csv(incidents: GeoDataFrame) -> str:
+    """The per-incident CSV under its former name: the same as :func:`incidents_csv`.
+
+    Kept so callers of the old name go on writing ``incidents.csv``; the file in
+    ACLED's own format is :func:`acled_events_csv`.
+    """
+    return incidents_csv(incidents)
 
 
-def _acled_row(incident: Mapping[str, Any]) -> dict[str, str]:
-    """One CSV row; every cell is already text."""
-    value = {key: None if _is_missing(item) else item for key, item in incident.items()}
-    incident_id = str(value["incident_id"])
-    actors = _actor_list(value["actors"])
-    source = str(value["source"] or "")
-    if value["via"]:
-        source = f"{source} via {value['via']}"
-    precision_code = ACLED_GEO_PRECISION.get(str(value["geo_precision"]))
-    text_cells = {
-        "event_date": _event_date(value["date"], value["time_start"], incident_id),
-        "event_type": str(value["acled_event_type"] or value["event_type"] or ""),
-        "sub_event_type": str(value["sub_event_type"] or ""),
-        "actor1": actors[0] if actors else "",
-        "actor2": actors[1] if len(actors) > 1 else "",
-        "location": str(value["place_name"] or ""),
-        "source": source,
-        "notes": _notes(value, actors[2:]),
-        "incident_id": incident_id,
-        "time_precision": str(value["time_precision"] or ""),
+def _plain_cell(value: Any) -> str:
+    """A value as CSV text: numbers as written, text on one line and defused."""
+    if _is_missing(value):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        return "" if not math.isfinite(number) else repr(round(number, 3)).removesuffix(".0")
+    if isinstance(value, (list, tuple, np.ndarray, Mapping)):
+        return neutralise_formula(_json_text(value, "", "") or "")
+    return neutralise_formula(" ".join(str(value).split()))
+
+
+def _json_cell(value: Any, column: str, row_id: str) -> str:
+    if _is_missing(value):
+        return ""
+    if isinstance(value, str):
+        value = [value]
+    return neutralise_formula(_json_text(value, column, row_id) or "")
+
+
+# ------------------------------------------------------------------------ ACLED CSV
+
+#: ``acled.csv``'s columns: ACLED's own, in the codebook's order.
+ACLED_COLUMNS = (
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+)
+#: The dtypes an ACLED user loads ``acled.csv`` with (``pandas.read_csv(dtype=...)``,
+#: ``parse_dates=["event_date"]``); the tests load it exactly so.
+ACLED_DTYPES = {
+    "event_id_cnty": "string",
+    "year": "Int64",
+    "time_precision": "Int64",
+    "disorder_type": "string",
+    "event_type": "string",
+    "sub_event_type": "string",
+    "actor1": "string",
+    "assoc_actor_1": "string",
+    "inter1": "Int64",
+    "actor2": "string",
+    "assoc_actor_2": "string",
+    "inter2": "Int64",
+    "interaction": "Int64",
+    "civilian_targeting": "string",
+    "iso": "Int64",
+    "region": "string",
+    "country": "string",
+    "admin1": "string",
+    "admin2": "string",
+    "admin3": "string",
+    "location": "string",
+    "latitude": "float64",
+    "longitude": "float64",
+    "geo_precision": "Int64",
+    "source": "string",
+    "source_scale": "string",
+    "notes": "string",
+    "fatalities": "Int64",
+    "tags": "string",
+    "timestamp": "Int64",
+}
+
+
+@cache
+def _acled_rules() -> dict[str, Any]:
+    return read_json_resource("maps", "acled.json")
+
+
+def acled_events_csv(incidents: GeoDataFrame, events: GeoDataFrame | None = None) -> str:
+    """``acled.csv``: the events in ACLED's own format, one row per event.
+
+    Columns :data:`ACLED_COLUMNS` in the codebook's order, with ACLED's codes (the
+    mapping is data: ``maps/data/acled.json``):
+
+    - an event is a row when ACLED would code it: it has a day and a place, its
+      types map to an ACLED sub-event type (a call to escalate does not), and not
+      every member is only announced, threatened or denied (``status``, when the
+      table has it); the others stay in ``events.geojson``;
+    - ``event_type``/``sub_event_type`` are the members' most severe (the table's
+      ``acled_event_type``/``sub_event_type`` when present, else our type's);
+    - ``actor1``/``actor2`` with ``inter1``/``inter2`` codes and the two-digit
+      ``interaction`` (lower code first; ``60`` protesters alone); demonstrators are
+      named as ACLED names them (``Protesters (Iraq)``, ``Rioters (Iraq)``);
+    - ``time_precision`` 1 (day known), 2 (week), 3 (month); ``geo_precision`` 1
+      (a place in the town), 2 (near a place), 3 (region or country);
+    - ``fatalities`` is the most conservative credible figure: each claimant's
+      highest figure, then the lowest across claimants, a denial counting as none,
+      0 when nobody reports deaths; every claim is listed in ``notes``
+      (``2 killed according to @account; Health Ministry: none``);
+    - ``event_id_cnty`` is ``IRQ`` and a number derived from our ``event_id`` (given
+      at the end of the notes, to join back); ``timestamp`` is the build's
+      reproducible time (``SOURCE_DATE_EPOCH``, else 2000-01-01).
+
+    ``events`` is the event table of ``incidents`` (:func:`incidents.events.group_events`);
+    it is computed with the bundled gazetteer when not given.
+    """
+    if events is None:
+        events = group_events(incidents)
+    rules = _acled_rules()
+    by_id = _incident_lookup(incidents)
+    timestamp = str(int(dt.datetime.fromisoformat(_gpkg_timestamp()).timestamp()))
+    rows = []
+    seen_ids: set[str] = set()
+    for event in events.to_dict("records"):
+        row = _acled_event_row(event, by_id, rules)
+        if row is None:
+            continue
+        if row["event_id_cnty"] in seen_ids:  # two hashes alike in 15 digits: keep both
+            row["event_id_cnty"] += "-" + str(event["event_id"])
+        seen_ids.add(row["event_id_cnty"])
+        row["timestamp"] = timestamp
+        rows.append(row)
+    rows.sort(key=lambda r: (r["event_date"], r["event_id_cnty"]))
+    return _csv_text([[r[c] for c in ACLED_COLUMNS] for r in rows], ACLED_COLUMNS)
+
+
+def _incident_lookup(incidents: GeoDataFrame) -> dict[str, dict[str, Any]]:
+    wanted = [
+        c
+        for c in (
+            "incident_id", "event_type", "acled_event_type", "sub_event_type", "actors",
+            "status", "source_type", "scope",
+        )
+        if c in incidents.columns
+    ]  # fmt: skip
+    records = incidents[wanted].to_dict("records")
+    return {
+        str(r["incident_id"]): {k: None if _is_missing(v) else v for k, v in r.items()}
+        for r in records
     }
-    row = {column: neutralise_formula(text) for column, text in text_cells.items()}
-    row["latitude"] = _decimal_text(value["lat"])
-    row["longitude"] = _decimal_text(value["lon"])
-    row["geo_precision"] = "" if precision_code is None else str(precision_code)
-    row["fatalities"] = str(int(value["killed"])) if value["killed"] is not None else "0"
+
+
+def _acled_event_row(
+    event: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], rules: Mapping[str, Any]
+) -> dict[str, str] | None:
+    day = event.get("date")
+    lat, lon = event.get("lat"), event.get("lon")
+    if _is_missing(day) or _is_missing(lat) or _is_missing(lon):
+        return None
+    members = [by_id[i] for i in event["incident_ids"] if i in by_id]
+    not_happened = set(rules["not_happened"]["values"])
+    if members and all(m.get("status") in not_happened for m in members):
+        return None
+    coded = [_acled_type(m, rules) for m in members if m.get("status") not in not_happened]
+    coded = [c for c in coded if c is not None]
+    if not coded:
+        return None
+    ranks = rules["sub_event_rank"]
+    event_type, sub_event_type = max(coded, key=lambda c: (ranks.get(c[1], 0), c))
+    disorder = rules["disorder_type"].get(sub_event_type) or rules["disorder_type"][
+        "by_event_type"
+    ].get(event_type, "")
+    actor1, assoc1, inter1, actor2, assoc2, inter2, others = _acled_actors(
+        members, event_type, sub_event_type, rules
+    )
+    interaction = ""
+    if inter1:
+        codes = sorted(int(c) for c in (inter1, inter2) if c)
+        interaction = f"{codes[0]}{codes[1]}" if len(codes) == 2 else f"{codes[0]}0"
+    country = rules["country"]
+    place_name = event.get("place_name")
+    location = country["city"]
+    if place_name and str(place_name) != country["city"]:
+        location = f"{country['city']} - {' '.join(str(place_name).split())}"
+    fatalities, claim_notes = _fatalities(event.get("claims") or [], rules)
+    digest = hashlib.sha1(str(event["event_id"]).encode(), usedforsecurity=False).hexdigest()
+    digits = int(digest[:12], 16)
+    sources = [str(s) for s in event.get("sources") or []]
+    social = {m.get("source_type") for m in members} == {"social"}
+    notes = _acled_notes(event, claim_notes, others)
+    text = {
+        "event_id_cnty": f"{country['iso3']}{digits}",
+        "event_date": str(day),
+        "disorder_type": disorder,
+        "event_type": event_type,
+        "sub_event_type": sub_event_type,
+        "actor1": actor1,
+        "assoc_actor_1": assoc1,
+        "actor2": actor2,
+        "assoc_actor_2": assoc2,
+        "civilian_targeting": (
+            "Civilian targeting" if sub_event_type in rules["civilian_targeting"]["values"] else ""
+        ),
+        "region": country["region"],
+        "country": country["country"],
+        "admin1": country["admin1"],
+        "admin2": "",
+        "admin3": "",
+        "location": location,
+        "source": "; ".join(sources),
+        "source_scale": "New media" if social else "",
+        "notes": notes,
+        "tags": "",
+    }
+    row = {column: neutralise_formula(value) for column, value in text.items()}
+    row.update(
+        year=str(dt.date.fromisoformat(str(day)).year),
+        time_precision=str(rules["precision"]["time"].get(str(event.get("time_precision")), 1)),
+        inter1=inter1,
+        inter2=inter2,
+        interaction=interaction,
+        iso=str(country["iso"]),
+        latitude=_decimal_text(lat),
+        longitude=_decimal_text(lon),
+        geo_precision=str(rules["precision"]["geo"].get(str(event.get("geo_precision")), 3)),
+        fatalities=str(fatalities),
+    )
     return row
 
 
+def _acled_type(member: Mapping[str, Any], rules: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(ACLED event type, sub-event type) of one incident, or None when ACLED codes none."""
+    if member.get("acled_event_type") and member.get("sub_event_type"):
+        return str(member["acled_event_type"]), str(member["sub_event_type"])
+    mapped = rules["types"].get(str(member.get("event_type")))
+    return (mapped[0], mapped[1]) if mapped else None
+
+
+def _acled_actors(
+    members: Sequence[Mapping[str, Any]], event_type: str, sub_event_type: str,
+    rules: Mapping[str, Any],
+) -> tuple[str, str, str, str, str, str, list[str]]:  # fmt: skip
+    """actor1, assoc_actor_1, inter1, actor2, assoc_actor_2, inter2 and the uncoded names."""
+    names: list[str] = []
+    for member in members:
+        for actor in _actor_list(member.get("actors")):
+            if actor not in names:
+                names.append(actor)
+    codes = rules["actors"]
+    demonstrators = rules["demonstrators"].get(event_type)
+    crowd = [n for n in names if codes.get(n) in (5, 6)]
+    state = [n for n in names if codes.get(n) == 1]
+    others = [n for n in names if n not in codes]
+    sides: list[tuple[str, str, str]] = []  # (actor, associated actors, inter code)
+    if demonstrators is not None:
+        name, code = demonstrators
+        generic = {"Protesters", name}
+        assoc = "; ".join(n for n in crowd if n not in generic)
+        sides.append((name, assoc, str(code)))
+    elif crowd:
+        sides.append((crowd[0], "; ".join(crowd[1:]), str(codes[crowd[0]])))
+    if state:
+        sides.append((state[0], "; ".join(state[1:]), "1"))
+    if sub_event_type == "Excessive force against protesters":
+        sides.reverse()  # the force that used it first, as ACLED orders them
+    sides = sides[:2]
+    while len(sides) < 2:
+        sides.append(("", "", ""))
+    (actor1, assoc1, inter1), (actor2, assoc2, inter2) = sides
+    return actor1, assoc1, inter1, actor2, assoc2, inter2, others
+
+
+def _fatalities(
+    claims: Sequence[Mapping[str, Any]], rules: Mapping[str, Any]
+) -> tuple[int, list[str]]:
+    """The most conservative credible death toll, and every claim as a note."""
+    credible = set(rules["credible_claim_status"]["values"])
+    per_claimant: dict[str, int] = {}
+    notes: list[str] = []
+    for claim in claims:
+        who = str(claim.get("claimed_by") or claim.get("source") or "unknown")
+        key = str(claim.get("claimant") or who)
+        status = claim.get("claim_status")
+        killed = claim.get("killed")
+        killed = None if _is_missing(killed) else int(killed)
+        injured = claim.get("injured")
+        injured = None if _is_missing(injured) else int(injured)
+        according = who if claim.get("source") in (None, who) else f"{who} (in {claim['source']})"
+        if status == "denied" and not killed:
+            notes.append(f"{according}: none")
+            per_claimant[key] = min(per_claimant.get(key, 0), 0)
+            continue
+        parts = []
+        if killed is not None:
+            parts.append(f"{killed} killed")
+        if injured is not None:
+            parts.append(f"{injured} injured")
+        if not parts:
+            continue
+        wording = claim.get("casualty_text")
+        said = (
+            f' ("{" ".join(str(wording).split())}")' if wording and not _is_missing(wording) else ""
+        )
+        qualifier = f", {status}" if status and status not in ("claimed", "official") else ""
+        notes.append(f"{' and '.join(parts)} according to {according}{said}{qualifier}")
+        if killed is not None and status in credible:
+            per_claimant[key] = max(per_claimant.get(key, killed), killed)
+    fatalities = min(per_claimant.values()) if per_claimant else 0
+    return fatalities, notes
+
+
+def _acled_notes(
+    event: Mapping[str, Any], claim_notes: Sequence[str], others: Sequence[str]
+) -> str:
+    summary = " ".join(str(event.get("summary") or "").split())
+    parts = [summary + "." if summary and not summary.endswith(".") else summary]
+    if claim_notes:
+        parts.append("Casualties: " + "; ".join(claim_notes) + ".")
+    if others:
+        parts.append("Also named: " + "; ".join(others) + ".")
+    parts.append(f"[incident-mapper {event['event_id']}]")
+    return " ".join(p for p in parts if p)
+
+
 def _actor_list(actors: Any) -> list[str]:
-    if actors is None:
+    if actors is None or _is_missing(actors):
         return []
     if isinstance(actors, str):
         return [actors]
     return [str(actor) for actor in actors if not _is_missing(actor)]
 
 
-def _event_date(date: Any, time_start: Any, incident_id: str) -> str:
-    """The local day as YYYY-MM-DD, formatted here rather than by GDAL."""
-    if isinstance(date, dt.datetime):
-        return date.date().isoformat()
-    if isinstance(date, dt.date):
-        return date.isoformat()
-    if isinstance(date, str):
-        try:
-            return dt.date.fromisoformat(date.strip()).isoformat()
-        except ValueError as exc:
-            msg = f"incident {incident_id}: date {date!r} is not YYYY-MM-DD"
-            raise OutputError(msg) from exc
-    if isinstance(time_start, str):
-        return dt.datetime.fromisoformat(time_start).date().isoformat()
-    return ""
-
-
 def _decimal_text(number: Any) -> str:
     """A coordinate with at most 7 decimals and no exponent; blank when missing."""
-    if number is None or not math.isfinite(float(number)):
+    if number is None or _is_missing(number) or not math.isfinite(float(number)):
         return ""
     text = f"{round(float(number), COORDINATE_DECIMALS):.{COORDINATE_DECIMALS}f}"
     text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
-def _notes(incident: Mapping[str, Any], other_actors: Sequence[str]) -> str:
-    """Evidence sentence, casualty claim and extra actors, on one line."""
-    parts = [" ".join(str(incident["evidence"] or "").split())]
-    claim = []
-    if incident["killed"] is not None:
-        claim.append(f"killed {int(incident['killed'])}")
-    if incident["injured"] is not None:
-        claim.append(f"injured {int(incident['injured'])}")
-    if incident["casualty_text"]:
-        claim.append(f'wording "{" ".join(str(incident["casualty_text"]).split())}"')
-    if incident["claimed_by"]:
-        claim.append(f"by {incident['claimed_by']}")
-    if incident["claim_status"]:
-        claim.append(f"status {incident['claim_status']}")
-    if claim:
-        parts.append("Claim: " + "; ".join(claim) + ".")
-    if other_actors:
-        parts.append("Also involved: " + "; ".join(other_actors) + ".")
-    return " | ".join(part for part in parts if part)
+# ------------------------------------------------------------------- build outputs
+
+#: The files :func:`extra_outputs` adds to a build, in order.
+EXTRA_OUTPUT_FILES = ("acled.csv", "incidents.fgb", "events.fgb", "incidents.parquet")
+
+
+def extra_outputs(
+    incidents: GeoDataFrame, events: GeoDataFrame
+) -> dict[str, bytes | str | ContentWriter]:
+    """The build's files in ACLED's format, FlatGeobuf and GeoParquet, for
+    :func:`write_outputs`: ``acled.csv`` (:func:`acled_events_csv`), ``incidents.fgb``
+    and ``events.fgb`` (:func:`write_flatgeobuf`), ``incidents.parquet``
+    (:func:`incidents_geoparquet`)."""
+    return {
+        "acled.csv": acled_events_csv(incidents, events),
+        "incidents.fgb": lambda path: write_flatgeobuf(incidents, path),
+        "events.fgb": lambda path: write_flatgeobuf(events, path),
+        "incidents.parquet": lambda path: incidents_geoparquet(incidents, path),
+    }
 
 
 # ------------------------------------------------------------------- atomic writing
