@@ -91,11 +91,13 @@ a claim of deaths or injuries.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -629,6 +631,19 @@ def _empty_events() -> gpd.GeoDataFrame:
     return _typed(frame, [], [])
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cycle collector, which otherwise rescans every live object again
+    and again while millions are made (reference counting still frees them)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def group_events(
     incidents: gpd.GeoDataFrame,
     *,
@@ -674,10 +689,11 @@ def group_events(
         gazetteer if gazetteer is not None else load_gazetteer(),
         shared_neighbour=rules.shared_neighbour,
     )
-    columns = _Columns(incidents)
-    items = read_items(columns.values, relations, rules)
-    events = cluster(items, relations, rules)
-    rows = [_event_row(event, columns, relations, rules) for event in events]
+    with _no_cyclic_gc():  # millions of small objects, no cycles: spare the collector
+        columns = _Columns(incidents)
+        items = read_items(columns.values, relations, rules)
+        events = cluster(items, relations, rules)
+        rows = [_event_row(event, columns, relations, rules) for event in events]
     rows.sort(
         key=lambda r: (
             r["date"] is None, r["date"] or "", r["time_start"] or "", r["family"],

@@ -582,6 +582,7 @@ class Clusterer:
         self._unplaced_sentence: dict[tuple[str, str, int], list[GroupedEvent]] = {}
         self._unplaced_name: dict[tuple[str, str], list[tuple[GroupedEvent, Item]]] = {}
         self._same_place_type: dict[tuple[str, str, str], list[GroupedEvent]] | None = None
+        self._one_day_keys: dict[tuple[str, str, str], bool] = {}
 
     # -- bookkeeping
 
@@ -763,7 +764,21 @@ class Clusterer:
                 listed = index.setdefault((event.group, member.place.base, kind), [])
                 if not listed or listed[-1] is not event:
                     listed.append(event)
+        for key, events in index.items():  # an event listed once per key
+            index[key] = list(dict.fromkeys(events))
         return index
+
+    def _one_day(self, key: tuple[str, str, str]) -> bool:
+        """Whether the dated events of a (group, place, type) all lie on one day."""
+        found = self._one_day_keys.get(key)
+        if found is None:
+            days = set()
+            for event in self._same_place_type.get(key, ()):  # type: ignore[union-attr]
+                days.add(event.day)
+                if len(days) > 1:
+                    break
+            found = self._one_day_keys[key] = len(days) == 1
+        return found
 
     def add_undated_placed(self, item: Item) -> None:
         """An undated incident joins only where place and content agree tightly.
@@ -777,12 +792,12 @@ class Clusterer:
             self._same_place_type = self._index_same_place_type()
         kind = item.event_type if self.rules.undated_same_type else ""
         key = (item.group, item.place.base, kind)
-        dated = [
-            e for e in dict.fromkeys(self._same_place_type.get(key, ()))
-            if e.time_reason(item, self.slack) is not None
-        ]  # fmt: skip
         chosen = None
-        if dated and len({e.day for e in dated}) == 1:
+        if self._one_day(key):
+            dated = [
+                e for e in self._same_place_type.get(key, ())
+                if e.time_reason(item, self.slack) is not None
+            ]  # fmt: skip
             chosen = self.choose(item.place, dated)
         if chosen is not None:
             self._add(chosen, item, "undated_same_place_type")
