@@ -7,7 +7,9 @@ jitter), a mix of clock times, parts of the day and day-only dates, 3 % undated,
 unattributed files), a casualty claim on one incident in ten. Each size is grouped
 in a fresh child process and timed; the old all-pairs grouping (``incidents/events.py``
 at commit :data:`ANCHOR`, read with ``git show``) is timed on the 1,000-incident set
-for the ratio. Figures depend on the machine and its load: run it on a quiet one.
+for the ratio. Wall time depends on the machine's load; the CPU time of the grouping
+process (one core) is what the target (1,000,000 incidents in <= 60 s) is judged on,
+and is steadier on a shared machine, though still not exact.
 
 Usage::
 
@@ -21,6 +23,7 @@ import argparse
 import datetime as dt
 import importlib.util
 import json
+import os
 import random
 import subprocess
 import sys
@@ -166,20 +169,26 @@ def main() -> None:
     if args.child:
         print(json.dumps(run_one(args.child, args.old)))
         return
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     old = _child(1000, old=True)
     print(
-        f"old all-pairs grouping, 1,000 incidents: {old['seconds']:.2f} s ({old['events']} events)"
+        f"old all-pairs grouping, 1,000 incidents: {old['seconds']:.2f} s wall, "
+        f"{old['cpu']:.2f} s CPU ({old['events']} events)"
     )
     for n in args.sizes:
         new = _child(n, old=False)
-        line = f"indexed grouping, {n:>9,} incidents: {new['seconds']:8.2f} s "
-        line += f"({new['events']:,} events, {n / new['seconds']:,.0f} incidents/s)"
+        line = (
+            f"indexed grouping, {n:>9,} incidents: {new['seconds']:8.2f} s wall, "
+            f"{new['cpu']:8.2f} s CPU ({new['events']:,} events, "
+            f"{n / new['cpu']:,.0f} incidents per CPU second)"
+        )
         if n == 1000:
-            line += f"; {old['seconds'] / new['seconds']:.1f}x faster than the old code"
+            line += f"; {old['cpu'] / new['cpu']:.1f}x less CPU than the old code"
         if n == 1_000_000:
-            verdict = "met" if new["seconds"] <= TARGET_S else "MISSED"
-            line += f"; target <= {TARGET_S:.0f} s {verdict}"
+            verdict = "met" if new["cpu"] <= TARGET_S else "MISSED"
+            line += f"; target <= {TARGET_S:.0f} s on one core {verdict}"
         print(line, flush=True)
+    print(f"load average after: {os.getloadavg()[0]:.1f} (a shared machine makes wall time noisy)")
 
 
 if __name__ == "__main__":

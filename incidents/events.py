@@ -99,7 +99,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import geopandas as gpd
@@ -340,8 +340,13 @@ class _Claim:
     incident_id: str
 
 
+@lru_cache(maxsize=1 << 16)
+def _normalised(text: str) -> str:
+    return normalize_name(text)
+
+
 def _read_claim(item: Item, record: Mapping[str, Any], rules: ClaimRules) -> _Claim:
-    text = normalize_name(str(record["casualty_text"] or ""))
+    text = _normalised(str(record["casualty_text"] or ""))
     claimant = claimant_key(record["claimed_by"], str(record["source"]), rules)
     return _Claim(
         claimant=claimant,

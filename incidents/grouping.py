@@ -25,7 +25,7 @@ import bisect
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -132,6 +132,7 @@ class PlaceRelations:
         self._areas: dict[str, tuple[Any, ...] | None] = {}
         self._located: dict[str, bool] = {}
         self._descendants: dict[str, set[str]] | None = None
+        self._enclosed: dict[str, frozenset[str]] = {}
 
     def ancestors(self, base: str) -> frozenset[str]:
         found = self._ancestors.get(base)
@@ -186,6 +187,16 @@ class PlaceRelations:
                 related |= self.neighbours(neighbour)
         found = frozenset(related)
         self._related[base] = found
+        return found
+
+    def enclosed_by(self, outer: str) -> frozenset[str]:
+        """``outer`` and every gazetteer id inside it (what :meth:`encloses` accepts)."""
+        found = self._enclosed.get(outer)
+        if found is None:
+            self.related_bases(outer)  # builds the descendants map
+            assert self._descendants is not None
+            found = frozenset({outer, *self._descendants.get(outer, ())})
+            self._enclosed[outer] = found
         return found
 
     @staticmethod
@@ -306,8 +317,11 @@ def _missing(value: Any) -> bool:
 
 def column_values(frame: pd.DataFrame, column: str) -> list[Any]:
     """A column as a list of plain Python values, None for every kind of missing."""
-    values = frame[column].tolist()
-    return [None if _missing(v) else v for v in values]
+    series = frame[column]
+    values = series.tolist()
+    for index in np.flatnonzero(series.isna().to_numpy()).tolist():
+        values[index] = None
+    return values
 
 
 @cache
@@ -394,6 +408,17 @@ def read_items(
     xs, ys = np.asarray(xs).tolist(), np.asarray(ys).tolist()
     lat_list, lon_list = lat.tolist(), lon.tolist()
     group_of: dict[str, str] = {}
+    event_types = [str(v) for v in columns["event_type"]]
+    place_ids = columns["place_id"]
+    uncertainties = columns["uncertainty_m"]
+    place_names = columns["place_name"]
+    precisions = columns["geo_precision"]
+    bases = columns["place_basis"]
+    time_precisions = columns["time_precision"]
+    reports = columns["report"]
+    evidence_starts = columns["evidence_start"]
+    context_bases, elsewhere_bases = rules.context_place_bases, rules.elsewhere_place_bases
+    isfinite = math.isfinite
     items = []
     for position, incident_id in enumerate(ids):
         day = days[position]
@@ -404,17 +429,14 @@ def read_items(
                 end = _day_start_seconds(day + 1)
             else:
                 start = end = None
-        event_type = str(columns["event_type"][position])
+        event_type = event_types[position]
         group = group_of.get(event_type)
         if group is None:
             group = group_of[event_type] = rules.group_of(event_type)
-        place_id = columns["place_id"][position]
+        place_id = place_ids[position]
+        place_name = place_names[position]
         own_place = None
-        if (
-            place_id is not None
-            and math.isfinite(lat_list[position])
-            and math.isfinite(lon_list[position])
-        ):
+        if place_id is not None and isfinite(lat_list[position]) and isfinite(lon_list[position]):
             place_id = str(place_id)
             own_place = GroupPlace(
                 place_id=place_id,
@@ -423,17 +445,16 @@ def read_items(
                 lon=lon_list[position],
                 x=xs[position],
                 y=ys[position],
-                uncertainty_m=float(columns["uncertainty_m"][position] or 0.0),
-                name=columns["place_name"][position],
-                precision=columns["geo_precision"][position],
+                uncertainty_m=float(uncertainties[position] or 0.0),
+                name=place_name,
+                precision=precisions[position],
             )
-        basis = str(columns["place_basis"][position] or "")
+        basis = str(bases[position] or "")
         place = own_place
         if own_place is not None and (
-            basis in rules.context_place_bases or not relations.is_located(own_place.base)
+            basis in context_bases or not relations.is_located(own_place.base)
         ):
             place = relations.area_of(own_place, rules.area_kinds)
-        place_name = columns["place_name"][position]
         items.append(
             Item(
                 position=position,
@@ -443,17 +464,17 @@ def read_items(
                 day=day,
                 start=start,
                 end=end,
-                precision=columns["time_precision"][position] or "unknown",
+                precision=time_precisions[position] or "unknown",
                 own_place=own_place,
                 place=place,
-                elsewhere=own_place is None and basis in rules.elsewhere_place_bases,
+                elsewhere=own_place is None and basis in elsewhere_bases,
                 place_label=(
                     normalize_name(str(place_name)) or None
                     if own_place is None and place_name is not None
                     else None
                 ),
-                report=str(columns["report"][position] or ""),
-                evidence_start=int(columns["evidence_start"][position] or 0),
+                report=str(reports[position] or ""),
+                evidence_start=int(evidence_starts[position] or 0),
             )
         )
     return items
@@ -632,8 +653,9 @@ class Clusterer:
 
     # -- candidates
 
-    def _nearby(self, item: Item) -> Iterator[GroupedEvent]:
-        """Every event of ``item``'s group whose anchor might be compatible, days either side."""
+    def _nearby(self, item: Item) -> list[GroupedEvent]:
+        """Every event of ``item``'s group whose anchor might be compatible, days either side
+        (an event may be listed more than once)."""
         place = item.place
         assert place is not None
         assert item.day is not None
@@ -642,6 +664,7 @@ class Clusterer:
         reach = math.ceil(radius / CELL_M)
         cx, cy = _cell(place)
         related = self.relations.related_bases(place.base)
+        found: list[GroupedEvent] = []
         for day in (item.day - 1, item.day, item.day + 1):
             bucket = self._days.get((item.group, day))
             if bucket is None:
@@ -649,18 +672,25 @@ class Clusterer:
             if day != item.day and not self._reaches(item, bucket, later=day > item.day):
                 continue
             if len(bucket.events) <= SMALL_BUCKET:
-                yield from bucket.events
+                found.extend(bucket.events)
                 continue
-            yield from bucket.wide
-            if (2 * reach + 1) ** 2 > min(MAX_CELLS, len(bucket.cells)):
-                for events in bucket.cells.values():
-                    yield from events
+            found.extend(bucket.wide)
+            cells = bucket.cells
+            if (2 * reach + 1) ** 2 > min(MAX_CELLS, len(cells)):
+                for events in cells.values():
+                    found.extend(events)
             else:
                 for dx in range(-reach, reach + 1):
                     for dy in range(-reach, reach + 1):
-                        yield from bucket.cells.get((cx + dx, cy + dy), ())
+                        events = cells.get((cx + dx, cy + dy))
+                        if events:
+                            found.extend(events)
+            by_base = bucket.by_base
             for base in related:
-                yield from bucket.by_base.get(base, ())
+                events = by_base.get(base)
+                if events:
+                    found.extend(events)
+        return found
 
     def _reaches(self, item: Item, bucket: _DayBucket, *, later: bool) -> bool:
         """Whether an incident may meet an event of the day before or after its own.
@@ -683,6 +713,10 @@ class Clusterer:
         related = self.relations.related_bases(place.base)
         px, py, pu = place.x, place.y, place.uncertainty_m
         slack = self.slack
+        if item.start is None or item.end is None:
+            lo = hi = None
+        else:
+            lo, hi = item.start - slack, item.end + slack
         seen: set[int] = set()
         found = []
         for event in self._nearby(item):
@@ -692,11 +726,13 @@ class Clusterer:
             seen.add(index)
             anchor = event.anchor
             if anchor.base not in related:  # type: ignore[union-attr]
-                limit = max(threshold, pu + anchor.uncertainty_m)  # type: ignore[union-attr]
+                limit = pu + anchor.uncertainty_m  # type: ignore[union-attr]
+                if limit < threshold:
+                    limit = threshold
                 dx, dy = px - anchor.x, py - anchor.y  # type: ignore[union-attr]
                 if dx * dx + dy * dy > limit * limit:
                     continue
-            if event.time_reason(item, slack) is None:
+            if not event.unwindowed and not _meets(event.windows, item, lo, hi):
                 continue
             found.append(event)
         found.sort(key=lambda event: event.index)
@@ -724,11 +760,7 @@ class Clusterer:
         def enclosed(event: GroupedEvent) -> int:
             """How many other candidates' anchors this one's anchor is or contains."""
             outer = event.anchor.base  # type: ignore[union-attr]
-            inside = sum(
-                n
-                for base, n in bases.items()
-                if base == outer or outer in relations.ancestors(base)
-            )
+            inside = sum(bases[base] for base in relations.enclosed_by(outer) & bases.keys())
             return inside - 1  # itself
 
         umbrellas = []
@@ -848,6 +880,25 @@ class Clusterer:
             return a.day == b.day
         same_day = a.day == b.day or a.day is None or b.day is None
         return same_day and _time_compatible(a, b, self.slack)
+
+
+def _meets(
+    windows: Mapping[tuple[bool, int | None], IntervalUnion],
+    item: Item,
+    lo: float | None,
+    hi: float | None,
+) -> bool:
+    """:meth:`GroupedEvent.time_reason` is not None, for an event with every member timed."""
+    if lo is None or hi is None:
+        return True
+    day, sub = item.day, item.sub_day
+    for (sub_day, member_day), union in windows.items():
+        if day is None or member_day is None or member_day == day or (sub_day and sub):
+            starts = union.starts
+            i = bisect.bisect_right(starts, hi) - 1
+            if i >= 0 and union.ends[i] >= lo:
+                return True
+    return False
 
 
 def _time_compatible(a: Item, b: Item, slack: float) -> bool:

@@ -209,7 +209,7 @@ def incidents_geoparquet(incidents: GeoDataFrame, path: str | Path) -> None:
         series = frame[column]
         if column == geometry_name:
             continue
-        if series.dtype == object and holds_structures(column, series):
+        if holds_structures(column, series):
             columns[column] = pd.Series(
                 [None if is_missing(v) else [str(x) for x in v] for v in series], dtype=object
             )
@@ -289,7 +289,7 @@ def _flat_frame(gdf: GeoDataFrame, layer: str, path: Path | None) -> GeoDataFram
                 [None if time is None else time.isoformat() for time in times], dtype=object
             )
             columns[UTC_NAMES.get(str(column), f"{column}_utc")] = _utc_series(times)
-        elif series.dtype == object and holds_structures(column, series):
+        elif holds_structures(column, series):
             columns[f"{column}{JSON_SUFFIX}"] = pd.Series(
                 [
                     json_text(value, column, row_id)

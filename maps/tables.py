@@ -54,7 +54,14 @@ LIST_COLUMNS = frozenset(
 
 
 def holds_structures(column: Any, values: Sequence[Any]) -> bool:
-    return column in LIST_COLUMNS or any(map(is_structured, values))
+    """Whether a column holds lists or mappings (by name for ours, else by its values;
+    a column of numbers or of a string dtype never does)."""
+    if column in LIST_COLUMNS:
+        return True
+    dtype = getattr(values, "dtype", None)
+    if dtype is not None and not pd.api.types.is_object_dtype(dtype):
+        return False
+    return any(map(is_structured, values))
 
 
 def is_structured(value: Any) -> bool:
