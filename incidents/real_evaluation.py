@@ -124,6 +124,8 @@ class RealEvaluation:
             "incident_f1": self.incidents.f1,
         }
         for family in sorted(self.by_family):
+            if not self.by_family[family].tp + self.by_family[family].fn:
+                continue  # no gold incident of this family: a recall of nothing
             key = family.lower().replace("/", "_").replace(" ", "_")
             scores[f"recall[{key}]"] = self.by_family[family].recall
         scores.update(
@@ -218,8 +220,10 @@ def score_real_places(
 ) -> None:
     """Add one report's place scores to ``evaluation``."""
     used: set[int] = set()
+    spans: list[tuple[tuple[int, int], Mapping[str, Any]]] = []
     for entry in gold:
         span = span_of(text, entry["text"], int(entry.get("occurrence", 1)), report=report)
+        spans.append((span, entry))
         overlapping = [
             (overlap(span, (m.start, m.end)), i)
             for i, m in enumerate(predicted)
@@ -245,15 +249,51 @@ def score_real_places(
             continue
         _score_location(entry, span, mention, gazetteer, evaluation, report=report)
     for i, mention in enumerate(predicted):
-        if i in used or not mention.is_location:
-            continue
-        evaluation.mapped += 1
+        if i not in used and mention.is_location:
+            _score_extra_location(mention, spans, gazetteer, evaluation, report=report)
+
+
+def _score_extra_location(
+    mention: PlaceMention,
+    spans: Sequence[tuple[tuple[int, int], Mapping[str, Any]]],
+    gazetteer: Gazetteer,
+    evaluation: RealEvaluation,
+    *,
+    report: str,
+) -> None:
+    """A second mapped mention inside a gold span, or one where the gold has none.
+
+    Inside a trap it is a trap mapped; inside a location it is a fragment of
+    that mention, wrong only when it lands far from the gold place; anywhere
+    else it maps a word the gold does not take for a place.
+    """
+    where = _where(report, (mention.start, mention.end), mention.text)
+    covering = next(
+        (entry for span, entry in spans if overlap(span, (mention.start, mention.end)) > 0), None
+    )
+    evaluation.mapped += 1
+    if covering is not None and covering.get("role", "location") == "location":
+        point = _gold_point(covering, gazetteer)
+        if point is None or _distance(mention, *point) <= WITHIN_M:
+            return
         evaluation.wrong_mappings += 1
-        evaluation.gazetteer_places.fp += 1
         evaluation.misses.append(
-            f"{_where(report, (mention.start, mention.end), mention.text)}: mapped to "
-            f"{mention.place_id}, but the gold marks no place there"
+            f"{where}: part of {covering['text']!r}, mapped {_distance(mention, *point):.0f} m "
+            "from it"
         )
+        return
+    evaluation.wrong_mappings += 1
+    if covering is not None:
+        evaluation.traps_mapped += 1
+        evaluation.misses.append(
+            f"{where}: inside the {covering.get('role')} {covering['text']!r}, mapped to "
+            f"{mention.place_id}"
+        )
+        return
+    evaluation.gazetteer_places.fp += 1
+    evaluation.misses.append(
+        f"{where}: mapped to {mention.place_id}, but the gold marks no place there"
+    )
 
 
 def _score_location(

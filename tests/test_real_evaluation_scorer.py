@@ -159,3 +159,43 @@ def test_the_cli_prints_every_real_figure_with_its_target(tmp_path):
             line.startswith(name) and f"(target {target})" in line
             for line in run.output.splitlines()
         ), name
+
+
+def test_a_second_mapping_inside_a_trap_counts_as_a_trap_mapped(gazetteer):
+    from gazetteer.geoparse import PlaceMention
+    from incidents.real_evaluation import score_real_places
+
+    text = "Gunmen struck the northern city of Mosul."
+    trap = {"text": "the northern city of Mosul", "occurrence": 1, "role": "outside"}
+    start = text.index("city")
+    inner = PlaceMention(
+        "city", start, start + 4, "location", place_id="baghdad_city", lat=33.33, lon=44.38
+    )
+    outer = PlaceMention("Mosul", text.index("Mosul"), text.index("Mosul") + 5, "outside")
+    result = RealEvaluation()
+    score_real_places(text, [trap], [outer, inner], gazetteer, result, report="r.txt")
+    assert result.traps_mapped == 1
+    assert result.wrong_mappings == 1
+
+
+def test_a_fragment_of_a_location_near_its_place_is_not_wrong(gazetteer):
+    from gazetteer.geoparse import PlaceMention
+    from incidents.real_evaluation import score_real_places
+
+    text = "A bomb hit Baghdad's Karrada district."
+    gold = {
+        "text": "Baghdad's Karrada district",
+        "occurrence": 1,
+        "role": "location",
+        "place_id": "karrada",
+        "precision": "district",
+    }
+    karrada = gazetteer.get("karrada")
+    lat, lon = karrada.lat_lon
+    at = text.index("Karrada")
+    whole = PlaceMention("Karrada district", at, at + 16, "location", "karrada", lat=lat, lon=lon)
+    near = PlaceMention("Karrada", at, at + 7, "location", "karrada", lat=lat, lon=lon)
+    result = RealEvaluation()
+    score_real_places(text, [gold], [whole, near], gazetteer, result, report="r.txt")
+    assert result.wrong_mappings == 0
+    assert result.gazetteer_places.tp == 1
