@@ -131,11 +131,17 @@ def place_precision(place: Place) -> str:
     """The precision class a direct mention of ``place`` has."""
     if place.kind == "zone":
         return "zone"
-    if place.kind in ("district", "neighbourhood", "river"):
+    if place.kind in _DISTRICT_PRECISION_KINDS:
         return "district"
-    if place.kind == "city":
+    if place.kind in ("city", "governorate"):
         return "city"
     return "estimated" if place.estimated else "exact"
+
+
+#: Kinds whose direct mention places an incident only somewhere in an area or along a line.
+_DISTRICT_PRECISION_KINDS = frozenset(
+    {"district", "neighbourhood", "town", "area", "river", "canal", "street"}
+)
 
 
 class Geoparser:
@@ -149,7 +155,9 @@ class Geoparser:
         self.gazetteer = gazetteer
         self.vocabulary = vocabulary or context_vocabulary()
         cities = [
-            p.geometry for p in gazetteer.values() if p.kind == "city" and p.geometry is not None
+            p.geometry
+            for p in gazetteer.values()
+            if p.kind in ("city", "governorate") and p.geometry is not None
         ]
         self._world = {w.key: w for w in world_places() if not _inside_any(w, cities)}
 
