@@ -27,6 +27,16 @@ from gazetteer.context import ContextVocabulary, context_vocabulary
 from gazetteer.model import Gazetteer, Place
 from gazetteer.normalize import glued, normalize_name, normalize_with_offsets
 from gazetteer.phrases import PhraseMatch, PhraseMatcher, longest_matches
+from gazetteer.variants import (
+    MIN_KEY_LETTERS,
+    OPTIONAL_KINDS,
+    SHORT_KEY_LETTERS,
+    SpanScanner,
+    VariantIndex,
+    english_stop_words,
+    fold_word,
+    name_key,
+)
 from gazetteer.world import WorldPlace, world_places
 from geo.crs import distance_m
 from geo.relative import derive_area, radius_m
@@ -74,6 +84,13 @@ class PlaceMention:
     geometry: BaseGeometry | None = field(default=None, compare=False, repr=False)
     anchor_id: str | None = None
     """For relative locations, the gazetteer entry the area is derived from."""
+    matched_name: str | None = None
+    """The gazetteer name a variant spelling was matched to ("Jumhuriya Bridge" for the
+    written "Jamhouriyah Bridge"), or the historic name matched."""
+    historic: bool = False
+    """True when the text used a former name (Saddam City, Queen Alia Bridge)."""
+    note: str | None = None
+    """Why a mention is unresolved, or what else to know about its resolution."""
 
     @property
     def is_location(self) -> bool:
@@ -97,6 +114,9 @@ class PlaceMention:
             "resolved_by": self.resolved_by,
             "alternatives": list(self.alternatives),
             "anchor_id": self.anchor_id,
+            "matched_name": self.matched_name,
+            "historic": self.historic,
+            "note": self.note,
         }
 
 
@@ -111,6 +131,10 @@ class _Hit:
     category: str  # place, organisation, world, demonym, feature, relation
     values: tuple[str, ...]
     """Entry ids (place), world keys (world), feature kind and number, relation name."""
+    key: str = ""
+    """The normalised phrase matched (for a variant, the spelling key)."""
+    matched_name: str | None = None
+    """For a variant spelling: the gazetteer name whose key it shares."""
 
     @property
     def length(self) -> int:
@@ -160,6 +184,9 @@ class Geoparser:
             if p.kind in ("city", "governorate") and p.geometry is not None
         ]
         self._world = {w.key: w for w in world_places() if not _inside_any(w, cities)}
+        # per-entry figures computed once (bounded: one per entry, or per entry set)
+        self._radii: dict[str, float] = {}
+        self._spreads: dict[tuple[float, float, tuple[str, ...]], float] = {}
 
     # ------------------------------------------------------------------ matching
     @cached_property
@@ -204,7 +231,129 @@ class Geoparser:
             for (ns, ne, category), values in grouped.items()
         ]
         chosen = longest_matches(matches, rank=lambda m: _CATEGORY_RANK[m.value[0]])
-        return [_Hit(m.nstart, m.nend, m.start, m.end, m.value[0], m.value[1]) for m in chosen]
+        hits = [
+            _Hit(m.nstart, m.nend, m.start, m.end, m.value[0], m.value[1], key=m.key)
+            for m in chosen
+        ]
+        return self._with_variants(text, offsets, hits)
+
+    # ------------------------------------------------------------ variant spellings
+    @cached_property
+    def _variant_index(self) -> VariantIndex:
+        """The spelling key of every Latin-script gazetteer name (gazetteer/variants.py)."""
+        vocab = self.vocabulary
+        names = []
+        for place in self.gazetteer.values():
+            for name in place.all_names:
+                words = [vocab.abbreviations.get(w, w) for w in map(fold_word, name.split())]
+                words = [w for part in words for w in part.split() if w]
+                if words:
+                    names.append((place.id, name, name_key(words, vocab.generic_words)))
+        return VariantIndex(names)
+
+    @cached_property
+    def _scanner(self) -> SpanScanner:
+        return SpanScanner(self.vocabulary.generic_words, self.vocabulary.abbreviations)
+
+    def _fits(self, place_id: str, noun_kind: str) -> bool:
+        """True when the entry is of a kind the noun may stand for, or its name has the noun."""
+        place = self.gazetteer[place_id]
+        if place.kind in self.vocabulary.kind_fits.get(noun_kind, (noun_kind,)):
+            return True
+        return noun_kind in self._name_nouns.get(place_id, ())
+
+    @cached_property
+    def _name_nouns(self) -> dict[str, frozenset[str]]:
+        """For each entry, the feature nouns and generic words its own names contain."""
+        words: dict[str, str] = dict(self.vocabulary.generic_words)
+        for kind, forms in self.vocabulary.feature_nouns.items():
+            for word in forms.get("singular", ()):
+                words.setdefault(word, kind)
+        found: dict[str, frozenset[str]] = {}
+        for place in self.gazetteer.values():
+            nouns = {
+                words[w] for name in place.all_names for w in normalize_name(name).split()
+                if w in words
+            }  # fmt: skip
+            if nouns:
+                found[place.id] = frozenset(nouns)
+        return found
+
+    def _with_variants(self, text: str, offsets: list[int], hits: list[_Hit]) -> list[_Hit]:
+        """Add the romanised names the exact pass missed, matched by their spelling key.
+
+        A variant never outranks an exact name: a span that an exact name covers is taken
+        only when it is longer and written with a generic word ("Baghdad Int'l Airport"
+        over "Baghdad"). Guards: a capitalised name word that is not an ordinary English
+        word, a key of at least three letters, and for keys of up to four letters (Senk) an
+        article or a generic word written with it.
+        """
+        spans = self._scanner.spans(text)
+        if not spans:
+            return hits
+        exact = [h for h in hits if h.category not in ("feature", "relation")]
+        exact_starts = [h.start for h in exact]
+        taken: list[_Hit] = []
+        index = self._variant_index
+        for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+            if taken and span.start < taken[-1].end:
+                continue
+            key = span.key
+            if len(key.key) < MIN_KEY_LETTERS:
+                continue
+            if len(key.key) <= SHORT_KEY_LETTERS and not (key.kinds or key.has_article):
+                continue
+            if span.sentence_initial and len(span.words) == 1 and not key.kinds:
+                continue
+            lo = bisect_left(exact_starts, span.start - 200)
+            overlapping = [h for h in exact[lo:] if h.start < span.end and span.start < h.end]
+            if overlapping and not (
+                key.kinds
+                and all(span.start <= h.start and h.end <= span.end for h in overlapping)
+                and all(h.end - h.start < span.end - span.start for h in overlapping)
+            ):
+                continue
+            candidates = index.lookup(key.key)
+            if key.kinds:
+                candidates = [
+                    c for c in candidates
+                    if c.kinds & key.kinds
+                    or any(self._fits(c.place_id, kind) for kind in key.kinds)
+                ]  # fmt: skip
+            else:
+                candidates = [c for c in candidates if c.kinds <= OPTIONAL_KINDS]
+                if len(key.key) <= SHORT_KEY_LETTERS:
+                    candidates = [c for c in candidates if c.vowel == key.vowel]
+            if not candidates:
+                continue
+            if not key.kinds:
+                stop = english_stop_words()
+                if all(word in stop for word in span.words):
+                    continue
+            # a name written with the same generic words first (Suspension Bridge: the bridge,
+            # not the Suspension Bridge gate), then the closest key
+            candidates.sort(key=lambda c: (c.kinds != key.kinds, c.distance))
+            best_kinds, best = candidates[0].kinds, candidates[0].distance
+            candidates = [c for c in candidates if c.kinds == best_kinds]
+            ids = tuple(dict.fromkeys(c.place_id for c in candidates if c.distance == best))
+            matched = next(c.name for c in candidates if c.distance == best)
+            nstart = _norm_index(offsets, span.start)
+            nend = _norm_index(offsets, span.end)
+            taken.append(
+                _Hit(
+                    nstart, nend, span.start, span.end, "place", ids,
+                    key=key.key, matched_name=matched,
+                )
+            )  # fmt: skip
+        if not taken:
+            return hits
+        kept = [
+            h
+            for h in hits
+            if not any(t.start <= h.start and h.end <= t.end for t in taken)
+            and not any(t.start < h.end and h.start < t.end for t in taken)
+        ]
+        return sorted([*kept, *taken], key=lambda h: h.start)
 
     @staticmethod
     def _case_fits(original: str, key: str, category: str) -> bool:
@@ -405,9 +554,31 @@ class Geoparser:
     def _name_mention(self, hit: _Hit, text: str, in_play: list[str]) -> PlaceMention:
         place_id = self._best_of(hit.values, in_play)
         alternatives = tuple(v for v in hit.values if v != place_id)
-        return self._place_mention(
+        if hit.matched_name is not None:
+            mention = self._place_mention(
+                text, hit.start, hit.end, place_id, resolved_by="variant",
+                alternatives=alternatives,
+            )  # fmt: skip
+            return replace(mention, matched_name=hit.matched_name)
+        mention = self._place_mention(
             text, hit.start, hit.end, place_id, resolved_by="name", alternatives=alternatives
         )
+        historic = self._historic_names.get((hit.key, place_id))
+        if historic is not None:
+            return replace(
+                mention, resolved_by="historic name", historic=True, matched_name=historic
+            )
+        return mention
+
+    @cached_property
+    def _historic_names(self) -> dict[tuple[str, str], str]:
+        """(normalised historic name, entry id) -> the name as the gazetteer writes it."""
+        found: dict[tuple[str, str], str] = {}
+        for place in self.gazetteer.values():
+            for name in place.historic_names:
+                found[(normalize_name(name), place.id)] = name
+                found[(glued(name), place.id)] = name
+        return found
 
     def _place_mention(
         self,
@@ -435,7 +606,7 @@ class Geoparser:
         precision = precision or place_precision(place)
         uncertainty = located_by.uncertainty_m
         if geometry.geom_type != "Point":
-            uncertainty = max(uncertainty, radius_m(geometry))
+            uncertainty = max(uncertainty, self._radius_m(located_by.id, geometry))
         if alternatives:
             uncertainty = max(uncertainty, self._spread_m(point, alternatives))
         return PlaceMention(
@@ -466,7 +637,21 @@ class Geoparser:
                 return ancestor.geometry, ancestor
         return None, place
 
+    def _radius_m(self, place_id: str, geometry: BaseGeometry) -> float:
+        """The radius that covers an entry's geometry, computed once per entry."""
+        cached = self._radii.get(place_id)
+        if cached is None:
+            cached = self._radii[place_id] = radius_m(geometry)
+        return cached
+
     def _spread_m(self, point: Point, alternatives: tuple[str, ...]) -> float:
+        key = (point.x, point.y, alternatives)
+        cached = self._spreads.get(key)
+        if cached is None:
+            cached = self._spreads[key] = self._compute_spread_m(point, alternatives)
+        return cached
+
+    def _compute_spread_m(self, point: Point, alternatives: tuple[str, ...]) -> float:
         spread = 0.0
         for alternative in alternatives:
             geometry, _ = self._located_geometry(self.gazetteer[alternative])
