@@ -319,15 +319,15 @@ def evaluate(folder, misses, gazetteer_path, replace_gazetteer) -> None:
 
     Exits 1 when a score is below its target.
     """
-    from incidents.evaluation import TARGETS
-    from incidents.evaluation import evaluate as run_evaluation
+    from incidents.evaluation import evaluate_folder
 
-    result = run_evaluation(folder, _gazetteer(gazetteer_path, replace_gazetteer))
+    result = evaluate_folder(folder, _gazetteer(gazetteer_path, replace_gazetteer))
     click.echo(f"reports: {result.reports}")
+    width = max(22, *(len(name) + 1 for name in result.scores))
     for name, value in result.scores.items():
-        target = f"  (target {TARGETS[name]})" if name in TARGETS else ""
+        target = f"  (target {result.targets[name]})" if name in result.targets else ""
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-        click.echo(f"{name:<22} {shown}{target}")
+        click.echo(f"{name:<{width}} {shown}{target}")
     if misses:
         for line in result.misses:
             click.echo(f"miss: {line}")
