@@ -43,6 +43,12 @@ class ContextVocabulary:
     abbreviations: dict[str, str]
     kind_fits: dict[str, frozenset[str]]
     """Noun kind -> the gazetteer kinds it may stand for."""
+    capital_demonyms: frozenset[str]
+    city_kinds: frozenset[str]
+    container_nouns: frozenset[str]
+    organisation_prefixes: tuple[str, ...]
+    organisation_suffixes_any_case: frozenset[str]
+    person_guard: bool
 
 
 def _norm_all(values: list[str]) -> tuple[str, ...]:
@@ -86,4 +92,10 @@ def context_vocabulary() -> ContextVocabulary:
         },
         abbreviations={fold_word(k): fold_word(v) for k, v in raw["abbreviations"].items()},
         kind_fits={k: frozenset(v) for k, v in raw["kind_fits"].items()},
+        capital_demonyms=frozenset(_norm_all(raw["capital_demonyms"])),
+        city_kinds=frozenset(raw["city_kinds"]),
+        container_nouns=frozenset(_norm_all(raw["container_nouns"])),
+        organisation_prefixes=_norm_all(raw["organisation_prefixes"]),
+        organisation_suffixes_any_case=frozenset(_norm_all(raw["organisation_suffixes_any_case"])),
+        person_guard=bool(raw["person_guard"]),
     )

@@ -15,6 +15,7 @@ Everything language-specific is in ``data/context.json``.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -42,7 +43,7 @@ from geo.crs import distance_m
 from geo.relative import derive_area, radius_m
 
 #: Roles a mention can have; only ``location`` mentions are ever mapped.
-ROLES = ("location", "outside", "dateline", "organisation", "author", "attribute")
+ROLES = ("location", "outside", "dateline", "organisation", "author", "attribute", "person")
 
 #: Precision classes, most precise first.
 PRECISIONS = ("exact", "estimated", "zone", "relative", "district", "city", "country")
@@ -235,7 +236,35 @@ class Geoparser:
             _Hit(m.nstart, m.nend, m.start, m.end, m.value[0], m.value[1], key=m.key)
             for m in chosen
         ]
-        return self._with_variants(text, offsets, hits)
+        return self._home_capital(text, self._with_variants(text, offsets, hits))
+
+    def _home_capital(self, text: str, hits: list[_Hit]) -> list[_Hit]:
+        """'the Iraqi capital', 'العاصمة العراقية': one city noun that names the home city."""
+        out: list[_Hit] = []
+        demonyms = self.vocabulary.capital_demonyms
+        i = 0
+        while i < len(hits):
+            hit = hits[i]
+            nxt = hits[i + 1] if i + 1 < len(hits) else None
+            if nxt is not None and not text[hit.end : nxt.start].strip():
+                pair = (hit, nxt)
+                demonym = next((h for h in pair if h.category == "demonym"), None)
+                city = next(
+                    (h for h in pair if h.category == "feature" and h.values[0] == "city:singular"),
+                    None,
+                )
+                if (
+                    demonym is not None
+                    and city is not None
+                    and normalize_name(text[demonym.start : demonym.end]) in demonyms
+                ):
+                    out.append(replace(city, nstart=hit.nstart, nend=nxt.nend, start=hit.start,
+                                       end=nxt.end, key="home_capital"))  # fmt: skip
+                    i += 2
+                    continue
+            out.append(hit)
+            i += 1
+        return out
 
     # ------------------------------------------------------------ variant spellings
     @cached_property
@@ -264,17 +293,32 @@ class Geoparser:
 
     @cached_property
     def _name_nouns(self) -> dict[str, frozenset[str]]:
-        """For each entry, the feature nouns and generic words its own names contain."""
+        """For each entry, the noun kinds that head its own names: "Ministry of Planning" is
+        a ministry, "US Embassy" an embassy; "Suspension Bridge gate" is a gate, not a bridge.
+
+        The head is the word before "of", else the last word (English); the first word
+        (Arabic, which puts the head first).
+        """
         words: dict[str, str] = dict(self.vocabulary.generic_words)
         for kind, forms in self.vocabulary.feature_nouns.items():
             for word in forms.get("singular", ()):
                 words.setdefault(word, kind)
+                if word.startswith("ال"):
+                    words.setdefault(word[2:], kind)
         found: dict[str, frozenset[str]] = {}
         for place in self.gazetteer.values():
-            nouns = {
-                words[w] for name in place.all_names for w in normalize_name(name).split()
-                if w in words
-            }  # fmt: skip
+            nouns = set()
+            for name in place.all_names:
+                parts = normalize_name(name).split()
+                if not parts:
+                    continue
+                if not name.isascii():
+                    head = parts[0]
+                else:
+                    cut = next((i for i, w in enumerate(parts) if i and w in _HEAD_CUT), len(parts))
+                    head = parts[cut - 1]
+                if head in words:
+                    nouns.add(words[head])
             if nouns:
                 found[place.id] = frozenset(nouns)
         return found
@@ -409,6 +453,12 @@ class Geoparser:
             for mention in found:
                 role = _structural_role(mention, non_locations)
                 mention = self._apply_roles(mention, text, norm, offsets, role)
+                if (
+                    mention.resolved_by == "only_of_kind"
+                    and mention.kind in self.vocabulary.city_kinds
+                    and hit.key != "home_capital"
+                ):
+                    mention = _capital_of_context(mention, mentions)
                 if relation is not None and mention.role == "location" and mention.place_id:
                     mention = self._relative(mention, relation, text)
                 if mention.role == "location" and mention.place_id:
@@ -451,6 +501,8 @@ class Geoparser:
                 break
             if nxt.category == "feature" and has_feature:
                 break
+            if nxt.category == "feature" and nxt.values[0].startswith("city:"):
+                break  # "Palestine Street in the capital": the city says where, not what
             if not has_feature and nxt.category != "feature":
                 # Two names in a row form a description only around a feature noun.
                 later = probe + 1
@@ -466,7 +518,7 @@ class Geoparser:
         """True for "X's Y" where X contains Y (Baghdad's Green Zone)."""
         if first.category != "place" or second.category != "place":
             return False
-        if text[first.end : second.start].strip() not in ("'s", "’s", "s'", "’"):
+        if not _CONTAINER_GAP.match(text[first.end : second.start]):
             return False
         return any(
             container in self.gazetteer.ancestors(member)
@@ -511,7 +563,8 @@ class Geoparser:
             return []  # "the Education Ministry": a name we do not know, not a description
         plural = number == "plural" or determiner in ("quantity", "indefinite")
         if plural and kind not in self.vocabulary.member_kinds:
-            return []
+            # "hospitals in Karrada": the noun names no one place; the names still do
+            return [self._name_mention(h, text, in_play) for h in names]
         if plural:
             if determiner in ("quantity", "indefinite") and feature is group[0]:
                 start = _extend_back_over_words(text, start, 2)
@@ -524,6 +577,58 @@ class Geoparser:
             mention = self._definite(text, start, end, kind, in_play)
             return [mention] if mention else []
         return []
+
+    def _speaks(self, text: str, norm: str, offsets: list[int], mention: PlaceMention) -> bool:
+        """'the US embassy in Baghdad said', 'according to the health ministry': an
+        institution as the source of a statement."""
+        vocab = self.vocabulary
+        tail = text[mention.end : mention.end + 60]
+        cut = min(
+            (i for i, c in enumerate(tail) if c in _SENTENCE_BREAKS or c == ","), default=len(tail)
+        )
+        after = normalize_name(tail[:cut]).split()[:5]
+        for i, word in enumerate(after):
+            if word in vocab.reporting_verbs:
+                return True
+            if i >= 3 or word in _CLAUSE_WORDS:
+                break
+        lead = normalize_name(text[max(0, mention.start - 48) : mention.start])
+        for phrase in vocab.according_to:
+            at = lead.rfind(phrase)
+            if (
+                at >= 0
+                and (at == 0 or lead[at - 1] == " ")
+                and len(lead[at + len(phrase) :].split()) <= 3
+            ):
+                return True
+        return False
+
+    def _is_family_name(self, text: str, mention: PlaceMention) -> bool:
+        """'Ahmed al-Obaidi': a one-word place after the article, just after a capitalised
+        word that is neither a place nor a generic word, names a person."""
+        if mention.role != "location" or " " in mention.text.strip():
+            return False
+        written = mention.text
+        folded = written.casefold()
+        if not folded.startswith(("al-", "el-", "al ", "el ")):
+            return False
+        head = text[max(0, mention.start - 30) : mention.start]
+        if not head.endswith(" ") or not head.strip():
+            return False
+        previous = head.split()[-1]
+        if not previous[:1].isupper() or not previous.isalpha():
+            return False
+        if _sentence_start_before(text, mention.start - len(previous) - 1):
+            return previous.casefold() not in self._name_words
+        key = fold_word(previous)
+        return key not in self.vocabulary.generic_words and key not in self._name_words
+
+    @cached_property
+    def _name_words(self) -> frozenset[str]:
+        """Every folded word of every gazetteer name (a word that is part of a place name)."""
+        return frozenset(
+            fold_word(w) for p in self.gazetteer.values() for n in p.all_names for w in n.split()
+        )
 
     @staticmethod
     def _word_after(norm: str, nend: int) -> str:
@@ -660,18 +765,20 @@ class Geoparser:
         return spread
 
     def _kind_members(self, kind: str, parent_id: str) -> list[str]:
-        return [c for c in self.gazetteer.children(parent_id) if self.gazetteer[c].kind == kind]
+        if kind not in self.vocabulary.member_kinds:
+            return []
+        return [c for c in self.gazetteer.children(parent_id) if self._fits(c, kind)]
 
     def _composite(
         self, text: str, start: int, end: int, kind: str, named_ids: list[str], in_play: list[str]
     ) -> PlaceMention:
         """A feature noun qualified by names: the most specific entry they describe."""
-        named_same_kind = [n for n in named_ids if self.gazetteer[n].kind == kind]
+        named_same_kind = [n for n in named_ids if self._fits(n, kind)]
         if named_same_kind:
             return self._place_mention(text, start, end, named_same_kind[0], resolved_by="name")
         scores: dict[str, int] = {}
         for place in self.gazetteer.values():
-            if place.kind != kind:
+            if not self._fits(place.id, kind):
                 continue
             score = 0
             ancestors = self.gazetteer.ancestors(place.id)
@@ -721,11 +828,16 @@ class Geoparser:
     def _definite(
         self, text: str, start: int, end: int, kind: str, in_play: list[str]
     ) -> PlaceMention | None:
-        """'the bridge': the place of that kind the report has in play."""
+        """'the bridge': the place in play whose kind fits the noun, else unresolved.
+
+        Only an entry whose kind fits the noun (``kind_fits``), or whose own name contains
+        it, may be meant: 'the embassy' is never the Republican Palace. Nothing fitting in
+        play: a location mention with no coordinates (``resolved_by`` 'unresolved').
+        """
         in_play_kind = [
             p
             for p in dict.fromkeys(reversed(in_play))
-            if p in self.gazetteer and self.gazetteer[p].kind == kind
+            if p in self.gazetteer and self._fits(p, kind)
         ]
         if in_play_kind:
             chosen = in_play_kind[0]
@@ -738,23 +850,28 @@ class Geoparser:
                 alternatives=tuple(in_play_kind[1:]),
             )
         candidates: list[str] = []
-        for place_id in reversed(in_play):
+        for place_id in dict.fromkeys(reversed(in_play)):
             if place_id not in self.gazetteer:
                 continue
             for neighbour in self.gazetteer.neighbours(place_id):
-                if self.gazetteer[neighbour].kind == kind and neighbour not in candidates:
+                if self._fits(neighbour, kind) and neighbour not in candidates:
                     candidates.append(neighbour)
         if not candidates:
-            for place_id in reversed(in_play):
+            for place_id in dict.fromkeys(reversed(in_play)):
                 if place_id in self.gazetteer:
                     for member in self._kind_members(kind, place_id):
                         if member not in candidates:
                             candidates.append(member)
         if not candidates:
-            only = [p.id for p in self.gazetteer.values() if p.kind == kind]
+            only = [p for k in self.vocabulary.kind_fits.get(kind, (kind,))
+                    for p in self.gazetteer.of_kind(k)]  # fmt: skip
             if kind in self.vocabulary.unique_fallback_kinds and len(only) == 1:
                 return self._place_mention(text, start, end, only[0], resolved_by="only_of_kind")
-            return None
+            return PlaceMention(
+                text=text[start:end], start=start, end=end, role="location", kind=kind,
+                resolved_by="unresolved",
+                note=f"no {kind} in play: the noun is not mapped to a place of another kind",
+            )  # fmt: skip
         chosen = candidates[0]
         return self._place_mention(
             text, start, end, chosen, resolved_by="in_play_neighbour",
@@ -824,6 +941,24 @@ class Geoparser:
         anchor = self.gazetteer[mention.place_id] if mention.place_id else None
         if anchor is None or mention.geometry is None:
             return mention
+        phrase = text[start : mention.start].casefold()
+        if (
+            anchor.kind in self.vocabulary.city_kinds
+            and name not in ("near", "inside", "outside")
+            and phrase.isascii()
+            and phrase.rstrip().endswith(" of")
+            and not any(word in phrase for word in ("part", "side", "edge"))
+        ):
+            # "40 km north of Baghdad", "south of the capital": beyond the city, not in it
+            distance = _DISTANCE_BEFORE.search(text, max(0, start - 40), start)
+            if distance is not None:
+                start = distance.start()
+            return replace(
+                mention, text=text[start : mention.end], start=start, role="outside",
+                place_id=None, kind=None, lat=None, lon=None, precision=None,
+                uncertainty_m=None, geometry=None, anchor_id=anchor.id, alternatives=(),
+                resolved_by=f"relative ({name}) to the city {anchor.name}: outside it",
+            )  # fmt: skip
         if name == "inside":
             return replace(
                 mention,
@@ -896,11 +1031,20 @@ class Geoparser:
         vocab = self.vocabulary
         after = text[mention.end : mention.end + 30]
         before = text[max(0, mention.start - 12) : mention.start]
-        if mention.kind in vocab.institution_kinds and mention.role == "location":
-            next_word = self._word_after(norm, _norm_index(offsets, mention.end))
-            lead = normalize_name(text[max(0, mention.start - 20) : mention.start])
-            if next_word in vocab.reporting_verbs or lead.endswith(vocab.according_to):
-                return _as_non_location(mention, "organisation", "an institution speaking")
+        if (
+            mention.kind in vocab.institution_kinds
+            and mention.role == "location"
+            and self._speaks(text, norm, offsets, mention)
+        ):
+            return _as_non_location(mention, "organisation", "an institution speaking")
+        lead = normalize_name(text[max(0, mention.start - 24) : mention.start])
+        if lead and any(
+            lead == prefix or lead.endswith(" " + prefix) for prefix in vocab.organisation_prefixes
+        ):
+            # عمليات بغداد, شرطة طوارئ بغداد: the body is named first in Arabic
+            return _as_non_location(mention, "organisation", "organisation name")
+        if vocab.person_guard and self._is_family_name(text, mention):
+            return _as_non_location(mention, "person", "a family name (al-...) after a given name")
         # Iran-backed, Tehran-aligned
         if after[:1] in "-‐–" and after[1:].split(" ")[0:1]:
             word = normalize_name(after[1:].split()[0]) if after[1:].split() else ""
@@ -930,10 +1074,11 @@ class Geoparser:
             for size in (2, 1):
                 phrase = " ".join(next_words[:size])
                 cleaned = phrase.rstrip(".,;:’'\"")
+                folded = normalize_name(cleaned)
                 if (
-                    normalize_name(cleaned) in vocab.organisation_suffixes
+                    folded in vocab.organisation_suffixes
                     and cleaned[:1].isupper() | cleaned[:1].isdigit()
-                ):
+                ) or folded in vocab.organisation_suffixes_any_case:
                     end = text.index(cleaned, mention.end) + len(cleaned)
                     return _as_non_location(
                         _extend(mention, text, mention.start, end),
@@ -956,6 +1101,50 @@ class Geoparser:
             ):
                 return _as_non_location(mention, "attribute", "country used as an adjective")
         return mention
+
+
+#: "40km", "about 60 miles (100 km)", written before a compass relation.
+_DISTANCE_BEFORE = re.compile(
+    r"(?:(?:about|some|nearly|around|roughly)\s+)?\d[\d,.]*\s*"
+    r"(?:km|kilometres|kilometers|kilometre|kilometer|miles|mile|mi)\b"
+    r"(?:\s*\([^)]{0,20}\))?\s*$"
+)
+#: "Baghdad's Green Zone", "Baghdad's heavily fortified Green Zone": a possessive and at
+#: most two lower-case words between a container and what it contains.
+_CONTAINER_GAP = re.compile(r"^(?:['’]s|s['’]|['’])(?:\s+[a-z][a-z-]*){0,2}\s+$")
+
+
+#: Prepositions that end the head phrase of an English name ("Green Zone gate at ...").
+_HEAD_CUT = frozenset({"of", "at", "from", "near", "on", "by", "in", "to", "facing"})
+#: Words after an institution that end the clause it could be the subject of.
+_CLAUSE_WORDS = frozenset({"and", "or", "where", "when", "while", "near", "as", "but", "after"})
+
+
+def _sentence_start_before(text: str, index: int) -> bool:
+    head = text[max(0, index - 4) : max(0, index)].rstrip(" \"'“‘(")
+    return not head or head[-1] in ".!?:\n"
+
+
+#: How far back a place outside the gazetteer makes "the capital" its capital.
+_CAPITAL_CONTEXT_CHARS = 600
+
+
+def _capital_of_context(mention: PlaceMention, before: list[PlaceMention]) -> PlaceMention:
+    """'the capital' just after Tehran, Sweden or Basra is not proof of Baghdad: when the
+    last place named before it (within a paragraph's reach) is outside, so is the capital."""
+    previous = next((m for m in reversed(before) if m.role in ("location", "outside")), None)
+    if (
+        previous is None
+        or previous.role != "outside"
+        or mention.start - previous.end > _CAPITAL_CONTEXT_CHARS
+    ):
+        return mention
+    return replace(
+        mention, role="outside", place_id=None, kind=None, lat=None, lon=None,
+        precision=None, uncertainty_m=None, geometry=None, alternatives=(),
+        resolved_by="unresolved", note=f"the capital after {previous.place_name or previous.text}"
+        ", a place outside the gazetteer: not proof of Baghdad",
+    )  # fmt: skip
 
 
 def _inside_any(world: WorldPlace, cities: list[BaseGeometry]) -> bool:
@@ -988,7 +1177,7 @@ def _as_non_location(mention: PlaceMention, role: str, why: str) -> PlaceMention
     return replace(
         mention, role=role, lat=None, lon=None, precision=None, uncertainty_m=None,
         geometry=None, resolved_by=f"not a location: {why}",
-        place_id=None, place_name=mention.place_name, alternatives=(),
+        place_id=None, place_name=mention.place_name, alternatives=(), note=None,
     )  # fmt: skip
 
 
