@@ -48,6 +48,8 @@ class ContextVocabulary:
     container_nouns: frozenset[str]
     organisation_prefixes: tuple[str, ...]
     organisation_suffixes_any_case: frozenset[str]
+    person_titles: frozenset[str]
+    dateline_pattern: str
     person_guard: bool
 
 
@@ -97,5 +99,7 @@ def context_vocabulary() -> ContextVocabulary:
         container_nouns=frozenset(_norm_all(raw["container_nouns"])),
         organisation_prefixes=_norm_all(raw["organisation_prefixes"]),
         organisation_suffixes_any_case=frozenset(_norm_all(raw["organisation_suffixes_any_case"])),
+        person_titles=frozenset(_norm_all(raw["person_titles"])),
+        dateline_pattern=raw["dateline_pattern"],
         person_guard=bool(raw["person_guard"]),
     )

@@ -258,8 +258,19 @@ class Geoparser:
                     and city is not None
                     and normalize_name(text[demonym.start : demonym.end]) in demonyms
                 ):
-                    out.append(replace(city, nstart=hit.nstart, nend=nxt.nend, start=hit.start,
-                                       end=nxt.end, key="home_capital"))  # fmt: skip
+                    if demonym is hit:  # "the Iraqi capital": one description
+                        out.append(
+                            replace(
+                                city,
+                                nstart=hit.nstart,
+                                nend=nxt.nend,
+                                start=hit.start,
+                                end=nxt.end,
+                                key="home_capital",
+                            )
+                        )
+                    else:  # "العاصمة العراقية": the noun, then its adjective
+                        out.extend((replace(city, key="home_capital"), demonym))
                     i += 2
                     continue
             out.append(hit)
@@ -454,11 +465,20 @@ class Geoparser:
                 role = _structural_role(mention, non_locations)
                 mention = self._apply_roles(mention, text, norm, offsets, role)
                 if (
-                    mention.resolved_by == "only_of_kind"
+                    mention.resolved_by in ("only_of_kind", "in_play", "in_play_neighbour")
                     and mention.kind in self.vocabulary.city_kinds
+                    and hit.category == "feature"
                     and hit.key != "home_capital"
                 ):
                     mention = _capital_of_context(mention, mentions)
+                if (
+                    mentions
+                    and mentions[-1].role == "dateline"
+                    and mention.role in ("location", "outside")
+                    and text[mentions[-1].end : mention.start] in (", ", ",")
+                ):
+                    # "BAGHDAD, Iraq (AP) --": the country is part of the dateline
+                    mention = _as_non_location(mention, "dateline", "part of the dateline")
                 if relation is not None and mention.role == "location" and mention.place_id:
                     mention = self._relative(mention, relation, text)
                 if mention.role == "location" and mention.place_id:
@@ -571,6 +591,8 @@ class Geoparser:
             return self._unspecified_members(text, start, end, kind, named_ids, in_play)
         if named_ids:
             return [self._composite(text, start, end, kind, named_ids, in_play)]
+        if kind == "city" and _CITY_OF.match(text, group[-1].end):
+            return []  # "the northern city of Mosul": the name that follows says which city
         if determiner == "definite" or _has_arabic_article(text[feature.start : feature.end]):
             if self._word_after(norm, group[-1].nend) in self.vocabulary.reporting_verbs:
                 return []  # "the ministry said": an actor, not a place
@@ -603,25 +625,49 @@ class Geoparser:
                 return True
         return False
 
-    def _is_family_name(self, text: str, mention: PlaceMention) -> bool:
-        """'Ahmed al-Obaidi': a one-word place after the article, just after a capitalised
-        word that is neither a place nor a generic word, names a person."""
-        if mention.role != "location" or " " in mention.text.strip():
-            return False
+    @cached_property
+    def _dateline(self) -> re.Pattern[str]:
+        return re.compile(self.vocabulary.dateline_pattern)
+
+    def _is_dateline(self, text: str, mention: PlaceMention) -> bool:
+        """'BAGHDAD, Aug 4 --' opening a line: a wire dateline the report reader missed."""
         written = mention.text
-        folded = written.casefold()
-        if not folded.startswith(("al-", "el-", "al ", "el ")):
+        if mention.role != "location" or not written.isupper() or len(written) < 4:
             return False
+        line_start = text.rfind("\n", 0, mention.start) + 1
+        before = text[line_start : mention.start]
+        if before.strip(" \t") and not re.fullmatch(r"\s*[A-Z]+\s*/\s*", before):
+            return False  # not the line's first word (or AMMAN/BAGHDAD)
+        return self._dateline.match(text, mention.end, mention.end + 60) is not None
+
+    def _is_family_name(self, text: str, mention: PlaceMention) -> bool:
+        """'Ahmed al-Obaidi', 'Prime Minister Allawi', 'By Ahmed Rasheed': a one-word place
+        name after a title, or after a capitalised given name (not a place word, not an
+        ordinary English word), names a person."""
+        if mention.role != "location" or " " in mention.text.strip("- "):
+            return False
+        folded = mention.text.casefold()
+        article = folded.startswith(("al-", "el-", "al ", "el "))
         head = text[max(0, mention.start - 30) : mention.start]
         if not head.endswith(" ") or not head.strip():
             return False
-        previous = head.split()[-1]
+        words = head.split()
+        previous = words[-1]
+        titles = self.vocabulary.person_titles
+        if normalize_name(previous) in titles or " ".join(words[-2:]).casefold() in titles:
+            return True
+        if len(words) >= 2 and normalize_name(words[-2]) == "by" and previous[:1].isupper():
+            return True  # a byline: "By Ahmed Rasheed"
         if not previous[:1].isupper() or not previous.isalpha():
             return False
-        if _sentence_start_before(text, mention.start - len(previous) - 1):
-            return previous.casefold() not in self._name_words
         key = fold_word(previous)
-        return key not in self.vocabulary.generic_words and key not in self._name_words
+        if key in self.vocabulary.generic_words or key in self._name_words:
+            return False
+        if not article and (key in english_stop_words() or len(key) < 3):
+            return False
+        if _sentence_start_before(text, mention.start - len(previous) - 1):
+            return article and key not in english_stop_words()
+        return article or key not in english_stop_words()
 
     @cached_property
     def _name_words(self) -> frozenset[str]:
@@ -896,6 +942,8 @@ class Geoparser:
                     for a in self.gazetteer.ancestors(p)
                 ]
                 parents = [a for a in ancestors if self._kind_members(kind, a)]
+        # "a bridge", "checkpoints": some member of the city is no place on a map
+        parents = [p for p in parents if self.gazetteer[p].kind not in self.vocabulary.city_kinds]
         if not parents:
             if named_ids:
                 return [self._place_mention(text, start, end, named_ids[0], resolved_by="name")]
@@ -1037,6 +1085,8 @@ class Geoparser:
             and self._speaks(text, norm, offsets, mention)
         ):
             return _as_non_location(mention, "organisation", "an institution speaking")
+        if self._is_dateline(text, mention):
+            return _as_non_location(mention, "dateline", _STRUCTURAL_REASONS["dateline"])
         lead = normalize_name(text[max(0, mention.start - 24) : mention.start])
         if lead and any(
             lead == prefix or lead.endswith(" " + prefix) for prefix in vocab.organisation_prefixes
@@ -1044,7 +1094,9 @@ class Geoparser:
             # عمليات بغداد, شرطة طوارئ بغداد: the body is named first in Arabic
             return _as_non_location(mention, "organisation", "organisation name")
         if vocab.person_guard and self._is_family_name(text, mention):
-            return _as_non_location(mention, "person", "a family name (al-...) after a given name")
+            return _as_non_location(
+                mention, "person", "a person's name (after a given name or a title)"
+            )
         # Iran-backed, Tehran-aligned
         if after[:1] in "-‐–" and after[1:].split(" ")[0:1]:
             word = normalize_name(after[1:].split()[0]) if after[1:].split() else ""
@@ -1116,6 +1168,8 @@ _CONTAINER_GAP = re.compile(r"^(?:['’]s|s['’]|['’])(?:\s+[a-z][a-z-]*){0,2
 
 #: Prepositions that end the head phrase of an English name ("Green Zone gate at ...").
 _HEAD_CUT = frozenset({"of", "at", "from", "near", "on", "by", "in", "to", "facing"})
+#: "the city of Mosul", "the northern city of Irbil": the city noun introduces a name.
+_CITY_OF = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
 #: Words after an institution that end the clause it could be the subject of.
 _CLAUSE_WORDS = frozenset({"and", "or", "where", "when", "while", "near", "as", "but", "after"})
 

@@ -149,3 +149,36 @@ def test_a_city_noun_after_a_name_says_where_not_what(geoparser):
         ("Palestine Street", "palestine_street"),
         ("the capital", "baghdad_city"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "By Staff Writer\n\nBAGHDAD, Aug 4 -- Bombs hit Karrada.",
+        "AMMAN/BAGHDAD (Reuters) - A car bomb hit Karrada.",
+        "BAGHDAD, Iraq (AP) — A car bomb hit Karrada.",
+    ],
+)
+def test_a_wire_dateline_opening_a_line_is_not_a_location(geoparser, text):
+    roles = {m.text: m.role for m in parse(geoparser, text)}
+    assert roles["BAGHDAD"] == "dateline"
+    assert roles.get("Iraq", "dateline") == "dateline"
+    assert roles["Karrada"] == "location"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [("Prime Minister Iyad Allawi spoke.", "Allawi"), ("By Ahmed Rasheed\n", "Rasheed")],
+)
+def test_a_name_after_a_title_or_byline_is_a_person(geoparser, text, needle):
+    assert find(geoparser, text, needle).role == "person"
+
+
+def test_the_city_of_another_place_is_not_baghdad(geoparser):
+    text = "A bomb went off in the northern city of Mosul."
+    assert [m.place_id for m in parse(geoparser, text) if m.is_location] == []
+
+
+def test_some_bridge_of_the_city_is_no_place_on_the_map(geoparser):
+    text = "In Baghdad, soldiers sealed off a bridge."
+    assert [m.text for m in parse(geoparser, text) if m.is_location] == ["Baghdad"]
