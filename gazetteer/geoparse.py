@@ -29,6 +29,7 @@ from gazetteer.model import Gazetteer, Place
 from gazetteer.normalize import glued, normalize_name, normalize_with_offsets
 from gazetteer.phrases import PhraseMatch, PhraseMatcher, longest_matches
 from gazetteer.variants import (
+    ARTICLES,
     MIN_KEY_LETTERS,
     OPTIONAL_KINDS,
     SHORT_KEY_LETTERS,
@@ -291,6 +292,14 @@ class Geoparser:
                     names.append((place.id, name, name_key(words, vocab.generic_words)))
         return VariantIndex(names)
 
+    def _name_words_of(self, name: str) -> tuple[str, ...]:
+        """A gazetteer name's folded words, without articles and generic words."""
+        vocab = self.vocabulary
+        words = [
+            vocab.abbreviations.get(w, w) for w in map(fold_word, name.replace("-", " ").split())
+        ]
+        return tuple(w for w in words if w and w not in vocab.generic_words and w not in ARTICLES)
+
     @cached_property
     def _scanner(self) -> SpanScanner:
         return SpanScanner(self.vocabulary.generic_words, self.vocabulary.abbreviations)
@@ -392,6 +401,8 @@ class Geoparser:
             candidates = [c for c in candidates if c.kinds == best_kinds]
             ids = tuple(dict.fromkeys(c.place_id for c in candidates if c.distance == best))
             matched = next(c.name for c in candidates if c.distance == best)
+            if best == 0 and span.words == self._name_words_of(matched):
+                matched = None  # the name as the gazetteer spells it, with a generic word
             nstart = _norm_index(offsets, span.start)
             nend = _norm_index(offsets, span.end)
             taken.append(
@@ -1196,8 +1207,9 @@ def _capital_of_context(mention: PlaceMention, before: list[PlaceMention]) -> Pl
     return replace(
         mention, role="outside", place_id=None, kind=None, lat=None, lon=None,
         precision=None, uncertainty_m=None, geometry=None, alternatives=(),
-        resolved_by="unresolved", note=f"the capital after {previous.place_name or previous.text}"
-        ", a place outside the gazetteer: not proof of Baghdad",
+        resolved_by="unresolved",
+        note=f"the city noun follows {previous.text!r}, a place outside the gazetteer: "
+        "not proof of the gazetteer's city",
     )  # fmt: skip
 
 
