@@ -137,6 +137,8 @@ class _Hit:
     """The normalised phrase matched (for a variant, the spelling key)."""
     matched_name: str | None = None
     """For a variant spelling: the gazetteer name whose key it shares."""
+    via: str = ""
+    """'variant' or 'abbreviation' for a match by spelling key."""
 
     @property
     def length(self) -> int:
@@ -401,14 +403,19 @@ class Geoparser:
             candidates = [c for c in candidates if c.kinds == best_kinds]
             ids = tuple(dict.fromkeys(c.place_id for c in candidates if c.distance == best))
             matched = next(c.name for c in candidates if c.distance == best)
+            via = "variant"
             if best == 0 and span.words == self._name_words_of(matched):
-                matched = None  # the name as the gazetteer spells it, with a generic word
+                written = text[span.start : span.end].replace("-", " ").split()
+                if any(fold_word(w) in self.vocabulary.abbreviations for w in written):
+                    via = "abbreviation"  # "Tahrir Sq": the name, its generic word abbreviated
+                else:
+                    matched = None  # the name as the gazetteer spells it, with a generic word
             nstart = _norm_index(offsets, span.start)
             nend = _norm_index(offsets, span.end)
             taken.append(
                 _Hit(
                     nstart, nend, span.start, span.end, "place", ids,
-                    key=key.key, matched_name=matched,
+                    key=key.key, matched_name=matched, via=via,
                 )
             )  # fmt: skip
         if not taken:
@@ -718,7 +725,7 @@ class Geoparser:
         alternatives = tuple(v for v in hit.values if v != place_id)
         if hit.matched_name is not None:
             mention = self._place_mention(
-                text, hit.start, hit.end, place_id, resolved_by="variant",
+                text, hit.start, hit.end, place_id, resolved_by=hit.via or "variant",
                 alternatives=alternatives,
             )  # fmt: skip
             return replace(mention, matched_name=hit.matched_name)

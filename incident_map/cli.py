@@ -143,7 +143,8 @@ def _mention_detail(mention: Any) -> str:
     why a mention stays unresolved."""
     parts = []
     if mention.matched_name and not mention.historic:
-        parts.append(f"spelling of {mention.matched_name!r}")
+        how = "abbreviation of" if mention.resolved_by == "abbreviation" else "spelling of"
+        parts.append(f"{how} {mention.matched_name!r}")
     if mention.historic:
         parts.append(f"historic name {mention.matched_name!r}")
     if mention.note:

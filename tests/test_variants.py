@@ -92,7 +92,7 @@ def test_variants_resolve_and_say_so(geoparser, text, written, place_id):
     assert len(found) == 1, [(m.text, m.place_id) for m in geoparser.parse(text)]
     mention = found[0]
     assert (mention.anchor_id or mention.place_id) == place_id
-    assert "variant" in mention.resolved_by
+    assert mention.resolved_by in ("variant", "abbreviation")
     assert mention.matched_name  # the gazetteer name the spelling was matched to
     assert mention.as_record()["matched_name"] == mention.matched_name
 
