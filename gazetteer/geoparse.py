@@ -311,7 +311,7 @@ class Geoparser:
         place = self.gazetteer[place_id]
         if place.kind in self.vocabulary.kind_fits.get(noun_kind, (noun_kind,)):
             return True
-        return noun_kind in self._name_nouns.get(place_id, ())
+        return noun_kind not in _NO_NAME_HEAD and noun_kind in self._name_nouns.get(place_id, ())
 
     @cached_property
     def _name_nouns(self) -> dict[str, frozenset[str]]:
@@ -463,6 +463,7 @@ class Geoparser:
         hits = self._hits(text, norm, offsets)
         mentions: list[PlaceMention] = []
         in_play: list[str] = []
+        persons: set[str] = set()
         index = 0
         while index < len(hits):
             hit = hits[index]
@@ -471,6 +472,22 @@ class Geoparser:
                 group = hits[index : group_end + 1]
                 relation = self._relation_before(text, norm, hits, index)
                 found = self._resolve_group(text, norm, group, in_play)
+                if not found:
+                    # "a Shi'ite neighborhood in Baghdad", "the Victory military base at
+                    # Baghdad International Airport": the description names no place we know,
+                    # the names in it still do
+                    found = [
+                        self._name_mention(h, text, in_play)
+                        for h in group
+                        if h.category == "place"
+                        and not (
+                            any(f.category == "feature" for f in group)
+                            and all(
+                                self.gazetteer[v].kind in self.vocabulary.city_kinds
+                                for v in h.values
+                            )
+                        )
+                    ]
                 index = group_end + 1
             elif hit.category == "relation":
                 index += 1
@@ -502,6 +519,16 @@ class Geoparser:
                 if mention.role == "location" and mention.place_id:
                     in_play.append(mention.anchor_id or mention.place_id)
                     del in_play[:-_IN_PLAY_WINDOW]  # only recent places stay in play
+                if mention.role == "person":
+                    persons.add(_bare_name(mention.text))
+                elif (
+                    mention.role == "location"
+                    and persons
+                    and _bare_name(mention.text) in persons
+                    and " " not in mention.text.strip()
+                ):
+                    # "Iyad Allawi ... Allawi said": the person again, not the place
+                    mention = _as_non_location(mention, "person", "a person named before")
                 mentions.append(mention)
         return mentions
 
@@ -541,6 +568,17 @@ class Geoparser:
                 break
             if nxt.category == "feature" and nxt.values[0].startswith("city:"):
                 break  # "Palestine Street in the capital": the city says where, not what
+            if (
+                nxt.category == "feature"
+                and not has_feature
+                and nxt.values[0].split(":")[0] in _AREA_NOUNS
+                and not any(
+                    self.gazetteer[v].kind in vocab.city_kinds
+                    for v in last.values
+                    if v in self.gazetteer
+                )
+            ):
+                break  # "the Jameela market in the district of Sadr City": a new description
             if not has_feature and nxt.category != "feature":
                 # Two names in a row form a description only around a feature noun.
                 later = probe + 1
@@ -679,7 +717,7 @@ class Geoparser:
         if not previous[:1].isupper() or not previous.isalpha():
             return False
         key = fold_word(previous)
-        if key in self.vocabulary.generic_words or key in self._name_words:
+        if key in self.vocabulary.generic_words or key in self._one_word_names:
             return False
         if not article and (key in english_stop_words() or len(key) < 3):
             return False
@@ -688,10 +726,10 @@ class Geoparser:
         return article or key not in english_stop_words()
 
     @cached_property
-    def _name_words(self) -> frozenset[str]:
-        """Every folded word of every gazetteer name (a word that is part of a place name)."""
+    def _one_word_names(self) -> frozenset[str]:
+        """Gazetteer names of one word, folded: 'Karrada al-...' is a place, not a person."""
         return frozenset(
-            fold_word(w) for p in self.gazetteer.values() for n in p.all_names for w in n.split()
+            fold_word(n) for p in self.gazetteer.values() for n in p.all_names if " " not in n
         )
 
     @staticmethod
@@ -768,7 +806,12 @@ class Geoparser:
                 place_id=place.id, place_name=place.name, kind=place.kind,
                 resolved_by=f"{resolved_by}, not located", alternatives=alternatives,
             )  # fmt: skip
-        point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
+        if located_by.label_point is not None:
+            point = Point(located_by.label_point)
+        elif geometry.geom_type == "Point":
+            point = geometry
+        else:
+            point = geometry.representative_point()
         if located_by is not place:
             precision = "zone" if located_by.kind == "zone" else place_precision(located_by)
             resolved_by = f"{resolved_by}, placed at {located_by.id}"
@@ -855,6 +898,14 @@ class Geoparser:
             if score:
                 scores[place.id] = score
         if not scores:
+            if self.gazetteer[named_ids[0]].kind in self.vocabulary.city_kinds:
+                # "Sweden's embassy in Baghdad": a site the gazetteer does not list
+                return PlaceMention(
+                    text=text[start:end], start=start, end=end, role="location", kind=kind,
+                    resolved_by="unresolved",
+                    note=f"a {kind} in {self.gazetteer[named_ids[0]].name} the gazetteer "
+                    "does not list",
+                )  # fmt: skip
             # "the gate of X" where X has no such feature: X itself, less precisely.
             return self._place_mention(text, start, end, named_ids[0], resolved_by="name")
         best_score = max(scores.values())
@@ -1184,12 +1235,24 @@ _DISTANCE_BEFORE = re.compile(
 _CONTAINER_GAP = re.compile(r"^(?:['’]s|s['’]|['’])(?:\s+[a-z][a-z-]*){0,2}\s+$")
 
 
+#: Nouns of areas: after a name they start a description of their own.
+_AREA_NOUNS = frozenset({"neighbourhood", "city"})
+#: Nouns a name's head word does not make an entry fit: Sadr City is not "the city".
+_NO_NAME_HEAD = frozenset({"city", "neighbourhood", "zone", "river"})
 #: Prepositions that end the head phrase of an English name ("Green Zone gate at ...").
 _HEAD_CUT = frozenset({"of", "at", "from", "near", "on", "by", "in", "to", "facing"})
 #: "the city of Mosul", "the northern city of Irbil": the city noun introduces a name.
 _CITY_OF = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
 #: Words after an institution that end the clause it could be the subject of.
 _CLAUSE_WORDS = frozenset({"and", "or", "where", "when", "while", "near", "as", "but", "after"})
+
+
+def _bare_name(text: str) -> str:
+    """A one-word name without its article, folded: 'al-Obaidi' -> 'obaidi'."""
+    words = text.replace("-", " ").split()
+    if len(words) > 1 and fold_word(words[0]) in ARTICLES:
+        words = words[1:]
+    return fold_word(" ".join(words))
 
 
 def _sentence_start_before(text: str, index: int) -> bool:

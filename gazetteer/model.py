@@ -9,6 +9,7 @@ user can open and edit it in QGIS. Properties of each feature:
 ``aliases``            English spelling variants and transliterations
 ``aliases_ar``         Arabic variants
 ``historic_names``     former names (any script): they match, and the match says so
+``label_point``        optional [lon, lat] where a mention of an outline or line is placed
 ``part_of``            id of the containing place (a gate is part of the Green Zone)
 ``adjacent_to``        ids of neighbouring places
 ``coordinate_basis``   ``published``, ``derived``, ``estimate`` or ``not_located``
@@ -96,6 +97,8 @@ class Place:
     part_of: str | None = None
     adjacent_to: tuple[str, ...] = ()
     historic_names: tuple[str, ...] = ()
+    label_point: tuple[float, float] | None = None
+    """[lon, lat] a mention of the place is drawn at, when not its representative point."""
     confidence: str = ""
     notes: str = ""
     origin: str = field(default="", compare=False)
@@ -121,6 +124,8 @@ class Place:
         """A representative point inside the geometry, as (lat, lon)."""
         if self.geometry is None or self.geometry.is_empty:
             return None
+        if self.label_point is not None:
+            return (round(self.label_point[1], 7), round(self.label_point[0], 7))
         if self.geometry.geom_type == "Point":
             point = self.geometry
         else:
@@ -193,6 +198,14 @@ def place_from_feature(feature: Mapping[str, Any], *, origin: str, index: int) -
     if name_ar is not None and not isinstance(name_ar, str):
         msg = f"entry {where}: 'name_ar' must be a string or null"
         raise GazetteerError(msg, path=origin)
+    label = props.get("label_point")
+    if label is not None and not (
+        isinstance(label, list)
+        and len(label) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in label)
+    ):
+        msg = f"entry {where}: 'label_point' must be [lon, lat] or null"
+        raise GazetteerError(msg, path=origin)
     return Place(
         id=place_id.strip(),
         name=name.strip(),
@@ -213,6 +226,7 @@ def place_from_feature(feature: Mapping[str, Any], *, origin: str, index: int) -
         historic_names=_tuple_of_str(
             props.get("historic_names"), key="historic_names", where=where, origin=origin
         ),
+        label_point=(float(label[0]), float(label[1])) if label is not None else None,
         confidence=str(props.get("confidence") or ""),
         notes=str(props.get("notes") or ""),
         origin=origin,

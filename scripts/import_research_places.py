@@ -29,6 +29,9 @@ The rules (general, none fitted to one place):
   gives to another entry; a name two new entries share (it cannot tell them apart). Every
   name left out is listed in the entry's ``notes``;
 - historic names go to ``historic_names``: they match, and the match says it is historic;
+- ``label_point``: for an outline or a line, the research point ([lon, lat]: the Who's On
+  First label point, or the published point), which a mention is placed at, since the
+  representative point of a large outline can lie far from the quarter reports mean;
 - ``part_of``: the smallest curated city polygon or imported governorate that contains the
   place's point.
 """
@@ -297,6 +300,11 @@ def build(research_path: Path) -> tuple[dict, dict, list[str]]:
             "historic_names": historic,
             "part_of": part_of,
             "adjacent_to": [],
+            "label_point": (
+                [round(entry["lon"], 7), round(entry["lat"], 7)]
+                if geometry.geom_type != "Point"
+                else None
+            ),
             "coordinate_basis": _basis(entry),
             "uncertainty_m": float(max(50, entry["uncertainty_m"])),
             "confidence": entry["confidence"],
