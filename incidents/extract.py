@@ -14,9 +14,8 @@ the same ids. The rules, in order of the fields they fill:
   ``threatened``, ``denied`` or ``reported``; what is announced or threatened is
   dated forward (a weekday is the next one) and a day after the report's is
   never ``happened``;
-- **place**: the most precise location named in the sentence itself; else the
-  nearest one in the same paragraph; else the report's focus place
-  (``place_basis`` says which);
+- **place**: the place of the incident's own clause, else of its sentence, else the
+  paragraph's or the report's focus (``incidents/placing.py``; ``place_basis`` says which);
 - **time**: what the sentence says, else what its paragraph said last, else the
   day of the report (or of the post); sentences about another day (background,
   such as last month's election) give no incidents;
@@ -33,11 +32,10 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from gazetteer.context import context_vocabulary
-from gazetteer.geoparse import PRECISIONS, PlaceMention
-from gazetteer.normalize import normalize_name
+from gazetteer.geoparse import PlaceMention
 from incidents.casualties import ClaimantMemory, find_casualty_claims, find_claimants
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
+from incidents.placing import MentionIndex, SentencePlacer, focus_place
 from incidents.sentences import caption_lines, paragraph_spans, split_sentences
 from incidents.timeref import day_window, forget_scans, resolve_time, time_expression_spans
 from incidents.triggers import SentenceReading, TextReader, Trigger, read_sentence
@@ -121,85 +119,6 @@ def report_event_day(report: Report, sentences: Sequence[Sentence]) -> dt.date |
     return min(days, key=lambda day: (-days[day], day != report.date, -day.toordinal()))
 
 
-def _rank(mention: PlaceMention) -> int:
-    return (
-        PRECISIONS.index(mention.precision) if mention.precision in PRECISIONS else len(PRECISIONS)
-    )
-
-
-def focus_place(mentions: Sequence[PlaceMention]) -> PlaceMention | None:
-    """The place a report is mostly about: the most mentioned, then the most precise.
-
-    City- and country-level mentions count only when nothing finer is named.
-    """
-    located = [m for m in mentions if m.is_location]
-    if not located:
-        return None
-    fine = [m for m in located if m.precision not in ("city", "country")] or located
-    counts = Counter(m.anchor_id or m.place_id for m in fine)
-    best_id = max(
-        counts,
-        key=lambda pid: (
-            counts[pid],
-            -min(_rank(m) for m in fine if (m.anchor_id or m.place_id) == pid),
-        ),
-    )
-    candidates = [m for m in fine if (m.anchor_id or m.place_id) == best_id]
-    direct = [m for m in candidates if m.place_id == best_id]
-    return (direct or candidates)[0]
-
-
-class _MentionIndex:
-    """Mentions sorted by start, for span look-ups in O(log n) rather than a scan."""
-
-    def __init__(self, mentions: Sequence[PlaceMention]):
-        self.mentions = sorted(mentions, key=lambda m: m.start)
-        self.starts = [m.start for m in self.mentions]
-        self.located = [m for m in self.mentions if m.is_location]
-        self.located_starts = [m.start for m in self.located]
-
-    def within(self, start: int, end: int) -> list[PlaceMention]:
-        """Mentions starting in ``[start, end)``."""
-        return self.mentions[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
-
-    def last_located_before(self, position: int, *, floor: int = 0) -> PlaceMention | None:
-        """The last location mention starting in ``[floor, position)``."""
-        i = bisect_left(self.located_starts, position)
-        if i and self.located_starts[i - 1] >= floor:
-            return self.located[i - 1]
-        return None
-
-
-def _place_for(
-    sentence: Sentence,
-    sentence_text: str,
-    mentions: _MentionIndex,
-    focus: PlaceMention | None,
-    last_scene: PlaceMention | None = None,
-) -> tuple[PlaceMention | None, str | None]:
-    in_sentence = mentions.within(sentence.start, sentence.end)
-    own = [m for m in in_sentence if m.is_location]
-    if own:
-        return min(own, key=lambda m: (_rank(m), m.start)), "sentence"
-    outside = [m for m in in_sentence if m.role == "outside"]
-    if outside:
-        # "In Basra, protesters blocked a road": named, but not in the gazetteer's area,
-        # so not placed on the map.
-        return outside[0], "outside"
-    text = " " + normalize_name(sentence_text) + " "
-    if any(f" {phrase} " in text for phrase in context_vocabulary().anaphoric_places):
-        # "Medics at the scene": the scene of the last incident placed, else the last place named.
-        earlier = last_scene or mentions.last_located_before(sentence.start)
-        if earlier is not None:
-            return earlier, "anaphora"
-    before = mentions.last_located_before(sentence.start, floor=sentence.paragraph[0])
-    if before is not None:
-        return before, "paragraph"
-    if focus is not None:
-        return focus, "report_focus"
-    return None, None
-
-
 def sentence_triggers(sentence: str, vocabulary: Vocabulary | None = None) -> dict[str, int]:
     """Incident types the sentence's own words trigger, each with where its first
     trigger starts in the sentence, in order of first trigger."""
@@ -270,7 +189,7 @@ def _extract(
     digest = report_digest(report)
     place_spans = _PlaceSpans(mentions)
     told_so_far = _Told(vocabulary)
-    index = _MentionIndex(mentions)
+    index = MentionIndex(mentions)
     for sentence in sentences:
         text = report.text[sentence.start : sentence.end]
         segment = sentence.segment
@@ -318,7 +237,10 @@ def _extract(
             claims = [c for c in claims if c.scope == "cumulative"]
         if not types and not claims:
             continue
-        place, basis = _place_for(sentence, text, index, focus, last_scene)
+        placer = SentencePlacer(
+            sentence.start, sentence.end, text, sentence.paragraph, index, focus, last_scene
+        )
+        place, basis = placer.at()
         if place is not None and place.is_location:
             last_scene = place
         actors = reading.actors
@@ -336,7 +258,8 @@ def _extract(
         incidents.extend(
             _incident(
                 report, vocabulary, event_type=t.type_id, index=0, claim=None, sentence=sentence,
-                time=_nearest_day(days, t.start - sentence.start) or time, told=t, **common,
+                time=_nearest_day(days, t.start - sentence.start) or time, told=t,
+                **common | placer.fields(t.start - sentence.start),
             )
             for t in new
         )  # fmt: skip
@@ -346,7 +269,8 @@ def _extract(
         incidents.extend(
             _incident(
                 report, vocabulary, event_type="casualties", index=i, claim=c, sentence=sentence,
-                time=_nearest_day(days, c.end - sentence.start) or time, told=told, **common,
+                time=_nearest_day(days, c.end - sentence.start) or time, told=told,
+                **common | placer.fields(c.start - sentence.start),
             )
             for i, c in enumerate(claims)
         )  # fmt: skip
