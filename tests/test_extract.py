@@ -175,3 +175,14 @@ def test_ids_are_stable_and_the_frame_has_the_documented_columns(analyse):
     assert list(frame.columns) == [*INCIDENT_COLUMNS, "geometry"]
     assert frame.crs.to_epsg() == 4326
     assert frame["killed"].dtype == "Int64"
+
+
+def test_describe_shows_mapping_status_weapon_target_and_claim(analyse):
+    text = "A car bomb exploded in a market in Karrada, killing 12 people, police said."
+    lines = [i.describe() for i in analyse(text).incidents]
+    assert "car_bomb" in lines[0]
+    assert "[Explosions/Remote violence / Remote explosive/landmine/IED]" in lines[0]
+    assert "happened" in lines[0]
+    assert "weapon=car bomb" in lines[0]
+    assert "target=market" in lines[0]
+    assert "killed=12 injured=None by=police (official, incident)" in lines[1]
