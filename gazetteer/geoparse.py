@@ -481,7 +481,11 @@ class Geoparser:
                         for h in group
                         if h.category == "place"
                         and not (
-                            any(f.category == "feature" for f in group)
+                            any(
+                                f.category == "feature"
+                                and f.values[0].split(":")[0] not in _AREA_NOUNS
+                                for f in group
+                            )
                             and all(
                                 self.gazetteer[v].kind in self.vocabulary.city_kinds
                                 for v in h.values
@@ -597,10 +601,22 @@ class Geoparser:
         if not _CONTAINER_GAP.match(text[first.end : second.start]):
             return False
         return any(
-            container in self.gazetteer.ancestors(member)
+            container in self.gazetteer.ancestors(member) or self._covers(container, member)
             for container in first.values
             for member in second.values
         )
+
+    def _covers(self, container_id: str, member_id: str) -> bool:
+        """True when a city's outline covers the member's point (part_of may be unset when an
+        imported outline reaches past the city's estimated one)."""
+        container = self.gazetteer.get(container_id)
+        member = self.gazetteer.get(member_id)
+        if container is None or member is None or container.kind not in self.vocabulary.city_kinds:
+            return False
+        if container.geometry is None or member.lat_lon is None:
+            return False
+        lat, lon = member.lat_lon
+        return container.geometry.covers(Point(lon, lat))
 
     def _determiner_before(self, norm: str, hit: _Hit) -> str | None:
         words = norm[max(0, hit.nstart - 40) : hit.nstart].split()
@@ -903,8 +919,8 @@ class Geoparser:
                 return PlaceMention(
                     text=text[start:end], start=start, end=end, role="location", kind=kind,
                     resolved_by="unresolved",
-                    note=f"a {kind} in {self.gazetteer[named_ids[0]].name} the gazetteer "
-                    "does not list",
+                    note=f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind} in "
+                    f"{self.gazetteer[named_ids[0]].name} the gazetteer does not list",
                 )  # fmt: skip
             # "the gate of X" where X has no such feature: X itself, less precisely.
             return self._place_mention(text, start, end, named_ids[0], resolved_by="name")

@@ -182,3 +182,42 @@ def test_the_city_of_another_place_is_not_baghdad(geoparser):
 def test_some_bridge_of_the_city_is_no_place_on_the_map(geoparser):
     text = "In Baghdad, soldiers sealed off a bridge."
     assert [m.text for m in parse(geoparser, text) if m.is_location] == ["Baghdad"]
+
+
+def test_names_survive_a_description_that_names_no_known_place(geoparser):
+    text = "A car bomb ripped through a Shi'ite neighborhood in Baghdad."
+    assert [m.place_id for m in parse(geoparser, text) if m.is_location] == ["baghdad_city"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rioters stormed Sweden's embassy in Baghdad.",
+        "Rioters stormed the Swedish Embassy in Baghdad.",
+    ],
+)
+def test_a_site_in_the_city_that_the_gazetteer_lacks_is_not_mapped_to_the_city(geoparser, text):
+    assert [m.text for m in parse(geoparser, text) if m.is_location] == []
+
+
+def test_an_area_noun_after_a_name_starts_its_own_description(geoparser):
+    text = "The blast burned much of the Jameela market in the district of Sadr City."
+    located = {m.place_id for m in parse(geoparser, text) if m.is_location}
+    assert located == {"jamila_market", "sadr_city"}
+
+
+def test_sadr_city_is_not_the_capital(geoparser):
+    text = "Raids went on in Sadr City. The capital was tense."
+    assert find(geoparser, text, "capital").place_id == "baghdad_city"
+
+
+def test_a_person_named_once_stays_a_person(geoparser):
+    text = "Prime Minister Iyad Allawi spoke on Friday. Allawi said calm would return."
+    assert {m.role for m in parse(geoparser, text) if "Allawi" in m.text} == {"person"}
+
+
+def test_an_imported_outline_is_placed_at_its_label_point(gazetteer, geoparser):
+    place = gazetteer["sadr_city"]
+    assert place.label_point is not None
+    mention = find(geoparser, "Raids went on in Sadr City.", "Sadr City")
+    assert (mention.lon, mention.lat) == pytest.approx(place.label_point)
