@@ -704,9 +704,20 @@ class Geoparser:
     def _is_dateline(self, text: str, mention: PlaceMention) -> bool:
         """'BAGHDAD, Aug 4 --' opening a line: a wire dateline the report reader missed."""
         written = mention.text
-        if mention.role != "location" or not written.isupper() or len(written) < 4:
+        if mention.role != "location" or mention.kind not in self.vocabulary.city_kinds:
             return False
         line_start = text.rfind("\n", 0, mention.start) + 1
+        line_end = text.find("\n", mention.end)
+        if (
+            line_end >= 0
+            and not text[mention.end : line_end].strip()
+            and line_end - line_start <= _SHORT_LINE
+            and text[line_start : mention.start].rstrip()[-1:]
+            in self.vocabulary.dateline_line_end_separators
+        ):
+            return True  # "Shafaq News – Baghdad", "Long-Presse / Baghdad"
+        if not written.isupper() or len(written) < 4:
+            return False
         before = text[line_start : mention.start]
         if before.strip(" \t") and not re.fullmatch(r"\s*[A-Z]+\s*/\s*", before):
             return False  # not the line's first word (or AMMAN/BAGHDAD)
@@ -1075,14 +1086,18 @@ class Geoparser:
         if anchor is None or mention.geometry is None:
             return mention
         phrase = text[start : mention.start].casefold()
-        if (
-            anchor.kind in self.vocabulary.city_kinds
-            and name not in ("near", "inside", "outside")
+        compass_of = (
+            name not in ("near", "inside", "outside")
             and phrase.isascii()
             and phrase.rstrip().endswith(" of")
             and not any(word in phrase for word in ("part", "side", "edge"))
+        )
+        if (
+            anchor.kind in self.vocabulary.city_kinds
+            and mention.role == "location"
+            and (compass_of or name == "outside")
         ):
-            # "40 km north of Baghdad", "south of the capital": beyond the city, not in it
+            # "40 km north of Baghdad", "beyond the capital": beyond the city, not in it
             distance = _DISTANCE_BEFORE.search(text, max(0, start - 40), start)
             if distance is not None:
                 start = distance.start()
@@ -1259,6 +1274,8 @@ _NO_NAME_HEAD = frozenset({"city", "neighbourhood", "zone", "river"})
 _HEAD_CUT = frozenset({"of", "at", "from", "near", "on", "by", "in", "to", "facing"})
 #: "the city of Mosul", "the northern city of Irbil": the city noun introduces a name.
 _CITY_OF = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
+#: A dateline line such as "Shafaq News – Baghdad" is short.
+_SHORT_LINE = 60
 #: Words after an institution that end the clause it could be the subject of.
 _CLAUSE_WORDS = frozenset({"and", "or", "where", "when", "while", "near", "as", "but", "after"})
 

@@ -221,3 +221,22 @@ def test_an_imported_outline_is_placed_at_its_label_point(gazetteer, geoparser):
     assert place.label_point is not None
     mention = find(geoparser, "Raids went on in Sadr City.", "Sadr City")
     assert (mention.lon, mention.lat) == pytest.approx(place.label_point)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Intro.\n\nAMMAN/BAGHDAD, 8 August 2003 — A car bomb hit Karrada.",
+        "Intro.\n\nBAGHDAD | Mon Jun 24, 2013\n\nA car bomb hit Karrada.",
+        "Shafaq News – Baghdad\n\nA car bomb hit Karrada.",
+    ],
+)
+def test_more_dateline_forms(geoparser, text):
+    roles = {m.text.casefold(): m.role for m in parse(geoparser, text)}
+    assert roles["baghdad"] == "dateline"
+    assert roles["karrada"] == "location"
+
+
+def test_beyond_or_outside_the_city_is_outside(geoparser):
+    assert find(geoparser, "Protests spread beyond the capital.", "capital").role == "outside"
+    assert find(geoparser, "Tents stood outside the Green Zone.", "Zone").is_location
