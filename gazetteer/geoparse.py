@@ -239,7 +239,49 @@ class Geoparser:
             _Hit(m.nstart, m.nend, m.start, m.end, m.value[0], m.value[1], key=m.key)
             for m in chosen
         ]
-        return self._home_capital(text, self._with_variants(text, offsets, hits))
+        hits = self._home_capital(text, self._with_variants(text, offsets, hits))
+        return self._city_area_of(text, hits)
+
+    def _city_area_of(self, text: str, hits: list[_Hit]) -> list[_Hit]:
+        """'the Baghdad district of Sadr City', "Baghdad's impoverished Shi'ite neighborhood
+        of Sadr City": one mention of the place the area noun introduces."""
+        out: list[_Hit] = []
+        i = 0
+        while i < len(hits):
+            window = hits[i : i + 3]
+            if (
+                len(window) == 3
+                and window[0].category == "place"
+                and all(
+                    v in self.gazetteer and self.gazetteer[v].kind in self.vocabulary.city_kinds
+                    for v in window[0].values
+                )
+                and window[1].category == "feature"
+                and window[1].values[0].split(":")[0] in _AREA_NOUNS
+                and window[2].category == "place"
+                and _CITY_AREA_GAP.match(text[window[0].end : window[1].start])
+                and _AREA_OF_GAP.match(text[window[1].end : window[2].start])
+            ):
+                last = window[2]
+                out.append(replace(last, nstart=window[0].nstart, start=window[0].start))
+                i += 3
+                continue
+            if (
+                len(window) >= 2
+                and window[1].category == "place"
+                and self._is_container(window[0], window[1], text)
+                and all(
+                    v in self.gazetteer and self.gazetteer[v].kind in self.vocabulary.city_kinds
+                    for v in window[0].values
+                )
+            ):
+                # "Baghdad's northern Shaab district": the city only says where
+                out.append(replace(window[1], nstart=window[0].nstart, start=window[0].start))
+                i += 2
+                continue
+            out.append(hits[i])
+            i += 1
+        return out
 
     def _home_capital(self, text: str, hits: list[_Hit]) -> list[_Hit]:
         """'the Iraqi capital', 'العاصمة العراقية': one city noun that names the home city."""
@@ -616,7 +658,9 @@ class Geoparser:
         if container.geometry is None or member.lat_lon is None:
             return False
         lat, lon = member.lat_lon
-        return container.geometry.covers(Point(lon, lat))
+        # the city outline is an estimate: its own uncertainty radius counts as inside
+        reach = container.uncertainty_m / 111_000
+        return container.geometry.buffer(reach).covers(Point(lon, lat))
 
     def _determiner_before(self, norm: str, hit: _Hit) -> str | None:
         words = norm[max(0, hit.nstart - 40) : hit.nstart].split()
@@ -1274,6 +1318,10 @@ _NO_NAME_HEAD = frozenset({"city", "neighbourhood", "zone", "river"})
 _HEAD_CUT = frozenset({"of", "at", "from", "near", "on", "by", "in", "to", "facing"})
 #: "the city of Mosul", "the northern city of Irbil": the city noun introduces a name.
 _CITY_OF = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
+#: Between a city and an area noun: nothing, or a possessive and up to three words.
+_CITY_AREA_GAP = re.compile(r"^(?:\s+|['’]s(?:\s+[\w'’-]+){0,3}\s+)$")
+#: Between the area noun and the place it introduces.
+_AREA_OF_GAP = re.compile(r"^\s+of\s+(?:the\s+)?$")
 #: A dateline line such as "Shafaq News – Baghdad" is short.
 _SHORT_LINE = 60
 #: Words after an institution that end the clause it could be the subject of.
