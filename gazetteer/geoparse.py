@@ -565,6 +565,17 @@ class Geoparser:
                 if mention.role == "location" and mention.place_id:
                     in_play.append(mention.anchor_id or mention.place_id)
                     del in_play[:-_IN_PLAY_WINDOW]  # only recent places stay in play
+                if (
+                    mention.role == "location"
+                    and mention.kind in self.vocabulary.institution_kinds
+                    and mentions
+                    and mentions[-1].role == "attribute"
+                    and mentions[-1].resolved_by == "demonym"
+                    and not text[mentions[-1].end : mention.start].strip(" \u00a0")
+                    and normalize_name(mentions[-1].text) not in self.vocabulary.capital_demonyms
+                ):
+                    # "the Iranian Ministry of Foreign Affairs": another country's institution
+                    mention = _as_non_location(mention, "organisation", "another country's body")
                 if mention.role == "person":
                     persons.add(_bare_name(mention.text))
                 elif (
@@ -731,6 +742,13 @@ class Geoparser:
             if i >= 3 or word in _CLAUSE_WORDS:
                 break
         lead = normalize_name(text[max(0, mention.start - 48) : mention.start])
+        lead_words = lead.split()
+        if (
+            lead_words
+            and not mention.text[:1].isascii()
+            and lead_words[-1] in vocab.reporting_verbs
+        ):
+            return True  # Arabic puts the verb first: "أعلنت وزارة الدفاع"
         for phrase in vocab.according_to:
             at = lead.rfind(phrase)
             if (

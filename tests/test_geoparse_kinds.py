@@ -243,3 +243,15 @@ def test_more_dateline_forms(geoparser, text):
 def test_beyond_or_outside_the_city_is_outside(geoparser):
     assert find(geoparser, "Rockets fell outside Baghdad.", "Baghdad").role == "outside"
     assert find(geoparser, "Tents stood outside the Green Zone.", "Zone").is_location
+
+
+def test_another_countrys_institution_is_not_ours(geoparser):
+    text = "Tehran said the Iranian Ministry of Foreign Affairs condemned it."
+    assert find(geoparser, text, "Ministry").role == "organisation"
+    text = "Crowds gathered at the Iraqi Ministry of Foreign Affairs."
+    assert find(geoparser, text, "Ministry").place_id == "ministry_of_foreign_affairs"
+
+
+def test_an_arabic_institution_after_its_verb_speaks(geoparser):
+    assert find(geoparser, "أعلنت وزارة الدفاع العراقية أن", "وزارة").role == "organisation"
+    assert find(geoparser, "انفجار قرب وزارة الدفاع", "وزارة").is_location
