@@ -561,7 +561,7 @@ class Geoparser:
                     # "BAGHDAD, Iraq (AP) --": the country is part of the dateline
                     mention = _as_non_location(mention, "dateline", "part of the dateline")
                 if relation is not None and mention.role == "location" and mention.place_id:
-                    mention = self._relative(mention, relation, text)
+                    mention = self._relative(mention, relation, text, mentions)
                 if mention.role == "location" and mention.place_id:
                     in_play.append(mention.anchor_id or mention.place_id)
                     del in_play[:-_IN_PLAY_WINDOW]  # only recent places stay in play
@@ -621,6 +621,14 @@ class Geoparser:
                 w not in vocab.connectors for w in words
             ):
                 break
+            if (
+                nxt.category == "feature"
+                and last.category == "feature"
+                and not text[last.end : nxt.start].strip()
+            ):
+                # "the headquarters compound": two nouns, the last is the head
+                end, last, probe = probe, nxt, probe + 1
+                continue
             if nxt.category == "feature" and has_feature:
                 break
             if nxt.category == "feature" and nxt.values[0].startswith("city:"):
@@ -700,7 +708,11 @@ class Geoparser:
                     found.append(self._name_mention(hit, text, in_play))
             return found
         feature = features[0]
-        kind, number = feature.values[0].split(":")
+        head = feature
+        for later in features[1:]:
+            if not text[head.end : later.start].strip():
+                head = later  # "the headquarters compound" is a compound
+        kind, number = head.values[0].split(":")
         start, end = group[0].start, group[-1].end
         named_ids = [self._best_of(h.values, in_play) for h in names]
         determiner = self._determiner_before(norm, group[0])
@@ -1141,7 +1153,11 @@ class Geoparser:
         return previous.values[0], start
 
     def _relative(
-        self, mention: PlaceMention, relation: tuple[str, int], text: str
+        self,
+        mention: PlaceMention,
+        relation: tuple[str, int],
+        text: str,
+        before: Sequence[PlaceMention] = (),
     ) -> PlaceMention:
         name, start = relation
         anchor = self.gazetteer[mention.place_id] if mention.place_id else None
@@ -1159,10 +1175,21 @@ class Geoparser:
             and mention.role == "location"
             and (compass_of or name == "outside")
         ):
-            # "40 km north of Baghdad", "beyond the capital": beyond the city, not in it
+            # "40 km north of Baghdad", "Diyala province, north of Baghdad": beyond the city
             distance = _DISTANCE_BEFORE.search(text, max(0, start - 40), start)
             if distance is not None:
                 start = distance.start()
+            if (
+                distance is None
+                and name != "outside"
+                and not _outside_named_before(text, start, before)
+            ):
+                # "in the Shaab district northeast of Baghdad", "a bomb west of Baghdad":
+                # somewhere around the city, the nearest the text says
+                return replace(
+                    mention, text=text[start : mention.end], start=start,
+                    resolved_by=f"{mention.resolved_by}, around the city ({name} of it)",
+                )  # fmt: skip
             return replace(
                 mention, text=text[start : mention.end], start=start, role="outside",
                 place_id=None, kind=None, lat=None, lon=None, precision=None,
@@ -1344,6 +1371,22 @@ _AREA_OF_GAP = re.compile(r"^\s+of\s+(?:the\s+)?$")
 _SHORT_LINE = 60
 #: Words after an institution that end the clause it could be the subject of.
 _CLAUSE_WORDS = frozenset({"and", "or", "where", "when", "while", "near", "as", "but", "after"})
+
+
+def _outside_named_before(text: str, start: int, before: Sequence[PlaceMention]) -> bool:
+    """True when the sentence before ``start`` names a place outside the gazetteer (Diyala
+    province, Hilla, Tehran), even as part of an organisation ('Hilla police')."""
+    cut = max(text.rfind(c, 0, start) for c in ".!?\n؟")
+    for mention in reversed(before):
+        if mention.start <= cut:
+            break
+        if (
+            mention.place_id is None
+            and mention.kind in ("city", "country", "region")
+            and (mention.role != "location")
+        ):
+            return True
+    return False
 
 
 def _bare_name(text: str) -> str:

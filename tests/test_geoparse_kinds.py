@@ -97,7 +97,8 @@ def test_an_institution_that_speaks_is_an_organisation(geoparser, text, needle):
     [
         ("Clashes in Diyala province left three dead.", "Diyala province"),
         ("A bomb went off 40km north of Baghdad.", "north of Baghdad"),
-        ("The convoy was hit south of the capital.", "south of the capital"),
+        ("Hilla police said a convoy was hit south of the capital.", "south of the capital"),
+        ("Troops raided villages in Diyala province, north of Baghdad.", "north of Baghdad"),
     ],
 )
 def test_places_beyond_the_city_are_outside(geoparser, text, needle):
@@ -255,3 +256,19 @@ def test_another_countrys_institution_is_not_ours(geoparser):
 def test_an_arabic_institution_after_its_verb_speaks(geoparser):
     assert find(geoparser, "أعلنت وزارة الدفاع العراقية أن", "وزارة").role == "organisation"
     assert find(geoparser, "انفجار قرب وزارة الدفاع", "وزارة").is_location
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A car bomb went off in the Shaab district northeast of Baghdad.",
+     "A bomb blew up in a rubbish bin to the west of Baghdad."],
+)  # fmt: skip
+def test_a_direction_from_the_city_with_nothing_outside_named_is_around_the_city(geoparser, text):
+    mention = find(geoparser, text, "of Baghdad")
+    assert mention.place_id == "baghdad_city"
+    assert "around the city" in mention.resolved_by
+
+
+def test_two_nouns_in_a_row_are_read_by_the_last(geoparser):
+    text = "A truck blew up near the Republican Palace. The headquarters compound shook."
+    assert find(geoparser, text, "compound").place_id == "republican_palace"
