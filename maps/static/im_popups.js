@@ -129,7 +129,7 @@ var IncidentMapPopups = (function () {
   // ctx: {meta, offset, i, row, type, source, sourceGroup, status, lat, lon, known, t0, t1,
   //       sharing, event: {summary, count, id} | null, openEvent(fn)}
   function incidentPopup(ctx) {
-    var row = ctx.row, root = el('div', 'im-popup');
+    var row = ctx.row, root = el('div', 'im-popup im-incident');
     var h3 = el('h3', null, ctx.type.label);
     h3.style.borderLeftColor = ctx.type.colour;
     var acled = joined([row.sub_event_type, row.acled_event_type], ' / ');

@@ -148,6 +148,8 @@ var IncidentMap = (function () {
     ui.summary = el('div', 'im-summary');
     head.appendChild(ui.summary);
     root.appendChild(head);
+    var tools = el('div', 'im-tools');
+    root.appendChild(tools);
 
     // Phone: the panel's sections become buttons along the bottom of the map.
     var bar = L.DomUtil.create('div', 'im-phone-bar', map.getContainer());
@@ -213,6 +215,10 @@ var IncidentMap = (function () {
       ui.slider.addEventListener('input', function () {
         stop();
         setStep(Number(ui.slider.value));
+      });
+      // A click on the slider where it already stands still picks that moment.
+      ui.slider.addEventListener('click', function () {
+        if (state.time === null) { stop(); setStep(Number(ui.slider.value)); }
       });
       t.appendChild(ui.slider);
       ui.histogram = el('canvas', 'im-histogram');
@@ -539,7 +545,6 @@ var IncidentMap = (function () {
     key.appendChild(modeBox);
 
     // Table and exports.
-    var tools = el('div', 'im-tools');
     var tableButton = el('button', 'im-table-button', 'Table of shown incidents');
     tableButton.type = 'button';
     var geojsonButton = el('button', 'im-export-geojson', 'Export GeoJSON');
@@ -549,7 +554,6 @@ var IncidentMap = (function () {
     tools.appendChild(tableButton);
     tools.appendChild(geojsonButton);
     tools.appendChild(csvButton);
-    root.appendChild(tools);
     var drawer = L.DomUtil.create('div', 'im-drawer', map.getContainer());
     L.DomEvent.disableClickPropagation(drawer);
     L.DomEvent.disableScrollPropagation(drawer);
@@ -685,8 +689,12 @@ var IncidentMap = (function () {
     }
     var popupOptions = {maxWidth: 400, minWidth: 240, maxHeight: 440, autoPanPadding: [24, 24]};
     function showPopup(latlng, node, options) {
-      return L.popup(L.extend({}, popupOptions, options || {})).setLatLng(latlng)
-        .setContent(node).openOn(map);
+      var settings = L.extend({}, popupOptions, options || {});
+      // On a narrow screen the popup keeps inside the map.
+      var room = map.getSize().x - 60;
+      settings.maxWidth = Math.min(settings.maxWidth, room);
+      settings.minWidth = Math.min(settings.minWidth, room);
+      return L.popup(settings).setLatLng(latlng).setContent(node).openOn(map);
     }
     function sharingOf(i) {
       var X = layer.incXY.x, Y = layer.incXY.y, c = inc.columns, n = 0;
@@ -977,7 +985,7 @@ var IncidentMap = (function () {
       boxes.forEach(function (entry) { entry.box.checked = on[entry.index] === 1; });
     }
     var api = {
-      map: map, layer: layer, state: state, config: config, stats: stats,
+      map: map, layer: layer, state: state, config: config, stats: stats, places: options.places,
       /** The incident_ids drawn now (after the layers, sources, filters, search and time),
        *  in time order. */
       drawnIds: function () { return layer._map ? idsNow(inc, state.visible, state.nVisible) : []; },
@@ -1071,6 +1079,8 @@ var IncidentMap = (function () {
         var ratio = window.devicePixelRatio || 1;
         return Array.from(layer.ctx.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data);
       },
+      /** Is an incident, event or density cell drawn at this container point? */
+      hitAt: function (point) { return map.hasLayer(layer) && layer.hitTest(point) !== null; },
       drawMode: function () { return layer.drawnMode; },
       setDrawMode: function (mode) { layer.setMode(mode); },
       counts: function () {
