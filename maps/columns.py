@@ -80,13 +80,17 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default)
 
 
-def _text_column(frame: pd.DataFrame, name: str) -> pd.Series:
-    """A text column with missing (or blank) values as NA; an absent column is all NA."""
+def _text_column(frame: pd.DataFrame, name: str, *, blank_is_missing: bool = False) -> pd.Series:
+    """A text column (object dtype) with missing values and empty strings as None (and
+    whitespace-only ones with ``blank_is_missing``, for the columns that become codes);
+    an absent column is all None."""
     if name not in frame.columns:
-        return pd.Series(pd.NA, index=frame.index, dtype="object")
-    column = frame[name]
-    text = column.astype("string")
-    return text.where(text.str.strip().str.len() > 0)
+        return pd.Series(None, index=frame.index, dtype="object")
+    column = frame[name].astype(object)
+    keep = column.notna().to_numpy() & (column != "").to_numpy()
+    if blank_is_missing and keep.any():
+        keep &= column.where(keep, "x").astype(str).str.strip().ne("").to_numpy()
+    return column.where(keep, None)
 
 
 def _json_values(column: pd.Series) -> np.ndarray:
@@ -204,7 +208,7 @@ def incident_columns(
     sort_t0 = np.where(known, t0, float(UNKNOWN_TIME))
     order = np.lexsort((ids.astype(str), sort_t0)) if n else np.zeros(0, dtype=np.int64)
 
-    source = _text_column(incidents, "source").fillna("unknown source")
+    source = _text_column(incidents, "source", blank_is_missing=True).fillna("unknown source")
     source_codes, sources = _ordered_codes(source)
     social = (_text_column(incidents, "source_type") == "social").fillna(False).to_numpy(bool)
     is_social = np.bincount(source_codes, weights=social, minlength=len(sources))
@@ -224,7 +228,7 @@ def incident_columns(
 
     known_types = list(styles["event_types"])
     type_codes, types = _ordered_codes(
-        _text_column(incidents, "event_type").fillna("unknown"), known_types
+        _text_column(incidents, "event_type", blank_is_missing=True).fillna("unknown"), known_types
     )
     acled = _text_column(incidents, "acled_event_type")
     acled_by_type = (
@@ -234,12 +238,17 @@ def incident_columns(
         .agg(lambda s: s.value_counts().index[0])
     )
     status_codes, statuses = _ordered_codes(
-        _text_column(incidents, "status").fillna(HAPPENED).str.casefold(), STATUS_ORDER
+        _text_column(incidents, "status", blank_is_missing=True)
+        .fillna(HAPPENED)
+        .astype(str)
+        .str.casefold(),
+        STATUS_ORDER,
     )
     precision_codes, precisions = _ordered_codes(
-        _text_column(incidents, "geo_precision").fillna("unknown"), PRECISION_ORDER
+        _text_column(incidents, "geo_precision", blank_is_missing=True).fillna("unknown"),
+        PRECISION_ORDER,
     )
-    place_id = _text_column(incidents, "place_id")
+    place_id = _text_column(incidents, "place_id", blank_is_missing=True)
     place_codes, places = _ordered_codes(place_id.fillna(""))
     place_names = (
         pd.DataFrame(
@@ -251,7 +260,7 @@ def incident_columns(
     )
 
     vague = set(styles["vague_place"]["geo_precisions"])
-    precision_text = _text_column(incidents, "geo_precision")
+    precision_text = _text_column(incidents, "geo_precision", blank_is_missing=True)
     clock = _text_column(incidents, "time_precision").isin(CLOCK_PRECISIONS).to_numpy(bool)
     flags = (
         np.where(np.isnan(lon), FLAG_UNMAPPED, 0)
@@ -321,14 +330,24 @@ def _duration(t0: np.ndarray, t1: np.ndarray, known: np.ndarray) -> np.ndarray:
     return duration.astype(np.uint16 if biggest <= 65535 else np.uint32)
 
 
+#: With this many mapped rows or more, the map opens on the central 96% of them, so one
+#: incident placed far away (a city-level place, a typo) does not shrink all the others.
+_ROBUST_BOUNDS_FROM = 50
+
+
 def _bounds(lon: np.ndarray, lat: np.ndarray) -> list[list[float]] | None:
-    """[[south, west], [north, east]] of the mappable rows (full precision), or None."""
+    """[[south, west], [north, east]] to open on (full precision), or None when nothing
+    is mapped: every mapped row, or the 2nd to 98th percentiles when there are many."""
     mapped = ~np.isnan(lon)
     if not mapped.any():
         return None
+    lats, lons = lat[mapped], lon[mapped]
+    low, high = (2, 98) if lats.size >= _ROBUST_BOUNDS_FROM else (0, 100)
+    south, north = np.percentile(lats, [low, high])
+    west, east = np.percentile(lons, [low, high])
     return [
-        [round(float(lat[mapped].min()), 7), round(float(lon[mapped].min()), 7)],
-        [round(float(lat[mapped].max()), 7), round(float(lon[mapped].max()), 7)],
+        [round(float(south), 7), round(float(west), 7)],
+        [round(float(north), 7), round(float(east), 7)],
     ]
 
 

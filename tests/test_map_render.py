@@ -678,6 +678,18 @@ def test_opens_on_the_incidents(page: ParsedPage) -> None:
     assert west <= SOUTH_GATE[1] <= east
 
 
+def test_one_far_incident_among_many_does_not_shrink_the_opening_view() -> None:
+    rows = [incident_row(k, position=(GATE[0] + k * 1e-5, GATE[1])) for k in range(60)]
+    rows.append(incident_row(99, position=(33.9, 44.9)))
+    parsed = parse_page(
+        render_map(make_incidents(rows), make_places(), gazetteer=small_gazetteer())
+    )
+    (south, west), (north, east) = parsed.fit_bounds
+    assert north < 33.33
+    assert east < 44.41
+    assert "inc-0000000099" in parsed.mapped_ids
+
+
 def test_opens_on_the_green_zone_when_nothing_is_mapped() -> None:
     rows = [incident_row(1, position=None)]
     parsed = parse_page(

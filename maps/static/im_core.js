@@ -286,7 +286,8 @@ var IncidentMapCore = (function () {
   State.prototype.evaluateEvents = function () {
     var e = this.evt, ne = e.n, shown = this.eventVisible.fill(0), count = 0;
     if (!ne) { this.nEventsVisible = 0; return; }
-    var any = new Uint8Array(ne), eventOf = this.eventOf, visible = this.visible;
+    if (!this.eventAny) { this.eventAny = new Uint8Array(ne); }
+    var any = this.eventAny.fill(0), eventOf = this.eventOf, visible = this.visible;
     for (var k = 0; k < this.nVisible; k++) {
       var ev = eventOf[visible[k]];
       if (ev >= 0) { any[ev] = 1; }

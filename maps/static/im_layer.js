@@ -91,11 +91,29 @@ var IncidentMapLayer = (function () {
       var ox = pane.x - origin.x, oy = pane.y - origin.y;
       var st = this.state, visible = st.visible, nv = st.nVisible, X = this.incXY.x, Y = this.incXY.y;
       var margin = 30, W = size.x, H = size.y;
-      // Shown incidents inside the view.
-      var inView = new Uint32Array(nv), m = 0;
+      // One pass: the shown incidents inside the view, binned into hexagons as they come
+      // (the density needs nothing more; the points use the list).
+      if (!this.inView || this.inView.length < nv) { this.inView = new Uint32Array(st.inc.n); }
+      var inView = this.inView, m = 0;
+      var R = this.styles.density.hex_radius_px, dx = Math.sqrt(3) * R, dy = 1.5 * R;
+      var cols = Math.ceil(W / dx) + 3, rows = Math.ceil(H / dy) + 3;
+      if (!this.hexCounts || this.hexCounts.length !== cols * rows) {
+        this.hexCounts = new Uint32Array(cols * rows);
+      }
+      var counts = this.hexCounts.fill(0), kq = Math.sqrt(3) / 3 / R, kr = 2 / 3 / R;
+      var left = -margin, top = -margin, right = W + margin, bottom = H + margin;
       for (var k = 0; k < nv; k++) {
         var i = visible[k], x = X[i] * scale + ox, y = Y[i] * scale + oy;
-        if (x > -margin && y > -margin && x < W + margin && y < H + margin) { inView[m++] = i; }
+        if (x > left && y > top && x < right && y < bottom) {
+          inView[m++] = i;
+          // Axial hex coordinates (pointy top), rounded to the nearest hexagon.
+          var hx = x + dx, hy = y + dy, q = kq * hx - hy / (3 * R), r = kr * hy;
+          var cy = -q - r, rx = Math.round(q), ry = Math.round(cy), rz = Math.round(r);
+          var ex = Math.abs(rx - q), ey = Math.abs(ry - cy), ez = Math.abs(rz - r);
+          if (ex > ey && ex > ez) { rx = -ry - rz; } else if (ey <= ez) { rz = -rx - ry; }
+          var col = rx + ((rz - (rz & 1)) >> 1);
+          if (rz >= 0 && col >= 0 && rz < rows && col < cols) { counts[rz * cols + col]++; }
+        }
       }
       var limit = this.styles.density.point_limit;
       var density = this.mode === 'density' || (this.mode === 'auto' && m > limit);
@@ -105,8 +123,9 @@ var IncidentMapLayer = (function () {
       this.grid = new Map();
       this.fanAt = new Map();
       if (density) {
-        this.drawDensity(ctx, inView, m, scale, ox, oy, W, H);
+        this.drawDensity(ctx, counts, cols, rows, R, dx, dy);
       } else {
+        this.density = null;
         this.drawPoints(ctx, inView, m, scale, ox, oy);
         this.drawEvents(ctx, scale, ox, oy, W, H);
       }
@@ -114,25 +133,10 @@ var IncidentMapLayer = (function () {
       this.fire('drawn');
     },
 
-    drawDensity: function (ctx, inView, m, scale, ox, oy, W, H) {
-      var R = this.styles.density.hex_radius_px, X = this.incXY.x, Y = this.incXY.y;
-      var dx = Math.sqrt(3) * R, dy = 1.5 * R;
-      var cols = Math.ceil(W / dx) + 3, rows = Math.ceil(H / dy) + 3;
-      var counts = new Uint32Array(cols * rows), max = 0;
-      for (var k = 0; k < m; k++) {
-        var i = inView[k], x = X[i] * scale + ox + dx, y = Y[i] * scale + oy + dy;
-        // Axial hex coordinates (pointy top), rounded to the nearest hexagon.
-        var q = (Math.sqrt(3) / 3 * x - y / 3) / R, r = (2 / 3 * y) / R;
-        var cx = q, cz = r, cy = -q - r;
-        var rx = Math.round(cx), ry = Math.round(cy), rz = Math.round(cz);
-        var ex = Math.abs(rx - cx), ey = Math.abs(ry - cy), ez = Math.abs(rz - cz);
-        if (ex > ey && ex > ez) { rx = -ry - rz; } else if (ey <= ez) { rz = -rx - ry; }
-        var row = rz, col = rx + (rz - (rz & 1)) / 2;
-        if (row < 0 || col < 0 || row >= rows || col >= cols) { continue; }
-        var cell = row * cols + col, v = ++counts[cell];
-        if (v > max) { max = v; }
-      }
-      this.density = {counts: counts, cols: cols, rows: rows, R: R, dx: dx, dy: dy, max: max};
+    drawDensity: function (ctx, counts, cols, rows, R, dx, dy) {
+      var max = 0;
+      for (var c = 0; c < counts.length; c++) { if (counts[c] > max) { max = counts[c]; } }
+      this.density = {cols: cols, rows: rows, R: R, dx: dx, dy: dy, max: max};
       ctx.lineWidth = 0.6;
       ctx.strokeStyle = 'rgba(80,40,0,0.35)';
       for (var cellIndex = 0; cellIndex < counts.length; cellIndex++) {

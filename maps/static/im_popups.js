@@ -200,7 +200,7 @@ var IncidentMapPopups = (function () {
       quote.style.borderLeftColor = ctx.type.colour;
       root.appendChild(quote);
     }
-    root.appendChild(el('div', 'im-muted', ctx.id));
+    root.appendChild(el('div', 'im-muted im-id', ctx.id));
     return root;
   }
 

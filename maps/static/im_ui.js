@@ -71,16 +71,20 @@ var IncidentMap = (function () {
   // Decode the data, then build the surface; resolves to the page API.
   function install(options) {
     var installStarted = performance.now();
-    return Core.load(options.config).then(function (state) {
-      return build(options, state, installStarted);
+    // The API object exists at once (ready: false); build() fills it in.
+    var api = {ready: false};
+    window.incidentMap = api;
+    api.whenReady = Core.load(options.config).then(function (state) {
+      return build(options, state, installStarted, api);
     }).catch(function (error) {
       var note = el('div', 'im-panel im-failed', 'The map could not start: ' + error);
       options.map.getContainer().appendChild(note);
       throw error;
     });
+    return api.whenReady;
   }
 
-  function build(options, state, installStarted) {
+  function build(options, state, installStarted, api) {
     var map = options.map, config = options.config, styles = config.styles;
     var meta = config.incidents, inc = state.inc;
     var offset = config.time.offsetMinutes, layer = new IncidentMapLayer.Layer(state, styles);
@@ -673,15 +677,15 @@ var IncidentMap = (function () {
     // ------------------------------------------------------------ popups
     function incidentContext(i, row, ids, sharing) {
       var c = inc.columns, e = state.eventOf[i], event = null;
-      if (e >= 0 && ids.evt) {
-        event = {summary: ids.evtRow.summary || ids.evt[e] || 'event',
+      if (e >= 0) {
+        event = {summary: ids.evtRow.summary || ids.evtRow.event_id || 'event',
           count: state.evt.columns.memberOffsets[e + 1] - state.evt.columns.memberOffsets[e],
           mapped: !(state.evt.columns.flags[e] & Core.FLAG_UNMAPPED)};
       } else if (Core && row.event_id) {
         event = {summary: row.event_id, count: 0, mapped: false};
       }
       return {
-        id: ids.inc[i], row: row, type: meta.types[c.type[i]], source: meta.sources[c.source[i]],
+        id: ids.inc ? ids.inc[i] : '\u2026', row: row, type: meta.types[c.type[i]], source: meta.sources[c.source[i]],
         status: meta.statuses[c.status[i]], lat: c.lat[i], lon: c.lon[i],
         known: !(c.flags[i] & Core.FLAG_UNKNOWN_TIME), t0: c.t0[i], t1: c.t1[i], offset: offset,
         sharing: sharing, event: event, openEvent: function () { openEvent(e); }
@@ -706,15 +710,20 @@ var IncidentMap = (function () {
       // (c unused: the shared count is of what is shown)
     }
     // Build the popup element of incident i (shown or not): a promise.
+    // The popup needs only its row's text chunk (and its event's): the ids, decoded in
+    // the background after start-up, fill in the id line when they arrive.
     function incidentElement(i) {
-      return Promise.all([inc.loadIds(), state.evt.loadIds(), inc.row(i)]).then(function (r) {
-        var e = state.eventOf[i];
-        var evtRow = e >= 0 ? state.evt.row(e) : Promise.resolve({});
-        return evtRow.then(function (er) {
-          var ctx = incidentContext(i, r[2], {inc: r[0], evt: r[1], evtRow: er}, sharingOf(i));
-          return P.incidentPopup(ctx);
+      var e = state.eventOf[i];
+      return Promise.all([inc.row(i), e >= 0 ? state.evt.row(e) : Promise.resolve({})])
+        .then(function (r) {
+          var ctx = incidentContext(i, r[0], {inc: inc.ids, evt: [], evtRow: r[1]}, sharingOf(i));
+          var node = P.incidentPopup(ctx);
+          if (!inc.ids) {
+            var idLine = node.lastChild;
+            inc.loadIds().then(function (ids) { idLine.textContent = ids[i]; });
+          }
+          return node;
         });
-      });
     }
     function openIncident(i, pan) {
       return incidentElement(i).then(function (node) {
@@ -819,24 +828,30 @@ var IncidentMap = (function () {
     window.addEventListener('resize', debounce(function () { placeControl(); map.invalidateSize(); }, 150));
 
     // Places follow the filters: a place is drawn while a shown incident is there.
-    function filterPlaces() {
-      if (!options.places) { return; }
-      var used = new Set(), c = inc.columns;
-      for (var k = 0; k < state.nVisible; k++) { used.add(meta.places[c.place[state.visible[k]]]); }
-      var everything = state.nVisible === state.mappedTotal;
+    var placeUsed = new Uint8Array(meta.places.length), placeShapes = [];
+    if (options.places) {
       options.places.eachLayer(function (group) {
         if (!group.eachLayer) { return; }
         group.eachLayer(function (shape) {
           var p = shape.feature && shape.feature.properties;
-          if (!p || !p.place_id) { return; }
-          var show = everything || used.has(p.place_id);
-          var el2 = shape.getElement ? shape.getElement() : null;
-          if (shape.setStyle && shape.options) {
-            if (shape._imStyle === undefined) { shape._imStyle = L.extend({}, shape.options); }
-            shape.setStyle(show ? shape._imStyle : {opacity: 0.15, fillOpacity: 0.02});
+          var code = p && p.place_id ? meta.places.indexOf(p.place_id) : -1;
+          if (code >= 0 && shape.setStyle) {
+            placeShapes.push({shape: shape, code: code, style: L.extend({}, shape.options)});
           }
-          void el2;
         });
+      });
+    }
+    function filterPlaces() {
+      if (!placeShapes.length) { return; }
+      var place = inc.columns.place, visible = state.visible;
+      placeUsed.fill(0);
+      for (var k = 0; k < state.nVisible; k++) { placeUsed[place[visible[k]]] = 1; }
+      var everything = state.nVisible === state.mappedTotal;
+      placeShapes.forEach(function (entry) {
+        var show = everything || placeUsed[entry.code] === 1;
+        if (entry.shown === show) { return; }
+        entry.shown = show;
+        entry.shape.setStyle(show ? entry.style : {opacity: 0.15, fillOpacity: 0.02});
       });
     }
 
@@ -872,7 +887,7 @@ var IncidentMap = (function () {
     });
 
     // ------------------------------------------------------------ URL hash
-    var applyingHash = false;
+    var applyingHash = false, lastHash = null;
     function namesOf(kind, list) {
       var on = state.on[kind], offNames = [], onNames = [];
       for (var k = 0; k < on.length; k++) { (on[k] ? onNames : offNames).push(list[k]); }
@@ -902,6 +917,7 @@ var IncidentMap = (function () {
       if (state.evt.n && !state.layers.events) { layers.push('-events'); }
       if (layers.length) { parts.push('layers=' + layers.join(',')); }
       var hash = '#' + parts.join('&');
+      lastHash = hash.slice(1);
       if (location.hash !== hash) { history.replaceState(null, '', hash); }
     }
     var scheduleHash = debounce(writeHash, 150);
@@ -984,7 +1000,7 @@ var IncidentMap = (function () {
       for (var k = 0; k < on.length; k++) { on[k] = wanted.has(list[k]) ? 1 : 0; }
       boxes.forEach(function (entry) { entry.box.checked = on[entry.index] === 1; });
     }
-    var api = {
+    L.extend(api, {
       map: map, layer: layer, state: state, config: config, stats: stats, places: options.places,
       /** The incident_ids drawn now (after the layers, sources, filters, search and time),
        *  in time order. */
@@ -1042,6 +1058,11 @@ var IncidentMap = (function () {
         }
         return Promise.resolve(state.nVisible);
       },
+      /** Open the popup of the k-th drawn incident (time order), as a click on it does. */
+      openDrawn: function (k) {
+        if (k < 0 || k >= state.nVisible) { return Promise.reject(new Error('no drawn incident ' + k)); }
+        return openIncident(state.visible[k], false);
+      },
       /** Open the popup of an incident by id; resolves to the popup element. */
       openPopup: function (incidentId) {
         return inc.loadIds().then(function () {
@@ -1092,24 +1113,28 @@ var IncidentMap = (function () {
         return out;
       },
       search: search,
-      exportText: exportRows,
-      ready: false
-    };
+      exportText: exportRows
+    });
     buildSlider();
     state.evaluate();
     renderCounts();
     renderTime();
     layer.redraw();
     stats.installMs = [installStarted, performance.now()];
-    api.whenReady = Promise.all([inc.loadIds(), state.evt.loadIds()]).then(function () {
-      return applyHash();
+    stats.drawnAt = performance.now();
+    api.drawn = true;
+    // The ids (for the API, the table's exports and the popups' id line) are decoded
+    // once the map is drawn and the page is idle.
+    var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 1); };
+    return new Promise(function (resolve) { idle(resolve, {timeout: 300}); }).then(function () {
+      return Promise.all([inc.loadIds(), state.evt.loadIds()]);
+    }).then(function () {
+      return location.hash.replace(/^#/, '') === lastHash ? null : applyHash();
     }).then(function () {
       api.ready = true;
       stats.readyAt = performance.now();
       return api;
     });
-    window.incidentMap = api;
-    return api;
   }
 
   return {install: install};
