@@ -56,12 +56,6 @@ _CODED = frozenset(
 _GZIP_LEVEL = 6
 
 
-def b64(array: np.ndarray) -> str:
-    """A typed array as little-endian bytes, gzip-compressed, as base64 text."""
-    data = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes()
-    return gzip_b64(data)
-
-
 def gzip_b64(data: str | bytes) -> str:
     """Text or bytes gzip-compressed (no timestamp: the page is deterministic), as base64."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -176,9 +170,24 @@ class PageColumns:
     ids: str = ""
     order: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
-    def array_meta(self) -> dict[str, str]:
-        """Typed-array kind per column (``f4``, ``u1``, ``u2``, ``u4``, ``i4``)."""
-        return {name: array.dtype.str.lstrip("<>|=") for name, array in self.arrays.items()}
+    def array_meta(self) -> list[dict[str, Any]]:
+        """Where each column lies in :meth:`packed`: name, typed-array kind (``f4``,
+        ``u1``, ``u2``, ``u4``, ``i4``), byte offset (a multiple of 8) and length."""
+        layout, offset = [], 0
+        for name, array in self.arrays.items():
+            kind = array.dtype.str.lstrip("<>|=")
+            layout.append({"name": name, "kind": kind, "offset": offset, "length": len(array)})
+            offset += -(-array.nbytes // 8) * 8
+        return layout
+
+    def packed(self) -> str:
+        """Every column's little-endian bytes in one buffer (8-byte aligned), gzip, base64:
+        the page inflates it once."""
+        parts = []
+        for array in self.arrays.values():
+            data = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes()
+            parts.append(data + b"\0" * (-len(data) % 8))
+        return gzip_b64(b"".join(parts))
 
 
 def incident_columns(

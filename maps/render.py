@@ -61,7 +61,7 @@ from maps.assets import (
     script_tag,
     style_tag,
 )
-from maps.columns import FLAG_UNMAPPED, PageColumns, b64, event_columns, incident_columns
+from maps.columns import FLAG_UNMAPPED, PageColumns, event_columns, incident_columns
 from maps.timeline import day_span, replay_span_minutes
 
 #: The page's scripts and styles, in ``maps/static/``, in load order.
@@ -642,14 +642,10 @@ def build_map(
 
 def _data_elements(prefix: str, table: PageColumns) -> str:
     """The inert elements holding one table: base64 arrays, text chunks and ids."""
-    parts = [data_tag(f"im-{prefix}-{name}", table_b64) for name, table_b64 in _arrays_b64(table)]
+    parts = [data_tag(f"im-{prefix}-arrays", table.packed())]
     parts.append(data_tag(f"im-{prefix}-chunks", "\n".join(table.chunks)))
     parts.append(data_tag(f"im-{prefix}-ids", table.ids))
     return "\n".join(parts)
-
-
-def _arrays_b64(table: PageColumns) -> list[tuple[str, str]]:
-    return [(name, b64(array)) for name, array in table.arrays.items()]
 
 
 def _install_js(doc: MapDocument) -> str:

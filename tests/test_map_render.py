@@ -373,11 +373,15 @@ class ParsedPage:
 
 
 def _table(
-    elements: dict[str, str], prefix: str, meta: dict[str, Any], kinds: dict[str, str]
+    elements: dict[str, str], prefix: str, meta: dict[str, Any], layout: list[dict[str, Any]]
 ) -> Table:
+    text = elements.get(f"im-{prefix}-arrays")
+    packed = gunzip(text) if text else b""
     arrays = {
-        name: np.frombuffer(gunzip(elements[f"im-{prefix}-{name}"]), dtype=_KINDS[kind])
-        for name, kind in kinds.items()
+        entry["name"]: np.frombuffer(
+            packed, dtype=_KINDS[entry["kind"]], count=entry["length"], offset=entry["offset"]
+        )
+        for entry in layout
     }
     rows: list[dict[str, Any]] = []
     chunks = elements[f"im-{prefix}-chunks"]
@@ -684,7 +688,7 @@ def test_one_far_incident_among_many_does_not_shrink_the_opening_view() -> None:
     parsed = parse_page(
         render_map(make_incidents(rows), make_places(), gazetteer=small_gazetteer())
     )
-    (south, west), (north, east) = parsed.fit_bounds
+    (_south, _west), (north, east) = parsed.fit_bounds
     assert north < 33.33
     assert east < 44.41
     assert "inc-0000000099" in parsed.mapped_ids

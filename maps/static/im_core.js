@@ -39,12 +39,6 @@ var IncidentMapCore = (function () {
   }
   function gunzip(base64) { return inflate(base64).text(); }
 
-  // A typed-array column: gzip-compressed little-endian bytes, as base64.
-  function decodeArray(id, kind) {
-    return inflate(textOf(id).trim()).arrayBuffer().then(function (buffer) {
-      return new KINDS[kind](buffer);
-    });
-  }
 
   // One table: its columns, its text chunks (decoded when asked, a few kept).
   function Table(prefix, meta, arrays) {
@@ -60,13 +54,15 @@ var IncidentMapCore = (function () {
     this.ids = null;
     this.idsLoading = null;
   }
-  // Decode every column (in parallel); t1 is rebuilt from t0 and the duration.
+  // Decode the columns: one gzip'd buffer of little-endian typed arrays, laid out as
+  // the page's config says; t1 is rebuilt from t0 and the duration.
   Table.prototype.load = function () {
-    var self = this, names = Object.keys(self.kinds);
-    return Promise.all(names.map(function (name) {
-      return decodeArray('im-' + self.prefix + '-' + name, self.kinds[name]);
-    })).then(function (arrays) {
-      names.forEach(function (name, k) { self.columns[name] = arrays[k]; });
+    var self = this, text = textOf('im-' + self.prefix + '-arrays').trim();
+    var bytes = text ? inflate(text).arrayBuffer() : Promise.resolve(new ArrayBuffer(0));
+    return bytes.then(function (buffer) {
+      self.kinds.forEach(function (entry) {
+        self.columns[entry.name] = new KINDS[entry.kind](buffer, entry.offset, entry.length);
+      });
       var c = self.columns;
       if (c.dur) {
         var t1 = new Uint32Array(self.n);
