@@ -131,10 +131,25 @@ def geocode(reports, as_json, manifest_path, gazetteer_path, replace_gazetteer) 
                 click.echo(
                     f"{item.report.path}:{mention.start}-{mention.end}\t{mention.text!r}\t"
                     f"{mention.role}\t{where}\t{precision}\t{mention.resolved_by}"
+                    f"{_mention_detail(mention)}"
                 )
     if as_json:
         _echo_json(records)
     sys.exit(1 if failures else 0)
+
+
+def _mention_detail(mention: Any) -> str:
+    """What a reader needs beyond resolved_by: the name a variant matched, a historic name,
+    why a mention stays unresolved."""
+    parts = []
+    if mention.matched_name and not mention.historic:
+        how = "abbreviation of" if mention.resolved_by == "abbreviation" else "spelling of"
+        parts.append(f"{how} {mention.matched_name!r}")
+    if mention.historic:
+        parts.append(f"historic name {mention.matched_name!r}")
+    if mention.note:
+        parts.append(mention.note)
+    return "\t" + "; ".join(parts) if parts else ""
 
 
 @cli.command()
@@ -319,15 +334,15 @@ def evaluate(folder, misses, gazetteer_path, replace_gazetteer) -> None:
 
     Exits 1 when a score is below its target.
     """
-    from incidents.evaluation import TARGETS
-    from incidents.evaluation import evaluate as run_evaluation
+    from incidents.evaluation import evaluate_folder
 
-    result = run_evaluation(folder, _gazetteer(gazetteer_path, replace_gazetteer))
+    result = evaluate_folder(folder, _gazetteer(gazetteer_path, replace_gazetteer))
     click.echo(f"reports: {result.reports}")
+    width = max(22, *(len(name) + 1 for name in result.scores))
     for name, value in result.scores.items():
-        target = f"  (target {TARGETS[name]})" if name in TARGETS else ""
+        target = f"  (target {result.targets[name]})" if name in result.targets else ""
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-        click.echo(f"{name:<22} {shown}{target}")
+        click.echo(f"{name:<{width}} {shown}{target}")
     if misses:
         for line in result.misses:
             click.echo(f"miss: {line}")

@@ -7,9 +7,8 @@ the same ids. The rules, in order of the fields they fill:
 - **type**: trigger phrases of ``data/incident_types.json`` in the sentence
   (negated triggers do not count); one incident per type per sentence, and one
   ``casualties`` incident per casualty claim;
-- **place**: the most precise location named in the sentence itself; else the
-  nearest one in the same paragraph; else the report's focus place
-  (``place_basis`` says which);
+- **place**: the place of the incident's own clause, else of its sentence, else the
+  paragraph's or the report's focus (``incidents/placing.py``; ``place_basis`` says which);
 - **time**: what the sentence says, else what its paragraph said last, else the
   day of the report (or of the post); sentences about another day (background,
   such as last month's election) give no incidents;
@@ -21,17 +20,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from gazetteer.context import context_vocabulary
-from gazetteer.geoparse import PRECISIONS, PlaceMention
-from gazetteer.normalize import normalize_name, normalize_with_offsets
+from gazetteer.geoparse import PlaceMention
+from gazetteer.normalize import normalize_with_offsets
 from gazetteer.phrases import longest_matches
 from incidents.casualties import find_casualty_claims, find_claimants
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
+from incidents.placing import MentionIndex, SentencePlacer, focus_place
 from incidents.sentences import paragraph_spans, split_sentences
 from incidents.timeref import day_window, resolve_time, time_expression_spans
 from incidents.vocabulary import Vocabulary, incident_vocabulary
@@ -107,85 +105,6 @@ def report_event_day(report: Report, sentences: Sequence[Sentence]) -> dt.date |
     if not days:
         return report.date
     return min(days, key=lambda day: (-days[day], day != report.date, -day.toordinal()))
-
-
-def _rank(mention: PlaceMention) -> int:
-    return (
-        PRECISIONS.index(mention.precision) if mention.precision in PRECISIONS else len(PRECISIONS)
-    )
-
-
-def focus_place(mentions: Sequence[PlaceMention]) -> PlaceMention | None:
-    """The place a report is mostly about: the most mentioned, then the most precise.
-
-    City- and country-level mentions count only when nothing finer is named.
-    """
-    located = [m for m in mentions if m.is_location]
-    if not located:
-        return None
-    fine = [m for m in located if m.precision not in ("city", "country")] or located
-    counts = Counter(m.anchor_id or m.place_id for m in fine)
-    best_id = max(
-        counts,
-        key=lambda pid: (
-            counts[pid],
-            -min(_rank(m) for m in fine if (m.anchor_id or m.place_id) == pid),
-        ),
-    )
-    candidates = [m for m in fine if (m.anchor_id or m.place_id) == best_id]
-    direct = [m for m in candidates if m.place_id == best_id]
-    return (direct or candidates)[0]
-
-
-class _MentionIndex:
-    """Mentions sorted by start, for span look-ups in O(log n) rather than a scan."""
-
-    def __init__(self, mentions: Sequence[PlaceMention]):
-        self.mentions = sorted(mentions, key=lambda m: m.start)
-        self.starts = [m.start for m in self.mentions]
-        self.located = [m for m in self.mentions if m.is_location]
-        self.located_starts = [m.start for m in self.located]
-
-    def within(self, start: int, end: int) -> list[PlaceMention]:
-        """Mentions starting in ``[start, end)``."""
-        return self.mentions[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
-
-    def last_located_before(self, position: int, *, floor: int = 0) -> PlaceMention | None:
-        """The last location mention starting in ``[floor, position)``."""
-        i = bisect_left(self.located_starts, position)
-        if i and self.located_starts[i - 1] >= floor:
-            return self.located[i - 1]
-        return None
-
-
-def _place_for(
-    sentence: Sentence,
-    sentence_text: str,
-    mentions: _MentionIndex,
-    focus: PlaceMention | None,
-    last_scene: PlaceMention | None = None,
-) -> tuple[PlaceMention | None, str | None]:
-    in_sentence = mentions.within(sentence.start, sentence.end)
-    own = [m for m in in_sentence if m.is_location]
-    if own:
-        return min(own, key=lambda m: (_rank(m), m.start)), "sentence"
-    outside = [m for m in in_sentence if m.role == "outside"]
-    if outside:
-        # "In Basra, protesters blocked a road": named, but not in the gazetteer's area,
-        # so not placed on the map.
-        return outside[0], "outside"
-    text = " " + normalize_name(sentence_text) + " "
-    if any(f" {phrase} " in text for phrase in context_vocabulary().anaphoric_places):
-        # "Medics at the scene": the scene of the last incident placed, else the last place named.
-        earlier = last_scene or mentions.last_located_before(sentence.start)
-        if earlier is not None:
-            return earlier, "anaphora"
-    before = mentions.last_located_before(sentence.start, floor=sentence.paragraph[0])
-    if before is not None:
-        return before, "paragraph"
-    if focus is not None:
-        return focus, "report_focus"
-    return None, None
 
 
 def _discounted(norm: str, nstart: int, vocabulary: Vocabulary, *, calls: bool = False) -> bool:
@@ -283,7 +202,7 @@ def extract_incidents(
     paragraph_time: dict[tuple[int, int], TimeRef] = {}
     last_scene: PlaceMention | None = None
     digest = report_digest(report)
-    index = _MentionIndex(mentions)
+    index = MentionIndex(mentions)
     for sentence in sentences:
         text = report.text[sentence.start : sentence.end]
         segment = sentence.segment
@@ -308,7 +227,10 @@ def extract_incidents(
         claimants.extend(c.claimed_by for c in claims if c.claimed_by)
         if not types and not claims:
             continue
-        place, basis = _place_for(sentence, text, index, focus, last_scene)
+        placer = SentencePlacer(
+            sentence.start, sentence.end, text, sentence.paragraph, index, focus, last_scene
+        )
+        place, basis = placer.at()
         if place is not None and place.is_location:
             last_scene = place
         actors = sentence_actors(text, vocabulary)
@@ -323,14 +245,15 @@ def extract_incidents(
         incidents.extend(
             _incident(
                 report, vocabulary, event_type=t, index=0, claim=None, sentence=sentence,
-                time=_nearest_day(days, position) or time, **common,
+                time=_nearest_day(days, position) or time, **common | placer.fields(position),
             )
             for t, position in triggers.items()
         )  # fmt: skip
         incidents.extend(
             _incident(
                 report, vocabulary, event_type="casualties", index=i, claim=c, sentence=sentence,
-                time=_nearest_day(days, c.end - sentence.start) or time, **common,
+                time=_nearest_day(days, c.end - sentence.start) or time,
+                **common | placer.fields(c.start - sentence.start),
             )
             for i, c in enumerate(claims)
         )  # fmt: skip

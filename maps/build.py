@@ -22,8 +22,10 @@ from incidents.pipeline import (
 )
 from incidents.reports import Manifest, iter_report_files, printable_path
 from maps.export import (
-    acled_csv,
+    EXTRA_OUTPUT_FILES,
+    extra_outputs,
     geodataframe_to_geojson,
+    incidents_csv,
     incidents_geojson,
     places_geojson,
     write_geopackage,
@@ -39,6 +41,7 @@ OUTPUT_FILES = (
     "places.geojson",
     "incidents.gpkg",
     "incidents.csv",
+    *EXTRA_OUTPUT_FILES,
 )
 
 
@@ -168,7 +171,8 @@ def build(
             "incidents.gpkg": lambda path: write_geopackage(
                 {"incidents": incident_table, "events": event_table, "places": place_table}, path
             ),
-            "incidents.csv": acled_csv(incident_table),
+            "incidents.csv": incidents_csv(incident_table),
+            **extra_outputs(incident_table, event_table),
         },
     )
     summary.events = len(event_table)

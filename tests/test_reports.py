@@ -23,7 +23,6 @@ from incidents.reports import (
     read_report,
 )
 
-SHARED = Path(__file__).parents[2] / "shared"
 NOV5 = dt.date(2021, 11, 5)
 NOV6 = dt.date(2021, 11, 6)
 
@@ -700,17 +699,15 @@ def test_iter_report_files_survives_symlink_loops(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- real seeds
 
 
-def test_real_seed_reports_with_their_manifest() -> None:
-    manifest_path = SHARED / "seeds-manifest.csv"
-    assert manifest_path.is_file(), f"missing {manifest_path}: the shared folder is required"
-    manifest = read_manifest(manifest_path)
+def test_real_seed_reports_with_their_manifest(seeds_dir: Path, seeds_manifest: Path) -> None:
+    manifest = read_manifest(seeds_manifest)
     assert manifest.problems == ()
     expected = {
         "000": ("The Washington Post", NOV5, None, 0),
         "001": ("RT", NOV6, None, 5),
         "002": ("Kurdistan 24", NOV5, ("ERBIL", "Kurdistan 24"), 1),
     }
-    files = sorted((SHARED / "seeds").glob("*.txt"))
+    files = sorted(seeds_dir.glob("*.txt"))
     assert [path.name[:3] for path in files] == sorted(expected)
     for path in files:
         source, date, dateline, post_count = expected[path.name[:3]]
@@ -733,9 +730,8 @@ def test_real_seed_reports_with_their_manifest() -> None:
         assert report.notes == ()
 
 
-def test_real_seed_reports_without_a_manifest() -> None:
-    seeds = SHARED / "seeds"
-    by_number = {path.name[:3]: read_report(path) for path in sorted(seeds.glob("*.txt"))}
+def test_real_seed_reports_without_a_manifest(seeds_dir: Path) -> None:
+    by_number = {path.name[:3]: read_report(path) for path in sorted(seeds_dir.glob("*.txt"))}
     assert by_number["000"].source_origin == "filename"
     assert by_number["000"].date is None
     assert (by_number["001"].date, by_number["001"].date_origin) == (NOV6, "inline")
