@@ -65,7 +65,15 @@ from maps.columns import FLAG_UNMAPPED, PageColumns, event_columns, incident_col
 from maps.timeline import day_span, replay_span_minutes
 
 #: The page's scripts and styles, in ``maps/static/``, in load order.
-STATIC_SCRIPTS = ("im_folium.js", "im_core.js", "im_popups.js", "im_layer.js", "im_ui.js")
+STATIC_SCRIPTS = (
+    "im_folium.js",
+    "im_core.js",
+    "im_popups.js",
+    "im_layer.js",
+    "im_sources.js",
+    "im_table.js",
+    "im_ui.js",
+)
 STATIC_STYLES = ("im.css",)
 #: Event-table columns the events layer cannot do without (the others are optional).
 EVENT_REQUIRED_COLUMNS = ("event_id", "incident_ids")

@@ -1,4 +1,5 @@
-/* incident-mapper: popups, built as DOM nodes with textContent only.
+/* incident-mapper: popups, built as DOM nodes with textContent only, and the small DOM
+ * helpers the panels share.
  *
  * Report text (evidence, names, titles, claims, urls) is untrusted: it never
  * becomes HTML. A report link is made only from an absolute http(s) address.
@@ -345,7 +346,36 @@ var IncidentMapPopups = (function () {
     return root;
   }
 
+  function checkboxRow(parent, label, checked, onChange, swatch) {
+    var row = el('label', 'im-check');
+    var box = el('input');
+    box.type = 'checkbox';
+    box.checked = checked;
+    box.addEventListener('change', function () { onChange(box.checked); });
+    row.appendChild(box);
+    if (swatch) {
+      var s = el('span', 'im-swatch');
+      s.style.background = swatch;
+      row.appendChild(s);
+    }
+    var name = el('bdi', 'im-name', label);
+    row.appendChild(name);
+    var count = el('span', 'im-count', '');
+    row.appendChild(count);
+    parent.appendChild(row);
+    return {row: row, box: box, count: count, name: label};
+  }
+  function setText(node, text) { if (node.textContent !== text) { node.textContent = text; } }
+  function debounce(fn, ms) {
+    var timer = null;
+    return function () {
+      var args = arguments, self = this;
+      clearTimeout(timer);
+      timer = setTimeout(function () { fn.apply(self, args); }, ms);
+    };
+  }
   return {
+    checkboxRow: checkboxRow, setText: setText, debounce: debounce,
     el: el, bdi: bdi, incidentPopup: incidentPopup, eventPopup: eventPopup,
     stackPopup: stackPopup, whenText: whenText, safeHref: safeHref, clock: clock,
     dayText: dayText, isoDay: isoDay, offsetText: offsetText, present: present

@@ -6,11 +6,12 @@
  * All text from reports goes in with textContent.
  */
 /* exported IncidentMap */
-/* global L, IncidentMapCore, IncidentMapLayer, IncidentMapPopups */
+/* global L, IncidentMapCore, IncidentMapLayer, IncidentMapPopups, IncidentMapSources,
+   IncidentMapTable */
 var IncidentMap = (function () {
   'use strict';
   var Core = IncidentMapCore, P = IncidentMapPopups, el = P.el;
-  var GROUP_TITLES = {news: 'News outlets', social: 'Social media', unattributed: 'Unattributed'};
+  var checkboxRow = P.checkboxRow, setText = P.setText, debounce = P.debounce;
   var PHONE = '(max-width: 640px)';
 
   function details(parent, title, open, className) {
@@ -22,52 +23,6 @@ var IncidentMap = (function () {
     parent.appendChild(d);
     return d;
   }
-  function checkboxRow(parent, label, checked, onChange, swatch) {
-    var row = el('label', 'im-check');
-    var box = el('input');
-    box.type = 'checkbox';
-    box.checked = checked;
-    box.addEventListener('change', function () { onChange(box.checked); });
-    row.appendChild(box);
-    if (swatch) {
-      var s = el('span', 'im-swatch');
-      s.style.background = swatch;
-      row.appendChild(s);
-    }
-    var name = el('bdi', 'im-name', label);
-    row.appendChild(name);
-    var count = el('span', 'im-count', '');
-    row.appendChild(count);
-    parent.appendChild(row);
-    return {row: row, box: box, count: count, name: label};
-  }
-  function setText(node, text) { if (node.textContent !== text) { node.textContent = text; } }
-  function debounce(fn, ms) {
-    var timer = null;
-    return function () {
-      var args = arguments, self = this;
-      clearTimeout(timer);
-      timer = setTimeout(function () { fn.apply(self, args); }, ms);
-    };
-  }
-  function download(name, type, text) {
-    var blob = new Blob([text], {type: type}), url = URL.createObjectURL(blob);
-    var a = el('a');
-    a.href = url;
-    a.download = name;
-    document.body.appendChild(a);
-    a.click();
-    setTimeout(function () { URL.revokeObjectURL(url); a.remove(); }, 1000);
-  }
-  function csvCell(v) {
-    if (v === null || v === undefined) { return ''; }
-    if (Array.isArray(v) || typeof v === 'object') { v = JSON.stringify(v); }
-    var s = String(v);
-    // A leading =, +, - or @ would be a formula in a spreadsheet: quote it as text.
-    if (/^[=+\-@\t\r]/.test(s)) { s = "'" + s; }
-    return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
-  }
-
   // Decode the data, then build the surface; resolves to the page API.
   function install(options) {
     var installStarted = performance.now();
@@ -416,78 +371,9 @@ var IncidentMap = (function () {
     }
 
     // Sources section: grouped, counted, searchable, all/none per group.
-    var s = addSection('sources', 'Sources', true, 'im-sources');
-    ui.sourceSearch = el('input', 'im-source-search');
-    ui.sourceSearch.type = 'search';
-    ui.sourceSearch.placeholder = 'Find a source\u2026';
-    ui.sourceSearch.setAttribute('aria-label', 'Find a source');
-    s.appendChild(ui.sourceSearch);
-    var sourceRows = [], groupBoxes = {};
-    ['news', 'social', 'unattributed'].forEach(function (group) {
-      var members = [];
-      meta.sourceGroups.forEach(function (g, k) { if (g === group) { members.push(k); } });
-      if (!members.length) { return; }
-      var box = el('details', 'im-source-group');
-      box.open = members.length <= 200;
-      box.dataset.group = group;
-      var summary = el('summary');
-      var title = el('span', 'im-group-title', GROUP_TITLES[group]);
-      summary.appendChild(title);
-      var groupCount = el('span', 'im-count', '');
-      summary.appendChild(groupCount);
-      var allButton = el('button', 'im-all', 'all'), noneButton = el('button', 'im-none', 'none');
-      allButton.type = noneButton.type = 'button';
-      summary.appendChild(allButton);
-      summary.appendChild(noneButton);
-      box.appendChild(summary);
-      var list = el('div', 'im-source-list');
-      box.appendChild(list);
-      // Rows are made when the group is first opened (a big group starts closed).
-      var rows = [];
-      function buildRows() {
-        if (rows.length) { return; }
-        members.forEach(function (k) {
-          var entry = checkboxRow(list, meta.sources[k], state.on.source[k] === 1, function (checked) {
-            state.on.source[k] = checked ? 1 : 0;
-            ui.histogramDirty = true;
-            state.changed('sources');
-          });
-          entry.index = k;
-          entry.row.dataset.source = meta.sources[k];
-          entry.count.textContent = String(state.counts.source[k]);
-          sourceRows[k] = entry;
-          rows.push(entry);
-        });
-      }
-      if (box.open) { buildRows(); }
-      box.addEventListener('toggle', function () { if (box.open) { buildRows(); } });
-      function setAll(on) {
-        members.forEach(function (k) {
-          var r = sourceRows[k];
-          if (r && r.row.style.display === 'none') { return; }  // only what the search shows
-          if (r) { r.box.checked = on; }
-          state.on.source[k] = on ? 1 : 0;
-        });
-        ui.histogramDirty = true;
-        state.changed('sources');
-      }
-      allButton.addEventListener('click', function (e) { e.preventDefault(); setAll(true); });
-      noneButton.addEventListener('click', function (e) { e.preventDefault(); setAll(false); });
-      groupBoxes[group] = {box: box, rows: rows, count: groupCount, members: members, build: buildRows};
-      s.appendChild(box);
-    });
-    ui.sourceSearch.addEventListener('input', debounce(function () {
-      var needle = ui.sourceSearch.value.trim().toLocaleLowerCase();
-      if (needle) {
-        Object.keys(groupBoxes).forEach(function (g) { groupBoxes[g].build(); });
-      }
-      sourceRows.forEach(function (r) {
-        if (!r) { return; }
-        var hit = !needle || r.name.toLocaleLowerCase().indexOf(needle) >= 0;
-        r.row.style.display = hit ? '' : 'none';
-      });
-      if (needle) { Object.keys(groupBoxes).forEach(function (g) { groupBoxes[g].box.open = true; }); }
-    }, 120));
+    var sources = IncidentMapSources.build(addSection('sources', 'Sources', true, 'im-sources'),
+      state, function () { ui.histogramDirty = true; state.changed('sources'); });
+    var sourceRows = sources.rows;
 
     // Key: what the marks mean, and what is not on the map.
     var key = addSection('key', 'Key', false, 'im-key');
@@ -548,131 +434,10 @@ var IncidentMap = (function () {
     });
     key.appendChild(modeBox);
 
-    // Table and exports.
-    var tableButton = el('button', 'im-table-button', 'Table of shown incidents');
-    tableButton.type = 'button';
-    var geojsonButton = el('button', 'im-export-geojson', 'Export GeoJSON');
-    geojsonButton.type = 'button';
-    var csvButton = el('button', 'im-export-csv', 'Export CSV');
-    csvButton.type = 'button';
-    tools.appendChild(tableButton);
-    tools.appendChild(geojsonButton);
-    tools.appendChild(csvButton);
-    var drawer = L.DomUtil.create('div', 'im-drawer', map.getContainer());
-    L.DomEvent.disableClickPropagation(drawer);
-    L.DomEvent.disableScrollPropagation(drawer);
-    drawer.hidden = true;
-    var drawerHead = el('div', 'im-drawer-head');
-    ui.tableInfo = el('span', 'im-table-info');
-    var close = el('button', 'im-drawer-close', '\u00d7 close');
-    close.type = 'button';
-    drawerHead.appendChild(ui.tableInfo);
-    drawerHead.appendChild(close);
-    drawer.appendChild(drawerHead);
-    var tableWrap = el('div', 'im-table-wrap');
-    var table = el('table', 'im-table');
-    var thead = el('thead'), headRow = el('tr');
-    var sortButton = el('button', 'im-sort', 'Time \u25b2');
-    sortButton.type = 'button';
-    var th = el('th');
-    th.appendChild(sortButton);
-    headRow.appendChild(th);
-    ['Type', 'Status', 'Source', 'Place', 'Evidence'].forEach(function (h) { headRow.appendChild(el('th', null, h)); });
-    thead.appendChild(headRow);
-    table.appendChild(thead);
-    var tbody = el('tbody');
-    table.appendChild(tbody);
-    tableWrap.appendChild(table);
-    drawer.appendChild(tableWrap);
-    var tableState = {open: false, descending: false, limit: 200};
-    tableButton.addEventListener('click', function () {
-      tableState.open = drawer.hidden;
-      drawer.hidden = !tableState.open;
-      if (tableState.open) { fillTable(); }
-    });
-    close.addEventListener('click', function () { tableState.open = false; drawer.hidden = true; });
-    sortButton.addEventListener('click', function () {
-      tableState.descending = !tableState.descending;
-      setText(sortButton, 'Time ' + (tableState.descending ? '\u25bc' : '\u25b2'));
-      fillTable();
-    });
-    function shownIndexes() {
-      return Array.prototype.slice.call(state.visible, 0, state.nVisible);
-    }
-    var tableToken = 0;
-    function fillTable() {
-      if (!tableState.open) { return Promise.resolve(); }
-      var token = ++tableToken, indexes = shownIndexes(), c = inc.columns;
-      if (tableState.descending) { indexes.reverse(); }
-      var page = indexes.slice(0, tableState.limit);
-      setText(ui.tableInfo, 'Showing ' + page.length + ' of ' + indexes.length +
-        ' shown incidents, by time' + (tableState.descending ? ' (latest first)' : ''));
-      var ordered = page.slice().sort(function (a, b) { return a - b; });
-      var texts = new Map();
-      return inc.eachRow(ordered, function (i, row) { texts.set(i, row); }).then(function () {
-        if (token !== tableToken) { return; }
-        tbody.textContent = '';
-        page.forEach(function (i) {
-          var row = texts.get(i), tr = el('tr'), type = meta.types[c.type[i]];
-          tr.dataset.index = String(i);
-          var known = !(c.flags[i] & Core.FLAG_UNKNOWN_TIME);
-          tr.appendChild(el('td', 'im-nowrap', P.whenText(row, c.t0[i], c.t1[i], known, offset)));
-          var typeCell = el('td'), sw = el('span', 'im-swatch');
-          sw.style.background = type.colour;
-          typeCell.appendChild(sw);
-          typeCell.appendChild(document.createTextNode(type.label));
-          tr.appendChild(typeCell);
-          tr.appendChild(el('td', null, meta.statuses[c.status[i]]));
-          var sc = el('td');
-          sc.appendChild(P.bdi(meta.sources[c.source[i]]));
-          tr.appendChild(sc);
-          var pc = el('td');
-          pc.appendChild(P.bdi(row.place_name || ''));
-          tr.appendChild(pc);
-          var ec = el('td', 'im-evidence');
-          ec.appendChild(P.bdi(row.evidence || ''));
-          ec.dir = 'auto';
-          tr.appendChild(ec);
-          tr.addEventListener('click', function () { openIncident(i, true); });
-          tbody.appendChild(tr);
-        });
-      });
-    }
-    function exportRows(kind) {
-      var indexes = shownIndexes(), c = inc.columns;
-      return inc.loadIds().then(function (ids) {
-        var records = [];
-        return inc.eachRow(indexes, function (i, row) {
-          var props = {incident_id: ids[i], event_type: meta.types[c.type[i]].name,
-            status: meta.statuses[c.status[i]], source: meta.sources[c.source[i]]};
-          meta.textColumns.forEach(function (name) { props[name] = row[name]; });
-          props.lat = Number(c.lat[i].toFixed(6));
-          props.lon = Number(c.lon[i].toFixed(6));
-          records.push(props);
-        }).then(function () {
-          if (kind === 'geojson') {
-            var features = records.map(function (p) {
-              return {type: 'Feature', geometry: {type: 'Point', coordinates: [p.lon, p.lat]},
-                properties: p};
-            });
-            return JSON.stringify({type: 'FeatureCollection', features: features});
-          }
-          var columns = ['incident_id', 'event_type', 'status', 'source'].concat(meta.textColumns)
-            .concat(['lat', 'lon']);
-          var lines = [columns.join(',')];
-          records.forEach(function (p) { lines.push(columns.map(function (k) { return csvCell(p[k]); }).join(',')); });
-          return lines.join('\r\n') + '\r\n';
-        });
-      });
-    }
-    geojsonButton.addEventListener('click', function () {
-      exportRows('geojson').then(function (text) {
-        download('incidents-shown.geojson', 'application/geo+json', text);
-      });
-    });
-    csvButton.addEventListener('click', function () {
-      exportRows('csv').then(function (text) { download('incidents-shown.csv', 'text/csv', text); });
-    });
+    // Table and exports (filled when opened; exports read what is shown).
+    var table = IncidentMapTable.install({map: map, state: state, tools: tools, offset: offset,
+      open: function (i) { return openIncident(i, true); }});
+    var fillTable = table.fill, exportRows = table.exportRows;
 
     // ------------------------------------------------------------ popups
     function incidentContext(i, row, ids, sharing) {
@@ -861,14 +626,7 @@ var IncidentMap = (function () {
       ['type', 'status', 'precision'].forEach(function (kind) {
         facets[kind].forEach(function (entry) { setText(entry.count, String(counts[kind][entry.index])); });
       });
-      Object.keys(groupBoxes).forEach(function (g) {
-        var box = groupBoxes[g], total = 0, sources = 0;
-        box.rows.forEach(function (r) { setText(r.count, String(counts.source[r.index])); });
-        box.members.forEach(function (k) {
-          if (state.on.source[k]) { total += counts.source[k]; sources += 1; }
-        });
-        setText(box.count, sources + '/' + box.members.length + ' sources \u00b7 ' + total);
-      });
+      sources.renderCounts();
       setText(ui.summary, state.nVisible + ' of ' + state.mappedTotal + ' mapped incidents shown' +
         (state.evt.n ? ' \u00b7 ' + state.nEventsVisible + ' events' : '') +
         (config.unmapped ? ' \u00b7 ' + config.unmapped + ' not mapped' : ''));
