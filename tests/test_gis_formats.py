@@ -254,3 +254,14 @@ def test_the_geoparquet_loads_with_its_types(built: Path) -> None:
     local = dt.datetime.fromisoformat(timed["time_start"])
     assert pd.Timestamp(local) == timed["utc_start"]
     assert str(frame["killed"].dtype) == "Int64"
+
+
+def test_an_unplaced_incident_is_kept_in_the_flatgeobuf(tmp_path: Path, built: Path) -> None:
+    incidents = read(built / "incidents.gpkg", "incidents").iloc[0:3].copy()
+    incidents.loc[incidents.index[1], "geometry"] = None
+    path = tmp_path / "unplaced.fgb"
+    write_flatgeobuf(incidents, path)
+    back = read(path)
+    assert len(back) == 3
+    assert back.geometry.isna().sum() == 1
+    assert pyogrio.read_info(path)["geometry_type"] == "Point"
