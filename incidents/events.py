@@ -111,6 +111,7 @@ from gazetteer.model import Gazetteer, load_gazetteer
 from gazetteer.normalize import normalize_name
 from geo.crs import WGS84
 from geo.errors import IncidentMapperError
+from incidents.event_places import GroupPlace, PlaceRelations
 from incidents.event_rules import (
     ClaimRules,
     EventRules,
@@ -122,9 +123,7 @@ from incidents.grouping import (
     REASON_TEXT,
     SUB_DAY,
     GroupedEvent,
-    GroupPlace,
     Item,
-    PlaceRelations,
     cluster,
     column_values,
     read_items,
