@@ -100,6 +100,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from operator import attrgetter
 from typing import Any
 
 import geopandas as gpd
@@ -284,6 +285,7 @@ def _has_phrase(text: str, phrase: str) -> bool:
     return f" {phrase} " in f" {text} "
 
 
+@lru_cache(maxsize=1 << 16)
 def claimant_key(claimed_by: str | None, source: str, rules: ClaimRules) -> str:
     """Who a claim comes from, for comparing claims across outlets.
 
@@ -311,22 +313,40 @@ class _Figure:
     high: float
 
 
+@lru_cache(maxsize=1 << 16)
+def _wording(text: str, rules: ClaimRules) -> tuple[str, str | None]:
+    """How a casualty wording qualifies its figures: ``minimum``, ``approximate`` or
+    ``exact``, and the part of the people it is about (a subgroup name, or None)."""
+    if any(_has_phrase(text, w) for w in (*rules.lower_bound_words, *rules.vague_words)):
+        kind = "minimum"
+    elif any(_has_phrase(text, w) for w in rules.approximate_words):
+        kind = "approximate"
+    else:
+        kind = "exact"
+    group = next(
+        (name for name, words in rules.subgroups if any(_has_phrase(text, w) for w in words)),
+        None,
+    )
+    return kind, group
+
+
 def _figure(value: int | None, text: str, rules: ClaimRules) -> _Figure | None:
     if value is None:
         return None
-    if any(_has_phrase(text, w) for w in (*rules.lower_bound_words, *rules.vague_words)):
+    kind = _wording(text, rules)[0]
+    if kind == "minimum":
         return _Figure(float(value), float("inf"))
-    if any(_has_phrase(text, w) for w in rules.approximate_words):
+    if kind == "approximate":
         margin = value * rules.approximate_tolerance
         return _Figure(value - margin, value + margin)
     return _Figure(float(value), float(value))
 
 
 def _subgroup(text: str, claimant: str, rules: ClaimRules) -> str | None:
-    for name, words in rules.subgroups:
-        if any(_has_phrase(text, w) for w in words):
-            return f"{name}:{claimant}" if name == "own_members" else name
-    return None
+    name = _wording(text, rules)[1]
+    if name is None:
+        return None
+    return f"{name}:{claimant}" if name == "own_members" else name
 
 
 @dataclass(frozen=True)
@@ -538,13 +558,14 @@ def _reasons(event: GroupedEvent) -> list[str]:
     ]
 
 
+_ORDER = attrgetter("order")
 _CLAIM_COLUMNS = ("source", "killed", "injured", "casualty_text", "claimed_by", "claim_status")
 
 
 def _event_row(
     event: GroupedEvent, columns: _Columns, relations: PlaceRelations, rules: EventRules
 ) -> dict[str, Any]:
-    members = sorted(event.members, key=lambda m: m.order)
+    members = sorted(event.members, key=_ORDER)
     ids = [m.incident_id for m in members]
     counts = Counter(m.event_type for m in members)
     types = sorted(counts, key=lambda t: (-counts[t], t))

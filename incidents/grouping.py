@@ -93,10 +93,11 @@ class Item:
     place_label: str | None
     report: str
     evidence_start: int
+    order: tuple[Any, ...] = ()
+    """(report, evidence_start, event_type, incident_id): the order members are listed in."""
 
-    @property
-    def order(self) -> tuple[Any, ...]:
-        return (self.report, self.evidence_start, self.event_type, self.incident_id)
+    def __post_init__(self) -> None:
+        self.order = (self.report, self.evidence_start, self.event_type, self.incident_id)
 
     @property
     def has_window(self) -> bool:
