@@ -719,15 +719,16 @@ def group_events(
         items = read_items(columns.values, relations, rules)
         events = cluster(items, relations, rules)
         rows = [_event_row(event, columns, relations, rules) for event in events]
-    rows.sort(
-        key=lambda r: (
-            r["date"] is None, r["date"] or "", r["time_start"] or "", r["family"],
-            r["place_id"] or "", r["event_id"],
-        )
-    )  # fmt: skip
-    frame = pd.DataFrame.from_records(rows, columns=list(EVENT_COLUMNS))
-    frame = frame.astype(object).where(frame.notna(), None)
-    return _typed(frame, [r["lat"] for r in rows], [r["lon"] for r in rows])
+        del items, events, columns
+        rows.sort(
+            key=lambda r: (
+                r["date"] is None, r["date"] or "", r["time_start"] or "", r["family"],
+                r["place_id"] or "", r["event_id"],
+            )
+        )  # fmt: skip
+        frame = pd.DataFrame.from_records(rows, columns=list(EVENT_COLUMNS))
+        frame = frame.astype(object).where(frame.notna(), None)
+        return _typed(frame, [r["lat"] for r in rows], [r["lon"] for r in rows])
 
 
 def incident_event_ids(incidents: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
