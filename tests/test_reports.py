@@ -737,3 +737,79 @@ def test_real_seed_reports_without_a_manifest(seeds_dir: Path) -> None:
     assert (by_number["001"].date, by_number["001"].date_origin) == (NOV6, "inline")
     assert (by_number["002"].source, by_number["002"].source_origin) == ("Kurdistan 24", "dateline")
     assert (by_number["002"].date, by_number["002"].date_origin) == (NOV5, "inline")
+
+
+def test_a_dated_dateline_dates_a_report_that_has_no_other_date():
+    report = parse_report("BAGHDAD, Nov 7, 2023 (Reuters) - A bomb went off.", path="x.txt")
+    assert (report.date, report.date_origin) == (dt.date(2023, 11, 7), "dateline")
+    assert report.dateline is not None
+    assert report.dateline.outlet == "Reuters"
+
+
+def test_a_dateline_day_before_publication_dates_the_prose():
+    text = "date: 2023-11-08\n\nBAGHDAD, Nov 7 (Reuters) - A bomb went off on Tuesday."
+    report = parse_report(text, path="x.txt")
+    assert (report.date, report.date_origin) == (dt.date(2023, 11, 7), "dateline")
+    text = "date: 2003-08-08\n\nAMMAN/BAGHDAD, 8 August 2003 — A car bomb blew up yesterday."
+    report = parse_report(text, path="x.txt")
+    assert report.dateline is not None
+    assert report.dateline.city == "AMMAN/BAGHDAD"
+    assert report.date == dt.date(2003, 8, 8)
+
+
+THREAD = """source: Example Wire
+date: 2024-01-06
+
+Baghdad Watcher @BaghdadWatch
+Three rockets landed near the embassy, sirens sounding.
+9:41 PM · Jan 5, 2024
+A second explosion heard near the airport road.
+9:52 PM · Jan 5, 2024 · 12K Views
+
+Ali reposted
+Baghdad Now @BaghdadNow_iq · Jan 5
+Security forces closed the bridge.
+10:05 PM · Jan 5, 2024
+
+Police said later that no one was hurt.
+"""
+
+
+def test_a_pasted_thread_keeps_the_handle_as_source_and_each_post_its_time():
+    report = parse_report(THREAD, path="thread.txt")
+    told = [
+        (
+            s.source,
+            s.via,
+            s.time.strftime("%H:%M") if s.time else None,
+            THREAD[s.start : s.text_end],
+        )
+        for s in report.segments
+        if THREAD[s.start : s.text_end].strip()
+    ]
+    assert told == [
+        (
+            "@BaghdadWatch",
+            "Example Wire",
+            "21:41",
+            "Three rockets landed near the embassy, sirens sounding.\n",
+        ),
+        (
+            "@BaghdadWatch",
+            "Example Wire",
+            "21:52",
+            "A second explosion heard near the airport road.\n",
+        ),
+        ("@BaghdadNow_iq", "Ali", "22:05", "Security forces closed the bridge.\n"),
+        ("Example Wire", None, None, "Police said later that no one was hurt."),
+    ]
+
+
+def test_thread_posts_date_their_incidents_by_the_post_time(geoparser):
+    from incidents.pipeline import analyse_report
+
+    result = analyse_report(parse_report(THREAD, path="thread.txt"), geoparser)
+    rockets = next(i for i in result.incidents if i.event_type == "rocket_attack")
+    assert (rockets.source, rockets.time_precision) == ("@BaghdadWatch", "hour")
+    assert rockets.time_start == "2024-01-05T21:11:00+03:00"
+    assert "@" not in rockets.evidence
