@@ -50,6 +50,7 @@ class ContextVocabulary:
     organisation_suffixes_any_case: frozenset[str]
     person_titles: frozenset[str]
     dateline_pattern: str
+    dateline_line_end_separators: str
     person_guard: bool
 
 
@@ -101,5 +102,6 @@ def context_vocabulary() -> ContextVocabulary:
         organisation_suffixes_any_case=frozenset(_norm_all(raw["organisation_suffixes_any_case"])),
         person_titles=frozenset(_norm_all(raw["person_titles"])),
         dateline_pattern=raw["dateline_pattern"],
+        dateline_line_end_separators=raw["dateline_line_end_separators"],
         person_guard=bool(raw["person_guard"]),
     )

@@ -239,7 +239,49 @@ class Geoparser:
             _Hit(m.nstart, m.nend, m.start, m.end, m.value[0], m.value[1], key=m.key)
             for m in chosen
         ]
-        return self._home_capital(text, self._with_variants(text, offsets, hits))
+        hits = self._home_capital(text, self._with_variants(text, offsets, hits))
+        return self._city_area_of(text, hits)
+
+    def _city_area_of(self, text: str, hits: list[_Hit]) -> list[_Hit]:
+        """'the Baghdad district of Sadr City', "Baghdad's impoverished Shi'ite neighborhood
+        of Sadr City": one mention of the place the area noun introduces."""
+        out: list[_Hit] = []
+        i = 0
+        while i < len(hits):
+            window = hits[i : i + 3]
+            if (
+                len(window) == 3
+                and window[0].category == "place"
+                and all(
+                    v in self.gazetteer and self.gazetteer[v].kind in self.vocabulary.city_kinds
+                    for v in window[0].values
+                )
+                and window[1].category == "feature"
+                and window[1].values[0].split(":")[0] in _AREA_NOUNS
+                and window[2].category == "place"
+                and _CITY_AREA_GAP.match(text[window[0].end : window[1].start])
+                and _AREA_OF_GAP.match(text[window[1].end : window[2].start])
+            ):
+                last = window[2]
+                out.append(replace(last, nstart=window[0].nstart, start=window[0].start))
+                i += 3
+                continue
+            if (
+                len(window) >= 2
+                and window[1].category == "place"
+                and self._is_container(window[0], window[1], text)
+                and all(
+                    v in self.gazetteer and self.gazetteer[v].kind in self.vocabulary.city_kinds
+                    for v in window[0].values
+                )
+            ):
+                # "Baghdad's northern Shaab district": the city only says where
+                out.append(replace(window[1], nstart=window[0].nstart, start=window[0].start))
+                i += 2
+                continue
+            out.append(hits[i])
+            i += 1
+        return out
 
     def _home_capital(self, text: str, hits: list[_Hit]) -> list[_Hit]:
         """'the Iraqi capital', 'العاصمة العراقية': one city noun that names the home city."""
@@ -481,7 +523,11 @@ class Geoparser:
                         for h in group
                         if h.category == "place"
                         and not (
-                            any(f.category == "feature" for f in group)
+                            any(
+                                f.category == "feature"
+                                and f.values[0].split(":")[0] not in _AREA_NOUNS
+                                for f in group
+                            )
                             and all(
                                 self.gazetteer[v].kind in self.vocabulary.city_kinds
                                 for v in h.values
@@ -515,10 +561,21 @@ class Geoparser:
                     # "BAGHDAD, Iraq (AP) --": the country is part of the dateline
                     mention = _as_non_location(mention, "dateline", "part of the dateline")
                 if relation is not None and mention.role == "location" and mention.place_id:
-                    mention = self._relative(mention, relation, text)
+                    mention = self._relative(mention, relation, text, mentions)
                 if mention.role == "location" and mention.place_id:
                     in_play.append(mention.anchor_id or mention.place_id)
                     del in_play[:-_IN_PLAY_WINDOW]  # only recent places stay in play
+                if (
+                    mention.role == "location"
+                    and mention.kind in self.vocabulary.institution_kinds
+                    and mentions
+                    and mentions[-1].role == "attribute"
+                    and mentions[-1].resolved_by == "demonym"
+                    and not text[mentions[-1].end : mention.start].strip(" \u00a0")
+                    and normalize_name(mentions[-1].text) not in self.vocabulary.capital_demonyms
+                ):
+                    # "the Iranian Ministry of Foreign Affairs": another country's institution
+                    mention = _as_non_location(mention, "organisation", "another country's body")
                 if mention.role == "person":
                     persons.add(_bare_name(mention.text))
                 elif (
@@ -564,6 +621,14 @@ class Geoparser:
                 w not in vocab.connectors for w in words
             ):
                 break
+            if (
+                nxt.category == "feature"
+                and last.category == "feature"
+                and not text[last.end : nxt.start].strip()
+            ):
+                # "the headquarters compound": two nouns, the last is the head
+                end, last, probe = probe, nxt, probe + 1
+                continue
             if nxt.category == "feature" and has_feature:
                 break
             if nxt.category == "feature" and nxt.values[0].startswith("city:"):
@@ -597,10 +662,24 @@ class Geoparser:
         if not _CONTAINER_GAP.match(text[first.end : second.start]):
             return False
         return any(
-            container in self.gazetteer.ancestors(member)
+            container in self.gazetteer.ancestors(member) or self._covers(container, member)
             for container in first.values
             for member in second.values
         )
+
+    def _covers(self, container_id: str, member_id: str) -> bool:
+        """True when a city's outline covers the member's point (part_of may be unset when an
+        imported outline reaches past the city's estimated one)."""
+        container = self.gazetteer.get(container_id)
+        member = self.gazetteer.get(member_id)
+        if container is None or member is None or container.kind not in self.vocabulary.city_kinds:
+            return False
+        if container.geometry is None or member.lat_lon is None:
+            return False
+        lat, lon = member.lat_lon
+        # the city outline is an estimate: its own uncertainty radius counts as inside
+        reach = container.uncertainty_m / 111_000
+        return container.geometry.buffer(reach).covers(Point(lon, lat))
 
     def _determiner_before(self, norm: str, hit: _Hit) -> str | None:
         words = norm[max(0, hit.nstart - 40) : hit.nstart].split()
@@ -629,7 +708,11 @@ class Geoparser:
                     found.append(self._name_mention(hit, text, in_play))
             return found
         feature = features[0]
-        kind, number = feature.values[0].split(":")
+        head = feature
+        for later in features[1:]:
+            if not text[head.end : later.start].strip():
+                head = later  # "the headquarters compound" is a compound
+        kind, number = head.values[0].split(":")
         start, end = group[0].start, group[-1].end
         named_ids = [self._best_of(h.values, in_play) for h in names]
         determiner = self._determiner_before(norm, group[0])
@@ -671,6 +754,13 @@ class Geoparser:
             if i >= 3 or word in _CLAUSE_WORDS:
                 break
         lead = normalize_name(text[max(0, mention.start - 48) : mention.start])
+        lead_words = lead.split()
+        if (
+            lead_words
+            and not mention.text[:1].isascii()
+            and lead_words[-1] in vocab.reporting_verbs
+        ):
+            return True  # Arabic puts the verb first: "أعلنت وزارة الدفاع"
         for phrase in vocab.according_to:
             at = lead.rfind(phrase)
             if (
@@ -688,9 +778,20 @@ class Geoparser:
     def _is_dateline(self, text: str, mention: PlaceMention) -> bool:
         """'BAGHDAD, Aug 4 --' opening a line: a wire dateline the report reader missed."""
         written = mention.text
-        if mention.role != "location" or not written.isupper() or len(written) < 4:
+        if mention.role != "location" or mention.kind not in self.vocabulary.city_kinds:
             return False
         line_start = text.rfind("\n", 0, mention.start) + 1
+        line_end = text.find("\n", mention.end)
+        if (
+            line_end >= 0
+            and not text[mention.end : line_end].strip()
+            and line_end - line_start <= _SHORT_LINE
+            and text[line_start : mention.start].rstrip()[-1:]
+            in self.vocabulary.dateline_line_end_separators
+        ):
+            return True  # "Shafaq News – Baghdad", "Long-Presse / Baghdad"
+        if not written.isupper() or len(written) < 4:
+            return False
         before = text[line_start : mention.start]
         if before.strip(" \t") and not re.fullmatch(r"\s*[A-Z]+\s*/\s*", before):
             return False  # not the line's first word (or AMMAN/BAGHDAD)
@@ -903,8 +1004,8 @@ class Geoparser:
                 return PlaceMention(
                     text=text[start:end], start=start, end=end, role="location", kind=kind,
                     resolved_by="unresolved",
-                    note=f"a {kind} in {self.gazetteer[named_ids[0]].name} the gazetteer "
-                    "does not list",
+                    note=f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind} in "
+                    f"{self.gazetteer[named_ids[0]].name} the gazetteer does not list",
                 )  # fmt: skip
             # "the gate of X" where X has no such feature: X itself, less precisely.
             return self._place_mention(text, start, end, named_ids[0], resolved_by="name")
@@ -1052,24 +1153,43 @@ class Geoparser:
         return previous.values[0], start
 
     def _relative(
-        self, mention: PlaceMention, relation: tuple[str, int], text: str
+        self,
+        mention: PlaceMention,
+        relation: tuple[str, int],
+        text: str,
+        before: Sequence[PlaceMention] = (),
     ) -> PlaceMention:
         name, start = relation
         anchor = self.gazetteer[mention.place_id] if mention.place_id else None
         if anchor is None or mention.geometry is None:
             return mention
         phrase = text[start : mention.start].casefold()
-        if (
-            anchor.kind in self.vocabulary.city_kinds
-            and name not in ("near", "inside", "outside")
+        compass_of = (
+            name not in ("near", "inside", "outside")
             and phrase.isascii()
             and phrase.rstrip().endswith(" of")
             and not any(word in phrase for word in ("part", "side", "edge"))
+        )
+        if (
+            anchor.kind in self.vocabulary.city_kinds
+            and mention.role == "location"
+            and (compass_of or name == "outside")
         ):
-            # "40 km north of Baghdad", "south of the capital": beyond the city, not in it
+            # "40 km north of Baghdad", "Diyala province, north of Baghdad": beyond the city
             distance = _DISTANCE_BEFORE.search(text, max(0, start - 40), start)
             if distance is not None:
                 start = distance.start()
+            if (
+                distance is None
+                and name != "outside"
+                and not _outside_named_before(text, start, before)
+            ):
+                # "in the Shaab district northeast of Baghdad", "a bomb west of Baghdad":
+                # somewhere around the city, the nearest the text says
+                return replace(
+                    mention, text=text[start : mention.end], start=start,
+                    resolved_by=f"{mention.resolved_by}, around the city ({name} of it)",
+                )  # fmt: skip
             return replace(
                 mention, text=text[start : mention.end], start=start, role="outside",
                 place_id=None, kind=None, lat=None, lon=None, precision=None,
@@ -1243,8 +1363,30 @@ _NO_NAME_HEAD = frozenset({"city", "neighbourhood", "zone", "river"})
 _HEAD_CUT = frozenset({"of", "at", "from", "near", "on", "by", "in", "to", "facing"})
 #: "the city of Mosul", "the northern city of Irbil": the city noun introduces a name.
 _CITY_OF = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
+#: Between a city and an area noun: nothing, or a possessive and up to three words.
+_CITY_AREA_GAP = re.compile(r"^(?:\s+|['’]s(?:\s+[\w'’-]+){0,3}\s+)$")
+#: Between the area noun and the place it introduces.
+_AREA_OF_GAP = re.compile(r"^\s+of\s+(?:the\s+)?$")
+#: A dateline line such as "Shafaq News – Baghdad" is short.
+_SHORT_LINE = 60
 #: Words after an institution that end the clause it could be the subject of.
 _CLAUSE_WORDS = frozenset({"and", "or", "where", "when", "while", "near", "as", "but", "after"})
+
+
+def _outside_named_before(text: str, start: int, before: Sequence[PlaceMention]) -> bool:
+    """True when the sentence before ``start`` names a place outside the gazetteer (Diyala
+    province, Hilla, Tehran), even as part of an organisation ('Hilla police')."""
+    cut = max(text.rfind(c, 0, start) for c in ".!?\n؟")
+    for mention in reversed(before):
+        if mention.start <= cut:
+            break
+        if (
+            mention.place_id is None
+            and mention.kind in ("city", "country", "region")
+            and (mention.role != "location")
+        ):
+            return True
+    return False
 
 
 def _bare_name(text: str) -> str:

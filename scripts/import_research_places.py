@@ -26,8 +26,9 @@ The rules (general, none fitted to one place):
   other than the entry's own name, that is an ordinary word in English or Arabic (wordfreq
   Zipf frequency >= 3.0, so "Nile", "Jihad" or "الثورة" never map) or has four letters or
   fewer ("Sadr" is a cleric's name far more often than Sadr City); a name the curated file
-  gives to another entry; a name two new entries share (it cannot tell them apart). Every
-  name left out is listed in the entry's ``notes``;
+  gives to another entry; a name two new entries share stays only on the more specific one
+  (the smaller radius: "بغداد الجديدة" is the quarter, not the district named after it).
+  Every name left out is listed in the entry's ``notes``;
 - historic names go to ``historic_names``: they match, and the match says it is historic;
 - ``label_point``: for an outline or a line, the research point ([lon, lat]: the Who's On
   First label point, or the published point), which a mention is placed at, since the
@@ -210,6 +211,12 @@ def build(research_path: Path) -> tuple[dict, dict, list[str]]:
         for name in {normalize_name(n) for n in [*english, *arabic, *historic]}:
             owners.setdefault(name, set()).add(entry["id"])
 
+    by_research_id = {e["id"]: e for e in research}
+
+    def specific_owner(sharing: set[str]) -> str:
+        """Of entries sharing a name, the most specific: the smallest radius, then the id."""
+        return min(sharing, key=lambda i: (by_research_id[i]["uncertainty_m"], i))
+
     containers = [
         (f["id"], shape(f["geometry"]))
         for f in curated["features"]
@@ -268,9 +275,13 @@ def build(research_path: Path) -> tuple[dict, dict, list[str]]:
             if key in curated_names:
                 left_out.append(f"{name} (the curated name of '{curated_names[key]}')")
                 return False
-            if len(owners.get(key, ())) > 1:
-                others = sorted(owners[key] - {owner})
-                left_out.append(f"{name} (shared with {', '.join(others)})")
+            sharing = owners.get(key, set())
+            if len(sharing) > 1:
+                others = sorted(sharing - {owner})
+                if specific_owner(sharing) == owner:
+                    return True  # kept on the most specific entry sharing it
+                left_out.append(f"{name} (kept on the more specific {specific_owner(sharing)}; "
+                                f"also a name of {', '.join(others)})")  # fmt: skip
                 return False
             return True
 

@@ -97,7 +97,8 @@ def test_an_institution_that_speaks_is_an_organisation(geoparser, text, needle):
     [
         ("Clashes in Diyala province left three dead.", "Diyala province"),
         ("A bomb went off 40km north of Baghdad.", "north of Baghdad"),
-        ("The convoy was hit south of the capital.", "south of the capital"),
+        ("Hilla police said a convoy was hit south of the capital.", "south of the capital"),
+        ("Troops raided villages in Diyala province, north of Baghdad.", "north of Baghdad"),
     ],
 )
 def test_places_beyond_the_city_are_outside(geoparser, text, needle):
@@ -123,6 +124,9 @@ def test_a_family_name_is_not_a_place(geoparser):
     [
         ("Rockets hit Baghdad's heavily fortified Green Zone.", "green_zone"),
         ("Raids in the Baghdad district of Sadr City went on.", "sadr_city"),
+        ("A bomb hit a marketplace in the Baghdad district of Sadr City.", "sadr_city"),
+        ("A bomb hit a busy market in Baghdad's northern Shaab district.", "shaab"),
+        ("Tents went up in Baghdad's impoverished Shi'ite neighborhood of Sadr City.", "sadr_city"),
     ],
 )
 def test_the_city_as_container_is_one_mention(geoparser, text, place_id):
@@ -182,3 +186,89 @@ def test_the_city_of_another_place_is_not_baghdad(geoparser):
 def test_some_bridge_of_the_city_is_no_place_on_the_map(geoparser):
     text = "In Baghdad, soldiers sealed off a bridge."
     assert [m.text for m in parse(geoparser, text) if m.is_location] == ["Baghdad"]
+
+
+def test_names_survive_a_description_that_names_no_known_place(geoparser):
+    text = "A car bomb ripped through a Shi'ite neighborhood in Baghdad."
+    assert [m.place_id for m in parse(geoparser, text) if m.is_location] == ["baghdad_city"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rioters stormed Sweden's embassy in Baghdad.",
+        "Rioters stormed the Swedish Embassy in Baghdad.",
+    ],
+)
+def test_a_site_in_the_city_that_the_gazetteer_lacks_is_not_mapped_to_the_city(geoparser, text):
+    assert [m.text for m in parse(geoparser, text) if m.is_location] == []
+
+
+def test_an_area_noun_after_a_name_starts_its_own_description(geoparser):
+    text = "The blast burned much of the Jameela market in the district of Sadr City."
+    located = {m.place_id for m in parse(geoparser, text) if m.is_location}
+    assert located == {"jamila_market", "sadr_city"}
+
+
+def test_sadr_city_is_not_the_capital(geoparser):
+    text = "Raids went on in Sadr City. The capital was tense."
+    assert find(geoparser, text, "capital").place_id == "baghdad_city"
+
+
+def test_a_person_named_once_stays_a_person(geoparser):
+    text = "Prime Minister Iyad Allawi spoke on Friday. Allawi said calm would return."
+    assert {m.role for m in parse(geoparser, text) if "Allawi" in m.text} == {"person"}
+
+
+def test_an_imported_outline_is_placed_at_its_label_point(gazetteer, geoparser):
+    place = gazetteer["sadr_city"]
+    assert place.label_point is not None
+    mention = find(geoparser, "Raids went on in Sadr City.", "Sadr City")
+    assert (mention.lon, mention.lat) == pytest.approx(place.label_point)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Intro.\n\nAMMAN/BAGHDAD, 8 August 2003 — A car bomb hit Karrada.",
+        "Intro.\n\nBAGHDAD | Mon Jun 24, 2013\n\nA car bomb hit Karrada.",
+        "Shafaq News – Baghdad\n\nA car bomb hit Karrada.",
+    ],
+)
+def test_more_dateline_forms(geoparser, text):
+    roles = {m.text.casefold(): m.role for m in parse(geoparser, text)}
+    assert roles["baghdad"] == "dateline"
+    assert roles["karrada"] == "location"
+
+
+def test_beyond_or_outside_the_city_is_outside(geoparser):
+    assert find(geoparser, "Rockets fell outside Baghdad.", "Baghdad").role == "outside"
+    assert find(geoparser, "Tents stood outside the Green Zone.", "Zone").is_location
+
+
+def test_another_countrys_institution_is_not_ours(geoparser):
+    text = "Tehran said the Iranian Ministry of Foreign Affairs condemned it."
+    assert find(geoparser, text, "Ministry").role == "organisation"
+    text = "Crowds gathered at the Iraqi Ministry of Foreign Affairs."
+    assert find(geoparser, text, "Ministry").place_id == "ministry_of_foreign_affairs"
+
+
+def test_an_arabic_institution_after_its_verb_speaks(geoparser):
+    assert find(geoparser, "أعلنت وزارة الدفاع العراقية أن", "وزارة").role == "organisation"
+    assert find(geoparser, "انفجار قرب وزارة الدفاع", "وزارة").is_location
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A car bomb went off in the Shaab district northeast of Baghdad.",
+     "A bomb blew up in a rubbish bin to the west of Baghdad."],
+)  # fmt: skip
+def test_a_direction_from_the_city_with_nothing_outside_named_is_around_the_city(geoparser, text):
+    mention = find(geoparser, text, "of Baghdad")
+    assert mention.place_id == "baghdad_city"
+    assert "around the city" in mention.resolved_by
+
+
+def test_two_nouns_in_a_row_are_read_by_the_last(geoparser):
+    text = "A truck blew up near the Republican Palace. The headquarters compound shook."
+    assert find(geoparser, text, "compound").place_id == "republican_palace"
