@@ -161,6 +161,13 @@ def zoom_to(session: PageSession, position: tuple[float, float], zoom: int) -> N
     )
 
 
+def close_popup(session: PageSession) -> None:
+    """Close the open popup and wait until it is gone: Leaflet fades a closed popup out
+    for 200 ms, and a click in that time lands on its tip, not on the map."""
+    session.page.evaluate("() => window.incidentMap.map.closePopup()")
+    session.page.locator(".leaflet-popup").wait_for(state="detached", timeout=5_000)
+
+
 def click_incident(session: PageSession, incident_id: str) -> str:
     """Click an incident's dot on the canvas and return the popup's text."""
     lat, lon = session.page.evaluate(
@@ -168,7 +175,7 @@ def click_incident(session: PageSession, incident_id: str) -> str:
         return [s.inc.columns.lat[i], s.inc.columns.lon[i]]; }""",
         incident_id,
     )
-    session.page.evaluate("() => window.incidentMap.map.closePopup()")
+    close_popup(session)
     zoom_to(session, (lat, lon), 17)
     x, y = session.page.evaluate("(id) => window.incidentMap.screenPoint(id)", incident_id)
     session.page.mouse.click(x, y)
@@ -179,7 +186,7 @@ def click_incident(session: PageSession, incident_id: str) -> str:
 
 def click_ring(session: PageSession, event_id: str, position: tuple[float, float]) -> str:
     """Click the top of an event's ring and return the popup's text."""
-    session.page.evaluate("() => window.incidentMap.map.closePopup()")
+    close_popup(session)
     zoom_to(session, position, 17)
     x, y, radius = session.page.evaluate("(id) => window.incidentMap.ringPoint(id)", event_id)
     session.page.mouse.click(x, y - radius)
