@@ -11,10 +11,13 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
-from shapely.geometry import Point
+import pyarrow as pa
+import shapely
 
 from gazetteer.geoparse import Geoparser, PlaceMention
 from gazetteer.model import Gazetteer, load_gazetteer
@@ -23,6 +26,7 @@ from geo.errors import IncidentMapperError
 from incidents.extract import extract_incidents, structural_spans
 from incidents.model import INCIDENT_COLUMNS, Incident, Report
 from incidents.reports import Manifest, ReportMetadata, iter_report_files, parse_report, read_report
+from incidents.spill import PLACE_SCHEMA, incident_rows, incidents_table, place_rows
 
 
 @dataclass(frozen=True)
@@ -128,22 +132,43 @@ def incidents_frame(incidents: Iterable[Incident]) -> gpd.GeoDataFrame:
     Rows are in a deterministic order (report, then position in the report, then
     type). Incidents without a place have an empty geometry and null lat/lon.
     """
-    records = [i.as_record() for i in incidents]
-    records.sort(
-        key=lambda r: (r["report"], r["evidence_start"], r["event_type"], r["incident_id"])
-    )
-    frame = pd.DataFrame.from_records(records, columns=list(INCIDENT_COLUMNS))
-    # Text columns hold None for missing values (never NaN); numbers get nullable types.
-    frame = frame.astype(object).where(frame.notna(), None)
-    for column in ("killed", "injured", "evidence_start", "evidence_end"):
-        frame[column] = frame[column].astype("Int64")
-    for column in ("lat", "lon", "uncertainty_m"):
-        frame[column] = frame[column].astype("float64")
-    geometry = [
-        Point(lon, lat) if pd.notna(lat) and pd.notna(lon) else None
-        for lat, lon in zip(frame["lat"], frame["lon"], strict=True)
-    ]
-    return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
+    return incidents_frame_from_table(incidents_table(incident_rows(incidents)))
+
+
+#: The incident table's row order: report, position in the report, type, id.
+INCIDENT_ORDER = ("report", "evidence_start", "event_type", "incident_id")
+
+
+def incidents_frame_from_table(table: pa.Table) -> gpd.GeoDataFrame:
+    """The incident GeoDataFrame from Arrow columns (:data:`incidents.spill.INCIDENT_SCHEMA`).
+
+    This is how a build makes its table from the spill: the rows are sorted in
+    Arrow (the same order as :func:`incidents_frame`, whatever order the reports
+    were analysed in) and each column is converted once.
+    """
+    table = table.sort_by([(name, "ascending") for name in INCIDENT_ORDER])
+    columns: dict[str, Any] = {}
+    for name in INCIDENT_COLUMNS:
+        column = table.column(name)
+        if name in _INTEGER_COLUMNS:
+            columns[name] = pd.array(column.to_pylist(), dtype="Int64")
+        elif name in _FLOAT_COLUMNS:
+            columns[name] = column.to_numpy(zero_copy_only=False).astype("float64")
+        else:
+            # Text (and the actors lists) hold None for missing values, never NaN.
+            columns[name] = pd.Series(column.to_pylist(), dtype=object)
+        del column
+    frame = pd.DataFrame(columns, columns=list(INCIDENT_COLUMNS), copy=False)
+    lat = frame["lat"].to_numpy()
+    lon = frame["lon"].to_numpy()
+    placed = ~(np.isnan(lat) | np.isnan(lon))
+    geometry = np.full(len(frame), None, dtype=object)
+    geometry[placed] = shapely.points(lon[placed], lat[placed])
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=WGS84), crs=WGS84)
+
+
+_INTEGER_COLUMNS = frozenset({"killed", "injured", "evidence_start", "evidence_end"})
+_FLOAT_COLUMNS = frozenset({"lat", "lon", "uncertainty_m"})
 
 
 PLACE_COLUMNS = (
@@ -167,16 +192,28 @@ def places_frame(mentions: Iterable[PlaceMention], gazetteer: Gazetteer) -> gpd.
     Gazetteer entries keep their own geometry (the Green Zone polygon, bridge
     lines, gate points); relative locations become derived areas.
     """
-    counts: dict[str, int] = {}
-    first: dict[str, PlaceMention] = {}
-    for mention in mentions:
-        if not mention.is_location or mention.place_id is None:
-            continue
-        counts[mention.place_id] = counts.get(mention.place_id, 0) + 1
-        first.setdefault(mention.place_id, mention)
+    return places_frame_from_table(
+        pa.Table.from_pylist(place_rows(mentions), PLACE_SCHEMA), gazetteer
+    )
+
+
+def places_frame_from_table(table: pa.Table, gazetteer: Gazetteer) -> gpd.GeoDataFrame:
+    """:func:`places_frame` from spilled place rows (:data:`incidents.spill.PLACE_SCHEMA`).
+
+    Rows are per report; a place's count is the sum over reports and its first
+    mention the first row naming it.
+    """
+    table = table.append_column("row", pa.array(np.arange(len(table), dtype=np.int64)))
+    grouped = table.group_by("place_id").aggregate([("mentions", "sum"), ("row", "min")])
+    grouped = grouped.sort_by("place_id")
+    firsts = table.take(grouped.column("row_min")).to_pylist()
+    counts = grouped.column("mentions_sum").to_pylist()
     rows = []
-    for place_id in sorted(counts):
-        mention = first[place_id]
+    for first, count in zip(firsts, counts, strict=True):
+        place_id = first["place_id"]
+        mention_geometry = (
+            shapely.from_wkb(first["geometry"]) if first["geometry"] is not None else None
+        )
         place = gazetteer.get(place_id)
         if place is not None:
             rows.append(
@@ -185,32 +222,32 @@ def places_frame(mentions: Iterable[PlaceMention], gazetteer: Gazetteer) -> gpd.
                     "name": place.name,
                     "name_ar": place.name_ar,
                     "kind": place.kind,
-                    "precision": mention.precision,
+                    "precision": first["precision"],
                     "uncertainty_m": place.uncertainty_m,
                     "coordinate_basis": place.coordinate_basis,
                     "source": place.source,
-                    "mention_count": counts[place_id],
+                    "mention_count": count,
                     "derived": False,
                     "description": place.notes or None,
-                    "geometry": place.geometry if place.geometry is not None else mention.geometry,
+                    "geometry": place.geometry if place.geometry is not None else mention_geometry,
                 }
             )
         else:
-            anchor = gazetteer.get(mention.anchor_id or "")
+            anchor = gazetteer.get(first["anchor_id"] or "")
             rows.append(
                 {
                     "place_id": place_id,
-                    "name": mention.place_name,
+                    "name": first["place_name"],
                     "name_ar": None,
                     "kind": "derived",
-                    "precision": mention.precision,
-                    "uncertainty_m": mention.uncertainty_m,
+                    "precision": first["precision"],
+                    "uncertainty_m": first["uncertainty_m"],
                     "coordinate_basis": "derived",
                     "source": f"derived from {anchor.id}: {anchor.source}" if anchor else "derived",
-                    "mention_count": counts[place_id],
+                    "mention_count": count,
                     "derived": True,
-                    "description": f"area for '{mention.text}' ({mention.resolved_by})",
-                    "geometry": mention.geometry,
+                    "description": f"area for '{first['text']}' ({first['resolved_by']})",
+                    "geometry": mention_geometry,
                 }
             )
     frame = pd.DataFrame(rows, columns=[*PLACE_COLUMNS, "geometry"])
