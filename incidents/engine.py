@@ -26,7 +26,7 @@ from typing import Any
 from gazetteer.geoparse import Geoparser
 from gazetteer.model import Gazetteer
 from geo.errors import IncidentMapperError
-from incidents.pipeline import Problem, analyse_report
+from incidents.pipeline import Problem, analyse_report, report_from_bytes
 from incidents.reports import ReportMetadata, read_report
 from incidents.spill import incident_rows, place_rows
 
@@ -37,6 +37,8 @@ class ReportTask:
 
     path: str
     metadata: ReportMetadata | None = None
+    data: bytes | None = None
+    """The report's bytes when it comes from standard input rather than a file."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,10 @@ def analyse_task(task: ReportTask, geoparser: Geoparser) -> ReportOutcome:
     problem naming the report, so one report never sinks a batch of thousands.
     """
     try:
-        report = read_report(task.path, metadata=task.metadata)
+        if task.data is not None:
+            report = report_from_bytes(task.data, path=task.path, metadata=task.metadata)
+        else:
+            report = read_report(task.path, metadata=task.metadata)
     except IncidentMapperError as exc:
         return ReportOutcome(
             task.path, read=False, problems=[Problem.from_error(exc, fallback_path=task.path)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,21 @@ import shapely
 from gazetteer.geoparse import Geoparser, PlaceMention
 from gazetteer.model import Gazetteer, load_gazetteer
 from geo.crs import WGS84
-from geo.errors import IncidentMapperError
+from geo.errors import IncidentMapperError, ReportError
 from incidents.extract import extract_incidents, structural_spans
 from incidents.model import INCIDENT_COLUMNS, Incident, Report
-from incidents.reports import Manifest, ReportMetadata, iter_report_files, parse_report, read_report
+from incidents.reports import (
+    HTML_NOTE,
+    REPORT_MAX_BYTES,
+    Manifest,
+    ReportMetadata,
+    decode_report,
+    html_report_text,
+    iter_report_files,
+    looks_like_html,
+    parse_report,
+    read_report,
+)
 from incidents.spill import PLACE_SCHEMA, incident_rows, incidents_table, place_rows
 
 
@@ -63,10 +74,62 @@ def analyse_report(report: Report, geoparser: Geoparser) -> ReportResult:
     return ReportResult(report, mentions, incidents)
 
 
+#: The input name that stands for standard input, and the name its report gets.
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+
+
+def report_from_bytes(
+    data: bytes, *, path: str = STDIN_NAME, metadata: ReportMetadata | None = None
+) -> Report:
+    """Decode and parse a report given as bytes (standard input), as a file would be."""
+    if len(data) > REPORT_MAX_BYTES:
+        msg = (
+            f"is more than the {REPORT_MAX_BYTES // 2**20} MiB a report may be; "
+            "split it into several reports"
+        )
+        raise ReportError(msg, path=path)
+    text = decode_report(data, path=path)
+    if not looks_like_html(text):
+        return parse_report(text, path=path, metadata=metadata)
+    report = parse_report(html_report_text(text, path=path), path=path, metadata=metadata)
+    return replace(report, notes=(HTML_NOTE, *report.notes))
+
+
+def split_stdin(inputs: Iterable[str | Path]) -> list[list[str | Path] | None]:
+    """The inputs in runs of paths, with None where ``-`` (standard input) stands."""
+    runs: list[list[str | Path] | None] = []
+    for given in inputs:
+        if str(given) == STDIN:
+            runs.append(None)
+        elif runs and runs[-1] is not None:
+            runs[-1].append(given)
+        else:
+            runs.append([given])
+    return runs
+
+
 def iter_reports(
-    inputs: Iterable[str | Path], *, manifest: Manifest | None = None
+    inputs: Iterable[str | Path],
+    *,
+    manifest: Manifest | None = None,
+    stdin: bytes | None = None,
 ) -> Iterator[Report | Problem]:
-    """Read every report the inputs name (files or folders), one at a time."""
+    """Read every report the inputs name (files or folders), one at a time.
+
+    ``-`` among the inputs stands for ``stdin``, the bytes of a report read from
+    standard input (named :data:`STDIN_NAME`).
+    """
+    if stdin is not None and any(str(i) == STDIN for i in inputs):
+        for run in split_stdin(inputs):
+            if run is None:
+                try:
+                    yield report_from_bytes(stdin)
+                except IncidentMapperError as exc:
+                    yield Problem.from_error(exc, fallback_path=STDIN_NAME)
+            else:
+                yield from iter_reports(run, manifest=manifest)
+        return
     for path, error in iter_report_files(inputs):
         if error is not None:
             yield Problem.from_error(error, fallback_path=path)
@@ -84,10 +147,14 @@ def analyse_reports(
     gazetteer: Gazetteer | None = None,
     manifest: Manifest | None = None,
     geoparser: Geoparser | None = None,
+    stdin: bytes | None = None,
 ) -> Iterator[ReportResult | Problem]:
-    """Stream results for every report the inputs name; failures come as problems."""
+    """Stream results for every report the inputs name; failures come as problems.
+
+    ``-`` among the inputs stands for ``stdin`` (see :func:`iter_reports`).
+    """
     geoparser = geoparser or Geoparser(gazetteer or load_gazetteer())
-    for item in iter_reports(inputs, manifest=manifest):
+    for item in iter_reports(inputs, manifest=manifest, stdin=stdin):
         if isinstance(item, Problem):
             yield item
             continue

@@ -45,10 +45,12 @@ from incidents.engine import (
 )
 from incidents.events import group_events, incident_event_ids
 from incidents.pipeline import (
+    STDIN_NAME,
     Problem,
     analyse_report,  # noqa: F401 - the function every engine runs, for tests to watch
     incidents_frame_from_table,
     places_frame_from_table,
+    split_stdin,
 )
 from incidents.reports import REPORT_MAX_BYTES, Manifest, iter_report_files, printable_path
 from incidents.spill import SpillWriter, read_spilled_incidents, read_spilled_places
@@ -157,6 +159,7 @@ def build(
     use_cache: bool = True,
     clear_cache: bool = False,
     log: Callable[[str], None] | None = None,
+    stdin: bytes | None = None,
 ) -> BuildSummary:
     """Read every report, extract incidents and write the map and GIS files.
 
@@ -182,6 +185,13 @@ def build(
         (:mod:`incidents.cache`); ``clear_cache`` empties it first.
     log
         Where to say what the build does (for ``-v``).
+    stdin
+        The bytes of a report read from standard input: ``-`` among the inputs
+        stands for it (named ``<stdin>``).
+
+    Worker processes come from a fork server, which imports the calling script
+    as ``multiprocessing`` does: a script that calls ``build(jobs=2)`` needs the
+    usual ``if __name__ == "__main__":`` guard.
 
     Raises
     ------
@@ -235,6 +245,7 @@ def build(
             on_report=on_report,
             on_total=on_total,
             say=say,
+            stdin=stdin,
         )
         if summary.reports_read == 0:
             reasons = "".join(f"\n  {p}" for p in summary.problems if p.severity == "error")
@@ -257,6 +268,8 @@ def build(
 def _content_key(version: str, task: ReportTask) -> str | None:
     """The cache key of a report file, or None when it is not a plain readable file
     (the analysis then says why, and nothing is cached)."""
+    if task.data is not None:
+        return entry_key(version, task.path, task.metadata, task.data)
     try:
         status = Path(task.path).stat()
         if not stat.S_ISREG(status.st_mode) or status.st_size > REPORT_MAX_BYTES:
@@ -280,6 +293,7 @@ def _analyse_into_spill(
     on_report: Callable[[], None] | None,
     on_total: Callable[[int], None] | None,
     say: Callable[[str], None],
+    stdin: bytes | None = None,
 ) -> None:
     """List, look up, analyse and spill every report, in the order listed."""
     if manifest is not None:
@@ -289,12 +303,17 @@ def _analyse_into_spill(
             for p in manifest.problems
         )
     listed: list[ReportTask | Problem] = []
-    for path, error in iter_report_files(inputs):
-        if error is not None:
-            listed.append(Problem.from_error(error, fallback_path=path))
-        else:
-            metadata = manifest.lookup(path) if manifest is not None else None
-            listed.append(ReportTask(path, metadata))
+    runs = split_stdin(inputs) if stdin is not None else [list(inputs)]
+    for run in runs:
+        if run is None:
+            listed.append(ReportTask(STDIN_NAME, None, data=stdin))
+            continue
+        for path, error in iter_report_files(run):
+            if error is not None:
+                listed.append(Problem.from_error(error, fallback_path=path))
+            else:
+                metadata = manifest.lookup(path) if manifest is not None else None
+                listed.append(ReportTask(path, metadata))
     if on_total is not None:
         on_total(len(listed))
     version = analysis_version(gazetteer) if cache is not None else ""
