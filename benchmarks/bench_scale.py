@@ -11,7 +11,8 @@ child process so the memory figure is that run's own:
 
 cold-1     a build with --jobs 1 and no cache
 cold-2     a build with --jobs 2 and no cache
-incr-2     a cache-warm build (--jobs 2) after adding 10 reports: only the 10 are analysed
+incr-auto  a cache-warm build after adding 10 reports (jobs as the CLI's default: one
+           per core, and this process alone for so few): only the 10 are analysed
 
 and prints reports/s, seconds, peak RSS of the build process and of all its processes
 (the workers included), with the time of each phase, and the ratios the issue
@@ -130,6 +131,9 @@ def child(args: argparse.Namespace) -> dict[str, object]:
     def log(message: str) -> None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         phases.append((message, time.perf_counter() - started, peak))
+        # As it happens, so a run stopped later still tells how far it got.
+        print(f"phase {time.perf_counter() - started:.1f} s, peak {peak:.0f} MB: {message}")
+        sys.stdout.flush()
 
     started = time.perf_counter()
     summary = build([corpus], out, jobs=args.jobs, use_cache=args.mode == "incremental", log=log)
@@ -156,13 +160,61 @@ def run_child(corpus: Path, out: Path, mode: str, jobs: int, timeout: float) -> 
         sys.executable, __file__, "--child", "--corpus", str(corpus), "--out", str(out),
         "--mode", mode, "--jobs", str(jobs),
     ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    started = time.monotonic()
+    tree_peak = 0.0
+    while process.poll() is None:
+        time.sleep(0.5)
+        rss = _tree_rss_mb(process.pid)
+        tree_peak = max(tree_peak, rss)
+        if rss > MEMORY_GUARD_MB or time.monotonic() - started > timeout:
+            process.kill()
+            stdout, _ = process.communicate()
+            why = f"RSS {rss:.0f} MB" if rss > MEMORY_GUARD_MB else f"{timeout:.0f} s"
+            reached = "; ".join(line for line in stdout.splitlines() if line.startswith("phase"))
+            return {
+                "stopped": f"stopped after {time.monotonic() - started:.0f} s at {why} "
+                f"(all processes peaked at {tree_peak:.0f} MB); reached: {reached}"
+            }
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"{mode} --jobs {jobs} failed:\n{stderr[-3000:]}")
+    row = json.loads(stdout.strip().splitlines()[-1])
+    row["tree_peak_mb"] = tree_peak
+    return row
+
+
+#: A build past this resident size (all its processes) is stopped: the machine is shared.
+MEMORY_GUARD_MB = 8192.0
+
+
+def _rss_mb(pid: int) -> float:
     try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return None
-    if done.returncode != 0:
-        raise RuntimeError(f"{mode} --jobs {jobs} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and all its descendants (the fork server's workers too)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [p for p, pp in parents.items() if pp == parent and p not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(_rss_mb(p) for p in tree)
 
 
 # --------------------------------------------------------------------- anchors
@@ -226,7 +278,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="report counts")
     parser.add_argument("--timeout", type=float, default=7200.0, help="seconds per build")
-    parser.add_argument("--modes", default="cold-1,cold-2,incr-2", help="runs per size")
+    parser.add_argument("--modes", default="cold-1,cold-2,incr-auto", help="runs per size")
     parser.add_argument("--anchor-reports", type=int, default=2000, help="reports for anchors")
     parser.add_argument("--keep", help="keep the corpora under this folder")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -260,8 +312,8 @@ def main() -> int:
             if not anchor_figures:
                 anchor_figures = anchors(corpus, args.anchor_reports)
             for mode in modes:
-                run = mode.split("-")[0]
-                jobs = int(mode.split("-")[1])
+                run, jobs_text = mode.split("-")
+                jobs = 0 if jobs_text == "auto" else int(jobs_text)
                 out = root / f"out-{size}-{mode}"
                 shutil.rmtree(out, ignore_errors=True)
                 work = corpus
@@ -304,7 +356,7 @@ def main() -> int:
         print(f"  {name:<9} {shown}")
     print("\ntargets (issue 13):")
     for size in sizes:
-        cold1, cold2, incr = (results.get((size, m)) for m in ("cold-1", "cold-2", "incr-2"))
+        cold1, cold2, incr = (results.get((size, m)) for m in ("cold-1", "cold-2", "incr-auto"))
         if cold1:
             rate = cold1["reports"] / cold1["seconds"]
             line = f"  {size:>7}: build {rate:,.0f} reports/s on one core (target 1,000: "

@@ -432,7 +432,9 @@ def _write_from_spill(
     say: Callable[[str], None],
 ) -> None:
     """Make every output from the spilled columns and move them into ``out_dir``."""
-    incident_table = incidents_frame_from_table(read_spilled_incidents(staging / "spill"))
+    incident_table = incidents_frame_from_table(
+        read_spilled_incidents(staging / "spill"), compact=True
+    )
     say(f"grouping {len(incident_table)} incidents into events")
     event_table = group_events(incident_table, gazetteer=gazetteer)
     # The event each incident belongs to, so GIS users can join the two layers.
