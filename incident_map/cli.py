@@ -557,15 +557,14 @@ def evaluate(folder, misses, as_json, gazetteer_path, replace_gazetteer) -> None
 
     Exits 1 when a score is below its target.
     """
-    from incidents.evaluation import TARGETS
-    from incidents.evaluation import evaluate as run_evaluation
+    from incidents.evaluation import evaluate_folder
 
     if folder is None:
         folder = default_evaluation_folder()
         if not (folder / "gold.json").is_file():
             msg = f"{folder}: no bundled evaluation set here; name an evaluation FOLDER"
             raise click.ClickException(msg)
-    result = run_evaluation(folder, _gazetteer(gazetteer_path, replace_gazetteer))
+    result = evaluate_folder(folder, _gazetteer(gazetteer_path, replace_gazetteer))
     failed = result.below_targets()
     if as_json:
         _echo_json(
@@ -573,17 +572,20 @@ def evaluate(folder, misses, as_json, gazetteer_path, replace_gazetteer) -> None
                 "folder": str(folder),
                 "reports": result.reports,
                 "scores": result.scores,
-                "targets": {name: TARGETS[name] for name in result.scores if name in TARGETS},
+                "targets": {
+                    name: result.targets[name] for name in result.scores if name in result.targets
+                },
                 "below_targets": list(failed),
                 **({"misses": list(result.misses)} if misses else {}),
             }
         )
         sys.exit(1 if failed else 0)
     click.echo(f"reports: {result.reports}")
+    width = max(22, *(len(name) + 1 for name in result.scores))
     for name, value in result.scores.items():
-        target = f"  (target {TARGETS[name]})" if name in TARGETS else ""
+        target = f"  (target {result.targets[name]})" if name in result.targets else ""
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-        click.echo(f"{name:<22} {shown}{target}")
+        click.echo(f"{name:<{width}} {shown}{target}")
     if misses:
         for line in result.misses:
             click.echo(f"miss: {line}")

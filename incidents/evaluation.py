@@ -22,7 +22,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shapely.geometry import Point
 
@@ -33,6 +33,9 @@ from geo.errors import IncidentMapperError
 from incidents.model import Incident
 from incidents.pipeline import analyse_report
 from incidents.reports import read_report
+
+if TYPE_CHECKING:
+    from incidents.real_evaluation import RealEvaluation
 
 #: The targets CI holds the bundled evaluation set to.
 TARGETS = {
@@ -104,6 +107,10 @@ class Evaluation:
             "casualty_exact_match": self.claims_right / self.claims if self.claims else 1.0,
         }
 
+    @property
+    def targets(self) -> dict[str, float]:
+        return TARGETS
+
     def below_targets(self) -> list[str]:
         """The targets this evaluation misses, as readable lines."""
         scores = self.scores
@@ -116,7 +123,7 @@ class Evaluation:
         return failed
 
 
-def _span_of(text: str, needle: str, occurrence: int, *, report: str) -> tuple[int, int]:
+def span_of(text: str, needle: str, occurrence: int, *, report: str) -> tuple[int, int]:
     position = -1
     for _ in range(max(1, occurrence)):
         position = text.find(needle, position + 1)
@@ -126,13 +133,13 @@ def _span_of(text: str, needle: str, occurrence: int, *, report: str) -> tuple[i
     return position, position + len(needle)
 
 
-def _base_id(place_id: str | None) -> str | None:
+def base_id(place_id: str | None) -> str | None:
     if place_id and place_id.startswith("rel:"):
         return place_id.split(":", 2)[2]
     return place_id
 
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
@@ -148,11 +155,11 @@ def score_places(
     """Add one report's place scores to ``evaluation``."""
     used: set[int] = set()
     for entry in gold:
-        span = _span_of(text, entry["text"], int(entry.get("occurrence", 1)), report=report)
+        span = span_of(text, entry["text"], int(entry.get("occurrence", 1)), report=report)
         candidates = [
-            (i, _overlap(span, (m.start, m.end)))
+            (i, overlap(span, (m.start, m.end)))
             for i, m in enumerate(predicted)
-            if i not in used and _overlap(span, (m.start, m.end)) > 0
+            if i not in used and overlap(span, (m.start, m.end)) > 0
         ]
         match = max(candidates, key=lambda c: c[1])[0] if candidates else None
         mention = predicted[match] if match is not None else None
@@ -174,7 +181,7 @@ def score_places(
         gold_id = entry.get("place_id")
         if gold_id is None:
             continue
-        predicted_id = _base_id(mention.anchor_id or mention.place_id) if mention else None
+        predicted_id = base_id(mention.anchor_id or mention.place_id) if mention else None
         if mention is not None and mention.is_location and predicted_id == gold_id:
             evaluation.places.tp += 1
         else:
@@ -227,7 +234,7 @@ def score_incidents(
             (
                 i for i in unused
                 if predicted[i].event_type == entry["event_type"]
-                and _base_id(predicted[i].place_id) == entry.get("place_id")
+                and base_id(predicted[i].place_id) == entry.get("place_id")
             ),
             None,
         )  # fmt: skip
@@ -286,7 +293,11 @@ def score_incidents(
 
 
 def evaluate(folder: str | Path, gazetteer: Gazetteer) -> Evaluation:
-    """Score the evaluation set in ``folder`` (``gold.json`` and ``reports/``)."""
+    """Score the evaluation set in ``folder`` (``gold.json`` and ``reports/``).
+
+    A folder with a ``gold/`` directory of one file per report is a real-report
+    set: use :func:`evaluate_folder`, which picks the right scorer.
+    """
     folder = Path(folder)
     gold_path = folder / "gold.json"
     try:
@@ -318,3 +329,17 @@ def evaluate(folder: str | Path, gazetteer: Gazetteer) -> Evaluation:
             fallback_source=fallback,
         )
     return evaluation
+
+
+def evaluate_folder(folder: str | Path, gazetteer: Gazetteer) -> Evaluation | RealEvaluation:
+    """Score an annotated folder in the format it is written in.
+
+    ``gold.json`` is the written set's format (:func:`evaluate`); a ``gold/``
+    folder of one file per report is the real set's (:func:`evaluate_real`).
+    """
+    from incidents.real_evaluation import evaluate_real
+
+    folder = Path(folder)
+    if (folder / "gold").is_dir() and not (folder / "gold.json").is_file():
+        return evaluate_real(folder, gazetteer)
+    return evaluate(folder, gazetteer)
