@@ -7,6 +7,7 @@ usage mistake), one line per problem naming the file, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -475,3 +476,44 @@ def test_the_package_builds_without_setuptools_warnings(tmp_path: Path) -> None:
         names = set(archive.namelist())
     assert "gazetteer/data/baghdad.geojson" in names
     assert "incidents/data/event_rules.json" in names
+
+
+def test_a_terminal_gets_a_progress_bar_with_rate_and_time_left(tmp_path: Path) -> None:
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for number in range(30):
+        (folder / f"r{number:02d}.txt").write_text(GOOD_REPORT, encoding="utf-8")
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    shown = bytearray()
+    try:
+        process = subprocess.Popen(
+            [str(SCRIPT), "build", str(folder), "--out", str(tmp_path / "map"), "--jobs", "1"],
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+        )
+        os.close(terminal)
+        with contextlib.suppress(OSError):  # EIO once the build has closed the terminal
+            while chunk := os.read(controller, 65536):
+                shown.extend(chunk)
+        process.communicate(timeout=120)
+    finally:
+        os.close(controller)
+    assert process.returncode == 0
+    text = bytes(shown).decode("utf-8", "replace")
+    assert "30/30" in text
+    assert "report/s" in text
+    assert "<00:00" in text or "<" in text.split("30/30")[-1]  # time left
+    quiet = subprocess.run(
+        [str(SCRIPT), "build", str(folder), "--out", str(tmp_path / "map"), "-q"],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert quiet.returncode == 0
+    assert quiet.stdout == b""
