@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
@@ -295,7 +296,7 @@ def main() -> int:
     modes = args.modes.split(",")
     root = Path(args.keep or tempfile.mkdtemp(prefix="bench-scale-"))
     root.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {len(__import__('os').sched_getaffinity(0))} cores; load {_load()}")
+    print(f"machine: {len(os.sched_getaffinity(0))} cores; load {_load()}")
     print(
         f"{'reports':>8} {'run':<7} {'seconds':>9} {'reports/s':>10} {'incidents':>10} "
         f"{'events':>7} {'reused':>7} {'peak MB':>8} {'all procs MB':>12}  "

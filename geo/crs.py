@@ -12,6 +12,7 @@ import threading
 
 import shapely
 from pyproj import CRS, Transformer
+from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 #: EPSG code of geographic coordinates as RFC 7946 and Leaflet want them (lon/lat).
@@ -39,18 +40,22 @@ def transformer(source_epsg: int, target_epsg: int) -> Transformer:
     return found
 
 
+def _project(geometry: BaseGeometry, projection: Transformer) -> BaseGeometry:
+    if isinstance(geometry, Point) and not geometry.is_empty:
+        # Most geometries on the hot path are points: skip shapely's array round trip.
+        x, y = projection.transform(geometry.x, geometry.y)
+        return Point(x, y)
+    return shapely.transform(geometry, projection.transform, interleaved=False)
+
+
 def to_metric(geometry: BaseGeometry) -> BaseGeometry:
     """Project a WGS84 geometry to UTM 38N metres."""
-    return shapely.transform(
-        geometry, transformer(WGS84_EPSG, METRIC_EPSG).transform, interleaved=False
-    )
+    return _project(geometry, transformer(WGS84_EPSG, METRIC_EPSG))
 
 
 def to_wgs84(geometry: BaseGeometry) -> BaseGeometry:
     """Project a UTM 38N geometry back to WGS84 lon/lat."""
-    return shapely.transform(
-        geometry, transformer(METRIC_EPSG, WGS84_EPSG).transform, interleaved=False
-    )
+    return _project(geometry, transformer(METRIC_EPSG, WGS84_EPSG))
 
 
 def distance_m(a: BaseGeometry, b: BaseGeometry) -> float:
