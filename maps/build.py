@@ -223,8 +223,8 @@ def build(
         for stale in remove_stale_staging(out_dir):
             say(f"removed {stale.name}, left by a build that was stopped")
         cache_folder = out_dir / CACHE_FOLDER
-        if clear_cache and cache_folder.exists():
-            shutil.rmtree(cache_folder)
+        if clear_cache and (cache_folder.exists() or cache_folder.is_symlink()):
+            _remove(cache_folder)
             say("cache cleared")
         staging = make_staging(out_dir)
         summary = BuildSummary()
@@ -253,8 +253,7 @@ def build(
             raise ReportError(msg, path=", ".join(printable_path(str(i)) for i in inputs) or None)
         _write_from_spill(staging, out_dir, summary, gazetteer=gazetteer, title=title, say=say)
         if use_cache:
-            cache_folder.mkdir(exist_ok=True)
-            (staging / CACHE_FILE).replace(cache_folder / CACHE_FILE)
+            _keep_cache(staging / CACHE_FILE, cache_folder, say)
         return summary
     finally:
         if staging is not None:
@@ -263,6 +262,25 @@ def build(
         if created:  # a folder made for outputs that never came is not left behind
             with contextlib.suppress(OSError):
                 out_dir.rmdir()
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
+def _keep_cache(new_file: Path, cache_folder: Path, say: Callable[[str], None]) -> None:
+    """Put this build's cache in place of the previous one. The outputs are written
+    by now: a cache that cannot be kept only costs the next build time."""
+    try:
+        if cache_folder.is_symlink() or (cache_folder.exists() and not cache_folder.is_dir()):
+            _remove(cache_folder)
+        cache_folder.mkdir(exist_ok=True)
+        new_file.replace(cache_folder / CACHE_FILE)
+    except OSError as exc:
+        say(f"cache not kept ({exc.strerror or exc}): the next build analyses every report")
 
 
 def _content_key(version: str, task: ReportTask) -> str | None:

@@ -240,3 +240,16 @@ def test_geoparquet_holds_the_incidents(corpus: Path, tmp_path: Path) -> None:
     assert frame.crs.to_epsg() == 4326
     assert frame.geometry.notna().sum() == summary.mapped
     assert {"incident_id", "event_id", "evidence", "actors"} <= set(frame.columns)
+
+
+def test_a_file_in_the_place_of_the_cache_folder_does_not_stop_a_build(
+    corpus: Path, serial: dict[str, bytes], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / CACHE_FOLDER).write_text("in the way", encoding="utf-8")
+    summary = build([corpus], out)
+    assert summary.reused == 0
+    assert outputs(out) == serial
+    assert (out / CACHE_FOLDER / CACHE_FILE).is_file()
+    assert build([corpus], out).reused == 28
