@@ -35,7 +35,6 @@ from shapely.geometry.base import BaseGeometry
 
 from gazetteer.model import Gazetteer
 from incidents.engine import ReportOutcome
-from incidents.model import INCIDENT_COLUMNS
 from incidents.pipeline import Problem
 from incidents.reports import ReportMetadata
 from incidents.spill import INCIDENT_SCHEMA, PLACE_SCHEMA
@@ -126,6 +125,43 @@ def encode_outcome(key: str, outcome: ReportOutcome) -> bytes:
     return zlib.compress(text.encode("utf-8"), 6)
 
 
+def _value_check(kind: pa.DataType) -> tuple[type, ...] | str:
+    if pa.types.is_string(kind):
+        return (str,)
+    if pa.types.is_integer(kind):
+        return (int,)
+    if pa.types.is_floating(kind):
+        return (float, int)
+    if pa.types.is_binary(kind):
+        return (bytes,)
+    return "list of str"
+
+
+def _checks(schema: pa.Schema) -> tuple[tuple[str, ...], tuple[tuple[str, Any], ...]]:
+    return tuple(schema.names), tuple((f.name, _value_check(f.type)) for f in schema)
+
+
+_INCIDENT_CHECKS = _checks(INCIDENT_SCHEMA)
+_PLACE_CHECKS = _checks(PLACE_SCHEMA)
+
+
+def _fits(row: Any, checks: tuple[tuple[str, ...], tuple[tuple[str, Any], ...]]) -> bool:
+    """True when ``row`` has exactly the schema's columns, each value of its type or None."""
+    names, kinds = checks
+    if not isinstance(row, dict) or tuple(row) != names:
+        return False
+    for name, kind in kinds:
+        value = row[name]
+        if value is None:
+            continue
+        if kind == "list of str":
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                return False
+        elif isinstance(value, bool) or not isinstance(value, kind):
+            return False
+    return True
+
+
 class CorruptEntryError(ValueError):
     """A cache entry that does not decode to what it claims to be."""
 
@@ -142,22 +178,20 @@ def decode_outcome(key: str, path: str, payload: bytes) -> ReportOutcome:
             {**row, "geometry": bytes.fromhex(row["geometry"]) if row["geometry"] else None}
             for row in document["places"]
         ]
-        if any(list(row) != list(INCIDENT_COLUMNS) for row in incidents):
-            msg = "incident rows without the incident columns"
+        # Every row must have the spill's columns and every value its type.
+        if not all(_fits(row, _INCIDENT_CHECKS) for row in incidents):
+            msg = "incident rows that do not fit the incident columns"
             raise CorruptEntryError(msg)
-        if any(list(row) != PLACE_SCHEMA.names for row in places):
-            msg = "place rows without the place columns"
+        if not all(_fits(row, _PLACE_CHECKS) for row in places):
+            msg = "place rows that do not fit the place columns"
             raise CorruptEntryError(msg)
-        # Every value must fit the spill's types, or the entry is not used.
-        pa.RecordBatch.from_pylist(incidents, schema=INCIDENT_SCHEMA)
-        pa.RecordBatch.from_pylist(places, schema=PLACE_SCHEMA)
         problems = [
             Problem(str(p), str(m), line=None if line is None else int(line), severity=str(s))
             for p, m, line, s in document["problems"]
         ]
     except CorruptEntryError:
         raise
-    except (ValueError, KeyError, TypeError, zlib.error, pa.ArrowException) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, zlib.error) as exc:
         msg = f"the entry does not decode: {type(exc).__name__}"
         raise CorruptEntryError(msg) from exc
     return ReportOutcome(path, read=True, incidents=incidents, places=places, problems=problems)
