@@ -12,11 +12,20 @@ Geometry types allowed per kind (see :data:`GEOMETRY_TYPES_BY_KIND`):
 kind                                        geometry
 ==========================================  =====================================
 zone                                        Polygon, MultiPolygon
-city, district, neighbourhood               Polygon, MultiPolygon (a Point is a
-                                            warning: an area needs an extent)
-park, compound, square, building, monument  Point, Polygon, MultiPolygon
+city, governorate, district, town,          Polygon, MultiPolygon, or a Point with
+neighbourhood, area                         an uncertainty_m of at least 400 m (a
+                                            smaller radius is a warning)
+park, compound, square, building,           Point, Polygon, MultiPolygon
+monument, market, mosque, shrine, church,
+hospital, university, ministry, government,
+hotel, airport, base, palace, prison,
+embassy, stadium
 gate                                        Point
-bridge, river                               LineString, MultiLineString
+bridge                                      LineString, MultiLineString, or a
+                                            Point; either must reach a river
+street, river, canal                        LineString, MultiLineString, or a
+                                            Point with a radius (a street need
+                                            not cross the river)
 ==========================================  =====================================
 
 Run ``python -m gazetteer.check FILE [--with-bundled]`` to check a file by hand.
@@ -32,6 +41,7 @@ from pathlib import Path
 from typing import Literal
 
 import shapely
+import shapely.ops
 from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
@@ -49,26 +59,35 @@ from geo.errors import GazetteerError
 
 Severity = Literal["error", "warning"]
 
-#: Where Baghdad places may lie unless told otherwise: a generous lon/lat box.
-BAGHDAD_AREA = box(44.0, 33.0, 44.8, 33.6)
+#: Where Baghdad places may lie unless told otherwise: a lon/lat box around Baghdad
+#: governorate (whose outline, from Who's On First, spans 43.85-44.97 E, 32.83-33.77 N).
+BAGHDAD_AREA = box(43.8, 32.8, 45.0, 33.8)
 
 #: Geometry types each kind must have (anything else is an error).
+_AREA = frozenset({"Polygon", "MultiPolygon", "Point"})
+_LINEAR = frozenset({"LineString", "MultiLineString", "Point"})
+#: Kinds that are areas: a Point is accepted for them with a radius, else with a warning.
+AREA_KINDS = frozenset({"city", "governorate", "district", "town", "neighbourhood", "area"})
+#: Kinds of buildings and sites: a point or an outline.
+SITE_KINDS = frozenset(
+    {
+        "park", "compound", "square", "building", "monument", "market", "mosque", "shrine",
+        "church", "hospital", "university", "ministry", "government", "hotel", "airport",
+        "base", "palace", "prison", "embassy", "stadium",
+    }
+)  # fmt: skip
 GEOMETRY_TYPES_BY_KIND: Mapping[str, frozenset[str]] = {
     "zone": frozenset({"Polygon", "MultiPolygon"}),
-    "city": frozenset({"Polygon", "MultiPolygon", "Point"}),
-    "district": frozenset({"Polygon", "MultiPolygon", "Point"}),
-    "neighbourhood": frozenset({"Polygon", "MultiPolygon", "Point"}),
-    "park": frozenset({"Polygon", "MultiPolygon", "Point"}),
-    "compound": frozenset({"Polygon", "MultiPolygon", "Point"}),
-    "square": frozenset({"Polygon", "MultiPolygon", "Point"}),
-    "building": frozenset({"Polygon", "MultiPolygon", "Point"}),
-    "monument": frozenset({"Polygon", "MultiPolygon", "Point"}),
+    **dict.fromkeys(AREA_KINDS, _AREA),
+    **dict.fromkeys(SITE_KINDS, _AREA),
     "gate": frozenset({"Point"}),
-    "bridge": frozenset({"LineString", "MultiLineString"}),
-    "river": frozenset({"LineString", "MultiLineString"}),
+    "bridge": _LINEAR,
+    "river": _LINEAR,
+    "canal": _LINEAR,
+    "street": _LINEAR,
 }
-#: Kinds that are areas: a Point is accepted for them, with a warning.
-AREA_KINDS = frozenset({"city", "district", "neighbourhood"})
+#: A Point stands for an area when its uncertainty radius is at least this.
+AREA_POINT_MIN_RADIUS_M = 400.0
 #: A gate further than this from its zone's edge is misplaced.
 GATE_MAX_DISTANCE_M = 500.0
 _POLYGON_TYPES = frozenset({"Polygon", "MultiPolygon"})
@@ -172,12 +191,17 @@ def _check_geometry_type(place: Place) -> Iterable[Problem]:
     if geom_type not in allowed:
         wanted = " or ".join(sorted(allowed - {"Point"} if place.kind in AREA_KINDS else allowed))
         yield _problem(place, "error", f"a {place.kind} needs a {wanted} geometry, got {geom_type}")
-    elif place.kind in AREA_KINDS and geom_type == "Point":
+    elif (
+        place.kind in AREA_KINDS
+        and geom_type == "Point"
+        and place.uncertainty_m < AREA_POINT_MIN_RADIUS_M
+    ):
         yield _problem(
             place,
             "warning",
-            f"a {place.kind} given as a Point; draw an outline, even an estimated one, "
-            "so that 'in this place' has an extent",
+            f"a {place.kind} given as a Point with a radius under "
+            f"{AREA_POINT_MIN_RADIUS_M:g} m; draw an outline, even an estimated one, "
+            "or give the uncertainty_m that covers it, so that 'in this place' has an extent",
         )
 
 
@@ -331,11 +355,13 @@ def _check_gates(
 
 
 def _check_bridges(places: Sequence[Place], area: BaseGeometry) -> Iterable[Problem]:
-    bridges = [
-        p
-        for p in places
-        if p.kind == "bridge" and _placed(p.geometry, area) and p.geometry.geom_type in _LINE_TYPES
-    ]
+    """A bridge line must cross a river; a bridge point must lie within its radius of one.
+
+    A river known only as a point counts within the two radii. Where the river's line
+    ends before the bridge point, the check cannot be made: a warning says so. Streets,
+    canals and other lines need not cross anything.
+    """
+    bridges = [p for p in places if p.kind == "bridge" and _placed(p.geometry, area)]
     rivers = [p for p in places if p.kind == "river" and _placed(p.geometry, area)]
     if not bridges:
         return
@@ -344,17 +370,55 @@ def _check_bridges(places: Sequence[Place], area: BaseGeometry) -> Iterable[Prob
         message = "no entry of kind 'river', so bridges could not be checked against one"
         yield Problem(None, "warning", message, origin)
         return
-    river_ids = ", ".join(f"'{river.id}'" for river in rivers)
+    lines = [r for r in rivers if r.geometry.geom_type in _LINE_TYPES]
+    river_ids = ", ".join(f"'{river.id}'" for river in lines)
     for bridge in bridges:
-        if any(bridge.geometry.intersects(river.geometry) for river in rivers):
+        geometry = bridge.geometry
+        if any(geometry.intersects(river.geometry) for river in lines):
             continue
-        nearest = min(distance_m(bridge.geometry, river.geometry) for river in rivers)
+        if any(
+            distance_m(geometry, r.geometry) <= bridge.uncertainty_m + r.uncertainty_m
+            for r in rivers
+            if r.geometry.geom_type == "Point"
+        ):
+            continue
+        if not lines:
+            continue
+        nearest_river = min(lines, key=lambda r: distance_m(geometry, r.geometry))
+        nearest = distance_m(geometry, nearest_river.geometry)
+        if geometry.geom_type != "Point":
+            yield _problem(
+                bridge,
+                "error",
+                f"bridge does not cross the river ({river_ids}; nearest {nearest:.0f} m away); "
+                "draw the line from bank to bank",
+            )
+            continue
+        if nearest <= bridge.uncertainty_m + nearest_river.uncertainty_m:
+            continue
+        if _beyond_line_ends(geometry, nearest_river.geometry):
+            yield _problem(
+                bridge,
+                "warning",
+                f"bridge point lies beyond the ends of the river line '{nearest_river.id}' "
+                f"({nearest:.0f} m from it), so it cannot be checked; extend the river line",
+            )
+            continue
         yield _problem(
             bridge,
-            "error",
-            f"bridge does not cross the river ({river_ids}; nearest {nearest:.0f} m away); "
-            "draw the line from bank to bank",
+            "warning" if bridge.estimated else "error",
+            f"bridge point lies {nearest:.0f} m from the river ({river_ids}), more than its "
+            f"uncertainty_m of {bridge.uncertainty_m:g} and the river's together; "
+            "move it onto the river",
         )
+
+
+def _beyond_line_ends(point: BaseGeometry, line: BaseGeometry) -> bool:
+    """True when the nearest point of ``line`` to ``point`` is one of the line's ends."""
+    parts = getattr(line, "geoms", [line])
+    ends = [shapely.Point(part.coords[i]) for part in parts for i in (0, -1)]
+    nearest = shapely.ops.nearest_points(line, point)[0]
+    return any(nearest.distance(end) < 1e-9 for end in ends)
 
 
 def _normalise_name(name: str) -> str:
@@ -448,10 +512,12 @@ def check_gazetteer_file(path: str | Path, *, with_bundled: bool = False) -> lis
         if exc.line is not None:
             origin = f"{origin}:{exc.line}"
         return [Problem(None, "error", exc.message, origin)]
-    if with_bundled:
-        user_ids = {place.id for place in places}
-        places = [p for p in bundled_places() if p.id not in user_ids] + places
-    return check_places(places)
+    if not with_bundled:
+        return check_places(places)
+    user_ids = {place.id for place in places}
+    merged = [p for p in bundled_places() if p.id not in user_ids] + places
+    # Only what concerns the user's entries: the bundled ones are checked by their own tests.
+    return [p for p in check_places(merged) if p.place_id in user_ids or p.origin == str(path)]
 
 
 #: Errors listed at most in the message of :func:`load_checked_gazetteer`.

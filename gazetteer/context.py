@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 from gazetteer.normalize import normalize_name
+from gazetteer.variants import fold_word
 from geo.resources import read_json_resource
 
 
@@ -37,6 +38,20 @@ class ContextVocabulary:
     max_relation_fillers: int
     relation_lead_ins: tuple[str, ...]
     world: dict[str, Any]
+    generic_words: dict[str, str]
+    """Folded generic word -> the kind it names (gazetteer/variants.py)."""
+    abbreviations: dict[str, str]
+    kind_fits: dict[str, frozenset[str]]
+    """Noun kind -> the gazetteer kinds it may stand for."""
+    capital_demonyms: frozenset[str]
+    city_kinds: frozenset[str]
+    container_nouns: frozenset[str]
+    organisation_prefixes: tuple[str, ...]
+    organisation_suffixes_any_case: frozenset[str]
+    person_titles: frozenset[str]
+    dateline_pattern: str
+    dateline_line_end_separators: str
+    person_guard: bool
 
 
 def _norm_all(values: list[str]) -> tuple[str, ...]:
@@ -75,4 +90,18 @@ def context_vocabulary() -> ContextVocabulary:
         max_relation_fillers=int(raw["max_relation_fillers"]),
         relation_lead_ins=_norm_all(raw["relation_lead_ins"]),
         world=raw["world"],
+        generic_words={
+            fold_word(word): kind for kind, words in raw["generic_words"].items() for word in words
+        },
+        abbreviations={fold_word(k): fold_word(v) for k, v in raw["abbreviations"].items()},
+        kind_fits={k: frozenset(v) for k, v in raw["kind_fits"].items()},
+        capital_demonyms=frozenset(_norm_all(raw["capital_demonyms"])),
+        city_kinds=frozenset(raw["city_kinds"]),
+        container_nouns=frozenset(_norm_all(raw["container_nouns"])),
+        organisation_prefixes=_norm_all(raw["organisation_prefixes"]),
+        organisation_suffixes_any_case=frozenset(_norm_all(raw["organisation_suffixes_any_case"])),
+        person_titles=frozenset(_norm_all(raw["person_titles"])),
+        dateline_pattern=raw["dateline_pattern"],
+        dateline_line_end_separators=raw["dateline_line_end_separators"],
+        person_guard=bool(raw["person_guard"]),
     )

@@ -15,6 +15,7 @@ Everything language-specific is in ``data/context.json``.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -27,12 +28,23 @@ from gazetteer.context import ContextVocabulary, context_vocabulary
 from gazetteer.model import Gazetteer, Place
 from gazetteer.normalize import glued, normalize_name, normalize_with_offsets
 from gazetteer.phrases import PhraseMatch, PhraseMatcher, longest_matches
+from gazetteer.variants import (
+    ARTICLES,
+    MIN_KEY_LETTERS,
+    OPTIONAL_KINDS,
+    SHORT_KEY_LETTERS,
+    SpanScanner,
+    VariantIndex,
+    english_stop_words,
+    fold_word,
+    name_key,
+)
 from gazetteer.world import WorldPlace, world_places
 from geo.crs import distance_m
 from geo.relative import derive_area, radius_m
 
 #: Roles a mention can have; only ``location`` mentions are ever mapped.
-ROLES = ("location", "outside", "dateline", "organisation", "author", "attribute")
+ROLES = ("location", "outside", "dateline", "organisation", "author", "attribute", "person")
 
 #: Precision classes, most precise first.
 PRECISIONS = ("exact", "estimated", "zone", "relative", "district", "city", "country")
@@ -74,6 +86,13 @@ class PlaceMention:
     geometry: BaseGeometry | None = field(default=None, compare=False, repr=False)
     anchor_id: str | None = None
     """For relative locations, the gazetteer entry the area is derived from."""
+    matched_name: str | None = None
+    """The gazetteer name a variant spelling was matched to ("Jumhuriya Bridge" for the
+    written "Jamhouriyah Bridge"), or the historic name matched."""
+    historic: bool = False
+    """True when the text used a former name (Saddam City, Queen Alia Bridge)."""
+    note: str | None = None
+    """Why a mention is unresolved, or what else to know about its resolution."""
 
     @property
     def is_location(self) -> bool:
@@ -97,6 +116,9 @@ class PlaceMention:
             "resolved_by": self.resolved_by,
             "alternatives": list(self.alternatives),
             "anchor_id": self.anchor_id,
+            "matched_name": self.matched_name,
+            "historic": self.historic,
+            "note": self.note,
         }
 
 
@@ -111,6 +133,12 @@ class _Hit:
     category: str  # place, organisation, world, demonym, feature, relation
     values: tuple[str, ...]
     """Entry ids (place), world keys (world), feature kind and number, relation name."""
+    key: str = ""
+    """The normalised phrase matched (for a variant, the spelling key)."""
+    matched_name: str | None = None
+    """For a variant spelling: the gazetteer name whose key it shares."""
+    via: str = ""
+    """'variant' or 'abbreviation' for a match by spelling key."""
 
     @property
     def length(self) -> int:
@@ -131,11 +159,17 @@ def place_precision(place: Place) -> str:
     """The precision class a direct mention of ``place`` has."""
     if place.kind == "zone":
         return "zone"
-    if place.kind in ("district", "neighbourhood", "river"):
+    if place.kind in _DISTRICT_PRECISION_KINDS:
         return "district"
-    if place.kind == "city":
+    if place.kind in ("city", "governorate"):
         return "city"
     return "estimated" if place.estimated else "exact"
+
+
+#: Kinds whose direct mention places an incident only somewhere in an area or along a line.
+_DISTRICT_PRECISION_KINDS = frozenset(
+    {"district", "neighbourhood", "town", "area", "river", "canal", "street"}
+)
 
 
 class Geoparser:
@@ -149,9 +183,14 @@ class Geoparser:
         self.gazetteer = gazetteer
         self.vocabulary = vocabulary or context_vocabulary()
         cities = [
-            p.geometry for p in gazetteer.values() if p.kind == "city" and p.geometry is not None
+            p.geometry
+            for p in gazetteer.values()
+            if p.kind in ("city", "governorate") and p.geometry is not None
         ]
         self._world = {w.key: w for w in world_places() if not _inside_any(w, cities)}
+        # per-entry figures computed once (bounded: one per entry, or per entry set)
+        self._radii: dict[str, float] = {}
+        self._spreads: dict[tuple[float, float, tuple[str, ...]], float] = {}
 
     # ------------------------------------------------------------------ matching
     @cached_property
@@ -196,7 +235,240 @@ class Geoparser:
             for (ns, ne, category), values in grouped.items()
         ]
         chosen = longest_matches(matches, rank=lambda m: _CATEGORY_RANK[m.value[0]])
-        return [_Hit(m.nstart, m.nend, m.start, m.end, m.value[0], m.value[1]) for m in chosen]
+        hits = [
+            _Hit(m.nstart, m.nend, m.start, m.end, m.value[0], m.value[1], key=m.key)
+            for m in chosen
+        ]
+        hits = self._home_capital(text, self._with_variants(text, offsets, hits))
+        return self._city_area_of(text, hits)
+
+    def _city_area_of(self, text: str, hits: list[_Hit]) -> list[_Hit]:
+        """'the Baghdad district of Sadr City', "Baghdad's impoverished Shi'ite neighborhood
+        of Sadr City": one mention of the place the area noun introduces."""
+        out: list[_Hit] = []
+        i = 0
+        while i < len(hits):
+            window = hits[i : i + 3]
+            if (
+                len(window) == 3
+                and window[0].category == "place"
+                and all(
+                    v in self.gazetteer and self.gazetteer[v].kind in self.vocabulary.city_kinds
+                    for v in window[0].values
+                )
+                and window[1].category == "feature"
+                and window[1].values[0].split(":")[0] in _AREA_NOUNS
+                and window[2].category == "place"
+                and _CITY_AREA_GAP.match(text[window[0].end : window[1].start])
+                and _AREA_OF_GAP.match(text[window[1].end : window[2].start])
+            ):
+                last = window[2]
+                out.append(replace(last, nstart=window[0].nstart, start=window[0].start))
+                i += 3
+                continue
+            if (
+                len(window) >= 2
+                and window[1].category == "place"
+                and self._is_container(window[0], window[1], text)
+                and all(
+                    v in self.gazetteer and self.gazetteer[v].kind in self.vocabulary.city_kinds
+                    for v in window[0].values
+                )
+            ):
+                # "Baghdad's northern Shaab district": the city only says where
+                out.append(replace(window[1], nstart=window[0].nstart, start=window[0].start))
+                i += 2
+                continue
+            out.append(hits[i])
+            i += 1
+        return out
+
+    def _home_capital(self, text: str, hits: list[_Hit]) -> list[_Hit]:
+        """'the Iraqi capital', 'العاصمة العراقية': one city noun that names the home city."""
+        out: list[_Hit] = []
+        demonyms = self.vocabulary.capital_demonyms
+        i = 0
+        while i < len(hits):
+            hit = hits[i]
+            nxt = hits[i + 1] if i + 1 < len(hits) else None
+            if nxt is not None and not text[hit.end : nxt.start].strip():
+                pair = (hit, nxt)
+                demonym = next((h for h in pair if h.category == "demonym"), None)
+                city = next(
+                    (h for h in pair if h.category == "feature" and h.values[0] == "city:singular"),
+                    None,
+                )
+                if (
+                    demonym is not None
+                    and city is not None
+                    and normalize_name(text[demonym.start : demonym.end]) in demonyms
+                ):
+                    if demonym is hit:  # "the Iraqi capital": one description
+                        out.append(
+                            replace(
+                                city,
+                                nstart=hit.nstart,
+                                nend=nxt.nend,
+                                start=hit.start,
+                                end=nxt.end,
+                                key="home_capital",
+                            )
+                        )
+                    else:  # "العاصمة العراقية": the noun, then its adjective
+                        out.extend((replace(city, key="home_capital"), demonym))
+                    i += 2
+                    continue
+            out.append(hit)
+            i += 1
+        return out
+
+    # ------------------------------------------------------------ variant spellings
+    @cached_property
+    def _variant_index(self) -> VariantIndex:
+        """The spelling key of every Latin-script gazetteer name (gazetteer/variants.py)."""
+        vocab = self.vocabulary
+        names = []
+        for place in self.gazetteer.values():
+            for name in place.all_names:
+                words = [vocab.abbreviations.get(w, w) for w in map(fold_word, name.split())]
+                words = [w for part in words for w in part.split() if w]
+                if words:
+                    names.append((place.id, name, name_key(words, vocab.generic_words)))
+        return VariantIndex(names)
+
+    def _name_words_of(self, name: str) -> tuple[str, ...]:
+        """A gazetteer name's folded words, without articles and generic words."""
+        vocab = self.vocabulary
+        words = [
+            vocab.abbreviations.get(w, w) for w in map(fold_word, name.replace("-", " ").split())
+        ]
+        return tuple(w for w in words if w and w not in vocab.generic_words and w not in ARTICLES)
+
+    @cached_property
+    def _scanner(self) -> SpanScanner:
+        return SpanScanner(self.vocabulary.generic_words, self.vocabulary.abbreviations)
+
+    def _fits(self, place_id: str, noun_kind: str) -> bool:
+        """True when the entry is of a kind the noun may stand for, or its name has the noun."""
+        place = self.gazetteer[place_id]
+        if place.kind in self.vocabulary.kind_fits.get(noun_kind, (noun_kind,)):
+            return True
+        return noun_kind not in _NO_NAME_HEAD and noun_kind in self._name_nouns.get(place_id, ())
+
+    @cached_property
+    def _name_nouns(self) -> dict[str, frozenset[str]]:
+        """For each entry, the noun kinds that head its own names: "Ministry of Planning" is
+        a ministry, "US Embassy" an embassy; "Suspension Bridge gate" is a gate, not a bridge.
+
+        The head is the word before "of", else the last word (English); the first word
+        (Arabic, which puts the head first).
+        """
+        words: dict[str, str] = dict(self.vocabulary.generic_words)
+        for kind, forms in self.vocabulary.feature_nouns.items():
+            for word in forms.get("singular", ()):
+                words.setdefault(word, kind)
+                if word.startswith("ال"):
+                    words.setdefault(word[2:], kind)
+        found: dict[str, frozenset[str]] = {}
+        for place in self.gazetteer.values():
+            nouns = set()
+            for name in place.all_names:
+                parts = normalize_name(name).split()
+                if not parts:
+                    continue
+                if not name.isascii():
+                    head = parts[0]
+                else:
+                    cut = next((i for i, w in enumerate(parts) if i and w in _HEAD_CUT), len(parts))
+                    head = parts[cut - 1]
+                if head in words:
+                    nouns.add(words[head])
+            if nouns:
+                found[place.id] = frozenset(nouns)
+        return found
+
+    def _with_variants(self, text: str, offsets: list[int], hits: list[_Hit]) -> list[_Hit]:
+        """Add the romanised names the exact pass missed, matched by their spelling key.
+
+        A variant never outranks an exact name: a span that an exact name covers is taken
+        only when it is longer and written with a generic word ("Baghdad Int'l Airport"
+        over "Baghdad"). Guards: a capitalised name word that is not an ordinary English
+        word, a key of at least three letters, and for keys of up to four letters (Senk) an
+        article or a generic word written with it.
+        """
+        spans = self._scanner.spans(text)
+        if not spans:
+            return hits
+        exact = [h for h in hits if h.category not in ("feature", "relation")]
+        exact_starts = [h.start for h in exact]
+        taken: list[_Hit] = []
+        index = self._variant_index
+        for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+            if taken and span.start < taken[-1].end:
+                continue
+            key = span.key
+            if len(key.key) < MIN_KEY_LETTERS:
+                continue
+            if len(key.key) <= SHORT_KEY_LETTERS and not (key.kinds or key.has_article):
+                continue
+            if span.sentence_initial and len(span.words) == 1 and not key.kinds:
+                continue
+            lo = bisect_left(exact_starts, span.start - 200)
+            overlapping = [h for h in exact[lo:] if h.start < span.end and span.start < h.end]
+            if overlapping and not (
+                key.kinds
+                and all(span.start <= h.start and h.end <= span.end for h in overlapping)
+                and all(h.end - h.start < span.end - span.start for h in overlapping)
+            ):
+                continue
+            candidates = index.lookup(key.key)
+            if key.kinds:
+                candidates = [
+                    c for c in candidates
+                    if c.kinds & key.kinds
+                    or any(self._fits(c.place_id, kind) for kind in key.kinds)
+                ]  # fmt: skip
+            else:
+                candidates = [c for c in candidates if c.kinds <= OPTIONAL_KINDS]
+                if len(key.key) <= SHORT_KEY_LETTERS:
+                    candidates = [c for c in candidates if c.vowel == key.vowel]
+            if not candidates:
+                continue
+            if not key.kinds:
+                stop = english_stop_words()
+                if all(word in stop for word in span.words):
+                    continue
+            # a name written with the same generic words first (Suspension Bridge: the bridge,
+            # not the Suspension Bridge gate), then the closest key
+            candidates.sort(key=lambda c: (c.kinds != key.kinds, c.distance))
+            best_kinds, best = candidates[0].kinds, candidates[0].distance
+            candidates = [c for c in candidates if c.kinds == best_kinds]
+            ids = tuple(dict.fromkeys(c.place_id for c in candidates if c.distance == best))
+            matched = next(c.name for c in candidates if c.distance == best)
+            via = "variant"
+            if best == 0 and span.words == self._name_words_of(matched):
+                written = text[span.start : span.end].replace("-", " ").split()
+                if any(fold_word(w) in self.vocabulary.abbreviations for w in written):
+                    via = "abbreviation"  # "Tahrir Sq": the name, its generic word abbreviated
+                else:
+                    matched = None  # the name as the gazetteer spells it, with a generic word
+            nstart = _norm_index(offsets, span.start)
+            nend = _norm_index(offsets, span.end)
+            taken.append(
+                _Hit(
+                    nstart, nend, span.start, span.end, "place", ids,
+                    key=key.key, matched_name=matched, via=via,
+                )
+            )  # fmt: skip
+        if not taken:
+            return hits
+        kept = [
+            h
+            for h in hits
+            if not any(t.start <= h.start and h.end <= t.end for t in taken)
+            and not any(t.start < h.end and h.start < t.end for t in taken)
+        ]
+        return sorted([*kept, *taken], key=lambda h: h.start)
 
     @staticmethod
     def _case_fits(original: str, key: str, category: str) -> bool:
@@ -233,6 +505,7 @@ class Geoparser:
         hits = self._hits(text, norm, offsets)
         mentions: list[PlaceMention] = []
         in_play: list[str] = []
+        persons: set[str] = set()
         index = 0
         while index < len(hits):
             hit = hits[index]
@@ -241,6 +514,26 @@ class Geoparser:
                 group = hits[index : group_end + 1]
                 relation = self._relation_before(text, norm, hits, index)
                 found = self._resolve_group(text, norm, group, in_play)
+                if not found:
+                    # "a Shi'ite neighborhood in Baghdad", "the Victory military base at
+                    # Baghdad International Airport": the description names no place we know,
+                    # the names in it still do
+                    found = [
+                        self._name_mention(h, text, in_play)
+                        for h in group
+                        if h.category == "place"
+                        and not (
+                            any(
+                                f.category == "feature"
+                                and f.values[0].split(":")[0] not in _AREA_NOUNS
+                                for f in group
+                            )
+                            and all(
+                                self.gazetteer[v].kind in self.vocabulary.city_kinds
+                                for v in h.values
+                            )
+                        )
+                    ]
                 index = group_end + 1
             elif hit.category == "relation":
                 index += 1
@@ -252,11 +545,47 @@ class Geoparser:
             for mention in found:
                 role = _structural_role(mention, non_locations)
                 mention = self._apply_roles(mention, text, norm, offsets, role)
+                if (
+                    mention.resolved_by in ("only_of_kind", "in_play", "in_play_neighbour")
+                    and mention.kind in self.vocabulary.city_kinds
+                    and hit.category == "feature"
+                    and hit.key != "home_capital"
+                ):
+                    mention = _capital_of_context(mention, mentions)
+                if (
+                    mentions
+                    and mentions[-1].role == "dateline"
+                    and mention.role in ("location", "outside")
+                    and text[mentions[-1].end : mention.start] in (", ", ",")
+                ):
+                    # "BAGHDAD, Iraq (AP) --": the country is part of the dateline
+                    mention = _as_non_location(mention, "dateline", "part of the dateline")
                 if relation is not None and mention.role == "location" and mention.place_id:
-                    mention = self._relative(mention, relation, text)
+                    mention = self._relative(mention, relation, text, mentions)
                 if mention.role == "location" and mention.place_id:
                     in_play.append(mention.anchor_id or mention.place_id)
                     del in_play[:-_IN_PLAY_WINDOW]  # only recent places stay in play
+                if (
+                    mention.role == "location"
+                    and mention.kind in self.vocabulary.institution_kinds
+                    and mentions
+                    and mentions[-1].role == "attribute"
+                    and mentions[-1].resolved_by == "demonym"
+                    and not text[mentions[-1].end : mention.start].strip(" \u00a0")
+                    and normalize_name(mentions[-1].text) not in self.vocabulary.capital_demonyms
+                ):
+                    # "the Iranian Ministry of Foreign Affairs": another country's institution
+                    mention = _as_non_location(mention, "organisation", "another country's body")
+                if mention.role == "person":
+                    persons.add(_bare_name(mention.text))
+                elif (
+                    mention.role == "location"
+                    and persons
+                    and _bare_name(mention.text) in persons
+                    and " " not in mention.text.strip()
+                ):
+                    # "Iyad Allawi ... Allawi said": the person again, not the place
+                    mention = _as_non_location(mention, "person", "a person named before")
                 mentions.append(mention)
         return mentions
 
@@ -292,8 +621,29 @@ class Geoparser:
                 w not in vocab.connectors for w in words
             ):
                 break
+            if (
+                nxt.category == "feature"
+                and last.category == "feature"
+                and not text[last.end : nxt.start].strip()
+            ):
+                # "the headquarters compound": two nouns, the last is the head
+                end, last, probe = probe, nxt, probe + 1
+                continue
             if nxt.category == "feature" and has_feature:
                 break
+            if nxt.category == "feature" and nxt.values[0].startswith("city:"):
+                break  # "Palestine Street in the capital": the city says where, not what
+            if (
+                nxt.category == "feature"
+                and not has_feature
+                and nxt.values[0].split(":")[0] in _AREA_NOUNS
+                and not any(
+                    self.gazetteer[v].kind in vocab.city_kinds
+                    for v in last.values
+                    if v in self.gazetteer
+                )
+            ):
+                break  # "the Jameela market in the district of Sadr City": a new description
             if not has_feature and nxt.category != "feature":
                 # Two names in a row form a description only around a feature noun.
                 later = probe + 1
@@ -309,13 +659,27 @@ class Geoparser:
         """True for "X's Y" where X contains Y (Baghdad's Green Zone)."""
         if first.category != "place" or second.category != "place":
             return False
-        if text[first.end : second.start].strip() not in ("'s", "’s", "s'", "’"):
+        if not _CONTAINER_GAP.match(text[first.end : second.start]):
             return False
         return any(
-            container in self.gazetteer.ancestors(member)
+            container in self.gazetteer.ancestors(member) or self._covers(container, member)
             for container in first.values
             for member in second.values
         )
+
+    def _covers(self, container_id: str, member_id: str) -> bool:
+        """True when a city's outline covers the member's point (part_of may be unset when an
+        imported outline reaches past the city's estimated one)."""
+        container = self.gazetteer.get(container_id)
+        member = self.gazetteer.get(member_id)
+        if container is None or member is None or container.kind not in self.vocabulary.city_kinds:
+            return False
+        if container.geometry is None or member.lat_lon is None:
+            return False
+        lat, lon = member.lat_lon
+        # the city outline is an estimate: its own uncertainty radius counts as inside
+        reach = container.uncertainty_m / 111_000
+        return container.geometry.buffer(reach).covers(Point(lon, lat))
 
     def _determiner_before(self, norm: str, hit: _Hit) -> str | None:
         words = norm[max(0, hit.nstart - 40) : hit.nstart].split()
@@ -344,7 +708,11 @@ class Geoparser:
                     found.append(self._name_mention(hit, text, in_play))
             return found
         feature = features[0]
-        kind, number = feature.values[0].split(":")
+        head = feature
+        for later in features[1:]:
+            if not text[head.end : later.start].strip():
+                head = later  # "the headquarters compound" is a compound
+        kind, number = head.values[0].split(":")
         start, end = group[0].start, group[-1].end
         named_ids = [self._best_of(h.values, in_play) for h in names]
         determiner = self._determiner_before(norm, group[0])
@@ -354,19 +722,116 @@ class Geoparser:
             return []  # "the Education Ministry": a name we do not know, not a description
         plural = number == "plural" or determiner in ("quantity", "indefinite")
         if plural and kind not in self.vocabulary.member_kinds:
-            return []
+            # "hospitals in Karrada": the noun names no one place; the names still do
+            return [self._name_mention(h, text, in_play) for h in names]
         if plural:
             if determiner in ("quantity", "indefinite") and feature is group[0]:
                 start = _extend_back_over_words(text, start, 2)
             return self._unspecified_members(text, start, end, kind, named_ids, in_play)
         if named_ids:
             return [self._composite(text, start, end, kind, named_ids, in_play)]
+        if kind == "city" and _CITY_OF.match(text, group[-1].end):
+            return []  # "the northern city of Mosul": the name that follows says which city
         if determiner == "definite" or _has_arabic_article(text[feature.start : feature.end]):
             if self._word_after(norm, group[-1].nend) in self.vocabulary.reporting_verbs:
                 return []  # "the ministry said": an actor, not a place
             mention = self._definite(text, start, end, kind, in_play)
             return [mention] if mention else []
         return []
+
+    def _speaks(self, text: str, norm: str, offsets: list[int], mention: PlaceMention) -> bool:
+        """'the US embassy in Baghdad said', 'according to the health ministry': an
+        institution as the source of a statement."""
+        vocab = self.vocabulary
+        tail = text[mention.end : mention.end + 60]
+        cut = min(
+            (i for i, c in enumerate(tail) if c in _SENTENCE_BREAKS or c == ","), default=len(tail)
+        )
+        after = normalize_name(tail[:cut]).split()[:5]
+        for i, word in enumerate(after):
+            if word in vocab.reporting_verbs:
+                return True
+            if i >= 3 or word in _CLAUSE_WORDS:
+                break
+        lead = normalize_name(text[max(0, mention.start - 48) : mention.start])
+        lead_words = lead.split()
+        if (
+            lead_words
+            and not mention.text[:1].isascii()
+            and lead_words[-1] in vocab.reporting_verbs
+        ):
+            return True  # Arabic puts the verb first: "أعلنت وزارة الدفاع"
+        for phrase in vocab.according_to:
+            at = lead.rfind(phrase)
+            if (
+                at >= 0
+                and (at == 0 or lead[at - 1] == " ")
+                and len(lead[at + len(phrase) :].split()) <= 3
+            ):
+                return True
+        return False
+
+    @cached_property
+    def _dateline(self) -> re.Pattern[str]:
+        return re.compile(self.vocabulary.dateline_pattern)
+
+    def _is_dateline(self, text: str, mention: PlaceMention) -> bool:
+        """'BAGHDAD, Aug 4 --' opening a line: a wire dateline the report reader missed."""
+        written = mention.text
+        if mention.role != "location" or mention.kind not in self.vocabulary.city_kinds:
+            return False
+        line_start = text.rfind("\n", 0, mention.start) + 1
+        line_end = text.find("\n", mention.end)
+        if (
+            line_end >= 0
+            and not text[mention.end : line_end].strip()
+            and line_end - line_start <= _SHORT_LINE
+            and text[line_start : mention.start].rstrip()[-1:]
+            in self.vocabulary.dateline_line_end_separators
+        ):
+            return True  # "Shafaq News – Baghdad", "Long-Presse / Baghdad"
+        if not written.isupper() or len(written) < 4:
+            return False
+        before = text[line_start : mention.start]
+        if before.strip(" \t") and not re.fullmatch(r"\s*[A-Z]+\s*/\s*", before):
+            return False  # not the line's first word (or AMMAN/BAGHDAD)
+        return self._dateline.match(text, mention.end, mention.end + 60) is not None
+
+    def _is_family_name(self, text: str, mention: PlaceMention) -> bool:
+        """'Ahmed al-Obaidi', 'Prime Minister Allawi', 'By Ahmed Rasheed': a one-word place
+        name after a title, or after a capitalised given name (not a place word, not an
+        ordinary English word), names a person."""
+        if mention.role != "location" or " " in mention.text.strip("- "):
+            return False
+        folded = mention.text.casefold()
+        article = folded.startswith(("al-", "el-", "al ", "el "))
+        head = text[max(0, mention.start - 30) : mention.start]
+        if not head.endswith(" ") or not head.strip():
+            return False
+        words = head.split()
+        previous = words[-1]
+        titles = self.vocabulary.person_titles
+        if normalize_name(previous) in titles or " ".join(words[-2:]).casefold() in titles:
+            return True
+        if len(words) >= 2 and normalize_name(words[-2]) == "by" and previous[:1].isupper():
+            return True  # a byline: "By Ahmed Rasheed"
+        if not previous[:1].isupper() or not previous.isalpha():
+            return False
+        key = fold_word(previous)
+        if key in self.vocabulary.generic_words or key in self._one_word_names:
+            return False
+        if not article and (key in english_stop_words() or len(key) < 3):
+            return False
+        if _sentence_start_before(text, mention.start - len(previous) - 1):
+            return article and key not in english_stop_words()
+        return article or key not in english_stop_words()
+
+    @cached_property
+    def _one_word_names(self) -> frozenset[str]:
+        """Gazetteer names of one word, folded: 'Karrada al-...' is a place, not a person."""
+        return frozenset(
+            fold_word(n) for p in self.gazetteer.values() for n in p.all_names if " " not in n
+        )
 
     @staticmethod
     def _word_after(norm: str, nend: int) -> str:
@@ -397,9 +862,31 @@ class Geoparser:
     def _name_mention(self, hit: _Hit, text: str, in_play: list[str]) -> PlaceMention:
         place_id = self._best_of(hit.values, in_play)
         alternatives = tuple(v for v in hit.values if v != place_id)
-        return self._place_mention(
+        if hit.matched_name is not None:
+            mention = self._place_mention(
+                text, hit.start, hit.end, place_id, resolved_by=hit.via or "variant",
+                alternatives=alternatives,
+            )  # fmt: skip
+            return replace(mention, matched_name=hit.matched_name)
+        mention = self._place_mention(
             text, hit.start, hit.end, place_id, resolved_by="name", alternatives=alternatives
         )
+        historic = self._historic_names.get((hit.key, place_id))
+        if historic is not None:
+            return replace(
+                mention, resolved_by="historic name", historic=True, matched_name=historic
+            )
+        return mention
+
+    @cached_property
+    def _historic_names(self) -> dict[tuple[str, str], str]:
+        """(normalised historic name, entry id) -> the name as the gazetteer writes it."""
+        found: dict[tuple[str, str], str] = {}
+        for place in self.gazetteer.values():
+            for name in place.historic_names:
+                found[(normalize_name(name), place.id)] = name
+                found[(glued(name), place.id)] = name
+        return found
 
     def _place_mention(
         self,
@@ -420,14 +907,19 @@ class Geoparser:
                 place_id=place.id, place_name=place.name, kind=place.kind,
                 resolved_by=f"{resolved_by}, not located", alternatives=alternatives,
             )  # fmt: skip
-        point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
+        if located_by.label_point is not None:
+            point = Point(located_by.label_point)
+        elif geometry.geom_type == "Point":
+            point = geometry
+        else:
+            point = geometry.representative_point()
         if located_by is not place:
             precision = "zone" if located_by.kind == "zone" else place_precision(located_by)
             resolved_by = f"{resolved_by}, placed at {located_by.id}"
         precision = precision or place_precision(place)
         uncertainty = located_by.uncertainty_m
         if geometry.geom_type != "Point":
-            uncertainty = max(uncertainty, radius_m(geometry))
+            uncertainty = max(uncertainty, self._radius_m(located_by.id, geometry))
         if alternatives:
             uncertainty = max(uncertainty, self._spread_m(point, alternatives))
         return PlaceMention(
@@ -458,7 +950,21 @@ class Geoparser:
                 return ancestor.geometry, ancestor
         return None, place
 
+    def _radius_m(self, place_id: str, geometry: BaseGeometry) -> float:
+        """The radius that covers an entry's geometry, computed once per entry."""
+        cached = self._radii.get(place_id)
+        if cached is None:
+            cached = self._radii[place_id] = radius_m(geometry)
+        return cached
+
     def _spread_m(self, point: Point, alternatives: tuple[str, ...]) -> float:
+        key = (point.x, point.y, alternatives)
+        cached = self._spreads.get(key)
+        if cached is None:
+            cached = self._spreads[key] = self._compute_spread_m(point, alternatives)
+        return cached
+
+    def _compute_spread_m(self, point: Point, alternatives: tuple[str, ...]) -> float:
         spread = 0.0
         for alternative in alternatives:
             geometry, _ = self._located_geometry(self.gazetteer[alternative])
@@ -467,18 +973,20 @@ class Geoparser:
         return spread
 
     def _kind_members(self, kind: str, parent_id: str) -> list[str]:
-        return [c for c in self.gazetteer.children(parent_id) if self.gazetteer[c].kind == kind]
+        if kind not in self.vocabulary.member_kinds:
+            return []
+        return [c for c in self.gazetteer.children(parent_id) if self._fits(c, kind)]
 
     def _composite(
         self, text: str, start: int, end: int, kind: str, named_ids: list[str], in_play: list[str]
     ) -> PlaceMention:
         """A feature noun qualified by names: the most specific entry they describe."""
-        named_same_kind = [n for n in named_ids if self.gazetteer[n].kind == kind]
+        named_same_kind = [n for n in named_ids if self._fits(n, kind)]
         if named_same_kind:
             return self._place_mention(text, start, end, named_same_kind[0], resolved_by="name")
         scores: dict[str, int] = {}
         for place in self.gazetteer.values():
-            if place.kind != kind:
+            if not self._fits(place.id, kind):
                 continue
             score = 0
             ancestors = self.gazetteer.ancestors(place.id)
@@ -491,6 +999,14 @@ class Geoparser:
             if score:
                 scores[place.id] = score
         if not scores:
+            if self.gazetteer[named_ids[0]].kind in self.vocabulary.city_kinds:
+                # "Sweden's embassy in Baghdad": a site the gazetteer does not list
+                return PlaceMention(
+                    text=text[start:end], start=start, end=end, role="location", kind=kind,
+                    resolved_by="unresolved",
+                    note=f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind} in "
+                    f"{self.gazetteer[named_ids[0]].name} the gazetteer does not list",
+                )  # fmt: skip
             # "the gate of X" where X has no such feature: X itself, less precisely.
             return self._place_mention(text, start, end, named_ids[0], resolved_by="name")
         best_score = max(scores.values())
@@ -528,11 +1044,16 @@ class Geoparser:
     def _definite(
         self, text: str, start: int, end: int, kind: str, in_play: list[str]
     ) -> PlaceMention | None:
-        """'the bridge': the place of that kind the report has in play."""
+        """'the bridge': the place in play whose kind fits the noun, else unresolved.
+
+        Only an entry whose kind fits the noun (``kind_fits``), or whose own name contains
+        it, may be meant: 'the embassy' is never the Republican Palace. Nothing fitting in
+        play: a location mention with no coordinates (``resolved_by`` 'unresolved').
+        """
         in_play_kind = [
             p
             for p in dict.fromkeys(reversed(in_play))
-            if p in self.gazetteer and self.gazetteer[p].kind == kind
+            if p in self.gazetteer and self._fits(p, kind)
         ]
         if in_play_kind:
             chosen = in_play_kind[0]
@@ -545,23 +1066,28 @@ class Geoparser:
                 alternatives=tuple(in_play_kind[1:]),
             )
         candidates: list[str] = []
-        for place_id in reversed(in_play):
+        for place_id in dict.fromkeys(reversed(in_play)):
             if place_id not in self.gazetteer:
                 continue
             for neighbour in self.gazetteer.neighbours(place_id):
-                if self.gazetteer[neighbour].kind == kind and neighbour not in candidates:
+                if self._fits(neighbour, kind) and neighbour not in candidates:
                     candidates.append(neighbour)
         if not candidates:
-            for place_id in reversed(in_play):
+            for place_id in dict.fromkeys(reversed(in_play)):
                 if place_id in self.gazetteer:
                     for member in self._kind_members(kind, place_id):
                         if member not in candidates:
                             candidates.append(member)
         if not candidates:
-            only = [p.id for p in self.gazetteer.values() if p.kind == kind]
+            only = [p for k in self.vocabulary.kind_fits.get(kind, (kind,))
+                    for p in self.gazetteer.of_kind(k)]  # fmt: skip
             if kind in self.vocabulary.unique_fallback_kinds and len(only) == 1:
                 return self._place_mention(text, start, end, only[0], resolved_by="only_of_kind")
-            return None
+            return PlaceMention(
+                text=text[start:end], start=start, end=end, role="location", kind=kind,
+                resolved_by="unresolved",
+                note=f"no {kind} in play: the noun is not mapped to a place of another kind",
+            )  # fmt: skip
         chosen = candidates[0]
         return self._place_mention(
             text, start, end, chosen, resolved_by="in_play_neighbour",
@@ -586,6 +1112,8 @@ class Geoparser:
                     for a in self.gazetteer.ancestors(p)
                 ]
                 parents = [a for a in ancestors if self._kind_members(kind, a)]
+        # "a bridge", "checkpoints": some member of the city is no place on a map
+        parents = [p for p in parents if self.gazetteer[p].kind not in self.vocabulary.city_kinds]
         if not parents:
             if named_ids:
                 return [self._place_mention(text, start, end, named_ids[0], resolved_by="name")]
@@ -625,12 +1153,49 @@ class Geoparser:
         return previous.values[0], start
 
     def _relative(
-        self, mention: PlaceMention, relation: tuple[str, int], text: str
+        self,
+        mention: PlaceMention,
+        relation: tuple[str, int],
+        text: str,
+        before: Sequence[PlaceMention] = (),
     ) -> PlaceMention:
         name, start = relation
         anchor = self.gazetteer[mention.place_id] if mention.place_id else None
         if anchor is None or mention.geometry is None:
             return mention
+        phrase = text[start : mention.start].casefold()
+        compass_of = (
+            name not in ("near", "inside", "outside")
+            and phrase.isascii()
+            and phrase.rstrip().endswith(" of")
+            and not any(word in phrase for word in ("part", "side", "edge"))
+        )
+        if (
+            anchor.kind in self.vocabulary.city_kinds
+            and mention.role == "location"
+            and (compass_of or name == "outside")
+        ):
+            # "40 km north of Baghdad", "Diyala province, north of Baghdad": beyond the city
+            distance = _DISTANCE_BEFORE.search(text, max(0, start - 40), start)
+            if distance is not None:
+                start = distance.start()
+            if (
+                distance is None
+                and name != "outside"
+                and not _outside_named_before(text, start, before)
+            ):
+                # "in the Shaab district northeast of Baghdad", "a bomb west of Baghdad":
+                # somewhere around the city, the nearest the text says
+                return replace(
+                    mention, text=text[start : mention.end], start=start,
+                    resolved_by=f"{mention.resolved_by}, around the city ({name} of it)",
+                )  # fmt: skip
+            return replace(
+                mention, text=text[start : mention.end], start=start, role="outside",
+                place_id=None, kind=None, lat=None, lon=None, precision=None,
+                uncertainty_m=None, geometry=None, anchor_id=anchor.id, alternatives=(),
+                resolved_by=f"relative ({name}) to the city {anchor.name}: outside it",
+            )  # fmt: skip
         if name == "inside":
             return replace(
                 mention,
@@ -703,11 +1268,24 @@ class Geoparser:
         vocab = self.vocabulary
         after = text[mention.end : mention.end + 30]
         before = text[max(0, mention.start - 12) : mention.start]
-        if mention.kind in vocab.institution_kinds and mention.role == "location":
-            next_word = self._word_after(norm, _norm_index(offsets, mention.end))
-            lead = normalize_name(text[max(0, mention.start - 20) : mention.start])
-            if next_word in vocab.reporting_verbs or lead.endswith(vocab.according_to):
-                return _as_non_location(mention, "organisation", "an institution speaking")
+        if (
+            mention.kind in vocab.institution_kinds
+            and mention.role == "location"
+            and self._speaks(text, norm, offsets, mention)
+        ):
+            return _as_non_location(mention, "organisation", "an institution speaking")
+        if self._is_dateline(text, mention):
+            return _as_non_location(mention, "dateline", _STRUCTURAL_REASONS["dateline"])
+        lead = normalize_name(text[max(0, mention.start - 24) : mention.start])
+        if lead and any(
+            lead == prefix or lead.endswith(" " + prefix) for prefix in vocab.organisation_prefixes
+        ):
+            # عمليات بغداد, شرطة طوارئ بغداد: the body is named first in Arabic
+            return _as_non_location(mention, "organisation", "organisation name")
+        if vocab.person_guard and self._is_family_name(text, mention):
+            return _as_non_location(
+                mention, "person", "a person's name (after a given name or a title)"
+            )
         # Iran-backed, Tehran-aligned
         if after[:1] in "-‐–" and after[1:].split(" ")[0:1]:
             word = normalize_name(after[1:].split()[0]) if after[1:].split() else ""
@@ -737,10 +1315,11 @@ class Geoparser:
             for size in (2, 1):
                 phrase = " ".join(next_words[:size])
                 cleaned = phrase.rstrip(".,;:’'\"")
+                folded = normalize_name(cleaned)
                 if (
-                    normalize_name(cleaned) in vocab.organisation_suffixes
+                    folded in vocab.organisation_suffixes
                     and cleaned[:1].isupper() | cleaned[:1].isdigit()
-                ):
+                ) or folded in vocab.organisation_suffixes_any_case:
                     end = text.index(cleaned, mention.end) + len(cleaned)
                     return _as_non_location(
                         _extend(mention, text, mention.start, end),
@@ -763,6 +1342,87 @@ class Geoparser:
             ):
                 return _as_non_location(mention, "attribute", "country used as an adjective")
         return mention
+
+
+#: "40km", "about 60 miles (100 km)", written before a compass relation.
+_DISTANCE_BEFORE = re.compile(
+    r"(?:(?:about|some|nearly|around|roughly)\s+)?\d[\d,.]*\s*"
+    r"(?:km|kilometres|kilometers|kilometre|kilometer|miles|mile|mi)\b"
+    r"(?:\s*\([^)]{0,20}\))?\s*$"
+)
+#: "Baghdad's Green Zone", "Baghdad's heavily fortified Green Zone": a possessive and at
+#: most two lower-case words between a container and what it contains.
+_CONTAINER_GAP = re.compile(r"^(?:['’]s|s['’]|['’])(?:\s+[a-z][a-z-]*){0,2}\s+$")
+
+
+#: Nouns of areas: after a name they start a description of their own.
+_AREA_NOUNS = frozenset({"neighbourhood", "city"})
+#: Nouns a name's head word does not make an entry fit: Sadr City is not "the city".
+_NO_NAME_HEAD = frozenset({"city", "neighbourhood", "zone", "river"})
+#: Prepositions that end the head phrase of an English name ("Green Zone gate at ...").
+_HEAD_CUT = frozenset({"of", "at", "from", "near", "on", "by", "in", "to", "facing"})
+#: "the city of Mosul", "the northern city of Irbil": the city noun introduces a name.
+_CITY_OF = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
+#: Between a city and an area noun: nothing, or a possessive and up to three words.
+_CITY_AREA_GAP = re.compile(r"^(?:\s+|['’]s(?:\s+[\w'’-]+){0,3}\s+)$")
+#: Between the area noun and the place it introduces.
+_AREA_OF_GAP = re.compile(r"^\s+of\s+(?:the\s+)?$")
+#: A dateline line such as "Shafaq News – Baghdad" is short.
+_SHORT_LINE = 60
+#: Words after an institution that end the clause it could be the subject of.
+_CLAUSE_WORDS = frozenset({"and", "or", "where", "when", "while", "near", "as", "but", "after"})
+
+
+def _outside_named_before(text: str, start: int, before: Sequence[PlaceMention]) -> bool:
+    """True when the sentence before ``start`` names a place outside the gazetteer (Diyala
+    province, Hilla, Tehran), even as part of an organisation ('Hilla police')."""
+    cut = max(text.rfind(c, 0, start) for c in ".!?\n؟")
+    for mention in reversed(before):
+        if mention.start <= cut:
+            break
+        if (
+            mention.place_id is None
+            and mention.kind in ("city", "country", "region")
+            and (mention.role != "location")
+        ):
+            return True
+    return False
+
+
+def _bare_name(text: str) -> str:
+    """A one-word name without its article, folded: 'al-Obaidi' -> 'obaidi'."""
+    words = text.replace("-", " ").split()
+    if len(words) > 1 and fold_word(words[0]) in ARTICLES:
+        words = words[1:]
+    return fold_word(" ".join(words))
+
+
+def _sentence_start_before(text: str, index: int) -> bool:
+    head = text[max(0, index - 4) : max(0, index)].rstrip(" \"'“‘(")
+    return not head or head[-1] in ".!?:\n"
+
+
+#: How far back a place outside the gazetteer makes "the capital" its capital.
+_CAPITAL_CONTEXT_CHARS = 600
+
+
+def _capital_of_context(mention: PlaceMention, before: list[PlaceMention]) -> PlaceMention:
+    """'the capital' just after Tehran, Sweden or Basra is not proof of Baghdad: when the
+    last place named before it (within a paragraph's reach) is outside, so is the capital."""
+    previous = next((m for m in reversed(before) if m.role in ("location", "outside")), None)
+    if (
+        previous is None
+        or previous.role != "outside"
+        or mention.start - previous.end > _CAPITAL_CONTEXT_CHARS
+    ):
+        return mention
+    return replace(
+        mention, role="outside", place_id=None, kind=None, lat=None, lon=None,
+        precision=None, uncertainty_m=None, geometry=None, alternatives=(),
+        resolved_by="unresolved",
+        note=f"the city noun follows {previous.text!r}, a place outside the gazetteer: "
+        "not proof of the gazetteer's city",
+    )  # fmt: skip
 
 
 def _inside_any(world: WorldPlace, cities: list[BaseGeometry]) -> bool:
@@ -795,7 +1455,7 @@ def _as_non_location(mention: PlaceMention, role: str, why: str) -> PlaceMention
     return replace(
         mention, role=role, lat=None, lon=None, precision=None, uncertainty_m=None,
         geometry=None, resolved_by=f"not a location: {why}",
-        place_id=None, place_name=mention.place_name, alternatives=(),
+        place_id=None, place_name=mention.place_name, alternatives=(), note=None,
     )  # fmt: skip
 
 

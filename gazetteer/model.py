@@ -5,10 +5,11 @@ user can open and edit it in QGIS. Properties of each feature:
 
 ``id``                 stable identifier (also the Feature ``id``)
 ``name``, ``name_ar``  the English and Arabic names shown to users
-``kind``               zone, gate, building, bridge, square, district, neighbourhood,
-                       city, river, park, monument, compound
-``aliases``            English spelling variants, transliterations, former names
+``kind``               one of :data:`KINDS` (zone, gate, building, bridge, street, market...)
+``aliases``            English spelling variants and transliterations
 ``aliases_ar``         Arabic variants
+``historic_names``     former names (any script): they match, and the match says so
+``label_point``        optional [lon, lat] where a mention of an outline or line is placed
 ``part_of``            id of the containing place (a gate is part of the Green Zone)
 ``adjacent_to``        ids of neighbouring places
 ``coordinate_basis``   ``published``, ``derived``, ``estimate`` or ``not_located``
@@ -48,12 +49,35 @@ KINDS = frozenset(
         "park",
         "monument",
         "compound",
+        # the whole city (scripts/import_research_places.py)
+        "governorate",
+        "town",
+        "street",
+        "canal",
+        "market",
+        "mosque",
+        "shrine",
+        "church",
+        "hospital",
+        "university",
+        "ministry",
+        "government",
+        "hotel",
+        "airport",
+        "base",
+        "palace",
+        "prison",
+        "embassy",
+        "stadium",
+        "area",
     }
 )
 #: How an entry's coordinates were obtained, best first.
 COORDINATE_BASES = ("published", "derived", "estimate", "not_located")
 
 BUNDLED_GAZETTEER = "baghdad.geojson"
+#: The rest of the city, imported from the research list by scripts/import_research_places.py.
+BUNDLED_CITY_GAZETTEER = "baghdad_places.geojson"
 
 
 @dataclass(frozen=True)
@@ -72,6 +96,9 @@ class Place:
     aliases_ar: tuple[str, ...] = ()
     part_of: str | None = None
     adjacent_to: tuple[str, ...] = ()
+    historic_names: tuple[str, ...] = ()
+    label_point: tuple[float, float] | None = None
+    """[lon, lat] a mention of the place is drawn at, when not its representative point."""
     confidence: str = ""
     notes: str = ""
     origin: str = field(default="", compare=False)
@@ -84,6 +111,7 @@ class Place:
         if self.name_ar:
             names.append(self.name_ar)
         names.extend(self.aliases_ar)
+        names.extend(self.historic_names)
         return tuple(dict.fromkeys(n for n in names if n))
 
     @property
@@ -96,6 +124,8 @@ class Place:
         """A representative point inside the geometry, as (lat, lon)."""
         if self.geometry is None or self.geometry.is_empty:
             return None
+        if self.label_point is not None:
+            return (round(self.label_point[1], 7), round(self.label_point[0], 7))
         if self.geometry.geom_type == "Point":
             point = self.geometry
         else:
@@ -168,6 +198,14 @@ def place_from_feature(feature: Mapping[str, Any], *, origin: str, index: int) -
     if name_ar is not None and not isinstance(name_ar, str):
         msg = f"entry {where}: 'name_ar' must be a string or null"
         raise GazetteerError(msg, path=origin)
+    label = props.get("label_point")
+    if label is not None and not (
+        isinstance(label, list)
+        and len(label) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in label)
+    ):
+        msg = f"entry {where}: 'label_point' must be [lon, lat] or null"
+        raise GazetteerError(msg, path=origin)
     return Place(
         id=place_id.strip(),
         name=name.strip(),
@@ -185,6 +223,10 @@ def place_from_feature(feature: Mapping[str, Any], *, origin: str, index: int) -
         adjacent_to=_tuple_of_str(
             props.get("adjacent_to"), key="adjacent_to", where=where, origin=origin
         ),
+        historic_names=_tuple_of_str(
+            props.get("historic_names"), key="historic_names", where=where, origin=origin
+        ),
+        label_point=(float(label[0]), float(label[1])) if label is not None else None,
         confidence=str(props.get("confidence") or ""),
         notes=str(props.get("notes") or ""),
         origin=origin,
@@ -239,12 +281,14 @@ def read_gazetteer_file(path: str | Path) -> list[Place]:
     return parse_gazetteer(text, origin=str(path))
 
 
+def _bundled_file(name: str) -> list[Place]:
+    resource = resources.files("gazetteer").joinpath("data").joinpath(name)
+    return parse_gazetteer(resource.read_text(encoding="utf-8"), origin=f"<bundled {name}>")
+
+
 def bundled_places() -> list[Place]:
-    """The places of the curated Baghdad gazetteer shipped with the package."""
-    resource = resources.files("gazetteer").joinpath("data").joinpath(BUNDLED_GAZETTEER)
-    return parse_gazetteer(
-        resource.read_text(encoding="utf-8"), origin=f"<bundled {BUNDLED_GAZETTEER}>"
-    )
+    """The places shipped with the package: the curated landmarks, then the rest of the city."""
+    return [*_bundled_file(BUNDLED_GAZETTEER), *_bundled_file(BUNDLED_CITY_GAZETTEER)]
 
 
 class Gazetteer(Mapping[str, Place]):
@@ -266,6 +310,19 @@ class Gazetteer(Mapping[str, Place]):
             if place.part_of:
                 children.setdefault(place.part_of, []).append(place.id)
         self._children = {k: tuple(v) for k, v in children.items()}
+        adjacent: dict[str, list[str]] = {}
+        for place in places:
+            for other in place.adjacent_to:
+                adjacent.setdefault(place.id, []).append(other)
+                adjacent.setdefault(other, []).append(place.id)
+        self._neighbours = {
+            k: tuple(dict.fromkeys(i for i in v if i in by_id and i != k))
+            for k, v in adjacent.items()
+        }
+        kinds: dict[str, list[str]] = {}
+        for place in places:
+            kinds.setdefault(place.kind, []).append(place.id)
+        self._by_kind = {k: tuple(v) for k, v in kinds.items()}
 
     def __getitem__(self, place_id: str) -> Place:
         return self._places[place_id]
@@ -293,10 +350,13 @@ class Gazetteer(Mapping[str, Place]):
 
     def neighbours(self, place_id: str) -> tuple[str, ...]:
         """Ids of places adjacent to this one, in either direction of ``adjacent_to``."""
-        place = self._places[place_id]
-        found = list(place.adjacent_to)
-        found.extend(p.id for p in self._places.values() if place_id in p.adjacent_to)
-        return tuple(dict.fromkeys(i for i in found if i in self._places and i != place_id))
+        if place_id not in self._places:
+            raise KeyError(place_id)
+        return self._neighbours.get(place_id, ())
+
+    def of_kind(self, kind: str) -> tuple[str, ...]:
+        """Ids of the places of one kind, in file order."""
+        return self._by_kind.get(kind, ())
 
 
 def load_gazetteer(path: str | Path | None = None, *, extend: bool = True) -> Gazetteer:

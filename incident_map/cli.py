@@ -189,10 +189,25 @@ def geocode(
                 click.echo(
                     f"{item.report.path}:{mention.start}-{mention.end}\t{mention.text!r}\t"
                     f"{mention.role}\t{where}\t{precision}\t{mention.resolved_by}"
+                    f"{_mention_detail(mention)}"
                 )
     if as_json:
         _echo_json(records)
     sys.exit(1 if failures else 0)
+
+
+def _mention_detail(mention: Any) -> str:
+    """What a reader needs beyond resolved_by: the name a variant matched, a historic name,
+    why a mention stays unresolved."""
+    parts = []
+    if mention.matched_name and not mention.historic:
+        how = "abbreviation of" if mention.resolved_by == "abbreviation" else "spelling of"
+        parts.append(f"{how} {mention.matched_name!r}")
+    if mention.historic:
+        parts.append(f"historic name {mention.matched_name!r}")
+    if mention.note:
+        parts.append(mention.note)
+    return "\t" + "; ".join(parts) if parts else ""
 
 
 @cli.command(short_help="The incidents found in reports.")

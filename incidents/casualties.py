@@ -25,13 +25,23 @@ claims are all returned, never merged or averaged. The rules, in order:
    "reportedly") and "claimed" otherwise (the outlet's own voice). A claimant who
    only relays reports ("said it had seen reports that...") names no one.
 5. A killed and an injured figure of the same claimant and status make one claim.
+6. Casualty words come only from prose: words inside a place name (a place
+   mention the geoparser found, or a casualty word joined to a place noun:
+   "Martyrs' Square", "ساحة الشهداء") never make a figure. A claimant is a noun
+   phrase: auxiliaries and adverbs ("were immediately") are no one.
+7. Scope: a figure in a clause that counts from a past day ("since October",
+   "منذ بداية الاحتجاجات", "this year") is a running toll, ``cumulative``, not
+   this incident's.
+
+Claimants met so far are kept in a :class:`ClaimantMemory` indexed by head noun,
+so resolving a mention costs the same however long the report is.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal
@@ -41,7 +51,7 @@ from geo.resources import read_json_resource
 from incidents.model import CasualtyClaim
 from incidents.timeref import fold_text, folding_table, term_pattern, time_expression_spans
 
-__all__ = ["find_casualty_claims", "find_claimants"]
+__all__ = ["ClaimantMemory", "find_casualty_claims", "find_claimants"]
 
 DATA_FILE = "casualties.json"
 _ORIGIN = f"<bundled incidents/data/{DATA_FILE}>"
@@ -58,6 +68,7 @@ _OPENING_NAME = re.compile(r"\W{0,3}((?:[A-Z][\w'’&.-]{0,40})(?:\s+[A-Z][\w'�
 
 _Kind = Literal["killed", "injured", "both"]
 _Status = Literal["official", "claimed", "unconfirmed", "denied"]
+_Scope = Literal["incident", "cumulative"]
 
 
 @dataclass(frozen=True)
@@ -127,6 +138,11 @@ class _Vocabulary:
     unconfirmed_claimant: re.Pattern[str]
     unconfirmed_marker: re.Pattern[str]
     clause_break: re.Pattern[str]
+    place_name_after: re.Pattern[str]
+    place_name_before: re.Pattern[str]
+    cumulative_since: re.Pattern[str]
+    cumulative_span: re.Pattern[str]
+    not_claimant_words: frozenset[str]
 
 
 # --------------------------------------------------------------------------- data loading
@@ -282,8 +298,10 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         rf"{zero_nouns}(?![\w-])",
         flags,
     )
+    noun_words = _int(zero, "nobody_noun_words", "zero")
     nobody = re.compile(
-        rf"(?<![\w-])(?:{_alt(_words(zero, 'nobody', 'zero'), table)})\s+{nobody_verbs}(?![\w-])",
+        rf"(?<![\w-])(?:{_alt(_words(zero, 'nobody', 'zero'), table)}"
+        rf"|no(?:\s+[^\W\d]+){{1,{noun_words}}})\s+{nobody_verbs}(?![\w-])",
         flags,
     )
     denial_zero = (
@@ -316,6 +334,9 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     breaks = _words(_section(raw, "clause_breaks", "top"), "words", "clause_breaks")
     sources = _words(attribution, "source_words", "attribution")
     status = _section(raw, "status", "top")
+    place_names = _section(raw, "place_names", "top")
+    place_nouns_before = _words(place_names, "nouns_before", "place_names")
+    scope = _section(raw, "scope", "top")
     unconfirmed_claimants = _section(status, "unconfirmed_claimants", "status")
 
     def word_set(key: str) -> frozenset[str]:
@@ -376,6 +397,25 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         ),
         unconfirmed_marker=_word_re(_words(status, "unconfirmed_markers", "status"), table),
         clause_break=re.compile(rf";|(?<![\w-])(?:{_alt(breaks, table)})(?![\w-])", flags),
+        place_name_after=re.compile(
+            rf"['’]?s?['’]?\s+(?:{_alt(_words(place_names, 'nouns_after', 'place_names'), table)})"
+            r"(?![\w-])",
+            flags,
+        ),
+        place_name_before=re.compile(
+            rf"(?<![\w-]){proclitic}(?:{_alt(place_nouns_before, table)})\s+\Z",
+            flags,
+        ),
+        cumulative_since=re.compile(
+            rf"(?<![\w-]){proclitic}(?:{_alt(_words(scope, 'since', 'scope'), table)})\s+"
+            rf"(?P<object>{_alt(_words(scope, 'since_objects', 'scope'), table)})?",
+            flags,
+        ),
+        cumulative_span=_word_re(_words(scope, "phrases", "scope"), table),
+        not_claimant_words=frozenset(
+            _key(w, table)
+            for w in _words(_section(raw, "not_claimants", "top"), "words", "not_claimants")
+        ),
     )
 
 
@@ -430,6 +470,14 @@ def _breakdown_end(folded: str, comma: int, vocab: _Vocabulary) -> int | None:
     return closing + 1 if closing >= 0 else None
 
 
+def _names_a_place(folded: str, start: int, end: int, vocab: _Vocabulary) -> bool:
+    """True when the casualty word at ``[start, end)`` is part of a name ("Martyrs' Square",
+    "ساحة الشهداء")."""
+    if vocab.place_name_after.match(folded, end):
+        return True
+    return bool(vocab.place_name_before.search(folded, max(0, start - 40), start))
+
+
 def _after_term(
     folded: str, start: int, number_starts: set[int], vocab: _Vocabulary
 ) -> re.Match[str] | None:
@@ -442,7 +490,7 @@ def _after_term(
             at = position + token.start()
             term = vocab.after_term.match(folded, at, limit)
             if term is not None:
-                return term
+                return None if _names_a_place(folded, term.start(), term.end(), vocab) else term
             if words >= vocab.max_words or at in number_starts:
                 return None
             if vocab.stop_word.match(folded, at, limit):
@@ -456,7 +504,11 @@ def _after_term(
 
 
 def _find_figures(
-    sentence: str, folded: str, denial_clauses: Sequence[tuple[int, int]], vocab: _Vocabulary
+    sentence: str,
+    folded: str,
+    denial_clauses: Sequence[tuple[int, int]],
+    vocab: _Vocabulary,
+    time_spans: Sequence[tuple[int, int]],
 ) -> list[_Figure]:
     figures: list[_Figure] = []
     taken = _Mask(len(folded))
@@ -477,7 +529,7 @@ def _find_figures(
             for m in pattern.finditer(folded, start, end):
                 if not taken.overlaps(m.start(), m.end()):
                     add(zero(m))
-    for start, end in time_expression_spans(sentence):
+    for start, end in time_spans:
         taken.add(start, end)
 
     numbers = [
@@ -537,6 +589,10 @@ def _number_figure(
     before = vocab.before_term.search(head)
     if before is None and _key(m["n"], vocab.fold_table) in vocab.postposed:
         before = vocab.before_term_postposed.search(head)
+    if before is not None:
+        at = m.start() - len(head) + before.start()
+        if _names_a_place(folded, at, at + len(before.group().rstrip()), vocab):
+            before = None
     if before is not None:
         kind: _Kind = "killed" if before["killed"] else "injured"
         start = m.start() - len(head) + before.start()
@@ -623,6 +679,10 @@ def _tidy(words: str, vocab: _Vocabulary) -> str | None:
     text = " ".join(text.split())
     if not text or not bare.strip() or len(text.split()) > vocab.max_claimant_words:
         return None
+    words = text.split()
+    first, last = _key(words[0], vocab.fold_table), words[-1]
+    if first in vocab.not_claimant_words or (last.islower() and last.endswith("ly")):
+        return None  # "were immediately": no noun, no one
     return text
 
 
@@ -766,8 +826,68 @@ def _tokens(name: str, vocab: _Vocabulary) -> list[str]:
     return tokens
 
 
+#: How many distinct names a ClaimantMemory keeps per head noun (oldest dropped first):
+#: bounds the work per mention on reports that name thousands of bodies.
+_NAMES_PER_HEAD = 32
+
+
+class ClaimantMemory:
+    """The claimants a report has named so far, newest last, indexed by head noun.
+
+    A report walker adds every sentence's claimants (:func:`find_claimants`, and the
+    claimants of its figures) and passes the memory to the next sentence's
+    :func:`find_casualty_claims`. Adding and resolving cost the same however many
+    claimants came before: resolution is linear in the number of claims.
+    """
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        self._by_head: dict[str, dict[str, frozenset[str]]] = {}
+        self.latest: str | None = None
+        self.extend(names)
+
+    def add(self, name: str) -> None:
+        vocab = _vocabulary()
+        self.latest = name
+        words = _tokens(name, vocab)
+        if not words:
+            return
+        head = words[0] if _ARABIC.match(name) else words[-1]
+        bucket = self._by_head.setdefault(head, {})
+        bucket.pop(name, None)
+        bucket[name] = frozenset(words)
+        if len(bucket) > _NAMES_PER_HEAD:
+            del bucket[next(iter(bucket))]
+
+    def extend(self, names: Iterable[str]) -> None:
+        for name in names:
+            self.add(name)
+
+    def with_head(self, head: str) -> Iterable[tuple[str, frozenset[str]]]:
+        """Names with this head noun, newest first."""
+        bucket = self._by_head.get(head, {})
+        return ((name, bucket[name]) for name in reversed(bucket))
+
+
+@dataclass
+class _Earlier:
+    """Names met before a mention: the report's memory, then this sentence's own."""
+
+    memory: ClaimantMemory
+    local: list[str]
+
+    def latest(self) -> str | None:
+        return self.local[-1] if self.local else self.memory.latest
+
+    def with_head(self, head: str, vocab: _Vocabulary) -> Iterator[tuple[str, frozenset[str]]]:
+        for name in reversed(self.local):
+            words = _tokens(name, vocab)
+            if words and (words[0] if _ARABIC.match(name) else words[-1]) == head:
+                yield name, frozenset(words)
+        yield from self.memory.with_head(head)
+
+
 def _resolve_claimant(
-    name: str, earlier: Sequence[str], vocab: _Vocabulary, opening: str | None = None
+    name: str, earlier: _Earlier, vocab: _Vocabulary, opening: str | None = None
 ) -> str | None:
     """Resolve a pronoun or a short mention ("the ministry") to the name it stands for.
 
@@ -777,17 +897,14 @@ def _resolve_claimant(
     shares and whose words include all of its own.
     """
     if _key(name, vocab.fold_table) in vocab.pronouns:
-        return opening or (earlier[-1] if earlier else None)
+        return opening or earlier.latest()
     mention = _tokens(name, vocab)
     if not mention:
         return name
     head = mention[0] if _ARABIC.match(name) else mention[-1]
-    for candidate in reversed(earlier):
-        words = _tokens(candidate, vocab)
-        if not words or candidate == name:
-            continue
-        candidate_head = words[0] if _ARABIC.match(candidate) else words[-1]
-        if candidate_head == head and set(mention) <= set(words) and len(words) > len(mention):
+    wanted = set(mention)
+    for candidate, words in earlier.with_head(head, vocab):
+        if candidate != name and wanted <= words and len(words) > len(wanted):
             return candidate
     return name
 
@@ -841,7 +958,7 @@ def _claimant_and_status(
     chosen: _Attribution | None,
     clause: _Clause,
     folded: str,
-    earlier: Sequence[str],
+    earlier: _Earlier,
     opening: str | None,
     vocab: _Vocabulary,
 ) -> tuple[str | None, _Status]:
@@ -864,7 +981,11 @@ def _claimant_and_status(
 
 
 def find_casualty_claims(
-    sentence: str, *, offset: int = 0, previous_claimants: Sequence[str] = ()
+    sentence: str,
+    *,
+    offset: int = 0,
+    previous_claimants: ClaimantMemory | Sequence[str] = (),
+    place_spans: Sequence[tuple[int, int]] = (),
 ) -> list[CasualtyClaim]:
     """Casualty figures in one sentence, one claim per claimant and status.
 
@@ -879,7 +1000,12 @@ def find_casualty_claims(
         :func:`find_claimants`). A short definite mention ("the ministry",
         "الوزارة") resolves to the latest of them whose head noun it shares
         ("Iraq's Health Ministry"); a pronoun ("it said") to the latest of them
-        when the sentence does not open with a name.
+        when the sentence does not open with a name. Pass the report's
+        :class:`ClaimantMemory` (a sequence of names also works, at the cost of
+        indexing it).
+    place_spans
+        Spans (offsets into ``sentence``) of place names: their words are never
+        read as casualty words ("Martyrs' Square").
 
     Returns
     -------
@@ -901,28 +1027,73 @@ def find_casualty_claims(
         if a.denies
     }
     denials = [(starts[i], ends[i]) for i in sorted(denying)]
-    figures = _find_figures(sentence, folded, denials, vocab)
+    time_spans = time_expression_spans(sentence)
+    figures = _find_figures(sentence, _masked(folded, place_spans), denials, vocab, time_spans)
     if not figures:
         return []
     attributions = _attributions(sentence, folded, figures, starts, vocab)
     opening = _opening_name(sentence, vocab)
-    earlier = list(previous_claimants)
+    memory = (
+        previous_claimants
+        if isinstance(previous_claimants, ClaimantMemory)
+        else ClaimantMemory(previous_claimants)
+    )
+    earlier = _Earlier(memory, [])
     mentions = [(a.cue, a.claimant) for a in attributions if a.claimant]
     mentions += _agents(sentence, folded, sorted(f.start for f in figures), vocab)
     for _, name in sorted(mentions):
         resolved = _resolve_claimant(name, earlier, vocab, opening)
         if resolved is not None:
-            earlier.append(resolved)
+            earlier.local.append(resolved)
 
     clauses = _clauses(folded, starts, attributions, vocab)
+    cumulative = _cumulative_clauses(folded, starts, ends, time_spans, vocab)
     claims: list[CasualtyClaim] = []
     for figure in figures:
-        clause = clauses[_clause_of(figure.start, starts)]
+        index = _clause_of(figure.start, starts)
+        clause = clauses[index]
         claimant, status = _claimant_and_status(
             figure, clause.nearest(figure.start), clause, folded, earlier, opening, vocab
         )
-        claims = _add_figure(claims, figure, sentence, claimant, status, offset)
+        scope: _Scope = "cumulative" if cumulative[index] else "incident"
+        claims = _add_figure(claims, figure, sentence, claimant, status, offset, scope)
     return claims
+
+
+def _masked(folded: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``folded`` with the characters of ``spans`` replaced by a neutral word character."""
+    if not spans:
+        return folded
+    chars = list(folded)
+    for start, end in spans:
+        chars[max(0, start) : end] = "_" * (min(end, len(folded)) - max(0, start))
+    return "".join(chars)
+
+
+def _cumulative_clauses(
+    folded: str,
+    starts: Sequence[int],
+    ends: Sequence[int],
+    time_spans: Sequence[tuple[int, int]],
+    vocab: _Vocabulary,
+) -> list[bool]:
+    """For each clause, whether it counts from a past day ("since October")."""
+    flags = []
+    for start, end in zip(starts, ends, strict=True):
+        found = bool(vocab.cumulative_span.search(folded, start, end))
+        if not found:
+            for m in vocab.cumulative_since.finditer(folded, start, end):
+                if m["object"] or _time_at(m.start(), m.end(), time_spans):
+                    found = True
+                    break
+        flags.append(found)
+    return flags
+
+
+def _time_at(start: int, end: int, time_spans: Sequence[tuple[int, int]]) -> bool:
+    """True when a time expression holds the word at ``[start, end)`` ("since October" is
+    one) or begins right after it."""
+    return any(a <= start < b or end <= a <= end + 4 for a, b in time_spans)
 
 
 def _combined_qualifier(killed_q: str | None, injured_q: str | None) -> str | None:
@@ -940,6 +1111,7 @@ def _add_figure(
     claimant: str | None,
     status: _Status,
     offset: int,
+    scope: _Scope = "incident",
 ) -> list[CasualtyClaim]:
     """Fold a figure into the last claim of the same claimant and status, or start one.
 
@@ -951,7 +1123,7 @@ def _add_figure(
     injured = figure.value if figure.kind in ("injured", "both") else None
     for index in range(len(claims) - 1, -1, -1):
         claim = claims[index]
-        if (claim.claimed_by, claim.claim_status) != (claimant, status):
+        if (claim.claimed_by, claim.claim_status, claim.scope) != (claimant, status, scope):
             continue
         if (killed is not None and claim.killed is not None) or (
             injured is not None and claim.injured is not None
@@ -983,6 +1155,7 @@ def _add_figure(
             claim_status=status,
             start=figure.start + offset,
             end=figure.end + offset,
+            scope=scope,
         )
     )
     return claims

@@ -5,11 +5,17 @@ no I/O, deterministic, so the same report always gives the same incidents with
 the same ids. The rules, in order of the fields they fill:
 
 - **type**: trigger phrases of ``data/incident_types.json`` in the sentence
-  (negated triggers do not count); one incident per type per sentence, and one
-  ``casualties`` incident per casualty claim;
-- **place**: the most precise location named in the sentence itself; else the
-  nearest one in the same paragraph; else the report's focus place
-  (``place_basis`` says which);
+  (negated triggers do not count), read with their status, weapon and target by
+  :mod:`incidents.triggers` (one pass per paragraph); one incident per type per
+  sentence, and one ``casualties`` incident per casualty claim, which takes the
+  weapon and target of the incident its sentence (else its paragraph) tells (no
+  ACLED mapping: its figures belong to that incident, which has one);
+- **status**: ``happened`` unless a modality cue says ``announced``,
+  ``threatened``, ``denied`` or ``reported``; what is announced or threatened is
+  dated forward (a weekday is the next one) and a day after the report's is
+  never ``happened``;
+- **place**: the place of the incident's own clause, else of its sentence, else the
+  paragraph's or the report's focus (``incidents/placing.py``; ``place_basis`` says which);
 - **time**: what the sentence says, else what its paragraph said last, else the
   day of the report (or of the post); sentences about another day (background,
   such as last month's election) give no incidents;
@@ -26,14 +32,13 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from gazetteer.context import context_vocabulary
-from gazetteer.geoparse import PRECISIONS, PlaceMention
-from gazetteer.normalize import normalize_name, normalize_with_offsets
-from gazetteer.phrases import longest_matches
-from incidents.casualties import find_casualty_claims, find_claimants
+from gazetteer.geoparse import PlaceMention
+from incidents.casualties import ClaimantMemory, find_casualty_claims, find_claimants
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
-from incidents.sentences import paragraph_spans, split_sentences
-from incidents.timeref import day_window, resolve_time, time_expression_spans
+from incidents.placing import MentionIndex, SentencePlacer, focus_place
+from incidents.sentences import caption_lines, paragraph_spans, split_sentences
+from incidents.timeref import day_window, forget_scans, resolve_time, time_expression_spans
+from incidents.triggers import SentenceReading, TextReader, Trigger, read_sentence
 from incidents.vocabulary import Vocabulary, incident_vocabulary
 
 _UNKNOWN_TIME = TimeRef(date=None, start=None, end=None, precision="unknown")
@@ -50,11 +55,14 @@ class Sentence:
 
 
 def iter_sentences(report: Report) -> Iterator[Sentence]:
-    """Every sentence of the report's readable text, post author lines left out."""
+    """Every sentence of the report's readable text, post author lines and photo
+    captions left out."""
     for segment in report.segments:
         for paragraph in paragraph_spans(report.text, segment.start, segment.text_end):
+            captions = caption_lines(report.text, *paragraph)
             for start, end in split_sentences(report.text, *paragraph):
-                yield Sentence(start, end, segment, paragraph)
+                if not any(a <= start < b for a, b in captions):
+                    yield Sentence(start, end, segment, paragraph)
 
 
 def structural_spans(report: Report) -> list[tuple[int, int, str]]:
@@ -76,9 +84,11 @@ def structural_spans(report: Report) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _stated_time(text: str, segment: Segment, context: TimeRef | None) -> TimeRef | None:
+def _stated_time(
+    text: str, segment: Segment, context: TimeRef | None, *, forward: bool = False
+) -> TimeRef | None:
     """The time a sentence states, or None when it states nothing usable."""
-    stated = resolve_time(text, report_date=segment.date, context=context)
+    stated = resolve_time(text, report_date=segment.date, context=context, forward=forward)
     if stated is None or (
         stated.date is None and stated.precision == "unknown" and not stated.background
     ):
@@ -109,123 +119,10 @@ def report_event_day(report: Report, sentences: Sequence[Sentence]) -> dt.date |
     return min(days, key=lambda day: (-days[day], day != report.date, -day.toordinal()))
 
 
-def _rank(mention: PlaceMention) -> int:
-    return (
-        PRECISIONS.index(mention.precision) if mention.precision in PRECISIONS else len(PRECISIONS)
-    )
-
-
-def focus_place(mentions: Sequence[PlaceMention]) -> PlaceMention | None:
-    """The place a report is mostly about: the most mentioned, then the most precise.
-
-    City- and country-level mentions count only when nothing finer is named.
-    """
-    located = [m for m in mentions if m.is_location]
-    if not located:
-        return None
-    fine = [m for m in located if m.precision not in ("city", "country")] or located
-    counts = Counter(m.anchor_id or m.place_id for m in fine)
-    best_id = max(
-        counts,
-        key=lambda pid: (
-            counts[pid],
-            -min(_rank(m) for m in fine if (m.anchor_id or m.place_id) == pid),
-        ),
-    )
-    candidates = [m for m in fine if (m.anchor_id or m.place_id) == best_id]
-    direct = [m for m in candidates if m.place_id == best_id]
-    return (direct or candidates)[0]
-
-
-class _MentionIndex:
-    """Mentions sorted by start, for span look-ups in O(log n) rather than a scan."""
-
-    def __init__(self, mentions: Sequence[PlaceMention]):
-        self.mentions = sorted(mentions, key=lambda m: m.start)
-        self.starts = [m.start for m in self.mentions]
-        self.located = [m for m in self.mentions if m.is_location]
-        self.located_starts = [m.start for m in self.located]
-
-    def within(self, start: int, end: int) -> list[PlaceMention]:
-        """Mentions starting in ``[start, end)``."""
-        return self.mentions[bisect_left(self.starts, start) : bisect_left(self.starts, end)]
-
-    def last_located_before(self, position: int, *, floor: int = 0) -> PlaceMention | None:
-        """The last location mention starting in ``[floor, position)``."""
-        i = bisect_left(self.located_starts, position)
-        if i and self.located_starts[i - 1] >= floor:
-            return self.located[i - 1]
-        return None
-
-
-def _place_for(
-    sentence: Sentence,
-    sentence_text: str,
-    mentions: _MentionIndex,
-    focus: PlaceMention | None,
-    last_scene: PlaceMention | None = None,
-) -> tuple[PlaceMention | None, str | None]:
-    in_sentence = mentions.within(sentence.start, sentence.end)
-    own = [m for m in in_sentence if m.is_location]
-    if own:
-        return min(own, key=lambda m: (_rank(m), m.start)), "sentence"
-    outside = [m for m in in_sentence if m.role == "outside"]
-    if outside:
-        # "In Basra, protesters blocked a road": named, but not in the gazetteer's area,
-        # so not placed on the map.
-        return outside[0], "outside"
-    text = " " + normalize_name(sentence_text) + " "
-    if any(f" {phrase} " in text for phrase in context_vocabulary().anaphoric_places):
-        # "Medics at the scene": the scene of the last incident placed, else the last place named.
-        earlier = last_scene or mentions.last_located_before(sentence.start)
-        if earlier is not None:
-            return earlier, "anaphora"
-    before = mentions.last_located_before(sentence.start, floor=sentence.paragraph[0])
-    if before is not None:
-        return before, "paragraph"
-    if focus is not None:
-        return focus, "report_focus"
-    return None, None
-
-
-def _discounted(norm: str, nstart: int, vocabulary: Vocabulary, *, calls: bool = False) -> bool:
-    """True when a trigger is negated ("no deaths"), only called for ("urging them to
-    storm"), or names an actor ("organisers of the sit-in")."""
-    before = norm[:nstart]
-    words = before.split()[-vocabulary.negation_window :]
-    if any(w in vocabulary.negations for w in words):
-        return True
-    lead = " " + " ".join(before.split()[-vocabulary.hypothetical_window :]) + " "
-    if not calls and any(f" {phrase} " in lead for phrase in vocabulary.hypothetical_before):
-        return True
-    return before.rstrip().endswith(vocabulary.not_event_after)
-
-
 def sentence_triggers(sentence: str, vocabulary: Vocabulary | None = None) -> dict[str, int]:
     """Incident types the sentence's own words trigger, each with where its first
     trigger starts in the sentence, in order of first trigger."""
-    vocabulary = vocabulary or incident_vocabulary()
-    norm, offsets = normalize_with_offsets(sentence)
-    found = [
-        m
-        for m in longest_matches(vocabulary.triggers.candidates(norm, offsets))
-        if not _discounted(
-            norm, m.nstart, vocabulary, calls=vocabulary.types[m.value].family == "response"
-        )
-    ]
-    strong: dict[str, int] = {}
-    weak: dict[str, int] = {}
-    fallback: dict[str, int] = {}
-    for match in found:
-        kind = vocabulary.types[match.value]
-        if kind.fallback:
-            bucket = fallback
-        elif match.key in kind.weak_triggers:
-            bucket = weak
-        else:
-            bucket = strong
-        bucket.setdefault(kind.id, match.start)
-    return strong or weak or fallback
+    return {t.type_id: t.start for t in read_sentence(sentence, vocabulary).triggers}
 
 
 def sentence_types(sentence: str, vocabulary: Vocabulary | None = None) -> list[str]:
@@ -236,11 +133,7 @@ def sentence_types(sentence: str, vocabulary: Vocabulary | None = None) -> list[
 def sentence_actors(sentence: str, vocabulary: Vocabulary | None = None) -> tuple[str, ...]:
     """Actors the sentence names, in order, the generic 'Protesters' dropped when a
     more specific protester actor is named."""
-    vocabulary = vocabulary or incident_vocabulary()
-    names = list(dict.fromkeys(m.value for m in vocabulary.actors.find(sentence)))
-    if "Protesters" in names and any(n.startswith("Protesters (") for n in names):
-        names.remove("Protesters")
-    return tuple(names)
+    return read_sentence(sentence, vocabulary).actors
 
 
 def report_digest(report: Report) -> str:
@@ -274,44 +167,83 @@ def extract_incidents(
         Its place mentions, from :meth:`gazetteer.geoparse.Geoparser.parse` run on
         ``report.text`` with :func:`structural_spans`.
     """
-    vocabulary = vocabulary or incident_vocabulary()
+    try:
+        return _extract(report, mentions, vocabulary or incident_vocabulary())
+    finally:
+        forget_scans()
+
+
+def _extract(
+    report: Report, mentions: Sequence[PlaceMention], vocabulary: Vocabulary
+) -> list[Incident]:
     focus = focus_place(mentions)
     sentences = list(iter_sentences(report))
     event_day = report_event_day(report, sentences)
     incidents: list[Incident] = []
-    claimants: list[str] = []
+    claimants = ClaimantMemory()
     paragraph_time: dict[tuple[int, int], TimeRef] = {}
+    reader: TextReader | None = None
+    reader_span: tuple[int, int] | None = None
+    last_told: Trigger | None = None
     last_scene: PlaceMention | None = None
     digest = report_digest(report)
-    index = _MentionIndex(mentions)
+    place_spans = _PlaceSpans(mentions)
+    told_so_far = _Told(vocabulary)
+    index = MentionIndex(mentions)
     for sentence in sentences:
         text = report.text[sentence.start : sentence.end]
         segment = sentence.segment
         default_day = segment.date if segment.is_post else event_day
         context = paragraph_time.get(sentence.paragraph) or (
-            day_window(default_day) if default_day else None
+            _post_time(segment) or (day_window(default_day) if default_day else None)
         )
         stated = _stated_time(text, segment, context)
-        if stated is not None and stated.background:
-            continue
-        triggers = sentence_triggers(text, vocabulary)
-        types = list(triggers)
-        if stated is not None and not any(vocabulary.types[t].family == "response" for t in types):
+        if reader_span != sentence.paragraph:
+            reader_span = sentence.paragraph
+            reader = TextReader(report.text, *sentence.paragraph, vocabulary)
+            last_told = None
+        assert reader is not None
+        reading = reader.sentence(
+            sentence.start, sentence.end, place_spans.absolute(sentence.start, sentence.end)
+        )
+        ahead = any(t.status in _FORWARD_STATUSES for t in reading.triggers)
+        if ahead and stated is not None:
+            # What is announced or threatened lies ahead: "on Monday" is the coming Monday.
+            stated = _stated_time(text, segment, context, forward=True)
+        background = stated is not None and stated.background
+        if background:
+            # Another day's facts are context, not incidents; a running toll is kept apart.
+            reading = _NOTHING_TOLD
+            stated = None
+        types = [t.type_id for t in reading.triggers]
+        if (
+            stated is not None
+            and not ahead
+            and not any(vocabulary.types[t].family == "response" for t in types)
+        ):
             # Calls and decisions narrate the lead-up; their day does not carry over.
             paragraph_time[sentence.paragraph] = stated
         time = stated or context or _UNKNOWN_TIME
         claims = find_casualty_claims(
-            text, offset=sentence.start, previous_claimants=tuple(claimants)
+            text,
+            offset=sentence.start,
+            previous_claimants=claimants,
+            place_spans=place_spans.within(sentence.start, sentence.end),
         )
         # Bodies named as sources, even without a figure, so a later "the ministry" finds them.
         claimants.extend(find_claimants(text))
         claimants.extend(c.claimed_by for c in claims if c.claimed_by)
+        if background:
+            claims = [c for c in claims if c.scope == "cumulative"]
         if not types and not claims:
             continue
-        place, basis = _place_for(sentence, text, index, focus, last_scene)
+        placer = SentencePlacer(
+            sentence.start, sentence.end, text, sentence.paragraph, index, focus, last_scene
+        )
+        place, basis = placer.at()
         if place is not None and place.is_location:
             last_scene = place
-        actors = sentence_actors(text, vocabulary)
+        actors = reading.actors
         days = _day_expressions(text, segment, context)
         common = {
             "actors": actors,
@@ -320,21 +252,133 @@ def extract_incidents(
             "segment": segment,
             "digest": digest,
         }
+        new = told_so_far.new_incidents(
+            reading, own_place=place_spans.names_a_place(sentence.start, sentence.end)
+        )
         incidents.extend(
             _incident(
-                report, vocabulary, event_type=t, index=0, claim=None, sentence=sentence,
-                time=_nearest_day(days, position) or time, **common,
+                report, vocabulary, event_type=t.type_id, index=0, claim=None, sentence=sentence,
+                time=_nearest_day(days, t.start - sentence.start) or time, told=t,
+                **common | placer.fields(t.start - sentence.start),
             )
-            for t, position in triggers.items()
+            for t in new
         )  # fmt: skip
+        told = _main_trigger(reading, vocabulary) or last_told
+        if reading.triggers:
+            last_told = _main_trigger(reading, vocabulary) or last_told
         incidents.extend(
             _incident(
                 report, vocabulary, event_type="casualties", index=i, claim=c, sentence=sentence,
-                time=_nearest_day(days, c.end - sentence.start) or time, **common,
+                time=_nearest_day(days, c.end - sentence.start) or time, told=told,
+                **common | placer.fields(c.start - sentence.start),
             )
             for i, c in enumerate(claims)
         )  # fmt: skip
     return incidents
+
+
+def _post_time(segment: Segment) -> TimeRef | None:
+    """The hour around a thread post's time: what it tells happened about then."""
+    if segment.time is None:
+        return None
+    start = segment.time - dt.timedelta(minutes=30)
+    return TimeRef(
+        date=segment.time.date(),
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        precision="hour",
+        text=segment.time.strftime("%H:%M"),
+    )
+
+
+#: Statuses of what has not happened yet: dated forward.
+_FORWARD_STATUSES = frozenset({"announced", "threatened"})
+_NOTHING_TOLD = SentenceReading(triggers=(), actors=(), weapons=())
+
+
+class _Told:
+    """What a report has told so far, to tell a new incident from one told again.
+
+    "The blast" with no place of its own, after a car bomb, is that car bomb again;
+    a fire that "broke out" after an explosion is its consequence (data:
+    ``re_mention`` and ``absorbed_by`` in incident_types.json).
+    """
+
+    _VIOLENT = frozenset(
+        {"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"}
+    )
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.types: set[str] = set()
+        self.sub_events: set[str] = set()
+        self.violent = False
+
+    def new_incidents(self, reading: SentenceReading, *, own_place: bool) -> list[Trigger]:
+        kept = []
+        for trigger in reading.triggers:
+            kind = self.vocabulary.types[trigger.type_id]
+            again = (
+                trigger.definite
+                and not own_place
+                and kind.acled_event_type in self.vocabulary.re_mention_event_types
+                and (
+                    kind.acled_sub_event_type in self.sub_events or (trigger.weak and self.violent)
+                )
+            )
+            consequence = trigger.key in kind.absorbed_triggers and bool(
+                kind.absorbed_by & self.types
+            )
+            if not (again or consequence):
+                kept.append(trigger)
+        for trigger in reading.triggers:
+            kind = self.vocabulary.types[trigger.type_id]
+            self.types.add(kind.id)
+            if kind.acled_sub_event_type:
+                self.sub_events.add(kind.acled_sub_event_type)
+            self.violent = self.violent or kind.acled_event_type in self._VIOLENT
+        return kept
+
+
+class _PlaceSpans:
+    """Spans of the place names in a report, so casualty words inside them are not read."""
+
+    def __init__(self, mentions: Sequence[PlaceMention]) -> None:
+        places = sorted(
+            (m for m in mentions if m.is_location or m.role == "outside"), key=lambda m: m.start
+        )
+        self.spans = [(m.start, m.end) for m in places]
+        self.starts = [m.start for m in places]
+        # Places that tell where a thing happened: finer than the city, or another city.
+        self.specific = [
+            m.start
+            for m in places
+            if m.precision != "country" and (m.role == "outside" or m.precision != "city")
+        ]
+
+    def absolute(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Spans starting inside ``[start, end)``, as report offsets."""
+        lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        return self.spans[lo:hi]
+
+    def names_a_place(self, start: int, end: int) -> bool:
+        """True when a place finer than the city, or another city, starts in ``[start, end)``."""
+        i = bisect_left(self.specific, start)
+        return i < len(self.specific) and self.specific[i] < end
+
+    def within(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Spans inside ``[start, end)``, as offsets from ``start``."""
+        lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        return [(a - start, min(b, end) - start) for a, b in self.spans[lo:hi]]
+
+
+def _main_trigger(reading: SentenceReading, vocabulary: Vocabulary) -> Trigger | None:
+    """The incident a sentence's casualty figures belong to: its first violent one."""
+    for trigger in reading.triggers:
+        kind = vocabulary.types[trigger.type_id]
+        if kind.family != "response" and kind.acled_event_type not in (None, "Protests"):
+            return trigger
+    return None
 
 
 def _day_expressions(
@@ -380,8 +424,15 @@ def _incident(
     basis: str | None,
     segment: Segment,
     sentence: Sentence,
+    told: Trigger | None,
 ) -> Incident:
     kind = vocabulary.types[event_type]
+    status = told.status if told is not None else "happened"
+    if claim is not None and claim.claim_status == "unconfirmed" and status == "happened":
+        status = "reported"
+    report_day = segment.date or report.date
+    if status in ("happened", "reported") and time.date and report_day and time.date > report_day:
+        status = "announced"  # a day after the report's is not something that happened
     return Incident(
         incident_id=incident_id(digest, sentence.start, event_type, index),
         event_type=event_type,
@@ -413,5 +464,9 @@ def _incident(
         claim_status=claim.claim_status if claim else None,
         lat=place.lat if place else None,
         lon=place.lon if place else None,
+        weapon=told.weapon if told is not None else None,
+        target=told.target if told is not None else None,
+        status=status,
+        scope=claim.scope if claim is not None else None,
         extra={"time_text": time.text, "place_text": place.text if place else None},
     )

@@ -24,6 +24,19 @@ class Dateline:
     outlet: str | None
     outlet_start: int | None
     outlet_end: int | None
+    month_day: tuple[int, int] | None = None
+    """The month and day the dateline gives (``BAGHDAD, Nov 7 (Reuters) -``)."""
+    year: int | None = None
+
+    @property
+    def date(self) -> dt.date | None:
+        """The dateline's date when it names its year too; else None."""
+        if self.month_day is None or self.year is None:
+            return None
+        try:
+            return dt.date(self.year, *self.month_day)
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,8 @@ class Segment:
     author_start: int | None = None
     """Where the post's author line (``— Name (@handle) November 5, 2021``) starts;
     the author line runs to :attr:`end` and is never read as incident text."""
+    time: dt.datetime | None = None
+    """When the post was made (Baghdad local time), for a pasted thread's posts."""
 
     @property
     def is_post(self) -> bool:
@@ -70,7 +85,7 @@ class Report:
     source: str
     source_origin: Literal["manifest", "header", "dateline", "filename"]
     date: dt.date | None
-    date_origin: Literal["manifest", "header", "inline", "none"]
+    date_origin: Literal["manifest", "header", "inline", "dateline", "none"]
     body_start: int
     segments: tuple[Segment, ...]
     url: str | None = None
@@ -99,6 +114,8 @@ class CasualtyClaim:
     start: int
     end: int
     """Span of the figure's wording in the report text."""
+    scope: Literal["incident", "cumulative"] = "incident"
+    """``cumulative`` for a running toll ("320 killed since October"), not this incident's."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +165,18 @@ INCIDENT_COLUMNS = (
     "claim_status",
     "lat",
     "lon",
+    "weapon",
+    "target",
+    "status",
+    "scope",
 )
+"""``weapon``, ``target``, ``status`` and ``scope`` came last (issue 11) so that column
+lists built on the older ones stay valid."""
+
+#: Values of :attr:`Incident.status`.
+INCIDENT_STATUSES = ("happened", "reported", "announced", "threatened", "denied")
+#: Values of :attr:`Incident.scope` (casualty incidents only).
+CLAIM_SCOPES = ("incident", "cumulative")
 
 
 @dataclass(frozen=True)
@@ -185,7 +213,40 @@ class Incident:
     claim_status: str | None
     lat: float | None
     lon: float | None
+    weapon: str | None = None
+    """The weapon or means, as the text states it (``car bomb``, ``katyusha rocket``)."""
+    target: str | None = None
+    """What was attacked, as the text states it (``embassy``, ``market``)."""
+    status: str = "happened"
+    """One of :data:`INCIDENT_STATUSES`: what the text says of the incident."""
+    scope: str | None = None
+    """For casualty incidents: ``incident``, or ``cumulative`` for a running toll."""
     extra: dict[str, object] = field(default_factory=dict, compare=False)
+
+    def describe(self) -> str:
+        """One line for people: id, type, ACLED mapping, status, day, place, source,
+        weapon and target, and the casualty claim (what ``incident-map extract`` prints)."""
+        acled = f"{self.acled_event_type} / {self.sub_event_type}" if self.acled_event_type else "-"
+        parts = [
+            self.incident_id,
+            f"{self.event_type:<16}",
+            f"[{acled}]",
+            self.status,
+            self.date or "????-??-??",
+            self.time_precision,
+            self.place_name or "not placed",
+            self.source + (f" via {self.via}" if self.via else ""),
+        ]
+        if self.weapon:
+            parts.append(f"weapon={self.weapon}")
+        if self.target:
+            parts.append(f"target={self.target}")
+        if self.killed is not None or self.injured is not None:
+            parts.append(
+                f"killed={self.killed} injured={self.injured} by={self.claimed_by} "
+                f"({self.claim_status}, {self.scope})"
+            )
+        return "  ".join(parts)
 
     def as_record(self) -> dict[str, object]:
         """The incident as a flat dict with the documented column names."""

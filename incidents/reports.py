@@ -30,6 +30,10 @@ Where the source and date come from
     Field by field, the first that has one: the manifest (the ``metadata``
     argument), the header, the inline date line (date only), the dateline's
     outlet (source only), the file name (source only, ``unattributed (name)``).
+    A dateline with a date (``BAGHDAD, Nov 7, 2023 (Reuters) -``) dates a report
+    that has no other; one whose day lies up to three days before the date used
+    (``BAGHDAD, Nov 7 -`` published Nov 8) dates the prose instead: wire copy
+    counts its weekdays from the dateline.
 
 Embedded posts
     News pages flatten embedded tweets to ``post text pic.twitter.com/AbC — Name
@@ -54,18 +58,20 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from geo.errors import ManifestError, ReportError
 from incidents.model import Dateline, Report, Segment
 from incidents.sentences import paragraph_spans, split_sentences
 
 _T = TypeVar("_T")
+_BAGHDAD = ZoneInfo("Asia/Baghdad")
 
 #: File suffixes taken from a folder; files named directly are taken whatever their suffix.
 REPORT_SUFFIXES = (".txt", ".text", ".html", ".htm")
@@ -477,6 +483,8 @@ class _Post:
     display_name: str
     date: dt.date | None
     post_url: str | None
+    time: dt.datetime | None = None
+    via: str | None = None
 
 
 def parse_report(text: str, *, path: str, metadata: ReportMetadata | None = None) -> Report:
@@ -515,8 +523,13 @@ def parse_report(text: str, *, path: str, metadata: ReportMetadata | None = None
         (metadata.date, "manifest"),
         (header.date, "header"),
         (header.inline_date, "inline"),
+        (dateline.date if dateline else None, "dateline"),
     )
     date, date_origin = _pick(*date_candidates)
+    dated = _dateline_day(dateline, date)
+    if dated is not None:
+        # Wire copy counts its weekdays from the dateline ("BAGHDAD, Nov 7 (Reuters) -").
+        date, date_origin = dated, "dateline"
     if date is None:
         date_origin = "none"
         notes.append(NO_DATE_NOTE)
@@ -526,7 +539,10 @@ def parse_report(text: str, *, path: str, metadata: ReportMetadata | None = None
         if other is not None and other != date
     )
 
-    posts = _find_posts(text, prose_start, notes)
+    threads = _find_thread_posts(text, prose_start)
+    posts = sorted(
+        [*threads, *_find_posts(text, prose_start, notes, skip=threads)], key=lambda p: p.start
+    )
     segments = _segments(text, prose_start, posts, source=source, date=date)
     return Report(
         path=path,
@@ -733,15 +749,52 @@ def _read_dateline(text: str, body_start: int) -> Dateline | None:
         outlet=outlet,
         outlet_start=outlet_start,
         outlet_end=outlet_end,
+        month_day=_dateline_month_day(match),
+        year=int(match["dl_year"] or match["dl_year2"])
+        if match["dl_year"] or match["dl_year2"]
+        else None,
     )
 
 
-def _find_posts(text: str, prose_start: int, notes: list[str]) -> list[_Post]:
-    """The embedded posts of the body, in order; adds a note for an impossible post date."""
+#: How many days before the publication date a dateline's day may lie to date the prose.
+_DATELINE_LAG_DAYS = 3
+
+
+def _dateline_day(dateline: Dateline | None, published: dt.date | None) -> dt.date | None:
+    """The dateline's day, year from ``published``, when it lies a few days before it."""
+    if dateline is None or dateline.month_day is None or published is None:
+        return None
+    for year in (published.year, published.year - 1):
+        try:
+            day = dt.date(year, *dateline.month_day)
+        except ValueError:
+            continue
+        if 0 < (published - day).days <= _DATELINE_LAG_DAYS:
+            return day
+    return None
+
+
+def _dateline_month_day(match: re.Match[str]) -> tuple[int, int] | None:
+    """The month and day a dateline gives (``BAGHDAD, Nov 7 (Reuters) -``), if any."""
+    name, day_text = match["dl_month"] or match["dl_month2"], match["dl_day"] or match["dl_day2"]
+    if not name or not day_text:
+        return None
+    month = _patterns().months.get(" ".join(name.lower().split()))
+    day = int(day_text)
+    return (month, day) if month is not None and 1 <= day <= 31 else None
+
+
+def _find_posts(
+    text: str, prose_start: int, notes: list[str], *, skip: Sequence[_Post] = ()
+) -> list[_Post]:
+    """The embedded posts of the body, in order; adds a note for an impossible post date.
+
+    Trailers inside ``skip`` (posts of a pasted thread) are left alone.
+    """
     posts: list[_Post] = []
     floor = prose_start
     for trailer in _patterns().post_trailer.finditer(text, prose_start):
-        if trailer.start() < floor:
+        if trailer.start() < floor or any(p.start <= trailer.start() < p.end for p in skip):
             continue
         author = _author_line(text, floor, trailer.start())
         if author is None:
@@ -852,11 +905,12 @@ def _segments(
                 source=post.handle,
                 source_type="social",
                 date=post.date,
-                via=source,
+                via=post.via or source,
                 handle=post.handle,
                 display_name=post.display_name,
                 post_url=post.post_url,
                 author_start=post.author_start,
+                time=post.time,
             )
         )
         position = post.end
@@ -877,6 +931,108 @@ def _prose_segment(
     return [Segment(start=start, end=end, source=source, source_type="news", date=date)]
 
 
+# --------------------------------------------------------------------------- threads
+
+
+def _find_thread_posts(text: str, prose_start: int) -> list[_Post]:
+    """The posts of a pasted X/Twitter thread (rules in ``threads`` of report_patterns.json).
+
+    A handle line becomes a post of its own with no readable text (so it is never
+    read as prose); each post runs from the end of its handle line or of the
+    previous post's time line to the end of its own time line, which is its author
+    line. Without a time line, the post after a handle line ends with its paragraph.
+    """
+    patterns = _patterns()
+    posts: list[_Post] = []
+    handle: str | None = None
+    name = ""
+    via: str | None = None
+    pending_via: str | None = None
+    text_start: int | None = None
+    marker_start: int | None = None
+    previous_blank = True
+    position = prose_start
+    for raw in text[prose_start:].split("\n"):
+        line_start, line_end = position, position + len(raw)
+        position = line_end + 1
+        line = raw.rstrip("\r")
+        if not line.strip():
+            if (
+                handle is not None
+                and text_start is not None
+                and text[text_start:line_start].strip()
+            ):
+                # a post with no time line ends with its paragraph
+                posts.append(_thread_post(text_start, line_start, line_start, handle, name, via))
+            handle, text_start, previous_blank = None, None, True
+            continue
+        marker = patterns.repost.match(line) or patterns.quote.match(line)
+        if marker is not None:
+            who = marker.groupdict().get("who") or marker.groupdict().get("who2")
+            pending_via = who.strip() if who else handle
+            marker_start = line_start
+            text_start, previous_blank = None, False
+            continue
+        opened = patterns.handle_line.match(line)
+        if opened is not None and (previous_blank or handle is not None or pending_via):
+            handle, name = "@" + opened["handle"], (opened["name"] or "").strip()
+            via, pending_via = pending_via, None
+            opening = marker_start if marker_start is not None else line_start
+            posts.append(_thread_post(opening, line_end, opening, handle, name, via))
+            marker_start = None
+            text_start, previous_blank = line_end + 1, False
+            continue
+        previous_blank = False
+        timed = patterns.thread_time.search(line)
+        if timed is not None and handle is not None:
+            start = text_start if text_start is not None else line_start
+            if line_end - start <= patterns.post_text_max_chars + 80:
+                when = _thread_time(timed)
+                author_start = line_start + timed.start()
+                posts.append(_thread_post(start, line_end, author_start, handle, name, via, when))
+                text_start = line_end + 1
+    return posts
+
+
+def _thread_post(
+    start: int,
+    end: int,
+    author_start: int,
+    handle: str,
+    name: str,
+    via: str | None,
+    when: dt.datetime | None = None,
+) -> _Post:
+    return _Post(
+        start=start,
+        author_start=author_start,
+        end=end,
+        handle=handle,
+        display_name=name,
+        date=when.date() if when else None,
+        post_url=None,
+        time=when,
+        via=via,
+    )
+
+
+def _thread_time(match: re.Match[str]) -> dt.datetime | None:
+    """A thread time line's local datetime ('9:41 PM · Jan 5, 2024')."""
+    try:
+        day = _date_from_words(match)
+    except ValueError:
+        return None
+    hour, minute = int(match["th"]), int(match["tm"])
+    meridiem = (match["tmer"] or "").lower().replace(".", "")
+    if meridiem == "pm" and hour < 12:
+        hour += 12
+    elif meridiem == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=_BAGHDAD)
+
+
 # --------------------------------------------------------------------------- patterns
 
 
@@ -891,8 +1047,18 @@ class _Patterns:
     date_words: re.Pattern[str]
     dateline: re.Pattern[str]
     post_trailer: re.Pattern[str]
+    handle_line: re.Pattern[str]
+    thread_time: re.Pattern[str]
+    repost: re.Pattern[str]
+    quote: re.Pattern[str]
     post_text_max_chars: int
     post_name_max_chars: int
+
+
+def _words_alt(words: Sequence[str]) -> str:
+    return "|".join(
+        re.escape(w).replace(r"\ ", r"[ \t]+") for w in sorted(words, key=len, reverse=True)
+    )
 
 
 @cache
@@ -901,6 +1067,7 @@ def _patterns() -> _Patterns:
     resource = resources.files("incidents").joinpath("data", "report_patterns.json")
     data = json.loads(resource.read_text(encoding="utf-8"))
     months = {name: number for names in data["months"].values() for name, number in names.items()}
+    threads = data["threads"]
     month = "|".join(
         re.escape(name).replace(r"\ ", " ").replace(" ", r"[ \t]+")
         for name in sorted(months, key=len, reverse=True)
@@ -910,10 +1077,13 @@ def _patterns() -> _Patterns:
         rf"|(?P<day_b>\d{{1,2}})[ \t]+(?P<month_b>{month})\.?[,،]?[ \t]+(?P<year_b>\d{{4}}))"
         r"(?!\d)"
     )
-    city_word = r"[A-Z][A-Z'’.\-]{0,30}"
+    city_word = r"[A-Z][A-Z'’.\-/]{0,30}"
     dateline = (
         rf"(?P<city>{city_word}(?:[ ]{city_word}){{0,4}})"
-        rf"(?:,[ \t]*(?:(?i:{month})\.?[ \t]+\d{{1,2}}(?:,?[ \t]+\d{{4}})?"
+        rf"(?:,[ \t]*(?:(?P<dl_month>(?i:{month}))\.?[ \t]+(?P<dl_day>\d{{1,2}})"
+        rf"(?:,?[ \t]+(?P<dl_year>\d{{4}}))?"
+        rf"|(?P<dl_day2>\d{{1,2}})[ \t]+(?P<dl_month2>(?i:{month}))\.?"
+        rf"(?:,?[ \t]+(?P<dl_year2>\d{{4}}))?"
         r"|[A-Z][A-Za-z]{1,30}(?:[ ][A-Z][A-Za-z]{1,30}){0,3}))?"
         r"(?:[ \t]*\((?P<outlet>[^()\n]{1,60})\))?"
         r"[ \t]*(?P<separator>--|[—–-]|:)(?=\s|$)"
@@ -927,6 +1097,21 @@ def _patterns() -> _Patterns:
         date_words=re.compile(date_words, re.IGNORECASE),
         dateline=re.compile(dateline),
         post_trailer=re.compile(trailer, re.IGNORECASE),
+        handle_line=re.compile(
+            r"[ \t]*(?:(?P<name>[^\n@·|]{1,100}?)[ \t]*)?\(?@(?P<handle>[A-Za-z0-9_]{1,30})\)?"
+            r"(?:[ \t]*·[ \t]*[^\n]{1,40})?[ \t]*\Z"
+        ),
+        thread_time=re.compile(
+            r"(?:^|[ \t])(?P<th>\d{1,2}):(?P<tm>\d{2})[ \t]*(?P<tmer>[AaPp]\.?[Mm]\.?)?"
+            r"[ \t]*·[ \t]*" + date_words + r"(?:[ \t]*·[^\n]{0,40})?[ \t]*\Z",
+            re.IGNORECASE,
+        ),
+        repost=re.compile(
+            rf"[ \t]*(?:(?P<who>[^\n]{{1,100}}?)[ \t]+(?:{_words_alt(threads['repost_after'])})"
+            rf"|(?:{_words_alt(threads['repost_before'])})[ \t]+(?P<who2>[^\n]{{1,100}}?))[ \t]*\Z",
+            re.IGNORECASE,
+        ),
+        quote=re.compile(rf"[ \t]*(?:{_words_alt(threads['quote'])})[ \t]*\Z", re.IGNORECASE),
         post_text_max_chars=int(data["post_text_max_chars"]),
         post_name_max_chars=int(data["post_name_max_chars"]),
     )

@@ -16,6 +16,10 @@ does not end a sentence after a listed abbreviation (``Oct.``, ``U.S.``, ``Gen.`
 space after it ends a sentence only between a lower-case and a capital letter
 (``killed.Iran-backed``) outside a link, or between two Arabic letters; so
 ``1.5``, ``IranProtests.com`` and ``pic.twitter.com/x`` stay whole.
+
+Photo captions and file-photo lines (markers in ``data/report_patterns.json``)
+are found line by line with :func:`caption_lines`: they tell another moment and
+another place, so readers leave them out.
 """
 
 from __future__ import annotations
@@ -192,3 +196,22 @@ def _never_end() -> frozenset[str]:
     resource = resources.files("incidents").joinpath("data", "abbreviations.json")
     data = json.loads(resource.read_text(encoding="utf-8"))
     return frozenset(data["never_end"])
+
+
+@cache
+def _caption_marker() -> re.Pattern[str]:
+    data = json.loads(
+        resources.files("incidents").joinpath("data/report_patterns.json").read_text("utf-8")
+    )
+    markers = data["captions"]["markers"]
+    return re.compile("|".join(f"(?:{m})" for m in markers), re.IGNORECASE | re.MULTILINE)
+
+
+def caption_lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of the lines of ``text[start:end]`` that are photo captions or file-photo lines."""
+    marker = _caption_marker()
+    return [
+        (line_start, line_end)
+        for line_start, line_end in _line_spans(text, start, end)
+        if marker.search(text, line_start, line_end)
+    ]

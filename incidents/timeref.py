@@ -62,6 +62,10 @@ _KIND_ORDER: tuple[_Kind, ...] = (
     "year",
     "background",
 )
+#: A clock time before this hour, read with a part of day starting at _NIGHT_FROM or
+#: later, falls in the early hours of the next day.
+_EARLY_HOURS_END = 5
+_NIGHT_FROM = 18
 _DAY_KINDS = frozenset({"date", "weekday", "relative"})
 _PERIOD_KINDS = frozenset({"month", "year", "background"})
 
@@ -285,9 +289,17 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     year_prefixes = _prefix_alternation(_words(raw, "year_prefixes", "top"), table)
     count_nouns_raw = _get(raw, "year_count_nouns", dict, "top")
     count_nouns = _alternation(_words(count_nouns_raw, "words", "year_count_nouns"), table)
+    clock_raw = _get(raw, "clock", dict, "top")
+    zone_words = _alternation(
+        [
+            *_words(clock_raw, "utc_suffixes", "clock"),
+            *_words(clock_raw, "military_suffixes", "clock"),
+        ],
+        table,
+    )
     bare_year = (
         rf"(?<!\w)(?:{year_prefixes})?(?<![\w.,/:#-])(?P<y>(?:19|20)\d\d)"
-        rf"(?![\w%-]|[.,]\d|\s+(?:{count_nouns})(?!\w))(?P<poss>'s)?"
+        rf"(?![\w%-]|[.,]\d|\s+(?:{count_nouns}|{zone_words})(?!\w))(?P<poss>'s)?"
     )
 
     # weekdays
@@ -295,9 +307,12 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     weekdays = {_key(w, table): n for n, ws in weekdays_raw.items() for w in ws}
     wd_prefix = _alternation(_words(raw, "weekday_prefixes", "top"), table)
     wd_last = _alternation(_words(raw, "weekday_strictly_past_prefixes", "top"), table)
+    wd_next = _alternation(_words(raw, "weekday_strictly_future_prefixes", "top"), table)
+    wd_next_after = _alternation(_words(raw, "weekday_strictly_future_suffixes", "top"), table)
     weekday_alt = _alternation(weekdays, table)
     weekday = bounded(
-        rf"(?:(?P<last>{wd_last})\s+)?(?:(?:{wd_prefix})\s+)?(?P<w>{weekday_alt})",
+        rf"(?:(?P<last>{wd_last})\s+|(?P<next>{wd_next})\s+)?(?:(?:{wd_prefix})\s+)?"
+        rf"(?P<w>{weekday_alt})(?:\s+(?P<next_after>{wd_next_after})(?!\w))?",
         possessive=True,
     )
 
@@ -359,6 +374,10 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         rf"(?<!\w){approx_group}(?<![\w.:,/])(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?"
         rf"\s*(?:(?P<mer>{meridiem})|\s(?P<oclock>{oclock}))(?!\w){utc_tail}"
     )
+    clock_mil = (
+        rf"(?<![\w.:,/]){approx_group}(?<![\w.:,/])(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)"
+        rf"(?=\s*(?:{zone_words})(?!\w)){utc_tail}"
+    )
     clock24 = (
         rf"(?<!\w){approx_group}(?<![\w.:,/])(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?![\d:])"
         rf"{utc_tail}"
@@ -399,6 +418,7 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         "extender": extender,
         "clock12": clock12,
         "clock24": clock24,
+        "clock_mil": clock_mil,
         "clock_ar": clock_ar,
         "clock_bare": clock_bare,
         "background": bounded(rf"(?P<w>{_alternation(backgrounds, table)})", possessive=True),
@@ -425,8 +445,33 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
 # --------------------------------------------------------------------------- scanning
 
 
-def _scan(sentence: str, vocab: _Vocabulary) -> list[_Hit]:
+#: How many sentences' scans are kept while a report is read: a sentence is scanned by
+#: several readers in a row (the report's day, its own time, its casualty figures), so it
+#: is read once. :func:`forget_scans` empties the cache after each report.
+_SCAN_CACHE_SIZE = 64
+_SCAN_CACHE_MAX_CHARS = 200_000
+"""Longer texts are scanned each time: the cache holds at most 64 x 200,000 characters."""
+
+
+def _scan(sentence: str, vocab: _Vocabulary) -> tuple[_Hit, ...]:
     """Every time expression in the sentence, overlaps resolved longest first, in text order."""
+    if vocab is _vocabulary() and len(sentence) <= _SCAN_CACHE_MAX_CHARS:
+        return _cached_scan(sentence)
+    return tuple(_scan_uncached(sentence, vocab))
+
+
+@lru_cache(maxsize=_SCAN_CACHE_SIZE)
+def _cached_scan(sentence: str) -> tuple[_Hit, ...]:
+    return tuple(_scan_uncached(sentence, _vocabulary()))
+
+
+def forget_scans() -> None:
+    """Drop the remembered scans: a report reader calls it when a report is done, so
+    nothing is carried from one report to the next."""
+    _cached_scan.cache_clear()
+
+
+def _scan_uncached(sentence: str, vocab: _Vocabulary) -> list[_Hit]:
     folded = fold_text(sentence, vocab.fold_table)
     table = vocab.fold_table
     hits: list[_Hit] = []
@@ -450,7 +495,8 @@ def _scan(sentence: str, vocab: _Vocabulary) -> list[_Hit]:
     for m in pats["year"].finditer(folded):
         add("year", m, int(m["y"]))
     for m in pats["weekday"].finditer(folded):
-        add("weekday", m, (vocab.weekdays[_key(m["w"], table)], bool(m["last"])))
+        coming = bool(m["next"] or m["next_after"])
+        add("weekday", m, (vocab.weekdays[_key(m["w"], table)], bool(m["last"]), coming))
     for m in pats["relative"].finditer(folded):
         add("relative", m, vocab.relatives[_key(m["w"], table)])
     for m in pats["part"].finditer(folded):
@@ -459,7 +505,7 @@ def _scan(sentence: str, vocab: _Vocabulary) -> list[_Hit]:
         add("extender", m, vocab.extender_end_hour)
     for m in pats["background"].finditer(folded):
         add("background", m, vocab.backgrounds[_key(m["w"], table)])
-    for name in ("clock12", "clock24", "clock_ar", "clock_bare"):
+    for name in ("clock12", "clock24", "clock_mil", "clock_ar", "clock_bare"):
         for m in pats[name].finditer(folded):
             clock = _read_clock(name, m, vocab)
             if clock is not None:
@@ -483,7 +529,9 @@ def _read_clock(name: str, m: re.Match[str], vocab: _Vocabulary) -> _Clock | Non
     meridiem: Literal["am", "pm"] | None = None
     if groups.get("mer"):
         meridiem = "am" if _key(groups["mer"], vocab.fold_table) in vocab.am_words else "pm"
-    is_24 = name != "clock12" and raw_hour.isdigit() and (hour >= 13 or raw_hour.startswith("0"))
+    is_24 = name == "clock_mil" or (
+        name != "clock12" and raw_hour.isdigit() and (hour >= 13 or raw_hour.startswith("0"))
+    )
     if hour > 23:
         return None
     return _Clock(
@@ -566,7 +614,12 @@ def _infer_year(month: int, day: int, report_date: dt.date, gap: int) -> dt.date
 
 
 def _resolve_day(
-    hit: _Hit, report_date: dt.date | None, context: TimeRef | None, gap: int
+    hit: _Hit,
+    report_date: dt.date | None,
+    context: TimeRef | None,
+    gap: int,
+    *,
+    forward: bool = False,
 ) -> _Day | None:
     """The day a date, weekday or relative-day match names; None when the date is impossible."""
     if hit.kind == "date":
@@ -577,7 +630,7 @@ def _resolve_day(
             except ValueError:
                 return None
         elif report_date is not None:
-            date = _infer_year(month, day, report_date, gap)
+            date = _infer_year(month, day, report_date, 366 if forward else gap)
             if date is None:
                 return None
         else:
@@ -586,9 +639,16 @@ def _resolve_day(
             return _Day(None, False, hit)
         return _Day(date, _is_background(date, date, report_date, gap), hit)
     if hit.kind == "weekday":
-        weekday, strictly_past = hit.payload
+        weekday, strictly_past, coming = hit.payload
         if report_date is None:
             return _Day(None, False, hit)
+        if coming or (forward and not strictly_past):
+            # "next Friday", or a weekday of what is announced: never moved into the past.
+            ahead = (weekday - report_date.weekday()) % 7
+            if coming and ahead == 0:
+                ahead = 7
+            date = report_date + dt.timedelta(days=ahead)
+            return _Day(date, False, hit)
         back = (report_date.weekday() - weekday) % 7
         if strictly_past and back == 0:
             back = 7
@@ -684,7 +744,11 @@ def _period_ref(hit: _Hit, sentence: str, report_date: dt.date | None, gap: int)
 
 
 def resolve_time(
-    sentence: str, *, report_date: dt.date | None, context: TimeRef | None = None
+    sentence: str,
+    *,
+    report_date: dt.date | None,
+    context: TimeRef | None = None,
+    forward: bool = False,
 ) -> TimeRef | None:
     """The time ``sentence`` itself states, or None when it states none.
 
@@ -709,6 +773,10 @@ def resolve_time(
         two days away, "last month", "in 2019"): the caller keeps such sentences out
         of the day's incidents. Precision "unknown" keeps the words when the day
         cannot be placed (a weekday without a report date).
+    forward
+        True for what is announced or threatened: a weekday or a date without a
+        year is the next such day, never one in the past. "next Friday" ("الجمعة
+        المقبلة") is always ahead.
     """
     vocab = _vocabulary()
     hits = _scan(sentence, vocab)
@@ -718,7 +786,8 @@ def resolve_time(
     days = [
         day
         for hit in hits
-        if hit.kind in _DAY_KINDS and (day := _resolve_day(hit, report_date, context, gap))
+        if hit.kind in _DAY_KINDS
+        and (day := _resolve_day(hit, report_date, context, gap, forward=forward))
     ]
     periods = [h for h in hits if h.kind in _PERIOD_KINDS and not h.possessive]
     parts = [h for h in hits if h.kind == "part"]
@@ -748,7 +817,8 @@ def resolve_time(
         return None
     start, end, precision, used = window.start, window.end, window.precision, window.used
     text = _merge_text(sentence, [h for h in (chosen.hit, *used) if h is not None])
-    return TimeRef(chosen.date, start, end, precision, chosen.background, text)
+    # "after midnight on Friday night" starts on Saturday: the local day is the start's.
+    return TimeRef(start.date(), start, end, precision, chosen.background, text)
 
 
 @dataclass(frozen=True)
@@ -792,6 +862,8 @@ def _window(
         offset, cue_index = found
         if clock.utc:
             offset += vocab.utc_offset_hours
+        if offset < _EARLY_HOURS_END and any(part.start_hour >= _NIGHT_FROM for _, part in cues):
+            offset += 24  # "1 a.m. on Friday night": the early hours after Friday
         start = midnight + dt.timedelta(hours=offset - (0.5 if clock.approximate else 0.0))
         end = start + dt.timedelta(hours=1)
         precision = "hour"

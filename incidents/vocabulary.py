@@ -1,17 +1,50 @@
-"""The incident vocabulary: types, their triggers and ACLED mapping, and actors.
+"""The incident vocabulary: types, their triggers and ACLED mapping, weapons, targets,
+status cues and actors.
 
 Loaded once from ``data/incident_types.json`` and ``data/actors.json``; the code
-here only knows the shape of those files, never their words.
+here only knows the shape of those files, never their words. Every phrase of every
+kind goes into one automaton (:attr:`Vocabulary.matcher`), so a text is read once
+for all of them; each match carries a :class:`Term` saying what it is.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Literal
 
-from gazetteer.normalize import normalize_name
+from gazetteer.normalize import is_arabic_letter, normalize_name
 from gazetteer.phrases import PhraseMatcher
+from geo.errors import IncidentMapperError
 from geo.resources import read_json_resource
+
+TermKind = Literal[
+    "trigger",
+    "firearm_trigger",
+    "aimed_trigger",
+    "weapon",
+    "firearm",
+    "armed",
+    "target",
+    "cue",
+    "actor",
+]
+
+#: The values of an incident's ``status``.
+STATUSES = ("happened", "reported", "announced", "threatened", "denied")
+#: Cue kinds of ``status.cues`` in incident_types.json.
+CUE_KINDS = ("announced", "call", "threatened", "conditional", "denied", "reported")
+
+
+@dataclass(frozen=True)
+class Term:
+    """What a vocabulary phrase stands for: a kind and its value (a type id, a weapon
+    or target name, a cue kind, an actor name)."""
+
+    kind: TermKind
+    value: str
+    future: bool = False
+    """For Arabic triggers written with the future prefix (سيقتحمون)."""
 
 
 @dataclass(frozen=True)
@@ -27,56 +60,181 @@ class IncidentType:
     triggers: tuple[str, ...]
     weak_triggers: frozenset[str]
     """Normalised triggers that count only when nothing else is found."""
+    yields_to: frozenset[str] = frozenset()
+    """Types that, found in the same sentence, tell the same thing more precisely
+    ("an explosion" beside "a car bomb")."""
+    armed_variant: str | None = None
+    """The type this one becomes when the sentence names armed men (a clash of
+    militiamen is an armed clash)."""
+    absorbed_by: frozenset[str] = frozenset()
+    absorbed_triggers: frozenset[str] = frozenset()
+    """Normalised triggers (a fire that broke out) that tell a consequence, not a new
+    incident, once the report has told one of ``absorbed_by`` (an explosion)."""
+
+
+@dataclass(frozen=True)
+class Weapon:
+    name: str
+    event_types: frozenset[str]
+    firearm: bool
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Incident types with a matcher for their triggers, and actors with theirs."""
+    """Incident types, weapons, targets, status cues and actors, with one matcher for all."""
 
     types: dict[str, IncidentType]
-    triggers: PhraseMatcher[str]
-    actors: PhraseMatcher[str]
+    matcher: PhraseMatcher[Term]
     negations: frozenset[str]
     negation_window: int
     not_event_after: tuple[str, ...]
-    hypothetical_before: tuple[str, ...]
-    hypothetical_window: int
     """Normalised phrases after which a trigger names an actor, not an incident."""
+    weapons: dict[str, Weapon]
+    weaponless_sub_event_types: frozenset[str]
+    target_event_types: frozenset[str]
+    status_window: int
+    call_threatens: frozenset[str]
+    acled_taxonomy: dict[str, tuple[str, ...]]
+    definite_determiners: frozenset[str]
+    arabic_article: str
+    re_mention_event_types: frozenset[str]
+    ordinals: frozenset[str]
+    not_armed_after: tuple[str, ...]
+
+    @property
+    def triggers(self) -> PhraseMatcher[Term]:
+        """The matcher (kept under its old name for callers that only want triggers)."""
+        return self.matcher
 
 
 def _read(name: str) -> dict:
     return read_json_resource("incidents", name)
 
 
+def _with_article(phrase: str, article: str) -> list[str]:
+    """An Arabic phrase with its definite forms (انفجار -> الانفجار; عبوة ناسفة ->
+    العبوة الناسفة; إطلاق نار -> إطلاق النار): the article is written joined to the word,
+    so a phrase listed once is found however the text defines it."""
+    words = phrase.split()
+    if not words or not is_arabic_letter(words[0][0]):
+        return [phrase]
+    bare = [w[len(article) :] if w.startswith(article) else w for w in words]
+    forms = {
+        phrase,
+        " ".join(bare),
+        " ".join([article + bare[0], *bare[1:]]),
+        " ".join(article + w for w in bare),
+        " ".join([*bare[:-1], article + bare[-1]]),
+    }
+    return sorted(forms)
+
+
+def _future_forms(phrase: str, prefix: str, imperfect: str) -> list[str]:
+    """An Arabic imperfect-verb trigger with the future prefix glued on (يقتحمون -> سيقتحمون)."""
+    key = normalize_name(phrase)
+    if key and is_arabic_letter(key[0]) and key[0] in imperfect and " " not in key:
+        return [prefix + key]
+    return []
+
+
 @cache
 def incident_vocabulary() -> Vocabulary:
     """The bundled incident vocabulary."""
     raw = _read("incident_types.json")
-    types = {
-        type_id: IncidentType(
+    taxonomy = {
+        event: tuple(subs) for event, subs in raw["acled_taxonomy"].items() if event != "_doc"
+    }
+    article = raw["re_mention"]["arabic_article"]
+    types: dict[str, IncidentType] = {}
+    for type_id, spec in raw["types"].items():
+        event, sub = spec.get("acled_event_type"), spec.get("acled_sub_event_type")
+        if event is not None and sub not in taxonomy.get(event, ()):
+            msg = f"incident type '{type_id}': '{event}' / '{sub}' is not in acled_taxonomy"
+            raise IncidentMapperError(msg, path="<bundled incidents/data/incident_types.json>")
+        types[type_id] = IncidentType(
             id=type_id,
             label=spec["label"],
             family=spec["family"],
-            acled_event_type=spec.get("acled_event_type"),
-            acled_sub_event_type=spec.get("acled_sub_event_type"),
+            acled_event_type=event,
+            acled_sub_event_type=sub,
             fallback=bool(spec.get("fallback", False)),
             triggers=tuple(spec["triggers"]),
-            weak_triggers=frozenset(normalize_name(w) for w in spec.get("weak_triggers", ())),
+            weak_triggers=frozenset(
+                normalize_name(form)
+                for w in spec.get("weak_triggers", ())
+                for form in _with_article(w, article)
+            ),
+            yields_to=frozenset(spec.get("yields_to", ())),
+            armed_variant=spec.get("armed_variant"),
+            absorbed_by=frozenset(spec.get("absorbed_by", ())),
+            absorbed_triggers=frozenset(
+                normalize_name(form)
+                for w in spec.get("absorbed_triggers", ())
+                for form in _with_article(w, article)
+            ),
         )
-        for type_id, spec in raw["types"].items()
-    }
-    triggers = PhraseMatcher((phrase, t.id) for t in types.values() for phrase in t.triggers)
+    status = raw["status"]
+    prefix, imperfect = status["future_prefix"], status["imperfect_letters"]
+    terms: list[tuple[str, Term]] = []
+    for type_id, spec in raw["types"].items():
+        for listed in spec["triggers"]:
+            terms.extend(
+                (form, Term("trigger", type_id)) for form in _with_article(listed, article)
+            )
+            phrase = listed
+            terms.extend(
+                (form, Term("trigger", type_id, future=True))
+                for form in _future_forms(phrase, prefix, imperfect)
+            )
+        terms.extend(
+            (phrase, Term("firearm_trigger", type_id))
+            for phrase in spec.get("firearm_triggers", ())
+        )
+        terms.extend(
+            (phrase, Term("aimed_trigger", type_id))
+            for phrase in spec.get("aimed_firearm_triggers", ())
+        )
+    weapons: dict[str, Weapon] = {}
+    for name, spec in raw["weapons"]["entries"].items():
+        weapons[name] = Weapon(name, frozenset(spec["event_types"]), bool(spec.get("firearm")))
+        terms.extend(
+            (form, Term("weapon", name))
+            for phrase in spec["phrases"]
+            for form in _with_article(phrase, article)
+        )
+    terms.extend(
+        (phrase, Term("firearm", "firearm")) for phrase in raw["weapons"]["firearm_bearers"]
+    )
+    terms.extend((phrase, Term("armed", "armed")) for phrase in raw["armed_actors"]["words"])
+    for name, phrases in raw["targets"]["entries"].items():
+        terms.extend(
+            (form, Term("target", name))
+            for phrase in phrases
+            for form in _with_article(phrase, article)
+        )
+    for kind in CUE_KINDS:
+        terms.extend((phrase, Term("cue", kind)) for phrase in status["cues"][kind])
     actors_raw = _read("actors.json")["actors"]
-    actors = PhraseMatcher(
-        (phrase, actor) for actor, phrases in actors_raw.items() for phrase in phrases
+    terms.extend(
+        (phrase, Term("actor", actor))
+        for actor, phrases in actors_raw.items()
+        for phrase in phrases
     )
     return Vocabulary(
         types=types,
-        triggers=triggers,
-        actors=actors,
+        matcher=PhraseMatcher(terms),
         negations=frozenset(normalize_name(n) for n in raw["negations"]),
         negation_window=int(raw["negation_window"]),
         not_event_after=tuple(normalize_name(n) for n in raw.get("not_event_after", ())),
-        hypothetical_before=tuple(normalize_name(n) for n in raw.get("hypothetical_before", ())),
-        hypothetical_window=int(raw.get("hypothetical_window", 0)),
+        weapons=weapons,
+        weaponless_sub_event_types=frozenset(raw["weapons"]["not_for_sub_event_types"]),
+        target_event_types=frozenset(raw["targets"]["event_types"]),
+        status_window=int(status["window"]),
+        call_threatens=frozenset(status["call_threatens"]),
+        acled_taxonomy=taxonomy,
+        definite_determiners=frozenset(normalize_name(w) for w in raw["re_mention"]["determiners"]),
+        arabic_article=normalize_name(raw["re_mention"]["arabic_article"]),
+        re_mention_event_types=frozenset(raw["re_mention"]["event_types"]),
+        ordinals=frozenset(normalize_name(w) for w in raw["re_mention"]["ordinals"]),
+        not_armed_after=tuple(normalize_name(w) for w in raw["armed_actors"]["not_after"]),
     )

@@ -188,3 +188,35 @@ def leaflet_css() -> str:
         return f'url("data:image/png;base64,{base64.b64encode(data).decode("ascii")}")'
 
     return _CSS_IMAGE_URL.sub(inline_image, css)
+
+
+_DATA_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+_BASE64_TEXT = re.compile(r"^[A-Za-z0-9+/=\n]*$")
+
+
+def json_tag(element_id: str, value: object) -> str:
+    """A value as JSON in an inert ``<script type="application/json">`` element.
+
+    The page reads it with ``JSON.parse(element.textContent)``. Markup characters
+    in strings (``<``, ``>``, ``&``) and the JavaScript line separators are ``\\u``
+    escapes, so report text can neither close the element nor open a comment.
+    """
+    if not _DATA_ID.match(element_id):
+        msg = f"not an element id: {element_id!r}"
+        raise ValueError(msg)
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    for char, escape in _JS_STRING_ESCAPES:
+        if char not in "{}'":  # JSON's own braces stay; nothing here is a template
+            text = text.replace(char, escape)
+    return f'<script type="application/json" id="{element_id}">{text}</script>'
+
+
+def data_tag(element_id: str, base64_text: str) -> str:
+    """Base64 text (lines of it) in an inert ``<script type="text/plain">`` element."""
+    if not _DATA_ID.match(element_id):
+        msg = f"not an element id: {element_id!r}"
+        raise ValueError(msg)
+    if not _BASE64_TEXT.match(base64_text):
+        msg = f"{element_id}: only base64 text goes into a data element"
+        raise ValueError(msg)
+    return f'<script type="text/plain" id="{element_id}">{base64_text}</script>'

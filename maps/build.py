@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 
 from gazetteer.geoparse import Geoparser
@@ -55,8 +54,10 @@ from incidents.pipeline import (
 from incidents.reports import REPORT_MAX_BYTES, Manifest, iter_report_files, printable_path
 from incidents.spill import SpillWriter, read_spilled_incidents, read_spilled_places
 from maps.export import (
-    acled_csv,
+    EXTRA_OUTPUT_FILES,
+    extra_outputs,
     geodataframe_to_geojson,
+    incidents_csv,
     incidents_geojson,
     neutralise_formula,
     places_geojson,
@@ -74,7 +75,7 @@ OUTPUT_FILES = (
     "places.geojson",
     "incidents.gpkg",
     "incidents.csv",
-    "incidents.parquet",
+    *EXTRA_OUTPUT_FILES,
     "sources.csv",
     "problems.txt",
 )
@@ -474,8 +475,8 @@ def _write_from_spill(
             "incidents.gpkg": lambda path: write_geopackage(
                 {"incidents": incident_table, "events": event_table, "places": place_table}, path
             ),
-            "incidents.csv": acled_csv(incident_table),
-            "incidents.parquet": lambda path: write_geoparquet(incident_table, path),
+            "incidents.csv": incidents_csv(incident_table),
+            **extra_outputs(incident_table, event_table),
             "sources.csv": sources_csv(source_table),
             "problems.txt": problems_text(summary.problems),
         },
@@ -521,8 +522,3 @@ def problems_text(problems: Sequence[Problem]) -> str:
     lines = [f"# {errors} errors, {len(problems) - errors} warnings"]
     lines.extend(str(problem) for problem in problems)
     return "\n".join(lines) + "\n"
-
-
-def write_geoparquet(incidents: gpd.GeoDataFrame, path: Path) -> None:
-    """``incidents.parquet``: GeoParquet, for dask-geopandas, DuckDB, Sedona, GDAL."""
-    incidents.to_parquet(path, index=False, compression="zstd", write_covering_bbox=False)

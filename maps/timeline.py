@@ -16,10 +16,10 @@ The slider runs over :func:`replay_span`, the span of the windows finer than a
 day (the reported hours), or of the day windows when no incident has a clock
 time. At slider time ``t`` a marker is shown when ``t0 <= t < t1``.
 
-The page script (:data:`TIME_CONTROL_JS`) filters markers *inside* each layer
-(it removes them from, and adds them back to, their ``L.GeoJSON`` group), so the
-layer control keeps working: a source the user unchecked is never put back on
-the map, and when it is checked again only its markers of the moment show.
+The page (``maps/static/im_core.js``) receives the windows as minutes since the
+epoch, rows sorted by ``t0``, so the incidents of a moment or of a day are an
+index range found by binary search. :func:`window_minutes` computes the windows
+of a whole table at once (the same rules as :func:`time_window`, column-wise).
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 #: Time precisions whose window is a clock time rather than a whole day or more.
 CLOCK_PRECISIONS = frozenset({"hour", "part_of_day"})
@@ -161,8 +164,7 @@ def replay_span(
 
 
 def time_config(span: ReplaySpan | None, rules: dict[str, Any]) -> dict[str, Any]:
-    """The settings :data:`TIME_CONTROL_JS` is installed with (``rules``: the
-    ``time`` section of ``maps/data/styles.json``)."""
+    """A replay span with the ``time`` rules of ``maps/data/styles.json``, as a dict."""
     return {
         "span": span.as_config() if span is not None else None,
         "offsetMinutes": int(rules["utc_offset_minutes"]),
@@ -171,199 +173,75 @@ def time_config(span: ReplaySpan | None, rules: dict[str, Any]) -> dict[str, Any
     }
 
 
-TIME_CONTROL_CSS = """
-.im-time { width: 250px; }
-.im-time-now { font-size: 16px; font-weight: 700; font-variant-numeric: tabular-nums; }
-.im-time-zone { font-size: 11px; color: #666; }
-.im-time-slider { width: 100%; margin: 6px 0 0; accent-color: #b03a2e; }
-.im-time-all .im-time-slider { opacity: 0.45; }
-.im-time-scale { display: flex; justify-content: space-between; color: #666; font-size: 11px;
-  font-variant-numeric: tabular-nums; }
-.im-time-buttons { display: flex; gap: 6px; margin: 5px 0 3px; }
-.im-time-buttons button { font: inherit; font-size: 12px; padding: 2px 10px; cursor: pointer;
-  border: 1px solid #999; border-radius: 4px; background: #fff; }
-.im-time-buttons button:hover { background: #f0efe9; }
-.im-time-count { font-size: 12px; }
-"""
+_OFFSET_SUFFIX = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 
-#: The page script: ``IncidentMapTime.install(map, groups, config, onChange)``.
-#: ``groups`` are ``{layer, markers, kind}`` with ``kind`` "incidents" or
-#: "events" and ``markers`` every marker the layer was filled with; each
-#: marker's ``feature.properties`` carries ``t0``/``t1`` (null: unknown time).
-#: Fixed text: no report data passes through it.
-TIME_CONTROL_JS = r"""
-var IncidentMapTime = (function () {
-  'use strict';
-  var DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-  var MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov',
-    'Dec'];
 
-  function pad(n) { return (n < 10 ? '0' : '') + n; }
-  // Local wall-clock fields of instant t, read with the UTC getters of a shifted
-  // date so the viewer's own time zone never matters.
-  function local(t, offset) { return new Date(t + offset * 60000); }
-  function clockText(t, offset) {
-    var d = local(t, offset);
-    return pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes());
-  }
-  function dayText(t, offset) {
-    var d = local(t, offset);
-    return DAYS[d.getUTCDay()] + ' ' + d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()] + ' ' +
-      d.getUTCFullYear();
-  }
-  function offsetText(offset) {
-    var m = Math.abs(offset);
-    return 'UTC' + (offset < 0 ? '-' : '+') + pad(Math.floor(m / 60)) + ':' + pad(m % 60);
-  }
-  function unknown(p) { return p.t0 === null || p.t0 === undefined; }
-  // Shown at time t (null: all times): unknown times always, others in [t0, t1).
-  function showsAt(p, t) { return t === null || unknown(p) || (p.t0 <= t && t < p.t1); }
+def _parse_column(values: pd.Series, offset: pd.Timedelta) -> pd.Series:
+    """ISO 8601 text as UTC timestamps (NaT when missing or invalid); naive text is
+    local time at ``offset``."""
+    text = values.astype("string")
+    parsed = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
+    naive = ~text.str.contains(_OFFSET_SUFFIX, regex=True).fillna(True).astype(bool)
+    if naive.any():
+        parsed = parsed.where(~naive, parsed - offset)
+    return parsed
 
-  function install(map, groups, config, onChange) {
-    var span = config.span, offset = config.offsetMinutes;
-    var now = null, timer = null, ui = null;
 
-    function tally(kind) {
-      var counts = {shown: 0, total: 0, unknown: 0};
-      groups.forEach(function (g) {
-        if (g.kind !== kind) { return; }
-        g.markers.forEach(function (m) {
-          var p = m.feature.properties;
-          counts.total += 1;
-          if (unknown(p)) { counts.unknown += 1; }
-          if (showsAt(p, now)) { counts.shown += 1; }
-        });
-      });
-      return counts;
-    }
-    function index(t) {
-      var k = Math.floor((t - span.start) / span.step);
-      return Math.max(0, Math.min(span.steps - 1, k));
-    }
-    function render() {
-      if (!ui) { return; }
-      var incidents = tally('incidents'), events = tally('events');
-      if (now === null) {
-        ui.now.textContent = 'All times';
-        ui.zone.textContent = 'Slide or play to replay by ' + config.zoneLabel + ' time (' +
-          offsetText(offset) + ')';
-        L.DomUtil.addClass(ui.root, 'im-time-all');
-        ui.count.textContent = 'Showing all ' + incidents.total + ' incidents' +
-          (events.total ? ' and ' + events.total + ' events' : '');
-      } else {
-        ui.now.textContent = clockText(now, offset) + ' ' + dayText(now, offset);
-        ui.zone.textContent = config.zoneLabel + ' local time (' + offsetText(offset) + ')';
-        L.DomUtil.removeClass(ui.root, 'im-time-all');
-        if (span) { ui.slider.value = String(index(now)); }
-        ui.count.textContent = 'At this time: ' + incidents.shown + ' of ' + incidents.total +
-          ' incidents' + (events.total ? ', ' + events.shown + ' of ' + events.total +
-          ' events' : '');
-      }
-      ui.unknown.textContent = incidents.unknown ?
-        incidents.unknown + ' with unknown time always shown' : '';
-      ui.play.textContent = timer === null ? '\u25B6 Play' : '\u275A\u275A Pause';
-      ui.play.setAttribute('aria-pressed', timer === null ? 'false' : 'true');
-    }
-    function apply() {
-      groups.forEach(function (g) {
-        var markers = g.markers;
-        for (var i = 0; i < markers.length; i++) {
-          var m = markers[i];
-          var want = showsAt(m.feature.properties, now), has = g.layer.hasLayer(m);
-          if (want && !has) {
-            g.layer.addLayer(m);
-          } else if (!want && has) {
-            g.layer.removeLayer(m);
-          }
-        }
-      });
-      if (onChange) { onChange(now); }
-      render();
-    }
-    function setTime(value) {
-      var t = null;
-      if (value !== null && value !== undefined) {
-        t = typeof value === 'number' ? value : Date.parse(value);
-        if (!isFinite(t)) { throw new Error('not a time: ' + value); }
-      }
-      now = t;
-      apply();
-      return now;
-    }
-    function pause() {
-      if (timer !== null) { clearInterval(timer); timer = null; }
-      render();
-    }
-    function play() {
-      if (!span || timer !== null) { return; }
-      if (now === null || index(now) >= span.steps - 1) { setTime(span.start); }
-      timer = setInterval(function () {
-        var next = index(now) + 1;
-        if (next >= span.steps) { pause(); return; }
-        setTime(span.start + next * span.step);
-      }, config.playIntervalMs);
-      render();
-    }
+def window_minutes(
+    date: pd.Series,
+    time_start: pd.Series,
+    time_end: pd.Series,
+    precision: pd.Series,
+    *,
+    utc_offset_minutes: int,
+    open_window_minutes: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`time_window` for whole columns, in minutes since the epoch.
 
-    if (span) {
-      var Control = L.Control.extend({
-        options: {position: 'topleft'},
-        onAdd: function () {
-          var root = L.DomUtil.create('div', 'im-panel im-time im-time-all');
-          var nowText = L.DomUtil.create('div', 'im-time-now', root);
-          var zone = L.DomUtil.create('div', 'im-time-zone', root);
-          var slider = L.DomUtil.create('input', 'im-time-slider', root);
-          slider.type = 'range';
-          slider.min = '0';
-          slider.max = String(span.steps - 1);
-          slider.step = '1';
-          slider.value = '0';
-          slider.setAttribute('aria-label', 'Local time (' + config.zoneLabel + ')');
-          var scale = L.DomUtil.create('div', 'im-time-scale', root);
-          var last = span.start + (span.steps - 1) * span.step;
-          L.DomUtil.create('span', '', scale).textContent =
-            clockText(span.start, offset) + ' ' + dayText(span.start, offset).slice(0, -5);
-          L.DomUtil.create('span', '', scale).textContent =
-            clockText(last, offset) + ' ' + dayText(last, offset).slice(0, -5);
-          var buttons = L.DomUtil.create('div', 'im-time-buttons', root);
-          var playButton = L.DomUtil.create('button', 'im-time-play', buttons);
-          var reset = L.DomUtil.create('button', 'im-time-reset', buttons);
-          playButton.type = 'button';
-          reset.type = 'button';
-          reset.textContent = 'All times';
-          ui = {
-            root: root, play: playButton, now: nowText, zone: zone, slider: slider,
-            count: L.DomUtil.create('div', 'im-time-count', root),
-            unknown: L.DomUtil.create('div', 'im-note im-time-unknown', root)
-          };
-          L.DomEvent.disableClickPropagation(root);
-          L.DomEvent.disableScrollPropagation(root);
-          L.DomEvent.on(slider, 'input', function () {
-            pause();
-            setTime(span.start + Number(slider.value) * span.step);
-          });
-          L.DomEvent.on(playButton, 'click', function () {
-            if (timer === null) { play(); } else { pause(); }
-          });
-          L.DomEvent.on(reset, 'click', function () { pause(); setTime(null); });
-          render();
-          return root;
-        }
-      });
-      new Control().addTo(map);
-    }
+    Returns
+    -------
+    tuple of numpy arrays
+        ``(t0, t1)`` as float64 minutes; NaN where the time is unknown.
+    """
+    offset = pd.Timedelta(minutes=utc_offset_minutes)
+    start = _parse_column(time_start, offset)
+    end = _parse_column(time_end, offset)
+    day_text = date.astype("string").str.slice(0, 10)
+    day = pd.to_datetime(day_text, format="%Y-%m-%d", errors="coerce").dt.tz_localize("UTC")
+    is_day = (precision.astype("string") == "day").fillna(False).astype(bool)
+    start_day = (start + offset).dt.floor("D")
+    day = day.where(~(is_day & day.isna()), start_day)
+    whole_day = is_day | (start.isna() & day.notna())
+    day_start = day - offset
+    end = end.where(end.notna() & (end > start), start + pd.Timedelta(minutes=open_window_minutes))
+    t0 = start.where(~whole_day, day_start)
+    t1 = end.where(~whole_day, day_start + pd.Timedelta(days=1))
+    unknown = t0.isna() | t1.isna()
 
-    return {
-      setTime: setTime,
-      getTime: function () { return now; },
-      play: play,
-      pause: pause,
-      playing: function () { return timer !== null; },
-      span: span,
-      showsAt: showsAt
-    };
-  }
+    def minutes(values: pd.Series) -> np.ndarray:
+        nanos = values.dt.as_unit("ns").astype("int64", errors="ignore")
+        out = np.asarray(pd.to_numeric(nanos, errors="coerce"), dtype=float) / 60e9
+        return np.floor(out)
 
-  return {install: install, showsAt: showsAt, clockText: clockText, dayText: dayText};
-})();
-"""
+    t0_min = np.where(unknown, np.nan, minutes(t0.fillna(pd.Timestamp(0, tz="UTC"))))
+    t1_min = np.where(unknown, np.nan, minutes(t1.fillna(pd.Timestamp(0, tz="UTC"))))
+    return t0_min, t1_min
+
+
+def replay_span_minutes(
+    start: int, end: int, *, step_minutes: int, max_steps: int
+) -> dict[str, int]:
+    """The clock-mode slider over ``[start, end)`` minutes, as :func:`replay_span` makes it:
+    steps of ``step_minutes``, coarsened so there are at most ``max_steps``."""
+    units = max(1, math.ceil((end - start) / step_minutes / max(1, max_steps)))
+    step = units * step_minutes
+    steps = max(1, math.ceil((end - start) / step))
+    return {"start": int(start), "step": int(step), "steps": int(steps)}
+
+
+def day_span(start: int, end: int, *, utc_offset_minutes: int) -> dict[str, int]:
+    """The day-mode slider: every local day from the one holding ``start`` to the one
+    holding the last minute before ``end`` (minutes since the epoch)."""
+    first = (start + utc_offset_minutes) // 1440 * 1440 - utc_offset_minutes
+    steps = max(1, math.ceil((end - first) / 1440))
+    return {"start": int(first), "step": 1440, "steps": int(steps)}

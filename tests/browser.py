@@ -29,7 +29,7 @@ LAUNCH_ARGS = (
     "--no-first-run",
 )
 VIEWPORT = (1280, 800)
-READY_JS = "() => window.__incidentMap !== undefined && window.__incidentMap.ready === true"
+READY_JS = "() => window.incidentMap !== undefined && window.incidentMap.ready === true"
 
 
 class BrowserUnavailableError(RuntimeError):
@@ -85,7 +85,7 @@ def open_page(
     viewport
         Width and height in CSS pixels.
     wait_for_map
-        Wait until the map page has set ``window.__incidentMap.ready``.
+        Wait until the map page has set ``window.incidentMap.ready``.
     timezone_id
         The viewer's time zone (an IANA name); the machine's when ``None``.
     """

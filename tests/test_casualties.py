@@ -17,7 +17,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.errors import IncidentMapperError
-from incidents.casualties import _build_vocabulary, find_casualty_claims, find_claimants
+from incidents.casualties import (
+    ClaimantMemory,
+    _build_vocabulary,
+    find_casualty_claims,
+    find_claimants,
+)
 from incidents.model import CasualtyClaim
 
 OFFSET = 1000
@@ -593,3 +598,84 @@ def test_broken_vocabulary_names_the_file_and_the_field(breakage, message: str) 
     with pytest.raises(IncidentMapperError, match=message) as caught:
         _build_vocabulary(data)
     assert "casualties.json" in str(caught.value)
+
+
+# -------------------------------------------------------------------- issue 11
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Thousands of protesters gathered in Martyrs' Square.",
+        "Hundreds marched across the Martyrs Bridge.",
+        "Dozens of fighters of the Martyrs Brigade paraded.",
+        "تجمع آلاف المتظاهرين في ساحة الشهداء",
+        "عبر المئات جسر الشهداء",
+    ],
+)
+def test_casualty_words_inside_a_place_name_are_not_casualty_words(sentence):
+    assert find_casualty_claims(sentence) == []
+
+
+def test_place_spans_passed_by_the_caller_are_never_read():
+    sentence = "Thousands gathered at Martyrs Memorial Plaza."
+    start = sentence.index("Martyrs")
+    assert find_casualty_claims(sentence, place_spans=[(start, len(sentence) - 1)]) == []
+
+
+def test_negated_statement_gives_zero_and_no_claimant():
+    (claim,) = find_casualty_claims("No casualties were immediately reported.")
+    assert (claim.killed, claim.injured, claim.claimed_by) == (0, 0, None)
+
+
+def test_claimants_are_noun_phrases():
+    (claim,) = find_casualty_claims("Two people have reportedly died, were immediately told.")
+    assert claim.claimed_by is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "More than 320 people have been killed since October, the commission said.",
+        "At least 12 protesters have died since the protests began.",
+        "منذ بداية الاحتجاجات قتل 500 متظاهر",
+        "So far this year 40 people have been killed in such attacks.",
+    ],
+)
+def test_running_tolls_are_cumulative(sentence):
+    (claim,) = find_casualty_claims(sentence)
+    assert claim.scope == "cumulative"
+
+
+def test_the_incident_figures_keep_scope_incident():
+    (claim,) = find_casualty_claims("The blast killed 12 people on Friday, police said.")
+    assert claim.scope == "incident"
+
+
+def test_claimant_memory_resolves_like_a_list_of_names():
+    memory = ClaimantMemory(["Iraq's Health Ministry", "Al-Ahad TV", "the Interior Ministry"])
+    (claim,) = find_casualty_claims(
+        "The health ministry said 3 were killed.", previous_claimants=memory
+    )
+    assert claim.claimed_by == "Iraq's Health Ministry"
+    (claim,) = find_casualty_claims("It said 3 were killed.", previous_claimants=memory)
+    assert claim.claimed_by == "the Interior Ministry"
+
+
+def test_claimant_memory_keeps_a_bounded_number_of_names_per_head():
+    memory = ClaimantMemory(f"Ministry number {n} Ministry" for n in range(1000))
+    assert len(list(memory.with_head("ministry"))) <= 32
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("فقتلت ثلاثة عراقيين وجرحت سبعة آخرين", 3, 7),
+        ("لقي ما لا يقل عن 30 شخصا حتفهم", 30, None),
+        ("انفجار أودى بحياة 12 شخصا", 12, None),
+        ("The embassy said no embassy staff had been hurt.", None, 0),
+    ],
+)
+def test_wire_verbs_and_stated_absence(sentence, killed, injured):
+    found = find_casualty_claims(sentence)
+    assert any((c.killed, c.injured) == (killed, injured) for c in found), found

@@ -16,16 +16,15 @@ from shapely.geometry import LineString, Point, Polygon
 
 from gazetteer.model import Gazetteer, Place, load_gazetteer
 from geo.errors import IncidentMapperError
+from incidents.event_evaluation import evaluate_events, read_gold_events
 from incidents.events import (
     EVENT_COLUMNS,
     EventRules,
     claimant_key,
-    evaluate_events,
     event_id_for,
     group_events,
     incident_event_ids,
     load_event_rules,
-    read_gold_events,
 )
 from incidents.model import Incident
 from incidents.pipeline import incidents_frame
@@ -337,10 +336,11 @@ def test_a_zone_wide_report_joins_the_only_event_of_its_day(small_gazetteer) -> 
     events = events_of(g, incident(g, "north", place="gate_n"), incident(g, "zone", place="zone_a"))
     assert len(events) == 1
     row = events.iloc[0]
-    assert row["place_id"] == "gate_n"  # the tightest place the others agree with
-    assert row["uncertainty_m"] == 300.0
-    assert row["geo_precision"] == "estimated"
-    assert row["place_name"] == HOSTILE_PLACE
+    # One report names the gate, one the zone: only the zone is what both support.
+    assert row["place_id"] == "zone_a"
+    assert row["place_support"] == 2
+    assert row["geo_precision"] == "zone"
+    assert row["spread_m"] > 0  # the gate's distance from the zone's point
 
 
 def test_a_place_known_only_from_the_report_focus_is_widened(small_gazetteer) -> None:
@@ -438,6 +438,150 @@ def test_undated_incidents_join_a_dated_event_only_when_one_day_fits(small_gazet
     undated = two_days[two_days["date"].isna()].iloc[0]
     assert undated["time_start"] is None
     assert undated["time_precision"] == "unknown"
+
+
+def test_undated_reports_of_different_places_are_not_joined(small_gazetteer) -> None:
+    g = small_gazetteer
+    events = events_of(
+        g,
+        incident(g, "north_undated", day=None, place="gate_n"),
+        incident(g, "south_undated", day=None, place="gate_s", report="r2.txt"),
+        incident(g, "west_dated", place="gate_w", report="r3.txt"),
+    )
+    assert len(events) == 3  # compatible places are not enough without a date
+    assert (events["n_independent_sources"] <= 1).all()
+
+
+def test_undated_incidents_join_only_with_the_same_place_and_type(small_gazetteer) -> None:
+    g = small_gazetteer
+    events = events_of(
+        g,
+        incident(g, "fri", place="gate_n"),
+        incident(g, "same", day=None, place="gate_n", report="r2.txt"),
+        incident(g, "other_type", day=None, place="gate_n", event_type="tear_gas", report="r3.txt"),
+        incident(g, "zone_undated", day=None, place="zone_a", report="r4.txt"),
+    )
+    assert same_event(events, "fri", "same")
+    assert not same_event(events, "fri", "other_type")
+    assert not same_event(events, "fri", "zone_undated")
+    joined = events[events["incident_ids"].map(lambda ids: "same" in ids)].iloc[0]
+    assert any("undated: same place and type" in reason for reason in joined["reasons"])
+
+
+def test_unattributed_reports_are_never_independent_corroboration(small_gazetteer) -> None:
+    g = small_gazetteer
+    unknown = [
+        incident(g, f"u{i}", source=f"unattributed (line{i}.txt)", report=f"line{i}.txt")
+        for i in range(50)
+    ]
+    alone = events_of(g, *unknown)
+    assert len(alone) == 1
+    row = alone.iloc[0]
+    assert row["n_sources"] == 50
+    assert row["n_unknown_sources"] == 50
+    assert row["n_independent_sources"] == 0
+    with_outlet = events_of(g, *unknown, incident(g, "named", source="Furat Post"))
+    assert with_outlet.iloc[0]["n_independent_sources"] == 1
+
+
+def test_a_source_origin_column_marks_unknown_sources(small_gazetteer) -> None:
+    g = small_gazetteer
+    frame = frame_of(
+        incident(g, "a", source="file-a"), incident(g, "b", source="file-b", report="r2.txt")
+    )
+    frame["source_origin"] = ["filename", "header"]
+    row = group_events(frame, gazetteer=g).iloc[0]
+    assert (row["n_independent_sources"], row["n_unknown_sources"]) == (1, 1)
+
+
+def test_every_event_says_why_its_members_were_joined(small_gazetteer) -> None:
+    g = small_gazetteer
+    events = events_of(
+        g,
+        incident(g, "a", start="17:00", end="18:00"),
+        incident(g, "b", start="17:30", end="18:30", report="r2.txt"),
+        incident(g, "c", place="zone_a", report="r3.txt"),
+        incident(g, "alone", place="far_square", report="r4.txt"),
+    )
+    joined = events[events["incident_ids"].map(lambda ids: "a" in ids)].iloc[0]
+    reasons = " | ".join(joined["reasons"])
+    assert "first report (the anchor) (1)" in reasons
+    assert "same place as the anchor (1)" in reasons
+    assert "place contains or lies within the anchor's (1)" in reasons
+    assert "time window overlaps" in reasons
+    alone = events[events["incident_ids"].map(lambda ids: ids == ["alone"])].iloc[0]
+    assert alone["reasons"] == ["first report (the anchor) (1)"]
+
+
+def test_the_event_place_is_what_most_members_support(small_gazetteer) -> None:
+    g = small_gazetteer
+    mostly_zone = events_of(
+        g,
+        incident(g, "gate", place="gate_n", start="17:00", end="18:00"),
+        *(incident(g, f"z{i}", place="zone_a", report=f"z{i}.txt") for i in range(5)),
+    )
+    assert len(mostly_zone) == 1
+    row = mostly_zone.iloc[0]
+    assert row["place_id"] == "zone_a"  # not the one post's gate
+    assert row["place_support"] == 6
+    assert row["spread_m"] > 1000  # the gate lies well away from the zone's point
+    mostly_gate = events_of(
+        g,
+        *(incident(g, f"g{i}", place="gate_n", report=f"g{i}.txt") for i in range(3)),
+        incident(g, "zone", place="zone_a", report="zone.txt"),
+    )
+    row = mostly_gate.iloc[0]
+    assert row["place_id"] == "gate_n"  # three of four stand at the gate
+    assert row["place_support"] == 3
+    assert row["uncertainty_m"] == 300.0
+
+
+def test_day_precision_events_carry_their_window(small_gazetteer) -> None:
+    g = small_gazetteer
+    events = events_of(
+        g,
+        incident(g, "fri", place="gate_n"),
+        incident(g, "sat", place="far_square", day=NEXT_DAY, report="r2.txt"),
+    )
+    by_day = {row["date"]: row for _, row in events.iterrows()}
+    assert by_day[DAY]["time_precision"] == "day"
+    assert by_day[DAY]["time_start"] == f"{DAY}T00:00:00+03:00"
+    assert by_day[DAY]["time_end"] == f"{NEXT_DAY}T00:00:00+03:00"
+    assert by_day[NEXT_DAY]["time_start"] == f"{NEXT_DAY}T00:00:00+03:00"
+
+
+def test_indexed_grouping_matches_a_scan_of_every_event(small_gazetteer, monkeypatch) -> None:
+    """The index only skips events that cannot match: with it switched off (every
+    event of the group scanned), the grouping is the same."""
+    import incidents.grouping as grouping
+
+    rng = random.Random(3)
+    places = ["gate_n", "gate_s", "gate_w", "zone_a", "bridge_x", "square_e", "far_square"]
+    incidents = []
+    for i in range(300):
+        hour = rng.randrange(24)
+        day = rng.choice([DAY, NEXT_DAY, "2021-11-07", None])
+        timed = day is not None and rng.random() < 0.6
+        incidents.append(
+            incident(
+                g := small_gazetteer,
+                f"i{i:03d}",
+                place=rng.choice([*places, None]),
+                day=day,
+                start=f"{hour:02d}:00" if timed else None,
+                end=f"{hour:02d}:59" if timed else None,
+                event_type=rng.choice(["clash", "tear_gas", "protest", "casualties"]),
+                source=rng.choice(["A", "B", "@c", "unattributed (x.txt)"]),
+                report=f"r{i // 3}.txt",
+                evidence_start=i % 3,
+            )
+        )
+    monkeypatch.setattr(grouping, "SMALL_BUCKET", 0)  # grid cells, wide list, related ids
+    indexed = together(events_of(g, *incidents))
+    monkeypatch.setattr(grouping, "SMALL_BUCKET", 10**9)  # every day scanned whole
+    monkeypatch.setattr(grouping.Clusterer, "_reaches", lambda *a, **k: True)
+    scanned = together(events_of(g, *incidents))
+    assert sorted(map(sorted, indexed)) == sorted(map(sorted, scanned))
 
 
 # ----------------------------------------------------------------------------- no place

@@ -21,14 +21,15 @@ from shapely.geometry import LinearRing, LineString, Point, Polygon
 
 from geo.errors import OutputError
 from incidents.model import INCIDENT_COLUMNS
-from maps import export
+from maps import gis_files
 from maps.export import (
-    ACLED_COLUMNS,
     DEFAULT_GPKG_TIMESTAMP,
+    INCIDENT_CSV_COLUMNS,
     acled_csv,
     atomic_write_bytes,
     atomic_write_text,
     geodataframe_to_geojson,
+    incidents_csv,
     incidents_geojson,
     neutralise_formula,
     places_geojson,
@@ -229,7 +230,8 @@ def test_features_are_sorted_by_id_and_carry_it():
 
 def test_properties_are_every_column_in_column_order():
     for feature in json.loads(incidents_geojson(sample_incidents()))["features"]:
-        assert list(feature["properties"]) == list(INCIDENT_COLUMNS)
+        expected = ["actors_json" if c == "actors" else c for c in INCIDENT_COLUMNS]
+        assert list(feature["properties"]) == expected
         assert list(feature) == ["type", "id", "geometry", "properties"]
 
 
@@ -241,10 +243,12 @@ def test_property_values_keep_their_types():
     assert type(mapped["evidence_start"]) is int
     assert mapped["injured"] is None
     assert mapped["via"] is None
-    assert mapped["actors"] == ["Protesters (Iraq)", "Police Forces of Iraq", "Kataib Hezbollah"]
+    assert json.loads(mapped["actors_json"]) == [
+        "Protesters (Iraq)", "Police Forces of Iraq", "Kataib Hezbollah",
+    ]  # fmt: skip
     assert mapped["time_start"] == "2021-11-05T14:00:00+03:00"
     assert mapped["uncertainty_m"] == 150.0
-    assert features["inc-0002"]["properties"]["actors"] == []
+    assert features["inc-0002"]["properties"]["actors_json"] == "[]"
 
 
 def test_unmapped_incident_has_null_geometry_and_null_coordinates():
@@ -393,7 +397,7 @@ def test_gdal_reads_incident_geojson_with_its_types(tmp_path):
     assert types["time_start"].startswith("datetime64")
     assert types["killed"] in {"int32", "int64"}
     assert types["evidence_start"] in {"int32", "int64"}
-    assert types["actors"] == "list(str)"
+    assert types["actors_json"] == "object"  # JSON text: every driver keeps it
     assert types["uncertainty_m"] == "float64"
 
 
@@ -435,11 +439,16 @@ def write_sample_geopackage(path: Path) -> Path:
 def test_geopackage_has_both_layers_in_wgs84(tmp_path):
     path = write_sample_geopackage(tmp_path / "incidents.gpkg")
     layers = dict(pyogrio.list_layers(path))
-    assert set(layers) == {"incidents", "places"}
-    assert layers["incidents"] == "Point"
+    assert layers == {
+        "incidents": "Point",
+        "places_point": "Point",
+        "places_line": "MultiLineString",
+        "places_polygon": "MultiPolygon",
+    }
     assert pyogrio.read_info(path, layer="incidents")["features"] == 3
-    assert pyogrio.read_info(path, layer="places")["features"] == 4
-    assert pyogrio.read_info(path, layer="places")["crs"] == "EPSG:4326"
+    assert pyogrio.read_info(path, layer="places_polygon")["features"] == 2
+    assert pyogrio.read_info(path, layer="places_line")["features"] == 1
+    assert pyogrio.read_info(path, layer="places_point")["crs"] == "EPSG:4326"
 
 
 @pytest.mark.gdal
@@ -447,15 +456,14 @@ def test_geopackage_times_are_utc_datetimes_beside_local_text(tmp_path):
     path = write_sample_geopackage(tmp_path / "incidents.gpkg")
     info = pyogrio.read_info(path, layer="incidents")
     ogr_types = dict(zip(info["fields"], info["ogr_types"], strict=True))
-    assert ogr_types["time_start_utc"] == "OFTDateTime"
-    assert ogr_types["time_end_utc"] == "OFTDateTime"
-    assert ogr_types["time_start_local"] == "OFTString"
+    assert ogr_types["utc_start"] == "OFTDateTime"
+    assert ogr_types["utc_end"] == "OFTDateTime"
+    assert ogr_types["time_start"] == "OFTString"
     assert ogr_types["killed"] in {"OFTInteger", "OFTInteger64"}
-    assert "time_start" not in ogr_types
     frame = pyogrio.read_dataframe(path, layer="incidents").set_index("incident_id")
-    assert frame.loc["inc-0001", "time_start_utc"] == pd.Timestamp("2021-11-05T11:00:00Z")
-    assert frame.loc["inc-0001", "time_start_local"] == "2021-11-05T14:00:00+03:00"
-    assert pd.isna(frame.loc["inc-0002", "time_start_utc"])
+    assert frame.loc["inc-0001", "utc_start"] == pd.Timestamp("2021-11-05T11:00:00Z")
+    assert frame.loc["inc-0001", "time_start"] == "2021-11-05T14:00:00+03:00"
+    assert pd.isna(frame.loc["inc-0002", "utc_start"])
     assert frame.loc["inc-0002", "geometry"] is None
 
 
@@ -463,13 +471,14 @@ def test_geopackage_times_are_utc_datetimes_beside_local_text(tmp_path):
 def test_geopackage_stores_lists_as_json_text(tmp_path):
     path = write_sample_geopackage(tmp_path / "incidents.gpkg")
     frame = pyogrio.read_dataframe(path, layer="incidents").set_index("incident_id")
-    assert json.loads(frame.loc["inc-0003", "actors"]) == [
+    assert "actors" not in frame.columns
+    assert json.loads(frame.loc["inc-0003", "actors_json"]) == [
         "@crowd_account",
         "-minus",
         "+plus",
         ARABIC,
     ]
-    assert json.loads(frame.loc["inc-0002", "actors"]) == []
+    assert json.loads(frame.loc["inc-0002", "actors_json"]) == []
     assert frame.loc["inc-0003", "evidence"] == HOSTILE_EVIDENCE
 
 
@@ -509,7 +518,7 @@ def test_geopackage_failure_leaves_no_temporary_file(tmp_path, monkeypatch):
     def disk_full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(export, "_fsync_file", disk_full)
+    monkeypatch.setattr(gis_files, "fsync_file", disk_full)
     with pytest.raises(OutputError, match="no space") as caught:
         write_sample_geopackage(tmp_path / "incidents.gpkg")
     assert caught.value.path == str(tmp_path / "incidents.gpkg")
@@ -519,119 +528,79 @@ def test_geopackage_failure_leaves_no_temporary_file(tmp_path, monkeypatch):
 # --------------------------------------------------------------------------------- CSV
 
 
-def test_csv_has_the_acled_columns_and_unix_line_ends():
-    text = acled_csv(sample_incidents())
-    assert text.splitlines()[0] == ",".join(ACLED_COLUMNS)
+def test_incidents_csv_has_our_columns_and_unix_line_ends():
+    text = incidents_csv(sample_incidents())
+    assert text.splitlines()[0] == ",".join(INCIDENT_CSV_COLUMNS)
     assert "\r\n" not in text
     assert text.endswith("\n")
     assert [row["incident_id"] for row in csv_rows(text)] == ["inc-0001", "inc-0002", "inc-0003"]
 
 
-def test_csv_row_follows_acled_conventions():
-    row = csv_rows(acled_csv(sample_incidents()))[0]
-    assert row == {
-        "event_date": "2021-11-05",
-        "event_type": "Riots",
-        "sub_event_type": "Violent demonstration",
-        "actor1": "Protesters (Iraq)",
-        "actor2": "Police Forces of Iraq",
-        "location": "Green Zone gate",
-        "latitude": "33.3075771",
-        "longitude": "44.3902591",
-        "geo_precision": "1",
-        "source": "Example Wire",
-        "notes": (
-            "Supporters of the alliance fought police at a gate of the zone. | Claim: killed 3; "
-            'wording "three people had been killed"; by Kataib Hezbollah; status claimed. '
-            "| Also involved: Kataib Hezbollah."
-        ),
-        "fatalities": "3",
-        "incident_id": "inc-0001",
-        "time_precision": "hour",
-    }
+def test_incidents_csv_uses_no_acled_name_with_another_meaning():
+    ours_not_acled = {"event_type", "time_precision", "geo_precision", "notes", "fatalities"}
+    assert not ours_not_acled & set(INCIDENT_CSV_COLUMNS)
+    assert acled_csv(sample_incidents()) == incidents_csv(sample_incidents())  # the old name
 
 
-def test_csv_unmapped_incident_has_blank_location_and_zero_fatalities():
-    row = csv_rows(acled_csv(sample_incidents()))[1]
-    assert row["latitude"] == row["longitude"] == row["geo_precision"] == ""
-    assert row["location"] == ""
-    assert row["fatalities"] == "0"
-    assert row["actor1"] == row["actor2"] == ""
+def test_incidents_csv_row_keeps_every_field():
+    row = csv_rows(incidents_csv(sample_incidents()))[0]
+    assert row["incident_type"] == "clash"
+    assert row["acled_event_type"] == "Riots"
+    assert row["time_granularity"] == "hour"
+    assert row["place_precision"] == "exact"
+    assert json.loads(row["actors_json"]) == [
+        "Protesters (Iraq)", "Police Forces of Iraq", "Kataib Hezbollah",
+    ]  # fmt: skip
+    assert row["time_start"] == "2021-11-05T14:00:00+03:00"
+    assert row["lat"] == "33.3075771"
+    assert row["killed"] == "3"
+    assert row["injured"] == ""
+    assert row["evidence"] == "Supporters of the alliance fought police at a gate of the zone."
+    assert row["status"] == row["weapon"] == ""  # columns of newer extractors, absent here
+
+
+def test_incidents_csv_neutralises_only_real_formulas():
+    row = csv_rows(incidents_csv(sample_incidents()))[2]
+    assert row["source"] == '\'=HYPERLINK("http://x")'
+    assert row["evidence"].startswith("<script>alert(1)</script>")
+    assert row["place_name"] == HOSTILE_PLACE
+    handle = incident_record(source="@crowd_account", source_type="social")
+    assert csv_rows(incidents_csv(make_incidents([handle])))[0]["source"] == "@crowd_account"
+
+
+def test_incidents_csv_collapses_line_breaks_and_round_trips_quotes():
+    record = incident_record(evidence='Police said "stay back"\r\nand then\n\nfired.')
+    text = incidents_csv(make_incidents([record]))
+    assert text.count("\n") == 2
+    assert csv_rows(text)[0]["evidence"] == 'Police said "stay back" and then fired.'
+
+
+def test_incidents_csv_is_identical_in_any_row_order():
+    incidents = sample_incidents()
+    assert incidents_csv(incidents) == incidents_csv(incidents.iloc[::-1])
+
+
+def test_incidents_csv_needs_the_documented_columns():
+    with pytest.raises(OutputError, match="source"):
+        incidents_csv(sample_incidents().drop(columns=["source"]))
 
 
 @pytest.mark.parametrize(
-    ("geo_precision", "code"),
+    "text",
     [
-        ("exact", "1"),
-        ("estimated", "1"),
-        ("zone", "2"),
-        ("relative", "2"),
-        ("district", "2"),
-        ("city", "3"),
-        ("country", "3"),
+        "=SUM(A1)", "=1+1", "+HYPERLINK(\"x\")", "-2+3+cmd|' /C calc'!A0", "- protesters",
+        "-minus", "@SUM(1+1)", "@A1", "@cmd|'/c calc'!A0", "\tx", "\rx",
     ],
-)
-def test_csv_geo_precision_codes(geo_precision, code):
-    row = csv_rows(acled_csv(make_incidents([incident_record(geo_precision=geo_precision)])))[0]
-    assert row["geo_precision"] == code
-
-
-def test_csv_event_date_is_the_local_day_of_the_start_time():
-    late = incident_record(date=None, time_start="2021-11-06T01:30:00+03:00", time_end=None)
-    row = csv_rows(acled_csv(make_incidents([late])))[0]
-    assert row["event_date"] == "2021-11-06"  # 22:30 on the 5th in UTC
-
-
-def test_csv_without_date_or_time_leaves_the_date_blank():
-    row = csv_rows(acled_csv(make_incidents([incident_record(date=None, time_start=None)])))[0]
-    assert row["event_date"] == ""
-
-
-def test_csv_neutralises_formulas_in_text_cells():
-    row = csv_rows(acled_csv(sample_incidents()))[2]
-    assert row["event_type"] == "stone_throwing"
-    assert row["source"] == '\'=HYPERLINK("http://x") via Example Wire'
-    assert row["actor1"] == "'@crowd_account"
-    assert row["actor2"] == "'-minus"
-    assert row["notes"].startswith("<script>alert(1)</script>")
-    assert "Also involved: +plus; " + ARABIC in row["notes"]
-    assert row["location"] == HOSTILE_PLACE
-    assert row["fatalities"] == "0"
-    assert row["geo_precision"] == "2"
-
-
-def test_csv_never_alters_numbers_it_formats():
-    west = incident_record(lat=-33.5, lon=-0.1275, evidence="=1+1 was written on a wall.")
-    row = csv_rows(acled_csv(make_incidents([west])))[0]
-    assert row["latitude"] == "-33.5"
-    assert row["longitude"] == "-0.1275"
-    assert row["notes"].startswith("'=1+1 was written")
-
-
-def test_csv_collapses_line_breaks_in_notes_and_round_trips_quotes():
-    record = incident_record(evidence='Police said "stay back"\r\nand then\n\nfired.')
-    text = acled_csv(make_incidents([record]))
-    assert text.count("\n") == 2
-    assert csv_rows(text)[0]["notes"].startswith('Police said "stay back" and then fired. |')
-
-
-def test_csv_is_identical_in_any_row_order():
-    incidents = sample_incidents()
-    assert acled_csv(incidents) == acled_csv(incidents.iloc[::-1])
-
-
-def test_csv_needs_the_documented_columns():
-    with pytest.raises(OutputError, match="evidence"):
-        acled_csv(sample_incidents().drop(columns=["evidence"]))
-
-
-@pytest.mark.parametrize("text", ["=SUM(A1)", "+1", "-1", "@cmd", "\tx", "\rx"])
-def test_neutralise_formula_prefixes_triggers(text):
+)  # fmt: skip
+def test_neutralise_formula_prefixes_what_a_spreadsheet_evaluates(text):
     assert neutralise_formula(text) == "'" + text
 
 
-@pytest.mark.parametrize("text", ["", "Riots", "1-2", "a=b", " =x", ARABIC])
-def test_neutralise_formula_leaves_plain_text(text):
+@pytest.mark.parametrize(
+    "text",
+    ["", "Riots", "1-2", "a=b", " =x", ARABIC, "@handle", "@Iraqi_News said", "-5", "+3", "-1.5"],
+)
+def test_neutralise_formula_leaves_handles_numbers_and_prose(text):
     assert neutralise_formula(text) == text
 
 
@@ -827,7 +796,8 @@ def test_geopackage_accepts_empty_tables(tmp_path):
     write_geopackage({"incidents": sample_incidents().iloc[0:0], "places": sample_places()}, path)
     info = pyogrio.read_info(path, layer="incidents")
     assert info["features"] == 0
-    assert "time_start_utc" in list(info["fields"])
+    assert {"time_start", "utc_start", "actors_json"} <= set(info["fields"])
+    assert info["geometry_type"] == "Point"
 
 
 def test_table_without_geometry_is_refused():

@@ -9,6 +9,7 @@ import pytest
 from incidents.extract import focus_place, sentence_actors, sentence_types
 from incidents.model import INCIDENT_COLUMNS
 from incidents.pipeline import analyse_text, incidents_frame
+from incidents.triggers import read_sentence
 
 FRIDAY = dt.date(2021, 11, 5)
 
@@ -55,10 +56,10 @@ def test_negated_triggers_do_not_count():
     assert sentence_types("There was no gunfire and no tear gas.") == []
 
 
-def test_called_for_actions_are_not_incidents():
-    assert sentence_types("The alliance met, urging supporters to storm the zone.") == [
-        "call_to_escalate"
-    ]
+def test_called_for_actions_are_kept_as_threats_not_as_what_happened():
+    reading = read_sentence("The alliance met, urging supporters to storm the zone.")
+    statuses = {t.type_id: t.status for t in reading.triggers}
+    assert statuses == {"call_to_escalate": "happened", "storming_attempt": "threatened"}
 
 
 def test_weak_triggers_yield_to_real_incidents():
@@ -174,3 +175,14 @@ def test_ids_are_stable_and_the_frame_has_the_documented_columns(analyse):
     assert list(frame.columns) == [*INCIDENT_COLUMNS, "geometry"]
     assert frame.crs.to_epsg() == 4326
     assert frame["killed"].dtype == "Int64"
+
+
+def test_describe_shows_mapping_status_weapon_target_and_claim(analyse):
+    text = "A car bomb exploded in a market in Karrada, killing 12 people, police said."
+    lines = [i.describe() for i in analyse(text).incidents]
+    assert "car_bomb" in lines[0]
+    assert "[Explosions/Remote violence / Remote explosive/landmine/IED]" in lines[0]
+    assert "happened" in lines[0]
+    assert "weapon=car bomb" in lines[0]
+    assert "target=market" in lines[0]
+    assert "killed=12 injured=None by=police (official, incident)" in lines[1]

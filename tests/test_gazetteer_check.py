@@ -114,7 +114,7 @@ def test_a_point_far_from_baghdad_is_outside_the_area():
     problems = check_places(replace(base(), "hall", geometry=Point(2.35, 48.85)))
     problem = next(p for p in problems if "outside the expected area" in p.message)
     assert problem.place_id == "hall"
-    assert "lon 44 to 44.8, lat 33 to 33.6" in problem.message
+    assert "lon 43.8 to 45, lat 32.8 to 33.8" in problem.message
     assert not any("swapped" in p.message for p in problems)
 
 
@@ -210,7 +210,7 @@ def test_a_cycle_is_reported_once():
             "a zone needs a MultiPolygon or Polygon geometry, got Point",
         ),
         ("zone_gate", box(44.394, 33.309, 44.396, 33.311), "a gate needs a Point geometry"),
-        ("bridge", Point(44.41, 33.30), "a bridge needs a LineString or MultiLineString geometry"),
+        ("bridge", box(44.41, 33.30, 44.42, 33.31), "a bridge needs a LineString"),
         ("river", box(44.405, 33.29, 44.415, 33.32), "a river needs a LineString"),
         ("hall", LineString([(44.39, 33.30), (44.40, 33.31)]), "a building needs a"),
     ],
@@ -353,3 +353,41 @@ def test_main_exit_status_and_output(tmp_path, capsys):
     assert capsys.readouterr().out == ""
     assert main([str(good), str(bad)]) == 1
     assert f"error: {bad}: entry 'hall': has no 'source'" in capsys.readouterr().out
+
+
+def test_a_street_need_not_cross_the_river_but_a_bridge_point_must_reach_it():
+    river = Place(
+        id="river", name="River", kind="river", source="s", coordinate_basis="estimate",
+        uncertainty_m=100, geometry=LineString([(44.40, 33.40), (44.40, 33.20)]),
+    )  # fmt: skip
+    street = Place(
+        id="street", name="Long Street", kind="street", source="s", coordinate_basis="published",
+        uncertainty_m=500, geometry=LineString([(44.30, 33.30), (44.35, 33.31)]),
+    )  # fmt: skip
+    far = Place(
+        id="far_bridge", name="Far Bridge", kind="bridge", source="s",
+        coordinate_basis="published", uncertainty_m=200, geometry=Point(44.30, 33.30),
+    )  # fmt: skip
+    near = Place(
+        id="near_bridge", name="Near Bridge", kind="bridge", source="s",
+        coordinate_basis="published", uncertainty_m=200, geometry=Point(44.4015, 33.30),
+    )  # fmt: skip
+    problems = check_places([river, street, far, near])
+    assert {p.place_id for p in problems if p.severity == "error"} == {"far_bridge"}
+    assert "bridge point lies" in next(p.message for p in problems if p.place_id == "far_bridge")
+
+
+def test_an_area_given_as_a_point_needs_a_radius():
+    small = Place(
+        id="quarter", name="Quarter", kind="neighbourhood", source="s",
+        coordinate_basis="published",
+        uncertainty_m=100, geometry=Point(44.40, 33.30),
+    )  # fmt: skip
+    wide = dataclasses.replace(small, id="wide", name="Wide", uncertainty_m=800)
+    warned = {p.place_id for p in check_places([small, wide]) if p.severity == "warning"}
+    assert warned == {"quarter"}
+
+
+@pytest.mark.parametrize("kind", ["street", "market", "hospital", "airport", "embassy", "town"])
+def test_new_kinds_are_known(kind):
+    assert kind in KINDS

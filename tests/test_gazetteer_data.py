@@ -13,7 +13,14 @@ from gazetteer.model import BUNDLED_GAZETTEER, Place, bundled_places
 from geo.crs import distance_m, to_metric
 
 #: Warnings the bundled file is allowed to give, as (entry id, message start).
-ALLOWED_WARNINGS: set[tuple[str | None, str]] = set()
+#: Estimated bridge points of the research list that our schematic Tigris line does not
+#: reach or that sit off it (see the entries' notes); the checker warns, it does not fail.
+ALLOWED_WARNINGS: set[tuple[str | None, str]] = {
+    ("bridge_aimma", "bridge point lies beyond the ends of the river line"),
+    ("bridge_muthanna", "bridge point lies beyond the ends of the river line"),
+    ("bridge_dora", "bridge point lies"),
+    ("bridge_diyala", "bridge point lies"),
+}
 
 REQUIRED_IDS = {
     "baghdad_city": "city",
@@ -243,7 +250,9 @@ def test_estimates_are_said_so_and_have_room(places):
         if place.kind == "gate" and place.coordinate_basis == "estimate":
             assert place.uncertainty_m >= 250, place.id
         if place.kind in {"district", "neighbourhood", "city", "zone"}:
-            assert place.coordinate_basis == "estimate", place.id
+            if place.origin.endswith(f"{BUNDLED_GAZETTEER}>"):
+                # the curated outlines are ours; imported ones come from Who's On First
+                assert place.coordinate_basis == "estimate", place.id
             assert place.uncertainty_m >= 400, place.id
         assert place.uncertainty_m >= 50, place.id
 
@@ -251,7 +260,12 @@ def test_estimates_are_said_so_and_have_room(places):
 def test_every_entry_is_sourced_with_a_reference(places):
     for place in places:
         assert place.source, place.id
-        assert "http" in place.source or "Wikipedia" in place.source, place.id
+        # an imported ESTIMATE names the anchors and descriptions it was placed from
+        references = (
+            *("http", "Wikipedia", "wikipedia", "whosonfirst-data", "baghdad_landmarks"),
+            "ESTIMATE:",
+        )
+        assert any(r in place.source for r in references), place.id
 
 
 @pytest.mark.parametrize(
@@ -361,3 +375,59 @@ def test_polygons_are_counter_clockwise(places):
     for place in places:
         if place.geometry is not None and place.geometry.geom_type == "Polygon":
             assert place.geometry.exterior.is_ccw, place.id
+
+
+# ------------------------------------------------------------- the whole city (issue 10)
+
+
+def test_the_research_list_is_imported_whole(gazetteer):
+    # 232 research entries: 219 new ids, 12 extending curated ids, the Tigris merged into 'tigris'
+    city = [p for p in gazetteer.values() if p.origin.endswith("baghdad_places.geojson>")]
+    assert len(city) == 219
+    assert len(gazetteer) == 37 + 219
+    for place_id, kind in [
+        ("sadr_city", "neighbourhood"),
+        ("shorja_market", "market"),
+        ("medical_city", "hospital"),
+        ("baghdad_international_airport", "airport"),
+        ("haifa_street", "street"),
+        ("ministry_of_foreign_affairs", "ministry"),
+        ("german_embassy", "embassy"),
+        ("army_canal", "canal"),
+        ("taji", "town"),
+        ("kadhimiya_shrine", "shrine"),
+    ]:
+        assert gazetteer[place_id].kind == kind, place_id
+
+
+def test_imported_entries_keep_their_provenance(gazetteer):
+    sadr = gazetteer["sadr_city"]
+    assert sadr.confidence in ("high", "medium", "low")
+    assert sadr.source
+    assert sadr.uncertainty_m >= 400
+    assert sadr.geometry.geom_type in ("Polygon", "MultiPolygon", "Point")
+    estimates = [p for p in gazetteer.values() if p.confidence == "low"]
+    assert estimates
+    assert all(p.coordinate_basis == "estimate" for p in estimates)
+
+
+def test_historic_names_are_kept_apart(gazetteer):
+    assert "Saddam City" in gazetteer["sadr_city"].historic_names
+    assert "Saddam City" not in gazetteer["sadr_city"].aliases
+    jumhuriya = gazetteer["bridge_jumhuriya"]
+    assert "Queen Alia Bridge" in jumhuriya.historic_names
+    assert "Queen Alia Bridge" not in jumhuriya.aliases
+    assert "Jumhouriya Bridge" in jumhuriya.aliases  # a research spelling merged in
+
+
+def test_ordinary_and_short_words_are_not_aliases(gazetteer):
+    names = {n.casefold() for p in gazetteer.values() for n in p.all_names}
+    for word in ("nile", "jihad", "sadr", "amin", "the river"):
+        assert word not in names, word
+    assert "dora" in names  # the neighbourhood's own name stays
+    assert "left out" in gazetteer["sadr_city"].notes
+
+
+def test_curated_coordinates_stay_when_research_extends_an_entry(gazetteer):
+    assert gazetteer["bridge_jumhuriya"].geometry.geom_type == "LineString"
+    assert gazetteer["karrada"].origin.endswith(f"{BUNDLED_GAZETTEER}>")

@@ -135,7 +135,12 @@ def test_the_gate_of_a_zone_with_several_gates_keeps_alternatives(geoparser):
 
 
 def test_a_lone_definite_noun_with_nothing_in_play_is_not_guessed(geoparser):
-    assert mentions(geoparser, "They marched to the bridge.") == []
+    # issue 10: kept as an unresolved location mention, with no coordinates
+    found = mentions(geoparser, "They marched to the bridge.")
+    assert [(m.text, m.resolved_by, m.lat, m.is_location) for m in found] == [
+        ("the bridge", "unresolved", None, False)
+    ]
+    assert "no bridge in play" in found[0].note
 
 
 # ------------------------------------------------------------ unspecified members

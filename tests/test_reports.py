@@ -23,7 +23,6 @@ from incidents.reports import (
     read_report,
 )
 
-SHARED = Path(__file__).parents[2] / "shared"
 NOV5 = dt.date(2021, 11, 5)
 NOV6 = dt.date(2021, 11, 6)
 
@@ -700,17 +699,15 @@ def test_iter_report_files_survives_symlink_loops(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- real seeds
 
 
-def test_real_seed_reports_with_their_manifest() -> None:
-    manifest_path = SHARED / "seeds-manifest.csv"
-    assert manifest_path.is_file(), f"missing {manifest_path}: the shared folder is required"
-    manifest = read_manifest(manifest_path)
+def test_real_seed_reports_with_their_manifest(seeds_dir: Path, seeds_manifest: Path) -> None:
+    manifest = read_manifest(seeds_manifest)
     assert manifest.problems == ()
     expected = {
         "000": ("The Washington Post", NOV5, None, 0),
         "001": ("RT", NOV6, None, 5),
         "002": ("Kurdistan 24", NOV5, ("ERBIL", "Kurdistan 24"), 1),
     }
-    files = sorted((SHARED / "seeds").glob("*.txt"))
+    files = sorted(seeds_dir.glob("*.txt"))
     assert [path.name[:3] for path in files] == sorted(expected)
     for path in files:
         source, date, dateline, post_count = expected[path.name[:3]]
@@ -733,11 +730,86 @@ def test_real_seed_reports_with_their_manifest() -> None:
         assert report.notes == ()
 
 
-def test_real_seed_reports_without_a_manifest() -> None:
-    seeds = SHARED / "seeds"
-    by_number = {path.name[:3]: read_report(path) for path in sorted(seeds.glob("*.txt"))}
+def test_real_seed_reports_without_a_manifest(seeds_dir: Path) -> None:
+    by_number = {path.name[:3]: read_report(path) for path in sorted(seeds_dir.glob("*.txt"))}
     assert by_number["000"].source_origin == "filename"
     assert by_number["000"].date is None
     assert (by_number["001"].date, by_number["001"].date_origin) == (NOV6, "inline")
     assert (by_number["002"].source, by_number["002"].source_origin) == ("Kurdistan 24", "dateline")
     assert (by_number["002"].date, by_number["002"].date_origin) == (NOV5, "inline")
+
+
+def test_a_dated_dateline_dates_a_report_that_has_no_other_date():
+    report = parse_report("BAGHDAD, Nov 7, 2023 (Reuters) - A bomb went off.", path="x.txt")
+    assert (report.date, report.date_origin) == (dt.date(2023, 11, 7), "dateline")
+    assert report.dateline is not None
+    assert report.dateline.outlet == "Reuters"
+
+
+def test_a_dateline_day_before_publication_dates_the_prose():
+    text = "date: 2023-11-08\n\nBAGHDAD, Nov 7 (Reuters) - A bomb went off on Tuesday."
+    report = parse_report(text, path="x.txt")
+    assert (report.date, report.date_origin) == (dt.date(2023, 11, 7), "dateline")
+    text = "date: 2003-08-08\n\nAMMAN/BAGHDAD, 8 August 2003 — A car bomb blew up yesterday."
+    report = parse_report(text, path="x.txt")
+    assert report.dateline is not None
+    assert report.dateline.city == "AMMAN/BAGHDAD"
+    assert report.date == dt.date(2003, 8, 8)
+
+
+THREAD = """source: Example Wire
+date: 2024-01-06
+
+Baghdad Watcher @BaghdadWatch
+Three rockets landed near the embassy, sirens sounding.
+9:41 PM · Jan 5, 2024
+A second explosion heard near the airport road.
+9:52 PM · Jan 5, 2024 · 12K Views
+
+Ali reposted
+Baghdad Now @BaghdadNow_iq · Jan 5
+Security forces closed the bridge.
+10:05 PM · Jan 5, 2024
+
+Police said later that no one was hurt.
+"""
+
+
+def test_a_pasted_thread_keeps_the_handle_as_source_and_each_post_its_time():
+    report = parse_report(THREAD, path="thread.txt")
+    told = [
+        (
+            s.source,
+            s.via,
+            s.time.strftime("%H:%M") if s.time else None,
+            THREAD[s.start : s.text_end],
+        )
+        for s in report.segments
+        if THREAD[s.start : s.text_end].strip()
+    ]
+    assert told == [
+        (
+            "@BaghdadWatch",
+            "Example Wire",
+            "21:41",
+            "Three rockets landed near the embassy, sirens sounding.\n",
+        ),
+        (
+            "@BaghdadWatch",
+            "Example Wire",
+            "21:52",
+            "A second explosion heard near the airport road.\n",
+        ),
+        ("@BaghdadNow_iq", "Ali", "22:05", "Security forces closed the bridge.\n"),
+        ("Example Wire", None, None, "Police said later that no one was hurt."),
+    ]
+
+
+def test_thread_posts_date_their_incidents_by_the_post_time(geoparser):
+    from incidents.pipeline import analyse_report
+
+    result = analyse_report(parse_report(THREAD, path="thread.txt"), geoparser)
+    rockets = next(i for i in result.incidents if i.event_type == "rocket_attack")
+    assert (rockets.source, rockets.time_precision) == ("@BaghdadWatch", "hour")
+    assert rockets.time_start == "2024-01-05T21:11:00+03:00"
+    assert "@" not in rockets.evidence

@@ -199,44 +199,30 @@ def browser() -> Iterator[Browser]:
 def opened(
     browser: Browser, hostile_build: tuple[Path, Result, list[str]]
 ) -> Iterator[tuple[PageSession, list[dict[str, Any]]]]:
-    """The hostile map open in Chromium, every popup it holds opened once."""
+    """The hostile map open in Chromium, every popup it holds built and shown once."""
     out, _, _ = hostile_build
     with open_page(browser, out / "map.html") as session:
         count = session.page.evaluate(COLLECT_POPUPS_JS)
         popups = [session.page.evaluate(OPEN_POPUP_JS, index) for index in range(count)]
         for details in session.page.locator("details").all():
             details.evaluate("element => { element.open = true; }")
-        session.page.wait_for_timeout(200)
+        session.page.wait_for_timeout(300)
         yield session, popups
 
 
 COLLECT_POPUPS_JS = """
-() => {
-  // Every Leaflet layer reachable from the page's hook (on the map or not: hidden
-  // sources, markers kept aside for the time control), with the popup bound to it.
-  const hook = window.__incidentMap;
-  const seen = new Set();
-  const contents = [];
-  const walk = (value, depth) => {
-    if (!value || typeof value !== 'object' || seen.has(value) || depth > 4) { return; }
-    seen.add(value);
-    if (value instanceof L.Layer) {
-      const popup = value.getPopup ? value.getPopup() : null;
-      if (popup) {
-        let content = popup.getContent();
-        if (typeof content === 'function') { content = content(value); }
-        contents.push(typeof content === 'string' ? content : content.outerHTML);
-      }
-      if (value.eachLayer) { value.eachLayer(layer => walk(layer, 0)); }
-      return;
-    }
-    if (value instanceof Node) { return; }
-    const items = Array.isArray(value) ? value : Object.values(value);
-    items.forEach(item => walk(item, depth + 1));
+async () => {
+  // Every incident's and event's popup (shown or not: the page builds them from its
+  // columns), and every place popup bound to the places layer.
+  const api = window.incidentMap, contents = [];
+  for (let i = 0; i < api.state.inc.n; i++) { contents.push(await api.incidentElement(i)); }
+  for (let j = 0; j < api.state.evt.n; j++) { contents.push(await api.eventElement(j)); }
+  const walk = layer => {
+    const popup = layer.getPopup ? layer.getPopup() : null;
+    if (popup) { contents.push(popup.getContent()); }
+    if (layer.eachLayer) { layer.eachLayer(walk); }
   };
-  hook.map.eachLayer(layer => walk(layer, 0));
-  walk({sources: hook.sources, events: hook.events, places: hook.places,
-        context: hook.context}, 0);
+  if (api.places) { walk(api.places); }
   window.__popupContents = contents;
   return contents.length;
 }
@@ -244,7 +230,7 @@ COLLECT_POPUPS_JS = """
 
 OPEN_POPUP_JS = """
 (index) => {
-  const map = window.__incidentMap.map;
+  const map = window.incidentMap.map;
   const popup = L.popup({maxWidth: 400}).setLatLng(map.getCenter())
     .setContent(window.__popupContents[index]).openOn(map);
   const element = popup.getElement().querySelector('.leaflet-popup-content');
@@ -295,12 +281,20 @@ def test_links_in_popups_are_only_http(opened: tuple[PageSession, list[dict[str,
         assert f"not a web link: {url.strip()}" in " ".join(text.split()) or url.strip() in text
 
 
-def test_the_page_title_layers_and_legend_show_the_strings_as_text(
+def test_the_page_title_sources_panel_and_table_show_the_strings_as_text(
     opened: tuple[PageSession, list[dict[str, Any]]],
 ) -> None:
     session, _ = opened
     assert session.page.title() == HOSTILE_TITLE
-    layers = session.page.locator(".leaflet-control-layers").text_content() or ""
+    assert session.page.locator(".im-head h1").text_content() == HOSTILE_TITLE
+    sources = session.page.locator(".im-sources").text_content() or ""
     for number, hostile in enumerate(HOSTILE):
-        assert f"#{number} {hostile}" in layers
+        assert f"#{number} {hostile}" in sources
+    session.page.locator(".im-table-button").click()
+    session.page.locator(".im-table tbody tr").first.wait_for(timeout=5_000)
+    table = session.page.locator(".im-table").text_content() or ""
+    assert any(hostile in table for hostile in HOSTILE)
+    panel = session.page.locator(".im-side, .im-drawer")
+    assert panel.locator("img, iframe, svg, style, script").count() == 0
     assert session.page.evaluate("() => window.__pwned") is None
+    assert session.page_errors == []

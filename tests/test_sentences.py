@@ -204,3 +204,23 @@ def test_adversarial_text_is_fast(text: str) -> None:
     split_sentences(text)
     paragraph_spans(text)
     assert time.perf_counter() - began < 2.0
+
+
+def test_caption_lines_are_found_by_their_credit_markers():
+    from incidents.sentences import caption_lines
+
+    text = (
+        "Iraqis bear a coffin after two bombs went off. Photograph: K. Name/AP\n"
+        "A bomb went off in the market.\n"
+        "The market before the blast [AFP]\n"
+        "FILE PHOTO: Smoke over Baghdad\n"
+        "Police released a photo of the suspect.\n"
+        "صورة أرشيفية لانفجار سابق"
+    )
+    found = [text[a:b] for a, b in caption_lines(text)]
+    assert found == [
+        "Iraqis bear a coffin after two bombs went off. Photograph: K. Name/AP",
+        "The market before the blast [AFP]",
+        "FILE PHOTO: Smoke over Baghdad",
+        "صورة أرشيفية لانفجار سابق",
+    ]

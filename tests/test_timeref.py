@@ -504,3 +504,61 @@ def test_broken_vocabulary_names_the_file_and_the_field(breakage, message: str) 
     with pytest.raises(IncidentMapperError, match=message) as caught:
         _build_vocabulary(data)
     assert "time_expressions.json" in str(caught.value)
+
+
+# -------------------------------------------------------------------- issue 11
+SATURDAY_REPORT = dt.date(2024, 1, 6)
+
+
+def _read(sentence: str, **kwargs):
+    found = resolve_time(sentence, report_date=SATURDAY_REPORT, context=None, **kwargs)
+    assert found is not None
+    return found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "start", "end"),
+    [
+        ("Rockets hit at 1900 GMT on Friday.", "2024-01-05T22:00", "2024-01-05T23:00"),
+        ("A blast at 2130 local time on Friday.", "2024-01-05T21:30", "2024-01-05T22:30"),
+        ("It came at 03:30 (0030 GMT) on Friday.", "2024-01-05T03:30", "2024-01-05T04:30"),
+        ("It came at 0030 GMT (03:30 local) on Friday.", "2024-01-05T03:30", "2024-01-05T04:30"),
+        ("The attack came at 7 pm local time on Friday.", "2024-01-05T19:00", "2024-01-05T20:00"),
+        ("The blast came at 1 a.m. on Friday night.", "2024-01-06T01:00", "2024-01-06T02:00"),
+        ("Clashes went on after midnight on Friday night.", "2024-01-06T00:00", "2024-01-06T04:00"),
+        ("Clashes overnight Thursday to Friday.", "2024-01-04T22:00", "2024-01-05T04:00"),
+        ("Rockets hit late on Saturday.", "2024-01-06T18:00", "2024-01-07T00:00"),
+        ("They marched after Friday prayers.", "2024-01-05T12:00", "2024-01-05T15:00"),
+        ("At dawn on Friday rockets fell.", "2024-01-05T04:00", "2024-01-05T07:00"),
+        ("خرجوا بعد صلاة الجمعة", "2024-01-05T12:00", "2024-01-05T15:00"),
+        ("هجوم فجر الجمعة", "2024-01-05T04:00", "2024-01-05T07:00"),
+    ],
+)
+def test_times_as_written(sentence, start, end):
+    found = _read(sentence)
+    assert found.start.isoformat()[:16] == start
+    assert found.end.isoformat()[:16] == end
+    assert found.date.isoformat() == start[:10]
+
+
+def test_a_clock_time_with_a_zone_is_never_a_year():
+    found = _read("The barrage began at 1900 GMT.")
+    assert not found.background
+    assert found.precision != "year"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day"),
+    [
+        ("They will march next Friday.", "2024-01-12"),
+        ("المتظاهرون سيخرجون الجمعة المقبلة", "2024-01-12"),
+    ],
+)
+def test_next_weekday_is_ahead(sentence, day):
+    assert _read(sentence).date.isoformat() == day
+
+
+def test_forward_reading_never_moves_a_weekday_into_the_past():
+    assert _read("They said they would hold a sit-in on Monday.").date == dt.date(2024, 1, 1)
+    forward = _read("They said they would hold a sit-in on Monday.", forward=True)
+    assert forward.date == dt.date(2024, 1, 8)

@@ -1,0 +1,347 @@
+"""Romanised Arabic names however they are spelled: a transliteration key and its index.
+
+Reports write one bridge as Jumhuriya, Jumhuriyah, Jamhouriyya or al-Jamhouriyah, and no
+alias list keeps up. A **spelling key** folds what romanisation varies and keeps what it
+does not (the consonants):
+
+1. letters are folded to ASCII (``ā`` -> ``a``), case is folded, apostrophes and ``ʿ`` vanish
+   (``Ma'mun`` = ``Mamun``); the article (``al-``, ``el-``, ``Al``, the assimilated ``ad-``,
+   ``as-``, ``ash-``, ``at-``, ``ar-``, ``az-``, ``an-``) is dropped, and generic words
+   (Bridge, Jisr, Square, Souq, Hay...) are kept aside as the *kind* the name is written with;
+2. letter pairs that transcribe one Arabic letter become one: ``dh`` -> ``z`` (ذ, also written
+   ``z``), ``th`` -> ``t``, ``q`` -> ``k``, ``ou``/``oo`` -> ``u``, ``ee`` -> ``i``;
+3. the ``-iya``/``-iyah``/``-iyya``/``-iyyah``/``-ia``/``-eya`` endings become one ending, a
+   final ``h`` after a vowel goes, doubled letters are single;
+4. vowels are dropped after the first letter (a first vowel is kept as ``a``), and so are
+   ``y`` and ``w`` when no vowel follows (the diphthongs of Shaykh/Sheikh, Zawraa/Zora).
+
+So Jumhuriya, Jumhuriyah, Jamhouriyya and al-Jamhouriyah all have the key ``jmhry``; Sinak,
+Sanak, al-Sinek and Senk have ``snk``. :class:`VariantIndex` holds the key of every
+gazetteer name in a dict, and, for keys of at least :data:`FUZZY_MIN_LETTERS` letters, a
+deletion neighbourhood that finds keys one edit away in a few dict look-ups (no scan over
+the names).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+#: Keys this long or longer match one edit away (a letter dropped, added or changed).
+FUZZY_MIN_LETTERS = 7
+#: Keys shorter than this never match by key.
+MIN_KEY_LETTERS = 3
+#: Generic kinds a name may be written without ("Hay al-Nil" is also "al-Nil").
+OPTIONAL_KINDS = frozenset({"neighbourhood"})
+#: Keys this short match only with a generic word (Senk Bridge), or an article and the same
+#: first vowel (al-Sinek).
+SHORT_KEY_LETTERS = 3
+
+ARTICLES = frozenset(
+    {"al", "el", "il", "ul", "ad", "adh", "as", "ash", "at", "ath", "ar", "az", "an"}
+)
+#: Articles written as a word of their own ("Al Rashid"); the others only with a hyphen
+#: ("as-Sadr"), as "at", "as" and "an" are also English words.
+SPACED_ARTICLES = frozenset({"al", "el"})
+
+_VOWELS = frozenset("aeiou")
+_DIGRAPHS = (("dh", "z"), ("th", "t"), ("ph", "f"), ("ck", "k"), ("q", "k"),
+             ("ou", "u"), ("oo", "u"), ("ee", "i"))  # fmt: skip
+_ENDING = re.compile(r"(?<=[^aeiou])(?:iy+|ey+|i|e)(?:ah|eh|a|e)$")
+_FINAL_H = re.compile(r"(?<=[aeiou])h$")
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def fold_word(word: str) -> str:
+    """The word in lower-case ASCII letters only: accents, apostrophes and ``ʿ`` removed."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if "a" <= c <= "z")
+
+
+@lru_cache(maxsize=65536)
+def word_key(word: str) -> str:
+    """The spelling key of one word (see the module docstring), '' for a non-Latin word."""
+    w = fold_word(word)
+    if not w:
+        return ""
+    for pair, single in _DIGRAPHS:
+        w = w.replace(pair, single)
+    w = _ENDING.sub("iya", w) if len(w) > 3 else w
+    w = _FINAL_H.sub("", w)
+    w = _DOUBLE.sub(r"\1", w)
+    out = ["a" if w[0] in _VOWELS else w[0]]
+    for i in range(1, len(w)):
+        c = w[i]
+        if c in _VOWELS:
+            continue
+        if c in "yw" and (i + 1 >= len(w) or w[i + 1] not in _VOWELS):
+            continue
+        out.append(c)
+    return _DOUBLE.sub(r"\1", "".join(out))
+
+
+@dataclass(frozen=True)
+class NameKey:
+    """A name split into its spelling key and the generic words written with it."""
+
+    key: str
+    kinds: frozenset[str]
+    """Generic kinds named with it: ``{"bridge"}`` for "Jisr al-Sinak"."""
+    has_article: bool
+    vowel: str = ""
+    """Class of the first vowel of the name (``a``, ``i`` for i/e, ``u`` for u/o): short keys
+    must agree on it too (al-Sinek is Sinak; ad-Dujayl is not Dijla)."""
+
+
+_VOWEL_CLASS = {"a": "a", "e": "i", "i": "i", "o": "u", "u": "u"}
+
+
+def first_vowel(folded: str) -> str:
+    """The class of the first vowel after the first letter of a folded word."""
+    return next((_VOWEL_CLASS[c] for c in folded[1:] if c in _VOWEL_CLASS), "")
+
+
+def name_key(words: Iterable[str], generic: dict[str, str]) -> NameKey:
+    """The key of a name given as words; ``generic`` maps folded generic words to a kind."""
+    parts: list[str] = []
+    kinds: set[str] = set()
+    article = False
+    tokens = [fold_word(w) for w in words]
+    tokens = [t for t in tokens if t]
+    for i, token in enumerate(tokens):
+        if token in generic:
+            kinds.add(generic[token])
+            continue
+        if token in ARTICLES and i + 1 < len(tokens):
+            article = True
+            continue
+        parts.append(word_key(token))
+    names = [t for t in tokens if t not in generic and t not in ARTICLES]
+    vowel = first_vowel(names[0]) if names else ""
+    return NameKey("".join(parts), frozenset(kinds), article, vowel)
+
+
+def _deletions(key: str) -> set[str]:
+    return {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+@dataclass(frozen=True)
+class VariantCandidate:
+    """A gazetteer name whose key matches, and how far."""
+
+    place_id: str
+    name: str
+    kinds: frozenset[str]
+    distance: int
+    vowel: str = ""
+
+
+class VariantIndex:
+    """Spelling keys of gazetteer names, for look-ups by key (exact or one edit away).
+
+    Parameters
+    ----------
+    names
+        ``(place_id, name words, NameKey)`` for every Latin-script name.
+    """
+
+    def __init__(self, names: Iterable[tuple[str, str, NameKey]]):
+        self._exact: dict[str, list[tuple[str, str, frozenset[str], str]]] = {}
+        self._deleted: dict[str, set[str]] = {}
+        for place_id, name, key in names:
+            if len(key.key) < MIN_KEY_LETTERS:
+                continue
+            entries = self._exact.setdefault(key.key, [])
+            entry = (place_id, name, key.kinds, key.vowel)
+            if entry not in entries:
+                entries.append(entry)
+        for key in self._exact:
+            if len(key) >= FUZZY_MIN_LETTERS:
+                for deleted in _deletions(key):
+                    self._deleted.setdefault(deleted, set()).add(key)
+
+    def __len__(self) -> int:
+        return len(self._exact)
+
+    def lookup(self, key: str) -> list[VariantCandidate]:
+        """Names with this key; failing that, names one edit away (long keys only)."""
+        found = self._exact.get(key)
+        if found:
+            return [VariantCandidate(p, n, k, 0, v) for p, n, k, v in found]
+        if len(key) < FUZZY_MIN_LETTERS - 1:
+            return []
+        near: set[str] = set(self._deleted.get(key, ()))  # the text dropped a letter
+        if len(key) >= FUZZY_MIN_LETTERS:
+            for deleted in _deletions(key):
+                if len(deleted) >= FUZZY_MIN_LETTERS and deleted in self._exact:
+                    near.add(deleted)  # the text added a letter
+                near.update(k for k in self._deleted.get(deleted, ()) if len(k) == len(key))
+        near.discard(key)
+        return [
+            VariantCandidate(p, n, k, 1, v)
+            for other in sorted(near)
+            for p, n, k, v in self._exact[other]
+        ]
+
+
+# ------------------------------------------------------------------ spans in a text
+
+_TOKEN = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+(?:['’ʿʾ`](?:[^\W\d_]|[\u0300-\u036f])+)*")
+_JOIN = frozenset({" ", "-", "‐", "- ", " -", " - "})
+#: Longest span of words (articles and generic words included) tried as one name.
+MAX_SPAN_WORDS = 6
+
+
+@dataclass(frozen=True)
+class TextSpan:
+    """A run of words in a text that may be a romanised name."""
+
+    start: int
+    end: int
+    key: NameKey
+    words: tuple[str, ...]
+    sentence_initial: bool
+    """The span's first name word opens a sentence (its capital proves nothing)."""
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    folded: str
+    capitalised: bool
+    generic: str | None
+    article: bool
+
+
+def _tokens(text: str, generic: dict[str, str], abbreviations: dict[str, str]) -> list[_Token]:
+    found = []
+    size = len(text)
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        folded = fold_word(word)
+        if not folded or not fold_word(word[0]):
+            continue  # Arabic script and others: the normaliser's matching covers them
+        folded = abbreviations.get(folded, folded)
+        end = match.end()
+        hyphen_after = end < size and text[end] in "-‐"
+        # "as-Sadr", and spaced only where the sound assimilates: "Ar Rashid", "At Taji"
+        assimilated = (
+            len(folded) >= 2
+            and end + 1 < size
+            and text[end] == " "
+            and fold_word(text[end + 1 : end + 2]) == folded[1]
+        )
+        article = folded in SPACED_ARTICLES or (
+            folded in ARTICLES and (hyphen_after or assimilated)
+        )
+        found.append(
+            _Token(match.start(), end, folded, word[0].isupper(), generic.get(folded), article)
+        )
+    return found
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    head = text[max(0, start - 6) : start].rstrip(" \"'“‘(")
+    return not head or head[-1] in ".!?:\n"
+
+
+_CAPITAL = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u1e00-\u1eff"
+_LETTERS = r"(?:[^\W\d_]|[\u0300-\u036f])"
+#: Runs remembered per scanner: names recur across a batch of reports.
+_RUN_CACHE_SIZE = 32768
+
+
+class SpanScanner:
+    """Finds the runs of words that could be romanised names, fast.
+
+    One regex finds runs of name-like words (capitalised words, articles, generic words,
+    joined by a space or a hyphen); the scan runs in C and only its matches reach Python,
+    where each distinct run is split into candidate spans once and remembered.
+
+    Parameters
+    ----------
+    generic
+        Folded generic word -> kind (``"jisr": "bridge"``).
+    abbreviations
+        Folded abbreviation -> folded word (``"sq": "square"``).
+    """
+
+    def __init__(self, generic: dict[str, str], abbreviations: dict[str, str]):
+        self.generic = dict(generic)
+        self.abbreviations = dict(abbreviations)
+        capitalised = f"[{_CAPITAL}]{_LETTERS}*(?:['’ʿʾ`]{_LETTERS}+)*"
+        words = sorted(map(re.escape, self.generic), key=len, reverse=True)
+        spaced = "|".join(sorted(SPACED_ARTICLES))
+        hyphened = "|".join(sorted(ARTICLES - SPACED_ARTICLES, key=len, reverse=True))
+        unit = (
+            f"(?:(?i:{'|'.join(words)})(?!{_LETTERS})"
+            f"|(?i:{spaced})(?=[ \\-‐])|(?i:{hyphened})(?=[ \\-‐])|{capitalised})"
+        )
+        self._pattern = re.compile(
+            f"(?<!{_LETTERS}){unit}(?:(?: |-|‐|- ){unit}){{0,7}}(?!{_LETTERS})"
+        )
+        self._runs = lru_cache(maxsize=_RUN_CACHE_SIZE)(self._run_spans)
+
+    def spans(self, text: str) -> list[TextSpan]:
+        """Every candidate span, in text order; sub-runs too, longest first from each start."""
+        found: list[TextSpan] = []
+        for match in self._pattern.finditer(text):
+            offset = match.start()
+            for start, end, key, words, first in self._runs(match.group()):
+                found.append(
+                    TextSpan(
+                        offset + start, offset + end, key, words,
+                        first and _sentence_initial(text, offset + start),
+                    )
+                )  # fmt: skip
+        return found
+
+    def _run_spans(self, run: str) -> tuple[tuple[int, int, NameKey, tuple[str, ...], bool], ...]:
+        tokens = _tokens(run, self.generic, self.abbreviations)
+        if not any(t.capitalised and not t.generic and not t.article for t in tokens):
+            return ()
+        out = []
+        for i in range(len(tokens)):
+            if tokens[i].article and i + 1 < len(tokens) and tokens[i + 1].generic:
+                continue
+            for j in range(min(len(tokens), i + MAX_SPAN_WORDS), i, -1):
+                part = tokens[i:j]
+                if part[-1].article:
+                    continue
+                names = [t for t in part if not t.generic and not t.article]
+                if not names or not all(t.capitalised for t in names):
+                    continue
+                kinds = frozenset(t.generic for t in part if t.generic)
+                article = any(t.article and k + 1 < len(part) for k, t in enumerate(part))
+                key = "".join(word_key(t.folded) for t in names)
+                out.append(
+                    (
+                        part[0].start,
+                        part[-1].end,
+                        NameKey(key, kinds, article, first_vowel(names[0].folded)),
+                        tuple(t.folded for t in names),
+                        names[0] is part[0],
+                    )
+                )
+        return tuple(out)
+
+
+def candidate_spans(
+    text: str, generic: dict[str, str], abbreviations: dict[str, str]
+) -> list[TextSpan]:
+    """Candidate spans of ``text`` (see :class:`SpanScanner`; build one to reuse it)."""
+    return SpanScanner(generic, abbreviations).spans(text)
+
+
+@lru_cache(maxsize=1)
+def english_stop_words() -> frozenset[str]:
+    """Ordinary English words (wordfreq, at least one per million words): a capitalised
+    ordinary word ("Sink", "Senate") is never read as a romanised name."""
+    import wordfreq  # loaded on first use: ~0.3 s
+
+    frequencies = wordfreq.get_frequency_dict("en", wordlist="small")
+    return frozenset(w for w, f in frequencies.items() if f >= 1e-6 and w.isalpha())

@@ -1,0 +1,366 @@
+"""What a sentence tells: incident types, each with its status, weapon and target; actors.
+
+A paragraph is normalised once and read by one automaton pass
+(:attr:`incidents.vocabulary.Vocabulary.matcher`, every vocabulary at once);
+its sentences then take their share of the matches by offset. No scan runs per
+sentence, so the cost grows with the text, not with its number of sentences.
+
+The rules, all over data of ``data/incident_types.json``:
+
+- **type**: trigger phrases, longest first; a trigger right after a negation
+  ("no gunfire") or naming an actor ("organisers of the sit-in") does not count.
+  Weak triggers count only when no other type is found, fallback types only when
+  nothing else is; a type that ``yields_to`` another found in the sentence gives
+  way to it ("an explosion" beside "a car bomb"). A firing verb ("fired at",
+  "أطلقت") is live fire only when the sentence names a firearm: tear gas "fired"
+  is not gunfire.
+- **status**: the nearest modality cue before the trigger in its clause
+  (will, plan to, threatened, if, denied, reportedly, سوف, هدد, نفى...), or an
+  Arabic future prefix on the trigger itself; no cue: ``happened``.
+- **weapon**: the weapon phrase nearest the trigger whose ACLED event types
+  include the trigger type's; **target**: for attacks, the nearest target phrase
+  after the trigger, else before it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from gazetteer.normalize import normalize_with_offsets
+from gazetteer.phrases import PhraseMatch, longest_matches
+from incidents.vocabulary import Term, Vocabulary, incident_vocabulary
+
+#: Punctuation that ends the reach of a status cue (a conditional crosses commas).
+_CUE_STOP = re.compile(r"[,;:()\[\]—–]|\s-\s")
+_CONDITIONAL_STOP = re.compile(r"[;:()\[\]—–]")
+_DAY_AFTER = re.compile(r"[ \t]+[0-3]?\d(?![\d:.,])")
+_DAY_BEFORE = re.compile(r"(?<!\d)[0-3]?\d[ \t]+\Z")
+_NEGATION_LOOKBACK = 80
+"""Characters of normalised text looked at before a trigger for a negation."""
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One incident type a sentence tells, at its first trigger (offsets in the report)."""
+
+    type_id: str
+    start: int
+    end: int
+    status: str
+    weapon: str | None
+    target: str | None
+    definite: bool = False
+    """Written as a definite reference ("the blast", "Monday's attack", "التفجير")."""
+    weak: bool = False
+    """Found by a weak trigger ("attack") only."""
+    key: str = ""
+    """The normalised trigger phrase."""
+
+
+@dataclass(frozen=True)
+class SentenceReading:
+    """What one sentence's words say."""
+
+    triggers: tuple[Trigger, ...]
+    """One per type, in order of first trigger."""
+    actors: tuple[str, ...]
+    weapons: tuple[tuple[int, str], ...]
+    """Every weapon named, with where (report offset)."""
+
+
+_CUE_STATUS = {
+    "announced": "announced",
+    "threatened": "threatened",
+    "conditional": "threatened",
+    "denied": "denied",
+    "reported": "reported",
+}
+
+
+class TextReader:
+    """A stretch of a report (a paragraph) read once; sentences take their matches.
+
+    Parameters
+    ----------
+    text
+        The report text.
+    start, end
+        The stretch to read; sentences asked for must lie inside it.
+    """
+
+    def __init__(
+        self, text: str, start: int, end: int, vocabulary: Vocabulary | None = None
+    ) -> None:
+        self.vocabulary = vocabulary or incident_vocabulary()
+        self.text = text
+        norm, offsets = normalize_with_offsets(text[start:end])
+        self.norm = norm
+        self.offsets = [o + start for o in offsets]
+        found = sorted(
+            self.vocabulary.matcher.candidates(norm, self.offsets), key=lambda m: m.nstart
+        )
+        self.matches = found
+        self.nstarts = [m.nstart for m in found]
+
+    def sentence(
+        self, start: int, end: int, places: Sequence[tuple[int, int]] = ()
+    ) -> SentenceReading:
+        """The reading of the sentence spanning ``[start, end)`` of the report text.
+
+        ``places`` are the spans (report offsets) of place names in the sentence:
+        words inside a place name are never triggers, weapons or targets ("ساحة
+        التحرير" is Liberation Square, not a liberation).
+        """
+        ns, ne = bisect_left(self.offsets, start), bisect_left(self.offsets, end)
+        lo, hi = bisect_left(self.nstarts, ns), bisect_left(self.nstarts, ne)
+        groups: dict[str, list[PhraseMatch[Term]]] = {
+            "trigger": [],
+            "weapon": [],
+            "target": [],
+            "cue": [],
+            "actor": [],
+            "firearm": [],
+            "armed": [],
+        }
+        for match in self.matches[lo:hi]:
+            if match.nend <= ne and not _inside(match, places):
+                kind = match.value.kind
+                if kind in ("firearm_trigger", "aimed_trigger"):
+                    kind = "trigger"
+                groups[kind].append(match)
+        picked = {kind: longest_matches(found) for kind, found in groups.items()}
+        weapons = picked["weapon"]
+        vocab = self.vocabulary
+        armed = any(self._armed(ns, m) for m in groups["armed"])
+        firearm = (
+            armed
+            or bool(groups["firearm"])
+            or any(vocab.weapons[w.value.value].firearm for w in weapons)
+        )
+        other_weapon = any(not vocab.weapons[w.value.value].firearm for w in weapons)
+        triggers = [
+            m
+            for m in picked["trigger"]
+            if self._fires(m, firearm, other_weapon)
+            and not self._discounted(ns, m.nstart)
+            and not self._in_date(m)
+        ]
+        chosen = _choose_types(triggers, vocab, armed=armed)
+        occupied = [(m.nstart, m.nend) for m in (*picked["trigger"], *weapons)]
+        targets = [t for t in picked["target"] if not _overlaps(t, occupied)]
+        readings = tuple(
+            Trigger(
+                type_id=type_id,
+                start=m.start,
+                end=m.end,
+                status=self._status(m, picked["cue"], type_id, picked["trigger"]),
+                weapon=_weapon_for(type_id, weapons, vocab, m),
+                target=_target_for(type_id, targets, vocab, m),
+                definite=self._definite(ns, m),
+                weak=m.key in vocab.types[m.value.value].weak_triggers,
+                key=m.key,
+            )
+            for type_id, m in chosen
+        )
+        return SentenceReading(
+            triggers=readings,
+            actors=_actors(picked["actor"]),
+            weapons=tuple((w.start, w.value.value) for w in weapons),
+        )
+
+    @staticmethod
+    def _fires(match: PhraseMatch[Term], firearm: bool, other_weapon: bool) -> bool:
+        """Firing verbs are live fire only beside a firearm word, or aimed at someone
+        ("fired at protesters") with no other weapon named (tear gas "fired" is not)."""
+        kind = match.value.kind
+        if kind == "firearm_trigger":
+            return firearm
+        if kind == "aimed_trigger":
+            return firearm or not other_weapon
+        return True
+
+    def _in_date(self, match: PhraseMatch[Term]) -> bool:
+        """A capitalised trigger beside a day number is a month name ("March 20", "20 March")."""
+        word = self.text[match.start : match.end]
+        if not word[:1].isupper():
+            return False
+        floor = max(0, match.start - 6)
+        before = self.text[floor : match.start]
+        day_before = _DAY_BEFORE.search(before)
+        if day_before is not None and day_before.start() == 0 and floor > 0:
+            day_before = None  # the number may go on before the window: not a day
+        return bool(_DAY_AFTER.match(self.text, match.end) or day_before)
+
+    def _definite(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
+        vocab = self.vocabulary
+        word_start = self.norm.rfind(" ", 0, match.nstart) + 1
+        prefix = self.norm[word_start : match.nstart]
+        before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
+        after = self.norm[match.nend : match.nend + 20].split()
+        if (before and before[-1] in vocab.ordinals) or (after and after[0] in vocab.ordinals):
+            return False  # "that second blast", "الانفجار الثاني": a new one
+        if prefix.endswith(vocab.arabic_article) or match.key.startswith(vocab.arabic_article):
+            return True
+        return bool(before) and before[-1] in vocab.definite_determiners
+
+    def _armed(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
+        """True unless the armed men are whom someone supports ("supporters of
+        Tehran-aligned armed groups")."""
+        lead = (
+            " "
+            + " ".join(
+                self.norm[max(sentence_nstart, match.nstart - 40) : match.nstart].split()[-5:]
+            )
+            + " "
+        )
+        return not any(f" {phrase} " in lead for phrase in self.vocabulary.not_armed_after)
+
+    def _discounted(self, sentence_nstart: int, nstart: int) -> bool:
+        """True when a trigger is negated ("no deaths") or names an actor ("organisers
+        of the sit-in")."""
+        vocab = self.vocabulary
+        before = self.norm[max(sentence_nstart, nstart - _NEGATION_LOOKBACK) : nstart]
+        words = before.split()[-vocab.negation_window :]
+        if any(w in vocab.negations for w in words):
+            return True
+        return before.rstrip().endswith(vocab.not_event_after)
+
+    def _status(
+        self,
+        trigger: PhraseMatch[Term],
+        cues: Sequence[PhraseMatch[Term]],
+        type_id: str,
+        triggers: Sequence[PhraseMatch[Term]] = (),
+    ) -> str:
+        vocab = self.vocabulary
+        if trigger.value.future:
+            return "announced"
+        kind = vocab.types[type_id]
+        for cue in reversed(cues):
+            if cue.nend > trigger.nstart:
+                continue
+            if cue.value.value != "conditional" and any(
+                cue.nend <= other.nstart < trigger.nstart for other in triggers
+            ):
+                continue  # "a planned burning ... broke into": the cue governs the burning
+
+            between = self.text[cue.end : trigger.start]
+            cue_kind = cue.value.value
+            if cue_kind == "conditional":
+                if _CONDITIONAL_STOP.search(between):
+                    continue
+            else:
+                words = self.norm[cue.nend : trigger.nstart].split()
+                if len(words) > vocab.status_window or _CUE_STOP.search(between):
+                    continue
+            if cue_kind == "call":
+                if kind.family == "response":
+                    continue  # "called on supporters to escalate" is the call itself
+                violent = kind.acled_event_type in vocab.call_threatens
+                return "threatened" if violent else "announced"
+            status = _CUE_STATUS[cue_kind]
+            if status == "announced" and self._after_condition(trigger, cues):
+                return "threatened"  # "if ..., we will storm": a promise on a condition
+            return status
+        return "happened"
+
+    def _after_condition(
+        self, trigger: PhraseMatch[Term], cues: Sequence[PhraseMatch[Term]]
+    ) -> bool:
+        return any(
+            cue.value.value == "conditional"
+            and cue.nend <= trigger.nstart
+            and not _CONDITIONAL_STOP.search(self.text[cue.end : trigger.start])
+            for cue in cues
+        )
+
+
+def _inside(match: PhraseMatch[Term], spans: Sequence[tuple[int, int]]) -> bool:
+    """True when the match lies within one of ``spans`` (report offsets)."""
+    return any(start <= match.start and match.end <= end for start, end in spans)
+
+
+def _overlaps(match: PhraseMatch[Term], spans: Sequence[tuple[int, int]]) -> bool:
+    return any(match.nstart < end and start < match.nend for start, end in spans)
+
+
+def _choose_types(
+    triggers: Sequence[PhraseMatch[Term]], vocab: Vocabulary, *, armed: bool = False
+) -> list[tuple[str, PhraseMatch[Term]]]:
+    """The first trigger of each type the sentence tells, after weak, fallback,
+    armed-variant and yields_to rules."""
+    strong: dict[str, PhraseMatch[Term]] = {}
+    weak: dict[str, PhraseMatch[Term]] = {}
+    fallback: dict[str, PhraseMatch[Term]] = {}
+    for match in triggers:
+        kind = vocab.types[match.value.value]
+        if kind.fallback:
+            bucket = fallback
+        elif match.key in kind.weak_triggers:
+            bucket = weak
+        else:
+            bucket = strong
+        bucket.setdefault(kind.id, match)
+    chosen = strong or weak or fallback
+    if armed:
+        variants: dict[str, PhraseMatch[Term]] = {}
+        for type_id, match in chosen.items():
+            variants.setdefault(vocab.types[type_id].armed_variant or type_id, match)
+        chosen = variants
+    present = set(chosen)
+    kept = [(t, m) for t, m in chosen.items() if not (vocab.types[t].yields_to & present)]
+    return sorted(kept, key=lambda pair: pair[1].nstart)
+
+
+def _weapon_for(
+    type_id: str,
+    weapons: Sequence[PhraseMatch[Term]],
+    vocab: Vocabulary,
+    trigger: PhraseMatch[Term],
+) -> str | None:
+    kind = vocab.types[type_id]
+    if kind.acled_sub_event_type in vocab.weaponless_sub_event_types:
+        return None
+    event = kind.acled_event_type
+    fitting = [w for w in weapons if event in vocab.weapons[w.value.value].event_types]
+    if not fitting:
+        return None
+    return min(fitting, key=lambda w: _distance(trigger, w)).value.value
+
+
+def _target_for(
+    type_id: str,
+    targets: Sequence[PhraseMatch[Term]],
+    vocab: Vocabulary,
+    trigger: PhraseMatch[Term],
+) -> str | None:
+    if vocab.types[type_id].acled_event_type not in vocab.target_event_types:
+        return None
+    after = [t for t in targets if t.nstart >= trigger.nend]
+    if after:
+        return after[0].value.value
+    before = [t for t in targets if t.nend <= trigger.nstart]
+    return before[-1].value.value if before else None
+
+
+def _distance(a: PhraseMatch[Term], b: PhraseMatch[Term]) -> int:
+    if a.nstart < b.nend and b.nstart < a.nend:
+        return 0
+    return b.nstart - a.nend if b.nstart >= a.nend else a.nstart - b.nend
+
+
+def _actors(matches: Sequence[PhraseMatch[Term]]) -> tuple[str, ...]:
+    """Actors in order, the generic 'Protesters' dropped when a more specific protester
+    actor is named."""
+    names = list(dict.fromkeys(m.value.value for m in matches))
+    if "Protesters" in names and any(n.startswith("Protesters (") for n in names):
+        names.remove("Protesters")
+    return tuple(names)
+
+
+def read_sentence(sentence: str, vocabulary: Vocabulary | None = None) -> SentenceReading:
+    """The reading of one stand-alone sentence (offsets into ``sentence``)."""
+    return TextReader(sentence, 0, len(sentence), vocabulary).sentence(0, len(sentence))

@@ -1,0 +1,471 @@
+"""The incident and event tables as the map page's columns: typed arrays and text chunks.
+
+The page never receives one object per incident. Each table becomes
+
+* **numeric columns**, one typed array each, base64 in the page: ``lon``/``lat``
+  (Float32), ``t0``/``t1`` (Uint32 minutes since the epoch; unknown times are
+  ``UNKNOWN_TIME``), and small integer codes (source, type, status, precision,
+  place, event) into **dictionaries** that are sent once;
+* **text chunks**: the popup text of ``chunk_rows`` rows at a time, as column-
+  oriented JSON, gzip-compressed; the page decodes a chunk with the browser's
+  ``DecompressionStream`` only when one of its rows is opened, searched or
+  exported;
+* the **ids** as one compressed newline-separated blob.
+
+Rows are sorted by start time (unknown times last, then by id), so a time window
+is an index range found by binary search. Everything here works on whole columns
+(numpy/pandas); nothing loops over incidents in Python.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from maps.timeline import CLOCK_PRECISIONS, window_minutes
+
+#: ``t0`` of an incident whose time is unknown (always shown, sorted last).
+UNKNOWN_TIME = 2**32 - 1
+#: Statuses in their display order; a missing status means ``happened``.
+STATUS_ORDER = ("happened", "reported", "announced", "threatened", "denied")
+HAPPENED = "happened"
+#: Geo precisions from the sharpest to the vaguest.
+PRECISION_ORDER = ("exact", "estimated", "zone", "relative", "district", "city", "country")
+#: Source groups of the sources panel, in order.
+SOURCE_GROUPS = ("news", "social", "unattributed")
+
+#: Bits of the ``flags`` column.
+FLAG_UNMAPPED = 1
+FLAG_VAGUE = 2
+FLAG_CLOCK = 4
+FLAG_UNKNOWN_TIME = 8
+
+#: Incident columns sent as codes or numbers, never as popup text.
+_CODED = frozenset(
+    {"incident_id", "event_id", "lat", "lon", "source", "event_type", "status", "geometry"}
+)
+_GZIP_LEVEL = 6
+
+
+def gzip_b64(data: str | bytes) -> str:
+    """Text or bytes gzip-compressed (no timestamp: the page is deterministic), as base64."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return base64.b64encode(gzip.compress(raw, compresslevel=_GZIP_LEVEL, mtime=0)).decode("ascii")
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    return str(value)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+
+
+def _text_column(frame: pd.DataFrame, name: str, *, blank_is_missing: bool = False) -> pd.Series:
+    """A text column (object dtype) with missing values and empty strings as None (and
+    whitespace-only ones with ``blank_is_missing``, for the columns that become codes);
+    an absent column is all None."""
+    if name not in frame.columns:
+        return pd.Series(None, index=frame.index, dtype="object")
+    column = frame[name].astype(object)
+    keep = column.notna().to_numpy() & (column != "").to_numpy()
+    if blank_is_missing and keep.any():
+        keep &= column.where(keep, "x").astype(str).str.strip().ne("").to_numpy()
+    return column.where(keep, None)
+
+
+def _json_values(column: pd.Series) -> np.ndarray:
+    """A column as an object array with every missing value ``None`` (for JSON)."""
+    values = column.to_numpy(dtype=object, copy=True)
+    missing = pd.isna(column).to_numpy()
+    if missing.dtype == bool and missing.ndim == 1:
+        values[missing] = None
+    return values
+
+
+def _ordered_codes(values: pd.Series, order: Sequence[str] = ()) -> tuple[np.ndarray, list[str]]:
+    """Codes into a dictionary: the names of ``order`` first (when present), then the
+    others alphabetically (case-insensitive)."""
+    uniques = pd.unique(values.to_numpy(dtype=object))
+    present = set(uniques)
+    first = [v for v in order if v in present]
+    rest = sorted((v for v in present if v not in set(first)), key=lambda v: (v.casefold(), v))
+    dictionary = first + rest
+    codes = pd.Categorical(values, categories=dictionary).codes.astype(np.int64)
+    return codes, dictionary
+
+
+def _code_array(codes: np.ndarray, size: int) -> np.ndarray:
+    return codes.astype(np.uint8 if size <= 255 else np.uint16 if size <= 65535 else np.uint32)
+
+
+def point_columns(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(lon, lat) per row as float64 (NaN where not mappable), from the geometry
+    (a representative point for lines and areas), else from ``lon``/``lat``."""
+    n = len(frame)
+    if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns:
+        series = frame.geometry
+        if series.crs is not None and series.crs.to_epsg() != 4326:
+            series = series.to_crs(4326)
+        geoms = np.asarray(series.values, dtype=object)
+        present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        points = np.full(n, None, dtype=object)
+        points[present] = shapely.point_on_surface(geoms[present])
+        lon = np.full(n, np.nan)
+        lat = np.full(n, np.nan)
+        lon[present] = shapely.get_x(points[present])
+        lat[present] = shapely.get_y(points[present])
+    else:
+        lon = pd.to_numeric(frame.get("lon", pd.Series(np.nan, index=frame.index)), errors="coerce")
+        lat = pd.to_numeric(frame.get("lat", pd.Series(np.nan, index=frame.index)), errors="coerce")
+        lon, lat = lon.to_numpy(float), lat.to_numpy(float)
+    bad = ~(np.isfinite(lon) & np.isfinite(lat)) | (np.abs(lat) > 90) | (np.abs(lon) > 180)
+    lon[bad] = np.nan
+    lat[bad] = np.nan
+    return lon, lat
+
+
+def _minutes(frame: pd.DataFrame, time_rules: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    t0, t1 = window_minutes(
+        _text_column(frame, "date"),
+        _text_column(frame, "time_start"),
+        _text_column(frame, "time_end"),
+        _text_column(frame, "time_precision"),
+        utc_offset_minutes=int(time_rules["utc_offset_minutes"]),
+        open_window_minutes=int(time_rules["open_window_minutes"]),
+    )
+    return t0, t1
+
+
+def _chunks(frame: pd.DataFrame, columns: list[str], order: np.ndarray, rows: int) -> list[str]:
+    """Column-oriented JSON of ``rows`` rows at a time, compressed (one loop per chunk)."""
+    values = {name: _json_values(frame[name])[order] for name in columns}
+    chunks = []
+    for start in range(0, len(order), rows):
+        part = {name: column[start : start + rows].tolist() for name, column in values.items()}
+        chunks.append(gzip_b64(_json(part)))
+    return chunks
+
+
+@dataclass
+class PageColumns:
+    """One table ready for the page: metadata (JSON), typed arrays and text chunks."""
+
+    meta: dict[str, Any] = field(default_factory=dict)
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    chunks: list[str] = field(default_factory=list)
+    ids: str = ""
+    order: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def array_meta(self) -> list[dict[str, Any]]:
+        """Where each column lies in :meth:`packed`: name, typed-array kind (``f4``,
+        ``u1``, ``u2``, ``u4``, ``i4``), byte offset (a multiple of 8) and length."""
+        layout, offset = [], 0
+        for name, array in self.arrays.items():
+            kind = array.dtype.str.lstrip("<>|=")
+            layout.append({"name": name, "kind": kind, "offset": offset, "length": len(array)})
+            offset += -(-array.nbytes // 8) * 8
+        return layout
+
+    def packed(self) -> str:
+        """Every column's little-endian bytes in one buffer (8-byte aligned), gzip, base64:
+        the page inflates it once."""
+        parts = []
+        for array in self.arrays.values():
+            data = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes()
+            parts.append(data + b"\0" * (-len(data) % 8))
+        return gzip_b64(b"".join(parts))
+
+
+def incident_columns(
+    incidents: pd.DataFrame,
+    *,
+    styles: dict[str, Any],
+    chunk_rows: int = 2000,
+) -> PageColumns:
+    """Encode the incident table for the page (see the module docstring).
+
+    Parameters
+    ----------
+    incidents
+        Columns of :data:`incidents.model.INCIDENT_COLUMNS` (``status``,
+        ``acled_event_type``, ``title`` ... used when present) plus ``geometry``
+        and optionally ``event_id``.
+    styles
+        ``maps/data/styles.json``.
+    chunk_rows
+        Rows per compressed popup-text chunk.
+    """
+    n = len(incidents)
+    lon, lat = point_columns(incidents)
+    t0, t1 = _minutes(incidents, styles["time"])
+    ids = _text_column(incidents, "incident_id").fillna("").to_numpy(dtype=object)
+    known = ~np.isnan(t0)
+    sort_t0 = np.where(known, t0, float(UNKNOWN_TIME))
+    order = np.lexsort((ids.astype(str), sort_t0)) if n else np.zeros(0, dtype=np.int64)
+
+    source = _text_column(incidents, "source", blank_is_missing=True).fillna("unknown source")
+    source_codes, sources = _ordered_codes(source)
+    social = (_text_column(incidents, "source_type") == "social").fillna(False).to_numpy(bool)
+    is_social = np.bincount(source_codes, weights=social, minlength=len(sources))
+    totals = np.bincount(source_codes, minlength=len(sources))
+    unattributed = np.array(
+        [s == "unknown source" or s.casefold().startswith("unattributed") for s in sources],
+        dtype=bool,
+    )
+    groups = np.where(unattributed, 2, np.where(is_social * 2 > totals, 1, 0))
+    # Re-code so sources are ordered by group, then name.
+    rank = np.lexsort((np.arange(len(sources)), groups))
+    recode = np.empty(len(sources), dtype=np.int64)
+    recode[rank] = np.arange(len(sources))
+    source_codes = recode[source_codes]
+    sources = [sources[i] for i in rank]
+    groups = groups[rank]
+
+    known_types = list(styles["event_types"])
+    type_codes, types = _ordered_codes(
+        _text_column(incidents, "event_type", blank_is_missing=True).fillna("unknown"), known_types
+    )
+    acled = _text_column(incidents, "acled_event_type")
+    acled_by_type = (
+        pd.DataFrame({"t": type_codes, "a": acled.to_numpy(dtype=object)})
+        .dropna()
+        .groupby("t")["a"]
+        .agg(lambda s: s.value_counts().index[0])
+    )
+    status_codes, statuses = _ordered_codes(
+        _text_column(incidents, "status", blank_is_missing=True)
+        .fillna(HAPPENED)
+        .astype(str)
+        .str.casefold(),
+        STATUS_ORDER,
+    )
+    precision_codes, precisions = _ordered_codes(
+        _text_column(incidents, "geo_precision", blank_is_missing=True).fillna("unknown"),
+        PRECISION_ORDER,
+    )
+    place_id = _text_column(incidents, "place_id", blank_is_missing=True)
+    place_codes, places = _ordered_codes(place_id.fillna(""))
+    place_names = (
+        pd.DataFrame(
+            {"c": place_codes, "n": _text_column(incidents, "place_name").to_numpy(dtype=object)}
+        )
+        .dropna()
+        .groupby("c")["n"]
+        .first()
+    )
+
+    vague = set(styles["vague_place"]["geo_precisions"])
+    precision_text = _text_column(incidents, "geo_precision", blank_is_missing=True)
+    clock = _text_column(incidents, "time_precision").isin(CLOCK_PRECISIONS).to_numpy(bool)
+    flags = (
+        np.where(np.isnan(lon), FLAG_UNMAPPED, 0)
+        | np.where(precision_text.isin(vague).to_numpy(bool), FLAG_VAGUE, 0)
+        | np.where(clock, FLAG_CLOCK, 0)
+        | np.where(known, 0, FLAG_UNKNOWN_TIME)
+    ).astype(np.uint8)
+
+    t0_out = np.where(known, t0, UNKNOWN_TIME).astype(np.uint32)
+    t1_out = np.where(known, t1, UNKNOWN_TIME).astype(np.uint32)
+    arrays = {
+        "lon": lon.astype(np.float32),
+        "lat": lat.astype(np.float32),
+        "t0": t0_out,
+        "dur": _duration(t0_out, t1_out, known),
+        "source": _code_array(source_codes, len(sources)),
+        "type": _code_array(type_codes, len(types)),
+        "status": _code_array(status_codes, len(statuses)),
+        "precision": _code_array(precision_codes, len(precisions)),
+        "place": _code_array(place_codes, len(places)),
+        "flags": flags,
+    }
+    arrays = {name: array[order] for name, array in arrays.items()}
+    durations = (t1_out.astype(np.int64) - t0_out.astype(np.int64))[known]
+    text_columns = [c for c in incidents.columns if c not in _CODED]
+    types_meta = []
+    for code, name in enumerate(types):
+        rule = styles["event_types"].get(name)
+        types_meta.append(
+            {
+                "name": name,
+                "label": rule["label"] if rule else name.replace("_", " "),
+                "colour": rule["colour"] if rule else styles["unknown_event_type"]["colour"],
+                "acled": acled_by_type.get(code),
+            }
+        )
+    meta = {
+        "n": n,
+        "chunkRows": chunk_rows,
+        "textColumns": text_columns,
+        "sources": sources,
+        "sourceGroups": [SOURCE_GROUPS[g] for g in groups.tolist()],
+        "types": types_meta,
+        "statuses": statuses,
+        "precisions": precisions,
+        "places": places,
+        "placeNames": [place_names.get(code) for code in range(len(places))],
+        "knownTimes": int(known.sum()),
+        "maxDuration": int(durations.max()) if durations.size else 0,
+        "clockRange": _range(t0[known & clock], t1[known & clock]),
+        "allRange": _range(t0[known], t1[known]),
+        "bounds": _bounds(lon, lat),
+    }
+    return PageColumns(
+        meta=meta,
+        arrays=arrays,
+        chunks=_chunks(incidents, text_columns, order, chunk_rows),
+        ids=gzip_b64("\n".join(ids[order].tolist())),
+        order=order,
+    )
+
+
+def _duration(t0: np.ndarray, t1: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """``t1 - t0`` in minutes (0 for unknown times), in the smallest unsigned type."""
+    duration = np.where(known, t1.astype(np.int64) - t0.astype(np.int64), 0)
+    biggest = int(duration.max()) if duration.size else 0
+    return duration.astype(np.uint16 if biggest <= 65535 else np.uint32)
+
+
+#: With this many mapped rows or more, the map opens on the central 96% of them, so one
+#: incident placed far away (a city-level place, a typo) does not shrink all the others.
+_ROBUST_BOUNDS_FROM = 50
+
+
+def _bounds(lon: np.ndarray, lat: np.ndarray) -> list[list[float]] | None:
+    """[[south, west], [north, east]] to open on (full precision), or None when nothing
+    is mapped: every mapped row, or the 2nd to 98th percentiles when there are many."""
+    mapped = ~np.isnan(lon)
+    if not mapped.any():
+        return None
+    lats, lons = lat[mapped], lon[mapped]
+    low, high = (2, 98) if lats.size >= _ROBUST_BOUNDS_FROM else (0, 100)
+    south, north = np.percentile(lats, [low, high])
+    west, east = np.percentile(lons, [low, high])
+    return [
+        [round(float(south), 7), round(float(west), 7)],
+        [round(float(north), 7), round(float(east), 7)],
+    ]
+
+
+def _range(start: np.ndarray, end: np.ndarray) -> list[int] | None:
+    if start.size == 0:
+        return None
+    return [int(start.min()), int(end.max())]
+
+
+def event_columns(
+    events: pd.DataFrame | None,
+    incident_ids_sorted: np.ndarray,
+    incident_event_ids: np.ndarray,
+    *,
+    styles: dict[str, Any],
+    chunk_rows: int = 2000,
+) -> tuple[PageColumns, np.ndarray]:
+    """Encode the event table, and the event index of each (sorted) incident (-1: none).
+
+    Parameters
+    ----------
+    events
+        :func:`incidents.events.group_events` output (``event_id`` and
+        ``incident_ids`` required), or ``None``.
+    incident_ids_sorted
+        The incident ids in page order.
+    incident_event_ids
+        Each incident's ``event_id`` in page order (None/NaN when none).
+    """
+    n_incidents = len(incident_ids_sorted)
+    if events is None or len(events) == 0:
+        return PageColumns(meta={"n": 0, "chunkRows": chunk_rows, "textColumns": []}), np.full(
+            n_incidents, -1, dtype=np.int32
+        )
+    n = len(events)
+    lon, lat = point_columns(events)
+    t0, t1 = _minutes(events, styles["time"])
+    known = ~np.isnan(t0)
+    event_ids = _text_column(events, "event_id").fillna("").to_numpy(dtype=object)
+    order = np.lexsort((event_ids.astype(str), np.where(known, t0, float(UNKNOWN_TIME))))
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(n)
+
+    # Members: explode the id lists and look the ids up among the incidents.
+    members = events["incident_ids"].map(
+        lambda v: (
+            list(v)
+            if isinstance(v, list | tuple | np.ndarray)
+            else json.loads(v)
+            if isinstance(v, str)
+            else []
+        )
+    )
+    exploded = members.reset_index(drop=True).explode().dropna()
+    owner = position[exploded.index.to_numpy(dtype=np.int64)]
+    member_rows = pd.Index(incident_ids_sorted).get_indexer(exploded.astype(str))
+    keep = member_rows >= 0
+    owner, member_rows = owner[keep], member_rows[keep]
+
+    event_of = np.full(n_incidents, -1, dtype=np.int64)
+    named = pd.Index(event_ids.astype(str)).get_indexer(
+        pd.Series(incident_event_ids, dtype="object").fillna("").astype(str)
+    )
+    event_of[named >= 0] = position[named[named >= 0]]
+    unset = event_of < 0
+    if unset.any() and member_rows.size:
+        fallback = np.full(n_incidents, -1, dtype=np.int64)
+        fallback[member_rows] = owner
+        event_of[unset] = fallback[unset]
+
+    independent = pd.to_numeric(
+        events.get("n_independent_sources", pd.Series(1, index=events.index)), errors="coerce"
+    ).fillna(1)
+    contradicted = (
+        events.get("contradicted", pd.Series(False, index=events.index))
+        .fillna(False)
+        .astype(bool)
+        .to_numpy()
+    )
+    rules = styles["event_marker"]
+    radius = np.minimum(
+        rules["max_radius_px"],
+        rules["radius_px"] + rules["per_source_px"] * np.maximum(0, independent.to_numpy() - 1),
+    )
+    flags = (
+        np.where(np.isnan(lon), FLAG_UNMAPPED, 0) | np.where(known, 0, FLAG_UNKNOWN_TIME)
+    ).astype(np.uint8) | np.where(contradicted, 16, 0).astype(np.uint8)
+    arrays = {
+        "lon": lon.astype(np.float32),
+        "lat": lat.astype(np.float32),
+        "t0": np.where(known, t0, UNKNOWN_TIME).astype(np.uint32),
+        "dur": _duration(
+            np.where(known, t0, 0).astype(np.uint32),
+            np.where(known, t1, 0).astype(np.uint32),
+            known,
+        ),
+        "radius": radius.astype(np.uint8),
+        "flags": flags,
+    }
+    arrays = {name: array[order] for name, array in arrays.items()}
+    text_columns = [
+        c for c in events.columns if c not in {"geometry", "incident_ids", "lat", "lon"}
+    ]
+    meta = {"n": n, "chunkRows": chunk_rows, "textColumns": text_columns}
+    page = PageColumns(
+        meta=meta,
+        arrays=arrays,
+        chunks=_chunks(events, text_columns, order, chunk_rows),
+        ids=gzip_b64("\n".join(event_ids[order].tolist())),
+        order=order,
+    )
+    return page, event_of.astype(np.int32)

@@ -1,0 +1,513 @@
+"""The CSV files: our per-incident table and the events in ACLED's own format."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import math
+import re
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any
+
+import numpy as np
+from geopandas import GeoDataFrame
+
+from geo.errors import OutputError
+from geo.resources import read_json_resource
+from incidents.events import group_events
+from maps.tables import (
+    decimal_text,
+    is_missing,
+    json_text,
+    normalised_incidents,
+    reproducible_timestamp,
+)
+
+# ------------------------------------------------------------------------------ CSV
+
+
+def neutralise_formula(text: str) -> str:
+    """Prefix an apostrophe to text a spreadsheet would really evaluate as a formula.
+
+    Excel, LibreOffice and Google Sheets evaluate a cell that starts with ``=``; one
+    that starts with ``+`` or ``-`` unless it is just a number; one that starts with
+    ``@`` when a formula follows (a function call, a reference, an operator), and
+    OWASP adds a leading tab or carriage return. An account name such as
+    ``@handle`` (or ``@handle said``) is not a formula and stays as written, and so
+    do ``-5`` and ``+3``, which a spreadsheet reads as the numbers they are.
+    """
+    if not text:
+        return text
+    first = text[0]
+    if first in "=\t\r":
+        return "'" + text
+    if first in "+-":
+        return text if _PLAIN_NUMBER.fullmatch(text) else "'" + text
+    if first == "@":
+        return "'" + text if _FORMULA_AFTER_AT.search(text[1:]) else text
+    return text
+
+
+#: ``+3``, ``-1.5``, ``-10%``: numbers a spreadsheet shows as such.
+_PLAIN_NUMBER = re.compile(r"[+-]\d+(?:[.,]\d+)*%?")
+#: What turns ``@...`` into a formula: a call, a range or sheet reference, an operator.
+_FORMULA_AFTER_AT = re.compile(
+    r"^\s*[A-Za-z_][\w.]*\s*\(|^\s*[A-Za-z]{1,3}\$?\d+\b|^\s*[-+=(]|[|!]"
+)
+
+
+def _csv_text(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+#: Columns of ``incidents.csv``: our incident fields under our own names. Where ours
+#: would share a name with an ACLED column of another meaning, the CSV renames it:
+#: ``event_type`` -> ``incident_type`` (ours: clash, tear_gas, ...),
+#: ``time_precision`` -> ``time_granularity`` (words, not ACLED's 1-3) and
+#: ``geo_precision`` -> ``place_precision`` (words, not ACLED's 1-3).
+INCIDENT_CSV_COLUMNS = (
+    "incident_id",
+    "event_id",
+    "incident_type",
+    "acled_event_type",
+    "sub_event_type",
+    "status",
+    "actors_json",
+    "date",
+    "time_start",
+    "time_end",
+    "time_granularity",
+    "place_id",
+    "place_name",
+    "place_precision",
+    "uncertainty_m",
+    "resolved_by",
+    "place_basis",
+    "lat",
+    "lon",
+    "source",
+    "source_type",
+    "via",
+    "report",
+    "url",
+    "evidence",
+    "evidence_start",
+    "evidence_end",
+    "killed",
+    "injured",
+    "casualty_text",
+    "claimed_by",
+    "claim_status",
+    "scope",
+    "weapon",
+    "target",
+)
+_CSV_RENAMED = {
+    "incident_type": "event_type",
+    "time_granularity": "time_precision",
+    "place_precision": "geo_precision",
+}
+#: Columns an incident table must have for :func:`incidents_csv` (the rest may be absent).
+INCIDENT_CSV_REQUIRED = ("incident_id", "event_type", "date", "time_start", "source")
+
+
+def incidents_csv(incidents: GeoDataFrame) -> str:
+    """``incidents.csv``: one row per incident, every field, under our own names.
+
+    Columns :data:`INCIDENT_CSV_COLUMNS`, rows sorted by ``incident_id``; columns the
+    table does not have (``status``, ``weapon`` ... from newer extractors, ``event_id``
+    before grouping) are left blank. Lists are JSON text (``actors_json``), times ISO
+    8601 with their offset, evidence verbatim with line breaks collapsed; text a
+    spreadsheet would evaluate is defused (:func:`neutralise_formula`). ACLED's own
+    format, one row per event, is :func:`acled_events_csv`.
+
+    Raises
+    ------
+    OutputError
+        If a required column is missing or a time cannot be read.
+    """
+    missing = [c for c in INCIDENT_CSV_REQUIRED if c not in incidents.columns]
+    if missing:
+        msg = f"cannot write the CSV: the incident table lacks {', '.join(missing)}"
+        raise OutputError(msg)
+    frame = normalised_incidents(incidents)
+    ids = [str(i) for i in frame["incident_id"]]
+    cells: dict[str, list[str]] = {}
+    for column in INCIDENT_CSV_COLUMNS:
+        source = _CSV_RENAMED.get(column, column)
+        if column == "actors_json":
+            source = "actors"
+        if source not in frame.columns:
+            cells[column] = [""] * len(frame)
+            continue
+        values = frame[source].tolist()
+        if column == "actors_json":
+            cells[column] = [_json_cell(v, "actors", i) for v, i in zip(values, ids, strict=True)]
+        elif column in ("lat", "lon"):
+            cells[column] = [decimal_text(None if is_missing(v) else v) for v in values]
+        else:
+            cells[column] = [_plain_cell(v) for v in values]
+    order = sorted(range(len(frame)), key=lambda index: ids[index])
+    rows = [[cells[column][index] for column in INCIDENT_CSV_COLUMNS] for index in order]
+    return _csv_text(rows, INCIDENT_CSV_COLUMNS)
+
+
+def acled_csv(incidents: GeoDataFrame) -> str:
+    """The per-incident CSV under its former name: the same as :func:`incidents_csv`.
+
+    Kept so callers of the old name go on writing ``incidents.csv``; the file in
+    ACLED's own format is :func:`acled_events_csv`.
+    """
+    return incidents_csv(incidents)
+
+
+def _plain_cell(value: Any) -> str:
+    """A value as CSV text: numbers as written, text on one line and defused."""
+    if is_missing(value):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        return "" if not math.isfinite(number) else repr(round(number, 3)).removesuffix(".0")
+    if isinstance(value, (list, tuple, np.ndarray, Mapping)):
+        return neutralise_formula(json_text(value, "", "") or "")
+    return neutralise_formula(" ".join(str(value).split()))
+
+
+def _json_cell(value: Any, column: str, row_id: str) -> str:
+    if is_missing(value):
+        return ""
+    if isinstance(value, str):
+        value = [value]
+    return neutralise_formula(json_text(value, column, row_id) or "")
+
+
+# ------------------------------------------------------------------------ ACLED CSV
+
+#: ``acled.csv``'s columns: ACLED's own, in the codebook's order.
+ACLED_COLUMNS = (
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+)
+#: The dtypes an ACLED user loads ``acled.csv`` with (``pandas.read_csv(dtype=...)``,
+#: ``parse_dates=["event_date"]``); the tests load it exactly so.
+ACLED_DTYPES = {
+    "event_id_cnty": "string",
+    "year": "Int64",
+    "time_precision": "Int64",
+    "disorder_type": "string",
+    "event_type": "string",
+    "sub_event_type": "string",
+    "actor1": "string",
+    "assoc_actor_1": "string",
+    "inter1": "Int64",
+    "actor2": "string",
+    "assoc_actor_2": "string",
+    "inter2": "Int64",
+    "interaction": "Int64",
+    "civilian_targeting": "string",
+    "iso": "Int64",
+    "region": "string",
+    "country": "string",
+    "admin1": "string",
+    "admin2": "string",
+    "admin3": "string",
+    "location": "string",
+    "latitude": "float64",
+    "longitude": "float64",
+    "geo_precision": "Int64",
+    "source": "string",
+    "source_scale": "string",
+    "notes": "string",
+    "fatalities": "Int64",
+    "tags": "string",
+    "timestamp": "Int64",
+}
+
+
+@cache
+def _acled_rules() -> dict[str, Any]:
+    return read_json_resource("maps", "acled.json")
+
+
+def acled_events_csv(incidents: GeoDataFrame, events: GeoDataFrame | None = None) -> str:
+    """``acled.csv``: the events in ACLED's own format, one row per event.
+
+    Columns :data:`ACLED_COLUMNS` in the codebook's order, with ACLED's codes (the
+    mapping is data: ``maps/data/acled.json``):
+
+    - an event is a row when ACLED would code it: it has a day and a place, its
+      types map to an ACLED sub-event type (a call to escalate does not), and not
+      every member is only announced, threatened or denied (``status``, when the
+      table has it); the others stay in ``events.geojson``;
+    - ``event_type``/``sub_event_type`` are the members' most severe (the table's
+      ``acled_event_type``/``sub_event_type`` when present, else our type's);
+    - ``actor1``/``actor2`` with ``inter1``/``inter2`` codes and the two-digit
+      ``interaction`` (lower code first; ``60`` protesters alone); demonstrators are
+      named as ACLED names them (``Protesters (Iraq)``, ``Rioters (Iraq)``);
+    - ``time_precision`` 1 (day known), 2 (week), 3 (month); ``geo_precision`` 1
+      (a place in the town), 2 (near a place), 3 (region or country);
+    - ``fatalities`` is the most conservative credible figure: each claimant's
+      highest figure, then the lowest across claimants, a denial counting as none,
+      0 when nobody reports deaths; every claim is listed in ``notes``
+      (``2 killed according to @account; Health Ministry: none``);
+    - ``event_id_cnty`` is ``IRQ`` and a number derived from our ``event_id`` (given
+      at the end of the notes, to join back); ``timestamp`` is the build's
+      reproducible time (``SOURCE_DATE_EPOCH``, else 2000-01-01).
+
+    ``events`` is the event table of ``incidents`` (:func:`incidents.events.group_events`);
+    it is computed with the bundled gazetteer when not given.
+    """
+    if events is None:
+        events = group_events(incidents)
+    rules = _acled_rules()
+    by_id = _incident_lookup(incidents)
+    timestamp = str(int(dt.datetime.fromisoformat(reproducible_timestamp()).timestamp()))
+    rows = []
+    seen_ids: set[str] = set()
+    for event in events.to_dict("records"):
+        row = _acled_event_row(event, by_id, rules)
+        if row is None:
+            continue
+        if row["event_id_cnty"] in seen_ids:  # two hashes alike in 15 digits: keep both
+            row["event_id_cnty"] += "-" + str(event["event_id"])
+        seen_ids.add(row["event_id_cnty"])
+        row["timestamp"] = timestamp
+        rows.append(row)
+    rows.sort(key=lambda r: (r["event_date"], r["event_id_cnty"]))
+    return _csv_text([[r[c] for c in ACLED_COLUMNS] for r in rows], ACLED_COLUMNS)
+
+
+def _incident_lookup(incidents: GeoDataFrame) -> dict[str, dict[str, Any]]:
+    wanted = [
+        c
+        for c in (
+            "incident_id", "event_type", "acled_event_type", "sub_event_type", "actors",
+            "status", "source_type", "scope",
+        )
+        if c in incidents.columns
+    ]  # fmt: skip
+    records = incidents[wanted].to_dict("records")
+    return {
+        str(r["incident_id"]): {k: None if is_missing(v) else v for k, v in r.items()}
+        for r in records
+    }
+
+
+def _acled_event_row(
+    event: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], rules: Mapping[str, Any]
+) -> dict[str, str] | None:
+    day = event.get("date")
+    lat, lon = event.get("lat"), event.get("lon")
+    if is_missing(day) or is_missing(lat) or is_missing(lon):
+        return None
+    members = [by_id[i] for i in event["incident_ids"] if i in by_id]
+    not_happened = set(rules["not_happened"]["values"])
+    if members and all(m.get("status") in not_happened for m in members):
+        return None
+    coded = [_acled_type(m, rules) for m in members if m.get("status") not in not_happened]
+    coded = [c for c in coded if c is not None]
+    if not coded:
+        return None
+    ranks = rules["sub_event_rank"]
+    event_type, sub_event_type = max(coded, key=lambda c: (ranks.get(c[1], 0), c))
+    disorder = rules["disorder_type"].get(sub_event_type) or rules["disorder_type"][
+        "by_event_type"
+    ].get(event_type, "")
+    actor1, assoc1, inter1, actor2, assoc2, inter2, others = _acled_actors(
+        members, event_type, sub_event_type, rules
+    )
+    interaction = ""
+    if inter1:
+        codes = sorted(int(c) for c in (inter1, inter2) if c)
+        interaction = f"{codes[0]}{codes[1]}" if len(codes) == 2 else f"{codes[0]}0"
+    country = rules["country"]
+    place_name = event.get("place_name")
+    location = country["city"]
+    if place_name and str(place_name) != country["city"]:
+        location = f"{country['city']} - {' '.join(str(place_name).split())}"
+    fatalities, claim_notes = _fatalities(event.get("claims") or [], rules)
+    digest = hashlib.sha1(str(event["event_id"]).encode(), usedforsecurity=False).hexdigest()
+    digits = int(digest[:12], 16)
+    sources = [str(s) for s in event.get("sources") or []]
+    social = {m.get("source_type") for m in members} == {"social"}
+    notes = _acled_notes(event, claim_notes, others)
+    text = {
+        "event_id_cnty": f"{country['iso3']}{digits}",
+        "event_date": str(day),
+        "disorder_type": disorder,
+        "event_type": event_type,
+        "sub_event_type": sub_event_type,
+        "actor1": actor1,
+        "assoc_actor_1": assoc1,
+        "actor2": actor2,
+        "assoc_actor_2": assoc2,
+        "civilian_targeting": (
+            "Civilian targeting" if sub_event_type in rules["civilian_targeting"]["values"] else ""
+        ),
+        "region": country["region"],
+        "country": country["country"],
+        "admin1": country["admin1"],
+        "admin2": "",
+        "admin3": "",
+        "location": location,
+        "source": "; ".join(sources),
+        "source_scale": "New media" if social else "",
+        "notes": notes,
+        "tags": "",
+    }
+    row = {column: neutralise_formula(value) for column, value in text.items()}
+    row.update(
+        year=str(dt.date.fromisoformat(str(day)).year),
+        time_precision=str(rules["precision"]["time"].get(str(event.get("time_precision")), 1)),
+        inter1=inter1,
+        inter2=inter2,
+        interaction=interaction,
+        iso=str(country["iso"]),
+        latitude=decimal_text(lat),
+        longitude=decimal_text(lon),
+        geo_precision=str(rules["precision"]["geo"].get(str(event.get("geo_precision")), 3)),
+        fatalities=str(fatalities),
+    )
+    return row
+
+
+def _acled_type(member: Mapping[str, Any], rules: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(ACLED event type, sub-event type) of one incident, or None when ACLED codes none."""
+    if member.get("acled_event_type") and member.get("sub_event_type"):
+        return str(member["acled_event_type"]), str(member["sub_event_type"])
+    mapped = rules["types"].get(str(member.get("event_type")))
+    return (mapped[0], mapped[1]) if mapped else None
+
+
+def _acled_actors(
+    members: Sequence[Mapping[str, Any]], event_type: str, sub_event_type: str,
+    rules: Mapping[str, Any],
+) -> tuple[str, str, str, str, str, str, list[str]]:  # fmt: skip
+    """actor1, assoc_actor_1, inter1, actor2, assoc_actor_2, inter2 and the uncoded names."""
+    names: list[str] = []
+    for member in members:
+        for actor in _actor_list(member.get("actors")):
+            if actor not in names:
+                names.append(actor)
+    codes = rules["actors"]
+    demonstrators = rules["demonstrators"].get(event_type)
+    crowd = [n for n in names if codes.get(n) in (5, 6)]
+    state = [n for n in names if codes.get(n) == 1]
+    others = [n for n in names if n not in codes]
+    sides: list[tuple[str, str, str]] = []  # (actor, associated actors, inter code)
+    if demonstrators is not None:
+        name, code = demonstrators
+        generic = {"Protesters", name}
+        assoc = "; ".join(n for n in crowd if n not in generic)
+        sides.append((name, assoc, str(code)))
+    elif crowd:
+        sides.append((crowd[0], "; ".join(crowd[1:]), str(codes[crowd[0]])))
+    if state:
+        sides.append((state[0], "; ".join(state[1:]), "1"))
+    if sub_event_type == "Excessive force against protesters":
+        sides.reverse()  # the force that used it first, as ACLED orders them
+    sides = sides[:2]
+    while len(sides) < 2:
+        sides.append(("", "", ""))
+    (actor1, assoc1, inter1), (actor2, assoc2, inter2) = sides
+    return actor1, assoc1, inter1, actor2, assoc2, inter2, others
+
+
+def _fatalities(
+    claims: Sequence[Mapping[str, Any]], rules: Mapping[str, Any]
+) -> tuple[int, list[str]]:
+    """The most conservative credible death toll, and every claim as a note."""
+    credible = set(rules["credible_claim_status"]["values"])
+    per_claimant: dict[str, int] = {}
+    notes: list[str] = []
+    for claim in claims:
+        who = str(claim.get("claimed_by") or claim.get("source") or "unknown")
+        key = str(claim.get("claimant") or who)
+        status = claim.get("claim_status")
+        killed = claim.get("killed")
+        killed = None if is_missing(killed) else int(killed)
+        injured = claim.get("injured")
+        injured = None if is_missing(injured) else int(injured)
+        according = who if claim.get("source") in (None, who) else f"{who} (in {claim['source']})"
+        if status == "denied" and not killed:
+            notes.append(f"{according}: none")
+            per_claimant[key] = min(per_claimant.get(key, 0), 0)
+            continue
+        parts = []
+        if killed is not None:
+            parts.append(f"{killed} killed")
+        if injured is not None:
+            parts.append(f"{injured} injured")
+        if not parts:
+            continue
+        wording = claim.get("casualty_text")
+        said = (
+            f' ("{" ".join(str(wording).split())}")' if wording and not is_missing(wording) else ""
+        )
+        qualifier = f", {status}" if status and status not in ("claimed", "official") else ""
+        notes.append(f"{' and '.join(parts)} according to {according}{said}{qualifier}")
+        if killed is not None and status in credible:
+            per_claimant[key] = max(per_claimant.get(key, killed), killed)
+    fatalities = min(per_claimant.values()) if per_claimant else 0
+    return fatalities, notes
+
+
+def _acled_notes(
+    event: Mapping[str, Any], claim_notes: Sequence[str], others: Sequence[str]
+) -> str:
+    summary = " ".join(str(event.get("summary") or "").split())
+    parts = [summary + "." if summary and not summary.endswith(".") else summary]
+    if claim_notes:
+        parts.append("Casualties: " + "; ".join(claim_notes) + ".")
+    if others:
+        parts.append("Also named: " + "; ".join(others) + ".")
+    parts.append(f"[incident-mapper {event['event_id']}]")
+    return " ".join(p for p in parts if p)
+
+
+def _actor_list(actors: Any) -> list[str]:
+    if actors is None or is_missing(actors):
+        return []
+    if isinstance(actors, str):
+        return [actors]
+    return [str(actor) for actor in actors if not is_missing(actor)]

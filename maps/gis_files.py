@@ -1,0 +1,319 @@
+"""GeoPackage, FlatGeobuf and GeoParquet files, written atomically and deterministically.
+
+Fields every GDAL driver stores faithfully (:func:`flat_table`): local times as ISO
+text beside UTC DateTimes, lists as JSON text; geometry types fixed per layer, even
+when a build has no rows; the GeoPackage in a version Debian stable's GDAL 3.6
+validates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import secrets
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyogrio
+import pyogrio.errors
+from geopandas import GeoDataFrame
+
+from geo.errors import OutputError
+from maps.files import SQLITE_SIDE_FILES, fsync_directory, fsync_file, output_error, remove_quietly
+from maps.tables import (
+    INCIDENT_INTEGER_COLUMNS,
+    JSON_SUFFIX,
+    PLACE_INTEGER_COLUMNS,
+    TIME_COLUMNS,
+    holds_structures,
+    in_wgs84,
+    is_missing,
+    json_text,
+    local_times,
+    normalised_incidents,
+    reproducible_timestamp,
+)
+
+# ------------------------------------------------------------------------ GeoPackage
+
+#: GeoPackage version written: 1.2 is what Debian stable's GDAL 3.6 writes and
+#: validates; 1.4 (newer GDAL's default) makes GDAL 3.6 warn and its validator fail.
+GPKG_VERSION = "1.2"
+#: Layers whose rows have mixed geometry types, split into one layer per type.
+SPLIT_LAYERS = ("places",)
+#: The layers a split layer becomes: suffix -> geometry type, fixed even when empty
+#: (lines and polygons are promoted to their multi type, so one type fits all rows).
+SPLIT_TYPES = {"point": "Point", "line": "MultiLineString", "polygon": "MultiPolygon"}
+#: Geometry type of known layers, fixed even when a build has no rows.
+LAYER_GEOMETRY_TYPES = {"incidents": "Point", "events": "Point"}
+_GEOMETRY_FAMILY = {
+    "Point": "point",
+    "MultiPoint": "point",
+    "LineString": "line",
+    "MultiLineString": "line",
+    "LinearRing": "line",
+    "Polygon": "polygon",
+    "MultiPolygon": "polygon",
+}
+#: Field names of the UTC twins of the local time columns (short enough for a
+#: Shapefile's 10 characters, so truncation never makes ``time_start`` the UTC one).
+UTC_NAMES = {"time_start": "utc_start", "time_end": "utc_end"}
+
+
+def geopackage_layers(layers: Mapping[str, GeoDataFrame]) -> dict[str, tuple[GeoDataFrame, str]]:
+    """The layers :func:`write_geopackage` writes: name -> (frame, geometry type).
+
+    A layer of :data:`SPLIT_LAYERS` becomes ``<name>_point``, ``<name>_line`` and
+    ``<name>_polygon`` (rows without geometry go with the points); the others keep
+    their name, with the type of :data:`LAYER_GEOMETRY_TYPES`, else the one type of
+    their rows, else ``Unknown``.
+    """
+    out: dict[str, tuple[GeoDataFrame, str]] = {}
+    for name, frame in layers.items():
+        if name in SPLIT_LAYERS:
+            families = [
+                "point" if g is None or g.is_empty else _GEOMETRY_FAMILY.get(g.geom_type, "point")
+                for g in frame.geometry
+            ]
+            for suffix, geometry_type in SPLIT_TYPES.items():
+                mask = [family == suffix for family in families]
+                part = frame[mask] if len(frame) else frame
+                out[f"{name}_{suffix}"] = (part, geometry_type)
+            continue
+        types = {g.geom_type for g in frame.geometry if g is not None and not g.is_empty}
+        default = LAYER_GEOMETRY_TYPES.get(name)
+        out[name] = (frame, default or (types.pop() if len(types) == 1 else "Unknown"))
+    return out
+
+
+def write_geopackage(layers: Mapping[str, GeoDataFrame], path: str | Path) -> None:
+    """Write each frame as a layer of one GeoPackage, in EPSG:4326, atomically.
+
+    The file is GeoPackage :data:`GPKG_VERSION`, so GDAL 3.6 (Debian stable) and
+    current GDAL both read and validate it cleanly. Layers and their fixed geometry
+    types are those of :func:`geopackage_layers` (``places`` split by type). Fields
+    are those of :func:`flat_table`: local times as ISO text beside a UTC DateTime
+    (``utc_start``), lists as JSON text (``actors_json``).
+    ``gpkg_contents.last_change`` is pinned to ``SOURCE_DATE_EPOCH`` if set, else to
+    :data:`DEFAULT_GPKG_TIMESTAMP`, so identical tables give identical bytes. The
+    file is built beside ``path`` and moved into place only when complete.
+
+    GDAL configuration is process-wide: do not write GeoPackages from two threads.
+
+    Raises
+    ------
+    OutputError
+        Naming ``path`` if the tables cannot be converted or the file not written.
+    """
+    path = Path(path)
+    if not layers:
+        msg = "no layers to write to the GeoPackage"
+        raise OutputError(msg, path=path)
+    _check_layer_names(layers, path)
+    if not path.parent.is_dir():
+        msg = "the folder to write the GeoPackage in does not exist"
+        raise OutputError(msg, path=path)
+    written = geopackage_layers(layers)
+    _check_layer_names(written, path)
+    frames = {
+        name: (_flat_frame(frame, name, path), geometry_type)
+        for name, (frame, geometry_type) in written.items()
+    }
+    timestamp = reproducible_timestamp()
+    temporary = path.parent / f".{path.stem}.{secrets.token_hex(6)}.tmp.gpkg"
+    try:
+        with _gdal_config({"OGR_CURRENT_DATE": timestamp}):
+            for index, (name, (frame, geometry_type)) in enumerate(frames.items()):
+                pyogrio.write_dataframe(
+                    frame,
+                    temporary,
+                    layer=name,
+                    driver="GPKG",
+                    geometry_type=geometry_type,
+                    promote_to_multi=geometry_type.startswith("Multi"),
+                    dataset_options={"VERSION": GPKG_VERSION} if index == 0 else None,
+                )
+        fsync_file(temporary)
+        temporary.replace(path)
+    except OSError as exc:
+        raise output_error(path, exc) from exc
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
+        msg = f"GDAL could not write the GeoPackage: {exc}"
+        raise OutputError(msg, path=path) from exc
+    finally:
+        for leftover in (temporary, *(Path(f"{temporary}{end}") for end in SQLITE_SIDE_FILES)):
+            remove_quietly(leftover)
+    fsync_directory(path.parent)
+
+
+def write_flatgeobuf(
+    frame: GeoDataFrame, path: str | Path, *, geometry_type: str = "Point"
+) -> None:
+    """Write one table as a FlatGeobuf file (with its spatial index), atomically.
+
+    Fields as in the GeoPackage (:func:`flat_table`), so GDAL 3.6, which cannot
+    write list fields to FlatGeobuf, reads and converts it as it is; the geometry
+    type is fixed even when the table is empty.
+
+    Raises
+    ------
+    OutputError
+        Naming ``path`` if the table cannot be converted or the file not written.
+    """
+    path = Path(path)
+    if not path.parent.is_dir():
+        msg = "the folder to write the FlatGeobuf file in does not exist"
+        raise OutputError(msg, path=path)
+    flat = _flat_frame(frame, path.stem, path)
+    temporary = path.parent / f".{path.stem}.{secrets.token_hex(6)}.tmp.fgb"
+    try:
+        pyogrio.write_dataframe(
+            flat, temporary, layer=path.stem, driver="FlatGeobuf", geometry_type=geometry_type
+        )
+        fsync_file(temporary)
+        temporary.replace(path)
+    except OSError as exc:
+        raise output_error(path, exc) from exc
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
+        msg = f"GDAL could not write the FlatGeobuf file: {exc}"
+        raise OutputError(msg, path=path) from exc
+    finally:
+        remove_quietly(temporary)
+    fsync_directory(path.parent)
+
+
+def incidents_geoparquet(incidents: GeoDataFrame, path: str | Path) -> None:
+    """Write the incidents as GeoParquet (``incidents.parquet``), atomically.
+
+    For DuckDB, dask-geopandas, Sedona and pandas: WKB points in EPSG:4326 with the
+    GeoParquet metadata, lists as real list columns (and their ``_json`` text twins,
+    as in the other formats), local times as ISO text beside ``utc_start`` and
+    ``utc_end`` timestamps in UTC, counts as nullable integers.
+
+    Raises
+    ------
+    OutputError
+        Naming ``path`` if the table cannot be converted or the file not written.
+    """
+    path = Path(path)
+    if not path.parent.is_dir():
+        msg = "the folder to write the GeoParquet file in does not exist"
+        raise OutputError(msg, path=path)
+    frame = normalised_incidents(in_wgs84(incidents)).reset_index(drop=True)
+    geometry_name = frame.geometry.name
+    ids = frame["incident_id"].tolist()
+    columns: dict[str, Any] = {}
+    for column in frame.columns:
+        series = frame[column]
+        if column == geometry_name:
+            continue
+        if holds_structures(column, series):
+            columns[column] = pd.Series(
+                [None if is_missing(v) else [str(x) for x in v] for v in series], dtype=object
+            )
+            columns[f"{column}{JSON_SUFFIX}"] = pd.Series(
+                [json_text(v, column, i) for v, i in zip(series, ids, strict=True)], dtype=object
+            )
+            continue
+        columns[column] = series
+        if column in TIME_COLUMNS:
+            times = local_times(series.tolist(), ids, column)
+            columns[UTC_NAMES[column]] = _utc_series(times)
+    table = GeoDataFrame(columns, geometry=frame.geometry.values, crs=4326)
+    temporary = path.parent / f".{path.stem}.{secrets.token_hex(6)}.tmp.parquet"
+    try:
+        table.to_parquet(temporary, index=False, compression="zstd", write_covering_bbox=False)
+        fsync_file(temporary)
+        temporary.replace(path)
+    except OSError as exc:
+        raise output_error(path, exc) from exc
+    except (ValueError, TypeError, ImportError) as exc:
+        msg = f"could not write the GeoParquet file: {exc}"
+        raise OutputError(msg, path=path) from exc
+    finally:
+        remove_quietly(temporary)
+    fsync_directory(path.parent)
+
+
+def _check_layer_names(layers: Mapping[str, Any], path: Path) -> None:
+    """Layer names must be non-empty and distinct ignoring case (as SQLite tables are)."""
+    folded: set[str] = set()
+    for name in layers:
+        if not isinstance(name, str) or not name.strip():
+            msg = f"a GeoPackage layer needs a non-empty name, not {name!r}"
+            raise OutputError(msg, path=path)
+        if name.casefold() in folded:
+            msg = f"two GeoPackage layers would be named {name!r} (names ignore case)"
+            raise OutputError(msg, path=path)
+        folded.add(name.casefold())
+
+
+def flat_table(gdf: GeoDataFrame, layer: str = "table") -> GeoDataFrame:
+    """A copy of ``gdf`` holding only field types every GDAL driver stores faithfully.
+
+    - local time columns (``time_start``, ``time_end`` and any time-zone-aware
+      datetime column) stay ISO 8601 text with their offset under their name, and get
+      a UTC DateTime twin (``utc_start``, ``utc_end``, else ``<name>_utc``); a
+      Shapefile, which only has dates, then keeps the local text whole and turns only
+      the UTC twin into a (UTC) date;
+    - list and mapping columns become ``<name>_json``, JSON text;
+    - counts are nullable integers, never reals.
+    """
+    return _flat_frame(gdf, layer, None)
+
+
+def _utc_series(times: Sequence[dt.datetime | None]) -> pd.Series:
+    utc = [None if time is None else time.astimezone(dt.UTC) for time in times]
+    return pd.Series(pd.to_datetime(utc, utc=True), dtype="datetime64[ms, UTC]")
+
+
+def _flat_frame(gdf: GeoDataFrame, layer: str, path: Path | None) -> GeoDataFrame:
+    frame = in_wgs84(gdf).reset_index(drop=True)
+    geometry_name = frame.geometry.name
+    id_column = next((c for c in frame.columns if str(c).endswith("_id")), None)
+    ids = frame[id_column].tolist() if id_column is not None else list(range(len(frame)))
+    columns: dict[str, Any] = {}
+    for column in frame.columns:
+        series = frame[column]
+        if column == geometry_name:
+            columns[column] = series
+        elif column in TIME_COLUMNS or isinstance(series.dtype, pd.DatetimeTZDtype):
+            try:
+                times = local_times(series.tolist(), ids, str(column))
+            except OutputError as exc:
+                msg = f"layer {layer}: {exc.message}"
+                raise OutputError(msg, path=path) from exc
+            columns[column] = pd.Series(
+                [None if time is None else time.isoformat() for time in times], dtype=object
+            )
+            columns[UTC_NAMES.get(str(column), f"{column}_utc")] = _utc_series(times)
+        elif holds_structures(column, series):
+            columns[f"{column}{JSON_SUFFIX}"] = pd.Series(
+                [
+                    json_text(value, column, row_id)
+                    for value, row_id in zip(series, ids, strict=True)
+                ],
+                dtype=object,
+            )
+        elif column in INCIDENT_INTEGER_COLUMNS or column in PLACE_INTEGER_COLUMNS:
+            try:
+                columns[column] = series.astype("Int64")
+            except (TypeError, ValueError) as exc:
+                msg = f"layer {layer}: column {column!r} holds non-integers ({exc})"
+                raise OutputError(msg, path=path) from exc
+        else:
+            columns[column] = series
+    return GeoDataFrame(columns, geometry=geometry_name, crs=4326)
+
+
+@contextlib.contextmanager
+def _gdal_config(options: Mapping[str, str]) -> Iterator[None]:
+    """Set GDAL configuration options for the duration of a block, then restore them."""
+    previous = {name: pyogrio.get_gdal_config_option(name) for name in options}
+    pyogrio.set_gdal_config_options(dict(options))
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options(previous)

@@ -1,0 +1,362 @@
+/* incident-mapper: the page's data and state (no drawing, no DOM).
+ *
+ * The page holds each table as typed-array columns (base64), sorted by start
+ * time, plus compressed text chunks decoded on demand with DecompressionStream.
+ * This file decodes them and answers "which incidents are shown now" for the
+ * sources, filters, search and time the user chose: one pass over the rows in
+ * the time window, never an object per incident.
+ *
+ * Report text is never turned into HTML here or anywhere in the page.
+ */
+/* exported IncidentMapCore */
+var IncidentMapCore = (function () {
+  'use strict';
+
+  var FLAG_UNMAPPED = 1, FLAG_VAGUE = 2, FLAG_CLOCK = 4, FLAG_UNKNOWN_TIME = 8,
+    FLAG_CONTRADICTED = 16;
+  var UNKNOWN_TIME = 4294967295;
+  var KINDS = {f4: Float32Array, u1: Uint8Array, u2: Uint16Array, u4: Uint32Array,
+    i4: Int32Array};
+
+  function bytesFromBase64(text) {
+    if (typeof Uint8Array.fromBase64 === 'function') {
+      return Uint8Array.fromBase64(text);
+    }
+    var binary = atob(text), out = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) { out[i] = binary.charCodeAt(i); }
+    return out;
+  }
+
+  function textOf(id) {
+    var element = document.getElementById(id);
+    return element ? element.textContent : '';
+  }
+
+  function inflate(base64) {
+    var stream = new Blob([bytesFromBase64(base64)]).stream()
+      .pipeThrough(new DecompressionStream('gzip'));
+    return new Response(stream);
+  }
+  function gunzip(base64) { return inflate(base64).text(); }
+
+
+  // One table: its columns, its text chunks (decoded when asked, a few kept).
+  function Table(prefix, meta, arrays) {
+    this.meta = meta;
+    this.n = meta.n;
+    this.prefix = prefix;
+    this.kinds = arrays;
+    this.columns = {};
+    var chunkText = textOf('im-' + prefix + '-chunks').trim();
+    this.chunkSources = chunkText ? chunkText.split('\n') : [];
+    this.cache = new Map();
+    this.idsSource = textOf('im-' + prefix + '-ids').trim();
+    this.ids = null;
+    this.idsLoading = null;
+  }
+  // Decode the columns: one gzip'd buffer of little-endian typed arrays, laid out as
+  // the page's config says; t1 is rebuilt from t0 and the duration.
+  Table.prototype.load = function () {
+    var self = this, text = textOf('im-' + self.prefix + '-arrays').trim();
+    var bytes = text ? inflate(text).arrayBuffer() : Promise.resolve(new ArrayBuffer(0));
+    return bytes.then(function (buffer) {
+      self.kinds.forEach(function (entry) {
+        self.columns[entry.name] = new KINDS[entry.kind](buffer, entry.offset, entry.length);
+      });
+      var c = self.columns;
+      if (c.dur) {
+        var t1 = new Uint32Array(self.n);
+        for (var i = 0; i < self.n; i++) {
+          t1[i] = c.t0[i] === UNKNOWN_TIME ? UNKNOWN_TIME : c.t0[i] + c.dur[i];
+        }
+        c.t1 = t1;
+      }
+      return self;
+    });
+  };
+  Table.prototype.loadIds = function () {
+    var self = this;
+    if (self.ids) { return Promise.resolve(self.ids); }
+    if (!self.idsLoading) {
+      self.idsLoading = !self.idsSource || !self.n ? Promise.resolve('') : gunzip(self.idsSource);
+      self.idsLoading = self.idsLoading.then(function (text) {
+        self.ids = self.n ? text.split('\n') : [];
+        return self.ids;
+      });
+    }
+    return self.idsLoading;
+  };
+  // The row of an id (ids loaded), or -1.
+  Table.prototype.indexOf = function (id) { return this.ids ? this.ids.indexOf(id) : -1; };
+  Table.prototype.chunk = function (k) {
+    var self = this;
+    if (self.cache.has(k)) {
+      var hit = self.cache.get(k);
+      self.cache.delete(k);
+      self.cache.set(k, hit);
+      return hit;
+    }
+    var promise = gunzip(self.chunkSources[k]).then(JSON.parse);
+    self.cache.set(k, promise);
+    if (self.cache.size > 12) { self.cache.delete(self.cache.keys().next().value); }
+    return promise;
+  };
+  // The text fields of row i, as {column: value}.
+  Table.prototype.row = function (i) {
+    var rows = this.meta.chunkRows, k = Math.floor(i / rows), j = i - k * rows;
+    var names = this.meta.textColumns;
+    return this.chunk(k).then(function (chunk) {
+      var out = {};
+      for (var c = 0; c < names.length; c++) { out[names[c]] = chunk[names[c]][j]; }
+      return out;
+    });
+  };
+  // Rows (ascending indexes) with their text, a chunk at a time: calls visit(i, row).
+  Table.prototype.eachRow = function (indexes, visit) {
+    var self = this, rows = self.meta.chunkRows, names = self.meta.textColumns;
+    var position = 0;
+    function next() {
+      if (position >= indexes.length) { return Promise.resolve(); }
+      var k = Math.floor(indexes[position] / rows);
+      return self.chunk(k).then(function (chunk) {
+        while (position < indexes.length && Math.floor(indexes[position] / rows) === k) {
+          var i = indexes[position], j = i - k * rows, out = {};
+          for (var c = 0; c < names.length; c++) { out[names[c]] = chunk[names[c]][j]; }
+          visit(i, out);
+          position += 1;
+        }
+        return next();
+      });
+    }
+    return next();
+  };
+  // The chunk-by-chunk text of one column, for search: calls visit(start, values).
+  Table.prototype.scanColumn = function (names, visit, progress) {
+    var self = this, k = 0, total = self.chunkSources.length;
+    function next() {
+      if (k >= total) { return Promise.resolve(); }
+      // Not through the cache: a search reads every chunk once.
+      return gunzip(self.chunkSources[k]).then(JSON.parse).then(function (chunk) {
+        var lists = names.map(function (n) { return chunk[n] || []; });
+        visit(k * self.meta.chunkRows, lists);
+        k += 1;
+        if (progress) { progress(k / total); }
+        return next();
+      });
+    }
+    return next();
+  };
+
+  // First index in the sorted array a[lo, hi) whose value is >= x.
+  function lowerBound(a, x, lo, hi) {
+    while (lo < hi) {
+      var mid = (lo + hi) >>> 1;
+      if (a[mid] < x) { lo = mid + 1; } else { hi = mid; }
+    }
+    return lo;
+  }
+
+  function State(config, inc, evt) {
+    var meta = config.incidents;
+    this.config = config;
+    this.inc = inc;
+    this.evt = evt;
+    var c = this.inc.columns, n = this.inc.n;
+    this.nKnown = lowerBound(c.t0, UNKNOWN_TIME, 0, n);
+    this.eventOf = c.event;
+    // Each event's member rows (ascending), from the incidents' event column.
+    var ne = this.evt.n, offsets = new Uint32Array(ne + 1), members = new Uint32Array(n);
+    for (var r = 0; r < n; r++) { if (c.event[r] >= 0) { offsets[c.event[r] + 1]++; } }
+    for (var e = 0; e < ne; e++) { offsets[e + 1] += offsets[e]; }
+    var fill = offsets.slice(0, ne);
+    for (var q = 0; q < n; q++) { if (c.event[q] >= 0) { members[fill[c.event[q]]++] = q; } }
+    this.evt.columns.memberOffsets = offsets;
+    this.evt.columns.members = members;
+    this.on = {
+      source: new Uint8Array(meta.sources.length).fill(1),
+      type: new Uint8Array(meta.types.length).fill(1),
+      status: new Uint8Array(meta.statuses.length).fill(1),
+      precision: new Uint8Array(meta.precisions.length).fill(1)
+    };
+    this.layers = {incidents: true, other: false, events: true};
+    this.happenedCode = meta.statuses.indexOf('happened');
+    this.search = {query: '', mask: null, running: null};
+    this.range = null;          // [from, to) minutes, or null
+    this.time = null;           // null: all times; else [a, b) minutes
+    this.visible = new Uint32Array(n);
+    this.nVisible = 0;
+    this.eventVisible = new Uint8Array(this.evt.n);
+    this.nEventsVisible = 0;
+    this.counts = {
+      source: new Uint32Array(meta.sources.length),
+      type: new Uint32Array(meta.types.length),
+      status: new Uint32Array(meta.statuses.length),
+      precision: new Uint32Array(meta.precisions.length)
+    };
+    this.mappedTotal = 0;
+    this.unknownShown = 0;
+    for (var i = 0; i < n; i++) { if (!(c.flags[i] & FLAG_UNMAPPED)) { this.mappedTotal++; } }
+    this.listeners = [];
+  }
+
+  State.prototype.onChange = function (listener) { this.listeners.push(listener); };
+  State.prototype.changed = function (why) {
+    this.evaluate();
+    for (var i = 0; i < this.listeners.length; i++) { this.listeners[i](why); }
+  };
+
+  // Is status code s drawn (the layer of other statuses, then the status filter)?
+  State.prototype.statusLayerOn = function (s) {
+    return s === this.happenedCode ? this.layers.incidents : this.layers.other;
+  };
+
+  // Recompute the shown incidents and events, and the live counts of each filter
+  // value (what it would show with the other filters as they are).
+  State.prototype.evaluate = function () {
+    this.nVisible = this.scan(this.time, this.visible, true);
+    this.evaluateEvents();
+  };
+
+  // The rows passing every filter and the time query `time` (null: any time),
+  // written to `out`; returns how many. With `count`, also the live counts.
+  State.prototype.scan = function (time, out, count) {
+    var c = this.inc.columns;
+    var src = c.source, type = c.type, status = c.status, prec = c.precision;
+    var flags = c.flags, t0 = c.t0, t1 = c.t1;
+    var onSrc = this.on.source, onType = this.on.type, onStatus = this.on.status,
+      onPrec = this.on.precision;
+    var statusLayer = new Uint8Array(onStatus.length);
+    for (var s = 0; s < statusLayer.length; s++) { statusLayer[s] = this.statusLayerOn(s) ? 1 : 0; }
+    var mask = this.search.mask, range = this.range;
+    var cs = this.counts.source, ct = this.counts.type, cst = this.counts.status,
+      cp = this.counts.precision;
+    if (count) { cs.fill(0); ct.fill(0); cst.fill(0); cp.fill(0); }
+    var nv = 0, unknownShown = 0;
+    var ranges = this.timeRanges(time);
+    var a = time === null ? 0 : time[0], b = time === null ? 0 : time[1];
+    for (var r = 0; r < ranges.length; r += 2) {
+      var from = ranges[r], to = ranges[r + 1];
+      for (var i = from; i < to; i++) {
+        var f = flags[i];
+        if (f & FLAG_UNMAPPED) { continue; }
+        if (!(f & FLAG_UNKNOWN_TIME)) {
+          if (time !== null && !(t0[i] < b && t1[i] > a)) { continue; }
+          if (range !== null && !(t0[i] < range[1] && t1[i] > range[0])) { continue; }
+        }
+        if (mask !== null && !mask[i]) { continue; }
+        var st = status[i];
+        if (!statusLayer[st]) { continue; }
+        var fail = (onSrc[src[i]] ? 0 : 1) | (onType[type[i]] ? 0 : 2) |
+          (onStatus[st] ? 0 : 4) | (onPrec[prec[i]] ? 0 : 8);
+        if (fail === 0) {
+          out[nv++] = i;
+          if (count) {
+            cs[src[i]]++; ct[type[i]]++; cst[st]++; cp[prec[i]]++;
+            if (f & FLAG_UNKNOWN_TIME) { unknownShown++; }
+          }
+        } else if (count) {
+          if (fail === 1) { cs[src[i]]++; } else if (fail === 2) { ct[type[i]]++; }
+          else if (fail === 4) { cst[st]++; } else if (fail === 8) { cp[prec[i]]++; }
+        }
+      }
+    }
+    if (count) { this.unknownShown = unknownShown; }
+    return nv;
+  };
+
+  // Index ranges of the rows whose window may meet the time query (always the
+  // unknown-time rows at the end).
+  State.prototype.timeRanges = function (time) {
+    var c = this.inc.columns, n = this.inc.n, known = this.nKnown;
+    var query = time;
+    if (this.range !== null) {
+      query = query === null ? this.range :
+        [Math.max(query[0], this.range[0]), Math.min(query[1], this.range[1])];
+    }
+    if (query === null) { return [0, n]; }
+    var hi = lowerBound(c.t0, query[1], 0, known);
+    var lo = lowerBound(c.t0, query[0] - this.config.incidents.maxDuration, 0, hi);
+    return [lo, hi, known, n];
+  };
+
+  State.prototype.evaluateEvents = function () {
+    var e = this.evt, ne = e.n, shown = this.eventVisible.fill(0), count = 0;
+    if (!ne) { this.nEventsVisible = 0; return; }
+    if (!this.eventAny) { this.eventAny = new Uint8Array(ne); }
+    var any = this.eventAny.fill(0), eventOf = this.eventOf, visible = this.visible;
+    for (var k = 0; k < this.nVisible; k++) {
+      var ev = eventOf[visible[k]];
+      if (ev >= 0) { any[ev] = 1; }
+    }
+    var flags = e.columns.flags, t0 = e.columns.t0, t1 = e.columns.t1;
+    var offsets = e.columns.memberOffsets;
+    var time = this.time;
+    for (var j = 0; j < ne; j++) {
+      if (flags[j] & FLAG_UNMAPPED) { continue; }
+      var has = offsets[j + 1] > offsets[j];
+      var ok = has ? any[j] === 1 : (time === null || (flags[j] & FLAG_UNKNOWN_TIME) ||
+        (t0[j] < time[1] && t1[j] > time[0]));
+      if (ok && this.layers.events) { shown[j] = 1; count++; }
+    }
+    this.nEventsVisible = count;
+  };
+
+  // Search: place names at once, then the evidence (and other text) chunk by chunk.
+  State.prototype.setSearch = function (query, progress) {
+    var self = this, meta = this.config.incidents;
+    var needle = (query || '').trim().toLocaleLowerCase();
+    self.search.query = query || '';
+    var token = {};
+    self.search.running = token;
+    if (!needle) {
+      self.search.mask = null;
+      self.changed('search');
+      return Promise.resolve(null);
+    }
+    var n = self.inc.n, mask = new Uint8Array(n), place = self.inc.columns.place;
+    var placeHit = new Uint8Array(meta.places.length);
+    meta.places.forEach(function (id, k) {
+      var name = meta.placeNames[k] || '';
+      if ((name + ' ' + id).toLocaleLowerCase().indexOf(needle) >= 0) { placeHit[k] = 1; }
+    });
+    var sourceHit = new Uint8Array(meta.sources.length);
+    meta.sources.forEach(function (name, k) {
+      if (name.toLocaleLowerCase().indexOf(needle) >= 0) { sourceHit[k] = 1; }
+    });
+    var src = self.inc.columns.source;
+    for (var i = 0; i < n; i++) { if (placeHit[place[i]] || sourceHit[src[i]]) { mask[i] = 1; } }
+    self.search.mask = mask;
+    self.changed('search');
+    var fields = ['evidence', 'place_name', 'title', 'casualty_text', 'claimed_by']
+      .filter(function (f) { return meta.textColumns.indexOf(f) >= 0; });
+    return self.inc.scanColumn(fields, function (start, lists) {
+      if (self.search.running !== token) { return; }
+      for (var f = 0; f < lists.length; f++) {
+        var values = lists[f];
+        for (var j = 0; j < values.length; j++) {
+          var v = values[j];
+          if (v && String(v).toLocaleLowerCase().indexOf(needle) >= 0) { mask[start + j] = 1; }
+        }
+      }
+    }, progress).then(function () {
+      if (self.search.running === token) { self.changed('search'); }
+      return mask;
+    });
+  };
+
+  // Decode the page's tables, then make the state.
+  function load(config) {
+    var inc = new Table('inc', config.incidents, config.incidentArrays);
+    var evt = new Table('evt', config.events, config.eventArrays);
+    return Promise.all([inc.load(), evt.load()]).then(function () {
+      return new State(config, inc, evt);
+    });
+  }
+
+  return {
+    load: load, State: State, Table: Table, gunzip: gunzip, lowerBound: lowerBound,
+    FLAG_UNMAPPED: FLAG_UNMAPPED, FLAG_VAGUE: FLAG_VAGUE, FLAG_CLOCK: FLAG_CLOCK,
+    FLAG_UNKNOWN_TIME: FLAG_UNKNOWN_TIME, FLAG_CONTRADICTED: FLAG_CONTRADICTED,
+    UNKNOWN_TIME: UNKNOWN_TIME
+  };
+})();

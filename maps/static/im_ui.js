@@ -1,0 +1,899 @@
+/* incident-mapper: the analyst's working surface around the layer.
+ *
+ * IncidentMap.install({map, config, places, tiles}) builds the side panel (time,
+ * filters, search, sources, key), the table of shown incidents with its exports,
+ * the layer control, the URL-hash state and the page API, window.incidentMap.
+ * All text from reports goes in with textContent.
+ */
+/* exported IncidentMap */
+/* global L, IncidentMapCore, IncidentMapLayer, IncidentMapPopups, IncidentMapSources,
+   IncidentMapTable */
+var IncidentMap = (function () {
+  'use strict';
+  var Core = IncidentMapCore, P = IncidentMapPopups, el = P.el;
+  var checkboxRow = P.checkboxRow, setText = P.setText, debounce = P.debounce;
+  var PHONE = '(max-width: 640px)';
+
+  function details(parent, title, open, className) {
+    var d = el('details', 'im-section ' + (className || ''));
+    d.open = open;
+    var summary = el('summary');
+    summary.appendChild(el('h2', null, title));
+    d.appendChild(summary);
+    parent.appendChild(d);
+    return d;
+  }
+  // Decode the data, then build the surface; resolves to the page API.
+  function install(options) {
+    var installStarted = performance.now();
+    // The API object exists at once (ready: false); build() fills it in.
+    var api = {ready: false};
+    window.incidentMap = api;
+    api.whenReady = Core.load(options.config).then(function (state) {
+      return build(options, state, installStarted, api);
+    }).catch(function (error) {
+      var note = el('div', 'im-panel im-failed', 'The map could not start: ' + error);
+      options.map.getContainer().appendChild(note);
+      throw error;
+    });
+    return api.whenReady;
+  }
+
+  function build(options, state, installStarted, api) {
+    var map = options.map, config = options.config, styles = config.styles;
+    var meta = config.incidents, inc = state.inc;
+    var offset = config.time.offsetMinutes, layer = new IncidentMapLayer.Layer(state, styles);
+    var ui = {};
+
+    // ------------------------------------------------------------ time
+    var time = {mode: config.time.defaultMode, step: null, timer: null};
+    function spanOf(mode) { return mode === 'day' ? config.time.days : config.time.clock; }
+    function queryFor(mode, k) {
+      var span = spanOf(mode);
+      var a = span.start + k * span.step;
+      return mode === 'day' ? [a, a + span.step] : [a, a + 1];
+    }
+    function stepOf(minute, mode) {
+      var span = spanOf(mode);
+      return Math.max(0, Math.min(span.steps - 1, Math.floor((minute - span.start) / span.step)));
+    }
+    function setStep(k, mode) {
+      if (mode) { time.mode = mode; }
+      time.step = k;
+      state.time = k === null ? null : queryFor(time.mode, k);
+      state.changed('time');
+    }
+    function stop() {
+      if (time.timer !== null) { clearInterval(time.timer); time.timer = null; }
+    }
+    function play() {
+      var span = spanOf(time.mode);
+      if (!span || time.timer !== null) { return; }
+      if (time.step === null || time.step >= span.steps - 1) { setStep(0); }
+      time.timer = setInterval(function () {
+        var next = time.step + 1;
+        if (next >= span.steps) { stop(); renderTime(); return; }
+        setStep(next);
+      }, config.time.playIntervalMs);
+      renderTime();
+    }
+    function setTime(value) {
+      stop();
+      if (value === null || value === undefined) { setStep(null); return null; }
+      var ms = typeof value === 'number' ? value : Date.parse(value);
+      if (!isFinite(ms)) { throw new Error('not a time: ' + value); }
+      var minute = Math.floor(ms / 60000);
+      time.step = stepOf(minute, time.mode);
+      state.time = time.mode === 'day' ? queryFor('day', time.step) : [minute, minute + 1];
+      state.changed('time');
+      return ms;
+    }
+
+    // ------------------------------------------------------------ panel
+    var Panel = L.Control.extend({
+      options: {position: 'topleft'},
+      onAdd: function () {
+        var root = L.DomUtil.create('div', 'im-panel im-side');
+        L.DomEvent.disableClickPropagation(root);
+        L.DomEvent.disableScrollPropagation(root);
+        ui.root = root;
+        return root;
+      }
+    });
+    new Panel().addTo(map);
+    var root = ui.root;
+    var head = el('div', 'im-head');
+    head.appendChild(el('h1', null, config.title));
+    ui.summary = el('div', 'im-summary');
+    head.appendChild(ui.summary);
+    root.appendChild(head);
+    var tools = el('div', 'im-tools');
+    root.appendChild(tools);
+
+    // Phone: the panel's sections become buttons along the bottom of the map.
+    var bar = L.DomUtil.create('div', 'im-phone-bar', map.getContainer());
+    L.DomEvent.disableClickPropagation(bar);
+    var sections = {};
+    function addSection(key, title, open, className) {
+      var d = details(root, title, open, className);
+      d.dataset.section = key;
+      sections[key] = d;
+      var button = el('button', 'im-phone-button', title);
+      button.type = 'button';
+      button.dataset.section = key;
+      button.addEventListener('click', function () {
+        var showing = root.dataset.phoneSection === key && root.classList.contains('im-phone-open');
+        root.classList.toggle('im-phone-open', !showing);
+        root.dataset.phoneSection = showing ? '' : key;
+        if (!showing) { d.open = true; }
+        Array.prototype.forEach.call(bar.children, function (b) {
+          b.classList.toggle('im-active', !showing && b.dataset.section === key);
+        });
+      });
+      bar.appendChild(button);
+      return d;
+    }
+
+    // Time section.
+    var clockSpan = config.time.clock, daySpan = config.time.days;
+    if (clockSpan || daySpan) {
+      var t = addSection('time', 'Time', true, 'im-time');
+      ui.timeNow = el('div', 'im-time-now', 'All times');
+      t.appendChild(ui.timeNow);
+      ui.timeZone = el('div', 'im-time-zone');
+      t.appendChild(ui.timeZone);
+      if (clockSpan && daySpan) {
+        var modes = el('div', 'im-time-modes');
+        [['clock', 'By ' + (clockSpan.step >= 60 ? 'hour' : 'time of day')], ['day', 'By day']]
+          .forEach(function (m) {
+            var label = el('label'), radio = el('input');
+            radio.type = 'radio';
+            radio.name = 'im-time-mode';
+            radio.value = m[0];
+            radio.checked = time.mode === m[0];
+            radio.addEventListener('change', function () {
+              stop();
+              var minute = state.time ? state.time[0] : null;
+              time.mode = m[0];
+              if (minute === null) { setStep(null); } else { setStep(stepOf(minute, m[0])); }
+              buildSlider();
+            });
+            label.appendChild(radio);
+            label.appendChild(document.createTextNode(' ' + m[1]));
+            modes.appendChild(label);
+          });
+        t.appendChild(modes);
+      }
+      ui.slider = el('input', 'im-time-slider');
+      ui.slider.type = 'range';
+      ui.slider.min = '0';
+      ui.slider.step = '1';
+      ui.slider.value = '0';
+      ui.slider.setAttribute('aria-label', 'Local time (' + config.time.zoneLabel + ')');
+      // Each move reads the slider's new value: nothing redraws the old one first.
+      ui.slider.addEventListener('input', function () {
+        stop();
+        setStep(Number(ui.slider.value));
+      });
+      // A click on the slider where it already stands still picks that moment.
+      ui.slider.addEventListener('click', function () {
+        if (state.time === null) { stop(); setStep(Number(ui.slider.value)); }
+      });
+      t.appendChild(ui.slider);
+      ui.histogram = el('canvas', 'im-histogram');
+      ui.histogram.height = 28;
+      ui.histogram.addEventListener('click', function (e) {
+        var box = ui.histogram.getBoundingClientRect(), span = spanOf(time.mode);
+        var k = Math.floor((e.clientX - box.left) / box.width * span.steps);
+        stop();
+        setStep(Math.max(0, Math.min(span.steps - 1, k)));
+      });
+      t.appendChild(ui.histogram);
+      ui.scale = el('div', 'im-time-scale');
+      t.appendChild(ui.scale);
+      var buttons = el('div', 'im-time-buttons');
+      ui.play = el('button', 'im-time-play', '\u25b6 Play');
+      ui.play.type = 'button';
+      ui.play.addEventListener('click', function () {
+        if (time.timer === null) { play(); } else { stop(); renderTime(); }
+      });
+      var all = el('button', 'im-time-reset', 'All times');
+      all.type = 'button';
+      all.addEventListener('click', function () { stop(); setStep(null); });
+      buttons.appendChild(ui.play);
+      buttons.appendChild(all);
+      t.appendChild(buttons);
+      ui.timeCount = el('div', 'im-time-count');
+      t.appendChild(ui.timeCount);
+      ui.timeUnknown = el('div', 'im-note im-time-unknown');
+      t.appendChild(ui.timeUnknown);
+    }
+    function buildSlider() {
+      if (!ui.slider) { return; }
+      var span = spanOf(time.mode);
+      ui.slider.max = String(span.steps - 1);
+      ui.scale.textContent = '';
+      var last = span.start + (span.steps - 1) * span.step;
+      var label = time.mode === 'day' ?
+        function (m) { return P.dayText(m, offset).slice(0, -5); } :
+        function (m) { return P.clock(m, offset) + ' ' + P.dayText(m, offset).slice(0, -5); };
+      ui.scale.appendChild(el('span', null, label(span.start)));
+      ui.scale.appendChild(el('span', null, label(last)));
+      ui.histogramDirty = true;
+    }
+    function renderTime() {
+      if (!ui.slider) { return; }
+      var span = spanOf(time.mode);
+      if (state.time === null) {
+        setText(ui.timeNow, 'All times');
+        setText(ui.timeZone, 'Slide or play to replay by ' + config.time.zoneLabel + ' time (' +
+          P.offsetText(offset) + ')');
+        ui.root.classList.add('im-time-all');
+      } else {
+        var a = state.time[0];
+        setText(ui.timeNow, time.mode === 'day' ? P.dayText(a, offset) :
+          P.clock(a, offset) + ' ' + P.dayText(a, offset));
+        setText(ui.timeZone, config.time.zoneLabel + ' local time (' + P.offsetText(offset) + ')');
+        ui.root.classList.remove('im-time-all');
+        var k = stepOf(a, time.mode);
+        if (ui.slider.value !== String(k)) { ui.slider.value = String(k); }
+      }
+      var events = state.evt.n ? state.nEventsVisible : 0;
+      setText(ui.timeCount, (state.time === null ? 'Showing ' : 'At this time: ') + state.nVisible +
+        ' of ' + state.mappedTotal + ' incidents' +
+        (state.evt.n ? ', ' + events + ' of ' + config.eventsMapped + ' events' : ''));
+      var unknown = meta.n - meta.knownTimes - config.unmapped;
+      setText(ui.timeUnknown, unknown > 0 ? unknown + ' with unknown time always shown' : '');
+      setText(ui.play, time.timer === null ? '\u25b6 Play' : '\u275a\u275a Pause');
+      ui.play.setAttribute('aria-pressed', time.timer === null ? 'false' : 'true');
+      // The histogram (a pass over every row, ignoring the time) waits for the next task,
+      // so a filter change is drawn first.
+      if (ui.histogramDirty) { scheduleHistogram(); } else { drawHistogram(); }
+      void span;
+    }
+    var scheduleHistogram = debounce(function () { drawHistogram(); }, 30);
+    // Incidents per slider step that pass every filter but the time.
+    function drawHistogram() {
+      var canvas = ui.histogram;
+      if (!canvas) { return; }
+      var width = Math.max(120, Math.round(canvas.clientWidth || 240));
+      if (canvas.width !== width) { canvas.width = width; ui.histogramDirty = true; }
+      if (ui.histogramDirty || !ui.histogramCounts) {
+        var span = spanOf(time.mode), c = inc.columns;
+        var counts = new Float64Array(span.steps);
+        if (!ui.histogramRows) { ui.histogramRows = new Uint32Array(inc.n); }
+        var rows = ui.histogramRows, n = state.scan(null, rows, false);
+        for (var k = 0; k < n; k++) {
+          var i = rows[k];
+          if (c.flags[i] & Core.FLAG_UNKNOWN_TIME) { continue; }
+          var from = Math.max(0, Math.floor((c.t0[i] - span.start) / span.step));
+          var to = Math.min(span.steps - 1, Math.floor((c.t1[i] - 1 - span.start) / span.step));
+          for (var s = from; s <= to && s - from < 400; s++) { counts[s] += 1; }
+        }
+        ui.histogramCounts = counts;
+        ui.histogramDirty = false;
+      }
+      var data = ui.histogramCounts, ctx = canvas.getContext('2d'), h = canvas.height;
+      var max = 1;
+      for (var j = 0; j < data.length; j++) { if (data[j] > max) { max = data[j]; } }
+      ctx.clearRect(0, 0, canvas.width, h);
+      var w = canvas.width / data.length, current = state.time ? stepOf(state.time[0], time.mode) : -1;
+      for (var b = 0; b < data.length; b++) {
+        if (!data[b]) { continue; }
+        var bh = Math.max(1, Math.round((h - 2) * data[b] / max));
+        ctx.fillStyle = b === current ? '#b03a2e' : '#9a958a';
+        ctx.fillRect(b * w, h - bh, Math.max(1, w - 0.5), bh);
+      }
+    }
+
+    // Filters section: search, types (under their ACLED type), status, precision, dates.
+    var f = addSection('filters', 'Filters', true, 'im-filters');
+    ui.search = el('input', 'im-search');
+    ui.search.type = 'search';
+    ui.search.placeholder = 'Search places and evidence\u2026';
+    ui.search.setAttribute('aria-label', 'Search places and evidence');
+    f.appendChild(ui.search);
+    ui.searchNote = el('div', 'im-note im-search-note');
+    f.appendChild(ui.searchNote);
+    var runSearch = debounce(function () { search(ui.search.value); }, 250);
+    ui.search.addEventListener('input', runSearch);
+    function search(query) {
+      setText(ui.searchNote, query ? 'searching\u2026' : '');
+      ui.histogramDirty = true;
+      return state.setSearch(query, function (done) {
+        setText(ui.searchNote, done < 1 ? 'searching the evidence\u2026 ' + Math.round(done * 100) + '%' : '');
+      }).then(function () {
+        ui.histogramDirty = true;
+        setText(ui.searchNote, query ? state.nVisible + ' match' + (state.nVisible !== 1 ? 'es' : '') : '');
+        scheduleHash();
+        return state.nVisible;
+      });
+    }
+    var facets = {type: [], status: [], precision: []};
+    function facet(kind, parent, index, label, swatch) {
+      var entry = checkboxRow(parent, label, state.on[kind][index] === 1, function (checked) {
+        state.on[kind][index] = checked ? 1 : 0;
+        ui.histogramDirty = true;
+        state.changed('filter');
+      }, swatch);
+      entry.index = index;
+      facets[kind].push(entry);
+      return entry;
+    }
+    var typeBox = el('div', 'im-facet');
+    typeBox.appendChild(el('h3', null, 'Event type'));
+    var byAcled = new Map();
+    meta.types.forEach(function (type, k) {
+      var key = type.acled || 'Other';
+      if (!byAcled.has(key)) { byAcled.set(key, []); }
+      byAcled.get(key).push(k);
+    });
+    byAcled.forEach(function (codes, acled) {
+      typeBox.appendChild(el('div', 'im-acled', 'ACLED: ' + acled));
+      codes.forEach(function (k) { facet('type', typeBox, k, meta.types[k].label, meta.types[k].colour); });
+    });
+    f.appendChild(typeBox);
+    var statusBox = el('div', 'im-facet');
+    statusBox.appendChild(el('h3', null, 'Status'));
+    meta.statuses.forEach(function (s, k) { facet('status', statusBox, k, s); });
+    f.appendChild(statusBox);
+    var precisionBox = el('div', 'im-facet');
+    precisionBox.appendChild(el('h3', null, 'Place precision'));
+    meta.precisions.forEach(function (p, k) { facet('precision', precisionBox, k, p); });
+    f.appendChild(precisionBox);
+    if (daySpan && daySpan.steps > 1) {
+      var dates = el('div', 'im-facet im-dates');
+      dates.appendChild(el('h3', null, 'Dates'));
+      ui.from = el('input');
+      ui.to = el('input');
+      [ui.from, ui.to].forEach(function (input, k) {
+        input.type = 'date';
+        input.min = P.isoDay(daySpan.start, offset);
+        input.max = P.isoDay(daySpan.start + (daySpan.steps - 1) * daySpan.step, offset);
+        input.setAttribute('aria-label', k ? 'to' : 'from');
+        input.addEventListener('change', applyDates);
+        dates.appendChild(el('span', null, k ? ' to ' : 'from '));
+        dates.appendChild(input);
+      });
+      f.appendChild(dates);
+    }
+    function dayMinutes(iso) {
+      var ms = Date.parse(iso + 'T00:00:00Z');
+      return isFinite(ms) ? Math.floor(ms / 60000) - offset : null;
+    }
+    function applyDates() {
+      var a = ui.from.value ? dayMinutes(ui.from.value) : null;
+      var b = ui.to.value ? dayMinutes(ui.to.value) : null;
+      state.range = a === null && b === null ? null :
+        [a === null ? 0 : a, b === null ? Core.UNKNOWN_TIME : b + 1440];
+      ui.histogramDirty = true;
+      state.changed('filter');
+    }
+
+    // Sources section: grouped, counted, searchable, all/none per group.
+    var sources = IncidentMapSources.build(addSection('sources', 'Sources', true, 'im-sources'),
+      state, function () { ui.histogramDirty = true; state.changed('sources'); });
+    var sourceRows = sources.rows;
+
+    // Key: what the marks mean, and what is not on the map.
+    var key = addSection('key', 'Key', false, 'im-key');
+    var keyList = el('ul', 'im-key-list');
+    [['im-key-dot', 'an incident, coloured by type (see Filters)'],
+      ['im-key-vague', 'pale and dashed: placed only as a zone, district or area'],
+      ['im-key-hollow', 'hollow: reported, announced, threatened or denied, not known to have happened'],
+      ['im-key-ring', 'an event (the reports of one thing); the more independent sources, the bigger'],
+      ['im-key-contradicted', 'casualty claims contradict'],
+      ['im-key-hex', 'zoomed out: how many incidents fall in each hexagon']]
+      .forEach(function (item) {
+        var li = el('li');
+        li.appendChild(el('span', 'im-key-mark ' + item[0]));
+        li.appendChild(document.createTextNode(item[1]));
+        keyList.appendChild(li);
+      });
+    key.appendChild(keyList);
+    key.appendChild(el('div', 'im-note', 'Incidents at one place are fanned out around it; ' +
+      'popups give the true position. A stack too big to fan shows its count: click it for the list.'));
+    var unmapped = el('details', 'im-unmapped');
+    var unmappedSummary = el('summary', null, 'not mapped: ' + config.unmapped);
+    unmapped.appendChild(unmappedSummary);
+    var unmappedList = el('ol');
+    unmapped.appendChild(unmappedList);
+    unmapped.addEventListener('toggle', function () {
+      if (!unmapped.open || unmappedList.childElementCount) { return; }
+      var rows = [], c = inc.columns;
+      for (var i = 0; i < inc.n && rows.length < 200; i++) {
+        if (c.flags[i] & Core.FLAG_UNMAPPED) { rows.push(i); }
+      }
+      inc.eachRow(rows, function (i, row) {
+        var li = el('li');
+        li.appendChild(el('b', null, meta.types[c.type[i]].label));
+        li.appendChild(document.createTextNode(' \u00b7 '));
+        li.appendChild(P.bdi(meta.sources[c.source[i]]));
+        li.appendChild(el('br'));
+        li.appendChild(P.bdi('\u201c' + (row.evidence || '') + '\u201d'));
+        unmappedList.appendChild(li);
+      });
+    });
+    key.appendChild(unmapped);
+    if (state.evt.n) {
+      key.appendChild(el('div', 'im-unmapped', 'events not mapped: ' +
+        (state.evt.n - config.eventsMapped)));
+    }
+    var modeBox = el('div', 'im-view-mode');
+    modeBox.appendChild(el('span', null, 'Draw: '));
+    [['auto', 'auto'], ['points', 'points'], ['density', 'density']].forEach(function (m) {
+      var label = el('label'), radio = el('input');
+      radio.type = 'radio';
+      radio.name = 'im-draw-mode';
+      radio.value = m[0];
+      radio.checked = m[0] === 'auto';
+      radio.addEventListener('change', function () { layer.setMode(m[0]); });
+      label.appendChild(radio);
+      label.appendChild(document.createTextNode(' ' + m[1] + ' '));
+      modeBox.appendChild(label);
+    });
+    key.appendChild(modeBox);
+
+    // Table and exports (filled when opened; exports read what is shown).
+    var table = IncidentMapTable.install({map: map, state: state, tools: tools, offset: offset,
+      open: function (i) { return openIncident(i, true); }});
+    var fillTable = table.fill, exportRows = table.exportRows;
+
+    // ------------------------------------------------------------ popups
+    function incidentContext(i, row, ids, sharing) {
+      var c = inc.columns, e = state.eventOf[i], event = null;
+      if (e >= 0) {
+        event = {summary: ids.evtRow.summary || ids.evtRow.event_id || 'event',
+          count: state.evt.columns.memberOffsets[e + 1] - state.evt.columns.memberOffsets[e],
+          mapped: !(state.evt.columns.flags[e] & Core.FLAG_UNMAPPED)};
+      } else if (Core && row.event_id) {
+        event = {summary: row.event_id, count: 0, mapped: false};
+      }
+      return {
+        id: ids.inc ? ids.inc[i] : '\u2026', row: row, type: meta.types[c.type[i]], source: meta.sources[c.source[i]],
+        status: meta.statuses[c.status[i]], lat: c.lat[i], lon: c.lon[i],
+        known: !(c.flags[i] & Core.FLAG_UNKNOWN_TIME), t0: c.t0[i], t1: c.t1[i], offset: offset,
+        sharing: sharing, event: event, openEvent: function () { openEvent(e); }
+      };
+    }
+    var popupOptions = {maxWidth: 400, minWidth: 240, maxHeight: 440, autoPanPadding: [24, 24]};
+    function showPopup(latlng, node, options) {
+      var settings = L.extend({}, popupOptions, options || {});
+      // On a narrow screen the popup keeps inside the map.
+      var room = map.getSize().x - 60;
+      settings.maxWidth = Math.min(settings.maxWidth, room);
+      settings.minWidth = Math.min(settings.minWidth, room);
+      return L.popup(settings).setLatLng(latlng).setContent(node).openOn(map);
+    }
+    function sharingOf(i) {
+      var X = layer.incXY.x, Y = layer.incXY.y, c = inc.columns, n = 0;
+      for (var k = 0; k < state.nVisible; k++) {
+        var j = state.visible[k];
+        if (X[j] === X[i] && Y[j] === Y[i]) { n++; }
+      }
+      return Math.max(n, 1);
+      // (c unused: the shared count is of what is shown)
+    }
+    // Build the popup element of incident i (shown or not): a promise.
+    // The popup needs only its row's text chunk (and its event's): the ids, decoded in
+    // the background after start-up, fill in the id line when they arrive.
+    function incidentElement(i) {
+      var e = state.eventOf[i];
+      return Promise.all([inc.row(i), e >= 0 ? state.evt.row(e) : Promise.resolve({})])
+        .then(function (r) {
+          var ctx = incidentContext(i, r[0], {inc: inc.ids, evt: [], evtRow: r[1]}, sharingOf(i));
+          var node = P.incidentPopup(ctx);
+          if (!inc.ids) {
+            var idLine = node.lastChild;
+            inc.loadIds().then(function (ids) { idLine.textContent = ids[i]; });
+          }
+          return node;
+        });
+    }
+    function openIncident(i, pan) {
+      return incidentElement(i).then(function (node) {
+        var c = inc.columns, latlng = L.latLng(c.lat[i], c.lon[i]);
+        if (pan && !map.getBounds().contains(latlng)) { map.setView(latlng, Math.max(map.getZoom(), 16)); }
+        var at = layer.fanAt.get(i);
+        if (at) { latlng = map.containerPointToLatLng(at); }
+        showPopup(latlng, node);
+        return node;
+      });
+    }
+    function eventElement(j) {
+      var e = state.evt, offsets = e.columns.memberOffsets, members = [];
+      for (var k = offsets[j]; k < offsets[j + 1]; k++) { members.push(e.columns.members[k]); }
+      members.sort(function (a, b) { return a - b; });
+      var texts = new Map(), c = inc.columns;
+      return Promise.all([e.loadIds(), e.row(j), inc.eachRow(members, function (i, row) { texts.set(i, row); })])
+        .then(function (r) {
+          var row = r[1];
+          return P.eventPopup({
+            id: r[0][j], row: row, offset: offset, lat: e.columns.lat[j], lon: e.columns.lon[j],
+            t0: e.columns.t0[j], t1: e.columns.t1[j],
+            known: !(e.columns.flags[j] & Core.FLAG_UNKNOWN_TIME),
+            expected: Number(row.n_incidents) || members.length,
+            typeLabel: function (name) {
+              var found = meta.types.filter(function (t) { return t.name === name; })[0];
+              return found ? found.label : String(name).replace(/_/g, ' ');
+            },
+            members: members.map(function (i) {
+              return {row: texts.get(i), type: meta.types[c.type[i]], source: meta.sources[c.source[i]],
+                t0: c.t0[i], t1: c.t1[i], known: !(c.flags[i] & Core.FLAG_UNKNOWN_TIME)};
+            })
+          });
+        });
+    }
+    function openEvent(j) {
+      return eventElement(j).then(function (node) {
+        var ring = layer.ringAt(j), e = state.evt.columns;
+        var latlng = ring ? map.containerPointToLatLng([ring.x, ring.y - ring.r]) :
+          L.latLng(e.lat[j], e.lon[j]);
+        showPopup(latlng, node, {maxWidth: 460, minWidth: 300});
+        return node;
+      });
+    }
+    function openStack(hit) {
+      var c = inc.columns, members = hit.stack.slice(0, 500);
+      var node = P.stackPopup(members.map(function (i) {
+        var type = meta.types[c.type[i]];
+        return {i: i, label: type.label, colour: type.colour, source: meta.sources[c.source[i]],
+          when: c.flags[i] & Core.FLAG_UNKNOWN_TIME ? 'time unknown' :
+            P.isoDay(c.t0[i], offset) + ' ' + P.clock(c.t0[i], offset)};
+      }), function (i) { openIncident(i); });
+      showPopup(map.containerPointToLatLng([hit.x, hit.y]), node);
+    }
+    map.on('click', function (e) {
+      if (!map.hasLayer(layer)) { return; }
+      var hit = layer.hitTest(e.containerPoint);
+      if (!hit) { return; }
+      if (hit.density) {
+        map.setView(e.latlng, Math.min(map.getMaxZoom(), map.getZoom() + 2));
+      } else if (hit.incident) {
+        var h = hit.incident;
+        if (h.stack && h.stack.length > styles.spread.max_fan) { openStack(h); } else { openIncident(h.i); }
+      } else if (hit.event) {
+        openEvent(hit.event.j);
+      }
+    });
+
+    // ------------------------------------------------------------ layers
+    var EventsToggle = L.Layer.extend({
+      onAdd: function () { state.layers.events = true; state.changed('layers'); },
+      onRemove: function () { state.layers.events = false; state.changed('layers'); }
+    });
+    var OtherToggle = L.Layer.extend({
+      onAdd: function () { state.layers.other = true; state.changed('layers'); },
+      onRemove: function () { state.layers.other = false; state.changed('layers'); }
+    });
+    layer.on('add', function () { state.layers.incidents = true; state.changed('layers'); });
+    layer.on('remove', function () { state.layers.incidents = false; state.changed('layers'); });
+    var eventsToggle = new EventsToggle(), otherToggle = new OtherToggle();
+    layer.addTo(map);
+    var overlays = {};
+    if (options.places) { overlays['<span class="im-layer">Places</span>'] = options.places; }
+    overlays['<span class="im-layer">Incidents</span>'] = layer;
+    var otherStatuses = meta.statuses.filter(function (st) { return st !== 'happened'; });
+    if (otherStatuses.length) {
+      overlays['<span class="im-layer">Not known to have happened</span>'] = otherToggle;
+    }
+    if (state.evt.n) {
+      overlays['<span class="im-layer">Events</span>'] = eventsToggle;
+      map.addLayer(eventsToggle);
+    }
+    var control = null;
+    function placeControl() {
+      var phone = window.matchMedia(PHONE).matches;
+      if (control && control.options.collapsed === phone) { return; }
+      if (control) { control.remove(); }
+      control = L.control.layers(options.tiles || {}, overlays, {collapsed: phone, position: 'topright'});
+      control.addTo(map);
+    }
+    placeControl();
+    window.addEventListener('resize', debounce(function () { placeControl(); map.invalidateSize(); }, 150));
+
+    // Places follow the filters: a place is drawn while a shown incident is there.
+    var placeUsed = new Uint8Array(meta.places.length), placeShapes = [];
+    if (options.places) {
+      options.places.eachLayer(function (group) {
+        if (!group.eachLayer) { return; }
+        group.eachLayer(function (shape) {
+          var p = shape.feature && shape.feature.properties;
+          var code = p && p.place_id ? meta.places.indexOf(p.place_id) : -1;
+          if (code >= 0 && shape.setStyle) {
+            placeShapes.push({shape: shape, code: code, style: L.extend({}, shape.options)});
+          }
+        });
+      });
+    }
+    function filterPlaces() {
+      if (!placeShapes.length) { return; }
+      var place = inc.columns.place, visible = state.visible;
+      placeUsed.fill(0);
+      for (var k = 0; k < state.nVisible; k++) { placeUsed[place[visible[k]]] = 1; }
+      var everything = state.nVisible === state.mappedTotal;
+      placeShapes.forEach(function (entry) {
+        var show = everything || placeUsed[entry.code] === 1;
+        if (entry.shown === show) { return; }
+        entry.shown = show;
+        entry.shape.setStyle(show ? entry.style : {opacity: 0.15, fillOpacity: 0.02});
+      });
+    }
+
+    // ------------------------------------------------------------ counts and redraw
+    function renderCounts() {
+      var counts = state.counts;
+      ['type', 'status', 'precision'].forEach(function (kind) {
+        facets[kind].forEach(function (entry) { setText(entry.count, String(counts[kind][entry.index])); });
+      });
+      sources.renderCounts();
+      setText(ui.summary, state.nVisible + ' of ' + state.mappedTotal + ' mapped incidents shown' +
+        (state.evt.n ? ' \u00b7 ' + state.nEventsVisible + ' events' : '') +
+        (config.unmapped ? ' \u00b7 ' + config.unmapped + ' not mapped' : ''));
+    }
+    var stats = {lastEvaluateMs: 0, lastDrawMs: 0};
+    state.onChange(function () {
+      var started = performance.now();
+      layer.redraw();
+      stats.lastDrawMs = layer.lastDrawMs;
+      renderCounts();
+      renderTime();
+      filterPlaces();
+      fillTable();
+      scheduleHash();
+      stats.lastChangeMs = performance.now() - started;
+    });
+
+    // ------------------------------------------------------------ URL hash
+    var applyingHash = false, lastHash = null;
+    function namesOf(kind, list) {
+      var on = state.on[kind], offNames = [], onNames = [];
+      for (var k = 0; k < on.length; k++) { (on[k] ? onNames : offNames).push(list[k]); }
+      if (!offNames.length) { return null; }
+      return onNames.length < offNames.length ? '+' + onNames.map(encodeURIComponent).join(',') :
+        '-' + offNames.map(encodeURIComponent).join(',');
+    }
+    function typeNames() { return meta.types.map(function (t) { return t.name; }); }
+    function writeHash() {
+      if (applyingHash) { return; }
+      var c = map.getCenter(), parts = ['v=' + map.getZoom() + '/' + c.lat.toFixed(5) + '/' + c.lng.toFixed(5)];
+      if (state.time !== null) { parts.push('t=' + time.mode + ':' + state.time[0]); }
+      var src = namesOf('source', meta.sources);
+      if (src) { parts.push('src=' + src); }
+      var ty = namesOf('type', typeNames());
+      if (ty) { parts.push('type=' + ty); }
+      var st = namesOf('status', meta.statuses);
+      if (st) { parts.push('status=' + st); }
+      var pr = namesOf('precision', meta.precisions);
+      if (pr) { parts.push('prec=' + pr); }
+      if (state.search.query) { parts.push('q=' + encodeURIComponent(state.search.query)); }
+      if (ui.from && ui.from.value) { parts.push('from=' + ui.from.value); }
+      if (ui.to && ui.to.value) { parts.push('to=' + ui.to.value); }
+      var layers = [];
+      if (!state.layers.incidents) { layers.push('-incidents'); }
+      if (state.layers.other) { layers.push('other'); }
+      if (state.evt.n && !state.layers.events) { layers.push('-events'); }
+      if (layers.length) { parts.push('layers=' + layers.join(',')); }
+      var hash = '#' + parts.join('&');
+      lastHash = hash.slice(1);
+      if (location.hash !== hash) { history.replaceState(null, '', hash); }
+    }
+    var scheduleHash = debounce(writeHash, 150);
+    map.on('moveend', scheduleHash);
+    function readNames(kind, list, value, boxes) {
+      var on = state.on[kind];
+      if (!value) { on.fill(1); } else {
+        var names = value.slice(1).split(',').map(decodeURIComponent), set = new Set(names);
+        var keep = value[0] === '+';
+        for (var k = 0; k < on.length; k++) { on[k] = (set.has(list[k]) === keep) ? 1 : 0; }
+      }
+      boxes.forEach(function (entry) { if (entry) { entry.box.checked = on[entry.index] === 1; } });
+    }
+    function applyHash() {
+      var text = location.hash.replace(/^#/, '');
+      if (!text) { return Promise.resolve(); }
+      var params = {};
+      text.split('&').forEach(function (pair) {
+        var at = pair.indexOf('=');
+        if (at > 0) { params[pair.slice(0, at)] = pair.slice(at + 1); }
+      });
+      applyingHash = true;
+      try {
+        if (params.v) {
+          var v = params.v.split('/').map(Number);
+          if (v.length === 3 && v.every(isFinite)) { map.setView([v[1], v[2]], v[0], {animate: false}); }
+        }
+        readNames('source', meta.sources, params.src, sourceRows);
+        readNames('type', typeNames(), params.type, facets.type);
+        readNames('status', meta.statuses, params.status, facets.status);
+        readNames('precision', meta.precisions, params.prec, facets.precision);
+        var layers = (params.layers || '').split(',');
+        setLayer(layer, layers.indexOf('-incidents') < 0);
+        setLayer(otherToggle, layers.indexOf('other') >= 0);
+        if (state.evt.n) { setLayer(eventsToggle, layers.indexOf('-events') < 0); }
+        if (ui.from) {
+          ui.from.value = params.from || '';
+          ui.to.value = params.to || '';
+          applyDates();
+        }
+        stop();
+        if (params.t) {
+          var t = params.t.split(':'), mode = t[0] === 'day' && daySpan ? 'day' : 'clock';
+          var minute = Number(t[1]);
+          if (isFinite(minute) && spanOf(mode)) {
+            time.mode = mode;
+            buildSlider();
+            var radios = root.querySelectorAll('input[name=im-time-mode]');
+            Array.prototype.forEach.call(radios, function (r) { r.checked = r.value === mode; });
+            time.step = stepOf(minute, mode);
+            state.time = mode === 'day' ? queryFor('day', time.step) : [minute, minute + 1];
+          }
+        } else { time.step = null; state.time = null; }
+        var q = params.q ? decodeURIComponent(params.q) : '';
+        ui.search.value = q;
+        ui.histogramDirty = true;
+        state.changed('hash');
+        return q !== state.search.query ? search(q) : Promise.resolve();
+      } finally {
+        applyingHash = false;
+      }
+    }
+    function setLayer(l, on) {
+      if (on && !map.hasLayer(l)) { map.addLayer(l); } else if (!on && map.hasLayer(l)) { map.removeLayer(l); }
+    }
+    window.addEventListener('hashchange', function () { applyHash(); });
+
+    // ------------------------------------------------------------ the page API
+    function idsNow(table, shown, count) {
+      var ids = table.ids;
+      if (!ids) { throw new Error('ids are still loading: await incidentMap.ready'); }
+      var out = new Array(count);
+      for (var k = 0; k < count; k++) { out[k] = ids[shown[k]]; }
+      return out;
+    }
+    function setFacet(kind, list, value, boxes) {
+      var on = state.on[kind];
+      if (value === null || value === undefined) { return; }
+      var wanted = new Set(Array.isArray(value) ? value : [value]);
+      for (var k = 0; k < on.length; k++) { on[k] = wanted.has(list[k]) ? 1 : 0; }
+      boxes.forEach(function (entry) { entry.box.checked = on[entry.index] === 1; });
+    }
+    L.extend(api, {
+      map: map, layer: layer, state: state, config: config, stats: stats, places: options.places,
+      /** The incident_ids drawn now (after the layers, sources, filters, search and time),
+       *  in time order. */
+      drawnIds: function () { return layer._map ? idsNow(inc, state.visible, state.nVisible) : []; },
+      /** The event_ids drawn now. */
+      eventIds: function () {
+        var shown = [], e = state.evt;
+        for (var j = 0; j < e.n; j++) { if (state.eventVisible[j]) { shown.push(j); } }
+        return e.ids ? shown.map(function (j) { return e.ids[j]; }) : [];
+      },
+      /** Show one moment (ISO 8601 text or epoch ms), or every time with null. */
+      setTime: setTime,
+      getTime: function () { return state.time === null ? null : state.time[0] * 60000; },
+      setTimeMode: function (mode) {
+        if (!spanOf(mode)) { throw new Error('no ' + mode + ' mode for this map'); }
+        var radios = root.querySelectorAll('input[name=im-time-mode]');
+        Array.prototype.forEach.call(radios, function (r) { r.checked = r.value === mode; });
+        time.mode = mode;
+        buildSlider();
+        setStep(state.time === null ? null : stepOf(state.time[0], mode));
+      },
+      timeMode: function () { return time.mode; },
+      play: play,
+      pause: function () { stop(); renderTime(); },
+      playing: function () { return time.timer !== null; },
+      /** Turn sources on or off by name: {name: bool}; names not given keep their state. */
+      setSources: function (wanted) {
+        Object.keys(wanted).forEach(function (name) {
+          var k = meta.sources.indexOf(name);
+          if (k < 0) { throw new Error('no source named ' + name); }
+          state.on.source[k] = wanted[name] ? 1 : 0;
+          if (sourceRows[k]) { sourceRows[k].box.checked = !!wanted[name]; }
+        });
+        ui.histogramDirty = true;
+        state.changed('sources');
+      },
+      /** Filters: {types: [...], statuses: [...], precisions: [...], from: 'YYYY-MM-DD',
+       *  to: 'YYYY-MM-DD', search: text, other: bool, events: bool}. Omitted keys keep theirs. */
+      setFilter: function (filter) {
+        setFacet('type', typeNames(), filter.types, facets.type);
+        setFacet('status', meta.statuses, filter.statuses, facets.status);
+        setFacet('precision', meta.precisions, filter.precisions, facets.precision);
+        if (filter.other !== undefined) { setLayer(otherToggle, !!filter.other); }
+        if (filter.events !== undefined && state.evt.n) { setLayer(eventsToggle, !!filter.events); }
+        if (ui.from && (filter.from !== undefined || filter.to !== undefined)) {
+          if (filter.from !== undefined) { ui.from.value = filter.from || ''; }
+          if (filter.to !== undefined) { ui.to.value = filter.to || ''; }
+          applyDates();
+        }
+        ui.histogramDirty = true;
+        state.changed('filter');
+        if (filter.search !== undefined) {
+          ui.search.value = filter.search || '';
+          return search(filter.search || '');
+        }
+        return Promise.resolve(state.nVisible);
+      },
+      /** Open the popup of the k-th drawn incident (time order), as a click on it does. */
+      openDrawn: function (k) {
+        if (k < 0 || k >= state.nVisible) { return Promise.reject(new Error('no drawn incident ' + k)); }
+        return openIncident(state.visible[k], false);
+      },
+      /** Open the popup of an incident by id; resolves to the popup element. */
+      openPopup: function (incidentId) {
+        return inc.loadIds().then(function () {
+          var i = inc.indexOf(incidentId);
+          if (i < 0) { throw new Error('no incident ' + incidentId); }
+          return openIncident(i, true);
+        });
+      },
+      openEvent: function (eventId) {
+        return state.evt.loadIds().then(function () {
+          var j = state.evt.indexOf(eventId);
+          if (j < 0) { throw new Error('no event ' + eventId); }
+          return openEvent(j);
+        });
+      },
+      /** Popup elements without opening them (for checks over every row). */
+      incidentElement: incidentElement,
+      eventElement: eventElement,
+      /** Where incident (by id) is drawn now, as a page point [x, y], or null. */
+      screenPoint: function (incidentId) {
+        var i = inc.indexOf(incidentId);
+        if (i < 0) { return null; }
+        var p = layer.screenPoint(i), box = map.getContainer().getBoundingClientRect();
+        return [box.left + p.x, box.top + p.y];
+      },
+      ringPoint: function (eventId) {
+        var j = state.evt.indexOf(eventId);
+        var ring = j < 0 ? null : layer.ringAt(j);
+        if (!ring) { return null; }
+        var box = map.getContainer().getBoundingClientRect();
+        return [box.left + ring.x, box.top + ring.y, ring.r];
+      },
+      /** The RGBA of the layer's canvas at a container point. */
+      pixel: function (x, y) {
+        var ratio = window.devicePixelRatio || 1;
+        return Array.from(layer.ctx.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data);
+      },
+      /** Is an incident, event or density cell drawn at this container point? */
+      hitAt: function (point) { return map.hasLayer(layer) && layer.hitTest(point) !== null; },
+      drawMode: function () { return layer.drawnMode; },
+      setDrawMode: function (mode) { layer.setMode(mode); },
+      counts: function () {
+        var out = {sources: {}, types: {}, statuses: {}, precisions: {}};
+        meta.sources.forEach(function (n, k) { out.sources[n] = state.counts.source[k]; });
+        meta.types.forEach(function (t, k) { out.types[t.name] = state.counts.type[k]; });
+        meta.statuses.forEach(function (n, k) { out.statuses[n] = state.counts.status[k]; });
+        meta.precisions.forEach(function (n, k) { out.precisions[n] = state.counts.precision[k]; });
+        return out;
+      },
+      search: search,
+      exportText: exportRows
+    });
+    buildSlider();
+    state.evaluate();
+    renderCounts();
+    renderTime();
+    layer.redraw();
+    stats.installMs = [installStarted, performance.now()];
+    stats.drawnAt = performance.now();
+    api.drawn = true;
+    // The ids (for the API, the table's exports and the popups' id line) are decoded
+    // once the map is drawn and the page is idle.
+    var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 1); };
+    return new Promise(function (resolve) { idle(resolve, {timeout: 300}); }).then(function () {
+      return Promise.all([inc.loadIds(), state.evt.loadIds()]);
+    }).then(function () {
+      return location.hash.replace(/^#/, '') === lastHash ? null : applyHash();
+    }).then(function () {
+      api.ready = true;
+      stats.readyAt = performance.now();
+      return api;
+    });
+  }
+
+  return {install: install};
+})();

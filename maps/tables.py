@@ -1,0 +1,219 @@
+"""Table values as every export writes them: missing values, JSON, local times, counts.
+
+Shared by the GeoJSON, GeoPackage/FlatGeobuf/GeoParquet and CSV writers, so the same
+cell reads the same in every file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from geopandas import GeoDataFrame
+
+from geo.errors import OutputError
+
+#: Decimal places kept in coordinates: 1e-7 degree is about 1 cm, far below any
+#: location we can claim, and RFC 7946 recommends no more than six or seven.
+COORDINATE_DECIMALS = 7
+
+
+#: Incident columns holding local times as ISO 8601 strings with an offset.
+TIME_COLUMNS = ("time_start", "time_end")
+
+
+#: Incident columns that are integers even when some rows have no value.
+INCIDENT_INTEGER_COLUMNS = ("evidence_start", "evidence_end", "killed", "injured")
+
+
+#: Place columns that are integers.
+PLACE_INTEGER_COLUMNS = ("mention_count",)
+
+
+#: ``gpkg_contents.last_change`` of every GeoPackage we write, unless the
+#: reproducible-builds variable ``SOURCE_DATE_EPOCH`` names another moment.
+DEFAULT_GPKG_TIMESTAMP = "2000-01-01T00:00:00.000Z"
+
+
+#: Suffix of the JSON-text twin of a list or mapping column.
+JSON_SUFFIX = "_json"
+
+
+#: Columns of our tables that hold lists or mappings, so they are written as such
+#: (with their ``_json`` twin) even when no row has a value: an empty build keeps
+#: the same fields.
+LIST_COLUMNS = frozenset(
+    {"actors", "sources", "incident_ids", "event_types", "claims", "reasons", "alternatives"}
+)
+
+
+def holds_structures(column: Any, values: Sequence[Any]) -> bool:
+    """Whether a column holds lists or mappings (by name for ours, else by its values;
+    a column of numbers or of a string dtype never does)."""
+    if column in LIST_COLUMNS:
+        return True
+    dtype = getattr(values, "dtype", None)
+    if dtype is not None and not pd.api.types.is_object_dtype(dtype):
+        return False
+    return any(map(is_structured, values))
+
+
+def is_structured(value: Any) -> bool:
+    return isinstance(value, (list, tuple, np.ndarray, Mapping))
+
+
+def in_wgs84(gdf: GeoDataFrame) -> GeoDataFrame:
+    """The frame in lon/lat; a frame without a CRS is taken to be lon/lat already."""
+    try:
+        gdf.geometry  # noqa: B018 (raises when there is no active geometry column)
+    except AttributeError as exc:
+        msg = "cannot export a table without a geometry column"
+        raise OutputError(msg) from exc
+    if gdf.crs is None:
+        return gdf.set_crs(4326)
+    if gdf.crs.to_epsg() == 4326:
+        return gdf
+    return gdf.to_crs(4326)
+
+
+def is_missing(value: Any) -> bool:
+    """True for None, pandas NA/NaT and float NaN; never for lists or arrays."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, (float, np.floating)) and math.isnan(value)
+
+
+def json_value(value: Any, *, column: object, feature_id: object) -> Any:
+    """A cell as a plain JSON value (see :func:`geodataframe_to_geojson`)."""
+    if is_missing(value):
+        return None
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            msg = (
+                f"cannot write {column!r} of {feature_id!r}: the time {value} has no UTC "
+                "offset, so readers could not tell which moment it is"
+            )
+            raise OutputError(msg)
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [json_value(item, column=column, feature_id=feature_id) for item in value]
+    if isinstance(value, Mapping):
+        return {
+            str(key): json_value(item, column=column, feature_id=feature_id)
+            for key, item in value.items()
+        }
+    msg = f"cannot write {column!r} of {feature_id!r}: {type(value).__name__} has no JSON form"
+    raise OutputError(msg)
+
+
+def round_coordinate(number: float) -> float:
+    rounded = round(float(number), COORDINATE_DECIMALS)
+    return 0.0 if rounded == 0 else rounded  # no "-0.0"
+
+
+def normalised_incidents(incidents: GeoDataFrame) -> GeoDataFrame:
+    """Incidents with integer counts, offset-carrying ISO times and rounded lat/lon."""
+    frame = with_integer_columns(incidents, INCIDENT_INTEGER_COLUMNS, id_column="incident_id")
+    ids = frame["incident_id"].tolist() if "incident_id" in frame.columns else [None] * len(frame)
+    for column in TIME_COLUMNS:
+        if column in frame.columns:
+            times = local_times(frame[column].tolist(), ids, column)
+            frame[column] = pd.Series(
+                [None if time is None else time.isoformat() for time in times],
+                index=frame.index,
+                dtype=object,
+            )
+    for column in ("lat", "lon"):
+        if column in frame.columns:
+            frame[column] = pd.Series(
+                [None if is_missing(v) else round_coordinate(v) for v in frame[column]],
+                index=frame.index,
+                dtype="Float64",
+            )
+    return frame
+
+
+def with_integer_columns(
+    gdf: GeoDataFrame, columns: Sequence[str], *, id_column: str
+) -> GeoDataFrame:
+    """A copy whose count columns are nullable integers (a float 3.0 would read as Real)."""
+    frame = gdf.copy()
+    for column in columns:
+        if column not in frame.columns:
+            continue
+        try:
+            frame[column] = frame[column].astype("Int64")
+        except (TypeError, ValueError) as exc:
+            msg = f"cannot export {id_column} table: column {column!r} holds non-integers ({exc})"
+            raise OutputError(msg) from exc
+    return frame
+
+
+def local_times(values: Sequence[Any], ids: Sequence[Any], column: str) -> list[dt.datetime | None]:
+    """Parse ISO 8601 local times; each must carry its UTC offset."""
+    times: list[dt.datetime | None] = []
+    for value, row_id in zip(values, ids, strict=True):
+        if is_missing(value):
+            times.append(None)
+            continue
+        if isinstance(value, dt.datetime):
+            time = value
+        elif isinstance(value, str):
+            try:
+                time = dt.datetime.fromisoformat(value)
+            except ValueError as exc:
+                msg = f"incident {row_id}: {column} {value!r} is not an ISO 8601 time"
+                raise OutputError(msg) from exc
+        else:
+            msg = f"incident {row_id}: {column} is a {type(value).__name__}, not an ISO 8601 time"
+            raise OutputError(msg)
+        if time.tzinfo is None or time.utcoffset() is None:
+            msg = f"incident {row_id}: {column} {value!s} has no UTC offset (expected +03:00)"
+            raise OutputError(msg)
+        times.append(time)
+    return times
+
+
+def json_text(value: Any, column: object, row_id: object) -> str | None:
+    if is_missing(value):
+        return None
+    return json.dumps(json_value(value, column=column, feature_id=row_id), ensure_ascii=False)
+
+
+def reproducible_timestamp() -> str:
+    """The moment to record as the GeoPackage's last change (see :func:`write_geopackage`)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None or not epoch.strip():
+        return DEFAULT_GPKG_TIMESTAMP
+    try:
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    except (ValueError, OverflowError, OSError) as exc:
+        msg = f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970"
+        raise OutputError(msg) from exc
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def decimal_text(number: Any) -> str:
+    """A coordinate with at most 7 decimals and no exponent; blank when missing."""
+    if number is None or is_missing(number) or not math.isfinite(float(number)):
+        return ""
+    text = f"{round(float(number), COORDINATE_DECIMALS):.{COORDINATE_DECIMALS}f}"
+    text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text

@@ -1,0 +1,274 @@
+"""Nouns that fit their kind, the capital, institutions that speak (issue 10, part 3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gazetteer.geoparse import Geoparser, PlaceMention
+
+
+def parse(geoparser: Geoparser, text: str) -> list[PlaceMention]:
+    found = geoparser.parse(text)
+    for m in found:
+        assert text[m.start : m.end] == m.text
+    return found
+
+
+def find(geoparser: Geoparser, text: str, needle: str) -> PlaceMention:
+    hits = [m for m in parse(geoparser, text) if needle in m.text]
+    assert len(hits) == 1, [(m.text, m.role, m.place_id) for m in parse(geoparser, text)]
+    return hits[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [
+        ("Shots rang out near the Palestine Hotel. Later the ministry was hit.", "the ministry"),
+        ("Crowds gathered at Tahrir Square. The embassy closed its doors.", "The embassy"),
+        ("Crowds gathered at Tahrir Square. The headquarters was shelled.", "The headquarters"),
+        ("Crowds gathered at Tahrir Square. A fire broke out in the building.", "the building"),
+        ("Crowds gathered at Tahrir Square. The hospital took the wounded.", "The hospital"),
+    ],
+)
+def test_a_noun_with_nothing_of_its_kind_in_play_stays_unresolved(geoparser, text, noun):
+    mention = find(geoparser, text, noun)
+    assert mention.role == "location"
+    assert mention.resolved_by == "unresolved"
+    assert mention.lat is None
+    assert not mention.is_location
+    assert mention.note
+
+
+@pytest.mark.parametrize(
+    ("text", "noun", "place_id"),
+    [
+        ("Rockets fell near the US Embassy. The embassy sounded its alarms.", "The embassy",
+         "us_embassy"),
+        ("Protesters reached the Ministry of Planning. The ministry was evacuated.",
+         "The ministry", "ministry_of_planning"),
+        ("Protesters crossed the Jumhuriya Bridge. The bridge was then closed.", "The bridge",
+         "bridge_jumhuriya"),
+        ("A car bomb hit Shorja market. The market was packed.", "The market", "shorja_market"),
+        ("Gunmen stormed Our Lady of Salvation Church. The church was sealed.", "The church",
+         "our_lady_of_salvation"),
+    ],
+)  # fmt: skip
+def test_a_noun_resolves_to_the_place_of_its_kind_in_play(geoparser, text, noun, place_id):
+    assert find(geoparser, text, noun).place_id == place_id
+
+
+def test_the_suspension_bridge_gate_is_not_the_bridge(geoparser):
+    text = "Crowds rushed the suspension bridge gate. The bridge was closed."
+    assert find(geoparser, text, "The bridge").place_id != "gz_gate_suspension_bridge"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The Iraqi capital was calm on Friday.", "هدوء في العاصمة العراقية صباح الجمعة"],
+)
+def test_the_iraqi_capital_is_the_city(geoparser, text):
+    located = [m for m in parse(geoparser, text) if m.is_location]
+    assert [m.place_id for m in located] == ["baghdad_city"]
+
+
+def test_the_capital_after_another_country_is_not_baghdad(geoparser):
+    text = "Thousands marched in Tehran on Friday. The capital was tense."
+    capital = find(geoparser, text, "capital")
+    assert capital.role == "outside"
+    assert capital.lat is None
+    assert "Tehran" in capital.note
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("The US embassy in Baghdad said it was safe.", "embassy"),
+        ("Five died, according to the health ministry.", "ministry"),
+        ("The Interior Ministry said five had died.", "Ministry"),
+    ],
+)
+def test_an_institution_that_speaks_is_an_organisation(geoparser, text, needle):
+    found = [m for m in parse(geoparser, text) if needle in m.text]
+    assert all(not m.is_location for m in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("Clashes in Diyala province left three dead.", "Diyala province"),
+        ("A bomb went off 40km north of Baghdad.", "north of Baghdad"),
+        ("Hilla police said a convoy was hit south of the capital.", "south of the capital"),
+        ("Troops raided villages in Diyala province, north of Baghdad.", "north of Baghdad"),
+    ],
+)
+def test_places_beyond_the_city_are_outside(geoparser, text, needle):
+    mention = find(geoparser, text, needle)
+    assert mention.role == "outside"
+    assert mention.lat is None
+
+
+def test_a_distance_before_a_direction_is_part_of_the_mention(geoparser):
+    assert find(geoparser, "A bomb went off 40km north of Baghdad.", "north").text == (
+        "40km north of Baghdad"
+    )
+
+
+def test_a_family_name_is_not_a_place(geoparser):
+    mention = find(geoparser, "Gunmen shot Ahmed al-Obaidi outside his home.", "Obaidi")
+    assert mention.role == "person"
+    assert mention.lat is None
+
+
+@pytest.mark.parametrize(
+    ("text", "place_id"),
+    [
+        ("Rockets hit Baghdad's heavily fortified Green Zone.", "green_zone"),
+        ("Raids in the Baghdad district of Sadr City went on.", "sadr_city"),
+        ("A bomb hit a marketplace in the Baghdad district of Sadr City.", "sadr_city"),
+        ("A bomb hit a busy market in Baghdad's northern Shaab district.", "shaab"),
+        ("Tents went up in Baghdad's impoverished Shi'ite neighborhood of Sadr City.", "sadr_city"),
+    ],
+)
+def test_the_city_as_container_is_one_mention(geoparser, text, place_id):
+    located = [m for m in parse(geoparser, text) if m.is_location]
+    assert [m.place_id for m in located] == [place_id]
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("A Baghdad emergency police official said 24 bodies were found.", "Baghdad"),
+        ("قالت عمليات بغداد إن الهجوم فشل", "بغداد"),
+    ],
+)
+def test_a_city_in_an_organisation_name_is_not_mapped(geoparser, text, needle):
+    mention = find(geoparser, text, needle)
+    assert mention.role == "organisation"
+
+
+def test_a_city_noun_after_a_name_says_where_not_what(geoparser):
+    found = [m for m in parse(geoparser, "A bomb hit Palestine Street in the capital.")
+             if m.is_location]  # fmt: skip
+    assert [(m.text, m.place_id) for m in found] == [
+        ("Palestine Street", "palestine_street"),
+        ("the capital", "baghdad_city"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "By Staff Writer\n\nBAGHDAD, Aug 4 -- Bombs hit Karrada.",
+        "AMMAN/BAGHDAD (Reuters) - A car bomb hit Karrada.",
+        "BAGHDAD, Iraq (AP) — A car bomb hit Karrada.",
+    ],
+)
+def test_a_wire_dateline_opening_a_line_is_not_a_location(geoparser, text):
+    roles = {m.text: m.role for m in parse(geoparser, text)}
+    assert roles["BAGHDAD"] == "dateline"
+    assert roles.get("Iraq", "dateline") == "dateline"
+    assert roles["Karrada"] == "location"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [("Prime Minister Iyad Allawi spoke.", "Allawi"), ("By Ahmed Rasheed\n", "Rasheed")],
+)
+def test_a_name_after_a_title_or_byline_is_a_person(geoparser, text, needle):
+    assert find(geoparser, text, needle).role == "person"
+
+
+def test_the_city_of_another_place_is_not_baghdad(geoparser):
+    text = "A bomb went off in the northern city of Mosul."
+    assert [m.place_id for m in parse(geoparser, text) if m.is_location] == []
+
+
+def test_some_bridge_of_the_city_is_no_place_on_the_map(geoparser):
+    text = "In Baghdad, soldiers sealed off a bridge."
+    assert [m.text for m in parse(geoparser, text) if m.is_location] == ["Baghdad"]
+
+
+def test_names_survive_a_description_that_names_no_known_place(geoparser):
+    text = "A car bomb ripped through a Shi'ite neighborhood in Baghdad."
+    assert [m.place_id for m in parse(geoparser, text) if m.is_location] == ["baghdad_city"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rioters stormed Sweden's embassy in Baghdad.",
+        "Rioters stormed the Swedish Embassy in Baghdad.",
+    ],
+)
+def test_a_site_in_the_city_that_the_gazetteer_lacks_is_not_mapped_to_the_city(geoparser, text):
+    assert [m.text for m in parse(geoparser, text) if m.is_location] == []
+
+
+def test_an_area_noun_after_a_name_starts_its_own_description(geoparser):
+    text = "The blast burned much of the Jameela market in the district of Sadr City."
+    located = {m.place_id for m in parse(geoparser, text) if m.is_location}
+    assert located == {"jamila_market", "sadr_city"}
+
+
+def test_sadr_city_is_not_the_capital(geoparser):
+    text = "Raids went on in Sadr City. The capital was tense."
+    assert find(geoparser, text, "capital").place_id == "baghdad_city"
+
+
+def test_a_person_named_once_stays_a_person(geoparser):
+    text = "Prime Minister Iyad Allawi spoke on Friday. Allawi said calm would return."
+    assert {m.role for m in parse(geoparser, text) if "Allawi" in m.text} == {"person"}
+
+
+def test_an_imported_outline_is_placed_at_its_label_point(gazetteer, geoparser):
+    place = gazetteer["sadr_city"]
+    assert place.label_point is not None
+    mention = find(geoparser, "Raids went on in Sadr City.", "Sadr City")
+    assert (mention.lon, mention.lat) == pytest.approx(place.label_point)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Intro.\n\nAMMAN/BAGHDAD, 8 August 2003 — A car bomb hit Karrada.",
+        "Intro.\n\nBAGHDAD | Mon Jun 24, 2013\n\nA car bomb hit Karrada.",
+        "Shafaq News – Baghdad\n\nA car bomb hit Karrada.",
+    ],
+)
+def test_more_dateline_forms(geoparser, text):
+    roles = {m.text.casefold(): m.role for m in parse(geoparser, text)}
+    assert roles["baghdad"] == "dateline"
+    assert roles["karrada"] == "location"
+
+
+def test_beyond_or_outside_the_city_is_outside(geoparser):
+    assert find(geoparser, "Rockets fell outside Baghdad.", "Baghdad").role == "outside"
+    assert find(geoparser, "Tents stood outside the Green Zone.", "Zone").is_location
+
+
+def test_another_countrys_institution_is_not_ours(geoparser):
+    text = "Tehran said the Iranian Ministry of Foreign Affairs condemned it."
+    assert find(geoparser, text, "Ministry").role == "organisation"
+    text = "Crowds gathered at the Iraqi Ministry of Foreign Affairs."
+    assert find(geoparser, text, "Ministry").place_id == "ministry_of_foreign_affairs"
+
+
+def test_an_arabic_institution_after_its_verb_speaks(geoparser):
+    assert find(geoparser, "أعلنت وزارة الدفاع العراقية أن", "وزارة").role == "organisation"
+    assert find(geoparser, "انفجار قرب وزارة الدفاع", "وزارة").is_location
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A car bomb went off in the Shaab district northeast of Baghdad.",
+     "A bomb blew up in a rubbish bin to the west of Baghdad."],
+)  # fmt: skip
+def test_a_direction_from_the_city_with_nothing_outside_named_is_around_the_city(geoparser, text):
+    mention = find(geoparser, text, "of Baghdad")
+    assert mention.place_id == "baghdad_city"
+    assert "around the city" in mention.resolved_by
+
+
+def test_two_nouns_in_a_row_are_read_by_the_last(geoparser):
+    text = "A truck blew up near the Republican Palace. The headquarters compound shook."
+    assert find(geoparser, text, "compound").place_id == "republican_palace"

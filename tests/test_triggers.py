@@ -1,0 +1,233 @@
+"""Incident types, ACLED mapping, status, weapon and target read from one sentence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from incidents.pipeline import analyse_text
+from incidents.triggers import TextReader, read_sentence
+from incidents.vocabulary import STATUSES, incident_vocabulary
+
+SATURDAY = dt.date(2024, 1, 6)
+
+
+def told(sentence: str) -> dict[str, tuple[str, str | None, str | None]]:
+    return {t.type_id: (t.status, t.weapon, t.target) for t in read_sentence(sentence).triggers}
+
+
+def test_every_type_maps_to_one_acled_pair_and_every_sub_event_type_is_covered():
+    vocabulary = incident_vocabulary()
+    taxonomy = vocabulary.acled_taxonomy
+    assert len(taxonomy) == 6
+    assert sum(len(subs) for subs in taxonomy.values()) == 25
+    covered = set()
+    for kind in vocabulary.types.values():
+        if kind.id == "casualties":
+            assert kind.acled_event_type is None  # takes the mapping of what it reports
+            continue
+        assert kind.acled_sub_event_type in taxonomy[kind.acled_event_type], kind.id
+        covered.add((kind.acled_event_type, kind.acled_sub_event_type))
+    assert covered == {(event, sub) for event, subs in taxonomy.items() for sub in subs}
+
+
+def test_yields_to_names_known_types():
+    vocabulary = incident_vocabulary()
+    for kind in vocabulary.types.values():
+        assert kind.yields_to <= set(vocabulary.types), kind.id
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("A car bomb exploded near a checkpoint.", "car_bomb"),
+        ("A bomb went off in a bus.", "ied"),
+        ("A roadside bomb detonated as the convoy passed.", "ied"),
+        ("An explosion ripped through the market.", "explosion"),
+        ("A suicide bomber blew himself up among the mourners.", "suicide_bombing"),
+        ("Three Katyusha rockets landed near the embassy.", "rocket_attack"),
+        ("Mortar rounds hit the base.", "mortar_attack"),
+        ("A drone struck a car near the airport.", "drone_strike"),
+        ("Warplanes carried out an air strike on the camp.", "air_strike"),
+        ("Someone threw a hand grenade into the shop.", "grenade_attack"),
+        ("Gunmen stormed the house and shot dead two men.", "armed_attack"),
+        ("Protesters stormed the embassy.", "storming_attempt"),
+        ("Militiamen clashed with security forces.", "armed_clash"),
+        ("Unknown gunmen assassinated an activist.", "assassination"),
+        ("A journalist was kidnapped in the street.", "kidnapping"),
+        ("Police arrested ten suspects.", "arrest"),
+        ("Bomb disposal teams defused a sticky bomb under a car.", "disrupted_weapons"),
+        ("Rioters looted the shops.", "looting"),
+        ("The factions agreed to a truce.", "agreement"),
+        ("Security forces fired tear gas at the crowd.", "tear_gas"),
+        ("انفجار سيارة مفخخة في السوق", "car_bomb"),
+        ("انفجار عبوة ناسفة على الطريق", "ied"),
+        ("سقوط صواريخ كاتيوشا قرب السفارة", "rocket_attack"),
+        ("هجوم بطائرة مسيرة على المطار", "drone_strike"),
+        ("اغتيال ناشط في بغداد", "assassination"),
+        ("اختطاف صحفي", "kidnapping"),
+    ],
+)
+def test_wire_copy_triggers_give_the_specific_type(sentence, expected):
+    assert next(iter(told(sentence))) == expected
+
+
+def test_generic_explosion_gives_way_to_the_device_named():
+    assert list(told("A car bomb exploded, a blast heard across the city.")) == ["car_bomb"]
+    assert list(told("Police defused a roadside bomb.")) == ["disrupted_weapons"]
+
+
+def test_weapon_and_target_when_the_text_states_them():
+    assert told("A car bomb exploded in a crowded market.")["car_bomb"] == (
+        "happened",
+        "car bomb",
+        "market",
+    )
+    assert told("Katyusha rockets landed near the U.S. embassy.")["rocket_attack"] == (
+        "happened",
+        "katyusha rocket",
+        "embassy",
+    )
+    assert told("صواريخ كاتيوشا سقطت قرب السفارة")["rocket_attack"][1:] == (
+        "katyusha rocket",
+        "embassy",
+    )
+    # no weapon named: none invented
+    assert told("A suicide bomber struck a checkpoint.")["suicide_bombing"] == (
+        "happened",
+        None,
+        "checkpoint",
+    )
+    # a peaceful protest has no weapon even beside tear gas
+    assert told("Protesters marched; police fired tear gas.")["protest"][1] is None
+
+
+def test_tear_gas_fired_is_not_live_fire_but_fired_with_a_firearm_is():
+    assert "live_fire" not in told("Police fired tear gas canisters at the protesters.")
+    assert "live_fire" in told("Police fired live rounds at the protesters.")
+    assert "live_fire" in told("Police fired at the protesters with rifles.")
+    assert "live_fire" not in told("Riot police fired at the protesters.")
+    assert "live_fire" in told("أطلقت قوات الأمن الرصاص الحي على المتظاهرين")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "type_id", "status"),
+    [
+        ("Supporters plan to march on the Green Zone next Friday.", "protest", "announced"),
+        ("The movement said it would hold a sit-in on Monday.", "sit_in", "announced"),
+        ("If the results stand, we will storm the zone.", "storming_attempt", "threatened"),
+        ("The militia threatened to storm the Green Zone.", "storming_attempt", "threatened"),
+        ("The group vowed to attack the embassy.", "armed_attack", "threatened"),
+        ("The ministry denied that rockets hit the airport.", "rocket_attack", "denied"),
+        ("Gunmen reportedly kidnapped a contractor.", "kidnapping", "reported"),
+        ("Protesters clashed with police.", "clash", "happened"),
+        ("Protesters, who plan to return, clashed with police.", "clash", "happened"),
+        ("سوف تنظم الحركة تظاهرة يوم الجمعة", "protest", "announced"),
+        ("هدد الفصيل باقتحام المنطقة الخضراء", "storming_attempt", "threatened"),
+        ("نفت الوزارة وقوع انفجار", "explosion", "denied"),
+        ("سيقتحمون المنطقة", "storming_attempt", "announced"),
+    ],
+)
+def test_status_from_modality(sentence, type_id, status):
+    assert told(sentence)[type_id][0] == status
+    assert status in STATUSES
+
+
+def test_sentences_of_a_paragraph_read_in_one_pass_match_their_own_reading():
+    paragraph = "A bomb went off in a market. Police arrested two men. Gunmen fled."
+    reader = TextReader(paragraph, 0, len(paragraph))
+    spans = [(0, 28), (29, 52), (53, len(paragraph))]
+    for start, end in spans:
+        own = read_sentence(paragraph[start:end])
+        shared = reader.sentence(start, end)
+        assert [t.type_id for t in shared.triggers] == [t.type_id for t in own.triggers]
+        assert [t.start - start for t in shared.triggers] == [t.start for t in own.triggers]
+
+
+def test_extract_gives_status_weapon_target_and_acled_mapping(geoparser):
+    text = (
+        "BAGHDAD, Jan 5 (Reuters) - A car bomb exploded in a crowded market in Karrada on "
+        "Friday, killing 12 people, police said.\n\n"
+        "The militia said it would storm the Green Zone on Monday."
+    )
+    result = analyse_text(text, source="Wire", date=SATURDAY, geoparser=geoparser)
+    by_type = {i.event_type: i for i in result.incidents}
+    bomb, toll, storm = by_type["car_bomb"], by_type["casualties"], by_type["storming_attempt"]
+    assert (bomb.acled_event_type, bomb.sub_event_type) == (
+        "Explosions/Remote violence",
+        "Remote explosive/landmine/IED",
+    )
+    assert (bomb.weapon, bomb.target, bomb.status, bomb.date) == (
+        "car bomb",
+        "market",
+        "happened",
+        "2024-01-05",
+    )
+    assert (toll.killed, toll.claimed_by, toll.scope) == (12, "police", "incident")
+    assert (toll.sub_event_type, toll.weapon, toll.target) == (None, "car bomb", "market")
+    assert storm.status == "announced"
+    assert storm.date == "2024-01-08"  # the coming Monday, never the past one
+
+
+def test_a_definite_mention_of_a_told_bombing_is_not_a_new_incident(geoparser):
+    text = (
+        "A car bomb exploded in a market in Karrada on Friday.\n\n"
+        "The blast shattered windows. Witnesses said the attack came at noon.\n\n"
+        "A second bomb went off in Mansour an hour later."
+    )
+    result = analyse_text(text, source="Wire", date=SATURDAY, geoparser=geoparser)
+    assert [i.event_type for i in result.incidents] == ["car_bomb", "ied"]
+
+
+def test_a_fire_after_an_explosion_is_its_consequence(geoparser):
+    text = "A bomb exploded near the market. Several cars caught fire."
+    result = analyse_text(text, source="Wire", date=SATURDAY, geoparser=geoparser)
+    assert [i.event_type for i in result.incidents] == ["ied"]
+    alone = analyse_text("Protesters set fire to tyres.", source="W", geoparser=geoparser)
+    assert [i.event_type for i in alone.incidents] == ["arson"]
+
+
+def test_supporters_of_armed_groups_are_not_armed_men():
+    assert list(told("Supporters of Tehran-aligned armed groups clashed with police.")) == ["clash"]
+
+
+def test_a_month_name_is_not_a_march():
+    assert told("02 March 2006") == {}
+    assert told("They will march on Friday.") == {"protest": ("announced", None, None)}
+
+
+def test_photo_captions_give_no_incident(geoparser):
+    text = (
+        "Police said two people were hurt when a bomb exploded in Karrada.\n\n"
+        "Iraqis carry a coffin after a car bomb killed 57 people. Photograph: A. Name/AP\n\n"
+        "FILE PHOTO: Smoke rises after a rocket attack on the Green Zone"
+    )
+    result = analyse_text(text, source="Wire", date=SATURDAY, geoparser=geoparser)
+    assert {i.evidence_start for i in result.incidents} == {0}
+
+
+def test_an_ordinal_makes_a_definite_mention_a_new_incident():
+    assert not read_sentence("That second blast hit the square.").triggers[0].definite
+    assert not read_sentence("وقع الانفجار الثاني قرب السفارة").triggers[0].definite
+    assert read_sentence("The blast hit the square.").triggers[0].definite
+
+
+def test_arabic_triggers_are_found_with_the_article():
+    assert list(told("وقع الانفجار قرب السوق")) == ["explosion"]
+    assert list(told("انفجرت العبوة الناسفة")) == ["ied"]
+
+
+def test_words_inside_a_place_name_are_not_triggers(geoparser):
+    result = analyse_text("تجمع المتظاهرون في ساحة التحرير", source="W", geoparser=geoparser)
+    assert [i.event_type for i in result.incidents] == ["protest"]
+
+
+def test_a_cue_governs_the_first_trigger_after_it_only():
+    statuses = {
+        t.type_id: t.status
+        for t in read_sentence(
+            "Iraqis angered by a planned burning of a Koran broke into the embassy."
+        ).triggers
+    }
+    assert statuses == {"arson": "announced", "storming_attempt": "happened"}
