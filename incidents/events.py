@@ -100,6 +100,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from operator import attrgetter
 from typing import Any
 
 import geopandas as gpd
@@ -111,6 +112,7 @@ from gazetteer.model import Gazetteer, load_gazetteer
 from gazetteer.normalize import normalize_name
 from geo.crs import WGS84
 from geo.errors import IncidentMapperError
+from incidents.event_places import GroupPlace, PlaceRelations
 from incidents.event_rules import (
     ClaimRules,
     EventRules,
@@ -122,9 +124,7 @@ from incidents.grouping import (
     REASON_TEXT,
     SUB_DAY,
     GroupedEvent,
-    GroupPlace,
     Item,
-    PlaceRelations,
     cluster,
     column_values,
     read_items,
@@ -285,6 +285,7 @@ def _has_phrase(text: str, phrase: str) -> bool:
     return f" {phrase} " in f" {text} "
 
 
+@lru_cache(maxsize=1 << 16)
 def claimant_key(claimed_by: str | None, source: str, rules: ClaimRules) -> str:
     """Who a claim comes from, for comparing claims across outlets.
 
@@ -312,22 +313,40 @@ class _Figure:
     high: float
 
 
+@lru_cache(maxsize=1 << 16)
+def _wording(text: str, rules: ClaimRules) -> tuple[str, str | None]:
+    """How a casualty wording qualifies its figures: ``minimum``, ``approximate`` or
+    ``exact``, and the part of the people it is about (a subgroup name, or None)."""
+    if any(_has_phrase(text, w) for w in (*rules.lower_bound_words, *rules.vague_words)):
+        kind = "minimum"
+    elif any(_has_phrase(text, w) for w in rules.approximate_words):
+        kind = "approximate"
+    else:
+        kind = "exact"
+    group = next(
+        (name for name, words in rules.subgroups if any(_has_phrase(text, w) for w in words)),
+        None,
+    )
+    return kind, group
+
+
 def _figure(value: int | None, text: str, rules: ClaimRules) -> _Figure | None:
     if value is None:
         return None
-    if any(_has_phrase(text, w) for w in (*rules.lower_bound_words, *rules.vague_words)):
+    kind = _wording(text, rules)[0]
+    if kind == "minimum":
         return _Figure(float(value), float("inf"))
-    if any(_has_phrase(text, w) for w in rules.approximate_words):
+    if kind == "approximate":
         margin = value * rules.approximate_tolerance
         return _Figure(value - margin, value + margin)
     return _Figure(float(value), float(value))
 
 
 def _subgroup(text: str, claimant: str, rules: ClaimRules) -> str | None:
-    for name, words in rules.subgroups:
-        if any(_has_phrase(text, w) for w in words):
-            return f"{name}:{claimant}" if name == "own_members" else name
-    return None
+    name = _wording(text, rules)[1]
+    if name is None:
+        return None
+    return f"{name}:{claimant}" if name == "own_members" else name
 
 
 @dataclass(frozen=True)
@@ -539,13 +558,14 @@ def _reasons(event: GroupedEvent) -> list[str]:
     ]
 
 
+_ORDER = attrgetter("order")
 _CLAIM_COLUMNS = ("source", "killed", "injured", "casualty_text", "claimed_by", "claim_status")
 
 
 def _event_row(
     event: GroupedEvent, columns: _Columns, relations: PlaceRelations, rules: EventRules
 ) -> dict[str, Any]:
-    members = sorted(event.members, key=lambda m: m.order)
+    members = sorted(event.members, key=_ORDER)
     ids = [m.incident_id for m in members]
     counts = Counter(m.event_type for m in members)
     types = sorted(counts, key=lambda t: (-counts[t], t))
@@ -699,15 +719,16 @@ def group_events(
         items = read_items(columns.values, relations, rules)
         events = cluster(items, relations, rules)
         rows = [_event_row(event, columns, relations, rules) for event in events]
-    rows.sort(
-        key=lambda r: (
-            r["date"] is None, r["date"] or "", r["time_start"] or "", r["family"],
-            r["place_id"] or "", r["event_id"],
-        )
-    )  # fmt: skip
-    frame = pd.DataFrame.from_records(rows, columns=list(EVENT_COLUMNS))
-    frame = frame.astype(object).where(frame.notna(), None)
-    return _typed(frame, [r["lat"] for r in rows], [r["lon"] for r in rows])
+        del items, events, columns
+        rows.sort(
+            key=lambda r: (
+                r["date"] is None, r["date"] or "", r["time_start"] or "", r["family"],
+                r["place_id"] or "", r["event_id"],
+            )
+        )  # fmt: skip
+        frame = pd.DataFrame.from_records(rows, columns=list(EVENT_COLUMNS))
+        frame = frame.astype(object).where(frame.notna(), None)
+        return _typed(frame, [r["lat"] for r in rows], [r["lon"] for r in rows])
 
 
 def incident_event_ids(incidents: pd.DataFrame, events: pd.DataFrame) -> pd.Series:

@@ -339,21 +339,32 @@ def _duration(t0: np.ndarray, t1: np.ndarray, known: np.ndarray) -> np.ndarray:
     return duration.astype(np.uint16 if biggest <= 65535 else np.uint32)
 
 
-#: With this many mapped rows or more, the map opens on the central 96% of them, so one
-#: incident placed far away (a city-level place, a typo) does not shrink all the others.
+#: With this many mapped rows or more, a few incidents placed far from all the others
+#: (a city-level place, a typo) do not set the opening view: see :func:`_bounds`.
 _ROBUST_BOUNDS_FROM = 50
+#: The full extent is used unless it is this many times the central 96% in a dimension.
+_OUTLIER_STRETCH = 3.0
 
 
 def _bounds(lon: np.ndarray, lat: np.ndarray) -> list[list[float]] | None:
     """[[south, west], [north, east]] to open on (full precision), or None when nothing
-    is mapped: every mapped row, or the 2nd to 98th percentiles when there are many."""
+    is mapped: every mapped row, unless there are many and the 2nd-98th percentiles
+    span less than a third of the full extent, then those percentiles, padded by a
+    quarter of their size on each side."""
     mapped = ~np.isnan(lon)
     if not mapped.any():
         return None
     lats, lons = lat[mapped], lon[mapped]
-    low, high = (2, 98) if lats.size >= _ROBUST_BOUNDS_FROM else (0, 100)
-    south, north = np.percentile(lats, [low, high])
-    west, east = np.percentile(lons, [low, high])
+    south, north, west, east = lats.min(), lats.max(), lons.min(), lons.max()
+    if lats.size >= _ROBUST_BOUNDS_FROM:
+        low_lat, high_lat = np.percentile(lats, [2, 98])
+        low_lon, high_lon = np.percentile(lons, [2, 98])
+        pad_lat = max(high_lat - low_lat, 1e-3) * 0.25
+        pad_lon = max(high_lon - low_lon, 1e-3) * 0.25
+        core_lat, core_lon = high_lat - low_lat + 2 * pad_lat, high_lon - low_lon + 2 * pad_lon
+        if north - south > _OUTLIER_STRETCH * core_lat or east - west > _OUTLIER_STRETCH * core_lon:
+            south, north = max(south, low_lat - pad_lat), min(north, high_lat + pad_lat)
+            west, east = max(west, low_lon - pad_lon), min(east, high_lon + pad_lon)
     return [
         [round(float(south), 7), round(float(west), 7)],
         [round(float(north), 7), round(float(east), 7)],

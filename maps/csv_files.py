@@ -305,14 +305,12 @@ def acled_events_csv(incidents: GeoDataFrame, events: GeoDataFrame | None = None
     rows = []
     seen_ids: set[str] = set()
     for event in events.to_dict("records"):
-        row = _acled_event_row(event, by_id, rules)
-        if row is None:
-            continue
-        if row["event_id_cnty"] in seen_ids:  # two hashes alike in 15 digits: keep both
-            row["event_id_cnty"] += "-" + str(event["event_id"])
-        seen_ids.add(row["event_id_cnty"])
-        row["timestamp"] = timestamp
-        rows.append(row)
+        for row in _acled_event_rows(event, by_id, rules):
+            if row["event_id_cnty"] in seen_ids:  # two hashes alike in 15 digits: keep both
+                row["event_id_cnty"] += "-" + str(event["event_id"])
+            seen_ids.add(row["event_id_cnty"])
+            row["timestamp"] = timestamp
+            rows.append(row)
     rows.sort(key=lambda r: (r["event_date"], r["event_id_cnty"]))
     return _csv_text([[r[c] for c in ACLED_COLUMNS] for r in rows], ACLED_COLUMNS)
 
@@ -322,7 +320,7 @@ def _incident_lookup(incidents: GeoDataFrame) -> dict[str, dict[str, Any]]:
         c
         for c in (
             "incident_id", "event_type", "acled_event_type", "sub_event_type", "actors",
-            "status", "source_type", "scope",
+            "status", "source", "source_type", "scope",
         )
         if c in incidents.columns
     ]  # fmt: skip
@@ -333,21 +331,59 @@ def _incident_lookup(incidents: GeoDataFrame) -> dict[str, dict[str, Any]]:
     }
 
 
-def _acled_event_row(
+def _acled_event_rows(
     event: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]], rules: Mapping[str, Any]
-) -> dict[str, str] | None:
+) -> list[dict[str, str]]:
+    """The ACLED rows of one of our events: none, one, or one per kind of violence.
+
+    ACLED codes incidents of different event types as different events, but one
+    demonstration as one event however it escalated: members coded Protests or Riots
+    make one row (the most severe sub-event type), and every other event type (an
+    armed clash, an explosion, an arrest) a row of its own. The event's casualty
+    claims, and so its fatalities, go on its most severe row only, never twice.
+    """
     day = event.get("date")
     lat, lon = event.get("lat"), event.get("lon")
     if is_missing(day) or is_missing(lat) or is_missing(lon):
-        return None
+        return []
     members = [by_id[i] for i in event["incident_ids"] if i in by_id]
     not_happened = set(rules["not_happened"]["values"])
-    if members and all(m.get("status") in not_happened for m in members):
-        return None
-    coded = [_acled_type(m, rules) for m in members if m.get("status") not in not_happened]
-    coded = [c for c in coded if c is not None]
-    if not coded:
-        return None
+    ranks = rules["sub_event_rank"]
+    demonstrations = set(rules["demonstrators"])
+    parts: dict[str, list[tuple[Mapping[str, Any], tuple[str, str]]]] = {}
+    for member in members:
+        if member.get("status") in not_happened:
+            continue
+        coded = _acled_type(member, rules)
+        if coded is not None:
+            kind = "Demonstrations" if coded[0] in demonstrations else coded[0]
+            parts.setdefault(kind, []).append((member, coded))
+    ordered = sorted(
+        parts.items(),
+        key=lambda part: (-max(ranks.get(c[1], 0) for _, c in part[1]), part[0]),
+    )
+    rows = []
+    for index, (kind, coded_members) in enumerate(ordered):
+        key = str(event["event_id"]) if len(ordered) == 1 else f"{event['event_id']}:{kind}"
+        rows.append(
+            _acled_row(
+                event, [m for m, _ in coded_members], [c for _, c in coded_members], key,
+                rules, with_claims=index == 0,
+            )
+        )  # fmt: skip
+    return rows
+
+
+def _acled_row(
+    event: Mapping[str, Any],
+    members: Sequence[Mapping[str, Any]],
+    coded: Sequence[tuple[str, str]],
+    key: str,
+    rules: Mapping[str, Any],
+    *,
+    with_claims: bool,
+) -> dict[str, str]:
+    day, lat, lon = event["date"], event["lat"], event["lon"]
     ranks = rules["sub_event_rank"]
     event_type, sub_event_type = max(coded, key=lambda c: (ranks.get(c[1], 0), c))
     disorder = rules["disorder_type"].get(sub_event_type) or rules["disorder_type"][
@@ -365,12 +401,15 @@ def _acled_event_row(
     location = country["city"]
     if place_name and str(place_name) != country["city"]:
         location = f"{country['city']} - {' '.join(str(place_name).split())}"
-    fatalities, claim_notes = _fatalities(event.get("claims") or [], rules)
-    digest = hashlib.sha1(str(event["event_id"]).encode(), usedforsecurity=False).hexdigest()
+    claims = event.get("claims") or [] if with_claims else []
+    fatalities, claim_notes = _fatalities(claims, rules)
+    digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
     digits = int(digest[:12], 16)
-    sources = [str(s) for s in event.get("sources") or []]
+    sources = list(dict.fromkeys(str(m.get("source")) for m in members if m.get("source")))
     social = {m.get("source_type") for m in members} == {"social"}
     notes = _acled_notes(event, claim_notes, others)
+    if not with_claims and event.get("claims"):
+        notes += " Casualty claims and fatalities: on this event's most severe row."
     text = {
         "event_id_cnty": f"{country['iso3']}{digits}",
         "event_date": str(day),

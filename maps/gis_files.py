@@ -167,10 +167,18 @@ def write_flatgeobuf(
         msg = "the folder to write the FlatGeobuf file in does not exist"
         raise OutputError(msg, path=path)
     flat = _flat_frame(frame, path.stem, path)
+    # GDAL's packed R-tree cannot hold a feature without geometry (an incident the
+    # reports do not place): such a file is written without the index, whole.
+    unplaced = bool(flat.geometry.isna().any() or flat.geometry.is_empty.any())
     temporary = path.parent / f".{path.stem}.{secrets.token_hex(6)}.tmp.fgb"
     try:
         pyogrio.write_dataframe(
-            flat, temporary, layer=path.stem, driver="FlatGeobuf", geometry_type=geometry_type
+            flat,
+            temporary,
+            layer=path.stem,
+            driver="FlatGeobuf",
+            geometry_type=geometry_type,
+            layer_options={"SPATIAL_INDEX": "NO"} if unplaced else None,
         )
         fsync_file(temporary)
         temporary.replace(path)

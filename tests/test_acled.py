@@ -212,3 +212,22 @@ def test_the_example_build_writes_an_acled_file_that_loads_typed(tmp_path: Path)
         "Strategic developments",
     }  # fmt: skip
     assert table["iso"].eq(368).all()
+
+
+def test_other_kinds_of_violence_are_rows_of_their_own_and_deaths_count_once() -> None:
+    table = acled_of(
+        incident("riot"),
+        incident("tear", event_type="tear_gas"),
+        incident("fight", acled_event_type="Battles", sub_event_type="Armed clash",
+                 event_type="armed_clash"),
+        incident("toll", event_type="casualties", killed=2, claimed_by="Health Ministry",
+                 claim_status="official"),
+    )  # fmt: skip
+    assert sorted(table["event_type"]) == ["Battles", "Riots"]  # one demonstration, one battle
+    assert table["event_id_cnty"].is_unique
+    assert table["fatalities"].sum() == 2
+    battle = table[table["event_type"] == "Battles"].iloc[0]
+    assert battle["fatalities"] == 2  # the most severe row carries the claims
+    riot = table[table["event_type"] == "Riots"].iloc[0]
+    assert riot["fatalities"] == 0
+    assert "most severe row" in riot["notes"]

@@ -567,9 +567,9 @@ def test_any_text_gives_well_formed_claims(sentence: str) -> None:
     ],
 )
 def test_hostile_text_is_read_in_bounded_time(hostile: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     find_casualty_claims(hostile)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
 
 
 def _bundled() -> dict[str, object]:

@@ -49,6 +49,9 @@ SOURCES = [
 #: A Shapefile holds one geometry type: places.geojson (all kinds of place, as a web
 #: map wants them) goes to Shapefile one type at a time, as the README shows.
 SHAPEFILE_PARTS = {"places.geojson": ("POINT", "LINESTRING", "POLYGON")}
+#: What a field type becomes in a Shapefile's DBF (GDAL 3.6): dates only, and
+#: booleans as 0/1 integers.
+SHAPEFILE_TYPES = {"datetime64[ms]": "datetime64[D]", "bool": "int32"}
 
 
 def _tool(name: str) -> str:
@@ -160,6 +163,14 @@ def test_every_output_converts_with_the_system_ogr2ogr(
             }
         assert dict(zip(target_types["fields"], target_types["dtypes"], strict=True)) == expected
         assert target_types["geometry_type"] == source_types["geometry_type"]
+    if driver == "ESRI Shapefile":  # the types a DBF has: a date-time keeps its date
+        source_info = pyogrio.read_info(source_path, layer=layer)
+        target_info = pyogrio.read_info(targets[0])
+        expected = {
+            names[field]: SHAPEFILE_TYPES.get(dtype, dtype)
+            for field, dtype in zip(source_info["fields"], source_info["dtypes"], strict=True)
+        }
+        assert dict(zip(target_info["fields"], target_info["dtypes"], strict=True)) == expected
     by_id = target.set_index(names[id_field], drop=False)
     for _, row in source.iterrows():
         other = by_id.loc[row[id_field]]
@@ -254,3 +265,14 @@ def test_the_geoparquet_loads_with_its_types(built: Path) -> None:
     local = dt.datetime.fromisoformat(timed["time_start"])
     assert pd.Timestamp(local) == timed["utc_start"]
     assert str(frame["killed"].dtype) == "Int64"
+
+
+def test_an_unplaced_incident_is_kept_in_the_flatgeobuf(tmp_path: Path, built: Path) -> None:
+    incidents = read(built / "incidents.gpkg", "incidents").iloc[0:3].copy()
+    incidents.loc[incidents.index[1], "geometry"] = None
+    path = tmp_path / "unplaced.fgb"
+    write_flatgeobuf(incidents, path)
+    back = read(path)
+    assert len(back) == 3
+    assert back.geometry.isna().sum() == 1
+    assert pyogrio.read_info(path)["geometry_type"] == "Point"

@@ -941,3 +941,40 @@ def test_on_a_phone_the_panels_collapse_to_buttons(browser: Browser, map_file: P
         popup = page.locator(".leaflet-popup").bounding_box()
         assert popup["width"] <= 390
         assert session.page_errors == []
+
+
+def test_the_sources_panel_stays_usable_with_5000_sources(browser: Browser, tmp_path: Path) -> None:
+    rows = [
+        incident_row(
+            2000 + k,
+            source=f"@account_{k:04d}" if k % 2 else f"Outlet {k:04d}",
+            source_type="social" if k % 2 else "news",
+            position=(GATE[0] + (k % 50) * 1e-4, GATE[1] + (k // 50) * 1e-4),
+        )
+        for k in range(5000)
+    ]
+    path = write_map(tmp_path, rows)
+    with open_page(browser, path) as session:
+        page = session.page
+        groups = page.locator(".im-source-group")
+        assert groups.count() == 2
+        # Big groups start closed and make their rows only when opened.
+        assert page.locator(".im-sources .im-check").count() == 0
+        summary = groups.nth(0).locator(".im-count").first.inner_text()
+        assert summary == "2500/2500 sources · 2500"
+        page.locator(".im-source-search").fill("Outlet 0042")
+        page.wait_for_function(
+            "() => Array.from(document.querySelectorAll('.im-sources .im-check'))"
+            ".filter(r => r.offsetParent !== null).length === 1"
+        )
+        source_checkbox(session, "Outlet 0042").uncheck()
+        assert len(drawn(session)) == 4999
+        assert "inc-0000002042" not in drawn(session)
+        groups.nth(1).locator(".im-none").click()  # the search shows no account: none of them
+        assert len(drawn(session)) == 4999
+        page.locator(".im-source-search").fill("")
+        page.wait_for_timeout(300)
+        groups.nth(1).locator(".im-none").click()
+        assert len(drawn(session)) == 2499
+        assert groups.nth(1).locator(".im-count").first.inner_text() == "0/2500 sources · 0"
+        assert session.page_errors == []

@@ -530,9 +530,9 @@ def test_segments_always_cover_the_body_in_order(parts: list[str]) -> None:
     ],
 )
 def test_adversarial_reports_are_fast(text: str) -> None:
-    began = time.perf_counter()
+    began = time.process_time()
     parse_report(text, path="a.txt")
-    assert time.perf_counter() - began < 3.0
+    assert time.process_time() - began < 3.0
 
 
 # --------------------------------------------------------------------------- read_report

@@ -200,10 +200,10 @@ def test_spans_are_ordered_trimmed_and_within_lines(text: str) -> None:
     ],
 )
 def test_adversarial_text_is_fast(text: str) -> None:
-    began = time.perf_counter()
+    began = time.process_time()
     split_sentences(text)
     paragraph_spans(text)
-    assert time.perf_counter() - began < 2.0
+    assert time.process_time() - began < 2.0
 
 
 def test_caption_lines_are_found_by_their_credit_markers():

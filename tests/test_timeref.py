@@ -468,10 +468,10 @@ def test_any_text_gives_none_or_an_aware_baghdad_time(sentence: str) -> None:
     ],
 )
 def test_hostile_text_is_read_in_bounded_time(hostile: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     resolve_time(hostile, report_date=SATURDAY)
     time_expression_spans(hostile)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
 
 
 def _bundled() -> dict[str, object]:

@@ -178,7 +178,8 @@ var IncidentMapPopups = (function () {
         present(row.injured) ? 'injured: ' + row.injured : null]),
       present(row.casualty_text) ? '\u201c' + row.casualty_text + '\u201d' : null,
       present(row.claimed_by) ? 'claimed by ' + row.claimed_by : null,
-      present(row.claim_status) ? 'status: ' + row.claim_status : null
+      present(row.claim_status) ? 'status: ' + row.claim_status : null,
+      row.scope === 'cumulative' ? 'a cumulative toll, not this incident alone' : null
     ]);
     if (claim) { addRow(table, 'Casualties', bdi(claim)); }
     addRow(table, 'Report', reportNode(row));
