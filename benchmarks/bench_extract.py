@@ -7,8 +7,11 @@ process, and prints both figures and their ratio:
 reports   reports/s over the bundled reports (evaluation/, evaluation/real/ when
           present, examples/), read from memory, repeated ``--passes`` times:
           parse + geoparse + extract, i.e. what ``incident-map extract`` does
+extract   the same reports, geoparsed beforehand: incident extraction alone
+          (``extract_incidents``), reports/s
 long      one report of ``--megabytes`` MB made of those reports' bodies, one
-          after the other (many casualty claims and claimants): time and peak RSS
+          after the other (many casualty claims and claimants): time (split into
+          reading + geoparsing and incident extraction) and peak RSS
 
 Usage::
 
@@ -73,6 +76,24 @@ def child(code_root: str, case: str, passes: int, megabytes: float) -> None:
                 incidents += len(result.incidents)
         seconds = time.perf_counter() - began
         out = {"reports_per_s": n / seconds, "reports": n, "incidents": incidents}
+    elif case == "extract":
+        from incidents.extract import extract_incidents, structural_spans
+
+        parsed = []
+        for i, text in enumerate(texts):
+            report = parse_report(text, path=f"r{i}.txt")
+            parsed.append(
+                (report, geoparser.parse(report.text, non_locations=structural_spans(report)))
+            )
+        extract_incidents(*parsed[0])  # warm the vocabularies
+        began = time.perf_counter()
+        n = incidents = 0
+        for _ in range(passes):
+            for report, mentions in parsed:
+                incidents += len(extract_incidents(report, mentions))
+                n += 1
+        seconds = time.perf_counter() - began
+        out = {"reports_per_s": n / seconds, "reports": n, "incidents": incidents}
     else:
         bodies = [t.split("\n\n", 1)[-1] for t in texts]
         target = int(megabytes * 2**20)
@@ -83,15 +104,22 @@ def child(code_root: str, case: str, passes: int, megabytes: float) -> None:
                 parts.append(body.strip() + "\n\n")
                 size += len(body.encode("utf-8"))
         text = "".join(parts)
+        from incidents.extract import extract_incidents, structural_spans
+
         began = time.perf_counter()
-        result = analyse_report(parse_report(text, path="long.txt"), geoparser)
+        report = parse_report(text, path="long.txt")
+        mentions = geoparser.parse(report.text, non_locations=structural_spans(report))
+        geoparsed = time.perf_counter()
+        found = extract_incidents(report, mentions)
         seconds = time.perf_counter() - began
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         out = {
             "seconds": seconds,
+            "read_and_geoparse_s": geoparsed - began,
+            "extract_s": seconds - (geoparsed - began),
             "peak_rss_mb": peak_mb,
             "megabytes": len(text.encode("utf-8")) / 2**20,
-            "incidents": len(result.incidents),
+            "incidents": len(found),
         }
     print(json.dumps(out))
 
@@ -116,7 +144,7 @@ def _best(results: list[dict | None], case: str) -> dict | None:
     done = [r for r in results if r]
     if not done:
         return None
-    if case == "reports":
+    if case in ("reports", "extract"):
         return max(done, key=lambda r: r["reports_per_s"])
     return min(done, key=lambda r: r["seconds"])
 
@@ -145,7 +173,7 @@ def main() -> None:
         with tarfile.open(archive) as tar:
             tar.extractall(code, filter="data")
         for case in args.cases:
-            rounds = args.repeat if case == "reports" else 1
+            rounds = args.repeat if case in ("reports", "extract") else 1
             befores, afters = [], []
             for _ in range(rounds):  # alternate, so load changes hit both alike
                 befores.append(run_case(code, case, args))
@@ -154,7 +182,7 @@ def main() -> None:
             print(f"{case}: baseline {args.baseline} {before}")
             print(f"{case}: working tree   {after}")
             if before and after:
-                if case == "reports":
+                if case in ("reports", "extract"):
                     ratio = after["reports_per_s"] / before["reports_per_s"]
                     print(f"{case}: throughput ratio (working / baseline) {ratio:.2f}")
                 else:

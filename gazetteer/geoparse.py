@@ -399,7 +399,9 @@ class Geoparser:
         spans = self._scanner.spans(text)
         if not spans:
             return hits
-        exact = [h for h in hits if h.category not in ("feature", "relation")]
+        exact = sorted(
+            (h for h in hits if h.category not in ("feature", "relation")), key=lambda h: h.start
+        )
         exact_starts = [h.start for h in exact]
         taken: list[_Hit] = []
         index = self._variant_index
@@ -413,8 +415,7 @@ class Geoparser:
                 continue
             if span.sentence_initial and len(span.words) == 1 and not key.kinds:
                 continue
-            lo = bisect_left(exact_starts, span.start - 200)
-            overlapping = [h for h in exact[lo:] if h.start < span.end and span.start < h.end]
+            overlapping = _overlapping(exact, exact_starts, span.start, span.end)
             if overlapping and not (
                 key.kinds
                 and all(span.start <= h.start and h.end <= span.end for h in overlapping)
@@ -462,12 +463,14 @@ class Geoparser:
             )  # fmt: skip
         if not taken:
             return hits
-        kept = [
-            h
-            for h in hits
-            if not any(t.start <= h.start and h.end <= t.end for t in taken)
-            and not any(t.start < h.end and h.start < t.end for t in taken)
-        ]
+        # taken spans never overlap one another: the one starting last before a hit's end
+        # is the only one that can overlap it
+        taken_starts = [t.start for t in taken]
+        kept = []
+        for hit in hits:
+            i = bisect_left(taken_starts, hit.end)
+            if not i or taken[i - 1].end <= hit.start:
+                kept.append(hit)
         return sorted([*kept, *taken], key=lambda h: h.start)
 
     @staticmethod
@@ -1432,6 +1435,27 @@ def _inside_any(world: WorldPlace, cities: list[BaseGeometry]) -> bool:
         return False
     point = Point(world.lon, world.lat)
     return any(city.contains(point) for city in cities)
+
+
+#: The longest name the exact pass can match, in characters: a hit starting further
+#: back than this before a span cannot reach into it.
+_LONGEST_HIT = 200
+
+
+def _overlapping(hits: Sequence[_Hit], starts: Sequence[int], start: int, end: int) -> list[_Hit]:
+    """The hits (sorted by start, with ``starts``) that overlap ``[start, end)``.
+
+    Looks only from ``start - _LONGEST_HIT`` up to ``end``, so a long report is
+    searched in time linear in its length, not in its length times its hits.
+    """
+    found = []
+    for i in range(bisect_left(starts, start - _LONGEST_HIT), len(hits)):
+        hit = hits[i]
+        if hit.start >= end:
+            break
+        if start < hit.end:
+            found.append(hit)
+    return found
 
 
 def _norm_index(offsets: list[int], original: int) -> int:

@@ -448,9 +448,10 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
 #: How many sentences' scans are kept while a report is read: a sentence is scanned by
 #: several readers in a row (the report's day, its own time, its casualty figures), so it
 #: is read once. :func:`forget_scans` empties the cache after each report.
-_SCAN_CACHE_SIZE = 64
+_SCAN_CACHE_SIZE = 256
 _SCAN_CACHE_MAX_CHARS = 200_000
-"""Longer texts are scanned each time: the cache holds at most 64 x 200,000 characters."""
+"""Longer texts are scanned each time: the cache holds at most 256 x 200,000 characters
+(a report of up to 256 sentences has each scanned once)."""
 
 
 def _scan(sentence: str, vocab: _Vocabulary) -> tuple[_Hit, ...]:
