@@ -15,9 +15,11 @@ worker's initializer, and on a dask worker the first time a partition needs it
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -99,13 +101,17 @@ def analyse_serially(tasks: Sequence[ReportTask], gazetteer: Gazetteer) -> Itera
 # ------------------------------------------------------------ worker processes
 
 _WORKER_GEOPARSER: Geoparser | None = None
+#: Seconds a build waits for its workers to start before going on without waiting.
+STARTUP_TIMEOUT = 120.0
 
 
-def _start_worker(gazetteer: Gazetteer) -> None:
-    """Pool initializer: build the geoparser once; leave Ctrl-C to the parent."""
+def _start_worker(gazetteer: Gazetteer, started: Any) -> None:
+    """Pool initializer: build the geoparser once; leave Ctrl-C to the parent; say when ready."""
     global _WORKER_GEOPARSER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER_GEOPARSER = Geoparser(gazetteer)
+    with contextlib.suppress(threading.BrokenBarrierError):
+        started.wait(timeout=STARTUP_TIMEOUT)
 
 
 def _analyse_in_worker(task: ReportTask) -> ReportOutcome:
@@ -133,7 +139,12 @@ class ProcessEngine:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])
         self.jobs = jobs
-        self._pool = context.Pool(jobs, initializer=_start_worker, initargs=(gazetteer,))
+        started = context.Barrier(jobs + 1)
+        self._pool = context.Pool(jobs, initializer=_start_worker, initargs=(gazetteer, started))
+        # Every worker is past its start before work is handed out, so a build stopped
+        # later never catches a worker half-started (it would print a traceback).
+        with contextlib.suppress(threading.BrokenBarrierError):
+            started.wait(timeout=STARTUP_TIMEOUT)
 
     def map(self, tasks: Sequence[ReportTask]) -> Iterator[ReportOutcome]:
         """The outcomes of ``tasks``, in order."""
