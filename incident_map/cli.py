@@ -2,12 +2,15 @@
 
 Every command turns our own errors into a one-line message naming the file (and
 line), never a traceback; per-report problems are listed and the batch goes on,
-and the exit code is 1 when anything failed.
+and the exit code is 1 when anything failed, 2 for a usage mistake, 130 after
+Ctrl-C and 143 after SIGTERM (the build's staging folder is removed either way).
+``-`` as a report reads one report from standard input.
 """
 
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from functools import wraps
@@ -21,8 +24,14 @@ from geo.errors import IncidentMapperError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: Exit codes after Ctrl-C and SIGTERM, as shells report a process killed by them.
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
 def _user_errors(command: F) -> F:
-    """Report our errors as ``Error: file:line: message`` with exit code 1."""
+    """Report our errors as ``Error: file:line: message`` with exit code 1; Ctrl-C
+    exits 130 once the command has cleaned up (never click's "Aborted!" and 1)."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -30,8 +39,16 @@ def _user_errors(command: F) -> F:
             return command(*args, **kwargs)
         except IncidentMapperError as exc:
             raise click.ClickException(str(exc)) from exc
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _terminate(signum: int, _frame: Any) -> None:
+    """SIGTERM unwinds like an exception, so every ``finally`` cleans up on the way out."""
+    raise SystemExit(128 + signum)
 
 
 gazetteer_option = click.option(
@@ -52,6 +69,13 @@ manifest_option = click.option(
     help="CSV with columns path,source,url,date,title describing the reports.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+nl_option = click.option(
+    "--nl", "as_lines", is_flag=True, help="Print one JSON object per line (for jq, streaming)."
+)
+quiet_option = click.option(
+    "-q", "--quiet", is_flag=True, help="Print only errors (and what was asked for)."
+)
+verbose_option = click.option("-v", "--verbose", is_flag=True, help="Say what is being done.")
 
 
 def _gazetteer(path: Path | None, replace: bool, *, checked: bool = False):
@@ -82,48 +106,82 @@ def _manifest(path: Path | None, *, echo: bool = True):
     return manifest
 
 
-def _echo_json(records: list[dict[str, Any]]) -> None:
+def _echo_json(records: Any) -> None:
     click.echo(json.dumps(records, ensure_ascii=False, indent=2))
 
 
+def _echo_line(record: dict[str, Any]) -> None:
+    click.echo(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+
+
+def _stdin_report(reports: tuple[str, ...]) -> bytes | None:
+    """The bytes of standard input when ``-`` is among the reports (read once)."""
+    from incidents.pipeline import STDIN
+
+    if STDIN not in reports:
+        return None
+    if reports.count(STDIN) > 1:
+        msg = "'-' (standard input) can be given only once"
+        raise click.UsageError(msg)
+    return click.get_binary_stream("stdin").read()
+
+
 def _analysed(
-    reports: tuple[str, ...], gazetteer_path, replace, manifest_path, failures: list[Any]
+    reports: tuple[str, ...],
+    gazetteer_path,
+    replace,
+    manifest_path,
+    failures: list[Any],
+    *,
+    quiet: bool = False,
 ) -> Iterator[Any]:
     """Each report's result; problems are printed as they come and errors kept in ``failures``."""
     from incidents.pipeline import ReportResult, analyse_reports
 
     gazetteer = _gazetteer(gazetteer_path, replace, checked=True)
     manifest = _manifest(manifest_path)
-    for item in analyse_reports(reports, gazetteer=gazetteer, manifest=manifest):
+    stdin = _stdin_report(reports)
+    for item in analyse_reports(reports, gazetteer=gazetteer, manifest=manifest, stdin=stdin):
         if isinstance(item, ReportResult):
             yield item
             continue
-        click.echo(str(item), err=True)
+        if item.severity == "error" or not quiet:
+            click.echo(str(item), err=True)
         if item.severity == "error":
             failures.append(item)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="incident-mapper")
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(None, "-V", "--version", package_name="incident-mapper")
 def cli() -> None:
     """Turn news reports into a geolocated, timestamped, sourced incident map."""
 
 
-@cli.command()
+@cli.command(short_help="Every place mention in reports and how it was resolved.")
 @click.argument("reports", nargs=-1, required=True)
 @json_option
+@nl_option
 @manifest_option
 @gazetteer_option
 @replace_option
+@quiet_option
 @_user_errors
-def geocode(reports, as_json, manifest_path, gazetteer_path, replace_gazetteer) -> None:
-    """List every place mention in REPORTS (files or folders) and how it was resolved."""
+def geocode(
+    reports, as_json, as_lines, manifest_path, gazetteer_path, replace_gazetteer, quiet
+) -> None:
+    """List every place mention in REPORTS (files or folders; - for standard input)
+    and how it was resolved."""
     failures: list[Any] = []
     records: list[dict[str, Any]] = []
-    for item in _analysed(reports, gazetteer_path, replace_gazetteer, manifest_path, failures):
+    analysed = _analysed(
+        reports, gazetteer_path, replace_gazetteer, manifest_path, failures, quiet=quiet
+    )
+    for item in analysed:
         for mention in item.mentions:
             record = {"report": item.report.path, **mention.as_record()}
-            if as_json:
+            if as_lines:
+                _echo_line(record)
+            elif as_json:
                 records.append(record)
             else:
                 where = f"{mention.place_id or mention.place_name or '-'}"
@@ -152,21 +210,29 @@ def _mention_detail(mention: Any) -> str:
     return "\t" + "; ".join(parts) if parts else ""
 
 
-@cli.command()
+@cli.command(short_help="The incidents found in reports.")
 @click.argument("reports", nargs=-1, required=True)
 @json_option
+@nl_option
 @manifest_option
 @gazetteer_option
 @replace_option
+@quiet_option
 @_user_errors
-def extract(reports, as_json, manifest_path, gazetteer_path, replace_gazetteer) -> None:
-    """Print the incidents found in REPORTS (files or folders)."""
+def extract(
+    reports, as_json, as_lines, manifest_path, gazetteer_path, replace_gazetteer, quiet
+) -> None:
+    """Print the incidents found in REPORTS (files or folders; - for standard input)."""
     failures: list[Any] = []
-    incidents = [
-        incident
-        for item in _analysed(reports, gazetteer_path, replace_gazetteer, manifest_path, failures)
-        for incident in item.incidents
-    ]
+    analysed = _analysed(
+        reports, gazetteer_path, replace_gazetteer, manifest_path, failures, quiet=quiet
+    )
+    if as_lines:
+        for item in analysed:
+            for incident in item.incidents:
+                _echo_line(incident.as_record())
+        sys.exit(1 if failures else 0)
+    incidents = [incident for item in analysed for incident in item.incidents]
     if as_json:
         _echo_json([i.as_record() for i in incidents])
     else:
@@ -182,11 +248,12 @@ def extract(reports, as_json, manifest_path, gazetteer_path, replace_gazetteer) 
                 f"{(i.place_name or 'not placed'):<40} {i.geo_precision or '-':<9} {i.source}"
                 f"{' via ' + i.via if i.via else ''}{casualties}"
             )
-        click.echo(f"{len(incidents)} incidents", err=True)
+        if not quiet:
+            click.echo(f"{len(incidents)} incidents", err=True)
     sys.exit(1 if failures else 0)
 
 
-@cli.group()
+@cli.group(short_help="See and validate the gazetteer.")
 def gazetteer() -> None:
     """See and validate the gazetteer (bundled, or extended with --gazetteer)."""
 
@@ -194,10 +261,28 @@ def gazetteer() -> None:
 @gazetteer.command("list")
 @gazetteer_option
 @replace_option
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as one JSON array.")
 @_user_errors
-def gazetteer_list(gazetteer_path, replace_gazetteer) -> None:
+def gazetteer_list(gazetteer_path, replace_gazetteer, as_json) -> None:
     """One line per entry: id, kind, coordinate basis, name."""
     places = _gazetteer(gazetteer_path, replace_gazetteer)
+    if as_json:
+        _echo_json(
+            [
+                {
+                    "id": place.id,
+                    "kind": place.kind,
+                    "coordinate_basis": place.coordinate_basis,
+                    "lat_lon": place.lat_lon,
+                    "name": place.name,
+                    "name_ar": place.name_ar,
+                    "part_of": place.part_of,
+                    "uncertainty_m": place.uncertainty_m,
+                }
+                for place in places.values()
+            ]
+        )
+        return
     for place in places.values():
         located = place.lat_lon
         where = f"{located[0]:.5f},{located[1]:.5f}" if located else "not located"
@@ -264,36 +349,168 @@ def gazetteer_check(gazetteer_path, replace_gazetteer) -> None:
 
 #: Above this many reports, build shows a progress bar (on a terminal).
 PROGRESS_THRESHOLD = 20
+#: Sources and warnings the build's summary names; the rest are in the output folder.
+SUMMARY_SOURCES = 10
+SUMMARY_WARNINGS = 20
 
 
-@cli.command()
+def _out_folder(_ctx: click.Context, _param: click.Parameter, value: str) -> Path:
+    if not value.strip():
+        msg = "is empty; name the folder to write the map and files into"
+        raise click.BadParameter(msg)
+    return Path(value)
+
+
+def _jobs(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
+    if value is not None and value < 1:
+        msg = "must be 1 or more"
+        raise click.BadParameter(msg)
+    return value
+
+
+class _Progress:
+    """A tqdm bar (reports/s, time left) once the number of reports is known."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        if self.enabled and total > PROGRESS_THRESHOLD:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="report", file=sys.stderr, dynamic_ncols=True)
+
+    def step(self) -> None:
+        if self.bar is not None:
+            self.bar.update()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _summary_record(summary: Any, out_dir: Path) -> dict[str, Any]:
+    errors = sum(p.severity == "error" for p in summary.problems)
+    return {
+        "reports_read": summary.reports_read,
+        "reports_failed": summary.reports_failed,
+        "reports_reused": summary.reused,
+        "incidents": summary.incidents,
+        "mapped": summary.mapped,
+        "sources": len(summary.sources),
+        "top_sources": [
+            {"source": source, "incidents": int(count)}
+            for source, count in summary.source_counts[:SUMMARY_SOURCES]
+        ],
+        "events": summary.events,
+        "places": summary.places,
+        "errors": errors,
+        "warnings": len(summary.problems) - errors,
+        "problems": [
+            {"path": p.path, "line": p.line, "severity": p.severity, "message": p.message}
+            for p in summary.problems
+            if p.severity == "error"
+        ],
+        "outputs": [str(path) for path in summary.outputs],
+        "out": str(out_dir),
+    }
+
+
+def _summary_text(summary: Any, out_dir: Path) -> str:
+    errors = sum(p.severity == "error" for p in summary.problems)
+    shown = summary.source_counts[:SUMMARY_SOURCES]
+    if len(summary.source_counts) <= SUMMARY_SOURCES:
+        sources = ", ".join(summary.sources)
+    else:
+        top = ", ".join(f"{source} {count}" for source, count in shown)
+        sources = f"top {len(shown)}: {top}; all in {out_dir / 'sources.csv'}"
+    return (
+        f"reports read: {summary.reports_read}, failed: {summary.reports_failed}\n"
+        f"incidents: {summary.incidents} ({summary.mapped} mapped)\n"
+        f"sources: {len(summary.sources)} ({sources})\n"
+        f"events: {summary.events}\n"
+        f"places: {summary.places}\n"
+        f"problems: {errors} errors, {len(summary.problems) - errors} warnings\n"
+        f"wrote: {', '.join(str(p) for p in summary.outputs)}"
+    )
+
+
+@cli.command(short_help="Build the layered map and GIS files from reports.")
 @click.argument("reports", nargs=-1, required=True)
 @click.option(
     "--out",
     "out_dir",
     required=True,
-    type=click.Path(path_type=Path),
-    help="Folder for map.html, incidents/events/places.geojson, incidents.gpkg, incidents.csv.",
+    callback=_out_folder,
+    help="Folder for map.html, the GeoJSON, GeoPackage, CSV and GeoParquet files.",
 )
 @manifest_option
 @gazetteer_option
 @replace_option
 @click.option("--title", default="incident-mapper", help="Title shown on the map.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=int,
+    default=None,
+    callback=_jobs,
+    help="Worker processes for the analysis [default: one per core].",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="Analyse on this dask.distributed scheduler's workers instead (pip extra 'dask').",
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Neither reuse nor keep analyses in the output folder."
+)
+@click.option("--clear-cache", is_flag=True, help="Empty the output folder's cache, then build.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@quiet_option
+@verbose_option
 @_user_errors
-def build(reports, out_dir, manifest_path, gazetteer_path, replace_gazetteer, title) -> None:
-    """Build the layered map and GIS files from REPORTS (files or folders)."""
-    from maps.build import build as build_outputs
-    from maps.build import count_reports
+def build(
+    reports,
+    out_dir,
+    manifest_path,
+    gazetteer_path,
+    replace_gazetteer,
+    title,
+    jobs,
+    scheduler,
+    no_cache,
+    clear_cache,
+    as_json,
+    quiet,
+    verbose,
+) -> None:
+    """Build the layered map and GIS files from REPORTS (files or folders; - for
+    standard input).
 
+    Analyses are cached in the output folder (by each report's content, its
+    manifest row and the code and data versions), so a rebuild after adding
+    reports analyses only the new ones.
+    """
+    from maps.build import build as build_outputs
+
+    if quiet and verbose:
+        msg = "choose -q or -v, not both"
+        raise click.UsageError(msg)
+    if no_cache and clear_cache:
+        msg = "--no-cache and --clear-cache contradict each other; choose one"
+        raise click.UsageError(msg)
     gazetteer = _gazetteer(gazetteer_path, replace_gazetteer, checked=True)
     # The build lists the manifest's problems with the others.
     manifest = _manifest(manifest_path, echo=False)
-    total = count_reports(reports)
-    progress = None
-    if total > PROGRESS_THRESHOLD and sys.stderr.isatty():
-        from tqdm import tqdm
+    stdin = _stdin_report(reports)
+    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
 
-        progress = tqdm(total=total, unit="report", file=sys.stderr)
+    def log(message: str) -> None:
+        if verbose:
+            (progress.bar.write if progress.bar is not None else _echo_err)(message)
+
     try:
         summary = build_outputs(
             reports,
@@ -301,42 +518,83 @@ def build(reports, out_dir, manifest_path, gazetteer_path, replace_gazetteer, ti
             gazetteer=gazetteer,
             manifest=manifest,
             title=title,
-            on_report=progress.update if progress is not None else None,
+            on_report=progress.step,
+            on_total=progress.start,
+            jobs=jobs,
+            scheduler=scheduler,
+            use_cache=not no_cache,
+            clear_cache=clear_cache,
+            log=log,
+            stdin=stdin,
         )
     finally:
-        if progress is not None:
-            progress.close()
+        progress.close()
+    warnings_shown = 0
     for problem in summary.problems:
+        if problem.severity != "error":
+            if quiet:
+                continue
+            warnings_shown += 1
+            if warnings_shown > SUMMARY_WARNINGS:
+                continue
         click.echo(str(problem), err=True)
-    errors = sum(p.severity == "error" for p in summary.problems)
-    click.echo(
-        f"reports read: {summary.reports_read}, failed: {summary.reports_failed}\n"
-        f"incidents: {summary.incidents} ({summary.mapped} mapped)\n"
-        f"sources: {len(summary.sources)} ({', '.join(summary.sources)})\n"
-        f"events: {summary.events}\n"
-        f"places: {summary.places}\n"
-        f"problems: {errors} errors, {len(summary.problems) - errors} warnings\n"
-        f"wrote: {', '.join(str(p) for p in summary.outputs)}"
-    )
+    hidden = warnings_shown - SUMMARY_WARNINGS
+    if hidden > 0:
+        click.echo(f"... and {hidden} more warnings in {out_dir / 'problems.txt'}", err=True)
+    if as_json:
+        _echo_json(_summary_record(summary, out_dir))
+    elif not quiet:
+        click.echo(_summary_text(summary, out_dir))
     sys.exit(1 if summary.failed else 0)
 
 
-@cli.command()
+def _echo_err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def default_evaluation_folder() -> Path:
+    """The bundled evaluation set, found beside the package (not the working folder)."""
+    return Path(__file__).resolve().parents[1] / "evaluation"
+
+
+@cli.command(short_help="Score the analysis on an annotated evaluation set.")
 @click.argument(
-    "folder", default="evaluation", type=click.Path(file_okay=False, exists=True, path_type=Path)
+    "folder", required=False, type=click.Path(file_okay=False, exists=True, path_type=Path)
 )
 @click.option("--misses", is_flag=True, help="Also list every mention and incident scored wrong.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
 @gazetteer_option
 @replace_option
 @_user_errors
-def evaluate(folder, misses, gazetteer_path, replace_gazetteer) -> None:
-    """Score geoparsing and incident extraction on an annotated FOLDER.
+def evaluate(folder, misses, as_json, gazetteer_path, replace_gazetteer) -> None:
+    """Score geoparsing and incident extraction on an annotated FOLDER (default: the
+    bundled evaluation/ set, from any working folder).
 
     Exits 1 when a score is below its target.
     """
     from incidents.evaluation import evaluate_folder
 
+    if folder is None:
+        folder = default_evaluation_folder()
+        if not (folder / "gold.json").is_file():
+            msg = f"{folder}: no bundled evaluation set here; name an evaluation FOLDER"
+            raise click.ClickException(msg)
     result = evaluate_folder(folder, _gazetteer(gazetteer_path, replace_gazetteer))
+    failed = result.below_targets()
+    if as_json:
+        _echo_json(
+            {
+                "folder": str(folder),
+                "reports": result.reports,
+                "scores": result.scores,
+                "targets": {
+                    name: result.targets[name] for name in result.scores if name in result.targets
+                },
+                "below_targets": list(failed),
+                **({"misses": list(result.misses)} if misses else {}),
+            }
+        )
+        sys.exit(1 if failed else 0)
     click.echo(f"reports: {result.reports}")
     width = max(22, *(len(name) + 1 for name in result.scores))
     for name, value in result.scores.items():
@@ -346,7 +604,6 @@ def evaluate(folder, misses, gazetteer_path, replace_gazetteer) -> None:
     if misses:
         for line in result.misses:
             click.echo(f"miss: {line}")
-    failed = result.below_targets()
     for line in failed:
         click.echo(f"below target: {line}", err=True)
     sys.exit(1 if failed else 0)
@@ -354,4 +611,5 @@ def evaluate(folder, misses, gazetteer_path, replace_gazetteer) -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    signal.signal(signal.SIGTERM, _terminate)
     cli()

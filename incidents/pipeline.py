@@ -9,20 +9,35 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
-from shapely.geometry import Point
+import pyarrow as pa
+import shapely
 
 from gazetteer.geoparse import Geoparser, PlaceMention
 from gazetteer.model import Gazetteer, load_gazetteer
 from geo.crs import WGS84
-from geo.errors import IncidentMapperError
+from geo.errors import IncidentMapperError, ReportError
 from incidents.extract import extract_incidents, structural_spans
 from incidents.model import INCIDENT_COLUMNS, Incident, Report
-from incidents.reports import Manifest, ReportMetadata, iter_report_files, parse_report, read_report
+from incidents.reports import (
+    HTML_NOTE,
+    REPORT_MAX_BYTES,
+    Manifest,
+    ReportMetadata,
+    decode_report,
+    html_report_text,
+    iter_report_files,
+    looks_like_html,
+    parse_report,
+    read_report,
+)
+from incidents.spill import PLACE_SCHEMA, incident_rows, incidents_table, place_rows
 
 
 @dataclass(frozen=True)
@@ -59,10 +74,62 @@ def analyse_report(report: Report, geoparser: Geoparser) -> ReportResult:
     return ReportResult(report, mentions, incidents)
 
 
+#: The input name that stands for standard input, and the name its report gets.
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+
+
+def report_from_bytes(
+    data: bytes, *, path: str = STDIN_NAME, metadata: ReportMetadata | None = None
+) -> Report:
+    """Decode and parse a report given as bytes (standard input), as a file would be."""
+    if len(data) > REPORT_MAX_BYTES:
+        msg = (
+            f"is more than the {REPORT_MAX_BYTES // 2**20} MiB a report may be; "
+            "split it into several reports"
+        )
+        raise ReportError(msg, path=path)
+    text = decode_report(data, path=path)
+    if not looks_like_html(text):
+        return parse_report(text, path=path, metadata=metadata)
+    report = parse_report(html_report_text(text, path=path), path=path, metadata=metadata)
+    return replace(report, notes=(HTML_NOTE, *report.notes))
+
+
+def split_stdin(inputs: Iterable[str | Path]) -> list[list[str | Path] | None]:
+    """The inputs in runs of paths, with None where ``-`` (standard input) stands."""
+    runs: list[list[str | Path] | None] = []
+    for given in inputs:
+        if str(given) == STDIN:
+            runs.append(None)
+        elif runs and runs[-1] is not None:
+            runs[-1].append(given)
+        else:
+            runs.append([given])
+    return runs
+
+
 def iter_reports(
-    inputs: Iterable[str | Path], *, manifest: Manifest | None = None
+    inputs: Iterable[str | Path],
+    *,
+    manifest: Manifest | None = None,
+    stdin: bytes | None = None,
 ) -> Iterator[Report | Problem]:
-    """Read every report the inputs name (files or folders), one at a time."""
+    """Read every report the inputs name (files or folders), one at a time.
+
+    ``-`` among the inputs stands for ``stdin``, the bytes of a report read from
+    standard input (named :data:`STDIN_NAME`).
+    """
+    if stdin is not None and any(str(i) == STDIN for i in inputs):
+        for run in split_stdin(inputs):
+            if run is None:
+                try:
+                    yield report_from_bytes(stdin)
+                except IncidentMapperError as exc:
+                    yield Problem.from_error(exc, fallback_path=STDIN_NAME)
+            else:
+                yield from iter_reports(run, manifest=manifest)
+        return
     for path, error in iter_report_files(inputs):
         if error is not None:
             yield Problem.from_error(error, fallback_path=path)
@@ -80,10 +147,14 @@ def analyse_reports(
     gazetteer: Gazetteer | None = None,
     manifest: Manifest | None = None,
     geoparser: Geoparser | None = None,
+    stdin: bytes | None = None,
 ) -> Iterator[ReportResult | Problem]:
-    """Stream results for every report the inputs name; failures come as problems."""
+    """Stream results for every report the inputs name; failures come as problems.
+
+    ``-`` among the inputs stands for ``stdin`` (see :func:`iter_reports`).
+    """
     geoparser = geoparser or Geoparser(gazetteer or load_gazetteer())
-    for item in iter_reports(inputs, manifest=manifest):
+    for item in iter_reports(inputs, manifest=manifest, stdin=stdin):
         if isinstance(item, Problem):
             yield item
             continue
@@ -128,22 +199,51 @@ def incidents_frame(incidents: Iterable[Incident]) -> gpd.GeoDataFrame:
     Rows are in a deterministic order (report, then position in the report, then
     type). Incidents without a place have an empty geometry and null lat/lon.
     """
-    records = [i.as_record() for i in incidents]
-    records.sort(
-        key=lambda r: (r["report"], r["evidence_start"], r["event_type"], r["incident_id"])
-    )
-    frame = pd.DataFrame.from_records(records, columns=list(INCIDENT_COLUMNS))
-    # Text columns hold None for missing values (never NaN); numbers get nullable types.
-    frame = frame.astype(object).where(frame.notna(), None)
-    for column in ("killed", "injured", "evidence_start", "evidence_end"):
-        frame[column] = frame[column].astype("Int64")
-    for column in ("lat", "lon", "uncertainty_m"):
-        frame[column] = frame[column].astype("float64")
-    geometry = [
-        Point(lon, lat) if pd.notna(lat) and pd.notna(lon) else None
-        for lat, lon in zip(frame["lat"], frame["lon"], strict=True)
-    ]
-    return gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)
+    return incidents_frame_from_table(incidents_table(incident_rows(incidents)))
+
+
+#: The incident table's row order: report, position in the report, type, id.
+INCIDENT_ORDER = ("report", "evidence_start", "event_type", "incident_id")
+
+
+def incidents_frame_from_table(table: pa.Table, *, compact: bool = False) -> gpd.GeoDataFrame:
+    """The incident GeoDataFrame from Arrow columns (:data:`incidents.spill.INCIDENT_SCHEMA`).
+
+    This is how a build makes its table from the spill: the rows are sorted in
+    Arrow (the same order as :func:`incidents_frame`, whatever order the reports
+    were analysed in) and each column is converted once.
+
+    With ``compact``, text columns stay in Arrow memory (``pd.ArrowDtype(pa.string())``,
+    missing values ``pd.NA``) instead of becoming one Python string per cell: a
+    fraction of the memory for a million incidents. Without it (the default, and
+    what :func:`incidents_frame` gives), text columns are ``object`` with None.
+    """
+    table = table.sort_by([(name, "ascending") for name in INCIDENT_ORDER])
+    columns: dict[str, Any] = {}
+    for name in INCIDENT_COLUMNS:
+        column = table.column(name)
+        if name in _INTEGER_COLUMNS:
+            columns[name] = pd.array(column.to_pylist(), dtype="Int64")
+        elif name in _FLOAT_COLUMNS:
+            columns[name] = column.to_numpy(zero_copy_only=False).astype("float64")
+        elif compact and name != "actors":
+            columns[name] = pd.Series(pd.arrays.ArrowExtensionArray(column.combine_chunks()))
+        else:
+            # Text (and the actors lists) hold None for missing values, never NaN.
+            columns[name] = pd.Series(column.to_pylist(), dtype=object)
+        del column
+    del table
+    frame = pd.DataFrame(columns, columns=list(INCIDENT_COLUMNS), copy=False)
+    lat = frame["lat"].to_numpy()
+    lon = frame["lon"].to_numpy()
+    placed = ~(np.isnan(lat) | np.isnan(lon))
+    geometry = np.full(len(frame), None, dtype=object)
+    geometry[placed] = shapely.points(lon[placed], lat[placed])
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=WGS84), crs=WGS84)
+
+
+_INTEGER_COLUMNS = frozenset({"killed", "injured", "evidence_start", "evidence_end"})
+_FLOAT_COLUMNS = frozenset({"lat", "lon", "uncertainty_m"})
 
 
 PLACE_COLUMNS = (
@@ -167,16 +267,28 @@ def places_frame(mentions: Iterable[PlaceMention], gazetteer: Gazetteer) -> gpd.
     Gazetteer entries keep their own geometry (the Green Zone polygon, bridge
     lines, gate points); relative locations become derived areas.
     """
-    counts: dict[str, int] = {}
-    first: dict[str, PlaceMention] = {}
-    for mention in mentions:
-        if not mention.is_location or mention.place_id is None:
-            continue
-        counts[mention.place_id] = counts.get(mention.place_id, 0) + 1
-        first.setdefault(mention.place_id, mention)
+    return places_frame_from_table(
+        pa.Table.from_pylist(place_rows(mentions), PLACE_SCHEMA), gazetteer
+    )
+
+
+def places_frame_from_table(table: pa.Table, gazetteer: Gazetteer) -> gpd.GeoDataFrame:
+    """:func:`places_frame` from spilled place rows (:data:`incidents.spill.PLACE_SCHEMA`).
+
+    Rows are per report; a place's count is the sum over reports and its first
+    mention the first row naming it.
+    """
+    table = table.append_column("row", pa.array(np.arange(len(table), dtype=np.int64)))
+    grouped = table.group_by("place_id").aggregate([("mentions", "sum"), ("row", "min")])
+    grouped = grouped.sort_by("place_id")
+    firsts = table.take(grouped.column("row_min")).to_pylist()
+    counts = grouped.column("mentions_sum").to_pylist()
     rows = []
-    for place_id in sorted(counts):
-        mention = first[place_id]
+    for first, count in zip(firsts, counts, strict=True):
+        place_id = first["place_id"]
+        mention_geometry = (
+            shapely.from_wkb(first["geometry"]) if first["geometry"] is not None else None
+        )
         place = gazetteer.get(place_id)
         if place is not None:
             rows.append(
@@ -185,32 +297,32 @@ def places_frame(mentions: Iterable[PlaceMention], gazetteer: Gazetteer) -> gpd.
                     "name": place.name,
                     "name_ar": place.name_ar,
                     "kind": place.kind,
-                    "precision": mention.precision,
+                    "precision": first["precision"],
                     "uncertainty_m": place.uncertainty_m,
                     "coordinate_basis": place.coordinate_basis,
                     "source": place.source,
-                    "mention_count": counts[place_id],
+                    "mention_count": count,
                     "derived": False,
                     "description": place.notes or None,
-                    "geometry": place.geometry if place.geometry is not None else mention.geometry,
+                    "geometry": place.geometry if place.geometry is not None else mention_geometry,
                 }
             )
         else:
-            anchor = gazetteer.get(mention.anchor_id or "")
+            anchor = gazetteer.get(first["anchor_id"] or "")
             rows.append(
                 {
                     "place_id": place_id,
-                    "name": mention.place_name,
+                    "name": first["place_name"],
                     "name_ar": None,
                     "kind": "derived",
-                    "precision": mention.precision,
-                    "uncertainty_m": mention.uncertainty_m,
+                    "precision": first["precision"],
+                    "uncertainty_m": first["uncertainty_m"],
                     "coordinate_basis": "derived",
                     "source": f"derived from {anchor.id}: {anchor.source}" if anchor else "derived",
-                    "mention_count": counts[place_id],
+                    "mention_count": count,
                     "derived": True,
-                    "description": f"area for '{mention.text}' ({mention.resolved_by})",
-                    "geometry": mention.geometry,
+                    "description": f"area for '{first['text']}' ({first['resolved_by']})",
+                    "geometry": mention_geometry,
                 }
             )
     frame = pd.DataFrame(rows, columns=[*PLACE_COLUMNS, "geometry"])

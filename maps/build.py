@@ -1,36 +1,70 @@
-"""The main job: reports in, one map and GIS files out (``incident-map build``)."""
+"""The main job: reports in, one map and GIS files out (``incident-map build``).
+
+A build streams: the report files are listed, each report's analysis is taken
+from the result cache (:mod:`incidents.cache`) or computed (in this process, in
+worker processes, or on a dask cluster: :mod:`incidents.engine`), and its rows
+are appended to a columnar spill (:mod:`incidents.spill`) in a staging folder.
+Nothing per report stays in memory; every output is then made from the
+spilled columns. The output folder is locked while a build runs
+(:mod:`maps.outdir`).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import io
 import os
-from collections.abc import Callable, Iterable
+import shutil
+import stat
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gazetteer.geoparse import Geoparser, PlaceMention
+import pandas as pd
+
+from gazetteer.geoparse import Geoparser
 from gazetteer.model import Gazetteer, load_gazetteer
 from geo.errors import OutputError, ReportError
-from incidents.events import group_events, incident_event_ids
-from incidents.model import Incident
-from incidents.pipeline import (
-    Problem,
-    ReportResult,
-    analyse_report,
-    incidents_frame,
-    iter_reports,
-    places_frame,
+from incidents.cache import (
+    CACHE_FILE,
+    CACHE_FOLDER,
+    ResultCache,
+    analysis_version,
+    entry_key,
+    gazetteer_digest,
 )
-from incidents.reports import Manifest, iter_report_files, printable_path
+from incidents.engine import (
+    DaskEngine,
+    ProcessEngine,
+    ReportOutcome,
+    ReportTask,
+    analyse_task,
+    default_jobs,
+)
+from incidents.events import group_events, incident_event_ids
+from incidents.pipeline import (
+    STDIN_NAME,
+    Problem,
+    analyse_report,  # noqa: F401 - the function every engine runs, for tests to watch
+    incidents_frame_from_table,
+    places_frame_from_table,
+    split_stdin,
+)
+from incidents.reports import REPORT_MAX_BYTES, Manifest, iter_report_files, printable_path
+from incidents.spill import SpillWriter, read_spilled_incidents, read_spilled_places
 from maps.export import (
     EXTRA_OUTPUT_FILES,
     extra_outputs,
     geodataframe_to_geojson,
     incidents_csv,
     incidents_geojson,
+    neutralise_formula,
     places_geojson,
     write_geopackage,
     write_outputs,
 )
+from maps.outdir import OutputLock, make_staging, remove_stale_staging
 from maps.render import render_map
 
 #: The files a build writes, in the order they are listed to the user.
@@ -42,7 +76,15 @@ OUTPUT_FILES = (
     "incidents.gpkg",
     "incidents.csv",
     *EXTRA_OUTPUT_FILES,
+    "sources.csv",
+    "problems.txt",
 )
+
+#: With ``jobs=None`` (as many as there are cores), fewer reports to analyse than
+#: this are analysed in this process: starting workers would cost more.
+AUTO_PARALLEL_MIN = 64
+#: Reports listed, looked up in the cache and analysed per round.
+ROUND = 2048
 
 
 @dataclass
@@ -54,6 +96,12 @@ class BuildSummary:
     incidents: int = 0
     mapped: int = 0
     sources: list[str] = field(default_factory=list)
+    source_counts: list[tuple[str, int]] = field(default_factory=list)
+    """Every source with its number of incidents, most incidents first."""
+    reused: int = 0
+    """Reports whose analysis came from the cache."""
+    jobs: int = 1
+    """Processes (or dask workers) that analysed reports."""
     places: int = 0
     events: int = 0
     problems: list[Problem] = field(default_factory=list)
@@ -106,61 +154,317 @@ def build(
     manifest: Manifest | None = None,
     title: str = "incident-mapper",
     on_report: Callable[[], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+    jobs: int | None = 1,
+    scheduler: str | None = None,
+    use_cache: bool = True,
+    clear_cache: bool = False,
+    log: Callable[[str], None] | None = None,
+    stdin: bytes | None = None,
 ) -> BuildSummary:
     """Read every report, extract incidents and write the map and GIS files.
 
     Outputs are written all together or not at all (see
     :func:`maps.export.write_outputs`); a report that cannot be read is listed
-    in the summary's problems and the others go on.
+    in the summary's problems and the others go on. Whatever ``jobs``,
+    ``scheduler`` and the cache, the same reports give byte-identical outputs.
+
+    Parameters
+    ----------
+    on_report, on_total
+        Progress: called once per report listed, and once with the number of
+        reports once they are listed.
+    jobs
+        Worker processes for the analysis; 1 analyses in this process; None
+        uses every core (and this process alone for a few reports).
+    scheduler
+        The address of a dask.distributed scheduler (``tcp://host:8786``) to
+        analyse the reports on instead; the files must be readable by the
+        workers at the same paths.
+    use_cache, clear_cache
+        Reuse and keep analyses in the output folder's cache
+        (:mod:`incidents.cache`); ``clear_cache`` empties it first.
+    log
+        Where to say what the build does (for ``-v``).
+    stdin
+        The bytes of a report read from standard input: ``-`` among the inputs
+        stands for it (named ``<stdin>``).
+
+    Worker processes come from a fork server, which imports the calling script
+    as ``multiprocessing`` does: a script that calls ``build(jobs=2)`` needs the
+    usual ``if __name__ == "__main__":`` guard.
 
     Raises
     ------
     ReportError
         When not a single report could be read (nothing is written then).
     OutputError
-        When the outputs cannot be written (earlier outputs are left as they were);
-        an output folder that is a file or not writable is refused before any
-        report is read.
+        When the outputs cannot be written (earlier outputs are left as they were),
+        or another build holds the output folder; an output folder that is a file
+        or not writable is refused before any report is read.
     """
+    if str(out_dir) == "":
+        msg = "the output folder's name is empty; name a folder (--out DIR)"
+        raise OutputError(msg)
     check_output_folder(out_dir)
+    out_dir = Path(out_dir)
     inputs = list(inputs)
     gazetteer = gazetteer or load_gazetteer()
-    geoparser = Geoparser(gazetteer)
-    summary = BuildSummary()
-    incidents: list[Incident] = []
-    located: list[PlaceMention] = []
+    say = log or (lambda _message: None)
+    created = not out_dir.exists()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        msg = f"cannot create the output folder: {exc.strerror or exc}"
+        raise OutputError(msg, path=out_dir) from exc
+    lock = OutputLock(out_dir)
+    staging: Path | None = None
+    try:
+        lock.acquire()
+        for stale in remove_stale_staging(out_dir):
+            say(f"removed {stale.name}, left by a build that was stopped")
+        cache_folder = out_dir / CACHE_FOLDER
+        if clear_cache and (cache_folder.exists() or cache_folder.is_symlink()):
+            _remove(cache_folder)
+            say("cache cleared")
+        staging = make_staging(out_dir)
+        summary = BuildSummary()
+        _analyse_into_spill(
+            inputs,
+            staging,
+            summary,
+            gazetteer=gazetteer,
+            manifest=manifest,
+            cache=ResultCache(
+                cache_folder / CACHE_FILE if use_cache else None,
+                staging / CACHE_FILE if use_cache else None,
+            )
+            if use_cache
+            else None,
+            jobs=jobs,
+            scheduler=scheduler,
+            on_report=on_report,
+            on_total=on_total,
+            say=say,
+            stdin=stdin,
+        )
+        if summary.reports_read == 0:
+            reasons = "".join(f"\n  {p}" for p in summary.problems if p.severity == "error")
+            msg = f"no report could be read, so nothing was written:{reasons}"
+            raise ReportError(msg, path=", ".join(printable_path(str(i)) for i in inputs) or None)
+        _write_from_spill(staging, out_dir, summary, gazetteer=gazetteer, title=title, say=say)
+        if use_cache:
+            _keep_cache(staging / CACHE_FILE, cache_folder, say)
+        return summary
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        lock.release()
+        if created:  # a folder made for outputs that never came is not left behind
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
+def _keep_cache(new_file: Path, cache_folder: Path, say: Callable[[str], None]) -> None:
+    """Put this build's cache in place of the previous one. The outputs are written
+    by now: a cache that cannot be kept only costs the next build time."""
+    try:
+        if cache_folder.is_symlink() or (cache_folder.exists() and not cache_folder.is_dir()):
+            _remove(cache_folder)
+        cache_folder.mkdir(exist_ok=True)
+        new_file.replace(cache_folder / CACHE_FILE)
+    except OSError as exc:
+        say(f"cache not kept ({exc.strerror or exc}): the next build analyses every report")
+
+
+def _content_key(version: str, task: ReportTask) -> str | None:
+    """The cache key of a report file, or None when it is not a plain readable file
+    (the analysis then says why, and nothing is cached)."""
+    if task.data is not None:
+        return entry_key(version, task.path, task.metadata, task.data)
+    try:
+        status = Path(task.path).stat()
+        if not stat.S_ISREG(status.st_mode) or status.st_size > REPORT_MAX_BYTES:
+            return None
+        data = Path(task.path).read_bytes()
+    except OSError:
+        return None
+    return entry_key(version, task.path, task.metadata, data)
+
+
+def _analyse_into_spill(
+    inputs: Sequence[str | Path],
+    staging: Path,
+    summary: BuildSummary,
+    *,
+    gazetteer: Gazetteer,
+    manifest: Manifest | None,
+    cache: ResultCache | None,
+    jobs: int | None,
+    scheduler: str | None,
+    on_report: Callable[[], None] | None,
+    on_total: Callable[[int], None] | None,
+    say: Callable[[str], None],
+    stdin: bytes | None = None,
+) -> None:
+    """List, look up, analyse and spill every report, in the order listed."""
     if manifest is not None:
         # A row for a missing file loses nothing the build was given: a warning.
         summary.problems.extend(
             Problem(p.path or manifest.path, p.message, line=p.line, severity="warning")
             for p in manifest.problems
         )
-    for item in iter_reports(inputs, manifest=manifest):
-        if on_report is not None:
-            on_report()
-        if isinstance(item, Problem):
-            summary.reports_failed += 1
-            summary.problems.append(item)
+    listed: list[ReportTask | Problem] = []
+    runs = split_stdin(inputs) if stdin is not None else [list(inputs)]
+    for run in runs:
+        if run is None:
+            listed.append(ReportTask(STDIN_NAME, None, data=stdin))
             continue
-        result: ReportResult = analyse_report(item, geoparser)
-        summary.reports_read += 1
-        summary.problems.extend(Problem(item.path, note, severity="warning") for note in item.notes)
-        incidents.extend(result.incidents)
-        located.extend(m for m in result.mentions if m.is_location)
-    if summary.reports_read == 0:
-        reasons = "".join(f"\n  {p}" for p in summary.problems if p.severity == "error")
-        msg = f"no report could be read, so nothing was written:{reasons}"
-        raise ReportError(msg, path=", ".join(printable_path(str(i)) for i in inputs) or None)
+        for path, error in iter_report_files(run):
+            if error is not None:
+                listed.append(Problem.from_error(error, fallback_path=path))
+            else:
+                metadata = manifest.lookup(path) if manifest is not None else None
+                listed.append(ReportTask(path, metadata))
+    if on_total is not None:
+        on_total(len(listed))
+    version = analysis_version(gazetteer) if cache is not None else ""
+    engine: _Engine = _Engine(gazetteer, jobs=jobs, scheduler=scheduler, say=say)
+    try:
+        with SpillWriter(staging / "spill") as spill:
+            for start in range(0, len(listed), ROUND):
+                for item in engine.outcomes(listed[start : start + ROUND], cache, version):
+                    if on_report is not None:
+                        on_report()
+                    if isinstance(item, Problem):
+                        summary.reports_failed += 1
+                        summary.problems.append(item)
+                        continue
+                    if item.read:
+                        summary.reports_read += 1
+                        spill.add(item.incidents, item.places)
+                    else:
+                        summary.reports_failed += 1
+                    summary.problems.extend(item.problems)
+        engine.close()
+    except BaseException:
+        engine.terminate()
+        raise
+    finally:
+        if cache is not None:
+            cache.close()
+    summary.jobs = engine.jobs
+    if cache is not None:
+        summary.reused = cache.hits
+        say(f"cache: {cache.hits} of {summary.reports_read} reports reused")
+        if cache.corrupt:
+            say(f"cache: {cache.corrupt} corrupt entries ignored, their reports analysed again")
+        if cache.unreadable:
+            say("cache: the cache file could not be read; it is rebuilt")
 
-    incident_table = incidents_frame(incidents)
+
+class _Engine:
+    """Where misses are analysed: started on the first round that needs it."""
+
+    def __init__(
+        self, gazetteer: Gazetteer, *, jobs: int | None, scheduler: str | None, say: Callable
+    ):
+        self.gazetteer = gazetteer
+        self.requested = jobs
+        self.scheduler = scheduler
+        self.say = say
+        self.jobs = 1
+        self._workers: ProcessEngine | DaskEngine | None = None
+        self._geoparser: Geoparser | None = None
+
+    def outcomes(
+        self, items: Sequence[ReportTask | Problem], cache: ResultCache | None, version: str
+    ) -> Iterator[ReportOutcome | Problem]:
+        """One round: cached outcomes and computed ones, in the order of ``items``."""
+        found: list[ReportOutcome | Problem | None] = []
+        keys: list[str | None] = []
+        misses: list[ReportTask] = []
+        for item in items:
+            key = None
+            outcome: ReportOutcome | Problem | None = item if isinstance(item, Problem) else None
+            if isinstance(item, ReportTask) and cache is not None:
+                key = _content_key(version, item)
+                outcome = cache.lookup(key, item.path) if key is not None else None
+            if outcome is None:
+                misses.append(item)  # type: ignore[arg-type]
+            found.append(outcome)
+            keys.append(key)
+        computed = self._compute(misses)
+        for outcome, key in zip(found, keys, strict=True):
+            if outcome is None:
+                outcome = next(computed)
+                if cache is not None and key is not None:
+                    cache.store(key, outcome)
+            yield outcome
+
+    def _compute(self, tasks: list[ReportTask]) -> Iterator[ReportOutcome]:
+        if not tasks:
+            return iter(())
+        if self._workers is None and self.scheduler is not None:
+            self._workers = DaskEngine(
+                self.gazetteer, self.scheduler, fingerprint=gazetteer_digest(self.gazetteer)
+            )
+            self.jobs = self._workers.jobs
+            self.say(f"analysing on the dask cluster at {self.scheduler} ({self.jobs} workers)")
+        if self._workers is None:
+            wanted = self.requested if self.requested is not None else default_jobs()
+            few = self.requested is None and len(tasks) < AUTO_PARALLEL_MIN
+            if wanted > 1 and not few:
+                self._workers = ProcessEngine(self.gazetteer, wanted)
+                self.jobs = wanted
+                self.say(f"analysing in {wanted} worker processes")
+        if self._workers is not None:
+            return iter(self._workers.map(tasks))
+        if self._geoparser is None:
+            self._geoparser = Geoparser(self.gazetteer)
+        geoparser = self._geoparser
+        return (analyse_task(task, geoparser) for task in tasks)
+
+    def close(self) -> None:
+        if self._workers is not None:
+            self._workers.close()
+
+    def terminate(self) -> None:
+        if self._workers is not None:
+            self._workers.terminate()
+
+
+def _write_from_spill(
+    staging: Path,
+    out_dir: Path,
+    summary: BuildSummary,
+    *,
+    gazetteer: Gazetteer,
+    title: str,
+    say: Callable[[str], None],
+) -> None:
+    """Make every output from the spilled columns and move them into ``out_dir``."""
+    incident_table = incidents_frame_from_table(
+        read_spilled_incidents(staging / "spill"), compact=True
+    )
+    say(f"grouping {len(incident_table)} incidents into events")
     event_table = group_events(incident_table, gazetteer=gazetteer)
     # The event each incident belongs to, so GIS users can join the two layers.
     by_incident = incident_event_ids(incident_table, event_table)
     incident_table["event_id"] = incident_table["incident_id"].map(by_incident)
-    place_table = places_frame(located, gazetteer)
+    place_table = places_frame_from_table(read_spilled_places(staging / "spill"), gazetteer)
+    say("writing the outputs")
     html = render_map(
         incident_table, place_table, events=event_table, gazetteer=gazetteer, title=title
     )
+    source_table = sources_frame(incident_table)
     summary.outputs = write_outputs(
         out_dir,
         {
@@ -173,11 +477,48 @@ def build(
             ),
             "incidents.csv": incidents_csv(incident_table),
             **extra_outputs(incident_table, event_table),
+            "sources.csv": sources_csv(source_table),
+            "problems.txt": problems_text(summary.problems),
         },
     )
     summary.events = len(event_table)
     summary.incidents = len(incident_table)
     summary.mapped = int(incident_table["lat"].notna().sum())
-    summary.sources = sorted(set(incident_table["source"]))
+    summary.sources = sorted(source_table["source"])
+    summary.source_counts = list(
+        zip(source_table["source"], source_table["incidents"].astype(int), strict=True)
+    )
     summary.places = len(place_table)
-    return summary
+
+
+def sources_frame(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Every source with its type, incidents and reports, most incidents first."""
+    if incidents.empty:
+        return pd.DataFrame({"source": [], "source_type": [], "incidents": [], "reports": []})
+    grouped = incidents.groupby("source", sort=True).agg(
+        source_type=("source_type", "first"),
+        incidents=("incident_id", "size"),
+        reports=("report", "nunique"),
+    )
+    frame = grouped.reset_index()
+    order = sorted(range(len(frame)), key=lambda i: (-frame["incidents"][i], frame["source"][i]))
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def sources_csv(sources: pd.DataFrame) -> str:
+    """``sources.csv``: the full list behind the summary's top sources."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["source", "source_type", "incidents", "reports"])
+    for row in sources.itertuples(index=False):
+        source = neutralise_formula(str(row.source))
+        writer.writerow([source, row.source_type, int(row.incidents), int(row.reports)])
+    return buffer.getvalue()
+
+
+def problems_text(problems: Sequence[Problem]) -> str:
+    """``problems.txt``: every problem of the build, one line each."""
+    errors = sum(p.severity == "error" for p in problems)
+    lines = [f"# {errors} errors, {len(problems) - errors} warnings"]
+    lines.extend(str(problem) for problem in problems)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,240 @@
+"""Where the per-report work runs: in this process, in worker processes, or on a
+dask.distributed cluster, always with the same function and the same results.
+
+:func:`analyse_task` reads one report file and analyses it with
+:func:`incidents.pipeline.analyse_report` (pure), and returns a
+:class:`ReportOutcome`: plain rows, small and picklable, that a worker can send
+back and :class:`incidents.spill.SpillWriter` can append. Every engine yields the
+outcomes in the order of the tasks, so the spill, and every output made from it,
+is the same byte for byte whatever computed it.
+
+The geoparser (the gazetteer's automaton) is built once per process: in each
+worker's initializer, and on a dask worker the first time a partition needs it
+(the gazetteer itself is scattered to every worker once).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from gazetteer.geoparse import Geoparser
+from gazetteer.model import Gazetteer
+from geo.errors import IncidentMapperError
+from incidents.pipeline import Problem, analyse_report, report_from_bytes
+from incidents.reports import ReportMetadata, read_report
+from incidents.spill import incident_rows, place_rows
+
+
+@dataclass(frozen=True)
+class ReportTask:
+    """One report file to read and analyse, with its manifest metadata."""
+
+    path: str
+    metadata: ReportMetadata | None = None
+    data: bytes | None = None
+    """The report's bytes when it comes from standard input rather than a file."""
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    """What one report gave: spill rows, and its problems (the read error or its notes)."""
+
+    path: str
+    read: bool
+    incidents: list[dict[str, Any]] = field(default_factory=list)
+    places: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def analyse_task(task: ReportTask, geoparser: Geoparser) -> ReportOutcome:
+    """Read and analyse one report file; a report that cannot be read is a problem.
+
+    An unexpected failure inside the analysis of one report (a bug) becomes a
+    problem naming the report, so one report never sinks a batch of thousands.
+    """
+    try:
+        if task.data is not None:
+            report = report_from_bytes(task.data, path=task.path, metadata=task.metadata)
+        else:
+            report = read_report(task.path, metadata=task.metadata)
+    except IncidentMapperError as exc:
+        return ReportOutcome(
+            task.path, read=False, problems=[Problem.from_error(exc, fallback_path=task.path)]
+        )
+    try:
+        result = analyse_report(report, geoparser)
+    except Exception as exc:
+        message = (
+            f"could not be analysed ({type(exc).__name__}: {exc}); "
+            "this is a bug in incident-mapper, please report it with the file"
+        )
+        return ReportOutcome(task.path, read=False, problems=[Problem(task.path, message)])
+    return ReportOutcome(
+        task.path,
+        read=True,
+        incidents=incident_rows(result.incidents),
+        places=place_rows(result.mentions),
+        problems=[Problem(report.path, note, severity="warning") for note in report.notes],
+    )
+
+
+# ------------------------------------------------------------------ one process
+
+
+def analyse_serially(tasks: Sequence[ReportTask], gazetteer: Gazetteer) -> Iterator[ReportOutcome]:
+    """The outcomes of ``tasks`` computed in this process, in order."""
+    if not tasks:
+        return
+    geoparser = Geoparser(gazetteer)
+    for task in tasks:
+        yield analyse_task(task, geoparser)
+
+
+# ------------------------------------------------------------ worker processes
+
+_WORKER_GEOPARSER: Geoparser | None = None
+#: Seconds a build waits for its workers to start before going on without waiting.
+STARTUP_TIMEOUT = 120.0
+
+
+def _start_worker(gazetteer: Gazetteer, started: Any) -> None:
+    """Pool initializer: build the geoparser once; leave Ctrl-C to the parent; say when ready."""
+    global _WORKER_GEOPARSER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER_GEOPARSER = Geoparser(gazetteer)
+    with contextlib.suppress(threading.BrokenBarrierError):
+        started.wait(timeout=STARTUP_TIMEOUT)
+
+
+def _analyse_in_worker(task: ReportTask) -> ReportOutcome:
+    assert _WORKER_GEOPARSER is not None, "worker started without its initializer"
+    return analyse_task(task, _WORKER_GEOPARSER)
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class ProcessEngine:
+    """Worker processes on this machine, started once per build.
+
+    Workers come from a fork server (no fork of a process that runs threads),
+    with this module preloaded, so a worker starts in milliseconds; each builds
+    its own geoparser from the gazetteer it is given once.
+    """
+
+    def __init__(self, gazetteer: Gazetteer, jobs: int):
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        self.jobs = jobs
+        started = context.Barrier(jobs + 1)
+        self._pool = context.Pool(jobs, initializer=_start_worker, initargs=(gazetteer, started))
+        # Every worker is past its start before work is handed out, so a build stopped
+        # later never catches a worker half-started (it would print a traceback).
+        with contextlib.suppress(threading.BrokenBarrierError):
+            started.wait(timeout=STARTUP_TIMEOUT)
+
+    def map(self, tasks: Sequence[ReportTask]) -> Iterator[ReportOutcome]:
+        """The outcomes of ``tasks``, in order."""
+        if not tasks:
+            return iter(())
+        chunk = max(1, min(32, len(tasks) // (self.jobs * 8)))
+        return self._pool.imap(_analyse_in_worker, tasks, chunksize=chunk)
+
+    def close(self) -> None:
+        self._pool.close()
+        self._pool.join()
+
+    def terminate(self) -> None:
+        self._pool.terminate()
+        self._pool.join()
+
+
+# ------------------------------------------------------------------ dask cluster
+
+_DASK_GEOPARSERS: dict[str, Geoparser] = {}
+
+
+def _analyse_partition(
+    tasks: Sequence[ReportTask], gazetteer: Gazetteer, fingerprint: str
+) -> list[ReportOutcome]:
+    """One dask-bag partition of tasks, on whichever worker runs it."""
+    geoparser = _DASK_GEOPARSERS.get(fingerprint)
+    if geoparser is None:
+        _DASK_GEOPARSERS.clear()
+        geoparser = _DASK_GEOPARSERS[fingerprint] = Geoparser(gazetteer)
+    return [analyse_task(task, geoparser) for task in tasks]
+
+
+class DaskEngine:
+    """The same tasks on an existing dask.distributed cluster.
+
+    The tasks become a dask bag; its partitions are submitted a window at a
+    time and gathered in order, so the cluster never holds more than a few
+    partitions of results waiting for this process. The report files must be
+    readable at the same paths on the workers (a shared or copied folder).
+    """
+
+    def __init__(self, gazetteer: Gazetteer, address: str, *, fingerprint: str):
+        try:
+            from distributed import Client
+        except ImportError as exc:
+            msg = (
+                "--scheduler needs dask.distributed: pip install 'incident-mapper[dask]' "
+                "on this machine and on the workers"
+            )
+            raise IncidentMapperError(msg) from exc
+        try:
+            self._client = Client(address, timeout="20s", set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            msg = f"cannot reach the dask scheduler at {address}: {exc}"
+            raise IncidentMapperError(msg) from exc
+        workers = max(1, len(self._client.scheduler_info().get("workers", {})))
+        self.jobs = workers
+        self._fingerprint = fingerprint
+        # Shipped once to every worker, not once per task.
+        self._gazetteer = self._client.scatter(gazetteer, broadcast=True, hash=False)
+
+    def map(self, tasks: Sequence[ReportTask]) -> Iterator[ReportOutcome]:
+        """The outcomes of ``tasks``, in order."""
+        if not tasks:
+            return
+        import dask.bag as db
+
+        size = max(1, min(256, len(tasks) // (self.jobs * 4) or 1))
+        bag = db.from_sequence(list(tasks), partition_size=size).map_partitions(
+            _analyse_partition, self._gazetteer, self._fingerprint
+        )
+        partitions = bag.to_delayed()
+        window = self.jobs * 3
+        pending: deque[Any] = deque()
+        submitted = 0
+        while submitted < len(partitions) and len(pending) < window:
+            pending.append(self._client.compute(partitions[submitted]))
+            submitted += 1
+        while pending:
+            future = pending.popleft()
+            outcomes = future.result()
+            future.release()
+            if submitted < len(partitions):
+                pending.append(self._client.compute(partitions[submitted]))
+                submitted += 1
+            yield from outcomes
+
+    def close(self) -> None:
+        self._client.close()
+
+    def terminate(self) -> None:
+        self._client.close()

@@ -1,0 +1,173 @@
+"""A columnar spill of per-report results: Arrow record batches in Parquet files.
+
+A build of 100,000 reports cannot keep 100,000 results (and their dataclasses) in
+memory. Each result is turned into plain rows as it comes
+(:func:`incident_rows`, :func:`place_rows`), the rows are appended to a
+:class:`SpillWriter`, which writes them to disk one record batch at a time, and
+every output is made from the spilled columns afterwards
+(:func:`read_spilled_incidents`, :func:`read_spilled_places`).
+
+The same row form is what worker processes, dask workers and the result cache
+hand back, so a result reaches the spill the same way whatever computed it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from gazetteer.geoparse import PlaceMention
+from incidents.model import INCIDENT_COLUMNS, Incident
+
+_STRING = pa.string()
+
+#: Arrow types of the incident columns that are not text.
+_INCIDENT_TYPES: Mapping[str, pa.DataType] = {
+    "actors": pa.list_(pa.string()),
+    "uncertainty_m": pa.float64(),
+    "evidence_start": pa.int64(),
+    "evidence_end": pa.int64(),
+    "killed": pa.int64(),
+    "injured": pa.int64(),
+    "lat": pa.float64(),
+    "lon": pa.float64(),
+}
+
+#: The spilled incident table: :data:`incidents.model.INCIDENT_COLUMNS`, typed.
+INCIDENT_SCHEMA = pa.schema(
+    [pa.field(name, _INCIDENT_TYPES.get(name, _STRING)) for name in INCIDENT_COLUMNS]
+)
+
+#: One row per place located in a report: how often, and its first mention there.
+PLACE_SCHEMA = pa.schema(
+    [
+        pa.field("place_id", _STRING),
+        pa.field("mentions", pa.int64()),
+        pa.field("text", _STRING),
+        pa.field("place_name", _STRING),
+        pa.field("precision", _STRING),
+        pa.field("uncertainty_m", pa.float64()),
+        pa.field("resolved_by", _STRING),
+        pa.field("anchor_id", _STRING),
+        pa.field("geometry", pa.binary()),
+    ]
+)
+
+#: Rows buffered before a record batch is written.
+BATCH_ROWS = 8192
+
+
+def incident_rows(incidents: Iterable[Incident]) -> list[dict[str, Any]]:
+    """Incidents as spill rows (the documented columns; ``actors`` a list)."""
+    return [incident.as_record() for incident in incidents]
+
+
+def place_rows(mentions: Iterable[PlaceMention]) -> list[dict[str, Any]]:
+    """The located places of one report's mentions: a count and the first mention of each."""
+    rows: dict[str, dict[str, Any]] = {}
+    for mention in mentions:
+        if not mention.is_location or mention.place_id is None:
+            continue
+        row = rows.get(mention.place_id)
+        if row is not None:
+            row["mentions"] += 1
+            continue
+        rows[mention.place_id] = {
+            "place_id": mention.place_id,
+            "mentions": 1,
+            "text": mention.text,
+            "place_name": mention.place_name,
+            "precision": mention.precision,
+            "uncertainty_m": mention.uncertainty_m,
+            "resolved_by": mention.resolved_by,
+            "anchor_id": mention.anchor_id,
+            "geometry": mention.geometry.wkb if mention.geometry is not None else None,
+        }
+    return list(rows.values())
+
+
+class _TableWriter:
+    """Rows into one Parquet file, a record batch at a time."""
+
+    def __init__(self, path: Path, schema: pa.Schema):
+        self.path = path
+        self.schema = schema
+        self.rows = 0
+        self._buffer: list[Mapping[str, Any]] = []
+        self._writer = pq.ParquetWriter(path, schema, compression="zstd")
+
+    def extend(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        self._buffer.extend(rows)
+        self.rows += len(rows)
+        if len(self._buffer) >= BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._buffer:
+            batch = pa.RecordBatch.from_pylist(self._buffer, schema=self.schema)
+            self._writer.write_batch(batch)
+            self._buffer = []
+
+    def close(self) -> None:
+        self.flush()
+        self._writer.close()
+
+
+class SpillWriter:
+    """Incident and place rows of a whole batch, streamed into ``folder``.
+
+    Use as a context manager; :meth:`add` takes one report's rows at a time, in
+    the batch's order, so the spill's row order is the batch's.
+    """
+
+    INCIDENTS = "incidents.parquet"
+    PLACES = "places.parquet"
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._incidents = _TableWriter(self.folder / self.INCIDENTS, INCIDENT_SCHEMA)
+        self._places = _TableWriter(self.folder / self.PLACES, PLACE_SCHEMA)
+
+    def add(
+        self, incidents: Sequence[Mapping[str, Any]], places: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Append one report's incident rows and place rows."""
+        self._incidents.extend(incidents)
+        self._places.extend(places)
+
+    @property
+    def incident_count(self) -> int:
+        return self._incidents.rows
+
+    def close(self) -> None:
+        self._incidents.close()
+        self._places.close()
+
+    def __enter__(self) -> SpillWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def incidents_table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+    """Incident rows as an Arrow table of :data:`INCIDENT_SCHEMA`."""
+    return pa.Table.from_pylist(list(rows), schema=INCIDENT_SCHEMA)
+
+
+def read_spilled_incidents(folder: str | Path, columns: Sequence[str] | None = None) -> pa.Table:
+    """The spilled incident table (all columns, or only ``columns``)."""
+    return pq.read_table(
+        Path(folder) / SpillWriter.INCIDENTS,
+        columns=list(columns) if columns is not None else None,
+    )
+
+
+def read_spilled_places(folder: str | Path) -> pa.Table:
+    """The spilled place rows, in the batch's order."""
+    return pq.read_table(Path(folder) / SpillWriter.PLACES)

@@ -1,0 +1,255 @@
+"""The scale engine gives the same outputs whatever computes them: one process,
+worker processes, a dask cluster, or the result cache; and a cache entry that is
+not what it claims is analysed again, never trusted. No timing here: speed and
+memory are measured by ``benchmarks/bench_scale.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+import zlib
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from test_hostile_input import GOOD_REPORT, OTHER_REPORT
+
+from incidents.cache import (
+    CACHE_FILE,
+    CACHE_FOLDER,
+    CorruptEntryError,
+    decode_outcome,
+    encode_outcome,
+    entry_key,
+)
+from incidents.engine import ReportTask, analyse_task
+from incidents.reports import ReportMetadata
+from maps.build import OUTPUT_FILES, build
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "reports"
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in OUTPUT_FILES}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Reports of several outlets and places: the examples, twice over with other
+    outlets, and the hostile-input tests' good reports."""
+    folder = tmp_path_factory.mktemp("corpus")
+    for number, path in enumerate(sorted(EXAMPLES.glob("*.txt"))):
+        text = path.read_text(encoding="utf-8")
+        (folder / path.name).write_text(text, encoding="utf-8")
+        for copy in range(3):
+            (folder / f"copy{copy}_{path.name}").write_text(
+                f"source: Outlet {number}-{copy}\n\n{text}", encoding="utf-8"
+            )
+    for copy in range(6):
+        (folder / f"good{copy}.txt").write_text(GOOD_REPORT, encoding="utf-8")
+        (folder / f"other{copy}.txt").write_text(OTHER_REPORT, encoding="utf-8")
+    (folder / "broken.txt").write_bytes(b"%PDF-1.5\n")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def serial(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    out = tmp_path_factory.mktemp("serial") / "out"
+    summary = build([corpus], out, jobs=1, use_cache=False)
+    assert summary.reports_read == 28
+    assert summary.reports_failed == 1
+    assert summary.incidents > 50
+    assert summary.events > 5
+    assert not (out / CACHE_FOLDER).exists()
+    return outputs(out)
+
+
+def test_worker_processes_give_byte_identical_outputs(
+    corpus: Path, serial: dict[str, bytes], tmp_path: Path
+) -> None:
+    summary = build([corpus], tmp_path / "out", jobs=2, use_cache=False)
+    assert summary.jobs == 2
+    assert outputs(tmp_path / "out") == serial
+
+
+def test_a_dask_cluster_gives_byte_identical_outputs(
+    corpus: Path, serial: dict[str, bytes], tmp_path: Path
+) -> None:
+    from distributed import LocalCluster  # the test extra installs it: never skipped
+
+    with LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        summary = build(
+            [corpus], tmp_path / "out", scheduler=cluster.scheduler_address, use_cache=False
+        )
+    assert summary.jobs == 2
+    assert outputs(tmp_path / "out") == serial
+
+
+def test_a_rebuild_reuses_every_analysis_and_gives_the_same_outputs(
+    corpus: Path, serial: dict[str, bytes], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    first = build([corpus], out, jobs=1)
+    assert first.reused == 0
+    assert (out / CACHE_FOLDER / CACHE_FILE).is_file()
+    second = build([corpus], out, jobs=2)
+    assert second.reused == 28  # every report that was read; the broken one is re-read
+    assert outputs(out) == serial
+
+
+def test_after_adding_reports_only_the_new_ones_are_analysed(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reports = tmp_path / "reports"
+    shutil.copytree(corpus, reports)
+    out = tmp_path / "out"
+    build([reports], out)
+    (reports / "new1.txt").write_text(OTHER_REPORT.replace("Test Radio", "New Radio"), "utf-8")
+    (reports / "new2.txt").write_text(GOOD_REPORT.replace("Test Wire", "New Wire"), "utf-8")
+    analysed: list[str] = []
+    real = analyse_task
+
+    def counting(task: ReportTask, geoparser: object) -> object:
+        analysed.append(Path(task.path).name)
+        return real(task, geoparser)
+
+    monkeypatch.setattr("maps.build.analyse_task", counting)
+    summary = build([reports], out, jobs=1)
+    assert sorted(analysed) == ["broken.txt", "new1.txt", "new2.txt"]
+    assert summary.reused == 28
+    cold = build([reports], tmp_path / "cold", use_cache=False)
+    assert outputs(out) == outputs(tmp_path / "cold")
+    assert summary.incidents == cold.incidents
+
+
+def test_an_edited_report_is_analysed_again(corpus: Path, tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    shutil.copytree(corpus, reports)
+    out = tmp_path / "out"
+    build([reports], out)
+    (reports / "good0.txt").write_text(OTHER_REPORT, encoding="utf-8")
+    summary = build([reports], out)
+    assert summary.reused == 27
+    build([reports], tmp_path / "cold", use_cache=False)
+    assert outputs(out) == outputs(tmp_path / "cold")
+
+
+def _entries(out: Path) -> sqlite3.Connection:
+    return sqlite3.connect(out / CACHE_FOLDER / CACHE_FILE)
+
+
+@pytest.mark.parametrize("damage", ["flipped-byte", "valid-digest-garbage", "other-report"])
+def test_a_corrupt_cache_entry_is_ignored_and_rebuilt(
+    corpus: Path, serial: dict[str, bytes], tmp_path: Path, damage: str
+) -> None:
+    out = tmp_path / "out"
+    build([corpus], out)
+    with _entries(out) as db:
+        keys = [k for (k,) in db.execute("SELECT key FROM results ORDER BY key")]
+        victim, donor = keys[0], keys[1]
+        (payload,) = db.execute("SELECT payload FROM results WHERE key=?", (victim,)).fetchone()
+        if damage == "flipped-byte":
+            broken = payload[:10] + bytes([payload[10] ^ 0xFF]) + payload[11:]
+            db.execute("UPDATE results SET payload=? WHERE key=?", (broken, victim))
+        elif damage == "valid-digest-garbage":
+            broken = zlib.compress(b'{"key": "%s", "incidents": [1]}' % victim.encode())
+            digest = hashlib.sha256(broken).digest()
+            db.execute(
+                "UPDATE results SET payload=?, digest=? WHERE key=?", (broken, digest, victim)
+            )
+        else:  # a well-formed entry of another report filed under this key
+            (other, digest) = db.execute(
+                "SELECT payload, digest FROM results WHERE key=?", (donor,)
+            ).fetchone()
+            db.execute(
+                "UPDATE results SET payload=?, digest=? WHERE key=?", (other, digest, victim)
+            )
+    messages: list[str] = []
+    summary = build([corpus], out, log=messages.append)
+    assert summary.reused == 27
+    assert any("1 corrupt entries ignored" in m for m in messages), messages
+    assert outputs(out) == serial
+    # The rebuilt entry is good again: the next build trusts every entry.
+    assert build([corpus], out).reused == 28
+
+
+def test_a_cache_file_that_is_not_a_database_is_rebuilt(
+    corpus: Path, serial: dict[str, bytes], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build([corpus], out)
+    (out / CACHE_FOLDER / CACHE_FILE).write_bytes(b"not a database at all" * 100)
+    messages: list[str] = []
+    summary = build([corpus], out, log=messages.append)
+    assert summary.reused == 0
+    assert any("could not be read" in m for m in messages), messages
+    assert outputs(out) == serial
+    assert build([corpus], out).reused == 28
+
+
+def test_clear_cache_and_no_cache(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build([corpus], out)
+    before = (out / CACHE_FOLDER / CACHE_FILE).read_bytes()
+    assert build([corpus], out, use_cache=False).reused == 0
+    assert (out / CACHE_FOLDER / CACHE_FILE).read_bytes() == before  # left alone
+    assert build([corpus], out, clear_cache=True).reused == 0
+    assert build([corpus], out).reused == 28
+
+
+def test_the_key_changes_with_everything_the_analysis_depends_on() -> None:
+    base = entry_key("v1", "a.txt", None, b"text")
+    assert entry_key("v1", "a.txt", None, b"text") == base
+    assert entry_key("v2", "a.txt", None, b"text") != base  # code, data or gazetteer
+    assert entry_key("v1", "b.txt", None, b"text") != base  # ids derive from the path
+    assert entry_key("v1", "a.txt", None, b"text!") != base
+    assert entry_key("v1", "a.txt", ReportMetadata(source="Wire"), b"text") != base
+
+
+def test_an_entry_round_trips_and_refuses_to_be_another_report(
+    tmp_path: Path, geoparser: object
+) -> None:
+    path = tmp_path / "good.txt"
+    path.write_text(GOOD_REPORT, encoding="utf-8")
+    outcome = analyse_task(ReportTask(str(path)), geoparser)  # type: ignore[arg-type]
+    payload = encode_outcome("k", outcome)
+    assert decode_outcome("k", str(path), payload) == outcome
+    with pytest.raises(CorruptEntryError):
+        decode_outcome("other key", str(path), payload)
+    with pytest.raises(CorruptEntryError):
+        decode_outcome("k", "elsewhere.txt", payload)
+
+
+def test_geoparquet_holds_the_incidents(corpus: Path, tmp_path: Path) -> None:
+    import geopandas as gpd
+
+    out = tmp_path / "out"
+    summary = build([corpus], out)
+    metadata = pq.read_metadata(out / "incidents.parquet").metadata
+    assert b"geo" in metadata  # GeoParquet's file metadata
+    frame = gpd.read_parquet(out / "incidents.parquet")
+    assert len(frame) == summary.incidents
+    assert frame.crs.to_epsg() == 4326
+    assert frame.geometry.notna().sum() == summary.mapped
+    assert {"incident_id", "event_id", "evidence", "actors"} <= set(frame.columns)
+
+
+def test_a_file_in_the_place_of_the_cache_folder_does_not_stop_a_build(
+    corpus: Path, serial: dict[str, bytes], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / CACHE_FOLDER).write_text("in the way", encoding="utf-8")
+    summary = build([corpus], out)
+    assert summary.reused == 0
+    assert outputs(out) == serial
+    assert (out / CACHE_FOLDER / CACHE_FILE).is_file()
+    assert build([corpus], out).reused == 28
