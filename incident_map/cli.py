@@ -236,18 +236,8 @@ def extract(
     if as_json:
         _echo_json([i.as_record() for i in incidents])
     else:
-        for i in incidents:
-            casualties = ""
-            if i.killed is not None or i.injured is not None:
-                casualties = (
-                    f" killed={i.killed} injured={i.injured} by={i.claimed_by} ({i.claim_status})"
-                )
-            day = i.date or "????-??-??"
-            click.echo(
-                f"{i.incident_id}  {i.event_type:<16} {day} {i.time_precision:<11} "
-                f"{(i.place_name or 'not placed'):<40} {i.geo_precision or '-':<9} {i.source}"
-                f"{' via ' + i.via if i.via else ''}{casualties}"
-            )
+        for incident in incidents:
+            click.echo(incident.describe())
         if not quiet:
             click.echo(f"{len(incidents)} incidents", err=True)
     sys.exit(1 if failures else 0)

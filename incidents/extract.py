@@ -468,5 +468,6 @@ def _incident(
         target=told.target if told is not None else None,
         status=status,
         scope=claim.scope if claim is not None else None,
+        title=report.title,
         extra={"time_text": time.text, "place_text": place.text if place else None},
     )

@@ -169,8 +169,9 @@ INCIDENT_COLUMNS = (
     "target",
     "status",
     "scope",
+    "title",
 )
-"""``weapon``, ``target``, ``status`` and ``scope`` came last (issue 11) so that column
+"""``weapon``, ``target``, ``status``, ``scope`` and ``title`` came last so that column
 lists built on the older ones stay valid."""
 
 #: Values of :attr:`Incident.status`.
@@ -221,6 +222,8 @@ class Incident:
     """One of :data:`INCIDENT_STATUSES`: what the text says of the incident."""
     scope: str | None = None
     """For casualty incidents: ``incident``, or ``cumulative`` for a running toll."""
+    title: str | None = None
+    """The report's title, from its header or the manifest."""
     extra: dict[str, object] = field(default_factory=dict, compare=False)
 
     def describe(self) -> str:

@@ -49,7 +49,16 @@ HOSTILE = [
     "]]><![CDATA[ x ]]>",
     "\\u003cscript\\u003ewindow.__pwned=11\\u003c/script\\u003e",
     "\u2028\u2029</title>",
+    "@ali\u202egpj.exe \u2066isolated\u2069 \u200fmark",
 ]
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """How the page shows a string: direction controls made visible, never obeyed."""
+    return BIDI_CONTROLS.sub(lambda m: f"\u27e8U+{ord(m.group()):04X}\u27e9", text)
+
+
 #: Report addresses that must never become a link.
 HOSTILE_URLS = [
     "javascript:window.__pwned=12",
@@ -263,8 +272,8 @@ def test_hostile_strings_read_as_text_in_popups(
     _, popups = opened
     text = "\n".join(popup["text"] for popup in popups)
     for number, hostile in enumerate(HOSTILE):
-        assert hostile in text, f"{hostile!r} is not shown as text"
-        assert f"#{number} {hostile}" in text
+        assert shown(hostile) in text, f"{hostile!r} is not shown as text"
+        assert f"#{number} {shown(hostile)}" in text
     for _, hostile in HOSTILE_PLACES.values():
         assert hostile in text
     assert all(popup["scripts"] == 0 for popup in popups), "markup from the data was rendered"
@@ -289,11 +298,12 @@ def test_the_page_title_sources_panel_and_table_show_the_strings_as_text(
     assert session.page.locator(".im-head h1").text_content() == HOSTILE_TITLE
     sources = session.page.locator(".im-sources").text_content() or ""
     for number, hostile in enumerate(HOSTILE):
-        assert f"#{number} {hostile}" in sources
+        assert f"#{number} {shown(hostile)}" in sources
     session.page.locator(".im-table-button").click()
     session.page.locator(".im-table tbody tr").first.wait_for(timeout=5_000)
     table = session.page.locator(".im-table").text_content() or ""
-    assert any(hostile in table for hostile in HOSTILE)
+    assert any(shown(hostile) in table for hostile in HOSTILE)
+    assert "@ali\u27e8U+202E\u27e9gpj.exe" in sources, "a direction override was obeyed"
     panel = session.page.locator(".im-side, .im-drawer")
     assert panel.locator("img, iframe, svg, style, script").count() == 0
     assert session.page.evaluate("() => window.__pwned") is None

@@ -12,10 +12,18 @@ var IncidentMapPopups = (function () {
     'Dec'];
   var SOURCE_KIND = {news: 'news outlet', social: 'social-media post'};
 
+  // Direction controls (embeddings, overrides, isolates, marks) in report text are shown,
+  // not obeyed: "@abc\u202Efdp" would otherwise display as "@abcpdf".
+  var BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+  function visible(text) {
+    return text.replace(BIDI_CONTROLS, function (c) {
+      return '\u27E8U+' + c.charCodeAt(0).toString(16).toUpperCase() + '\u27E9';
+    });
+  }
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) { node.className = className; }
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (text !== undefined && text !== null) { node.textContent = visible(String(text)); }
     return node;
   }
   function bdi(text) { return el('bdi', null, text); }
