@@ -96,6 +96,7 @@ INCIDENT_CSV_COLUMNS = (
     "source_type",
     "via",
     "report",
+    "title",
     "url",
     "evidence",
     "evidence_start",
