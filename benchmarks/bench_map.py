@@ -190,6 +190,7 @@ def synthetic_incidents(n: int, *, seed: int = 7, n_sources: int = 5000) -> gpd.
             "via": None,
             "report": "reports/r" + (np.arange(n) // 10).astype(str) + ".txt",
             "url": "https://news.example.org/story/" + (np.arange(n) // 10).astype(str),
+            "title": "Story " + (np.arange(n) // 10).astype(str),
             "evidence": evidence,
             "evidence_start": 0,
             "evidence_end": evidence.str.len(),
@@ -203,11 +204,15 @@ def synthetic_incidents(n: int, *, seed: int = 7, n_sources: int = 5000) -> gpd.
             "lat": lat,
             "lon": lon,
             "status": pick(STATUSES),
+            "weapon": np.where(killed >= 0, "car bomb", None),
+            "target": np.where(killed >= 0, "market", None),
+            "scope": np.where(killed >= 0, "incident", None),
         }
     )
     frame["event_id"] = "evt-" + (pd.Series(np.arange(n)) // 5).map("{:012d}".format)
     frame["actors"] = frame["actors"].map(lambda a: [a])
-    assert all(c in frame.columns for c in INCIDENT_COLUMNS)
+    missing = [c for c in INCIDENT_COLUMNS if c not in frame.columns]
+    assert not missing, f"synthetic incidents lack {missing}"
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
 
 
