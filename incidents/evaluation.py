@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import statistics
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -113,14 +113,27 @@ class Evaluation:
 
     def below_targets(self) -> list[str]:
         """The targets this evaluation misses, as readable lines."""
-        scores = self.scores
-        failed = []
-        for name, target in TARGETS.items():
-            value = scores[name]
-            worse = value > target if name == "non_locations_mapped" else value < target
-            if worse:
-                failed.append(f"{name} = {value:.3f} (target {target})")
-        return failed
+        return missed_targets(self.scores, TARGETS, upper_bounds={"non_locations_mapped"})
+
+
+def missed_targets(
+    scores: Mapping[str, float],
+    targets: Mapping[str, float],
+    *,
+    upper_bounds: Collection[str] = (),
+) -> list[str]:
+    """The targets ``scores`` miss, one readable line each.
+
+    A target is a lower bound, except for the names in ``upper_bounds`` (counts
+    of things that must not happen, shares of wrong answers).
+    """
+    failed = []
+    for name, target in targets.items():
+        value = scores[name]
+        worse = value > target if name in upper_bounds else value < target
+        if worse:
+            failed.append(f"{name} = {value:.3f} (target {target})")
+    return failed
 
 
 def span_of(text: str, needle: str, occurrence: int, *, report: str) -> tuple[int, int]:

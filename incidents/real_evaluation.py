@@ -51,7 +51,7 @@ from gazetteer.geoparse import Geoparser, PlaceMention
 from gazetteer.model import Gazetteer
 from geo.crs import distance_m
 from geo.errors import IncidentMapperError
-from incidents.evaluation import Counts, base_id, overlap, span_of
+from incidents.evaluation import Counts, base_id, missed_targets, overlap, span_of
 from incidents.model import Incident
 from incidents.pipeline import analyse_report
 from incidents.reports import read_report
@@ -141,14 +141,7 @@ class RealEvaluation:
 
     def below_targets(self) -> list[str]:
         """The targets this evaluation misses, as readable lines."""
-        scores = self.scores
-        failed = []
-        for name, target in REAL_TARGETS.items():
-            value = scores[name]
-            worse = value > target if name in UPPER_BOUNDS else value < target
-            if worse:
-                failed.append(f"{name} = {value:.3f} (target {target})")
-        return failed
+        return missed_targets(self.scores, REAL_TARGETS, upper_bounds=UPPER_BOUNDS)
 
 
 def load_real_gold(folder: str | Path) -> list[dict[str, Any]]:
