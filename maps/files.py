@@ -8,7 +8,7 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from geo.errors import OutputError
@@ -93,6 +93,42 @@ def fsync_directory(directory: Path) -> None:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+
+@contextlib.contextmanager
+def file_written_atomically(
+    path: Path,
+    *,
+    what: str,
+    library_errors: tuple[type[BaseException], ...] = (),
+    side_files: Sequence[str] = (),
+) -> Iterator[Path]:
+    """A temporary path beside ``path``, moved onto it only when the block succeeds.
+
+    For writers that need a file name (GDAL, pyarrow), not bytes: the block writes
+    the temporary file; it is then synced and renamed over ``path``, and the folder
+    synced. Whatever happens, the temporary file (and its ``side_files``, such as
+    SQLite's journal) is removed. ``OSError`` becomes an :class:`OutputError` a
+    user can act on; ``library_errors`` become one saying the library could not
+    write the ``what``.
+    """
+    if not path.parent.is_dir():
+        msg = f"the folder to write the {what} in does not exist"
+        raise OutputError(msg, path=path)
+    temporary = path.parent / f".{path.stem}.{secrets.token_hex(6)}.tmp{path.suffix}"
+    try:
+        yield temporary
+        fsync_file(temporary)
+        temporary.replace(path)
+    except OSError as exc:
+        raise output_error(path, exc) from exc
+    except library_errors as exc:
+        msg = f"could not write the {what}: {exc}"
+        raise OutputError(msg, path=path) from exc
+    finally:
+        for leftover in (temporary, *(Path(f"{temporary}{end}") for end in side_files)):
+            remove_quietly(leftover)
+    fsync_directory(path.parent)
 
 
 def remove_quietly(path: Path) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ import pyogrio.errors
 from geopandas import GeoDataFrame
 
 from geo.errors import OutputError
-from maps.files import SQLITE_SIDE_FILES, fsync_directory, fsync_file, output_error, remove_quietly
+from maps.files import SQLITE_SIDE_FILES, file_written_atomically
 from maps.tables import (
     INCIDENT_INTEGER_COLUMNS,
     JSON_SUFFIX,
@@ -60,6 +59,8 @@ _GEOMETRY_FAMILY = {
 #: Field names of the UTC twins of the local time columns (short enough for a
 #: Shapefile's 10 characters, so truncation never makes ``time_start`` the UTC one).
 UTC_NAMES = {"time_start": "utc_start", "time_end": "utc_end"}
+#: What pyogrio raises when GDAL cannot write a table.
+_GDAL_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError)
 
 
 def geopackage_layers(layers: Mapping[str, GeoDataFrame]) -> dict[str, tuple[GeoDataFrame, str]]:
@@ -112,9 +113,6 @@ def write_geopackage(layers: Mapping[str, GeoDataFrame], path: str | Path) -> No
         msg = "no layers to write to the GeoPackage"
         raise OutputError(msg, path=path)
     _check_layer_names(layers, path)
-    if not path.parent.is_dir():
-        msg = "the folder to write the GeoPackage in does not exist"
-        raise OutputError(msg, path=path)
     written = geopackage_layers(layers)
     _check_layer_names(written, path)
     frames = {
@@ -122,30 +120,22 @@ def write_geopackage(layers: Mapping[str, GeoDataFrame], path: str | Path) -> No
         for name, (frame, geometry_type) in written.items()
     }
     timestamp = reproducible_timestamp()
-    temporary = path.parent / f".{path.stem}.{secrets.token_hex(6)}.tmp.gpkg"
-    try:
-        with _gdal_config({"OGR_CURRENT_DATE": timestamp}):
-            for index, (name, (frame, geometry_type)) in enumerate(frames.items()):
-                pyogrio.write_dataframe(
-                    frame,
-                    temporary,
-                    layer=name,
-                    driver="GPKG",
-                    geometry_type=geometry_type,
-                    promote_to_multi=geometry_type.startswith("Multi"),
-                    dataset_options={"VERSION": GPKG_VERSION} if index == 0 else None,
-                )
-        fsync_file(temporary)
-        temporary.replace(path)
-    except OSError as exc:
-        raise output_error(path, exc) from exc
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        msg = f"GDAL could not write the GeoPackage: {exc}"
-        raise OutputError(msg, path=path) from exc
-    finally:
-        for leftover in (temporary, *(Path(f"{temporary}{end}") for end in SQLITE_SIDE_FILES)):
-            remove_quietly(leftover)
-    fsync_directory(path.parent)
+    with (
+        file_written_atomically(
+            path, what="GeoPackage", library_errors=_GDAL_ERRORS, side_files=SQLITE_SIDE_FILES
+        ) as temporary,
+        _gdal_config({"OGR_CURRENT_DATE": timestamp}),
+    ):
+        for index, (name, (frame, geometry_type)) in enumerate(frames.items()):
+            pyogrio.write_dataframe(
+                frame,
+                temporary,
+                layer=name,
+                driver="GPKG",
+                geometry_type=geometry_type,
+                promote_to_multi=geometry_type.startswith("Multi"),
+                dataset_options={"VERSION": GPKG_VERSION} if index == 0 else None,
+            )
 
 
 def write_flatgeobuf(
@@ -163,15 +153,13 @@ def write_flatgeobuf(
         Naming ``path`` if the table cannot be converted or the file not written.
     """
     path = Path(path)
-    if not path.parent.is_dir():
-        msg = "the folder to write the FlatGeobuf file in does not exist"
-        raise OutputError(msg, path=path)
     flat = _flat_frame(frame, path.stem, path)
     # GDAL's packed R-tree cannot hold a feature without geometry (an incident the
     # reports do not place): such a file is written without the index, whole.
     unplaced = bool(flat.geometry.isna().any() or flat.geometry.is_empty.any())
-    temporary = path.parent / f".{path.stem}.{secrets.token_hex(6)}.tmp.fgb"
-    try:
+    with file_written_atomically(
+        path, what="FlatGeobuf file", library_errors=_GDAL_ERRORS
+    ) as temporary:
         pyogrio.write_dataframe(
             flat,
             temporary,
@@ -180,16 +168,6 @@ def write_flatgeobuf(
             geometry_type=geometry_type,
             layer_options={"SPATIAL_INDEX": "NO"} if unplaced else None,
         )
-        fsync_file(temporary)
-        temporary.replace(path)
-    except OSError as exc:
-        raise output_error(path, exc) from exc
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        msg = f"GDAL could not write the FlatGeobuf file: {exc}"
-        raise OutputError(msg, path=path) from exc
-    finally:
-        remove_quietly(temporary)
-    fsync_directory(path.parent)
 
 
 def incidents_geoparquet(incidents: GeoDataFrame, path: str | Path) -> None:
@@ -206,7 +184,7 @@ def incidents_geoparquet(incidents: GeoDataFrame, path: str | Path) -> None:
         Naming ``path`` if the table cannot be converted or the file not written.
     """
     path = Path(path)
-    if not path.parent.is_dir():
+    if not path.parent.is_dir():  # before the conversion work, not only at the write
         msg = "the folder to write the GeoParquet file in does not exist"
         raise OutputError(msg, path=path)
     frame = normalised_incidents(in_wgs84(incidents)).reset_index(drop=True)
@@ -230,19 +208,10 @@ def incidents_geoparquet(incidents: GeoDataFrame, path: str | Path) -> None:
             times = local_times(series.tolist(), ids, column)
             columns[UTC_NAMES[column]] = _utc_series(times)
     table = GeoDataFrame(columns, geometry=frame.geometry.values, crs=4326)
-    temporary = path.parent / f".{path.stem}.{secrets.token_hex(6)}.tmp.parquet"
-    try:
+    with file_written_atomically(
+        path, what="GeoParquet file", library_errors=(ValueError, TypeError, ImportError)
+    ) as temporary:
         table.to_parquet(temporary, index=False, compression="zstd", write_covering_bbox=False)
-        fsync_file(temporary)
-        temporary.replace(path)
-    except OSError as exc:
-        raise output_error(path, exc) from exc
-    except (ValueError, TypeError, ImportError) as exc:
-        msg = f"could not write the GeoParquet file: {exc}"
-        raise OutputError(msg, path=path) from exc
-    finally:
-        remove_quietly(temporary)
-    fsync_directory(path.parent)
 
 
 def _check_layer_names(layers: Mapping[str, Any], path: Path) -> None:

@@ -21,7 +21,7 @@ from shapely.geometry import LinearRing, LineString, Point, Polygon
 
 from geo.errors import OutputError
 from incidents.model import INCIDENT_COLUMNS
-from maps import gis_files
+from maps import files as output_files
 from maps.export import (
     DEFAULT_GPKG_TIMESTAMP,
     INCIDENT_CSV_COLUMNS,
@@ -518,7 +518,7 @@ def test_geopackage_failure_leaves_no_temporary_file(tmp_path, monkeypatch):
     def disk_full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(gis_files, "fsync_file", disk_full)
+    monkeypatch.setattr(output_files, "fsync_file", disk_full)  # the staged-file writer
     with pytest.raises(OutputError, match="no space") as caught:
         write_sample_geopackage(tmp_path / "incidents.gpkg")
     assert caught.value.path == str(tmp_path / "incidents.gpkg")
