@@ -113,7 +113,6 @@ class _Hit:
 class _Vocabulary:
     fold_table: Mapping[int, str]
     gap_days: int
-    utc_offset_hours: int
     extender_end_hour: float
     patterns: Mapping[str, re.Pattern[str]]
     months: Mapping[str, int]
@@ -427,7 +426,6 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     return _Vocabulary(
         fold_table=table,
         gap_days=gap_days,
-        utc_offset_hours=_get(clock_raw, "utc_offset_hours", int, "clock"),
         extender_end_hour=extender_end,
         patterns=compiled,
         months=months,
@@ -862,7 +860,9 @@ def _window(
             continue
         offset, cue_index = found
         if clock.utc:
-            offset += vocab.utc_offset_hours
+            # the zone's offset on that day, not a fixed one: Iraq kept summer time
+            # (UTC+4) until 2007, so "1900 GMT" in July 2006 is 23:00 in Baghdad
+            offset += midnight.utcoffset().total_seconds() / 3600
         if offset < _EARLY_HOURS_END and any(part.start_hour >= _NIGHT_FROM for _, part in cues):
             offset += 24  # "1 a.m. on Friday night": the early hours after Friday
         start = midnight + dt.timedelta(hours=offset - (0.5 if clock.approximate else 0.0))

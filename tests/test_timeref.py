@@ -562,3 +562,13 @@ def test_forward_reading_never_moves_a_weekday_into_the_past():
     assert _read("They said they would hold a sit-in on Monday.").date == dt.date(2024, 1, 1)
     forward = _read("They said they would hold a sit-in on Monday.", forward=True)
     assert forward.date == dt.date(2024, 1, 8)
+
+
+def test_a_gmt_time_takes_the_offset_baghdad_had_that_day():
+    """Iraq kept summer time (UTC+4) until 2007: 1900 GMT was 23:00 in July 2006."""
+    summer = resolve_time(
+        "Mortars hit at 1900 GMT on Monday.", report_date=dt.date(2006, 7, 11), context=None
+    )
+    assert summer is not None
+    assert summer.start.isoformat()[:16] == "2006-07-10T23:00"
+    assert summer.start.utcoffset() == dt.timedelta(hours=4)
