@@ -330,13 +330,6 @@ class SpanScanner:
         return tuple(out)
 
 
-def candidate_spans(
-    text: str, generic: dict[str, str], abbreviations: dict[str, str]
-) -> list[TextSpan]:
-    """Candidate spans of ``text`` (see :class:`SpanScanner`; build one to reuse it)."""
-    return SpanScanner(generic, abbreviations).spans(text)
-
-
 @lru_cache(maxsize=1)
 def english_stop_words() -> frozenset[str]:
     """Ordinary English words (wordfreq, at least one per million words): a capitalised

@@ -86,18 +86,6 @@ def analyse_task(task: ReportTask, geoparser: Geoparser) -> ReportOutcome:
     )
 
 
-# ------------------------------------------------------------------ one process
-
-
-def analyse_serially(tasks: Sequence[ReportTask], gazetteer: Gazetteer) -> Iterator[ReportOutcome]:
-    """The outcomes of ``tasks`` computed in this process, in order."""
-    if not tasks:
-        return
-    geoparser = Geoparser(gazetteer)
-    for task in tasks:
-        yield analyse_task(task, geoparser)
-
-
 # ------------------------------------------------------------ worker processes
 
 _WORKER_GEOPARSER: Geoparser | None = None

@@ -418,12 +418,6 @@ def claims_contradict(claims: Sequence[_Claim]) -> bool:
     return False
 
 
-def _is_claim(item: Item, record: Mapping[str, Any]) -> bool:
-    return item.event_type == "casualties" or any(
-        record[k] is not None for k in ("killed", "injured", "claim_status")
-    )
-
-
 def _int_or_none(value: Any) -> int | None:
     return None if value is None else int(value)
 

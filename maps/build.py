@@ -113,11 +113,6 @@ class BuildSummary:
         return any(p.severity == "error" for p in self.problems)
 
 
-def count_reports(inputs: Iterable[str | Path]) -> int:
-    """How many report files the inputs name (for a progress bar)."""
-    return sum(1 for _, error in iter_report_files(inputs) if error is None)
-
-
 def check_output_folder(out_dir: str | Path) -> None:
     """Refuse, before any report is read, an output folder that cannot be one.
 

@@ -28,7 +28,6 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -161,16 +160,6 @@ def replay_span(
     step = units * unit
     steps = max(1, math.ceil((end - start) / step))
     return ReplaySpan(start=start, end=end, step=step, steps=steps)
-
-
-def time_config(span: ReplaySpan | None, rules: dict[str, Any]) -> dict[str, Any]:
-    """A replay span with the ``time`` rules of ``maps/data/styles.json``, as a dict."""
-    return {
-        "span": span.as_config() if span is not None else None,
-        "offsetMinutes": int(rules["utc_offset_minutes"]),
-        "zoneLabel": str(rules["zone_label"]),
-        "playIntervalMs": int(rules["play_interval_ms"]),
-    }
 
 
 _OFFSET_SUFFIX = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
