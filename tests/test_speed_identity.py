@@ -1,0 +1,63 @@
+"""The fast paths give what the plain code they replace gave.
+
+Each optimisation of the per-report analysis keeps a plain reference version of
+what it replaced here, and a property check that both agree on any input.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from report_strategies import report_texts
+
+from gazetteer.normalize import _fold_char, normalize_with_offsets
+
+IDENTITY_SETTINGS = settings(max_examples=400, deadline=None, derandomize=True, database=None)
+
+#: Characters whose folding is not one character, mixed into free text.
+AWKWARD = "ﬁﻻßİ\u0651\u064e\u0640\u200c\ufeff’—  \t\n-"
+
+
+def reference_normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """The per-character loop :func:`normalize_with_offsets` replaced."""
+    out: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        ascii_folded = char.lower() if char.isalnum() else " "
+        folded = ascii_folded if char.isascii() else _fold_char(char)
+        for c in folded:
+            if c == " " and out and out[-1] == " ":
+                continue
+            out.append(c)
+            offsets.append(index)
+    return "".join(out), offsets
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.one_of(
+        report_texts(max_pieces=8, max_free_text=30),
+        st.text(alphabet=st.sampled_from(AWKWARD + "ab Z9المنطقة"), max_size=40),
+        st.text(max_size=60),
+    )
+)
+def test_normalize_with_offsets_is_the_per_character_loop(text: str) -> None:
+    assert normalize_with_offsets(text) == reference_normalize_with_offsets(text)
+
+
+def test_normalize_with_offsets_on_edges() -> None:
+    for text in [
+        "",
+        " ",
+        "  ",
+        "a",
+        "A  B",
+        "\u0651",
+        "\u0651\u0651 a",
+        "ﬁ  ﬁ",
+        "﻿x",
+        "😀 😀",
+        "a\ud800 b",
+        "\udcff\u0651",
+    ]:
+        assert normalize_with_offsets(text) == reference_normalize_with_offsets(text)
