@@ -6,11 +6,13 @@ what it replaced here, and a property check that both agree on any input.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from report_strategies import report_texts
 
 from gazetteer.normalize import _fold_char, normalize_with_offsets
+from incidents import timeref
 
 IDENTITY_SETTINGS = settings(max_examples=400, deadline=None, derandomize=True, database=None)
 
@@ -61,3 +63,33 @@ def test_normalize_with_offsets_on_edges() -> None:
         "\udcff\u0651",
     ]:
         assert normalize_with_offsets(text) == reference_normalize_with_offsets(text)
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.one_of(
+        report_texts(max_pieces=6, max_free_text=30),
+        st.text(
+            alphabet=st.sampled_from("0123456789٣٠ :.-/apm Friday March 2024 at الساعة"),
+            max_size=40,
+        ),
+    )
+)
+def test_time_scan_screen_drops_no_match(text: str) -> None:
+    """Skipping the digit-bound time patterns on sentences without a digit finds the same
+    expressions as running every pattern."""
+    screened = timeref._scan_uncached(text, timeref._vocabulary())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timeref, "_DIGIT_PATTERNS", frozenset())
+        assert timeref._scan_uncached(text, timeref._vocabulary()) == screened
+
+
+def test_time_patterns_screened_for_digits_need_one() -> None:
+    """Each screened pattern finds nothing in digit-free text full of time words."""
+    vocab = timeref._vocabulary()
+    words = " ".join(
+        [*vocab.months, *vocab.weekdays, *vocab.relatives, *vocab.parts, *vocab.arabic_hours,
+         *vocab.am_words, *vocab.pm_words, "at", "o'clock", "noon", "GMT", "hours"]
+    )  # fmt: skip
+    for name in timeref._DIGIT_PATTERNS:
+        assert vocab.patterns[name].search(words) is None, name
