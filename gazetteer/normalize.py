@@ -125,6 +125,23 @@ def _collapsed(codes: np.ndarray, sources: np.ndarray) -> tuple[str, list[int]]:
     return codes[kept].tobytes().decode("utf-32-le", "surrogatepass"), sources[kept].tolist()
 
 
+#: Texts up to this length (names, a few words) fold faster one character at a time
+#: than through numpy's fixed cost per call.
+_SHORT = 48
+
+
+def _normalize_short(text: str) -> tuple[str, list[int]]:
+    out: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        for c in _FOLD[ord(char)]:
+            if c == " " and out and out[-1] == " ":
+                continue
+            out.append(c)
+            offsets.append(index)
+    return "".join(out), offsets
+
+
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     """Normalise ``text`` and map every normalised character back to its source.
 
@@ -144,6 +161,8 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
         if "  " not in folded:
             return folded, list(range(len(folded)))
         return _collapsed(_code_points(folded), np.arange(len(folded)))
+    if len(text) <= _SHORT:
+        return _normalize_short(text)
     codes = _code_points(text)
     kinds = _KIND[codes]
     if not kinds.all():

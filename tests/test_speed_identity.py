@@ -48,7 +48,10 @@ def test_normalize_with_offsets_is_the_per_character_loop(text: str) -> None:
 
 
 def test_normalize_with_offsets_on_edges() -> None:
+    # Long texts take the whole-text path, short ones the per-character one.
+    long_texts = ["ﬁ  ﬁ " * 30, "المَنطِقة  الخضـــراء، " * 10, "Tahrir  Square " * 10, "وب" * 40]
     for text in [
+        *long_texts,
         "",
         " ",
         "  ",
