@@ -117,12 +117,15 @@ def _learn(codes: np.ndarray) -> None:
             _KIND[code] = 2
 
 
-def _collapsed(codes: np.ndarray, sources: np.ndarray) -> tuple[str, list[int]]:
+def _collapsed(codes: np.ndarray, sources: np.ndarray, base: int) -> tuple[str, list[int]]:
     """Folded code points with their sources, runs of spaces collapsed to the first."""
     space = codes == _SPACE
     kept = np.ones(len(codes), dtype=bool)
     kept[1:] = ~(space[1:] & space[:-1])
-    return codes[kept].tobytes().decode("utf-32-le", "surrogatepass"), sources[kept].tolist()
+    offsets = sources[kept]
+    if base:
+        offsets += base
+    return codes[kept].tobytes().decode("utf-32-le", "surrogatepass"), offsets.tolist()
 
 
 #: Texts up to this length (names, a few words) fold faster one character at a time
@@ -130,10 +133,10 @@ def _collapsed(codes: np.ndarray, sources: np.ndarray) -> tuple[str, list[int]]:
 _SHORT = 48
 
 
-def _normalize_short(text: str) -> tuple[str, list[int]]:
+def _normalize_short(text: str, base: int) -> tuple[str, list[int]]:
     out: list[str] = []
     offsets: list[int] = []
-    for index, char in enumerate(text):
+    for index, char in enumerate(text, base):
         for c in _FOLD[ord(char)]:
             if c == " " and out and out[-1] == " ":
                 continue
@@ -142,7 +145,7 @@ def _normalize_short(text: str) -> tuple[str, list[int]]:
     return "".join(out), offsets
 
 
-def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+def normalize_with_offsets(text: str, base: int = 0) -> tuple[str, list[int]]:
     """Normalise ``text`` and map every normalised character back to its source.
 
     Returns
@@ -151,6 +154,7 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
         ``offsets[i]`` is the index in ``text`` of the character that produced
         ``normalised[i]``. Runs of separators collapse into one space; leading
         and trailing separators are kept as one space so boundaries stay visible.
+        ``base`` is added to every offset (the start of ``text`` in a larger text).
 
     Every character folds on its own, so the work is done over the whole text at
     once (a bytes table for ASCII, code point tables in numpy otherwise) rather than
@@ -159,21 +163,21 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     if text.isascii():
         folded = text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
         if "  " not in folded:
-            return folded, list(range(len(folded)))
-        return _collapsed(_code_points(folded), np.arange(len(folded)))
+            return folded, list(range(base, base + len(folded)))
+        return _collapsed(_code_points(folded), np.arange(len(folded)), base)
     if len(text) <= _SHORT:
-        return _normalize_short(text)
+        return _normalize_short(text, base)
     codes = _code_points(text)
     kinds = _KIND[codes]
     if not kinds.all():
         _learn(codes)
         kinds = _KIND[codes]
     if (kinds == 1).all():
-        return _collapsed(_ONE[codes], np.arange(len(codes)))
+        return _collapsed(_ONE[codes], np.arange(len(codes)), base)
     # Some characters vanish (harakat, tatweel) or become several (ligatures).
     folded = text.translate(_FOLD)
     lengths = _code_points(text.translate(_LENGTHS))
-    return _collapsed(_code_points(folded), np.repeat(np.arange(len(codes)), lengths))
+    return _collapsed(_code_points(folded), np.repeat(np.arange(len(codes)), lengths), base)
 
 
 def normalize_name(name: str) -> str:

@@ -96,9 +96,9 @@ class TextReader:
     ) -> None:
         self.vocabulary = vocabulary or incident_vocabulary()
         self.text = text
-        norm, offsets = normalize_with_offsets(text[start:end])
+        norm, offsets = normalize_with_offsets(text[start:end], start)
         self.norm = norm
-        self.offsets = [o + start for o in offsets]
+        self.offsets = offsets
         found = sorted(
             self.vocabulary.matcher.candidates(norm, self.offsets), key=lambda m: m.nstart
         )

@@ -44,7 +44,9 @@ def reference_normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     )
 )
 def test_normalize_with_offsets_is_the_per_character_loop(text: str) -> None:
-    assert normalize_with_offsets(text) == reference_normalize_with_offsets(text)
+    norm, offsets = reference_normalize_with_offsets(text)
+    assert normalize_with_offsets(text) == (norm, offsets)
+    assert normalize_with_offsets(text, 1000) == (norm, [o + 1000 for o in offsets])
 
 
 def test_normalize_with_offsets_on_edges() -> None:
@@ -65,7 +67,9 @@ def test_normalize_with_offsets_on_edges() -> None:
         "a\ud800 b",
         "\udcff\u0651",
     ]:
-        assert normalize_with_offsets(text) == reference_normalize_with_offsets(text)
+        norm, offsets = reference_normalize_with_offsets(text)
+        assert normalize_with_offsets(text) == (norm, offsets)
+        assert normalize_with_offsets(text, 3) == (norm, [o + 3 for o in offsets])
 
 
 @IDENTITY_SETTINGS
