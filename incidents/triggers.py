@@ -131,7 +131,8 @@ class TextReader:
                 if kind in ("firearm_trigger", "aimed_trigger"):
                     kind = "trigger"
                 groups[kind].append(match)
-        picked = {kind: longest_matches(found) for kind, found in groups.items()}
+        # Most sentences name no weapon, target, cue, actor or firearm: nothing to sort.
+        picked = {kind: longest_matches(found) if found else [] for kind, found in groups.items()}
         weapons = picked["weapon"]
         vocab = self.vocabulary
         armed = any(self._armed(ns, m) for m in groups["armed"])
