@@ -22,6 +22,8 @@ from functools import lru_cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+import ahocorasick
+
 from geo.errors import IncidentMapperError
 from geo.resources import read_json_resource
 from incidents.model import TimeRef
@@ -478,13 +480,90 @@ _DIGIT_PATTERNS = frozenset(
 _DIGIT = re.compile(r"\d")
 
 
+#: Time patterns screened by words: name -> the vocabulary its mandatory group alternates.
+_SCREENED_VOCABULARIES = {
+    "month_only": "months",
+    "weekday": "weekdays",
+    "relative": "relatives",
+    "part": "parts",
+    "background": "backgrounds",
+}
+
+
+class _WordScreen:
+    """Which vocabulary-bound time patterns a sentence can match, from one Aho-Corasick
+    pass over it.
+
+    Every match of a screened pattern holds one of its phrases, so it holds that phrase's
+    longest word: the word, folded and lower-cased, is in the sentence's folded,
+    lower-cased text with the Arabic marks (which the patterns allow after any Arabic
+    letter) taken out. Case-insensitive matching could pair other characters (``ſ`` with
+    ``s``, the Kelvin sign with ``k``), so a pattern whose words are not all ASCII or
+    caseless is never screened, nor is a sentence with letters outside ASCII and Arabic.
+    """
+
+    def __init__(self, vocab: _Vocabulary) -> None:
+        self.vocab = vocab
+        words: dict[str, set[str]] = {}
+        names = set()
+        for name, field in _SCREENED_VOCABULARIES.items():
+            keys = {_key(term, vocab.fold_table) for term in getattr(vocab, field)}
+            longest = {max(key.split(" "), key=len) for key in keys if key.strip()}
+            if not longest or not all(_plain_word(word) for word in longest):
+                continue
+            names.add(name)
+            for word in longest:
+                words.setdefault(word, set()).add(name)
+        self.names = frozenset(names)
+        self.automaton = ahocorasick.Automaton()
+        for word, found in words.items():
+            self.automaton.add_word(word, frozenset(found))
+        if words:
+            self.automaton.make_automaton()
+        else:
+            self.names = frozenset()
+
+    def absent(self, folded: str) -> frozenset[str]:
+        """The screened patterns none of whose words is in ``folded``."""
+        if not self.names or _UNSCREENABLE.search(folded):
+            return frozenset()
+        present: set[str] = set()
+        for _, found in self.automaton.iter(folded.translate(_NO_MARKS).lower()):
+            present.update(found)
+        return self.names.difference(present)
+
+
+def _plain_word(word: str) -> bool:
+    return bool(word) and all(
+        (ch.isascii() or ch.lower() == ch.upper()) and ch not in _ARABIC_MARKS for ch in word
+    )
+
+
+#: Characters that rule a sentence out of word screening: letters beyond ASCII and Arabic
+#: (General Punctuation, with its quotes and dashes, is let through).
+_UNSCREENABLE = re.compile(r"[^\x00-\x7f\u0600-\u06ff\u2000-\u206f]")
+_NO_MARKS = str.maketrans("", "", _ARABIC_MARKS)
+_WORD_SCREENS: dict[int, _WordScreen] = {}
+
+
+def _screened_patterns(folded: str, vocab: _Vocabulary) -> frozenset[str]:
+    """The time patterns that cannot match ``folded`` and need not run on it."""
+    screen = _WORD_SCREENS.get(id(vocab))
+    if screen is None or screen.vocab is not vocab:
+        screen = _WORD_SCREENS[id(vocab)] = _WordScreen(vocab)
+    absent = screen.absent(folded)
+    # Patterns with a mandatory digit (a day, year or hour number) cannot match a
+    # sentence without one: most sentences.
+    if _DIGIT.search(folded) is None:
+        return absent | _DIGIT_PATTERNS
+    return absent
+
+
 def _scan_uncached(sentence: str, vocab: _Vocabulary) -> list[_Hit]:
     folded = fold_text(sentence, vocab.fold_table)
     table = vocab.fold_table
     hits: list[_Hit] = []
-    # Patterns with a mandatory digit (a day, year or hour number) cannot match a
-    # sentence without one: most sentences.
-    screened = _DIGIT_PATTERNS if _DIGIT.search(folded) is None else frozenset()
+    screened = _screened_patterns(folded, vocab)
 
     def each(name: str) -> Iterable[re.Match[str]]:
         return () if name in screened else vocab.patterns[name].finditer(folded)
