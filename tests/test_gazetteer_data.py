@@ -431,3 +431,10 @@ def test_ordinary_and_short_words_are_not_aliases(gazetteer):
 def test_curated_coordinates_stay_when_research_extends_an_entry(gazetteer):
     assert gazetteer["bridge_jumhuriya"].geometry.geom_type == "LineString"
     assert gazetteer["karrada"].origin.endswith(f"{BUNDLED_GAZETTEER}>")
+
+
+def test_the_city_is_drawn_at_its_sourced_city_point(gazetteer):
+    # the source gives 33°20′N 44°23′E; the rough outline's inner point lies 5 km south
+    city = gazetteer["baghdad_city"]
+    assert city.lat_lon == pytest.approx((33.3333, 44.3833), abs=1e-4)
+    assert "33°20′N 44°23′E" in city.source
