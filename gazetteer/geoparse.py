@@ -41,7 +41,7 @@ from gazetteer.variants import (
 )
 from gazetteer.world import WorldPlace, world_places
 from geo.crs import distance_m
-from geo.relative import derive_area, radius_m
+from geo.relative import BEARINGS, derive_area, radius_m
 
 #: Roles a mention can have; only ``location`` mentions are ever mapped.
 ROLES = ("location", "outside", "dateline", "organisation", "author", "attribute", "person")
@@ -1173,6 +1173,10 @@ class Geoparser:
             and phrase.rstrip().endswith(" of")
             and not any(word in phrase for word in ("part", "side", "edge"))
         )
+        # Arabic writes "east Baghdad" and "east of Baghdad" alike (شرق بغداد): a compass
+        # word before a city is read as the English "east of" is, around the city
+        arabic_compass = name in BEARINGS and not phrase.isascii()
+        compass_of = compass_of or arabic_compass
         if (
             anchor.kind in self.vocabulary.city_kinds
             and mention.role == "location"
@@ -1185,7 +1189,7 @@ class Geoparser:
             if (
                 distance is None
                 and name != "outside"
-                and not _outside_named_before(text, start, before)
+                and (arabic_compass or not _outside_named_before(text, start, before))
             ):
                 # "in the Shaab district northeast of Baghdad", "a bomb west of Baghdad":
                 # somewhere around the city, the nearest the text says
@@ -1347,10 +1351,10 @@ class Geoparser:
         return mention
 
 
-#: "40km", "about 60 miles (100 km)", written before a compass relation.
+#: "40km", "about 60 miles (100 km)", "نحو 40 كم", written before a compass relation.
 _DISTANCE_BEFORE = re.compile(
-    r"(?:(?:about|some|nearly|around|roughly)\s+)?\d[\d,.]*\s*"
-    r"(?:km|kilometres|kilometers|kilometre|kilometer|miles|mile|mi)\b"
+    r"(?:(?:about|some|nearly|around|roughly|نحو|حوالي|قرابة)\s+)?\d[\d,.]*\s*"
+    r"(?:(?:km|kilometres|kilometers|kilometre|kilometer|miles|mile|mi)\b|كم|كيلومترا?ت?|ميلا?)"
     r"(?:\s*\([^)]{0,20}\))?\s*$"
 )
 #: "Baghdad's Green Zone", "Baghdad's heavily fortified Green Zone": a possessive and at

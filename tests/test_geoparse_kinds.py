@@ -272,3 +272,24 @@ def test_a_direction_from_the_city_with_nothing_outside_named_is_around_the_city
 def test_two_nouns_in_a_row_are_read_by_the_last(geoparser):
     text = "A truck blew up near the Republican Palace. The headquarters compound shook."
     assert find(geoparser, text, "compound").place_id == "republican_palace"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("وقع انفجار شرق بغداد صباح اليوم", "شرق بغداد"),
+        ("قالت مراسلة قناة القاهرة إن ضربة أصابت مقرا شرق العاصمة بغداد", "شرق العاصمة"),
+    ],
+)
+def test_an_arabic_compass_word_before_the_city_is_around_the_city(geoparser, text, needle):
+    # Arabic writes "east Baghdad" and "east of Baghdad" alike; a place outside named
+    # earlier in the sentence (an outlet named after Cairo) does not move it out
+    mention = find(geoparser, text, needle)
+    assert mention.place_id == "baghdad_city"
+    assert "around the city" in mention.resolved_by
+
+
+def test_an_arabic_distance_before_a_compass_word_is_outside(geoparser):
+    mention = find(geoparser, "انفجرت عبوة على بعد 40 كم شمال بغداد", "شمال")
+    assert mention.role == "outside"
+    assert mention.text.startswith("40 كم")
