@@ -23,6 +23,8 @@ class ContextVocabulary:
     country_locational_followers: frozenset[str]
     reporting_verbs: frozenset[str]
     according_to: tuple[str, ...]
+    speaker_lead_ins: tuple[str, ...]
+    """Words naming a speaker of the institution that follows ("a source in", "مصدر في")."""
     institution_kinds: frozenset[str]
     unique_fallback_kinds: frozenset[str]
     feature_nouns: dict[str, dict[str, tuple[str, ...]]]
@@ -72,6 +74,7 @@ def context_vocabulary() -> ContextVocabulary:
         country_locational_followers=frozenset(_norm_all(raw["country_locational_followers"])),
         reporting_verbs=frozenset(_norm_all(raw["reporting_verbs"])),
         according_to=_norm_all(raw["according_to"]),
+        speaker_lead_ins=_norm_all(raw["speaker_lead_ins"]),
         institution_kinds=frozenset(raw["institution_kinds"]),
         unique_fallback_kinds=frozenset(raw["definite_only_kinds_unique_fallback"]),
         feature_nouns={

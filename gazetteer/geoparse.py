@@ -49,6 +49,9 @@ ROLES = ("location", "outside", "dateline", "organisation", "author", "attribute
 #: Precision classes, most precise first.
 PRECISIONS = ("exact", "estimated", "zone", "relative", "district", "city", "country")
 
+#: In-play marker for a definite noun left unresolved ("?embassy"): later nouns of a
+#: fitting kind refer to it, not to an older gazetteer entry of that kind.
+_UNRESOLVED = "?"
 _SENTENCE_BREAKS = frozenset(".;!?\n؟؛")
 
 #: How many of the most recent places stay "in play" for definite descriptions.
@@ -547,7 +550,17 @@ class Geoparser:
                 index += 1
             for mention in found:
                 role = _structural_role(mention, non_locations)
+                named = mention
                 mention = self._apply_roles(mention, text, norm, offsets, role)
+                if (
+                    mention.role == "organisation"
+                    and named.place_id
+                    and named.kind in self.vocabulary.institution_kinds
+                    and not self._foreign_body(named, mentions, text)
+                ):
+                    # "the embassy's staff said ... the embassy": the body that spoke is
+                    # the building a later noun means
+                    in_play.append(named.place_id)
                 if (
                     mention.resolved_by in ("only_of_kind", "in_play", "in_play_neighbour")
                     and mention.kind in self.vocabulary.city_kinds
@@ -568,15 +581,11 @@ class Geoparser:
                 if mention.role == "location" and mention.place_id:
                     in_play.append(mention.anchor_id or mention.place_id)
                     del in_play[:-_IN_PLAY_WINDOW]  # only recent places stay in play
-                if (
-                    mention.role == "location"
-                    and mention.kind in self.vocabulary.institution_kinds
-                    and mentions
-                    and mentions[-1].role == "attribute"
-                    and mentions[-1].resolved_by == "demonym"
-                    and not text[mentions[-1].end : mention.start].strip(" \u00a0")
-                    and normalize_name(mentions[-1].text) not in self.vocabulary.capital_demonyms
-                ):
+                elif mention.role == "location" and mention.resolved_by == "unresolved":
+                    # "the embassy" we could not place: a later "the building" means it too
+                    in_play.append(_UNRESOLVED + (mention.kind or ""))
+                    del in_play[:-_IN_PLAY_WINDOW]
+                if mention.role == "location" and self._foreign_body(mention, mentions, text):
                     # "the Iranian Ministry of Foreign Affairs": another country's institution
                     mention = _as_non_location(mention, "organisation", "another country's body")
                 if mention.role == "person":
@@ -591,6 +600,20 @@ class Geoparser:
                     mention = _as_non_location(mention, "person", "a person named before")
                 mentions.append(mention)
         return mentions
+
+    def _foreign_body(
+        self, mention: PlaceMention, before: Sequence[PlaceMention], text: str
+    ) -> bool:
+        """'the Iranian Ministry of Foreign Affairs': an institution right after another
+        country's demonym is that country's, not the Baghdad entry."""
+        return bool(
+            mention.kind in self.vocabulary.institution_kinds
+            and before
+            and before[-1].role == "attribute"
+            and before[-1].resolved_by == "demonym"
+            and not text[before[-1].end : mention.start].strip(" \u00a0")
+            and normalize_name(before[-1].text) not in self.vocabulary.capital_demonyms
+        )
 
     def _group_end(self, text: str, norm: str, hits: list[_Hit], index: int) -> int:
         """Index of the last hit of the composite description starting at ``index``."""
@@ -747,8 +770,14 @@ class Geoparser:
         institution as the source of a statement."""
         vocab = self.vocabulary
         tail = text[mention.end : mention.end + 60]
+        # a comma between clauses ends the look, one inside a figure ("1,000 staff") does not
         cut = min(
-            (i for i, c in enumerate(tail) if c in _SENTENCE_BREAKS or c == ","), default=len(tail)
+            (
+                i
+                for i, c in enumerate(tail)
+                if c in _SENTENCE_BREAKS or (c == "," and not tail[i + 1 : i + 2].isdigit())
+            ),
+            default=len(tail),
         )
         after = normalize_name(tail[:cut]).split()[:5]
         for i, word in enumerate(after):
@@ -764,6 +793,8 @@ class Geoparser:
             and lead_words[-1] in vocab.reporting_verbs
         ):
             return True  # Arabic puts the verb first: "أعلنت وزارة الدفاع"
+        if any(lead == p or lead.endswith(" " + p) for p in vocab.speaker_lead_ins):
+            return True  # "a source in the Defence Ministry", "مصدر في وزارة الدفاع"
         for phrase in vocab.according_to:
             at = lead.rfind(phrase)
             if (
@@ -1053,11 +1084,21 @@ class Geoparser:
         it, may be meant: 'the embassy' is never the Republican Palace. Nothing fitting in
         play: a location mention with no coordinates (``resolved_by`` 'unresolved').
         """
+        fits = self.vocabulary.kind_fits.get(kind, (kind,))
         in_play_kind = [
             p
             for p in dict.fromkeys(reversed(in_play))
-            if p in self.gazetteer and self._fits(p, kind)
+            if (p in self.gazetteer and self._fits(p, kind))
+            or (p.startswith(_UNRESOLVED) and p[len(_UNRESOLVED) :] in fits)
         ]
+        if in_play_kind and in_play_kind[0].startswith(_UNRESOLVED):
+            return PlaceMention(
+                text=text[start:end], start=start, end=end, role="location", kind=kind,
+                resolved_by="unresolved",
+                note=f"the {in_play_kind[0][len(_UNRESOLVED) :]} named before, which the "
+                "gazetteer does not hold",
+            )  # fmt: skip
+        in_play_kind = [p for p in in_play_kind if not p.startswith(_UNRESOLVED)]
         if in_play_kind:
             chosen = in_play_kind[0]
             return self._place_mention(
@@ -1333,6 +1374,11 @@ class Geoparser:
                         "organisation",
                         "organisation name",
                     )
+        if after[:2] in ("'s", "’s") and mention.kind in vocab.city_kinds | {"country"}:
+            # "Baghdad's Shi'ite-led government": the city's government, an actor
+            words = [normalize_name(w.rstrip(".,;:")) for w in after[2:].split()[:3]]
+            if any(w in vocab.organisation_suffixes_any_case for w in words):
+                return _as_non_location(mention, "organisation", "the government of the place")
         if mention.kind == "country":
             # Iraq's Health Ministry: a country in the possessive names an institution.
             if after[:2] in ("'s", "’s"):

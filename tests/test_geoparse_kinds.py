@@ -293,3 +293,36 @@ def test_an_arabic_distance_before_a_compass_word_is_outside(geoparser):
     mention = find(geoparser, "انفجرت عبوة على بعد 40 كم شمال بغداد", "شمال")
     assert mention.role == "outside"
     assert mention.text.startswith("40 كم")
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("Many of the U.S. Embassy's 1,000 staff have complained.", "Embassy"),
+        ("A source in the Ministry of Defence said three died.", "Ministry of Defence"),
+        ("وأفاد مصدر في وزارة الدفاع بأن سيارة مفخخة انفجرت", "وزارة الدفاع"),
+        ("Clerics accused Baghdad's Shi'ite-led government of failing them.", "Baghdad"),
+    ],
+)
+def test_a_body_that_speaks_or_governs_is_an_organisation(geoparser, text, needle):
+    mention = find(geoparser, text, needle)
+    assert mention.role == "organisation"
+    assert mention.lat is None
+
+
+def test_an_institution_that_spoke_is_still_the_building_a_later_noun_means(geoparser):
+    text = "A source in the U.S. Embassy said it was calm. Later the embassy was shelled."
+    assert find(geoparser, text, "the embassy").place_id == "us_embassy"
+
+
+def test_a_noun_after_an_unresolved_noun_of_its_kind_means_that_place(geoparser):
+    # the last embassy named is one the gazetteer lacks: "the building" is that one, not
+    # an older ministry in play
+    text = (
+        "Smoke rose near the Ministry of Foreign Affairs. Crowds entered the embassy. "
+        "Flames poured from the building."
+    )
+    mention = find(geoparser, text, "the building")
+    assert mention.resolved_by == "unresolved"
+    assert mention.lat is None
+    assert "named before" in mention.note
