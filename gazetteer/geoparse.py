@@ -301,6 +301,23 @@ class Geoparser:
                     (h for h in pair if h.category == "feature" and h.values[0] == "city:singular"),
                     None,
                 )
+                country = next((h for h in pair if h.category == "world"), None)
+                foreign = city is not None and (
+                    (
+                        demonym is not None
+                        and normalize_name(text[demonym.start : demonym.end]) not in demonyms
+                    )
+                    or (
+                        country is not None
+                        and self._world[country.values[0]].kind == "country"
+                        and not self._world[country.values[0]].is_home_country
+                    )
+                )
+                if foreign:
+                    # "the Iranian capital", "العاصمة السويدية": another country's capital
+                    out.extend(replace(h, key="foreign_capital") if h is city else h for h in pair)
+                    i += 2
+                    continue
                 if (
                     demonym is not None
                     and city is not None
@@ -515,7 +532,17 @@ class Geoparser:
         index = 0
         while index < len(hits):
             hit = hits[index]
-            if hit.category in ("place", "feature"):
+            if hit.key == "foreign_capital":
+                found = [
+                    PlaceMention(
+                        text=text[hit.start : hit.end], start=hit.start, end=hit.end,
+                        role="outside", kind="city", precision="city",
+                        resolved_by="the capital of another country",
+                    )
+                ]  # fmt: skip
+                relation = None
+                index += 1
+            elif hit.category in ("place", "feature"):
                 group_end = self._group_end(text, norm, hits, index)
                 group = hits[index : group_end + 1]
                 relation = self._relation_before(text, norm, hits, index)

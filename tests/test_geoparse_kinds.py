@@ -326,3 +326,17 @@ def test_a_noun_after_an_unresolved_noun_of_its_kind_means_that_place(geoparser)
     assert mention.resolved_by == "unresolved"
     assert mention.lat is None
     assert "named before" in mention.note
+
+
+def test_another_countrys_capital_is_outside(geoparser):
+    mention = find(geoparser, "Protests spread to the Iranian capital on Friday.", "capital")
+    assert mention.role == "outside"
+    assert mention.lat is None
+    assert find(geoparser, "Rockets fell on the Iraqi capital.", "capital").is_location
+
+
+def test_beyond_the_capital_is_outside_it(geoparser):
+    text = "Troops patrolled Baghdad. Beyond the capital, violence flared."
+    mention = find(geoparser, text, "Beyond")
+    assert mention.role == "outside"
+    assert mention.text == "Beyond the capital"
