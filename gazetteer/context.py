@@ -37,6 +37,8 @@ class ContextVocabulary:
     quantity: frozenset[str]
     relations: dict[str, tuple[str, ...]]
     relation_fillers: frozenset[str]
+    sentence_opening_relations: frozenset[str]
+    """Relation words that frame a sentence only when they open it ("Beyond the capital, ...")."""
     max_relation_fillers: int
     relation_lead_ins: tuple[str, ...]
     world: dict[str, Any]
@@ -90,6 +92,7 @@ def context_vocabulary() -> ContextVocabulary:
         quantity=frozenset(_norm_all(determiners["quantity"])),
         relations={k: _norm_all(v) for k, v in raw["relations"].items()},
         relation_fillers=frozenset(_norm_all(raw["relation_fillers"])),
+        sentence_opening_relations=frozenset(_norm_all(raw["sentence_opening_relations"])),
         max_relation_fillers=int(raw["max_relation_fillers"]),
         relation_lead_ins=_norm_all(raw["relation_lead_ins"]),
         world=raw["world"],

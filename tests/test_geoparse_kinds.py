@@ -340,3 +340,8 @@ def test_beyond_the_capital_is_outside_it(geoparser):
     mention = find(geoparser, text, "Beyond")
     assert mention.role == "outside"
     assert mention.text == "Beyond the capital"
+
+
+def test_beyond_inside_a_sentence_keeps_the_place_where_it_began(geoparser):
+    mention = find(geoparser, "The unrest spread beyond the capital.", "capital")
+    assert mention.is_location
