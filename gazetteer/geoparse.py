@@ -1235,10 +1235,9 @@ class Geoparser:
         if anchor is None or mention.geometry is None:
             return mention
         phrase = text[start : mention.start].casefold()
-        if (
-            normalize_name(phrase) in self.vocabulary.sentence_opening_relations
-            and not _sentence_start_before(text, start)
-        ):
+        if normalize_name(
+            phrase
+        ) in self.vocabulary.sentence_opening_relations and not _sentence_start_before(text, start):
             return mention  # "the unrest spread beyond the capital": it began there
         compass_of = (
             name not in ("near", "inside", "outside")
