@@ -45,6 +45,10 @@ class ContextVocabulary:
     generic_words: dict[str, str]
     """Folded generic word -> the kind it names (gazetteer/variants.py)."""
     abbreviations: dict[str, str]
+    arabic_generic_words: dict[str, str]
+    """Normalised Arabic generic word (جسر, ميدان) -> the kind it names."""
+    arabic_area_words: frozenset[str]
+    arabic_coordinating_generics: frozenset[str]
     kind_fits: dict[str, frozenset[str]]
     """Noun kind -> the gazetteer kinds it may stand for."""
     capital_demonyms: frozenset[str]
@@ -101,6 +105,13 @@ def context_vocabulary() -> ContextVocabulary:
         },
         abbreviations={fold_word(k): fold_word(v) for k, v in raw["abbreviations"].items()},
         kind_fits={k: frozenset(v) for k, v in raw["kind_fits"].items()},
+        arabic_generic_words={
+            word: kind
+            for kind, words in raw["arabic_generic_words"].items()
+            for word in _norm_all(words)
+        },
+        arabic_area_words=frozenset(_norm_all(raw["arabic_area_words"])),
+        arabic_coordinating_generics=frozenset(_norm_all(raw["arabic_coordinating_generics"])),
         capital_demonyms=frozenset(_norm_all(raw["capital_demonyms"])),
         city_kinds=frozenset(raw["city_kinds"]),
         container_nouns=frozenset(_norm_all(raw["container_nouns"])),

@@ -26,7 +26,7 @@ from shapely.geometry.base import BaseGeometry
 
 from gazetteer.context import ContextVocabulary, context_vocabulary
 from gazetteer.model import Gazetteer, Place
-from gazetteer.normalize import glued, normalize_name, normalize_with_offsets
+from gazetteer.normalize import arabic_proclitics, glued, normalize_name, normalize_with_offsets
 from gazetteer.phrases import PhraseMatch, PhraseMatcher, longest_matches
 from gazetteer.variants import (
     ARTICLES,
@@ -205,6 +205,9 @@ class Geoparser:
                 phrases.append((name, ("place", place.id)))
                 if " " in normalize_name(name):
                     phrases.append((glued(name), ("place", place.id)))
+        for place_id, (_, rest) in self._arabic_specific_parts.items():
+            for part in rest:
+                phrases.append((part, ("arabic_specific", place_id)))
         phrases.extend((org, ("organisation", org)) for org in self.vocabulary.organisations)
         for country, words in self.vocabulary.demonyms.items():
             phrases.extend((word, ("demonym", country)) for word in words)
@@ -217,11 +220,83 @@ class Geoparser:
             phrases.extend((word, ("relation", relation)) for word in words)
         return PhraseMatcher(phrases)
 
+    @cached_property
+    def _arabic_specific_parts(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """Entry id -> (its Arabic name, the specific parts of its Arabic names that open
+        with a generic word): حي الأمين gives الأمين, جسر السنك gives السنك."""
+        generic = self.vocabulary.arabic_generic_words
+        found: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for place in self.gazetteer.values():
+            names = [n for n in place.all_names if not n.isascii()]
+            rest = []
+            for name in names:
+                words = normalize_name(name).split()
+                if len(words) >= 2 and words[0] in generic:
+                    part = " ".join(words[1:])
+                    if len(part.replace(" ", "")) >= 4:
+                        rest.append(part)
+            if rest:
+                found[place.id] = (names[0], tuple(dict.fromkeys(rest)))
+        return found
+
+    def _arabic_generic_start(self, norm: str, nstart: int, place_id: str) -> int | None:
+        """Where the generic word before an Arabic specific part starts, when one that fits
+        the entry is written there (ميدان بيروت, منطقة الأمين, جسري الجمهورية والسنك)."""
+        vocab = self.vocabulary
+        word_start = norm.rfind(" ", 0, nstart) + 1
+        glued_to = norm[word_start:nstart]
+        before = norm[max(0, word_start - 60) : word_start].split()
+        if glued_to:  # "والسنك": the second of two names after a dual or a plural
+            if glued_to != "و" or not before:
+                return None
+            for back, word in enumerate(reversed(before[-4:])):
+                if (
+                    word in vocab.arabic_coordinating_generics
+                    and back >= 1
+                    and self._generic_fits(word, place_id)
+                ):
+                    return nstart
+            return None
+        if not before:
+            return None
+        word = before[-1]
+        # a glued proclitic before the generic word (وشارع, بساحة) is fine
+        bare = next(
+            (word[len(p) :] for p in sorted(arabic_proclitics(), key=len, reverse=True)
+             if word.startswith(p) and word[len(p) :] in vocab.arabic_generic_words),
+            word,
+        )  # fmt: skip
+        if bare not in vocab.arabic_generic_words or not self._generic_fits(bare, place_id):
+            return None
+        return norm.rfind(word, 0, word_start) + len(word) - len(bare)
+
+    def _generic_fits(self, word: str, place_id: str) -> bool:
+        vocab = self.vocabulary
+        if word in vocab.arabic_area_words and self.gazetteer[place_id].kind in (
+            vocab.kind_fits.get("neighbourhood", ()) | {"street", "square", "market"}
+        ):
+            return True
+        return self._fits(place_id, vocab.arabic_generic_words[word])
+
     def _hits(self, text: str, norm: str, offsets: list[int]) -> list[_Hit]:
         grouped: dict[tuple[int, int, str], list[str]] = {}
         spans: dict[tuple[int, int], tuple[int, int, str]] = {}
+        generic_named: dict[tuple[int, int], str] = {}
+        exact_places: set[tuple[int, int]] = set()
         for match in self._matcher.candidates(norm, offsets):
             category, value = match.value
+            if category == "arabic_specific":
+                nstart = self._arabic_generic_start(norm, match.nstart, value)
+                if nstart is None:
+                    continue
+                category = "place"
+                match = replace(match, nstart=nstart, start=offsets[nstart])
+                if (match.nstart, match.nend) in exact_places:
+                    continue  # the name as the gazetteer writes it: an exact match
+                generic_named[(match.nstart, match.nend)] = self._arabic_specific_parts[value][0]
+            elif category == "place":
+                exact_places.add((match.nstart, match.nend))
+                generic_named.pop((match.nstart, match.nend), None)
             if not self._case_fits(text[match.start : match.end], match.key, category):
                 continue
             grouped.setdefault((match.nstart, match.nend, category), []).append(value)
@@ -239,7 +314,19 @@ class Geoparser:
         ]
         chosen = longest_matches(matches, rank=lambda m: _CATEGORY_RANK[m.value[0]])
         hits = [
-            _Hit(m.nstart, m.nend, m.start, m.end, m.value[0], m.value[1], key=m.key)
+            _Hit(
+                m.nstart,
+                m.nend,
+                m.start,
+                m.end,
+                m.value[0],
+                m.value[1],
+                key=m.key,
+                matched_name=generic_named.get((m.nstart, m.nend))
+                if m.value[0] == "place"
+                else None,
+                via="generic word" if m.value[0] == "place" else "",
+            )
             for m in chosen
         ]
         hits = self._home_capital(text, self._with_variants(text, offsets, hits))

@@ -345,3 +345,35 @@ def test_beyond_the_capital_is_outside_it(geoparser):
 def test_beyond_inside_a_sentence_keeps_the_place_where_it_began(geoparser):
     mention = find(geoparser, "The unrest spread beyond the capital.", "capital")
     assert mention.is_location
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "place_id"),
+    [
+        ("انفجار في ميدان بيروت صباحا", "ميدان بيروت", "beirut_square"),  # ساحة بيروت
+        ("تفجير منطقة الأمين", "منطقة الأمين", "hay_al_amin"),  # حي الأمين
+        ("وإغلاق جسري الجمهورية والسنك", "جسري الجمهورية", "bridge_jumhuriya"),
+        ("وإغلاق جسري الجمهورية والسنك", "السنك", "bridge_sinak"),  # the second of the two
+        ("انفجار بسوق المتنبي", "سوق المتنبي", "mutanabbi_street"),  # its own name: book market
+    ],
+)
+def test_an_arabic_name_after_another_generic_word_of_its_kind(geoparser, text, written, place_id):
+    mention = find(geoparser, text, written)
+    assert mention.text == written
+    assert mention.place_id == place_id
+    assert mention.resolved_by == "generic word"
+    assert mention.matched_name
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["قال الأمين العام للأمم المتحدة", "أعلنت الجمهورية الحداد", "وصل إلى فندق بيروت"],
+)
+def test_an_arabic_specific_part_alone_or_after_a_word_of_another_kind_is_no_place(
+    geoparser, text
+):
+    assert not [m for m in parse(geoparser, text) if m.is_location]
+
+
+def test_an_arabic_name_as_the_gazetteer_writes_it_stays_exact(geoparser):
+    assert find(geoparser, "أغلق جسر السنك", "السنك").resolved_by == "name"
