@@ -52,6 +52,8 @@ PRECISIONS = ("exact", "estimated", "zone", "relative", "district", "city", "cou
 #: In-play marker for a definite noun left unresolved ("?embassy"): later nouns of a
 #: fitting kind refer to it, not to an older gazetteer entry of that kind.
 _UNRESOLVED = "?"
+#: Punctuation no multi-word outlet or world name is written across.
+_NAME_BREAKS = frozenset(",،;؛!?؟\n")
 _SENTENCE_BREAKS = frozenset(".;!?\n؟؛")
 
 #: How many of the most recent places stay "in play" for definite descriptions.
@@ -299,6 +301,10 @@ class Geoparser:
                 generic_named.pop((match.nstart, match.nend), None)
             if not self._case_fits(text[match.start : match.end], match.key, category):
                 continue
+            if category in ("organisation", "world") and any(
+                c in _NAME_BREAKS for c in text[match.start : match.end]
+            ):
+                continue  # "في بغداد، اليوم": a comma ends a name, it is not "Baghdad Today"
             grouped.setdefault((match.nstart, match.nend, category), []).append(value)
             spans[(match.nstart, match.nend)] = (match.start, match.end, match.key)
         matches = [

@@ -369,11 +369,23 @@ def test_an_arabic_name_after_another_generic_word_of_its_kind(geoparser, text, 
     "text",
     ["قال الأمين العام للأمم المتحدة", "أعلنت الجمهورية الحداد", "وصل إلى فندق بيروت"],
 )
-def test_an_arabic_specific_part_alone_or_after_a_word_of_another_kind_is_no_place(
-    geoparser, text
-):
+def test_an_arabic_specific_part_alone_or_after_a_word_of_another_kind_is_no_place(geoparser, text):
     assert not [m for m in parse(geoparser, text) if m.is_location]
 
 
 def test_an_arabic_name_as_the_gazetteer_writes_it_stays_exact(geoparser):
     assert find(geoparser, "أغلق جسر السنك", "السنك").resolved_by == "name"
+
+
+def test_a_comma_ends_an_outlet_name(geoparser):
+    # بغداد اليوم is an outlet ("Baghdad Today"); "in Baghdad, today" is the city
+    text = "ذكرت مراسلة القناة في بغداد، اليوم الخميس، أن انفجارا وقع"
+    assert find(geoparser, text, "بغداد").place_id == "baghdad_city"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [("وسط المدينة بغداد", "المدينة"), ("قال محمد بن سلمان", "بن")],
+)
+def test_arabic_ordinary_words_are_not_world_places(geoparser, text, needle):
+    assert not [m for m in parse(geoparser, text) if m.role == "outside" and needle in m.text]
