@@ -438,3 +438,19 @@ def test_the_city_is_drawn_at_its_sourced_city_point(gazetteer):
     city = gazetteer["baghdad_city"]
     assert city.lat_lon == pytest.approx((33.3333, 44.3833), abs=1e-4)
     assert "33°20′N 44°23′E" in city.source
+
+
+@pytest.mark.parametrize(
+    ("place_id", "lat", "lon"),
+    [
+        ("karkh", 33.3167, 44.4),  # 33°19′N 44°24′E
+        ("rusafa", 33.331604, 44.415236),
+        ("karrada", 33.300, 44.433),
+        ("green_zone", 33.307577, 44.390259),
+        ("bridge_jumhuriya", 33.324762, 44.404512),
+        ("bridge_sarafiya", 33.35361, 44.37278),
+    ],
+)
+def test_an_outline_or_line_is_drawn_at_the_point_its_source_gives(gazetteer, place_id, lat, lon):
+    # our own outlines and lines are sketches; the published point is where a mention goes
+    assert gazetteer[place_id].lat_lon == pytest.approx((lat, lon), abs=1e-4)
