@@ -1264,6 +1264,14 @@ class Geoparser:
     ) -> list[PlaceMention]:
         """'two separate gates': members of a place, not which ones: the place itself."""
         parents = [n for n in named_ids if self._kind_members(kind, n)]
+        if named_ids and not parents:
+            # "one of the US Embassy's gates": the gates of a place we know no gates of are
+            # at that place, not at the gates of another place in play
+            return [
+                self._place_mention(
+                    text, start, end, named_ids[0], resolved_by="part of the named place"
+                )
+            ]
         if not parents:
             parents = [
                 p for p in reversed(in_play) if p in self.gazetteer and self._kind_members(kind, p)

@@ -389,3 +389,9 @@ def test_a_comma_ends_an_outlet_name(geoparser):
 )
 def test_arabic_ordinary_words_are_not_world_places(geoparser, text, needle):
     assert not [m for m in parse(geoparser, text) if m.role == "outside" and needle in m.text]
+
+
+def test_the_gates_of_a_named_place_with_no_gates_are_at_that_place(geoparser):
+    text = "Sirens sounded in the Green Zone. A rocket fell near one of the US Embassy's gates."
+    mention = find(geoparser, text, "gates")
+    assert mention.place_id == "us_embassy"
