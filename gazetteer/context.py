@@ -24,6 +24,8 @@ class ContextVocabulary:
     reporting_verbs: frozenset[str]
     according_to: tuple[str, ...]
     speaker_lead_ins: tuple[str, ...]
+    body_nouns: frozenset[str]
+    """Nouns a feature noun can modify to name a body ('the district council')."""
     """Words naming a speaker of the institution that follows ("a source in", "مصدر في")."""
     institution_kinds: frozenset[str]
     unique_fallback_kinds: frozenset[str]
@@ -81,6 +83,7 @@ def context_vocabulary() -> ContextVocabulary:
         reporting_verbs=frozenset(_norm_all(raw["reporting_verbs"])),
         according_to=_norm_all(raw["according_to"]),
         speaker_lead_ins=_norm_all(raw["speaker_lead_ins"]),
+        body_nouns=frozenset(_norm_all(raw["body_nouns"])),
         institution_kinds=frozenset(raw["institution_kinds"]),
         unique_fallback_kinds=frozenset(raw["definite_only_kinds_unique_fallback"]),
         feature_nouns={

@@ -876,14 +876,47 @@ class Geoparser:
             return self._unspecified_members(text, start, end, kind, named_ids, in_play)
         if named_ids:
             return [self._composite(text, start, end, kind, named_ids, in_play)]
-        if kind == "city" and _CITY_OF.match(text, group[-1].end):
-            return []  # "the northern city of Mosul": the name that follows says which city
+        if (
+            not text[head.start : head.start + 1].isupper()
+            and self._word_after(norm, group[-1].nend) in self.vocabulary.body_nouns
+        ):
+            return []  # "the district council", "the city council": a body, not a place
+        named_of = _NOUN_OF_NAME.match(text, group[-1].end)
+        if named_of:
+            # "the northern city of Mosul", "the western district of Jihad": the name that
+            # follows says which one; it is never the place of that kind in play
+            return [] if kind == "city" else self._noun_of_name(text, start, named_of, kind)
         if determiner == "definite" or _has_arabic_article(text[feature.start : feature.end]):
             if self._word_after(norm, group[-1].nend) in self.vocabulary.reporting_verbs:
                 return []  # "the ministry said": an actor, not a place
             mention = self._definite(text, start, end, kind, in_play)
             return [mention] if mention else []
         return []
+
+    def _noun_of_name(
+        self, text: str, start: int, named_of: re.Match[str], kind: str
+    ) -> list[PlaceMention]:
+        """'the district of Jihad' is the Jihad district: the name after 'of' looked up by
+        its spelling key with the noun's kind (gazetteer/variants.py)."""
+        words = named_of.group("name").replace("-", " ").split()
+        key = name_key(words, self.vocabulary.generic_words)
+        if len(key.key) < MIN_KEY_LETTERS or key.kinds:
+            return []
+        candidates = [
+            c
+            for c in self._variant_index.lookup(key.key)
+            if kind in c.kinds or self._fits(c.place_id, kind)
+        ]
+        if not candidates:
+            return []
+        best = min(c.distance for c in candidates)
+        ids = tuple(dict.fromkeys(c.place_id for c in candidates if c.distance == best))
+        matched = next(c.name for c in candidates if c.distance == best)
+        mention = self._place_mention(
+            text, start, named_of.end("name"), ids[0], resolved_by="variant",
+            alternatives=ids[1:],
+        )  # fmt: skip
+        return [replace(mention, matched_name=matched)]
 
     def _speaks(self, text: str, norm: str, offsets: list[int], mention: PlaceMention) -> bool:
         """'the US embassy in Baghdad said', 'according to the health ministry': an
@@ -1547,7 +1580,10 @@ _NO_NAME_HEAD = frozenset({"city", "neighbourhood", "zone", "river"})
 #: Prepositions that end the head phrase of an English name ("Green Zone gate at ...").
 _HEAD_CUT = frozenset({"of", "at", "from", "near", "on", "by", "in", "to", "facing"})
 #: "the city of Mosul", "the northern city of Irbil": the city noun introduces a name.
-_CITY_OF = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
+#: "the district of Jihad": a noun, then "of" and up to three capitalised name words.
+_NOUN_OF_NAME = re.compile(
+    r"\s+of\s+(?:the\s+)?(?P<name>(?:al-|Al-|el-)?[A-Z][\w'’-]+(?:\s+(?:al-?|Al-?)?[A-Z][\w'’-]+){0,2})"
+)
 #: Between a city and an area noun: nothing, or a possessive and up to three words.
 _CITY_AREA_GAP = re.compile(r"^(?:\s+|['’]s(?:\s+[\w'’-]+){0,3}\s+)$")
 #: Between the area noun and the place it introduces.

@@ -395,3 +395,28 @@ def test_the_gates_of_a_named_place_with_no_gates_are_at_that_place(geoparser):
     text = "Sirens sounded in the Green Zone. A rocket fell near one of the US Embassy's gates."
     mention = find(geoparser, text, "gates")
     assert mention.place_id == "us_embassy"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sadr City was calm. The blast hit a meeting of the district council.",
+        "Crowds gathered at Tahrir Square, said the head of the city council.",
+    ],
+)
+def test_a_place_noun_that_modifies_a_body_is_not_a_place(geoparser, text):
+    noun = "district" if "district" in text else "city"
+    assert not [m for m in parse(geoparser, text) if m.is_location and noun in m.text]
+
+
+def test_the_noun_of_a_name_is_that_name_with_the_noun(geoparser):
+    text = "Karrada was hit first. Two bombs went off in the western district of Jihad."
+    mention = find(geoparser, text, "Jihad")
+    assert mention.place_id == "hay_al_jihad"
+    assert mention.resolved_by == "variant"
+    assert mention.matched_name  # a gazetteer name of the Jihad district
+
+
+def test_the_noun_of_an_unknown_name_is_not_the_place_in_play(geoparser):
+    text = "Karrada was hit first. Two bombs went off in the district of Zubaydat."
+    assert [m.place_id for m in parse(geoparser, text) if m.is_location] == ["karrada"]
