@@ -943,9 +943,12 @@ class Geoparser:
         if (
             lead_words
             and not mention.text[:1].isascii()
-            and lead_words[-1] in vocab.reporting_verbs
+            and (
+                lead_words[-1] in vocab.reporting_verbs
+                or (lead_words[-1][:1] in "وف" and lead_words[-1][1:] in vocab.reporting_verbs)
+            )
         ):
-            return True  # Arabic puts the verb first: "أعلنت وزارة الدفاع"
+            return True  # Arabic puts the verb first: "أعلنت وزارة الدفاع", "واعتبرت السفارة"
         if any(lead == p or lead.endswith(" " + p) for p in vocab.speaker_lead_ins):
             return True  # "a source in the Defence Ministry", "مصدر في وزارة الدفاع"
         for phrase in vocab.according_to:

@@ -420,3 +420,15 @@ def test_the_noun_of_a_name_is_that_name_with_the_noun(geoparser):
 def test_the_noun_of_an_unknown_name_is_not_the_place_in_play(geoparser):
     text = "Karrada was hit first. Two bombs went off in the district of Zubaydat."
     assert [m.place_id for m in parse(geoparser, text) if m.is_location] == ["karrada"]
+
+
+def test_both_arabic_spellings_of_american_name_the_us_embassy(geoparser):
+    for written in ("السفارة الأمريكية", "السفارة الأميركية"):
+        assert find(geoparser, f"سقط صاروخ قرب {written}", written).place_id == "us_embassy"
+    assert find(geoparser, "قال مسؤول أميركي", "أميركي").role == "attribute"
+
+
+def test_an_arabic_institution_after_its_verb_and_a_conjunction_speaks(geoparser):
+    text = "سقط صاروخ قرب السفارة الأمريكية. واعتبرت السفارة، في بيان، أن الهجوم خطير."
+    mentions = [m for m in parse(geoparser, text) if m.text == "السفارة"]
+    assert [m.role for m in mentions] == ["organisation"]
