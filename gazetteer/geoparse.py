@@ -980,6 +980,10 @@ class Geoparser:
             in self.vocabulary.dateline_line_end_separators
         ):
             return True  # "Shafaq News – Baghdad", "Long-Presse / Baghdad"
+        if not text[line_start : mention.start].strip() and _PAREN_DATELINE.match(
+            text, mention.end, mention.end + 40
+        ):
+            return True  # "Baghdad (Reuters) -", "بغداد، العراق (CNN) --", "Baghdad ( An"
         if not written.isupper() or len(written) < 4:
             return False
         before = text[line_start : mention.start]
@@ -1571,6 +1575,9 @@ _DISTANCE_BEFORE = re.compile(
     r"(?:(?:km|kilometres|kilometers|kilometre|kilometer|miles|mile|mi)\b|كم|كيلومترا?ت?|ميلا?)"
     r"(?:\s*\([^)]{0,20}\))?\s*$"
 )
+#: After a city opening a line: an optional country, then an opening parenthesis (the
+#: agency of a dateline, even when the page lost it).
+_PAREN_DATELINE = re.compile(r"(?:\s*[,،]\s*[^\W\d_][\w ]{1,20}?)?\s*\(")
 #: "Baghdad's Green Zone", "Baghdad's heavily fortified Green Zone": a possessive and at
 #: most two lower-case words between a container and what it contains.
 _CONTAINER_GAP = re.compile(r"^(?:['’]s|s['’]|['’])(?:\s+[a-z][a-z-]*){0,2}\s+$")
@@ -1607,7 +1614,7 @@ def _outside_named_before(text: str, start: int, before: Sequence[PlaceMention])
         if (
             mention.place_id is None
             and mention.kind in ("city", "country", "region")
-            and (mention.role != "location")
+            and mention.role not in ("location", "dateline")
         ):
             return True
     return False

@@ -432,3 +432,26 @@ def test_an_arabic_institution_after_its_verb_and_a_conjunction_speaks(geoparser
     text = "سقط صاروخ قرب السفارة الأمريكية. واعتبرت السفارة، في بيان، أن الهجوم خطير."
     mentions = [m for m in parse(geoparser, text) if m.text == "السفارة"]
     assert [m.role for m in mentions] == ["organisation"]
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("Baghdad (Reuters) - A bomb went off.", "Baghdad"),
+        ("بغداد، العراق (CNN) -- ذكرت الشرطة أن مسلحين", "بغداد"),
+        ("Baghdad ( A bomb blew up to the west of Baghdad.", "Baghdad ("),
+    ],
+)
+def test_a_city_opening_a_line_before_a_parenthesis_is_a_dateline(geoparser, text, needle):
+    first = parse(geoparser, text)[0]
+    assert first.role == "dateline"
+    assert text.startswith(first.text)
+
+
+def test_a_dateline_is_not_a_place_outside_named_before(geoparser):
+    text = "Baghdad ( A bomb blew up in a rubbish bin to the west of Baghdad."
+    assert find(geoparser, text, "west of").place_id == "baghdad_city"
+
+
+def test_a_city_inside_a_line_before_a_parenthesis_is_a_place(geoparser):
+    assert find(geoparser, "Clashes hit Baghdad (the capital) today.", "Baghdad").is_location
