@@ -865,7 +865,12 @@ class Geoparser:
         if determiner == "definite" and feature is group[0]:
             start = _extend_back_to_word(text, start, ("the", "The", "that", "this"))
         if feature is group[0] and _capitalised_word_before(text, feature.start):
-            return []  # "the Education Ministry": a name we do not know, not a description
+            # "the Victory military base": a name before the noun, looked up with the noun's
+            # kind; "the Education Ministry": a name we do not know, not a description
+            named_before = self._name_before_noun(text, feature, kind, feature.end)
+            if not named_before:
+                return []
+            return named_before + [self._name_mention(h, text, in_play) for h in names]
         plural = number == "plural" or determiner in ("quantity", "indefinite")
         if plural and kind not in self.vocabulary.member_kinds:
             # "hospitals in Karrada": the noun names no one place; the names still do
@@ -893,12 +898,29 @@ class Geoparser:
             return [mention] if mention else []
         return []
 
+    def _name_before_noun(
+        self, text: str, feature: _Hit, kind: str, end: int
+    ) -> list[PlaceMention]:
+        """'the Victory military base' is Camp Victory: the capitalised words before the
+        noun looked up by their spelling key with the noun's kind."""
+        named = _NAME_BEFORE_NOUN.search(text, max(0, feature.start - 60), feature.start)
+        if named is None:
+            return []
+        start = _extend_back_to_word(text, named.start("name"), ("the", "The"))
+        return self._named_of_kind(text, start, end, named.group("name"), kind)
+
     def _noun_of_name(
         self, text: str, start: int, named_of: re.Match[str], kind: str
     ) -> list[PlaceMention]:
         """'the district of Jihad' is the Jihad district: the name after 'of' looked up by
         its spelling key with the noun's kind (gazetteer/variants.py)."""
-        words = named_of.group("name").replace("-", " ").split()
+        return self._named_of_kind(text, start, named_of.end("name"), named_of.group("name"), kind)
+
+    def _named_of_kind(
+        self, text: str, start: int, end: int, name: str, kind: str
+    ) -> list[PlaceMention]:
+        """The entry of ``kind`` whose name has the spelling key of ``name``, if any."""
+        words = name.replace("-", " ").split()
         key = name_key(words, self.vocabulary.generic_words)
         if len(key.key) < MIN_KEY_LETTERS or key.kinds:
             return []
@@ -913,9 +935,8 @@ class Geoparser:
         ids = tuple(dict.fromkeys(c.place_id for c in candidates if c.distance == best))
         matched = next(c.name for c in candidates if c.distance == best)
         mention = self._place_mention(
-            text, start, named_of.end("name"), ids[0], resolved_by="variant",
-            alternatives=ids[1:],
-        )  # fmt: skip
+            text, start, end, ids[0], resolved_by="variant", alternatives=ids[1:]
+        )
         return [replace(mention, matched_name=matched)]
 
     def _speaks(self, text: str, norm: str, offsets: list[int], mention: PlaceMention) -> bool:
@@ -1590,6 +1611,11 @@ _NO_NAME_HEAD = frozenset({"city", "neighbourhood", "zone", "river"})
 #: Prepositions that end the head phrase of an English name ("Green Zone gate at ...").
 _HEAD_CUT = frozenset({"of", "at", "from", "near", "on", "by", "in", "to", "facing"})
 #: "the city of Mosul", "the northern city of Irbil": the city noun introduces a name.
+#: "the Victory military base": up to three capitalised name words right before a noun
+#: (the noun may be two words).
+_NAME_BEFORE_NOUN = re.compile(
+    r"(?P<name>(?:(?:al-|Al-|el-)?[A-Z][\w'’-]+\s+){1,3})(?:[a-z]+\s+)?$"
+)
 #: "the district of Jihad": a noun, then "of" and up to three capitalised name words.
 _NOUN_OF_NAME = re.compile(
     r"\s+of\s+(?:the\s+)?(?P<name>(?:al-|Al-|el-)?[A-Z][\w'’-]+(?:\s+(?:al-?|Al-?)?[A-Z][\w'’-]+){0,2})"

@@ -455,3 +455,18 @@ def test_a_dateline_is_not_a_place_outside_named_before(geoparser):
 
 def test_a_city_inside_a_line_before_a_parenthesis_is_a_place(geoparser):
     assert find(geoparser, "Clashes hit Baghdad (the capital) today.", "Baghdad").is_location
+
+
+def test_a_name_before_a_noun_is_looked_up_with_the_nouns_kind(geoparser):
+    text = "Rockets hit the Victory military base near Baghdad International Airport."
+    found = parse(geoparser, text)
+    base = find(geoparser, text, "Victory")
+    assert base.text == "the Victory military base"
+    assert base.place_id == "camp_victory"
+    assert base.resolved_by == "variant"
+    assert "baghdad_international_airport" in [m.place_id for m in found]
+
+
+def test_an_unknown_name_before_a_noun_is_no_place(geoparser):
+    text = "Crowds gathered at Tahrir Square. The Education Ministry was shut."
+    assert [m.place_id for m in parse(geoparser, text) if m.is_location] == ["tahrir_square"]
