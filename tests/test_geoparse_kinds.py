@@ -470,3 +470,9 @@ def test_a_name_before_a_noun_is_looked_up_with_the_nouns_kind(geoparser):
 def test_an_unknown_name_before_a_noun_is_no_place(geoparser):
     text = "Crowds gathered at Tahrir Square. The Education Ministry was shut."
     assert [m.place_id for m in parse(geoparser, text) if m.is_location] == ["tahrir_square"]
+
+
+def test_iraqs_parliament_building_is_the_council_of_representatives(geoparser):
+    text = "A bomb went off in Iraq's parliament building. That building is guarded."
+    assert find(geoparser, text, "parliament").place_id == "council_of_representatives"
+    assert find(geoparser, text, "That building").place_id == "council_of_representatives"
