@@ -863,7 +863,7 @@ class Geoparser:
         named_ids = [self._best_of(h.values, in_play) for h in names]
         determiner = self._determiner_before(norm, group[0])
         if determiner == "definite" and feature is group[0]:
-            start = _extend_back_to_word(text, start, ("the", "The", "that", "this"))
+            start = _extend_back_to_word(text, start, ("the", "The", "that", "That", "this", "This"))
         if feature is group[0] and _capitalised_word_before(text, feature.start):
             # "the Victory military base": a name before the noun, looked up with the noun's
             # kind; "the Education Ministry": a name we do not know, not a description
