@@ -863,7 +863,7 @@ class Geoparser:
         named_ids = [self._best_of(h.values, in_play) for h in names]
         determiner = self._determiner_before(norm, group[0])
         if determiner == "definite" and feature is group[0]:
-            start = _extend_back_to_word(text, start, ("the", "The", "that", "That", "this", "This"))
+            start = _extend_back_to_word(text, start, _DEFINITE_WORDS)
         if feature is group[0] and _capitalised_word_before(text, feature.start):
             # "the Victory military base": a name before the noun, looked up with the noun's
             # kind; "the Education Ministry": a name we do not know, not a description
@@ -1611,6 +1611,7 @@ _NO_NAME_HEAD = frozenset({"city", "neighbourhood", "zone", "river"})
 #: Prepositions that end the head phrase of an English name ("Green Zone gate at ...").
 _HEAD_CUT = frozenset({"of", "at", "from", "near", "on", "by", "in", "to", "facing"})
 #: "the city of Mosul", "the northern city of Irbil": the city noun introduces a name.
+_DEFINITE_WORDS = ("the", "The", "that", "That", "this", "This")
 #: "the Victory military base": up to three capitalised name words right before a noun
 #: (the noun may be two words).
 _NAME_BEFORE_NOUN = re.compile(
