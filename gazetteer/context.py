@@ -25,6 +25,8 @@ class ContextVocabulary:
     according_to: tuple[str, ...]
     speaker_lead_ins: tuple[str, ...]
     body_nouns: frozenset[str]
+    appositive_media_nouns: frozenset[str]
+    """Nouns that make a name with an appositive a medium ("X, a Telegram channel")."""
     """Nouns a feature noun can modify to name a body ('the district council')."""
     """Words naming a speaker of the institution that follows ("a source in", "مصدر في")."""
     institution_kinds: frozenset[str]
@@ -84,6 +86,7 @@ def context_vocabulary() -> ContextVocabulary:
         according_to=_norm_all(raw["according_to"]),
         speaker_lead_ins=_norm_all(raw["speaker_lead_ins"]),
         body_nouns=frozenset(_norm_all(raw["body_nouns"])),
+        appositive_media_nouns=frozenset(_norm_all(raw["appositive_media_nouns"])),
         institution_kinds=frozenset(raw["institution_kinds"]),
         unique_fallback_kinds=frozenset(raw["definite_only_kinds_unique_fallback"]),
         feature_nouns={

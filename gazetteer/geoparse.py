@@ -402,8 +402,11 @@ class Geoparser:
                     )
                     or (
                         country is not None
-                        and self._world[country.values[0]].kind == "country"
                         and not self._world[country.values[0]].is_home_country
+                        and (
+                            self._world[country.values[0]].kind == "country"
+                            or _is_arabic_nisba(text[country.start : country.end])
+                        )
                     )
                 )
                 if foreign:
@@ -1572,6 +1575,13 @@ class Geoparser:
             words = [normalize_name(w.rstrip(".,;:")) for w in after[2:].split()[:3]]
             if any(w in vocab.organisation_suffixes_any_case for w in words):
                 return _as_non_location(mention, "organisation", "the government of the place")
+        appositive = _APPOSITIVE.match(text, mention.end) if after[:1] == "," else None
+        if appositive is not None and any(
+            word in vocab.appositive_media_nouns
+            for word in normalize_name(appositive.group(1)).split()
+        ):
+            # "One Baghdad, a widely followed Telegram channel": a medium named after a place
+            return _as_non_location(mention, "organisation", "a medium named after the place")
         if mention.kind == "country":
             # Iraq's Health Ministry: a country in the possessive names an institution.
             if after[:2] in ("'s", "’s"):
@@ -1611,6 +1621,8 @@ _NO_NAME_HEAD = frozenset({"city", "neighbourhood", "zone", "river"})
 #: Prepositions that end the head phrase of an English name ("Green Zone gate at ...").
 _HEAD_CUT = frozenset({"of", "at", "from", "near", "on", "by", "in", "to", "facing"})
 #: "the city of Mosul", "the northern city of Irbil": the city noun introduces a name.
+#: ", a widely followed Telegram channel": an appositive of up to five words after a name.
+_APPOSITIVE = re.compile(r",\s+(?:a|an)\s+((?:[\w'’-]+\s+){0,4}[\w'’-]+)")
 _DEFINITE_WORDS = ("the", "The", "that", "That", "this", "This")
 #: "the Victory military base": up to three capitalised name words right before a noun
 #: (the noun may be two words).
@@ -1755,6 +1767,12 @@ def _capitalised_word_before(text: str, start: int) -> bool:
         return False  # the previous sentence or clause, not a modifier
     word = word.strip("\"'“‘(")
     return word[:1].isupper() and word.casefold() not in ("the", "a", "an", "this", "that")
+
+
+def _is_arabic_nisba(word: str) -> bool:
+    """'السويدية', 'الإيراني': an Arabic adjective of origin (the article, then -ي or -ية);
+    after العاصمة it names the country, even when a town shares the spelling."""
+    return word.startswith("ال") and word.endswith(("ية", "ي")) and len(word) >= 6
 
 
 def _has_arabic_article(word: str) -> bool:

@@ -476,3 +476,16 @@ def test_iraqs_parliament_building_is_the_council_of_representatives(geoparser):
     text = "A bomb went off in Iraq's parliament building. That building is guarded."
     assert find(geoparser, text, "parliament").place_id == "council_of_representatives"
     assert find(geoparser, text, "That building").place_id == "council_of_representatives"
+
+
+def test_a_place_named_medium_in_an_appositive_is_an_organisation(geoparser):
+    text = "One Baghdad, a widely followed Telegram channel, posted videos."
+    assert find(geoparser, text, "Baghdad").role == "organisation"
+    place = "They met in Karrada, a busy district of shops."
+    assert find(geoparser, place, "Karrada").is_location
+
+
+def test_the_capital_with_an_arabic_adjective_of_another_country_is_outside(geoparser):
+    text = "بعد إحراق نسخة من القرآن في العاصمة السويدية ستوكهولم"
+    assert find(geoparser, text, "العاصمة").role == "outside"
+    assert find(geoparser, "سقطت قذائف في العاصمة العراقية", "العاصمة").is_location
