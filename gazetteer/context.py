@@ -24,11 +24,13 @@ class ContextVocabulary:
     reporting_verbs: frozenset[str]
     according_to: tuple[str, ...]
     speaker_lead_ins: tuple[str, ...]
+    """Words naming a speaker of the institution that follows ("a source in", "مصدر في")."""
     body_nouns: frozenset[str]
+    """Nouns a feature noun can modify to name a body ('the district council')."""
     appositive_media_nouns: frozenset[str]
     """Nouns that make a name with an appositive a medium ("X, a Telegram channel")."""
-    """Nouns a feature noun can modify to name a body ('the district council')."""
-    """Words naming a speaker of the institution that follows ("a source in", "مصدر في")."""
+    nationality_kinds: frozenset[str]
+    """Noun kinds an adjective of origin after them makes another country's (السفارة المصرية)."""
     institution_kinds: frozenset[str]
     unique_fallback_kinds: frozenset[str]
     feature_nouns: dict[str, dict[str, tuple[str, ...]]]
@@ -87,6 +89,7 @@ def context_vocabulary() -> ContextVocabulary:
         speaker_lead_ins=_norm_all(raw["speaker_lead_ins"]),
         body_nouns=frozenset(_norm_all(raw["body_nouns"])),
         appositive_media_nouns=frozenset(_norm_all(raw["appositive_media_nouns"])),
+        nationality_kinds=frozenset(raw["nationality_kinds"]),
         institution_kinds=frozenset(raw["institution_kinds"]),
         unique_fallback_kinds=frozenset(raw["definite_only_kinds_unique_fallback"]),
         feature_nouns={

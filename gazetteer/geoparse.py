@@ -729,13 +729,27 @@ class Geoparser:
     ) -> bool:
         """'the Iranian Ministry of Foreign Affairs': an institution right after another
         country's demonym is that country's, not the Baghdad entry."""
+        if mention.kind not in self.vocabulary.institution_kinds:
+            return False
+        if not mention.text[:1].isascii():
+            # "وزارة الخارجية السويدية": Arabic puts the country's adjective after the body
+            return self._foreign_adjective_after(text, mention.end)
         return bool(
-            mention.kind in self.vocabulary.institution_kinds
-            and before
+            before
             and before[-1].role == "attribute"
             and before[-1].resolved_by == "demonym"
             and not text[before[-1].end : mention.start].strip(" \u00a0")
             and normalize_name(before[-1].text) not in self.vocabulary.capital_demonyms
+        )
+
+    def _foreign_adjective_after(self, text: str, end: int) -> bool:
+        """An Arabic adjective of origin right after ``end`` that is not the home one."""
+        words = text[end : end + 30].split()
+        if not words or text[end : end + 1] != " ":
+            return False
+        word = words[0].strip(".,،:;؛!؟")
+        return (
+            _is_arabic_nisba(word) and normalize_name(word) not in self.vocabulary.capital_demonyms
         )
 
     def _group_end(self, text: str, norm: str, hits: list[_Hit], index: int) -> int:
@@ -897,6 +911,19 @@ class Geoparser:
         if determiner == "definite" or _has_arabic_article(text[feature.start : feature.end]):
             if self._word_after(norm, group[-1].nend) in self.vocabulary.reporting_verbs:
                 return []  # "the ministry said": an actor, not a place
+            if kind in self.vocabulary.nationality_kinds and self._foreign_adjective_after(
+                text, end
+            ):
+                # "السفارة المصرية": the embassy of a country the gazetteer holds none of
+                adjective = text[end:].split()[0].strip(".,،:;؛!؟")
+                stop = text.index(adjective, end) + len(adjective)
+                return [
+                    PlaceMention(
+                        text=text[start:stop], start=start, end=stop, role="location",
+                        kind=kind, resolved_by="unresolved",
+                        note=f"another country's {kind}, which the gazetteer does not hold",
+                    )
+                ]  # fmt: skip
             mention = self._definite(text, start, end, kind, in_play)
             return [mention] if mention else []
         return []

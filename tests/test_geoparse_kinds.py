@@ -489,3 +489,18 @@ def test_the_capital_with_an_arabic_adjective_of_another_country_is_outside(geop
     text = "بعد إحراق نسخة من القرآن في العاصمة السويدية ستوكهولم"
     assert find(geoparser, text, "العاصمة").role == "outside"
     assert find(geoparser, "سقطت قذائف في العاصمة العراقية", "العاصمة").is_location
+
+
+def test_an_arabic_embassy_with_another_countrys_adjective_is_not_the_one_in_play(geoparser):
+    text = "انفجار قرب السفارة الإيرانية. ثم انفجار أمام السفارة المصرية وألحق أضرارا بالسفارة."
+    egyptian = find(geoparser, text, "المصرية")
+    assert egyptian.resolved_by == "unresolved"
+    assert egyptian.text == "السفارة المصرية"
+    last = parse(geoparser, text)[-1]  # "بالسفارة": the Egyptian one again
+    assert (last.text, last.lat) == ("السفارة", None)
+
+
+def test_an_arabic_ministry_named_with_another_countrys_adjective_is_that_countrys(geoparser):
+    text = "واتصلت الوكالة بوزارة الخارجية السويدية التي لم تعلق"
+    assert find(geoparser, text, "الخارجية").role == "organisation"
+    assert find(geoparser, "سقطت قذيفة قرب وزارة الخارجية العراقية", "الخارجية").is_location
