@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from gazetteer.geoparse import PlaceMention
 from incidents.casualties import ClaimantMemory, find_casualty_claims, find_claimants
+from incidents.coreference import Coreference, own_place_key
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
 from incidents.placing import MentionIndex, SentencePlacer, focus_place
 from incidents.sentences import caption_lines, paragraph_spans, split_sentences
@@ -179,7 +180,7 @@ def _extract(
     focus = focus_place(mentions)
     sentences = list(iter_sentences(report))
     event_day = report_event_day(report, sentences)
-    incidents: list[Incident] = []
+    told_incidents = Coreference(vocabulary)
     claimants = ClaimantMemory()
     paragraph_time: dict[tuple[int, int], TimeRef] = {}
     reader: TextReader | None = None
@@ -255,26 +256,28 @@ def _extract(
         new = told_so_far.new_incidents(
             reading, own_place=place_spans.names_a_place(sentence.start, sentence.end)
         )
-        incidents.extend(
-            _incident(
+        for t in new:
+            fields = placer.fields(t.start - sentence.start)
+            told_incident = _incident(
                 report, vocabulary, event_type=t.type_id, index=0, claim=None, sentence=sentence,
                 time=_nearest_day(days, t.start - sentence.start) or time, told=t,
-                **common | placer.fields(t.start - sentence.start),
-            )
-            for t in new
-        )  # fmt: skip
+                **common | fields,
+            )  # fmt: skip
+            own = own_place_key(fields["place"], fields["basis"], sentence.start, sentence.end)
+            told_incidents.tell(told_incident, t, own_place=own, segment=segment.start)
         told = _main_trigger(reading, vocabulary) or last_told
         if reading.triggers:
             last_told = _main_trigger(reading, vocabulary) or last_told
-        incidents.extend(
+        for incident in (
             _incident(
                 report, vocabulary, event_type="casualties", index=i, claim=c, sentence=sentence,
                 time=_nearest_day(days, c.end - sentence.start) or time, told=told,
                 **common | placer.fields(c.start - sentence.start),
             )
             for i, c in enumerate(claims)
-        )  # fmt: skip
-    return incidents
+        ):  # fmt: skip
+            told_incidents.keep(incident)
+    return told_incidents.incidents()
 
 
 def _post_time(segment: Segment) -> TimeRef | None:

@@ -29,7 +29,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gazetteer.normalize import normalize_with_offsets
+from gazetteer.normalize import is_arabic_letter, normalize_with_offsets
 from gazetteer.phrases import PhraseMatch, longest_matches
 from incidents.vocabulary import Term, Vocabulary, incident_vocabulary
 
@@ -58,6 +58,12 @@ class Trigger:
     """Found by a weak trigger ("attack") only."""
     key: str = ""
     """The normalised trigger phrase."""
+    indefinite: bool = False
+    """Written as a new referent: after an indefinite determiner or a figure ("a car bomb",
+    "two bombs"), or an Arabic noun without the article ("انفجار")."""
+    fresh: bool = False
+    """Marked as another one ("a second blast", "another bomb", "انفجار آخر"): never an
+    incident told before."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,8 @@ class TextReader:
                 weapon=_weapon_for(type_id, weapons, vocab, m),
                 target=_target_for(type_id, targets, vocab, m),
                 definite=self._definite(ns, m),
+                fresh=self._fresh(ns, m),
+                indefinite=self._indefinite(ns, m),
                 weak=m.key in vocab.types[m.value.value].weak_triggers,
                 key=m.key,
             )
@@ -194,13 +202,37 @@ class TextReader:
             day_before = None  # the number may go on before the window: not a day
         return bool(_DAY_AFTER.match(self.text, match.end) or day_before)
 
+    def _fresh(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
+        """True when an ordinal or "another" stands next to the trigger ("that second
+        blast", "another bomb", "الانفجار الثاني"): a new one."""
+        ordinals = self.vocabulary.ordinals
+        before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
+        after = self.norm[match.nend : match.nend + 20].split()
+        return bool((before and before[-1] in ordinals) or (after and after[0] in ordinals))
+
+    def _indefinite(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
+        vocab = self.vocabulary
+        if is_arabic_letter(match.key[:1]):
+            word_start = self.norm.rfind(" ", 0, match.nstart) + 1
+            prefix = self.norm[word_start : match.nstart]
+            return not (
+                prefix.endswith(vocab.arabic_article) or match.key.startswith(vocab.arabic_article)
+            ) and not self._definite(sentence_nstart, match)
+        before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
+        if not before:
+            return False
+        word = before[-1]
+        if word in vocab.indefinite_determiners or word.replace(",", "").isdigit():
+            return True
+        # "a huge car bomb", "two roadside bombs": one modifier between
+        return len(before) > 1 and before[-2] in vocab.indefinite_determiners
+
     def _definite(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
         vocab = self.vocabulary
         word_start = self.norm.rfind(" ", 0, match.nstart) + 1
         prefix = self.norm[word_start : match.nstart]
         before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
-        after = self.norm[match.nend : match.nend + 20].split()
-        if (before and before[-1] in vocab.ordinals) or (after and after[0] in vocab.ordinals):
+        if self._fresh(sentence_nstart, match):
             return False  # "that second blast", "الانفجار الثاني": a new one
         if prefix.endswith(vocab.arabic_article) or match.key.startswith(vocab.arabic_article):
             return True

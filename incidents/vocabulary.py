@@ -96,6 +96,7 @@ class Vocabulary:
     call_threatens: frozenset[str]
     acled_taxonomy: dict[str, tuple[str, ...]]
     definite_determiners: frozenset[str]
+    indefinite_determiners: frozenset[str]
     arabic_article: str
     re_mention_event_types: frozenset[str]
     ordinals: frozenset[str]
@@ -233,6 +234,9 @@ def incident_vocabulary() -> Vocabulary:
         call_threatens=frozenset(status["call_threatens"]),
         acled_taxonomy=taxonomy,
         definite_determiners=frozenset(normalize_name(w) for w in raw["re_mention"]["determiners"]),
+        indefinite_determiners=frozenset(
+            normalize_name(w) for w in raw["re_mention"]["indefinite_determiners"]
+        ),
         arabic_article=normalize_name(raw["re_mention"]["arabic_article"]),
         re_mention_event_types=frozenset(raw["re_mention"]["event_types"]),
         ordinals=frozenset(normalize_name(w) for w in raw["re_mention"]["ordinals"]),

@@ -1,0 +1,159 @@
+"""One incident per thing that happened: later mentions of a told incident join it.
+
+Wire copy tells a bombing in its lead, again in the police account, again in a
+witness's words and again in the closing paragraph ("the blast", "the attack",
+"the bombing"). An analyst codes it once. :class:`Coreference` reads a report's
+trigger incidents in text order and keeps one per incident:
+
+- a mention joins the latest incident told of the same ACLED event type, on the
+  same day, in the same segment (the outlet's prose or one post), unless it names
+  a place of its own that differs from that incident's, or is marked as another
+  one ("a second blast", "another bomb", "انفجار آخر");
+- a weak trigger alone ("the attack", "هجوم") joins the latest violent incident of
+  the day whatever its type;
+- only the point-like event types of ``re_mention.event_types`` are joined (a
+  bombing, a strike, an attack): a protest or a riot goes on and develops;
+- of the mentions of one incident the one that tells it is kept: the first
+  indefinite strong mention ("a car bomb ripped through"), else the first definite
+  one ("the bombing"), else the first weak one; it takes the place another
+  mention names when it names none.
+
+What is announced, threatened or denied, and casualty incidents, are never joined.
+One dictionary look-up per mention: linear in the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from gazetteer.geoparse import PlaceMention
+from incidents.model import Incident
+from incidents.triggers import Trigger
+from incidents.vocabulary import Vocabulary
+
+#: Statuses of incidents drawn as having happened: the only ones joined.
+_JOINED_STATUSES = frozenset({"happened", "reported"})
+#: Bases of an incident's place that the sentence itself named.
+_OWN_BASES = frozenset({"sentence", "outside"})
+_COARSE = frozenset({"city", "country"})
+_PLACE_FIELDS = (
+    "place_id",
+    "place_name",
+    "geo_precision",
+    "uncertainty_m",
+    "resolved_by",
+    "place_basis",
+    "lat",
+    "lon",
+)
+
+
+def own_place_key(
+    place: PlaceMention | None, basis: str | None, start: int, end: int
+) -> str | None:
+    """The place an incident's own sentence names (finer than the city), else None.
+
+    ``start``/``end`` are the sentence's span: a place of the paragraph or of the
+    report's focus is not the sentence's own.
+    """
+    if place is None or basis not in _OWN_BASES or place.precision in _COARSE:
+        return None
+    if not start <= place.start < end:
+        return None
+    return place.anchor_id or place.place_id
+
+
+@dataclass
+class _Told:
+    slot: int
+    place: str | None
+    quality: int
+    """The best :func:`_quality` of its mentions: lower tells it better."""
+
+
+class Coreference:
+    """A report's incidents in text order, later mentions of one incident joined."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self.slots: list[Incident | None] = []
+        self.by_type: dict[tuple[int, str | None, str], _Told] = {}
+        self.by_day: dict[tuple[int, str | None], _Told] = {}
+        self.at_place: dict[tuple[int, str | None, str, str], _Told] = {}
+
+    def keep(self, incident: Incident) -> None:
+        """An incident that is never joined (a casualty claim)."""
+        self.slots.append(incident)
+
+    def tell(self, incident: Incident, trigger: Trigger, *, own_place: str | None, segment: int):
+        """A trigger incident: a new one, or a mention of one already told."""
+        event_type = incident.acled_event_type
+        if (
+            incident.status not in _JOINED_STATUSES
+            or event_type not in self.vocabulary.re_mention_event_types
+        ):
+            self.slots.append(incident)
+            return
+        quality = _quality(trigger)
+        day = (segment, incident.date)
+        told = None
+        if not trigger.fresh:
+            told = self._told(day, event_type, own_place, weak=trigger.weak)
+        if told is not None and quality == 0 and told.quality < _DEFINITE:
+            told = None  # "a car bomb" after "a car bomb": another one
+        if told is None:
+            self._register(_Told(len(self.slots), own_place, quality), day, event_type)
+            self.slots.append(incident)
+            return
+        current = self.slots[told.slot]
+        assert current is not None
+        if quality < told.quality:
+            self.slots[told.slot] = None
+            kept = incident if own_place is not None else _placed_as(incident, current)
+            told.slot, told.quality = len(self.slots), quality
+            self.slots.append(kept)
+        elif told.place is None and own_place is not None:
+            self.slots[told.slot] = _placed_as(current, incident)
+        if told.place is None and own_place is not None:
+            told.place = own_place
+            self.at_place[(*day, event_type, own_place)] = told
+
+    def incidents(self) -> list[Incident]:
+        """The incidents kept, in text order."""
+        return [i for i in self.slots if i is not None]
+
+    def _told(
+        self, day: tuple[int, str | None], event_type: str, place: str | None, *, weak: bool
+    ) -> _Told | None:
+        if place is not None and not weak:
+            exact = self.at_place.get((*day, event_type, place))
+            if exact is not None:
+                return exact
+        latest = self.by_day.get(day) if weak else self.by_type.get((*day, event_type))
+        if latest is None or not (place is None or latest.place in (None, place)):
+            return None
+        return latest
+
+    def _register(self, told: _Told, day: tuple[int, str | None], event_type: str) -> None:
+        self.by_type[(*day, event_type)] = told
+        self.by_day[day] = told
+        if told.place is not None:
+            self.at_place[(*day, event_type, told.place)] = told
+
+
+_DEFINITE = 2
+
+
+def _quality(trigger: Trigger) -> int:
+    """How well a mention tells its incident: 0 indefinite ("a car bomb ripped through"),
+    1 neither ("exploded"), 2 definite ("the bombing"), 3 weak ("the attack")."""
+    if trigger.weak and not trigger.indefinite:
+        return 3
+    if trigger.indefinite:
+        return 0
+    return _DEFINITE if trigger.definite else 1
+
+
+def _placed_as(incident: Incident, other: Incident) -> Incident:
+    """``incident`` at ``other``'s place."""
+    return replace(incident, **{name: getattr(other, name) for name in _PLACE_FIELDS})
