@@ -14,9 +14,11 @@ trigger incidents in text order and keeps one per incident:
 - only the point-like event types of ``re_mention.event_types`` are joined (a
   bombing, a strike, an attack): a protest or a riot goes on and develops;
 - of the mentions of one incident the one that tells it is kept: the first
-  indefinite strong mention ("a car bomb ripped through"), else the first definite
-  one ("the bombing"), else the first weak one; it takes the place another
-  mention names when it names none.
+  indefinite strong mention ("a car bomb ripped through"), else the first other
+  strong one ("the bombing"), else the first weak one; it takes the place another
+  mention names when it names none. A weak mention told first ("Bush denounced the
+  attack on parliament") keeps its sentence but takes the type a later strong
+  mention gives ("the bombing").
 
 What is announced, threatened or denied, and casualty incidents, are never joined.
 One dictionary look-up per mention: linear in the report.
@@ -107,7 +109,13 @@ class Coreference:
             return
         current = self.slots[told.slot]
         assert current is not None
-        if quality < told.quality:
+        if told.quality == _WEAK and quality < _WEAK and quality > 0:
+            # "the attack", then "the bombing": the incident told first was a bombing
+            current = _typed_as(current, incident)
+            self.slots[told.slot] = current
+            told.quality = quality
+            self.by_type[(*day, event_type)] = told
+        elif quality < told.quality:
             self.slots[told.slot] = None
             kept = incident if own_place is not None else _placed_as(incident, current)
             told.slot, told.quality = len(self.slots), quality
@@ -130,6 +138,10 @@ class Coreference:
             if exact is not None:
                 return exact
         latest = self.by_day.get(day) if weak else self.by_type.get((*day, event_type))
+        if latest is None and not weak:
+            # "the attack" told first: a bombing told next may be what it was
+            latest = self.by_day.get(day)
+            latest = latest if latest is not None and latest.quality == _WEAK else None
         if latest is None or not (place is None or latest.place in (None, place)):
             return None
         return latest
@@ -142,16 +154,32 @@ class Coreference:
 
 
 _DEFINITE = 2
+_WEAK = 3
+_TYPE_FIELDS = (
+    "event_type",
+    "sub_event_type",
+    "acled_event_type",
+    "weapon",
+    "target",
+)
 
 
 def _quality(trigger: Trigger) -> int:
     """How well a mention tells its incident: 0 indefinite ("a car bomb ripped through"),
     1 neither ("exploded"), 2 definite ("the bombing"), 3 weak ("the attack")."""
-    if trigger.weak and not trigger.indefinite:
+    if trigger.weak:
         return 3
     if trigger.indefinite:
         return 0
     return _DEFINITE if trigger.definite else 1
+
+
+def _typed_as(incident: Incident, other: Incident) -> Incident:
+    """``incident`` with ``other``'s type, weapon and target (what a later mention says)."""
+    typed = {name: getattr(other, name) for name in _TYPE_FIELDS}
+    typed["weapon"] = typed["weapon"] or incident.weapon
+    typed["target"] = typed["target"] or incident.target
+    return replace(incident, **typed)
 
 
 def _placed_as(incident: Incident, other: Incident) -> Incident:

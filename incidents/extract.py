@@ -256,6 +256,8 @@ def _extract(
         new = told_so_far.new_incidents(
             reading, own_place=place_spans.names_a_place(sentence.start, sentence.end)
         )
+        if new and not claims and not _corroborated(reading, placer):
+            new = []  # "raids", "attacks", "tents" and nothing else: not enough to code
         for t in new:
             fields = placer.fields(t.start - sentence.start)
             told_incident = _incident(
@@ -373,6 +375,15 @@ class _PlaceSpans:
         """Spans inside ``[start, end)``, as offsets from ``start``."""
         lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, end)
         return [(a - start, min(b, end) - start) for a, b in self.spans[lo:hi]]
+
+
+def _corroborated(reading: SentenceReading, placer: SentencePlacer) -> bool:
+    """True unless the sentence's only triggers are weak ones ("the attack", "raids",
+    "tents") with no place, weapon or actor of its own: a weak word alone does not tell
+    an incident (a casualty figure in the sentence also tells one; callers check it)."""
+    if not all(t.weak for t in reading.triggers):
+        return True
+    return bool(placer.own or placer.outside or reading.weapons or reading.actors)
 
 
 def _main_trigger(reading: SentenceReading, vocabulary: Vocabulary) -> Trigger | None:

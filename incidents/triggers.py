@@ -60,7 +60,7 @@ class Trigger:
     """The normalised trigger phrase."""
     indefinite: bool = False
     """Written as a new referent: after an indefinite determiner or a figure ("a car bomb",
-    "two bombs"), or an Arabic noun without the article ("انفجار")."""
+    "two bombs"), or a strong Arabic trigger without the article ("انفجرت سيارة مفخخة")."""
     fresh: bool = False
     """Marked as another one ("a second blast", "another bomb", "انفجار آخر"): never an
     incident told before."""
@@ -212,12 +212,14 @@ class TextReader:
 
     def _indefinite(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
         vocab = self.vocabulary
-        if is_arabic_letter(match.key[:1]):
+        weak = match.key in vocab.types[match.value.value].weak_triggers
+        if is_arabic_letter(match.key[:1]) and not weak:
+            # Arabic writes the indefinite as the bare noun: "انفجرت سيارة مفخخة"
             word_start = self.norm.rfind(" ", 0, match.nstart) + 1
+            article = vocab.arabic_article
             prefix = self.norm[word_start : match.nstart]
-            return not (
-                prefix.endswith(vocab.arabic_article) or match.key.startswith(vocab.arabic_article)
-            ) and not self._definite(sentence_nstart, match)
+            if not (prefix.endswith(article) or match.key.startswith(article)):
+                return not self._definite(sentence_nstart, match)
         before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
         if not before:
             return False
