@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from gazetteer.geoparse import PlaceMention
 from incidents.casualties import ClaimantMemory, find_casualty_claims, find_claimants
 from incidents.coreference import Coreference, own_place_key
+from incidents.enumeration import clause_repeats, listed_places
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
 from incidents.placing import MentionIndex, SentencePlacer, focus_place
 from incidents.sentences import caption_lines, paragraph_spans, split_sentences
@@ -258,10 +259,11 @@ def _extract(
         )
         if new and not claims and not _corroborated(reading, placer):
             new = []  # "raids", "attacks", "tents" and nothing else: not enough to code
-        for t in new:
-            fields = placer.fields(t.start - sentence.start)
+        for n, (t, fields) in enumerate(
+            _tellings(new, reading, text, sentence.start, placer, index, vocabulary)
+        ):
             told_incident = _incident(
-                report, vocabulary, event_type=t.type_id, index=0, claim=None, sentence=sentence,
+                report, vocabulary, event_type=t.type_id, index=n, claim=None, sentence=sentence,
                 time=_nearest_day(days, t.start - sentence.start) or time, told=t,
                 **common | fields,
             )  # fmt: skip
@@ -375,6 +377,40 @@ class _PlaceSpans:
         """Spans inside ``[start, end)``, as offsets from ``start``."""
         lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, end)
         return [(a - start, min(b, end) - start) for a, b in self.spans[lo:hi]]
+
+
+def _tellings(
+    new: Sequence[Trigger],
+    reading: SentenceReading,
+    text: str,
+    start: int,
+    placer: SentencePlacer,
+    index: MentionIndex,
+    vocabulary: Vocabulary,
+) -> list[tuple[Trigger, dict]]:
+    """Each incident a sentence tells, with its place fields: one per trigger, one per
+    repeat in another clause, and one per further place of a list
+    (:mod:`incidents.enumeration`)."""
+    tellings = [(t, placer.fields(t.start - start)) for t in new]
+    if not new:
+        return tellings
+    tellings.extend(
+        (t, placer.fields(t.start - start))
+        for t in clause_repeats(new, reading, text, start, vocabulary)
+    )
+    main = new[0]
+    if (
+        vocabulary.types[main.type_id].acled_event_type not in vocabulary.re_mention_event_types
+        or main.status not in ("happened", "reported")
+    ):
+        return tellings  # a bomb goes off in one place; a protest "in Najaf and Kut" may be one
+    listed = listed_places(text, start, index.within(start, start + len(text)))
+    placed = {id(fields["place"]) for _, fields in tellings}
+    for mention in listed:
+        if id(mention) not in placed:
+            basis = "sentence" if mention.is_location else "outside"
+            tellings.append((main, {"place": mention, "basis": basis}))
+    return tellings
 
 
 def _corroborated(reading: SentenceReading, placer: SentencePlacer) -> bool:

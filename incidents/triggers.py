@@ -75,6 +75,10 @@ class SentenceReading:
     actors: tuple[str, ...]
     weapons: tuple[tuple[int, str], ...]
     """Every weapon named, with where (report offset)."""
+    repeats: tuple[Trigger, ...] = ()
+    """Later strong triggers of a type the sentence tells (or of one yielding to it),
+    each written as a new referent ("a car bomb ..., while a car bomb in Shaab ...",
+    "وانفجرت عبوة ثانية"): candidates for further incidents of that type."""
 
 
 _CUE_STATUS = {
@@ -157,8 +161,9 @@ class TextReader:
         chosen = _choose_types(triggers, vocab, armed=armed)
         occupied = [(m.nstart, m.nend) for m in (*picked["trigger"], *weapons)]
         targets = [t for t in picked["target"] if not _overlaps(t, occupied)]
-        readings = tuple(
-            Trigger(
+
+        def reading(type_id: str, m: PhraseMatch[Term]) -> Trigger:
+            return Trigger(
                 type_id=type_id,
                 start=m.start,
                 end=m.end,
@@ -171,12 +176,17 @@ class TextReader:
                 weak=m.key in vocab.types[m.value.value].weak_triggers,
                 key=m.key,
             )
-            for type_id, m in chosen
-        )
+
+        readings = tuple(reading(type_id, m) for type_id, m in chosen)
         return SentenceReading(
             triggers=readings,
             actors=_actors(picked["actor"]),
             weapons=tuple((w.start, w.value.value) for w in weapons),
+            repeats=tuple(
+                r
+                for type_id, m in _repeated(triggers, chosen, vocab)
+                if (r := reading(type_id, m)).indefinite or r.fresh
+            ),
         )
 
     @staticmethod
@@ -347,6 +357,29 @@ def _choose_types(
     present = set(chosen)
     kept = [(t, m) for t, m in chosen.items() if not (vocab.types[t].yields_to & present)]
     return sorted(kept, key=lambda pair: pair[1].nstart)
+
+
+def _repeated(
+    triggers: Sequence[PhraseMatch[Term]],
+    chosen: Sequence[tuple[str, PhraseMatch[Term]]],
+    vocab: Vocabulary,
+) -> list[tuple[str, PhraseMatch[Term]]]:
+    """Strong trigger matches after the first of a chosen type, with the chosen type each
+    tells (its own, or the chosen type it yields to: "انفجار آخر" beside "عبوة ناسفة")."""
+    firsts = {id(m) for _, m in chosen}
+    types = [t for t, _ in chosen]
+    found = []
+    for match in longest_matches(triggers):
+        kind = vocab.types[match.value.value]
+        if id(match) in firsts or match.key in kind.weak_triggers or kind.fallback:
+            continue
+        if kind.id in types:
+            found.append((kind.id, match))
+            continue
+        told = next((t for t in types if t in kind.yields_to), None)
+        if told is not None:
+            found.append((told, match))
+    return found
 
 
 def _weapon_for(
