@@ -399,10 +399,10 @@ def _tellings(
         for t in clause_repeats(new, reading, text, start, vocabulary)
     )
     main = new[0]
-    if (
-        vocabulary.types[main.type_id].acled_event_type not in vocabulary.re_mention_event_types
-        or main.status not in ("happened", "reported")
-    ):
+    point_like = (
+        vocabulary.types[main.type_id].acled_event_type in vocabulary.re_mention_event_types
+    )
+    if not point_like or main.status not in ("happened", "reported"):
         return tellings  # a bomb goes off in one place; a protest "in Najaf and Kut" may be one
     listed = listed_places(text, start, index.within(start, start + len(text)))
     placed = {id(fields["place"]) for _, fields in tellings}

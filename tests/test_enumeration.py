@@ -36,7 +36,8 @@ def test_arabic_repeats_with_ordinals_and_another(geoparser):
 
 
 def test_a_repeat_in_the_same_clause_is_the_same_incident(geoparser):
-    assert len(drawn("A car bomb, a car bomb of the kind used before, hit Karrada.", geoparser)) == 1
+    text = "A car bomb, a car bomb of the kind used before, hit Karrada."
+    assert len(drawn(text, geoparser)) == 1
 
 
 def test_a_bombing_in_a_list_of_places_is_one_incident_per_place(geoparser):
