@@ -29,6 +29,9 @@ from incidents.placing import clause_bounds
 from incidents.triggers import SentenceReading, Trigger
 from incidents.vocabulary import Vocabulary
 
+#: Precisions never listed: the city and the country contain the places listed with
+#: them, and a relative place ("40km south of Baghdad") describes the one before it.
+_NOT_LISTED = frozenset({"city", "country", "relative"})
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _SEPARATORS = re.compile(r"[,،;؛]")
 
@@ -89,27 +92,37 @@ def listed_places(text: str, offset: int, mentions: Sequence[PlaceMention]) -> l
     """The longest list of places in a sentence ("Basra, Kirkuk and Nineveh"), or [].
 
     ``mentions`` are the sentence's mentions in text order (report offsets; the
-    sentence starts at ``offset``). Listed places are locations finer than the city,
-    or places outside it; between two of them only commas, a coordinator ("and",
-    "و" glued to the name) and at most ``other_words`` words ("البصرة جنوبا
-    وكركوك"), parentheses aside ("البياع (جنوب) والزعفرانية").
+    sentence starts at ``offset``). Listed places are named locations finer than the
+    city, or places outside it; between two of them only commas, a coordinator
+    ("and", "و" glued to the name) and at most ``other_words`` words ("البصرة جنوبا
+    وكركوك"), parentheses aside ("البياع (جنوب) والزعفرانية"), and some gap holds a
+    coordinator.
     """
     places = [
         m
         for m in mentions
-        if (m.role == "outside" or (m.is_location and m.precision not in ("city", "country")))
+        if m.role == "outside" or (m.is_location and m.precision not in _NOT_LISTED)
     ]
     best: list[PlaceMention] = []
     run: list[PlaceMention] = []
+    coordinated = False
     for mention in places:
-        if run and _listed_after(text[run[-1].end - offset : mention.start - offset]):
+        gap = text[run[-1].end - offset : mention.start - offset] if run else None
+        if gap is not None and _listed_after(gap):
             run.append(mention)
+            coordinated = coordinated or _coordinated(gap)
         else:
-            run = [mention]
-        if len(run) > len(best):
+            run, coordinated = [mention], False
+        if coordinated and len(run) > len(best):
             best = list(run)
     distinct = {m.anchor_id or m.place_id or normalize_name(m.text) for m in best}
-    return best if len(best) > 1 and len(distinct) == len(best) else []
+    return best if len(distinct) == len(best) else []
+
+
+def _coordinated(gap: str) -> bool:
+    """True when ``gap`` holds a coordinator: "A, B" alone is an apposition
+    ("Iskandariya, 40km south of Baghdad"), "A, B and C" a list."""
+    return any(w in _COORDINATORS for w in normalize_name(_SEPARATORS.sub(" ", gap)).split())
 
 
 def _listed_after(gap: str) -> bool:

@@ -59,3 +59,8 @@ def test_what_joins_places_in_a_list():
     assert not _listed_after(" to the ")
     assert not _listed_after(", near the ")
     assert not _listed_after(" and six in ")
+
+
+def test_an_apposition_is_not_a_list(geoparser):
+    text = "A roadside bomb in Karrada, Baghdad, near the Jadiriya bridge killed one."
+    assert len(drawn(text, geoparser)) == 1
