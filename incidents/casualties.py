@@ -115,6 +115,7 @@ class _Vocabulary:
     dual: re.Pattern[str]
     zero: re.Pattern[str]
     nobody: re.Pattern[str]
+    nobody_object: re.Pattern[str]
     denial_zero: tuple[re.Pattern[str], ...]
     claim_denial: re.Pattern[str]
     claim_noun_lead: re.Pattern[str]
@@ -292,7 +293,16 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         rf"|(?P<injured>{_alt(_words(zero, 'injured', 'zero'), table)})"
         rf"|(?P<both>{_alt(_words(zero, 'both', 'zero'), table)}))"
     )
-    nobody_verbs = kinds(_section(zero, "nobody_verbs", "zero"), "killed", "injured", "zero")
+
+    def three_kinds(section: Mapping[str, Any], where: str) -> str:
+        return (
+            rf"(?:(?P<killed>{_alt(_words(section, 'killed', where), table)})"
+            rf"|(?P<injured>{_alt(_words(section, 'injured', where), table)})"
+            rf"|(?P<both>{_alt(_words(section, 'both', where), table)}))"
+        )
+
+    nobody_verbs = three_kinds(_section(zero, "nobody_verbs", "zero"), "zero.nobody_verbs")
+    verbs_nobody = three_kinds(_section(zero, "verbs_nobody", "zero"), "zero.verbs_nobody")
     zero_re = re.compile(
         rf"(?<![\w-]){proclitic}(?:{_alt(_words(zero, 'negators', 'zero'), table)})\s+{prefixed}"
         rf"{zero_nouns}(?![\w-])",
@@ -301,7 +311,12 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     noun_words = _int(zero, "nobody_noun_words", "zero")
     nobody = re.compile(
         rf"(?<![\w-])(?:{_alt(_words(zero, 'nobody', 'zero'), table)}"
-        rf"|no(?:\s+[^\W\d]+){{1,{noun_words}}})\s+{nobody_verbs}(?![\w-])",
+        rf"|no(?:\s+[^\W\d]+){{1,{noun_words}}}|none\s+of(?:\s+[^\s\d,;.!?]+){{1,4}})"
+        rf"\s+{nobody_verbs}(?![\w-])",
+        flags,
+    )
+    nobody_object = re.compile(
+        rf"(?<![\w-]){verbs_nobody}\s+(?:{_alt(_words(zero, 'nobody', 'zero'), table)})(?![\w-])",
         flags,
     )
     denial_zero = (
@@ -366,6 +381,7 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         dual=dual,
         zero=zero_re,
         nobody=nobody,
+        nobody_object=nobody_object,
         denial_zero=denial_zero,
         claim_denial=claim_denial,
         claim_noun_lead=re.compile(
@@ -521,7 +537,7 @@ def _find_figures(
         kind: _Kind = next(k for k in ("killed", "injured", "both") if m.groupdict().get(k))
         return _Figure(kind, 0, m.start(), m.end(), None)
 
-    for pattern in (vocab.zero, vocab.nobody):
+    for pattern in (vocab.zero, vocab.nobody, vocab.nobody_object):
         for m in pattern.finditer(folded):
             add(zero(m))
     for start, end in denial_clauses:
