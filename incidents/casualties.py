@@ -116,6 +116,9 @@ class _Vocabulary:
     zero: re.Pattern[str]
     nobody: re.Pattern[str]
     nobody_object: re.Pattern[str]
+    coordinated_gap: re.Pattern[str]
+    elliptical_gap: re.Pattern[str]
+    elliptical_after: re.Pattern[str]
     denial_zero: tuple[re.Pattern[str], ...]
     claim_denial: re.Pattern[str]
     claim_noun_lead: re.Pattern[str]
@@ -288,6 +291,7 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     window = _section(raw, "window", "top")
 
     zero = _section(raw, "zero", "top")
+    coordinated = _section(raw, "coordinated", "top")
     zero_nouns = (
         rf"(?:(?P<killed>{_alt(_words(zero, 'killed', 'zero'), table)})"
         rf"|(?P<injured>{_alt(_words(zero, 'injured', 'zero'), table)})"
@@ -382,6 +386,21 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         zero=zero_re,
         nobody=nobody,
         nobody_object=nobody_object,
+        elliptical_gap=re.compile(
+            rf"[^,;:!?()\"]*\s(?:{_alt(_words(coordinated, 'coordinators', 'coordinated'), table)})"
+            r"\s?",
+            flags,
+        ),
+        elliptical_after=re.compile(
+            rf"\s+(?:{_alt(_words(coordinated, 'elliptical_prepositions', 'coordinated'), table)})"
+            r"(?![\w-])",
+            flags,
+        ),
+        coordinated_gap=re.compile(
+            rf"(?:\s+[^\s\d,;:!?()\"]+){{0,{_int(coordinated, 'max_words', 'coordinated')}}}"
+            rf"\s+(?:{_alt(_words(coordinated, 'coordinators', 'coordinated'), table)})\s?",
+            flags,
+        ),
         denial_zero=denial_zero,
         claim_denial=claim_denial,
         claim_noun_lead=re.compile(
@@ -552,10 +571,17 @@ def _find_figures(
         m for m in vocab.number.finditer(folded) if not taken.overlaps(m.start("n"), m.end("n"))
     ]
     number_starts = {m.start() for m in numbers}
+    bound: list[_Figure | None] = []
     for m in numbers:
         figure = _number_figure(sentence, folded, m, number_starts, figures, vocab)
+        bound.append(figure)
         if figure is not None:
             add(figure)
+    for old, summed in _coordinated_sums(folded, numbers, bound, vocab):
+        if old is None:
+            add(summed)
+        else:
+            figures[figures.index(old)] = summed
 
     for m in vocab.dual.finditer(folded):
         if not taken.overlaps(m.start(), m.end()):
@@ -568,6 +594,56 @@ def _find_figures(
             kind = max(earlier, key=lambda f: f.end).kind
             add(_Figure(kind, 0, m.start(), m.end(), None, denied_by=who))
     return sorted(figures, key=lambda f: f.start)
+
+
+def _coordinated_sums(
+    folded: str,
+    numbers: Sequence[re.Match[str]],
+    bound: Sequence[_Figure | None],
+    vocab: _Vocabulary,
+) -> list[tuple[_Figure | None, _Figure]]:
+    """Figures that take the number of a group coordinated with theirs, as (old, new),
+    and figures of elliptical groups, as (None, new).
+
+    "killing two soldiers and two civilians": the figure bound to the first number
+    by "killing" also counts the second; "three council members and one soldier were
+    wounded": the figure bound to the second by "were wounded" also counts the first;
+    "six dead in Fallujah and six in Mosul": Mosul's six are a figure of their own.
+    """
+    sums: list[tuple[_Figure | None, _Figure]] = []
+    for i in range(len(numbers) - 1):
+        first, second = numbers[i], numbers[i + 1]
+        one, other = bound[i], bound[i + 1]
+        if (one is None) == (other is None):
+            continue
+        gap = folded[first.end() : second.start("n")]
+        if (
+            one is not None
+            and vocab.elliptical_gap.fullmatch(gap)
+            and vocab.elliptical_after.match(folded, second.end())
+        ):
+            value = _number_value(second["n"], vocab)
+            if value is not None:
+                # "six dead in Fallujah and six in Mosul": Mosul's own six
+                start = second.start("q") if second["q"] else second.start("n")
+                own = _Figure(one.kind, value, start, second.end(), None)
+                sums.append((None, own))
+                bound = [*bound[: i + 1], own, *bound[i + 2 :]]
+            continue
+        if not vocab.coordinated_gap.fullmatch(gap) or vocab.after_term.search(gap):
+            continue
+        value = _number_value(second["n"] if one is not None else first["n"], vocab)
+        if value is None:
+            continue
+        if one is not None and one.end <= first.end() + 1 and one.start <= first.start():
+            # bound by a word before it ("killing two ..."): the second group follows
+            new = replace(one, value=one.value + value, end=second.end())
+            sums.append((one, new))
+            bound = [*bound[: i + 1], new, *bound[i + 2 :]]
+        elif other is not None and other.start >= second.start():
+            new = replace(other, value=other.value + value, start=first.start())
+            sums.append((other, new))
+    return sums
 
 
 def _number_figure(

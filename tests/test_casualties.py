@@ -695,3 +695,19 @@ def test_wire_verbs_and_stated_absence(sentence, killed, injured):
 def test_stated_absence_of_casualties(sentence, figures):
     claims = find_casualty_claims(sentence)
     assert [(c.killed, c.injured) for c in claims] == [figures]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("The attack killed two U.S. soldiers and two civilians.", [(4, None)]),
+        ("Three council members and one soldier were wounded.", [(None, 4)]),
+        ("The bomb exploded, wounding two policemen and seven civilians.", [(None, 9)]),
+        ("Two people were killed and five wounded.", [(2, 5)]),
+        ("Three were killed in Karrada and two in Mansour.", [(3, None), (2, None)]),
+        ("قتل ثلاثة أشخاص في الكرادة واثنان في المنصور", [(3, None), (2, None)]),
+    ],
+)
+def test_coordinated_groups_add_up_and_each_place_keeps_its_toll(sentence, figures):
+    claims = find_casualty_claims(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
