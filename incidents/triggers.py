@@ -134,6 +134,7 @@ class TextReader:
             "actor": [],
             "firearm": [],
             "armed": [],
+            "symbol": [],
         }
         for match in self.matches[lo:hi]:
             if match.nend <= ne and not _inside(match, places):
@@ -157,6 +158,7 @@ class TextReader:
             if self._fires(m, firearm, other_weapon)
             and not self._discounted(ns, m.nstart)
             and not self._in_date(m)
+            and not self._symbolic(m, groups["symbol"])
         ]
         chosen = _choose_types(triggers, vocab, armed=armed)
         occupied = [(m.nstart, m.nend) for m in (*picked["trigger"], *weapons)]
@@ -199,6 +201,24 @@ class TextReader:
         if kind == "aimed_trigger":
             return firearm or not other_weapon
         return True
+
+    def _symbolic(self, match: PhraseMatch[Term], symbols: Sequence[PhraseMatch[Term]]) -> bool:
+        """True when a thing burned as a statement stands beside the trigger ("a Quran
+        burning", "burned the flag", "إحراق نسخة من القرآن"): no arson."""
+        vocab = self.vocabulary
+        if match.value.value not in vocab.symbolic_types:
+            return False
+        window = vocab.symbolic_window
+        for symbol in symbols:
+            if symbol.nend <= match.nstart:
+                between = self.norm[symbol.nend : match.nstart]
+            elif symbol.nstart >= match.nend:
+                between = self.norm[match.nend : symbol.nstart]
+            else:
+                return True
+            if len(between.split()) <= window and not _CUE_STOP.search(between):
+                return True
+        return False
 
     def _in_date(self, match: PhraseMatch[Term]) -> bool:
         """A capitalised trigger beside a day number is a month name ("March 20", "20 March")."""
@@ -284,7 +304,7 @@ class TextReader:
             return "announced"
         kind = vocab.types[type_id]
         for cue in reversed(cues):
-            if cue.nend > trigger.nstart:
+            if cue.nend > trigger.nstart or cue.value.value == "announced_after":
                 continue
             if cue.value.value != "conditional" and any(
                 cue.nend <= other.nstart < trigger.nstart for other in triggers
@@ -309,7 +329,25 @@ class TextReader:
             if status == "announced" and self._after_condition(trigger, cues):
                 return "threatened"  # "if ..., we will storm": a promise on a condition
             return status
-        return "happened"
+        return "announced" if self._set_ahead(trigger, cues, triggers) else "happened"
+
+    def _set_ahead(
+        self,
+        trigger: PhraseMatch[Term],
+        cues: Sequence[PhraseMatch[Term]],
+        triggers: Sequence[PhraseMatch[Term]],
+    ) -> bool:
+        """True when a phrase right after the trigger puts it ahead ("the protests set for
+        Feb. 25", "التظاهرة المقررة")."""
+        for cue in cues:
+            if cue.value.value != "announced_after" or cue.nstart < trigger.nend:
+                continue
+            if any(trigger.nend <= other.nstart < cue.nstart for other in triggers):
+                return False
+            words = self.norm[trigger.nend : cue.nstart].split()
+            between = self.text[trigger.end : cue.start]
+            return len(words) <= self.vocabulary.status_window and not _CUE_STOP.search(between)
+        return False
 
     def _after_condition(
         self, trigger: PhraseMatch[Term], cues: Sequence[PhraseMatch[Term]]

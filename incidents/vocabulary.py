@@ -28,6 +28,7 @@ TermKind = Literal[
     "target",
     "cue",
     "actor",
+    "symbol",
 ]
 
 #: The values of an incident's ``status``.
@@ -101,6 +102,9 @@ class Vocabulary:
     re_mention_event_types: frozenset[str]
     ordinals: frozenset[str]
     not_armed_after: tuple[str, ...]
+    symbolic_types: frozenset[str] = frozenset()
+    """Types that a symbolic object beside the trigger discounts (a Quran burning is no arson)."""
+    symbolic_window: int = 0
 
     @property
     def triggers(self) -> PhraseMatcher[Term]:
@@ -213,8 +217,15 @@ def incident_vocabulary() -> Vocabulary:
             for phrase in phrases
             for form in _with_article(phrase, article)
         )
+    symbolic = raw["symbolic_objects"]
+    terms.extend(
+        (form, Term("symbol", "symbol"))
+        for phrase in symbolic["words"]
+        for form in _with_article(phrase, article)
+    )
     for kind in CUE_KINDS:
         terms.extend((phrase, Term("cue", kind)) for phrase in status["cues"][kind])
+    terms.extend((phrase, Term("cue", "announced_after")) for phrase in status["announced_after"])
     actors_raw = _read("actors.json")["actors"]
     terms.extend(
         (phrase, Term("actor", actor))
@@ -241,4 +252,6 @@ def incident_vocabulary() -> Vocabulary:
         re_mention_event_types=frozenset(raw["re_mention"]["event_types"]),
         ordinals=frozenset(normalize_name(w) for w in raw["re_mention"]["ordinals"]),
         not_armed_after=tuple(normalize_name(w) for w in raw["armed_actors"]["not_after"]),
+        symbolic_types=frozenset(symbolic["types"]),
+        symbolic_window=int(symbolic["window"]),
     )

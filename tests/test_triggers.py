@@ -227,7 +227,37 @@ def test_a_cue_governs_the_first_trigger_after_it_only():
     statuses = {
         t.type_id: t.status
         for t in read_sentence(
-            "Iraqis angered by a planned burning of a Koran broke into the embassy."
+            "Iraqis angered by a planned burning of tyres broke into the embassy."
         ).triggers
     }
     assert statuses == {"arson": "announced", "storming_attempt": "happened"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The crowds were angry at a Quran burning planned in Stockholm.",
+        "Protesters burned the Swedish flag outside the mission.",
+        "وهناك أحرقوا العلم السويدي",
+        "بعد إحراق نسخة من القرآن في ستوكهولم",
+    ],
+)
+def test_a_thing_burned_as_a_statement_is_no_arson(sentence):
+    assert "arson" not in told(sentence)
+
+
+def test_arson_is_still_arson():
+    assert "arson" in told("Protesters set fire to the embassy building.")
+    assert "arson" in told("They burned tyres on the bridge.")
+
+
+def test_a_phrase_after_the_trigger_can_put_it_ahead():
+    assert told("The protests set for Friday were called off.")["protest"][0] == "announced"
+    assert told("دعت إلى التظاهرة المقررة يوم الجمعة")["protest"][0] == "announced"
+    assert told("The march set off from Tahrir Square.")["protest"][0] == "happened"
+
+
+def test_iraqi_armed_groups_make_a_clash_an_armed_clash():
+    assert "armed_clash" in told(
+        "Fighting erupted between brigades of the Popular Mobilization Forces and police."
+    )
