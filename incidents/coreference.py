@@ -13,12 +13,17 @@ trigger incidents in text order and keeps one per incident:
   the day whatever its type;
 - only the point-like event types of ``re_mention.event_types`` are joined (a
   bombing, a strike, an attack): a protest or a riot goes on and develops;
-- of the mentions of one incident the one that tells it is kept: the first
-  indefinite strong mention ("a car bomb ripped through"), else the first other
-  strong one ("the bombing"), else the first weak one; it takes the place another
+- of the mentions of one incident the one that tells it is kept: the first one,
+  unless it only named the incident ("Dozens hurt in the blast", "the attack"): then
+  the first that tells it ("a car bomb ripped through"); it takes the place another
   mention names when it names none. A weak mention told first ("Bush denounced the
   attack on parliament") keeps its sentence but takes the type a later strong
   mention gives ("the bombing").
+- a summary with no place of its own ("a string of car bombs in central Baghdad",
+  "ten car bombs", "3 انفجارات") gives way to the incidents it sums up when two or
+  more of its type and day are then told one by one;
+- the single rounds of a salvo (rockets, mortars: ``salvo_sub_event_types``) are
+  parts of one attack: "one rocket came down on the runway" joins it.
 
 What is announced, threatened or denied, and casualty incidents, are never joined.
 One dictionary look-up per mention: linear in the report.
@@ -71,6 +76,10 @@ class _Told:
     place: str | None
     quality: int
     """The best :func:`_quality` of its mentions: lower tells it better."""
+    key: tuple[int, str | None, str] = (0, None, "")
+    summary: bool = False
+    """Told first as a sum of several, with no place of its own ("a string of car bombs
+    in central Baghdad")."""
 
 
 class Coreference:
@@ -82,6 +91,7 @@ class Coreference:
         self.by_type: dict[tuple[int, str | None, str], _Told] = {}
         self.by_day: dict[tuple[int, str | None], _Told] = {}
         self.at_place: dict[tuple[int, str | None, str, str], _Told] = {}
+        self.told: list[_Told] = []
 
     def keep(self, incident: Incident) -> None:
         """An incident that is never joined (a casualty claim)."""
@@ -101,10 +111,13 @@ class Coreference:
         told = None
         if not trigger.fresh:
             told = self._told(day, event_type, own_place, weak=trigger.weak)
-        if told is not None and quality == 0 and told.quality < _DEFINITE:
+        salvo = incident.sub_event_type in self.vocabulary.salvo_sub_event_types
+        if told is not None and quality == 0 and told.quality < _DEFINITE and not salvo:
             told = None  # "a car bomb" after "a car bomb": another one
         if told is None:
-            self._register(_Told(len(self.slots), own_place, quality), day, event_type)
+            summary = trigger.summary and own_place is None
+            new = _Told(len(self.slots), own_place, quality, (*day, event_type), summary)
+            self._register(new, day, event_type)
             self.slots.append(incident)
             return
         current = self.slots[told.slot]
@@ -115,7 +128,7 @@ class Coreference:
             self.slots[told.slot] = current
             told.quality = quality
             self.by_type[(*day, event_type)] = told
-        elif quality < told.quality:
+        elif quality < told.quality and told.quality >= _DEFINITE:
             self.slots[told.slot] = None
             kept = incident if own_place is not None else _placed_as(incident, current)
             told.slot, told.quality = len(self.slots), quality
@@ -127,7 +140,14 @@ class Coreference:
             self.at_place[(*day, event_type, own_place)] = told
 
     def incidents(self) -> list[Incident]:
-        """The incidents kept, in text order."""
+        """The incidents kept, in text order; a summary followed by two or more incidents
+        of its type and day told one by one gives way to them."""
+        after: dict[tuple[int, str | None, str], int] = {}
+        for told in reversed(self.told):
+            if told.summary and after.get(told.key, 0) >= 2:
+                self.slots[told.slot] = None
+            elif not told.summary:
+                after[told.key] = after.get(told.key, 0) + 1
         return [i for i in self.slots if i is not None]
 
     def _told(
@@ -147,6 +167,7 @@ class Coreference:
         return latest
 
     def _register(self, told: _Told, day: tuple[int, str | None], event_type: str) -> None:
+        self.told.append(told)
         self.by_type[(*day, event_type)] = told
         self.by_day[day] = told
         if told.place is not None:

@@ -61,6 +61,8 @@ class Trigger:
     indefinite: bool = False
     """Written as a new referent: after an indefinite determiner or a figure ("a car bomb",
     "two bombs"), or a strong Arabic trigger without the article ("انفجرت سيارة مفخخة")."""
+    summary: bool = False
+    """Sums up several ("a string of car bombs", "ten car bombs", "3 انفجارات")."""
     fresh: bool = False
     """Marked as another one ("a second blast", "another bomb", "انفجار آخر"): never an
     incident told before."""
@@ -175,6 +177,7 @@ class TextReader:
                 definite=self._definite(ns, m),
                 fresh=self._fresh(ns, m),
                 indefinite=self._indefinite(ns, m),
+                summary=self._summary(ns, m),
                 weak=m.key in vocab.types[m.value.value].weak_triggers,
                 key=m.key,
             )
@@ -239,6 +242,16 @@ class TextReader:
         before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
         after = self.norm[match.nend : match.nend + 20].split()
         return bool((before and before[-1] in ordinals) or (after and after[0] in ordinals))
+
+    def _summary(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
+        """True after a figure of two or more or a word that sums up several ("a string
+        of car bombs", "ten car bombs", "3 انفجارات", "سلسلة من الانفجارات")."""
+        before = self.norm[max(sentence_nstart, match.nstart - 40) : match.nstart].split()
+        lead = " " + " ".join(before[-3:]) + " "
+        if any(f" {w} " in lead for w in self.vocabulary.summary_determiners):
+            return True
+        figure = next((w for w in reversed(before[-2:]) if w.replace(",", "").isdigit()), None)
+        return figure is not None and int(figure.replace(",", "")) >= 2
 
     def _indefinite(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
         vocab = self.vocabulary

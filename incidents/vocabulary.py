@@ -102,6 +102,9 @@ class Vocabulary:
     re_mention_event_types: frozenset[str]
     ordinals: frozenset[str]
     not_armed_after: tuple[str, ...]
+    summary_determiners: tuple[str, ...] = ()
+    """Normalised words before a trigger that sum up several incidents ("a string of")."""
+    salvo_sub_event_types: frozenset[str] = frozenset()
     symbolic_types: frozenset[str] = frozenset()
     """Types that a symbolic object beside the trigger discounts (a Quran burning is no arson)."""
     symbolic_window: int = 0
@@ -252,6 +255,10 @@ def incident_vocabulary() -> Vocabulary:
         re_mention_event_types=frozenset(raw["re_mention"]["event_types"]),
         ordinals=frozenset(normalize_name(w) for w in raw["re_mention"]["ordinals"]),
         not_armed_after=tuple(normalize_name(w) for w in raw["armed_actors"]["not_after"]),
+        summary_determiners=tuple(
+            normalize_name(w) for w in raw["re_mention"]["summary_determiners"]
+        ),
+        salvo_sub_event_types=frozenset(raw["re_mention"]["salvo_sub_event_types"]),
         symbolic_types=frozenset(symbolic["types"]),
         symbolic_window=int(symbolic["window"]),
     )

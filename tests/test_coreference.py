@@ -98,3 +98,37 @@ def test_ambiguous_words_are_not_stormings_or_sit_ins(geoparser):
     ]
     assert drawn("Funeral tents went up across Sadr City.", geoparser) == []
     assert drawn('"It is a grave breach of the convention," the ministry said.', geoparser) == []
+
+
+def test_a_summary_gives_way_to_the_incidents_it_sums_up(geoparser):
+    text = (
+        "A string of car bombs in central Baghdad killed 17 people on Friday.\n\n"
+        "One exploded near an office in Karrada. Within the hour a car bomb blew up in "
+        "Mansour. Shortly afterwards a car bomb went off in Sadr City."
+    )
+    assert [p for _, p in drawn_places(text, geoparser)] == ["karrada", "mansour", "sadr_city"]
+
+
+def test_a_summary_with_a_place_of_its_own_is_an_incident(geoparser):
+    text = (
+        "In Karrada two car bombs killed eight people on Friday. A car bomb blew up in "
+        "Mansour. A car bomb went off in Sadr City."
+    )
+    assert len(drawn(text, geoparser)) == 3
+
+
+def test_the_rounds_of_a_salvo_are_one_attack(geoparser):
+    text = (
+        "Three Katyusha rockets were fired at Baghdad airport on Friday. One rocket came "
+        "down on the runway and a second hit a hangar."
+    )
+    assert len(drawn(text, geoparser)) == 1
+
+
+def drawn_places(text: str, geoparser) -> list[tuple[str, str | None]]:
+    result = analyse_text(text, source="Wire", date=SATURDAY, geoparser=geoparser)
+    return [
+        (i.event_type, i.place_id)
+        for i in result.incidents
+        if i.acled_event_type is not None and i.status in ("happened", "reported")
+    ]
