@@ -137,11 +137,12 @@ class TextReader:
             "firearm": [],
             "armed": [],
             "symbol": [],
+            "object": [],
         }
         for match in self.matches[lo:hi]:
             if match.nend <= ne and not _inside(match, places):
                 kind = match.value.kind
-                if kind in ("firearm_trigger", "aimed_trigger"):
+                if kind in ("firearm_trigger", "aimed_trigger", "object_trigger"):
                     kind = "trigger"
                 groups[kind].append(match)
         picked = {kind: longest_matches(found) for kind, found in groups.items()}
@@ -161,6 +162,7 @@ class TextReader:
             and not self._discounted(ns, m.nstart)
             and not self._in_date(m)
             and not self._symbolic(m, groups["symbol"])
+            and self._has_object(m, groups["object"])
         ]
         chosen = _choose_types(triggers, vocab, armed=armed)
         occupied = [(m.nstart, m.nend) for m in (*picked["trigger"], *weapons)]
@@ -204,6 +206,20 @@ class TextReader:
         if kind == "aimed_trigger":
             return firearm or not other_weapon
         return True
+
+    def _has_object(self, match: PhraseMatch[Term], objects: Sequence[PhraseMatch[Term]]) -> bool:
+        """A ban verb counts only with a thing it stops soon after it ("banned every kind
+        of vehicle", "منعت سير المركبات"); other triggers always count."""
+        if match.value.kind != "object_trigger":
+            return True
+        window = self.vocabulary.object_windows.get(match.value.value, 0)
+        return any(
+            o.value.value == match.value.value
+            and o.nstart >= match.nend
+            and len(self.norm[match.nend : o.nstart].split()) <= window
+            and not _CUE_STOP.search(self.text[match.end : o.start])
+            for o in objects
+        )
 
     def _symbolic(self, match: PhraseMatch[Term], symbols: Sequence[PhraseMatch[Term]]) -> bool:
         """True when a thing burned as a statement stands beside the trigger ("a Quran

@@ -9,7 +9,7 @@ for all of them; each match carries a :class:`Term` saying what it is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
 
@@ -21,6 +21,8 @@ from geo.resources import read_json_resource
 TermKind = Literal[
     "trigger",
     "firearm_trigger",
+    "object_trigger",
+    "object",
     "aimed_trigger",
     "weapon",
     "firearm",
@@ -105,6 +107,9 @@ class Vocabulary:
     summary_determiners: tuple[str, ...] = ()
     """Normalised words before a trigger that sum up several incidents ("a string of")."""
     salvo_sub_event_types: frozenset[str] = frozenset()
+    object_windows: dict[str, int] = field(default_factory=dict)
+    """For types with ``object_triggers`` (a ban verb): how many words after it the thing
+    it stops ("vehicles") may stand."""
     symbolic_types: frozenset[str] = frozenset()
     """Types that a symbolic object beside the trigger discounts (a Quran burning is no arson)."""
     symbolic_window: int = 0
@@ -184,6 +189,7 @@ def incident_vocabulary() -> Vocabulary:
     status = raw["status"]
     prefix, imperfect = status["future_prefix"], status["imperfect_letters"]
     terms: list[tuple[str, Term]] = []
+    object_windows: dict[str, int] = {}
     for type_id, spec in raw["types"].items():
         for listed in spec["triggers"]:
             terms.extend(
@@ -202,6 +208,12 @@ def incident_vocabulary() -> Vocabulary:
             (phrase, Term("aimed_trigger", type_id))
             for phrase in spec.get("aimed_firearm_triggers", ())
         )
+        terms.extend(
+            (phrase, Term("object_trigger", type_id)) for phrase in spec.get("object_triggers", ())
+        )
+        terms.extend((phrase, Term("object", type_id)) for phrase in spec.get("objects", ()))
+        if "object_window" in spec:
+            object_windows[type_id] = int(spec["object_window"])
     weapons: dict[str, Weapon] = {}
     for name, spec in raw["weapons"]["entries"].items():
         weapons[name] = Weapon(name, frozenset(spec["event_types"]), bool(spec.get("firearm")))
@@ -259,6 +271,7 @@ def incident_vocabulary() -> Vocabulary:
             normalize_name(w) for w in raw["re_mention"]["summary_determiners"]
         ),
         salvo_sub_event_types=frozenset(raw["re_mention"]["salvo_sub_event_types"]),
+        object_windows=object_windows,
         symbolic_types=frozenset(symbolic["types"]),
         symbolic_window=int(symbolic["window"]),
     )

@@ -261,3 +261,26 @@ def test_iraqi_armed_groups_make_a_clash_an_armed_clash():
     assert "armed_clash" in told(
         "Fighting erupted between brigades of the Popular Mobilization Forces and police."
     )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The command banned every kind of vehicle, motorcycle and bike from the roads.",
+        "The government declared a curfew lasting the whole day.",
+        "منعت قوات الأمن العراقية سير كل أنواع المركبات",
+        "Security forces barred citizens from crossing the bridge.",
+        "فرضت السلطات حظر التجول في العاصمة",
+    ],
+)
+def test_curfews_and_movement_bans(sentence):
+    assert "movement_ban" in told(sentence)
+    assert incident_vocabulary().types["movement_ban"].acled_sub_event_type == "Other"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The court banned the party.", "He was barred from office.", "Stay off the streets."],
+)
+def test_a_ban_verb_needs_a_thing_it_stops(sentence):
+    assert "movement_ban" not in told(sentence)
