@@ -163,6 +163,7 @@ class TextReader:
             and not self._in_date(m)
             and not self._symbolic(m, groups["symbol"])
             and self._has_object(m, groups["object"])
+            and not self._generic(m)
         ]
         chosen = _choose_types(triggers, vocab, armed=armed)
         occupied = [(m.nstart, m.nend) for m in (*picked["trigger"], *weapons)]
@@ -206,6 +207,12 @@ class TextReader:
         if kind == "aimed_trigger":
             return firearm or not other_weapon
         return True
+
+    def _generic(self, match: PhraseMatch[Term]) -> bool:
+        """True when the trigger is the subject of a statement about a kind of incident
+        ("car bombs are still a threat", "abductions are among the most feared")."""
+        after = " " + " ".join(self.norm[match.nend : match.nend + 40].split()[:3]) + " "
+        return any(after.startswith(f" {phrase} ") for phrase in self.vocabulary.generic_after)
 
     def _has_object(self, match: PhraseMatch[Term], objects: Sequence[PhraseMatch[Term]]) -> bool:
         """A ban verb counts only with a thing it stops soon after it ("banned every kind
@@ -336,7 +343,8 @@ class TextReader:
             if cue.nend > trigger.nstart or cue.value.value == "announced_after":
                 continue
             if cue.value.value != "conditional" and any(
-                cue.nend <= other.nstart < trigger.nstart for other in triggers
+                cue.nend <= other.nstart < trigger.nstart and not self._coordinated(other, trigger)
+                for other in triggers
             ):
                 continue  # "a planned burning ... broke into": the cue governs the burning
 
@@ -359,6 +367,12 @@ class TextReader:
                 return "threatened"  # "if ..., we will storm": a promise on a condition
             return status
         return "announced" if self._set_ahead(trigger, cues, triggers) else "happened"
+
+    def _coordinated(self, first: PhraseMatch[Term], second: PhraseMatch[Term]) -> bool:
+        """True when only a coordinator joins two triggers ("warned of car bombs and
+        suicide bombers"): a cue before the first governs both."""
+        between = self.norm[first.nend : second.nstart].split()
+        return len(between) == 1 and between[0] in self.vocabulary.coordinators
 
     def _set_ahead(
         self,

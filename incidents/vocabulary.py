@@ -104,6 +104,11 @@ class Vocabulary:
     re_mention_event_types: frozenset[str]
     ordinals: frozenset[str]
     not_armed_after: tuple[str, ...]
+    coordinators: frozenset[str] = frozenset()
+    """Words that join two triggers under one cue ("car bombs and suicide bombers")."""
+    generic_after: tuple[str, ...] = ()
+    """Normalised phrases right after a trigger that make it a statement about a kind of
+    incident, not an incident ("car bombs are still a threat")."""
     summary_determiners: tuple[str, ...] = ()
     """Normalised words before a trigger that sum up several incidents ("a string of")."""
     salvo_sub_event_types: frozenset[str] = frozenset()
@@ -267,6 +272,8 @@ def incident_vocabulary() -> Vocabulary:
         re_mention_event_types=frozenset(raw["re_mention"]["event_types"]),
         ordinals=frozenset(normalize_name(w) for w in raw["re_mention"]["ordinals"]),
         not_armed_after=tuple(normalize_name(w) for w in raw["armed_actors"]["not_after"]),
+        coordinators=frozenset(normalize_name(w) for w in status["coordinators"]),
+        generic_after=tuple(normalize_name(w) for w in raw["generic_after"]),
         summary_determiners=tuple(
             normalize_name(w) for w in raw["re_mention"]["summary_determiners"]
         ),

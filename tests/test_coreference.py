@@ -77,7 +77,7 @@ def test_protests_are_never_joined(geoparser):
         ("Two roadside bombs went off.", True),
         ("A huge car bomb exploded.", True),
         ("The car bomb exploded.", False),
-        ("Car bombs are a menace.", False),
+        ("Car bombs went off.", False),
         ("انفجرت سيارة مفخخة", True),
         ("انفجرت السيارة المفخخة", False),
     ],

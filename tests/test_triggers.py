@@ -284,3 +284,19 @@ def test_curfews_and_movement_bans(sentence):
 )
 def test_a_ban_verb_needs_a_thing_it_stops(sentence):
     assert "movement_ban" not in told(sentence)
+
+
+def test_a_cue_governs_coordinated_triggers():
+    statuses = {
+        t.type_id: t.status
+        for t in read_sentence("Intelligence had warned of car bombs and suicide bombers.").triggers
+    }
+    assert statuses == {"car_bomb": "threatened", "suicide_bombing": "threatened"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["US commanders say car bombs are still a threat.", "Suicide attacks remain a danger."],
+)
+def test_a_statement_about_a_kind_of_incident_is_no_incident(sentence):
+    assert told(sentence) == {}
