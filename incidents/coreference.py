@@ -97,8 +97,20 @@ class Coreference:
         """An incident that is never joined (a casualty claim)."""
         self.slots.append(incident)
 
-    def tell(self, incident: Incident, trigger: Trigger, *, own_place: str | None, segment: int):
-        """A trigger incident: a new one, or a mention of one already told."""
+    def tell(
+        self,
+        incident: Incident,
+        trigger: Trigger,
+        *,
+        own_place: str | None,
+        segment: int,
+        headline: bool = False,
+    ) -> None:
+        """A trigger incident: a new one, or a mention of one already told.
+
+        ``headline``: the mention is a headline or subhead ("Suicide bomber kills 17 day
+        laborers"), which names an incident the text then tells: like a definite mention,
+        the telling that follows takes its place."""
         event_type = incident.acled_event_type
         if (
             incident.status not in _JOINED_STATUSES
@@ -106,7 +118,7 @@ class Coreference:
         ):
             self.slots.append(incident)
             return
-        quality = _quality(trigger)
+        quality = max(_quality(trigger), _DEFINITE) if headline else _quality(trigger)
         day = (segment, incident.date)
         told = None
         if not trigger.fresh:

@@ -259,6 +259,7 @@ def _extract(
         )
         if new and not claims and not _corroborated(reading, placer):
             new = []  # "raids", "attacks", "tents" and nothing else: not enough to code
+        headline = _is_headline(text)
         for n, (t, fields) in enumerate(
             _tellings(new, reading, text, sentence.start, placer, index, vocabulary)
         ):
@@ -268,7 +269,9 @@ def _extract(
                 **common | fields,
             )  # fmt: skip
             own = own_place_key(fields["place"], fields["basis"], sentence.start, sentence.end)
-            told_incidents.tell(told_incident, t, own_place=own, segment=segment.start)
+            told_incidents.tell(
+                told_incident, t, own_place=own, segment=segment.start, headline=headline
+            )
         told = _main_trigger(reading, vocabulary) or last_told
         if reading.triggers:
             last_told = _main_trigger(reading, vocabulary) or last_told
@@ -411,6 +414,22 @@ def _tellings(
             basis = "sentence" if mention.is_location else "outside"
             tellings.append((main, {"place": mention, "basis": basis}))
     return tellings
+
+
+#: How a sentence of prose ends; a line ending otherwise is a headline or subhead.
+_SENTENCE_ENDS = frozenset(".!?:;\"'”’»…)")
+_HEADLINE_WORDS = 14
+
+
+def _is_headline(text: str) -> bool:
+    """True for a short line with no closing punctuation ("Suicide bomber posing as
+    employer kills 17 day laborers"): a headline names an incident the text tells."""
+    stripped = text.rstrip()
+    return (
+        bool(stripped)
+        and stripped[-1] not in _SENTENCE_ENDS
+        and len(stripped.split()) <= _HEADLINE_WORDS
+    )
 
 
 def _corroborated(reading: SentenceReading, placer: SentencePlacer) -> bool:

@@ -132,3 +132,11 @@ def drawn_places(text: str, geoparser) -> list[tuple[str, str | None]]:
         for i in result.incidents
         if i.acled_event_type is not None and i.status in ("happened", "reported")
     ]
+
+
+def test_a_headline_names_the_incident_the_text_then_tells(geoparser):
+    text = (
+        "Suicide bomber kills 17 day laborers in Karrada\n\n"
+        "On Friday a suicide bomber killed 17 day laborers in Karrada, police said."
+    )
+    assert drawn(text, geoparser) == [("suicide_bombing", "On Friday a suicide bombe")]
