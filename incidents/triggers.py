@@ -436,7 +436,19 @@ def _choose_types(
             variants.setdefault(vocab.types[type_id].armed_variant or type_id, match)
         chosen = variants
     present = set(chosen)
-    kept = [(t, m) for t, m in chosen.items() if not (vocab.types[t].yields_to & present)]
+
+    def gives_way(type_id: str, match: PhraseMatch[Term]) -> bool:
+        # Two types that yield to each other ("gunmen" and "opened fire"): the one told
+        # first stays.
+        return any(
+            other in present
+            and not (
+                type_id in vocab.types[other].yields_to and match.nstart < chosen[other].nstart
+            )
+            for other in vocab.types[type_id].yields_to
+        )
+
+    kept = [(t, m) for t, m in chosen.items() if not gives_way(t, m)]
     return sorted(kept, key=lambda pair: pair[1].nstart)
 
 

@@ -300,3 +300,29 @@ def test_a_cue_governs_coordinated_triggers():
 )
 def test_a_statement_about_a_kind_of_incident_is_no_incident(sentence):
     assert told(sentence) == {}
+
+
+def test_types_that_yield_to_each_other_keep_the_one_told_first():
+    assert list(told("Gunmen opened fire on the car of an MP, killing a guard.")) == [
+        "armed_attack"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "type_id"),
+    [
+        ("American troops have caught 61 members of al-Qaida.", "arrest"),
+        ("Coalition forces caught one suspect escaping from the scene.", "arrest"),
+        ("Security forces found the launch site in western Baghdad.", "disrupted_weapons"),
+        ("عثرت القوات الأمنية على منصة إطلاق الصواريخ", "disrupted_weapons"),
+    ],
+)
+def test_catching_and_finding_verbs_with_what_they_catch_or_find(sentence, type_id):
+    assert type_id in told(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence", ["He was caught in the crossfire.", "The bodies were found in the river."]
+)
+def test_catching_and_finding_verbs_alone_tell_nothing(sentence):
+    assert told(sentence) == {}
