@@ -7,9 +7,11 @@ Kazimiyah"; "وفي هجوم ثالث انفجرت عبوة ناسفة في شا
 type per sentence counts one. The rules, pure functions over one sentence:
 
 - :func:`clause_repeats`: a later trigger of a type the sentence tells (or of one
-  that yields to it), written as a new referent ("a car bomb", "عبوة ثانية",
-  "انفجار آخر") in a clause of its own, is a further incident of the point-like
-  event types (a bombing, a strike, an attack);
+  that yields to it) in a clause of its own is a candidate further incident of the
+  point-like event types (a bombing, a strike, an attack); the caller keeps it when
+  it is written as a new referent ("a car bomb", "عبوة ثانية", "انفجار آخر") or
+  names a place of its own that no other incident of the sentence has ("بلغت حصيلة
+  التفجير في الحسينية ...، بينما ... في التفجير الذي وقع في شارع فلسطين");
 - :func:`listed_places`: places written as a list ("car bombs in Bayaa, Zafaraniya
   and New Baghdad", "في البياع (جنوب) والزعفرانية (جنوب) وبغداد الجديدة") each get
   the incident the sentence tells, for the point-like event types: a bomb goes off

@@ -397,10 +397,15 @@ def _tellings(
     tellings = [(t, placer.fields(t.start - start)) for t in new]
     if not new:
         return tellings
-    tellings.extend(
-        (t, placer.fields(t.start - start))
-        for t in clause_repeats(new, reading, text, start, vocabulary)
-    )
+    placed = {_place_key(fields["place"]) for _, fields in tellings}
+    for repeat in clause_repeats(new, reading, text, start, vocabulary):
+        fields = placer.fields(repeat.start - start)
+        key = own_place_key(fields["place"], fields["basis"], start, start + len(text))
+        if repeat.indefinite or repeat.fresh or (key is not None and key not in placed):
+            # "a car bomb", "عبوة ثانية", or "the blast in Husseiniya ..., the blast in
+            # Palestine Street": another incident
+            tellings.append((repeat, fields))
+            placed.add(key)
     main = new[0]
     point_like = (
         vocabulary.types[main.type_id].acled_event_type in vocabulary.re_mention_event_types
@@ -408,9 +413,8 @@ def _tellings(
     if not point_like or main.status not in ("happened", "reported"):
         return tellings  # a bomb goes off in one place; a protest "in Najaf and Kut" may be one
     listed = listed_places(text, start, index.within(start, start + len(text)))
-    placed = {id(fields["place"]) for _, fields in tellings}
     for mention in listed:
-        if id(mention) not in placed:
+        if _place_key(mention) not in placed:
             basis = "sentence" if mention.is_location else "outside"
             tellings.append((main, {"place": mention, "basis": basis}))
     return tellings
@@ -430,6 +434,10 @@ def _is_headline(text: str) -> bool:
         and stripped[-1] not in _SENTENCE_ENDS
         and len(stripped.split()) <= _HEADLINE_WORDS
     )
+
+
+def _place_key(place: PlaceMention | None) -> str | None:
+    return (place.anchor_id or place.place_id) if place is not None else None
 
 
 def _corroborated(reading: SentenceReading, placer: SentencePlacer) -> bool:

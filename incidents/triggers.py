@@ -78,9 +78,9 @@ class SentenceReading:
     weapons: tuple[tuple[int, str], ...]
     """Every weapon named, with where (report offset)."""
     repeats: tuple[Trigger, ...] = ()
-    """Later strong triggers of a type the sentence tells (or of one yielding to it),
-    each written as a new referent ("a car bomb ..., while a car bomb in Shaab ...",
-    "وانفجرت عبوة ثانية"): candidates for further incidents of that type."""
+    """Later strong triggers of a type the sentence tells (or of one yielding to it):
+    candidates for further incidents of that type ("a car bomb ..., while a car bomb
+    in Shaab ...", "وانفجرت عبوة ثانية"; see :mod:`incidents.enumeration`)."""
 
 
 _CUE_STATUS = {
@@ -190,11 +190,7 @@ class TextReader:
             triggers=readings,
             actors=_actors(picked["actor"]),
             weapons=tuple((w.start, w.value.value) for w in weapons),
-            repeats=tuple(
-                r
-                for type_id, m in _repeated(triggers, chosen, vocab)
-                if (r := reading(type_id, m)).indefinite or r.fresh
-            ),
+            repeats=tuple(reading(type_id, m) for type_id, m in _repeated(triggers, chosen, vocab)),
         )
 
     @staticmethod

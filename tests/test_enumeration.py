@@ -64,3 +64,15 @@ def test_what_joins_places_in_a_list():
 def test_an_apposition_is_not_a_list(geoparser):
     text = "A roadside bomb in Karrada, Baghdad, near the Jadiriya bridge killed one."
     assert len(drawn(text, geoparser)) == 1
+
+
+def test_a_definite_repeat_with_a_place_of_its_own_is_another_incident(geoparser):
+    text = (
+        "بلغت حصيلة التفجير في منطقة الحسينية 5 قتلى، بينما جرح 8 أشخاص في التفجير "
+        "الذي وقع في منطقة شارع فلسطين."
+    )
+    assert sorted(p for _, p in drawn(text, geoparser)) == ["husseiniya", "palestine_street"]
+
+
+def test_arabic_duals_are_triggers(geoparser):
+    assert len(drawn("وقع انفجاران في الكرادة", geoparser)) == 1
