@@ -757,10 +757,19 @@ def _resolve_day(
     return _Day(date, context.background, hit, rel.part)
 
 
+#: Of the days one sentence names, the more explicit wins: "yesterday, Saturday (20 July
+#: 2013)" is 20 July however "yesterday" reads against the issue date.
+_DAY_RANK = {"date": 0, "weekday": 1, "relative": 2}
+
+
 def _pick_day(days: Sequence[_Day]) -> _Day | None:
-    """The sentence's own day: first known current day, else first unresolved, else background."""
+    """The sentence's own day: the most explicit known current day (a date, then a
+    weekday, then a relative day, each first in the text), else the first unresolved,
+    else background."""
+    current = [d for d in days if d.date is not None and not d.background]
+    if current:
+        return min(current, key=lambda d: _DAY_RANK.get(d.hit.kind if d.hit else "", 3))
     for wanted in (
-        lambda d: d.date is not None and not d.background,
         lambda d: d.date is None,
         lambda d: True,
     ):
