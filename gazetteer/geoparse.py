@@ -52,6 +52,16 @@ PRECISIONS = ("exact", "estimated", "zone", "relative", "district", "city", "cou
 #: In-play marker for a definite noun left unresolved ("?embassy"): later nouns of a
 #: fitting kind refer to it, not to an older gazetteer entry of that kind.
 _UNRESOLVED = "?"
+#: In-play marker for "a checkpoint" of a place ("~gate:green_zone"): a later "the
+#: checkpoint" is that one.
+_MEMBER = "~"
+#: How a description that guessed its place from context may be resolved.
+_GUESSED = frozenset({"in_play", "in_play_neighbour", "unresolved", "only_of_kind"})
+#: ", known by the nickname '", " known as ", ", called ", ", dubbed ": a name given next.
+_KNOWN_AS = re.compile(
+    r",?\s+(?:(?:known|nicknamed|called|dubbed)(?:\s+(?:by\s+the\s+(?:nickname|name)|as))?)"
+    r"\s+[\"'“‘]?"
+)
 #: Punctuation no multi-word outlet or world name is written across.
 _NAME_BREAKS = frozenset(",،;؛!?؟\n")
 _SENTENCE_BREAKS = frozenset(".;!?\n؟؛")
@@ -643,6 +653,17 @@ class Geoparser:
                 group = hits[index : group_end + 1]
                 relation = self._relation_before(text, norm, hits, index)
                 found = self._resolve_group(text, norm, group, in_play)
+                named = self._known_as(text, hits, group_end)
+                if named is not None and len(found) == 1 and found[0].resolved_by in _GUESSED:
+                    # "The security checkpoint, known by the nickname 'Assassin's Gate'"
+                    noun = found[0]
+                    mention = self._name_mention(named, text, in_play)
+                    found = [
+                        replace(
+                            mention, text=noun.text, start=noun.start, end=noun.end,
+                            resolved_by="named after it",
+                        )
+                    ]  # fmt: skip
                 if not found:
                     # "a Shi'ite neighborhood in Baghdad", "the Victory military base at
                     # Baghdad International Airport": the description names no place we know,
@@ -723,6 +744,16 @@ class Geoparser:
                     mention = _as_non_location(mention, "person", "a person named before")
                 mentions.append(mention)
         return mentions
+
+    def _known_as(self, text: str, hits: list[_Hit], group_end: int) -> _Hit | None:
+        """The name a description is given right after it ('..., known as X', 'called X')."""
+        if group_end + 1 >= len(hits):
+            return None
+        nxt = hits[group_end + 1]
+        if nxt.category != "place":
+            return None
+        gap = text[hits[group_end].end : nxt.start]
+        return nxt if _KNOWN_AS.fullmatch(gap) else None
 
     def _foreign_body(
         self, mention: PlaceMention, before: Sequence[PlaceMention], text: str
@@ -1301,7 +1332,12 @@ class Geoparser:
             for p in dict.fromkeys(reversed(in_play))
             if (p in self.gazetteer and self._fits(p, kind))
             or (p.startswith(_UNRESOLVED) and p[len(_UNRESOLVED) :] in fits)
+            or p.startswith(f"{_MEMBER}{kind}:")
         ]
+        if in_play_kind and in_play_kind[0].startswith(_MEMBER):
+            # the noun takes up "a checkpoint" of a place named before: that place's
+            return self._member_of(text, start, end, kind, in_play_kind[0].split(":", 1)[1])
+        in_play_kind = [p for p in in_play_kind if not p.startswith(_MEMBER)]
         if in_play_kind and in_play_kind[0].startswith(_UNRESOLVED):
             return PlaceMention(
                 text=text[start:end], start=start, end=end, role="location", kind=kind,
@@ -1382,12 +1418,15 @@ class Geoparser:
                 return [self._place_mention(text, start, end, named_ids[0], resolved_by="name")]
             return []
         parent = parents[0]
-        return [
-            self._place_mention(
-                text, start, end, parent, resolved_by="unspecified_member", precision="zone",
-                alternatives=tuple(sorted(self._kind_members(kind, parent))),
-            )
-        ]  # fmt: skip
+        # "a checkpoint inside the complex ... beside the checkpoint": the same one
+        in_play.append(f"{_MEMBER}{kind}:{parent}")
+        return [self._member_of(text, start, end, kind, parent)]
+
+    def _member_of(self, text: str, start: int, end: int, kind: str, parent: str) -> PlaceMention:
+        return self._place_mention(
+            text, start, end, parent, resolved_by="unspecified_member", precision="zone",
+            alternatives=tuple(sorted(self._kind_members(kind, parent))),
+        )  # fmt: skip
 
     def _relation_before(
         self, text: str, norm: str, hits: list[_Hit], index: int

@@ -504,3 +504,20 @@ def test_an_arabic_ministry_named_with_another_countrys_adjective_is_that_countr
     text = "واتصلت الوكالة بوزارة الخارجية السويدية التي لم تعلق"
     assert find(geoparser, text, "الخارجية").role == "organisation"
     assert find(geoparser, "سقطت قذيفة قرب وزارة الخارجية العراقية", "الخارجية").is_location
+
+
+def test_the_noun_after_a_member_of_a_place_is_that_member_again(geoparser):
+    text = (
+        "Rockets hit Baghdad's Green Zone near the Ministry of Planning gate. Later rockets "
+        "came down close to a checkpoint inside the zone. They struck beside the checkpoint."
+    )
+    mention = find(geoparser, text, "the checkpoint")
+    assert mention.anchor_id == "green_zone"  # "beside" it: near the zone's checkpoint
+    assert mention.resolved_by.endswith("unspecified_member")
+
+
+def test_a_description_given_a_name_is_that_name(geoparser):
+    text = "Troops stood by the Green Zone. The checkpoint, known as Assassin's Gate, shook."
+    mention = find(geoparser, text, "checkpoint")
+    assert mention.place_id == "gz_gate_assassins"
+    assert mention.resolved_by == "named after it"
