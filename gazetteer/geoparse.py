@@ -745,6 +745,14 @@ class Geoparser:
                 mentions.append(mention)
         return mentions
 
+    def _governs(self, text: str, end: int) -> bool:
+        """A verb of government or diplomacy among the few words after a city that opens a
+        sentence, before any comma ('Baghdad has held talks', 'Baghdad condemned')."""
+        tail = text[end : end + 60]
+        cut = min((i for i, c in enumerate(tail) if c in _SENTENCE_BREAKS or c == ","), default=60)
+        words = normalize_name(tail[:cut]).split()[:6]
+        return any(w in self.vocabulary.government_verbs for w in words)
+
     def _known_as(self, text: str, hits: list[_Hit], group_end: int) -> _Hit | None:
         """The name a description is given right after it ('..., known as X', 'called X')."""
         if group_end + 1 >= len(hits):
@@ -1641,6 +1649,14 @@ class Geoparser:
             words = [normalize_name(w.rstrip(".,;:")) for w in after[2:].split()[:3]]
             if any(w in vocab.organisation_suffixes_any_case for w in words):
                 return _as_non_location(mention, "organisation", "the government of the place")
+        if (
+            mention.kind in vocab.city_kinds
+            and mention.text[:1].isascii()
+            and _sentence_start_before(text, mention.start)
+            and self._governs(text, mention.end)
+        ):
+            # "Baghdad has in recent months held talks with Washington": the government
+            return _as_non_location(mention, "organisation", "the city for its government")
         appositive = _APPOSITIVE.match(text, mention.end) if after[:1] == "," else None
         if appositive is not None and any(
             word in vocab.appositive_media_nouns

@@ -521,3 +521,12 @@ def test_a_description_given_a_name_is_that_name(geoparser):
     mention = find(geoparser, text, "checkpoint")
     assert mention.place_id == "gz_gate_assassins"
     assert mention.resolved_by == "named after it"
+
+
+def test_a_capital_opening_a_sentence_before_a_verb_of_government_is_its_government(geoparser):
+    text = "Baghdad has in recent months held talks with Washington on the troops."
+    assert find(geoparser, text, "Baghdad").role == "organisation"
+    inside = "A police officer in Baghdad said two died."
+    assert find(geoparser, inside, "Baghdad").is_location
+    scene = "Baghdad was quiet on Friday."
+    assert find(geoparser, scene, "Baghdad").is_location
