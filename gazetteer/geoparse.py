@@ -1592,6 +1592,11 @@ class Geoparser:
             and self._speaks(text, norm, offsets, mention)
         ):
             return _as_non_location(mention, "organisation", "an institution speaking")
+        if mention.kind in vocab.institution_kinds and mention.role == "location":
+            lead = normalize_name(text[max(0, mention.start - 30) : mention.start]).split()[-3:]
+            if any(word in vocab.blame_verbs for word in lead):
+                # "naming the US embassy", "accused the ministry": blamed, an actor
+                return _as_non_location(mention, "organisation", "an institution blamed")
         if self._is_dateline(text, mention):
             return _as_non_location(mention, "dateline", _STRUCTURAL_REASONS["dateline"])
         lead = normalize_name(text[max(0, mention.start - 24) : mention.start])

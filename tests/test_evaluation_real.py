@@ -56,7 +56,6 @@ RESERVED_YEARS = range(2016, 2023)
 NOT_YET_MET: dict[str, float] = {
     "gazetteer_place_recall": 0.912,
     "named_places_within_1km": 0.804,
-    "traps_mapped": 1,
     "incident_recall": 0.644,
     "incident_precision": 0.385,
     "date_accuracy": 0.943,

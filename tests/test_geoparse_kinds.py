@@ -530,3 +530,9 @@ def test_a_capital_opening_a_sentence_before_a_verb_of_government_is_its_governm
     assert find(geoparser, inside, "Baghdad").is_location
     scene = "Baghdad was quiet on Friday."
     assert find(geoparser, scene, "Baghdad").is_location
+
+
+def test_an_institution_blamed_is_an_actor(geoparser):
+    text = "The group blamed outside actors, naming the US embassy explicitly."
+    assert find(geoparser, text, "US embassy").role == "organisation"
+    assert find(geoparser, "Protesters stormed the US embassy.", "US embassy").is_location
