@@ -41,7 +41,7 @@ from gazetteer.variants import (
 )
 from gazetteer.world import WorldPlace, world_places
 from geo.crs import distance_m
-from geo.relative import BEARINGS, derive_area, radius_m
+from geo.relative import BEARINGS, DerivedArea, derive_area, radius_m
 
 #: Roles a mention can have; only ``location`` mentions are ever mapped.
 ROLES = ("location", "outside", "dateline", "organisation", "author", "attribute", "person")
@@ -206,6 +206,8 @@ class Geoparser:
         # per-entry figures computed once (bounded: one per entry, or per entry set)
         self._radii: dict[str, float] = {}
         self._spreads: dict[tuple[float, float, tuple[str, ...]], float] = {}
+        # one per entry and relation, with the geometry object it was derived from
+        self._areas: dict[tuple[str, str], tuple[BaseGeometry, DerivedArea]] = {}
 
     # ------------------------------------------------------------------ matching
     @cached_property
@@ -1521,13 +1523,7 @@ class Geoparser:
                 start=start,
                 resolved_by=f"{mention.resolved_by}, inside",
             )
-        area = derive_area(
-            mention.geometry,
-            name,
-            anchor_uncertainty_m=anchor.uncertainty_m
-            if mention.geometry.geom_type == "Point"
-            else 0.0,
-        )  # type: ignore[arg-type]
+        area = self._derived_area(mention.geometry, name, anchor)
         return replace(
             mention,
             text=text[start : mention.end],
@@ -1543,6 +1539,21 @@ class Geoparser:
             geometry=area.geometry,
             anchor_id=anchor.id,
         )
+
+    def _derived_area(self, geometry: BaseGeometry, relation: str, anchor: Place) -> DerivedArea:
+        """:func:`geo.relative.derive_area` of an anchor's geometry, computed once per
+        geometry object and relation (the gazetteer's geometries recur in every report)."""
+        key = (anchor.id, relation)
+        cached = self._areas.get(key)
+        if cached is not None and cached[0] is geometry:
+            return cached[1]
+        area = derive_area(
+            geometry,
+            relation,  # type: ignore[arg-type]
+            anchor_uncertainty_m=anchor.uncertainty_m if geometry.geom_type == "Point" else 0.0,
+        )
+        self._areas[key] = (geometry, area)
+        return area
 
     def _resolve_other(self, hit: _Hit, text: str) -> PlaceMention:
         base = {"text": text[hit.start : hit.end], "start": hit.start, "end": hit.end}
