@@ -609,6 +609,12 @@ class Geoparser:
         if category in ("world", "organisation", "demonym"):
             if not original[:1].isupper():
                 return False
+            if category == "organisation" and any(
+                w[:1].islower() and not w.startswith(("al-", "el-", "ad-", "as-", "ash-"))
+                for w in original.split()[1:]
+                if len(w) > 3
+            ):
+                return False  # "in central Baghdad today": not the outlet Baghdad Today
             if len(key) <= 3:
                 return original.replace(".", "").isupper()
             return True

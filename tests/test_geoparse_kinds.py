@@ -536,3 +536,9 @@ def test_an_institution_blamed_is_an_actor(geoparser):
     text = "The group blamed outside actors, naming the US embassy explicitly."
     assert find(geoparser, text, "US embassy").role == "organisation"
     assert find(geoparser, "Protesters stormed the US embassy.", "US embassy").is_location
+
+
+def test_an_outlet_name_needs_its_capitals(geoparser):
+    text = "Two bombs blew up in central Baghdad today, killing dozens."
+    assert find(geoparser, text, "Baghdad").place_id == "baghdad_city"
+    assert find(geoparser, "Baghdad Today reported a blast.", "Baghdad").role == "organisation"
