@@ -542,3 +542,8 @@ def test_an_outlet_name_needs_its_capitals(geoparser):
     text = "Two bombs blew up in central Baghdad today, killing dozens."
     assert find(geoparser, text, "Baghdad").place_id == "baghdad_city"
     assert find(geoparser, "Baghdad Today reported a blast.", "Baghdad").role == "organisation"
+
+
+def test_the_shrine_is_the_shrine_in_play(geoparser):
+    text = "Pilgrims crowded the Al-Kadhimiyah shrine. Many died close to the shrine."
+    assert find(geoparser, text, "close to").anchor_id == "kadhimiya_shrine"
