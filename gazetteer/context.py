@@ -29,6 +29,10 @@ class ContextVocabulary:
     """Nouns a feature noun can modify to name a body ('the district council')."""
     appositive_media_nouns: frozenset[str]
     """Nouns that make a name with an appositive a medium ("X, a Telegram channel")."""
+    government_verbs: frozenset[str]
+    """Verbs that make a city opening a sentence its government ("Baghdad condemned")."""
+    blame_verbs: frozenset[str]
+    """Verbs that make the institution after them an actor ("accused the embassy")."""
     nationality_kinds: frozenset[str]
     """Noun kinds an adjective of origin after them makes another country's (السفارة المصرية)."""
     institution_kinds: frozenset[str]
@@ -90,6 +94,8 @@ def context_vocabulary() -> ContextVocabulary:
         body_nouns=frozenset(_norm_all(raw["body_nouns"])),
         appositive_media_nouns=frozenset(_norm_all(raw["appositive_media_nouns"])),
         nationality_kinds=frozenset(raw["nationality_kinds"]),
+        blame_verbs=frozenset(_norm_all(raw["blame_verbs"])),
+        government_verbs=frozenset(_norm_all(raw["government_verbs"])),
         institution_kinds=frozenset(raw["institution_kinds"]),
         unique_fallback_kinds=frozenset(raw["definite_only_kinds_unique_fallback"]),
         feature_nouns={
