@@ -31,6 +31,7 @@ TermKind = Literal[
     "cue",
     "actor",
     "symbol",
+    "idiom",
 ]
 
 #: The values of an incident's ``status``.
@@ -237,6 +238,7 @@ def incident_vocabulary() -> Vocabulary:
             for phrase in phrases
             for form in _with_article(phrase, article)
         )
+    terms.extend((phrase, Term("idiom", "idiom")) for phrase in raw["idioms"]["phrases"])
     symbolic = raw["symbolic_objects"]
     terms.extend(
         (form, Term("symbol", "symbol"))

@@ -326,3 +326,15 @@ def test_catching_and_finding_verbs_with_what_they_catch_or_find(sentence, type_
 )
 def test_catching_and_finding_verbs_alone_tell_nothing(sentence):
     assert told(sentence) == {}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The blast left a civilian fighting for his life.",
+        "Fire engines needed more than an hour to reach the stalls.",
+        "أعلن وقف إطلاق النار",
+    ],
+)
+def test_a_trigger_inside_a_set_phrase_tells_nothing(sentence):
+    assert set(told(sentence)) <= {"explosion"}
