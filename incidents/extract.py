@@ -30,7 +30,7 @@ import hashlib
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gazetteer.geoparse import PlaceMention
 from incidents.casualties import ClaimantMemory, find_casualty_claims, find_claimants
@@ -213,8 +213,9 @@ def _extract(
             # What is announced or threatened lies ahead: "on Monday" is the coming Monday.
             stated = _stated_time(text, segment, context, forward=True)
         background = stated is not None and stated.background
+        past = stated
         if background:
-            # Another day's facts are context, not incidents; a running toll is kept apart.
+            # Another day's facts are context, not incidents; their tolls are kept apart.
             reading = _NOTHING_TOLD
             stated = None
         types = [t.type_id for t in reading.triggers]
@@ -236,7 +237,10 @@ def _extract(
         claimants.extend(find_claimants(text))
         claimants.extend(c.claimed_by for c in claims if c.claimed_by)
         if background:
-            claims = [c for c in claims if c.scope == "cumulative"]
+            # A toll over a period ("died in Iraq last month") is a running toll; one of
+            # another day's incident ("a Jan. 28 strike that killed three") keeps that day.
+            claims = [_background_claim(c, past) for c in claims]
+            time = past or time
         if not types and not claims:
             continue
         placer = SentencePlacer(
@@ -285,6 +289,16 @@ def _extract(
         ):  # fmt: skip
             told_incidents.keep(incident)
     return told_incidents.incidents()
+
+
+def _background_claim(claim: CasualtyClaim, past: TimeRef | None) -> CasualtyClaim:
+    """A claim of a sentence about another day: cumulative unless that day is one day."""
+    if claim.scope == "cumulative" or (past is not None and past.precision in _ONE_DAY):
+        return claim
+    return replace(claim, scope="cumulative")
+
+
+_ONE_DAY = frozenset({"hour", "part_of_day", "day"})
 
 
 def _post_time(segment: Segment) -> TimeRef | None:
