@@ -116,6 +116,8 @@ class _Vocabulary:
     zero: re.Pattern[str]
     nobody: re.Pattern[str]
     nobody_object: re.Pattern[str]
+    singular_persons: frozenset[str]
+    single: re.Pattern[str]
     coordinated_gap: re.Pattern[str]
     elliptical_gap: re.Pattern[str]
     elliptical_after: re.Pattern[str]
@@ -250,7 +252,8 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     vague = _counts(_section(raw, "vague_quantities", "top"), "words", "vague_quantities")
     tens = _counts(numbers, "tens", "numbers")
     units = _counts(numbers, "units", "numbers")
-    values = {_key(w, table): n for w, n in {**words, **vague}.items()}
+    persons = dict.fromkeys(_words(numbers, "singular_persons", "numbers"), 1)
+    values = {_key(w, table): n for w, n in {**words, **vague, **persons}.items()}
     qualifiers = _section(raw, "qualifiers", "top")
     compound = rf"(?:{_alt(tens, table)})-(?:{_alt(units, table)})"
     number = re.compile(
@@ -284,6 +287,9 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     before_term_postposed = re.compile(rf"(?<!\w){proclitic}{before}\s+\S{{1,40}}\s*\Z", flags)
     after_term = re.compile(
         rf"{prefixed}{kinds(terms, 'killed_after', 'injured_after', 'terms')}(?![\w-])", flags
+    )
+    single = re.compile(
+        rf"(?<!\w){prefixed}{kinds(terms, 'single_killed', 'single_injured', 'terms')}(?!\w)", flags
     )
     dual = re.compile(
         rf"(?<!\w){prefixed}{kinds(terms, 'dual_killed', 'dual_injured', 'terms')}(?!\w)", flags
@@ -370,6 +376,8 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         fold_table=table,
         number=number,
         number_values=values,
+        singular_persons=frozenset(_key(w, table) for w in persons),
+        single=single,
         tens={_key(w, table): n for w, n in tens.items()},
         units={_key(w, table): n for w, n in units.items()},
         postposed=frozenset(_key(w, table) for w in _words(numbers, "postposed", "numbers")),
@@ -568,7 +576,9 @@ def _find_figures(
         taken.add(start, end)
 
     numbers = [
-        m for m in vocab.number.finditer(folded) if not taken.overlaps(m.start("n"), m.end("n"))
+        m
+        for m in vocab.number.finditer(folded)
+        if not taken.overlaps(m.start("n"), m.end("n")) and not _counted_noun(folded, m, vocab)
     ]
     number_starts = {m.start() for m in numbers}
     bound: list[_Figure | None] = []
@@ -586,6 +596,9 @@ def _find_figures(
     for m in vocab.dual.finditer(folded):
         if not taken.overlaps(m.start(), m.end()):
             add(_Figure("killed" if m["killed"] else "injured", 2, m.start(), m.end(), None))
+    for m in vocab.single.finditer(folded):
+        if not taken.overlaps(m.start(), m.end()) and not _counted(folded[: m.start()], vocab):
+            add(_Figure("killed" if m["killed"] else "injured", 1, m.start(), m.end(), None))
 
     for m in vocab.claim_denial.finditer(folded):
         earlier = [f for f in figures if f.end <= m.start() and f.value > 0]
@@ -644,6 +657,27 @@ def _coordinated_sums(
             new = replace(other, value=other.value + value, start=first.start())
             sums.append((other, new))
     return sums
+
+
+_ARABIC_MARKS = re.compile("[\u0640\u064b-\u0652]")
+
+
+def _counted_noun(folded: str, m: re.Match[str], vocab: _Vocabulary) -> bool:
+    """True for a singular person noun right after a figure ("36 شخصا"): not a figure of
+    one but the noun the figure counts."""
+    if _ARABIC_MARKS.sub("", _key(m["n"], vocab.fold_table)) not in vocab.singular_persons:
+        return False
+    if _counted(folded[max(0, m.start() - 30) : m.start()], vocab):
+        return True
+    after = folded[m.end() : m.end() + 30].split()
+    # "متظاهر واحد": the figure after it counts it
+    return bool(after) and _number_value(after[0], vocab) is not None
+
+
+def _counted(head: str, vocab: _Vocabulary) -> bool:
+    """True when ``head`` ends with a figure: the noun after it is what it counts."""
+    words = head.split()
+    return bool(words) and _number_value(words[-1].lstrip("و"), vocab) is not None
 
 
 def _number_figure(

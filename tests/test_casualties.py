@@ -711,3 +711,24 @@ def test_stated_absence_of_casualties(sentence, figures):
 def test_coordinated_groups_add_up_and_each_place_keeps_its_toll(sentence, figures):
     claims = find_casualty_claims(sentence)
     assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("فقتل جنديا عراقيا وجرح آخر", [(1, 1)]),
+        ("تسلم المستشفى جثة قتيل و21 جريحا", [(1, 21)]),
+        ("وقتل شخص وجرح 9 آخرون", [(1, 9)]),
+        ("وخلّف التفجير قتيلا وأربعة مصابين", [(1, 4)]),
+        ("قتل 36 شخصا وأصيب 70", [(36, 70)]),
+        ("إن 125 شخصاً أصيبوا بجروح", [(None, 125)]),
+    ],
+)
+def test_arabic_singular_nouns_count_one_unless_a_figure_counts_them(sentence, figures):
+    claims = find_casualty_claims(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
+
+
+def test_a_person_noun_with_its_figure_after_it_is_counted_once():
+    claims = find_casualty_claims("عن مقتل متظاهر واحد على الأقل")
+    assert [(c.killed, c.qualifier) for c in claims] == [(1, "على الأقل")]
