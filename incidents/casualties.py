@@ -109,6 +109,7 @@ class _Vocabulary:
     subgroup_before: re.Pattern[str]
     before_term: re.Pattern[str]
     before_term_postposed: re.Pattern[str]
+    before_term_subject: re.Pattern[str]
     after_term: re.Pattern[str]
     stop_word: re.Pattern[str]
     max_words: int
@@ -285,6 +286,10 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         rf"(?<!\w){proclitic}{before}(?:\s+(?:{_alt(bridges, table)})){{0,3}}\s*\Z", flags
     )
     before_term_postposed = re.compile(rf"(?<!\w){proclitic}{before}\s+\S{{1,40}}\s*\Z", flags)
+    arabic_verbs = kinds(terms, "killed_before_verbs", "injured_before_verbs", "terms")
+    before_term_subject = re.compile(
+        rf"(?<!\w){proclitic}{arabic_verbs}\s+[\u0621-\u064a\u0640-\u0652]{{2,20}}\s*\Z", flags
+    )
     after_term = re.compile(
         rf"{prefixed}{kinds(terms, 'killed_after', 'injured_after', 'terms')}(?![\w-])", flags
     )
@@ -387,6 +392,7 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         subgroup_before=subgroup_before,
         before_term=before_term,
         before_term_postposed=before_term_postposed,
+        before_term_subject=before_term_subject,
         after_term=after_term,
         stop_word=_word_re(_words(window, "stop_words", "window"), table),
         max_words=_int(window, "max_words", "window"),
@@ -581,9 +587,11 @@ def _find_figures(
         if not taken.overlaps(m.start("n"), m.end("n")) and not _counted_noun(folded, m, vocab)
     ]
     number_starts = {m.start() for m in numbers}
+    # A time between a casualty word and its figure bridges them ("قتل فيه الثلاثاء نحو 60").
+    bridged = _spaced(folded, time_spans)
     bound: list[_Figure | None] = []
     for m in numbers:
-        figure = _number_figure(sentence, folded, m, number_starts, figures, vocab)
+        figure = _number_figure(sentence, folded, m, number_starts, figures, vocab, bridged)
         bound.append(figure)
         if figure is not None:
             add(figure)
@@ -687,12 +695,16 @@ def _number_figure(
     number_starts: set[int],
     figures: Sequence[_Figure],
     vocab: _Vocabulary,
+    bridged: str | None = None,
 ) -> _Figure | None:
-    """The figure a number gives, or None when no casualty word binds it."""
+    """The figure a number gives, or None when no casualty word binds it.
+
+    ``bridged`` is ``folded`` with its time expressions blanked, read for the words
+    before the number."""
     value = _number_value(m["n"], vocab)
     if value is None or vocab.unit_after.match(folded, m.end()):
         return None
-    head = folded[max(0, m.start() - 60) : m.start()]
+    head = (bridged or folded)[max(0, m.start() - 60) : m.start()]
     if vocab.subgroup_before.search(head):
         return None
     reach = m.end()
@@ -725,7 +737,18 @@ def _number_figure(
     else:
         after = _after_term(folded, reach, number_starts, vocab)
         if after is None:
-            return None
+            # Arabic puts the subject between the verb and its figure: "قتلت انتحارية 40 شخصا"
+            subject = vocab.before_term_subject.search(head) if m["n"][:1].isdigit() else None
+            if subject is None:
+                return None
+            kind = "killed" if subject["killed"] else "injured"
+            start = m.start() - len(head) + subject.start()
+            qualifier = None
+            if qualifier_span is not None:
+                qualifier = " ".join(
+                    sentence[qualifier_span[0] : qualifier_span[1]].lower().split()
+                )
+            return _Figure(kind, value, start, end, qualifier)
         kind = "killed" if after["killed"] else "injured"
         end = after.end()
     qualifier = None
@@ -1184,6 +1207,16 @@ def find_casualty_claims(
         scope: _Scope = "cumulative" if cumulative[index] else "incident"
         claims = _add_figure(claims, figure, sentence, claimant, status, offset, scope)
     return claims
+
+
+def _spaced(folded: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``folded`` with the characters of ``spans`` replaced by spaces."""
+    if not spans:
+        return folded
+    chars = list(folded)
+    for start, end in spans:
+        chars[max(0, start) : end] = " " * (min(end, len(folded)) - max(0, start))
+    return "".join(chars)
 
 
 def _masked(folded: str, spans: Sequence[tuple[int, int]]) -> str:

@@ -732,3 +732,17 @@ def test_arabic_singular_nouns_count_one_unless_a_figure_counts_them(sentence, f
 def test_a_person_noun_with_its_figure_after_it_is_counted_once():
     claims = find_casualty_claims("عن مقتل متظاهر واحد على الأقل")
     assert [(c.killed, c.qualifier) for c in claims] == [(1, "على الأقل")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("التفجيرات التي قتل فيها 36 شخصا في بغداد", [(36, None)]),
+        ("الهجوم الذي قتل فيه الثلاثاء نحو 60 شخصا", [(60, None)]),
+        ("The attack, which injured only two guards, failed.", [(None, 2)]),
+        ("منذ أن قتلت انتحارية 40 شخصا في جامعة", [(40, None)]),
+    ],
+)
+def test_words_that_may_stand_between_a_casualty_word_and_its_figure(sentence, figures):
+    claims = find_casualty_claims(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
