@@ -931,6 +931,28 @@ def _attributions(
     return sorted((a for a in found if a.claimant is not None or a.denies), key=lambda a: a.cue)
 
 
+#: The last sentence read by :func:`_sentence_attributions`, with its reading: a report
+#: walker asks for a sentence's claims and then its claimants, which read the same.
+_last_read: tuple[str, _Vocabulary, tuple[str, tuple[int, ...], tuple[_Attribution, ...]]] | None
+_last_read = None
+
+
+def _sentence_attributions(
+    sentence: str, vocab: _Vocabulary
+) -> tuple[str, tuple[int, ...], tuple[_Attribution, ...]]:
+    """The folded sentence, its clause starts and its attributions before any figure is
+    known; the last sentence's are remembered."""
+    global _last_read
+    last = _last_read
+    if last is not None and last[1] is vocab and last[0] == sentence:
+        return last[2]
+    folded = fold_text(sentence, vocab.fold_table)
+    starts = tuple(_clause_starts(folded, vocab))
+    reading = (folded, starts, tuple(_attributions(sentence, folded, [], starts, vocab)))
+    _last_read = (sentence, vocab, reading)
+    return reading
+
+
 def _agents(
     sentence: str, folded: str, blocked: Sequence[int], vocab: _Vocabulary
 ) -> list[tuple[int, str]]:
@@ -953,9 +975,8 @@ def find_claimants(sentence: str) -> list[str]:
     Health Ministry"). Bare common nouns ("the ministry") and pronouns are left out.
     """
     vocab = _vocabulary()
-    folded = fold_text(sentence, vocab.fold_table)
-    starts = _clause_starts(folded, vocab)
-    mentions = [(a.cue, a.claimant) for a in _attributions(sentence, folded, [], starts, vocab)]
+    folded, _, attributions = _sentence_attributions(sentence, vocab)
+    mentions = [(a.cue, a.claimant) for a in attributions]
     mentions += _agents(sentence, folded, [], vocab)
     named = []
     for _, name in sorted(mentions, key=lambda m: m[0]):
@@ -1167,14 +1188,9 @@ def find_casualty_claims(
         (the outlet's own voice, "unconfirmed reports", relayed reports).
     """
     vocab = _vocabulary()
-    folded = fold_text(sentence, vocab.fold_table)
-    starts = _clause_starts(folded, vocab)
+    folded, starts, plain_attributions = _sentence_attributions(sentence, vocab)
     ends = [*starts[1:], len(folded)]
-    denying = {
-        _clause_of(a.cue, starts)
-        for a in _attributions(sentence, folded, [], starts, vocab)
-        if a.denies
-    }
+    denying = {_clause_of(a.cue, starts) for a in plain_attributions if a.denies}
     denials = [(starts[i], ends[i]) for i in sorted(denying)]
     time_spans = time_expression_spans(sentence)
     figures = _find_figures(sentence, _masked(folded, place_spans), denials, vocab, time_spans)

@@ -108,9 +108,9 @@ class TextReader:
     ) -> None:
         self.vocabulary = vocabulary or incident_vocabulary()
         self.text = text
-        norm, offsets = normalize_with_offsets(text[start:end])
+        norm, offsets = normalize_with_offsets(text[start:end], start)
         self.norm = norm
-        self.offsets = [o + start for o in offsets]
+        self.offsets = offsets
         found = sorted(
             self.vocabulary.matcher.candidates(norm, self.offsets), key=lambda m: m.nstart
         )
@@ -146,7 +146,8 @@ class TextReader:
                 if kind in ("firearm_trigger", "aimed_trigger", "object_trigger"):
                     kind = "trigger"
                 groups[kind].append(match)
-        picked = {kind: longest_matches(found) for kind, found in groups.items()}
+        # Most sentences name no weapon, target, cue, actor or firearm: nothing to sort.
+        picked = {kind: longest_matches(found) if found else [] for kind, found in groups.items()}
         weapons = picked["weapon"]
         vocab = self.vocabulary
         armed = any(self._armed(ns, m) for m in groups["armed"])
