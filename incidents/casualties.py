@@ -586,12 +586,18 @@ def _find_figures(
         for m in vocab.number.finditer(folded)
         if not taken.overlaps(m.start("n"), m.end("n")) and not _counted_noun(folded, m, vocab)
     ]
-    number_starts = {m.start() for m in numbers}
+    number_starts = {m.start() for m in numbers if not _is_article(m, vocab)}
     # A time between a casualty word and its figure bridges them ("قتل فيه الثلاثاء نحو 60").
     bridged = _spaced(folded, time_spans)
     bound: list[_Figure | None] = []
     for m in numbers:
         figure = _number_figure(sentence, folded, m, number_starts, figures, vocab, bridged)
+        if (
+            figure is not None
+            and _is_article(m, vocab)
+            and any(f.end == figure.end for f in figures)
+        ):
+            figure = None  # "Two commanders of an ... militia died": the died is the two's
         bound.append(figure)
         if figure is not None:
             add(figure)
@@ -668,6 +674,11 @@ def _coordinated_sums(
 
 
 _ARABIC_MARKS = re.compile("[\u0640\u064b-\u0652]")
+
+
+def _is_article(m: re.Match[str], vocab: _Vocabulary) -> bool:
+    """True for 'a'/'an', which count one only when nothing else takes their word."""
+    return _key(m["n"], vocab.fold_table) in ("a", "an")
 
 
 def _counted_noun(folded: str, m: re.Match[str], vocab: _Vocabulary) -> bool:

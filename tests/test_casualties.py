@@ -746,3 +746,21 @@ def test_a_person_noun_with_its_figure_after_it_is_counted_once():
 def test_words_that_may_stand_between_a_casualty_word_and_its_figure(sentence, figures):
     claims = find_casualty_claims(sentence)
     assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("The dead numbered at least 58.", [(58, None)]),
+        (
+            "The dead have included two US officials and two guards, and the wounded number "
+            "at least 10.",
+            [(4, 10)],
+        ),
+        ("The blast took Monday's toll past 40.", [(40, None)]),
+        ("An official said a man was killed and two were hurt.", [(1, 2)]),
+    ],
+)
+def test_tolls_told_as_the_dead_and_the_wounded(sentence, figures):
+    claims = find_casualty_claims(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
