@@ -105,6 +105,7 @@ class _Vocabulary:
     postposed: frozenset[str]
     qualifier_after: re.Pattern[str]
     unit_after: re.Pattern[str]
+    preposition_before: re.Pattern[str]
     subgroup_after: re.Pattern[str]
     subgroup_before: re.Pattern[str]
     before_term: re.Pattern[str]
@@ -268,6 +269,11 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     )
 
     not_cas = _section(raw, "not_casualties", "top")
+    preposition_before = re.compile(
+        rf"(?<![\w-])(?:{_alt(_words(not_cas, 'after_prepositions', 'not_casualties'), table)})"
+        r"\s+\Z",
+        flags,
+    )
     unit_after = re.compile(
         rf"\s*(?:{_alt(_words(not_cas, 'units', 'not_casualties'), table)})(?![\w-])", flags
     )
@@ -388,6 +394,7 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         postposed=frozenset(_key(w, table) for w in _words(numbers, "postposed", "numbers")),
         qualifier_after=qualifier_after,
         unit_after=unit_after,
+        preposition_before=preposition_before,
         subgroup_after=subgroup_after,
         subgroup_before=subgroup_before,
         before_term=before_term,
@@ -584,7 +591,9 @@ def _find_figures(
     numbers = [
         m
         for m in vocab.number.finditer(folded)
-        if not taken.overlaps(m.start("n"), m.end("n")) and not _counted_noun(folded, m, vocab)
+        if not taken.overlaps(m.start("n"), m.end("n"))
+        and not _counted_noun(folded, m, vocab)
+        and not vocab.preposition_before.search(folded, max(0, m.start() - 12), m.start())
     ]
     number_starts = {m.start() for m in numbers if not _is_article(m, vocab)}
     # A time between a casualty word and its figure bridges them ("قتل فيه الثلاثاء نحو 60").

@@ -764,3 +764,18 @@ def test_words_that_may_stand_between_a_casualty_word_and_its_figure(sentence, f
 def test_tolls_told_as_the_dead_and_the_wounded(sentence, figures):
     claims = find_casualty_claims(sentence)
     assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("The blast hurt four Iraqi civilians and an Iraqi interpreter.", [(None, 5)]),
+        ("Five people in one vehicle were killed.", [(5, None)]),
+        ("قُتل 35 شخصاً وجرح 225 آخرون في 3 انفجارات", [(35, 225)]),
+        ("The Associated Press put the death toll at 67.", [(67, None)]),
+        ("فإن قتيلي القصف هما قائدان", [(2, None)]),
+    ],
+)
+def test_figures_that_count_things_and_groups_that_count_people(sentence, figures):
+    claims = find_casualty_claims(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
