@@ -191,6 +191,7 @@ def _extract(
     digest = report_digest(report)
     place_spans = _PlaceSpans(mentions)
     told_so_far = _Told(vocabulary)
+    protests_told = False
     index = MentionIndex(mentions)
     for sentence in sentences:
         text = report.text[sentence.start : sentence.end]
@@ -261,6 +262,11 @@ def _extract(
         new = told_so_far.new_incidents(
             reading, own_place=place_spans.names_a_place(sentence.start, sentence.end)
         )
+        protests_told = protests_told or _tells_protest(reading, vocabulary)
+        if not protests_told:
+            # Gunfire in a report of no protest is part of the attack or clash it tells,
+            # never "excessive force against protesters".
+            new = [t for t in new if t.type_id not in vocabulary.protest_only_types]
         if new and not claims and not _corroborated(reading, placer):
             new = []  # "raids", "attacks", "tents" and nothing else: not enough to code
         headline = _is_headline(text)
@@ -452,6 +458,15 @@ def _is_headline(text: str) -> bool:
 
 def _place_key(place: PlaceMention | None) -> str | None:
     return (place.anchor_id or place.place_id) if place is not None else None
+
+
+def _tells_protest(reading: SentenceReading, vocabulary: Vocabulary) -> bool:
+    """True when the sentence names protesters or tells a protest or a riot."""
+    return any(a.startswith("Protesters") for a in reading.actors) or any(
+        vocabulary.types[t.type_id].acled_event_type in ("Protests", "Riots")
+        and t.type_id not in vocabulary.protest_only_types
+        for t in reading.triggers
+    )
 
 
 def _corroborated(reading: SentenceReading, placer: SentencePlacer) -> bool:

@@ -105,6 +105,9 @@ class Vocabulary:
     re_mention_event_types: frozenset[str]
     ordinals: frozenset[str]
     not_armed_after: tuple[str, ...]
+    protest_only_types: frozenset[str] = frozenset()
+    """Types told only where the report has told protesters (gunfire is excessive force
+    against protesters only at a protest)."""
     coordinators: frozenset[str] = frozenset()
     """Words that join two triggers under one cue ("car bombs and suicide bombers")."""
     generic_after: tuple[str, ...] = ()
@@ -275,6 +278,7 @@ def incident_vocabulary() -> Vocabulary:
         ordinals=frozenset(normalize_name(w) for w in raw["re_mention"]["ordinals"]),
         not_armed_after=tuple(normalize_name(w) for w in raw["armed_actors"]["not_after"]),
         coordinators=frozenset(normalize_name(w) for w in status["coordinators"]),
+        protest_only_types=frozenset(raw.get("protest_only_types", ())),
         generic_after=tuple(normalize_name(w) for w in raw["generic_after"]),
         summary_determiners=tuple(
             normalize_name(w) for w in raw["re_mention"]["summary_determiners"]

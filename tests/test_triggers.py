@@ -338,3 +338,20 @@ def test_catching_and_finding_verbs_alone_tell_nothing(sentence):
 )
 def test_a_trigger_inside_a_set_phrase_tells_nothing(sentence):
     assert set(told(sentence)) <= {"explosion"}
+
+
+def test_gunfire_is_force_against_protesters_only_where_protesters_are(geoparser):
+    from incidents.pipeline import analyse_text
+
+    clash = analyse_text(
+        "A car bomb exploded near the embassy. US soldiers raked the area with gunfire.",
+        source="W",
+        geoparser=geoparser,
+    )
+    assert "live_fire" not in {i.event_type for i in clash.incidents}
+    protest = analyse_text(
+        "Protesters marched on the bridge. Police opened fire with live rounds.",
+        source="W",
+        geoparser=geoparser,
+    )
+    assert "live_fire" in {i.event_type for i in protest.incidents}
