@@ -30,7 +30,7 @@ import hashlib
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gazetteer.geoparse import PlaceMention
 from incidents.casualties import ClaimantMemory, find_casualty_claims, find_claimants
@@ -191,6 +191,7 @@ def _extract(
     digest = report_digest(report)
     place_spans = _PlaceSpans(mentions)
     told_so_far = _Told(vocabulary)
+    protests_told = False
     index = MentionIndex(mentions)
     for sentence in sentences:
         text = report.text[sentence.start : sentence.end]
@@ -213,8 +214,9 @@ def _extract(
             # What is announced or threatened lies ahead: "on Monday" is the coming Monday.
             stated = _stated_time(text, segment, context, forward=True)
         background = stated is not None and stated.background
+        past = stated
         if background:
-            # Another day's facts are context, not incidents; a running toll is kept apart.
+            # Another day's facts are context, not incidents; their tolls are kept apart.
             reading = _NOTHING_TOLD
             stated = None
         types = [t.type_id for t in reading.triggers]
@@ -236,7 +238,10 @@ def _extract(
         claimants.extend(find_claimants(text))
         claimants.extend(c.claimed_by for c in claims if c.claimed_by)
         if background:
-            claims = [c for c in claims if c.scope == "cumulative"]
+            # A toll over a period ("died in Iraq last month") is a running toll; one of
+            # another day's incident ("a Jan. 28 strike that killed three") keeps that day.
+            claims = [_background_claim(c, past) for c in claims]
+            time = past or time
         if not types and not claims:
             continue
         placer = SentencePlacer(
@@ -257,6 +262,11 @@ def _extract(
         new = told_so_far.new_incidents(
             reading, own_place=place_spans.names_a_place(sentence.start, sentence.end)
         )
+        protests_told = protests_told or _tells_protest(reading, vocabulary)
+        if not protests_told:
+            # Gunfire in a report of no protest is part of the attack or clash it tells,
+            # never "excessive force against protesters".
+            new = [t for t in new if t.type_id not in vocabulary.protest_only_types]
         if new and not claims and not _corroborated(reading, placer):
             new = []  # "raids", "attacks", "tents" and nothing else: not enough to code
         headline = _is_headline(text)
@@ -285,6 +295,16 @@ def _extract(
         ):  # fmt: skip
             told_incidents.keep(incident)
     return told_incidents.incidents()
+
+
+def _background_claim(claim: CasualtyClaim, past: TimeRef | None) -> CasualtyClaim:
+    """A claim of a sentence about another day: cumulative unless that day is one day."""
+    if claim.scope == "cumulative" or (past is not None and past.precision in _ONE_DAY):
+        return claim
+    return replace(claim, scope="cumulative")
+
+
+_ONE_DAY = frozenset({"hour", "part_of_day", "day"})
 
 
 def _post_time(segment: Segment) -> TimeRef | None:
@@ -438,6 +458,15 @@ def _is_headline(text: str) -> bool:
 
 def _place_key(place: PlaceMention | None) -> str | None:
     return (place.anchor_id or place.place_id) if place is not None else None
+
+
+def _tells_protest(reading: SentenceReading, vocabulary: Vocabulary) -> bool:
+    """True when the sentence names protesters or tells a protest or a riot."""
+    return any(a.startswith("Protesters") for a in reading.actors) or any(
+        vocabulary.types[t.type_id].acled_event_type in ("Protests", "Riots")
+        and t.type_id not in vocabulary.protest_only_types
+        for t in reading.triggers
+    )
 
 
 def _corroborated(reading: SentenceReading, placer: SentencePlacer) -> bool:

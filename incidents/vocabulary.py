@@ -31,6 +31,7 @@ TermKind = Literal[
     "cue",
     "actor",
     "symbol",
+    "idiom",
 ]
 
 #: The values of an incident's ``status``.
@@ -104,6 +105,9 @@ class Vocabulary:
     re_mention_event_types: frozenset[str]
     ordinals: frozenset[str]
     not_armed_after: tuple[str, ...]
+    protest_only_types: frozenset[str] = frozenset()
+    """Types told only where the report has told protesters (gunfire is excessive force
+    against protesters only at a protest)."""
     coordinators: frozenset[str] = frozenset()
     """Words that join two triggers under one cue ("car bombs and suicide bombers")."""
     generic_after: tuple[str, ...] = ()
@@ -237,6 +241,7 @@ def incident_vocabulary() -> Vocabulary:
             for phrase in phrases
             for form in _with_article(phrase, article)
         )
+    terms.extend((phrase, Term("idiom", "idiom")) for phrase in raw["idioms"]["phrases"])
     symbolic = raw["symbolic_objects"]
     terms.extend(
         (form, Term("symbol", "symbol"))
@@ -273,6 +278,7 @@ def incident_vocabulary() -> Vocabulary:
         ordinals=frozenset(normalize_name(w) for w in raw["re_mention"]["ordinals"]),
         not_armed_after=tuple(normalize_name(w) for w in raw["armed_actors"]["not_after"]),
         coordinators=frozenset(normalize_name(w) for w in status["coordinators"]),
+        protest_only_types=frozenset(raw.get("protest_only_types", ())),
         generic_after=tuple(normalize_name(w) for w in raw["generic_after"]),
         summary_determiners=tuple(
             normalize_name(w) for w in raw["re_mention"]["summary_determiners"]
