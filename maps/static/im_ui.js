@@ -42,7 +42,9 @@ var IncidentMap = (function () {
   function build(options, state, installStarted, api) {
     var map = options.map, config = options.config, styles = config.styles;
     var meta = config.incidents, inc = state.inc;
-    var offset = config.time.offsetMinutes, layer = new IncidentMapLayer.Layer(state, styles);
+    // the pack's zone rules (each moment at its own offset), else a fixed offset
+    var offset = config.time.zone || config.time.offsetMinutes;
+    var layer = new IncidentMapLayer.Layer(state, styles);
     var ui = {};
 
     // ------------------------------------------------------------ time
@@ -227,13 +229,14 @@ var IncidentMap = (function () {
       if (state.time === null) {
         setText(ui.timeNow, 'All times');
         setText(ui.timeZone, 'Slide or play to replay by ' + config.time.zoneLabel + ' time (' +
-          P.offsetText(offset) + ')');
+          P.offsetText(offset, span.start) + ')');
         ui.root.classList.add('im-time-all');
       } else {
         var a = state.time[0];
         setText(ui.timeNow, time.mode === 'day' ? P.dayText(a, offset) :
           P.clock(a, offset) + ' ' + P.dayText(a, offset));
-        setText(ui.timeZone, config.time.zoneLabel + ' local time (' + P.offsetText(offset) + ')');
+        setText(ui.timeZone,
+          config.time.zoneLabel + ' local time (' + P.offsetText(offset, a) + ')');
         ui.root.classList.remove('im-time-all');
         var k = stepOf(a, time.mode);
         if (ui.slider.value !== String(k)) { ui.slider.value = String(k); }
@@ -359,7 +362,9 @@ var IncidentMap = (function () {
     }
     function dayMinutes(iso) {
       var ms = Date.parse(iso + 'T00:00:00Z');
-      return isFinite(ms) ? Math.floor(ms / 60000) - offset : null;
+      if (!isFinite(ms)) { return null; }
+      var m = Math.floor(ms / 60000);
+      return m - P.offsetAt(m - P.offsetAt(m, offset), offset);
     }
     function applyDates() {
       var a = ui.from.value ? dayMinutes(ui.from.value) : null;
