@@ -555,7 +555,8 @@ def outside_pack(places: Sequence[Place], pack: Pack) -> bool:
     return bool(located) and not any(area.intersects(g) for g in located)
 
 
-def _refuse_outside(path: str | Path, places: Sequence[Place], pack: Pack) -> None:
+def refuse_outside_pack(path: str | Path, places: Sequence[Place], pack: Pack) -> None:
+    """Raise a :class:`GazetteerError` naming ``path`` when :func:`outside_pack`."""
     if outside_pack(places, pack):
         msg = (
             f"every entry lies outside the area of the pack '{pack.name}' "
@@ -599,7 +600,7 @@ def load_checked_gazetteer(
     places = pack_places
     if path is not None:
         user_places = read_gazetteer_file(path)
-        _refuse_outside(path, user_places, active)
+        refuse_outside_pack(path, user_places, active)
         places = user_places
         if extend:
             user_ids = {place.id for place in user_places}
