@@ -190,7 +190,8 @@ class Geoparser:
         ]
         home = gazetteer.get(gazetteer.pack.home_city)
         own_names = frozenset(n.casefold() for n in home.all_names) if home else frozenset()
-        self._world = {w.key: w for w in world_places(own_names) if not _inside_any(w, cities)}
+        world = world_places(own_names, gazetteer.pack.country)
+        self._world = {w.key: w for w in world if not _inside_any(w, cities)}
         # per-entry figures computed once (bounded: one per entry, or per entry set)
         self._radii: dict[str, float] = {}
         self._spreads: dict[tuple[float, float, tuple[str, ...]], float] = {}

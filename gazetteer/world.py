@@ -31,11 +31,15 @@ class WorldPlace:
 
 
 @cache
-def world_places(own_city_names: frozenset[str] = frozenset()) -> tuple[WorldPlace, ...]:
+def world_places(
+    own_city_names: frozenset[str] = frozenset(), home_country: str | None = None
+) -> tuple[WorldPlace, ...]:
     """Every world place the geoparser knows, in a stable order.
 
     ``own_city_names`` (casefolded) are the names of the pack's own city: a world
-    city of that name is the gazetteer's, not a place outside it.
+    city of that name is the gazetteer's, not a place outside it. ``home_country``
+    (the pack's ISO code) counts as a country of the region, so its smaller cities
+    are known too (Tripoli and Sidon for a Beirut pack).
     """
     settings = context_vocabulary().world
     skip = {s.casefold() for s in settings["ambiguous_skip"]}
@@ -52,7 +56,7 @@ def world_places(own_city_names: frozenset[str] = frozenset()) -> tuple[WorldPla
         places.append(
             WorldPlace(f"region:{key}", names[0], "region", None, None, None, tuple(names))
         )
-    region = set(settings["countries_in_region"])
+    region = set(settings["countries_in_region"]) | ({home_country} if home_country else set())
     extra = settings["extra_names"]
     for geonameid, city in sorted(cache_.get_cities().items(), key=lambda kv: int(kv[0])):
         in_region = city["countrycode"] in region

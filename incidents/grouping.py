@@ -5,8 +5,8 @@ this module applies them without comparing all pairs, so a million incidents gro
 in well under a minute on one core:
 
 - incidents are read column by column into compact records (times as UTC seconds,
-  days as ordinals, coordinates projected once, in one vectorised call, to UTM 38N
-  metres);
+  days as ordinals, coordinates projected once, in one vectorised call, to the
+  pack's metric CRS, in metres);
 - events are indexed by type group and local day, and within a day by a grid of
   :data:`CELL_M` metre cells holding their anchor, with a list of wide anchors (zones,
   cities) and a map from gazetteer id for places related in the gazetteer however
