@@ -332,3 +332,22 @@ def test_two_worker_processes_analyse_with_the_pack_they_were_given(
     assert result.returncode == 0, result.stderr
     for name in ("incidents.csv", "events.geojson", "acled.csv"):
         assert (out / name).read_bytes() == (beirut_build / name).read_bytes(), name
+
+
+def test_the_readmes_another_city_section_shows_real_output(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Another city", 1)[1].split("\n## ", 1)[0]
+    shutil.copytree(BEIRUT, tmp_path / "beirut")
+    shutil.copytree(BEIRUT_REPORTS, tmp_path / "reports")
+    for command in (
+        ("pack", "check", "beirut"),
+        ("build", "reports", "--pack", "beirut", "--out", "beirut_map"),
+        ("build", "reports", "--gazetteer", "beirut/places.geojson", "--out", "baghdad_map"),
+    ):
+        result = run(*command, cwd=tmp_path)
+        shown = f"$ incident-map {' '.join(command)}\n"
+        assert shown in section, command
+        printed = (result.stdout + result.stderr).strip()
+        assert section.split(shown, 1)[1].startswith(printed.split("\n", 1)[0]), command
+        for line in printed.splitlines():
+            assert line in section, line
