@@ -552,7 +552,11 @@ def outside_pack(places: Sequence[Place], pack: Pack) -> bool:
     a gazetteer for another city, not a few wrong coordinates."""
     area = box(*pack.area)
     located = [p.geometry for p in places if _usable(p.geometry)]
-    return bool(located) and not any(area.intersects(g) for g in located)
+    if not located or any(area.intersects(g) for g in located):
+        return False
+    # lat/lon swapped within the area is a mistake the check names entry by entry
+    swapped = (shapely.transform(g, lambda coords: coords[:, ::-1]) for g in located)
+    return not any(area.intersects(g) for g in swapped)
 
 
 def refuse_outside_pack(path: str | Path, places: Sequence[Place], pack: Pack) -> None:
