@@ -70,9 +70,18 @@ def context_vocabulary(pack: Pack | None = None) -> ContextVocabulary:
     ("Lebanese", "اللبنانية") are what names the home city in "the Lebanese capital".
     """
     if pack is None:
-        from gazetteer.pack import bundled_pack
+        return _bundled_context_vocabulary()
+    return _pack_context_vocabulary(pack)
 
-        pack = bundled_pack()
+
+@cache
+def _bundled_context_vocabulary() -> ContextVocabulary:
+    from gazetteer.pack import bundled_pack
+
+    return _pack_context_vocabulary(bundled_pack())
+
+
+def _pack_context_vocabulary(pack: Pack) -> ContextVocabulary:
     names: list[str] = []
     replace_names = False
     for key in ("organisations", "outlets"):

@@ -143,7 +143,14 @@ def incident_vocabulary(pack: Pack | None = None) -> Vocabulary:
     pack's by default): ``{country}`` in an actor label is the pack's country name, so
     a Beirut pack says "Security forces (Lebanon)"."""
     if pack is None:
-        pack = bundled_pack()
+        return _bundled_incident_vocabulary()
+    actors, replaces = pack.overlay("actors")
+    return _incident_vocabulary(tuple(actors or ()), replaces, pack.country_name)
+
+
+@cache
+def _bundled_incident_vocabulary() -> Vocabulary:
+    pack = bundled_pack()
     actors, replaces = pack.overlay("actors")
     return _incident_vocabulary(tuple(actors or ()), replaces, pack.country_name)
 

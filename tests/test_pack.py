@@ -351,3 +351,50 @@ def test_the_readmes_another_city_section_shows_real_output(tmp_path: Path) -> N
         assert section.split(shown, 1)[1].startswith(printed.split("\n", 1)[0]), command
         for line in printed.splitlines():
             assert line in section, line
+
+
+def pack_with_vocabulary(tmp_path: Path, vocabulary: dict[str, object]) -> Path:
+    folder = tmp_path / "pack"
+    shutil.copytree(BEIRUT, folder)
+    raw = json.loads((folder / "pack.json").read_text(encoding="utf-8"))
+    raw["vocabulary"] = {**raw["vocabulary"], **vocabulary}
+    (folder / "pack.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def test_vocabulary_overlays_extend_or_replace_the_bundled_lists(tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text(
+        "date: 2025-01-11\n\nThe Internal Security Forces police clashed with protesters in Hamra "
+        "on Saturday, Gemmayzeh Live reported.\n",
+        encoding="utf-8",
+    )
+    plain = run("geocode", report, "--pack", BEIRUT, "--json", cwd=tmp_path)
+    assert {m["text"]: m["role"] for m in json.loads(plain.stdout)}["Gemmayzeh"] == "location"
+    extended = pack_with_vocabulary(
+        tmp_path,
+        {
+            "outlets": ["Gemmayzeh Live"],
+            "actors": {"Internal Security Forces": ["internal security forces"]},
+        },
+    )
+    roles = {
+        m["text"]: m["role"]
+        for m in json.loads(
+            run("geocode", report, "--pack", extended, "--json", cwd=tmp_path).stdout
+        )
+    }
+    assert roles["Gemmayzeh Live"] == "organisation"
+    incidents = json.loads(
+        run("extract", report, "--pack", extended, "--json", cwd=tmp_path).stdout
+    )
+    assert "Internal Security Forces" in incidents[0]["actors"]
+    assert "Protesters" in incidents[0]["actors"]  # extended: the bundled actors are still there
+    shutil.rmtree(extended)
+    replaced = pack_with_vocabulary(
+        tmp_path, {"actors": {"Police ({country})": ["police"]}, "replace": ["actors"]}
+    )
+    incidents = json.loads(
+        run("extract", report, "--pack", replaced, "--json", cwd=tmp_path).stdout
+    )
+    assert incidents[0]["actors"] == ["Police (Lebanon)"]
