@@ -75,3 +75,24 @@ def test_a_popup_writes_the_incidents_own_local_time(
     assert "2025-07-12 21:00" in text
     assert "(UTC+03:00)" in text
     assert not session.page_errors, session.page_errors
+
+
+def test_a_day_after_the_change_to_summer_time_runs_from_its_own_midnight(
+    session: PageSession,
+) -> None:
+    page = session.page
+    page.evaluate("() => window.incidentMap.setTimeMode('day')")
+    page.evaluate("(t) => window.incidentMap.setTime(t)", "2025-07-12T12:00:00+03:00")
+    start, end = page.evaluate("() => window.incidentMap.state.time")
+    midnight = 20280 * 1440 + 21 * 60  # 2025-07-11T21:00Z is 00:00 on 12 July in Beirut
+    assert (start, end) == (midnight, midnight + 1440)
+    assert session.page.locator(".im-time-now").inner_text() == "Sat 12 Jul 2025"
+    assert zone_text(session) == "Beirut local time (UTC+03:00)"
+    page.evaluate("(t) => window.incidentMap.setTime(t)", "2025-01-11T23:30:00+02:00")
+    start, _ = page.evaluate("() => window.incidentMap.state.time")
+    assert start == 20098 * 1440 + 22 * 60  # 2025-01-10T22:00Z, midnight at UTC+2
+    slider = page.locator(".im-time-slider")
+    slider.focus()
+    slider.press("End")
+    assert session.page.locator(".im-time-now").inner_text() == "Sat 12 Jul 2025"
+    assert not session.page_errors, session.page_errors
