@@ -398,3 +398,15 @@ def test_vocabulary_overlays_extend_or_replace_the_bundled_lists(tmp_path: Path)
         run("extract", report, "--pack", replaced, "--json", cwd=tmp_path).stdout
     )
     assert incidents[0]["actors"] == ["Police (Lebanon)"]
+
+
+def test_the_gis_files_carry_each_times_own_offset_and_its_utc_twin(beirut_build: Path) -> None:
+    import geopandas as gpd
+
+    table = gpd.read_file(beirut_build / "incidents.gpkg", layer="incidents")
+    winter = table[table["time_start"] == "2025-01-11T21:00:00+02:00"]
+    summer = table[table["time_start"] == "2025-07-12T21:00:00+03:00"]
+    assert len(winter) == 1
+    assert len(summer) == 2  # the clash and the deployment
+    assert winter["utc_start"].iloc[0].strftime("%Y-%m-%dT%H:%M") == "2025-01-11T19:00"
+    assert summer["utc_start"].iloc[0].strftime("%Y-%m-%dT%H:%M") == "2025-07-12T18:00"
