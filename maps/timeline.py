@@ -181,10 +181,28 @@ _OFFSET_SUFFIX = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 
 def _localized(naive: pd.Series, timezone: str) -> pd.Series:
     """Naive local timestamps as UTC ones, at each moment's offset in ``timezone``
-    (a repeated autumn hour is read as standard time, a skipped spring one shifted on)."""
-    ambiguous = np.zeros(len(naive), dtype=bool)
-    local = naive.dt.tz_localize(timezone, ambiguous=ambiguous, nonexistent="shift_forward")
-    return local.dt.tz_convert("UTC")
+    (a repeated autumn hour is read as standard time, a skipped spring one shifted on).
+
+    Where the zone keeps one offset over the values' span (Baghdad since 2008) that
+    offset is subtracted; else each distinct value is localised once (a table of a
+    million incidents holds a few thousand distinct days)."""
+    known = naive.dropna()
+    if known.empty:
+        return pd.Series(pd.NaT, index=naive.index, dtype="datetime64[ns, UTC]")
+    first, last = (int(v.value // 60_000_000_000) for v in (known.min(), known.max()))
+    rules = zone_offsets(timezone, first - 1440, last + 1440)
+    if not rules["changes"]:
+        offset = pd.Timedelta(minutes=int(rules["initial"]))  # type: ignore[call-overload]
+        return naive.dt.tz_localize("UTC") - offset
+    distinct = pd.DatetimeIndex(known.unique())
+    ambiguous = np.zeros(len(distinct), dtype=bool)
+    local = distinct.tz_localize(timezone, ambiguous=ambiguous, nonexistent="shift_forward")
+    positions = distinct.get_indexer(pd.DatetimeIndex(naive))
+    utc = local.tz_convert("UTC")
+    out = pd.Series(pd.NaT, index=naive.index, dtype=utc.dtype)
+    found = positions >= 0
+    out[found] = utc.take(positions[found])
+    return out
 
 
 def _parse_column(values: pd.Series, timezone: str) -> pd.Series:
@@ -222,8 +240,11 @@ def window_minutes(
     day_text = date.astype("string").str.slice(0, 10)
     day = pd.to_datetime(day_text, format="%Y-%m-%d", errors="coerce")
     is_day = (precision.astype("string") == "day").fillna(False).astype(bool)
-    start_day = start.dt.tz_convert(timezone).dt.tz_localize(None).dt.floor("D")
-    day = day.where(~(is_day & day.isna()), start_day)
+    undated = is_day & day.isna()
+    if undated.any():  # a day-precision time without a date: the local day of its start
+        start_day = start[undated].dt.tz_convert(timezone).dt.tz_localize(None).dt.floor("D")
+        day = day.copy()
+        day[undated] = start_day
     whole_day = is_day | (start.isna() & day.notna())
     day_start = _localized(day, timezone)
     day_end = _localized(day + pd.Timedelta(days=1), timezone)
