@@ -1,4 +1,4 @@
-"""Read the time one sentence states, in Baghdad local time.
+"""Read the time one sentence states, in the pack's local time (``zone``).
 
 The words (month and weekday names, parts of the day, relative days, background
 phrases) live in ``incidents/data/time_expressions.json``, in English and Arabic;
@@ -18,7 +18,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -29,17 +29,21 @@ from geo.resources import read_json_resource
 from incidents.model import TimeRef
 
 __all__ = [
-    "BAGHDAD",
     "day_window",
     "fold_text",
     "folding_table",
+    "local_zone",
     "resolve_time",
     "term_pattern",
     "time_expression_spans",
 ]
 
-#: Baghdad local time: UTC+3 all year (Iraq dropped daylight saving in 2008).
-BAGHDAD = ZoneInfo("Asia/Baghdad")
+
+@cache
+def local_zone(name: str) -> ZoneInfo:
+    """The IANA zone ``name`` (a pack's ``timezone``), made once per process."""
+    return ZoneInfo(name)
+
 
 DATA_FILE = "time_expressions.json"
 _ORIGIN = f"<bundled incidents/data/{DATA_FILE}>"
@@ -666,13 +670,16 @@ class _Day:
     part: str | None = None
 
 
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=BAGHDAD)
+def _midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zone)
 
 
-def day_window(date: dt.date, *, text: str | None = None, background: bool = False) -> TimeRef:
-    """The whole local day: 00:00 to the next day's 00:00 (exclusive), precision "day"."""
-    start = _midnight(date)
+def day_window(
+    date: dt.date, *, zone: ZoneInfo, text: str | None = None, background: bool = False
+) -> TimeRef:
+    """The whole local day in ``zone``: 00:00 to the next day's 00:00 (exclusive),
+    precision "day"."""
+    start = _midnight(date, zone)
     return TimeRef(
         date=date,
         start=start,
@@ -810,8 +817,14 @@ def _merge_text(sentence: str, hits: Iterable[_Hit]) -> str:
     return " … ".join(sentence[s:e] for s, e in pieces)
 
 
-def _period_ref(hit: _Hit, sentence: str, report_date: dt.date | None, gap: int) -> TimeRef:
+def _period_ref(
+    hit: _Hit, sentence: str, report_date: dt.date | None, gap: int, zone: ZoneInfo
+) -> TimeRef:
     """A month, a year or a background phrase ("last month") as a TimeRef."""
+
+    def _midnight(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+
     text = sentence[hit.start : hit.end]
     if hit.kind == "month":
         year, month = hit.payload
@@ -847,6 +860,7 @@ def resolve_time(
     sentence: str,
     *,
     report_date: dt.date | None,
+    zone: ZoneInfo,
     context: TimeRef | None = None,
     forward: bool = False,
 ) -> TimeRef | None:
@@ -857,8 +871,11 @@ def resolve_time(
     sentence
         One sentence of a report.
     report_date
-        The report's publication date (Baghdad local day), used to place weekdays,
+        The report's publication date (local day), used to place weekdays,
         relative days and dates without a year; None when unknown.
+    zone
+        The pack's time zone: local times are read in it, at the offset of each
+        moment (a winter "9 pm" in Beirut is +02:00, a summer one +03:00).
     context
         The time inherited from the paragraph or the previous sentence. It gives the
         day for "later that evening", or for a part of the day or clock time stated
@@ -867,7 +884,7 @@ def resolve_time(
     Returns
     -------
     TimeRef or None
-        Local-day ``date``, aware ``start``/``end`` in Asia/Baghdad, the
+        Local-day ``date``, aware ``start``/``end`` in ``zone``, the
         ``precision`` and the matched ``text``. ``background`` is True when the
         words place the sentence on another day than the report's (a date more than
         two days away, "last month", "in 2019"): the caller keeps such sentences out
@@ -898,7 +915,7 @@ def resolve_time(
     from_context = False
     if chosen is None:
         if periods:
-            return _period_ref(periods[0], sentence, report_date, gap)
+            return _period_ref(periods[0], sentence, report_date, gap, zone)
         if not (parts or clocks or extenders):
             return None
         if context is not None and context.date is not None:
@@ -912,7 +929,7 @@ def resolve_time(
         return TimeRef(
             None, None, None, "unknown", chosen.background, _merge_text(sentence, stated)
         )
-    window = _window(chosen, parts, clocks, extenders, context if from_context else None)
+    window = _window(chosen, parts, clocks, extenders, context if from_context else None, zone)
     if window.used is None:
         return None
     start, end, precision, used = window.start, window.end, window.precision, window.used
@@ -936,6 +953,7 @@ def _window(
     clocks: Sequence[_Hit],
     extenders: Sequence[_Hit],
     context: TimeRef | None,
+    zone: ZoneInfo,
 ) -> _Window:
     """Narrow a known day to the clock time or part of day the sentence gives.
 
@@ -946,7 +964,7 @@ def _window(
     """
     vocab = _vocabulary()
     assert day.date is not None
-    midnight = _midnight(day.date)
+    midnight = _midnight(day.date, zone)
     cues: list[tuple[_Hit | None, _Part]] = [(h, h.payload) for h in parts]
     if day.part is not None:
         cues.append((None, vocab.parts_by_name[day.part]))
@@ -961,9 +979,12 @@ def _window(
             continue
         offset, cue_index = found
         if clock.utc:
-            # the zone's offset on that day, not a fixed one: Iraq kept summer time
-            # (UTC+4) until 2007, so "1900 GMT" in July 2006 is 23:00 in Baghdad
-            offset += midnight.utcoffset().total_seconds() / 3600
+            # the zone's offset at that moment, not a fixed one: Iraq kept summer time
+            # (UTC+4) until 2007, so "1900 GMT" in July 2006 is 23:00 in Baghdad;
+            # Beirut is UTC+2 in winter and UTC+3 in summer
+            utc = dt.datetime.combine(day.date, dt.time(0), tzinfo=dt.UTC)
+            moment = utc + dt.timedelta(hours=offset)
+            offset += moment.astimezone(zone).utcoffset().total_seconds() / 3600
         if offset < _EARLY_HOURS_END and any(part.start_hour >= _NIGHT_FROM for _, part in cues):
             offset += 24  # "1 a.m. on Friday night": the early hours after Friday
         start = midnight + dt.timedelta(hours=offset - (0.5 if clock.approximate else 0.0))

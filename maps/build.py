@@ -471,7 +471,7 @@ def _write_from_spill(
                 {"incidents": incident_table, "events": event_table, "places": place_table}, path
             ),
             "incidents.csv": incidents_csv(incident_table),
-            **extra_outputs(incident_table, event_table),
+            **extra_outputs(incident_table, event_table, pack=gazetteer.pack),
             "sources.csv": sources_csv(source_table),
             "problems.txt": problems_text(summary.problems),
         },
