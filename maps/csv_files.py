@@ -8,8 +8,9 @@ import hashlib
 import io
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ from geopandas import GeoDataFrame
 from geo.errors import OutputError
 from geo.resources import read_json_resource
 from incidents.events import group_events
+from maps.files import file_written_atomically
 from maps.tables import (
     decimal_text,
     is_missing,
@@ -134,6 +136,11 @@ def incidents_csv(incidents: GeoDataFrame) -> str:
     OutputError
         If a required column is missing or a time cannot be read.
     """
+    return _csv_text(incident_csv_rows(incidents), INCIDENT_CSV_COLUMNS)
+
+
+def incident_csv_rows(incidents: GeoDataFrame) -> list[list[str]]:
+    """The rows of :func:`incidents_csv` (without the header), sorted by ``incident_id``."""
     missing = [c for c in INCIDENT_CSV_REQUIRED if c not in incidents.columns]
     if missing:
         msg = f"cannot write the CSV: the incident table lacks {', '.join(missing)}"
@@ -156,8 +163,36 @@ def incidents_csv(incidents: GeoDataFrame) -> str:
         else:
             cells[column] = [_plain_cell(v) for v in values]
     order = sorted(range(len(frame)), key=lambda index: ids[index])
-    rows = [[cells[column][index] for column in INCIDENT_CSV_COLUMNS] for index in order]
-    return _csv_text(rows, INCIDENT_CSV_COLUMNS)
+    return [[cells[column][index] for column in INCIDENT_CSV_COLUMNS] for index in order]
+
+
+def write_incidents_csv_batches(frames: Iterable[GeoDataFrame], path: str | Path) -> None:
+    """:func:`incidents_csv` of the concatenated ``frames``, written to ``path``
+    (atomically) a batch at a time: the same bytes, without the whole text in memory.
+    The frames must come in ``incident_id`` order, as the spill's id-sorted file
+    gives them.
+
+    Raises
+    ------
+    OutputError
+        If the batches are out of id order, or as :func:`incidents_csv`.
+    """
+    path = Path(path)
+    with (
+        file_written_atomically(path, what="CSV file") as temporary,
+        temporary.open("w", encoding="utf-8", newline="") as handle,
+    ):
+        writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        writer.writerow(INCIDENT_CSV_COLUMNS)
+        last: str | None = None
+        for frame in frames:
+            rows = incident_csv_rows(frame)
+            if rows and last is not None and rows[0][0] <= last:
+                msg = f"cannot write the CSV: incident {rows[0][0]!r} comes twice or out of order"
+                raise OutputError(msg, path=path)
+            writer.writerows(rows)
+            if rows:
+                last = rows[-1][0]
 
 
 def acled_csv(incidents: GeoDataFrame) -> str:

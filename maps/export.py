@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -50,6 +51,7 @@ from maps.files import (
     ContentWriter,
     atomic_write_bytes,
     atomic_write_text,
+    file_written_atomically,
     write_outputs,
 )
 from maps.gis_files import (
@@ -128,6 +130,23 @@ def geodataframe_to_geojson(
         If an id is missing or repeated, a time has no UTC offset, or a cell holds
         something JSON cannot represent.
     """
+    lines = geojson_feature_lines(gdf, id_column=id_column, lists_as_json=lists_as_json)
+    if not lines:
+        return EMPTY_FEATURE_COLLECTION
+    return FEATURES_HEAD + ",\n".join(line for _, line in lines) + FEATURES_TAIL
+
+
+#: How :func:`geodataframe_to_geojson` frames its feature lines.
+FEATURES_HEAD = '{"type":"FeatureCollection","features":[\n'
+FEATURES_TAIL = "\n]}\n"
+EMPTY_FEATURE_COLLECTION = '{"type":"FeatureCollection","features":[]}\n'
+
+
+def geojson_feature_lines(
+    gdf: GeoDataFrame, *, id_column: str, lists_as_json: bool = True
+) -> list[tuple[tuple[int, int, str], str]]:
+    """The features of :func:`geodataframe_to_geojson`, one JSON line each, with the
+    key they are sorted by (sorted), so a file can be written a batch at a time."""
     frame = in_wgs84(gdf)
     if id_column not in frame.columns:
         msg = f"cannot write GeoJSON: the table has no {id_column!r} column for feature ids"
@@ -154,10 +173,43 @@ def geodataframe_to_geojson(
         }
         lines.append((_id_sort_key(feature_id), _dump_json(feature, feature_id=feature_id)))
     lines.sort(key=lambda pair: pair[0])
-    if not lines:
-        return '{"type":"FeatureCollection","features":[]}\n'
-    body = ",\n".join(line for _, line in lines)
-    return '{"type":"FeatureCollection","features":[\n' + body + "\n]}\n"
+    return lines
+
+
+def write_geojson_batches(
+    frames: Iterable[GeoDataFrame], path: str | Path, *, id_column: str
+) -> None:
+    """:func:`geodataframe_to_geojson` of the concatenated ``frames``, written to
+    ``path`` (atomically) a batch at a time: the same bytes, without the whole text
+    in memory. The frames must come in id order (each batch's ids after the last
+    batch's), as the spill's id-sorted file gives them.
+
+    Raises
+    ------
+    OutputError
+        If the batches are not in id order or share an id, or a feature cannot be
+        written (see :func:`geodataframe_to_geojson`).
+    """
+    path = Path(path)
+    with (
+        file_written_atomically(path, what="GeoJSON file") as temporary,
+        temporary.open("w", encoding="utf-8", newline="") as handle,
+    ):
+        last: tuple[int, int, str] | None = None
+        for frame in frames:
+            lines = geojson_feature_lines(frame, id_column=id_column)
+            if not lines:
+                continue
+            if last is not None and lines[0][0] <= last:
+                msg = (
+                    f"cannot write GeoJSON: the {id_column} {lines[0][0][2] or lines[0][0][1]!r}"
+                    " comes twice or out of order"
+                )
+                raise OutputError(msg, path=path)
+            handle.write(FEATURES_HEAD if last is None else ",\n")
+            handle.write(",\n".join(line for _, line in lines))
+            last = lines[-1][0]
+        handle.write(EMPTY_FEATURE_COLLECTION if last is None else FEATURES_TAIL)
 
 
 def _lists_as_json(
