@@ -29,6 +29,7 @@ from maps.files import SQLITE_SIDE_FILES, file_written_atomically
 from maps.tables import (
     INCIDENT_INTEGER_COLUMNS,
     JSON_SUFFIX,
+    LIST_COLUMNS,
     PLACE_INTEGER_COLUMNS,
     TIME_COLUMNS,
     holds_structures,
@@ -287,12 +288,24 @@ def _write_geoparquet_batches(
                     _geoparquet_frame(frame), index=False, write_covering_bbox=False
                 )
                 if writer is None:
-                    schema = _with_bounds(table.schema, bounds)
+                    schema = _with_bounds(_typed_nulls(table.schema), bounds)
                     writer = pq.ParquetWriter(temporary, schema, compression="zstd")
                 writer.write_table(table.cast(schema))
         finally:
             if writer is not None:
                 writer.close()
+
+
+def _typed_nulls(schema: pa.Schema) -> pa.Schema:
+    """``schema`` with the columns its batch had no value in typed as later batches
+    will have them: lists of text for list columns, else text."""
+    fields = [
+        field.with_type(pa.list_(pa.string()) if field.name in LIST_COLUMNS else pa.string())
+        if pa.types.is_null(field.type)
+        else field
+        for field in schema
+    ]
+    return pa.schema(fields, metadata=schema.metadata)
 
 
 def _with_bounds(schema: pa.Schema, bounds: tuple[float, float, float, float] | None) -> pa.Schema:
