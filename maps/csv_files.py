@@ -21,6 +21,7 @@ from geo.resources import read_json_resource
 from incidents.events import group_events
 from maps.files import file_written_atomically
 from maps.tables import (
+    column_values,
     decimal_text,
     is_missing,
     json_text,
@@ -155,15 +156,16 @@ def incident_csv_rows(incidents: GeoDataFrame) -> list[list[str]]:
         if source not in frame.columns:
             cells[column] = [""] * len(frame)
             continue
-        values = frame[source].tolist()
+        values = column_values(frame[source])
         if column == "actors_json":
             cells[column] = [_json_cell(v, "actors", i) for v, i in zip(values, ids, strict=True)]
         elif column in ("lat", "lon"):
             cells[column] = [decimal_text(None if is_missing(v) else v) for v in values]
         else:
-            cells[column] = [_plain_cell(v) for v in values]
-    order = sorted(range(len(frame)), key=lambda index: ids[index])
-    return [[cells[column][index] for column in INCIDENT_CSV_COLUMNS] for index in order]
+            cells[column] = _plain_cells(values)
+    order = sorted(range(len(frame)), key=ids.__getitem__)
+    ordered = [[cells[column][index] for index in order] for column in INCIDENT_CSV_COLUMNS]
+    return [list(row) for row in zip(*ordered, strict=True)]
 
 
 def write_incidents_csv_batches(frames: Iterable[GeoDataFrame], path: str | Path) -> None:
@@ -202,6 +204,24 @@ def acled_csv(incidents: GeoDataFrame) -> str:
     ACLED's own format is :func:`acled_events_csv`.
     """
     return incidents_csv(incidents)
+
+
+def _plain_cells(values: Sequence[Any]) -> list[str]:
+    """:func:`_plain_cell` of each value, each distinct value worked out once (a
+    column of a million incidents holds a few hundred sources, types, places)."""
+    memo: dict[tuple[type, Any], str] = {}
+    cells: list[str] = []
+    for value in values:
+        try:
+            key = (value.__class__, value)
+            cell = memo.get(key)
+        except TypeError:  # a list: not hashable, rare
+            cells.append(_plain_cell(value))
+            continue
+        if cell is None:
+            cell = memo[key] = _plain_cell(value)
+        cells.append(cell)
+    return cells
 
 
 def _plain_cell(value: Any) -> str:
