@@ -20,10 +20,11 @@ prepared inputs.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import pickle
 import signal
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -277,8 +278,12 @@ def _ignore_interrupt() -> None:
 
 
 class OutputWriters:
-    """Runs the output tasks: in this process (``jobs`` 1), or ``jobs`` worker
-    processes side by side (from a fork server, as the analysis workers)."""
+    """Runs the output tasks: in this process (``jobs`` 1), or here and in ``jobs - 1``
+    worker processes side by side (from a fork server, as the analysis workers).
+
+    This process, whose imports are loaded already, starts on the slowest file at
+    once while the workers start; each then takes the slowest file left.
+    """
 
     def __init__(self, inputs: OutputInputs, jobs: int):
         self.inputs = inputs
@@ -286,25 +291,55 @@ class OutputWriters:
 
     def __call__(self, targets: Sequence[tuple[str, Path]]) -> None:
         """Write each ``(name, staged path)``; the first failure is raised."""
-        ordered = sorted(targets, key=lambda item: TASK_FILES.index(item[0]))
-        if self.jobs == 1 or len(ordered) < 2:
-            for name, target in ordered:
+        left = deque(sorted(targets, key=lambda item: TASK_FILES.index(item[0])))
+        if self.jobs == 1 or len(left) < 2:
+            for name, target in left:
                 write_output(name, self.inputs, target)
             return
+        lock = threading.Lock()
+        failures: list[BaseException] = []
+        stop = threading.Event()
+
+        def take() -> tuple[str, Path] | None:
+            with lock:
+                return left.popleft() if left and not stop.is_set() else None
+
+        def feed(pool: Any) -> None:
+            """Hand one worker the slowest file left, again and again."""
+            while (item := take()) is not None:
+                result = pool.apply_async(_write_in_worker, ((item[0], self.inputs, item[1]),))
+                while not stop.is_set():
+                    try:
+                        result.get(timeout=0.2)
+                        break
+                    except multiprocessing.TimeoutError:
+                        continue
+                    except BaseException as exc:
+                        failures.append(exc)
+                        stop.set()
+                        return
+
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])
-        pool = context.Pool(min(self.jobs, len(ordered)), initializer=_ignore_interrupt)
+        workers = min(self.jobs, len(left)) - 1
+        pool = context.Pool(workers, initializer=_ignore_interrupt)
+        feeders = [threading.Thread(target=feed, args=(pool,), daemon=True) for _ in range(workers)]
+        for feeder in feeders:
+            feeder.start()
         try:
-            jobs = [(name, self.inputs, target) for name, target in ordered]
-            for _ in pool.imap_unordered(_write_in_worker, jobs):
-                pass
-            pool.close()
-        except BaseException:
+            while (item := take()) is not None:
+                write_output(item[0], self.inputs, item[1])
+        except BaseException as exc:
+            failures.append(exc)
+            stop.set()
+        for feeder in feeders:
+            feeder.join()
+        if failures:
             pool.terminate()
-            raise
-        finally:
-            with contextlib.suppress(Exception):
-                pool.join()
+            pool.join()
+            raise failures[0]
+        pool.close()
+        pool.join()
 
 
 __all__ = [
