@@ -53,6 +53,7 @@ from incidents.pipeline import (
 )
 from incidents.reports import REPORT_MAX_BYTES, Manifest, iter_report_files, printable_path
 from incidents.spill import SpillWriter, read_spilled_incidents, read_spilled_places
+from maps import outputs
 from maps.export import EXTRA_OUTPUT_FILES, neutralise_formula
 from maps.files import MADE_TOGETHER, write_outputs
 from maps.outdir import OutputLock, make_staging, remove_stale_staging
@@ -426,7 +427,7 @@ class _Engine:
             wanted = self.requested if self.requested is not None else default_jobs()
             few = self.requested is None and len(tasks) < AUTO_PARALLEL_MIN
             if wanted > 1 and not few:
-                self._workers = ProcessEngine(self.gazetteer, wanted)
+                self._workers = ProcessEngine(self.gazetteer, wanted, preload=[outputs.__name__])
                 self.jobs = wanted
                 self.say(f"analysing in {wanted} worker processes")
         if self._workers is not None:
