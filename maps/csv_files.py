@@ -8,8 +8,9 @@ import hashlib
 import io
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,9 @@ from gazetteer.pack import Pack, bundled_pack
 from geo.errors import OutputError
 from geo.resources import read_json_resource
 from incidents.events import group_events
+from maps.files import file_written_atomically
 from maps.tables import (
+    column_values,
     decimal_text,
     is_missing,
     json_text,
@@ -135,6 +138,11 @@ def incidents_csv(incidents: GeoDataFrame) -> str:
     OutputError
         If a required column is missing or a time cannot be read.
     """
+    return _csv_text(incident_csv_rows(incidents), INCIDENT_CSV_COLUMNS)
+
+
+def incident_csv_rows(incidents: GeoDataFrame) -> list[list[str]]:
+    """The rows of :func:`incidents_csv` (without the header), sorted by ``incident_id``."""
     missing = [c for c in INCIDENT_CSV_REQUIRED if c not in incidents.columns]
     if missing:
         msg = f"cannot write the CSV: the incident table lacks {', '.join(missing)}"
@@ -149,16 +157,45 @@ def incidents_csv(incidents: GeoDataFrame) -> str:
         if source not in frame.columns:
             cells[column] = [""] * len(frame)
             continue
-        values = frame[source].tolist()
+        values = column_values(frame[source])
         if column == "actors_json":
             cells[column] = [_json_cell(v, "actors", i) for v, i in zip(values, ids, strict=True)]
         elif column in ("lat", "lon"):
             cells[column] = [decimal_text(None if is_missing(v) else v) for v in values]
         else:
-            cells[column] = [_plain_cell(v) for v in values]
-    order = sorted(range(len(frame)), key=lambda index: ids[index])
-    rows = [[cells[column][index] for column in INCIDENT_CSV_COLUMNS] for index in order]
-    return _csv_text(rows, INCIDENT_CSV_COLUMNS)
+            cells[column] = _plain_cells(values)
+    order = sorted(range(len(frame)), key=ids.__getitem__)
+    ordered = [[cells[column][index] for index in order] for column in INCIDENT_CSV_COLUMNS]
+    return [list(row) for row in zip(*ordered, strict=True)]
+
+
+def write_incidents_csv_batches(frames: Iterable[GeoDataFrame], path: str | Path) -> None:
+    """:func:`incidents_csv` of the concatenated ``frames``, written to ``path``
+    (atomically) a batch at a time: the same bytes, without the whole text in memory.
+    The frames must come in ``incident_id`` order, as the spill's id-sorted file
+    gives them.
+
+    Raises
+    ------
+    OutputError
+        If the batches are out of id order, or as :func:`incidents_csv`.
+    """
+    path = Path(path)
+    with (
+        file_written_atomically(path, what="CSV file") as temporary,
+        temporary.open("w", encoding="utf-8", newline="") as handle,
+    ):
+        writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        writer.writerow(INCIDENT_CSV_COLUMNS)
+        last: str | None = None
+        for frame in frames:
+            rows = incident_csv_rows(frame)
+            if rows and last is not None and rows[0][0] <= last:
+                msg = f"cannot write the CSV: incident {rows[0][0]!r} comes twice or out of order"
+                raise OutputError(msg, path=path)
+            writer.writerows(rows)
+            if rows:
+                last = rows[-1][0]
 
 
 def acled_csv(incidents: GeoDataFrame) -> str:
@@ -168,6 +205,24 @@ def acled_csv(incidents: GeoDataFrame) -> str:
     ACLED's own format is :func:`acled_events_csv`.
     """
     return incidents_csv(incidents)
+
+
+def _plain_cells(values: Sequence[Any]) -> list[str]:
+    """:func:`_plain_cell` of each value, each distinct value worked out once (a
+    column of a million incidents holds a few hundred sources, types, places)."""
+    memo: dict[tuple[type, Any], str] = {}
+    cells: list[str] = []
+    for value in values:
+        try:
+            key = (value.__class__, value)
+            cell = memo.get(key)
+        except TypeError:  # a list: not hashable, rare
+            cells.append(_plain_cell(value))
+            continue
+        if cell is None:
+            cell = memo[key] = _plain_cell(value)
+        cells.append(cell)
+    return cells
 
 
 def _plain_cell(value: Any) -> str:

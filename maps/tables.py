@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from geopandas import GeoDataFrame
 
 from geo.errors import OutputError
@@ -62,6 +63,14 @@ def holds_structures(column: Any, values: Sequence[Any]) -> bool:
     if dtype is not None and not pd.api.types.is_object_dtype(dtype):
         return False
     return any(map(is_structured, values))
+
+
+def column_values(series: pd.Series) -> list[Any]:
+    """A column's cells as Python values (``tolist``); a column held in Arrow memory
+    (the build's text columns) converts in Arrow, missing cells as None."""
+    if isinstance(series.dtype, pd.ArrowDtype):
+        return pa.chunked_array(series.array.__arrow_array__()).to_pylist()
+    return series.tolist()
 
 
 def is_structured(value: Any) -> bool:
