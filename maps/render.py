@@ -381,6 +381,23 @@ def _geojson_layer(
 # ------------------------------------------------------------ context and places
 
 
+def _label_point(place: Any) -> list[float]:
+    """[lat, lon] to put a place's label at: its curated ``label_point`` when it has
+    one, else the middle of a line, or the centroid of an area (a point inside it when
+    the centroid falls outside)."""
+    geometry = place.geometry
+    if place.label_point is not None:
+        lon, lat = place.label_point
+        return [round(float(lat), _COORD_DECIMALS), round(float(lon), _COORD_DECIMALS)]
+    if geometry.geom_type in ("LineString", "MultiLineString", "LinearRing"):
+        point = geometry.interpolate(0.5, normalized=True)
+    else:
+        point = geometry.centroid
+        if not geometry.contains(point):
+            point = geometry.representative_point()
+    return [round(point.y, _COORD_DECIMALS), round(point.x, _COORD_DECIMALS)]
+
+
 def _context_features(gazetteer: Gazetteer) -> list[dict[str, Any]]:
     kinds = load_styles()["context"]["kinds"]
     drawn = []
@@ -400,6 +417,7 @@ def _context_features(gazetteer: Gazetteer) -> list[dict[str, Any]]:
                 "place_id": place.id,
                 "style": style,
                 "label": html_text(place.name) if rule.get("label") else None,
+                "label_at": _label_point(place) if rule.get("label") else None,
             },
         )
         for _, _, place, rule, style in drawn
@@ -648,10 +666,18 @@ def build_map(
     return doc
 
 
-def _data_elements(prefix: str, table: PageColumns) -> str:
-    """The inert elements holding one table: base64 arrays, text chunks and ids."""
-    parts = [data_tag(f"im-{prefix}-arrays", table.packed())]
-    parts.append(data_tag(f"im-{prefix}-chunks", "\n".join(table.chunks)))
+def _column_elements(prefix: str, table: PageColumns) -> str:
+    """The inert element holding one table's columns (base64 of gzip'd typed arrays)."""
+    return data_tag(f"im-{prefix}-arrays", table.packed())
+
+
+def _text_elements(prefix: str, table: PageColumns) -> str:
+    """The inert elements holding one table's text: one per compressed chunk, then the ids.
+
+    They follow the start-up script, so the map is drawn while the browser is still
+    reading them; a popup waits only for its own chunk.
+    """
+    parts = [data_tag(f"im-{prefix}-c{k}", chunk) for k, chunk in enumerate(table.chunks)]
     parts.append(data_tag(f"im-{prefix}-ids", table.ids))
     return "\n".join(parts)
 
@@ -693,17 +719,24 @@ def finish_map(doc: MapDocument) -> str:
     if not isinstance(figure, Figure):  # pragma: no cover - folium always makes one
         msg = "the map is not attached to a page; cannot render it"
         raise OutputError(msg)
-    data = "\n".join(
+    columns = "\n".join(
         [
             json_tag("im-config", doc.config),
-            _data_elements("inc", doc.incidents),
-            _data_elements("evt", doc.events),
+            _column_elements("inc", doc.incidents),
+            _column_elements("evt", doc.events),
         ]
     )
-    figure.html.add_child(_Raw(data), name="im_data")
+    figure.html.add_child(_Raw(columns), name="im_data")
     _Script(lambda: _install_js(doc)).add_to(doc.map)
     _assign_element_ids(figure)
-    return figure.render()
+    page = figure.render()
+    # The text (popups, search, ids) comes after the start-up script: see _text_elements.
+    text = "\n".join([_text_elements("inc", doc.incidents), _text_elements("evt", doc.events)])
+    head, end, tail = page.rpartition("</html>")
+    if not end:  # pragma: no cover - folium's page always ends with </html>
+        msg = "the rendered map page has no </html>; cannot add its text"
+        raise OutputError(msg)
+    return f"{head}{text}\n{end}{tail}"
 
 
 def render_map(

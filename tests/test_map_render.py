@@ -384,9 +384,10 @@ def _table(
         for entry in layout
     }
     rows: list[dict[str, Any]] = []
-    chunks = elements[f"im-{prefix}-chunks"]
-    for chunk in chunks.split("\n") if chunks else []:
-        columns = json.loads(gunzip(chunk))
+    n_chunks = -(-meta["n"] // meta["chunkRows"]) if meta["n"] else 0
+    assert f"im-{prefix}-c{n_chunks}" not in elements
+    for k in range(n_chunks):
+        columns = json.loads(gunzip(elements[f"im-{prefix}-c{k}"]))
         names = list(columns)
         rows.extend(
             dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)
@@ -645,6 +646,24 @@ def test_context_is_drawn_from_the_gazetteer_without_points(page: ParsedPage) ->
     labels = {f["properties"]["place_id"]: f["properties"]["label"] for f in features}
     assert labels["west_district"] == html_text(f"West {HOSTILE_IMG}")
     assert labels["test_bridge"] is None
+    # Each label has its point: the middle of a river, inside an area.
+    at = {f["properties"]["place_id"]: f["properties"]["label_at"] for f in features}
+    assert at["test_bridge"] is None
+    gazetteer = small_gazetteer()
+    for place_id in ("west_district", "green_zone"):
+        lat, lon = at[place_id]
+        assert gazetteer[place_id].geometry.contains(Point(lon, lat))
+    lat, lon = at["tigris"]
+    assert gazetteer["tigris"].geometry.distance(Point(lon, lat)) < 1e-6
+
+
+def test_the_text_follows_the_start_up_script_so_the_map_draws_first(page: ParsedPage) -> None:
+    html = page.html
+    start = html.rindex("IncidentMap.install(")
+    assert html.index('id="im-inc-arrays"') < start
+    assert html.index('id="im-evt-arrays"') < start
+    assert start < html.index('id="im-inc-c0"') < html.index('id="im-inc-ids"')
+    assert html.rstrip().endswith("</html>")
 
 
 def test_places_layer_has_areas_points_and_uncertainty_circles(page: ParsedPage) -> None:

@@ -39,6 +39,21 @@ var IncidentMapCore = (function () {
   }
   function gunzip(base64) { return inflate(base64).text(); }
 
+  // The text elements follow the start-up script, so the map is drawn while the
+  // browser still reads them: an element not there yet is looked for again once the
+  // whole document is read.
+  var parsed = new Promise(function (resolve) {
+    if (document.readyState !== 'loading') { resolve(); return; }
+    document.addEventListener('DOMContentLoaded', function () { resolve(); });
+  });
+  function textWhenRead(id) {
+    var element = document.getElementById(id);
+    if (element || document.readyState !== 'loading') {
+      return Promise.resolve(element ? element.textContent.trim() : '');
+    }
+    return parsed.then(function () { return textOf(id).trim(); });
+  }
+
 
   // One table: its columns, its text chunks (decoded when asked, a few kept).
   function Table(prefix, meta, arrays) {
@@ -47,10 +62,8 @@ var IncidentMapCore = (function () {
     this.prefix = prefix;
     this.kinds = arrays;
     this.columns = {};
-    var chunkText = textOf('im-' + prefix + '-chunks').trim();
-    this.chunkSources = chunkText ? chunkText.split('\n') : [];
+    this.nChunks = meta.n ? Math.ceil(meta.n / meta.chunkRows) : 0;
     this.cache = new Map();
-    this.idsSource = textOf('im-' + prefix + '-ids').trim();
     this.ids = null;
     this.idsLoading = null;
   }
@@ -78,7 +91,8 @@ var IncidentMapCore = (function () {
     var self = this;
     if (self.ids) { return Promise.resolve(self.ids); }
     if (!self.idsLoading) {
-      self.idsLoading = !self.idsSource || !self.n ? Promise.resolve('') : gunzip(self.idsSource);
+      self.idsLoading = !self.n ? Promise.resolve('') :
+        textWhenRead('im-' + self.prefix + '-ids').then(gunzip);
       self.idsLoading = self.idsLoading.then(function (text) {
         self.ids = self.n ? text.split('\n') : [];
         return self.ids;
@@ -96,10 +110,14 @@ var IncidentMapCore = (function () {
       self.cache.set(k, hit);
       return hit;
     }
-    var promise = gunzip(self.chunkSources[k]).then(JSON.parse);
+    var promise = self.chunkText(k).then(gunzip).then(JSON.parse);
     self.cache.set(k, promise);
     if (self.cache.size > 12) { self.cache.delete(self.cache.keys().next().value); }
     return promise;
+  };
+  // The compressed text of chunk k (base64), once the browser has read it.
+  Table.prototype.chunkText = function (k) {
+    return textWhenRead('im-' + this.prefix + '-c' + k);
   };
   // The text fields of row i, as {column: value}.
   Table.prototype.row = function (i) {
@@ -132,11 +150,11 @@ var IncidentMapCore = (function () {
   };
   // The chunk-by-chunk text of one column, for search: calls visit(start, values).
   Table.prototype.scanColumn = function (names, visit, progress) {
-    var self = this, k = 0, total = self.chunkSources.length;
+    var self = this, k = 0, total = self.nChunks;
     function next() {
       if (k >= total) { return Promise.resolve(); }
       // Not through the cache: a search reads every chunk once.
-      return gunzip(self.chunkSources[k]).then(JSON.parse).then(function (chunk) {
+      return self.chunkText(k).then(gunzip).then(JSON.parse).then(function (chunk) {
         var lists = names.map(function (n) { return chunk[n] || []; });
         visit(k * self.meta.chunkRows, lists);
         k += 1;
@@ -201,7 +219,9 @@ var IncidentMapCore = (function () {
 
   State.prototype.onChange = function (listener) { this.listeners.push(listener); };
   State.prototype.changed = function (why) {
+    var started = performance.now();
     this.evaluate();
+    this.lastEvaluateMs = performance.now() - started;
     for (var i = 0; i < this.listeners.length; i++) { this.listeners[i](why); }
   };
 

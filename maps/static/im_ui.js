@@ -636,6 +636,7 @@ var IncidentMap = (function () {
       var started = performance.now();
       layer.redraw();
       stats.lastDrawMs = layer.lastDrawMs;
+      stats.lastEvaluateMs = state.lastEvaluateMs;
       renderCounts();
       renderTime();
       filterPlaces();
