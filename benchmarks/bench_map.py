@@ -306,7 +306,8 @@ FIRST_POPUP_FOLIUM_JS = """
     if (!target) { window.__benchPopup = [-1]; return; }
     target.openPopup();
     await new Promise(r => requestAnimationFrame(r));
-    window.__benchPopup = [document.querySelector('.leaflet-popup-content') ? performance.now() : -1];
+    const open = document.querySelector('.leaflet-popup-content') !== null;
+    window.__benchPopup = [open ? performance.now() : -1];
   }, 0));
 })();
 """
@@ -323,7 +324,8 @@ FIRST_POPUP_OURS_JS = """
     if (!(api && api.drawn)) { setTimeout(poll, 2); return; }
     await api.openDrawn(0);
     await new Promise(r => requestAnimationFrame(r));
-    const first = document.querySelector('.leaflet-popup-content .im-incident') ? performance.now() : -1;
+    const open = document.querySelector('.leaflet-popup-content .im-incident') !== null;
+    const first = open ? performance.now() : -1;
     await api.openDrawn(api.state.nVisible - 1);
     await new Promise(r => requestAnimationFrame(r));
     const last = performance.now();
