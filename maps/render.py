@@ -62,7 +62,7 @@ from maps.assets import (
     style_tag,
 )
 from maps.columns import FLAG_UNMAPPED, PageColumns, event_columns, incident_columns
-from maps.timeline import day_span, replay_span_minutes
+from maps.timeline import calendar_span, day_span, replay_span_minutes
 
 #: The page's scripts and styles, in ``maps/static/``, in load order.
 STATIC_SCRIPTS = (
@@ -544,27 +544,49 @@ def _page_styles(styles: dict[str, Any]) -> dict[str, Any]:
 
 
 def _time_config(meta: dict[str, Any], rules: dict[str, Any]) -> dict[str, Any]:
-    """The slider's two modes: by clock time (steps of minutes) and by day."""
+    """The slider's modes: by clock time (steps of minutes), by day, and for a long
+    collection by calendar month and year; it opens on the finest mode that needs no
+    more than ``max_steps`` positions (clock time when the data spans a few days)."""
     offset = int(rules["utc_offset_minutes"])
+    max_steps = int(rules["max_steps"])
     clock_range = meta["clockRange"] or meta["allRange"]
     clock = (
         replay_span_minutes(
-            *clock_range, step_minutes=int(rules["step_minutes"]), max_steps=int(rules["max_steps"])
+            *clock_range, step_minutes=int(rules["step_minutes"]), max_steps=max_steps
         )
         if clock_range
         else None
     )
-    days = day_span(*meta["allRange"], utc_offset_minutes=offset) if meta["allRange"] else None
+    all_range = meta["allRange"]
+    days = day_span(*all_range, utc_offset_minutes=offset) if all_range else None
     if days is not None and days["steps"] < 2:
         days = None
+    months = years = None
+    if days is not None and days["steps"] > int(rules.get("month_mode_after_days", 62)):
+        months = calendar_span(*all_range, unit="month", utc_offset_minutes=offset)
+        if months["steps"] > int(rules.get("year_mode_after_months", 24)):
+            years = calendar_span(*all_range, unit="year", utc_offset_minutes=offset)
     many_days = days is not None and days["steps"] > int(rules.get("day_mode_after_days", 3))
+    if clock is not None and not many_days:
+        default = "clock"
+    else:
+        fitting = [
+            name
+            for name, span in (("day", days), ("month", months), ("year", years))
+            if span is not None and span["steps"] <= max_steps
+        ]
+        default = fitting[0] if fitting else "year" if years else "month" if months else "day"
+        if days is None and months is None:
+            default = "clock"
     return {
         "offsetMinutes": offset,
         "zoneLabel": str(rules["zone_label"]),
         "playIntervalMs": int(rules["play_interval_ms"]),
         "clock": clock,
         "days": days,
-        "defaultMode": "day" if many_days or clock is None else "clock",
+        "months": months,
+        "years": years,
+        "defaultMode": default,
     }
 
 

@@ -28,6 +28,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -234,3 +235,29 @@ def day_span(start: int, end: int, *, utc_offset_minutes: int) -> dict[str, int]
     first = (start + utc_offset_minutes) // 1440 * 1440 - utc_offset_minutes
     steps = max(1, math.ceil((end - first) / 1440))
     return {"start": int(first), "step": 1440, "steps": int(steps)}
+
+
+#: Calendar periods a long collection is replayed by, finest first.
+CALENDAR_UNITS = ("month", "year")
+
+
+def calendar_span(start: int, end: int, *, unit: str, utc_offset_minutes: int) -> dict[str, Any]:
+    """The slider over local calendar months or years, from the one holding ``start``
+    to the one holding the last minute before ``end`` (minutes since the epoch).
+
+    Periods differ in length, so the page gets their ``bounds``: ``steps + 1`` minutes,
+    step ``k`` covering ``[bounds[k], bounds[k + 1])``.
+    """
+    if unit not in CALENDAR_UNITS:
+        msg = f"no calendar unit {unit!r}; expected one of {', '.join(CALENDAR_UNITS)}"
+        raise ValueError(msg)
+    code = "M" if unit == "month" else "Y"
+    local = np.array([start, max(start, end - 1)], dtype=np.int64) + utc_offset_minutes
+    first, last = local.astype("datetime64[m]").astype(f"datetime64[{code}]")
+    periods = np.arange(first, last + 2)
+    bounds = periods.astype("datetime64[m]").astype(np.int64) - utc_offset_minutes
+    return {
+        "start": int(bounds[0]),
+        "steps": len(bounds) - 1,
+        "bounds": [int(b) for b in bounds],
+    }

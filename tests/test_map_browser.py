@@ -296,6 +296,56 @@ def test_unchecking_places_keeps_incidents_and_the_incidents_layer_hides_them(
     assert drawn(session) == MAPPED
 
 
+def test_places_without_a_shown_incident_leave_the_map(browser: Browser, tmp_path: Path) -> None:
+    rows = [
+        incident_row(31, source="Kurdistan 24", evidence="Stones at the gate."),
+        incident_row(
+            32,
+            source="RT",
+            place_id="green_zone",
+            place_name="Green Zone",
+            position=(33.3105, 44.3850),
+            evidence="Sirens in the zone.",
+        ),
+        incident_row(
+            33,
+            source="RT",
+            place_id="rel:south:green_zone",
+            place_name="south of the Green Zone",
+            position=(33.285, 44.395),
+            event_type="tear_gas",
+            evidence="Gas south of the zone.",
+        ),
+    ]
+    path = write_map(tmp_path, rows)
+    with open_page(browser, path) as session:
+        every = ["green_zone", "rel:south:green_zone", "test_gate"]
+        shown = "() => window.incidentMap.placeIds()"
+        assert session.page.evaluate(shown) == every
+        source_checkbox(session, "RT").uncheck()
+        assert session.page.evaluate(shown) == ["test_gate"]
+        # The gate's point and its uncertainty circle go together.
+        gate_shapes = """() => { let n = 0; window.incidentMap.places.eachLayer(g => g.eachLayer(
+            s => { if (s.feature.properties.place_id === 'test_gate' && s._map) { n++; } }));
+            return n; }"""
+        assert session.page.evaluate(gate_shapes) == 2
+        session.page.locator(".im-sources label.im-check input").first.uncheck()
+        assert drawn(session) == []
+        assert session.page.evaluate(shown) == []
+        assert session.page.evaluate(gate_shapes) == 0
+        session.page.locator(".im-filters .im-facet label.im-check").filter(
+            has_text="Tear gas"
+        ).locator("input").uncheck()
+        source_checkbox(session, "RT").check()
+        assert session.page.evaluate(shown) == ["green_zone"]
+        session.page.locator(".im-filters .im-facet label.im-check").filter(
+            has_text="Tear gas"
+        ).locator("input").check()
+        session.page.locator(".im-sources label.im-check input").first.check()
+        assert session.page.evaluate(shown) == every
+        assert session.page_errors == []
+
+
 # ---------------------------------------------------------------- points, rings, popups
 
 
@@ -786,6 +836,137 @@ def test_day_mode_for_days_of_data_shows_day_precision_incidents(
         set_time(session, None)
         assert drawn(session) == ids(15)
         assert session.page_errors == []
+
+
+def drag_slider_to(session: PageSession, fraction: float) -> None:
+    """Drag the time slider's thumb from where it stands to ``fraction`` of the track."""
+    slider = session.page.locator(".im-time-slider")
+    box = slider.bounding_box()
+    y = box["y"] + box["height"] / 2
+    current = float(slider.input_value())
+    thumb = box["x"] + 8 + (box["width"] - 16) * current / float(slider.get_attribute("max"))
+    session.page.mouse.move(thumb, y)
+    session.page.mouse.down()
+    session.page.mouse.move(box["x"] + 8 + (box["width"] - 16) * fraction, y, steps=5)
+    session.page.mouse.up()
+
+
+def histogram_columns(session: PageSession) -> list[int]:
+    """Which pixel columns of the histogram under the slider have a bar."""
+    return session.page.evaluate(
+        """() => { const c = document.querySelector('.im-histogram');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const cols = new Array(c.width).fill(0);
+        for (let x = 0; x < c.width; x++) { for (let y = 0; y < c.height; y++) {
+          if (d[(y * c.width + x) * 4 + 3] > 0) { cols[x] = 1; } } }
+        return cols; }"""
+    )
+
+
+def _day_row(number: int, day: str, evidence: str) -> dict[str, Any]:
+    return incident_row(
+        number,
+        source="Yearly Review",
+        date=day,
+        time_start=None,
+        time_end=None,
+        time_precision="day",
+        evidence=evidence,
+    )
+
+
+YEARS_ROWS = [
+    _day_row(21, "2005-03-10", "A market was hit in the spring."),
+    _day_row(22, "2009-07-01", "A checkpoint came under fire in the summer."),
+    _day_row(23, "2013-11-20", "A bridge was closed in the autumn."),
+    _day_row(24, "2024-05-05", "A protest filled the square."),
+    incident_row(
+        25,
+        source="Yearly Review",
+        time_start="2024-05-05T14:00:00+03:00",
+        time_end="2024-05-05T15:00:00+03:00",
+        time_precision="hour",
+        evidence="Police dispersed the protest in the afternoon.",
+    ),
+]
+
+
+def test_twenty_years_of_data_replay_by_year_month_and_day(
+    browser: Browser, tmp_path: Path
+) -> None:
+    path = write_map(tmp_path, YEARS_ROWS)
+    with open_page(browser, path) as session:
+        page = session.page
+        modes = page.locator("input[name=im-time-mode]")
+        assert [m.get_attribute("value") for m in modes.all()] == ["clock", "day", "month", "year"]
+        # Twenty years are twenty steps: the slider opens by year.
+        assert page.evaluate("() => window.incidentMap.timeMode()") == "year"
+        slider = page.locator(".im-time-slider")
+        assert slider.get_attribute("max") == "19"  # 2005 to 2024
+        scale = page.locator(".im-time-scale span").all_inner_texts()
+        assert scale == ["2005", "2024"]
+        # Drag the slider to the end, to the start and back to the end.
+        seen = []
+        for fraction in (0.99, 0.01, 0.99):
+            drag_slider_to(session, fraction)
+            seen.append((now_text(session), drawn(session)))
+        assert seen == [("2024", ids(24, 25)), ("2005", ids(21)), ("2024", ids(24, 25))]
+        # The keyboard walks the years; empty years draw nothing.
+        slider.press("Home")
+        for _ in range(4):
+            slider.press("ArrowRight")
+        assert (now_text(session), drawn(session)) == ("2009", ids(22))
+        slider.press("ArrowRight")
+        assert (now_text(session), drawn(session)) == ("2010", [])
+        # The histogram has a bar for each year with incidents and none for the years between.
+        bars = histogram_columns(session)
+        width = len(bars)
+        for year in (2005, 2009, 2013, 2024):
+            k = year - 2005
+            assert any(bars[width * k // 20 : width * (k + 1) // 20]), year
+        assert not any(bars[width * 9 // 20 + 2 : width * 19 // 20 - 2]), "2014-2023 were empty"
+        # By month: the slider keeps the moment and steps a month at a time.
+        page.locator("input[name=im-time-mode][value=month]").check()
+        assert slider.get_attribute("max") == "230"  # March 2005 to May 2024
+        assert now_text(session) == "Jan 2010"
+        slider.press("End")
+        assert (now_text(session), drawn(session)) == ("May 2024", ids(24, 25))
+        slider.press("ArrowLeft")
+        assert (now_text(session), drawn(session)) == ("Apr 2024", [])
+        drag_slider_to(session, 0.0)
+        assert (now_text(session), drawn(session)) == ("Mar 2005", ids(21))
+        # By day, over seven thousand days: the histogram still shows where they are.
+        page.locator("input[name=im-time-mode][value=day]").check()
+        slider.press("End")
+        assert (now_text(session), drawn(session)) == ("Sun 5 May 2024", ids(24, 25))
+        assert sum(histogram_columns(session)) >= 4
+        # The period travels in the URL: a new page opens on it.
+        page.locator("input[name=im-time-mode][value=year]").check()
+        slider.press("Home")
+        slider.press("ArrowRight")
+        slider.press("ArrowRight")
+        slider.press("ArrowRight")
+        slider.press("ArrowRight")
+        assert now_text(session) == "2009"
+        page.wait_for_function(
+            """() => new RegExp('t=year:' + window.incidentMap.getTime() / 60000 + '(&|$)')
+                .test(location.hash)""",
+            timeout=5_000,
+        )
+        link = page.evaluate("() => location.href")
+        assert session.page_errors == []
+    with open_page(browser, path) as shared:
+        shared.page.goto(link)
+        shared.page.wait_for_function(
+            "() => window.incidentMap && window.incidentMap.ready", timeout=15_000
+        )
+        assert shared.page.evaluate("() => window.incidentMap.timeMode()") == "year"
+        assert (now_text(shared), drawn(shared)) == ("2009", ids(22))
+        # A date range narrows every mode: from 2010 on, by year, 2013 and 2024 remain.
+        shared.page.evaluate("() => window.incidentMap.setTime(null)")
+        shared.page.locator(".im-dates input").first.fill("2010-01-01")
+        assert drawn(shared) == ids(23, 24, 25)
+        assert shared.page_errors == []
 
 
 # ---------------------------------------------------------------- the URL hash

@@ -4,6 +4,7 @@ determinism, the static files."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import gzip
 import json
 import random
@@ -46,7 +47,7 @@ from maps.render import (
     load_styles,
     place_popup_html,
 )
-from maps.timeline import replay_span, time_window, window_minutes
+from maps.timeline import calendar_span, replay_span, time_window, window_minutes
 
 # ---------------------------------------------------------------- synthetic data
 
@@ -1119,6 +1120,58 @@ def test_the_page_gets_both_slider_modes_for_days_of_data() -> None:
         "steps": 5,
     }
     assert time["defaultMode"] == "day"
+    assert time["months"] is None
+    assert time["years"] is None
+
+
+def test_months_and_years_are_local_calendar_periods() -> None:
+    start = ms("2008-12-31T23:30:00+03:00") // 60000
+    end = ms("2010-02-01T00:00:00+03:00") // 60000  # the end is open: January is the last
+    months = calendar_span(start, end, unit="month", utc_offset_minutes=180)
+    assert months["steps"] == 14  # December 2008 to January 2010
+    assert months["start"] == ms("2008-12-01T00:00:00+03:00") // 60000
+    assert months["bounds"][1] == ms("2009-01-01T00:00:00+03:00") // 60000
+    assert months["bounds"][-1] == ms("2010-02-01T00:00:00+03:00") // 60000
+    years = calendar_span(start, end, unit="year", utc_offset_minutes=180)
+    assert years["bounds"] == [
+        ms(f"{y}-01-01T00:00:00+03:00") // 60000 for y in (2008, 2009, 2010, 2011)
+    ]
+    with pytest.raises(ValueError, match="no calendar unit 'week'"):
+        calendar_span(start, end, unit="week", utc_offset_minutes=180)
+
+
+@pytest.mark.parametrize(
+    ("days", "modes", "default"),
+    [
+        (5, {"clock", "days"}, "day"),
+        (150, {"clock", "days", "months"}, "day"),
+        (400, {"clock", "days", "months"}, "month"),
+        (3650, {"clock", "days", "months", "years"}, "month"),
+        (7300, {"clock", "days", "months", "years"}, "year"),
+    ],
+)
+def test_a_long_collection_opens_on_the_finest_period_that_fits(
+    days: int, modes: set[str], default: str
+) -> None:
+    first = dt.date(2004, 1, 1)
+    rows = [
+        incident_row(n, date=str(day), time_start=None, time_end=None, time_precision="day")
+        for n, day in enumerate((first, first + dt.timedelta(days=days - 1)), start=1)
+    ]
+    rows.append(
+        incident_row(
+            3,
+            time_start="2004-01-01T10:00:00+03:00",
+            time_end="2004-01-01T11:00:00+03:00",
+            time_precision="hour",
+        )
+    )
+    time = parse_page(
+        render_map(make_incidents(rows), make_places(), gazetteer=small_gazetteer())
+    ).config["time"]
+    offered = {k for k in ("clock", "days", "months", "years") if time[k] is not None}
+    assert offered == modes
+    assert time["defaultMode"] == default
 
 
 def test_one_day_of_data_replays_by_the_clock(page: ParsedPage) -> None:

@@ -237,50 +237,85 @@ var IncidentMapCore = (function () {
     this.evaluateEvents();
   };
 
+  // The type, status and precision of each row as one code (a "combo"), so a row's
+  // filters are one lookup: made once, at load.
+  State.prototype.makeCombos = function () {
+    var c = this.inc.columns, n = this.inc.n, on = this.on;
+    var nT = on.type.length, nS = on.status.length, nP = on.precision.length;
+    this.comboShape = [nT, nS, nP];
+    var combos = new Uint16Array(n);
+    for (var i = 0; i < n; i++) { combos[i] = (c.type[i] * nS + c.status[i]) * nP + c.precision[i]; }
+    this.combo = combos;
+    this.comboState = new Uint8Array(nT * nS * nP);
+    this.comboCount = new Uint32Array(nT * nS * nP);
+  };
+  // Per combo: 0 shown, 1/2/3 only its type/status/precision is filtered out, 4 more
+  // than one is, 5 its status is a layer that is off.
+  State.prototype.comboStates = function () {
+    var shape = this.comboShape, nS = shape[1], nP = shape[2], out = this.comboState;
+    var on = this.on;
+    for (var k = 0; k < out.length; k++) {
+      var p = k % nP, st = Math.floor(k / nP) % nS, t = Math.floor(k / (nP * nS));
+      if (!this.statusLayerOn(st)) { out[k] = 5; continue; }
+      var fails = (on.type[t] ? 0 : 1) + (on.status[st] ? 0 : 1) + (on.precision[p] ? 0 : 1);
+      out[k] = fails === 0 ? 0 : fails > 1 ? 4 : !on.type[t] ? 1 : !on.status[st] ? 2 : 3;
+    }
+    return out;
+  };
+
   // The rows passing every filter and the time query `time` (null: any time),
-  // written to `out`; returns how many. With `count`, also the live counts.
+  // written to `out`; returns how many. With `count`, also the live counts: each
+  // value's count is what it would show with the other filters as they are.
   State.prototype.scan = function (time, out, count) {
-    var c = this.inc.columns;
-    var src = c.source, type = c.type, status = c.status, prec = c.precision;
-    var flags = c.flags, t0 = c.t0, t1 = c.t1;
-    var onSrc = this.on.source, onType = this.on.type, onStatus = this.on.status,
-      onPrec = this.on.precision;
-    var statusLayer = new Uint8Array(onStatus.length);
-    for (var s = 0; s < statusLayer.length; s++) { statusLayer[s] = this.statusLayerOn(s) ? 1 : 0; }
+    if (!this.combo) { this.makeCombos(); }
+    var c = this.inc.columns, src = c.source, combo = this.combo;
+    var flags = c.flags, t0 = c.t0, t1 = c.t1, onSrc = this.on.source;
+    var states = this.comboStates(), comboCount = this.comboCount;
     var mask = this.search.mask, range = this.range;
-    var cs = this.counts.source, ct = this.counts.type, cst = this.counts.status,
-      cp = this.counts.precision;
-    if (count) { cs.fill(0); ct.fill(0); cst.fill(0); cp.fill(0); }
+    var cs = this.counts.source;
+    if (count) { cs.fill(0); comboCount.fill(0); }
     var nv = 0, unknownShown = 0;
     var ranges = this.timeRanges(time);
     var a = time === null ? 0 : time[0], b = time === null ? 0 : time[1];
+    var timed = time !== null || range !== null;
     for (var r = 0; r < ranges.length; r += 2) {
       var from = ranges[r], to = ranges[r + 1];
       for (var i = from; i < to; i++) {
         var f = flags[i];
         if (f & FLAG_UNMAPPED) { continue; }
-        if (!(f & FLAG_UNKNOWN_TIME)) {
+        if (timed && !(f & FLAG_UNKNOWN_TIME)) {
           if (time !== null && !(t0[i] < b && t1[i] > a)) { continue; }
           if (range !== null && !(t0[i] < range[1] && t1[i] > range[0])) { continue; }
         }
         if (mask !== null && !mask[i]) { continue; }
-        var st = status[i];
-        if (!statusLayer[st]) { continue; }
-        var fail = (onSrc[src[i]] ? 0 : 1) | (onType[type[i]] ? 0 : 2) |
-          (onStatus[st] ? 0 : 4) | (onPrec[prec[i]] ? 0 : 8);
-        if (fail === 0) {
-          out[nv++] = i;
-          if (count) {
-            cs[src[i]]++; ct[type[i]]++; cst[st]++; cp[prec[i]]++;
-            if (f & FLAG_UNKNOWN_TIME) { unknownShown++; }
+        var k = combo[i], st = states[k];
+        if (st === 0) {
+          var sc = src[i];
+          if (onSrc[sc]) {
+            out[nv++] = i;
+            if (count) { comboCount[k]++; if (f & FLAG_UNKNOWN_TIME) { unknownShown++; } }
           }
-        } else if (count) {
-          if (fail === 1) { cs[src[i]]++; } else if (fail === 2) { ct[type[i]]++; }
-          else if (fail === 4) { cst[st]++; } else if (fail === 8) { cp[prec[i]]++; }
+          if (count) { cs[sc]++; }
+        } else if (count && st < 4 && onSrc[src[i]]) {
+          comboCount[k]++;
         }
       }
     }
-    if (count) { this.unknownShown = unknownShown; }
+    if (count) {
+      this.unknownShown = unknownShown;
+      var ct = this.counts.type, cst = this.counts.status, cp = this.counts.precision;
+      ct.fill(0); cst.fill(0); cp.fill(0);
+      var nS = this.comboShape[1], nP = this.comboShape[2];
+      for (var q = 0; q < comboCount.length; q++) {
+        var m = comboCount[q];
+        if (!m) { continue; }
+        var pq = q % nP, sq = Math.floor(q / nP) % nS, tq = Math.floor(q / (nP * nS));
+        var s = states[q];
+        if (s === 0 || s === 1) { ct[tq] += m; }
+        if (s === 0 || s === 2) { cst[sq] += m; }
+        if (s === 0 || s === 3) { cp[pq] += m; }
+      }
+    }
     return nv;
   };
 

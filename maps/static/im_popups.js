@@ -46,6 +46,10 @@ var IncidentMapPopups = (function () {
     return DAYS[d.getUTCDay()] + ' ' + d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()] + ' ' +
       d.getUTCFullYear();
   }
+  function monthText(minutes, offset) {
+    var d = local(minutes, offset);
+    return MONTHS[d.getUTCMonth()] + ' ' + d.getUTCFullYear();
+  }
   function offsetText(offset) {
     var m = Math.abs(offset);
     return 'UTC' + (offset < 0 ? '-' : '+') + pad(Math.floor(m / 60)) + ':' + pad(m % 60);
@@ -387,6 +391,6 @@ var IncidentMapPopups = (function () {
     checkboxRow: checkboxRow, setText: setText, debounce: debounce,
     el: el, bdi: bdi, incidentPopup: incidentPopup, eventPopup: eventPopup,
     stackPopup: stackPopup, whenText: whenText, safeHref: safeHref, clock: clock,
-    dayText: dayText, isoDay: isoDay, offsetText: offsetText, present: present
+    dayText: dayText, monthText: monthText, isoDay: isoDay, offsetText: offsetText, present: present
   };
 })();
