@@ -319,9 +319,9 @@ FIRST_POPUP_FOLIUM_JS = """
 # decoded after that, when the page is idle: "ready" is reported separately.
 FIRST_POPUP_OURS_JS = """
 (() => {
-  const poll = async () => {
-    const api = window.incidentMap;
-    if (!(api && api.drawn)) { setTimeout(poll, 2); return; }
+  // The page announces its first drawing with an event (no polling delay).
+  window.addEventListener('incidentmap:drawn', async (e) => {
+    const api = e.detail;
     await api.openDrawn(0);
     await new Promise(r => requestAnimationFrame(r));
     const open = document.querySelector('.leaflet-popup-content .im-incident') !== null;
@@ -331,8 +331,7 @@ FIRST_POPUP_OURS_JS = """
     const last = performance.now();
     await api.whenReady;
     window.__benchPopup = [first, api.stats.readyAt, last];
-  };
-  poll();
+  }, {once: true});
 })();
 """
 

@@ -693,14 +693,24 @@ def _column_elements(prefix: str, table: PageColumns) -> str:
     return data_tag(f"im-{prefix}-arrays", table.packed())
 
 
-def _text_elements(prefix: str, table: PageColumns) -> str:
-    """The inert elements holding one table's text: one per compressed chunk, then the ids.
+def _text_elements(incidents: PageColumns, events: PageColumns) -> str:
+    """The inert elements holding the tables' text: one per compressed chunk, then the ids.
 
     They follow the start-up script, so the map is drawn while the browser is still
-    reading them; a popup waits only for its own chunk.
+    reading them, and a popup waits only for its own chunks. Both tables are in time
+    order, so the event chunks are interleaved with the incident chunks in proportion:
+    an incident's event text comes about when its own does.
     """
-    parts = [data_tag(f"im-{prefix}-c{k}", chunk) for k, chunk in enumerate(table.chunks)]
-    parts.append(data_tag(f"im-{prefix}-ids", table.ids))
+    parts, k_event = [], 0
+    n_inc, n_evt = len(incidents.chunks), len(events.chunks)
+    for k, chunk in enumerate(incidents.chunks):
+        parts.append(data_tag(f"im-inc-c{k}", chunk))
+        while k_event < n_evt and k_event * n_inc <= k * n_evt:
+            parts.append(data_tag(f"im-evt-c{k_event}", events.chunks[k_event]))
+            k_event += 1
+    parts.extend(data_tag(f"im-evt-c{j}", events.chunks[j]) for j in range(k_event, n_evt))
+    parts.append(data_tag("im-inc-ids", incidents.ids))
+    parts.append(data_tag("im-evt-ids", events.ids))
     return "\n".join(parts)
 
 
@@ -753,7 +763,7 @@ def finish_map(doc: MapDocument) -> str:
     _assign_element_ids(figure)
     page = figure.render()
     # The text (popups, search, ids) comes after the start-up script: see _text_elements.
-    text = "\n".join([_text_elements("inc", doc.incidents), _text_elements("evt", doc.events)])
+    text = _text_elements(doc.incidents, doc.events)
     head, end, tail = page.rpartition("</html>")
     if not end:  # pragma: no cover - folium's page always ends with </html>
         msg = "the rendered map page has no </html>; cannot add its text"

@@ -32,9 +32,14 @@ var IncidentMapCore = (function () {
     return element ? element.textContent : '';
   }
 
+  // gzip'd base64 as a Response to read. The bytes go into a stream made here, not a
+  // Blob's: a Blob is read back through the browser process, and those reads wait
+  // behind the parser while the page's text is still coming in.
   function inflate(base64) {
-    var stream = new Blob([bytesFromBase64(base64)]).stream()
-      .pipeThrough(new DecompressionStream('gzip'));
+    var bytes = bytesFromBase64(base64);
+    var stream = new ReadableStream({
+      start: function (controller) { controller.enqueue(bytes); controller.close(); }
+    }).pipeThrough(new DecompressionStream('gzip'));
     return new Response(stream);
   }
   function gunzip(base64) { return inflate(base64).text(); }

@@ -921,6 +921,8 @@ var IncidentMap = (function () {
     stats.installMs = [installStarted, performance.now()];
     stats.drawnAt = performance.now();
     api.drawn = true;
+    // Scripts that wait for the map hear it at once (no polling): see the README.
+    window.dispatchEvent(new CustomEvent('incidentmap:drawn', {detail: api}));
     // The ids (for the API, the table's exports and the popups' id line) are decoded
     // once the map is drawn and the page is idle.
     var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 1); };
@@ -930,6 +932,7 @@ var IncidentMap = (function () {
       return location.hash.replace(/^#/, '') === lastHash ? null : applyHash();
     }).then(function () {
       api.ready = true;
+      window.dispatchEvent(new CustomEvent('incidentmap:ready', {detail: api}));
       stats.readyAt = performance.now();
       return api;
     });
