@@ -224,6 +224,28 @@ def test_opens_offline_without_errors(session: PageSession) -> None:
     assert drawn_events(session) == [GATE_EVENT, SOUTH_EVENT, FAR_EVENT]
 
 
+def test_the_page_announces_its_first_drawing_and_its_readiness(
+    browser: Browser, map_file: Path
+) -> None:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.add_init_script(
+            """window.__heard = [];
+            ['incidentmap:drawn', 'incidentmap:ready'].forEach(name => window.addEventListener(
+              name, e => window.__heard.push([name, e.detail === window.incidentMap,
+                                             window.incidentMap.ready])));"""
+        )
+        page.goto(map_file.resolve().as_uri())
+        page.wait_for_function("() => window.__heard.length === 2", timeout=15_000)
+        assert page.evaluate("() => window.__heard") == [
+            ["incidentmap:drawn", True, False],
+            ["incidentmap:ready", True, True],
+        ]
+    finally:
+        context.close()
+
+
 def test_the_layer_control_keeps_basemaps_and_a_few_overlays(session: PageSession) -> None:
     control = session.page.locator(".leaflet-control-layers")
     names = control.locator(".leaflet-control-layers-overlays .im-layer").all_inner_texts()
@@ -266,7 +288,10 @@ def test_all_and_none_work_per_group_and_follow_the_source_search(session: PageS
     assert drawn(session) == MAPPED
     search = session.page.locator(".im-source-search")
     search.fill("someone")
-    session.page.wait_for_timeout(300)
+    session.page.wait_for_function(
+        "() => [...document.querySelectorAll('.im-sources .im-check')]"
+        ".filter(r => r.style.display !== 'none').length === 1"
+    )
     visible = [
         r.inner_text()
         for r in session.page.locator(".im-sources .im-check .im-name").all()
@@ -446,8 +471,13 @@ def test_an_incident_inside_a_ring_stays_clickable_and_opens_its_event(
 def test_clicking_the_map_away_from_incidents_opens_nothing(session: PageSession) -> None:
     zoom_to(session, GATE, 17)
     box = session.page.locator(".leaflet-container").bounding_box()
-    session.page.mouse.click(box["x"] + box["width"] - 60, box["y"] + box["height"] - 60)
-    session.page.wait_for_timeout(200)
+    point = {"x": box["width"] - 60, "y": box["height"] - 60}
+    assert not session.page.evaluate("(p) => window.incidentMap.hitAt(p)", point)
+    session.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    # A popup would be built from a decoded chunk: give the page two frames to show one.
+    session.page.evaluate(
+        "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+    )
     assert session.page.locator(".leaflet-popup-content .im-popup").count() == 0
 
 
@@ -482,7 +512,10 @@ def test_hostile_report_does_not_run_and_is_shown_as_text(session: PageSession) 
     session.page.locator(".im-unmapped summary").first.click()
     session.page.locator(".im-unmapped li").first.wait_for(timeout=5_000)
     assert PWN_IMG in session.page.locator("details.im-unmapped").inner_text()
-    session.page.wait_for_timeout(100)
+    # No element was made from the text (checked below), so no handler can run later.
+    session.page.evaluate(
+        "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+    )
     assert session.page.evaluate("() => window.__pwned") is None
     assert (
         session.page.locator(".im-side img, .im-side script:not([type]), .im-side svg").count() == 0
@@ -758,11 +791,16 @@ def test_play_replays_and_pause_keeps_the_moment(time_session: PageSession) -> N
         timeout=5_000,
     )
     assert "Pause" in play.inner_text()
-    time_session.page.wait_for_timeout(load_styles()["time"]["play_interval_ms"] * 1.5)
+    started = time_session.page.evaluate("() => window.incidentMap.getTime()")
+    time_session.page.wait_for_function(
+        "(t) => window.incidentMap.getTime() > t", arg=started, timeout=5_000
+    )
     play.click()
     assert not time_session.page.evaluate("() => window.incidentMap.playing()")
     assert "Play" in play.inner_text()
     now = time_session.page.evaluate("() => window.incidentMap.getTime()")
+    # An observation window, not a race: were the timer still running, two of its
+    # intervals would move the time, however slow the machine.
     time_session.page.wait_for_timeout(load_styles()["time"]["play_interval_ms"] * 2)
     assert time_session.page.evaluate("() => window.incidentMap.getTime()") == now
     # After a pause the slider still moves where it is put.
@@ -982,7 +1020,9 @@ def test_the_view_filters_time_and_sources_travel_in_the_url(
         session.page.locator(".im-filters .im-check").filter(has_text="Arson").locator(
             "input"
         ).uncheck()
-        session.page.wait_for_timeout(400)
+        session.page.wait_for_function(
+            "() => ['v=16/', 'src=', 'type=', 't=clock:'].every(p => location.hash.includes(p))"
+        )
         link = session.page.evaluate("() => location.href")
         shown = drawn(session)
         assert shown == [UNKNOWN]
@@ -1016,7 +1056,11 @@ def test_the_table_lists_the_shown_incidents_by_time(session: PageSession) -> No
     )
     first = rows.first.inner_text()
     session.page.locator(".im-sort").click()
-    session.page.wait_for_timeout(200)
+    session.page.wait_for_function(
+        "(first) => { const r = document.querySelectorAll('.im-table tbody tr');"
+        " return r.length === 4 && r[r.length - 1].innerText === first; }",
+        arg=first,
+    )
     assert "latest first" in session.page.locator(".im-table-info").inner_text()
     assert rows.last.inner_text() == first
     assert rows.filter(has_text="hose truck").count() == 0
@@ -1071,8 +1115,11 @@ def test_many_incidents_zoomed_out_are_a_density_and_points_zoomed_in(
         )
         pixel = session.page.evaluate("([x, y]) => window.incidentMap.pixel(x, y)", centre)
         assert pixel[3] > 0, "the hexagons are drawn"
+        zoom = session.page.evaluate("() => window.incidentMap.map.getZoom()")
         session.page.mouse.click(box["x"] + centre[0], box["y"] + centre[1])
-        session.page.wait_for_timeout(300)
+        session.page.wait_for_function(
+            "(z) => window.incidentMap.map.getZoom() > z", arg=zoom, timeout=5_000
+        )
         zoom_to(session, GATE, 18)
         assert session.page.evaluate("() => window.incidentMap.drawMode()") == "points"
         session.page.evaluate("() => window.incidentMap.setSources({'Outlet 0': false})")
@@ -1131,6 +1178,32 @@ def test_on_a_phone_the_panels_collapse_to_buttons(browser: Browser, map_file: P
         assert session.page_errors == []
 
 
+def test_resizing_a_desktop_page_to_a_phone_and_back(browser: Browser, map_file: Path) -> None:
+    with open_page(browser, map_file) as session:
+        page = session.page
+        assert page.locator(".im-side").is_visible()
+        assert not page.locator(".leaflet-control-layers-toggle").is_visible()
+        page.set_viewport_size({"width": 390, "height": 844})
+        # The layer control is rebuilt collapsed once the resize settles.
+        page.locator(".leaflet-control-layers-toggle").wait_for(state="visible", timeout=5_000)
+        assert not page.locator(".im-side").is_visible()
+        page.wait_for_function("() => window.incidentMap.map.getSize().x === 390", timeout=5_000)
+        # The Filters sheet works on the phone: a type unchecked there is gone from the map.
+        page.locator(".im-phone-bar .im-phone-button", has_text="Filters").click()
+        page.locator(".im-filters .im-facet label.im-check").filter(has_text="Tear gas").locator(
+            "input"
+        ).uncheck()
+        assert "inc-0000000002" not in drawn(session)
+        page.locator(".im-phone-bar .im-phone-button", has_text="Filters").click()
+        assert not page.locator(".im-side").is_visible()
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.locator(".leaflet-control-layers-toggle").wait_for(state="hidden", timeout=5_000)
+        assert page.locator(".im-side").is_visible()
+        assert not page.locator(".im-phone-bar").is_visible()
+        assert "inc-0000000002" not in drawn(session), "the filter outlives the resize"
+        assert session.page_errors == []
+
+
 def test_the_sources_panel_stays_usable_with_5000_sources(browser: Browser, tmp_path: Path) -> None:
     rows = [
         incident_row(
@@ -1161,7 +1234,10 @@ def test_the_sources_panel_stays_usable_with_5000_sources(browser: Browser, tmp_
         groups.nth(1).locator(".im-none").click()  # the search shows no account: none of them
         assert len(drawn(session)) == 4999
         page.locator(".im-source-search").fill("")
-        page.wait_for_timeout(300)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.im-sources .im-check')]"
+            ".every(r => r.style.display !== 'none')"
+        )
         groups.nth(1).locator(".im-none").click()
         assert len(drawn(session)) == 2499
         assert groups.nth(1).locator(".im-count").first.inner_text() == "0/2500 sources · 0"
