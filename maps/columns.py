@@ -51,6 +51,11 @@ FLAG_UNMAPPED = 1
 FLAG_VAGUE = 2
 FLAG_CLOCK = 4
 FLAG_UNKNOWN_TIME = 8
+#: ``time_start`` (``time_end``) is the window's start (end) written in the page's offset,
+#: ``YYYY-MM-DDTHH:MM:SS+HH:MM``: the page writes it back from ``t0`` (``t1``) instead of
+#: carrying the text (a fifth of the popup text at scale).
+FLAG_START_FROM_T0 = 32
+FLAG_END_FROM_T1 = 64
 
 #: Incident columns sent as codes or numbers, never as popup text.
 _CODED = frozenset(
@@ -291,6 +296,20 @@ def incident_columns(
         | np.where(known, 0, FLAG_UNKNOWN_TIME)
     ).astype(np.uint8)
 
+    offset = int(styles["time"]["utc_offset_minutes"])
+    start_text = _text_column(incidents, "time_start")
+    end_text = _text_column(incidents, "time_end")
+    from_t0 = known & (start_text.to_numpy(dtype=object) == _iso_minutes(t0, offset))
+    from_t1 = known & (end_text.to_numpy(dtype=object) == _iso_minutes(t1, offset))
+    flags |= np.where(from_t0, FLAG_START_FROM_T0, 0).astype(np.uint8)
+    flags |= np.where(from_t1, FLAG_END_FROM_T1, 0).astype(np.uint8)
+    text_frame = (
+        incidents.assign(
+            time_start=start_text.where(~from_t0, None), time_end=end_text.where(~from_t1, None)
+        )
+        if {"time_start", "time_end"} <= set(incidents.columns)
+        else incidents
+    )
     t0_out = np.where(known, t0, UNKNOWN_TIME).astype(np.uint32)
     t1_out = np.where(known, t1, UNKNOWN_TIME).astype(np.uint32)
     arrays = {
@@ -339,10 +358,23 @@ def incident_columns(
     return PageColumns(
         meta=meta,
         arrays=arrays,
-        chunks=_chunks(incidents, text_columns, order, chunk_rows),
+        chunks=_chunks(text_frame, text_columns, order, chunk_rows),
         ids=gzip_b64("\n".join(ids[order].tolist())),
         order=order,
     )
+
+
+def _iso_minutes(minutes: np.ndarray, offset_minutes: int) -> np.ndarray:
+    """Minutes since the epoch as local ISO 8601 text at a fixed offset
+    (``2021-11-05T15:00:00+03:00``); empty text where a value is NaN."""
+    known = ~np.isnan(minutes)
+    local = np.where(known, minutes, 0).astype(np.int64) + offset_minutes
+    text = np.datetime_as_string(local.astype("datetime64[m]"), unit="s").astype(object)
+    sign = "-" if offset_minutes < 0 else "+"
+    hours, mins = divmod(abs(offset_minutes), 60)
+    text = text + f"{sign}{hours:02d}:{mins:02d}"
+    text[~known] = ""
+    return text
 
 
 def _duration(t0: np.ndarray, t1: np.ndarray, known: np.ndarray) -> np.ndarray:

@@ -1081,6 +1081,12 @@ def test_export_what_i_see_as_geojson_and_csv(session: PageSession) -> None:
         f for f in data["features"] if f["properties"]["incident_id"] == "inc-0000000007"
     )
     assert feature["properties"]["evidence"] == HOSTILE_EVIDENCE
+    # Times the page rebuilds from its columns come out as they went in.
+    by_id = {r["incident_id"]: r for r in ROWS}
+    for f in data["features"]:
+        given = by_id[f["properties"]["incident_id"]]
+        assert f["properties"]["time_start"] == given["time_start"]
+        assert f["properties"]["time_end"] == given["time_end"]
     assert feature["geometry"]["coordinates"] == pytest.approx([FAR_GATE[1], FAR_GATE[0]], abs=1e-5)
     with session.page.expect_download() as csv_download:
         session.page.locator(".im-export-csv").click()

@@ -398,6 +398,17 @@ def _table(
     )
     ids = ids_text.split("\n") if meta["n"] else []
     assert len(rows) == len(ids) == meta["n"]
+    # As the page does: a time_start/time_end sent as a flag is the window at +03:00.
+    flags = arrays.get("flags")
+    for i, row in enumerate(rows):
+        for flag, name, minutes in ((32, "time_start", "t0"), (64, "time_end", "t1")):
+            if flags is not None and flags[i] & flag and prefix == "inc":
+                assert row[name] is None
+                end = arrays["t0"][i] + (arrays["dur"][i] if minutes == "t1" else 0)
+                moment = dt.datetime.fromtimestamp(
+                    int(end) * 60, dt.timezone(dt.timedelta(hours=3))
+                )
+                row[name] = moment.isoformat()
     return Table(arrays=arrays, rows=rows, ids=ids)
 
 
@@ -619,6 +630,26 @@ def test_status_and_other_new_columns_are_used_when_present() -> None:
 def test_a_table_without_the_new_columns_is_all_happened(page: ParsedPage) -> None:
     assert page.config["incidents"]["statuses"] == ["happened"]
     assert "status" not in page.config["incidents"]["textColumns"]
+
+
+def test_times_in_the_page_offset_come_as_flags_and_others_as_text() -> None:
+    rows = [
+        incident_row(1),  # 2021-11-05T15:00:00+03:00 to 18:00: the window itself
+        incident_row(2, time_start="2021-11-05T12:00:00Z", time_end="2021-11-05T15:00:00Z"),
+        incident_row(3, time_start="2021-11-05T15:00:30+03:00", time_end=None),
+    ]
+    parsed = parse_page(
+        render_map(make_incidents(rows), make_places(), gazetteer=small_gazetteer())
+    )
+    flags = {i: parsed.incidents.at(i, "flags") for i in parsed.incidents.ids}
+    assert flags["inc-0000000001"] & 32
+    assert flags["inc-0000000001"] & 64
+    assert not flags["inc-0000000002"] & (32 | 64)  # the same instants, written otherwise
+    assert not flags["inc-0000000003"] & (32 | 64)
+    for row in rows:  # what the page rebuilds is the text given
+        got = parsed.incidents.row(row["incident_id"])
+        assert (got["time_start"], got["time_end"]) == (row["time_start"], row["time_end"])
+    assert parsed.incidents.rows[0]["time_start"] == "2021-11-05T15:00:00+03:00"
 
 
 def test_popup_text_keeps_every_value_verbatim(page: ParsedPage) -> None:

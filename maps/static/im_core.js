@@ -13,7 +13,7 @@ var IncidentMapCore = (function () {
   'use strict';
 
   var FLAG_UNMAPPED = 1, FLAG_VAGUE = 2, FLAG_CLOCK = 4, FLAG_UNKNOWN_TIME = 8,
-    FLAG_CONTRADICTED = 16;
+    FLAG_CONTRADICTED = 16, FLAG_START_FROM_T0 = 32, FLAG_END_FROM_T1 = 64;
   var UNKNOWN_TIME = 4294967295;
   var KINDS = {f4: Float32Array, u1: Uint8Array, u2: Uint16Array, u4: Uint32Array,
     i4: Int32Array};
@@ -70,6 +70,7 @@ var IncidentMapCore = (function () {
     this.nChunks = meta.n ? Math.ceil(meta.n / meta.chunkRows) : 0;
     this.cache = new Map();
     this.ids = null;
+    this.complete = null;   // complete(i, row): fills in text the page rebuilds from columns
     this.idsLoading = null;
   }
   // Decode the columns: one gzip'd buffer of little-endian typed arrays, laid out as
@@ -128,9 +129,11 @@ var IncidentMapCore = (function () {
   Table.prototype.row = function (i) {
     var rows = this.meta.chunkRows, k = Math.floor(i / rows), j = i - k * rows;
     var names = this.meta.textColumns;
+    var complete = this.complete;
     return this.chunk(k).then(function (chunk) {
       var out = {};
       for (var c = 0; c < names.length; c++) { out[names[c]] = chunk[names[c]][j]; }
+      if (complete) { complete(i, out); }
       return out;
     });
   };
@@ -145,6 +148,7 @@ var IncidentMapCore = (function () {
         while (position < indexes.length && Math.floor(indexes[position] / rows) === k) {
           var i = indexes[position], j = i - k * rows, out = {};
           for (var c = 0; c < names.length; c++) { out[names[c]] = chunk[names[c]][j]; }
+          if (self.complete) { self.complete(i, out); }
           visit(i, out);
           position += 1;
         }
@@ -195,6 +199,18 @@ var IncidentMapCore = (function () {
     for (var q = 0; q < n; q++) { if (c.event[q] >= 0) { members[fill[c.event[q]]++] = q; } }
     this.evt.columns.memberOffsets = offsets;
     this.evt.columns.members = members;
+    // time_start and time_end that are the window in the page's offset come as flags.
+    var offset = config.time.offsetMinutes;
+    var sign = offset < 0 ? '-' : '+', abs = Math.abs(offset);
+    var suffix = sign + ('0' + Math.floor(abs / 60)).slice(-2) + ':' + ('0' + abs % 60).slice(-2);
+    var iso = function (minutes) {
+      return new Date((minutes + offset) * 60000).toISOString().slice(0, 19) + suffix;
+    };
+    this.inc.complete = function (i, row) {
+      var f = c.flags[i];
+      if (f & FLAG_START_FROM_T0) { row.time_start = iso(c.t0[i]); }
+      if (f & FLAG_END_FROM_T1) { row.time_end = iso(c.t1[i]); }
+    };
     this.on = {
       source: new Uint8Array(meta.sources.length).fill(1),
       type: new Uint8Array(meta.types.length).fill(1),
@@ -248,7 +264,7 @@ var IncidentMapCore = (function () {
     var c = this.inc.columns, n = this.inc.n, on = this.on;
     var nT = on.type.length, nS = on.status.length, nP = on.precision.length;
     this.comboShape = [nT, nS, nP];
-    var combos = new Uint16Array(n);
+    var combos = nT * nS * nP > 65535 ? new Uint32Array(n) : new Uint16Array(n);
     for (var i = 0; i < n; i++) { combos[i] = (c.type[i] * nS + c.status[i]) * nP + c.precision[i]; }
     this.combo = combos;
     this.comboState = new Uint8Array(nT * nS * nP);
