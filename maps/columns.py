@@ -303,13 +303,17 @@ def incident_columns(
     from_t1 = known & (end_text.to_numpy(dtype=object) == _iso_minutes(t1, offset))
     flags |= np.where(from_t0, FLAG_START_FROM_T0, 0).astype(np.uint8)
     flags |= np.where(from_t1, FLAG_END_FROM_T1, 0).astype(np.uint8)
-    text_frame = (
-        incidents.assign(
-            time_start=start_text.where(~from_t0, None), time_end=end_text.where(~from_t1, None)
-        )
-        if {"time_start", "time_end"} <= set(incidents.columns)
-        else incidents
-    )
+    # Text the page rebuilds from its columns is left out of the popup chunks: a
+    # time_start/time_end that is the window (flags above), a place_id that is its code's.
+    rebuilt: dict[str, pd.Series] = {}
+    if {"time_start", "time_end"} <= set(incidents.columns):
+        rebuilt["time_start"] = start_text.where(~from_t0, None)
+        rebuilt["time_end"] = end_text.where(~from_t1, None)
+    if "place_id" in incidents.columns:
+        place_text = _text_column(incidents, "place_id")
+        same = place_text.to_numpy(dtype=object) == np.asarray(places, dtype=object)[place_codes]
+        rebuilt["place_id"] = place_text.where(~same, None)
+    text_frame = incidents.assign(**rebuilt) if rebuilt else incidents
     t0_out = np.where(known, t0, UNKNOWN_TIME).astype(np.uint32)
     t1_out = np.where(known, t1, UNKNOWN_TIME).astype(np.uint32)
     arrays = {
@@ -338,8 +342,10 @@ def incident_columns(
                 "acled": acled_by_type.get(code),
             }
         )
+    id_blob, id_form = _id_blob(ids[order])
     meta = {
         "n": n,
+        "idForm": id_form,
         "chunkRows": chunk_rows,
         "textColumns": text_columns,
         "sources": sources,
@@ -359,9 +365,36 @@ def incident_columns(
         meta=meta,
         arrays=arrays,
         chunks=_chunks(text_frame, text_columns, order, chunk_rows),
-        ids=gzip_b64("\n".join(ids[order].tolist())),
+        ids=id_blob,
         order=order,
     )
+
+
+def _id_blob(ids: np.ndarray) -> tuple[str, dict[str, Any] | None]:
+    """The ids in page order, compressed: as bytes when every id is one common prefix
+    and hexadecimal digits of one even length (``inc-4ab5e2a6155f``: 6 bytes instead of
+    12 characters), else as newline-separated text. Returns (base64, how the page reads
+    it: ``{"prefix", "hexDigits"}`` or ``None`` for text)."""
+    text = pd.Series(ids, dtype=object).fillna("").astype(str)
+    if len(text):
+        low, high = text.min(), text.max()  # the prefix all share is theirs
+        size = next(
+            (k for k, (a, b) in enumerate(zip(low, high, strict=False)) if a != b),
+            min(len(low), len(high)),
+        )
+        size -= (len(low) - size) % 2  # an even number of digits: whole bytes
+        prefix = low[: max(size, 0)]
+        rest = text.str.slice(len(prefix))
+        width = len(rest.iloc[0])
+        if (
+            width
+            and width % 2 == 0
+            and bool(rest.str.len().eq(width).all())
+            and bool(rest.str.fullmatch(r"[0-9a-f]+").all())
+        ):
+            packed = bytes.fromhex("".join(rest.tolist()))
+            return gzip_b64(packed), {"prefix": prefix, "hexDigits": width}
+    return gzip_b64("\n".join(text.tolist())), None
 
 
 def _iso_minutes(minutes: np.ndarray, offset_minutes: int) -> np.ndarray:
@@ -516,12 +549,13 @@ def event_columns(
     text_columns = [
         c for c in events.columns if c not in {"geometry", "incident_ids", "lat", "lon"}
     ]
-    meta = {"n": n, "chunkRows": chunk_rows, "textColumns": text_columns}
+    id_blob, id_form = _id_blob(event_ids[order])
+    meta = {"n": n, "idForm": id_form, "chunkRows": chunk_rows, "textColumns": text_columns}
     page = PageColumns(
         meta=meta,
         arrays=arrays,
         chunks=_chunks(events, text_columns, order, chunk_rows),
-        ids=gzip_b64("\n".join(event_ids[order].tolist())),
+        ids=id_blob,
         order=order,
     )
     return page, event_of.astype(np.int32)

@@ -393,14 +393,20 @@ def _table(
         rows.extend(
             dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)
         )
-    ids_text = (
-        gunzip(elements[f"im-{prefix}-ids"]).decode() if elements.get(f"im-{prefix}-ids") else ""
-    )
-    ids = ids_text.split("\n") if meta["n"] else []
+    raw = gunzip(elements[f"im-{prefix}-ids"]) if elements.get(f"im-{prefix}-ids") else b""
+    form = meta.get("idForm")
+    if form:  # a common prefix, then hexadecimal digits as bytes
+        width = form["hexDigits"] // 2
+        ids = [form["prefix"] + raw[k : k + width].hex() for k in range(0, len(raw), width)]
+    else:
+        ids = raw.decode().split("\n") if meta["n"] else []
     assert len(rows) == len(ids) == meta["n"]
-    # As the page does: a time_start/time_end sent as a flag is the window at +03:00.
+    # As the page does: a time_start/time_end sent as a flag is the window at +03:00, a
+    # place_id left out is its code's.
     flags = arrays.get("flags")
     for i, row in enumerate(rows):
+        if prefix == "inc" and "place_id" in row and row["place_id"] is None:
+            row["place_id"] = meta["places"][arrays["place"][i]] or None
         for flag, name, minutes in ((32, "time_start", "t0"), (64, "time_end", "t1")):
             if flags is not None and flags[i] & flag and prefix == "inc":
                 assert row[name] is None
@@ -650,6 +656,39 @@ def test_times_in_the_page_offset_come_as_flags_and_others_as_text() -> None:
         got = parsed.incidents.row(row["incident_id"])
         assert (got["time_start"], got["time_end"]) == (row["time_start"], row["time_end"])
     assert parsed.incidents.rows[0]["time_start"] == "2021-11-05T15:00:00+03:00"
+
+
+@pytest.mark.parametrize(
+    ("ids", "form"),
+    [
+        (["inc-4ab5e2a6155f", "inc-0f84e962a103"], {"prefix": "inc-", "hexDigits": 12}),
+        (["inc-0000000001", "inc-0000000013"], {"prefix": "inc-00000000", "hexDigits": 2}),
+        (["inc-00ab", "inc-00AB"], None),  # upper-case digits would not come back the same
+        (["inc-1", "inc-22"], None),
+        (["report 1 / a", "report 1 / b"], None),
+    ],
+)
+def test_ids_go_as_bytes_when_they_are_hex_digits_after_a_prefix(
+    ids: list[str], form: dict[str, Any] | None
+) -> None:
+    rows = [incident_row(k, incident_id=ident) for k, ident in enumerate(ids, start=1)]
+    parsed = parse_page(
+        render_map(make_incidents(rows), make_places(), gazetteer=small_gazetteer())
+    )
+    assert parsed.config["incidents"]["idForm"] == form
+    assert sorted(parsed.incidents.ids) == sorted(ids)
+
+
+def test_a_place_id_is_sent_once_as_a_code() -> None:
+    rows = [incident_row(1), incident_row(2, place_id=None), incident_row(3, place_id=" ")]
+    page = render_map(make_incidents(rows), make_places(), gazetteer=small_gazetteer())
+    elements = {m.group(2): m.group(3) for m in _DATA.finditer(page)}
+    sent = json.loads(gunzip(elements["im-inc-c0"]))["place_id"]
+    assert sent == [None, None, " "]  # the first comes from its code
+    parsed = parse_page(page)
+    assert parsed.incidents.row("inc-0000000001")["place_id"] == "test_gate"
+    assert parsed.incidents.row("inc-0000000002")["place_id"] is None
+    assert parsed.incidents.row("inc-0000000003")["place_id"] == " "
 
 
 def test_popup_text_keeps_every_value_verbatim(page: ParsedPage) -> None:

@@ -15,6 +15,8 @@ var IncidentMapCore = (function () {
   var FLAG_UNMAPPED = 1, FLAG_VAGUE = 2, FLAG_CLOCK = 4, FLAG_UNKNOWN_TIME = 8,
     FLAG_CONTRADICTED = 16, FLAG_START_FROM_T0 = 32, FLAG_END_FROM_T1 = 64;
   var UNKNOWN_TIME = 4294967295;
+  var HEX = [];
+  for (var h = 0; h < 256; h++) { HEX.push((h < 16 ? '0' : '') + h.toString(16)); }
   var KINDS = {f4: Float32Array, u1: Uint8Array, u2: Uint16Array, u4: Uint32Array,
     i4: Int32Array};
 
@@ -97,10 +99,25 @@ var IncidentMapCore = (function () {
     var self = this;
     if (self.ids) { return Promise.resolve(self.ids); }
     if (!self.idsLoading) {
-      self.idsLoading = !self.n ? Promise.resolve('') :
-        textWhenRead('im-' + self.prefix + '-ids').then(gunzip);
-      self.idsLoading = self.idsLoading.then(function (text) {
-        self.ids = self.n ? text.split('\n') : [];
+      var form = self.meta.idForm;
+      self.idsLoading = !self.n ? Promise.resolve([]) :
+        textWhenRead('im-' + self.prefix + '-ids').then(function (base64) {
+          if (!form) {
+            return gunzip(base64).then(function (text) { return text.split('\n'); });
+          }
+          // Bytes: a common prefix and form.hexDigits hexadecimal digits per id.
+          return inflate(base64).arrayBuffer().then(function (buffer) {
+            var bytes = new Uint8Array(buffer), width = form.hexDigits / 2, out = new Array(self.n);
+            for (var i = 0; i < self.n; i++) {
+              var id = form.prefix;
+              for (var b = i * width, end = b + width; b < end; b++) { id += HEX[bytes[b]]; }
+              out[i] = id;
+            }
+            return out;
+          });
+        });
+      self.idsLoading = self.idsLoading.then(function (ids) {
+        self.ids = ids;
         return self.ids;
       });
     }
@@ -210,6 +227,7 @@ var IncidentMapCore = (function () {
       var f = c.flags[i];
       if (f & FLAG_START_FROM_T0) { row.time_start = iso(c.t0[i]); }
       if (f & FLAG_END_FROM_T1) { row.time_end = iso(c.t1[i]); }
+      if (row.place_id === null && meta.places[c.place[i]]) { row.place_id = meta.places[c.place[i]]; }
     };
     this.on = {
       source: new Uint8Array(meta.sources.length).fill(1),
