@@ -23,6 +23,14 @@ class ContextVocabulary:
     country_locational_followers: frozenset[str]
     reporting_verbs: frozenset[str]
     according_to: tuple[str, ...]
+    speaker_lead_ins: tuple[str, ...]
+    """Words naming a speaker of the institution that follows ("a source in", "مصدر في")."""
+    body_nouns: frozenset[str]
+    """Nouns a feature noun can modify to name a body ('the district council')."""
+    appositive_media_nouns: frozenset[str]
+    """Nouns that make a name with an appositive a medium ("X, a Telegram channel")."""
+    nationality_kinds: frozenset[str]
+    """Noun kinds an adjective of origin after them makes another country's (السفارة المصرية)."""
     institution_kinds: frozenset[str]
     unique_fallback_kinds: frozenset[str]
     feature_nouns: dict[str, dict[str, tuple[str, ...]]]
@@ -35,12 +43,18 @@ class ContextVocabulary:
     quantity: frozenset[str]
     relations: dict[str, tuple[str, ...]]
     relation_fillers: frozenset[str]
+    sentence_opening_relations: frozenset[str]
+    """Relation words that frame a sentence only when they open it ("Beyond the capital, ...")."""
     max_relation_fillers: int
     relation_lead_ins: tuple[str, ...]
     world: dict[str, Any]
     generic_words: dict[str, str]
     """Folded generic word -> the kind it names (gazetteer/variants.py)."""
     abbreviations: dict[str, str]
+    arabic_generic_words: dict[str, str]
+    """Normalised Arabic generic word (جسر, ميدان) -> the kind it names."""
+    arabic_area_words: frozenset[str]
+    arabic_coordinating_generics: frozenset[str]
     kind_fits: dict[str, frozenset[str]]
     """Noun kind -> the gazetteer kinds it may stand for."""
     capital_demonyms: frozenset[str]
@@ -72,6 +86,10 @@ def context_vocabulary() -> ContextVocabulary:
         country_locational_followers=frozenset(_norm_all(raw["country_locational_followers"])),
         reporting_verbs=frozenset(_norm_all(raw["reporting_verbs"])),
         according_to=_norm_all(raw["according_to"]),
+        speaker_lead_ins=_norm_all(raw["speaker_lead_ins"]),
+        body_nouns=frozenset(_norm_all(raw["body_nouns"])),
+        appositive_media_nouns=frozenset(_norm_all(raw["appositive_media_nouns"])),
+        nationality_kinds=frozenset(raw["nationality_kinds"]),
         institution_kinds=frozenset(raw["institution_kinds"]),
         unique_fallback_kinds=frozenset(raw["definite_only_kinds_unique_fallback"]),
         feature_nouns={
@@ -87,6 +105,7 @@ def context_vocabulary() -> ContextVocabulary:
         quantity=frozenset(_norm_all(determiners["quantity"])),
         relations={k: _norm_all(v) for k, v in raw["relations"].items()},
         relation_fillers=frozenset(_norm_all(raw["relation_fillers"])),
+        sentence_opening_relations=frozenset(_norm_all(raw["sentence_opening_relations"])),
         max_relation_fillers=int(raw["max_relation_fillers"]),
         relation_lead_ins=_norm_all(raw["relation_lead_ins"]),
         world=raw["world"],
@@ -95,6 +114,13 @@ def context_vocabulary() -> ContextVocabulary:
         },
         abbreviations={fold_word(k): fold_word(v) for k, v in raw["abbreviations"].items()},
         kind_fits={k: frozenset(v) for k, v in raw["kind_fits"].items()},
+        arabic_generic_words={
+            word: kind
+            for kind, words in raw["arabic_generic_words"].items()
+            for word in _norm_all(words)
+        },
+        arabic_area_words=frozenset(_norm_all(raw["arabic_area_words"])),
+        arabic_coordinating_generics=frozenset(_norm_all(raw["arabic_coordinating_generics"])),
         capital_demonyms=frozenset(_norm_all(raw["capital_demonyms"])),
         city_kinds=frozenset(raw["city_kinds"]),
         container_nouns=frozenset(_norm_all(raw["container_nouns"])),

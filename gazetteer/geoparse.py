@@ -26,7 +26,7 @@ from shapely.geometry.base import BaseGeometry
 
 from gazetteer.context import ContextVocabulary, context_vocabulary
 from gazetteer.model import Gazetteer, Place
-from gazetteer.normalize import glued, normalize_name, normalize_with_offsets
+from gazetteer.normalize import arabic_proclitics, glued, normalize_name, normalize_with_offsets
 from gazetteer.phrases import PhraseMatch, PhraseMatcher, longest_matches
 from gazetteer.variants import (
     ARTICLES,
@@ -41,7 +41,7 @@ from gazetteer.variants import (
 )
 from gazetteer.world import WorldPlace, world_places
 from geo.crs import distance_m
-from geo.relative import derive_area, radius_m
+from geo.relative import BEARINGS, DerivedArea, derive_area, radius_m
 
 #: Roles a mention can have; only ``location`` mentions are ever mapped.
 ROLES = ("location", "outside", "dateline", "organisation", "author", "attribute", "person")
@@ -49,6 +49,11 @@ ROLES = ("location", "outside", "dateline", "organisation", "author", "attribute
 #: Precision classes, most precise first.
 PRECISIONS = ("exact", "estimated", "zone", "relative", "district", "city", "country")
 
+#: In-play marker for a definite noun left unresolved ("?embassy"): later nouns of a
+#: fitting kind refer to it, not to an older gazetteer entry of that kind.
+_UNRESOLVED = "?"
+#: Punctuation no multi-word outlet or world name is written across.
+_NAME_BREAKS = frozenset(",،;؛!?؟\n")
 _SENTENCE_BREAKS = frozenset(".;!?\n؟؛")
 
 #: How many of the most recent places stay "in play" for definite descriptions.
@@ -191,6 +196,8 @@ class Geoparser:
         # per-entry figures computed once (bounded: one per entry, or per entry set)
         self._radii: dict[str, float] = {}
         self._spreads: dict[tuple[float, float, tuple[str, ...]], float] = {}
+        # one per entry and relation, with the geometry object it was derived from
+        self._areas: dict[tuple[str, str], tuple[BaseGeometry, DerivedArea]] = {}
 
     # ------------------------------------------------------------------ matching
     @cached_property
@@ -202,6 +209,9 @@ class Geoparser:
                 phrases.append((name, ("place", place.id)))
                 if " " in normalize_name(name):
                     phrases.append((glued(name), ("place", place.id)))
+        for place_id, (_, rest) in self._arabic_specific_parts.items():
+            for part in rest:
+                phrases.append((part, ("arabic_specific", place_id)))
         phrases.extend((org, ("organisation", org)) for org in self.vocabulary.organisations)
         for country, words in self.vocabulary.demonyms.items():
             phrases.extend((word, ("demonym", country)) for word in words)
@@ -214,13 +224,89 @@ class Geoparser:
             phrases.extend((word, ("relation", relation)) for word in words)
         return PhraseMatcher(phrases)
 
+    @cached_property
+    def _arabic_specific_parts(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """Entry id -> (its Arabic name, the specific parts of its Arabic names that open
+        with a generic word): حي الأمين gives الأمين, جسر السنك gives السنك."""
+        generic = self.vocabulary.arabic_generic_words
+        found: dict[str, tuple[str, tuple[str, ...]]] = {}
+        for place in self.gazetteer.values():
+            names = [n for n in place.all_names if not n.isascii()]
+            rest = []
+            for name in names:
+                words = normalize_name(name).split()
+                if len(words) >= 2 and words[0] in generic:
+                    part = " ".join(words[1:])
+                    if len(part.replace(" ", "")) >= 4:
+                        rest.append(part)
+            if rest:
+                found[place.id] = (names[0], tuple(dict.fromkeys(rest)))
+        return found
+
+    def _arabic_generic_start(self, norm: str, nstart: int, place_id: str) -> int | None:
+        """Where the generic word before an Arabic specific part starts, when one that fits
+        the entry is written there (ميدان بيروت, منطقة الأمين, جسري الجمهورية والسنك)."""
+        vocab = self.vocabulary
+        word_start = norm.rfind(" ", 0, nstart) + 1
+        glued_to = norm[word_start:nstart]
+        before = norm[max(0, word_start - 60) : word_start].split()
+        if glued_to:  # "والسنك": the second of two names after a dual or a plural
+            if glued_to != "و" or not before:
+                return None
+            for back, word in enumerate(reversed(before[-4:])):
+                if (
+                    word in vocab.arabic_coordinating_generics
+                    and back >= 1
+                    and self._generic_fits(word, place_id)
+                ):
+                    return nstart
+            return None
+        if not before:
+            return None
+        word = before[-1]
+        # a glued proclitic before the generic word (وشارع, بساحة) is fine
+        bare = next(
+            (word[len(p) :] for p in sorted(arabic_proclitics(), key=len, reverse=True)
+             if word.startswith(p) and word[len(p) :] in vocab.arabic_generic_words),
+            word,
+        )  # fmt: skip
+        if bare not in vocab.arabic_generic_words or not self._generic_fits(bare, place_id):
+            return None
+        return norm.rfind(word, 0, word_start) + len(word) - len(bare)
+
+    def _generic_fits(self, word: str, place_id: str) -> bool:
+        vocab = self.vocabulary
+        if word in vocab.arabic_area_words and self.gazetteer[place_id].kind in (
+            vocab.kind_fits.get("neighbourhood", ()) | {"street", "square", "market"}
+        ):
+            return True
+        return self._fits(place_id, vocab.arabic_generic_words[word])
+
     def _hits(self, text: str, norm: str, offsets: list[int]) -> list[_Hit]:
         grouped: dict[tuple[int, int, str], list[str]] = {}
         spans: dict[tuple[int, int], tuple[int, int, str]] = {}
+        generic_named: dict[tuple[int, int], str] = {}
+        exact_places: set[tuple[int, int]] = set()
         for match in self._matcher.candidates(norm, offsets):
             category, value = match.value
+            if category == "arabic_specific":
+                nstart = self._arabic_generic_start(norm, match.nstart, value)
+                if nstart is None:
+                    continue
+                category = "place"
+                match = replace(match, nstart=nstart, start=offsets[nstart])
+                if (match.nstart, match.nend) in exact_places:
+                    continue  # the name as the gazetteer writes it: an exact match
+                generic_named[(match.nstart, match.nend)] = self._arabic_specific_parts[value][0]
+            elif category == "place":
+                exact_places.add((match.nstart, match.nend))
+                generic_named.pop((match.nstart, match.nend), None)
             if not self._case_fits(text[match.start : match.end], match.key, category):
                 continue
+            if category in ("organisation", "world") and any(
+                c in _NAME_BREAKS for c in text[match.start : match.end]
+            ):
+                continue  # "في بغداد، اليوم": a comma ends a name, it is not "Baghdad Today"
             grouped.setdefault((match.nstart, match.nend, category), []).append(value)
             spans[(match.nstart, match.nend)] = (match.start, match.end, match.key)
         matches = [
@@ -236,7 +322,19 @@ class Geoparser:
         ]
         chosen = longest_matches(matches, rank=lambda m: _CATEGORY_RANK[m.value[0]])
         hits = [
-            _Hit(m.nstart, m.nend, m.start, m.end, m.value[0], m.value[1], key=m.key)
+            _Hit(
+                m.nstart,
+                m.nend,
+                m.start,
+                m.end,
+                m.value[0],
+                m.value[1],
+                key=m.key,
+                matched_name=generic_named.get((m.nstart, m.nend))
+                if m.value[0] == "place"
+                else None,
+                via="generic word" if m.value[0] == "place" else "",
+            )
             for m in chosen
         ]
         hits = self._home_capital(text, self._with_variants(text, offsets, hits))
@@ -298,6 +396,26 @@ class Geoparser:
                     (h for h in pair if h.category == "feature" and h.values[0] == "city:singular"),
                     None,
                 )
+                country = next((h for h in pair if h.category == "world"), None)
+                foreign = city is not None and (
+                    (
+                        demonym is not None
+                        and normalize_name(text[demonym.start : demonym.end]) not in demonyms
+                    )
+                    or (
+                        country is not None
+                        and not self._world[country.values[0]].is_home_country
+                        and (
+                            self._world[country.values[0]].kind == "country"
+                            or _is_arabic_nisba(text[country.start : country.end])
+                        )
+                    )
+                )
+                if foreign:
+                    # "the Iranian capital", "العاصمة السويدية": another country's capital
+                    out.extend(replace(h, key="foreign_capital") if h is city else h for h in pair)
+                    i += 2
+                    continue
                 if (
                     demonym is not None
                     and city is not None
@@ -512,7 +630,17 @@ class Geoparser:
         index = 0
         while index < len(hits):
             hit = hits[index]
-            if hit.category in ("place", "feature"):
+            if hit.key == "foreign_capital":
+                found = [
+                    PlaceMention(
+                        text=text[hit.start : hit.end], start=hit.start, end=hit.end,
+                        role="outside", kind="city", precision="city",
+                        resolved_by="the capital of another country",
+                    )
+                ]  # fmt: skip
+                relation = None
+                index += 1
+            elif hit.category in ("place", "feature"):
                 group_end = self._group_end(text, norm, hits, index)
                 group = hits[index : group_end + 1]
                 relation = self._relation_before(text, norm, hits, index)
@@ -547,7 +675,17 @@ class Geoparser:
                 index += 1
             for mention in found:
                 role = _structural_role(mention, non_locations)
+                named = mention
                 mention = self._apply_roles(mention, text, norm, offsets, role)
+                if (
+                    mention.role == "organisation"
+                    and named.place_id
+                    and named.kind in self.vocabulary.institution_kinds
+                    and not self._foreign_body(named, mentions, text)
+                ):
+                    # "the embassy's staff said ... the embassy": the body that spoke is
+                    # the building a later noun means
+                    in_play.append(named.place_id)
                 if (
                     mention.resolved_by in ("only_of_kind", "in_play", "in_play_neighbour")
                     and mention.kind in self.vocabulary.city_kinds
@@ -568,15 +706,11 @@ class Geoparser:
                 if mention.role == "location" and mention.place_id:
                     in_play.append(mention.anchor_id or mention.place_id)
                     del in_play[:-_IN_PLAY_WINDOW]  # only recent places stay in play
-                if (
-                    mention.role == "location"
-                    and mention.kind in self.vocabulary.institution_kinds
-                    and mentions
-                    and mentions[-1].role == "attribute"
-                    and mentions[-1].resolved_by == "demonym"
-                    and not text[mentions[-1].end : mention.start].strip(" \u00a0")
-                    and normalize_name(mentions[-1].text) not in self.vocabulary.capital_demonyms
-                ):
+                elif mention.role == "location" and mention.resolved_by == "unresolved":
+                    # "the embassy" we could not place: a later "the building" means it too
+                    in_play.append(_UNRESOLVED + (mention.kind or ""))
+                    del in_play[:-_IN_PLAY_WINDOW]
+                if mention.role == "location" and self._foreign_body(mention, mentions, text):
                     # "the Iranian Ministry of Foreign Affairs": another country's institution
                     mention = _as_non_location(mention, "organisation", "another country's body")
                 if mention.role == "person":
@@ -591,6 +725,34 @@ class Geoparser:
                     mention = _as_non_location(mention, "person", "a person named before")
                 mentions.append(mention)
         return mentions
+
+    def _foreign_body(
+        self, mention: PlaceMention, before: Sequence[PlaceMention], text: str
+    ) -> bool:
+        """'the Iranian Ministry of Foreign Affairs': an institution right after another
+        country's demonym is that country's, not the Baghdad entry."""
+        if mention.kind not in self.vocabulary.institution_kinds:
+            return False
+        if not mention.text[:1].isascii():
+            # "وزارة الخارجية السويدية": Arabic puts the country's adjective after the body
+            return self._foreign_adjective_after(text, mention.end)
+        return bool(
+            before
+            and before[-1].role == "attribute"
+            and before[-1].resolved_by == "demonym"
+            and not text[before[-1].end : mention.start].strip(" \u00a0")
+            and normalize_name(before[-1].text) not in self.vocabulary.capital_demonyms
+        )
+
+    def _foreign_adjective_after(self, text: str, end: int) -> bool:
+        """An Arabic adjective of origin right after ``end`` that is not the home one."""
+        words = text[end : end + 30].split()
+        if not words or text[end : end + 1] != " ":
+            return False
+        word = words[0].strip(".,،:;؛!؟")
+        return (
+            _is_arabic_nisba(word) and normalize_name(word) not in self.vocabulary.capital_demonyms
+        )
 
     def _group_end(self, text: str, norm: str, hits: list[_Hit], index: int) -> int:
         """Index of the last hit of the composite description starting at ``index``."""
@@ -720,9 +882,14 @@ class Geoparser:
         named_ids = [self._best_of(h.values, in_play) for h in names]
         determiner = self._determiner_before(norm, group[0])
         if determiner == "definite" and feature is group[0]:
-            start = _extend_back_to_word(text, start, ("the", "The", "that", "this"))
+            start = _extend_back_to_word(text, start, _DEFINITE_WORDS)
         if feature is group[0] and _capitalised_word_before(text, feature.start):
-            return []  # "the Education Ministry": a name we do not know, not a description
+            # "the Victory military base": a name before the noun, looked up with the noun's
+            # kind; "the Education Ministry": a name we do not know, not a description
+            named_before = self._name_before_noun(text, feature, kind, feature.end)
+            if not named_before:
+                return []
+            return named_before + [self._name_mention(h, text, in_play) for h in names]
         plural = number == "plural" or determiner in ("quantity", "indefinite")
         if plural and kind not in self.vocabulary.member_kinds:
             # "hospitals in Karrada": the noun names no one place; the names still do
@@ -733,22 +900,90 @@ class Geoparser:
             return self._unspecified_members(text, start, end, kind, named_ids, in_play)
         if named_ids:
             return [self._composite(text, start, end, kind, named_ids, in_play)]
-        if kind == "city" and _CITY_OF.match(text, group[-1].end):
-            return []  # "the northern city of Mosul": the name that follows says which city
+        if (
+            not text[head.start : head.start + 1].isupper()
+            and self._word_after(norm, group[-1].nend) in self.vocabulary.body_nouns
+        ):
+            return []  # "the district council", "the city council": a body, not a place
+        named_of = _NOUN_OF_NAME.match(text, group[-1].end)
+        if named_of:
+            # "the northern city of Mosul", "the western district of Jihad": the name that
+            # follows says which one; it is never the place of that kind in play
+            return [] if kind == "city" else self._noun_of_name(text, start, named_of, kind)
         if determiner == "definite" or _has_arabic_article(text[feature.start : feature.end]):
             if self._word_after(norm, group[-1].nend) in self.vocabulary.reporting_verbs:
                 return []  # "the ministry said": an actor, not a place
+            if kind in self.vocabulary.nationality_kinds and self._foreign_adjective_after(
+                text, end
+            ):
+                # "السفارة المصرية": the embassy of a country the gazetteer holds none of
+                adjective = text[end:].split()[0].strip(".,،:;؛!؟")
+                stop = text.index(adjective, end) + len(adjective)
+                return [
+                    PlaceMention(
+                        text=text[start:stop], start=start, end=stop, role="location",
+                        kind=kind, resolved_by="unresolved",
+                        note=f"another country's {kind}, which the gazetteer does not hold",
+                    )
+                ]  # fmt: skip
             mention = self._definite(text, start, end, kind, in_play)
             return [mention] if mention else []
         return []
+
+    def _name_before_noun(
+        self, text: str, feature: _Hit, kind: str, end: int
+    ) -> list[PlaceMention]:
+        """'the Victory military base' is Camp Victory: the capitalised words before the
+        noun looked up by their spelling key with the noun's kind."""
+        named = _NAME_BEFORE_NOUN.search(text, max(0, feature.start - 60), feature.start)
+        if named is None:
+            return []
+        start = _extend_back_to_word(text, named.start("name"), ("the", "The"))
+        return self._named_of_kind(text, start, end, named.group("name"), kind)
+
+    def _noun_of_name(
+        self, text: str, start: int, named_of: re.Match[str], kind: str
+    ) -> list[PlaceMention]:
+        """'the district of Jihad' is the Jihad district: the name after 'of' looked up by
+        its spelling key with the noun's kind (gazetteer/variants.py)."""
+        return self._named_of_kind(text, start, named_of.end("name"), named_of.group("name"), kind)
+
+    def _named_of_kind(
+        self, text: str, start: int, end: int, name: str, kind: str
+    ) -> list[PlaceMention]:
+        """The entry of ``kind`` whose name has the spelling key of ``name``, if any."""
+        words = name.replace("-", " ").split()
+        key = name_key(words, self.vocabulary.generic_words)
+        if len(key.key) < MIN_KEY_LETTERS or key.kinds:
+            return []
+        candidates = [
+            c
+            for c in self._variant_index.lookup(key.key)
+            if kind in c.kinds or self._fits(c.place_id, kind)
+        ]
+        if not candidates:
+            return []
+        best = min(c.distance for c in candidates)
+        ids = tuple(dict.fromkeys(c.place_id for c in candidates if c.distance == best))
+        matched = next(c.name for c in candidates if c.distance == best)
+        mention = self._place_mention(
+            text, start, end, ids[0], resolved_by="variant", alternatives=ids[1:]
+        )
+        return [replace(mention, matched_name=matched)]
 
     def _speaks(self, text: str, norm: str, offsets: list[int], mention: PlaceMention) -> bool:
         """'the US embassy in Baghdad said', 'according to the health ministry': an
         institution as the source of a statement."""
         vocab = self.vocabulary
         tail = text[mention.end : mention.end + 60]
+        # a comma between clauses ends the look, one inside a figure ("1,000 staff") does not
         cut = min(
-            (i for i, c in enumerate(tail) if c in _SENTENCE_BREAKS or c == ","), default=len(tail)
+            (
+                i
+                for i, c in enumerate(tail)
+                if c in _SENTENCE_BREAKS or (c == "," and not tail[i + 1 : i + 2].isdigit())
+            ),
+            default=len(tail),
         )
         after = normalize_name(tail[:cut]).split()[:5]
         for i, word in enumerate(after):
@@ -761,9 +996,14 @@ class Geoparser:
         if (
             lead_words
             and not mention.text[:1].isascii()
-            and lead_words[-1] in vocab.reporting_verbs
+            and (
+                lead_words[-1] in vocab.reporting_verbs
+                or (lead_words[-1][:1] in "وف" and lead_words[-1][1:] in vocab.reporting_verbs)
+            )
         ):
-            return True  # Arabic puts the verb first: "أعلنت وزارة الدفاع"
+            return True  # Arabic puts the verb first: "أعلنت وزارة الدفاع", "واعتبرت السفارة"
+        if any(lead == p or lead.endswith(" " + p) for p in vocab.speaker_lead_ins):
+            return True  # "a source in the Defence Ministry", "مصدر في وزارة الدفاع"
         for phrase in vocab.according_to:
             at = lead.rfind(phrase)
             if (
@@ -793,6 +1033,10 @@ class Geoparser:
             in self.vocabulary.dateline_line_end_separators
         ):
             return True  # "Shafaq News – Baghdad", "Long-Presse / Baghdad"
+        if not text[line_start : mention.start].strip() and _PAREN_DATELINE.match(
+            text, mention.end, mention.end + 40
+        ):
+            return True  # "Baghdad (Reuters) -", "بغداد، العراق (CNN) --", "Baghdad ( An"
         if not written.isupper() or len(written) < 4:
             return False
         before = text[line_start : mention.start]
@@ -1053,11 +1297,21 @@ class Geoparser:
         it, may be meant: 'the embassy' is never the Republican Palace. Nothing fitting in
         play: a location mention with no coordinates (``resolved_by`` 'unresolved').
         """
+        fits = self.vocabulary.kind_fits.get(kind, (kind,))
         in_play_kind = [
             p
             for p in dict.fromkeys(reversed(in_play))
-            if p in self.gazetteer and self._fits(p, kind)
+            if (p in self.gazetteer and self._fits(p, kind))
+            or (p.startswith(_UNRESOLVED) and p[len(_UNRESOLVED) :] in fits)
         ]
+        if in_play_kind and in_play_kind[0].startswith(_UNRESOLVED):
+            return PlaceMention(
+                text=text[start:end], start=start, end=end, role="location", kind=kind,
+                resolved_by="unresolved",
+                note=f"the {in_play_kind[0][len(_UNRESOLVED) :]} named before, which the "
+                "gazetteer does not hold",
+            )  # fmt: skip
+        in_play_kind = [p for p in in_play_kind if not p.startswith(_UNRESOLVED)]
         if in_play_kind:
             chosen = in_play_kind[0]
             return self._place_mention(
@@ -1103,6 +1357,14 @@ class Geoparser:
     ) -> list[PlaceMention]:
         """'two separate gates': members of a place, not which ones: the place itself."""
         parents = [n for n in named_ids if self._kind_members(kind, n)]
+        if named_ids and not parents:
+            # "one of the US Embassy's gates": the gates of a place we know no gates of are
+            # at that place, not at the gates of another place in play
+            return [
+                self._place_mention(
+                    text, start, end, named_ids[0], resolved_by="part of the named place"
+                )
+            ]
         if not parents:
             parents = [
                 p for p in reversed(in_play) if p in self.gazetteer and self._kind_members(kind, p)
@@ -1167,12 +1429,20 @@ class Geoparser:
         if anchor is None or mention.geometry is None:
             return mention
         phrase = text[start : mention.start].casefold()
+        if normalize_name(
+            phrase
+        ) in self.vocabulary.sentence_opening_relations and not _sentence_start_before(text, start):
+            return mention  # "the unrest spread beyond the capital": it began there
         compass_of = (
             name not in ("near", "inside", "outside")
             and phrase.isascii()
             and phrase.rstrip().endswith(" of")
             and not any(word in phrase for word in ("part", "side", "edge"))
         )
+        # Arabic writes "east Baghdad" and "east of Baghdad" alike (شرق بغداد): a compass
+        # word before a city is read as the English "east of" is, around the city
+        arabic_compass = name in BEARINGS and not phrase.isascii()
+        compass_of = compass_of or arabic_compass
         if (
             anchor.kind in self.vocabulary.city_kinds
             and mention.role == "location"
@@ -1185,7 +1455,7 @@ class Geoparser:
             if (
                 distance is None
                 and name != "outside"
-                and not _outside_named_before(text, start, before)
+                and (arabic_compass or not _outside_named_before(text, start, before))
             ):
                 # "in the Shaab district northeast of Baghdad", "a bomb west of Baghdad":
                 # somewhere around the city, the nearest the text says
@@ -1206,13 +1476,7 @@ class Geoparser:
                 start=start,
                 resolved_by=f"{mention.resolved_by}, inside",
             )
-        area = derive_area(
-            mention.geometry,
-            name,
-            anchor_uncertainty_m=anchor.uncertainty_m
-            if mention.geometry.geom_type == "Point"
-            else 0.0,
-        )  # type: ignore[arg-type]
+        area = self._derived_area(mention.geometry, name, anchor)
         return replace(
             mention,
             text=text[start : mention.end],
@@ -1228,6 +1492,21 @@ class Geoparser:
             geometry=area.geometry,
             anchor_id=anchor.id,
         )
+
+    def _derived_area(self, geometry: BaseGeometry, relation: str, anchor: Place) -> DerivedArea:
+        """:func:`geo.relative.derive_area` of an anchor's geometry, computed once per
+        geometry object and relation (the gazetteer's geometries recur in every report)."""
+        key = (anchor.id, relation)
+        cached = self._areas.get(key)
+        if cached is not None and cached[0] is geometry:
+            return cached[1]
+        area = derive_area(
+            geometry,
+            relation,  # type: ignore[arg-type]
+            anchor_uncertainty_m=anchor.uncertainty_m if geometry.geom_type == "Point" else 0.0,
+        )
+        self._areas[key] = (geometry, area)
+        return area
 
     def _resolve_other(self, hit: _Hit, text: str) -> PlaceMention:
         base = {"text": text[hit.start : hit.end], "start": hit.start, "end": hit.end}
@@ -1329,6 +1608,18 @@ class Geoparser:
                         "organisation",
                         "organisation name",
                     )
+        if after[:2] in ("'s", "’s") and mention.kind in vocab.city_kinds | {"country"}:
+            # "Baghdad's Shi'ite-led government": the city's government, an actor
+            words = [normalize_name(w.rstrip(".,;:")) for w in after[2:].split()[:3]]
+            if any(w in vocab.organisation_suffixes_any_case for w in words):
+                return _as_non_location(mention, "organisation", "the government of the place")
+        appositive = _APPOSITIVE.match(text, mention.end) if after[:1] == "," else None
+        if appositive is not None and any(
+            word in vocab.appositive_media_nouns
+            for word in normalize_name(appositive.group(1)).split()
+        ):
+            # "One Baghdad, a widely followed Telegram channel": a medium named after a place
+            return _as_non_location(mention, "organisation", "a medium named after the place")
         if mention.kind == "country":
             # Iraq's Health Ministry: a country in the possessive names an institution.
             if after[:2] in ("'s", "’s"):
@@ -1347,12 +1638,15 @@ class Geoparser:
         return mention
 
 
-#: "40km", "about 60 miles (100 km)", written before a compass relation.
+#: "40km", "about 60 miles (100 km)", "نحو 40 كم", written before a compass relation.
 _DISTANCE_BEFORE = re.compile(
-    r"(?:(?:about|some|nearly|around|roughly)\s+)?\d[\d,.]*\s*"
-    r"(?:km|kilometres|kilometers|kilometre|kilometer|miles|mile|mi)\b"
+    r"(?:(?:about|some|nearly|around|roughly|نحو|حوالي|قرابة)\s+)?\d[\d,.]*\s*"
+    r"(?:(?:km|kilometres|kilometers|kilometre|kilometer|miles|mile|mi)\b|كم|كيلومترا?ت?|ميلا?)"
     r"(?:\s*\([^)]{0,20}\))?\s*$"
 )
+#: After a city opening a line: an optional country, then an opening parenthesis (the
+#: agency of a dateline, even when the page lost it).
+_PAREN_DATELINE = re.compile(r"(?:\s*[,،]\s*[^\W\d_][\w ]{1,20}?)?\s*\(")
 #: "Baghdad's Green Zone", "Baghdad's heavily fortified Green Zone": a possessive and at
 #: most two lower-case words between a container and what it contains.
 _CONTAINER_GAP = re.compile(r"^(?:['’]s|s['’]|['’])(?:\s+[a-z][a-z-]*){0,2}\s+$")
@@ -1365,7 +1659,18 @@ _NO_NAME_HEAD = frozenset({"city", "neighbourhood", "zone", "river"})
 #: Prepositions that end the head phrase of an English name ("Green Zone gate at ...").
 _HEAD_CUT = frozenset({"of", "at", "from", "near", "on", "by", "in", "to", "facing"})
 #: "the city of Mosul", "the northern city of Irbil": the city noun introduces a name.
-_CITY_OF = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
+#: ", a widely followed Telegram channel": an appositive of up to five words after a name.
+_APPOSITIVE = re.compile(r",\s+(?:a|an)\s+((?:[\w'’-]+\s+){0,4}[\w'’-]+)")
+_DEFINITE_WORDS = ("the", "The", "that", "That", "this", "This")
+#: "the Victory military base": up to three capitalised name words right before a noun
+#: (the noun may be two words).
+_NAME_BEFORE_NOUN = re.compile(
+    r"(?P<name>(?:(?:al-|Al-|el-)?[A-Z][\w'’-]+\s+){1,3})(?:[a-z]+\s+)?$"
+)
+#: "the district of Jihad": a noun, then "of" and up to three capitalised name words.
+_NOUN_OF_NAME = re.compile(
+    r"\s+of\s+(?:the\s+)?(?P<name>(?:al-|Al-|el-)?[A-Z][\w'’-]+(?:\s+(?:al-?|Al-?)?[A-Z][\w'’-]+){0,2})"
+)
 #: Between a city and an area noun: nothing, or a possessive and up to three words.
 _CITY_AREA_GAP = re.compile(r"^(?:\s+|['’]s(?:\s+[\w'’-]+){0,3}\s+)$")
 #: Between the area noun and the place it introduces.
@@ -1386,7 +1691,7 @@ def _outside_named_before(text: str, start: int, before: Sequence[PlaceMention])
         if (
             mention.place_id is None
             and mention.kind in ("city", "country", "region")
-            and (mention.role != "location")
+            and mention.role not in ("location", "dateline")
         ):
             return True
     return False
@@ -1500,6 +1805,12 @@ def _capitalised_word_before(text: str, start: int) -> bool:
         return False  # the previous sentence or clause, not a modifier
     word = word.strip("\"'“‘(")
     return word[:1].isupper() and word.casefold() not in ("the", "a", "an", "this", "that")
+
+
+def _is_arabic_nisba(word: str) -> bool:
+    """'السويدية', 'الإيراني': an Arabic adjective of origin (the article, then -ي or -ية);
+    after العاصمة it names the country, even when a town shares the spelling."""
+    return word.startswith("ال") and word.endswith(("ية", "ي")) and len(word) >= 6
 
 
 def _has_arabic_article(word: str) -> bool:

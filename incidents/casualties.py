@@ -115,6 +115,10 @@ class _Vocabulary:
     dual: re.Pattern[str]
     zero: re.Pattern[str]
     nobody: re.Pattern[str]
+    nobody_object: re.Pattern[str]
+    coordinated_gap: re.Pattern[str]
+    elliptical_gap: re.Pattern[str]
+    elliptical_after: re.Pattern[str]
     denial_zero: tuple[re.Pattern[str], ...]
     claim_denial: re.Pattern[str]
     claim_noun_lead: re.Pattern[str]
@@ -287,12 +291,22 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     window = _section(raw, "window", "top")
 
     zero = _section(raw, "zero", "top")
+    coordinated = _section(raw, "coordinated", "top")
     zero_nouns = (
         rf"(?:(?P<killed>{_alt(_words(zero, 'killed', 'zero'), table)})"
         rf"|(?P<injured>{_alt(_words(zero, 'injured', 'zero'), table)})"
         rf"|(?P<both>{_alt(_words(zero, 'both', 'zero'), table)}))"
     )
-    nobody_verbs = kinds(_section(zero, "nobody_verbs", "zero"), "killed", "injured", "zero")
+
+    def three_kinds(section: Mapping[str, Any], where: str) -> str:
+        return (
+            rf"(?:(?P<killed>{_alt(_words(section, 'killed', where), table)})"
+            rf"|(?P<injured>{_alt(_words(section, 'injured', where), table)})"
+            rf"|(?P<both>{_alt(_words(section, 'both', where), table)}))"
+        )
+
+    nobody_verbs = three_kinds(_section(zero, "nobody_verbs", "zero"), "zero.nobody_verbs")
+    verbs_nobody = three_kinds(_section(zero, "verbs_nobody", "zero"), "zero.verbs_nobody")
     zero_re = re.compile(
         rf"(?<![\w-]){proclitic}(?:{_alt(_words(zero, 'negators', 'zero'), table)})\s+{prefixed}"
         rf"{zero_nouns}(?![\w-])",
@@ -301,7 +315,12 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     noun_words = _int(zero, "nobody_noun_words", "zero")
     nobody = re.compile(
         rf"(?<![\w-])(?:{_alt(_words(zero, 'nobody', 'zero'), table)}"
-        rf"|no(?:\s+[^\W\d]+){{1,{noun_words}}})\s+{nobody_verbs}(?![\w-])",
+        rf"|no(?:\s+[^\W\d]+){{1,{noun_words}}}|none\s+of(?:\s+[^\s\d,;.!?]+){{1,4}})"
+        rf"\s+{nobody_verbs}(?![\w-])",
+        flags,
+    )
+    nobody_object = re.compile(
+        rf"(?<![\w-]){verbs_nobody}\s+(?:{_alt(_words(zero, 'nobody', 'zero'), table)})(?![\w-])",
         flags,
     )
     denial_zero = (
@@ -366,6 +385,22 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         dual=dual,
         zero=zero_re,
         nobody=nobody,
+        nobody_object=nobody_object,
+        elliptical_gap=re.compile(
+            rf"[^,;:!?()\"]*\s(?:{_alt(_words(coordinated, 'coordinators', 'coordinated'), table)})"
+            r"\s?",
+            flags,
+        ),
+        elliptical_after=re.compile(
+            rf"\s+(?:{_alt(_words(coordinated, 'elliptical_prepositions', 'coordinated'), table)})"
+            r"(?![\w-])",
+            flags,
+        ),
+        coordinated_gap=re.compile(
+            rf"(?:\s+[^\s\d,;:!?()\"]+){{0,{_int(coordinated, 'max_words', 'coordinated')}}}"
+            rf"\s+(?:{_alt(_words(coordinated, 'coordinators', 'coordinated'), table)})\s?",
+            flags,
+        ),
         denial_zero=denial_zero,
         claim_denial=claim_denial,
         claim_noun_lead=re.compile(
@@ -521,7 +556,7 @@ def _find_figures(
         kind: _Kind = next(k for k in ("killed", "injured", "both") if m.groupdict().get(k))
         return _Figure(kind, 0, m.start(), m.end(), None)
 
-    for pattern in (vocab.zero, vocab.nobody):
+    for pattern in (vocab.zero, vocab.nobody, vocab.nobody_object):
         for m in pattern.finditer(folded):
             add(zero(m))
     for start, end in denial_clauses:
@@ -536,10 +571,17 @@ def _find_figures(
         m for m in vocab.number.finditer(folded) if not taken.overlaps(m.start("n"), m.end("n"))
     ]
     number_starts = {m.start() for m in numbers}
+    bound: list[_Figure | None] = []
     for m in numbers:
         figure = _number_figure(sentence, folded, m, number_starts, figures, vocab)
+        bound.append(figure)
         if figure is not None:
             add(figure)
+    for old, summed in _coordinated_sums(folded, numbers, bound, vocab):
+        if old is None:
+            add(summed)
+        else:
+            figures[figures.index(old)] = summed
 
     for m in vocab.dual.finditer(folded):
         if not taken.overlaps(m.start(), m.end()):
@@ -552,6 +594,56 @@ def _find_figures(
             kind = max(earlier, key=lambda f: f.end).kind
             add(_Figure(kind, 0, m.start(), m.end(), None, denied_by=who))
     return sorted(figures, key=lambda f: f.start)
+
+
+def _coordinated_sums(
+    folded: str,
+    numbers: Sequence[re.Match[str]],
+    bound: Sequence[_Figure | None],
+    vocab: _Vocabulary,
+) -> list[tuple[_Figure | None, _Figure]]:
+    """Figures that take the number of a group coordinated with theirs, as (old, new),
+    and figures of elliptical groups, as (None, new).
+
+    "killing two soldiers and two civilians": the figure bound to the first number
+    by "killing" also counts the second; "three council members and one soldier were
+    wounded": the figure bound to the second by "were wounded" also counts the first;
+    "six dead in Fallujah and six in Mosul": Mosul's six are a figure of their own.
+    """
+    sums: list[tuple[_Figure | None, _Figure]] = []
+    for i in range(len(numbers) - 1):
+        first, second = numbers[i], numbers[i + 1]
+        one, other = bound[i], bound[i + 1]
+        if (one is None) == (other is None):
+            continue
+        gap = folded[first.end() : second.start("n")]
+        if (
+            one is not None
+            and vocab.elliptical_gap.fullmatch(gap)
+            and vocab.elliptical_after.match(folded, second.end())
+        ):
+            value = _number_value(second["n"], vocab)
+            if value is not None:
+                # "six dead in Fallujah and six in Mosul": Mosul's own six
+                start = second.start("q") if second["q"] else second.start("n")
+                own = _Figure(one.kind, value, start, second.end(), None)
+                sums.append((None, own))
+                bound = [*bound[: i + 1], own, *bound[i + 2 :]]
+            continue
+        if not vocab.coordinated_gap.fullmatch(gap) or vocab.after_term.search(gap):
+            continue
+        value = _number_value(second["n"] if one is not None else first["n"], vocab)
+        if value is None:
+            continue
+        if one is not None and one.end <= first.end() + 1 and one.start <= first.start():
+            # bound by a word before it ("killing two ..."): the second group follows
+            new = replace(one, value=one.value + value, end=second.end())
+            sums.append((one, new))
+            bound = [*bound[: i + 1], new, *bound[i + 2 :]]
+        elif other is not None and other.start >= second.start():
+            new = replace(other, value=other.value + value, start=first.start())
+            sums.append((other, new))
+    return sums
 
 
 def _number_figure(
@@ -782,6 +874,28 @@ def _attributions(
     return sorted((a for a in found if a.claimant is not None or a.denies), key=lambda a: a.cue)
 
 
+#: The last sentence read by :func:`_sentence_attributions`, with its reading: a report
+#: walker asks for a sentence's claims and then its claimants, which read the same.
+_last_read: tuple[str, _Vocabulary, tuple[str, tuple[int, ...], tuple[_Attribution, ...]]] | None
+_last_read = None
+
+
+def _sentence_attributions(
+    sentence: str, vocab: _Vocabulary
+) -> tuple[str, tuple[int, ...], tuple[_Attribution, ...]]:
+    """The folded sentence, its clause starts and its attributions before any figure is
+    known; the last sentence's are remembered."""
+    global _last_read
+    last = _last_read
+    if last is not None and last[1] is vocab and last[0] == sentence:
+        return last[2]
+    folded = fold_text(sentence, vocab.fold_table)
+    starts = tuple(_clause_starts(folded, vocab))
+    reading = (folded, starts, tuple(_attributions(sentence, folded, [], starts, vocab)))
+    _last_read = (sentence, vocab, reading)
+    return reading
+
+
 def _agents(
     sentence: str, folded: str, blocked: Sequence[int], vocab: _Vocabulary
 ) -> list[tuple[int, str]]:
@@ -804,9 +918,8 @@ def find_claimants(sentence: str) -> list[str]:
     Health Ministry"). Bare common nouns ("the ministry") and pronouns are left out.
     """
     vocab = _vocabulary()
-    folded = fold_text(sentence, vocab.fold_table)
-    starts = _clause_starts(folded, vocab)
-    mentions = [(a.cue, a.claimant) for a in _attributions(sentence, folded, [], starts, vocab)]
+    folded, _, attributions = _sentence_attributions(sentence, vocab)
+    mentions = [(a.cue, a.claimant) for a in attributions]
     mentions += _agents(sentence, folded, [], vocab)
     named = []
     for _, name in sorted(mentions, key=lambda m: m[0]):
@@ -1018,14 +1131,9 @@ def find_casualty_claims(
         (the outlet's own voice, "unconfirmed reports", relayed reports).
     """
     vocab = _vocabulary()
-    folded = fold_text(sentence, vocab.fold_table)
-    starts = _clause_starts(folded, vocab)
+    folded, starts, plain_attributions = _sentence_attributions(sentence, vocab)
     ends = [*starts[1:], len(folded)]
-    denying = {
-        _clause_of(a.cue, starts)
-        for a in _attributions(sentence, folded, [], starts, vocab)
-        if a.denies
-    }
+    denying = {_clause_of(a.cue, starts) for a in plain_attributions if a.denies}
     denials = [(starts[i], ends[i]) for i in sorted(denying)]
     time_spans = time_expression_spans(sentence)
     figures = _find_figures(sentence, _masked(folded, place_spans), denials, vocab, time_spans)

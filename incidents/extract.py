@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 from gazetteer.geoparse import PlaceMention
 from incidents.casualties import ClaimantMemory, find_casualty_claims, find_claimants
+from incidents.coreference import Coreference, own_place_key
+from incidents.enumeration import clause_repeats, listed_places
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
 from incidents.placing import MentionIndex, SentencePlacer, focus_place
 from incidents.sentences import caption_lines, paragraph_spans, split_sentences
@@ -179,7 +181,7 @@ def _extract(
     focus = focus_place(mentions)
     sentences = list(iter_sentences(report))
     event_day = report_event_day(report, sentences)
-    incidents: list[Incident] = []
+    told_incidents = Coreference(vocabulary)
     claimants = ClaimantMemory()
     paragraph_time: dict[tuple[int, int], TimeRef] = {}
     reader: TextReader | None = None
@@ -255,26 +257,34 @@ def _extract(
         new = told_so_far.new_incidents(
             reading, own_place=place_spans.names_a_place(sentence.start, sentence.end)
         )
-        incidents.extend(
-            _incident(
-                report, vocabulary, event_type=t.type_id, index=0, claim=None, sentence=sentence,
+        if new and not claims and not _corroborated(reading, placer):
+            new = []  # "raids", "attacks", "tents" and nothing else: not enough to code
+        headline = _is_headline(text)
+        for n, (t, fields) in enumerate(
+            _tellings(new, reading, text, sentence.start, placer, index, vocabulary)
+        ):
+            told_incident = _incident(
+                report, vocabulary, event_type=t.type_id, index=n, claim=None, sentence=sentence,
                 time=_nearest_day(days, t.start - sentence.start) or time, told=t,
-                **common | placer.fields(t.start - sentence.start),
+                **common | fields,
+            )  # fmt: skip
+            own = own_place_key(fields["place"], fields["basis"], sentence.start, sentence.end)
+            told_incidents.tell(
+                told_incident, t, own_place=own, segment=segment.start, headline=headline
             )
-            for t in new
-        )  # fmt: skip
         told = _main_trigger(reading, vocabulary) or last_told
         if reading.triggers:
             last_told = _main_trigger(reading, vocabulary) or last_told
-        incidents.extend(
+        for incident in (
             _incident(
                 report, vocabulary, event_type="casualties", index=i, claim=c, sentence=sentence,
                 time=_nearest_day(days, c.end - sentence.start) or time, told=told,
                 **common | placer.fields(c.start - sentence.start),
             )
             for i, c in enumerate(claims)
-        )  # fmt: skip
-    return incidents
+        ):  # fmt: skip
+            told_incidents.keep(incident)
+    return told_incidents.incidents()
 
 
 def _post_time(segment: Segment) -> TimeRef | None:
@@ -370,6 +380,73 @@ class _PlaceSpans:
         """Spans inside ``[start, end)``, as offsets from ``start``."""
         lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, end)
         return [(a - start, min(b, end) - start) for a, b in self.spans[lo:hi]]
+
+
+def _tellings(
+    new: Sequence[Trigger],
+    reading: SentenceReading,
+    text: str,
+    start: int,
+    placer: SentencePlacer,
+    index: MentionIndex,
+    vocabulary: Vocabulary,
+) -> list[tuple[Trigger, dict]]:
+    """Each incident a sentence tells, with its place fields: one per trigger, one per
+    repeat in another clause, and one per further place of a list
+    (:mod:`incidents.enumeration`)."""
+    tellings = [(t, placer.fields(t.start - start)) for t in new]
+    if not new:
+        return tellings
+    placed = {_place_key(fields["place"]) for _, fields in tellings}
+    for repeat in clause_repeats(new, reading, text, start, vocabulary):
+        fields = placer.fields(repeat.start - start)
+        key = own_place_key(fields["place"], fields["basis"], start, start + len(text))
+        if repeat.indefinite or repeat.fresh or (key is not None and key not in placed):
+            # "a car bomb", "عبوة ثانية", or "the blast in Husseiniya ..., the blast in
+            # Palestine Street": another incident
+            tellings.append((repeat, fields))
+            placed.add(key)
+    main = new[0]
+    point_like = (
+        vocabulary.types[main.type_id].acled_event_type in vocabulary.re_mention_event_types
+    )
+    if not point_like or main.status not in ("happened", "reported"):
+        return tellings  # a bomb goes off in one place; a protest "in Najaf and Kut" may be one
+    listed = listed_places(text, start, index.within(start, start + len(text)))
+    for mention in listed:
+        if _place_key(mention) not in placed:
+            basis = "sentence" if mention.is_location else "outside"
+            tellings.append((main, {"place": mention, "basis": basis}))
+    return tellings
+
+
+#: How a sentence of prose ends; a line ending otherwise is a headline or subhead.
+_SENTENCE_ENDS = frozenset(".!?:;\"'”’»…)")
+_HEADLINE_WORDS = 14
+
+
+def _is_headline(text: str) -> bool:
+    """True for a short line with no closing punctuation ("Suicide bomber posing as
+    employer kills 17 day laborers"): a headline names an incident the text tells."""
+    stripped = text.rstrip()
+    return (
+        bool(stripped)
+        and stripped[-1] not in _SENTENCE_ENDS
+        and len(stripped.split()) <= _HEADLINE_WORDS
+    )
+
+
+def _place_key(place: PlaceMention | None) -> str | None:
+    return (place.anchor_id or place.place_id) if place is not None else None
+
+
+def _corroborated(reading: SentenceReading, placer: SentencePlacer) -> bool:
+    """True unless the sentence's only triggers are weak ones ("the attack", "raids",
+    "tents") with no place, weapon or actor of its own: a weak word alone does not tell
+    an incident (a casualty figure in the sentence also tells one; callers check it)."""
+    if not all(t.weak for t in reading.triggers):
+        return True
+    return bool(placer.own or placer.outside or reading.weapons or reading.actors)
 
 
 def _main_trigger(reading: SentenceReading, vocabulary: Vocabulary) -> Trigger | None:

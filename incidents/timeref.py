@@ -470,11 +470,24 @@ def forget_scans() -> None:
     _cached_scan.cache_clear()
 
 
+#: Time patterns every match of which holds a digit (``\d``: any decimal digit).
+_DIGIT_PATTERNS = frozenset(
+    {"date_mdy", "date_dmy", "date_iso", "month_year", "year", "clock12", "clock24", "clock_mil",
+     "clock_bare"}
+)  # fmt: skip
+_DIGIT = re.compile(r"\d")
+
+
 def _scan_uncached(sentence: str, vocab: _Vocabulary) -> list[_Hit]:
     folded = fold_text(sentence, vocab.fold_table)
     table = vocab.fold_table
     hits: list[_Hit] = []
-    pats = vocab.patterns
+    # Patterns with a mandatory digit (a day, year or hour number) cannot match a
+    # sentence without one: most sentences.
+    screened = _DIGIT_PATTERNS if _DIGIT.search(folded) is None else frozenset()
+
+    def each(name: str) -> Iterable[re.Match[str]]:
+        return () if name in screened else vocab.patterns[name].finditer(folded)
 
     def add(kind: _Kind, m: re.Match[str], payload: object) -> None:
         poss = bool(m.groupdict().get("poss"))
@@ -482,30 +495,30 @@ def _scan_uncached(sentence: str, vocab: _Vocabulary) -> list[_Hit]:
         hits.append(_Hit(kind, m.start(), end, payload, poss))
 
     for name in ("date_mdy", "date_dmy"):
-        for m in pats[name].finditer(folded):
+        for m in each(name):
             y = int(m["y"]) if m["y"] else None
             add("date", m, (y, vocab.months[_key(m["m"], table)], int(m["d"])))
-    for m in pats["date_iso"].finditer(folded):
+    for m in each("date_iso"):
         add("date", m, (int(m["y"]), int(m["mo"]), int(m["d"])))
-    for m in pats["month_year"].finditer(folded):
+    for m in each("month_year"):
         add("month", m, (int(m["y"]), vocab.months[_key(m["m"], table)]))
-    for m in pats["month_only"].finditer(folded):
+    for m in each("month_only"):
         add("month", m, (None, vocab.months[_key(m["m"], table)]))
-    for m in pats["year"].finditer(folded):
+    for m in each("year"):
         add("year", m, int(m["y"]))
-    for m in pats["weekday"].finditer(folded):
+    for m in each("weekday"):
         coming = bool(m["next"] or m["next_after"])
         add("weekday", m, (vocab.weekdays[_key(m["w"], table)], bool(m["last"]), coming))
-    for m in pats["relative"].finditer(folded):
+    for m in each("relative"):
         add("relative", m, vocab.relatives[_key(m["w"], table)])
-    for m in pats["part"].finditer(folded):
+    for m in each("part"):
         add("part", m, vocab.parts[_key(m["w"], table)])
-    for m in pats["extender"].finditer(folded):
+    for m in each("extender"):
         add("extender", m, vocab.extender_end_hour)
-    for m in pats["background"].finditer(folded):
+    for m in each("background"):
         add("background", m, vocab.backgrounds[_key(m["w"], table)])
     for name in ("clock12", "clock24", "clock_mil", "clock_ar", "clock_bare"):
-        for m in pats[name].finditer(folded):
+        for m in each(name):
             clock = _read_clock(name, m, vocab)
             if clock is not None:
                 add("clock", m, clock)
@@ -665,10 +678,19 @@ def _resolve_day(
     return _Day(date, context.background, hit, rel.part)
 
 
+#: Of the days one sentence names, the more explicit wins: "yesterday, Saturday (20 July
+#: 2013)" is 20 July however "yesterday" reads against the issue date.
+_DAY_RANK = {"date": 0, "weekday": 1, "relative": 2}
+
+
 def _pick_day(days: Sequence[_Day]) -> _Day | None:
-    """The sentence's own day: first known current day, else first unresolved, else background."""
+    """The sentence's own day: the most explicit known current day (a date, then a
+    weekday, then a relative day, each first in the text), else the first unresolved,
+    else background."""
+    current = [d for d in days if d.date is not None and not d.background]
+    if current:
+        return min(current, key=lambda d: _DAY_RANK.get(d.hit.kind if d.hit else "", 3))
     for wanted in (
-        lambda d: d.date is not None and not d.background,
         lambda d: d.date is None,
         lambda d: True,
     ):

@@ -29,7 +29,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gazetteer.normalize import normalize_with_offsets
+from gazetteer.normalize import is_arabic_letter, normalize_with_offsets
 from gazetteer.phrases import PhraseMatch, longest_matches
 from incidents.vocabulary import Term, Vocabulary, incident_vocabulary
 
@@ -58,6 +58,14 @@ class Trigger:
     """Found by a weak trigger ("attack") only."""
     key: str = ""
     """The normalised trigger phrase."""
+    indefinite: bool = False
+    """Written as a new referent: after an indefinite determiner or a figure ("a car bomb",
+    "two bombs"), or a strong Arabic trigger without the article ("انفجرت سيارة مفخخة")."""
+    summary: bool = False
+    """Sums up several ("a string of car bombs", "ten car bombs", "3 انفجارات")."""
+    fresh: bool = False
+    """Marked as another one ("a second blast", "another bomb", "انفجار آخر"): never an
+    incident told before."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,10 @@ class SentenceReading:
     actors: tuple[str, ...]
     weapons: tuple[tuple[int, str], ...]
     """Every weapon named, with where (report offset)."""
+    repeats: tuple[Trigger, ...] = ()
+    """Later strong triggers of a type the sentence tells (or of one yielding to it):
+    candidates for further incidents of that type ("a car bomb ..., while a car bomb
+    in Shaab ...", "وانفجرت عبوة ثانية"; see :mod:`incidents.enumeration`)."""
 
 
 _CUE_STATUS = {
@@ -96,9 +108,9 @@ class TextReader:
     ) -> None:
         self.vocabulary = vocabulary or incident_vocabulary()
         self.text = text
-        norm, offsets = normalize_with_offsets(text[start:end])
+        norm, offsets = normalize_with_offsets(text[start:end], start)
         self.norm = norm
-        self.offsets = [o + start for o in offsets]
+        self.offsets = offsets
         found = sorted(
             self.vocabulary.matcher.candidates(norm, self.offsets), key=lambda m: m.nstart
         )
@@ -124,14 +136,17 @@ class TextReader:
             "actor": [],
             "firearm": [],
             "armed": [],
+            "symbol": [],
+            "object": [],
         }
         for match in self.matches[lo:hi]:
             if match.nend <= ne and not _inside(match, places):
                 kind = match.value.kind
-                if kind in ("firearm_trigger", "aimed_trigger"):
+                if kind in ("firearm_trigger", "aimed_trigger", "object_trigger"):
                     kind = "trigger"
                 groups[kind].append(match)
-        picked = {kind: longest_matches(found) for kind, found in groups.items()}
+        # Most sentences name no weapon, target, cue, actor or firearm: nothing to sort.
+        picked = {kind: longest_matches(found) if found else [] for kind, found in groups.items()}
         weapons = picked["weapon"]
         vocab = self.vocabulary
         armed = any(self._armed(ns, m) for m in groups["armed"])
@@ -147,12 +162,16 @@ class TextReader:
             if self._fires(m, firearm, other_weapon)
             and not self._discounted(ns, m.nstart)
             and not self._in_date(m)
+            and not self._symbolic(m, groups["symbol"])
+            and self._has_object(m, groups["object"])
+            and not self._generic(m)
         ]
         chosen = _choose_types(triggers, vocab, armed=armed)
         occupied = [(m.nstart, m.nend) for m in (*picked["trigger"], *weapons)]
         targets = [t for t in picked["target"] if not _overlaps(t, occupied)]
-        readings = tuple(
-            Trigger(
+
+        def reading(type_id: str, m: PhraseMatch[Term]) -> Trigger:
+            return Trigger(
                 type_id=type_id,
                 start=m.start,
                 end=m.end,
@@ -160,15 +179,19 @@ class TextReader:
                 weapon=_weapon_for(type_id, weapons, vocab, m),
                 target=_target_for(type_id, targets, vocab, m),
                 definite=self._definite(ns, m),
+                fresh=self._fresh(ns, m),
+                indefinite=self._indefinite(ns, m),
+                summary=self._summary(ns, m),
                 weak=m.key in vocab.types[m.value.value].weak_triggers,
                 key=m.key,
             )
-            for type_id, m in chosen
-        )
+
+        readings = tuple(reading(type_id, m) for type_id, m in chosen)
         return SentenceReading(
             triggers=readings,
             actors=_actors(picked["actor"]),
             weapons=tuple((w.start, w.value.value) for w in weapons),
+            repeats=tuple(reading(type_id, m) for type_id, m in _repeated(triggers, chosen, vocab)),
         )
 
     @staticmethod
@@ -182,6 +205,44 @@ class TextReader:
             return firearm or not other_weapon
         return True
 
+    def _generic(self, match: PhraseMatch[Term]) -> bool:
+        """True when the trigger is the subject of a statement about a kind of incident
+        ("car bombs are still a threat", "abductions are among the most feared")."""
+        after = " " + " ".join(self.norm[match.nend : match.nend + 40].split()[:3]) + " "
+        return any(after.startswith(f" {phrase} ") for phrase in self.vocabulary.generic_after)
+
+    def _has_object(self, match: PhraseMatch[Term], objects: Sequence[PhraseMatch[Term]]) -> bool:
+        """A ban verb counts only with a thing it stops soon after it ("banned every kind
+        of vehicle", "منعت سير المركبات"); other triggers always count."""
+        if match.value.kind != "object_trigger":
+            return True
+        window = self.vocabulary.object_windows.get(match.value.value, 0)
+        return any(
+            o.value.value == match.value.value
+            and o.nstart >= match.nend
+            and len(self.norm[match.nend : o.nstart].split()) <= window
+            and not _CUE_STOP.search(self.text[match.end : o.start])
+            for o in objects
+        )
+
+    def _symbolic(self, match: PhraseMatch[Term], symbols: Sequence[PhraseMatch[Term]]) -> bool:
+        """True when a thing burned as a statement stands beside the trigger ("a Quran
+        burning", "burned the flag", "إحراق نسخة من القرآن"): no arson."""
+        vocab = self.vocabulary
+        if match.value.value not in vocab.symbolic_types:
+            return False
+        window = vocab.symbolic_window
+        for symbol in symbols:
+            if symbol.nend <= match.nstart:
+                between = self.norm[symbol.nend : match.nstart]
+            elif symbol.nstart >= match.nend:
+                between = self.norm[match.nend : symbol.nstart]
+            else:
+                return True
+            if len(between.split()) <= window and not _CUE_STOP.search(between):
+                return True
+        return False
+
     def _in_date(self, match: PhraseMatch[Term]) -> bool:
         """A capitalised trigger beside a day number is a month name ("March 20", "20 March")."""
         word = self.text[match.start : match.end]
@@ -194,13 +255,49 @@ class TextReader:
             day_before = None  # the number may go on before the window: not a day
         return bool(_DAY_AFTER.match(self.text, match.end) or day_before)
 
+    def _fresh(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
+        """True when an ordinal or "another" stands next to the trigger ("that second
+        blast", "another bomb", "الانفجار الثاني"): a new one."""
+        ordinals = self.vocabulary.ordinals
+        before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
+        after = self.norm[match.nend : match.nend + 20].split()
+        return bool((before and before[-1] in ordinals) or (after and after[0] in ordinals))
+
+    def _summary(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
+        """True after a figure of two or more or a word that sums up several ("a string
+        of car bombs", "ten car bombs", "3 انفجارات", "سلسلة من الانفجارات")."""
+        before = self.norm[max(sentence_nstart, match.nstart - 40) : match.nstart].split()
+        lead = " " + " ".join(before[-3:]) + " "
+        if any(f" {w} " in lead for w in self.vocabulary.summary_determiners):
+            return True
+        figure = next((w for w in reversed(before[-2:]) if w.replace(",", "").isdigit()), None)
+        return figure is not None and int(figure.replace(",", "")) >= 2
+
+    def _indefinite(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
+        vocab = self.vocabulary
+        weak = match.key in vocab.types[match.value.value].weak_triggers
+        if is_arabic_letter(match.key[:1]) and not weak:
+            # Arabic writes the indefinite as the bare noun: "انفجرت سيارة مفخخة"
+            word_start = self.norm.rfind(" ", 0, match.nstart) + 1
+            article = vocab.arabic_article
+            prefix = self.norm[word_start : match.nstart]
+            if not (prefix.endswith(article) or match.key.startswith(article)):
+                return not self._definite(sentence_nstart, match)
+        before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
+        if not before:
+            return False
+        word = before[-1]
+        if word in vocab.indefinite_determiners or word.replace(",", "").isdigit():
+            return True
+        # "a huge car bomb", "two roadside bombs": one modifier between
+        return len(before) > 1 and before[-2] in vocab.indefinite_determiners
+
     def _definite(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
         vocab = self.vocabulary
         word_start = self.norm.rfind(" ", 0, match.nstart) + 1
         prefix = self.norm[word_start : match.nstart]
         before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
-        after = self.norm[match.nend : match.nend + 20].split()
-        if (before and before[-1] in vocab.ordinals) or (after and after[0] in vocab.ordinals):
+        if self._fresh(sentence_nstart, match):
             return False  # "that second blast", "الانفجار الثاني": a new one
         if prefix.endswith(vocab.arabic_article) or match.key.startswith(vocab.arabic_article):
             return True
@@ -240,10 +337,11 @@ class TextReader:
             return "announced"
         kind = vocab.types[type_id]
         for cue in reversed(cues):
-            if cue.nend > trigger.nstart:
+            if cue.nend > trigger.nstart or cue.value.value == "announced_after":
                 continue
             if cue.value.value != "conditional" and any(
-                cue.nend <= other.nstart < trigger.nstart for other in triggers
+                cue.nend <= other.nstart < trigger.nstart and not self._coordinated(other, trigger)
+                for other in triggers
             ):
                 continue  # "a planned burning ... broke into": the cue governs the burning
 
@@ -265,7 +363,31 @@ class TextReader:
             if status == "announced" and self._after_condition(trigger, cues):
                 return "threatened"  # "if ..., we will storm": a promise on a condition
             return status
-        return "happened"
+        return "announced" if self._set_ahead(trigger, cues, triggers) else "happened"
+
+    def _coordinated(self, first: PhraseMatch[Term], second: PhraseMatch[Term]) -> bool:
+        """True when only a coordinator joins two triggers ("warned of car bombs and
+        suicide bombers"): a cue before the first governs both."""
+        between = self.norm[first.nend : second.nstart].split()
+        return len(between) == 1 and between[0] in self.vocabulary.coordinators
+
+    def _set_ahead(
+        self,
+        trigger: PhraseMatch[Term],
+        cues: Sequence[PhraseMatch[Term]],
+        triggers: Sequence[PhraseMatch[Term]],
+    ) -> bool:
+        """True when a phrase right after the trigger puts it ahead ("the protests set for
+        Feb. 25", "التظاهرة المقررة")."""
+        for cue in cues:
+            if cue.value.value != "announced_after" or cue.nstart < trigger.nend:
+                continue
+            if any(trigger.nend <= other.nstart < cue.nstart for other in triggers):
+                return False
+            words = self.norm[trigger.nend : cue.nstart].split()
+            between = self.text[trigger.end : cue.start]
+            return len(words) <= self.vocabulary.status_window and not _CUE_STOP.search(between)
+        return False
 
     def _after_condition(
         self, trigger: PhraseMatch[Term], cues: Sequence[PhraseMatch[Term]]
@@ -311,8 +433,43 @@ def _choose_types(
             variants.setdefault(vocab.types[type_id].armed_variant or type_id, match)
         chosen = variants
     present = set(chosen)
-    kept = [(t, m) for t, m in chosen.items() if not (vocab.types[t].yields_to & present)]
+
+    def gives_way(type_id: str, match: PhraseMatch[Term]) -> bool:
+        # Two types that yield to each other ("gunmen" and "opened fire"): the one told
+        # first stays.
+        return any(
+            other in present
+            and not (
+                type_id in vocab.types[other].yields_to and match.nstart < chosen[other].nstart
+            )
+            for other in vocab.types[type_id].yields_to
+        )
+
+    kept = [(t, m) for t, m in chosen.items() if not gives_way(t, m)]
     return sorted(kept, key=lambda pair: pair[1].nstart)
+
+
+def _repeated(
+    triggers: Sequence[PhraseMatch[Term]],
+    chosen: Sequence[tuple[str, PhraseMatch[Term]]],
+    vocab: Vocabulary,
+) -> list[tuple[str, PhraseMatch[Term]]]:
+    """Strong trigger matches after the first of a chosen type, with the chosen type each
+    tells (its own, or the chosen type it yields to: "انفجار آخر" beside "عبوة ناسفة")."""
+    firsts = {id(m) for _, m in chosen}
+    types = [t for t, _ in chosen]
+    found = []
+    for match in longest_matches(triggers):
+        kind = vocab.types[match.value.value]
+        if id(match) in firsts or match.key in kind.weak_triggers or kind.fallback:
+            continue
+        if kind.id in types:
+            found.append((kind.id, match))
+            continue
+        told = next((t for t in types if t in kind.yields_to), None)
+        if told is not None:
+            found.append((told, match))
+    return found
 
 
 def _weapon_for(

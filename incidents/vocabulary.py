@@ -9,7 +9,7 @@ for all of them; each match carries a :class:`Term` saying what it is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
 
@@ -21,6 +21,8 @@ from geo.resources import read_json_resource
 TermKind = Literal[
     "trigger",
     "firearm_trigger",
+    "object_trigger",
+    "object",
     "aimed_trigger",
     "weapon",
     "firearm",
@@ -28,6 +30,7 @@ TermKind = Literal[
     "target",
     "cue",
     "actor",
+    "symbol",
 ]
 
 #: The values of an incident's ``status``.
@@ -96,10 +99,25 @@ class Vocabulary:
     call_threatens: frozenset[str]
     acled_taxonomy: dict[str, tuple[str, ...]]
     definite_determiners: frozenset[str]
+    indefinite_determiners: frozenset[str]
     arabic_article: str
     re_mention_event_types: frozenset[str]
     ordinals: frozenset[str]
     not_armed_after: tuple[str, ...]
+    coordinators: frozenset[str] = frozenset()
+    """Words that join two triggers under one cue ("car bombs and suicide bombers")."""
+    generic_after: tuple[str, ...] = ()
+    """Normalised phrases right after a trigger that make it a statement about a kind of
+    incident, not an incident ("car bombs are still a threat")."""
+    summary_determiners: tuple[str, ...] = ()
+    """Normalised words before a trigger that sum up several incidents ("a string of")."""
+    salvo_sub_event_types: frozenset[str] = frozenset()
+    object_windows: dict[str, int] = field(default_factory=dict)
+    """For types with ``object_triggers`` (a ban verb): how many words after it the thing
+    it stops ("vehicles") may stand."""
+    symbolic_types: frozenset[str] = frozenset()
+    """Types that a symbolic object beside the trigger discounts (a Quran burning is no arson)."""
+    symbolic_window: int = 0
 
     @property
     def triggers(self) -> PhraseMatcher[Term]:
@@ -176,6 +194,7 @@ def incident_vocabulary() -> Vocabulary:
     status = raw["status"]
     prefix, imperfect = status["future_prefix"], status["imperfect_letters"]
     terms: list[tuple[str, Term]] = []
+    object_windows: dict[str, int] = {}
     for type_id, spec in raw["types"].items():
         for listed in spec["triggers"]:
             terms.extend(
@@ -194,6 +213,12 @@ def incident_vocabulary() -> Vocabulary:
             (phrase, Term("aimed_trigger", type_id))
             for phrase in spec.get("aimed_firearm_triggers", ())
         )
+        terms.extend(
+            (phrase, Term("object_trigger", type_id)) for phrase in spec.get("object_triggers", ())
+        )
+        terms.extend((phrase, Term("object", type_id)) for phrase in spec.get("objects", ()))
+        if "object_window" in spec:
+            object_windows[type_id] = int(spec["object_window"])
     weapons: dict[str, Weapon] = {}
     for name, spec in raw["weapons"]["entries"].items():
         weapons[name] = Weapon(name, frozenset(spec["event_types"]), bool(spec.get("firearm")))
@@ -212,8 +237,15 @@ def incident_vocabulary() -> Vocabulary:
             for phrase in phrases
             for form in _with_article(phrase, article)
         )
+    symbolic = raw["symbolic_objects"]
+    terms.extend(
+        (form, Term("symbol", "symbol"))
+        for phrase in symbolic["words"]
+        for form in _with_article(phrase, article)
+    )
     for kind in CUE_KINDS:
         terms.extend((phrase, Term("cue", kind)) for phrase in status["cues"][kind])
+    terms.extend((phrase, Term("cue", "announced_after")) for phrase in status["announced_after"])
     actors_raw = _read("actors.json")["actors"]
     terms.extend(
         (phrase, Term("actor", actor))
@@ -233,8 +265,20 @@ def incident_vocabulary() -> Vocabulary:
         call_threatens=frozenset(status["call_threatens"]),
         acled_taxonomy=taxonomy,
         definite_determiners=frozenset(normalize_name(w) for w in raw["re_mention"]["determiners"]),
+        indefinite_determiners=frozenset(
+            normalize_name(w) for w in raw["re_mention"]["indefinite_determiners"]
+        ),
         arabic_article=normalize_name(raw["re_mention"]["arabic_article"]),
         re_mention_event_types=frozenset(raw["re_mention"]["event_types"]),
         ordinals=frozenset(normalize_name(w) for w in raw["re_mention"]["ordinals"]),
         not_armed_after=tuple(normalize_name(w) for w in raw["armed_actors"]["not_after"]),
+        coordinators=frozenset(normalize_name(w) for w in status["coordinators"]),
+        generic_after=tuple(normalize_name(w) for w in raw["generic_after"]),
+        summary_determiners=tuple(
+            normalize_name(w) for w in raw["re_mention"]["summary_determiners"]
+        ),
+        salvo_sub_event_types=frozenset(raw["re_mention"]["salvo_sub_event_types"]),
+        object_windows=object_windows,
+        symbolic_types=frozenset(symbolic["types"]),
+        symbolic_window=int(symbolic["window"]),
     )

@@ -266,7 +266,7 @@ def test_a_claim_the_ministry_denied_gives_the_ministry_a_zero() -> None:
     ("sentence", "killed", "injured"),
     [
         ("No one was killed, the Interior Ministry said.", 0, None),
-        ("Nobody was hurt in the blaze.", None, 0),
+        ("Nobody was hurt in the blaze.", 0, 0),  # not hurt: not killed either
         ("There were no casualties.", 0, 0),
         ("There were no injuries.", None, 0),
         ("لا قتلى في صفوف المتظاهرين.", 0, None),
@@ -673,9 +673,41 @@ def test_claimant_memory_keeps_a_bounded_number_of_names_per_head():
         ("فقتلت ثلاثة عراقيين وجرحت سبعة آخرين", 3, 7),
         ("لقي ما لا يقل عن 30 شخصا حتفهم", 30, None),
         ("انفجار أودى بحياة 12 شخصا", 12, None),
-        ("The embassy said no embassy staff had been hurt.", None, 0),
+        ("The embassy said no embassy staff had been hurt.", 0, 0),
     ],
 )
 def test_wire_verbs_and_stated_absence(sentence, killed, injured):
     found = find_casualty_claims(sentence)
     assert any((c.killed, c.injured) == (killed, injured) for c in found), found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("No embassy staff had been hurt, the ministry said.", (0, 0)),
+        ("None of the embassy's employees was hurt.", (0, 0)),
+        ("No one was injured.", (None, 0)),
+        ("The bombs damaged two shops but injured nobody.", (None, 0)),
+        ("The blast caused neither casualties nor material damage.", (0, 0)),
+        ("ولم يخلّف أي خسائر بشرية.", (0, 0)),
+    ],
+)
+def test_stated_absence_of_casualties(sentence, figures):
+    claims = find_casualty_claims(sentence)
+    assert [(c.killed, c.injured) for c in claims] == [figures]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("The attack killed two U.S. soldiers and two civilians.", [(4, None)]),
+        ("Three council members and one soldier were wounded.", [(None, 4)]),
+        ("The bomb exploded, wounding two policemen and seven civilians.", [(None, 9)]),
+        ("Two people were killed and five wounded.", [(2, 5)]),
+        ("Three were killed in Karrada and two in Mansour.", [(3, None), (2, None)]),
+        ("قتل ثلاثة أشخاص في الكرادة واثنان في المنصور", [(3, None), (2, None)]),
+    ],
+)
+def test_coordinated_groups_add_up_and_each_place_keeps_its_toll(sentence, figures):
+    claims = find_casualty_claims(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures

@@ -431,3 +431,26 @@ def test_ordinary_and_short_words_are_not_aliases(gazetteer):
 def test_curated_coordinates_stay_when_research_extends_an_entry(gazetteer):
     assert gazetteer["bridge_jumhuriya"].geometry.geom_type == "LineString"
     assert gazetteer["karrada"].origin.endswith(f"{BUNDLED_GAZETTEER}>")
+
+
+def test_the_city_is_drawn_at_its_sourced_city_point(gazetteer):
+    # the source gives 33°20′N 44°23′E; the rough outline's inner point lies 5 km south
+    city = gazetteer["baghdad_city"]
+    assert city.lat_lon == pytest.approx((33.3333, 44.3833), abs=1e-4)
+    assert "33°20′N 44°23′E" in city.source
+
+
+@pytest.mark.parametrize(
+    ("place_id", "lat", "lon"),
+    [
+        ("karkh", 33.3167, 44.4),  # 33°19′N 44°24′E
+        ("rusafa", 33.331604, 44.415236),
+        ("karrada", 33.300, 44.433),
+        ("green_zone", 33.307577, 44.390259),
+        ("bridge_jumhuriya", 33.324762, 44.404512),
+        ("bridge_sarafiya", 33.35361, 44.37278),
+    ],
+)
+def test_an_outline_or_line_is_drawn_at_the_point_its_source_gives(gazetteer, place_id, lat, lon):
+    # our own outlines and lines are sketches; the published point is where a mention goes
+    assert gazetteer[place_id].lat_lon == pytest.approx((lat, lon), abs=1e-4)

@@ -272,3 +272,235 @@ def test_a_direction_from_the_city_with_nothing_outside_named_is_around_the_city
 def test_two_nouns_in_a_row_are_read_by_the_last(geoparser):
     text = "A truck blew up near the Republican Palace. The headquarters compound shook."
     assert find(geoparser, text, "compound").place_id == "republican_palace"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("وقع انفجار شرق بغداد صباح اليوم", "شرق بغداد"),
+        ("قالت مراسلة قناة القاهرة إن ضربة أصابت مقرا شرق العاصمة بغداد", "شرق العاصمة"),
+    ],
+)
+def test_an_arabic_compass_word_before_the_city_is_around_the_city(geoparser, text, needle):
+    # Arabic writes "east Baghdad" and "east of Baghdad" alike; a place outside named
+    # earlier in the sentence (an outlet named after Cairo) does not move it out
+    mention = find(geoparser, text, needle)
+    assert mention.place_id == "baghdad_city"
+    assert "around the city" in mention.resolved_by
+
+
+def test_an_arabic_distance_before_a_compass_word_is_outside(geoparser):
+    mention = find(geoparser, "انفجرت عبوة على بعد 40 كم شمال بغداد", "شمال")
+    assert mention.role == "outside"
+    assert mention.text.startswith("40 كم")
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("Many of the U.S. Embassy's 1,000 staff have complained.", "Embassy"),
+        ("A source in the Ministry of Defence said three died.", "Ministry of Defence"),
+        ("وأفاد مصدر في وزارة الدفاع بأن سيارة مفخخة انفجرت", "وزارة الدفاع"),
+        ("Clerics accused Baghdad's Shi'ite-led government of failing them.", "Baghdad"),
+    ],
+)
+def test_a_body_that_speaks_or_governs_is_an_organisation(geoparser, text, needle):
+    mention = find(geoparser, text, needle)
+    assert mention.role == "organisation"
+    assert mention.lat is None
+
+
+def test_an_institution_that_spoke_is_still_the_building_a_later_noun_means(geoparser):
+    text = "A source in the U.S. Embassy said it was calm. Later the embassy was shelled."
+    assert find(geoparser, text, "the embassy").place_id == "us_embassy"
+
+
+def test_a_noun_after_an_unresolved_noun_of_its_kind_means_that_place(geoparser):
+    # the last embassy named is one the gazetteer lacks: "the building" is that one, not
+    # an older ministry in play
+    text = (
+        "Smoke rose near the Ministry of Foreign Affairs. Crowds entered the embassy. "
+        "Flames poured from the building."
+    )
+    mention = find(geoparser, text, "the building")
+    assert mention.resolved_by == "unresolved"
+    assert mention.lat is None
+    assert "named before" in mention.note
+
+
+def test_another_countrys_capital_is_outside(geoparser):
+    mention = find(geoparser, "Protests spread to the Iranian capital on Friday.", "capital")
+    assert mention.role == "outside"
+    assert mention.lat is None
+    assert find(geoparser, "Rockets fell on the Iraqi capital.", "capital").is_location
+
+
+def test_beyond_the_capital_is_outside_it(geoparser):
+    text = "Troops patrolled Baghdad. Beyond the capital, violence flared."
+    mention = find(geoparser, text, "Beyond")
+    assert mention.role == "outside"
+    assert mention.text == "Beyond the capital"
+
+
+def test_beyond_inside_a_sentence_keeps_the_place_where_it_began(geoparser):
+    mention = find(geoparser, "The unrest spread beyond the capital.", "capital")
+    assert mention.is_location
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "place_id"),
+    [
+        ("انفجار في ميدان بيروت صباحا", "ميدان بيروت", "beirut_square"),  # ساحة بيروت
+        ("تفجير منطقة الأمين", "منطقة الأمين", "hay_al_amin"),  # حي الأمين
+        ("وإغلاق جسري الجمهورية والسنك", "جسري الجمهورية", "bridge_jumhuriya"),
+        ("وإغلاق جسري الجمهورية والسنك", "السنك", "bridge_sinak"),  # the second of the two
+        ("انفجار بسوق المتنبي", "سوق المتنبي", "mutanabbi_street"),  # its own name: book market
+    ],
+)
+def test_an_arabic_name_after_another_generic_word_of_its_kind(geoparser, text, written, place_id):
+    mention = find(geoparser, text, written)
+    assert mention.text == written
+    assert mention.place_id == place_id
+    assert mention.resolved_by == "generic word"
+    assert mention.matched_name
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["قال الأمين العام للأمم المتحدة", "أعلنت الجمهورية الحداد", "وصل إلى فندق بيروت"],
+)
+def test_an_arabic_specific_part_alone_or_after_a_word_of_another_kind_is_no_place(geoparser, text):
+    assert not [m for m in parse(geoparser, text) if m.is_location]
+
+
+def test_an_arabic_name_as_the_gazetteer_writes_it_stays_exact(geoparser):
+    assert find(geoparser, "أغلق جسر السنك", "السنك").resolved_by == "name"
+
+
+def test_a_comma_ends_an_outlet_name(geoparser):
+    # بغداد اليوم is an outlet ("Baghdad Today"); "in Baghdad, today" is the city
+    text = "ذكرت مراسلة القناة في بغداد، اليوم الخميس، أن انفجارا وقع"
+    assert find(geoparser, text, "بغداد").place_id == "baghdad_city"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [("وسط المدينة بغداد", "المدينة"), ("قال محمد بن سلمان", "بن")],
+)
+def test_arabic_ordinary_words_are_not_world_places(geoparser, text, needle):
+    assert not [m for m in parse(geoparser, text) if m.role == "outside" and needle in m.text]
+
+
+def test_the_gates_of_a_named_place_with_no_gates_are_at_that_place(geoparser):
+    text = "Sirens sounded in the Green Zone. A rocket fell near one of the US Embassy's gates."
+    mention = find(geoparser, text, "gates")
+    assert mention.place_id == "us_embassy"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sadr City was calm. The blast hit a meeting of the district council.",
+        "Crowds gathered at Tahrir Square, said the head of the city council.",
+    ],
+)
+def test_a_place_noun_that_modifies_a_body_is_not_a_place(geoparser, text):
+    noun = "district" if "district" in text else "city"
+    assert not [m for m in parse(geoparser, text) if m.is_location and noun in m.text]
+
+
+def test_the_noun_of_a_name_is_that_name_with_the_noun(geoparser):
+    text = "Karrada was hit first. Two bombs went off in the western district of Jihad."
+    mention = find(geoparser, text, "Jihad")
+    assert mention.place_id == "hay_al_jihad"
+    assert mention.resolved_by == "variant"
+    assert mention.matched_name  # a gazetteer name of the Jihad district
+
+
+def test_the_noun_of_an_unknown_name_is_not_the_place_in_play(geoparser):
+    text = "Karrada was hit first. Two bombs went off in the district of Zubaydat."
+    assert [m.place_id for m in parse(geoparser, text) if m.is_location] == ["karrada"]
+
+
+def test_both_arabic_spellings_of_american_name_the_us_embassy(geoparser):
+    for written in ("السفارة الأمريكية", "السفارة الأميركية"):
+        assert find(geoparser, f"استهدف صاروخ {written}", written).place_id == "us_embassy"
+    assert find(geoparser, "قال مسؤول أميركي", "أميركي").role == "attribute"
+
+
+def test_an_arabic_institution_after_its_verb_and_a_conjunction_speaks(geoparser):
+    text = "سقط صاروخ قرب السفارة الأمريكية. واعتبرت السفارة، في بيان، أن الهجوم خطير."
+    mentions = [m for m in parse(geoparser, text) if m.text == "السفارة"]
+    assert [m.role for m in mentions] == ["organisation"]
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("Baghdad (Reuters) - A bomb went off.", "Baghdad"),
+        ("بغداد، العراق (CNN) -- ذكرت الشرطة أن مسلحين", "بغداد"),
+        ("Baghdad ( A bomb blew up to the west of Baghdad.", "Baghdad ("),
+    ],
+)
+def test_a_city_opening_a_line_before_a_parenthesis_is_a_dateline(geoparser, text, needle):
+    first = parse(geoparser, text)[0]
+    assert first.role == "dateline"
+    assert text.startswith(first.text)
+
+
+def test_a_dateline_is_not_a_place_outside_named_before(geoparser):
+    text = "Baghdad ( A bomb blew up in a rubbish bin to the west of Baghdad."
+    assert find(geoparser, text, "west of").place_id == "baghdad_city"
+
+
+def test_a_city_inside_a_line_before_a_parenthesis_is_a_place(geoparser):
+    assert find(geoparser, "Clashes hit Baghdad (the capital) today.", "Baghdad").is_location
+
+
+def test_a_name_before_a_noun_is_looked_up_with_the_nouns_kind(geoparser):
+    text = "Rockets hit the Victory military base near Baghdad International Airport."
+    found = parse(geoparser, text)
+    base = find(geoparser, text, "Victory")
+    assert base.text == "the Victory military base"
+    assert base.place_id == "camp_victory"
+    assert base.resolved_by == "variant"
+    assert "baghdad_international_airport" in [m.place_id for m in found]
+
+
+def test_an_unknown_name_before_a_noun_is_no_place(geoparser):
+    text = "Crowds gathered at Tahrir Square. The Education Ministry was shut."
+    assert [m.place_id for m in parse(geoparser, text) if m.is_location] == ["tahrir_square"]
+
+
+def test_iraqs_parliament_building_is_the_council_of_representatives(geoparser):
+    text = "A bomb went off in Iraq's parliament building. That building is guarded."
+    assert find(geoparser, text, "parliament").place_id == "council_of_representatives"
+    assert find(geoparser, text, "That building").place_id == "council_of_representatives"
+
+
+def test_a_place_named_medium_in_an_appositive_is_an_organisation(geoparser):
+    text = "One Baghdad, a widely followed Telegram channel, posted videos."
+    assert find(geoparser, text, "Baghdad").role == "organisation"
+    place = "They met in Karrada, a busy district of shops."
+    assert find(geoparser, place, "Karrada").is_location
+
+
+def test_the_capital_with_an_arabic_adjective_of_another_country_is_outside(geoparser):
+    text = "بعد إحراق نسخة من القرآن في العاصمة السويدية ستوكهولم"
+    assert find(geoparser, text, "العاصمة").role == "outside"
+    assert find(geoparser, "سقطت قذائف في العاصمة العراقية", "العاصمة").is_location
+
+
+def test_an_arabic_embassy_with_another_countrys_adjective_is_not_the_one_in_play(geoparser):
+    text = "انفجار قرب السفارة الإيرانية. ثم انفجار أمام السفارة المصرية وألحق أضرارا بالسفارة."
+    egyptian = find(geoparser, text, "المصرية")
+    assert egyptian.resolved_by == "unresolved"
+    assert egyptian.text == "السفارة المصرية"
+    last = parse(geoparser, text)[-1]  # "بالسفارة": the Egyptian one again
+    assert (last.text, last.lat) == ("السفارة", None)
+
+
+def test_an_arabic_ministry_named_with_another_countrys_adjective_is_that_countrys(geoparser):
+    text = "واتصلت الوكالة بوزارة الخارجية السويدية التي لم تعلق"
+    assert find(geoparser, text, "الخارجية").role == "organisation"
+    assert find(geoparser, "سقطت قذيفة قرب وزارة الخارجية العراقية", "الخارجية").is_location

@@ -572,3 +572,24 @@ def test_a_gmt_time_takes_the_offset_baghdad_had_that_day():
     assert summer is not None
     assert summer.start.isoformat()[:16] == "2006-07-10T23:00"
     assert summer.start.utcoffset() == dt.timedelta(hours=4)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Sixty-five were killed yesterday, Saturday (20 July 2013), police said.",
+        "لقي 65 شخصا مصرعهم مساء أمس السبت (20 يوليو/ تموز 2013).",
+        "The blasts came yesterday, Saturday.",
+    ],
+)
+def test_the_most_explicit_day_of_a_sentence_wins(sentence: str) -> None:
+    # The issue is dated Saturday 20 July: "yesterday" alone would be the 19th.
+    stated = resolve_time(sentence, report_date=dt.date(2013, 7, 20))
+    assert stated is not None
+    assert stated.date == dt.date(2013, 7, 20)
+
+
+def test_yesterday_alone_is_the_day_before() -> None:
+    stated = resolve_time("The blasts came yesterday.", report_date=dt.date(2013, 7, 20))
+    assert stated is not None
+    assert stated.date == dt.date(2013, 7, 19)

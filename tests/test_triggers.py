@@ -227,7 +227,102 @@ def test_a_cue_governs_the_first_trigger_after_it_only():
     statuses = {
         t.type_id: t.status
         for t in read_sentence(
-            "Iraqis angered by a planned burning of a Koran broke into the embassy."
+            "Iraqis angered by a planned burning of tyres broke into the embassy."
         ).triggers
     }
     assert statuses == {"arson": "announced", "storming_attempt": "happened"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The crowds were angry at a Quran burning planned in Stockholm.",
+        "Protesters burned the Swedish flag outside the mission.",
+        "وهناك أحرقوا العلم السويدي",
+        "بعد إحراق نسخة من القرآن في ستوكهولم",
+    ],
+)
+def test_a_thing_burned_as_a_statement_is_no_arson(sentence):
+    assert "arson" not in told(sentence)
+
+
+def test_arson_is_still_arson():
+    assert "arson" in told("Protesters set fire to the embassy building.")
+    assert "arson" in told("They burned tyres on the bridge.")
+
+
+def test_a_phrase_after_the_trigger_can_put_it_ahead():
+    assert told("The protests set for Friday were called off.")["protest"][0] == "announced"
+    assert told("دعت إلى التظاهرة المقررة يوم الجمعة")["protest"][0] == "announced"
+    assert told("The march set off from Tahrir Square.")["protest"][0] == "happened"
+
+
+def test_iraqi_armed_groups_make_a_clash_an_armed_clash():
+    assert "armed_clash" in told(
+        "Fighting erupted between brigades of the Popular Mobilization Forces and police."
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The command banned every kind of vehicle, motorcycle and bike from the roads.",
+        "The government declared a curfew lasting the whole day.",
+        "منعت قوات الأمن العراقية سير كل أنواع المركبات",
+        "Security forces barred citizens from crossing the bridge.",
+        "فرضت السلطات حظر التجول في العاصمة",
+    ],
+)
+def test_curfews_and_movement_bans(sentence):
+    assert "movement_ban" in told(sentence)
+    assert incident_vocabulary().types["movement_ban"].acled_sub_event_type == "Other"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The court banned the party.", "He was barred from office.", "Stay off the streets."],
+)
+def test_a_ban_verb_needs_a_thing_it_stops(sentence):
+    assert "movement_ban" not in told(sentence)
+
+
+def test_a_cue_governs_coordinated_triggers():
+    statuses = {
+        t.type_id: t.status
+        for t in read_sentence("Intelligence had warned of car bombs and suicide bombers.").triggers
+    }
+    assert statuses == {"car_bomb": "threatened", "suicide_bombing": "threatened"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["US commanders say car bombs are still a threat.", "Suicide attacks remain a danger."],
+)
+def test_a_statement_about_a_kind_of_incident_is_no_incident(sentence):
+    assert told(sentence) == {}
+
+
+def test_types_that_yield_to_each_other_keep_the_one_told_first():
+    assert list(told("Gunmen opened fire on the car of an MP, killing a guard.")) == [
+        "armed_attack"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "type_id"),
+    [
+        ("American troops have caught 61 members of al-Qaida.", "arrest"),
+        ("Coalition forces caught one suspect escaping from the scene.", "arrest"),
+        ("Security forces found the launch site in western Baghdad.", "disrupted_weapons"),
+        ("عثرت القوات الأمنية على منصة إطلاق الصواريخ", "disrupted_weapons"),
+    ],
+)
+def test_catching_and_finding_verbs_with_what_they_catch_or_find(sentence, type_id):
+    assert type_id in told(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence", ["He was caught in the crossfire.", "The bodies were found in the river."]
+)
+def test_catching_and_finding_verbs_alone_tell_nothing(sentence):
+    assert told(sentence) == {}

@@ -1,0 +1,137 @@
+"""Several incidents told in one sentence: repeated mentions and lists of places.
+
+Wire copy packs a string of bombings into one sentence: "a car bomb exploded in
+Sadr City, and a further 10 people were wounded by a car bomb that blew up in
+Kazimiyah"; "وفي هجوم ثالث انفجرت عبوة ناسفة في شارع كيفا، وانفجرت عبوة ثانية في
+حي الصالحية"; "car bombs in Bayaa, Zafaraniya and New Baghdad". One incident per
+type per sentence counts one. The rules, pure functions over one sentence:
+
+- :func:`clause_repeats`: a later trigger of a type the sentence tells (or of one
+  that yields to it) in a clause of its own is a candidate further incident of the
+  point-like event types (a bombing, a strike, an attack); the caller keeps it when
+  it is written as a new referent ("a car bomb", "عبوة ثانية", "انفجار آخر") or
+  names a place of its own that no other incident of the sentence has ("بلغت حصيلة
+  التفجير في الحسينية ...، بينما ... في التفجير الذي وقع في شارع فلسطين");
+- :func:`listed_places`: places written as a list ("car bombs in Bayaa, Zafaraniya
+  and New Baghdad", "في البياع (جنوب) والزعفرانية (جنوب) وبغداد الجديدة") each get
+  the incident the sentence tells, for the point-like event types: a bomb goes off
+  in one place (a march "in Najaf and Kut" may be told as one protest).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+
+from gazetteer.geoparse import PlaceMention
+from gazetteer.normalize import normalize_name
+from geo.resources import read_json_resource
+from incidents.placing import clause_bounds
+from incidents.triggers import SentenceReading, Trigger
+from incidents.vocabulary import Vocabulary
+
+#: Precisions never listed: the city and the country contain the places listed with
+#: them, and a relative place ("40km south of Baghdad") describes the one before it.
+_NOT_LISTED = frozenset({"city", "country", "relative"})
+_PARENTHESES = re.compile(r"\([^()]*\)")
+_SEPARATORS = re.compile(r"[,،;؛]")
+
+
+def _list_words() -> tuple[frozenset[str], int, re.Pattern[str]]:
+    raw = read_json_resource("incidents", "incident_types.json")["place_lists"]
+    openers = "|".join(map(re.escape, raw["clause_openers"]))
+    return (
+        frozenset(normalize_name(w) for w in raw["coordinators"]),
+        int(raw["other_words"]),
+        re.compile(rf"(?<!\w)(?:{openers})(?!\w)", re.IGNORECASE),
+    )
+
+
+_COORDINATORS, _OTHER_WORDS, _OPENERS = _list_words()
+
+
+def clause_repeats(
+    told: Sequence[Trigger],
+    reading: SentenceReading,
+    text: str,
+    offset: int,
+    vocabulary: Vocabulary,
+) -> list[Trigger]:
+    """The further incidents a sentence tells by repeating a trigger in another clause.
+
+    ``told`` are the triggers the sentence's incidents come from (of
+    ``reading.triggers``); ``text`` is the sentence, ``offset`` where it starts in
+    the report (triggers carry report offsets). Each repeat kept is of a type in
+    ``told`` and lies in a clause no kept trigger of its ACLED event type lies in.
+    """
+    types = {t.type_id for t in told}
+    repeats = [r for r in reading.repeats if r.type_id in types]
+    if not repeats:
+        return []
+    bounds = sorted({*clause_bounds(text), *(m.start() for m in _OPENERS.finditer(text))})
+
+    def clause(trigger: Trigger) -> int:
+        return bisect_right(bounds, trigger.start - offset) - 1
+
+    taken: set[tuple[str | None, int]] = {
+        (vocabulary.types[t.type_id].acled_event_type, clause(t)) for t in told
+    }
+    kept = []
+    for trigger in repeats:
+        event_type = vocabulary.types[trigger.type_id].acled_event_type
+        if event_type not in vocabulary.re_mention_event_types:
+            continue
+        key = (event_type, clause(trigger))
+        if key in taken:
+            continue
+        taken.add(key)
+        kept.append(trigger)
+    return kept
+
+
+def listed_places(text: str, offset: int, mentions: Sequence[PlaceMention]) -> list[PlaceMention]:
+    """The longest list of places in a sentence ("Basra, Kirkuk and Nineveh"), or [].
+
+    ``mentions`` are the sentence's mentions in text order (report offsets; the
+    sentence starts at ``offset``). Listed places are named locations finer than the
+    city, or places outside it; between two of them only commas, a coordinator
+    ("and", "و" glued to the name) and at most ``other_words`` words ("البصرة جنوبا
+    وكركوك"), parentheses aside ("البياع (جنوب) والزعفرانية"), and some gap holds a
+    coordinator.
+    """
+    places = [
+        m
+        for m in mentions
+        if m.role == "outside" or (m.is_location and m.precision not in _NOT_LISTED)
+    ]
+    best: list[PlaceMention] = []
+    run: list[PlaceMention] = []
+    coordinated = False
+    for mention in places:
+        gap = text[run[-1].end - offset : mention.start - offset] if run else None
+        if gap is not None and _listed_after(gap):
+            run.append(mention)
+            coordinated = coordinated or _coordinated(gap)
+        else:
+            run, coordinated = [mention], False
+        if coordinated and len(run) > len(best):
+            best = list(run)
+    distinct = {m.anchor_id or m.place_id or normalize_name(m.text) for m in best}
+    return best if len(distinct) == len(best) else []
+
+
+def _coordinated(gap: str) -> bool:
+    """True when ``gap`` holds a coordinator: "A, B" alone is an apposition
+    ("Iskandariya, 40km south of Baghdad"), "A, B and C" a list."""
+    return any(w in _COORDINATORS for w in normalize_name(_SEPARATORS.sub(" ", gap)).split())
+
+
+def _listed_after(gap: str) -> bool:
+    """True when ``gap`` (the text between two places) only joins them in a list."""
+    gap = _PARENTHESES.sub(" ", gap)
+    has_separator = bool(_SEPARATORS.search(gap))
+    words = normalize_name(_SEPARATORS.sub(" ", gap)).split()
+    joined = has_separator or any(w in _COORDINATORS for w in words)
+    others = [w for w in words if w not in _COORDINATORS]
+    return joined and len(others) <= _OTHER_WORDS

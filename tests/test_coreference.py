@@ -1,0 +1,142 @@
+"""One incident per thing that happened: later mentions join the incident they tell again."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from incidents.pipeline import analyse_text
+from incidents.triggers import read_sentence
+
+SATURDAY = dt.date(2024, 1, 6)
+
+
+def drawn(text: str, geoparser) -> list[tuple[str, str]]:
+    result = analyse_text(text, source="Wire", date=SATURDAY, geoparser=geoparser)
+    return [
+        (i.event_type, i.evidence[:25])
+        for i in result.incidents
+        if i.acled_event_type is not None and i.status in ("happened", "reported")
+    ]
+
+
+def test_a_witness_retelling_the_blast_is_the_same_incident(geoparser):
+    text = (
+        "A car bomb ripped through a market in Karrada on Friday, killing 12 people.\n\n"
+        'A shopkeeper said the explosion threw him to the ground. "The bombing was huge," '
+        "said another."
+    )
+    assert drawn(text, geoparser) == [("car_bomb", "A car bomb ripped through")]
+
+
+def test_the_indefinite_mention_tells_the_incident_a_definite_lead_only_names(geoparser):
+    text = (
+        "Dozens hurt in the blast.\n\n"
+        "A car bomb ripped through a market in Karrada on Friday, police said."
+    )
+    assert drawn(text, geoparser) == [("car_bomb", "A car bomb ripped through")]
+
+
+def test_an_indefinite_mention_is_a_new_incident(geoparser):
+    text = (
+        "A car bomb went off in Karrada on Friday. A car bomb also went off near a mosque, "
+        "police said. وانفجرت سيارة مفخخة قرب سوق شعبي."
+    )
+    assert [t for t, _ in drawn(text, geoparser)] == ["car_bomb", "car_bomb", "car_bomb"]
+
+
+def test_an_ordinal_or_another_place_makes_a_new_incident(geoparser):
+    text = (
+        "A bomb exploded in Karrada on Friday. The explosion in Mansour killed two. "
+        "The second blast hit a checkpoint."
+    )
+    assert len(drawn(text, geoparser)) == 3
+
+
+def test_a_weak_mention_told_first_takes_the_type_a_later_mention_gives(geoparser):
+    text = (
+        "President Bush denounced the attack on the parliament building in the Green Zone.\n\n"
+        "He said the bombing would not stop the government."
+    )
+    assert drawn(text, geoparser) == [("ied", "President Bush denounced ")]
+
+
+def test_protests_are_never_joined(geoparser):
+    text = (
+        "Protesters marched to Tahrir Square on Friday. Later the protesters marched "
+        "to the Jumhuriya bridge."
+    )
+    assert [t for t, _ in drawn(text, geoparser)] == ["protest", "protest"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "indefinite"),
+    [
+        ("A car bomb exploded.", True),
+        ("Two roadside bombs went off.", True),
+        ("A huge car bomb exploded.", True),
+        ("The car bomb exploded.", False),
+        ("Car bombs went off.", False),
+        ("انفجرت سيارة مفخخة", True),
+        ("انفجرت السيارة المفخخة", False),
+    ],
+)
+def test_indefinite_mentions(sentence, indefinite):
+    assert read_sentence(sentence).triggers[0].indefinite is indefinite
+
+
+def test_a_weak_trigger_alone_needs_a_place_weapon_actor_or_figure(geoparser):
+    assert drawn("Raids went on for a second day.", geoparser) == []
+    assert drawn("The attack at a checkpoint in Dora killed two.", geoparser)
+    assert [t for t, _ in drawn("Gunmen attacked the convoy.", geoparser)] == ["armed_attack"]
+
+
+def test_ambiguous_words_are_not_stormings_or_sit_ins(geoparser):
+    assert drawn("The attack came in the morning rush hour, killing five.", geoparser) == [
+        ("armed_attack", "The attack came in the mo")
+    ]
+    assert drawn("Funeral tents went up across Sadr City.", geoparser) == []
+    assert drawn('"It is a grave breach of the convention," the ministry said.', geoparser) == []
+
+
+def test_a_summary_gives_way_to_the_incidents_it_sums_up(geoparser):
+    text = (
+        "A string of car bombs in central Baghdad killed 17 people on Friday.\n\n"
+        "One exploded near an office in Karrada. Within the hour a car bomb blew up in "
+        "Mansour. Shortly afterwards a car bomb went off in Sadr City."
+    )
+    assert [p for _, p in drawn_places(text, geoparser)] == ["karrada", "mansour", "sadr_city"]
+
+
+def test_a_summary_with_a_place_of_its_own_is_an_incident(geoparser):
+    text = (
+        "In Karrada two car bombs killed eight people on Friday. A car bomb blew up in "
+        "Mansour. A car bomb went off in Sadr City."
+    )
+    assert len(drawn(text, geoparser)) == 3
+
+
+def test_the_rounds_of_a_salvo_are_one_attack(geoparser):
+    text = (
+        "Three Katyusha rockets were fired at Baghdad airport on Friday. One rocket came "
+        "down on the runway and a second hit a hangar."
+    )
+    assert len(drawn(text, geoparser)) == 1
+
+
+def drawn_places(text: str, geoparser) -> list[tuple[str, str | None]]:
+    result = analyse_text(text, source="Wire", date=SATURDAY, geoparser=geoparser)
+    return [
+        (i.event_type, i.place_id)
+        for i in result.incidents
+        if i.acled_event_type is not None and i.status in ("happened", "reported")
+    ]
+
+
+def test_a_headline_names_the_incident_the_text_then_tells(geoparser):
+    text = (
+        "Suicide bomber kills 17 day laborers in Karrada\n\n"
+        "On Friday a suicide bomber killed 17 day laborers in Karrada, police said."
+    )
+    assert drawn(text, geoparser) == [("suicide_bombing", "On Friday a suicide bombe")]

@@ -1,0 +1,78 @@
+"""Several incidents in one sentence: a trigger repeated in another clause, a list of places."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from incidents.enumeration import _listed_after
+from incidents.pipeline import analyse_text
+
+SATURDAY = dt.date(2024, 1, 6)
+
+
+def drawn(text: str, geoparser) -> list[tuple[str, str | None]]:
+    result = analyse_text(text, source="Wire", date=SATURDAY, geoparser=geoparser)
+    return [
+        (i.event_type, i.place_id)
+        for i in result.incidents
+        if i.acled_event_type is not None and i.status in ("happened", "reported")
+    ]
+
+
+def test_a_trigger_repeated_as_a_new_referent_in_another_clause_is_another_incident(geoparser):
+    text = (
+        "One man died when a car bomb exploded in Sadr City, and ten were hurt by a car "
+        "bomb that blew up in Kadhimiya."
+    )
+    assert drawn(text, geoparser) == [("car_bomb", "sadr_city"), ("car_bomb", "kadhimiya")]
+
+
+def test_arabic_repeats_with_ordinals_and_another(geoparser):
+    text = (
+        "انفجرت عبوة ناسفة في الكرادة، وانفجرت عبوة ثانية في حي الصالحية، فيما وقع "
+        "انفجار آخر في المنصور."
+    )
+    assert len(drawn(text, geoparser)) == 3
+
+
+def test_a_repeat_in_the_same_clause_is_the_same_incident(geoparser):
+    text = "A car bomb, a car bomb of the kind used before, hit Karrada."
+    assert len(drawn(text, geoparser)) == 1
+
+
+def test_a_bombing_in_a_list_of_places_is_one_incident_per_place(geoparser):
+    text = "Car bombs went off in Bayaa, Zafaraniya and New Baghdad on Friday."
+    assert sorted(p for _, p in drawn(text, geoparser)) == ["bayaa", "new_baghdad", "zafaraniya"]
+    arabic = "انفجرت سيارات مفخخة في البياع (جنوب) والزعفرانية (جنوب) وبغداد الجديدة (شرق)."
+    assert len(drawn(arabic, geoparser)) == 3
+
+
+def test_a_march_through_a_list_of_places_stays_one_protest(geoparser):
+    assert len(drawn("Teachers marched in Karrada and Mansour on Friday.", geoparser)) == 1
+
+
+def test_what_joins_places_in_a_list():
+    assert _listed_after(", ")
+    assert _listed_after(" and ")
+    assert _listed_after(" (جنوب) و")
+    assert _listed_after(" جنوبا و")
+    assert not _listed_after(" to the ")
+    assert not _listed_after(", near the ")
+    assert not _listed_after(" and six in ")
+
+
+def test_an_apposition_is_not_a_list(geoparser):
+    text = "A roadside bomb in Karrada, Baghdad, near the Jadiriya bridge killed one."
+    assert len(drawn(text, geoparser)) == 1
+
+
+def test_a_definite_repeat_with_a_place_of_its_own_is_another_incident(geoparser):
+    text = (
+        "بلغت حصيلة التفجير في منطقة الحسينية 5 قتلى، بينما جرح 8 أشخاص في التفجير "
+        "الذي وقع في منطقة شارع فلسطين."
+    )
+    assert sorted(p for _, p in drawn(text, geoparser)) == ["husseiniya", "palestine_street"]
+
+
+def test_arabic_duals_are_triggers(geoparser):
+    assert len(drawn("وقع انفجاران في الكرادة", geoparser)) == 1
