@@ -388,6 +388,7 @@ def _id_blob(ids: np.ndarray) -> tuple[str, dict[str, Any] | None]:
         width = len(rest.iloc[0])
         if (
             width
+            and prefix.isascii()
             and width % 2 == 0
             and bool(rest.str.len().eq(width).all())
             and bool(rest.str.fullmatch(r"[0-9a-f]+").all())

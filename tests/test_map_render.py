@@ -665,6 +665,7 @@ def test_times_in_the_page_offset_come_as_flags_and_others_as_text() -> None:
         (["inc-0000000001", "inc-0000000013"], {"prefix": "inc-00000000", "hexDigits": 2}),
         (["inc-00ab", "inc-00AB"], None),  # upper-case digits would not come back the same
         (["inc-1", "inc-22"], None),
+        (["حادث-0a", "حادث-1b"], None),  # the page writes the prefix out as ASCII
         (["report 1 / a", "report 1 / b"], None),
     ],
 )

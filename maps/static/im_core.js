@@ -15,8 +15,8 @@ var IncidentMapCore = (function () {
   var FLAG_UNMAPPED = 1, FLAG_VAGUE = 2, FLAG_CLOCK = 4, FLAG_UNKNOWN_TIME = 8,
     FLAG_CONTRADICTED = 16, FLAG_START_FROM_T0 = 32, FLAG_END_FROM_T1 = 64;
   var UNKNOWN_TIME = 4294967295;
-  var HEX = [];
-  for (var h = 0; h < 256; h++) { HEX.push((h < 16 ? '0' : '') + h.toString(16)); }
+  var HEX_CODES = new Uint8Array(16);
+  for (var h = 0; h < 16; h++) { HEX_CODES[h] = h.toString(16).charCodeAt(0); }
   var KINDS = {f4: Float32Array, u1: Uint8Array, u2: Uint16Array, u4: Uint32Array,
     i4: Int32Array};
 
@@ -105,15 +105,23 @@ var IncidentMapCore = (function () {
           if (!form) {
             return gunzip(base64).then(function (text) { return text.split('\n'); });
           }
-          // Bytes: a common prefix and form.hexDigits hexadecimal digits per id.
+          // Bytes: a common prefix and form.hexDigits hexadecimal digits per id, written
+          // out as one ASCII text (flat strings, where += would make ropes) and split.
           return inflate(base64).arrayBuffer().then(function (buffer) {
-            var bytes = new Uint8Array(buffer), width = form.hexDigits / 2, out = new Array(self.n);
+            var bytes = new Uint8Array(buffer), width = form.hexDigits / 2;
+            var prefix = form.prefix, line = prefix.length + form.hexDigits + 1;
+            var text = new Uint8Array(self.n * line), at = 0;
+            var head = Array.prototype.map.call(prefix, function (ch) { return ch.charCodeAt(0); });
             for (var i = 0; i < self.n; i++) {
-              var id = form.prefix;
-              for (var b = i * width, end = b + width; b < end; b++) { id += HEX[bytes[b]]; }
-              out[i] = id;
+              for (var p = 0; p < head.length; p++) { text[at++] = head[p]; }
+              for (var b = i * width, end = b + width; b < end; b++) {
+                text[at++] = HEX_CODES[bytes[b] >> 4];
+                text[at++] = HEX_CODES[bytes[b] & 15];
+              }
+              text[at++] = 10;
             }
-            return out;
+            var ids = new TextDecoder().decode(text.subarray(0, at - 1)).split('\n');
+            return self.n ? ids : [];
           });
         });
       self.idsLoading = self.idsLoading.then(function (ids) {
