@@ -275,6 +275,26 @@ var IncidentMap = (function () {
       void span;
     }
     var scheduleHistogram = debounce(function () { drawHistogram(); }, 30);
+    // Each row's first and last step in a mode, worked out once per mode (a binary
+    // search per row for calendar periods): the histogram then only counts. A row
+    // outside the span or of unknown time gets first > last.
+    var rowSteps = {};
+    function stepsOfRows(mode) {
+      if (rowSteps[mode]) { return rowSteps[mode]; }
+      var span = spanOf(mode), c = inc.columns, n = inc.n;
+      var end = span.bounds ? span.bounds[span.steps] : span.start + span.steps * span.step;
+      var first = new Int32Array(n), last = new Int32Array(n);
+      for (var i = 0; i < n; i++) {
+        if ((c.flags[i] & Core.FLAG_UNKNOWN_TIME) || c.t1[i] <= span.start || c.t0[i] >= end) {
+          first[i] = 1; last[i] = 0;
+          continue;
+        }
+        first[i] = stepOf(c.t0[i], mode);
+        last[i] = stepOf(c.t1[i] - 1, mode);
+      }
+      rowSteps[mode] = {first: first, last: last};
+      return rowSteps[mode];
+    }
     // Incidents per slider step that pass every filter but the time.
     function drawHistogram() {
       var canvas = ui.histogram;
@@ -286,12 +306,9 @@ var IncidentMap = (function () {
         var counts = new Float64Array(span.steps);
         if (!ui.histogramRows) { ui.histogramRows = new Uint32Array(inc.n); }
         var rows = ui.histogramRows, n = state.scan(null, rows, false);
-        var spanEnd = span.bounds ? span.bounds[span.steps] : span.start + span.steps * span.step;
+        var steps = stepsOfRows(time.mode), first = steps.first, last = steps.last;
         for (var k = 0; k < n; k++) {
-          var i = rows[k];
-          if (c.flags[i] & Core.FLAG_UNKNOWN_TIME) { continue; }
-          if (c.t1[i] <= span.start || c.t0[i] >= spanEnd) { continue; }
-          var from = stepOf(c.t0[i], time.mode), to = stepOf(c.t1[i] - 1, time.mode);
+          var i = rows[k], from = first[i], to = last[i];
           for (var s = from; s <= to && s - from < 400; s++) { counts[s] += 1; }
         }
         ui.histogramCounts = counts;
