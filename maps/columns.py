@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from maps.timeline import CLOCK_PRECISIONS, window_minutes
+from maps.timeline import CLOCK_PRECISIONS, window_minutes, zone_offsets
 
 #: ``t0`` of an incident whose time is unknown (always shown, sorted last).
 UNKNOWN_TIME = 2**32 - 1
@@ -152,7 +152,7 @@ def _minutes(frame: pd.DataFrame, time_rules: dict[str, Any]) -> tuple[np.ndarra
         _text_column(frame, "time_start"),
         _text_column(frame, "time_end"),
         _text_column(frame, "time_precision"),
-        utc_offset_minutes=int(time_rules["utc_offset_minutes"]),
+        timezone=str(time_rules["timezone"]),
         open_window_minutes=int(time_rules["open_window_minutes"]),
     )
     return t0, t1
@@ -296,11 +296,13 @@ def incident_columns(
         | np.where(known, 0, FLAG_UNKNOWN_TIME)
     ).astype(np.uint8)
 
-    offset = int(styles["time"]["utc_offset_minutes"])
+    # The page's zone table (the same call as the page's time config makes).
+    all_range = _range(t0[known], t1[known])
+    zone = zone_offsets(str(styles["time"]["timezone"]), *(all_range or (0, 0)))
     start_text = _text_column(incidents, "time_start")
     end_text = _text_column(incidents, "time_end")
-    from_t0 = known & (start_text.to_numpy(dtype=object) == _iso_minutes(t0, offset))
-    from_t1 = known & (end_text.to_numpy(dtype=object) == _iso_minutes(t1, offset))
+    from_t0 = known & (start_text.to_numpy(dtype=object) == _iso_minutes(t0, zone))
+    from_t1 = known & (end_text.to_numpy(dtype=object) == _iso_minutes(t1, zone))
     flags |= np.where(from_t0, FLAG_START_FROM_T0, 0).astype(np.uint8)
     flags |= np.where(from_t1, FLAG_END_FROM_T1, 0).astype(np.uint8)
     # Text the page rebuilds from its columns is left out of the popup chunks: a
@@ -398,15 +400,22 @@ def _id_blob(ids: np.ndarray) -> tuple[str, dict[str, Any] | None]:
     return gzip_b64("\n".join(text.tolist())), None
 
 
-def _iso_minutes(minutes: np.ndarray, offset_minutes: int) -> np.ndarray:
-    """Minutes since the epoch as local ISO 8601 text at a fixed offset
-    (``2021-11-05T15:00:00+03:00``); empty text where a value is NaN."""
+def _iso_minutes(minutes: np.ndarray, zone: dict[str, Any]) -> np.ndarray:
+    """Minutes since the epoch as local ISO 8601 text, each at the zone's offset then
+    (``zone``: :func:`maps.timeline.zone_offsets`, the table the page has), as in
+    ``2021-11-05T15:00:00+03:00``; empty text where a value is NaN."""
+    if minutes.size == 0:
+        return np.zeros(0, dtype=object)
     known = ~np.isnan(minutes)
-    local = np.where(known, minutes, 0).astype(np.int64) + offset_minutes
-    text = np.datetime_as_string(local.astype("datetime64[m]"), unit="s").astype(object)
-    sign = "-" if offset_minutes < 0 else "+"
-    hours, mins = divmod(abs(offset_minutes), 60)
-    text = text + f"{sign}{hours:02d}:{mins:02d}"
+    whole = np.where(known, minutes, 0).astype(np.int64)
+    changes = np.asarray(zone["changes"], dtype=np.int64).reshape(-1, 2)
+    offsets = np.concatenate([[int(zone["initial"])], changes[:, 1]])
+    offset = offsets[np.searchsorted(changes[:, 0], whole, side="right")]
+    text = np.datetime_as_string((whole + offset).astype("datetime64[m]"), unit="s").astype(object)
+    hours, mins = np.divmod(np.abs(offset), 60)
+    sign = np.where(offset < 0, "-", "+").astype(object)
+    suffix = sign + np.char.zfill(hours.astype(str), 2).astype(object) + ":"
+    text = text + suffix + np.char.zfill(mins.astype(str), 2).astype(object)
     text[~known] = ""
     return text
 

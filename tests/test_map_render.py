@@ -38,6 +38,7 @@ from maps.assets import (
     leaflet_js,
     safe_href,
 )
+from maps.columns import _iso_minutes
 from maps.render import (
     STATIC_SCRIPTS,
     STATIC_STYLES,
@@ -47,7 +48,13 @@ from maps.render import (
     load_styles,
     place_popup_html,
 )
-from maps.timeline import calendar_span, replay_span, time_window, window_minutes
+from maps.timeline import (
+    calendar_span,
+    replay_span,
+    time_window,
+    window_minutes,
+    zone_offsets,
+)
 
 # ---------------------------------------------------------------- synthetic data
 
@@ -680,6 +687,16 @@ def test_ids_go_as_bytes_when_they_are_hex_digits_after_a_prefix(
     assert sorted(parsed.incidents.ids) == sorted(ids)
 
 
+def test_the_times_the_page_rebuilds_take_the_zones_offset_at_each_moment() -> None:
+    winter, summer = (
+        ms("2021-01-15T12:00:00+02:00") // 60000,
+        ms("2021-07-15T12:00:00+03:00") // 60000,
+    )
+    zone = zone_offsets("Asia/Beirut", winter, summer + 1)
+    text = _iso_minutes(np.array([winter, summer, np.nan]), zone)
+    assert text.tolist() == ["2021-01-15T12:00:00+02:00", "2021-07-15T12:00:00+03:00", ""]
+
+
 def test_a_place_id_is_sent_once_as_a_code() -> None:
     rows = [incident_row(1), incident_row(2, place_id=None), incident_row(3, place_id=" ")]
     page = render_map(make_incidents(rows), make_places(), gazetteer=small_gazetteer())
@@ -1123,7 +1140,7 @@ def test_time_window_and_its_column_form_agree(
     expected: tuple[str, str] | None,
 ) -> None:
     window = time_window(
-        date, start, end, precision, utc_offset_minutes=180, open_window_minutes=60
+        date, start, end, precision, timezone="Asia/Baghdad", open_window_minutes=60
     )
     assert window == (None if expected is None else (ms(expected[0]), ms(expected[1])))
     column = pd.Series([date], dtype=object)
@@ -1132,7 +1149,7 @@ def test_time_window_and_its_column_form_agree(
         pd.Series([start], dtype=object),
         pd.Series([end], dtype=object),
         pd.Series([precision], dtype=object),
-        utc_offset_minutes=180,
+        timezone="Asia/Baghdad",
         open_window_minutes=60,
     )
     if expected is None:
@@ -1198,17 +1215,17 @@ def test_the_page_gets_both_slider_modes_for_days_of_data() -> None:
 def test_months_and_years_are_local_calendar_periods() -> None:
     start = ms("2008-12-31T23:30:00+03:00") // 60000
     end = ms("2010-02-01T00:00:00+03:00") // 60000  # the end is open: January is the last
-    months = calendar_span(start, end, unit="month", utc_offset_minutes=180)
+    months = calendar_span(start, end, unit="month", timezone="Asia/Baghdad")
     assert months["steps"] == 14  # December 2008 to January 2010
     assert months["start"] == ms("2008-12-01T00:00:00+03:00") // 60000
     assert months["bounds"][1] == ms("2009-01-01T00:00:00+03:00") // 60000
     assert months["bounds"][-1] == ms("2010-02-01T00:00:00+03:00") // 60000
-    years = calendar_span(start, end, unit="year", utc_offset_minutes=180)
+    years = calendar_span(start, end, unit="year", timezone="Asia/Baghdad")
     assert years["bounds"] == [
         ms(f"{y}-01-01T00:00:00+03:00") // 60000 for y in (2008, 2009, 2010, 2011)
     ]
     with pytest.raises(ValueError, match="no calendar unit 'week'"):
-        calendar_span(start, end, unit="week", utc_offset_minutes=180)
+        calendar_span(start, end, unit="week", timezone="Asia/Baghdad")
 
 
 @pytest.mark.parametrize(

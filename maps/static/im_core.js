@@ -224,13 +224,6 @@ var IncidentMapCore = (function () {
     for (var q = 0; q < n; q++) { if (c.event[q] >= 0) { members[fill[c.event[q]]++] = q; } }
     this.evt.columns.memberOffsets = offsets;
     this.evt.columns.members = members;
-    // time_start and time_end that are the window in the page's offset come as flags.
-    var offset = config.time.offsetMinutes;
-    var sign = offset < 0 ? '-' : '+', abs = Math.abs(offset);
-    var suffix = sign + ('0' + Math.floor(abs / 60)).slice(-2) + ':' + ('0' + abs % 60).slice(-2);
-    var iso = function (minutes) {
-      return new Date((minutes + offset) * 60000).toISOString().slice(0, 19) + suffix;
-    };
     this.inc.complete = function (i, row) {
       var f = c.flags[i];
       if (f & FLAG_START_FROM_T0) { row.time_start = iso(c.t0[i]); }
@@ -459,6 +452,7 @@ var IncidentMapCore = (function () {
     load: load, State: State, Table: Table, gunzip: gunzip, lowerBound: lowerBound,
     FLAG_UNMAPPED: FLAG_UNMAPPED, FLAG_VAGUE: FLAG_VAGUE, FLAG_CLOCK: FLAG_CLOCK,
     FLAG_UNKNOWN_TIME: FLAG_UNKNOWN_TIME, FLAG_CONTRADICTED: FLAG_CONTRADICTED,
+    FLAG_START_FROM_T0: FLAG_START_FROM_T0, FLAG_END_FROM_T1: FLAG_END_FROM_T1,
     UNKNOWN_TIME: UNKNOWN_TIME
   };
 })();

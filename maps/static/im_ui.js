@@ -42,8 +42,23 @@ var IncidentMap = (function () {
   function build(options, state, installStarted, api) {
     var map = options.map, config = options.config, styles = config.styles;
     var meta = config.incidents, inc = state.inc;
-    var offset = config.time.offsetMinutes, layer = new IncidentMapLayer.Layer(state, styles);
+    // the pack's zone rules (each moment at its own offset), else a fixed offset
+    var offset = config.time.zone || config.time.offsetMinutes;
+    var layer = new IncidentMapLayer.Layer(state, styles);
     var ui = {};
+    // time_start and time_end that are the window at the zone's offset come as flags
+    // (maps/columns.py), a place_id that is its code's is left out: written back here.
+    function isoLocal(minutes) {
+      var o = P.offsetAt(minutes, offset), abs = Math.abs(o);
+      return new Date((minutes + o) * 60000).toISOString().slice(0, 19) + (o < 0 ? '-' : '+') +
+        ('0' + Math.floor(abs / 60)).slice(-2) + ':' + ('0' + abs % 60).slice(-2);
+    }
+    inc.complete = function (i, row) {
+      var c = inc.columns, f = c.flags[i];
+      if (f & Core.FLAG_START_FROM_T0) { row.time_start = isoLocal(c.t0[i]); }
+      if (f & Core.FLAG_END_FROM_T1) { row.time_end = isoLocal(c.t1[i]); }
+      if (row.place_id === null && meta.places[c.place[i]]) { row.place_id = meta.places[c.place[i]]; }
+    };
 
     // ------------------------------------------------------------ time
     var time = {mode: config.time.defaultMode, step: null, timer: null};
@@ -51,19 +66,31 @@ var IncidentMap = (function () {
     // month and year (calendar periods of unequal length: their spans carry bounds).
     var SPAN_KEYS = {clock: 'clock', day: 'days', month: 'months', year: 'years'};
     function spanOf(mode) { return config.time[SPAN_KEYS[mode]] || null; }
+    // Day k runs from local midnight to local midnight at the zone's offsets of those
+    // moments (a day that changes to or from summer time lasts 23 or 25 hours).
+    function localMidnight(k) {
+      var local = config.time.days.start + P.offsetAt(config.time.days.start, offset) + k * 1440;
+      return local - P.offsetAt(local - P.offsetAt(local, offset), offset);
+    }
     // The minutes [from, to) of step k (clock mode: the one minute it stands for).
     function queryFor(mode, k) {
       var span = spanOf(mode);
       if (span.bounds) { return [span.bounds[k], span.bounds[k + 1]]; }
+      if (mode === 'day') { return [localMidnight(k), localMidnight(k + 1)]; }
       var a = span.start + k * span.step;
-      return mode === 'clock' ? [a, a + 1] : [a, a + span.step];
+      return [a, a + 1];
     }
     function stepOf(minute, mode) {
       var span = spanOf(mode), k;
       if (span.bounds) {
         k = Core.lowerBound(span.bounds, minute + 1, 0, span.bounds.length) - 1;
       } else {
-        k = Math.floor((minute - span.start) / span.step);
+        var from = span.start;
+        if (mode === 'day') {
+          minute += P.offsetAt(minute, offset);
+          from += P.offsetAt(span.start, offset);
+        }
+        k = Math.floor((minute - from) / span.step);
       }
       return Math.max(0, Math.min(span.steps - 1, k));
     }
@@ -251,12 +278,13 @@ var IncidentMap = (function () {
       if (state.time === null) {
         setText(ui.timeNow, 'All times');
         setText(ui.timeZone, 'Slide or play to replay by ' + config.time.zoneLabel + ' time (' +
-          P.offsetText(offset) + ')');
+          P.offsetText(offset, span.start) + ')');
         ui.root.classList.add('im-time-all');
       } else {
         var a = state.time[0];
         setText(ui.timeNow, stepText(a, time.mode));
-        setText(ui.timeZone, config.time.zoneLabel + ' local time (' + P.offsetText(offset) + ')');
+        setText(ui.timeZone,
+          config.time.zoneLabel + ' local time (' + P.offsetText(offset, a) + ')');
         ui.root.classList.remove('im-time-all');
         var k = stepOf(a, time.mode);
         if (ui.slider.value !== String(k)) { ui.slider.value = String(k); }
@@ -282,7 +310,8 @@ var IncidentMap = (function () {
     function stepsOfRows(mode) {
       if (rowSteps[mode]) { return rowSteps[mode]; }
       var span = spanOf(mode), c = inc.columns, n = inc.n;
-      var end = span.bounds ? span.bounds[span.steps] : span.start + span.steps * span.step;
+      var end = span.bounds ? span.bounds[span.steps] :
+        mode === 'day' ? localMidnight(span.steps) : span.start + span.steps * span.step;
       var first = new Int32Array(n), last = new Int32Array(n);
       for (var i = 0; i < n; i++) {
         if ((c.flags[i] & Core.FLAG_UNKNOWN_TIME) || c.t1[i] <= span.start || c.t0[i] >= end) {
@@ -397,7 +426,7 @@ var IncidentMap = (function () {
       [ui.from, ui.to].forEach(function (input, k) {
         input.type = 'date';
         input.min = P.isoDay(daySpan.start, offset);
-        input.max = P.isoDay(daySpan.start + (daySpan.steps - 1) * daySpan.step, offset);
+        input.max = P.isoDay(localMidnight(daySpan.steps - 1), offset);
         input.setAttribute('aria-label', k ? 'to' : 'from');
         input.addEventListener('change', applyDates);
         dates.appendChild(el('span', null, k ? ' to ' : 'from '));
@@ -407,7 +436,9 @@ var IncidentMap = (function () {
     }
     function dayMinutes(iso) {
       var ms = Date.parse(iso + 'T00:00:00Z');
-      return isFinite(ms) ? Math.floor(ms / 60000) - offset : null;
+      if (!isFinite(ms)) { return null; }
+      var m = Math.floor(ms / 60000);
+      return m - P.offsetAt(m - P.offsetAt(m, offset), offset);
     }
     function applyDates() {
       var a = ui.from.value ? dayMinutes(ui.from.value) : null;
