@@ -611,6 +611,10 @@ def _find_figures(
         bound.append(figure)
         if figure is not None:
             add(figure)
+    for i, (m, figure) in enumerate(zip(numbers, bound, strict=True)):
+        if figure is not None and _is_article(m, vocab) and _agent_article(figure, bound[i + 1 :]):
+            figures.remove(figure)  # "A bomb killed six": the bomb is who kills, not one dead
+            bound[i] = None
     for old, summed in _coordinated_sums(folded, numbers, bound, vocab):
         if old is None:
             add(summed)
@@ -684,6 +688,13 @@ def _coordinated_sums(
 
 
 _ARABIC_MARKS = re.compile("[\u0640\u064b-\u0652]")
+
+
+def _agent_article(figure: _Figure, later: Sequence[_Figure | None]) -> bool:
+    """True when the casualty word an article's figure reaches binds a later figure as
+    its object ("A bomb killed six", "A gunman shot dead a policeman"): the article's
+    noun is the subject who kills, not a casualty."""
+    return any(f is not None and figure.start < f.start < figure.end < f.end for f in later)
 
 
 def _is_article(m: re.Match[str], vocab: _Vocabulary) -> bool:

@@ -779,3 +779,21 @@ def test_tolls_told_as_the_dead_and_the_wounded(sentence, figures):
 def test_figures_that_count_things_and_groups_that_count_people(sentence, figures):
     claims = find_casualty_claims(sentence)
     assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("A bomb killed six people near the market.", [(6, None)]),
+        ("An explosion wounded three shoppers.", [(None, 3)]),
+        ("A gunman shot dead a shopkeeper.", [(1, None)]),
+        ("A sniper killed a protester and wounded two.", [(1, 2)]),
+        ("A protester was killed and two were wounded.", [(1, 2)]),
+        ("A policeman died of his wounds.", [(1, None)]),
+    ],
+)
+def test_an_article_before_the_one_who_kills_is_not_a_figure(sentence, figures):
+    """'A bomb killed six': the casualty word takes the figure after it as its object,
+    so the noun after 'a' is the subject that kills, not one dead."""
+    claims = claims_of(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
