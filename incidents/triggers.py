@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from gazetteer.normalize import is_arabic_letter, normalize_with_offsets
@@ -168,7 +168,7 @@ class TextReader:
             and not self._generic(m)
             and not any(i.nstart <= m.nstart and m.nend <= i.nend for i in groups["idiom"])
         ]
-        chosen = _choose_types(triggers, vocab, armed=armed)
+        chosen = _choose_types(triggers, vocab, armed=armed, coordinated=self._coordinated)
         occupied = [(m.nstart, m.nend) for m in (*picked["trigger"], *weapons)]
         targets = [t for t in picked["target"] if not _overlaps(t, occupied)]
 
@@ -412,10 +412,15 @@ def _overlaps(match: PhraseMatch[Term], spans: Sequence[tuple[int, int]]) -> boo
 
 
 def _choose_types(
-    triggers: Sequence[PhraseMatch[Term]], vocab: Vocabulary, *, armed: bool = False
+    triggers: Sequence[PhraseMatch[Term]],
+    vocab: Vocabulary,
+    *,
+    armed: bool = False,
+    coordinated: Callable[[PhraseMatch[Term], PhraseMatch[Term]], bool] | None = None,
 ) -> list[tuple[str, PhraseMatch[Term]]]:
     """The first trigger of each type the sentence tells, after weak, fallback,
-    armed-variant and yields_to rules."""
+    armed-variant and yields_to rules. Two triggers joined only by a coordinator
+    ("car bombs and suicide bombers") name two things: neither gives way."""
     strong: dict[str, PhraseMatch[Term]] = {}
     weak: dict[str, PhraseMatch[Term]] = {}
     fallback: dict[str, PhraseMatch[Term]] = {}
@@ -444,11 +449,20 @@ def _choose_types(
             and not (
                 type_id in vocab.types[other].yields_to and match.nstart < chosen[other].nstart
             )
+            and not (coordinated is not None and _joined(match, chosen[other], coordinated))
             for other in vocab.types[type_id].yields_to
         )
 
     kept = [(t, m) for t, m in chosen.items() if not gives_way(t, m)]
     return sorted(kept, key=lambda pair: pair[1].nstart)
+
+
+def _joined(
+    a: PhraseMatch[Term],
+    b: PhraseMatch[Term],
+    coordinated: Callable[[PhraseMatch[Term], PhraseMatch[Term]], bool],
+) -> bool:
+    return coordinated(a, b) if a.nstart < b.nstart else coordinated(b, a)
 
 
 def _repeated(
@@ -457,7 +471,8 @@ def _repeated(
     vocab: Vocabulary,
 ) -> list[tuple[str, PhraseMatch[Term]]]:
     """Strong trigger matches after the first of a chosen type, with the chosen type each
-    tells (its own, or the chosen type it yields to: "انفجار آخر" beside "عبوة ناسفة")."""
+    tells (its own, or the chosen type of the same ACLED event type it yields to:
+    "انفجار آخر" beside "عبوة ناسفة")."""
     firsts = {id(m) for _, m in chosen}
     types = [t for t, _ in chosen]
     found = []
@@ -468,7 +483,16 @@ def _repeated(
         if kind.id in types:
             found.append((kind.id, match))
             continue
-        told = next((t for t in types if t in kind.yields_to), None)
+        # Only a mention of the same ACLED event type tells another one of the type it
+        # yields to: a fire beside a drone strike is its consequence, not a second strike.
+        told = next(
+            (
+                t
+                for t in types
+                if t in kind.yields_to and vocab.types[t].acled_event_type == kind.acled_event_type
+            ),
+            None,
+        )
         if told is not None:
             found.append((told, match))
     return found

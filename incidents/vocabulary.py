@@ -152,6 +152,20 @@ def _with_article(phrase: str, article: str) -> list[str]:
     return sorted(forms)
 
 
+def _accusative_forms(
+    phrase: str, article: str, suffix: str, not_after: tuple[str, ...]
+) -> list[str]:
+    """An indefinite Arabic phrase in the accusative, written with a final alif on each
+    word that takes one (اعتصام -> اعتصاما; هجوم مسلح -> هجوما مسلحا); [] otherwise."""
+    words = phrase.split()
+    if not words or not all(is_arabic_letter(w[0]) for w in words):
+        return []
+    if any(w.startswith(article) for w in words):
+        return []
+    marked = [w if w.endswith(not_after) else w + suffix for w in words]
+    return [" ".join(marked)] if marked != words else []
+
+
 def _future_forms(phrase: str, prefix: str, imperfect: str) -> list[str]:
     """An Arabic imperfect-verb trigger with the future prefix glued on (يقتحمون -> سيقتحمون)."""
     key = normalize_name(phrase)
@@ -188,6 +202,15 @@ def _incident_vocabulary(
         event: tuple(subs) for event, subs in raw["acled_taxonomy"].items() if event != "_doc"
     }
     article = raw["re_mention"]["arabic_article"]
+    accusative = (
+        raw["re_mention"]["arabic_accusative_suffix"],
+        tuple(raw["re_mention"]["arabic_accusative_not_after"]),
+    )
+
+    def forms(phrase: str) -> list[str]:
+        """A phrase with its definite and accusative Arabic forms."""
+        return [*_with_article(phrase, article), *_accusative_forms(phrase, article, *accusative)]
+
     types: dict[str, IncidentType] = {}
     for type_id, spec in raw["types"].items():
         event, sub = spec.get("acled_event_type"), spec.get("acled_sub_event_type")
@@ -203,17 +226,13 @@ def _incident_vocabulary(
             fallback=bool(spec.get("fallback", False)),
             triggers=tuple(spec["triggers"]),
             weak_triggers=frozenset(
-                normalize_name(form)
-                for w in spec.get("weak_triggers", ())
-                for form in _with_article(w, article)
+                normalize_name(form) for w in spec.get("weak_triggers", ()) for form in forms(w)
             ),
             yields_to=frozenset(spec.get("yields_to", ())),
             armed_variant=spec.get("armed_variant"),
             absorbed_by=frozenset(spec.get("absorbed_by", ())),
             absorbed_triggers=frozenset(
-                normalize_name(form)
-                for w in spec.get("absorbed_triggers", ())
-                for form in _with_article(w, article)
+                normalize_name(form) for w in spec.get("absorbed_triggers", ()) for form in forms(w)
             ),
         )
     status = raw["status"]
@@ -222,9 +241,7 @@ def _incident_vocabulary(
     object_windows: dict[str, int] = {}
     for type_id, spec in raw["types"].items():
         for listed in spec["triggers"]:
-            terms.extend(
-                (form, Term("trigger", type_id)) for form in _with_article(listed, article)
-            )
+            terms.extend((form, Term("trigger", type_id)) for form in forms(listed))
             phrase = listed
             terms.extend(
                 (form, Term("trigger", type_id, future=True))

@@ -355,3 +355,52 @@ def test_gunfire_is_force_against_protesters_only_where_protesters_are(geoparser
         geoparser=geoparser,
     )
     assert "live_fire" in {i.event_type for i in protest.incidents}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "type_id"),
+    [
+        ("نظم المحتجون اعتصاما أمام الوزارة", "sit_in"),
+        ("شنت الطائرات قصفا جويا على المنطقة", "air_strike"),
+        ("نفذ المسلحون هجوما انتحاريا على الحاجز", "suicide_bombing"),
+        ("أطلق المسلحون صاروخا على القاعدة", "rocket_attack"),
+    ],
+)
+def test_arabic_triggers_are_found_in_the_indefinite_accusative(sentence, type_id):
+    """Tanwin fath is written as a final alif on every word that takes one."""
+    assert type_id in told(sentence)
+
+
+def test_the_accusative_alif_is_not_added_after_taa_marbuta_or_to_a_definite_word():
+    vocabulary = incident_vocabulary()
+    keys = {m.key for m in vocabulary.matcher.candidates("عبوةا الاعتصاما", list(range(16)))}
+    assert not keys & {"عبوها", "الاعتصاما"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Protesters assembled in the square outside the ministry.",
+        "Hundreds of demonstrators converged on the provincial council.",
+        "Demonstrators thronged the streets around the square.",
+        "احتشد المتظاهرون في الساحة",
+        "تجمهر المحتجون أمام مبنى المحافظة",
+        "توافد المتظاهرون إلى الساحة",
+    ],
+)
+def test_gathering_verbs_tell_a_protest(sentence):
+    assert "protest" in told(sentence)
+
+
+def test_a_car_bomb_driven_by_a_suicide_bomber_is_a_suicide_bombing():
+    """ACLED codes a suicide car bomb as a suicide bomb: the car bomb gives way."""
+    assert list(told("قال المصدر إن انتحاريا يقود سيارة مفخخة هاجم نقطة تفتيش")) == [
+        "suicide_bombing"
+    ]
+
+
+def test_a_fire_beside_a_drone_strike_is_no_second_strike():
+    """A trigger that yields to the type told repeats it only within one ACLED event type."""
+    reading = read_sentence("وأكد مصدر أن هجوما بطائرة مسيرة وقع، وأن حريقا شب في المطار")
+    assert [t.type_id for t in reading.triggers] == ["drone_strike"]
+    assert reading.repeats == ()
