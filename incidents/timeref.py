@@ -120,6 +120,9 @@ class _Hit:
 class _Vocabulary:
     fold_table: Mapping[int, str]
     gap_days: int
+    weekday_gap_days: int
+    """A bare weekday names a day of the past week (wire style): it is background only
+    further back than this."""
     extender_end_hour: float
     patterns: Mapping[str, re.Pattern[str]]
     months: Mapping[str, int]
@@ -316,11 +319,8 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     wd_next = _alternation(_words(raw, "weekday_strictly_future_prefixes", "top"), table)
     wd_next_after = _alternation(_words(raw, "weekday_strictly_future_suffixes", "top"), table)
     weekday_alt = _alternation(weekdays, table)
-    weekday = bounded(
-        rf"(?:(?P<last>{wd_last})\s+|(?P<next>{wd_next})\s+)?(?:(?:{wd_prefix})\s+)?"
-        rf"(?P<w>{weekday_alt})(?:\s+(?P<next_after>{wd_next_after})(?!\w))?",
-        possessive=True,
-    )
+    wd_ahead = _alternation(_words(raw, "weekday_ahead_prefixes", "top"), table)
+    weekday_gap_days = _get(raw, "weekday_background_gap_days", int, "top")
 
     # relative days
     relatives: dict[str, _Relative] = {}
@@ -350,6 +350,15 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         part = _Part(name, start, end)
         parts_by_name[name] = part
         parts.update({_key(w, table): part for w in _words(entry, "words", where)})
+    # "for Friday" is the coming Friday; "for Friday prayers" names the prayers, not a day ahead
+    part_alt = _alternation(parts, table)
+    weekday = bounded(
+        rf"(?:(?P<last>{wd_last})\s+|(?P<next>{wd_next})\s+"
+        rf"|(?P<ahead>{wd_ahead})\s+(?=(?:(?:{wd_prefix})\s+)?(?:{weekday_alt})"
+        rf"(?!\w)(?!\s+(?:{part_alt})(?!\w))))?(?:(?:{wd_prefix})\s+)?"
+        rf"(?P<w>{weekday_alt})(?:\s+(?P<next_after>{wd_next_after})(?!\w))?",
+        possessive=True,
+    )
     for rel in relatives.values():
         if rel.part is not None and rel.part not in parts_by_name:
             msg = f"relative_days: part '{rel.part}' is not a name in parts_of_day"
@@ -433,6 +442,7 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     return _Vocabulary(
         fold_table=table,
         gap_days=gap_days,
+        weekday_gap_days=weekday_gap_days,
         extender_end_hour=extender_end,
         patterns=compiled,
         months=months,
@@ -592,7 +602,8 @@ def _scan_uncached(sentence: str, vocab: _Vocabulary) -> list[_Hit]:
         add("year", m, int(m["y"]))
     for m in each("weekday"):
         coming = bool(m["next"] or m["next_after"])
-        add("weekday", m, (vocab.weekdays[_key(m["w"], table)], bool(m["last"]), coming))
+        day = vocab.weekdays[_key(m["w"], table)]
+        add("weekday", m, (day, bool(m["last"]), coming, bool(m["ahead"])))
     for m in each("relative"):
         add("relative", m, vocab.relatives[_key(m["w"], table)])
     for m in each("part"):
@@ -719,6 +730,7 @@ def _resolve_day(
     gap: int,
     *,
     forward: bool = False,
+    weekday_gap: int | None = None,
 ) -> _Day | None:
     """The day a date, weekday or relative-day match names; None when the date is impossible."""
     if hit.kind == "date":
@@ -738,10 +750,11 @@ def _resolve_day(
             return _Day(None, False, hit)
         return _Day(date, _is_background(date, date, report_date, gap), hit)
     if hit.kind == "weekday":
-        weekday, strictly_past, coming = hit.payload
+        weekday, strictly_past, coming, ahead_prefix = hit.payload
+        weekday_gap = gap if weekday_gap is None else weekday_gap
         if report_date is None:
             return _Day(None, False, hit)
-        if coming or (forward and not strictly_past):
+        if coming or ((forward or ahead_prefix) and not strictly_past):
             # "next Friday", or a weekday of what is announced: never moved into the past.
             ahead = (weekday - report_date.weekday()) % 7
             if coming and ahead == 0:
@@ -752,7 +765,7 @@ def _resolve_day(
         if strictly_past and back == 0:
             back = 7
         date = report_date - dt.timedelta(days=back)
-        return _Day(date, _is_background(date, date, report_date, gap), hit)
+        return _Day(date, _is_background(date, date, report_date, weekday_gap), hit)
     rel: _Relative = hit.payload
     if rel.anchor == "report":
         if report_date is None:
@@ -905,7 +918,11 @@ def resolve_time(
         day
         for hit in hits
         if hit.kind in _DAY_KINDS
-        and (day := _resolve_day(hit, report_date, context, gap, forward=forward))
+        and (
+            day := _resolve_day(
+                hit, report_date, context, gap, forward=forward, weekday_gap=vocab.weekday_gap_days
+            )
+        )
     ]
     periods = [h for h in hits if h.kind in _PERIOD_KINDS and not h.possessive]
     parts = [h for h in hits if h.kind == "part"]

@@ -203,3 +203,32 @@ def test_tolls_of_another_day_are_kept_apart_with_their_scope(geoparser):
     assert (3, "incident", "2024-01-03") in tolls
     drawn = [i for i in result.incidents if i.acled_event_type is not None]
     assert [i.event_type for i in drawn] == ["car_bomb"]  # another day's strike is context
+
+
+WEDNESDAY = dt.date(2024, 5, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "A drone attack targeted Baghdad International Airport early on Thursday.",
+            "drone_strike",
+        ),
+        ("Protesters gathered in Tahrir Square in central Baghdad on Friday.", "protest"),
+        ("انفجرت عبوة ناسفة قرب دورية للشرطة في الدورة يوم الخميس.", "ied"),
+    ],
+)
+def test_an_incident_of_a_weekday_earlier_in_the_week_is_told(analyse, text, expected):
+    """A Wednesday report of Thursday's or Friday's incident (wire style) dates it, not
+    drops it as background."""
+    result = analyse(text, date=WEDNESDAY)
+    assert [i.event_type for i in result.incidents if i.event_type != "casualties"] == [expected]
+    assert result.incidents[0].status == "happened"
+    assert result.incidents[0].date < WEDNESDAY.isoformat()
+
+
+def test_a_bomb_that_killed_six_is_a_bombing_with_one_figure(analyse):
+    result = analyse("A bomb killed six people in Baghdad on Saturday night.", date=WEDNESDAY)
+    assert [i.event_type for i in result.incidents] == ["ied", "casualties"]
+    assert [i.killed for i in result.incidents if i.event_type == "casualties"] == [6]

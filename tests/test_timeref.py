@@ -607,3 +607,39 @@ def test_yesterday_alone_is_the_day_before() -> None:
     stated = resolve_time("The blasts came yesterday.", report_date=dt.date(2013, 7, 20))
     assert stated is not None
     assert stated.date == dt.date(2013, 7, 19)
+
+
+WEDNESDAY = dt.date(2024, 5, 1)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("A drone attack targeted the airport early on Thursday.", dt.date(2024, 4, 25)),
+        ("Protesters gathered in the square on Friday.", dt.date(2024, 4, 26)),
+        ("انفجرت عبوة ناسفة يوم الخميس", dt.date(2024, 4, 25)),
+    ],
+)
+def test_a_bare_weekday_of_the_past_week_is_the_reports_own_news(sentence, expected):
+    """Wire copy names any day of the past seven by its weekday: not background."""
+    ref = resolved(sentence, report_date=WEDNESDAY)
+    assert ref.date == expected
+    assert ref.background is False
+
+
+def test_last_weekday_a_week_back_is_background():
+    ref = resolved("The rally last Wednesday was peaceful.", report_date=WEDNESDAY)
+    assert ref.date == dt.date(2024, 4, 24)
+    assert ref.background is True
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The government banned car traffic for Friday.", dt.date(2024, 5, 3)),
+        ("Traffic is banned for Wednesday.", WEDNESDAY),
+        ("Worshippers gathered for Friday prayers.", dt.date(2024, 4, 26)),
+    ],
+)
+def test_for_a_weekday_is_the_coming_one_unless_a_part_of_the_day_follows(sentence, expected):
+    assert resolved(sentence, report_date=WEDNESDAY).date == expected
