@@ -29,12 +29,14 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from gazetteer.normalize import is_arabic_letter, normalize_with_offsets
+from gazetteer.normalize import is_arabic_letter, normalize_name, normalize_with_offsets
 from gazetteer.phrases import PhraseMatch, longest_matches
 from incidents.vocabulary import Term, Vocabulary, incident_vocabulary
 
 #: Punctuation that ends the reach of a status cue (a conditional crosses commas).
 _CUE_STOP = re.compile(r"[,;:()\[\]—–]|\s-\s")
+#: What ends the reach of a phrase of repetition: a clause's or a sentence's end.
+_HABIT_STOP = re.compile(r"[,;:()\[\]—–.!?؟]|\s-\s")
 _CONDITIONAL_STOP = re.compile(r"[;:()\[\]—–]")
 _DAY_AFTER = re.compile(r"[ \t]+[0-3]?\d(?![\d:.,])")
 _DAY_BEFORE = re.compile(r"(?<!\d)[0-3]?\d[ \t]+\Z")
@@ -211,7 +213,22 @@ class TextReader:
         """True when the trigger is the subject of a statement about a kind of incident
         ("car bombs are still a threat", "abductions are among the most feared")."""
         after = " " + " ".join(self.norm[match.nend : match.nend + 40].split()[:3]) + " "
-        return any(after.startswith(f" {phrase} ") for phrase in self.vocabulary.generic_after)
+        if any(after.startswith(f" {phrase} ") for phrase in self.vocabulary.generic_after):
+            return True
+        return self._habitual(match)
+
+    def _habitual(self, match: PhraseMatch[Term]) -> bool:
+        """True when a phrase of repetition follows the trigger in its clause ("militants
+        have attacked it again and again", "هاجموه مرارا"): a habit, not an incident."""
+        vocab = self.vocabulary
+        if not vocab.habitual:
+            return False
+        after = self.text[match.end : match.end + 120]
+        stop = _HABIT_STOP.search(after)
+        clause = normalize_name(after[: stop.start()] if stop else after).split()
+        lead = len(" ".join(clause[: vocab.habitual_window]))
+        reach = " " + " ".join(clause) + " "
+        return any(0 <= reach.find(f" {phrase} ") <= lead for phrase in vocab.habitual)
 
     def _has_object(self, match: PhraseMatch[Term], objects: Sequence[PhraseMatch[Term]]) -> bool:
         """A ban verb counts only with a thing it stops soon after it ("banned every kind

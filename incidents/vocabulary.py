@@ -111,6 +111,10 @@ class Vocabulary:
     against protesters only at a protest)."""
     coordinators: frozenset[str] = frozenset()
     """Words that join two triggers under one cue ("car bombs and suicide bombers")."""
+    habitual: tuple[str, ...] = ()
+    """Normalised phrases that, soon after a trigger in its clause, make it a habit
+    ("attacked it again and again"), not an incident."""
+    habitual_window: int = 0
     generic_after: tuple[str, ...] = ()
     """Normalised phrases right after a trigger that make it a statement about a kind of
     incident, not an incident ("car bombs are still a threat")."""
@@ -322,6 +326,8 @@ def _incident_vocabulary(
         coordinators=frozenset(normalize_name(w) for w in status["coordinators"]),
         protest_only_types=frozenset(raw.get("protest_only_types", ())),
         generic_after=tuple(normalize_name(w) for w in raw["generic_after"]),
+        habitual=tuple(normalize_name(w) for w in raw["habitual"]),
+        habitual_window=int(raw["habitual_window"]),
         summary_determiners=tuple(
             normalize_name(w) for w in raw["re_mention"]["summary_determiners"]
         ),

@@ -404,3 +404,22 @@ def test_a_fire_beside_a_drone_strike_is_no_second_strike():
     reading = read_sentence("وأكد مصدر أن هجوما بطائرة مسيرة وقع، وأن حريقا شب في المطار")
     assert [t.type_id for t in reading.triggers] == ["drone_strike"]
     assert reading.repeats == ()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Because the shrine matters so much, militants have attacked it again and again.",
+        "Gunmen attacked the road time and again.",
+        "هاجم المسلحون القاعدة مرارا",
+    ],
+)
+def test_a_trigger_followed_by_a_phrase_of_repetition_is_a_habit_not_an_incident(sentence):
+    assert told(sentence) == {}
+
+
+def test_repetition_in_the_next_clause_or_sentence_does_not_reach_back():
+    assert "armed_attack" in told("Gunmen attacked a checkpoint, and police repeatedly fired.")
+    text = "A bomb exploded near the market. Officials have said again and again it is safe."
+    reader = TextReader(text, 0, len(text))
+    assert [t.type_id for t in reader.sentence(0, 32).triggers] == ["ied"]
