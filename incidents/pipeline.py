@@ -25,18 +25,9 @@ from geo.crs import WGS84
 from geo.errors import IncidentMapperError, ReportError
 from incidents.extract import extract_incidents, structural_spans
 from incidents.model import INCIDENT_COLUMNS, Incident, Report
-from incidents.reports import (
-    HTML_NOTE,
-    REPORT_MAX_BYTES,
-    Manifest,
-    ReportMetadata,
-    decode_report,
-    html_report_text,
-    iter_report_files,
-    looks_like_html,
-    parse_report,
-    read_report,
-)
+from incidents.report_files import Manifest, ReportMetadata, iter_report_files
+from incidents.report_text import decode_report, html_report_text, looks_like_html
+from incidents.reports import HTML_NOTE, REPORT_MAX_BYTES, parse_report, read_report
 from incidents.spill import PLACE_SCHEMA, incident_rows, incidents_table, place_rows
 
 

@@ -51,7 +51,8 @@ from incidents.pipeline import (
     places_frame_from_table,
     split_stdin,
 )
-from incidents.reports import REPORT_MAX_BYTES, Manifest, iter_report_files, printable_path
+from incidents.report_files import Manifest, iter_report_files, printable_path
+from incidents.reports import REPORT_MAX_BYTES
 from incidents.spill import SpillWriter, read_spilled_incidents, read_spilled_places
 from maps import outputs
 from maps.export import EXTRA_OUTPUT_FILES, neutralise_formula
