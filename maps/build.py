@@ -498,7 +498,7 @@ def _write_from_spill(
         title=title,
     )
     del event_of, event_table
-    say("writing the outputs" + (f" in {jobs} worker processes" if jobs > 1 else ""))
+    say("writing the outputs" + (f", {jobs} at a time" if jobs > 1 else ""))
     summary.outputs = write_outputs(
         out_dir,
         {
