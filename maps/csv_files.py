@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from geopandas import GeoDataFrame
 
+from gazetteer.pack import Pack, bundled_pack
 from geo.errors import OutputError
 from geo.resources import read_json_resource
 from incidents.events import group_events
@@ -325,7 +326,35 @@ def _acled_rules() -> dict[str, Any]:
     return read_json_resource("maps", "acled.json")
 
 
-def acled_events_csv(incidents: GeoDataFrame, events: GeoDataFrame | None = None) -> str:
+def _acled_rules_for(pack: Pack) -> dict[str, Any]:
+    """acled.json with the pack's country: ``{country}`` in actor names filled in, and
+    the country columns (ISO codes from pycountry, region and admin1 from the pack)."""
+    import pycountry
+
+    rules = dict(_acled_rules())
+
+    def fill(name: str) -> str:
+        return pack.actor_label(name)
+
+    rules["actors"] = {fill(k): v for k, v in rules["actors"].items() if not k.startswith("_")}
+    rules["demonstrators"] = {
+        k: [fill(v[0]), v[1]] for k, v in rules["demonstrators"].items() if not k.startswith("_")
+    }
+    country = pycountry.countries.get(alpha_2=pack.country)
+    rules["country"] = {
+        "iso": int(country.numeric) if country else 0,
+        "iso3": country.alpha_3 if country else pack.country,
+        "country": pack.country_name,
+        "region": pack.acled.get("region", ""),
+        "admin1": pack.acled.get("admin1", pack.name),
+        "city": pack.name,
+    }
+    return rules
+
+
+def acled_events_csv(
+    incidents: GeoDataFrame, events: GeoDataFrame | None = None, *, pack: Pack | None = None
+) -> str:
     """``acled.csv``: the events in ACLED's own format, one row per event.
 
     Columns :data:`ACLED_COLUMNS` in the codebook's order, with ACLED's codes (the
@@ -339,23 +368,25 @@ def acled_events_csv(incidents: GeoDataFrame, events: GeoDataFrame | None = None
       ``acled_event_type``/``sub_event_type`` when present, else our type's);
     - ``actor1``/``actor2`` with ``inter1``/``inter2`` codes and the two-digit
       ``interaction`` (lower code first; ``60`` protesters alone); demonstrators are
-      named as ACLED names them (``Protesters (Iraq)``, ``Rioters (Iraq)``);
+      named as ACLED names them (``Protesters (Iraq)``, ``Rioters (Iraq)``, after the
+      pack's country);
     - ``time_precision`` 1 (day known), 2 (week), 3 (month); ``geo_precision`` 1
       (a place in the town), 2 (near a place), 3 (region or country);
     - ``fatalities`` is the most conservative credible figure: each claimant's
       highest figure, then the lowest across claimants, a denial counting as none,
       0 when nobody reports deaths; every claim is listed in ``notes``
       (``2 killed according to @account; Health Ministry: none``);
-    - ``event_id_cnty`` is ``IRQ`` and a number derived from our ``event_id`` (given
-      at the end of the notes, to join back); ``timestamp`` is the build's
+    - ``event_id_cnty`` is the pack's country (``IRQ``) and a number derived from our
+      ``event_id`` (given at the end of the notes, to join back); ``timestamp`` is the build's
       reproducible time (``SOURCE_DATE_EPOCH``, else 2000-01-01).
 
     ``events`` is the event table of ``incidents`` (:func:`incidents.events.group_events`);
-    it is computed with the bundled gazetteer when not given.
+    it is computed with the bundled gazetteer when not given. ``pack`` gives the
+    country, region, admin1 and city columns (the bundled pack when None).
     """
     if events is None:
         events = group_events(incidents)
-    rules = _acled_rules()
+    rules = _acled_rules_for(pack or bundled_pack())
     by_id = _incident_lookup(incidents)
     timestamp = str(int(dt.datetime.fromisoformat(reproducible_timestamp()).timestamp()))
     rows = []

@@ -36,6 +36,7 @@ from shapely.geometry import mapping as geometry_mapping
 from shapely.geometry import polygon as shapely_polygon
 from shapely.geometry.base import BaseGeometry
 
+from gazetteer.pack import Pack
 from geo.errors import OutputError
 from maps.csv_files import (
     ACLED_COLUMNS,
@@ -292,7 +293,7 @@ def events_geojson(events: GeoDataFrame) -> str:
 def incidents_geojson(incidents: GeoDataFrame) -> str:
     """The incident table as GeoJSON, one Point feature (or null geometry) per incident.
 
-    Times are normalised to ISO 8601 with their +03:00 offset (GDAL then reads them as
+    Times are normalised to ISO 8601 with their local offset (GDAL then reads them as
     DateTime), counts stay integers even when the column came as floats, and the
     ``lat``/``lon`` properties are rounded like the coordinates.
     """
@@ -383,14 +384,14 @@ EXTRA_OUTPUT_FILES = ("acled.csv", "incidents.fgb", "events.fgb", "incidents.par
 
 
 def extra_outputs(
-    incidents: GeoDataFrame, events: GeoDataFrame
+    incidents: GeoDataFrame, events: GeoDataFrame, *, pack: Pack | None = None
 ) -> dict[str, bytes | str | ContentWriter]:
     """The build's files in ACLED's format, FlatGeobuf and GeoParquet, for
     :func:`write_outputs`: ``acled.csv`` (:func:`acled_events_csv`), ``incidents.fgb``
     and ``events.fgb`` (:func:`write_flatgeobuf`), ``incidents.parquet``
-    (:func:`incidents_geoparquet`)."""
+    (:func:`incidents_geoparquet`). ``pack`` names the country and city in acled.csv."""
     return {
-        "acled.csv": acled_events_csv(incidents, events),
+        "acled.csv": acled_events_csv(incidents, events, pack=pack),
         "incidents.fgb": lambda path: write_flatgeobuf(incidents, path),
         "events.fgb": lambda path: write_flatgeobuf(events, path),
         "incidents.parquet": lambda path: incidents_geoparquet(incidents, path),

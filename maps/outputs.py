@@ -230,7 +230,10 @@ def _incidents_csv(inputs: OutputInputs, target: Path) -> None:
 
 
 def _acled_csv(inputs: OutputInputs, target: Path) -> None:
-    text = acled_events_csv(incident_frame(inputs, ACLED_INCIDENT_COLUMNS), inputs.load("events"))
+    pack = inputs.load("gazetteer").pack
+    text = acled_events_csv(
+        incident_frame(inputs, ACLED_INCIDENT_COLUMNS), inputs.load("events"), pack=pack
+    )
     target.write_text(text, encoding="utf-8")
 
 

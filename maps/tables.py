@@ -194,7 +194,7 @@ def local_times(values: Sequence[Any], ids: Sequence[Any], column: str) -> list[
             msg = f"incident {row_id}: {column} is a {type(value).__name__}, not an ISO 8601 time"
             raise OutputError(msg)
         if time.tzinfo is None or time.utcoffset() is None:
-            msg = f"incident {row_id}: {column} {value!s} has no UTC offset (expected +03:00)"
+            msg = f"incident {row_id}: {column} {value!s} has no UTC offset (want e.g. +02:00)"
             raise OutputError(msg)
         times.append(time)
     return times
