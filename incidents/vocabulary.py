@@ -32,6 +32,7 @@ TermKind = Literal[
     "actor",
     "symbol",
     "idiom",
+    "reference",
 ]
 
 #: The values of an incident's ``status``.
@@ -105,6 +106,7 @@ class Vocabulary:
     re_mention_event_types: frozenset[str]
     ordinals: frozenset[str]
     not_armed_after: tuple[str, ...]
+    reference_window: int = 0
     protest_only_types: frozenset[str] = frozenset()
     """Types told only where the report has told protesters (gunfire is excessive force
     against protesters only at a protest)."""
@@ -242,6 +244,9 @@ def incident_vocabulary() -> Vocabulary:
             for form in _with_article(phrase, article)
         )
     terms.extend((phrase, Term("idiom", "idiom")) for phrase in raw["idioms"]["phrases"])
+    terms.extend(
+        (phrase, Term("reference", "reference")) for phrase in raw["reference_before"]["phrases"]
+    )
     symbolic = raw["symbolic_objects"]
     terms.extend(
         (form, Term("symbol", "symbol"))
@@ -279,6 +284,7 @@ def incident_vocabulary() -> Vocabulary:
         not_armed_after=tuple(normalize_name(w) for w in raw["armed_actors"]["not_after"]),
         coordinators=frozenset(normalize_name(w) for w in status["coordinators"]),
         protest_only_types=frozenset(raw.get("protest_only_types", ())),
+        reference_window=int(raw["reference_before"]["window"]),
         generic_after=tuple(normalize_name(w) for w in raw["generic_after"]),
         summary_determiners=tuple(
             normalize_name(w) for w in raw["re_mention"]["summary_determiners"]
