@@ -227,7 +227,7 @@ def test_a_cue_governs_the_first_trigger_after_it_only():
     statuses = {
         t.type_id: t.status
         for t in read_sentence(
-            "Iraqis angered by a planned burning of tyres broke into the embassy."
+            "With a planned burning of tyres, protesters broke into the embassy."
         ).triggers
     }
     assert statuses == {"arson": "announced", "storming_attempt": "happened"}
