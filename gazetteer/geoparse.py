@@ -52,6 +52,16 @@ PRECISIONS = ("exact", "estimated", "zone", "relative", "district", "city", "cou
 #: In-play marker for a definite noun left unresolved ("?embassy"): later nouns of a
 #: fitting kind refer to it, not to an older gazetteer entry of that kind.
 _UNRESOLVED = "?"
+#: In-play marker for "a checkpoint" of a place ("~gate:green_zone"): a later "the
+#: checkpoint" is that one.
+_MEMBER = "~"
+#: How a description that guessed its place from context may be resolved.
+_GUESSED = frozenset({"in_play", "in_play_neighbour", "unresolved", "only_of_kind"})
+#: ", known by the nickname '", " known as ", ", called ", ", dubbed ": a name given next.
+_KNOWN_AS = re.compile(
+    r",?\s+(?:(?:known|nicknamed|called|dubbed)(?:\s+(?:by\s+the\s+(?:nickname|name)|as))?)"
+    r"\s+[\"'“‘]?"
+)
 #: Punctuation no multi-word outlet or world name is written across.
 _NAME_BREAKS = frozenset(",،;؛!?؟\n")
 _SENTENCE_BREAKS = frozenset(".;!?\n؟؛")
@@ -186,13 +196,17 @@ class Geoparser:
 
     def __init__(self, gazetteer: Gazetteer, *, vocabulary: ContextVocabulary | None = None):
         self.gazetteer = gazetteer
-        self.vocabulary = vocabulary or context_vocabulary()
+        self.vocabulary = vocabulary or context_vocabulary(gazetteer.pack)
+        self._crs = gazetteer.pack.metric_crs
         cities = [
             p.geometry
             for p in gazetteer.values()
             if p.kind in ("city", "governorate") and p.geometry is not None
         ]
-        self._world = {w.key: w for w in world_places() if not _inside_any(w, cities)}
+        home = gazetteer.get(gazetteer.pack.home_city)
+        own_names = frozenset(n.casefold() for n in home.all_names) if home else frozenset()
+        world = world_places(own_names, gazetteer.pack.country)
+        self._world = {w.key: w for w in world if not _inside_any(w, cities)}
         # per-entry figures computed once (bounded: one per entry, or per entry set)
         self._radii: dict[str, float] = {}
         self._spreads: dict[tuple[float, float, tuple[str, ...]], float] = {}
@@ -385,6 +399,7 @@ class Geoparser:
         """'the Iraqi capital', 'العاصمة العراقية': one city noun that names the home city."""
         out: list[_Hit] = []
         demonyms = self.vocabulary.capital_demonyms
+        home_country = self.gazetteer.pack.country
         i = 0
         while i < len(hits):
             hit = hits[i]
@@ -404,7 +419,7 @@ class Geoparser:
                     )
                     or (
                         country is not None
-                        and not self._world[country.values[0]].is_home_country
+                        and self._world[country.values[0]].country_code != home_country
                         and (
                             self._world[country.values[0]].kind == "country"
                             or _is_arabic_nisba(text[country.start : country.end])
@@ -599,6 +614,12 @@ class Geoparser:
         if category in ("world", "organisation", "demonym"):
             if not original[:1].isupper():
                 return False
+            if category == "organisation" and any(
+                w[:1].islower() and not w.startswith(("al-", "el-", "ad-", "as-", "ash-"))
+                for w in original.split()[1:]
+                if len(w) > 3
+            ):
+                return False  # "in central Baghdad today": not the outlet Baghdad Today
             if len(key) <= 3:
                 return original.replace(".", "").isupper()
             return True
@@ -645,6 +666,17 @@ class Geoparser:
                 group = hits[index : group_end + 1]
                 relation = self._relation_before(text, norm, hits, index)
                 found = self._resolve_group(text, norm, group, in_play)
+                named = self._known_as(text, hits, group_end)
+                if named is not None and len(found) == 1 and found[0].resolved_by in _GUESSED:
+                    # "The security checkpoint, known by the nickname 'Assassin's Gate'"
+                    noun = found[0]
+                    mention = self._name_mention(named, text, in_play)
+                    found = [
+                        replace(
+                            mention, text=noun.text, start=noun.start, end=noun.end,
+                            resolved_by="named after it",
+                        )
+                    ]  # fmt: skip
                 if not found:
                     # "a Shi'ite neighborhood in Baghdad", "the Victory military base at
                     # Baghdad International Airport": the description names no place we know,
@@ -725,6 +757,24 @@ class Geoparser:
                     mention = _as_non_location(mention, "person", "a person named before")
                 mentions.append(mention)
         return mentions
+
+    def _governs(self, text: str, end: int) -> bool:
+        """A verb of government or diplomacy among the few words after a city that opens a
+        sentence, before any comma ('Baghdad has held talks', 'Baghdad condemned')."""
+        tail = text[end : end + 60]
+        cut = min((i for i, c in enumerate(tail) if c in _SENTENCE_BREAKS or c == ","), default=60)
+        words = normalize_name(tail[:cut]).split()[:6]
+        return any(w in self.vocabulary.government_verbs for w in words)
+
+    def _known_as(self, text: str, hits: list[_Hit], group_end: int) -> _Hit | None:
+        """The name a description is given right after it ('..., known as X', 'called X')."""
+        if group_end + 1 >= len(hits):
+            return None
+        nxt = hits[group_end + 1]
+        if nxt.category != "place":
+            return None
+        gap = text[hits[group_end].end : nxt.start]
+        return nxt if _KNOWN_AS.fullmatch(gap) else None
 
     def _foreign_body(
         self, mention: PlaceMention, before: Sequence[PlaceMention], text: str
@@ -1201,7 +1251,7 @@ class Geoparser:
         """The radius that covers an entry's geometry, computed once per entry."""
         cached = self._radii.get(place_id)
         if cached is None:
-            cached = self._radii[place_id] = radius_m(geometry)
+            cached = self._radii[place_id] = radius_m(geometry, crs=self._crs)
         return cached
 
     def _spread_m(self, point: Point, alternatives: tuple[str, ...]) -> float:
@@ -1216,7 +1266,7 @@ class Geoparser:
         for alternative in alternatives:
             geometry, _ = self._located_geometry(self.gazetteer[alternative])
             if geometry is not None:
-                spread = max(spread, distance_m(point, geometry))
+                spread = max(spread, distance_m(point, geometry, crs=self._crs))
         return spread
 
     def _kind_members(self, kind: str, parent_id: str) -> list[str]:
@@ -1303,7 +1353,12 @@ class Geoparser:
             for p in dict.fromkeys(reversed(in_play))
             if (p in self.gazetteer and self._fits(p, kind))
             or (p.startswith(_UNRESOLVED) and p[len(_UNRESOLVED) :] in fits)
+            or p.startswith(f"{_MEMBER}{kind}:")
         ]
+        if in_play_kind and in_play_kind[0].startswith(_MEMBER):
+            # the noun takes up "a checkpoint" of a place named before: that place's
+            return self._member_of(text, start, end, kind, in_play_kind[0].split(":", 1)[1])
+        in_play_kind = [p for p in in_play_kind if not p.startswith(_MEMBER)]
         if in_play_kind and in_play_kind[0].startswith(_UNRESOLVED):
             return PlaceMention(
                 text=text[start:end], start=start, end=end, role="location", kind=kind,
@@ -1384,12 +1439,15 @@ class Geoparser:
                 return [self._place_mention(text, start, end, named_ids[0], resolved_by="name")]
             return []
         parent = parents[0]
-        return [
-            self._place_mention(
-                text, start, end, parent, resolved_by="unspecified_member", precision="zone",
-                alternatives=tuple(sorted(self._kind_members(kind, parent))),
-            )
-        ]  # fmt: skip
+        # "a checkpoint inside the complex ... beside the checkpoint": the same one
+        in_play.append(f"{_MEMBER}{kind}:{parent}")
+        return [self._member_of(text, start, end, kind, parent)]
+
+    def _member_of(self, text: str, start: int, end: int, kind: str, parent: str) -> PlaceMention:
+        return self._place_mention(
+            text, start, end, parent, resolved_by="unspecified_member", precision="zone",
+            alternatives=tuple(sorted(self._kind_members(kind, parent))),
+        )  # fmt: skip
 
     def _relation_before(
         self, text: str, norm: str, hits: list[_Hit], index: int
@@ -1503,6 +1561,7 @@ class Geoparser:
         area = derive_area(
             geometry,
             relation,  # type: ignore[arg-type]
+            crs=self._crs,
             anchor_uncertainty_m=anchor.uncertainty_m if geometry.geom_type == "Point" else 0.0,
         )
         self._areas[key] = (geometry, area)
@@ -1519,7 +1578,8 @@ class Geoparser:
 
     def _world_mention(self, world: WorldPlace, base: dict) -> PlaceMention:
         precision = "city" if world.kind == "city" else "country"
-        role = "location" if world.is_home_country else "outside"
+        home = world.kind == "country" and world.country_code == self.gazetteer.pack.country
+        role = "location" if home else "outside"
         return PlaceMention(
             **base,
             role=role,
@@ -1556,6 +1616,11 @@ class Geoparser:
             and self._speaks(text, norm, offsets, mention)
         ):
             return _as_non_location(mention, "organisation", "an institution speaking")
+        if mention.kind in vocab.institution_kinds and mention.role == "location":
+            lead = normalize_name(text[max(0, mention.start - 30) : mention.start]).split()[-3:]
+            if any(word in vocab.blame_verbs for word in lead):
+                # "naming the US embassy", "accused the ministry": blamed, an actor
+                return _as_non_location(mention, "organisation", "an institution blamed")
         if self._is_dateline(text, mention):
             return _as_non_location(mention, "dateline", _STRUCTURAL_REASONS["dateline"])
         lead = normalize_name(text[max(0, mention.start - 24) : mention.start])
@@ -1613,6 +1678,14 @@ class Geoparser:
             words = [normalize_name(w.rstrip(".,;:")) for w in after[2:].split()[:3]]
             if any(w in vocab.organisation_suffixes_any_case for w in words):
                 return _as_non_location(mention, "organisation", "the government of the place")
+        if (
+            mention.kind in vocab.city_kinds
+            and mention.text[:1].isascii()
+            and _sentence_start_before(text, mention.start)
+            and self._governs(text, mention.end)
+        ):
+            # "Baghdad has in recent months held talks with Washington": the government
+            return _as_non_location(mention, "organisation", "the city for its government")
         appositive = _APPOSITIVE.match(text, mention.end) if after[:1] == "," else None
         if appositive is not None and any(
             word in vocab.appositive_media_nouns

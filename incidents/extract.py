@@ -31,15 +31,23 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 from gazetteer.geoparse import PlaceMention
+from gazetteer.pack import Pack, bundled_pack
 from incidents.casualties import ClaimantMemory, find_casualty_claims, find_claimants
 from incidents.coreference import Coreference, own_place_key
 from incidents.enumeration import clause_repeats, listed_places
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
 from incidents.placing import MentionIndex, SentencePlacer, focus_place
 from incidents.sentences import caption_lines, paragraph_spans, split_sentences
-from incidents.timeref import day_window, forget_scans, resolve_time, time_expression_spans
+from incidents.timeref import (
+    day_window,
+    forget_scans,
+    local_zone,
+    resolve_time,
+    time_expression_spans,
+)
 from incidents.triggers import SentenceReading, TextReader, Trigger, read_sentence
 from incidents.vocabulary import Vocabulary, incident_vocabulary
 
@@ -87,10 +95,12 @@ def structural_spans(report: Report) -> list[tuple[int, int, str]]:
 
 
 def _stated_time(
-    text: str, segment: Segment, context: TimeRef | None, *, forward: bool = False
+    text: str, segment: Segment, context: TimeRef | None, zone: ZoneInfo, *, forward: bool = False
 ) -> TimeRef | None:
     """The time a sentence states, or None when it states nothing usable."""
-    stated = resolve_time(text, report_date=segment.date, context=context, forward=forward)
+    stated = resolve_time(
+        text, report_date=segment.date, zone=zone, context=context, forward=forward
+    )
     if stated is None or (
         stated.date is None and stated.precision == "unknown" and not stated.background
     ):
@@ -98,7 +108,9 @@ def _stated_time(
     return stated
 
 
-def report_event_day(report: Report, sentences: Sequence[Sentence]) -> dt.date | None:
+def report_event_day(
+    report: Report, sentences: Sequence[Sentence], zone: ZoneInfo
+) -> dt.date | None:
     """The day a report's own prose is about, for sentences that name none.
 
     A report published the morning after ("on Friday", posts dated Friday) is
@@ -113,7 +125,7 @@ def report_event_day(report: Report, sentences: Sequence[Sentence]) -> dt.date |
                 days[sentence.segment.date] += 1
             continue
         text = report.text[sentence.start : sentence.end]
-        stated = resolve_time(text, report_date=report.date, context=None)
+        stated = resolve_time(text, report_date=report.date, zone=zone, context=None)
         if stated is not None and stated.date is not None and not stated.background:
             days[stated.date] += 1
     if not days:
@@ -157,7 +169,11 @@ def _claim_text(claim: CasualtyClaim) -> str | None:
 
 
 def extract_incidents(
-    report: Report, mentions: Sequence[PlaceMention], *, vocabulary: Vocabulary | None = None
+    report: Report,
+    mentions: Sequence[PlaceMention],
+    *,
+    vocabulary: Vocabulary | None = None,
+    pack: Pack | None = None,
 ) -> list[Incident]:
     """Every incident the report describes, in text order.
 
@@ -168,19 +184,24 @@ def extract_incidents(
     mentions
         Its place mentions, from :meth:`gazetteer.geoparse.Geoparser.parse` run on
         ``report.text`` with :func:`structural_spans`.
+    pack
+        The gazetteer pack (the geoparser's ``gazetteer.pack``): its time zone
+        places local times, its country names the actors. The bundled pack when None.
     """
+    pack = pack or bundled_pack()
+    zone = local_zone(pack.timezone)
     try:
-        return _extract(report, mentions, vocabulary or incident_vocabulary())
+        return _extract(report, mentions, vocabulary or incident_vocabulary(pack), zone)
     finally:
         forget_scans()
 
 
 def _extract(
-    report: Report, mentions: Sequence[PlaceMention], vocabulary: Vocabulary
+    report: Report, mentions: Sequence[PlaceMention], vocabulary: Vocabulary, zone: ZoneInfo
 ) -> list[Incident]:
     focus = focus_place(mentions)
     sentences = list(iter_sentences(report))
-    event_day = report_event_day(report, sentences)
+    event_day = report_event_day(report, sentences, zone)
     told_incidents = Coreference(vocabulary)
     claimants = ClaimantMemory()
     paragraph_time: dict[tuple[int, int], TimeRef] = {}
@@ -198,9 +219,10 @@ def _extract(
         segment = sentence.segment
         default_day = segment.date if segment.is_post else event_day
         context = paragraph_time.get(sentence.paragraph) or (
-            _post_time(segment) or (day_window(default_day) if default_day else None)
+            _post_time(segment, zone)
+            or (day_window(default_day, zone=zone) if default_day else None)
         )
-        stated = _stated_time(text, segment, context)
+        stated = _stated_time(text, segment, context, zone)
         if reader_span != sentence.paragraph:
             reader_span = sentence.paragraph
             reader = TextReader(report.text, *sentence.paragraph, vocabulary)
@@ -212,7 +234,7 @@ def _extract(
         ahead = any(t.status in _FORWARD_STATUSES for t in reading.triggers)
         if ahead and stated is not None:
             # What is announced or threatened lies ahead: "on Monday" is the coming Monday.
-            stated = _stated_time(text, segment, context, forward=True)
+            stated = _stated_time(text, segment, context, zone, forward=True)
         background = stated is not None and stated.background
         past = stated
         if background:
@@ -251,7 +273,7 @@ def _extract(
         if place is not None and place.is_location:
             last_scene = place
         actors = reading.actors
-        days = _day_expressions(text, segment, context)
+        days = _day_expressions(text, segment, context, zone)
         common = {
             "actors": actors,
             "place": place,
@@ -307,11 +329,13 @@ def _background_claim(claim: CasualtyClaim, past: TimeRef | None) -> CasualtyCla
 _ONE_DAY = frozenset({"hour", "part_of_day", "day"})
 
 
-def _post_time(segment: Segment) -> TimeRef | None:
-    """The hour around a thread post's time: what it tells happened about then."""
+def _post_time(segment: Segment, zone: ZoneInfo) -> TimeRef | None:
+    """The hour around a thread post's time (local, in ``zone``): what it tells
+    happened about then."""
     if segment.time is None:
         return None
-    start = segment.time - dt.timedelta(minutes=30)
+    when = segment.time if segment.time.tzinfo is not None else segment.time.replace(tzinfo=zone)
+    start = when - dt.timedelta(minutes=30)
     return TimeRef(
         date=segment.time.date(),
         start=start,
@@ -488,7 +512,7 @@ def _main_trigger(reading: SentenceReading, vocabulary: Vocabulary) -> Trigger |
 
 
 def _day_expressions(
-    text: str, segment: Segment, context: TimeRef | None
+    text: str, segment: Segment, context: TimeRef | None, zone: ZoneInfo
 ) -> list[tuple[int, int, TimeRef]]:
     """The dated time expressions of a sentence that names more than one day, with spans.
 
@@ -503,7 +527,7 @@ def _day_expressions(
             spans.append([start, end])
     found = []
     for start, end in spans:
-        stated = resolve_time(text[start:end], report_date=segment.date, context=context)
+        stated = resolve_time(text[start:end], report_date=segment.date, zone=zone, context=context)
         if stated is not None and stated.date is not None and not stated.background:
             found.append((start, end, stated))
     return found if len({t.date for _, _, t in found}) > 1 else []

@@ -504,3 +504,46 @@ def test_an_arabic_ministry_named_with_another_countrys_adjective_is_that_countr
     text = "واتصلت الوكالة بوزارة الخارجية السويدية التي لم تعلق"
     assert find(geoparser, text, "الخارجية").role == "organisation"
     assert find(geoparser, "سقطت قذيفة قرب وزارة الخارجية العراقية", "الخارجية").is_location
+
+
+def test_the_noun_after_a_member_of_a_place_is_that_member_again(geoparser):
+    text = (
+        "Rockets hit Baghdad's Green Zone near the Ministry of Planning gate. Later rockets "
+        "came down close to a checkpoint inside the zone. They struck beside the checkpoint."
+    )
+    mention = find(geoparser, text, "the checkpoint")
+    assert mention.anchor_id == "green_zone"  # "beside" it: near the zone's checkpoint
+    assert mention.resolved_by.endswith("unspecified_member")
+
+
+def test_a_description_given_a_name_is_that_name(geoparser):
+    text = "Troops stood by the Green Zone. The checkpoint, known as Assassin's Gate, shook."
+    mention = find(geoparser, text, "checkpoint")
+    assert mention.place_id == "gz_gate_assassins"
+    assert mention.resolved_by == "named after it"
+
+
+def test_a_capital_opening_a_sentence_before_a_verb_of_government_is_its_government(geoparser):
+    text = "Baghdad has in recent months held talks with Washington on the troops."
+    assert find(geoparser, text, "Baghdad").role == "organisation"
+    inside = "A police officer in Baghdad said two died."
+    assert find(geoparser, inside, "Baghdad").is_location
+    scene = "Baghdad was quiet on Friday."
+    assert find(geoparser, scene, "Baghdad").is_location
+
+
+def test_an_institution_blamed_is_an_actor(geoparser):
+    text = "The group blamed outside actors, naming the US embassy explicitly."
+    assert find(geoparser, text, "US embassy").role == "organisation"
+    assert find(geoparser, "Protesters stormed the US embassy.", "US embassy").is_location
+
+
+def test_an_outlet_name_needs_its_capitals(geoparser):
+    text = "Two bombs blew up in central Baghdad today, killing dozens."
+    assert find(geoparser, text, "Baghdad").place_id == "baghdad_city"
+    assert find(geoparser, "Baghdad Today reported a blast.", "Baghdad").role == "organisation"
+
+
+def test_the_shrine_is_the_shrine_in_play(geoparser):
+    text = "Pilgrims crowded the Al-Kadhimiyah shrine. Many died close to the shrine."
+    assert find(geoparser, text, "close to").anchor_id == "kadhimiya_shrine"
