@@ -454,8 +454,10 @@ def _tellings(
     point_like = (
         vocabulary.types[main.type_id].acled_event_type in vocabulary.re_mention_event_types
     )
-    if not point_like or main.status not in ("happened", "reported"):
-        return tellings  # a bomb goes off in one place; a protest "in Najaf and Kut" may be one
+    if not point_like or main.definite or main.status not in ("happened", "reported"):
+        # A bomb goes off in one place; a protest "in Najaf and Kut" may be one; "the two
+        # blasts near the council and the ministry" are those already told.
+        return tellings
     listed = listed_places(text, start, index.within(start, start + len(text)))
     for mention in listed:
         if _place_key(mention) not in placed:
