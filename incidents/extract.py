@@ -44,6 +44,7 @@ from incidents.sentences import caption_lines, paragraph_spans, split_sentences
 from incidents.timeref import (
     day_window,
     forget_scans,
+    joins_night,
     local_zone,
     resolve_time,
     time_expression_spans,
@@ -523,8 +524,10 @@ def _day_expressions(
     """
     spans: list[list[int]] = []
     for start, end in time_expression_spans(text):
-        if spans and not text[spans[-1][1] : start].strip():
-            spans[-1][1] = end  # "Friday" + "evening" read together
+        if spans and (
+            not text[spans[-1][1] : start].strip() or joins_night(text[spans[-1][1] : start])
+        ):
+            spans[-1][1] = end  # "Friday" + "evening", "ليلة الخميس" + "على الجمعة" together
         else:
             spans.append([start, end])
     found = []
