@@ -607,3 +607,26 @@ def test_yesterday_alone_is_the_day_before() -> None:
     stated = resolve_time("The blasts came yesterday.", report_date=dt.date(2013, 7, 20))
     assert stated is not None
     assert stated.date == dt.date(2013, 7, 19)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "اقتحم المحتجون السفارة ليلة الخميس على الجمعة",
+        "Protesters stormed the embassy on Thursday night into Friday.",
+    ],
+)
+def test_the_night_from_one_day_into_the_next(sentence: str) -> None:
+    stated = resolve_time(sentence, report_date=dt.date(2023, 7, 21))
+    assert stated is not None
+    assert stated.date == dt.date(2023, 7, 20)
+    assert (stated.start.hour, stated.end.date(), stated.end.hour) == (20, dt.date(2023, 7, 21), 4)
+
+
+@pytest.mark.parametrize(
+    "sentence", ["The talks were postponed to Friday.", "Between Thursday and Friday ten died."]
+)
+def test_a_second_day_without_a_night_is_no_overnight(sentence: str) -> None:
+    stated = resolve_time(sentence, report_date=dt.date(2023, 7, 21))
+    assert stated is not None
+    assert stated.precision == "day"
