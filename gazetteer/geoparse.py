@@ -962,7 +962,7 @@ class Geoparser:
                 text, end
             ):
                 # "السفارة المصرية": the embassy of a country the gazetteer holds none of
-                adjective = text[end:].split()[0].strip(".,،:;؛!؟")
+                adjective = text[end : end + 40].split()[0].strip(".,،:;؛!؟")
                 stop = text.index(adjective, end) + len(adjective)
                 return [
                     PlaceMention(
