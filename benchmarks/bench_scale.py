@@ -182,6 +182,7 @@ def run_child(corpus: Path, out: Path, mode: str, jobs: int, timeout: float) -> 
         raise RuntimeError(f"{mode} --jobs {jobs} failed:\n{stderr[-3000:]}")
     row = json.loads(stdout.strip().splitlines()[-1])
     row["tree_peak_mb"] = tree_peak
+    row["load"] = _load()
     return row
 
 
@@ -300,7 +301,7 @@ def main() -> int:
     print(
         f"{'reports':>8} {'run':<10} {'seconds':>9} {'reports/s':>10} {'incidents':>10} "
         f"{'events':>7} {'reused':>7} {'peak MB':>8} {'all procs MB':>12}  "
-        "analysis s (MB) / events s / outputs s"
+        "analysis s (MB) / events s / outputs s  load"
     )
     results: dict[tuple[int, str], dict] = {}
     anchor_figures: dict[str, float | None] = {}
@@ -374,12 +375,14 @@ def main() -> int:
                 f"  {size:>7}: incremental (+{ADDED} reports) {ratio:.1f}x faster than cold "
                 f"(target {TARGET_INCREMENTAL:.0f}: {_verdict(ratio >= TARGET_INCREMENTAL)})"
             )
-        peaks = [r["peak_mb"] for r in (cold1, cold2, incr) if r]
-        if peaks and size >= 100_000:
-            peak = max(peaks)
+        runs = [r for r in (cold1, cold2, incr) if r]
+        if runs and size >= 100_000:
+            # The build's own peak and the sum over all its processes (workers too,
+            # sampled twice a second; shared pages counted in each): the larger decides.
+            peak = max(max(r["peak_mb"], r["tree_peak_mb"]) for r in runs)
             print(
-                f"  {size:>7}: peak RSS {peak:.0f} MB (target <= {TARGET_PEAK_MB_100K:.0f}: "
-                f"{_verdict(peak <= TARGET_PEAK_MB_100K)})"
+                f"  {size:>7}: peak RSS {peak:.0f} MB, all processes (target <= "
+                f"{TARGET_PEAK_MB_100K:.0f}: {_verdict(peak <= TARGET_PEAK_MB_100K)})"
             )
     analysis = anchor_figures.get("analysis")
     if analysis:
@@ -397,7 +400,7 @@ def _print_row(size: int, mode: str, row: dict) -> None:
         f"{row['incidents']:>10} {row['events']:>7} {row['reused']:>7} "
         f"{row['peak_mb']:>8.0f} {row['tree_peak_mb']:>12.0f}  "
         f"{row['analysis_seconds']:.1f} ({row['analysis_peak_mb']:.0f}) / "
-        f"{row['events_seconds']:.1f} / {row['outputs_seconds']:.1f}",
+        f"{row['events_seconds']:.1f} / {row['outputs_seconds']:.1f}  load {row['load']}",
         flush=True,
     )
 

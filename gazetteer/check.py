@@ -46,22 +46,13 @@ from shapely.geometry import box
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
-from gazetteer.model import (
-    KINDS,
-    Gazetteer,
-    Place,
-    bundled_places,
-    load_gazetteer,
-    read_gazetteer_file,
-)
-from geo.crs import distance_m, to_metric
+from gazetteer.model import KINDS, Gazetteer, Place, read_gazetteer_file
+from gazetteer.pack import Pack, bundled_pack, load_pack
+from geo.crs import CrsId, distance_m, to_metric
 from geo.errors import GazetteerError
 
 Severity = Literal["error", "warning"]
 
-#: Where Baghdad places may lie unless told otherwise: a lon/lat box around Baghdad
-#: governorate (whose outline, from Who's On First, spans 43.85-44.97 E, 32.83-33.77 N).
-BAGHDAD_AREA = box(43.8, 32.8, 45.0, 33.8)
 
 #: Geometry types each kind must have (anything else is an error).
 _AREA = frozenset({"Polygon", "MultiPolygon", "Point"})
@@ -293,10 +284,10 @@ def _check_part_of_cycles(places: Sequence[Place], by_id: Mapping[str, Place]) -
         settled.update(path)
 
 
-def _overshoot_m(child: BaseGeometry, parent: BaseGeometry) -> float:
+def _overshoot_m(child: BaseGeometry, parent: BaseGeometry, crs: CrsId) -> float:
     """How far, in metres, a WGS84 geometry reaches outside a WGS84 polygon."""
-    child_m = to_metric(child)
-    parent_m = to_metric(parent)
+    child_m = to_metric(child, crs=crs)
+    parent_m = to_metric(parent, crs=crs)
     if parent_m.covers(child_m):
         return 0.0
     outside = shapely.segmentize(child_m.difference(parent_m), _SAMPLE_STEP_M)
@@ -305,7 +296,7 @@ def _overshoot_m(child: BaseGeometry, parent: BaseGeometry) -> float:
 
 
 def _check_containment(
-    places: Sequence[Place], by_id: Mapping[str, Place], area: BaseGeometry
+    places: Sequence[Place], by_id: Mapping[str, Place], area: BaseGeometry, crs: CrsId
 ) -> Iterable[Problem]:
     for place in places:
         parent = by_id.get(place.part_of) if place.part_of else None
@@ -317,7 +308,7 @@ def _check_containment(
             continue
         if place.kind == "gate" and parent.kind == "zone":
             continue  # gates sit on the perimeter: see _check_gates
-        overshoot = _overshoot_m(place.geometry, parent.geometry)
+        overshoot = _overshoot_m(place.geometry, parent.geometry, crs)
         if overshoot > place.uncertainty_m:
             yield _problem(
                 place,
@@ -329,7 +320,7 @@ def _check_containment(
 
 
 def _check_gates(
-    places: Sequence[Place], by_id: Mapping[str, Place], area: BaseGeometry
+    places: Sequence[Place], by_id: Mapping[str, Place], area: BaseGeometry, crs: CrsId
 ) -> Iterable[Problem]:
     for place in places:
         if place.kind != "gate":
@@ -344,7 +335,7 @@ def _check_gates(
             continue
         if zone.geometry.geom_type not in _POLYGON_TYPES:
             continue
-        distance = distance_m(place.geometry, zone.geometry.boundary)
+        distance = distance_m(place.geometry, zone.geometry.boundary, crs=crs)
         if distance > GATE_MAX_DISTANCE_M:
             yield _problem(
                 place,
@@ -354,7 +345,7 @@ def _check_gates(
             )
 
 
-def _check_bridges(places: Sequence[Place], area: BaseGeometry) -> Iterable[Problem]:
+def _check_bridges(places: Sequence[Place], area: BaseGeometry, crs: CrsId) -> Iterable[Problem]:
     """A bridge line must cross a river; a bridge point must lie within its radius of one.
 
     A river known only as a point counts within the two radii. Where the river's line
@@ -377,15 +368,15 @@ def _check_bridges(places: Sequence[Place], area: BaseGeometry) -> Iterable[Prob
         if any(geometry.intersects(river.geometry) for river in lines):
             continue
         if any(
-            distance_m(geometry, r.geometry) <= bridge.uncertainty_m + r.uncertainty_m
+            distance_m(geometry, r.geometry, crs=crs) <= bridge.uncertainty_m + r.uncertainty_m
             for r in rivers
             if r.geometry.geom_type == "Point"
         ):
             continue
         if not lines:
             continue
-        nearest_river = min(lines, key=lambda r: distance_m(geometry, r.geometry))
-        nearest = distance_m(geometry, nearest_river.geometry)
+        nearest_river = min(lines, key=lambda r: distance_m(geometry, r.geometry, crs=crs))
+        nearest = distance_m(geometry, nearest_river.geometry, crs=crs)
         if geometry.geom_type != "Point":
             yield _problem(
                 bridge,
@@ -453,7 +444,9 @@ def _check_shared_names(places: Sequence[Place]) -> Iterable[Problem]:
 # --------------------------------------------------------------------- entry points
 
 
-def check_places(places: Sequence[Place], *, area: BaseGeometry | None = None) -> list[Problem]:
+def check_places(
+    places: Sequence[Place], *, area: BaseGeometry | None = None, pack: Pack | None = None
+) -> list[Problem]:
     """Check a list of places against every gazetteer rule.
 
     Parameters
@@ -461,14 +454,19 @@ def check_places(places: Sequence[Place], *, area: BaseGeometry | None = None) -
     places
         The entries in file order; duplicates are allowed here (and reported).
     area
-        Where the places must lie, in WGS84; defaults to :data:`BAGHDAD_AREA`.
+        Where the places must lie, in WGS84; defaults to the pack's ``area``.
+    pack
+        The pack the places belong to (its area and metric CRS); the bundled one
+        when not given.
 
     Returns
     -------
     list[Problem]
         Errors and warnings, grouped by rule, in entry order within a rule.
     """
-    area = BAGHDAD_AREA if area is None else area
+    pack = pack or bundled_pack()
+    area = box(*pack.area) if area is None else area
+    crs = pack.metric_crs
     by_id: dict[str, Place] = {}
     for place in places:
         by_id.setdefault(place.id, place)
@@ -481,14 +479,16 @@ def check_places(places: Sequence[Place], *, area: BaseGeometry | None = None) -
         problems.extend(_check_in_area(place, area))
     problems.extend(_check_references(places, by_id))
     problems.extend(_check_part_of_cycles(places, by_id))
-    problems.extend(_check_containment(places, by_id, area))
-    problems.extend(_check_gates(places, by_id, area))
-    problems.extend(_check_bridges(places, area))
+    problems.extend(_check_containment(places, by_id, area, crs))
+    problems.extend(_check_gates(places, by_id, area, crs))
+    problems.extend(_check_bridges(places, area, crs))
     problems.extend(_check_shared_names(places))
     return problems
 
 
-def check_gazetteer_file(path: str | Path, *, with_bundled: bool = False) -> list[Problem]:
+def check_gazetteer_file(
+    path: str | Path, *, with_bundled: bool = False, pack: str | Path | None = None
+) -> list[Problem]:
     """Read a gazetteer file and check it.
 
     Parameters
@@ -496,9 +496,12 @@ def check_gazetteer_file(path: str | Path, *, with_bundled: bool = False) -> lis
     path
         A GeoJSON gazetteer file.
     with_bundled
-        Check the file as an extension of the bundled gazetteer (its entries replace
-        bundled ones with the same id), so links to bundled ids such as
+        Check the file as an extension of the pack's gazetteer (its entries replace
+        the pack's with the same id), so links to the pack's ids such as
         ``green_zone`` resolve.
+    pack
+        The pack folder whose area and places the file is checked against; the
+        bundled pack when None.
 
     Returns
     -------
@@ -507,17 +510,65 @@ def check_gazetteer_file(path: str | Path, *, with_bundled: bool = False) -> lis
     """
     try:
         places = read_gazetteer_file(path)
+        active, pack_places = load_pack(pack)
     except GazetteerError as exc:
         origin = exc.path or str(path)
         if exc.line is not None:
             origin = f"{origin}:{exc.line}"
         return [Problem(None, "error", exc.message, origin)]
     if not with_bundled:
-        return check_places(places)
+        return check_places(places, pack=active)
     user_ids = {place.id for place in places}
-    merged = [p for p in bundled_places() if p.id not in user_ids] + places
-    # Only what concerns the user's entries: the bundled ones are checked by their own tests.
-    return [p for p in check_places(merged) if p.place_id in user_ids or p.origin == str(path)]
+    merged = [p for p in pack_places if p.id not in user_ids] + places
+    # Only what concerns the user's entries: the pack's own are checked by their own tests.
+    return [
+        p
+        for p in check_places(merged, pack=active)
+        if p.place_id in user_ids or p.origin == str(path)
+    ]
+
+
+def check_pack(folder: str | Path) -> tuple[Pack | None, list[Problem]]:
+    """Check a pack folder: its pack.json, then its places against the pack's area.
+
+    Returns
+    -------
+    pack, problems
+        The pack (None when pack.json or a places file cannot be read) and every
+        problem, the unreadable file as a single error naming it.
+    """
+    try:
+        pack, places = load_pack(folder)
+    except GazetteerError as exc:
+        origin = exc.path or str(folder)
+        if exc.line is not None:
+            origin = f"{origin}:{exc.line}"
+        return None, [Problem(None, "error", exc.message, origin)]
+    return pack, check_places(places, pack=pack)
+
+
+def outside_pack(places: Sequence[Place], pack: Pack) -> bool:
+    """True when a user's file has located places and none of them lies in the pack's area:
+    a gazetteer for another city, not a few wrong coordinates."""
+    area = box(*pack.area)
+    located = [p.geometry for p in places if _usable(p.geometry)]
+    if not located or any(area.intersects(g) for g in located):
+        return False
+    # lat/lon swapped within the area is a mistake the check names entry by entry
+    swapped = (shapely.transform(g, lambda coords: coords[:, ::-1]) for g in located)
+    return not any(area.intersects(g) for g in swapped)
+
+
+def refuse_outside_pack(path: str | Path, places: Sequence[Place], pack: Pack) -> None:
+    """Raise a :class:`GazetteerError` naming ``path`` when :func:`outside_pack`."""
+    if outside_pack(places, pack):
+        msg = (
+            f"every entry lies outside the area of the pack '{pack.name}' "
+            f"({_describe_area(box(*pack.area))}); --gazetteer adds places to the active "
+            "pack, so this file is for another city: make it a pack (pack.json beside it, "
+            "see README 'Another city') and give --pack DIR"
+        )
+        raise GazetteerError(msg, path=path)
 
 
 #: Errors listed at most in the message of :func:`load_checked_gazetteer`.
@@ -525,14 +576,16 @@ MAX_ERRORS_SHOWN = 20
 
 
 def load_checked_gazetteer(
-    path: str | Path | None = None, *, extend: bool = True
+    path: str | Path | None = None, *, extend: bool = True, pack: str | Path | None = None
 ) -> tuple[Gazetteer, list[Problem]]:
     """:func:`~gazetteer.model.load_gazetteer`, refusing a user's gazetteer that has errors.
 
     A gazetteer with a swapped coordinate, a self-intersecting outline or a
     ``part_of`` cycle would put incidents in the wrong place without a word, so
-    a build stops and lists what :func:`check_places` found. The bundled
-    gazetteer alone (``path`` None) is checked by its own tests, not here.
+    a build stops and lists what :func:`check_places` found; a file whose places
+    all lie outside the pack's area is refused with a message that says so. The
+    bundled pack alone (``path`` and ``pack`` None) is checked by its own tests,
+    not here; a user's pack folder is checked like a user's file.
 
     Returns
     -------
@@ -545,14 +598,18 @@ def load_checked_gazetteer(
         The file cannot be read, or the places it gives have errors: the message
         lists them, each naming its file and entry.
     """
-    if path is None:
-        return load_gazetteer(), []
-    user_places = read_gazetteer_file(path)
-    places = user_places
-    if extend:
-        user_ids = {place.id for place in user_places}
-        places = [p for p in bundled_places() if p.id not in user_ids] + user_places
-    problems = check_places(places)
+    active, pack_places = load_pack(pack)
+    if path is None and pack is None:
+        return Gazetteer(pack_places, pack=active), []
+    places = pack_places
+    if path is not None:
+        user_places = read_gazetteer_file(path)
+        refuse_outside_pack(path, user_places, active)
+        places = user_places
+        if extend:
+            user_ids = {place.id for place in user_places}
+            places = [p for p in pack_places if p.id not in user_ids] + user_places
+    problems = check_places(places, pack=active)
     errors = [problem for problem in problems if problem.severity == "error"]
     if errors:
         shown = "".join(f"\n  {problem}" for problem in errors[:MAX_ERRORS_SHOWN])
@@ -561,12 +618,16 @@ def load_checked_gazetteer(
             shown += f"\n  ... and {more} more"
         count = f"{len(errors)} errors; fix them" if len(errors) > 1 else "an error; fix it"
         replace = "" if extend else " --replace-gazetteer"
-        msg = (
-            f"the gazetteer has {count} and run again ('incident-map gazetteer check "
-            f"--gazetteer {path}{replace}' lists every problem):{shown}"
-        )
-        raise GazetteerError(msg, path=path)
-    return Gazetteer(places), [problem for problem in problems if problem.severity != "error"]
+        given = f" --pack {pack}" if pack is not None else ""
+        if path is not None:
+            given += f" --gazetteer {path}{replace}"
+        command = f"incident-map gazetteer check{given}"
+        if path is None:
+            command = f"incident-map pack check {pack}"
+        msg = f"the gazetteer has {count} and run again ('{command}' lists every problem):{shown}"
+        raise GazetteerError(msg, path=path if path is not None else active.origin)
+    warnings = [problem for problem in problems if problem.severity != "error"]
+    return Gazetteer(places, pack=active), warnings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -576,12 +637,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--with-bundled",
         action="store_true",
-        help="check each file as an extension of the bundled Baghdad gazetteer",
+        help="check each file as an extension of the pack's gazetteer",
     )
+    parser.add_argument("--pack", type=Path, help="the pack folder (default: the bundled one)")
     args = parser.parse_args(argv)
     failed = False
     for path in args.files:
-        problems = check_gazetteer_file(path, with_bundled=args.with_bundled)
+        problems = check_gazetteer_file(path, with_bundled=args.with_bundled, pack=args.pack)
         for problem in problems:
             print(f"{problem.severity}: {problem}")
         failed = failed or any(p.severity == "error" for p in problems)

@@ -1,14 +1,18 @@
-"""The geoparser's vocabulary of context words, loaded from ``data/context.json``."""
+"""The geoparser's vocabulary of context words, loaded from ``data/context.json`` with
+the active pack's overlays (organisations, outlets, demonyms, home demonyms)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gazetteer.normalize import normalize_name
 from gazetteer.variants import fold_word
 from geo.resources import read_json_resource
+
+if TYPE_CHECKING:
+    from gazetteer.pack import Pack
 
 
 @dataclass(frozen=True)
@@ -76,17 +80,70 @@ def _norm_all(values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in (normalize_name(v) for v in values) if n))
 
 
+def context_vocabulary(pack: Pack | None = None) -> ContextVocabulary:
+    """The context vocabulary with ``pack``'s overlays (the bundled pack's by default).
+
+    ``organisations`` and ``outlets`` extend the organisation list (or replace it
+    when the pack says so), ``demonyms`` the demonyms, and ``home_demonyms``
+    ("Lebanese", "اللبنانية") are what names the home city in "the Lebanese capital".
+    """
+    if pack is None:
+        return _bundled_context_vocabulary()
+    return _pack_context_vocabulary(pack)
+
+
 @cache
-def context_vocabulary() -> ContextVocabulary:
-    """The bundled context vocabulary."""
+def _bundled_context_vocabulary() -> ContextVocabulary:
+    from gazetteer.pack import bundled_pack
+
+    return _pack_context_vocabulary(bundled_pack())
+
+
+def _pack_context_vocabulary(pack: Pack) -> ContextVocabulary:
+    names: list[str] = []
+    replace_names = False
+    for key in ("organisations", "outlets"):
+        words, replaces = pack.overlay(key)
+        names.extend(words or ())
+        replace_names = replace_names or replaces
+    demonyms, replace_demonyms = pack.overlay("demonyms")
+    home, _ = pack.overlay("home_demonyms")
+    return _context_vocabulary(
+        tuple(names),
+        replace_names,
+        tuple(demonyms or ()),
+        replace_demonyms,
+        tuple(home or ()),
+        pack.country.casefold(),
+    )
+
+
+@cache
+def _context_vocabulary(
+    organisations: tuple[str, ...],
+    replace_organisations: bool,
+    demonyms: tuple[tuple[str, tuple[str, ...]], ...],
+    replace_demonyms: bool,
+    home_demonyms: tuple[str, ...],
+    country_key: str,
+) -> ContextVocabulary:
     raw = read_json_resource("gazetteer", "context.json")
     determiners = raw["determiners"]
+    bundled_names = [] if replace_organisations else raw["organisations"]
+    all_demonyms: dict[str, list[str]] = {} if replace_demonyms else dict(raw["demonyms"])
+    for key, words in demonyms:
+        all_demonyms[key] = [*all_demonyms.get(key, []), *words]
+    known = {normalize_name(w) for words in all_demonyms.values() for w in words}
+    new_home = [w for w in home_demonyms if normalize_name(w) not in known]
+    if new_home:
+        # the home adjectives are demonyms too: 'Lebanese' alone is an allegiance
+        all_demonyms[country_key] = [*all_demonyms.get(country_key, []), *new_home]
     return ContextVocabulary(
-        organisations=_norm_all(raw["organisations"]),
+        organisations=_norm_all([*bundled_names, *organisations]),
         organisation_suffixes=frozenset(_norm_all(raw["organisation_suffixes"])),
         attribute_suffixes=frozenset(_norm_all(raw["attribute_suffixes"])),
         attribute_prefixes=frozenset(_norm_all(raw["attribute_prefixes"])),
-        demonyms={k: _norm_all(v) for k, v in raw["demonyms"].items()},
+        demonyms={k: _norm_all(v) for k, v in all_demonyms.items()},
         country_locational_followers=frozenset(_norm_all(raw["country_locational_followers"])),
         reporting_verbs=frozenset(_norm_all(raw["reporting_verbs"])),
         according_to=_norm_all(raw["according_to"]),
@@ -127,7 +184,7 @@ def context_vocabulary() -> ContextVocabulary:
         },
         arabic_area_words=frozenset(_norm_all(raw["arabic_area_words"])),
         arabic_coordinating_generics=frozenset(_norm_all(raw["arabic_coordinating_generics"])),
-        capital_demonyms=frozenset(_norm_all(raw["capital_demonyms"])),
+        capital_demonyms=frozenset(_norm_all(list(home_demonyms))),
         city_kinds=frozenset(raw["city_kinds"]),
         container_nouns=frozenset(_norm_all(raw["container_nouns"])),
         organisation_prefixes=_norm_all(raw["organisation_prefixes"]),

@@ -196,13 +196,17 @@ class Geoparser:
 
     def __init__(self, gazetteer: Gazetteer, *, vocabulary: ContextVocabulary | None = None):
         self.gazetteer = gazetteer
-        self.vocabulary = vocabulary or context_vocabulary()
+        self.vocabulary = vocabulary or context_vocabulary(gazetteer.pack)
+        self._crs = gazetteer.pack.metric_crs
         cities = [
             p.geometry
             for p in gazetteer.values()
             if p.kind in ("city", "governorate") and p.geometry is not None
         ]
-        self._world = {w.key: w for w in world_places() if not _inside_any(w, cities)}
+        home = gazetteer.get(gazetteer.pack.home_city)
+        own_names = frozenset(n.casefold() for n in home.all_names) if home else frozenset()
+        world = world_places(own_names, gazetteer.pack.country)
+        self._world = {w.key: w for w in world if not _inside_any(w, cities)}
         # per-entry figures computed once (bounded: one per entry, or per entry set)
         self._radii: dict[str, float] = {}
         self._spreads: dict[tuple[float, float, tuple[str, ...]], float] = {}
@@ -1246,7 +1250,7 @@ class Geoparser:
         """The radius that covers an entry's geometry, computed once per entry."""
         cached = self._radii.get(place_id)
         if cached is None:
-            cached = self._radii[place_id] = radius_m(geometry)
+            cached = self._radii[place_id] = radius_m(geometry, crs=self._crs)
         return cached
 
     def _spread_m(self, point: Point, alternatives: tuple[str, ...]) -> float:
@@ -1261,7 +1265,7 @@ class Geoparser:
         for alternative in alternatives:
             geometry, _ = self._located_geometry(self.gazetteer[alternative])
             if geometry is not None:
-                spread = max(spread, distance_m(point, geometry))
+                spread = max(spread, distance_m(point, geometry, crs=self._crs))
         return spread
 
     def _kind_members(self, kind: str, parent_id: str) -> list[str]:
@@ -1556,6 +1560,7 @@ class Geoparser:
         area = derive_area(
             geometry,
             relation,  # type: ignore[arg-type]
+            crs=self._crs,
             anchor_uncertainty_m=anchor.uncertainty_m if geometry.geom_type == "Point" else 0.0,
         )
         self._areas[key] = (geometry, area)
@@ -1572,7 +1577,8 @@ class Geoparser:
 
     def _world_mention(self, world: WorldPlace, base: dict) -> PlaceMention:
         precision = "city" if world.kind == "city" else "country"
-        role = "location" if world.is_home_country else "outside"
+        home = world.kind == "country" and world.country_code == self.gazetteer.pack.country
+        role = "location" if home else "outside"
         return PlaceMention(
             **base,
             role=role,

@@ -25,14 +25,16 @@ import json
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import GazetteerError
+
+if TYPE_CHECKING:
+    from gazetteer.pack import Pack
 
 #: Kinds of place a gazetteer entry may be.
 KINDS = frozenset(
@@ -75,6 +77,7 @@ KINDS = frozenset(
 #: How an entry's coordinates were obtained, best first.
 COORDINATE_BASES = ("published", "derived", "estimate", "not_located")
 
+#: The bundled pack's curated landmarks (its place files are listed in data/pack.json).
 BUNDLED_GAZETTEER = "baghdad.geojson"
 #: The rest of the city, imported from the research list by scripts/import_research_places.py.
 BUNDLED_CITY_GAZETTEER = "baghdad_places.geojson"
@@ -281,23 +284,27 @@ def read_gazetteer_file(path: str | Path) -> list[Place]:
     return parse_gazetteer(text, origin=str(path))
 
 
-def _bundled_file(name: str) -> list[Place]:
-    resource = resources.files("gazetteer").joinpath("data").joinpath(name)
-    return parse_gazetteer(resource.read_text(encoding="utf-8"), origin=f"<bundled {name}>")
-
-
 def bundled_places() -> list[Place]:
-    """The places shipped with the package: the curated landmarks, then the rest of the city."""
-    return [*_bundled_file(BUNDLED_GAZETTEER), *_bundled_file(BUNDLED_CITY_GAZETTEER)]
+    """The bundled pack's places: the curated landmarks, then the rest of the city."""
+    from gazetteer.pack import bundled_pack_places
+
+    return bundled_pack_places()
 
 
 class Gazetteer(Mapping[str, Place]):
     """An id-indexed, read-only set of places with their family relations.
 
-    Use :func:`load_gazetteer` to make one.
+    Use :func:`load_gazetteer` to make one. ``pack`` is the pack the places belong
+    to (its time zone, country, area, metric CRS and vocabulary travel with the
+    gazetteer to every worker); the bundled pack when not given.
     """
 
-    def __init__(self, places: list[Place]):
+    def __init__(self, places: list[Place], *, pack: Pack | None = None):
+        if pack is None:
+            from gazetteer.pack import bundled_pack
+
+            pack = bundled_pack()
+        self.pack = pack
         by_id: dict[str, Place] = {}
         for place in places:
             if place.id in by_id:
@@ -359,22 +366,30 @@ class Gazetteer(Mapping[str, Place]):
         return self._by_kind.get(kind, ())
 
 
-def load_gazetteer(path: str | Path | None = None, *, extend: bool = True) -> Gazetteer:
-    """Load the bundled gazetteer, extended (or replaced) by a user's file.
+def load_gazetteer(
+    path: str | Path | None = None, *, extend: bool = True, pack: str | Path | None = None
+) -> Gazetteer:
+    """Load a pack's gazetteer (the bundled one by default), extended (or replaced)
+    by a user's file.
 
     Parameters
     ----------
     path
-        A user's gazetteer GeoJSON. ``None`` loads only the bundled one.
+        A user's gazetteer GeoJSON. ``None`` loads only the pack's places.
     extend
-        With a ``path``: ``True`` adds its entries to the bundled ones (an entry
-        with a bundled id replaces that entry); ``False`` uses the file alone.
+        With a ``path``: ``True`` adds its entries to the pack's (an entry with the
+        same id replaces that entry); ``False`` uses the file alone.
+    pack
+        A pack folder (:mod:`gazetteer.pack`); ``None`` for the bundled pack.
     """
+    from gazetteer.pack import load_pack
+
+    active, pack_places = load_pack(pack)
     if path is None:
-        return Gazetteer(bundled_places())
+        return Gazetteer(pack_places, pack=active)
     user_places = read_gazetteer_file(path)
     if not extend:
-        return Gazetteer(user_places)
+        return Gazetteer(user_places, pack=active)
     user_ids = {p.id for p in user_places}
     seen: set[str] = set()
     for place in user_places:
@@ -382,5 +397,5 @@ def load_gazetteer(path: str | Path | None = None, *, extend: bool = True) -> Ga
             msg = f"duplicate id '{place.id}'; every entry needs its own id"
             raise GazetteerError(msg, path=path)
         seen.add(place.id)
-    merged = [p for p in bundled_places() if p.id not in user_ids] + user_places
-    return Gazetteer(merged)
+    merged = [p for p in pack_places if p.id not in user_ids] + user_places
+    return Gazetteer(merged, pack=active)

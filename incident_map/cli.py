@@ -55,12 +55,20 @@ gazetteer_option = click.option(
     "--gazetteer",
     "gazetteer_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="A gazetteer GeoJSON that extends the bundled one (entries with the same id replace it).",
+    help="A gazetteer GeoJSON that adds places to the pack's (entries with the same id replace "
+    "them); refused when it lies outside the pack's area.",
 )
 replace_option = click.option(
     "--replace-gazetteer",
     is_flag=True,
-    help="Use the --gazetteer file alone instead of extending the bundled gazetteer.",
+    help="Use the --gazetteer file alone instead of extending the pack's places.",
+)
+pack_option = click.option(
+    "--pack",
+    "pack_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A gazetteer pack folder (pack.json + places.geojson) for another city "
+    "[default: the bundled Baghdad pack].",
 )
 manifest_option = click.option(
     "--manifest",
@@ -78,18 +86,25 @@ quiet_option = click.option(
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="Say what is being done.")
 
 
-def _gazetteer(path: Path | None, replace: bool, *, checked: bool = False):
-    """The gazetteer to use; ``checked`` refuses a user's file with errors (see
-    :func:`gazetteer.check.load_checked_gazetteer`) and prints its warnings."""
-    from gazetteer.check import load_checked_gazetteer
-    from gazetteer.model import load_gazetteer
+def _gazetteer(
+    path: Path | None, replace: bool, *, checked: bool = False, pack: Path | None = None
+):
+    """The gazetteer to use, of the bundled pack or of ``pack``; ``checked`` refuses a
+    user's file or pack with errors (see :func:`gazetteer.check.load_checked_gazetteer`)
+    and prints its warnings. A ``--gazetteer`` file outside the pack's area is refused
+    either way."""
+    from gazetteer.check import load_checked_gazetteer, refuse_outside_pack
+    from gazetteer.model import load_gazetteer, read_gazetteer_file
 
     if replace and path is None:
         msg = "--replace-gazetteer needs --gazetteer FILE"
         raise click.UsageError(msg)
     if not checked:
-        return load_gazetteer(path, extend=not replace)
-    gazetteer, warnings = load_checked_gazetteer(path, extend=not replace)
+        gazetteer = load_gazetteer(path, extend=not replace, pack=pack)
+        if path is not None:
+            refuse_outside_pack(path, read_gazetteer_file(path), gazetteer.pack)
+        return gazetteer
+    gazetteer, warnings = load_checked_gazetteer(path, extend=not replace, pack=pack)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     return gazetteer
@@ -134,11 +149,12 @@ def _analysed(
     failures: list[Any],
     *,
     quiet: bool = False,
+    pack: Path | None = None,
 ) -> Iterator[Any]:
     """Each report's result; problems are printed as they come and errors kept in ``failures``."""
     from incidents.pipeline import ReportResult, analyse_reports
 
-    gazetteer = _gazetteer(gazetteer_path, replace, checked=True)
+    gazetteer = _gazetteer(gazetteer_path, replace, checked=True, pack=pack)
     manifest = _manifest(manifest_path)
     stdin = _stdin_report(reports)
     for item in analyse_reports(reports, gazetteer=gazetteer, manifest=manifest, stdin=stdin):
@@ -164,17 +180,24 @@ def cli() -> None:
 @manifest_option
 @gazetteer_option
 @replace_option
+@pack_option
 @quiet_option
 @_user_errors
 def geocode(
-    reports, as_json, as_lines, manifest_path, gazetteer_path, replace_gazetteer, quiet
+    reports, as_json, as_lines, manifest_path, gazetteer_path, replace_gazetteer, pack_dir, quiet
 ) -> None:
     """List every place mention in REPORTS (files or folders; - for standard input)
     and how it was resolved."""
     failures: list[Any] = []
     records: list[dict[str, Any]] = []
     analysed = _analysed(
-        reports, gazetteer_path, replace_gazetteer, manifest_path, failures, quiet=quiet
+        reports,
+        gazetteer_path,
+        replace_gazetteer,
+        manifest_path,
+        failures,
+        quiet=quiet,
+        pack=pack_dir,
     )
     for item in analysed:
         for mention in item.mentions:
@@ -217,15 +240,22 @@ def _mention_detail(mention: Any) -> str:
 @manifest_option
 @gazetteer_option
 @replace_option
+@pack_option
 @quiet_option
 @_user_errors
 def extract(
-    reports, as_json, as_lines, manifest_path, gazetteer_path, replace_gazetteer, quiet
+    reports, as_json, as_lines, manifest_path, gazetteer_path, replace_gazetteer, pack_dir, quiet
 ) -> None:
     """Print the incidents found in REPORTS (files or folders; - for standard input)."""
     failures: list[Any] = []
     analysed = _analysed(
-        reports, gazetteer_path, replace_gazetteer, manifest_path, failures, quiet=quiet
+        reports,
+        gazetteer_path,
+        replace_gazetteer,
+        manifest_path,
+        failures,
+        quiet=quiet,
+        pack=pack_dir,
     )
     if as_lines:
         for item in analysed:
@@ -245,17 +275,18 @@ def extract(
 
 @cli.group(short_help="See and validate the gazetteer.")
 def gazetteer() -> None:
-    """See and validate the gazetteer (bundled, or extended with --gazetteer)."""
+    """See and validate the gazetteer (the pack's, or extended with --gazetteer)."""
 
 
 @gazetteer.command("list")
 @gazetteer_option
 @replace_option
+@pack_option
 @click.option("--json", "as_json", is_flag=True, help="Print the entries as one JSON array.")
 @_user_errors
-def gazetteer_list(gazetteer_path, replace_gazetteer, as_json) -> None:
+def gazetteer_list(gazetteer_path, replace_gazetteer, pack_dir, as_json) -> None:
     """One line per entry: id, kind, coordinate basis, name."""
-    places = _gazetteer(gazetteer_path, replace_gazetteer)
+    places = _gazetteer(gazetteer_path, replace_gazetteer, pack=pack_dir)
     if as_json:
         _echo_json(
             [
@@ -285,10 +316,11 @@ def gazetteer_list(gazetteer_path, replace_gazetteer, as_json) -> None:
 @click.argument("place_id")
 @gazetteer_option
 @replace_option
+@pack_option
 @_user_errors
-def gazetteer_show(place_id, gazetteer_path, replace_gazetteer) -> None:
+def gazetteer_show(place_id, gazetteer_path, replace_gazetteer, pack_dir) -> None:
     """Everything the gazetteer holds on one entry, as JSON."""
-    places = _gazetteer(gazetteer_path, replace_gazetteer)
+    places = _gazetteer(gazetteer_path, replace_gazetteer, pack=pack_dir)
     if place_id not in places:
         msg = f"no entry '{place_id}'; 'incident-map gazetteer list' shows the ids"
         raise click.ClickException(msg)
@@ -317,23 +349,89 @@ def gazetteer_show(place_id, gazetteer_path, replace_gazetteer) -> None:
 @gazetteer.command("check")
 @gazetteer_option
 @replace_option
+@pack_option
 @_user_errors
-def gazetteer_check(gazetteer_path, replace_gazetteer) -> None:
-    """Validate the gazetteer: ids, geometries, sources, parents and neighbours."""
+def gazetteer_check(gazetteer_path, replace_gazetteer, pack_dir) -> None:
+    """Validate the gazetteer: ids, geometries, sources, parents and neighbours, within
+    the pack's area."""
     from gazetteer.check import check_places
-    from gazetteer.model import bundled_places, read_gazetteer_file
+    from gazetteer.model import read_gazetteer_file
+    from gazetteer.pack import load_pack
 
-    places = [] if replace_gazetteer else bundled_places()
+    pack, pack_places = load_pack(pack_dir)
+    places = [] if replace_gazetteer else pack_places
     if gazetteer_path is not None:
         user = read_gazetteer_file(gazetteer_path)
         user_ids = {p.id for p in user}
         places = [p for p in places if p.id not in user_ids] + user
-    problems = check_places(places)
+    problems = check_places(places, pack=pack)
     for problem in problems:
         click.echo(f"{problem.severity}: {problem}")
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     click.echo(f"{len(places)} entries checked: {errors} errors, {warnings} warnings", err=True)
+    sys.exit(1 if errors else 0)
+
+
+@cli.group(short_help="Check a gazetteer pack (another city).")
+def pack() -> None:
+    """Gazetteer packs: a folder with pack.json (name, timezone, country, home_city,
+    languages; optional area, metric_crs, map_home, vocabulary) and places.geojson."""
+
+
+def _pack_record(found: Any) -> dict[str, Any]:
+    return {
+        "name": found.name,
+        "timezone": found.timezone,
+        "country": found.country,
+        "country_name": found.country_name,
+        "home_city": found.home_city,
+        "languages": list(found.languages),
+        "area": list(found.area),
+        "metric_crs": found.metric_crs,
+        "map_home": dict(found.map_home),
+        "places_files": list(found.places_files),
+    }
+
+
+@pack.command("check")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the pack and its problems as JSON.")
+@_user_errors
+def pack_check(folder, as_json) -> None:
+    """Validate the pack in FOLDER: pack.json's keys, then its places as 'gazetteer
+    check' does, within the pack's area. Exits 1 when anything is an error."""
+    from gazetteer.check import check_pack
+
+    found, problems = check_pack(folder)
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if as_json:
+        _echo_json(
+            {
+                "pack": _pack_record(found) if found is not None else None,
+                "problems": [
+                    {"severity": p.severity, "place_id": p.place_id, "message": str(p)}
+                    for p in problems
+                ],
+                "errors": errors,
+                "warnings": warnings,
+            }
+        )
+        sys.exit(1 if errors else 0)
+    for problem in problems:
+        click.echo(f"{problem.severity}: {problem}")
+    if found is not None:
+        west, south, east, north = found.area
+        home = found.map_home
+        click.echo(
+            f"pack {found.name}: {found.timezone}, {found.country} ({found.country_name}), "
+            f"home city {found.home_city}, languages {', '.join(found.languages)}\n"
+            f"  area lon {west:g} to {east:g}, lat {south:g} to {north:g}; metric CRS "
+            f"{found.metric_crs}; map opens at {home['centre'][0]:g}, {home['centre'][1]:g} "
+            f"(zoom {home['zoom']})"
+        )
+    click.echo(f"{folder}: {errors} errors, {warnings} warnings", err=True)
     sys.exit(1 if errors else 0)
 
 
@@ -439,6 +537,7 @@ def _summary_text(summary: Any, out_dir: Path) -> str:
 @manifest_option
 @gazetteer_option
 @replace_option
+@pack_option
 @click.option("--title", default="incident-mapper", help="Title shown on the map.")
 @click.option(
     "-j",
@@ -467,6 +566,7 @@ def build(
     manifest_path,
     gazetteer_path,
     replace_gazetteer,
+    pack_dir,
     title,
     jobs,
     scheduler,
@@ -491,7 +591,7 @@ def build(
     if no_cache and clear_cache:
         msg = "--no-cache and --clear-cache contradict each other; choose one"
         raise click.UsageError(msg)
-    gazetteer = _gazetteer(gazetteer_path, replace_gazetteer, checked=True)
+    gazetteer = _gazetteer(gazetteer_path, replace_gazetteer, checked=True, pack=pack_dir)
     # The build lists the manifest's problems with the others.
     manifest = _manifest(manifest_path, echo=False)
     stdin = _stdin_report(reports)
@@ -555,8 +655,9 @@ def default_evaluation_folder() -> Path:
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
 @gazetteer_option
 @replace_option
+@pack_option
 @_user_errors
-def evaluate(folder, misses, as_json, gazetteer_path, replace_gazetteer) -> None:
+def evaluate(folder, misses, as_json, gazetteer_path, replace_gazetteer, pack_dir) -> None:
     """Score geoparsing and incident extraction on an annotated FOLDER (default: the
     bundled evaluation/ set, from any working folder).
 
@@ -569,7 +670,7 @@ def evaluate(folder, misses, as_json, gazetteer_path, replace_gazetteer) -> None
         if not (folder / "gold.json").is_file():
             msg = f"{folder}: no bundled evaluation set here; name an evaluation FOLDER"
             raise click.ClickException(msg)
-    result = evaluate_folder(folder, _gazetteer(gazetteer_path, replace_gazetteer))
+    result = evaluate_folder(folder, _gazetteer(gazetteer_path, replace_gazetteer, pack=pack_dir))
     failed = result.below_targets()
     if as_json:
         _echo_json(

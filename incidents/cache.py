@@ -73,8 +73,9 @@ def _package_files(folder: Any, prefix: str) -> Iterable[tuple[str, bytes]]:
 
 
 def gazetteer_digest(gazetteer: Gazetteer) -> str:
-    """A hash of every entry of ``gazetteer`` (geometry as WKB), in id order."""
-    digest = hashlib.sha256()
+    """A hash of the gazetteer's pack (time zone, country, CRS, vocabulary) and of every
+    entry (geometry as WKB), in id order."""
+    digest = hashlib.sha256(gazetteer.pack.fingerprint.encode())
     for place_id in sorted(gazetteer):
         place = gazetteer[place_id]
         values = []

@@ -105,10 +105,12 @@ class _Vocabulary:
     postposed: frozenset[str]
     qualifier_after: re.Pattern[str]
     unit_after: re.Pattern[str]
+    preposition_before: re.Pattern[str]
     subgroup_after: re.Pattern[str]
     subgroup_before: re.Pattern[str]
     before_term: re.Pattern[str]
     before_term_postposed: re.Pattern[str]
+    before_term_subject: re.Pattern[str]
     after_term: re.Pattern[str]
     stop_word: re.Pattern[str]
     max_words: int
@@ -116,6 +118,8 @@ class _Vocabulary:
     zero: re.Pattern[str]
     nobody: re.Pattern[str]
     nobody_object: re.Pattern[str]
+    singular_persons: frozenset[str]
+    single: re.Pattern[str]
     coordinated_gap: re.Pattern[str]
     elliptical_gap: re.Pattern[str]
     elliptical_after: re.Pattern[str]
@@ -250,7 +254,8 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     vague = _counts(_section(raw, "vague_quantities", "top"), "words", "vague_quantities")
     tens = _counts(numbers, "tens", "numbers")
     units = _counts(numbers, "units", "numbers")
-    values = {_key(w, table): n for w, n in {**words, **vague}.items()}
+    persons = dict.fromkeys(_words(numbers, "singular_persons", "numbers"), 1)
+    values = {_key(w, table): n for w, n in {**words, **vague, **persons}.items()}
     qualifiers = _section(raw, "qualifiers", "top")
     compound = rf"(?:{_alt(tens, table)})-(?:{_alt(units, table)})"
     number = re.compile(
@@ -264,6 +269,11 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     )
 
     not_cas = _section(raw, "not_casualties", "top")
+    preposition_before = re.compile(
+        rf"(?<![\w-])(?:{_alt(_words(not_cas, 'after_prepositions', 'not_casualties'), table)})"
+        r"\s+\Z",
+        flags,
+    )
     unit_after = re.compile(
         rf"\s*(?:{_alt(_words(not_cas, 'units', 'not_casualties'), table)})(?![\w-])", flags
     )
@@ -282,8 +292,15 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         rf"(?<!\w){proclitic}{before}(?:\s+(?:{_alt(bridges, table)})){{0,3}}\s*\Z", flags
     )
     before_term_postposed = re.compile(rf"(?<!\w){proclitic}{before}\s+\S{{1,40}}\s*\Z", flags)
+    arabic_verbs = kinds(terms, "killed_before_verbs", "injured_before_verbs", "terms")
+    before_term_subject = re.compile(
+        rf"(?<!\w){proclitic}{arabic_verbs}\s+[\u0621-\u064a\u0640-\u0652]{{2,20}}\s*\Z", flags
+    )
     after_term = re.compile(
         rf"{prefixed}{kinds(terms, 'killed_after', 'injured_after', 'terms')}(?![\w-])", flags
+    )
+    single = re.compile(
+        rf"(?<!\w){prefixed}{kinds(terms, 'single_killed', 'single_injured', 'terms')}(?!\w)", flags
     )
     dual = re.compile(
         rf"(?<!\w){prefixed}{kinds(terms, 'dual_killed', 'dual_injured', 'terms')}(?!\w)", flags
@@ -370,15 +387,19 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         fold_table=table,
         number=number,
         number_values=values,
+        singular_persons=frozenset(_key(w, table) for w in persons),
+        single=single,
         tens={_key(w, table): n for w, n in tens.items()},
         units={_key(w, table): n for w, n in units.items()},
         postposed=frozenset(_key(w, table) for w in _words(numbers, "postposed", "numbers")),
         qualifier_after=qualifier_after,
         unit_after=unit_after,
+        preposition_before=preposition_before,
         subgroup_after=subgroup_after,
         subgroup_before=subgroup_before,
         before_term=before_term,
         before_term_postposed=before_term_postposed,
+        before_term_subject=before_term_subject,
         after_term=after_term,
         stop_word=_word_re(_words(window, "stop_words", "window"), table),
         max_words=_int(window, "max_words", "window"),
@@ -568,12 +589,24 @@ def _find_figures(
         taken.add(start, end)
 
     numbers = [
-        m for m in vocab.number.finditer(folded) if not taken.overlaps(m.start("n"), m.end("n"))
+        m
+        for m in vocab.number.finditer(folded)
+        if not taken.overlaps(m.start("n"), m.end("n"))
+        and not _counted_noun(folded, m, vocab)
+        and not vocab.preposition_before.search(folded, max(0, m.start() - 12), m.start())
     ]
-    number_starts = {m.start() for m in numbers}
+    number_starts = {m.start() for m in numbers if not _is_article(m, vocab)}
+    # A time between a casualty word and its figure bridges them ("قتل فيه الثلاثاء نحو 60").
+    bridged = _spaced(folded, time_spans)
     bound: list[_Figure | None] = []
     for m in numbers:
-        figure = _number_figure(sentence, folded, m, number_starts, figures, vocab)
+        figure = _number_figure(sentence, folded, m, number_starts, figures, vocab, bridged)
+        if (
+            figure is not None
+            and _is_article(m, vocab)
+            and any(f.end == figure.end for f in figures)
+        ):
+            figure = None  # "Two commanders of an ... militia died": the died is the two's
         bound.append(figure)
         if figure is not None:
             add(figure)
@@ -586,6 +619,9 @@ def _find_figures(
     for m in vocab.dual.finditer(folded):
         if not taken.overlaps(m.start(), m.end()):
             add(_Figure("killed" if m["killed"] else "injured", 2, m.start(), m.end(), None))
+    for m in vocab.single.finditer(folded):
+        if not taken.overlaps(m.start(), m.end()) and not _counted(folded[: m.start()], vocab):
+            add(_Figure("killed" if m["killed"] else "injured", 1, m.start(), m.end(), None))
 
     for m in vocab.claim_denial.finditer(folded):
         earlier = [f for f in figures if f.end <= m.start() and f.value > 0]
@@ -646,6 +682,32 @@ def _coordinated_sums(
     return sums
 
 
+_ARABIC_MARKS = re.compile("[\u0640\u064b-\u0652]")
+
+
+def _is_article(m: re.Match[str], vocab: _Vocabulary) -> bool:
+    """True for 'a'/'an', which count one only when nothing else takes their word."""
+    return _key(m["n"], vocab.fold_table) in ("a", "an")
+
+
+def _counted_noun(folded: str, m: re.Match[str], vocab: _Vocabulary) -> bool:
+    """True for a singular person noun right after a figure ("36 شخصا"): not a figure of
+    one but the noun the figure counts."""
+    if _ARABIC_MARKS.sub("", _key(m["n"], vocab.fold_table)) not in vocab.singular_persons:
+        return False
+    if _counted(folded[max(0, m.start() - 30) : m.start()], vocab):
+        return True
+    after = folded[m.end() : m.end() + 30].split()
+    # "متظاهر واحد": the figure after it counts it
+    return bool(after) and _number_value(after[0], vocab) is not None
+
+
+def _counted(head: str, vocab: _Vocabulary) -> bool:
+    """True when ``head`` ends with a figure: the noun after it is what it counts."""
+    words = head.split()
+    return bool(words) and _number_value(words[-1].lstrip("و"), vocab) is not None
+
+
 def _number_figure(
     sentence: str,
     folded: str,
@@ -653,12 +715,16 @@ def _number_figure(
     number_starts: set[int],
     figures: Sequence[_Figure],
     vocab: _Vocabulary,
+    bridged: str | None = None,
 ) -> _Figure | None:
-    """The figure a number gives, or None when no casualty word binds it."""
+    """The figure a number gives, or None when no casualty word binds it.
+
+    ``bridged`` is ``folded`` with its time expressions blanked, read for the words
+    before the number."""
     value = _number_value(m["n"], vocab)
     if value is None or vocab.unit_after.match(folded, m.end()):
         return None
-    head = folded[max(0, m.start() - 60) : m.start()]
+    head = (bridged or folded)[max(0, m.start() - 60) : m.start()]
     if vocab.subgroup_before.search(head):
         return None
     reach = m.end()
@@ -691,7 +757,18 @@ def _number_figure(
     else:
         after = _after_term(folded, reach, number_starts, vocab)
         if after is None:
-            return None
+            # Arabic puts the subject between the verb and its figure: "قتلت انتحارية 40 شخصا"
+            subject = vocab.before_term_subject.search(head) if m["n"][:1].isdigit() else None
+            if subject is None:
+                return None
+            kind = "killed" if subject["killed"] else "injured"
+            start = m.start() - len(head) + subject.start()
+            qualifier = None
+            if qualifier_span is not None:
+                qualifier = " ".join(
+                    sentence[qualifier_span[0] : qualifier_span[1]].lower().split()
+                )
+            return _Figure(kind, value, start, end, qualifier)
         kind = "killed" if after["killed"] else "injured"
         end = after.end()
     qualifier = None
@@ -1166,6 +1243,16 @@ def find_casualty_claims(
         scope: _Scope = "cumulative" if cumulative[index] else "incident"
         claims = _add_figure(claims, figure, sentence, claimant, status, offset, scope)
     return claims
+
+
+def _spaced(folded: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``folded`` with the characters of ``spans`` replaced by spaces."""
+    if not spans:
+        return folded
+    chars = list(folded)
+    for start, end in spans:
+        chars[max(0, start) : end] = " " * (min(end, len(folded)) - max(0, start))
+    return "".join(chars)
 
 
 def _masked(folded: str, spans: Sequence[tuple[int, int]]) -> str:

@@ -119,13 +119,15 @@ class ProcessEngine:
     """Worker processes on this machine, started once per build.
 
     Workers come from a fork server (no fork of a process that runs threads),
-    with this module preloaded, so a worker starts in milliseconds; each builds
-    its own geoparser from the gazetteer it is given once.
+    with this module (and ``preload``) preloaded, so a worker starts in
+    milliseconds; each builds its own geoparser from the gazetteer it is given once.
     """
 
-    def __init__(self, gazetteer: Gazetteer, jobs: int):
+    def __init__(self, gazetteer: Gazetteer, jobs: int, *, preload: Sequence[str] = ()):
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
+        # The fork server is started once per process: modules later worker pools of
+        # the same build need (``preload``, such as the output writers) load once too.
+        context.set_forkserver_preload([__name__, *preload])
         self.jobs = jobs
         started = context.Barrier(jobs + 1)
         self._pool = context.Pool(jobs, initializer=_start_worker, initargs=(gazetteer, started))

@@ -207,7 +207,11 @@ def score_places(
         gold_place = gazetteer.get(gold_id)
         if mention is not None and mention.is_location and gold_place and gold_place.lat_lon:
             lat, lon = gold_place.lat_lon
-            evaluation.errors_m.append(distance_m(Point(mention.lon, mention.lat), Point(lon, lat)))
+            evaluation.errors_m.append(
+                distance_m(
+                    Point(mention.lon, mention.lat), Point(lon, lat), crs=gazetteer.pack.metric_crs
+                )
+            )
     for i, mention in enumerate(predicted):
         if i not in used and mention.is_location:
             evaluation.places.fp += 1

@@ -150,7 +150,7 @@ def _place_extent(place: Place, gazetteer: Gazetteer) -> tuple[str, float, float
         if entry is None or entry.lat_lon is None or entry.geometry is None:
             continue
         lat, lon = entry.lat_lon
-        extent = radius_m(entry.geometry, around=Point(lon, lat))
+        extent = radius_m(entry.geometry, crs=gazetteer.pack.metric_crs, around=Point(lon, lat))
         return entry.id, lat, lon, max(place.uncertainty_m, entry.uncertainty_m, extent)
     return None
 
@@ -172,7 +172,7 @@ def gold_incidents_frame(folder: str | Path, gazetteer: Gazetteer) -> gpd.GeoDat
             day = entry.get("date")
             start = end = None
             if day:
-                bounds = day_bounds(dt.date.fromisoformat(day))
+                bounds = day_bounds(dt.date.fromisoformat(day), timezone=gazetteer.pack.timezone)
                 start, end = (b.isoformat() for b in bounds)
             source = entry.get("source") or f"unattributed ({report['file']})"
             incidents.append(

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from pyproj import Transformer
 from shapely.geometry import Point
 
 from gazetteer.model import Gazetteer, Place
-from geo.crs import METRIC, WGS84
+from geo.crs import WGS84_EPSG, CrsId, transformer
 from geo.relative import radius_m
 
 _RELATIVE_PREFIX = "rel:"
@@ -25,7 +24,7 @@ _RELATIVE_PREFIX = "rel:"
 
 @dataclass(frozen=True, slots=True)
 class GroupPlace:
-    """A place as the grouping sees it, with its UTM 38N coordinates."""
+    """A place as the grouping sees it, with its coordinates in the pack's metric CRS."""
 
     place_id: str
     base: str
@@ -46,9 +45,9 @@ def base_id(place_id: str) -> str:
     return place_id
 
 
-@cache
-def to_metric() -> Transformer:
-    return Transformer.from_crs(WGS84, METRIC, always_xy=True)
+def to_metric(crs: CrsId) -> Transformer:
+    """The WGS84 -> ``crs`` transformer (the pack's ``metric_crs``), made once per thread."""
+    return transformer(WGS84_EPSG, crs)
 
 
 _KIND_PRECISION = {
@@ -196,8 +195,11 @@ class PlaceRelations:
             if area.lat_lon is None or area.geometry is None:
                 continue
             lat, lon = area.lat_lon
-            x, y = to_metric().transform(lon, lat)
-            extent = max(area.uncertainty_m, radius_m(area.geometry, around=Point(lon, lat)))
+            crs = self.gazetteer.pack.metric_crs
+            x, y = to_metric(crs).transform(lon, lat)
+            extent = max(
+                area.uncertainty_m, radius_m(area.geometry, crs=crs, around=Point(lon, lat))
+            )
             return (area.id, lat, lon, x, y, extent, area.name, precision_of(area))
         return None
 

@@ -102,6 +102,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from operator import attrgetter
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import numpy as np
@@ -129,7 +130,7 @@ from incidents.grouping import (
     column_values,
     read_items,
 )
-from incidents.timeref import BAGHDAD
+from incidents.timeref import local_zone
 from incidents.vocabulary import incident_vocabulary
 
 __all__ = [
@@ -478,11 +479,14 @@ def event_place(
     return best, support, round(spread, 1)
 
 
-def _iso_local(seconds: float) -> str:
-    return dt.datetime.fromtimestamp(seconds, tz=BAGHDAD).isoformat()
+def _iso_local(seconds: float, zone: ZoneInfo) -> str:
+    """A UTC moment as local ISO 8601 in ``zone``, at that moment's offset."""
+    return dt.datetime.fromtimestamp(seconds, tz=zone).isoformat()
 
 
-def _time_fields(members: Sequence[Item]) -> tuple[str | None, str | None, str, str | None]:
+def _time_fields(
+    members: Sequence[Item], zone: ZoneInfo
+) -> tuple[str | None, str | None, str, str | None]:
     """The event's window, its precision and its local day.
 
     The window is the union of the members' windows finer than a day when there are
@@ -505,7 +509,7 @@ def _time_fields(members: Sequence[Item]) -> tuple[str | None, str | None, str, 
         precision = PRECISIONS[coarsest]
     start = min(m.start for m in chosen)  # type: ignore[type-var]
     end = max(m.end for m in chosen)  # type: ignore[type-var]
-    return _iso_local(start), _iso_local(end), precision, day  # type: ignore[arg-type]
+    return _iso_local(start, zone), _iso_local(end, zone), precision, day  # type: ignore[arg-type]
 
 
 @cache
@@ -563,7 +567,8 @@ def _event_row(
     ids = [m.incident_id for m in members]
     counts = Counter(m.event_type for m in members)
     types = sorted(counts, key=lambda t: (-counts[t], t))
-    start, end, precision, day = _time_fields(members)
+    zone = local_zone(relations.gazetteer.pack.timezone)
+    start, end, precision, day = _time_fields(members, zone)
     sources, n_independent, n_unknown = _source_counts(members, columns, rules)
     claims = []
     claim_objects = []
@@ -678,7 +683,8 @@ def group_events(
         columns loaded from a columnar spill), in any row order: the result does not
         depend on it. ``status``, ``scope`` and ``source_origin`` are used when present.
     gazetteer
-        For ``part_of``/``adjacent_to`` relations; the bundled one by default.
+        For ``part_of``/``adjacent_to`` relations, and its pack's time zone (event
+        times) and metric CRS (distances); the bundled one by default.
     rules
         The grouping rules; the bundled ``event_rules.json`` by default.
 

@@ -30,16 +30,24 @@ import hashlib
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 from gazetteer.geoparse import PlaceMention
+from gazetteer.pack import Pack, bundled_pack
 from incidents.casualties import ClaimantMemory, find_casualty_claims, find_claimants
 from incidents.coreference import Coreference, own_place_key
 from incidents.enumeration import clause_repeats, listed_places
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
 from incidents.placing import MentionIndex, SentencePlacer, focus_place
 from incidents.sentences import caption_lines, paragraph_spans, split_sentences
-from incidents.timeref import day_window, forget_scans, resolve_time, time_expression_spans
+from incidents.timeref import (
+    day_window,
+    forget_scans,
+    local_zone,
+    resolve_time,
+    time_expression_spans,
+)
 from incidents.triggers import SentenceReading, TextReader, Trigger, read_sentence
 from incidents.vocabulary import Vocabulary, incident_vocabulary
 
@@ -87,10 +95,12 @@ def structural_spans(report: Report) -> list[tuple[int, int, str]]:
 
 
 def _stated_time(
-    text: str, segment: Segment, context: TimeRef | None, *, forward: bool = False
+    text: str, segment: Segment, context: TimeRef | None, zone: ZoneInfo, *, forward: bool = False
 ) -> TimeRef | None:
     """The time a sentence states, or None when it states nothing usable."""
-    stated = resolve_time(text, report_date=segment.date, context=context, forward=forward)
+    stated = resolve_time(
+        text, report_date=segment.date, zone=zone, context=context, forward=forward
+    )
     if stated is None or (
         stated.date is None and stated.precision == "unknown" and not stated.background
     ):
@@ -98,7 +108,9 @@ def _stated_time(
     return stated
 
 
-def report_event_day(report: Report, sentences: Sequence[Sentence]) -> dt.date | None:
+def report_event_day(
+    report: Report, sentences: Sequence[Sentence], zone: ZoneInfo
+) -> dt.date | None:
     """The day a report's own prose is about, for sentences that name none.
 
     A report published the morning after ("on Friday", posts dated Friday) is
@@ -113,7 +125,7 @@ def report_event_day(report: Report, sentences: Sequence[Sentence]) -> dt.date |
                 days[sentence.segment.date] += 1
             continue
         text = report.text[sentence.start : sentence.end]
-        stated = resolve_time(text, report_date=report.date, context=None)
+        stated = resolve_time(text, report_date=report.date, zone=zone, context=None)
         if stated is not None and stated.date is not None and not stated.background:
             days[stated.date] += 1
     if not days:
@@ -157,7 +169,11 @@ def _claim_text(claim: CasualtyClaim) -> str | None:
 
 
 def extract_incidents(
-    report: Report, mentions: Sequence[PlaceMention], *, vocabulary: Vocabulary | None = None
+    report: Report,
+    mentions: Sequence[PlaceMention],
+    *,
+    vocabulary: Vocabulary | None = None,
+    pack: Pack | None = None,
 ) -> list[Incident]:
     """Every incident the report describes, in text order.
 
@@ -168,19 +184,24 @@ def extract_incidents(
     mentions
         Its place mentions, from :meth:`gazetteer.geoparse.Geoparser.parse` run on
         ``report.text`` with :func:`structural_spans`.
+    pack
+        The gazetteer pack (the geoparser's ``gazetteer.pack``): its time zone
+        places local times, its country names the actors. The bundled pack when None.
     """
+    pack = pack or bundled_pack()
+    zone = local_zone(pack.timezone)
     try:
-        return _extract(report, mentions, vocabulary or incident_vocabulary())
+        return _extract(report, mentions, vocabulary or incident_vocabulary(pack), zone)
     finally:
         forget_scans()
 
 
 def _extract(
-    report: Report, mentions: Sequence[PlaceMention], vocabulary: Vocabulary
+    report: Report, mentions: Sequence[PlaceMention], vocabulary: Vocabulary, zone: ZoneInfo
 ) -> list[Incident]:
     focus = focus_place(mentions)
     sentences = list(iter_sentences(report))
-    event_day = report_event_day(report, sentences)
+    event_day = report_event_day(report, sentences, zone)
     told_incidents = Coreference(vocabulary)
     claimants = ClaimantMemory()
     paragraph_time: dict[tuple[int, int], TimeRef] = {}
@@ -191,15 +212,17 @@ def _extract(
     digest = report_digest(report)
     place_spans = _PlaceSpans(mentions)
     told_so_far = _Told(vocabulary)
+    protests_told = False
     index = MentionIndex(mentions)
     for sentence in sentences:
         text = report.text[sentence.start : sentence.end]
         segment = sentence.segment
         default_day = segment.date if segment.is_post else event_day
         context = paragraph_time.get(sentence.paragraph) or (
-            _post_time(segment) or (day_window(default_day) if default_day else None)
+            _post_time(segment, zone)
+            or (day_window(default_day, zone=zone) if default_day else None)
         )
-        stated = _stated_time(text, segment, context)
+        stated = _stated_time(text, segment, context, zone)
         if reader_span != sentence.paragraph:
             reader_span = sentence.paragraph
             reader = TextReader(report.text, *sentence.paragraph, vocabulary)
@@ -211,10 +234,11 @@ def _extract(
         ahead = any(t.status in _FORWARD_STATUSES for t in reading.triggers)
         if ahead and stated is not None:
             # What is announced or threatened lies ahead: "on Monday" is the coming Monday.
-            stated = _stated_time(text, segment, context, forward=True)
+            stated = _stated_time(text, segment, context, zone, forward=True)
         background = stated is not None and stated.background
+        past = stated
         if background:
-            # Another day's facts are context, not incidents; a running toll is kept apart.
+            # Another day's facts are context, not incidents; their tolls are kept apart.
             reading = _NOTHING_TOLD
             stated = None
         types = [t.type_id for t in reading.triggers]
@@ -236,7 +260,10 @@ def _extract(
         claimants.extend(find_claimants(text))
         claimants.extend(c.claimed_by for c in claims if c.claimed_by)
         if background:
-            claims = [c for c in claims if c.scope == "cumulative"]
+            # A toll over a period ("died in Iraq last month") is a running toll; one of
+            # another day's incident ("a Jan. 28 strike that killed three") keeps that day.
+            claims = [_background_claim(c, past) for c in claims]
+            time = past or time
         if not types and not claims:
             continue
         placer = SentencePlacer(
@@ -246,7 +273,7 @@ def _extract(
         if place is not None and place.is_location:
             last_scene = place
         actors = reading.actors
-        days = _day_expressions(text, segment, context)
+        days = _day_expressions(text, segment, context, zone)
         common = {
             "actors": actors,
             "place": place,
@@ -257,6 +284,11 @@ def _extract(
         new = told_so_far.new_incidents(
             reading, own_place=place_spans.names_a_place(sentence.start, sentence.end)
         )
+        protests_told = protests_told or _tells_protest(reading, vocabulary)
+        if not protests_told:
+            # Gunfire in a report of no protest is part of the attack or clash it tells,
+            # never "excessive force against protesters".
+            new = [t for t in new if t.type_id not in vocabulary.protest_only_types]
         if new and not claims and not _corroborated(reading, placer):
             new = []  # "raids", "attacks", "tents" and nothing else: not enough to code
         headline = _is_headline(text)
@@ -287,11 +319,23 @@ def _extract(
     return told_incidents.incidents()
 
 
-def _post_time(segment: Segment) -> TimeRef | None:
-    """The hour around a thread post's time: what it tells happened about then."""
+def _background_claim(claim: CasualtyClaim, past: TimeRef | None) -> CasualtyClaim:
+    """A claim of a sentence about another day: cumulative unless that day is one day."""
+    if claim.scope == "cumulative" or (past is not None and past.precision in _ONE_DAY):
+        return claim
+    return replace(claim, scope="cumulative")
+
+
+_ONE_DAY = frozenset({"hour", "part_of_day", "day"})
+
+
+def _post_time(segment: Segment, zone: ZoneInfo) -> TimeRef | None:
+    """The hour around a thread post's time (local, in ``zone``): what it tells
+    happened about then."""
     if segment.time is None:
         return None
-    start = segment.time - dt.timedelta(minutes=30)
+    when = segment.time if segment.time.tzinfo is not None else segment.time.replace(tzinfo=zone)
+    start = when - dt.timedelta(minutes=30)
     return TimeRef(
         date=segment.time.date(),
         start=start,
@@ -440,6 +484,15 @@ def _place_key(place: PlaceMention | None) -> str | None:
     return (place.anchor_id or place.place_id) if place is not None else None
 
 
+def _tells_protest(reading: SentenceReading, vocabulary: Vocabulary) -> bool:
+    """True when the sentence names protesters or tells a protest or a riot."""
+    return any(a.startswith("Protesters") for a in reading.actors) or any(
+        vocabulary.types[t.type_id].acled_event_type in ("Protests", "Riots")
+        and t.type_id not in vocabulary.protest_only_types
+        for t in reading.triggers
+    )
+
+
 def _corroborated(reading: SentenceReading, placer: SentencePlacer) -> bool:
     """True unless the sentence's only triggers are weak ones ("the attack", "raids",
     "tents") with no place, weapon or actor of its own: a weak word alone does not tell
@@ -459,7 +512,7 @@ def _main_trigger(reading: SentenceReading, vocabulary: Vocabulary) -> Trigger |
 
 
 def _day_expressions(
-    text: str, segment: Segment, context: TimeRef | None
+    text: str, segment: Segment, context: TimeRef | None, zone: ZoneInfo
 ) -> list[tuple[int, int, TimeRef]]:
     """The dated time expressions of a sentence that names more than one day, with spans.
 
@@ -474,7 +527,7 @@ def _day_expressions(
             spans.append([start, end])
     found = []
     for start, end in spans:
-        stated = resolve_time(text[start:end], report_date=segment.date, context=context)
+        stated = resolve_time(text[start:end], report_date=segment.date, zone=zone, context=context)
         if stated is not None and stated.date is not None and not stated.background:
             found.append((start, end, stated))
     return found if len({t.date for _, _, t in found}) > 1 else []

@@ -5,8 +5,8 @@ this module applies them without comparing all pairs, so a million incidents gro
 in well under a minute on one core:
 
 - incidents are read column by column into compact records (times as UTC seconds,
-  days as ordinals, coordinates projected once, in one vectorised call, to UTM 38N
-  metres);
+  days as ordinals, coordinates projected once, in one vectorised call, to the
+  pack's metric CRS, in metres);
 - events are indexed by type group and local day, and within a day by a grid of
   :data:`CELL_M` metre cells holding their anchor, with a list of wide anchors (zones,
   cities) and a map from gazetteer id for places related in the gazetteer however
@@ -37,7 +37,7 @@ from gazetteer.normalize import normalize_name
 from geo.errors import IncidentMapperError
 from incidents.event_places import GroupPlace, PlaceRelations, base_id, to_metric
 from incidents.event_rules import EventRules
-from incidents.timeref import BAGHDAD
+from incidents.timeref import local_zone
 
 #: Time precisions, finest first.
 PRECISIONS = ("hour", "part_of_day", "day", "month", "unknown")
@@ -128,22 +128,27 @@ def column_values(frame: pd.DataFrame, column: str) -> list[Any]:
 
 
 @cache
-def _day_start_seconds(day: int) -> float:
-    start = dt.datetime.combine(dt.date.fromordinal(day), dt.time(0), tzinfo=BAGHDAD)
+def _day_start_seconds(day: int, timezone: str) -> float:
+    zone = local_zone(timezone)
+    start = dt.datetime.combine(dt.date.fromordinal(day), dt.time(0), tzinfo=zone)
     return start.timestamp()
 
 
-def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The local day as a window, midnight to midnight, Baghdad time."""
-    start = dt.datetime.combine(day, dt.time(0), tzinfo=BAGHDAD)
-    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=BAGHDAD)
+def day_bounds(day: dt.date, *, timezone: str) -> tuple[dt.datetime, dt.datetime]:
+    """The local day as a window, midnight to midnight, in the pack's ``timezone``."""
+    zone = local_zone(timezone)
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
 
 
 _OFFSET = r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"
 
 
-def _seconds(values: Sequence[Any], ids: Sequence[str], column: str) -> list[float | None]:
-    """ISO 8601 times as UTC seconds; a time without an offset is Baghdad time."""
+def _seconds(
+    values: Sequence[Any], ids: Sequence[str], column: str, timezone: str
+) -> list[float | None]:
+    """ISO 8601 times as UTC seconds; a time without an offset is local time in the
+    pack's ``timezone``, at that moment's offset (daylight saving included)."""
     series = pd.Series([None if v is None else str(v) for v in values], dtype=object)
     present = series.notna()
     if not present.any():
@@ -151,15 +156,15 @@ def _seconds(values: Sequence[Any], ids: Sequence[str], column: str) -> list[flo
     text = series[present].str.strip()
     naive = ~text.str.contains(_OFFSET, regex=True)
     if naive.any():
-        text = text.where(~naive, text + "+03:00")
+        zone = local_zone(timezone)
         for position in np.flatnonzero(naive.to_numpy()):
-            # the fixed +03:00 is exact since 2008; older naive times go through the zone
             index = text.index[position]
             try:
                 local = dt.datetime.fromisoformat(str(series[index]).strip())
             except ValueError:
+                text[index] = "not a time"  # reported below, naming the value
                 continue
-            text[index] = local.replace(tzinfo=BAGHDAD).isoformat()
+            text[index] = local.replace(tzinfo=zone).isoformat()
     parsed = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
     bad = parsed.isna()
     if bad.any():
@@ -203,11 +208,12 @@ def read_items(
     """Grouping records for every row of the incident columns (see :func:`column_values`)."""
     ids = [str(i) for i in columns["incident_id"]]
     days = _days(columns["date"], ids)
-    starts = _seconds(columns["time_start"], ids, "time_start")
-    ends = _seconds(columns["time_end"], ids, "time_end")
+    pack = relations.gazetteer.pack
+    starts = _seconds(columns["time_start"], ids, "time_start", pack.timezone)
+    ends = _seconds(columns["time_end"], ids, "time_end", pack.timezone)
     lat = np.array([np.nan if v is None else float(v) for v in columns["lat"]], dtype=float)
     lon = np.array([np.nan if v is None else float(v) for v in columns["lon"]], dtype=float)
-    xs, ys = to_metric().transform(lon, lat)
+    xs, ys = to_metric(pack.metric_crs).transform(lon, lat)
     xs, ys = np.asarray(xs).tolist(), np.asarray(ys).tolist()
     lat_list, lon_list = lat.tolist(), lon.tolist()
     group_of: dict[str, str] = {}
@@ -228,8 +234,8 @@ def read_items(
         start, end = starts[position], ends[position]
         if start is None or end is None:
             if day is not None:
-                start = _day_start_seconds(day)
-                end = _day_start_seconds(day + 1)
+                start = _day_start_seconds(day, pack.timezone)
+                end = _day_start_seconds(day + 1, pack.timezone)
             else:
                 start = end = None
         event_type = event_types[position]

@@ -60,7 +60,8 @@ class Segment:
     """Where the post's author line (``— Name (@handle) November 5, 2021``) starts;
     the author line runs to :attr:`end` and is never read as incident text."""
     time: dt.datetime | None = None
-    """When the post was made (Baghdad local time), for a pasted thread's posts."""
+    """When the post was made (naive local time, read in the pack's zone), for a
+    pasted thread's posts."""
 
     @property
     def is_post(self) -> bool:
@@ -120,7 +121,7 @@ class CasualtyClaim:
 
 @dataclass(frozen=True)
 class TimeRef:
-    """When something happened, in Baghdad local time, with how precisely we know it."""
+    """When something happened, in the pack's local time, with how precisely we know it."""
 
     date: dt.date | None
     start: dt.datetime | None

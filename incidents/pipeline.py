@@ -68,9 +68,14 @@ class ReportResult:
 
 
 def analyse_report(report: Report, geoparser: Geoparser) -> ReportResult:
-    """Geoparse a parsed report and extract its incidents (pure, no I/O)."""
+    """Geoparse a parsed report and extract its incidents (pure, no I/O).
+
+    The pack travels as data with the geoparser's gazetteer
+    (``geoparser.gazetteer.pack``: time zone, country, metric CRS, vocabulary), so
+    a worker process or a dask worker analyses with the same pack as the caller.
+    """
     mentions = tuple(geoparser.parse(report.text, non_locations=structural_spans(report)))
-    incidents = tuple(extract_incidents(report, mentions))
+    incidents = tuple(extract_incidents(report, mentions, pack=geoparser.gazetteer.pack))
     return ReportResult(report, mentions, incidents)
 
 

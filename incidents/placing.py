@@ -13,7 +13,7 @@ in order (``place_basis`` says which one gave the place):
    nearest among equals;
 3. **outside**: a place outside the gazetteer (Basra, Erbil) in the incident's clause, or the
    sentence's only places outside, or the paragraph last naming a place outside: the incident
-   stays unmapped, never snapped onto Baghdad;
+   stays unmapped, never snapped onto the pack's city;
 4. **anaphora**, **paragraph**, **report_focus**: as before (the scene, the last place of the
    paragraph, the report's focus place).
 

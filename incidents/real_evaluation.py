@@ -191,8 +191,9 @@ def _where(report: str, span: tuple[int, int], text: str) -> str:
     return f"{report}:{span[0]}-{span[1]} {text!r}"
 
 
-def _distance(mention: PlaceMention, lat: float, lon: float) -> float:
-    return distance_m(Point(mention.lon, mention.lat), Point(lon, lat))
+def _distance(mention: PlaceMention, lat: float, lon: float, gazetteer: Gazetteer) -> float:
+    crs = gazetteer.pack.metric_crs
+    return distance_m(Point(mention.lon, mention.lat), Point(lon, lat), crs=crs)
 
 
 def _gold_point(entry: Mapping[str, Any], gazetteer: Gazetteer) -> tuple[float, float] | None:
@@ -267,12 +268,12 @@ def _score_extra_location(
     evaluation.mapped += 1
     if covering is not None and covering.get("role", "location") == "location":
         point = _gold_point(covering, gazetteer)
-        if point is None or _distance(mention, *point) <= WITHIN_M:
+        if point is None or _distance(mention, *point, gazetteer) <= WITHIN_M:
             return
         evaluation.wrong_mappings += 1
         evaluation.misses.append(
-            f"{where}: part of {covering['text']!r}, mapped {_distance(mention, *point):.0f} m "
-            "from it"
+            f"{where}: part of {covering['text']!r}, mapped "
+            f"{_distance(mention, *point, gazetteer):.0f} m from it"
         )
         return
     evaluation.wrong_mappings += 1
@@ -304,7 +305,7 @@ def _score_location(
     counts = evaluation.gazetteer_places if in_gazetteer else evaluation.other_places
     mapped = mention is not None and mention.is_location
     where = _where(report, span, entry["text"])
-    distance = _distance(mention, *point) if mapped and point is not None else None
+    distance = _distance(mention, *point, gazetteer) if mapped and point is not None else None
     if point is not None and entry.get("precision") not in COARSE_PRECISIONS:
         evaluation.named_places += 1
         evaluation.within_1km += distance is not None and distance <= WITHIN_M

@@ -64,14 +64,12 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from geo.errors import ManifestError, ReportError
 from incidents.model import Dateline, Report, Segment
 from incidents.sentences import paragraph_spans, split_sentences
 
 _T = TypeVar("_T")
-_BAGHDAD = ZoneInfo("Asia/Baghdad")
 
 #: File suffixes taken from a folder; files named directly are taken whatever their suffix.
 REPORT_SUFFIXES = (".txt", ".text", ".html", ".htm")
@@ -1017,7 +1015,8 @@ def _thread_post(
 
 
 def _thread_time(match: re.Match[str]) -> dt.datetime | None:
-    """A thread time line's local datetime ('9:41 PM · Jan 5, 2024')."""
+    """A thread time line's local datetime ('9:41 PM · Jan 5, 2024'), naive: the
+    analysis reads it in the pack's time zone."""
     try:
         day = _date_from_words(match)
     except ValueError:
@@ -1030,7 +1029,7 @@ def _thread_time(match: re.Match[str]) -> dt.datetime | None:
         hour = 0
     if hour > 23 or minute > 59:
         return None
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=_BAGHDAD)
+    return dt.datetime.combine(day, dt.time(hour, minute))
 
 
 # --------------------------------------------------------------------------- patterns

@@ -1,4 +1,4 @@
-"""Read the time one sentence states, in Baghdad local time.
+"""Read the time one sentence states, in the pack's local time (``zone``).
 
 The words (month and weekday names, parts of the day, relative days, background
 phrases) live in ``incidents/data/time_expressions.json``, in English and Arabic;
@@ -18,26 +18,32 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
+
+import ahocorasick
 
 from geo.errors import IncidentMapperError
 from geo.resources import read_json_resource
 from incidents.model import TimeRef
 
 __all__ = [
-    "BAGHDAD",
     "day_window",
     "fold_text",
     "folding_table",
+    "local_zone",
     "resolve_time",
     "term_pattern",
     "time_expression_spans",
 ]
 
-#: Baghdad local time: UTC+3 all year (Iraq dropped daylight saving in 2008).
-BAGHDAD = ZoneInfo("Asia/Baghdad")
+
+@cache
+def local_zone(name: str) -> ZoneInfo:
+    """The IANA zone ``name`` (a pack's ``timezone``), made once per process."""
+    return ZoneInfo(name)
+
 
 DATA_FILE = "time_expressions.json"
 _ORIGIN = f"<bundled incidents/data/{DATA_FILE}>"
@@ -478,13 +484,90 @@ _DIGIT_PATTERNS = frozenset(
 _DIGIT = re.compile(r"\d")
 
 
+#: Time patterns screened by words: name -> the vocabulary its mandatory group alternates.
+_SCREENED_VOCABULARIES = {
+    "month_only": "months",
+    "weekday": "weekdays",
+    "relative": "relatives",
+    "part": "parts",
+    "background": "backgrounds",
+}
+
+
+class _WordScreen:
+    """Which vocabulary-bound time patterns a sentence can match, from one Aho-Corasick
+    pass over it.
+
+    Every match of a screened pattern holds one of its phrases, so it holds that phrase's
+    longest word: the word, folded and lower-cased, is in the sentence's folded,
+    lower-cased text with the Arabic marks (which the patterns allow after any Arabic
+    letter) taken out. Case-insensitive matching could pair other characters (``ſ`` with
+    ``s``, the Kelvin sign with ``k``), so a pattern whose words are not all ASCII or
+    caseless is never screened, nor is a sentence with letters outside ASCII and Arabic.
+    """
+
+    def __init__(self, vocab: _Vocabulary) -> None:
+        self.vocab = vocab
+        words: dict[str, set[str]] = {}
+        names = set()
+        for name, field in _SCREENED_VOCABULARIES.items():
+            keys = {_key(term, vocab.fold_table) for term in getattr(vocab, field)}
+            longest = {max(key.split(" "), key=len) for key in keys if key.strip()}
+            if not longest or not all(_plain_word(word) for word in longest):
+                continue
+            names.add(name)
+            for word in longest:
+                words.setdefault(word, set()).add(name)
+        self.names = frozenset(names)
+        self.automaton = ahocorasick.Automaton()
+        for word, found in words.items():
+            self.automaton.add_word(word, frozenset(found))
+        if words:
+            self.automaton.make_automaton()
+        else:
+            self.names = frozenset()
+
+    def absent(self, folded: str) -> frozenset[str]:
+        """The screened patterns none of whose words is in ``folded``."""
+        if not self.names or _UNSCREENABLE.search(folded):
+            return frozenset()
+        present: set[str] = set()
+        for _, found in self.automaton.iter(folded.translate(_NO_MARKS).lower()):
+            present.update(found)
+        return self.names.difference(present)
+
+
+def _plain_word(word: str) -> bool:
+    return bool(word) and all(
+        (ch.isascii() or ch.lower() == ch.upper()) and ch not in _ARABIC_MARKS for ch in word
+    )
+
+
+#: Characters that rule a sentence out of word screening: letters beyond ASCII and Arabic
+#: (General Punctuation, with its quotes and dashes, is let through).
+_UNSCREENABLE = re.compile(r"[^\x00-\x7f\u0600-\u06ff\u2000-\u206f]")
+_NO_MARKS = str.maketrans("", "", _ARABIC_MARKS)
+_WORD_SCREENS: dict[int, _WordScreen] = {}
+
+
+def _screened_patterns(folded: str, vocab: _Vocabulary) -> frozenset[str]:
+    """The time patterns that cannot match ``folded`` and need not run on it."""
+    screen = _WORD_SCREENS.get(id(vocab))
+    if screen is None or screen.vocab is not vocab:
+        screen = _WORD_SCREENS[id(vocab)] = _WordScreen(vocab)
+    absent = screen.absent(folded)
+    # Patterns with a mandatory digit (a day, year or hour number) cannot match a
+    # sentence without one: most sentences.
+    if _DIGIT.search(folded) is None:
+        return absent | _DIGIT_PATTERNS
+    return absent
+
+
 def _scan_uncached(sentence: str, vocab: _Vocabulary) -> list[_Hit]:
     folded = fold_text(sentence, vocab.fold_table)
     table = vocab.fold_table
     hits: list[_Hit] = []
-    # Patterns with a mandatory digit (a day, year or hour number) cannot match a
-    # sentence without one: most sentences.
-    screened = _DIGIT_PATTERNS if _DIGIT.search(folded) is None else frozenset()
+    screened = _screened_patterns(folded, vocab)
 
     def each(name: str) -> Iterable[re.Match[str]]:
         return () if name in screened else vocab.patterns[name].finditer(folded)
@@ -587,13 +670,16 @@ class _Day:
     part: str | None = None
 
 
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=BAGHDAD)
+def _midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zone)
 
 
-def day_window(date: dt.date, *, text: str | None = None, background: bool = False) -> TimeRef:
-    """The whole local day: 00:00 to the next day's 00:00 (exclusive), precision "day"."""
-    start = _midnight(date)
+def day_window(
+    date: dt.date, *, zone: ZoneInfo, text: str | None = None, background: bool = False
+) -> TimeRef:
+    """The whole local day in ``zone``: 00:00 to the next day's 00:00 (exclusive),
+    precision "day"."""
+    start = _midnight(date, zone)
     return TimeRef(
         date=date,
         start=start,
@@ -731,8 +817,14 @@ def _merge_text(sentence: str, hits: Iterable[_Hit]) -> str:
     return " … ".join(sentence[s:e] for s, e in pieces)
 
 
-def _period_ref(hit: _Hit, sentence: str, report_date: dt.date | None, gap: int) -> TimeRef:
+def _period_ref(
+    hit: _Hit, sentence: str, report_date: dt.date | None, gap: int, zone: ZoneInfo
+) -> TimeRef:
     """A month, a year or a background phrase ("last month") as a TimeRef."""
+
+    def _midnight(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+
     text = sentence[hit.start : hit.end]
     if hit.kind == "month":
         year, month = hit.payload
@@ -768,6 +860,7 @@ def resolve_time(
     sentence: str,
     *,
     report_date: dt.date | None,
+    zone: ZoneInfo,
     context: TimeRef | None = None,
     forward: bool = False,
 ) -> TimeRef | None:
@@ -778,8 +871,11 @@ def resolve_time(
     sentence
         One sentence of a report.
     report_date
-        The report's publication date (Baghdad local day), used to place weekdays,
+        The report's publication date (local day), used to place weekdays,
         relative days and dates without a year; None when unknown.
+    zone
+        The pack's time zone: local times are read in it, at the offset of each
+        moment (a winter "9 pm" in Beirut is +02:00, a summer one +03:00).
     context
         The time inherited from the paragraph or the previous sentence. It gives the
         day for "later that evening", or for a part of the day or clock time stated
@@ -788,7 +884,7 @@ def resolve_time(
     Returns
     -------
     TimeRef or None
-        Local-day ``date``, aware ``start``/``end`` in Asia/Baghdad, the
+        Local-day ``date``, aware ``start``/``end`` in ``zone``, the
         ``precision`` and the matched ``text``. ``background`` is True when the
         words place the sentence on another day than the report's (a date more than
         two days away, "last month", "in 2019"): the caller keeps such sentences out
@@ -819,7 +915,7 @@ def resolve_time(
     from_context = False
     if chosen is None:
         if periods:
-            return _period_ref(periods[0], sentence, report_date, gap)
+            return _period_ref(periods[0], sentence, report_date, gap, zone)
         if not (parts or clocks or extenders):
             return None
         if context is not None and context.date is not None:
@@ -833,7 +929,7 @@ def resolve_time(
         return TimeRef(
             None, None, None, "unknown", chosen.background, _merge_text(sentence, stated)
         )
-    window = _window(chosen, parts, clocks, extenders, context if from_context else None)
+    window = _window(chosen, parts, clocks, extenders, context if from_context else None, zone)
     if window.used is None:
         return None
     start, end, precision, used = window.start, window.end, window.precision, window.used
@@ -857,6 +953,7 @@ def _window(
     clocks: Sequence[_Hit],
     extenders: Sequence[_Hit],
     context: TimeRef | None,
+    zone: ZoneInfo,
 ) -> _Window:
     """Narrow a known day to the clock time or part of day the sentence gives.
 
@@ -867,7 +964,7 @@ def _window(
     """
     vocab = _vocabulary()
     assert day.date is not None
-    midnight = _midnight(day.date)
+    midnight = _midnight(day.date, zone)
     cues: list[tuple[_Hit | None, _Part]] = [(h, h.payload) for h in parts]
     if day.part is not None:
         cues.append((None, vocab.parts_by_name[day.part]))
@@ -882,9 +979,12 @@ def _window(
             continue
         offset, cue_index = found
         if clock.utc:
-            # the zone's offset on that day, not a fixed one: Iraq kept summer time
-            # (UTC+4) until 2007, so "1900 GMT" in July 2006 is 23:00 in Baghdad
-            offset += midnight.utcoffset().total_seconds() / 3600
+            # the zone's offset at that moment, not a fixed one: Iraq kept summer time
+            # (UTC+4) until 2007, so "1900 GMT" in July 2006 is 23:00 in Baghdad;
+            # Beirut is UTC+2 in winter and UTC+3 in summer
+            utc = dt.datetime.combine(day.date, dt.time(0), tzinfo=dt.UTC)
+            moment = utc + dt.timedelta(hours=offset)
+            offset += moment.astimezone(zone).utcoffset().total_seconds() / 3600
         if offset < _EARLY_HOURS_END and any(part.start_hour >= _NIGHT_FROM for _, part in cues):
             offset += 24  # "1 a.m. on Friday night": the early hours after Friday
         start = midnight + dt.timedelta(hours=offset - (0.5 if clock.approximate else 0.0))

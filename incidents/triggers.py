@@ -138,6 +138,7 @@ class TextReader:
             "armed": [],
             "symbol": [],
             "object": [],
+            "idiom": [],
         }
         for match in self.matches[lo:hi]:
             if match.nend <= ne and not _inside(match, places):
@@ -165,6 +166,7 @@ class TextReader:
             and not self._symbolic(m, groups["symbol"])
             and self._has_object(m, groups["object"])
             and not self._generic(m)
+            and not any(i.nstart <= m.nstart and m.nend <= i.nend for i in groups["idiom"])
         ]
         chosen = _choose_types(triggers, vocab, armed=armed)
         occupied = [(m.nstart, m.nend) for m in (*picked["trigger"], *weapons)]

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Literal
 
 from gazetteer.normalize import is_arabic_letter, normalize_name
+from gazetteer.pack import Pack, bundled_pack
 from gazetteer.phrases import PhraseMatcher
 from geo.errors import IncidentMapperError
 from geo.resources import read_json_resource
@@ -31,6 +32,7 @@ TermKind = Literal[
     "cue",
     "actor",
     "symbol",
+    "idiom",
 ]
 
 #: The values of an incident's ``status``.
@@ -104,6 +106,9 @@ class Vocabulary:
     re_mention_event_types: frozenset[str]
     ordinals: frozenset[str]
     not_armed_after: tuple[str, ...]
+    protest_only_types: frozenset[str] = frozenset()
+    """Types told only where the report has told protesters (gunfire is excessive force
+    against protesters only at a protest)."""
     coordinators: frozenset[str] = frozenset()
     """Words that join two triggers under one cue ("car bombs and suicide bombers")."""
     generic_after: tuple[str, ...] = ()
@@ -155,9 +160,29 @@ def _future_forms(phrase: str, prefix: str, imperfect: str) -> list[str]:
     return []
 
 
+def incident_vocabulary(pack: Pack | None = None) -> Vocabulary:
+    """The incident vocabulary with ``pack``'s actor overlay and country (the bundled
+    pack's by default): ``{country}`` in an actor label is the pack's country name, so
+    a Beirut pack says "Security forces (Lebanon)"."""
+    if pack is None:
+        return _bundled_incident_vocabulary()
+    actors, replaces = pack.overlay("actors")
+    return _incident_vocabulary(tuple(actors or ()), replaces, pack.country_name)
+
+
 @cache
-def incident_vocabulary() -> Vocabulary:
-    """The bundled incident vocabulary."""
+def _bundled_incident_vocabulary() -> Vocabulary:
+    pack = bundled_pack()
+    actors, replaces = pack.overlay("actors")
+    return _incident_vocabulary(tuple(actors or ()), replaces, pack.country_name)
+
+
+@cache
+def _incident_vocabulary(
+    actor_overlay: tuple[tuple[str, tuple[str, ...]], ...],
+    replace_actors: bool,
+    country_name: str,
+) -> Vocabulary:
     raw = _read("incident_types.json")
     taxonomy = {
         event: tuple(subs) for event, subs in raw["acled_taxonomy"].items() if event != "_doc"
@@ -237,6 +262,7 @@ def incident_vocabulary() -> Vocabulary:
             for phrase in phrases
             for form in _with_article(phrase, article)
         )
+    terms.extend((phrase, Term("idiom", "idiom")) for phrase in raw["idioms"]["phrases"])
     symbolic = raw["symbolic_objects"]
     terms.extend(
         (form, Term("symbol", "symbol"))
@@ -246,9 +272,13 @@ def incident_vocabulary() -> Vocabulary:
     for kind in CUE_KINDS:
         terms.extend((phrase, Term("cue", kind)) for phrase in status["cues"][kind])
     terms.extend((phrase, Term("cue", "announced_after")) for phrase in status["announced_after"])
-    actors_raw = _read("actors.json")["actors"]
+    actors_raw: dict[str, list[str]] = {}
+    if not replace_actors:
+        actors_raw.update(_read("actors.json")["actors"])
+    for actor, phrases in actor_overlay:
+        actors_raw[actor] = [*actors_raw.get(actor, []), *phrases]
     terms.extend(
-        (phrase, Term("actor", actor))
+        (phrase, Term("actor", actor.replace("{country}", country_name)))
         for actor, phrases in actors_raw.items()
         for phrase in phrases
     )
@@ -273,6 +303,7 @@ def incident_vocabulary() -> Vocabulary:
         ordinals=frozenset(normalize_name(w) for w in raw["re_mention"]["ordinals"]),
         not_armed_after=tuple(normalize_name(w) for w in raw["armed_actors"]["not_after"]),
         coordinators=frozenset(normalize_name(w) for w in status["coordinators"]),
+        protest_only_types=frozenset(raw.get("protest_only_types", ())),
         generic_after=tuple(normalize_name(w) for w in raw["generic_after"]),
         summary_determiners=tuple(
             normalize_name(w) for w in raw["re_mention"]["summary_determiners"]

@@ -53,19 +53,11 @@ from incidents.pipeline import (
 )
 from incidents.reports import REPORT_MAX_BYTES, Manifest, iter_report_files, printable_path
 from incidents.spill import SpillWriter, read_spilled_incidents, read_spilled_places
-from maps.export import (
-    EXTRA_OUTPUT_FILES,
-    extra_outputs,
-    geodataframe_to_geojson,
-    incidents_csv,
-    incidents_geojson,
-    neutralise_formula,
-    places_geojson,
-    write_geopackage,
-    write_outputs,
-)
+from maps import outputs
+from maps.export import EXTRA_OUTPUT_FILES, neutralise_formula
+from maps.files import MADE_TOGETHER, write_outputs
 from maps.outdir import OutputLock, make_staging, remove_stale_staging
-from maps.render import render_map
+from maps.outputs import OutputWriters, prepare_inputs
 
 #: The files a build writes, in the order they are listed to the user.
 OUTPUT_FILES = (
@@ -83,6 +75,8 @@ OUTPUT_FILES = (
 #: With ``jobs=None`` (as many as there are cores), fewer reports to analyse than
 #: this are analysed in this process: starting workers would cost more.
 AUTO_PARALLEL_MIN = 64
+#: With ``jobs=None``, fewer incidents than this are written out in this process.
+AUTO_PARALLEL_MIN_INCIDENTS = 2000
 #: Reports listed, looked up in the cache and analysed per round.
 ROUND = 2048
 
@@ -247,7 +241,15 @@ def build(
             reasons = "".join(f"\n  {p}" for p in summary.problems if p.severity == "error")
             msg = f"no report could be read, so nothing was written:{reasons}"
             raise ReportError(msg, path=", ".join(printable_path(str(i)) for i in inputs) or None)
-        _write_from_spill(staging, out_dir, summary, gazetteer=gazetteer, title=title, say=say)
+        _write_from_spill(
+            staging,
+            out_dir,
+            summary,
+            gazetteer=gazetteer,
+            title=title,
+            jobs=_output_jobs(jobs, scheduler),
+            say=say,
+        )
         if use_cache:
             _keep_cache(staging / CACHE_FILE, cache_folder, say)
         return summary
@@ -258,6 +260,14 @@ def build(
         if created:  # a folder made for outputs that never came is not left behind
             with contextlib.suppress(OSError):
                 out_dir.rmdir()
+
+
+def _output_jobs(jobs: int | None, scheduler: str | None) -> int | None:
+    """Processes that write the outputs: as many as analyse (None: this machine's
+    cores when there is enough to write, as for a cluster build, written here)."""
+    if jobs is None or scheduler is not None:
+        return None
+    return max(1, jobs)
 
 
 def _remove(path: Path) -> None:
@@ -417,7 +427,7 @@ class _Engine:
             wanted = self.requested if self.requested is not None else default_jobs()
             few = self.requested is None and len(tasks) < AUTO_PARALLEL_MIN
             if wanted > 1 and not few:
-                self._workers = ProcessEngine(self.gazetteer, wanted)
+                self._workers = ProcessEngine(self.gazetteer, wanted, preload=[outputs.__name__])
                 self.jobs = wanted
                 self.say(f"analysing in {wanted} worker processes")
         if self._workers is not None:
@@ -443,42 +453,52 @@ def _write_from_spill(
     *,
     gazetteer: Gazetteer,
     title: str,
+    jobs: int | None,
     say: Callable[[str], None],
 ) -> None:
-    """Make every output from the spilled columns and move them into ``out_dir``."""
+    """Make every output from the spilled columns and move them into ``out_dir``.
+
+    The events are grouped here, from the whole incident table; the table is then
+    let go, and each output is written by its own task from the spill
+    (:mod:`maps.outputs`), in ``jobs`` worker processes side by side.
+    """
     incident_table = incidents_frame_from_table(
         read_spilled_incidents(staging / "spill"), compact=True
     )
     say(f"grouping {len(incident_table)} incidents into events")
     event_table = group_events(incident_table, gazetteer=gazetteer)
     # The event each incident belongs to, so GIS users can join the two layers.
-    by_incident = incident_event_ids(incident_table, event_table)
-    incident_table["event_id"] = incident_table["incident_id"].map(by_incident)
+    event_of = incident_event_ids(incident_table, event_table).to_dict()
     place_table = places_frame_from_table(read_spilled_places(staging / "spill"), gazetteer)
-    say("writing the outputs")
-    html = render_map(
-        incident_table, place_table, events=event_table, gazetteer=gazetteer, title=title
-    )
     source_table = sources_frame(incident_table)
-    summary.outputs = write_outputs(
-        out_dir,
-        {
-            "map.html": html,
-            "incidents.geojson": incidents_geojson(incident_table),
-            "events.geojson": geodataframe_to_geojson(event_table, id_column="event_id"),
-            "places.geojson": places_geojson(place_table),
-            "incidents.gpkg": lambda path: write_geopackage(
-                {"incidents": incident_table, "events": event_table, "places": place_table}, path
-            ),
-            "incidents.csv": incidents_csv(incident_table),
-            **extra_outputs(incident_table, event_table),
-            "sources.csv": sources_csv(source_table),
-            "problems.txt": problems_text(summary.problems),
-        },
-    )
     summary.events = len(event_table)
     summary.incidents = len(incident_table)
     summary.mapped = int(incident_table["lat"].notna().sum())
+    del incident_table
+    if jobs is None:
+        jobs = default_jobs() if summary.incidents >= AUTO_PARALLEL_MIN_INCIDENTS else 1
+    inputs = prepare_inputs(
+        staging / "outputs",
+        staging / "spill",
+        event_of,
+        event_table,
+        place_table,
+        gazetteer=gazetteer,
+        title=title,
+    )
+    del event_of, event_table
+    say("writing the outputs" + (f" in {jobs} worker processes" if jobs > 1 else ""))
+    summary.outputs = write_outputs(
+        out_dir,
+        {
+            **dict.fromkeys(("map.html", "incidents.geojson", "events.geojson"), MADE_TOGETHER),
+            **dict.fromkeys(("places.geojson", "incidents.gpkg", "incidents.csv"), MADE_TOGETHER),
+            **dict.fromkeys(EXTRA_OUTPUT_FILES, MADE_TOGETHER),
+            "sources.csv": sources_csv(source_table),
+            "problems.txt": problems_text(summary.problems),
+        },
+        make=OutputWriters(inputs, jobs),
+    )
     summary.sources = sorted(source_table["source"])
     summary.source_counts = list(
         zip(source_table["source"], source_table["incidents"].astype(int), strict=True)

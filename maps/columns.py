@@ -144,7 +144,7 @@ def _minutes(frame: pd.DataFrame, time_rules: dict[str, Any]) -> tuple[np.ndarra
         _text_column(frame, "time_start"),
         _text_column(frame, "time_end"),
         _text_column(frame, "time_precision"),
-        utc_offset_minutes=int(time_rules["utc_offset_minutes"]),
+        timezone=str(time_rules["timezone"]),
         open_window_minutes=int(time_rules["open_window_minutes"]),
     )
     return t0, t1

@@ -8,17 +8,21 @@ import hashlib
 import io
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from geopandas import GeoDataFrame
 
+from gazetteer.pack import Pack, bundled_pack
 from geo.errors import OutputError
 from geo.resources import read_json_resource
 from incidents.events import group_events
+from maps.files import file_written_atomically
 from maps.tables import (
+    column_values,
     decimal_text,
     is_missing,
     json_text,
@@ -134,6 +138,11 @@ def incidents_csv(incidents: GeoDataFrame) -> str:
     OutputError
         If a required column is missing or a time cannot be read.
     """
+    return _csv_text(incident_csv_rows(incidents), INCIDENT_CSV_COLUMNS)
+
+
+def incident_csv_rows(incidents: GeoDataFrame) -> list[list[str]]:
+    """The rows of :func:`incidents_csv` (without the header), sorted by ``incident_id``."""
     missing = [c for c in INCIDENT_CSV_REQUIRED if c not in incidents.columns]
     if missing:
         msg = f"cannot write the CSV: the incident table lacks {', '.join(missing)}"
@@ -148,16 +157,45 @@ def incidents_csv(incidents: GeoDataFrame) -> str:
         if source not in frame.columns:
             cells[column] = [""] * len(frame)
             continue
-        values = frame[source].tolist()
+        values = column_values(frame[source])
         if column == "actors_json":
             cells[column] = [_json_cell(v, "actors", i) for v, i in zip(values, ids, strict=True)]
         elif column in ("lat", "lon"):
             cells[column] = [decimal_text(None if is_missing(v) else v) for v in values]
         else:
-            cells[column] = [_plain_cell(v) for v in values]
-    order = sorted(range(len(frame)), key=lambda index: ids[index])
-    rows = [[cells[column][index] for column in INCIDENT_CSV_COLUMNS] for index in order]
-    return _csv_text(rows, INCIDENT_CSV_COLUMNS)
+            cells[column] = _plain_cells(values)
+    order = sorted(range(len(frame)), key=ids.__getitem__)
+    ordered = [[cells[column][index] for index in order] for column in INCIDENT_CSV_COLUMNS]
+    return [list(row) for row in zip(*ordered, strict=True)]
+
+
+def write_incidents_csv_batches(frames: Iterable[GeoDataFrame], path: str | Path) -> None:
+    """:func:`incidents_csv` of the concatenated ``frames``, written to ``path``
+    (atomically) a batch at a time: the same bytes, without the whole text in memory.
+    The frames must come in ``incident_id`` order, as the spill's id-sorted file
+    gives them.
+
+    Raises
+    ------
+    OutputError
+        If the batches are out of id order, or as :func:`incidents_csv`.
+    """
+    path = Path(path)
+    with (
+        file_written_atomically(path, what="CSV file") as temporary,
+        temporary.open("w", encoding="utf-8", newline="") as handle,
+    ):
+        writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        writer.writerow(INCIDENT_CSV_COLUMNS)
+        last: str | None = None
+        for frame in frames:
+            rows = incident_csv_rows(frame)
+            if rows and last is not None and rows[0][0] <= last:
+                msg = f"cannot write the CSV: incident {rows[0][0]!r} comes twice or out of order"
+                raise OutputError(msg, path=path)
+            writer.writerows(rows)
+            if rows:
+                last = rows[-1][0]
 
 
 def acled_csv(incidents: GeoDataFrame) -> str:
@@ -167,6 +205,24 @@ def acled_csv(incidents: GeoDataFrame) -> str:
     ACLED's own format is :func:`acled_events_csv`.
     """
     return incidents_csv(incidents)
+
+
+def _plain_cells(values: Sequence[Any]) -> list[str]:
+    """:func:`_plain_cell` of each value, each distinct value worked out once (a
+    column of a million incidents holds a few hundred sources, types, places)."""
+    memo: dict[tuple[type, Any], str] = {}
+    cells: list[str] = []
+    for value in values:
+        try:
+            key = (value.__class__, value)
+            cell = memo.get(key)
+        except TypeError:  # a list: not hashable, rare
+            cells.append(_plain_cell(value))
+            continue
+        if cell is None:
+            cell = memo[key] = _plain_cell(value)
+        cells.append(cell)
+    return cells
 
 
 def _plain_cell(value: Any) -> str:
@@ -270,7 +326,35 @@ def _acled_rules() -> dict[str, Any]:
     return read_json_resource("maps", "acled.json")
 
 
-def acled_events_csv(incidents: GeoDataFrame, events: GeoDataFrame | None = None) -> str:
+def _acled_rules_for(pack: Pack) -> dict[str, Any]:
+    """acled.json with the pack's country: ``{country}`` in actor names filled in, and
+    the country columns (ISO codes from pycountry, region and admin1 from the pack)."""
+    import pycountry
+
+    rules = dict(_acled_rules())
+
+    def fill(name: str) -> str:
+        return pack.actor_label(name)
+
+    rules["actors"] = {fill(k): v for k, v in rules["actors"].items() if not k.startswith("_")}
+    rules["demonstrators"] = {
+        k: [fill(v[0]), v[1]] for k, v in rules["demonstrators"].items() if not k.startswith("_")
+    }
+    country = pycountry.countries.get(alpha_2=pack.country)
+    rules["country"] = {
+        "iso": int(country.numeric) if country else 0,
+        "iso3": country.alpha_3 if country else pack.country,
+        "country": pack.country_name,
+        "region": pack.acled.get("region", ""),
+        "admin1": pack.acled.get("admin1", pack.name),
+        "city": pack.name,
+    }
+    return rules
+
+
+def acled_events_csv(
+    incidents: GeoDataFrame, events: GeoDataFrame | None = None, *, pack: Pack | None = None
+) -> str:
     """``acled.csv``: the events in ACLED's own format, one row per event.
 
     Columns :data:`ACLED_COLUMNS` in the codebook's order, with ACLED's codes (the
@@ -284,23 +368,25 @@ def acled_events_csv(incidents: GeoDataFrame, events: GeoDataFrame | None = None
       ``acled_event_type``/``sub_event_type`` when present, else our type's);
     - ``actor1``/``actor2`` with ``inter1``/``inter2`` codes and the two-digit
       ``interaction`` (lower code first; ``60`` protesters alone); demonstrators are
-      named as ACLED names them (``Protesters (Iraq)``, ``Rioters (Iraq)``);
+      named as ACLED names them (``Protesters (Iraq)``, ``Rioters (Iraq)``, after the
+      pack's country);
     - ``time_precision`` 1 (day known), 2 (week), 3 (month); ``geo_precision`` 1
       (a place in the town), 2 (near a place), 3 (region or country);
     - ``fatalities`` is the most conservative credible figure: each claimant's
       highest figure, then the lowest across claimants, a denial counting as none,
       0 when nobody reports deaths; every claim is listed in ``notes``
       (``2 killed according to @account; Health Ministry: none``);
-    - ``event_id_cnty`` is ``IRQ`` and a number derived from our ``event_id`` (given
-      at the end of the notes, to join back); ``timestamp`` is the build's
+    - ``event_id_cnty`` is the pack's country (``IRQ``) and a number derived from our
+      ``event_id`` (given at the end of the notes, to join back); ``timestamp`` is the build's
       reproducible time (``SOURCE_DATE_EPOCH``, else 2000-01-01).
 
     ``events`` is the event table of ``incidents`` (:func:`incidents.events.group_events`);
-    it is computed with the bundled gazetteer when not given.
+    it is computed with the bundled gazetteer when not given. ``pack`` gives the
+    country, region, admin1 and city columns (the bundled pack when None).
     """
     if events is None:
         events = group_events(incidents)
-    rules = _acled_rules()
+    rules = _acled_rules_for(pack or bundled_pack())
     by_id = _incident_lookup(incidents)
     timestamp = str(int(dt.datetime.fromisoformat(reproducible_timestamp()).timestamp()))
     rows = []

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,7 @@ from shapely.geometry import mapping as geometry_mapping
 from shapely.geometry import polygon as shapely_polygon
 from shapely.geometry.base import BaseGeometry
 
+from gazetteer.pack import Pack
 from geo.errors import OutputError
 from maps.csv_files import (
     ACLED_COLUMNS,
@@ -50,6 +52,7 @@ from maps.files import (
     ContentWriter,
     atomic_write_bytes,
     atomic_write_text,
+    file_written_atomically,
     write_outputs,
 )
 from maps.gis_files import (
@@ -65,6 +68,7 @@ from maps.tables import (
     DEFAULT_GPKG_TIMESTAMP,
     JSON_SUFFIX,
     PLACE_INTEGER_COLUMNS,
+    column_values,
     holds_structures,
     in_wgs84,
     is_missing,
@@ -128,47 +132,146 @@ def geodataframe_to_geojson(
         If an id is missing or repeated, a time has no UTC offset, or a cell holds
         something JSON cannot represent.
     """
+    lines = geojson_feature_lines(gdf, id_column=id_column, lists_as_json=lists_as_json)
+    if not lines:
+        return EMPTY_FEATURE_COLLECTION
+    return FEATURES_HEAD + ",\n".join(line for _, line in lines) + FEATURES_TAIL
+
+
+#: How :func:`geodataframe_to_geojson` frames its feature lines.
+FEATURES_HEAD = '{"type":"FeatureCollection","features":[\n'
+FEATURES_TAIL = "\n]}\n"
+EMPTY_FEATURE_COLLECTION = '{"type":"FeatureCollection","features":[]}\n'
+
+
+def geojson_feature_lines(
+    gdf: GeoDataFrame, *, id_column: str, lists_as_json: bool = True
+) -> list[tuple[tuple[int, int, str], str]]:
+    """The features of :func:`geodataframe_to_geojson`, one JSON line each, with the
+    key they are sorted by (sorted), so a file can be written a batch at a time."""
     frame = in_wgs84(gdf)
     if id_column not in frame.columns:
         msg = f"cannot write GeoJSON: the table has no {id_column!r} column for feature ids"
         raise OutputError(msg)
     geometry_name = frame.geometry.name
     property_columns = [column for column in frame.columns if column != geometry_name]
-    values = {column: frame[column].tolist() for column in property_columns}
+    values = {column: column_values(frame[column]) for column in property_columns}
     if lists_as_json:
-        property_columns, values = _lists_as_json(property_columns, values, id_column)
-    geometries = list(frame.geometry)
+        structured = [c for c in property_columns if holds_structures(c, frame[c])]
+        property_columns, values = _lists_as_json(
+            property_columns, values, id_column, structured=structured
+        )
     feature_ids = _feature_ids(frame[id_column].tolist(), id_column)
+    geometries = _geometries_json(list(frame.geometry), feature_ids)
+    names = [str(column) for column in property_columns]
+    columns = [_json_column(values[column], column, feature_ids) for column in property_columns]
 
     lines = []
-    for row, feature_id in enumerate(feature_ids):
-        properties = {
-            str(column): json_value(values[column][row], column=column, feature_id=feature_id)
-            for column in property_columns
-        }
+    for feature_id, geometry, *cells in zip(feature_ids, geometries, *columns, strict=True):
         feature = {
             "type": "Feature",
             "id": feature_id,
-            "geometry": _geometry_json(geometries[row], feature_id=feature_id),
-            "properties": properties,
+            "geometry": geometry,
+            "properties": dict(zip(names, cells, strict=True)),
         }
         lines.append((_id_sort_key(feature_id), _dump_json(feature, feature_id=feature_id)))
     lines.sort(key=lambda pair: pair[0])
-    if not lines:
-        return '{"type":"FeatureCollection","features":[]}\n'
-    body = ",\n".join(line for _, line in lines)
-    return '{"type":"FeatureCollection","features":[\n' + body + "\n]}\n"
+    return lines
+
+
+def write_geojson_batches(
+    frames: Iterable[GeoDataFrame], path: str | Path, *, id_column: str
+) -> None:
+    """:func:`geodataframe_to_geojson` of the concatenated ``frames``, written to
+    ``path`` (atomically) a batch at a time: the same bytes, without the whole text
+    in memory. The frames must come in id order (each batch's ids after the last
+    batch's), as the spill's id-sorted file gives them.
+
+    Raises
+    ------
+    OutputError
+        If the batches are not in id order or share an id, or a feature cannot be
+        written (see :func:`geodataframe_to_geojson`).
+    """
+    path = Path(path)
+    with (
+        file_written_atomically(path, what="GeoJSON file") as temporary,
+        temporary.open("w", encoding="utf-8", newline="") as handle,
+    ):
+        last: tuple[int, int, str] | None = None
+        for frame in frames:
+            lines = geojson_feature_lines(frame, id_column=id_column)
+            if not lines:
+                continue
+            if last is not None and lines[0][0] <= last:
+                msg = (
+                    f"cannot write GeoJSON: the {id_column} {lines[0][0][2] or lines[0][0][1]!r}"
+                    " comes twice or out of order"
+                )
+                raise OutputError(msg, path=path)
+            handle.write(FEATURES_HEAD if last is None else ",\n")
+            handle.write(",\n".join(line for _, line in lines))
+            last = lines[-1][0]
+        handle.write(EMPTY_FEATURE_COLLECTION if last is None else FEATURES_TAIL)
+
+
+def _json_column(values: Sequence[Any], column: object, feature_ids: Sequence[Any]) -> list[Any]:
+    """:func:`json_value` of each cell of a column, each distinct plain value worked
+    out once (a column of a million incidents holds a few hundred types or places)."""
+    memo: dict[tuple[type, Any], Any] = {}
+    out: list[Any] = []
+    for value, feature_id in zip(values, feature_ids, strict=True):
+        try:
+            key = (value.__class__, value)
+            if key in memo:
+                out.append(memo[key])
+                continue
+        except TypeError:  # a list or mapping: not hashable
+            out.append(json_value(value, column=column, feature_id=feature_id))
+            continue
+        converted = memo[key] = json_value(value, column=column, feature_id=feature_id)
+        out.append(converted)
+    return out
+
+
+def _geometries_json(geometries: Sequence[Any], feature_ids: Sequence[Any]) -> list[Any]:
+    """:func:`_geometry_json` of each geometry; plain 2D points (every incident and
+    event) straight from their coordinates, in one pass."""
+    array = np.empty(len(geometries), dtype=object)
+    array[:] = [None if g is None or is_missing(g) else g for g in geometries]
+    points = (shapely.get_type_id(array) == 0) & ~shapely.has_z(array) & ~shapely.is_empty(array)
+    xs, ys = shapely.get_x(array), shapely.get_y(array)
+    out: list[Any] = []
+    for index, geometry in enumerate(array):
+        if not points[index]:
+            out.append(_geometry_json(geometry, feature_id=feature_ids[index]))
+        elif math.isfinite(xs[index]) and math.isfinite(ys[index]):
+            coordinates = [round_coordinate(xs[index]), round_coordinate(ys[index])]
+            out.append({"type": "Point", "coordinates": coordinates})
+        else:
+            out.append(None)  # POINT (NaN NaN): a row built from missing lat/lon
+    return out
 
 
 def _lists_as_json(
-    columns: Sequence[Any], values: Mapping[Any, list[Any]], id_column: str
+    columns: Sequence[Any],
+    values: Mapping[Any, list[Any]],
+    id_column: str,
+    *,
+    structured: Sequence[Any] | None = None,
 ) -> tuple[list[Any], dict[Any, list[Any]]]:
-    """Columns with each list or mapping column ``x`` replaced by ``x_json`` (JSON text)."""
+    """Columns with each list or mapping column ``x`` replaced by ``x_json`` (JSON text);
+    ``structured``: those columns, when the caller knows (from their dtypes)."""
     out_columns: list[Any] = []
     out_values: dict[Any, list[Any]] = {}
     ids = values.get(id_column) or [None] * len(next(iter(values.values()), []))
     for column in columns:
-        if str(column).endswith(JSON_SUFFIX) or not holds_structures(column, values[column]):
+        holds = (
+            column in structured
+            if structured is not None
+            else holds_structures(column, values[column])
+        )
+        if str(column).endswith(JSON_SUFFIX) or not holds:
             out_columns.append(column)
             out_values[column] = values[column]
             continue
@@ -190,7 +293,7 @@ def events_geojson(events: GeoDataFrame) -> str:
 def incidents_geojson(incidents: GeoDataFrame) -> str:
     """The incident table as GeoJSON, one Point feature (or null geometry) per incident.
 
-    Times are normalised to ISO 8601 with their +03:00 offset (GDAL then reads them as
+    Times are normalised to ISO 8601 with their local offset (GDAL then reads them as
     DateTime), counts stay integers even when the column came as floats, and the
     ``lat``/``lon`` properties are rounded like the coordinates.
     """
@@ -281,14 +384,14 @@ EXTRA_OUTPUT_FILES = ("acled.csv", "incidents.fgb", "events.fgb", "incidents.par
 
 
 def extra_outputs(
-    incidents: GeoDataFrame, events: GeoDataFrame
+    incidents: GeoDataFrame, events: GeoDataFrame, *, pack: Pack | None = None
 ) -> dict[str, bytes | str | ContentWriter]:
     """The build's files in ACLED's format, FlatGeobuf and GeoParquet, for
     :func:`write_outputs`: ``acled.csv`` (:func:`acled_events_csv`), ``incidents.fgb``
     and ``events.fgb`` (:func:`write_flatgeobuf`), ``incidents.parquet``
-    (:func:`incidents_geoparquet`)."""
+    (:func:`incidents_geoparquet`). ``pack`` names the country and city in acled.csv."""
     return {
-        "acled.csv": acled_events_csv(incidents, events),
+        "acled.csv": acled_events_csv(incidents, events, pack=pack),
         "incidents.fgb": lambda path: write_flatgeobuf(incidents, path),
         "events.fgb": lambda path: write_flatgeobuf(events, path),
         "incidents.parquet": lambda path: incidents_geoparquet(incidents, path),

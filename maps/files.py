@@ -163,13 +163,32 @@ def output_error(path: Path, exc: BaseException) -> OutputError:
 # ---------------------------------------------------------------- output folder
 
 
+class _Made:
+    """The content of a file made by the ``make`` callable of :func:`write_outputs`."""
+
+    def __repr__(self) -> str:
+        return "MADE_TOGETHER"
+
+
+#: Stands for a file :func:`write_outputs` has ``make`` write, with the others of its kind.
+MADE_TOGETHER = _Made()
+
+#: Writes several staged files at once: given ``(name, staged path)`` pairs.
+FilesMaker = Callable[[Sequence[tuple[str, Path]]], None]
+
+
 def write_outputs(
-    out_dir: str | Path, files: Mapping[str, bytes | str | ContentWriter]
+    out_dir: str | Path,
+    files: Mapping[str, bytes | str | ContentWriter | _Made],
+    *,
+    make: FilesMaker | None = None,
 ) -> list[Path]:
     """Write a set of output files into ``out_dir`` all-or-nothing.
 
-    ``files`` maps file names to their content: bytes, text (written as UTF-8), or a
-    callable that writes the file at the path it is given (the GeoPackage writer).
+    ``files`` maps file names to their content: bytes, text (written as UTF-8), a
+    callable that writes the file at the path it is given (the GeoPackage writer),
+    or :data:`MADE_TOGETHER`: every such file is written by one call of ``make``
+    with their staged paths (the build's output tasks, side by side in workers).
     Everything is first rendered into a hidden staging folder inside ``out_dir``;
     only when every file succeeded are they moved into place with :func:`os.replace`.
     If a move fails midway the files already moved are put back, so the folder ends
@@ -194,7 +213,7 @@ def write_outputs(
     created = not out_dir.exists()
     _prepare_directory(out_dir)
     try:
-        _write_staged(out_dir, files)
+        _write_staged(out_dir, files, make)
     except BaseException:
         if created:  # a folder made for outputs that never came is not left behind
             with contextlib.suppress(OSError):
@@ -204,7 +223,11 @@ def write_outputs(
     return [out_dir / name for name in names]
 
 
-def _write_staged(out_dir: Path, files: Mapping[str, bytes | str | ContentWriter]) -> None:
+def _write_staged(
+    out_dir: Path,
+    files: Mapping[str, bytes | str | ContentWriter | _Made],
+    make: FilesMaker | None,
+) -> None:
     """Render every file into a staging folder in ``out_dir``, then move them all in."""
     names = list(files)
     for name in names:
@@ -216,8 +239,29 @@ def _write_staged(out_dir: Path, files: Mapping[str, bytes | str | ContentWriter
     except OSError as exc:
         raise output_error(out_dir, exc) from exc
     try:
+        made = [
+            (name, staging / name) for name, content in files.items() if content is MADE_TOGETHER
+        ]
+        if made:
+            if make is None:
+                msg = "files marked MADE_TOGETHER need a make callable"
+                raise TypeError(msg)
+            try:
+                make(made)
+            except OSError as exc:  # the maker names the file (``output_name``)
+                name = getattr(exc, "output_name", None)
+                raise output_error(out_dir / name if name else out_dir, exc) from exc
+            for name, target in made:
+                if not target.is_file():
+                    msg = "the writer for this file did not produce it"
+                    raise OutputError(msg, path=out_dir / name)
+                try:
+                    fsync_file(target)
+                except OSError as exc:
+                    raise output_error(out_dir / name, exc) from exc
         for name, content in files.items():
-            _render(staging / name, content, final=out_dir / name)
+            if content is not MADE_TOGETHER:
+                _render(staging / name, content, final=out_dir / name)
         _commit(staging, out_dir, names)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

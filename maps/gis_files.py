@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+import itertools
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pyogrio
 import pyogrio.errors
+import shapely
 from geopandas import GeoDataFrame
 
 from geo.errors import OutputError
@@ -24,6 +29,7 @@ from maps.files import SQLITE_SIDE_FILES, file_written_atomically
 from maps.tables import (
     INCIDENT_INTEGER_COLUMNS,
     JSON_SUFFIX,
+    LIST_COLUMNS,
     PLACE_INTEGER_COLUMNS,
     TIME_COLUMNS,
     holds_structures,
@@ -59,6 +65,9 @@ _GEOMETRY_FAMILY = {
 #: Field names of the UTC twins of the local time columns (short enough for a
 #: Shapefile's 10 characters, so truncation never makes ``time_start`` the UTC one).
 UTC_NAMES = {"time_start": "utc_start", "time_end": "utc_end"}
+#: A layer given a batch at a time: a callable that gives its rows as frames, in
+#: order, afresh each time it is called (the build's id-sorted spill file).
+LayerBatches = Callable[[], Iterable[GeoDataFrame]]
 #: What pyogrio raises when GDAL cannot write a table.
 _GDAL_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError)
 
@@ -89,8 +98,12 @@ def geopackage_layers(layers: Mapping[str, GeoDataFrame]) -> dict[str, tuple[Geo
     return out
 
 
-def write_geopackage(layers: Mapping[str, GeoDataFrame], path: str | Path) -> None:
+def write_geopackage(layers: Mapping[str, GeoDataFrame | LayerBatches], path: str | Path) -> None:
     """Write each frame as a layer of one GeoPackage, in EPSG:4326, atomically.
+
+    A layer may also be given as :data:`LayerBatches` (a callable giving its rows a
+    batch at a time, as the build's spill does): it is streamed into the file, never
+    held whole, and gives the same bytes as the concatenated frame would.
 
     The file is GeoPackage :data:`GPKG_VERSION`, so GDAL 3.6 (Debian stable) and
     current GDAL both read and validate it cleanly. Layers and their fixed geometry
@@ -113,11 +126,20 @@ def write_geopackage(layers: Mapping[str, GeoDataFrame], path: str | Path) -> No
         msg = "no layers to write to the GeoPackage"
         raise OutputError(msg, path=path)
     _check_layer_names(layers, path)
-    written = geopackage_layers(layers)
+    batched = {name: layer for name, layer in layers.items() if callable(layer)}
+    written: dict[str, tuple[Any, str]] = {}
+    for name, layer in layers.items():
+        if name in batched:
+            written[name] = (layer, LAYER_GEOMETRY_TYPES.get(name, "Unknown"))
+        else:
+            written.update(geopackage_layers({name: layer}))
     _check_layer_names(written, path)
     frames = {
-        name: (_flat_frame(frame, name, path), geometry_type)
-        for name, (frame, geometry_type) in written.items()
+        name: (
+            _flat_batches(layer, name, path) if name in batched else _flat_frame(layer, name, path),
+            geometry_type,
+        )
+        for name, (layer, geometry_type) in written.items()
     }
     timestamp = reproducible_timestamp()
     with (
@@ -127,7 +149,7 @@ def write_geopackage(layers: Mapping[str, GeoDataFrame], path: str | Path) -> No
         _gdal_config({"OGR_CURRENT_DATE": timestamp}),
     ):
         for index, (name, (frame, geometry_type)) in enumerate(frames.items()):
-            pyogrio.write_dataframe(
+            _write_layer(
                 frame,
                 temporary,
                 layer=name,
@@ -139,9 +161,17 @@ def write_geopackage(layers: Mapping[str, GeoDataFrame], path: str | Path) -> No
 
 
 def write_flatgeobuf(
-    frame: GeoDataFrame, path: str | Path, *, geometry_type: str = "Point"
+    frame: GeoDataFrame | LayerBatches,
+    path: str | Path,
+    *,
+    geometry_type: str = "Point",
+    unplaced: bool | None = None,
 ) -> None:
     """Write one table as a FlatGeobuf file (with its spatial index), atomically.
+
+    ``frame`` may be :data:`LayerBatches`, streamed into the file; ``unplaced`` then
+    says whether any row lacks a geometry (GDAL's index cannot hold such a row, so
+    the file is written without one), which a stream cannot tell before its end.
 
     Fields as in the GeoPackage (:func:`flat_table`), so GDAL 3.6, which cannot
     write list fields to FlatGeobuf, reads and converts it as it is; the geometry
@@ -153,14 +183,18 @@ def write_flatgeobuf(
         Naming ``path`` if the table cannot be converted or the file not written.
     """
     path = Path(path)
-    flat = _flat_frame(frame, path.stem, path)
-    # GDAL's packed R-tree cannot hold a feature without geometry (an incident the
-    # reports do not place): such a file is written without the index, whole.
-    unplaced = bool(flat.geometry.isna().any() or flat.geometry.is_empty.any())
+    if callable(frame):
+        flat: Any = _flat_batches(frame, path.stem, path)
+        unplaced = bool(unplaced)
+    else:
+        flat = _flat_frame(frame, path.stem, path)
+        # GDAL's packed R-tree cannot hold a feature without geometry (an incident the
+        # reports do not place): such a file is written without the index, whole.
+        unplaced = bool(flat.geometry.isna().any() or flat.geometry.is_empty.any())
     with file_written_atomically(
         path, what="FlatGeobuf file", library_errors=_GDAL_ERRORS
     ) as temporary:
-        pyogrio.write_dataframe(
+        _write_layer(
             flat,
             temporary,
             layer=path.stem,
@@ -170,8 +204,17 @@ def write_flatgeobuf(
         )
 
 
-def incidents_geoparquet(incidents: GeoDataFrame, path: str | Path) -> None:
+def incidents_geoparquet(
+    incidents: GeoDataFrame | LayerBatches,
+    path: str | Path,
+    *,
+    bounds: tuple[float, float, float, float] | None = None,
+) -> None:
     """Write the incidents as GeoParquet (``incidents.parquet``), atomically.
+
+    ``incidents`` may be :data:`LayerBatches`, written a batch at a time (a row
+    group each); ``bounds`` (lon/lat min and max of every placed row, None when none
+    is) then go in the file's metadata, which a stream cannot know before its end.
 
     For DuckDB, dask-geopandas, Sedona and pandas: WKB points in EPSG:4326 with the
     GeoParquet metadata, lists as real list columns (and their ``_json`` text twins,
@@ -187,6 +230,17 @@ def incidents_geoparquet(incidents: GeoDataFrame, path: str | Path) -> None:
     if not path.parent.is_dir():  # before the conversion work, not only at the write
         msg = "the folder to write the GeoParquet file in does not exist"
         raise OutputError(msg, path=path)
+    if callable(incidents):
+        _write_geoparquet_batches(incidents, path, bounds)
+        return
+    table = _geoparquet_frame(incidents)
+    with file_written_atomically(
+        path, what="GeoParquet file", library_errors=(ValueError, TypeError, ImportError)
+    ) as temporary:
+        table.to_parquet(temporary, index=False, compression="zstd", write_covering_bbox=False)
+
+
+def _geoparquet_frame(incidents: GeoDataFrame) -> GeoDataFrame:
     frame = normalised_incidents(in_wgs84(incidents)).reset_index(drop=True)
     geometry_name = frame.geometry.name
     ids = frame["incident_id"].tolist()
@@ -207,11 +261,64 @@ def incidents_geoparquet(incidents: GeoDataFrame, path: str | Path) -> None:
         if column in TIME_COLUMNS:
             times = local_times(series.tolist(), ids, column)
             columns[UTC_NAMES[column]] = _utc_series(times)
-    table = GeoDataFrame(columns, geometry=frame.geometry.values, crs=4326)
+    return GeoDataFrame(columns, geometry=frame.geometry.values, crs=4326)
+
+
+def _write_geoparquet_batches(
+    batches: LayerBatches, path: Path, bounds: tuple[float, float, float, float] | None
+) -> None:
+    """The GeoParquet file a record batch at a time; one batch gives the bytes
+    :meth:`GeoDataFrame.to_parquet` gives. With more, each batch is a row group,
+    and the file's ``geo`` metadata holds the ``bounds`` of every row."""
+    from geopandas.io.arrow import _geopandas_to_arrow  # its exact metadata, per batch
+
+    iterator = iter(batches())
+    first = next(iterator, None)
+    second = next(iterator, None)
+    if second is None:  # one batch (or none): exactly what a whole frame gives
+        incidents_geoparquet(first if first is not None else GeoDataFrame(), path)
+        return
     with file_written_atomically(
         path, what="GeoParquet file", library_errors=(ValueError, TypeError, ImportError)
     ) as temporary:
-        table.to_parquet(temporary, index=False, compression="zstd", write_covering_bbox=False)
+        writer = None
+        try:
+            for frame in itertools.chain([first, second], iterator):
+                table = _geopandas_to_arrow(
+                    _geoparquet_frame(frame), index=False, write_covering_bbox=False
+                )
+                if writer is None:
+                    schema = _with_bounds(_typed_nulls(table.schema), bounds)
+                    writer = pq.ParquetWriter(temporary, schema, compression="zstd")
+                writer.write_table(table.cast(schema))
+        finally:
+            if writer is not None:
+                writer.close()
+
+
+def _typed_nulls(schema: pa.Schema) -> pa.Schema:
+    """``schema`` with the columns its batch had no value in typed as later batches
+    will have them: lists of text for list columns, else text."""
+    fields = [
+        field.with_type(pa.list_(pa.string()) if field.name in LIST_COLUMNS else pa.string())
+        if pa.types.is_null(field.type)
+        else field
+        for field in schema
+    ]
+    return pa.schema(fields, metadata=schema.metadata)
+
+
+def _with_bounds(schema: pa.Schema, bounds: tuple[float, float, float, float] | None) -> pa.Schema:
+    """``schema`` whose GeoParquet metadata covers every row (not the first batch)."""
+    metadata = dict(schema.metadata or {})
+    geo = json.loads(metadata[b"geo"])
+    for column in geo["columns"].values():
+        column.pop("bbox", None)
+        column["geometry_types"] = ["Point"] if bounds is not None else []
+        if bounds is not None:
+            column["bbox"] = list(bounds)
+    metadata[b"geo"] = json.dumps(geo).encode("utf-8")
+    return schema.with_metadata(metadata)
 
 
 def _check_layer_names(layers: Mapping[str, Any], path: Path) -> None:
@@ -283,6 +390,72 @@ def _flat_frame(gdf: GeoDataFrame, layer: str, path: Path | None) -> GeoDataFram
         else:
             columns[column] = series
     return GeoDataFrame(columns, geometry=geometry_name, crs=4326)
+
+
+def _flat_batches(batches: LayerBatches, layer: str, path: Path) -> Iterator[GeoDataFrame]:
+    for frame in batches():
+        yield _flat_frame(frame, layer, path)
+
+
+def _write_layer(frame: GeoDataFrame | Iterable[GeoDataFrame], path: Path, **options: Any) -> None:
+    """One layer with pyogrio: a frame as it is, batches through GDAL's Arrow writer.
+
+    A single batch is written as the frame it is; more are streamed as Arrow record
+    batches (``pyogrio.write_arrow``), converted as ``write_dataframe(use_arrow=True)``
+    converts a frame, which writes the same bytes as the frame whole.
+    """
+    if isinstance(frame, GeoDataFrame):
+        pyogrio.write_dataframe(frame, path, **options)
+        return
+    iterator = iter(frame)
+    first = next(iterator, None)
+    second = next(iterator, None)
+    if first is None or second is None:
+        pyogrio.write_dataframe(first if first is not None else GeoDataFrame(), path, **options)
+        return
+    geometry_name = first.geometry.name
+    schema = _arrow_layer_table(first).schema
+
+    def record_batches() -> Iterator[pa.RecordBatch]:
+        for part in itertools.chain([first, second], iterator):
+            yield from _arrow_layer_table(part).cast(schema).to_batches()
+
+    options.pop("promote_to_multi", None)  # streamed layers are of points (see callers)
+    pyogrio.write_arrow(
+        pa.RecordBatchReader.from_batches(schema, record_batches()),
+        path,
+        geometry_name=geometry_name,
+        crs="EPSG:4326",
+        **options,
+    )
+
+
+def _arrow_layer_table(frame: GeoDataFrame) -> pa.Table:
+    """A flat frame as the Arrow table ``pyogrio.write_dataframe(use_arrow=True)`` makes
+    of it: geometry as WKB, no index, text that is not all strings as strings, and
+    columns of nothing but nulls as text."""
+    geometry_name = frame.geometry.name
+    data = pd.DataFrame(frame, copy=False)
+    data[geometry_name] = shapely.to_wkb(frame.geometry.values._data)
+    for name, dtype in data.dtypes.items():
+        if name == geometry_name or dtype != "object":
+            continue
+        if pd.api.types.infer_dtype(data[name]) != "string":
+            try:
+                pa.Schema.from_pandas(data[[name]])
+            except pa.ArrowInvalid:
+                data[name] = data[name].astype("string")
+    table = pa.Table.from_pandas(data, preserve_index=False)
+    for index, field in enumerate(table.schema):
+        if pa.types.is_null(field.type):
+            table = table.set_column(
+                index, field.with_type(pa.string()), table[index].cast(pa.string())
+            )
+        elif field.name == geometry_name and not pa.types.is_binary(field.type):
+            table = table.set_column(
+                index, field.with_type(pa.binary()), table[index].cast(pa.binary())
+            )
+    return table
 
 
 @contextlib.contextmanager

@@ -47,6 +47,7 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from gazetteer.model import Gazetteer, load_gazetteer
+from gazetteer.pack import Pack
 from geo.crs import to_metric, to_wgs84
 from geo.errors import OutputError
 from incidents.model import INCIDENT_COLUMNS
@@ -62,7 +63,7 @@ from maps.assets import (
     style_tag,
 )
 from maps.columns import FLAG_UNMAPPED, PageColumns, event_columns, incident_columns
-from maps.timeline import day_span, replay_span_minutes
+from maps.timeline import day_span, replay_span_minutes, zone_offsets
 
 #: The page's scripts and styles, in ``maps/static/``, in load order.
 STATIC_SCRIPTS = (
@@ -128,6 +129,15 @@ def _text(value: Any) -> str | None:
         return None
     value = str(value)
     return value if value.strip() else None
+
+
+def styles_for_pack(styles: dict[str, Any], pack: Pack) -> dict[str, Any]:
+    """``styles.json`` with what comes from the pack: where the map opens (``home``)
+    and the time zone the time control reads and writes times in."""
+    out = dict(styles)
+    out["home"] = dict(pack.map_home)
+    out["time"] = {**styles["time"], "timezone": pack.timezone, "zone_label": pack.name}
+    return out
 
 
 def _to_wgs84_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -274,8 +284,9 @@ def _geometry_class(geometry: BaseGeometry) -> str:
     )
 
 
-def _uncertainty_circle(point: BaseGeometry, radius_m: float) -> BaseGeometry:
-    return to_wgs84(to_metric(point).buffer(radius_m, quad_segs=16))
+def _uncertainty_circle(point: BaseGeometry, radius_m: float, crs: str) -> BaseGeometry:
+    """A circle of ``radius_m`` metres drawn in the pack's metric CRS ``crs``."""
+    return to_wgs84(to_metric(point, crs=crs).buffer(radius_m, quad_segs=16), crs=crs)
 
 
 # ------------------------------------------------------------ page elements
@@ -417,7 +428,9 @@ def _context_layer(gazetteer: Gazetteer) -> folium.GeoJson:
     )
 
 
-def _places_features(places: gpd.GeoDataFrame) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _places_features(
+    places: gpd.GeoDataFrame, crs: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(place features, uncertainty-circle features): areas first, then lines, then points."""
     rules = load_styles()["places"]
     if places is None or places.empty or "geometry" not in places.columns:
@@ -451,7 +464,7 @@ def _places_features(places: gpd.GeoDataFrame) -> tuple[list[dict[str, Any]], li
             <= float(uncertainty)
             <= rules["max_uncertainty_circle_m"]
         ):
-            circle = _uncertainty_circle(geometry, float(uncertainty))
+            circle = _uncertainty_circle(geometry, float(uncertainty), crs)
             circles.append(
                 (place_id, _feature(circle, {"place_id": place_id, "style": rules["uncertainty"]}))
             )
@@ -460,9 +473,9 @@ def _places_features(places: gpd.GeoDataFrame) -> tuple[list[dict[str, Any]], li
     return [f for _, _, f in drawn], [f for _, f in circles]
 
 
-def _places_layer(places: gpd.GeoDataFrame) -> folium.FeatureGroup:
+def _places_layer(places: gpd.GeoDataFrame, crs: str) -> folium.FeatureGroup:
     """The "Places" overlay: mentioned places, derived areas and uncertainty circles."""
-    features, circles = _places_features(places)
+    features, circles = _places_features(places, crs)
     group = folium.FeatureGroup(name="Places", control=False)
     _geojson_layer(
         circles, name=None, control=False, interactive=False, on_each_feature=_PLACE_BIND_JS
@@ -526,8 +539,12 @@ def _page_styles(styles: dict[str, Any]) -> dict[str, Any]:
 
 
 def _time_config(meta: dict[str, Any], rules: dict[str, Any]) -> dict[str, Any]:
-    """The slider's two modes: by clock time (steps of minutes) and by day."""
-    offset = int(rules["utc_offset_minutes"])
+    """The slider's two modes: by clock time (steps of minutes) and by day, and the
+    pack's zone: its offset at the start and its changes over the data's span."""
+    timezone = str(rules["timezone"])
+    span = meta["allRange"]
+    zone = zone_offsets(timezone, *span) if span else zone_offsets(timezone, 0, 0)
+    offset = int(zone["initial"])  # type: ignore[call-overload]
     clock_range = meta["clockRange"] or meta["allRange"]
     clock = (
         replay_span_minutes(
@@ -536,12 +553,13 @@ def _time_config(meta: dict[str, Any], rules: dict[str, Any]) -> dict[str, Any]:
         if clock_range
         else None
     )
-    days = day_span(*meta["allRange"], utc_offset_minutes=offset) if meta["allRange"] else None
+    days = day_span(*meta["allRange"], timezone=timezone) if meta["allRange"] else None
     if days is not None and days["steps"] < 2:
         days = None
     many_days = days is not None and days["steps"] > int(rules.get("day_mode_after_days", 3))
     return {
         "offsetMinutes": offset,
+        "zone": zone,
         "zoneLabel": str(rules["zone_label"]),
         "playIntervalMs": int(rules["play_interval_ms"]),
         "clock": clock,
@@ -550,9 +568,11 @@ def _time_config(meta: dict[str, Any], rules: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _home_bounds(gazetteer: Gazetteer, places: gpd.GeoDataFrame | None) -> list[list[float]] | None:
-    """Bounds to open on when no incident is mapped: the Green Zone if known."""
-    home = load_styles()["home"]
+def _home_bounds(
+    gazetteer: Gazetteer, places: gpd.GeoDataFrame | None, home: dict[str, Any]
+) -> list[list[float]] | None:
+    """Bounds to open on when no incident is mapped: the pack's home place if known
+    (the Green Zone for Baghdad)."""
     candidates = [gazetteer[i] for i in home["place_ids"] if i in gazetteer]
     candidates += [p for p in gazetteer.values() if p.kind == "zone"]
     for place in candidates:
@@ -585,7 +605,7 @@ def build_map(
         check_event_table(events)
     if gazetteer is None:
         gazetteer = load_gazetteer()
-    styles = load_styles()
+    styles = styles_for_pack(load_styles(), gazetteer.pack)
     home = styles["home"]
     fmap = _OfflineMap(
         location=home["centre"],
@@ -626,11 +646,13 @@ def build_map(
     doc.base_layers = {plain.layer_name: plain, osm.layer_name: osm}
     doc.context_layer = _context_layer(gazetteer)
     doc.context_layer.add_to(fmap)
-    doc.places_layer = _places_layer(places)
+    doc.places_layer = _places_layer(places, gazetteer.pack.metric_crs)
     doc.places_layer.add_to(fmap)
 
     mapped = (page_incidents.arrays["flags"] & FLAG_UNMAPPED) == 0
-    doc.fit_bounds = page_incidents.meta.pop("bounds") or _home_bounds(gazetteer, places)
+    doc.fit_bounds = page_incidents.meta.pop("bounds") or _home_bounds(
+        gazetteer, places, styles["home"]
+    )
     events_mapped = (
         int(((page_events.arrays["flags"] & FLAG_UNMAPPED) == 0).sum()) if page_events.arrays else 0
     )

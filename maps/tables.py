@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from geopandas import GeoDataFrame
 
 from geo.errors import OutputError
@@ -62,6 +63,14 @@ def holds_structures(column: Any, values: Sequence[Any]) -> bool:
     if dtype is not None and not pd.api.types.is_object_dtype(dtype):
         return False
     return any(map(is_structured, values))
+
+
+def column_values(series: pd.Series) -> list[Any]:
+    """A column's cells as Python values (``tolist``); a column held in Arrow memory
+    (the build's text columns) converts in Arrow, missing cells as None."""
+    if isinstance(series.dtype, pd.ArrowDtype):
+        return pa.chunked_array(series.array.__arrow_array__()).to_pylist()
+    return series.tolist()
 
 
 def is_structured(value: Any) -> bool:
@@ -185,7 +194,7 @@ def local_times(values: Sequence[Any], ids: Sequence[Any], column: str) -> list[
             msg = f"incident {row_id}: {column} is a {type(value).__name__}, not an ISO 8601 time"
             raise OutputError(msg)
         if time.tzinfo is None or time.utcoffset() is None:
-            msg = f"incident {row_id}: {column} {value!s} has no UTC offset (expected +03:00)"
+            msg = f"incident {row_id}: {column} {value!s} has no UTC offset (want e.g. +02:00)"
             raise OutputError(msg)
         times.append(time)
     return times

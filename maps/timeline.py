@@ -8,7 +8,9 @@ viewing it can shift them), or no window when its time is unknown:
 * a window finer than a day (``hour``, ``part_of_day``) is its
   ``time_start``/``time_end``; a start without an end lasts
   ``open_window_minutes`` (``maps/data/styles.json``);
-* precision ``day`` is the whole local day of its date, whatever the times say;
+* precision ``day`` is the whole local day of its date, whatever the times say
+  (local midnight to local midnight in the pack's time zone, so a day that
+  changes to or from summer time lasts 23 or 25 hours);
 * a date without a usable time is that whole day too;
 * nothing at all is an unknown time: such markers are always shown.
 
@@ -20,6 +22,10 @@ The page (``maps/static/im_core.js``) receives the windows as minutes since the
 epoch, rows sorted by ``t0``, so the incidents of a moment or of a day are an
 index range found by binary search. :func:`window_minutes` computes the windows
 of a whole table at once (the same rules as :func:`time_window`, column-wise).
+Naive times are local time in the pack's zone at that moment's offset, and the
+page is given the zone's offset changes over the data (:func:`zone_offsets`) so
+it writes each moment with its own offset (UTC+02:00 in a Beirut winter,
+UTC+03:00 in its summer).
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -39,6 +47,11 @@ _MS = dt.timedelta(milliseconds=1)
 _DAY = dt.timedelta(days=1)
 
 Window = tuple[int, int]
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def _epoch_ms(moment: dt.datetime) -> int:
@@ -71,7 +84,7 @@ def time_window(
     time_end: str | None,
     precision: str | None,
     *,
-    utc_offset_minutes: int,
+    timezone: str,
     open_window_minutes: int,
 ) -> Window | None:
     """When a marker is shown, as ``(t0, t1)`` milliseconds since the epoch.
@@ -84,8 +97,8 @@ def time_window(
         ISO 8601 times (with an offset; naive ones are read as local time).
     precision
         ``hour``, ``part_of_day``, ``day``, ``month`` or ``unknown``.
-    utc_offset_minutes
-        The local offset (Baghdad: 180), for days and naive times.
+    timezone
+        The pack's IANA zone, for days and naive times (``Asia/Beirut``).
     open_window_minutes
         How long an incident with a start but no (later) end lasts.
 
@@ -94,17 +107,18 @@ def time_window(
     tuple of int or None
         ``None`` when the time is unknown: the marker is then always shown.
     """
-    zone = dt.timezone(dt.timedelta(minutes=utc_offset_minutes))
+    zone = _zone(timezone)
     start = _parse_moment(time_start, zone)
     end = _parse_moment(time_end, zone)
     day = _parse_day(date)
     if precision == "day" and day is None and start is not None:
-        day = start.date()
+        day = start.astimezone(zone).date()
     if precision == "day" or (start is None and day is not None):
         if day is None:
             return None
         midnight = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
-        return _epoch_ms(midnight), _epoch_ms(midnight + _DAY)
+        after = dt.datetime.combine(day + _DAY, dt.time(0), tzinfo=zone)
+        return _epoch_ms(midnight), _epoch_ms(after)
     if start is None:
         return None
     if end is None or end <= start:
@@ -165,14 +179,43 @@ def replay_span(
 _OFFSET_SUFFIX = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 
 
-def _parse_column(values: pd.Series, offset: pd.Timedelta) -> pd.Series:
+def _localized(naive: pd.Series, timezone: str) -> pd.Series:
+    """Naive local timestamps as UTC ones, at each moment's offset in ``timezone``
+    (a repeated autumn hour is read as standard time, a skipped spring one shifted on).
+
+    Where the zone keeps one offset over the values' span (Baghdad since 2008) that
+    offset is subtracted; else each distinct value is localised once (a table of a
+    million incidents holds a few thousand distinct days)."""
+    known = naive.dropna()
+    if known.empty:
+        return pd.Series(pd.NaT, index=naive.index, dtype="datetime64[ns, UTC]")
+    first, last = (int(v.value // 60_000_000_000) for v in (known.min(), known.max()))
+    rules = zone_offsets(timezone, first - 1440, last + 1440)
+    if not rules["changes"]:
+        offset = pd.Timedelta(minutes=int(rules["initial"]))  # type: ignore[call-overload]
+        return naive.dt.tz_localize("UTC") - offset
+    distinct = pd.DatetimeIndex(known.unique())
+    ambiguous = np.zeros(len(distinct), dtype=bool)
+    local = distinct.tz_localize(timezone, ambiguous=ambiguous, nonexistent="shift_forward")
+    positions = distinct.get_indexer(pd.DatetimeIndex(naive))
+    utc = local.tz_convert("UTC")
+    out = pd.Series(pd.NaT, index=naive.index, dtype=utc.dtype)
+    found = positions >= 0
+    out[found] = utc.take(positions[found])
+    return out
+
+
+def _parse_column(values: pd.Series, timezone: str) -> pd.Series:
     """ISO 8601 text as UTC timestamps (NaT when missing or invalid); naive text is
-    local time at ``offset``."""
+    local time in ``timezone``."""
     text = values.astype("string")
-    parsed = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
     naive = ~text.str.contains(_OFFSET_SUFFIX, regex=True).fillna(True).astype(bool)
+    parsed = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
     if naive.any():
-        parsed = parsed.where(~naive, parsed - offset)
+        local = pd.to_datetime(text.where(naive), errors="coerce", format="ISO8601")
+        if local.dt.tz is not None:  # nothing naive parsed
+            local = local.dt.tz_convert(None)
+        parsed = parsed.where(~naive, _localized(local, timezone))
     return parsed
 
 
@@ -182,7 +225,7 @@ def window_minutes(
     time_end: pd.Series,
     precision: pd.Series,
     *,
-    utc_offset_minutes: int,
+    timezone: str,
     open_window_minutes: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`time_window` for whole columns, in minutes since the epoch.
@@ -192,19 +235,22 @@ def window_minutes(
     tuple of numpy arrays
         ``(t0, t1)`` as float64 minutes; NaN where the time is unknown.
     """
-    offset = pd.Timedelta(minutes=utc_offset_minutes)
-    start = _parse_column(time_start, offset)
-    end = _parse_column(time_end, offset)
+    start = _parse_column(time_start, timezone)
+    end = _parse_column(time_end, timezone)
     day_text = date.astype("string").str.slice(0, 10)
-    day = pd.to_datetime(day_text, format="%Y-%m-%d", errors="coerce").dt.tz_localize("UTC")
+    day = pd.to_datetime(day_text, format="%Y-%m-%d", errors="coerce")
     is_day = (precision.astype("string") == "day").fillna(False).astype(bool)
-    start_day = (start + offset).dt.floor("D")
-    day = day.where(~(is_day & day.isna()), start_day)
+    undated = is_day & day.isna()
+    if undated.any():  # a day-precision time without a date: the local day of its start
+        start_day = start[undated].dt.tz_convert(timezone).dt.tz_localize(None).dt.floor("D")
+        day = day.copy()
+        day[undated] = start_day
     whole_day = is_day | (start.isna() & day.notna())
-    day_start = day - offset
+    day_start = _localized(day, timezone)
+    day_end = _localized(day + pd.Timedelta(days=1), timezone)
     end = end.where(end.notna() & (end > start), start + pd.Timedelta(minutes=open_window_minutes))
     t0 = start.where(~whole_day, day_start)
-    t1 = end.where(~whole_day, day_start + pd.Timedelta(days=1))
+    t1 = end.where(~whole_day, day_end)
     unknown = t0.isna() | t1.isna()
 
     def minutes(values: pd.Series) -> np.ndarray:
@@ -215,6 +261,41 @@ def window_minutes(
     t0_min = np.where(unknown, np.nan, minutes(t0.fillna(pd.Timestamp(0, tz="UTC"))))
     t1_min = np.where(unknown, np.nan, minutes(t1.fillna(pd.Timestamp(0, tz="UTC"))))
     return t0_min, t1_min
+
+
+def offset_minutes_at(timezone: str, minute: int) -> int:
+    """The UTC offset of ``timezone`` at a moment (minutes since the epoch), in minutes."""
+    moment = _EPOCH + dt.timedelta(minutes=minute)
+    offset = moment.astimezone(_zone(timezone)).utcoffset()
+    return int(offset.total_seconds() // 60) if offset is not None else 0
+
+
+def zone_offsets(timezone: str, start: int, end: int) -> dict[str, object]:
+    """The zone's offset rules over ``[start, end)`` (minutes since the epoch), as the
+    page reads them: ``initial`` (the offset at ``start``) and ``changes``, a list of
+    ``[minute, offset]`` from which a new offset holds (a summer-time change).
+
+    The offset is sampled daily and each change found to the minute by bisection, so
+    a span of decades costs a few thousand look-ups.
+    """
+    initial = offset_minutes_at(timezone, start)
+    changes: list[list[int]] = []
+    current, at = initial, start
+    while at < end:
+        nxt = min(end, at + 1440)
+        value = offset_minutes_at(timezone, nxt)
+        if value != current:
+            lo, hi = at, nxt  # offset(lo) == current, offset(hi) != current
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if offset_minutes_at(timezone, mid) == current:
+                    lo = mid
+                else:
+                    hi = mid
+            changes.append([hi, offset_minutes_at(timezone, hi)])
+            current = changes[-1][1]
+        at = nxt
+    return {"name": timezone, "initial": initial, "changes": changes}
 
 
 def replay_span_minutes(
@@ -228,9 +309,11 @@ def replay_span_minutes(
     return {"start": int(start), "step": int(step), "steps": int(steps)}
 
 
-def day_span(start: int, end: int, *, utc_offset_minutes: int) -> dict[str, int]:
+def day_span(start: int, end: int, *, timezone: str) -> dict[str, int]:
     """The day-mode slider: every local day from the one holding ``start`` to the one
-    holding the last minute before ``end`` (minutes since the epoch)."""
-    first = (start + utc_offset_minutes) // 1440 * 1440 - utc_offset_minutes
+    holding the last minute before ``end`` (minutes since the epoch), in steps of 24 h
+    from the first local midnight."""
+    offset = offset_minutes_at(timezone, start)
+    first = (start + offset) // 1440 * 1440 - offset
     steps = max(1, math.ceil((end - first) / 1440))
     return {"start": int(first), "step": 1440, "steps": int(steps)}

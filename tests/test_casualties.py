@@ -711,3 +711,71 @@ def test_stated_absence_of_casualties(sentence, figures):
 def test_coordinated_groups_add_up_and_each_place_keeps_its_toll(sentence, figures):
     claims = find_casualty_claims(sentence)
     assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("فقتل جنديا عراقيا وجرح آخر", [(1, 1)]),
+        ("تسلم المستشفى جثة قتيل و21 جريحا", [(1, 21)]),
+        ("وقتل شخص وجرح 9 آخرون", [(1, 9)]),
+        ("وخلّف التفجير قتيلا وأربعة مصابين", [(1, 4)]),
+        ("قتل 36 شخصا وأصيب 70", [(36, 70)]),
+        ("إن 125 شخصاً أصيبوا بجروح", [(None, 125)]),
+    ],
+)
+def test_arabic_singular_nouns_count_one_unless_a_figure_counts_them(sentence, figures):
+    claims = find_casualty_claims(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
+
+
+def test_a_person_noun_with_its_figure_after_it_is_counted_once():
+    claims = find_casualty_claims("عن مقتل متظاهر واحد على الأقل")
+    assert [(c.killed, c.qualifier) for c in claims] == [(1, "على الأقل")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("التفجيرات التي قتل فيها 36 شخصا في بغداد", [(36, None)]),
+        ("الهجوم الذي قتل فيه الثلاثاء نحو 60 شخصا", [(60, None)]),
+        ("The attack, which injured only two guards, failed.", [(None, 2)]),
+        ("منذ أن قتلت انتحارية 40 شخصا في جامعة", [(40, None)]),
+    ],
+)
+def test_words_that_may_stand_between_a_casualty_word_and_its_figure(sentence, figures):
+    claims = find_casualty_claims(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("The dead numbered at least 58.", [(58, None)]),
+        (
+            "The dead have included two US officials and two guards, and the wounded number "
+            "at least 10.",
+            [(4, 10)],
+        ),
+        ("The blast took Monday's toll past 40.", [(40, None)]),
+        ("An official said a man was killed and two were hurt.", [(1, 2)]),
+    ],
+)
+def test_tolls_told_as_the_dead_and_the_wounded(sentence, figures):
+    claims = find_casualty_claims(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("The blast hurt four Iraqi civilians and an Iraqi interpreter.", [(None, 5)]),
+        ("Five people in one vehicle were killed.", [(5, None)]),
+        ("قُتل 35 شخصاً وجرح 225 آخرون في 3 انفجارات", [(35, 225)]),
+        ("The Associated Press put the death toll at 67.", [(67, None)]),
+        ("فإن قتيلي القصف هما قائدان", [(2, None)]),
+    ],
+)
+def test_figures_that_count_things_and_groups_that_count_people(sentence, figures):
+    claims = find_casualty_claims(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures

@@ -186,3 +186,20 @@ def test_describe_shows_mapping_status_weapon_target_and_claim(analyse):
     assert "weapon=car bomb" in lines[0]
     assert "target=market" in lines[0]
     assert "killed=12 injured=None by=police (official, incident)" in lines[1]
+
+
+def test_tolls_of_another_day_are_kept_apart_with_their_scope(geoparser):
+    from incidents.pipeline import analyse_text
+
+    text = (
+        "A car bomb exploded in Karrada on Friday, killing 12 people.\n\n"
+        "Five American troops died in combat in Iraq last month. A Jan. 3 strike in "
+        "Mansour killed three guards."
+    )
+    result = analyse_text(text, source="Wire", date=dt.date(2024, 1, 20), geoparser=geoparser)
+    tolls = {(i.killed, i.scope, i.date) for i in result.incidents if i.event_type == "casualties"}
+    assert (12, "incident", "2024-01-19") in tolls
+    assert any(killed == 5 and scope == "cumulative" for killed, scope, _ in tolls)
+    assert (3, "incident", "2024-01-03") in tolls
+    drawn = [i for i in result.incidents if i.acled_event_type is not None]
+    assert [i.event_type for i in drawn] == ["car_bomb"]  # another day's strike is context

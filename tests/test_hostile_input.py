@@ -801,7 +801,7 @@ def test_a_failed_geopackage_write_leaves_no_partial_output(
 ) -> None:
     full = OSError(errno.ENOSPC, "No space left on device")
     monkeypatch.setattr(
-        "maps.build.write_geopackage", _failing(lambda *a: None, after=0, error=full)
+        "maps.outputs.write_geopackage", _failing(lambda *a: None, after=0, error=full)
     )
     out = tmp_path / "out"
     result = build(good_report, out=out)

@@ -1032,7 +1032,7 @@ def test_time_window_and_its_column_form_agree(
     expected: tuple[str, str] | None,
 ) -> None:
     window = time_window(
-        date, start, end, precision, utc_offset_minutes=180, open_window_minutes=60
+        date, start, end, precision, timezone="Asia/Baghdad", open_window_minutes=60
     )
     assert window == (None if expected is None else (ms(expected[0]), ms(expected[1])))
     column = pd.Series([date], dtype=object)
@@ -1041,7 +1041,7 @@ def test_time_window_and_its_column_form_agree(
         pd.Series([start], dtype=object),
         pd.Series([end], dtype=object),
         pd.Series([precision], dtype=object),
-        utc_offset_minutes=180,
+        timezone="Asia/Baghdad",
         open_window_minutes=60,
     )
     if expected is None:

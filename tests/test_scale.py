@@ -253,3 +253,38 @@ def test_a_file_in_the_place_of_the_cache_folder_does_not_stop_a_build(
     assert outputs(out) == serial
     assert (out / CACHE_FOLDER / CACHE_FILE).is_file()
     assert build([corpus], out).reused == 28
+
+
+def test_outputs_streamed_a_few_incidents_at_a_time_hold_the_same(
+    corpus: Path, serial: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past one batch the per-incident files are written a batch at a time: the text
+    files and the FlatGeobuf give the same bytes, the GeoPackage the same SQL content
+    (its pages laid out otherwise) and the GeoParquet the same table and metadata in
+    one row group per batch (a column the first batch has no value in is typed as
+    the later batches have it)."""
+    import sqlite3 as sqlite
+
+    import geopandas as gpd
+
+    monkeypatch.setattr("maps.outputs.BATCH_ROWS", 7)
+    out = tmp_path / "out"
+    summary = build([corpus], out, jobs=1, use_cache=False)
+    assert summary.incidents > 7 * 3
+    streamed = outputs(out)
+    differ = {"incidents.gpkg", "incidents.parquet"}
+    assert {n: v for n, v in streamed.items() if n not in differ} == {
+        n: v for n, v in serial.items() if n not in differ
+    }
+    before = tmp_path / "serial.gpkg"
+    before.write_bytes(serial["incidents.gpkg"])
+    dumps = [
+        "\n".join(sqlite.connect(path).iterdump()) for path in (before, out / "incidents.gpkg")
+    ]
+    assert dumps[0] == dumps[1]
+    whole = tmp_path / "serial.parquet"
+    whole.write_bytes(serial["incidents.parquet"])
+    assert pq.ParquetFile(out / "incidents.parquet").metadata.num_row_groups > 3
+    geo = [pq.read_schema(path).metadata[b"geo"] for path in (out / "incidents.parquet", whole)]
+    assert geo[0] == geo[1]
+    assert gpd.read_parquet(out / "incidents.parquet").equals(gpd.read_parquet(whole))

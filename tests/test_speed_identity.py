@@ -72,23 +72,63 @@ def test_normalize_with_offsets_on_edges() -> None:
         assert normalize_with_offsets(text, 3) == (norm, [o + 3 for o in offsets])
 
 
+def _time_words() -> list[str]:
+    vocab = timeref._vocabulary()
+    words = [*vocab.months, *vocab.weekdays, *vocab.relatives, *vocab.parts, *vocab.backgrounds]
+    return sorted(words)
+
+
+#: Pieces of time-laden text: vocabulary phrases as written in any case, with Arabic marks,
+#: and characters that case-insensitive matching pairs with ASCII letters.
+TIME_PIECES = st.one_of(
+    st.sampled_from(_time_words()),
+    st.sampled_from(_time_words()).map(str.upper),
+    st.sampled_from(_time_words()).map(str.title),
+    st.sampled_from(_time_words()).map(lambda w: "\u064e".join(w)),
+    st.sampled_from(
+        ["ſunday", "\u212aarbala", "İn", "ın", "’s", " ", "  ", ", ", "3", "10:30", "-"]
+    ),
+    st.text(max_size=6),
+)
+
+
 @IDENTITY_SETTINGS
 @given(
     st.one_of(
         report_texts(max_pieces=6, max_free_text=30),
+        st.lists(TIME_PIECES, max_size=8).map(" ".join),
         st.text(
             alphabet=st.sampled_from("0123456789٣٠ :.-/apm Friday March 2024 at الساعة"),
             max_size=40,
         ),
     )
 )
-def test_time_scan_screen_drops_no_match(text: str) -> None:
-    """Skipping the digit-bound time patterns on sentences without a digit finds the same
-    expressions as running every pattern."""
-    screened = timeref._scan_uncached(text, timeref._vocabulary())
+def test_time_scan_screens_drop_no_match(text: str) -> None:
+    """Skipping the digit-bound time patterns on sentences without a digit, and the
+    word-bound ones on sentences without their words, finds the same expressions as
+    running every pattern."""
+    screened = _scan_or_error(text)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(timeref, "_DIGIT_PATTERNS", frozenset())
-        assert timeref._scan_uncached(text, timeref._vocabulary()) == screened
+        patch.setattr(timeref, "_screened_patterns", lambda folded, vocab: frozenset())
+        assert _scan_or_error(text) == screened
+
+
+def _scan_or_error(text: str) -> object:
+    # "ſunday" matches the weekday pattern case-insensitively but is no weekday key: the
+    # old scan raises KeyError there (reported, left as it is), and the new one must too.
+    try:
+        return timeref._scan_uncached(text, timeref._vocabulary())
+    except KeyError as exc:
+        return ("KeyError", exc.args)
+
+
+def test_time_word_screen_is_on_for_plain_sentences() -> None:
+    vocab = timeref._vocabulary()
+    skipped = timeref._screened_patterns("Protesters gathered at the gate.", vocab)
+    assert {"weekday", "part", "relative", "month_only", "background"} <= skipped
+    assert "weekday" not in timeref._screened_patterns("They met on FRIDAY.", vocab)
+    # A letter that case-insensitive matching pairs with an ASCII one turns the screen off.
+    assert not timeref._screened_patterns("ſunday", vocab) & {"weekday", "part"}
 
 
 def test_time_patterns_screened_for_digits_need_one() -> None:

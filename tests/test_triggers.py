@@ -326,3 +326,32 @@ def test_catching_and_finding_verbs_with_what_they_catch_or_find(sentence, type_
 )
 def test_catching_and_finding_verbs_alone_tell_nothing(sentence):
     assert told(sentence) == {}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The blast left a civilian fighting for his life.",
+        "Fire engines needed more than an hour to reach the stalls.",
+        "أعلن وقف إطلاق النار",
+    ],
+)
+def test_a_trigger_inside_a_set_phrase_tells_nothing(sentence):
+    assert set(told(sentence)) <= {"explosion"}
+
+
+def test_gunfire_is_force_against_protesters_only_where_protesters_are(geoparser):
+    from incidents.pipeline import analyse_text
+
+    clash = analyse_text(
+        "A car bomb exploded near the embassy. US soldiers raked the area with gunfire.",
+        source="W",
+        geoparser=geoparser,
+    )
+    assert "live_fire" not in {i.event_type for i in clash.incidents}
+    protest = analyse_text(
+        "Protesters marched on the bridge. Police opened fire with live rounds.",
+        source="W",
+        geoparser=geoparser,
+    )
+    assert "live_fire" in {i.event_type for i in protest.incidents}

@@ -32,7 +32,20 @@ var IncidentMapPopups = (function () {
       String(v).trim() !== '';
   }
   function pad(n) { return (n < 10 ? '0' : '') + n; }
-  function local(minutes, offset) { return new Date((minutes + offset) * 60000); }
+  // The zone's offset (minutes) at a moment: ``offset`` is a fixed number, or the
+  // pack's rules from Python ({initial, changes: [[fromMinute, offset], ...]}).
+  function offsetAt(minutes, offset) {
+    if (typeof offset === 'number') { return offset; }
+    var changes = offset.changes, lo = 0, hi = changes.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (changes[mid][0] <= minutes) { lo = mid + 1; } else { hi = mid; }
+    }
+    return lo ? changes[lo - 1][1] : offset.initial;
+  }
+  function local(minutes, offset) {
+    return new Date((minutes + offsetAt(minutes, offset)) * 60000);
+  }
   function isoDay(minutes, offset) {
     var d = local(minutes, offset);
     return d.getUTCFullYear() + '-' + pad(d.getUTCMonth() + 1) + '-' + pad(d.getUTCDate());
@@ -46,9 +59,9 @@ var IncidentMapPopups = (function () {
     return DAYS[d.getUTCDay()] + ' ' + d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()] + ' ' +
       d.getUTCFullYear();
   }
-  function offsetText(offset) {
-    var m = Math.abs(offset);
-    return 'UTC' + (offset < 0 ? '-' : '+') + pad(Math.floor(m / 60)) + ':' + pad(m % 60);
+  function offsetText(offset, minutes) {
+    var o = offsetAt(minutes, offset), m = Math.abs(o);
+    return 'UTC' + (o < 0 ? '-' : '+') + pad(Math.floor(m / 60)) + ':' + pad(m % 60);
   }
   // An incident's or event's local time for people, from its window (minutes).
   function whenText(row, t0, t1, known, offset) {
@@ -59,7 +72,7 @@ var IncidentMapPopups = (function () {
         text += '\u2013' + (isoDay(t1, offset) === isoDay(t0, offset) ? clock(t1, offset) :
           isoDay(t1, offset) + ' ' + clock(t1, offset));
       }
-      return text + ' (' + offsetText(offset) + ')';
+      return text + ' (' + offsetText(offset, t0) + ')';
     }
     if (precision === 'month') {
       if (row.date) { return String(row.date).slice(0, 7); }
@@ -387,6 +400,7 @@ var IncidentMapPopups = (function () {
     checkboxRow: checkboxRow, setText: setText, debounce: debounce,
     el: el, bdi: bdi, incidentPopup: incidentPopup, eventPopup: eventPopup,
     stackPopup: stackPopup, whenText: whenText, safeHref: safeHref, clock: clock,
-    dayText: dayText, isoDay: isoDay, offsetText: offsetText, present: present
+    dayText: dayText, isoDay: isoDay, offsetText: offsetText, offsetAt: offsetAt,
+    present: present
   };
 })();

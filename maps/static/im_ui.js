@@ -42,20 +42,33 @@ var IncidentMap = (function () {
   function build(options, state, installStarted, api) {
     var map = options.map, config = options.config, styles = config.styles;
     var meta = config.incidents, inc = state.inc;
-    var offset = config.time.offsetMinutes, layer = new IncidentMapLayer.Layer(state, styles);
+    // the pack's zone rules (each moment at its own offset), else a fixed offset
+    var offset = config.time.zone || config.time.offsetMinutes;
+    var layer = new IncidentMapLayer.Layer(state, styles);
     var ui = {};
 
     // ------------------------------------------------------------ time
     var time = {mode: config.time.defaultMode, step: null, timer: null};
     function spanOf(mode) { return mode === 'day' ? config.time.days : config.time.clock; }
+    // Day k runs from local midnight to local midnight at the zone's offsets of those
+    // moments (a day that changes to or from summer time lasts 23 or 25 hours).
+    function localMidnight(k) {
+      var local = config.time.days.start + P.offsetAt(config.time.days.start, offset) + k * 1440;
+      return local - P.offsetAt(local - P.offsetAt(local, offset), offset);
+    }
     function queryFor(mode, k) {
       var span = spanOf(mode);
+      if (mode === 'day') { return [localMidnight(k), localMidnight(k + 1)]; }
       var a = span.start + k * span.step;
-      return mode === 'day' ? [a, a + span.step] : [a, a + 1];
+      return [a, a + 1];
     }
     function stepOf(minute, mode) {
-      var span = spanOf(mode);
-      return Math.max(0, Math.min(span.steps - 1, Math.floor((minute - span.start) / span.step)));
+      var span = spanOf(mode), from = span.start;
+      if (mode === 'day') {
+        minute += P.offsetAt(minute, offset);
+        from += P.offsetAt(span.start, offset);
+      }
+      return Math.max(0, Math.min(span.steps - 1, Math.floor((minute - from) / span.step)));
     }
     function setStep(k, mode) {
       if (mode) { time.mode = mode; }
@@ -213,7 +226,7 @@ var IncidentMap = (function () {
       var span = spanOf(time.mode);
       ui.slider.max = String(span.steps - 1);
       ui.scale.textContent = '';
-      var last = span.start + (span.steps - 1) * span.step;
+      var last = queryFor(time.mode, span.steps - 1)[0];
       var label = time.mode === 'day' ?
         function (m) { return P.dayText(m, offset).slice(0, -5); } :
         function (m) { return P.clock(m, offset) + ' ' + P.dayText(m, offset).slice(0, -5); };
@@ -227,13 +240,14 @@ var IncidentMap = (function () {
       if (state.time === null) {
         setText(ui.timeNow, 'All times');
         setText(ui.timeZone, 'Slide or play to replay by ' + config.time.zoneLabel + ' time (' +
-          P.offsetText(offset) + ')');
+          P.offsetText(offset, span.start) + ')');
         ui.root.classList.add('im-time-all');
       } else {
         var a = state.time[0];
         setText(ui.timeNow, time.mode === 'day' ? P.dayText(a, offset) :
           P.clock(a, offset) + ' ' + P.dayText(a, offset));
-        setText(ui.timeZone, config.time.zoneLabel + ' local time (' + P.offsetText(offset) + ')');
+        setText(ui.timeZone,
+          config.time.zoneLabel + ' local time (' + P.offsetText(offset, a) + ')');
         ui.root.classList.remove('im-time-all');
         var k = stepOf(a, time.mode);
         if (ui.slider.value !== String(k)) { ui.slider.value = String(k); }
@@ -349,7 +363,7 @@ var IncidentMap = (function () {
       [ui.from, ui.to].forEach(function (input, k) {
         input.type = 'date';
         input.min = P.isoDay(daySpan.start, offset);
-        input.max = P.isoDay(daySpan.start + (daySpan.steps - 1) * daySpan.step, offset);
+        input.max = P.isoDay(localMidnight(daySpan.steps - 1), offset);
         input.setAttribute('aria-label', k ? 'to' : 'from');
         input.addEventListener('change', applyDates);
         dates.appendChild(el('span', null, k ? ' to ' : 'from '));
@@ -359,7 +373,9 @@ var IncidentMap = (function () {
     }
     function dayMinutes(iso) {
       var ms = Date.parse(iso + 'T00:00:00Z');
-      return isFinite(ms) ? Math.floor(ms / 60000) - offset : null;
+      if (!isFinite(ms)) { return null; }
+      var m = Math.floor(ms / 60000);
+      return m - P.offsetAt(m - P.offsetAt(m, offset), offset);
     }
     function applyDates() {
       var a = ui.from.value ? dayMinutes(ui.from.value) : null;

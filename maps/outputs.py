@@ -1,0 +1,355 @@
+"""Every output of a build written from the spill: one task per file, each reading
+the spilled columns itself, so the tasks run in this process or side by side in
+worker processes, and no process holds a whole output in memory.
+
+:func:`prepare_inputs` runs once, after the events are grouped: it writes the
+incident table with each incident's ``event_id``, sorted by ``incident_id`` in row
+groups of :data:`BATCH_ROWS` (the order every per-incident file is written in),
+and the event, place and gazetteer tables, into the staging folder. Each task
+(:func:`write_output`) then makes one file from them:
+
+- ``incidents.geojson``, ``incidents.csv``, the ``incidents`` layer of
+  ``incidents.gpkg``, ``incidents.fgb`` and ``incidents.parquet`` stream the
+  id-sorted file a batch at a time (GDAL's Arrow writer for the GIS files);
+- ``map.html`` and ``acled.csv``, which need every incident at once, read the
+  table whole; the event and place files are a fraction of the incidents.
+
+Whatever runs them, a task gives the same bytes: the files depend only on the
+prepared inputs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import signal
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from gazetteer.model import Gazetteer
+from incidents.pipeline import INCIDENT_ORDER, incidents_frame_from_table
+from incidents.spill import read_spilled_incidents
+from maps.csv_files import acled_events_csv, write_incidents_csv_batches
+from maps.export import (
+    geodataframe_to_geojson,
+    places_geojson,
+    write_geojson_batches,
+)
+from maps.gis_files import incidents_geoparquet, write_flatgeobuf, write_geopackage
+from maps.render import render_map
+
+#: Incidents per batch of the streamed files (and per row group of the sorted spill).
+BATCH_ROWS = 65_536
+
+#: The prepared incidents: sorted by ``incident_id`` (the GeoJSON and CSV order), and
+#: in the build's order (:data:`incidents.pipeline.INCIDENT_ORDER`: the GIS files').
+BY_ID = "incidents-by-id.parquet"
+IN_ORDER = "incidents-in-order.parquet"
+
+#: The files :func:`write_output` makes, the slowest first (so two workers finish
+#: together more often).
+TASK_FILES = (
+    "incidents.csv",
+    "incidents.gpkg",
+    "incidents.geojson",
+    "map.html",
+    "incidents.fgb",
+    "acled.csv",
+    "events.geojson",
+    "incidents.parquet",
+    "events.fgb",
+    "places.geojson",
+)
+
+
+@dataclass(frozen=True)
+class OutputInputs:
+    """Where a build's prepared tables are (see :func:`prepare_inputs`)."""
+
+    folder: Path
+    title: str
+    incidents: int
+    unplaced: bool
+    """Whether some incident has no place (FlatGeobuf's index cannot hold it)."""
+    bounds: tuple[float, float, float, float] | None
+    """Lon/lat min and max of the placed incidents; None when none is placed."""
+
+    @property
+    def by_id(self) -> Path:
+        return self.folder / BY_ID
+
+    @property
+    def in_order(self) -> Path:
+        return self.folder / IN_ORDER
+
+    def load(self, name: str) -> Any:
+        with (self.folder / f"{name}.pickle").open("rb") as handle:
+            return pickle.load(handle)  # noqa: S301 - our own file, written by this build
+
+
+def prepare_inputs(
+    folder: Path,
+    spill: Path,
+    event_of: dict[str, str],
+    events: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    *,
+    gazetteer: Gazetteer,
+    title: str,
+) -> OutputInputs:
+    """Write what the output tasks read into ``folder``: the spilled incidents with
+    their ``event_id`` sorted by ``incident_id``, and the other tables."""
+    folder.mkdir(parents=True, exist_ok=True)
+    table = read_spilled_incidents(spill)
+    ids = table.column("incident_id").to_pylist()
+    table = table.append_column(
+        "event_id", pa.array([event_of.get(i) for i in ids], type=pa.string())
+    )
+    del ids
+    table = table.sort_by([(name, "ascending") for name in INCIDENT_ORDER])
+    pq.write_table(table, folder / IN_ORDER, row_group_size=BATCH_ROWS, compression="zstd")
+    table = table.sort_by("incident_id")
+    pq.write_table(table, folder / BY_ID, row_group_size=BATCH_ROWS, compression="zstd")
+    lat, lon = table.column("lat"), table.column("lon")
+    placed = pc.and_(pc.is_finite(lat), pc.is_finite(lon))
+    count = len(table)
+    placed_count = pc.sum(placed).as_py() or 0
+    bounds = None
+    if placed_count:
+        lat_range = pc.min_max(pc.filter(lat, placed)).as_py()
+        lon_range = pc.min_max(pc.filter(lon, placed)).as_py()
+        bounds = (lon_range["min"], lat_range["min"], lon_range["max"], lat_range["max"])
+    del table, lat, lon, placed
+    for name, value in (("events", events), ("places", places), ("gazetteer", gazetteer)):
+        with (folder / f"{name}.pickle").open("wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return OutputInputs(
+        folder, title, incidents=count, unplaced=placed_count < count, bounds=bounds
+    )
+
+
+# ------------------------------------------------------------------ reading back
+
+
+def _with_event_ids(table: pa.Table) -> gpd.GeoDataFrame:
+    """The build's incident frame (:func:`incidents_frame_from_table`) of ``table``,
+    with ``event_id`` as the build sets it."""
+    event_of = dict(
+        zip(
+            table.column("incident_id").to_pylist(),
+            table.column("event_id").to_pylist(),
+            strict=True,
+        )
+    )
+    frame = incidents_frame_from_table(table.drop_columns(["event_id"]), compact=True)
+    frame["event_id"] = frame["incident_id"].map(
+        {key: value for key, value in event_of.items() if value is not None}
+    )
+    return frame
+
+
+def incident_frame(inputs: OutputInputs) -> gpd.GeoDataFrame:
+    """Every incident at once, in the build's order, with its ``event_id``."""
+    return _with_event_ids(pq.read_table(inputs.in_order))
+
+
+def incident_batches(
+    inputs: OutputInputs, *, by_id: bool = False
+) -> Callable[[], Iterator[gpd.GeoDataFrame]]:
+    """The incidents a batch at a time, in the build's order or (``by_id``) in
+    ``incident_id`` order, afresh on each call; at least one batch, empty when there
+    are no incidents."""
+
+    def batches() -> Iterator[gpd.GeoDataFrame]:
+        file = pq.ParquetFile(inputs.by_id if by_id else inputs.in_order)
+        given = False
+        for batch in file.iter_batches(batch_size=BATCH_ROWS):
+            given = True
+            yield _with_event_ids(pa.Table.from_batches([batch]))
+        if not given:
+            yield _with_event_ids(file.schema_arrow.empty_table())
+
+    return batches
+
+
+# ------------------------------------------------------------------------- tasks
+
+
+def _map_html(inputs: OutputInputs, target: Path) -> None:
+    html = render_map(
+        incident_frame(inputs),
+        inputs.load("places"),
+        events=inputs.load("events"),
+        gazetteer=inputs.load("gazetteer"),
+        title=inputs.title,
+    )
+    target.write_text(html, encoding="utf-8")
+
+
+def _incidents_geojson(inputs: OutputInputs, target: Path) -> None:
+    write_geojson_batches(incident_batches(inputs, by_id=True)(), target, id_column="incident_id")
+
+
+def _events_geojson(inputs: OutputInputs, target: Path) -> None:
+    text = geodataframe_to_geojson(inputs.load("events"), id_column="event_id")
+    target.write_text(text, encoding="utf-8")
+
+
+def _places_geojson(inputs: OutputInputs, target: Path) -> None:
+    target.write_text(places_geojson(inputs.load("places")), encoding="utf-8")
+
+
+def _geopackage(inputs: OutputInputs, target: Path) -> None:
+    layers = {
+        "incidents": incident_batches(inputs),
+        "events": inputs.load("events"),
+        "places": inputs.load("places"),
+    }
+    write_geopackage(layers, target)
+
+
+def _incidents_csv(inputs: OutputInputs, target: Path) -> None:
+    write_incidents_csv_batches(incident_batches(inputs, by_id=True)(), target)
+
+
+def _acled_csv(inputs: OutputInputs, target: Path) -> None:
+    pack = inputs.load("gazetteer").pack
+    text = acled_events_csv(incident_frame(inputs), inputs.load("events"), pack=pack)
+    target.write_text(text, encoding="utf-8")
+
+
+def _incidents_fgb(inputs: OutputInputs, target: Path) -> None:
+    write_flatgeobuf(incident_batches(inputs), target, unplaced=inputs.unplaced)
+
+
+def _events_fgb(inputs: OutputInputs, target: Path) -> None:
+    write_flatgeobuf(inputs.load("events"), target)
+
+
+def _incidents_parquet(inputs: OutputInputs, target: Path) -> None:
+    incidents_geoparquet(incident_batches(inputs), target, bounds=inputs.bounds)
+
+
+_TASKS: dict[str, Callable[[OutputInputs, Path], None]] = {
+    "map.html": _map_html,
+    "incidents.geojson": _incidents_geojson,
+    "events.geojson": _events_geojson,
+    "places.geojson": _places_geojson,
+    "incidents.gpkg": _geopackage,
+    "incidents.csv": _incidents_csv,
+    "acled.csv": _acled_csv,
+    "incidents.fgb": _incidents_fgb,
+    "events.fgb": _events_fgb,
+    "incidents.parquet": _incidents_parquet,
+}
+assert set(_TASKS) == set(TASK_FILES)
+
+
+def write_output(name: str, inputs: OutputInputs, target: Path) -> None:
+    """Make the output file ``name`` at ``target`` from the prepared inputs.
+
+    An ``OSError`` (and so an :class:`~geo.errors.OutputError`) leaves with
+    ``output_name`` set to ``name``, so :func:`maps.files.write_outputs` can name
+    the file a user would look for.
+    """
+    try:
+        _TASKS[name](inputs, target)
+    except OSError as exc:
+        exc.output_name = name  # type: ignore[attr-defined]
+        raise
+
+
+def _write_in_worker(job: tuple[str, OutputInputs, Path]) -> str:
+    name, inputs, target = job
+    write_output(name, inputs, target)
+    return name
+
+
+def _ignore_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class OutputWriters:
+    """Runs the output tasks: in this process (``jobs`` 1), or here and in ``jobs - 1``
+    worker processes side by side (from a fork server, as the analysis workers).
+
+    This process, whose imports are loaded already, starts on the slowest file at
+    once while the workers start; each then takes the slowest file left.
+    """
+
+    def __init__(self, inputs: OutputInputs, jobs: int):
+        self.inputs = inputs
+        self.jobs = max(1, jobs)
+
+    def __call__(self, targets: Sequence[tuple[str, Path]]) -> None:
+        """Write each ``(name, staged path)``; the first failure is raised."""
+        left = deque(sorted(targets, key=lambda item: TASK_FILES.index(item[0])))
+        if self.jobs == 1 or len(left) < 2:
+            for name, target in left:
+                write_output(name, self.inputs, target)
+            return
+        lock = threading.Lock()
+        failures: list[BaseException] = []
+        stop = threading.Event()
+
+        def take() -> tuple[str, Path] | None:
+            with lock:
+                return left.popleft() if left and not stop.is_set() else None
+
+        def feed(pool: Any) -> None:
+            """Hand one worker the slowest file left, again and again."""
+            while (item := take()) is not None:
+                result = pool.apply_async(_write_in_worker, ((item[0], self.inputs, item[1]),))
+                while not stop.is_set():
+                    try:
+                        result.get(timeout=0.2)
+                        break
+                    except multiprocessing.TimeoutError:
+                        continue
+                    except BaseException as exc:
+                        failures.append(exc)
+                        stop.set()
+                        return
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        workers = min(self.jobs, len(left)) - 1
+        pool = context.Pool(workers, initializer=_ignore_interrupt)
+        feeders = [threading.Thread(target=feed, args=(pool,), daemon=True) for _ in range(workers)]
+        for feeder in feeders:
+            feeder.start()
+        try:
+            while (item := take()) is not None:
+                write_output(item[0], self.inputs, item[1])
+        except BaseException as exc:
+            failures.append(exc)
+            stop.set()
+        for feeder in feeders:
+            feeder.join()
+        if failures:
+            pool.terminate()
+            pool.join()
+            raise failures[0]
+        pool.close()
+        pool.join()
+
+
+__all__ = [
+    "BATCH_ROWS",
+    "TASK_FILES",
+    "OutputInputs",
+    "OutputWriters",
+    "incident_batches",
+    "incident_frame",
+    "prepare_inputs",
+    "write_output",
+]
