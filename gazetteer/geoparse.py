@@ -418,7 +418,8 @@ class Geoparser:
                     )
                     or (
                         country is not None
-                        and not self._world[country.values[0]].is_home_country
+                        and self._world[country.values[0]].country_code
+                        != self.gazetteer.pack.country
                         and (
                             self._world[country.values[0]].kind == "country"
                             or _is_arabic_nisba(text[country.start : country.end])
