@@ -29,12 +29,20 @@ from gazetteer.model import Gazetteer, Place
 from gazetteer.normalize import arabic_proclitics, glued, normalize_name, normalize_with_offsets
 from gazetteer.phrases import PhraseMatch, PhraseMatcher, longest_matches
 from gazetteer.variants import (
+    ARABIC_FUZZY_MIN_LETTERS,
+    ARABIC_SHORT_KEY_LETTERS,
     ARTICLES,
     MIN_KEY_LETTERS,
     OPTIONAL_KINDS,
     SHORT_KEY_LETTERS,
     SpanScanner,
     VariantIndex,
+    arabic_light_form,
+    arabic_name_key,
+    arabic_shapes_agree,
+    arabic_spelling,
+    arabic_stop_words,
+    arabic_word_key,
     english_stop_words,
     fold_word,
     name_key,
@@ -65,6 +73,8 @@ _KNOWN_AS = re.compile(
 #: Punctuation no multi-word outlet or world name is written across.
 _NAME_BREAKS = frozenset(",،;؛!?؟\n")
 _SENTENCE_BREAKS = frozenset(".;!?\n؟؛")
+#: A word of Arabic letters in normalised text.
+_ARABIC_WORD = re.compile("[\u0620-\u064a\u066e-\u06d3]+")
 
 #: How many of the most recent places stay "in play" for definite descriptions.
 _IN_PLAY_WINDOW = 30
@@ -351,7 +361,8 @@ class Geoparser:
             )
             for m in chosen
         ]
-        hits = self._home_capital(text, self._with_variants(text, offsets, hits))
+        hits = self._with_variants(text, offsets, hits)
+        hits = self._home_capital(text, self._with_arabic_variants(text, norm, offsets, hits))
         return self._city_area_of(text, hits)
 
     def _city_area_of(self, text: str, hits: list[_Hit]) -> list[_Hit]:
@@ -468,6 +479,171 @@ class Geoparser:
                 if words:
                     names.append((place.id, name, name_key(words, vocab.generic_words)))
         return VariantIndex(names)
+
+    @cached_property
+    def _arabic_variant_index(self) -> VariantIndex:
+        """The spelling key of every Arabic-script gazetteer name (gazetteer/variants.py)."""
+        generic = self.vocabulary.arabic_generic_words
+        names = []
+        for place in self.gazetteer.values():
+            for name in place.all_names:
+                if name.isascii():
+                    continue
+                words = normalize_name(name).split()
+                if words:
+                    names.append((place.id, name, arabic_name_key(words, generic)))
+        return VariantIndex(names, fuzzy_min=ARABIC_FUZZY_MIN_LETTERS)
+
+    @cached_property
+    def _arabic_variant_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+        """Two regexes over normalised text that find where an Arabic variant may start: a
+        generic word (a glued proclitic allowed; group 2 the word), and a word with the
+        article whose letters spell, with any long vowels between them, the key of a one-word
+        gazetteer name (group 1 the word from its article)."""
+        spelling = arabic_spelling()
+        vowels = "".join(sorted(spelling.long_vowels))
+        proclitics = "|".join(sorted(map(re.escape, arabic_proclitics()), key=len, reverse=True))
+        generic = "|".join(
+            sorted(map(re.escape, self.vocabulary.arabic_generic_words), key=len, reverse=True)
+        )
+        generic_pattern = re.compile(f"(?<!\\S)((?:{proclitics})?)({generic})(?!\\S)")
+        keys = set()
+        for place in self.gazetteer.values():
+            for name in place.all_names:
+                if not name.isascii() and _one_word_with_article(name, spelling.article):
+                    key = arabic_word_key(normalize_name(name))
+                    if len(key) > ARABIC_SHORT_KEY_LETTERS:
+                        keys.add(key)
+        if not keys:
+            return generic_pattern, None
+        final = "".join(sorted(spelling.final_dropped))
+        spelled = "|".join(
+            f"{re.escape(key[0])}+"
+            + "".join(f"[{vowels}]*{re.escape(c)}+" for c in key[1:])
+            + f"[{vowels}]*"
+            for key in sorted(keys)
+        )
+        article_pattern = re.compile(
+            f"(?<!\\S)(?:{proclitics})?({re.escape(spelling.article)}(?:{spelled})[{final}]?)"
+            "(?!\\S)"
+        )
+        return generic_pattern, article_pattern
+
+    def _arabic_name_part(self, name: str) -> list[str]:
+        """A normalised Arabic name's words without its generic word (جسر السنك: السنك)."""
+        words = normalize_name(name).split()
+        if len(words) >= 2 and words[0] in self.vocabulary.arabic_generic_words:
+            return words[1:]
+        return words
+
+    def _bare_arabic_generic(self, word: str) -> str | None:
+        """The generic word a normalised word is, a glued proclitic aside (بساحة: ساحة)."""
+        generic = self.vocabulary.arabic_generic_words
+        if word in generic:
+            return word
+        for proclitic in arabic_proclitics():
+            if word.startswith(proclitic) and word[len(proclitic) :] in generic:
+                return word[len(proclitic) :]
+        return None
+
+    def _with_arabic_variants(
+        self, text: str, norm: str, offsets: list[int], hits: list[_Hit]
+    ) -> list[_Hit]:
+        """Add the Arabic-script names the exact pass missed, matched by their spelling key.
+
+        Tried only on the words after a generic word whose kind fits the entry (قاعدة
+        فكتوريا for معسكر فكتوري: a base), and on single words written with the article
+        that are not ordinary Arabic words and name an entry written without a generic word.
+        A variant never outranks an exact name: a span an exact match overlaps is left alone.
+        """
+        generic_pattern, article_pattern = self._arabic_variant_patterns
+        if not _ARABIC_WORD.search(norm):
+            return hits
+        exact = sorted(
+            (h for h in hits if h.category not in ("feature", "relation")), key=lambda h: h.start
+        )
+        exact_starts = [h.start for h in exact]
+        index = self._arabic_variant_index
+        article = arabic_spelling().article
+        stop = arabic_stop_words()
+        taken: list[_Hit] = []
+
+        def take(nstart: int, nend: int, candidates: list, words: list[str]) -> bool:
+            start, end = offsets[nstart], offsets[nend - 1] + 1
+            if _overlapping(exact, exact_starts, start, end) or any(
+                t.start < end and start < t.end for t in taken
+            ):
+                return False
+            best = min(c.distance for c in candidates)
+            candidates = [c for c in candidates if c.distance == best]
+            ids = tuple(dict.fromkeys(c.place_id for c in candidates))
+            taken.append(
+                _Hit(
+                    nstart, nend, start, end, "place", ids,
+                    key="".join(arabic_word_key(w) for w in words),
+                    matched_name=candidates[0].name, via="variant",
+                )
+            )  # fmt: skip
+            return True
+
+        # the words after a generic word (found by one regex pass, in C)
+        for match in generic_pattern.finditer(norm):
+            generic = match.group(2)
+            following = []
+            previous = match.end()
+            for word in _ARABIC_WORD.finditer(norm, match.end(), match.end() + 120):
+                if (
+                    norm[previous : word.start()] != " "
+                    or text[offsets[previous - 1] + 1 : offsets[word.start()]].strip()
+                ):
+                    break  # a comma, a full stop or another script ends the name
+                following.append(word)
+                previous = word.end()
+                if len(following) == 3:
+                    break
+            for n in range(len(following), 0, -1):
+                words = [w.group() for w in following[:n]]
+                key = "".join(arabic_word_key(w) for w in words)
+                if len(key) < MIN_KEY_LETTERS:
+                    continue
+                candidates = [
+                    c for c in index.lookup(key)
+                    if self._generic_fits(generic, c.place_id)
+                    and arabic_shapes_agree(words, self._arabic_name_part(c.name), strict=False)
+                ]  # fmt: skip
+                if candidates and any(w in stop for w in words):
+                    # an ordinary word: read as the name only up to the article and a
+                    # final ه or ا (شارع شعب, قاعدة فكتوريا), never by its inner vowels
+                    light = [arabic_light_form(w) for w in words]
+                    candidates = [
+                        c for c in candidates
+                        if light == list(map(arabic_light_form, self._arabic_name_part(c.name)))
+                    ]  # fmt: skip
+                if candidates and take(match.start(2), following[n - 1].end(), candidates, words):
+                    break
+        # a word with the article alone, spelled like a one-word name (a regex per key)
+        if article_pattern is not None:
+            for match in article_pattern.finditer(norm):
+                word, bare = match.group(), match.group(1)
+                if bare in stop or word in stop:
+                    continue
+                candidates = [
+                    c for c in index.lookup(arabic_word_key(bare))
+                    if not c.distance and _one_word_with_article(c.name, article)
+                    and arabic_shapes_agree([bare], [normalize_name(c.name)], strict=True)
+                ]  # fmt: skip
+                if candidates:
+                    take(match.start(1), match.end(), candidates, [bare])
+        if not taken:
+            return hits
+        taken.sort(key=lambda t: t.start)
+        taken_starts = [t.start for t in taken]
+        kept = []
+        for hit in hits:
+            k = bisect_left(taken_starts, hit.end)
+            if not k or taken[k - 1].end <= hit.start:
+                kept.append(hit)
+        return sorted([*kept, *taken], key=lambda h: h.start)
 
     def _name_words_of(self, name: str) -> tuple[str, ...]:
         """A gazetteer name's folded words, without articles and generic words."""
@@ -967,7 +1143,7 @@ class Geoparser:
                 text, end
             ):
                 # "السفارة المصرية": the embassy of a country the gazetteer holds none of
-                adjective = text[end:].split()[0].strip(".,،:;؛!؟")
+                adjective = text[end : end + 40].split()[0].strip(".,،:;؛!؟")
                 stop = text.index(adjective, end) + len(adjective)
                 return [
                     PlaceMention(
@@ -1834,6 +2010,12 @@ def _overlapping(hits: Sequence[_Hit], starts: Sequence[int], start: int, end: i
         if start < hit.end:
             found.append(hit)
     return found
+
+
+def _one_word_with_article(name: str, article: str) -> bool:
+    """A gazetteer name of one word written with the article (الكرادة, not مجلس النواب)."""
+    words = normalize_name(name).split()
+    return len(words) == 1 and words[0].startswith(article)
 
 
 def _norm_index(offsets: list[int], original: int) -> int:
