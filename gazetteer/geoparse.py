@@ -399,6 +399,7 @@ class Geoparser:
         """'the Iraqi capital', 'العاصمة العراقية': one city noun that names the home city."""
         out: list[_Hit] = []
         demonyms = self.vocabulary.capital_demonyms
+        home_country = self.gazetteer.pack.country
         i = 0
         while i < len(hits):
             hit = hits[i]
@@ -418,7 +419,7 @@ class Geoparser:
                     )
                     or (
                         country is not None
-                        and not self._is_home_country(self._world[country.values[0]])
+                        and self._world[country.values[0]].country_code != home_country
                         and (
                             self._world[country.values[0]].kind == "country"
                             or _is_arabic_nisba(text[country.start : country.end])
