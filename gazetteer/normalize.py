@@ -190,6 +190,13 @@ def normalize_with_offsets(text: str, base: int = 0) -> tuple[str, list[int]]:
     return _collapsed(folded, _code_points(folded), sources, base)
 
 
+#: The non-ASCII letters Python's ``re.IGNORECASE`` matches to ASCII ones (long s,
+#: Kelvin sign, dotted and dotless i), mapped to them: a key made from a
+#: case-insensitive match must fold them too, or "ſunday" matches and then finds
+#: no entry. Apply before ``lower()`` (which turns İ into two characters).
+IGNORECASE_PARTNERS = str.maketrans({"\u017f": "s", "\u212a": "k", "\u0130": "i", "\u0131": "i"})
+
+
 def normalize_name(name: str) -> str:
     """Normalise a name for comparison: folded, separators as single spaces, trimmed."""
     return normalize_with_offsets(name)[0].strip()

@@ -25,7 +25,10 @@ from gazetteer.normalize import (
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass's __init__ costs about 4x a plain one, and tens of
+# matches are made per paragraph. Hashable and compared by value all the same; treat
+# it as immutable.
+@dataclass(unsafe_hash=True, slots=True)
 class PhraseMatch(Generic[T]):
     """A phrase found in a text: spans in the normalised and in the original text."""
 

@@ -46,6 +46,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal
 
+from gazetteer.normalize import IGNORECASE_PARTNERS
 from geo.errors import IncidentMapperError
 from geo.resources import read_json_resource
 from incidents.model import CasualtyClaim
@@ -207,7 +208,7 @@ def _text(mapping: Mapping[str, Any], key: str, where: str) -> str:
 
 
 def _key(text: str, table: Mapping[int, str]) -> str:
-    return " ".join(text.translate(table).lower().split())
+    return " ".join(text.translate(table).translate(IGNORECASE_PARTNERS).lower().split())
 
 
 def _alt(terms: Iterable[str], table: Mapping[int, str]) -> str:

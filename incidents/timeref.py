@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 import ahocorasick
 
+from gazetteer.normalize import IGNORECASE_PARTNERS
 from geo.errors import IncidentMapperError
 from geo.resources import read_json_resource
 from incidents.model import TimeRef
@@ -153,7 +154,7 @@ def folding_table() -> Mapping[int, str]:
 
 def _key(text: str, table: Mapping[int, str]) -> str:
     """A lookup key for a matched phrase: folded, lower case, marks and extra spaces gone."""
-    folded = text.translate(table).lower()
+    folded = text.translate(table).translate(IGNORECASE_PARTNERS).lower()
     folded = "".join(ch for ch in folded if ch not in _ARABIC_MARKS)
     return " ".join(folded.split())
 

@@ -63,7 +63,7 @@ from maps.assets import (
     style_tag,
 )
 from maps.columns import FLAG_UNMAPPED, PageColumns, event_columns, incident_columns
-from maps.timeline import day_span, replay_span_minutes, zone_offsets
+from maps.timeline import calendar_span, day_span, replay_span_minutes, zone_offsets
 
 #: The page's scripts and styles, in ``maps/static/``, in load order.
 STATIC_SCRIPTS = (
@@ -392,6 +392,23 @@ def _geojson_layer(
 # ------------------------------------------------------------ context and places
 
 
+def _label_point(place: Any) -> list[float]:
+    """[lat, lon] to put a place's label at: its curated ``label_point`` when it has
+    one, else the middle of a line, or the centroid of an area (a point inside it when
+    the centroid falls outside)."""
+    geometry = place.geometry
+    if place.label_point is not None:
+        lon, lat = place.label_point
+        return [round(float(lat), _COORD_DECIMALS), round(float(lon), _COORD_DECIMALS)]
+    if geometry.geom_type in ("LineString", "MultiLineString", "LinearRing"):
+        point = geometry.interpolate(0.5, normalized=True)
+    else:
+        point = geometry.centroid
+        if not geometry.contains(point):
+            point = geometry.representative_point()
+    return [round(point.y, _COORD_DECIMALS), round(point.x, _COORD_DECIMALS)]
+
+
 def _context_features(gazetteer: Gazetteer) -> list[dict[str, Any]]:
     kinds = load_styles()["context"]["kinds"]
     drawn = []
@@ -411,6 +428,7 @@ def _context_features(gazetteer: Gazetteer) -> list[dict[str, Any]]:
                 "place_id": place.id,
                 "style": style,
                 "label": html_text(place.name) if rule.get("label") else None,
+                "label_at": _label_point(place) if rule.get("label") else None,
             },
         )
         for _, _, place, rule, style in drawn
@@ -539,24 +557,44 @@ def _page_styles(styles: dict[str, Any]) -> dict[str, Any]:
 
 
 def _time_config(meta: dict[str, Any], rules: dict[str, Any]) -> dict[str, Any]:
-    """The slider's two modes: by clock time (steps of minutes) and by day, and the
-    pack's zone: its offset at the start and its changes over the data's span."""
+    """The slider's modes: by clock time (steps of minutes), by day, and for a long
+    collection by calendar month and year; it opens on the finest mode that needs no
+    more than ``max_steps`` positions (clock time when the data spans a few days).
+    Also the pack's zone: its offset at the start and its changes over the data's span."""
     timezone = str(rules["timezone"])
     span = meta["allRange"]
     zone = zone_offsets(timezone, *span) if span else zone_offsets(timezone, 0, 0)
     offset = int(zone["initial"])  # type: ignore[call-overload]
+    max_steps = int(rules["max_steps"])
     clock_range = meta["clockRange"] or meta["allRange"]
     clock = (
         replay_span_minutes(
-            *clock_range, step_minutes=int(rules["step_minutes"]), max_steps=int(rules["max_steps"])
+            *clock_range, step_minutes=int(rules["step_minutes"]), max_steps=max_steps
         )
         if clock_range
         else None
     )
-    days = day_span(*meta["allRange"], timezone=timezone) if meta["allRange"] else None
+    all_range = meta["allRange"]
+    days = day_span(*all_range, timezone=timezone) if all_range else None
     if days is not None and days["steps"] < 2:
         days = None
+    months = years = None
+    if days is not None and days["steps"] > int(rules.get("month_mode_after_days", 62)):
+        months = calendar_span(*all_range, unit="month", timezone=timezone)
+        if months["steps"] > int(rules.get("year_mode_after_months", 24)):
+            years = calendar_span(*all_range, unit="year", timezone=timezone)
     many_days = days is not None and days["steps"] > int(rules.get("day_mode_after_days", 3))
+    if clock is not None and not many_days:
+        default = "clock"
+    else:
+        fitting = [
+            name
+            for name, span in (("day", days), ("month", months), ("year", years))
+            if span is not None and span["steps"] <= max_steps
+        ]
+        default = fitting[0] if fitting else "year" if years else "month" if months else "day"
+        if days is None and months is None:
+            default = "clock"
     return {
         "offsetMinutes": offset,
         "zone": zone,
@@ -564,7 +602,9 @@ def _time_config(meta: dict[str, Any], rules: dict[str, Any]) -> dict[str, Any]:
         "playIntervalMs": int(rules["play_interval_ms"]),
         "clock": clock,
         "days": days,
-        "defaultMode": "day" if many_days or clock is None else "clock",
+        "months": months,
+        "years": years,
+        "defaultMode": default,
     }
 
 
@@ -670,11 +710,29 @@ def build_map(
     return doc
 
 
-def _data_elements(prefix: str, table: PageColumns) -> str:
-    """The inert elements holding one table: base64 arrays, text chunks and ids."""
-    parts = [data_tag(f"im-{prefix}-arrays", table.packed())]
-    parts.append(data_tag(f"im-{prefix}-chunks", "\n".join(table.chunks)))
-    parts.append(data_tag(f"im-{prefix}-ids", table.ids))
+def _column_elements(prefix: str, table: PageColumns) -> str:
+    """The inert element holding one table's columns (base64 of gzip'd typed arrays)."""
+    return data_tag(f"im-{prefix}-arrays", table.packed())
+
+
+def _text_elements(incidents: PageColumns, events: PageColumns) -> str:
+    """The inert elements holding the tables' text: one per compressed chunk, then the ids.
+
+    They follow the start-up script, so the map is drawn while the browser is still
+    reading them, and a popup waits only for its own chunks. Both tables are in time
+    order, so the event chunks are interleaved with the incident chunks in proportion:
+    an incident's event text comes about when its own does.
+    """
+    parts, k_event = [], 0
+    n_inc, n_evt = len(incidents.chunks), len(events.chunks)
+    for k, chunk in enumerate(incidents.chunks):
+        parts.append(data_tag(f"im-inc-c{k}", chunk))
+        while k_event < n_evt and k_event * n_inc <= k * n_evt:
+            parts.append(data_tag(f"im-evt-c{k_event}", events.chunks[k_event]))
+            k_event += 1
+    parts.extend(data_tag(f"im-evt-c{j}", events.chunks[j]) for j in range(k_event, n_evt))
+    parts.append(data_tag("im-inc-ids", incidents.ids))
+    parts.append(data_tag("im-evt-ids", events.ids))
     return "\n".join(parts)
 
 
@@ -715,17 +773,24 @@ def finish_map(doc: MapDocument) -> str:
     if not isinstance(figure, Figure):  # pragma: no cover - folium always makes one
         msg = "the map is not attached to a page; cannot render it"
         raise OutputError(msg)
-    data = "\n".join(
+    columns = "\n".join(
         [
             json_tag("im-config", doc.config),
-            _data_elements("inc", doc.incidents),
-            _data_elements("evt", doc.events),
+            _column_elements("inc", doc.incidents),
+            _column_elements("evt", doc.events),
         ]
     )
-    figure.html.add_child(_Raw(data), name="im_data")
+    figure.html.add_child(_Raw(columns), name="im_data")
     _Script(lambda: _install_js(doc)).add_to(doc.map)
     _assign_element_ids(figure)
-    return figure.render()
+    page = figure.render()
+    # The text (popups, search, ids) comes after the start-up script: see _text_elements.
+    text = _text_elements(doc.incidents, doc.events)
+    head, end, tail = page.rpartition("</html>")
+    if not end:  # pragma: no cover - folium's page always ends with </html>
+        msg = "the rendered map page has no </html>; cannot add its text"
+        raise OutputError(msg)
+    return f"{head}{text}\n{end}{tail}"
 
 
 def render_map(

@@ -35,6 +35,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -317,3 +318,42 @@ def day_span(start: int, end: int, *, timezone: str) -> dict[str, int]:
     first = (start + offset) // 1440 * 1440 - offset
     steps = max(1, math.ceil((end - first) / 1440))
     return {"start": int(first), "step": 1440, "steps": int(steps)}
+
+
+#: Calendar periods a long collection is replayed by, finest first.
+CALENDAR_UNITS = ("month", "year")
+
+
+def calendar_span(start: int, end: int, *, unit: str, timezone: str) -> dict[str, Any]:
+    """The slider over local calendar months or years in ``timezone``, from the one
+    holding ``start`` to the one holding the last minute before ``end`` (minutes since
+    the epoch).
+
+    Periods differ in length, so the page gets their ``bounds``: ``steps + 1`` minutes,
+    step ``k`` covering ``[bounds[k], bounds[k + 1])``, each a local midnight at its own
+    offset.
+    """
+    if unit not in CALENDAR_UNITS:
+        msg = f"no calendar unit {unit!r}; expected one of {', '.join(CALENDAR_UNITS)}"
+        raise ValueError(msg)
+    zone = _zone(timezone)
+    first = (_EPOCH + dt.timedelta(minutes=start)).astimezone(zone)
+    last = (_EPOCH + dt.timedelta(minutes=max(start, end - 1))).astimezone(zone)
+    year, month = first.year, first.month if unit == "month" else 1
+    starts = []
+    while (year, month) <= (last.year, last.month if unit == "month" else 1):
+        starts.append((year, month))
+        year, month = (year + month // 12, month % 12 + 1) if unit == "month" else (year + 1, 1)
+    starts.append((year, month))  # the end of the last period
+    bounds = np.array(
+        [
+            (dt.datetime(y, m, 1, tzinfo=zone) - _EPOCH) // dt.timedelta(minutes=1)
+            for y, m in starts
+        ],
+        dtype=np.int64,
+    )
+    return {
+        "start": int(bounds[0]),
+        "steps": len(bounds) - 1,
+        "bounds": [int(b) for b in bounds],
+    }

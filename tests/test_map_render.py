@@ -4,6 +4,7 @@ determinism, the static files."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import gzip
 import json
 import random
@@ -37,6 +38,7 @@ from maps.assets import (
     leaflet_js,
     safe_href,
 )
+from maps.columns import _iso_minutes
 from maps.render import (
     STATIC_SCRIPTS,
     STATIC_STYLES,
@@ -46,7 +48,13 @@ from maps.render import (
     load_styles,
     place_popup_html,
 )
-from maps.timeline import replay_span, time_window, window_minutes
+from maps.timeline import (
+    calendar_span,
+    replay_span,
+    time_window,
+    window_minutes,
+    zone_offsets,
+)
 
 # ---------------------------------------------------------------- synthetic data
 
@@ -384,18 +392,36 @@ def _table(
         for entry in layout
     }
     rows: list[dict[str, Any]] = []
-    chunks = elements[f"im-{prefix}-chunks"]
-    for chunk in chunks.split("\n") if chunks else []:
-        columns = json.loads(gunzip(chunk))
+    n_chunks = -(-meta["n"] // meta["chunkRows"]) if meta["n"] else 0
+    assert f"im-{prefix}-c{n_chunks}" not in elements
+    for k in range(n_chunks):
+        columns = json.loads(gunzip(elements[f"im-{prefix}-c{k}"]))
         names = list(columns)
         rows.extend(
             dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)
         )
-    ids_text = (
-        gunzip(elements[f"im-{prefix}-ids"]).decode() if elements.get(f"im-{prefix}-ids") else ""
-    )
-    ids = ids_text.split("\n") if meta["n"] else []
+    raw = gunzip(elements[f"im-{prefix}-ids"]) if elements.get(f"im-{prefix}-ids") else b""
+    form = meta.get("idForm")
+    if form:  # a common prefix, then hexadecimal digits as bytes
+        width = form["hexDigits"] // 2
+        ids = [form["prefix"] + raw[k : k + width].hex() for k in range(0, len(raw), width)]
+    else:
+        ids = raw.decode().split("\n") if meta["n"] else []
     assert len(rows) == len(ids) == meta["n"]
+    # As the page does: a time_start/time_end sent as a flag is the window at +03:00, a
+    # place_id left out is its code's.
+    flags = arrays.get("flags")
+    for i, row in enumerate(rows):
+        if prefix == "inc" and "place_id" in row and row["place_id"] is None:
+            row["place_id"] = meta["places"][arrays["place"][i]] or None
+        for flag, name, minutes in ((32, "time_start", "t0"), (64, "time_end", "t1")):
+            if flags is not None and flags[i] & flag and prefix == "inc":
+                assert row[name] is None
+                end = arrays["t0"][i] + (arrays["dur"][i] if minutes == "t1" else 0)
+                moment = dt.datetime.fromtimestamp(
+                    int(end) * 60, dt.timezone(dt.timedelta(hours=3))
+                )
+                row[name] = moment.isoformat()
     return Table(arrays=arrays, rows=rows, ids=ids)
 
 
@@ -619,6 +645,70 @@ def test_a_table_without_the_new_columns_is_all_happened(page: ParsedPage) -> No
     assert "status" not in page.config["incidents"]["textColumns"]
 
 
+def test_times_in_the_page_offset_come_as_flags_and_others_as_text() -> None:
+    rows = [
+        incident_row(1),  # 2021-11-05T15:00:00+03:00 to 18:00: the window itself
+        incident_row(2, time_start="2021-11-05T12:00:00Z", time_end="2021-11-05T15:00:00Z"),
+        incident_row(3, time_start="2021-11-05T15:00:30+03:00", time_end=None),
+    ]
+    parsed = parse_page(
+        render_map(make_incidents(rows), make_places(), gazetteer=small_gazetteer())
+    )
+    flags = {i: parsed.incidents.at(i, "flags") for i in parsed.incidents.ids}
+    assert flags["inc-0000000001"] & 32
+    assert flags["inc-0000000001"] & 64
+    assert not flags["inc-0000000002"] & (32 | 64)  # the same instants, written otherwise
+    assert not flags["inc-0000000003"] & (32 | 64)
+    for row in rows:  # what the page rebuilds is the text given
+        got = parsed.incidents.row(row["incident_id"])
+        assert (got["time_start"], got["time_end"]) == (row["time_start"], row["time_end"])
+    assert parsed.incidents.rows[0]["time_start"] == "2021-11-05T15:00:00+03:00"
+
+
+@pytest.mark.parametrize(
+    ("ids", "form"),
+    [
+        (["inc-4ab5e2a6155f", "inc-0f84e962a103"], {"prefix": "inc-", "hexDigits": 12}),
+        (["inc-0000000001", "inc-0000000013"], {"prefix": "inc-00000000", "hexDigits": 2}),
+        (["inc-00ab", "inc-00AB"], None),  # upper-case digits would not come back the same
+        (["inc-1", "inc-22"], None),
+        (["حادث-0a", "حادث-1b"], None),  # the page writes the prefix out as ASCII
+        (["report 1 / a", "report 1 / b"], None),
+    ],
+)
+def test_ids_go_as_bytes_when_they_are_hex_digits_after_a_prefix(
+    ids: list[str], form: dict[str, Any] | None
+) -> None:
+    rows = [incident_row(k, incident_id=ident) for k, ident in enumerate(ids, start=1)]
+    parsed = parse_page(
+        render_map(make_incidents(rows), make_places(), gazetteer=small_gazetteer())
+    )
+    assert parsed.config["incidents"]["idForm"] == form
+    assert sorted(parsed.incidents.ids) == sorted(ids)
+
+
+def test_the_times_the_page_rebuilds_take_the_zones_offset_at_each_moment() -> None:
+    winter, summer = (
+        ms("2021-01-15T12:00:00+02:00") // 60000,
+        ms("2021-07-15T12:00:00+03:00") // 60000,
+    )
+    zone = zone_offsets("Asia/Beirut", winter, summer + 1)
+    text = _iso_minutes(np.array([winter, summer, np.nan]), zone)
+    assert text.tolist() == ["2021-01-15T12:00:00+02:00", "2021-07-15T12:00:00+03:00", ""]
+
+
+def test_a_place_id_is_sent_once_as_a_code() -> None:
+    rows = [incident_row(1), incident_row(2, place_id=None), incident_row(3, place_id=" ")]
+    page = render_map(make_incidents(rows), make_places(), gazetteer=small_gazetteer())
+    elements = {m.group(2): m.group(3) for m in _DATA.finditer(page)}
+    sent = json.loads(gunzip(elements["im-inc-c0"]))["place_id"]
+    assert sent == [None, None, " "]  # the first comes from its code
+    parsed = parse_page(page)
+    assert parsed.incidents.row("inc-0000000001")["place_id"] == "test_gate"
+    assert parsed.incidents.row("inc-0000000002")["place_id"] is None
+    assert parsed.incidents.row("inc-0000000003")["place_id"] == " "
+
+
 def test_popup_text_keeps_every_value_verbatim(page: ParsedPage) -> None:
     row = page.incidents.row("inc-0000000005")
     assert row["evidence"] == ARABIC
@@ -645,6 +735,24 @@ def test_context_is_drawn_from_the_gazetteer_without_points(page: ParsedPage) ->
     labels = {f["properties"]["place_id"]: f["properties"]["label"] for f in features}
     assert labels["west_district"] == html_text(f"West {HOSTILE_IMG}")
     assert labels["test_bridge"] is None
+    # Each label has its point: the middle of a river, inside an area.
+    at = {f["properties"]["place_id"]: f["properties"]["label_at"] for f in features}
+    assert at["test_bridge"] is None
+    gazetteer = small_gazetteer()
+    for place_id in ("west_district", "green_zone"):
+        lat, lon = at[place_id]
+        assert gazetteer[place_id].geometry.contains(Point(lon, lat))
+    lat, lon = at["tigris"]
+    assert gazetteer["tigris"].geometry.distance(Point(lon, lat)) < 1e-6
+
+
+def test_the_text_follows_the_start_up_script_so_the_map_draws_first(page: ParsedPage) -> None:
+    html = page.html
+    start = html.rindex("IncidentMap.install(")
+    assert html.index('id="im-inc-arrays"') < start
+    assert html.index('id="im-evt-arrays"') < start
+    assert start < html.index('id="im-inc-c0"') < html.index('id="im-inc-ids"')
+    assert html.rstrip().endswith("</html>")
 
 
 def test_places_layer_has_areas_points_and_uncertainty_circles(page: ParsedPage) -> None:
@@ -1100,6 +1208,58 @@ def test_the_page_gets_both_slider_modes_for_days_of_data() -> None:
         "steps": 5,
     }
     assert time["defaultMode"] == "day"
+    assert time["months"] is None
+    assert time["years"] is None
+
+
+def test_months_and_years_are_local_calendar_periods() -> None:
+    start = ms("2008-12-31T23:30:00+03:00") // 60000
+    end = ms("2010-02-01T00:00:00+03:00") // 60000  # the end is open: January is the last
+    months = calendar_span(start, end, unit="month", timezone="Asia/Baghdad")
+    assert months["steps"] == 14  # December 2008 to January 2010
+    assert months["start"] == ms("2008-12-01T00:00:00+03:00") // 60000
+    assert months["bounds"][1] == ms("2009-01-01T00:00:00+03:00") // 60000
+    assert months["bounds"][-1] == ms("2010-02-01T00:00:00+03:00") // 60000
+    years = calendar_span(start, end, unit="year", timezone="Asia/Baghdad")
+    assert years["bounds"] == [
+        ms(f"{y}-01-01T00:00:00+03:00") // 60000 for y in (2008, 2009, 2010, 2011)
+    ]
+    with pytest.raises(ValueError, match="no calendar unit 'week'"):
+        calendar_span(start, end, unit="week", timezone="Asia/Baghdad")
+
+
+@pytest.mark.parametrize(
+    ("days", "modes", "default"),
+    [
+        (5, {"clock", "days"}, "day"),
+        (150, {"clock", "days", "months"}, "day"),
+        (400, {"clock", "days", "months"}, "month"),
+        (3650, {"clock", "days", "months", "years"}, "month"),
+        (7300, {"clock", "days", "months", "years"}, "year"),
+    ],
+)
+def test_a_long_collection_opens_on_the_finest_period_that_fits(
+    days: int, modes: set[str], default: str
+) -> None:
+    first = dt.date(2004, 1, 1)
+    rows = [
+        incident_row(n, date=str(day), time_start=None, time_end=None, time_precision="day")
+        for n, day in enumerate((first, first + dt.timedelta(days=days - 1)), start=1)
+    ]
+    rows.append(
+        incident_row(
+            3,
+            time_start="2004-01-01T10:00:00+03:00",
+            time_end="2004-01-01T11:00:00+03:00",
+            time_precision="hour",
+        )
+    )
+    time = parse_page(
+        render_map(make_incidents(rows), make_places(), gazetteer=small_gazetteer())
+    ).config["time"]
+    offered = {k for k in ("clock", "days", "months", "years") if time[k] is not None}
+    assert offered == modes
+    assert time["defaultMode"] == default
 
 
 def test_one_day_of_data_replays_by_the_clock(page: ParsedPage) -> None:

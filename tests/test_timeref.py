@@ -144,6 +144,18 @@ def test_weekday_named_on_the_report_date_is_that_same_day() -> None:
     assert resolved("Crowds massed on Friday.", report_date=FRIDAY).date == FRIDAY
 
 
+@pytest.mark.parametrize(
+    ("weekday", "day"),
+    [("\u017funday", dt.date(2021, 10, 31)), ("Fr\u0130day", FRIDAY), ("Fr\u0131day", FRIDAY)],
+)
+def test_letters_that_match_ascii_case_insensitively_find_their_word(
+    weekday: str, day: dt.date
+) -> None:
+    # re.IGNORECASE matches long s to "s" and dotted or dotless I to "i": the word
+    # looked up after the match must fold them too (this once raised KeyError).
+    assert resolved(f"Crowds massed on {weekday}.", report_date=FRIDAY).date == day
+
+
 def test_arabic_thursday_in_a_report_of_the_next_day() -> None:
     assert resolved("دعا التحالف يوم الخميس إلى التصعيد.", report_date=FRIDAY).date == THURSDAY
 

@@ -13,8 +13,10 @@ var IncidentMapCore = (function () {
   'use strict';
 
   var FLAG_UNMAPPED = 1, FLAG_VAGUE = 2, FLAG_CLOCK = 4, FLAG_UNKNOWN_TIME = 8,
-    FLAG_CONTRADICTED = 16;
+    FLAG_CONTRADICTED = 16, FLAG_START_FROM_T0 = 32, FLAG_END_FROM_T1 = 64;
   var UNKNOWN_TIME = 4294967295;
+  var HEX_CODES = new Uint8Array(16);
+  for (var h = 0; h < 16; h++) { HEX_CODES[h] = h.toString(16).charCodeAt(0); }
   var KINDS = {f4: Float32Array, u1: Uint8Array, u2: Uint16Array, u4: Uint32Array,
     i4: Int32Array};
 
@@ -32,12 +34,32 @@ var IncidentMapCore = (function () {
     return element ? element.textContent : '';
   }
 
+  // gzip'd base64 as a Response to read. The bytes go into a stream made here, not a
+  // Blob's: a Blob is read back through the browser process, and those reads wait
+  // behind the parser while the page's text is still coming in.
   function inflate(base64) {
-    var stream = new Blob([bytesFromBase64(base64)]).stream()
-      .pipeThrough(new DecompressionStream('gzip'));
+    var bytes = bytesFromBase64(base64);
+    var stream = new ReadableStream({
+      start: function (controller) { controller.enqueue(bytes); controller.close(); }
+    }).pipeThrough(new DecompressionStream('gzip'));
     return new Response(stream);
   }
   function gunzip(base64) { return inflate(base64).text(); }
+
+  // The text elements follow the start-up script, so the map is drawn while the
+  // browser still reads them: an element not there yet is looked for again once the
+  // whole document is read.
+  var parsed = new Promise(function (resolve) {
+    if (document.readyState !== 'loading') { resolve(); return; }
+    document.addEventListener('DOMContentLoaded', function () { resolve(); });
+  });
+  function textWhenRead(id) {
+    var element = document.getElementById(id);
+    if (element || document.readyState !== 'loading') {
+      return Promise.resolve(element ? element.textContent.trim() : '');
+    }
+    return parsed.then(function () { return textOf(id).trim(); });
+  }
 
 
   // One table: its columns, its text chunks (decoded when asked, a few kept).
@@ -47,11 +69,10 @@ var IncidentMapCore = (function () {
     this.prefix = prefix;
     this.kinds = arrays;
     this.columns = {};
-    var chunkText = textOf('im-' + prefix + '-chunks').trim();
-    this.chunkSources = chunkText ? chunkText.split('\n') : [];
+    this.nChunks = meta.n ? Math.ceil(meta.n / meta.chunkRows) : 0;
     this.cache = new Map();
-    this.idsSource = textOf('im-' + prefix + '-ids').trim();
     this.ids = null;
+    this.complete = null;   // complete(i, row): fills in text the page rebuilds from columns
     this.idsLoading = null;
   }
   // Decode the columns: one gzip'd buffer of little-endian typed arrays, laid out as
@@ -78,9 +99,33 @@ var IncidentMapCore = (function () {
     var self = this;
     if (self.ids) { return Promise.resolve(self.ids); }
     if (!self.idsLoading) {
-      self.idsLoading = !self.idsSource || !self.n ? Promise.resolve('') : gunzip(self.idsSource);
-      self.idsLoading = self.idsLoading.then(function (text) {
-        self.ids = self.n ? text.split('\n') : [];
+      var form = self.meta.idForm;
+      self.idsLoading = !self.n ? Promise.resolve([]) :
+        textWhenRead('im-' + self.prefix + '-ids').then(function (base64) {
+          if (!form) {
+            return gunzip(base64).then(function (text) { return text.split('\n'); });
+          }
+          // Bytes: a common prefix and form.hexDigits hexadecimal digits per id, written
+          // out as one ASCII text (flat strings, where += would make ropes) and split.
+          return inflate(base64).arrayBuffer().then(function (buffer) {
+            var bytes = new Uint8Array(buffer), width = form.hexDigits / 2;
+            var prefix = form.prefix, line = prefix.length + form.hexDigits + 1;
+            var text = new Uint8Array(self.n * line), at = 0;
+            var head = Array.prototype.map.call(prefix, function (ch) { return ch.charCodeAt(0); });
+            for (var i = 0; i < self.n; i++) {
+              for (var p = 0; p < head.length; p++) { text[at++] = head[p]; }
+              for (var b = i * width, end = b + width; b < end; b++) {
+                text[at++] = HEX_CODES[bytes[b] >> 4];
+                text[at++] = HEX_CODES[bytes[b] & 15];
+              }
+              text[at++] = 10;
+            }
+            var ids = new TextDecoder().decode(text.subarray(0, at - 1)).split('\n');
+            return self.n ? ids : [];
+          });
+        });
+      self.idsLoading = self.idsLoading.then(function (ids) {
+        self.ids = ids;
         return self.ids;
       });
     }
@@ -96,18 +141,24 @@ var IncidentMapCore = (function () {
       self.cache.set(k, hit);
       return hit;
     }
-    var promise = gunzip(self.chunkSources[k]).then(JSON.parse);
+    var promise = self.chunkText(k).then(gunzip).then(JSON.parse);
     self.cache.set(k, promise);
     if (self.cache.size > 12) { self.cache.delete(self.cache.keys().next().value); }
     return promise;
+  };
+  // The compressed text of chunk k (base64), once the browser has read it.
+  Table.prototype.chunkText = function (k) {
+    return textWhenRead('im-' + this.prefix + '-c' + k);
   };
   // The text fields of row i, as {column: value}.
   Table.prototype.row = function (i) {
     var rows = this.meta.chunkRows, k = Math.floor(i / rows), j = i - k * rows;
     var names = this.meta.textColumns;
+    var complete = this.complete;
     return this.chunk(k).then(function (chunk) {
       var out = {};
       for (var c = 0; c < names.length; c++) { out[names[c]] = chunk[names[c]][j]; }
+      if (complete) { complete(i, out); }
       return out;
     });
   };
@@ -122,6 +173,7 @@ var IncidentMapCore = (function () {
         while (position < indexes.length && Math.floor(indexes[position] / rows) === k) {
           var i = indexes[position], j = i - k * rows, out = {};
           for (var c = 0; c < names.length; c++) { out[names[c]] = chunk[names[c]][j]; }
+          if (self.complete) { self.complete(i, out); }
           visit(i, out);
           position += 1;
         }
@@ -132,11 +184,11 @@ var IncidentMapCore = (function () {
   };
   // The chunk-by-chunk text of one column, for search: calls visit(start, values).
   Table.prototype.scanColumn = function (names, visit, progress) {
-    var self = this, k = 0, total = self.chunkSources.length;
+    var self = this, k = 0, total = self.nChunks;
     function next() {
       if (k >= total) { return Promise.resolve(); }
       // Not through the cache: a search reads every chunk once.
-      return gunzip(self.chunkSources[k]).then(JSON.parse).then(function (chunk) {
+      return self.chunkText(k).then(gunzip).then(JSON.parse).then(function (chunk) {
         var lists = names.map(function (n) { return chunk[n] || []; });
         visit(k * self.meta.chunkRows, lists);
         k += 1;
@@ -172,6 +224,12 @@ var IncidentMapCore = (function () {
     for (var q = 0; q < n; q++) { if (c.event[q] >= 0) { members[fill[c.event[q]]++] = q; } }
     this.evt.columns.memberOffsets = offsets;
     this.evt.columns.members = members;
+    this.inc.complete = function (i, row) {
+      var f = c.flags[i];
+      if (f & FLAG_START_FROM_T0) { row.time_start = iso(c.t0[i]); }
+      if (f & FLAG_END_FROM_T1) { row.time_end = iso(c.t1[i]); }
+      if (row.place_id === null && meta.places[c.place[i]]) { row.place_id = meta.places[c.place[i]]; }
+    };
     this.on = {
       source: new Uint8Array(meta.sources.length).fill(1),
       type: new Uint8Array(meta.types.length).fill(1),
@@ -201,7 +259,9 @@ var IncidentMapCore = (function () {
 
   State.prototype.onChange = function (listener) { this.listeners.push(listener); };
   State.prototype.changed = function (why) {
+    var started = performance.now();
     this.evaluate();
+    this.lastEvaluateMs = performance.now() - started;
     for (var i = 0; i < this.listeners.length; i++) { this.listeners[i](why); }
   };
 
@@ -217,50 +277,85 @@ var IncidentMapCore = (function () {
     this.evaluateEvents();
   };
 
+  // The type, status and precision of each row as one code (a "combo"), so a row's
+  // filters are one lookup: made once, at load.
+  State.prototype.makeCombos = function () {
+    var c = this.inc.columns, n = this.inc.n, on = this.on;
+    var nT = on.type.length, nS = on.status.length, nP = on.precision.length;
+    this.comboShape = [nT, nS, nP];
+    var combos = nT * nS * nP > 65535 ? new Uint32Array(n) : new Uint16Array(n);
+    for (var i = 0; i < n; i++) { combos[i] = (c.type[i] * nS + c.status[i]) * nP + c.precision[i]; }
+    this.combo = combos;
+    this.comboState = new Uint8Array(nT * nS * nP);
+    this.comboCount = new Uint32Array(nT * nS * nP);
+  };
+  // Per combo: 0 shown, 1/2/3 only its type/status/precision is filtered out, 4 more
+  // than one is, 5 its status is a layer that is off.
+  State.prototype.comboStates = function () {
+    var shape = this.comboShape, nS = shape[1], nP = shape[2], out = this.comboState;
+    var on = this.on;
+    for (var k = 0; k < out.length; k++) {
+      var p = k % nP, st = Math.floor(k / nP) % nS, t = Math.floor(k / (nP * nS));
+      if (!this.statusLayerOn(st)) { out[k] = 5; continue; }
+      var fails = (on.type[t] ? 0 : 1) + (on.status[st] ? 0 : 1) + (on.precision[p] ? 0 : 1);
+      out[k] = fails === 0 ? 0 : fails > 1 ? 4 : !on.type[t] ? 1 : !on.status[st] ? 2 : 3;
+    }
+    return out;
+  };
+
   // The rows passing every filter and the time query `time` (null: any time),
-  // written to `out`; returns how many. With `count`, also the live counts.
+  // written to `out`; returns how many. With `count`, also the live counts: each
+  // value's count is what it would show with the other filters as they are.
   State.prototype.scan = function (time, out, count) {
-    var c = this.inc.columns;
-    var src = c.source, type = c.type, status = c.status, prec = c.precision;
-    var flags = c.flags, t0 = c.t0, t1 = c.t1;
-    var onSrc = this.on.source, onType = this.on.type, onStatus = this.on.status,
-      onPrec = this.on.precision;
-    var statusLayer = new Uint8Array(onStatus.length);
-    for (var s = 0; s < statusLayer.length; s++) { statusLayer[s] = this.statusLayerOn(s) ? 1 : 0; }
+    if (!this.combo) { this.makeCombos(); }
+    var c = this.inc.columns, src = c.source, combo = this.combo;
+    var flags = c.flags, t0 = c.t0, t1 = c.t1, onSrc = this.on.source;
+    var states = this.comboStates(), comboCount = this.comboCount;
     var mask = this.search.mask, range = this.range;
-    var cs = this.counts.source, ct = this.counts.type, cst = this.counts.status,
-      cp = this.counts.precision;
-    if (count) { cs.fill(0); ct.fill(0); cst.fill(0); cp.fill(0); }
+    var cs = this.counts.source;
+    if (count) { cs.fill(0); comboCount.fill(0); }
     var nv = 0, unknownShown = 0;
     var ranges = this.timeRanges(time);
     var a = time === null ? 0 : time[0], b = time === null ? 0 : time[1];
+    var timed = time !== null || range !== null;
     for (var r = 0; r < ranges.length; r += 2) {
       var from = ranges[r], to = ranges[r + 1];
       for (var i = from; i < to; i++) {
         var f = flags[i];
         if (f & FLAG_UNMAPPED) { continue; }
-        if (!(f & FLAG_UNKNOWN_TIME)) {
+        if (timed && !(f & FLAG_UNKNOWN_TIME)) {
           if (time !== null && !(t0[i] < b && t1[i] > a)) { continue; }
           if (range !== null && !(t0[i] < range[1] && t1[i] > range[0])) { continue; }
         }
         if (mask !== null && !mask[i]) { continue; }
-        var st = status[i];
-        if (!statusLayer[st]) { continue; }
-        var fail = (onSrc[src[i]] ? 0 : 1) | (onType[type[i]] ? 0 : 2) |
-          (onStatus[st] ? 0 : 4) | (onPrec[prec[i]] ? 0 : 8);
-        if (fail === 0) {
-          out[nv++] = i;
-          if (count) {
-            cs[src[i]]++; ct[type[i]]++; cst[st]++; cp[prec[i]]++;
-            if (f & FLAG_UNKNOWN_TIME) { unknownShown++; }
+        var k = combo[i], st = states[k];
+        if (st === 0) {
+          var sc = src[i];
+          if (onSrc[sc]) {
+            out[nv++] = i;
+            if (count) { comboCount[k]++; if (f & FLAG_UNKNOWN_TIME) { unknownShown++; } }
           }
-        } else if (count) {
-          if (fail === 1) { cs[src[i]]++; } else if (fail === 2) { ct[type[i]]++; }
-          else if (fail === 4) { cst[st]++; } else if (fail === 8) { cp[prec[i]]++; }
+          if (count) { cs[sc]++; }
+        } else if (count && st < 4 && onSrc[src[i]]) {
+          comboCount[k]++;
         }
       }
     }
-    if (count) { this.unknownShown = unknownShown; }
+    if (count) {
+      this.unknownShown = unknownShown;
+      var ct = this.counts.type, cst = this.counts.status, cp = this.counts.precision;
+      ct.fill(0); cst.fill(0); cp.fill(0);
+      var nS = this.comboShape[1], nP = this.comboShape[2];
+      for (var q = 0; q < comboCount.length; q++) {
+        var m = comboCount[q];
+        if (!m) { continue; }
+        var pq = q % nP, sq = Math.floor(q / nP) % nS, tq = Math.floor(q / (nP * nS));
+        var s = states[q];
+        if (s === 0 || s === 1) { ct[tq] += m; }
+        if (s === 0 || s === 2) { cst[sq] += m; }
+        if (s === 0 || s === 3) { cp[pq] += m; }
+      }
+    }
     return nv;
   };
 
@@ -357,6 +452,7 @@ var IncidentMapCore = (function () {
     load: load, State: State, Table: Table, gunzip: gunzip, lowerBound: lowerBound,
     FLAG_UNMAPPED: FLAG_UNMAPPED, FLAG_VAGUE: FLAG_VAGUE, FLAG_CLOCK: FLAG_CLOCK,
     FLAG_UNKNOWN_TIME: FLAG_UNKNOWN_TIME, FLAG_CONTRADICTED: FLAG_CONTRADICTED,
+    FLAG_START_FROM_T0: FLAG_START_FROM_T0, FLAG_END_FROM_T1: FLAG_END_FROM_T1,
     UNKNOWN_TIME: UNKNOWN_TIME
   };
 })();

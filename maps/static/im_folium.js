@@ -1,5 +1,6 @@
 /* incident-mapper: the callbacks folium's GeoJSON layers (context and places) are made with. */
 /* exported IncidentMapFolium */
+/* global L */
 var IncidentMapFolium = {
   // Each feature carries its Leaflet path style.
   style: function (feature) { return feature.properties.style; },
@@ -19,12 +20,17 @@ var IncidentMapFolium = {
     }
     if (p.tooltip) { layer.bindTooltip(p.tooltip, {sticky: true}); }
   },
-  // Context: a permanent label on the rivers, zones and districts that ask for one.
+  // Context: a label on the rivers, zones and districts that ask for one, at the point
+  // Python chose (label_at). A marker with a fixed-size icon is placed without the page
+  // measuring it, where a permanent tooltip would force a layout per label at start-up.
   contextLabel: function (feature, layer) {
     var p = feature.properties;
-    if (p.label) {
-      layer.bindTooltip(p.label,
-        {permanent: true, direction: 'center', className: 'im-label', interactive: false});
-    }
+    if (!p.label || !p.label_at) { return; }
+    var label = L.marker(p.label_at, {
+      icon: L.divIcon({className: 'im-label', html: '<span>' + p.label + '</span>', iconSize: [0, 0]}),
+      interactive: false, keyboard: false, pane: 'tooltipPane'
+    });
+    layer.on('add', function () { label.addTo(layer._map); });
+    layer.on('remove', function () { label.remove(); });
   }
 };

@@ -89,32 +89,29 @@ var IncidentMapLayer = (function () {
       var origin = map.getPixelOrigin(), pane = map._getMapPanePos();
       // container x = world0 * scale - origin.x + pane.x
       var ox = pane.x - origin.x, oy = pane.y - origin.y;
-      var st = this.state, visible = st.visible, nv = st.nVisible, X = this.incXY.x, Y = this.incXY.y;
-      var margin = 30, W = size.x, H = size.y;
-      // One pass: the shown incidents inside the view, binned into hexagons as they come
-      // (the density needs nothing more; the points use the list).
+      var st = this.state, visible = st.visible, nv = st.nVisible;
+      var R = this.styles.density.hex_radius_px, dx = Math.sqrt(3) * R, dy = 1.5 * R;
+      var cols = Math.ceil(size.x / dx) + 3, rows = Math.ceil(size.y / dy) + 3;
+      // Each row's hexagon in this view, worked out once per view (a pan, a zoom, a
+      // resize): a source toggle, a filter or a time step then only counts the shown
+      // rows into their cells, with no projection.
+      var view = zoom + ':' + ox + ':' + oy + ':' + size.x + ':' + size.y + ':' + R;
+      if (this.cellView !== view) {
+        this.cellView = view;
+        this.cellOf = this.cells(this.cellOf, scale, ox, oy, size.x, size.y, R, cols, rows);
+      }
+      var cellOf = this.cellOf, outside = cols * rows;
+      if (!this.hexCounts || this.hexCounts.length !== outside + 1) {
+        this.hexCounts = new Uint32Array(outside + 1);
+      }
+      var counts = this.hexCounts.fill(0);
       if (!this.inView || this.inView.length < nv) { this.inView = new Uint32Array(st.inc.n); }
       var inView = this.inView, m = 0;
-      var R = this.styles.density.hex_radius_px, dx = Math.sqrt(3) * R, dy = 1.5 * R;
-      var cols = Math.ceil(W / dx) + 3, rows = Math.ceil(H / dy) + 3;
-      if (!this.hexCounts || this.hexCounts.length !== cols * rows) {
-        this.hexCounts = new Uint32Array(cols * rows);
-      }
-      var counts = this.hexCounts.fill(0), kq = Math.sqrt(3) / 3 / R, kr = 2 / 3 / R;
-      var left = -margin, top = -margin, right = W + margin, bottom = H + margin;
       for (var k = 0; k < nv; k++) {
-        var i = visible[k], x = X[i] * scale + ox, y = Y[i] * scale + oy;
-        if (x > left && y > top && x < right && y < bottom) {
-          inView[m++] = i;
-          // Axial hex coordinates (pointy top), rounded to the nearest hexagon.
-          var hx = x + dx, hy = y + dy, q = kq * hx - hy / (3 * R), r = kr * hy;
-          var cy = -q - r, rx = Math.round(q), ry = Math.round(cy), rz = Math.round(r);
-          var ex = Math.abs(rx - q), ey = Math.abs(ry - cy), ez = Math.abs(rz - r);
-          if (ex > ey && ex > ez) { rx = -ry - rz; } else if (ey <= ez) { rz = -rx - ry; }
-          var col = rx + ((rz - (rz & 1)) >> 1);
-          if (rz >= 0 && col >= 0 && rz < rows && col < cols) { counts[rz * cols + col]++; }
-        }
+        var i = visible[k], cell = cellOf[i];
+        if (cell >= 0) { inView[m++] = i; counts[cell]++; }
       }
+      counts[outside] = 0;
       var limit = this.styles.density.point_limit;
       var density = this.mode === 'density' || (this.mode === 'auto' && m > limit);
       this.drawnMode = density ? 'density' : 'points';
@@ -123,14 +120,37 @@ var IncidentMapLayer = (function () {
       this.grid = new Map();
       this.fanAt = new Map();
       if (density) {
-        this.drawDensity(ctx, counts, cols, rows, R, dx, dy);
+        this.drawDensity(ctx, counts.subarray(0, outside), cols, rows, R, dx, dy);
       } else {
         this.density = null;
         this.drawPoints(ctx, inView, m, scale, ox, oy);
-        this.drawEvents(ctx, scale, ox, oy, W, H);
+        this.drawEvents(ctx, scale, ox, oy, size.x, size.y);
       }
       this.lastDrawMs = performance.now() - started;
       this.fire('drawn');
+    },
+
+    // The hexagon of every row in a view (Int32, into `out` when it fits): -1 when the
+    // row is off screen (beyond a margin) or not mapped, cols * rows when it is within
+    // the margin but beyond the grid, else the cell (pointy-top axial coordinates,
+    // rounded to the nearest hexagon).
+    cells: function (out, scale, ox, oy, W, H, R, cols, rows) {
+      var X = this.incXY.x, Y = this.incXY.y, n = X.length, margin = 30;
+      var cellOf = out && out.length === n ? out : new Int32Array(n);
+      var dx = Math.sqrt(3) * R, dy = 1.5 * R, kq = Math.sqrt(3) / 3 / R, kr = 2 / 3 / R;
+      var left = -margin, top = -margin, right = W + margin, bottom = H + margin;
+      var outside = cols * rows;
+      for (var i = 0; i < n; i++) {
+        var x = X[i] * scale + ox, y = Y[i] * scale + oy;
+        if (!(x > left && y > top && x < right && y < bottom)) { cellOf[i] = -1; continue; }
+        var hx = x + dx, hy = y + dy, q = kq * hx - hy / (3 * R), r = kr * hy;
+        var cy = -q - r, rx = Math.round(q), ry = Math.round(cy), rz = Math.round(r);
+        var ex = Math.abs(rx - q), ey = Math.abs(ry - cy), ez = Math.abs(rz - r);
+        if (ex > ey && ex > ez) { rx = -ry - rz; } else if (ey <= ez) { rz = -rx - ry; }
+        var col = rx + ((rz - (rz & 1)) >> 1);
+        cellOf[i] = rz >= 0 && col >= 0 && rz < rows && col < cols ? rz * cols + col : outside;
+      }
+      return cellOf;
     },
 
     drawDensity: function (ctx, counts, cols, rows, R, dx, dy) {

@@ -59,6 +59,10 @@ var IncidentMapPopups = (function () {
     return DAYS[d.getUTCDay()] + ' ' + d.getUTCDate() + ' ' + MONTHS[d.getUTCMonth()] + ' ' +
       d.getUTCFullYear();
   }
+  function monthText(minutes, offset) {
+    var d = local(minutes, offset);
+    return MONTHS[d.getUTCMonth()] + ' ' + d.getUTCFullYear();
+  }
   function offsetText(offset, minutes) {
     var o = offsetAt(minutes, offset), m = Math.abs(o);
     return 'UTC' + (o < 0 ? '-' : '+') + pad(Math.floor(m / 60)) + ':' + pad(m % 60);
@@ -400,7 +404,7 @@ var IncidentMapPopups = (function () {
     checkboxRow: checkboxRow, setText: setText, debounce: debounce,
     el: el, bdi: bdi, incidentPopup: incidentPopup, eventPopup: eventPopup,
     stackPopup: stackPopup, whenText: whenText, safeHref: safeHref, clock: clock,
-    dayText: dayText, isoDay: isoDay, offsetText: offsetText, offsetAt: offsetAt,
-    present: present
+    dayText: dayText, monthText: monthText, isoDay: isoDay, offsetText: offsetText,
+    offsetAt: offsetAt, present: present
   };
 })();

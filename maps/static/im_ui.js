@@ -46,29 +46,60 @@ var IncidentMap = (function () {
     var offset = config.time.zone || config.time.offsetMinutes;
     var layer = new IncidentMapLayer.Layer(state, styles);
     var ui = {};
+    // time_start and time_end that are the window at the zone's offset come as flags
+    // (maps/columns.py), a place_id that is its code's is left out: written back here.
+    function isoLocal(minutes) {
+      var o = P.offsetAt(minutes, offset), abs = Math.abs(o);
+      return new Date((minutes + o) * 60000).toISOString().slice(0, 19) + (o < 0 ? '-' : '+') +
+        ('0' + Math.floor(abs / 60)).slice(-2) + ':' + ('0' + abs % 60).slice(-2);
+    }
+    inc.complete = function (i, row) {
+      var c = inc.columns, f = c.flags[i];
+      if (f & Core.FLAG_START_FROM_T0) { row.time_start = isoLocal(c.t0[i]); }
+      if (f & Core.FLAG_END_FROM_T1) { row.time_end = isoLocal(c.t1[i]); }
+      if (row.place_id === null && meta.places[c.place[i]]) { row.place_id = meta.places[c.place[i]]; }
+    };
 
     // ------------------------------------------------------------ time
     var time = {mode: config.time.defaultMode, step: null, timer: null};
-    function spanOf(mode) { return mode === 'day' ? config.time.days : config.time.clock; }
+    // Modes: clock (a moment, in steps of minutes), day, and for long collections
+    // month and year (calendar periods of unequal length: their spans carry bounds).
+    var SPAN_KEYS = {clock: 'clock', day: 'days', month: 'months', year: 'years'};
+    function spanOf(mode) { return config.time[SPAN_KEYS[mode]] || null; }
     // Day k runs from local midnight to local midnight at the zone's offsets of those
     // moments (a day that changes to or from summer time lasts 23 or 25 hours).
     function localMidnight(k) {
       var local = config.time.days.start + P.offsetAt(config.time.days.start, offset) + k * 1440;
       return local - P.offsetAt(local - P.offsetAt(local, offset), offset);
     }
+    // The minutes [from, to) of step k (clock mode: the one minute it stands for).
     function queryFor(mode, k) {
       var span = spanOf(mode);
+      if (span.bounds) { return [span.bounds[k], span.bounds[k + 1]]; }
       if (mode === 'day') { return [localMidnight(k), localMidnight(k + 1)]; }
       var a = span.start + k * span.step;
       return [a, a + 1];
     }
     function stepOf(minute, mode) {
-      var span = spanOf(mode), from = span.start;
-      if (mode === 'day') {
-        minute += P.offsetAt(minute, offset);
-        from += P.offsetAt(span.start, offset);
+      var span = spanOf(mode), k;
+      if (span.bounds) {
+        k = Core.lowerBound(span.bounds, minute + 1, 0, span.bounds.length) - 1;
+      } else {
+        var from = span.start;
+        if (mode === 'day') {
+          minute += P.offsetAt(minute, offset);
+          from += P.offsetAt(span.start, offset);
+        }
+        k = Math.floor((minute - from) / span.step);
       }
-      return Math.max(0, Math.min(span.steps - 1, Math.floor((minute - from) / span.step)));
+      return Math.max(0, Math.min(span.steps - 1, k));
+    }
+    // The text for the step starting at minute m, in mode `mode`.
+    function stepText(m, mode) {
+      if (mode === 'year') { return P.isoDay(m, offset).slice(0, 4); }
+      if (mode === 'month') { return P.monthText(m, offset); }
+      if (mode === 'day') { return P.dayText(m, offset); }
+      return P.clock(m, offset) + ' ' + P.dayText(m, offset);
     }
     function setStep(k, mode) {
       if (mode) { time.mode = mode; }
@@ -97,7 +128,7 @@ var IncidentMap = (function () {
       if (!isFinite(ms)) { throw new Error('not a time: ' + value); }
       var minute = Math.floor(ms / 60000);
       time.step = stepOf(minute, time.mode);
-      state.time = time.mode === 'day' ? queryFor('day', time.step) : [minute, minute + 1];
+      state.time = time.mode === 'clock' ? [minute, minute + 1] : queryFor(time.mode, time.step);
       state.changed('time');
       return ms;
     }
@@ -149,16 +180,19 @@ var IncidentMap = (function () {
 
     // Time section.
     var clockSpan = config.time.clock, daySpan = config.time.days;
+    var MODE_TITLES = {day: 'By day', month: 'By month', year: 'By year'};
+    var modeNames = ['clock', 'day', 'month', 'year'].filter(function (m) { return spanOf(m); });
     if (clockSpan || daySpan) {
       var t = addSection('time', 'Time', true, 'im-time');
       ui.timeNow = el('div', 'im-time-now', 'All times');
       t.appendChild(ui.timeNow);
       ui.timeZone = el('div', 'im-time-zone');
       t.appendChild(ui.timeZone);
-      if (clockSpan && daySpan) {
+      if (modeNames.length > 1) {
         var modes = el('div', 'im-time-modes');
-        [['clock', 'By ' + (clockSpan.step >= 60 ? 'hour' : 'time of day')], ['day', 'By day']]
-          .forEach(function (m) {
+        modeNames.map(function (m) {
+          return [m, m === 'clock' ? 'By ' + (clockSpan.step >= 60 ? 'hour' : 'time of day') : MODE_TITLES[m]];
+        }).forEach(function (m) {
             var label = el('label'), radio = el('input');
             radio.type = 'radio';
             radio.name = 'im-time-mode';
@@ -227,9 +261,13 @@ var IncidentMap = (function () {
       ui.slider.max = String(span.steps - 1);
       ui.scale.textContent = '';
       var last = queryFor(time.mode, span.steps - 1)[0];
-      var label = time.mode === 'day' ?
-        function (m) { return P.dayText(m, offset).slice(0, -5); } :
-        function (m) { return P.clock(m, offset) + ' ' + P.dayText(m, offset).slice(0, -5); };
+      // The ends of the scale: a year is shown in day mode only when they differ.
+      var years = P.isoDay(span.start, offset).slice(0, 4) !== P.isoDay(last, offset).slice(0, 4);
+      var label = function (m) {
+        if (time.mode === 'day') { return years ? P.dayText(m, offset) : P.dayText(m, offset).slice(0, -5); }
+        if (time.mode === 'clock') { return P.clock(m, offset) + ' ' + P.dayText(m, offset).slice(0, -5); }
+        return stepText(m, time.mode);
+      };
       ui.scale.appendChild(el('span', null, label(span.start)));
       ui.scale.appendChild(el('span', null, label(last)));
       ui.histogramDirty = true;
@@ -244,8 +282,7 @@ var IncidentMap = (function () {
         ui.root.classList.add('im-time-all');
       } else {
         var a = state.time[0];
-        setText(ui.timeNow, time.mode === 'day' ? P.dayText(a, offset) :
-          P.clock(a, offset) + ' ' + P.dayText(a, offset));
+        setText(ui.timeNow, stepText(a, time.mode));
         setText(ui.timeZone,
           config.time.zoneLabel + ' local time (' + P.offsetText(offset, a) + ')');
         ui.root.classList.remove('im-time-all');
@@ -266,6 +303,27 @@ var IncidentMap = (function () {
       void span;
     }
     var scheduleHistogram = debounce(function () { drawHistogram(); }, 30);
+    // Each row's first and last step in a mode, worked out once per mode (a binary
+    // search per row for calendar periods): the histogram then only counts. A row
+    // outside the span or of unknown time gets first > last.
+    var rowSteps = {};
+    function stepsOfRows(mode) {
+      if (rowSteps[mode]) { return rowSteps[mode]; }
+      var span = spanOf(mode), c = inc.columns, n = inc.n;
+      var end = span.bounds ? span.bounds[span.steps] :
+        mode === 'day' ? localMidnight(span.steps) : span.start + span.steps * span.step;
+      var first = new Int32Array(n), last = new Int32Array(n);
+      for (var i = 0; i < n; i++) {
+        if ((c.flags[i] & Core.FLAG_UNKNOWN_TIME) || c.t1[i] <= span.start || c.t0[i] >= end) {
+          first[i] = 1; last[i] = 0;
+          continue;
+        }
+        first[i] = stepOf(c.t0[i], mode);
+        last[i] = stepOf(c.t1[i] - 1, mode);
+      }
+      rowSteps[mode] = {first: first, last: last};
+      return rowSteps[mode];
+    }
     // Incidents per slider step that pass every filter but the time.
     function drawHistogram() {
       var canvas = ui.histogram;
@@ -277,25 +335,30 @@ var IncidentMap = (function () {
         var counts = new Float64Array(span.steps);
         if (!ui.histogramRows) { ui.histogramRows = new Uint32Array(inc.n); }
         var rows = ui.histogramRows, n = state.scan(null, rows, false);
+        var steps = stepsOfRows(time.mode), first = steps.first, last = steps.last;
         for (var k = 0; k < n; k++) {
-          var i = rows[k];
-          if (c.flags[i] & Core.FLAG_UNKNOWN_TIME) { continue; }
-          var from = Math.max(0, Math.floor((c.t0[i] - span.start) / span.step));
-          var to = Math.min(span.steps - 1, Math.floor((c.t1[i] - 1 - span.start) / span.step));
+          var i = rows[k], from = first[i], to = last[i];
           for (var s = from; s <= to && s - from < 400; s++) { counts[s] += 1; }
         }
         ui.histogramCounts = counts;
         ui.histogramDirty = false;
       }
       var data = ui.histogramCounts, ctx = canvas.getContext('2d'), h = canvas.height;
-      var max = 1;
-      for (var j = 0; j < data.length; j++) { if (data[j] > max) { max = data[j]; } }
-      ctx.clearRect(0, 0, canvas.width, h);
-      var w = canvas.width / data.length, current = state.time ? stepOf(state.time[0], time.mode) : -1;
-      for (var b = 0; b < data.length; b++) {
-        if (!data[b]) { continue; }
-        var bh = Math.max(1, Math.round((h - 2) * data[b] / max));
-        ctx.fillStyle = b === current ? '#b03a2e' : '#9a958a';
+      // More steps than pixels (years of days): each pixel column shows its busiest step.
+      var bins = Math.min(data.length, width), per = data.length / bins;
+      var bars = new Float64Array(bins), max = 1;
+      for (var j = 0; j < data.length; j++) {
+        var at = Math.min(bins - 1, Math.floor(j / per));
+        if (data[j] > bars[at]) { bars[at] = data[j]; }
+        if (data[j] > max) { max = data[j]; }
+      }
+      ctx.clearRect(0, 0, width, h);
+      var w = width / bins, current = state.time ? stepOf(state.time[0], time.mode) : -1;
+      var currentBar = current < 0 ? -1 : Math.min(bins - 1, Math.floor(current / per));
+      for (var b = 0; b < bins; b++) {
+        if (!bars[b] && b !== currentBar) { continue; }
+        var bh = Math.max(1, Math.round((h - 2) * bars[b] / max));
+        ctx.fillStyle = b === currentBar ? '#b03a2e' : '#9a958a';
         ctx.fillRect(b * w, h - bh, Math.max(1, w - 0.5), bh);
       }
     }
@@ -608,7 +671,8 @@ var IncidentMap = (function () {
     placeControl();
     window.addEventListener('resize', debounce(function () { placeControl(); map.invalidateSize(); }, 150));
 
-    // Places follow the filters: a place is drawn while a shown incident is there.
+    // Places follow the filters: a place (and its uncertainty circle) is drawn while a
+    // shown incident is there, and taken off the map otherwise.
     var placeUsed = new Uint8Array(meta.places.length), placeShapes = [];
     if (options.places) {
       options.places.eachLayer(function (group) {
@@ -616,9 +680,7 @@ var IncidentMap = (function () {
         group.eachLayer(function (shape) {
           var p = shape.feature && shape.feature.properties;
           var code = p && p.place_id ? meta.places.indexOf(p.place_id) : -1;
-          if (code >= 0 && shape.setStyle) {
-            placeShapes.push({shape: shape, code: code, style: L.extend({}, shape.options)});
-          }
+          if (code >= 0) { placeShapes.push({shape: shape, code: code, group: group, shown: true}); }
         });
       });
     }
@@ -632,8 +694,16 @@ var IncidentMap = (function () {
         var show = everything || placeUsed[entry.code] === 1;
         if (entry.shown === show) { return; }
         entry.shown = show;
-        entry.shape.setStyle(show ? entry.style : {opacity: 0.15, fillOpacity: 0.02});
+        if (show) { entry.group.addLayer(entry.shape); } else { entry.group.removeLayer(entry.shape); }
       });
+    }
+    /** The place_ids of the places drawn now (for tests and scripts). */
+    function placesShown() {
+      var out = new Set();
+      placeShapes.forEach(function (entry) {
+        if (entry.shown && entry.shape._map) { out.add(meta.places[entry.code]); }
+      });
+      return Array.from(out).sort();
     }
 
     // ------------------------------------------------------------ counts and redraw
@@ -652,6 +722,7 @@ var IncidentMap = (function () {
       var started = performance.now();
       layer.redraw();
       stats.lastDrawMs = layer.lastDrawMs;
+      stats.lastEvaluateMs = state.lastEvaluateMs;
       renderCounts();
       renderTime();
       filterPlaces();
@@ -734,7 +805,7 @@ var IncidentMap = (function () {
         }
         stop();
         if (params.t) {
-          var t = params.t.split(':'), mode = t[0] === 'day' && daySpan ? 'day' : 'clock';
+          var t = params.t.split(':'), mode = spanOf(t[0]) ? t[0] : 'clock';
           var minute = Number(t[1]);
           if (isFinite(minute) && spanOf(mode)) {
             time.mode = mode;
@@ -742,7 +813,7 @@ var IncidentMap = (function () {
             var radios = root.querySelectorAll('input[name=im-time-mode]');
             Array.prototype.forEach.call(radios, function (r) { r.checked = r.value === mode; });
             time.step = stepOf(minute, mode);
-            state.time = mode === 'day' ? queryFor('day', time.step) : [minute, minute + 1];
+            state.time = mode === 'clock' ? [minute, minute + 1] : queryFor(mode, time.step);
           }
         } else { time.step = null; state.time = null; }
         var q = params.q ? decodeURIComponent(params.q) : '';
@@ -779,6 +850,7 @@ var IncidentMap = (function () {
       /** The incident_ids drawn now (after the layers, sources, filters, search and time),
        *  in time order. */
       drawnIds: function () { return layer._map ? idsNow(inc, state.visible, state.nVisible) : []; },
+      placeIds: placesShown,
       /** The event_ids drawn now. */
       eventIds: function () {
         var shown = [], e = state.evt;
@@ -897,6 +969,8 @@ var IncidentMap = (function () {
     stats.installMs = [installStarted, performance.now()];
     stats.drawnAt = performance.now();
     api.drawn = true;
+    // Scripts that wait for the map hear it at once (no polling): see the README.
+    window.dispatchEvent(new CustomEvent('incidentmap:drawn', {detail: api}));
     // The ids (for the API, the table's exports and the popups' id line) are decoded
     // once the map is drawn and the page is idle.
     var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 1); };
@@ -906,6 +980,7 @@ var IncidentMap = (function () {
       return location.hash.replace(/^#/, '') === lastHash ? null : applyHash();
     }).then(function () {
       api.ready = true;
+      window.dispatchEvent(new CustomEvent('incidentmap:ready', {detail: api}));
       stats.readyAt = performance.now();
       return api;
     });
