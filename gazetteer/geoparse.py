@@ -1752,10 +1752,13 @@ class Geoparser:
         world = self._world[hit.values[0]]
         return self._world_mention(world, base)
 
+    def _is_home_country(self, world: WorldPlace) -> bool:
+        """True for the pack's own country: a mention of it is not 'outside'."""
+        return world.kind == "country" and world.country_code == self.gazetteer.pack.country
+
     def _world_mention(self, world: WorldPlace, base: dict) -> PlaceMention:
         precision = "city" if world.kind == "city" else "country"
-        home = world.kind == "country" and world.country_code == self.gazetteer.pack.country
-        role = "location" if home else "outside"
+        role = "location" if self._is_home_country(world) else "outside"
         return PlaceMention(
             **base,
             role=role,
