@@ -40,13 +40,9 @@ from gazetteer.geoparse import Geoparser
 from gazetteer.model import load_gazetteer
 from geo.errors import ReportError
 from incidents.pipeline import analyse_report, incidents_frame, places_frame
-from incidents.reports import (
-    ReportMetadata,
-    decode_report,
-    html_report_text,
-    looks_like_html,
-    parse_report,
-)
+from incidents.report_files import ReportMetadata
+from incidents.report_text import decode_report, html_report_text, looks_like_html
+from incidents.reports import parse_report
 from maps.render import render_map
 
 AREA = (44.0, 33.0, 44.8, 33.6)

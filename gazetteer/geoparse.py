@@ -2,9 +2,10 @@
 
 The pipeline has three steps:
 
-1. **match**: one Aho-Corasick pass over the normalised text finds every gazetteer
-   name, organisation, world place, feature noun ("gate", "bridge") and relation
-   phrase ("south of"); matches must sit on token boundaries and the longest wins;
+1. **match** (:mod:`gazetteer.name_matching`): one Aho-Corasick pass over the
+   normalised text finds every gazetteer name, organisation, world place, feature
+   noun ("gate", "bridge") and relation phrase ("south of"), and the spelling
+   variants; matches must sit on token boundaries and the longest wins;
 2. **group**: feature nouns and the names around them form composite descriptions
    ("the Green Zone gate on the Ministry of Planning side");
 3. **resolve**: each group becomes a :class:`PlaceMention` with a role, a place,
@@ -16,7 +17,6 @@ Everything language-specific is in ``data/context.json``.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -26,15 +26,11 @@ from shapely.geometry.base import BaseGeometry
 
 from gazetteer.context import ContextVocabulary, context_vocabulary
 from gazetteer.model import Gazetteer, Place
-from gazetteer.normalize import arabic_proclitics, glued, normalize_name, normalize_with_offsets
-from gazetteer.phrases import PhraseMatch, PhraseMatcher, longest_matches
+from gazetteer.name_matching import AREA_NOUNS, NameHit, NameMatching, is_arabic_nisba
+from gazetteer.normalize import glued, normalize_name, normalize_with_offsets
 from gazetteer.variants import (
     ARTICLES,
     MIN_KEY_LETTERS,
-    OPTIONAL_KINDS,
-    SHORT_KEY_LETTERS,
-    SpanScanner,
-    VariantIndex,
     english_stop_words,
     fold_word,
     name_key,
@@ -62,8 +58,6 @@ _KNOWN_AS = re.compile(
     r",?\s+(?:(?:known|nicknamed|called|dubbed)(?:\s+(?:by\s+the\s+(?:nickname|name)|as))?)"
     r"\s+[\"'“‘]?"
 )
-#: Punctuation no multi-word outlet or world name is written across.
-_NAME_BREAKS = frozenset(",،;؛!?؟\n")
 _SENTENCE_BREAKS = frozenset(".;!?\n؟؛")
 
 #: How many of the most recent places stay "in play" for definite descriptions.
@@ -137,39 +131,6 @@ class PlaceMention:
         }
 
 
-@dataclass(frozen=True)
-class _Hit:
-    """A raw match on the normalised text, with its span in the original text."""
-
-    nstart: int
-    nend: int
-    start: int
-    end: int
-    category: str  # place, organisation, world, demonym, feature, relation
-    values: tuple[str, ...]
-    """Entry ids (place), world keys (world), feature kind and number, relation name."""
-    key: str = ""
-    """The normalised phrase matched (for a variant, the spelling key)."""
-    matched_name: str | None = None
-    """For a variant spelling: the gazetteer name whose key it shares."""
-    via: str = ""
-    """'variant' or 'abbreviation' for a match by spelling key."""
-
-    @property
-    def length(self) -> int:
-        return self.nend - self.nstart
-
-
-_CATEGORY_RANK = {
-    "organisation": 0,
-    "place": 1,
-    "world": 2,
-    "demonym": 3,
-    "relation": 4,
-    "feature": 5,
-}
-
-
 def place_precision(place: Place) -> str:
     """The precision class a direct mention of ``place`` has."""
     if place.kind == "zone":
@@ -187,7 +148,7 @@ _DISTRICT_PRECISION_KINDS = frozenset(
 )
 
 
-class Geoparser:
+class Geoparser(NameMatching):
     """Finds and resolves place mentions against one gazetteer.
 
     Build it once per gazetteer (building the automaton takes a moment) and call
@@ -212,420 +173,6 @@ class Geoparser:
         self._spreads: dict[tuple[float, float, tuple[str, ...]], float] = {}
         # one per entry and relation, with the geometry object it was derived from
         self._areas: dict[tuple[str, str], tuple[BaseGeometry, DerivedArea]] = {}
-
-    # ------------------------------------------------------------------ matching
-    @cached_property
-    def _matcher(self) -> PhraseMatcher[tuple[str, str]]:
-        """One automaton over every phrase the resolver cares about, tagged by category."""
-        phrases: list[tuple[str, tuple[str, str]]] = []
-        for place in self.gazetteer.values():
-            for name in place.all_names:
-                phrases.append((name, ("place", place.id)))
-                if " " in normalize_name(name):
-                    phrases.append((glued(name), ("place", place.id)))
-        for place_id, (_, rest) in self._arabic_specific_parts.items():
-            for part in rest:
-                phrases.append((part, ("arabic_specific", place_id)))
-        phrases.extend((org, ("organisation", org)) for org in self.vocabulary.organisations)
-        for country, words in self.vocabulary.demonyms.items():
-            phrases.extend((word, ("demonym", country)) for word in words)
-        for world in self._world.values():
-            phrases.extend((name, ("world", world.key)) for name in world.names)
-        for kind, forms in self.vocabulary.feature_nouns.items():
-            for number, words in forms.items():
-                phrases.extend((word, ("feature", f"{kind}:{number}")) for word in words)
-        for relation, words in self.vocabulary.relations.items():
-            phrases.extend((word, ("relation", relation)) for word in words)
-        return PhraseMatcher(phrases)
-
-    @cached_property
-    def _arabic_specific_parts(self) -> dict[str, tuple[str, tuple[str, ...]]]:
-        """Entry id -> (its Arabic name, the specific parts of its Arabic names that open
-        with a generic word): حي الأمين gives الأمين, جسر السنك gives السنك."""
-        generic = self.vocabulary.arabic_generic_words
-        found: dict[str, tuple[str, tuple[str, ...]]] = {}
-        for place in self.gazetteer.values():
-            names = [n for n in place.all_names if not n.isascii()]
-            rest = []
-            for name in names:
-                words = normalize_name(name).split()
-                if len(words) >= 2 and words[0] in generic:
-                    part = " ".join(words[1:])
-                    if len(part.replace(" ", "")) >= 4:
-                        rest.append(part)
-            if rest:
-                found[place.id] = (names[0], tuple(dict.fromkeys(rest)))
-        return found
-
-    def _arabic_generic_start(self, norm: str, nstart: int, place_id: str) -> int | None:
-        """Where the generic word before an Arabic specific part starts, when one that fits
-        the entry is written there (ميدان بيروت, منطقة الأمين, جسري الجمهورية والسنك)."""
-        vocab = self.vocabulary
-        word_start = norm.rfind(" ", 0, nstart) + 1
-        glued_to = norm[word_start:nstart]
-        before = norm[max(0, word_start - 60) : word_start].split()
-        if glued_to:  # "والسنك": the second of two names after a dual or a plural
-            if glued_to != "و" or not before:
-                return None
-            for back, word in enumerate(reversed(before[-4:])):
-                if (
-                    word in vocab.arabic_coordinating_generics
-                    and back >= 1
-                    and self._generic_fits(word, place_id)
-                ):
-                    return nstart
-            return None
-        if not before:
-            return None
-        word = before[-1]
-        # a glued proclitic before the generic word (وشارع, بساحة) is fine
-        bare = next(
-            (word[len(p) :] for p in sorted(arabic_proclitics(), key=len, reverse=True)
-             if word.startswith(p) and word[len(p) :] in vocab.arabic_generic_words),
-            word,
-        )  # fmt: skip
-        if bare not in vocab.arabic_generic_words or not self._generic_fits(bare, place_id):
-            return None
-        return norm.rfind(word, 0, word_start) + len(word) - len(bare)
-
-    def _generic_fits(self, word: str, place_id: str) -> bool:
-        vocab = self.vocabulary
-        if word in vocab.arabic_area_words and self.gazetteer[place_id].kind in (
-            vocab.kind_fits.get("neighbourhood", ()) | {"street", "square", "market"}
-        ):
-            return True
-        return self._fits(place_id, vocab.arabic_generic_words[word])
-
-    def _hits(self, text: str, norm: str, offsets: list[int]) -> list[_Hit]:
-        grouped: dict[tuple[int, int, str], list[str]] = {}
-        spans: dict[tuple[int, int], tuple[int, int, str]] = {}
-        generic_named: dict[tuple[int, int], str] = {}
-        exact_places: set[tuple[int, int]] = set()
-        for match in self._matcher.candidates(norm, offsets):
-            category, value = match.value
-            if category == "arabic_specific":
-                nstart = self._arabic_generic_start(norm, match.nstart, value)
-                if nstart is None:
-                    continue
-                category = "place"
-                match = replace(match, nstart=nstart, start=offsets[nstart])
-                if (match.nstart, match.nend) in exact_places:
-                    continue  # the name as the gazetteer writes it: an exact match
-                generic_named[(match.nstart, match.nend)] = self._arabic_specific_parts[value][0]
-            elif category == "place":
-                exact_places.add((match.nstart, match.nend))
-                generic_named.pop((match.nstart, match.nend), None)
-            if not self._case_fits(text[match.start : match.end], match.key, category):
-                continue
-            if category in ("organisation", "world") and any(
-                c in _NAME_BREAKS for c in text[match.start : match.end]
-            ):
-                continue  # "في بغداد، اليوم": a comma ends a name, it is not "Baghdad Today"
-            grouped.setdefault((match.nstart, match.nend, category), []).append(value)
-            spans[(match.nstart, match.nend)] = (match.start, match.end, match.key)
-        matches = [
-            PhraseMatch(
-                ns,
-                ne,
-                spans[(ns, ne)][0],
-                spans[(ns, ne)][1],
-                spans[(ns, ne)][2],
-                (category, tuple(values)),
-            )
-            for (ns, ne, category), values in grouped.items()
-        ]
-        chosen = longest_matches(matches, rank=lambda m: _CATEGORY_RANK[m.value[0]])
-        hits = [
-            _Hit(
-                m.nstart,
-                m.nend,
-                m.start,
-                m.end,
-                m.value[0],
-                m.value[1],
-                key=m.key,
-                matched_name=generic_named.get((m.nstart, m.nend))
-                if m.value[0] == "place"
-                else None,
-                via="generic word" if m.value[0] == "place" else "",
-            )
-            for m in chosen
-        ]
-        hits = self._home_capital(text, self._with_variants(text, offsets, hits))
-        return self._city_area_of(text, hits)
-
-    def _city_area_of(self, text: str, hits: list[_Hit]) -> list[_Hit]:
-        """'the Baghdad district of Sadr City', "Baghdad's impoverished Shi'ite neighborhood
-        of Sadr City": one mention of the place the area noun introduces."""
-        out: list[_Hit] = []
-        i = 0
-        while i < len(hits):
-            window = hits[i : i + 3]
-            if (
-                len(window) == 3
-                and window[0].category == "place"
-                and all(
-                    v in self.gazetteer and self.gazetteer[v].kind in self.vocabulary.city_kinds
-                    for v in window[0].values
-                )
-                and window[1].category == "feature"
-                and window[1].values[0].split(":")[0] in _AREA_NOUNS
-                and window[2].category == "place"
-                and _CITY_AREA_GAP.match(text[window[0].end : window[1].start])
-                and _AREA_OF_GAP.match(text[window[1].end : window[2].start])
-            ):
-                last = window[2]
-                out.append(replace(last, nstart=window[0].nstart, start=window[0].start))
-                i += 3
-                continue
-            if (
-                len(window) >= 2
-                and window[1].category == "place"
-                and self._is_container(window[0], window[1], text)
-                and all(
-                    v in self.gazetteer and self.gazetteer[v].kind in self.vocabulary.city_kinds
-                    for v in window[0].values
-                )
-            ):
-                # "Baghdad's northern Shaab district": the city only says where
-                out.append(replace(window[1], nstart=window[0].nstart, start=window[0].start))
-                i += 2
-                continue
-            out.append(hits[i])
-            i += 1
-        return out
-
-    def _home_capital(self, text: str, hits: list[_Hit]) -> list[_Hit]:
-        """'the Iraqi capital', 'العاصمة العراقية': one city noun that names the home city."""
-        out: list[_Hit] = []
-        demonyms = self.vocabulary.capital_demonyms
-        home_country = self.gazetteer.pack.country
-        i = 0
-        while i < len(hits):
-            hit = hits[i]
-            nxt = hits[i + 1] if i + 1 < len(hits) else None
-            if nxt is not None and not text[hit.end : nxt.start].strip():
-                pair = (hit, nxt)
-                demonym = next((h for h in pair if h.category == "demonym"), None)
-                city = next(
-                    (h for h in pair if h.category == "feature" and h.values[0] == "city:singular"),
-                    None,
-                )
-                country = next((h for h in pair if h.category == "world"), None)
-                foreign = city is not None and (
-                    (
-                        demonym is not None
-                        and normalize_name(text[demonym.start : demonym.end]) not in demonyms
-                    )
-                    or (
-                        country is not None
-                        and self._world[country.values[0]].country_code != home_country
-                        and (
-                            self._world[country.values[0]].kind == "country"
-                            or _is_arabic_nisba(text[country.start : country.end])
-                        )
-                    )
-                )
-                if foreign:
-                    # "the Iranian capital", "العاصمة السويدية": another country's capital
-                    out.extend(replace(h, key="foreign_capital") if h is city else h for h in pair)
-                    i += 2
-                    continue
-                if (
-                    demonym is not None
-                    and city is not None
-                    and normalize_name(text[demonym.start : demonym.end]) in demonyms
-                ):
-                    if demonym is hit:  # "the Iraqi capital": one description
-                        out.append(
-                            replace(
-                                city,
-                                nstart=hit.nstart,
-                                nend=nxt.nend,
-                                start=hit.start,
-                                end=nxt.end,
-                                key="home_capital",
-                            )
-                        )
-                    else:  # "العاصمة العراقية": the noun, then its adjective
-                        out.extend((replace(city, key="home_capital"), demonym))
-                    i += 2
-                    continue
-            out.append(hit)
-            i += 1
-        return out
-
-    # ------------------------------------------------------------ variant spellings
-    @cached_property
-    def _variant_index(self) -> VariantIndex:
-        """The spelling key of every Latin-script gazetteer name (gazetteer/variants.py)."""
-        vocab = self.vocabulary
-        names = []
-        for place in self.gazetteer.values():
-            for name in place.all_names:
-                words = [vocab.abbreviations.get(w, w) for w in map(fold_word, name.split())]
-                words = [w for part in words for w in part.split() if w]
-                if words:
-                    names.append((place.id, name, name_key(words, vocab.generic_words)))
-        return VariantIndex(names)
-
-    def _name_words_of(self, name: str) -> tuple[str, ...]:
-        """A gazetteer name's folded words, without articles and generic words."""
-        vocab = self.vocabulary
-        words = [
-            vocab.abbreviations.get(w, w) for w in map(fold_word, name.replace("-", " ").split())
-        ]
-        return tuple(w for w in words if w and w not in vocab.generic_words and w not in ARTICLES)
-
-    @cached_property
-    def _scanner(self) -> SpanScanner:
-        return SpanScanner(self.vocabulary.generic_words, self.vocabulary.abbreviations)
-
-    def _fits(self, place_id: str, noun_kind: str) -> bool:
-        """True when the entry is of a kind the noun may stand for, or its name has the noun."""
-        place = self.gazetteer[place_id]
-        if place.kind in self.vocabulary.kind_fits.get(noun_kind, (noun_kind,)):
-            return True
-        return noun_kind not in _NO_NAME_HEAD and noun_kind in self._name_nouns.get(place_id, ())
-
-    @cached_property
-    def _name_nouns(self) -> dict[str, frozenset[str]]:
-        """For each entry, the noun kinds that head its own names: "Ministry of Planning" is
-        a ministry, "US Embassy" an embassy; "Suspension Bridge gate" is a gate, not a bridge.
-
-        The head is the word before "of", else the last word (English); the first word
-        (Arabic, which puts the head first).
-        """
-        words: dict[str, str] = dict(self.vocabulary.generic_words)
-        for kind, forms in self.vocabulary.feature_nouns.items():
-            for word in forms.get("singular", ()):
-                words.setdefault(word, kind)
-                if word.startswith("ال"):
-                    words.setdefault(word[2:], kind)
-        found: dict[str, frozenset[str]] = {}
-        for place in self.gazetteer.values():
-            nouns = set()
-            for name in place.all_names:
-                parts = normalize_name(name).split()
-                if not parts:
-                    continue
-                if not name.isascii():
-                    head = parts[0]
-                else:
-                    cut = next((i for i, w in enumerate(parts) if i and w in _HEAD_CUT), len(parts))
-                    head = parts[cut - 1]
-                if head in words:
-                    nouns.add(words[head])
-            if nouns:
-                found[place.id] = frozenset(nouns)
-        return found
-
-    def _with_variants(self, text: str, offsets: list[int], hits: list[_Hit]) -> list[_Hit]:
-        """Add the romanised names the exact pass missed, matched by their spelling key.
-
-        A variant never outranks an exact name: a span that an exact name covers is taken
-        only when it is longer and written with a generic word ("Baghdad Int'l Airport"
-        over "Baghdad"). Guards: a capitalised name word that is not an ordinary English
-        word, a key of at least three letters, and for keys of up to four letters (Senk) an
-        article or a generic word written with it.
-        """
-        spans = self._scanner.spans(text)
-        if not spans:
-            return hits
-        exact = sorted(
-            (h for h in hits if h.category not in ("feature", "relation")), key=lambda h: h.start
-        )
-        exact_starts = [h.start for h in exact]
-        taken: list[_Hit] = []
-        index = self._variant_index
-        for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
-            if taken and span.start < taken[-1].end:
-                continue
-            key = span.key
-            if len(key.key) < MIN_KEY_LETTERS:
-                continue
-            if len(key.key) <= SHORT_KEY_LETTERS and not (key.kinds or key.has_article):
-                continue
-            if span.sentence_initial and len(span.words) == 1 and not key.kinds:
-                continue
-            overlapping = _overlapping(exact, exact_starts, span.start, span.end)
-            if overlapping and not (
-                key.kinds
-                and all(span.start <= h.start and h.end <= span.end for h in overlapping)
-                and all(h.end - h.start < span.end - span.start for h in overlapping)
-            ):
-                continue
-            candidates = index.lookup(key.key)
-            if key.kinds:
-                candidates = [
-                    c for c in candidates
-                    if c.kinds & key.kinds
-                    or any(self._fits(c.place_id, kind) for kind in key.kinds)
-                ]  # fmt: skip
-            else:
-                candidates = [c for c in candidates if c.kinds <= OPTIONAL_KINDS]
-                if len(key.key) <= SHORT_KEY_LETTERS:
-                    candidates = [c for c in candidates if c.vowel == key.vowel]
-            if not candidates:
-                continue
-            if not key.kinds:
-                stop = english_stop_words()
-                if all(word in stop for word in span.words):
-                    continue
-            # a name written with the same generic words first (Suspension Bridge: the bridge,
-            # not the Suspension Bridge gate), then the closest key
-            candidates.sort(key=lambda c: (c.kinds != key.kinds, c.distance))
-            best_kinds, best = candidates[0].kinds, candidates[0].distance
-            candidates = [c for c in candidates if c.kinds == best_kinds]
-            ids = tuple(dict.fromkeys(c.place_id for c in candidates if c.distance == best))
-            matched = next(c.name for c in candidates if c.distance == best)
-            via = "variant"
-            if best == 0 and span.words == self._name_words_of(matched):
-                written = text[span.start : span.end].replace("-", " ").split()
-                if any(fold_word(w) in self.vocabulary.abbreviations for w in written):
-                    via = "abbreviation"  # "Tahrir Sq": the name, its generic word abbreviated
-                else:
-                    matched = None  # the name as the gazetteer spells it, with a generic word
-            nstart = _norm_index(offsets, span.start)
-            nend = _norm_index(offsets, span.end)
-            taken.append(
-                _Hit(
-                    nstart, nend, span.start, span.end, "place", ids,
-                    key=key.key, matched_name=matched, via=via,
-                )
-            )  # fmt: skip
-        if not taken:
-            return hits
-        # taken spans never overlap one another: the one starting last before a hit's end
-        # is the only one that can overlap it
-        taken_starts = [t.start for t in taken]
-        kept = []
-        for hit in hits:
-            i = bisect_left(taken_starts, hit.end)
-            if not i or taken[i - 1].end <= hit.start:
-                kept.append(hit)
-        return sorted([*kept, *taken], key=lambda h: h.start)
-
-    @staticmethod
-    def _case_fits(original: str, key: str, category: str) -> bool:
-        """Latin proper names from lists must look like proper names in the text."""
-        if not original[:1].isascii() or category in ("feature", "relation"):
-            return True
-        if category in ("world", "organisation", "demonym"):
-            if not original[:1].isupper():
-                return False
-            if category == "organisation" and any(
-                w[:1].islower() and not w.startswith(("al-", "el-", "ad-", "as-", "ash-"))
-                for w in original.split()[1:]
-                if len(w) > 3
-            ):
-                return False  # "in central Baghdad today": not the outlet Baghdad Today
-            if len(key) <= 3:
-                return original.replace(".", "").isupper()
-            return True
-        if len(key) <= 3:  # short gazetteer aliases such as "IZ"
-            return original.isupper()
-        return True
 
     # --------------------------------------------------------------- resolution
     def parse(
@@ -688,7 +235,7 @@ class Geoparser:
                         and not (
                             any(
                                 f.category == "feature"
-                                and f.values[0].split(":")[0] not in _AREA_NOUNS
+                                and f.values[0].split(":")[0] not in AREA_NOUNS
                                 for f in group
                             )
                             and all(
@@ -766,7 +313,7 @@ class Geoparser:
         words = normalize_name(tail[:cut]).split()[:6]
         return any(w in self.vocabulary.government_verbs for w in words)
 
-    def _known_as(self, text: str, hits: list[_Hit], group_end: int) -> _Hit | None:
+    def _known_as(self, text: str, hits: list[NameHit], group_end: int) -> NameHit | None:
         """The name a description is given right after it ('..., known as X', 'called X')."""
         if group_end + 1 >= len(hits):
             return None
@@ -801,10 +348,10 @@ class Geoparser:
             return False
         word = words[0].strip(".,،:;؛!؟")
         return (
-            _is_arabic_nisba(word) and normalize_name(word) not in self.vocabulary.capital_demonyms
+            is_arabic_nisba(word) and normalize_name(word) not in self.vocabulary.capital_demonyms
         )
 
-    def _group_end(self, text: str, norm: str, hits: list[_Hit], index: int) -> int:
+    def _group_end(self, text: str, norm: str, hits: list[NameHit], index: int) -> int:
         """Index of the last hit of the composite description starting at ``index``."""
         vocab = self.vocabulary
         end = index
@@ -851,7 +398,7 @@ class Geoparser:
             if (
                 nxt.category == "feature"
                 and not has_feature
-                and nxt.values[0].split(":")[0] in _AREA_NOUNS
+                and nxt.values[0].split(":")[0] in AREA_NOUNS
                 and not any(
                     self.gazetteer[v].kind in vocab.city_kinds
                     for v in last.values
@@ -870,33 +417,7 @@ class Geoparser:
             probe += 1
         return end if has_feature or grouped else index
 
-    def _is_container(self, first: _Hit, second: _Hit, text: str) -> bool:
-        """True for "X's Y" where X contains Y (Baghdad's Green Zone)."""
-        if first.category != "place" or second.category != "place":
-            return False
-        if not _CONTAINER_GAP.match(text[first.end : second.start]):
-            return False
-        return any(
-            container in self.gazetteer.ancestors(member) or self._covers(container, member)
-            for container in first.values
-            for member in second.values
-        )
-
-    def _covers(self, container_id: str, member_id: str) -> bool:
-        """True when a city's outline covers the member's point (part_of may be unset when an
-        imported outline reaches past the city's estimated one)."""
-        container = self.gazetteer.get(container_id)
-        member = self.gazetteer.get(member_id)
-        if container is None or member is None or container.kind not in self.vocabulary.city_kinds:
-            return False
-        if container.geometry is None or member.lat_lon is None:
-            return False
-        lat, lon = member.lat_lon
-        # the city outline is an estimate: its own uncertainty radius counts as inside
-        reach = container.uncertainty_m / 111_000
-        return container.geometry.buffer(reach).covers(Point(lon, lat))
-
-    def _determiner_before(self, norm: str, hit: _Hit) -> str | None:
+    def _determiner_before(self, norm: str, hit: NameHit) -> str | None:
         words = norm[max(0, hit.nstart - 40) : hit.nstart].split()
         vocab = self.vocabulary
         for word in reversed(words[-2:]):
@@ -909,7 +430,7 @@ class Geoparser:
         return None
 
     def _resolve_group(
-        self, text: str, norm: str, group: list[_Hit], in_play: list[str]
+        self, text: str, norm: str, group: list[NameHit], in_play: list[str]
     ) -> list[PlaceMention]:
         features = [h for h in group if h.category == "feature"]
         names = [h for h in group if h.category == "place"]
@@ -967,7 +488,7 @@ class Geoparser:
                 text, end
             ):
                 # "السفارة المصرية": the embassy of a country the gazetteer holds none of
-                adjective = text[end:].split()[0].strip(".,،:;؛!؟")
+                adjective = text[end : end + 40].split()[0].strip(".,،:;؛!؟")
                 stop = text.index(adjective, end) + len(adjective)
                 return [
                     PlaceMention(
@@ -981,7 +502,7 @@ class Geoparser:
         return []
 
     def _name_before_noun(
-        self, text: str, feature: _Hit, kind: str, end: int
+        self, text: str, feature: NameHit, kind: str, end: int
     ) -> list[PlaceMention]:
         """'the Victory military base' is Camp Victory: the capitalised words before the
         noun looked up by their spelling key with the noun's kind."""
@@ -1156,7 +677,7 @@ class Geoparser:
             related.update(self.gazetteer.children(place_id))
         return related
 
-    def _name_mention(self, hit: _Hit, text: str, in_play: list[str]) -> PlaceMention:
+    def _name_mention(self, hit: NameHit, text: str, in_play: list[str]) -> PlaceMention:
         place_id = self._best_of(hit.values, in_play)
         alternatives = tuple(v for v in hit.values if v != place_id)
         if hit.matched_name is not None:
@@ -1450,7 +971,7 @@ class Geoparser:
         )  # fmt: skip
 
     def _relation_before(
-        self, text: str, norm: str, hits: list[_Hit], index: int
+        self, text: str, norm: str, hits: list[NameHit], index: int
     ) -> tuple[str, int] | None:
         """A relation phrase ('south of', 'near') just before the hit at ``index``."""
         if index == 0:
@@ -1567,7 +1088,7 @@ class Geoparser:
         self._areas[key] = (geometry, area)
         return area
 
-    def _resolve_other(self, hit: _Hit, text: str) -> PlaceMention:
+    def _resolve_other(self, hit: NameHit, text: str) -> PlaceMention:
         base = {"text": text[hit.start : hit.end], "start": hit.start, "end": hit.end}
         if hit.category == "organisation":
             return PlaceMention(**base, role="organisation", resolved_by="organisation list")
@@ -1576,10 +1097,13 @@ class Geoparser:
         world = self._world[hit.values[0]]
         return self._world_mention(world, base)
 
+    def _is_home_country(self, world: WorldPlace) -> bool:
+        """True for the pack's own country: a mention of it is not 'outside'."""
+        return world.kind == "country" and world.country_code == self.gazetteer.pack.country
+
     def _world_mention(self, world: WorldPlace, base: dict) -> PlaceMention:
         precision = "city" if world.kind == "city" else "country"
-        home = world.kind == "country" and world.country_code == self.gazetteer.pack.country
-        role = "location" if home else "outside"
+        role = "location" if self._is_home_country(world) else "outside"
         return PlaceMention(
             **base,
             role=role,
@@ -1720,17 +1244,8 @@ _DISTANCE_BEFORE = re.compile(
 #: After a city opening a line: an optional country, then an opening parenthesis (the
 #: agency of a dateline, even when the page lost it).
 _PAREN_DATELINE = re.compile(r"(?:\s*[,،]\s*[^\W\d_][\w ]{1,20}?)?\s*\(")
-#: "Baghdad's Green Zone", "Baghdad's heavily fortified Green Zone": a possessive and at
-#: most two lower-case words between a container and what it contains.
-_CONTAINER_GAP = re.compile(r"^(?:['’]s|s['’]|['’])(?:\s+[a-z][a-z-]*){0,2}\s+$")
 
 
-#: Nouns of areas: after a name they start a description of their own.
-_AREA_NOUNS = frozenset({"neighbourhood", "city"})
-#: Nouns a name's head word does not make an entry fit: Sadr City is not "the city".
-_NO_NAME_HEAD = frozenset({"city", "neighbourhood", "zone", "river"})
-#: Prepositions that end the head phrase of an English name ("Green Zone gate at ...").
-_HEAD_CUT = frozenset({"of", "at", "from", "near", "on", "by", "in", "to", "facing"})
 #: "the city of Mosul", "the northern city of Irbil": the city noun introduces a name.
 #: ", a widely followed Telegram channel": an appositive of up to five words after a name.
 _APPOSITIVE = re.compile(r",\s+(?:a|an)\s+((?:[\w'’-]+\s+){0,4}[\w'’-]+)")
@@ -1744,10 +1259,6 @@ _NAME_BEFORE_NOUN = re.compile(
 _NOUN_OF_NAME = re.compile(
     r"\s+of\s+(?:the\s+)?(?P<name>(?:al-|Al-|el-)?[A-Z][\w'’-]+(?:\s+(?:al-?|Al-?)?[A-Z][\w'’-]+){0,2})"
 )
-#: Between a city and an area noun: nothing, or a possessive and up to three words.
-_CITY_AREA_GAP = re.compile(r"^(?:\s+|['’]s(?:\s+[\w'’-]+){0,3}\s+)$")
-#: Between the area noun and the place it introduces.
-_AREA_OF_GAP = re.compile(r"^\s+of\s+(?:the\s+)?$")
 #: A dateline line such as "Shafaq News – Baghdad" is short.
 _SHORT_LINE = 60
 #: Words after an institution that end the clause it could be the subject of.
@@ -1815,32 +1326,6 @@ def _inside_any(world: WorldPlace, cities: list[BaseGeometry]) -> bool:
     return any(city.contains(point) for city in cities)
 
 
-#: The longest name the exact pass can match, in characters: a hit starting further
-#: back than this before a span cannot reach into it.
-_LONGEST_HIT = 200
-
-
-def _overlapping(hits: Sequence[_Hit], starts: Sequence[int], start: int, end: int) -> list[_Hit]:
-    """The hits (sorted by start, with ``starts``) that overlap ``[start, end)``.
-
-    Looks only from ``start - _LONGEST_HIT`` up to ``end``, so a long report is
-    searched in time linear in its length, not in its length times its hits.
-    """
-    found = []
-    for i in range(bisect_left(starts, start - _LONGEST_HIT), len(hits)):
-        hit = hits[i]
-        if hit.start >= end:
-            break
-        if start < hit.end:
-            found.append(hit)
-    return found
-
-
-def _norm_index(offsets: list[int], original: int) -> int:
-    """The first normalised index at or after an original text index."""
-    return bisect_left(offsets, original)
-
-
 def _lowered(precision: str) -> str:
     return "estimated" if precision == "exact" else precision
 
@@ -1878,12 +1363,6 @@ def _capitalised_word_before(text: str, start: int) -> bool:
         return False  # the previous sentence or clause, not a modifier
     word = word.strip("\"'“‘(")
     return word[:1].isupper() and word.casefold() not in ("the", "a", "an", "this", "that")
-
-
-def _is_arabic_nisba(word: str) -> bool:
-    """'السويدية', 'الإيراني': an Arabic adjective of origin (the article, then -ي or -ية);
-    after العاصمة it names the country, even when a town shares the spelling."""
-    return word.startswith("ال") and word.endswith(("ية", "ي")) and len(word) >= 6
 
 
 def _has_arabic_article(word: str) -> bool:

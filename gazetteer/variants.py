@@ -20,15 +20,24 @@ Sanak, al-Sinek and Senk have ``snk``. :class:`VariantIndex` holds the key of ev
 gazetteer name in a dict, and, for keys of at least :data:`FUZZY_MIN_LETTERS` letters, a
 deletion neighbourhood that finds keys one edit away in a few dict look-ups (no scan over
 the names).
+
+Arabic script has a key of its own (:func:`arabic_word_key`, its table in
+``data/normalization.json``): on top of the normaliser's folding it drops the article, a
+final taa marbuta and the long vowels after the first letter, and writes doubled letters
+once (فكتوريا = فكتوري). As that also folds adjectives and broken plurals onto names,
+:func:`arabic_shapes_agree` and :func:`arabic_light_form` say when two words sharing a key
+may still be one name.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 #: Keys this long or longer match one edit away (a letter dropped, added or changed).
 FUZZY_MIN_LETTERS = 7
@@ -148,7 +157,10 @@ class VariantIndex:
         ``(place_id, name words, NameKey)`` for every Latin-script name.
     """
 
-    def __init__(self, names: Iterable[tuple[str, str, NameKey]]):
+    def __init__(
+        self, names: Iterable[tuple[str, str, NameKey]], *, fuzzy_min: int = FUZZY_MIN_LETTERS
+    ):
+        self.fuzzy_min = fuzzy_min
         self._exact: dict[str, list[tuple[str, str, frozenset[str], str]]] = {}
         self._deleted: dict[str, set[str]] = {}
         for place_id, name, key in names:
@@ -159,7 +171,7 @@ class VariantIndex:
             if entry not in entries:
                 entries.append(entry)
         for key in self._exact:
-            if len(key) >= FUZZY_MIN_LETTERS:
+            if len(key) >= fuzzy_min:
                 for deleted in _deletions(key):
                     self._deleted.setdefault(deleted, set()).add(key)
 
@@ -171,12 +183,13 @@ class VariantIndex:
         found = self._exact.get(key)
         if found:
             return [VariantCandidate(p, n, k, 0, v) for p, n, k, v in found]
-        if len(key) < FUZZY_MIN_LETTERS - 1:
+        fuzzy_min = self.fuzzy_min
+        if len(key) < fuzzy_min - 1:
             return []
         near: set[str] = set(self._deleted.get(key, ()))  # the text dropped a letter
-        if len(key) >= FUZZY_MIN_LETTERS:
+        if len(key) >= fuzzy_min:
             for deleted in _deletions(key):
-                if len(deleted) >= FUZZY_MIN_LETTERS and deleted in self._exact:
+                if len(deleted) >= fuzzy_min and deleted in self._exact:
                     near.add(deleted)  # the text added a letter
                 near.update(k for k in self._deleted.get(deleted, ()) if len(k) == len(key))
         near.discard(key)
@@ -185,6 +198,131 @@ class VariantIndex:
             for other in sorted(near)
             for p, n, k, v in self._exact[other]
         ]
+
+
+# ------------------------------------------------------------------ Arabic script
+
+#: Arabic keys are consonant skeletons, shorter than Latin keys: this long, one edit away.
+ARABIC_FUZZY_MIN_LETTERS = 6
+#: Arabic keys this short match only after a generic word of a fitting kind (جسر السنك), never
+#: on the article alone.
+ARABIC_SHORT_KEY_LETTERS = 3
+
+
+@dataclass(frozen=True)
+class ArabicSpelling:
+    """What Arabic spelling varies in names (``arabic_spelling_key`` in normalization.json)."""
+
+    article: str
+    long_vowels: frozenset[str]
+    final_dropped: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def arabic_spelling() -> ArabicSpelling:
+    """The Arabic spelling-key table, from the data file."""
+    data = json.loads(
+        resources.files("gazetteer").joinpath("data", "normalization.json").read_text("utf-8")
+    )["arabic_spelling_key"]
+    return ArabicSpelling(
+        data["article"], frozenset(data["long_vowels"]), frozenset(data["final_dropped"])
+    )
+
+
+@lru_cache(maxsize=65536)
+def arabic_word_key(word: str) -> str:
+    """The spelling key of one *normalised* Arabic word (see ``normalize_name``).
+
+    The normaliser has already folded hamza forms of alef, taa marbuta, alef maqsura,
+    tatweel and the harakat (shadda among them). The key also drops the article, a final
+    taa marbuta, the long vowels (ا و ي) after the first letter, and writes doubled
+    letters once: فكتوريا, فيكتوريا and فكتوري all have the key ``فكتر``.
+    """
+    spelling = arabic_spelling()
+    w = word
+    if w.startswith(spelling.article) and len(w) > len(spelling.article) + 1:
+        w = w[len(spelling.article) :]
+    if len(w) > 2 and w[-1] in spelling.final_dropped:
+        w = w[:-1]
+    if not w:
+        return ""
+    out = w[0] + "".join(c for c in w[1:] if c not in spelling.long_vowels)
+    return _DOUBLE.sub(r"\1", out)
+
+
+def _bare(word: str, article: str) -> str:
+    if word.startswith(article) and len(word) > len(article) + 1:
+        return word[len(article) :]
+    return word
+
+
+def arabic_light_form(word: str) -> str:
+    """A normalised Arabic word without its article and a final ه or ا: the only ways an
+    ordinary word may differ from a name it is read as (شعب for الشعب, فكتوريا for فكتوري),
+    as dropping inner long vowels would make الأمن (security) الأمين."""
+    spelling = arabic_spelling()
+    word = _bare(word, spelling.article)
+    if len(word) > 2 and word[-1] in spelling.final_dropped:
+        word = word[:-1]
+    return word[:-1] if len(word) > 2 and word[-1] == "ا" else word
+
+
+def arabic_shapes_agree(written: Sequence[str], name: Sequence[str], *, strict: bool) -> bool:
+    """True when normalised Arabic words that share a key also share the shape of a name.
+
+    The key drops long vowels, which also drops what makes an adjective or a plural: أمنية
+    (security, an adjective) has the key of الأمين, المشاتل (nurseries) that of المشتل. So
+    the words must agree on a final long vowel (ا or ي after a dropped final ه: فكتوريا and
+    فكتوري do, أمنية and الأمين do not) and on the alefs inside the word (a broken plural
+    adds one). ``strict`` (a word with the article alone): the endings ية, ي, ه must agree
+    too, as الاعظمي is a surname and not الأعظمية.
+    """
+    spelling = arabic_spelling()
+    if len(written) != len(name):
+        written, name = written[-1:], name[-1:]
+    for one, other in zip(written, name, strict=True):
+        one, other = _bare(one, spelling.article), _bare(other, spelling.article)
+        if _vowel_end(one, spelling) != _vowel_end(other, spelling):
+            return False
+        if one.rstrip("ا").count("ا") != other.rstrip("ا").count("ا"):
+            return False
+        if strict and _ending(one) != _ending(other):
+            return False
+    return True
+
+
+def _vowel_end(word: str, spelling: ArabicSpelling) -> bool:
+    if len(word) > 2 and word[-1] in spelling.final_dropped:
+        word = word[:-1]
+    return word[-1:] in ("ا", "ي")
+
+
+def _ending(word: str) -> str:
+    return next((e for e in ("يه", "ي", "ه") if word.endswith(e)), "")
+
+
+def arabic_name_key(words: Sequence[str], generic: dict[str, str]) -> NameKey:
+    """The key of a normalised Arabic name given as words; a first word in ``generic``
+    (normalised generic word -> kind) is its kind (جسر الجمهورية: a bridge, ``جمهر``)."""
+    kinds: frozenset[str] = frozenset()
+    if len(words) >= 2 and words[0] in generic:
+        kinds = frozenset({generic[words[0]]})
+        words = words[1:]
+    key = "".join(arabic_word_key(w) for w in words)
+    article = bool(words) and words[0].startswith(arabic_spelling().article)
+    return NameKey(key, kinds, article)
+
+
+@lru_cache(maxsize=1)
+def arabic_stop_words() -> frozenset[str]:
+    """Ordinary Arabic words (wordfreq, at least one per million words), normalised: a word
+    written with the article alone is never read as a variant of a name when it is one."""
+    import wordfreq
+
+    from gazetteer.normalize import normalize_name
+
+    frequencies = wordfreq.get_frequency_dict("ar", wordlist="small")
+    return frozenset(normalize_name(w) for w, f in frequencies.items() if f >= 1e-6)
 
 
 # ------------------------------------------------------------------ spans in a text

@@ -113,7 +113,7 @@ def _gazetteer(
 def _manifest(path: Path | None, *, echo: bool = True):
     if path is None:
         return None
-    from incidents.reports import read_manifest
+    from incidents.report_files import read_manifest
 
     manifest = read_manifest(path)
     for problem in manifest.problems if echo else ():

@@ -36,7 +36,7 @@ from shapely.geometry.base import BaseGeometry
 from gazetteer.model import Gazetteer
 from incidents.engine import ReportOutcome
 from incidents.pipeline import Problem
-from incidents.reports import ReportMetadata
+from incidents.report_files import ReportMetadata
 from incidents.spill import INCIDENT_SCHEMA, PLACE_SCHEMA
 
 #: The cache's folder in an output folder, and its file.

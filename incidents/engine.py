@@ -29,7 +29,8 @@ from gazetteer.geoparse import Geoparser
 from gazetteer.model import Gazetteer
 from geo.errors import IncidentMapperError
 from incidents.pipeline import Problem, analyse_report, report_from_bytes
-from incidents.reports import ReportMetadata, read_report
+from incidents.report_files import ReportMetadata
+from incidents.reports import read_report
 from incidents.spill import incident_rows, place_rows
 
 

@@ -44,6 +44,7 @@ from incidents.sentences import caption_lines, paragraph_spans, split_sentences
 from incidents.timeref import (
     day_window,
     forget_scans,
+    joins_night,
     local_zone,
     resolve_time,
     time_expression_spans,
@@ -454,8 +455,10 @@ def _tellings(
     point_like = (
         vocabulary.types[main.type_id].acled_event_type in vocabulary.re_mention_event_types
     )
-    if not point_like or main.status not in ("happened", "reported"):
-        return tellings  # a bomb goes off in one place; a protest "in Najaf and Kut" may be one
+    if not point_like or main.definite or main.status not in ("happened", "reported"):
+        # A bomb goes off in one place; a protest "in Najaf and Kut" may be one; "the two
+        # blasts near the council and the ministry" are those already told.
+        return tellings
     listed = listed_places(text, start, index.within(start, start + len(text)))
     for mention in listed:
         if _place_key(mention) not in placed:
@@ -521,8 +524,10 @@ def _day_expressions(
     """
     spans: list[list[int]] = []
     for start, end in time_expression_spans(text):
-        if spans and not text[spans[-1][1] : start].strip():
-            spans[-1][1] = end  # "Friday" + "evening" read together
+        if spans and (
+            not text[spans[-1][1] : start].strip() or joins_night(text[spans[-1][1] : start])
+        ):
+            spans[-1][1] = end  # "Friday" + "evening", "ليلة الخميس" + "على الجمعة" together
         else:
             spans.append([start, end])
     found = []

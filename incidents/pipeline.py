@@ -25,18 +25,9 @@ from geo.crs import WGS84
 from geo.errors import IncidentMapperError, ReportError
 from incidents.extract import extract_incidents, structural_spans
 from incidents.model import INCIDENT_COLUMNS, Incident, Report
-from incidents.reports import (
-    HTML_NOTE,
-    REPORT_MAX_BYTES,
-    Manifest,
-    ReportMetadata,
-    decode_report,
-    html_report_text,
-    iter_report_files,
-    looks_like_html,
-    parse_report,
-    read_report,
-)
+from incidents.report_files import Manifest, ReportMetadata, iter_report_files
+from incidents.report_text import decode_report, html_report_text, looks_like_html
+from incidents.reports import HTML_NOTE, REPORT_MAX_BYTES, parse_report, read_report
 from incidents.spill import PLACE_SCHEMA, incident_rows, incidents_table, place_rows
 
 
@@ -222,23 +213,29 @@ def incidents_frame_from_table(table: pa.Table, *, compact: bool = False) -> gpd
     missing values ``pd.NA``) instead of becoming one Python string per cell: a
     fraction of the memory for a million incidents. Without it (the default, and
     what :func:`incidents_frame` gives), text columns are ``object`` with None.
+
+    ``table`` may hold only some of the columns (those of :data:`INCIDENT_ORDER`
+    among them): the frame then has those, in the documented order.
     """
     table = table.sort_by([(name, "ascending") for name in INCIDENT_ORDER])
+    names = [name for name in INCIDENT_COLUMNS if name in table.column_names]
     columns: dict[str, Any] = {}
-    for name in INCIDENT_COLUMNS:
+    for name in names:
         column = table.column(name)
         if name in _INTEGER_COLUMNS:
             columns[name] = pd.array(column.to_pylist(), dtype="Int64")
         elif name in _FLOAT_COLUMNS:
             columns[name] = column.to_numpy(zero_copy_only=False).astype("float64")
         elif compact and name != "actors":
-            columns[name] = pd.Series(pd.arrays.ArrowExtensionArray(column.combine_chunks()))
+            # One chunk (as sorting leaves it) is shared, not copied.
+            array = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+            columns[name] = pd.Series(pd.arrays.ArrowExtensionArray(array))
         else:
             # Text (and the actors lists) hold None for missing values, never NaN.
             columns[name] = pd.Series(column.to_pylist(), dtype=object)
         del column
     del table
-    frame = pd.DataFrame(columns, columns=list(INCIDENT_COLUMNS), copy=False)
+    frame = pd.DataFrame(columns, columns=names, copy=False)
     lat = frame["lat"].to_numpy()
     lon = frame["lon"].to_numpy()
     placed = ~(np.isnan(lat) | np.isnan(lon))

@@ -1,19 +1,13 @@
-"""Reading news reports: bytes to text, text to a :class:`~incidents.model.Report`.
+"""Reading news reports: text to a :class:`~incidents.model.Report`.
+
+Decoding the file and reading saved web pages is :mod:`incidents.report_text`;
+finding files and reading the manifest is :mod:`incidents.report_files`.
 
 Offsets
     Every offset here (``Report.body_start``, the spans of segments and of the
     dateline) indexes the *decoded text*: the file decoded from UTF-8 or UTF-16,
     its byte-order mark dropped and its ``\\r\\n`` and ``\\r`` line ends turned into
     ``\\n``. :attr:`Report.text` is that text, header lines included.
-
-HTML pages
-    A file that opens with ``<`` and has ``<!DOCTYPE html>``, ``<html>``,
-    ``<head>`` or ``<body>`` near its top is read as a saved web page: its
-    visible text is kept (scripts, styles, templates, SVG and comments are
-    dropped, block elements become paragraphs) and its title, site name,
-    canonical address and publication date, when its ``<title>``, ``<meta>`` and
-    ``<link>`` tags give them, become a header block. :attr:`Report.text` is then
-    that header and text, and every offset indexes it.
 
 What a report may start with
     (a) an inline date, ``date 2021-11-05``, possibly after spaces, with the body
@@ -50,69 +44,36 @@ Embedded posts
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import html
-import io
 import json
-import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
-from geo.errors import ManifestError, ReportError
+from geo.errors import ReportError
 from incidents.model import Dateline, Report, Segment
+from incidents.report_files import ISO_DATE, ReportMetadata
+from incidents.report_text import decode_report, html_report_text, looks_like_html
 from incidents.sentences import paragraph_spans, split_sentences
 
 _T = TypeVar("_T")
 
-#: File suffixes taken from a folder; files named directly are taken whatever their suffix.
-REPORT_SUFFIXES = (".txt", ".text", ".html", ".htm")
-#: Suffixes of saved web pages: a page's ``NAME_files`` folder of assets beside it is skipped.
-HTML_SUFFIXES = (".html", ".htm")
 HTML_NOTE = "read as an HTML page: only its visible text is used"
 #: Largest report file read: news reports are rarely over 1 MiB, and a file
 #: far larger than this is more likely a mistake than a report.
 REPORT_MAX_BYTES = 100 * 2**20
 NO_DATE_NOTE = "no date in the report, its header or the manifest: incidents keep an unknown time"
 
-#: Leading bytes of file formats that are not text reports, and what to call them.
-_MAGIC_NUMBERS = (
-    (b"%PDF", "a PDF"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"PK\x03\x04", "a ZIP archive (a .docx or .odt document is one)"),
-    (b"PK\x05\x06", "a ZIP archive (a .docx or .odt document is one)"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word or Excel document"),
-    (b"{\\rtf", "an RTF document"),
-)
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
-#: How many leading bytes to sample when telling UTF-16 without a BOM by its NUL bytes.
-_UTF16_SAMPLE = 4096
-#: Share of NUL bytes that must fall on one side of each byte pair for UTF-16.
-_UTF16_NUL_SIDE_SHARE = 0.95
-#: Share of characters that must carry a NUL: spaces alone give Arabic text about 15 %.
-_UTF16_MIN_NUL_SHARE = 0.08
 #: Header lines read at most before deciding the text has no header block.
 _MAX_HEADER_LINES = 12
 #: How far before ``(@handle)`` to look for the dash and the link of an author line.
 _LINK_MAX_CHARS = 200
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _HEADER_LINE = re.compile(r"[ \t]*(?P<key>[A-Za-z][A-Za-z_-]{0,29})[ \t]*:[ \t]*(?P<value>.*)")
 _INLINE_DATE = re.compile(
     r"\s*date[ \t]*:?[ \t]+(?P<value>\d{4}-\d{1,2}-\d{1,2})(?![\d-])", re.IGNORECASE
@@ -126,334 +87,6 @@ _POST_LINK = re.compile(
 )
 #: Dashes that open a post's author line, preferred in this order when no link shows the way.
 _AUTHOR_DASHES = ("—", "–", "--", "-")
-
-
-@dataclass(frozen=True)
-class ReportMetadata:
-    """What is known about a report from outside its text (a manifest row)."""
-
-    source: str | None = None
-    url: str | None = None
-    date: dt.date | None = None
-    title: str | None = None
-
-
-@dataclass(frozen=True)
-class Manifest:
-    """A manifest read from CSV: metadata per report file, and rows that need a look.
-
-    ``entries`` is keyed by resolved absolute paths; ``problems`` holds the rows
-    that are usable but point at files that do not exist.
-    """
-
-    path: str
-    entries: Mapping[Path, ReportMetadata] = field(default_factory=dict)
-    problems: tuple[ManifestError, ...] = ()
-
-    def lookup(self, report_path: str | Path) -> ReportMetadata | None:
-        """The metadata for ``report_path`` (any spelling of it), or None."""
-        return self.entries.get(Path(report_path).resolve())
-
-
-# --------------------------------------------------------------------------- decoding
-
-
-def decode_report(data: bytes, *, path: str) -> str:
-    """Decode a report file's bytes into text with ``\\n`` line ends.
-
-    Accepts UTF-8 with or without a BOM, and UTF-16 (or UTF-32) with a BOM or,
-    for UTF-16, without one (told by its NUL bytes). Refuses files that are not
-    text, saying what they look like, and invalid UTF-8, saying where.
-
-    Raises
-    ------
-    ReportError
-        The file is binary, undecodable, empty or whitespace only.
-    """
-    for magic, kind in _MAGIC_NUMBERS:
-        if data.startswith(magic):
-            msg = f"looks like {kind}, not a text report; save it as plain text (UTF-8) first"
-            raise ReportError(msg, path=path)
-    text = _decode_bytes(data, path=path)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
-    if not text.strip():
-        msg = "report is empty" if not text else "report is empty (it holds only white space)"
-        raise ReportError(msg, path=path)
-    return text
-
-
-def _decode_bytes(data: bytes, *, path: str) -> str:
-    """Pick the encoding (BOM, UTF-16 NUL pattern, else UTF-8) and decode."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return _decode_strict(data[len(bom) :], encoding, path=path)
-    if b"\x00" in data:
-        encoding = _utf16_without_bom(data)
-        if encoding is None:
-            msg = "looks like a binary file (it holds NUL bytes), not a text report"
-            raise ReportError(msg, path=path)
-        return _decode_strict(data, encoding, path=path)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = _line_of_byte(data, error.start)
-        msg = (
-            f"not valid UTF-8: byte 0x{data[error.start]:02X} at line {line}, byte offset "
-            f"{error.start}; the file may be in another encoding (such as Windows-1256 or "
-            "Latin-1): re-save it as UTF-8 and try again"
-        )
-        raise ReportError(msg, path=path, line=line) from None
-
-
-def _decode_strict(data: bytes, encoding: str, *, path: str) -> str:
-    """Decode ``data`` as ``encoding`` or explain why it cannot be."""
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as error:
-        msg = (
-            f"not valid {encoding.upper()} (byte offset {error.start}: {error.reason}); "
-            "re-save it as UTF-8 and try again"
-        )
-        raise ReportError(msg, path=path) from None
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """``utf-16-le`` or ``utf-16-be`` when NUL bytes sit on one side of the byte pairs.
-
-    Text in UTF-16 has a NUL in every ASCII character (spaces, digits, Latin
-    letters), always on the same side of its byte pair; binary files and text
-    with a stray NUL do not.
-    """
-    if len(data) % 2:
-        return None
-    sample = data[:_UTF16_SAMPLE]
-    pairs = len(sample) // 2
-    for encoding, side in (("utf-16-le", 1), ("utf-16-be", 0)):
-        nuls_here = sample[side::2].count(0)
-        nuls_there = sample[1 - side :: 2].count(0)
-        if nuls_here >= _UTF16_MIN_NUL_SHARE * pairs and nuls_here >= _UTF16_NUL_SIDE_SHARE * (
-            nuls_here + nuls_there
-        ):
-            return encoding
-    return None
-
-
-def _line_of_byte(data: bytes, offset: int) -> int:
-    """The 1-based line the byte at ``offset`` is on, counting ``\\r\\n``, ``\\n``, ``\\r``."""
-    before = data[:offset]
-    return before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
-
-
-# --------------------------------------------------------------------------- HTML pages
-
-#: Looked for near the top of a text that opens with ``<`` to tell a web page.
-_HTML_SIGNATURE = re.compile(r"<(?:!doctype[ \t\r\n]+html|html|head|body)[\s>/]", re.IGNORECASE)
-_HTML_SNIFF_CHARS = 4096
-_HTML_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9:-]{0,40})")
-_HTML_TAG_STOP = re.compile(r"[>\"']")
-_HTML_ATTRIBUTE = re.compile(
-    r"""([^\s"'>/=]+)(?:[ \t\r\n]*=[ \t\r\n]*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?"""
-)
-#: HTML white space (not the no-break space, which is text) folds to one space...
-_HTML_SPACES = re.compile(r"[ \t\n\r\f]+")
-_HTML_SPACE_RUNS = re.compile(r"  +")
-#: ...except around the line breaks that block elements and ``<br>`` make.
-_HTML_LINE_EDGES = re.compile(r" ?\n ?")
-_HTML_BLANK_LINES = re.compile(r"\n{3,}")
-#: Elements whose content is raw text up to their end tag, never shown as page text
-#: (the title is read separately).
-_HTML_RAW_TEXT = frozenset(
-    {"script", "style", "title", "textarea", "noscript", "iframe", "noembed", "noframes", "xmp"}
-)
-_HTML_RAW_TEXT_END = {
-    name: re.compile(rf"</{name}(?=[\s/>]|$)", re.IGNORECASE) for name in _HTML_RAW_TEXT
-}
-#: Elements whose content is markup but not readable text.
-_HTML_HIDDEN = frozenset({"template", "svg", "math"})
-#: Elements that start and end a paragraph of their own.
-_HTML_BLOCKS = frozenset(
-    {
-        "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "dialog",
-        "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
-        "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li", "main", "nav", "ol",
-        "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
-        "ul",
-    }
-)  # fmt: skip
-#: ``<meta>`` names and properties that give a header field, best first.
-_HTML_META_FIELDS = (
-    ("og:site_name", "source"),
-    ("application-name", "source"),
-    ("og:title", "title"),
-    ("twitter:title", "title"),
-    ("og:url", "url"),
-    ("article:published_time", "date"),
-    ("datepublished", "date"),
-    ("pubdate", "date"),
-    ("publish-date", "date"),
-    ("date", "date"),
-    ("dc.date", "date"),
-    ("dc.date.issued", "date"),
-)
-_HTML_META_KEYS = dict(_HTML_META_FIELDS)
-#: Longest header value taken from a page; longer ones are cut.
-_HTML_FIELD_MAX_CHARS = 300
-
-
-def looks_like_html(text: str) -> bool:
-    """True when a decoded report is a saved web page rather than plain text.
-
-    It must open with ``<`` (after white space) and show ``<!DOCTYPE html>``,
-    ``<html>``, ``<head>`` or ``<body>`` near the top: a plain report that merely
-    quotes markup is left as it is.
-    """
-    head = text[:_HTML_SNIFF_CHARS].lstrip()
-    return head.startswith("<") and _HTML_SIGNATURE.search(head) is not None
-
-
-def html_report_text(page: str, *, path: str) -> str:
-    """The visible text of an HTML page, under a header block of what its tags say.
-
-    One pass over the page with ``str.find`` and regular expressions that cannot
-    backtrack, so a malformed or hostile page takes time in proportion to its
-    length (the standard library's ``html.parser`` does not, on Python 3.11).
-
-    Raises
-    ------
-    ReportError
-        The page has no visible text.
-    """
-    reader = _PageReader(page)
-    reader.read()
-    text = _HTML_SPACE_RUNS.sub(" ", "".join(reader.chunks))
-    text = _HTML_BLANK_LINES.sub("\n\n", _HTML_LINE_EDGES.sub("\n", text)).strip()
-    if not text:
-        msg = "the HTML page has no visible text; save the article's text as a .txt file"
-        raise ReportError(msg, path=path)
-    fields = reader.fields()
-    header = [
-        f"{name}: {fields[name]}" for name in ("source", "url", "date", "title") if name in fields
-    ]
-    return "\n".join([*header, "", text]) if header else text
-
-
-class _PageReader:
-    """The state of one pass over an HTML page: text so far, what its tags said."""
-
-    def __init__(self, page: str):
-        self.page = page
-        self.chunks: list[str] = []
-        self.meta: dict[str, str] = {}
-        self.canonical: str | None = None
-        self.title: str | None = None
-        self.hidden_depth = dict.fromkeys(_HTML_HIDDEN, 0)
-
-    @property
-    def hidden(self) -> bool:
-        return any(self.hidden_depth.values())
-
-    def fields(self) -> dict[str, str]:
-        """Header fields: the first ``<meta>`` of the best kind, else canonical link, title."""
-        found: dict[str, str] = {}
-        for key, name in _HTML_META_FIELDS:
-            if key in self.meta:
-                found.setdefault(name, self.meta[key])
-        if self.canonical:
-            found["url"] = self.canonical
-        if self.title:
-            found.setdefault("title", self.title)
-        return found
-
-    def read(self) -> None:
-        page, position = self.page, 0
-        while position < len(page):
-            opening = page.find("<", position)
-            if opening < 0:
-                opening = len(page)
-            if not self.hidden and opening > position:
-                self.chunks.append(_HTML_SPACES.sub(" ", html.unescape(page[position:opening])))
-            position = self._markup(opening) if opening < len(page) else opening
-
-    def _markup(self, opening: int) -> int:
-        """Read the markup at ``page[opening]`` (a ``<``) and return where text resumes."""
-        page, size = self.page, len(self.page)
-        if page.startswith("<!--", opening):
-            end = page.find("-->", opening + 4)
-            return size if end < 0 else end + 3
-        if page.startswith(("<!", "<?"), opening):
-            end = page.find(">", opening)
-            return size if end < 0 else end + 1
-        tag = _HTML_TAG_NAME.match(page, opening)
-        if tag is None:  # a "<" that opens no tag is text ("5 < 7")
-            if not self.hidden:
-                self.chunks.append("<")
-            return opening + 1
-        name = tag[1].lower()
-        end = _html_tag_end(page, tag.end())
-        if page.startswith("</", opening):
-            if self.hidden_depth.get(name):
-                self.hidden_depth[name] -= 1
-            elif name in _HTML_BLOCKS and not self.hidden:
-                self.chunks.append("\n\n")
-            return end
-        if name in _HTML_RAW_TEXT:
-            closing = _HTML_RAW_TEXT_END[name].search(page, end)
-            if name == "title" and self.title is None and not self.hidden:
-                self.title = _field_value(page[end : closing.start() if closing else size])
-            return size if closing is None else _html_tag_end(page, closing.end())
-        if name in ("meta", "link"):
-            self._head_tag(name, page[tag.end() : end])
-        elif name in _HTML_HIDDEN:
-            if page[end - 2 : end] != "/>":
-                self.hidden_depth[name] += 1
-        elif self.hidden:
-            pass
-        elif name == "br":
-            self.chunks.append("\n")
-        elif name in _HTML_BLOCKS:
-            self.chunks.append("\n\n")
-        return end
-
-    def _head_tag(self, name: str, attributes_text: str) -> None:
-        """Note what a ``<meta>`` or ``<link rel=canonical>`` tag says about the page."""
-        attributes: dict[str, str] = {}
-        for attribute in _HTML_ATTRIBUTE.finditer(attributes_text):
-            value = next((v for v in attribute.groups()[1:] if v is not None), "")
-            attributes.setdefault(attribute[1].lower(), value)
-        if name == "link":
-            if "canonical" in attributes.get("rel", "").lower().split() and self.canonical is None:
-                self.canonical = _field_value(attributes.get("href", "")) or None
-            return
-        key = attributes.get("property") or attributes.get("name") or attributes.get("itemprop")
-        field_name = _HTML_META_KEYS.get((key or "").lower())
-        content = _field_value(attributes.get("content", ""))
-        if field_name is None or not content or key.lower() in self.meta:
-            return
-        if field_name == "date":
-            iso = _ISO_DATE.match(content)
-            if iso is None:
-                return
-            content = iso.group()
-        self.meta[key.lower()] = content
-
-
-def _field_value(raw: str) -> str:
-    """An attribute or title as a header value: references decoded, one line, bounded."""
-    return " ".join(html.unescape(raw).split())[:_HTML_FIELD_MAX_CHARS]
-
-
-def _html_tag_end(page: str, position: int) -> int:
-    """Just past the ``>`` that ends a tag, skipping quoted attribute values."""
-    while True:
-        stop = _HTML_TAG_STOP.search(page, position)
-        if stop is None:
-            return len(page)
-        if stop.group() == ">":
-            return stop.end()
-        close = page.find(stop.group(), stop.end())
-        if close < 0:
-            return len(page)
-        position = close + 1
 
 
 # --------------------------------------------------------------------------- parsing
@@ -697,7 +330,7 @@ def _parse_date_text(value: str) -> dt.date | None:
     """A date written ``YYYY-MM-DD`` or in words (``November 5, 2021``, ``5 نوفمبر 2021``)."""
     value = value.strip()
     try:
-        iso = _ISO_DATE.fullmatch(value)
+        iso = ISO_DATE.fullmatch(value)
         if iso is not None:
             return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
         words = _patterns().date_words.fullmatch(value)
@@ -1114,205 +747,3 @@ def _patterns() -> _Patterns:
         post_text_max_chars=int(data["post_text_max_chars"]),
         post_name_max_chars=int(data["post_name_max_chars"]),
     )
-
-
-# --------------------------------------------------------------------------- manifest
-
-
-def read_manifest(path: str | Path) -> Manifest:
-    """Read a manifest CSV (``path,source,url,date,title``) into a :class:`Manifest`.
-
-    ``path`` is required; the other columns are optional and empty cells mean
-    unknown. Relative paths resolve against the manifest's folder. Rows naming
-    files that do not exist are kept and reported in ``Manifest.problems``.
-
-    Raises
-    ------
-    ManifestError
-        The file cannot be read, has no ``path`` column, or a row is malformed:
-        an empty path, a date not ``YYYY-MM-DD``, too many cells, or the same
-        file named twice (both lines are named).
-    """
-    shown = str(path)
-    try:
-        content = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as error:
-        msg = f"cannot read the manifest: {error.strerror or error}"
-        raise ManifestError(msg, path=shown) from None
-    except UnicodeDecodeError as error:
-        msg = f"the manifest is not UTF-8 (byte offset {error.start}); re-save it as UTF-8"
-        raise ManifestError(msg, path=shown) from None
-    folder = Path(path).parent
-    reader = csv.reader(io.StringIO(content, newline=""))
-    header = next(reader, None)
-    if header is None:
-        msg = "the manifest is empty; it needs a header line: path,source,url,date,title"
-        raise ManifestError(msg, path=shown, line=1)
-    columns = [name.strip().lower() for name in header]
-    if "path" not in columns:
-        msg = f"the manifest has no 'path' column (its header is {','.join(header)!r})"
-        raise ManifestError(msg, path=shown, line=1)
-
-    entries: dict[Path, ReportMetadata] = {}
-    first_lines: dict[Path, int] = {}
-    problems: list[ManifestError] = []
-    line_number = reader.line_num + 1
-    for row in reader:
-        row_line, line_number = line_number, reader.line_num + 1
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > len(columns):
-            msg = (
-                f"the row has {len(row)} cells but the header names {len(columns)}; "
-                "quote cells that contain commas"
-            )
-            raise ManifestError(msg, path=shown, line=row_line)
-        cells = {name: cell.strip() for name, cell in zip(columns, row, strict=False)}
-        report_path, metadata = _manifest_row(cells, folder, shown, row_line)
-        if report_path in first_lines:
-            msg = (
-                f"lines {first_lines[report_path]} and {row_line} both describe "
-                f"{cells['path']!r}; keep one"
-            )
-            raise ManifestError(msg, path=shown, line=row_line)
-        first_lines[report_path] = row_line
-        entries[report_path] = metadata
-        if not report_path.is_file():
-            msg = f"{cells['path']!r} does not exist (looked for {report_path})"
-            problems.append(ManifestError(msg, path=shown, line=row_line))
-    return Manifest(path=shown, entries=entries, problems=tuple(problems))
-
-
-def _manifest_row(
-    cells: Mapping[str, str], folder: Path, shown: str, line_number: int
-) -> tuple[Path, ReportMetadata]:
-    """One manifest row as the resolved report path and its metadata."""
-    if not cells.get("path"):
-        msg = "the row has no path"
-        raise ManifestError(msg, path=shown, line=line_number)
-    date = None
-    if cells.get("date"):
-        iso = _ISO_DATE.fullmatch(cells["date"])
-        try:
-            date = dt.date(int(iso[1]), int(iso[2]), int(iso[3])) if iso else None
-        except ValueError:
-            date = None
-        if date is None:
-            msg = f"the date {cells['date']!r} is not a date; YYYY-MM-DD expected"
-            raise ManifestError(msg, path=shown, line=line_number)
-    metadata = ReportMetadata(
-        source=cells.get("source") or None,
-        url=cells.get("url") or None,
-        date=date,
-        title=cells.get("title") or None,
-    )
-    return (folder / cells["path"]).resolve(), metadata
-
-
-# --------------------------------------------------------------------------- finding files
-
-
-def iter_report_files(
-    inputs: Iterable[str | Path],
-) -> Iterator[tuple[str, ReportError | None]]:
-    """The report files named by ``inputs``, each with None or the error that stops it.
-
-    Files named directly are taken whatever their suffix; folders are walked
-    recursively in name order for files with a :data:`REPORT_SUFFIXES` suffix,
-    skipping hidden files and folders, the ``NAME_files`` folder a browser saves
-    beside a ``NAME.html`` page, and not going round symlink loops. Paths come back as
-    given or joined onto what was given, not resolved, so users recognise them.
-    A missing input, an unreadable folder or a folder without reports yields an
-    error item instead of raising; a file reached twice is yielded once.
-    """
-    seen_files: set[Path] = set()
-    for given in inputs:
-        shown = str(given)
-        if not os.path.lexists(shown):
-            yield (
-                printable_path(shown),
-                ReportError("no such file or folder", path=printable_path(shown)),
-            )
-        elif Path(shown).is_dir():
-            found_any = False
-            for found, error in _walk_folder(shown, set(), seen_files):
-                found_any = found_any or error is None or error.message == _NAME_NOT_UTF8
-                yield found, error
-            if not found_any:
-                msg = f"the folder holds no report files ({', '.join(REPORT_SUFFIXES)})"
-                yield shown, ReportError(msg, path=shown)
-        elif _first_visit(Path(shown), seen_files):
-            yield _checked_name(shown)
-
-
-def _walk_folder(
-    folder: str, seen_folders: set[Path], seen_files: set[Path]
-) -> Iterator[tuple[str, ReportError | None]]:
-    """Report files under ``folder`` and its subfolders, in name order."""
-    if not _first_visit(Path(folder), seen_folders):
-        return
-    try:
-        with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
-    except OSError as error:
-        msg = f"cannot list the folder: {error.strerror or error}"
-        yield folder, ReportError(msg, path=folder)
-        return
-    names = {entry.name.lower() for entry in entries}
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        joined = str(Path(folder) / entry.name)
-        try:
-            is_dir = entry.is_dir()
-            is_file = entry.is_file()
-        except OSError:
-            continue
-        if is_dir and not _saved_page_assets(entry.name, names):
-            yield from _walk_folder(joined, seen_folders, seen_files)
-        elif (
-            is_file
-            and entry.name.lower().endswith(REPORT_SUFFIXES)
-            and _first_visit(Path(joined), seen_files)
-        ):
-            yield _checked_name(joined)
-
-
-_NAME_NOT_UTF8 = "the file name is not valid UTF-8; rename the file (or its folder) and try again"
-
-
-def printable_path(path: str) -> str:
-    """``path`` with bytes that are not UTF-8 (kept by Python as lone surrogates)
-    shown as ``\\xNN``, so it can be printed and written out."""
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return path
-
-
-def _checked_name(path: str) -> tuple[str, ReportError | None]:
-    """``path`` and None, or its printable form and the error refusing it: a name
-    that is not UTF-8 cannot be written into UTF-8 outputs (GeoJSON, CSV, HTML)."""
-    shown = printable_path(path)
-    if shown == path:
-        return path, None
-    return shown, ReportError(_NAME_NOT_UTF8, path=shown)
-
-
-def _saved_page_assets(folder_name: str, names_beside: set[str]) -> bool:
-    """True for the ``NAME_files`` folder a browser saves beside ``NAME.html``: its
-    pages are adverts and widgets, not reports."""
-    stem = folder_name.lower().removesuffix("_files")
-    return stem != folder_name.lower() and any(
-        stem + suffix in names_beside for suffix in HTML_SUFFIXES
-    )
-
-
-def _first_visit(path: Path, seen: set[Path]) -> bool:
-    """Record ``path`` (resolved) in ``seen``; False if it was there already."""
-    resolved = path.resolve()
-    if resolved in seen:
-        return False
-    seen.add(resolved)
-    return True

@@ -947,7 +947,10 @@ def resolve_time(
         return TimeRef(
             None, None, None, "unknown", chosen.background, _merge_text(sentence, stated)
         )
-    window = _window(chosen, parts, clocks, extenders, context if from_context else None, zone)
+    into_next = _night_into_next(sentence, chosen, days, parts)
+    window = _window(
+        chosen, parts, clocks, extenders, context if from_context else None, zone, into_next
+    )
     if window.used is None:
         return None
     start, end, precision, used = window.start, window.end, window.precision, window.used
@@ -965,6 +968,40 @@ class _Window:
     """The matches the window was read from; None when the sentence gave nothing usable."""
 
 
+def _night_into_next(
+    sentence: str, chosen: _Day, days: Sequence[_Day], parts: Sequence[_Hit]
+) -> bool:
+    """True for "ليلة الخميس على الجمعة", "Thursday night into Friday": a day, then the next
+    day after a connector, with only a night-time part between them."""
+    if chosen.hit is None or chosen.date is None:
+        return False
+    connectors = _night_into_connectors()
+    for day in days:
+        if day.hit is None or day.date != chosen.date + dt.timedelta(days=1):
+            continue
+        if day.hit.start < chosen.hit.end:
+            continue
+        between = sentence[chosen.hit.end : day.hit.start]
+        for part in parts:
+            if chosen.hit.end <= part.start and part.end <= day.hit.start:
+                between = between.replace(sentence[part.start : part.end], " ")
+        if between.strip().casefold() in connectors:
+            return True
+    return False
+
+
+def joins_night(gap: str) -> bool:
+    """True when ``gap`` (text between two time expressions) joins a night to the next day
+    ("على", "into"): the two are read together."""
+    return gap.strip().casefold() in _night_into_connectors()
+
+
+@cache
+def _night_into_connectors() -> frozenset[str]:
+    raw = _get(_load_raw(), "parts_of_day", dict, "top")
+    return frozenset(w.casefold() for w in _words(raw, "night_into_connectors", "parts_of_day"))
+
+
 def _window(
     day: _Day,
     parts: Sequence[_Hit],
@@ -972,6 +1009,7 @@ def _window(
     extenders: Sequence[_Hit],
     context: TimeRef | None,
     zone: ZoneInfo,
+    into_next: bool = False,
 ) -> _Window:
     """Narrow a known day to the clock time or part of day the sentence gives.
 
@@ -1017,6 +1055,9 @@ def _window(
         end = midnight + dt.timedelta(hours=part.end_hour)
         precision = "part_of_day"
         used.extend(h for h in (cue_hit,) if h is not None)
+        if into_next and part.start_hour >= _NIGHT_FROM:
+            # the night from one day into the next: until 04:00 of the second day
+            end = max(end, midnight + dt.timedelta(hours=24 + _EARLY_HOURS_END - 1))
     if extenders:
         used.append(extenders[0])
         stretched = midnight + dt.timedelta(hours=vocab.extender_end_hour)

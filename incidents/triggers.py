@@ -141,6 +141,7 @@ class TextReader:
             "symbol": [],
             "object": [],
             "idiom": [],
+            "reference": [],
         }
         for match in self.matches[lo:hi]:
             if match.nend <= ne and not _inside(match, places):
@@ -169,6 +170,7 @@ class TextReader:
             and self._has_object(m, groups["object"])
             and not self._generic(m)
             and not any(i.nstart <= m.nstart and m.nend <= i.nend for i in groups["idiom"])
+            and not self._referenced(m, groups["reference"])
         ]
         chosen = _choose_types(triggers, vocab, armed=armed, coordinated=self._coordinated)
         occupied = [(m.nstart, m.nend) for m in (*picked["trigger"], *weapons)]
@@ -208,6 +210,21 @@ class TextReader:
         if kind == "aimed_trigger":
             return firearm or not other_weapon
         return True
+
+    def _referenced(
+        self, match: PhraseMatch[Term], references: Sequence[PhraseMatch[Term]]
+    ) -> bool:
+        """True when the trigger names another incident as a reference point or a cause
+        ("since last month's bombings", "enraged at the massacre", "ردا على")."""
+        for ref in references:
+            if ref.nend > match.nstart:
+                continue
+            words = self.norm[ref.nend : match.nstart].split()
+            if len(words) <= self.vocabulary.reference_window and not _CUE_STOP.search(
+                self.text[ref.end : match.start]
+            ):
+                return True
+        return False
 
     def _generic(self, match: PhraseMatch[Term]) -> bool:
         """True when the trigger is the subject of a statement about a kind of incident

@@ -33,6 +33,7 @@ TermKind = Literal[
     "actor",
     "symbol",
     "idiom",
+    "reference",
 ]
 
 #: The values of an incident's ``status``.
@@ -106,6 +107,7 @@ class Vocabulary:
     re_mention_event_types: frozenset[str]
     ordinals: frozenset[str]
     not_armed_after: tuple[str, ...]
+    reference_window: int = 0
     protest_only_types: frozenset[str] = frozenset()
     """Types told only where the report has told protesters (gunfire is excessive force
     against protesters only at a protest)."""
@@ -284,6 +286,9 @@ def _incident_vocabulary(
             for form in _with_article(phrase, article)
         )
     terms.extend((phrase, Term("idiom", "idiom")) for phrase in raw["idioms"]["phrases"])
+    terms.extend(
+        (phrase, Term("reference", "reference")) for phrase in raw["reference_before"]["phrases"]
+    )
     symbolic = raw["symbolic_objects"]
     terms.extend(
         (form, Term("symbol", "symbol"))
@@ -325,6 +330,7 @@ def _incident_vocabulary(
         not_armed_after=tuple(normalize_name(w) for w in raw["armed_actors"]["not_after"]),
         coordinators=frozenset(normalize_name(w) for w in status["coordinators"]),
         protest_only_types=frozenset(raw.get("protest_only_types", ())),
+        reference_window=int(raw["reference_before"]["window"]),
         generic_after=tuple(normalize_name(w) for w in raw["generic_after"]),
         habitual=tuple(normalize_name(w) for w in raw["habitual"]),
         habitual_window=int(raw["habitual_window"]),

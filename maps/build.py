@@ -42,8 +42,10 @@ from incidents.engine import (
     analyse_task,
     default_jobs,
 )
-from incidents.events import group_events, incident_event_ids
+from incidents.events import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, group_events, incident_event_ids
+from incidents.model import INCIDENT_COLUMNS
 from incidents.pipeline import (
+    INCIDENT_ORDER,
     STDIN_NAME,
     Problem,
     analyse_report,  # noqa: F401 - the function every engine runs, for tests to watch
@@ -51,7 +53,8 @@ from incidents.pipeline import (
     places_frame_from_table,
     split_stdin,
 )
-from incidents.reports import REPORT_MAX_BYTES, Manifest, iter_report_files, printable_path
+from incidents.report_files import Manifest, iter_report_files, printable_path
+from incidents.reports import REPORT_MAX_BYTES
 from incidents.spill import SpillWriter, read_spilled_incidents, read_spilled_places
 from maps import outputs
 from maps.export import EXTRA_OUTPUT_FILES, neutralise_formula
@@ -75,6 +78,13 @@ OUTPUT_FILES = (
 #: With ``jobs=None`` (as many as there are cores), fewer reports to analyse than
 #: this are analysed in this process: starting workers would cost more.
 AUTO_PARALLEL_MIN = 64
+#: The incident columns the build itself reads: to group the events (every column
+#: :func:`incidents.events.group_events` reads), sort, and count sources.
+GROUPING_COLUMNS = [
+    name
+    for name in INCIDENT_COLUMNS
+    if name in {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *INCIDENT_ORDER, "source_type", "lat"}
+]
 #: With ``jobs=None``, fewer incidents than this are written out in this process.
 AUTO_PARALLEL_MIN_INCIDENTS = 2000
 #: Reports listed, looked up in the cache and analysed per round.
@@ -462,8 +472,10 @@ def _write_from_spill(
     let go, and each output is written by its own task from the spill
     (:mod:`maps.outputs`), in ``jobs`` worker processes side by side.
     """
+    # Only the columns the events and the summary need: the evidence, titles and
+    # links, a good part of the table, are read by the output tasks themselves.
     incident_table = incidents_frame_from_table(
-        read_spilled_incidents(staging / "spill"), compact=True
+        read_spilled_incidents(staging / "spill", columns=GROUPING_COLUMNS), compact=True
     )
     say(f"grouping {len(incident_table)} incidents into events")
     event_table = group_events(incident_table, gazetteer=gazetteer)
@@ -487,7 +499,7 @@ def _write_from_spill(
         title=title,
     )
     del event_of, event_table
-    say("writing the outputs" + (f" in {jobs} worker processes" if jobs > 1 else ""))
+    say("writing the outputs" + (f", {jobs} at a time" if jobs > 1 else ""))
     summary.outputs = write_outputs(
         out_dir,
         {

@@ -402,15 +402,15 @@ def acled_events_csv(
     return _csv_text([[r[c] for c in ACLED_COLUMNS] for r in rows], ACLED_COLUMNS)
 
 
+#: The incident columns :func:`acled_events_csv` reads (besides the events).
+ACLED_INCIDENT_COLUMNS = (
+    "incident_id", "event_type", "acled_event_type", "sub_event_type", "actors",
+    "status", "source", "source_type", "scope",
+)  # fmt: skip
+
+
 def _incident_lookup(incidents: GeoDataFrame) -> dict[str, dict[str, Any]]:
-    wanted = [
-        c
-        for c in (
-            "incident_id", "event_type", "acled_event_type", "sub_event_type", "actors",
-            "status", "source", "source_type", "scope",
-        )
-        if c in incidents.columns
-    ]  # fmt: skip
+    wanted = [c for c in ACLED_INCIDENT_COLUMNS if c in incidents.columns]
     records = incidents[wanted].to_dict("records")
     return {
         str(r["incident_id"]): {k: None if is_missing(v) else v for k, v in r.items()}

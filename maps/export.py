@@ -36,7 +36,6 @@ from shapely.geometry import mapping as geometry_mapping
 from shapely.geometry import polygon as shapely_polygon
 from shapely.geometry.base import BaseGeometry
 
-from gazetteer.pack import Pack
 from geo.errors import OutputError
 from maps.csv_files import (
     ACLED_COLUMNS,
@@ -49,7 +48,6 @@ from maps.csv_files import (
 )
 from maps.files import (
     STAGING_PREFIX,
-    ContentWriter,
     atomic_write_bytes,
     atomic_write_text,
     file_written_atomically,
@@ -93,7 +91,6 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "events_geojson",
-    "extra_outputs",
     "flat_table",
     "geodataframe_to_geojson",
     "geopackage_layers",
@@ -379,20 +376,5 @@ def _rounded_coordinates(coordinates: Any) -> Any:
 
 # ------------------------------------------------------------------- build outputs
 
-#: The files :func:`extra_outputs` adds to a build, in order.
+#: The files a build writes beside the map, GeoJSON, GeoPackage and CSV, in order.
 EXTRA_OUTPUT_FILES = ("acled.csv", "incidents.fgb", "events.fgb", "incidents.parquet")
-
-
-def extra_outputs(
-    incidents: GeoDataFrame, events: GeoDataFrame, *, pack: Pack | None = None
-) -> dict[str, bytes | str | ContentWriter]:
-    """The build's files in ACLED's format, FlatGeobuf and GeoParquet, for
-    :func:`write_outputs`: ``acled.csv`` (:func:`acled_events_csv`), ``incidents.fgb``
-    and ``events.fgb`` (:func:`write_flatgeobuf`), ``incidents.parquet``
-    (:func:`incidents_geoparquet`). ``pack`` names the country and city in acled.csv."""
-    return {
-        "acled.csv": acled_events_csv(incidents, events, pack=pack),
-        "incidents.fgb": lambda path: write_flatgeobuf(incidents, path),
-        "events.fgb": lambda path: write_flatgeobuf(events, path),
-        "incidents.parquet": lambda path: incidents_geoparquet(incidents, path),
-    }

@@ -38,7 +38,11 @@ import pyarrow.parquet as pq
 from gazetteer.model import Gazetteer
 from incidents.pipeline import INCIDENT_ORDER, incidents_frame_from_table
 from incidents.spill import read_spilled_incidents
-from maps.csv_files import acled_events_csv, write_incidents_csv_batches
+from maps.csv_files import (
+    ACLED_INCIDENT_COLUMNS,
+    acled_events_csv,
+    write_incidents_csv_batches,
+)
 from maps.export import (
     geodataframe_to_geojson,
     places_geojson,
@@ -157,9 +161,13 @@ def _with_event_ids(table: pa.Table) -> gpd.GeoDataFrame:
     return frame
 
 
-def incident_frame(inputs: OutputInputs) -> gpd.GeoDataFrame:
-    """Every incident at once, in the build's order, with its ``event_id``."""
-    return _with_event_ids(pq.read_table(inputs.in_order))
+def incident_frame(inputs: OutputInputs, columns: Sequence[str] | None = None) -> gpd.GeoDataFrame:
+    """Every incident at once, in the build's order, with its ``event_id``; only
+    ``columns`` (with those the order and the geometry need) when given."""
+    if columns is not None:
+        wanted = {*columns, *INCIDENT_ORDER, "lat", "lon", "event_id"}
+        columns = [name for name in pq.read_schema(inputs.in_order).names if name in wanted]
+    return _with_event_ids(pq.read_table(inputs.in_order, columns=columns))
 
 
 def incident_batches(
@@ -223,7 +231,9 @@ def _incidents_csv(inputs: OutputInputs, target: Path) -> None:
 
 def _acled_csv(inputs: OutputInputs, target: Path) -> None:
     pack = inputs.load("gazetteer").pack
-    text = acled_events_csv(incident_frame(inputs), inputs.load("events"), pack=pack)
+    text = acled_events_csv(
+        incident_frame(inputs, ACLED_INCIDENT_COLUMNS), inputs.load("events"), pack=pack
+    )
     target.write_text(text, encoding="utf-8")
 
 

@@ -76,3 +76,9 @@ def test_a_definite_repeat_with_a_place_of_its_own_is_another_incident(geoparser
 
 def test_arabic_duals_are_triggers(geoparser):
     assert len(drawn("وقع انفجاران في الكرادة", geoparser)) == 1
+
+
+def test_a_definite_mention_of_a_list_of_places_is_what_was_told(geoparser):
+    text = "Car bombs exploded in Bayaa. The blasts in Zafaraniya and New Baghdad followed."
+    # the definite mention is not split by its list: no third incident for New Baghdad
+    assert "new_baghdad" not in {p for _, p in drawn(text, geoparser)}

@@ -32,7 +32,8 @@ from geo.errors import ReportError
 from incident_map.cli import cli
 from incidents.cache import CACHE_FOLDER
 from incidents.pipeline import analyse_report
-from incidents.reports import html_report_text, parse_report, read_report
+from incidents.report_text import html_report_text
+from incidents.reports import parse_report, read_report
 from maps.build import OUTPUT_FILES
 
 # --------------------------------------------------------------------------- helpers

@@ -27,13 +27,9 @@ from gazetteer.geoparse import Geoparser
 from geo.errors import ReportError
 from incidents.model import Report
 from incidents.pipeline import analyse_report, incidents_frame, places_frame
-from incidents.reports import (
-    ReportMetadata,
-    decode_report,
-    html_report_text,
-    looks_like_html,
-    parse_report,
-)
+from incidents.report_files import ReportMetadata
+from incidents.report_text import decode_report, html_report_text, looks_like_html
+from incidents.reports import parse_report
 from maps.build import OUTPUT_FILES, build
 
 #: The gazetteer's area: every coordinate written must lie in it.

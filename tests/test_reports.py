@@ -13,15 +13,9 @@ from hypothesis import strategies as st
 
 from geo.errors import ManifestError, ReportError
 from incidents.model import Report, Segment
-from incidents.reports import (
-    NO_DATE_NOTE,
-    ReportMetadata,
-    decode_report,
-    iter_report_files,
-    parse_report,
-    read_manifest,
-    read_report,
-)
+from incidents.report_files import ReportMetadata, iter_report_files, read_manifest
+from incidents.report_text import decode_report
+from incidents.reports import NO_DATE_NOTE, parse_report, read_report
 
 NOV5 = dt.date(2021, 11, 5)
 NOV6 = dt.date(2021, 11, 6)

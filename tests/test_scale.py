@@ -25,7 +25,7 @@ from incidents.cache import (
     entry_key,
 )
 from incidents.engine import ReportTask, analyse_task
-from incidents.reports import ReportMetadata
+from incidents.report_files import ReportMetadata
 from maps.build import OUTPUT_FILES, build
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "reports"

@@ -224,3 +224,11 @@ def test_caption_lines_are_found_by_their_credit_markers():
         "FILE PHOTO: Smoke over Baghdad",
         "صورة أرشيفية لانفجار سابق",
     ]
+
+
+def test_a_publication_stamp_is_read_like_a_caption():
+    from incidents.sentences import caption_lines
+
+    assert caption_lines("تأريخ النشر: 10:23 - 26 October 2009")
+    assert caption_lines("Published: 26 Oct 2009")
+    assert not caption_lines("The report was published on Monday.")

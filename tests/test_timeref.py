@@ -643,3 +643,26 @@ def test_last_weekday_a_week_back_is_background():
 )
 def test_for_a_weekday_is_the_coming_one_unless_a_part_of_the_day_follows(sentence, expected):
     assert resolved(sentence, report_date=WEDNESDAY).date == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "اقتحم المحتجون السفارة ليلة الخميس على الجمعة",
+        "Protesters stormed the embassy on Thursday night into Friday.",
+    ],
+)
+def test_the_night_from_one_day_into_the_next(sentence: str) -> None:
+    stated = resolve_time(sentence, report_date=dt.date(2023, 7, 21))
+    assert stated is not None
+    assert stated.date == dt.date(2023, 7, 20)
+    assert (stated.start.hour, stated.end.date(), stated.end.hour) == (20, dt.date(2023, 7, 21), 4)
+
+
+@pytest.mark.parametrize(
+    "sentence", ["The talks were postponed to Friday.", "Between Thursday and Friday ten died."]
+)
+def test_a_second_day_without_a_night_is_no_overnight(sentence: str) -> None:
+    stated = resolve_time(sentence, report_date=dt.date(2023, 7, 21))
+    assert stated is not None
+    assert stated.precision == "day"

@@ -227,7 +227,7 @@ def test_a_cue_governs_the_first_trigger_after_it_only():
     statuses = {
         t.type_id: t.status
         for t in read_sentence(
-            "Iraqis angered by a planned burning of tyres broke into the embassy."
+            "With a planned burning of tyres, protesters broke into the embassy."
         ).triggers
     }
     assert statuses == {"arson": "announced", "storming_attempt": "happened"}
@@ -423,3 +423,16 @@ def test_repetition_in_the_next_clause_or_sentence_does_not_reach_back():
     text = "A bomb exploded near the market. Officials have said again and again it is safe."
     reader = TextReader(text, 0, len(text))
     assert [t.type_id for t in reader.sentence(0, 32).triggers] == ["ied"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kept"),
+    [
+        ("The worst attack since last month's bombings at a college.", {"armed_attack"}),
+        ("Iraqis stormed a restaurant, enraged at the massacre in Rafah.", {"storming_attempt"}),
+        ("Militants fired rockets in retaliation for the air strike.", {"rocket_attack"}),
+        ("منذ أن قتلت انتحارية 40 شخصا", set()),
+    ],
+)
+def test_an_incident_named_as_a_reference_point_or_a_cause_is_not_told(sentence, kept):
+    assert set(told(sentence)) == kept

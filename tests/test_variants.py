@@ -9,7 +9,18 @@ from pathlib import Path
 import pytest
 
 from gazetteer.geoparse import Geoparser, PlaceMention
-from gazetteer.variants import NameKey, VariantIndex, english_stop_words, name_key, word_key
+from gazetteer.normalize import normalize_name
+from gazetteer.variants import (
+    NameKey,
+    VariantIndex,
+    arabic_light_form,
+    arabic_shapes_agree,
+    arabic_stop_words,
+    arabic_word_key,
+    english_stop_words,
+    name_key,
+    word_key,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -142,3 +153,89 @@ def test_the_spelling_list_has_provenance():
     for entry in [*data["wof"], *data["pages"], *data["negatives"]]:
         assert entry["written"]
         assert entry["provenance"]
+
+
+# ------------------------------------------------------------------ Arabic script
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("فكتوريا", "فيكتوريا", "فكتوري"),  # optional long vowels, final ا
+        ("الجمهورية", "الجمهوريه", "الجمهوريّة", "جمهورية"),  # ة/ه, shadda, optional ال
+        ("الكرادة", "الكرّادة", "الكراده", "كرادة"),
+        ("الأعظمية", "الاعظمية", "الإعظميه", "الأعظمـية"),  # hamza forms, tatweel
+        ("الكاظمين", "الكاظميين"),  # a doubled letter written once
+    ],
+)
+def test_arabic_spellings_of_one_name_share_a_key(spellings):
+    keys = {arabic_word_key(normalize_name(s)) for s in spellings}
+    assert len(keys) == 1, {s: arabic_word_key(normalize_name(s)) for s in spellings}
+
+
+@pytest.mark.parametrize(("one", "other"), [("الكرخ", "الكرادة"), ("السنك", "الشعب")])
+def test_different_arabic_names_keep_different_keys(one, other):
+    assert arabic_word_key(normalize_name(one)) != arabic_word_key(normalize_name(other))
+
+
+@pytest.mark.parametrize(
+    ("written", "name", "strict", "agree"),
+    [
+        ("فكتوريا", "فكتوري", False, True),  # a final ا for a final ي: one foreign name
+        ("امنيه", "الامين", False, False),  # أمنية, an adjective, is not الأمين
+        ("المشاتل", "المشتل", True, False),  # a broken plural adds an alef
+        ("الاعظمي", "الاعظميه", True, False),  # a surname is not the district
+        ("الكاظميين", "الكاظمين", True, True),
+    ],
+)
+def test_arabic_words_sharing_a_key_must_share_a_shape(written, name, strict, agree):
+    assert arabic_shapes_agree([written], [name], strict=strict) is agree
+
+
+def test_an_ordinary_arabic_word_differs_from_a_name_only_by_article_and_ending():
+    assert arabic_light_form("شعب") == arabic_light_form("الشعب")
+    assert arabic_light_form("فكتوريا") == arabic_light_form("فكتوري")
+    assert arabic_light_form("الامن") != arabic_light_form("الامين")
+
+
+def test_the_arabic_stop_list_comes_from_the_word_list():
+    stop = arabic_stop_words()
+    assert len(stop) > 10000
+    assert {normalize_name(w) for w in ("الأمن", "الشرطة", "العمل")} <= stop
+    assert normalize_name("الكاظميين") not in stop
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "place_id"),
+    [
+        ("سقطت صواريخ على قاعدة فكتوريا فجر اليوم", "قاعدة فكتوريا", "camp_victory"),
+        ("انفجرت عبوة في شارع سعدون", "شارع سعدون", "saadoun_street"),
+        ("زار المحتجون الكاظميين أمس", "الكاظميين", "kadhimiya_shrine"),
+    ],
+)
+def test_arabic_variants_resolve_and_say_so(geoparser, text, written, place_id):
+    found = [m for m in located(geoparser, text) if m.text == written]
+    assert len(found) == 1, [(m.text, m.place_id, m.resolved_by) for m in geoparser.parse(text)]
+    assert found[0].place_id == place_id
+    assert found[0].resolved_by == "variant"
+    assert found[0].matched_name
+    assert found[0].matched_name != written
+
+
+def test_an_arabic_variant_never_outranks_an_exact_name(geoparser):
+    mention = located(geoparser, "تظاهر الناس على جسر الجمهورية")[0]
+    assert (mention.place_id, mention.resolved_by) == ("bridge_jumhuriya", "name")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أعلنت القوات منطقة أمنية مغلقة",  # an adjective after a generic word
+        "انتشرت القوات في منطقة الأمن",  # an ordinary word one long vowel from الأمين
+        "تضررت المشاتل قرب النهر",  # a broken plural of المشتل
+        "قال الاعظمي إن الوضع هادئ",  # a surname, not الأعظمية
+        "نقل الجرحى إلى مستشفى فكتوريا",  # a generic word of another kind (not the base)
+    ],
+)
+def test_arabic_guards_keep_ordinary_words_out(geoparser, text):
+    assert [m.text for m in located(geoparser, text) if m.resolved_by == "variant"] == []
