@@ -1123,8 +1123,13 @@ def test_many_incidents_zoomed_out_are_a_density_and_points_zoomed_in(
         assert pixel[3] > 0, "the hexagons are drawn"
         zoom = session.page.evaluate("() => window.incidentMap.map.getZoom()")
         session.page.mouse.click(box["x"] + centre[0], box["y"] + centre[1])
+        # The click zooms in with Leaflet's animation; wait until it has ended, or its end
+        # (250 ms later) would put back its own zoom over the one set below.
         session.page.wait_for_function(
-            "(z) => window.incidentMap.map.getZoom() > z", arg=zoom, timeout=5_000
+            "(z) => window.incidentMap.map.getZoom() > z"
+            " && !document.querySelector('.leaflet-zoom-anim')",
+            arg=zoom,
+            timeout=5_000,
         )
         zoom_to(session, GATE, 18)
         assert session.page.evaluate("() => window.incidentMap.drawMode()") == "points"
