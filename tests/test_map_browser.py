@@ -1111,7 +1111,11 @@ def test_many_incidents_zoomed_out_are_a_density_and_points_zoomed_in(
         rows.append(incident_row(1000 + k, position=(lat, lon), source=f"Outlet {k % 7}"))
     path = write_map(tmp_path, rows)
     with open_page(browser, path) as session:
-        assert session.page.evaluate("() => window.incidentMap.drawMode()") == "density"
+        # Wait on the layer's own state, which must become the density view: read once
+        # right after the page opened, it was once still 'points' in a clean-clone CI run.
+        session.page.wait_for_function(
+            "() => window.incidentMap.drawMode() === 'density'", timeout=5_000
+        )
         assert len(drawn(session)) == len(rows)
         box = session.page.locator(".leaflet-container").bounding_box()
         centre = session.page.evaluate(
