@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from console import SCRIPT, run_command
 from test_hostile_input import (
     GOOD_REPORT,
     OTHER_REPORT,
@@ -35,7 +36,6 @@ from maps.build import OUTPUT_FILES
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
-SCRIPT = Path(sys.executable).parent / "incident-map"
 
 
 @pytest.fixture
@@ -49,17 +49,7 @@ def reports(tmp_path: Path) -> Path:
 
 def run_script(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the installed console script as a user would, with a deadline."""
-    environment = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [str(SCRIPT), *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        env=environment,
-        check=False,
-    )
+    return run_command(*args, cwd=cwd)
 
 
 # --------------------------------------------------------------------------- CliRunner
@@ -253,18 +243,7 @@ def test_python_dash_m_runs_the_same_command(tmp_path: Path) -> None:
 
 
 def run_input(*args: object, cwd: Path, stdin: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [str(SCRIPT), *map(str, args)],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        env=environment,
-        check=False,
-    )
+    return run_command(*args, cwd=cwd, stdin=stdin)
 
 
 def test_dash_reads_a_report_from_standard_input(tmp_path: Path) -> None:

@@ -14,15 +14,14 @@ import csv
 import io
 import json
 import math
-import os
 import pickle
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from console import run_command
 from shapely.geometry import Point
 
 from gazetteer.check import check_pack
@@ -36,24 +35,13 @@ from maps.timeline import window_minutes, zone_offsets
 REPO = Path(__file__).resolve().parents[1]
 BEIRUT = REPO / "tests" / "data" / "packs" / "beirut"
 BEIRUT_REPORTS = REPO / "tests" / "data" / "packs" / "beirut_reports"
-SCRIPT = Path(sys.executable).parent / "incident-map"
 #: Text that must not appear in a Beirut build's outputs.
 IRAQI = ("Iraq", "IRQ", "Baghdad", "بغداد")
 
 
 def run(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The installed console script, as a user runs it."""
-    environment = {**os.environ, "PYTHONIOENCODING": "utf-8", "SOURCE_DATE_EPOCH": "946684800"}
-    return subprocess.run(
-        [str(SCRIPT), *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-        env=environment,
-        check=False,
-    )
+    """The installed console script, as a user runs it, with a fixed build clock."""
+    return run_command(*args, cwd=cwd, timeout=300, env={"SOURCE_DATE_EPOCH": "946684800"})
 
 
 @pytest.fixture(scope="module")
