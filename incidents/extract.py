@@ -33,7 +33,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
-from gazetteer.geoparse import PlaceMention
+from gazetteer.mentions import PlaceMention
 from gazetteer.pack import Pack, bundled_pack
 from incidents.casualties import ClaimantMemory, find_casualty_claims, find_claimants
 from incidents.coreference import Coreference, own_place_key
