@@ -35,7 +35,8 @@ from zoneinfo import ZoneInfo
 
 from gazetteer.mentions import PlaceMention
 from gazetteer.pack import Pack, bundled_pack
-from incidents.casualties import ClaimantMemory, find_casualty_claims, find_claimants
+from incidents.casualties import find_casualty_claims
+from incidents.claimants import ClaimantMemory, find_claimants
 from incidents.coreference import Coreference, own_place_key
 from incidents.enumeration import clause_repeats, listed_places
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
