@@ -74,7 +74,7 @@ from incidents.claimants import (
     tidy_claimant,
 )
 from incidents.model import CasualtyClaim
-from incidents.timeref import time_expression_spans
+from incidents.time_phrases import time_expression_spans
 
 __all__ = ["ClaimantMemory", "find_casualty_claims", "find_claimants"]
 

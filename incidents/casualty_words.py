@@ -14,7 +14,7 @@ from typing import Any, Literal
 from gazetteer.normalize import IGNORECASE_PARTNERS
 from geo.errors import IncidentMapperError
 from geo.resources import read_json_resource
-from incidents.timeref import folding_table, term_pattern
+from incidents.time_phrases import folding_table, term_pattern
 
 DATA_FILE = "casualties.json"
 

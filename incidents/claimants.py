@@ -21,7 +21,7 @@ from incidents.casualty_words import (
     reach_end,
     stop_in,
 )
-from incidents.timeref import fold_text
+from incidents.time_phrases import fold_text
 
 #: A name opening a sentence: capitalised words ("Al-Ghadir TV broadcast ...").
 _OPENING_NAME = re.compile(r"\W{0,3}((?:[A-Z][\w'’&.-]{0,40})(?:\s+[A-Z][\w'’&.-]{0,40}){0,5})")

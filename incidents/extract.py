@@ -42,14 +42,8 @@ from incidents.enumeration import clause_repeats, listed_places
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
 from incidents.placing import MentionIndex, SentencePlacer, focus_place
 from incidents.sentences import caption_lines, paragraph_spans, split_sentences
-from incidents.timeref import (
-    day_window,
-    forget_scans,
-    joins_night,
-    local_zone,
-    resolve_time,
-    time_expression_spans,
-)
+from incidents.time_phrases import forget_scans, time_expression_spans
+from incidents.timeref import day_window, joins_night, local_zone, resolve_time
 from incidents.triggers import SentenceReading, TextReader, Trigger, read_sentence
 from incidents.vocabulary import Vocabulary, incident_vocabulary
 
