@@ -25,7 +25,11 @@ trigger incidents in text order and keeps one per incident:
 - the single rounds of a salvo (rockets, mortars: ``salvo_sub_event_types``) are
   parts of one attack: "one rocket came down on the runway" joins it.
 
-What is announced, threatened or denied, and casualty incidents, are never joined.
+- a measure, an arrest or a storming (``re_mention.definite_types``) is joined only by
+  a definite noun of its type in its segment ("The ban on vehicles was announced"),
+  whatever the day and the status told first.
+
+Otherwise what is announced, threatened or denied, and casualty incidents, are never joined.
 One dictionary look-up per mention: linear in the report.
 """
 
@@ -91,6 +95,7 @@ class Coreference:
         self.by_type: dict[tuple[int, str | None, str], _Told] = {}
         self.by_day: dict[tuple[int, str | None], _Told] = {}
         self.at_place: dict[tuple[int, str | None, str, str], _Told] = {}
+        self.by_kind: dict[tuple[int, str], _Told] = {}
         self.told: list[_Told] = []
 
     def keep(self, incident: Incident) -> None:
@@ -112,6 +117,9 @@ class Coreference:
         laborers"), which names an incident the text then tells: like a definite mention,
         the telling that follows takes its place."""
         event_type = incident.acled_event_type
+        if incident.event_type in self.vocabulary.definite_re_mention_types:
+            self._tell_definite(incident, trigger, own_place=own_place, segment=segment)
+            return
         if (
             incident.status not in _JOINED_STATUSES
             or event_type not in self.vocabulary.re_mention_event_types
@@ -150,6 +158,31 @@ class Coreference:
         if told.place is None and own_place is not None:
             told.place = own_place
             self.at_place[(*day, event_type, own_place)] = told
+
+    def _tell_definite(
+        self, incident: Incident, trigger: Trigger, *, own_place: str | None, segment: int
+    ) -> None:
+        """A measure, an arrest or a storming: a definite noun of a type told before in the
+        segment ("the ban", "الاقتحام") is that incident again, whatever its day and the
+        status told first; anything else is new."""
+        key = (segment, incident.event_type)
+        told = self.by_kind.get(key)
+        again = (
+            told is not None
+            and incident.status in _JOINED_STATUSES
+            and trigger.definite
+            and not trigger.fresh
+            and not trigger.weak
+            and (own_place is None or told.place in (None, own_place))
+        )
+        if told is None or not again:
+            self.by_kind[key] = _Told(len(self.slots), own_place, _quality(trigger))
+            self.slots.append(incident)
+            return
+        current = self.slots[told.slot]
+        if current is not None and told.place is None and own_place is not None:
+            self.slots[told.slot] = _placed_as(current, incident)
+            told.place = own_place
 
     def incidents(self) -> list[Incident]:
         """The incidents kept, in text order; a summary followed by two or more incidents

@@ -123,6 +123,9 @@ class Vocabulary:
     summary_determiners: tuple[str, ...] = ()
     """Normalised words before a trigger that sum up several incidents ("a string of")."""
     salvo_sub_event_types: frozenset[str] = frozenset()
+    definite_re_mention_types: frozenset[str] = frozenset()
+    """Incident types whose definite mentions only ("the ban", "the storming",
+    "الاقتحام") join the incident of the same type told earlier."""
     object_windows: dict[str, int] = field(default_factory=dict)
     """For types with ``object_triggers`` (a ban verb): how many words after it the thing
     it stops ("vehicles") may stand."""
@@ -338,6 +341,7 @@ def _incident_vocabulary(
             normalize_name(w) for w in raw["re_mention"]["summary_determiners"]
         ),
         salvo_sub_event_types=frozenset(raw["re_mention"]["salvo_sub_event_types"]),
+        definite_re_mention_types=frozenset(raw["re_mention"].get("definite_types", ())),
         object_windows=object_windows,
         symbolic_types=frozenset(symbolic["types"]),
         symbolic_window=int(symbolic["window"]),

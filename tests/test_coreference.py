@@ -140,3 +140,26 @@ def test_a_headline_names_the_incident_the_text_then_tells(geoparser):
         "On Friday a suicide bomber killed 17 day laborers in Karrada, police said."
     )
     assert drawn(text, geoparser) == [("suicide_bombing", "On Friday a suicide bombe")]
+
+
+def test_a_definite_mention_of_a_measure_or_storming_is_the_one_told(geoparser):
+    # "The ban" is the ban told, even announced the day before the day it holds for.
+    text = (
+        "The government has banned car traffic in Baghdad for Sunday.\n\n"
+        "The ban on vehicles was announced on state television late on Saturday.\n\n"
+        "Police arrested ten suspects in Karrada. The arrests were made at dawn."
+    )
+    result = analyse_text(text, source="Wire", date=SATURDAY, geoparser=geoparser)
+    kinds = [(i.event_type, i.status) for i in result.incidents if i.acled_event_type]
+    assert kinds == [("movement_ban", "announced"), ("arrest", "happened")]
+
+
+def test_an_indefinite_or_verbal_mention_of_a_measure_is_another_one(geoparser):
+    text = (
+        "Police arrested ten suspects in Karrada on Saturday. Later police arrested "
+        "two more men. Security forces closed the Sinak bridge. Later they closed a "
+        "second bridge."
+    )
+    assert [t for t, _ in drawn(text, geoparser)] == [
+        "arrest", "arrest", "gate_closure", "gate_closure"
+    ]  # fmt: skip
