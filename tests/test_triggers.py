@@ -27,7 +27,8 @@ def test_every_type_maps_to_one_acled_pair_and_every_sub_event_type_is_covered()
         if kind.id in ("casualties", "investigation", "call_to_escalate"):
             # A casualty report takes the mapping of what it reports; a call to escalate is
             # a threat and an inquiry an administrative response: ACLED codes no event.
-            assert kind.acled_event_type is None and kind.acled_sub_event_type is None
+            assert kind.acled_event_type is None
+            assert kind.acled_sub_event_type is None
             continue
         assert kind.acled_sub_event_type in taxonomy[kind.acled_event_type], kind.id
         covered.add((kind.acled_event_type, kind.acled_sub_event_type))
