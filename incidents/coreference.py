@@ -19,9 +19,10 @@ trigger incidents in text order and keeps one per incident:
   mention names when it names none. A weak mention told first ("Bush denounced the
   attack on parliament") keeps its sentence but takes the type a later strong
   mention gives ("the bombing").
-- a summary with no place of its own ("a string of car bombs in central Baghdad",
-  "ten car bombs", "3 انفجارات") gives way to the incidents it sums up when two or
-  more of its type and day are then told one by one;
+- a summary ("a string of car bombs in central Baghdad", "ten car bombs", "3
+  انفجارات", and every trigger of its ACLED type in its sentence: "12 car bombs and
+  two roadside bombs") gives way to the incidents it sums up when two or more of its
+  type and day are then told one by one (one of them at its place, when it names one);
 - the single rounds of a salvo (rockets, mortars: ``salvo_sub_event_types``) are
   parts of one attack: "one rocket came down on the runway" joins it.
 
@@ -35,6 +36,7 @@ One dictionary look-up per mention: linear in the report.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from gazetteer.mentions import PlaceMention
@@ -82,8 +84,7 @@ class _Told:
     """The best :func:`_quality` of its mentions: lower tells it better."""
     key: tuple[int, str | None, str] = (0, None, "")
     summary: bool = False
-    """Told first as a sum of several, with no place of its own ("a string of car bombs
-    in central Baghdad")."""
+    """Told as a sum of several ("a string of car bombs in central Baghdad")."""
 
 
 class Coreference:
@@ -135,8 +136,7 @@ class Coreference:
         if told is not None and quality == 0 and told.quality < _DEFINITE and not salvo:
             told = None  # "a car bomb" after "a car bomb": another one
         if told is None:
-            summary = trigger.summary and own_place is None
-            new = _Told(len(self.slots), own_place, quality, (*day, event_type), summary)
+            new = _Told(len(self.slots), own_place, quality, (*day, event_type), trigger.summary)
             self._register(new, day, event_type)
             self.slots.append(incident)
             return
@@ -149,9 +149,15 @@ class Coreference:
             told.quality = quality
             self.by_type[(*day, event_type)] = told
         elif quality < told.quality and told.quality >= _DEFINITE:
+            # "the bombings" named first, then told: the telling, and what it is (a sum
+            # of several, a bombing rather than "the attacks"), takes its place
             self.slots[told.slot] = None
             kept = incident if own_place is not None else _placed_as(incident, current)
             told.slot, told.quality = len(self.slots), quality
+            told.summary = told.summary or trigger.summary
+            if told.key != (*day, event_type):
+                told.key = (*day, event_type)
+                self.by_type[told.key] = told
             self.slots.append(kept)
         elif told.place is None and own_place is not None:
             self.slots[told.slot] = _placed_as(current, incident)
@@ -186,13 +192,19 @@ class Coreference:
 
     def incidents(self) -> list[Incident]:
         """The incidents kept, in text order; a summary followed by two or more incidents
-        of its type and day told one by one gives way to them."""
-        after: dict[tuple[int, str | None, str], int] = {}
+        of its type and day told one by one gives way to them. A summary that names a
+        place ("Of the four car bombs, three hit Karrada") gives way only when one of
+        them is told there or with no place of its own: else what it tells at its place
+        is told nowhere else ("In Karrada two car bombs killed eight", then Mansour's)."""
+        after: Counter[tuple[int, str | None, str]] = Counter()
+        at_place: Counter[tuple[tuple[int, str | None, str], str | None]] = Counter()
         for told in reversed(self.told):
-            if told.summary and after.get(told.key, 0) >= 2:
-                self.slots[told.slot] = None
+            if told.summary and after[told.key] >= 2:
+                if told.place is None or at_place[told.key, told.place] + at_place[told.key, None]:
+                    self.slots[told.slot] = None
             elif not told.summary:
-                after[told.key] = after.get(told.key, 0) + 1
+                after[told.key] += 1
+                at_place[told.key, told.place] += 1
         return [i for i in self.slots if i is not None]
 
     def _told(

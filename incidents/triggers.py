@@ -176,6 +176,12 @@ class TextReader:
         occupied = [(m.nstart, m.nend) for m in (*picked["trigger"], *weapons)]
         targets = [t for t in picked["target"] if not _overlaps(t, occupied)]
 
+        # "12 car bombs and two roadside bombs", "four car bombs, one driven by a suicide
+        # bomber": every trigger of a summary's ACLED type in its sentence sums up too.
+        summed = {
+            vocab.types[m.value.value].acled_event_type for m in triggers if self._summary(ns, m)
+        }
+
         def reading(type_id: str, m: PhraseMatch[Term]) -> Trigger:
             return Trigger(
                 type_id=type_id,
@@ -187,7 +193,7 @@ class TextReader:
                 definite=self._definite(ns, m),
                 fresh=self._fresh(ns, m),
                 indefinite=self._indefinite(ns, m),
-                summary=self._summary(ns, m),
+                summary=vocab.types[type_id].acled_event_type in summed,
                 weak=m.key in vocab.types[m.value.value].weak_triggers,
                 key=m.key,
             )
@@ -303,6 +309,9 @@ class TextReader:
         """True after a figure of two or more or a word that sums up several ("a string
         of car bombs", "ten car bombs", "3 انفجارات", "سلسلة من الانفجارات")."""
         before = self.norm[max(sentence_nstart, match.nstart - 40) : match.nstart].split()
+        proclitics = self.vocabulary.arabic_proclitics
+        # "بتسع سيارات مفخخة": a figure with a proclitic preposition or conjunction
+        before = [w[1:] if w[:1] in proclitics and len(w) > 2 else w for w in before]
         lead = " " + " ".join(before[-3:]) + " "
         if any(f" {w} " in lead for w in self.vocabulary.summary_determiners):
             return True

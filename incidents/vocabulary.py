@@ -123,6 +123,8 @@ class Vocabulary:
     summary_determiners: tuple[str, ...] = ()
     """Normalised words before a trigger that sum up several incidents ("a string of")."""
     salvo_sub_event_types: frozenset[str] = frozenset()
+    arabic_proclitics: frozenset[str] = frozenset()
+    """One-letter Arabic prepositions and conjunctions written onto the next word (ب و ف ل)."""
     definite_re_mention_types: frozenset[str] = frozenset()
     """Incident types whose definite mentions only ("the ban", "the storming",
     "الاقتحام") join the incident of the same type told earlier."""
@@ -342,6 +344,9 @@ def _incident_vocabulary(
         ),
         salvo_sub_event_types=frozenset(raw["re_mention"]["salvo_sub_event_types"]),
         definite_re_mention_types=frozenset(raw["re_mention"].get("definite_types", ())),
+        arabic_proclitics=frozenset(
+            normalize_name(w) for w in raw["re_mention"].get("arabic_proclitics", ())
+        ),
         object_windows=object_windows,
         symbolic_types=frozenset(symbolic["types"]),
         symbolic_window=int(symbolic["window"]),

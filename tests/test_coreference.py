@@ -163,3 +163,29 @@ def test_an_indefinite_or_verbal_mention_of_a_measure_is_another_one(geoparser):
     assert [t for t, _ in drawn(text, geoparser)] == [
         "arrest", "arrest", "gate_closure", "gate_closure"
     ]  # fmt: skip
+
+
+def test_a_summary_with_a_place_gives_way_when_one_is_told_there(geoparser):
+    text = (
+        "Of the four car bombs on Friday, three hit Karrada. One exploded near an office "
+        "in Karrada. Within the hour a car bomb blew up in Mansour."
+    )
+    assert [p for _, p in drawn_places(text, geoparser)] == ["karrada", "mansour"]
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Twelve car bombs and two roadside bombs hit Baghdad on Friday.",
+        "Four car bombs, one of them driven by a suicide bomber, hit Baghdad on Friday.",
+        "هزت بغداد يوم الجمعة سلسلة من الانفجارات نفذت بتسع سيارات مفخخة.",
+        # named first, then summed up: the sum takes the name's place, and gives way
+        "The White House condemned the bombings. Six bombings hit Baghdad on Friday.",
+    ],
+)
+def test_every_trigger_of_a_summary_sentence_gives_way_to_the_incidents(summary, geoparser):
+    text = (
+        f"{summary}\n\nA car bomb exploded near an office in Karrada. Within the hour a car "
+        "bomb blew up in Mansour."
+    )
+    assert [p for _, p in drawn_places(text, geoparser)] == ["karrada", "mansour"]
