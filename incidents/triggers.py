@@ -405,10 +405,18 @@ class TextReader:
                 violent = kind.acled_event_type in vocab.call_threatens
                 return "threatened" if violent else "announced"
             status = _CUE_STATUS[cue_kind]
+            if status == "denied" and self._denies_a_role(cue, trigger):
+                continue  # "denied playing any part in the clashes": the clashes happened
             if status == "announced" and self._after_condition(trigger, cues):
                 return "threatened"  # "if ..., we will storm": a promise on a condition
             return status
         return "announced" if self._set_ahead(trigger, cues, triggers) else "happened"
+
+    def _denies_a_role(self, cue: PhraseMatch[Term], trigger: PhraseMatch[Term]) -> bool:
+        """True when the words between a denial and the trigger deny a part in it ("denied
+        playing any part in", "نفت أي دور لها في"), not that it happened."""
+        between = " " + self.norm[cue.nend : trigger.nstart].strip() + " "
+        return any(f" {phrase} " in between for phrase in self.vocabulary.denied_role)
 
     def _coordinated(self, first: PhraseMatch[Term], second: PhraseMatch[Term]) -> bool:
         """True when only a coordinator joins two triggers ("warned of car bombs and

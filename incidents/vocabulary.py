@@ -123,6 +123,9 @@ class Vocabulary:
     summary_determiners: tuple[str, ...] = ()
     """Normalised words before a trigger that sum up several incidents ("a string of")."""
     salvo_sub_event_types: frozenset[str] = frozenset()
+    denied_role: tuple[str, ...] = ()
+    """Normalised phrases that, between a denial and a trigger, deny a part in it, not the
+    incident ("denied playing any part in the clashes")."""
     arabic_proclitics: frozenset[str] = frozenset()
     """One-letter Arabic prepositions and conjunctions written onto the next word (ب و ف ل)."""
     definite_re_mention_types: frozenset[str] = frozenset()
@@ -344,6 +347,7 @@ def _incident_vocabulary(
         ),
         salvo_sub_event_types=frozenset(raw["re_mention"]["salvo_sub_event_types"]),
         definite_re_mention_types=frozenset(raw["re_mention"].get("definite_types", ())),
+        denied_role=tuple(normalize_name(w) for w in status.get("denied_role", ())),
         arabic_proclitics=frozenset(
             normalize_name(w) for w in raw["re_mention"].get("arabic_proclitics", ())
         ),

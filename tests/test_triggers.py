@@ -130,6 +130,11 @@ def test_tear_gas_fired_is_not_live_fire_but_fired_with_a_firearm_is():
         ("هدد الفصيل باقتحام المنطقة الخضراء", "storming_attempt", "threatened"),
         ("نفت الوزارة وقوع انفجار", "explosion", "denied"),
         ("سيقتحمون المنطقة", "storming_attempt", "announced"),
+        # a denied part in an incident is no denied incident
+        ("The group denied playing any part in the deadly clashes.", "clash", "happened"),
+        ("The militia denied responsibility for the bombing.", "ied", "happened"),
+        ("نفت الجماعة أي دور لها في الهجوم على السفارة", "armed_attack", "happened"),
+        ("The militia denied that its fighters attacked the embassy.", "armed_attack", "denied"),
     ],
 )
 def test_status_from_modality(sentence, type_id, status):
