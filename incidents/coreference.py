@@ -30,6 +30,10 @@ trigger incidents in text order and keeps one per incident:
   a definite noun of its type in its segment ("The ban on vehicles was announced"),
   whatever the day and the status told first.
 
+- a protest named by a definite noun alone ("the protest", "the demonstration") after a
+  riot told that day (``re_mention.turned_violent``), with no other place of its own, is
+  that riot: ACLED codes a demonstration that turns violent as one riot.
+
 Otherwise what is announced, threatened or denied, and casualty incidents, are never joined.
 One dictionary look-up per mention: linear in the report.
 """
@@ -97,6 +101,8 @@ class Coreference:
         self.by_day: dict[tuple[int, str | None], _Told] = {}
         self.at_place: dict[tuple[int, str | None, str, str], _Told] = {}
         self.by_kind: dict[tuple[int, str], _Told] = {}
+        self.riots: dict[tuple[int, str | None], str | None] = {}
+        """The own place of the latest riot told per (segment, day)."""
         self.told: list[_Told] = []
 
     def keep(self, incident: Incident) -> None:
@@ -118,9 +124,23 @@ class Coreference:
         laborers"), which names an incident the text then tells: like a definite mention,
         the telling that follows takes its place."""
         event_type = incident.acled_event_type
+        protest, riot = self.vocabulary.turned_violent or (None, None)
+        day = (segment, incident.date)
+        if incident.status in _JOINED_STATUSES and event_type == riot:
+            self.riots[day] = own_place
         if incident.event_type in self.vocabulary.definite_re_mention_types:
             self._tell_definite(incident, trigger, own_place=own_place, segment=segment)
             return
+        if (
+            event_type == protest
+            and incident.status in _JOINED_STATUSES
+            and trigger.definite
+            and trigger.weak
+            and not trigger.fresh
+            and day in self.riots
+            and (own_place is None or self.riots[day] in (None, own_place))
+        ):
+            return  # "called the protest" after the crowd stormed the embassy: that riot
         if (
             incident.status not in _JOINED_STATUSES
             or event_type not in self.vocabulary.re_mention_event_types
@@ -128,7 +148,6 @@ class Coreference:
             self.slots.append(incident)
             return
         quality = max(_quality(trigger), _DEFINITE) if headline else _quality(trigger)
-        day = (segment, incident.date)
         told = None
         if not trigger.fresh:
             told = self._told(day, event_type, own_place, weak=trigger.weak)

@@ -123,6 +123,8 @@ class Vocabulary:
     summary_determiners: tuple[str, ...] = ()
     """Normalised words before a trigger that sum up several incidents ("a string of")."""
     salvo_sub_event_types: frozenset[str] = frozenset()
+    turned_violent: tuple[str, str] | None = None
+    """(protest, riot) ACLED event types: "the protest" after a riot that day is that riot."""
     denied_role: tuple[str, ...] = ()
     """Normalised phrases that, between a denial and a trigger, deny a part in it, not the
     incident ("denied playing any part in the clashes")."""
@@ -348,6 +350,7 @@ def _incident_vocabulary(
         salvo_sub_event_types=frozenset(raw["re_mention"]["salvo_sub_event_types"]),
         definite_re_mention_types=frozenset(raw["re_mention"].get("definite_types", ())),
         denied_role=tuple(normalize_name(w) for w in status.get("denied_role", ())),
+        turned_violent=_pair(raw["re_mention"].get("turned_violent")),
         arabic_proclitics=frozenset(
             normalize_name(w) for w in raw["re_mention"].get("arabic_proclitics", ())
         ),
@@ -355,3 +358,10 @@ def _incident_vocabulary(
         symbolic_types=frozenset(symbolic["types"]),
         symbolic_window=int(symbolic["window"]),
     )
+
+
+def _pair(value: object) -> tuple[str, str] | None:
+    """A two-item list of the data as a pair, or None when the data has none."""
+    if not isinstance(value, list) or len(value) != 2:
+        return None
+    return str(value[0]), str(value[1])

@@ -189,3 +189,13 @@ def test_every_trigger_of_a_summary_sentence_gives_way_to_the_incidents(summary,
         "bomb blew up in Mansour."
     )
     assert [p for _, p in drawn_places(text, geoparser)] == ["karrada", "mansour"]
+
+
+def test_the_protest_after_a_riot_that_day_is_that_riot(geoparser):
+    riot = "Protesters forced their way into the Swedish embassy on Saturday and set it on fire."
+    assert [
+        t for t, _ in drawn(f"{riot} Supporters of the cleric called the protest.", geoparser)
+    ] == ["storming_attempt"]
+    # a protest told as such (not by a bare definite noun) is another one
+    later = "Later hundreds of people marched to Tahrir Square."
+    assert [t for t, _ in drawn(f"{riot} {later}", geoparser)] == ["storming_attempt", "protest"]
