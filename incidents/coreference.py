@@ -101,6 +101,8 @@ class Coreference:
         self.by_day: dict[tuple[int, str | None], _Told] = {}
         self.at_place: dict[tuple[int, str | None, str, str], _Told] = {}
         self.by_kind: dict[tuple[int, str], _Told] = {}
+        self.in_segment: dict[int, _Told] = {}
+        self.of_type: dict[tuple[int, str], _Told] = {}
         self.riots: dict[tuple[int, str | None], str | None] = {}
         """The own place of the latest riot told per (segment, day)."""
         self.told: list[_Told] = []
@@ -117,8 +119,14 @@ class Coreference:
         own_place: str | None,
         segment: int,
         headline: bool = False,
+        dated: bool = True,
     ) -> None:
         """A trigger incident: a new one, or a mention of one already told.
+
+        ``dated``: the mention's sentence states its own day. A definite mention whose
+        sentence states none ("The car bombing ... may have been meant to draw attention
+        away", in a later paragraph) is the latest of its type told in the segment, on
+        whatever day that was.
 
         ``headline``: the mention is a headline or subhead ("Suicide bomber kills 17 day
         laborers"), which names an incident the text then tells: like a definite mention,
@@ -151,6 +159,10 @@ class Coreference:
         told = None
         if not trigger.fresh:
             told = self._told(day, event_type, own_place, weak=trigger.weak)
+            if told is None and not dated and quality >= _DEFINITE:
+                told = self._told_in_segment(segment, event_type, own_place, weak=trigger.weak)
+                if told is not None:
+                    day = (segment, told.key[1])
         salvo = incident.sub_event_type in self.vocabulary.salvo_sub_event_types
         if told is not None and quality == 0 and told.quality < _DEFINITE and not salvo:
             told = None  # "a car bomb" after "a car bomb": another one
@@ -242,8 +254,18 @@ class Coreference:
             return None
         return latest
 
+    def _told_in_segment(
+        self, segment: int, event_type: str, place: str | None, *, weak: bool
+    ) -> _Told | None:
+        latest = self.in_segment.get(segment) if weak else self.of_type.get((segment, event_type))
+        if latest is None or not (place is None or latest.place in (None, place)):
+            return None
+        return latest
+
     def _register(self, told: _Told, day: tuple[int, str | None], event_type: str) -> None:
         self.told.append(told)
+        self.in_segment[day[0]] = told
+        self.of_type[(day[0], event_type)] = told
         self.by_type[(*day, event_type)] = told
         self.by_day[day] = told
         if told.place is not None:

@@ -300,8 +300,9 @@ def _extract(
             told_incident = _one_acled_event(told_incident, acled_events, vocabulary)
             own = own_place_key(fields["place"], fields["basis"], sentence.start, sentence.end)
             told_incidents.tell(
-                told_incident, t, own_place=own, segment=segment.start, headline=headline
-            )
+                told_incident, t, own_place=own, segment=segment.start, headline=headline,
+                dated=stated is not None or bool(days),
+            )  # fmt: skip
         told = _main_trigger(reading, vocabulary) or last_told
         if reading.triggers:
             last_told = _main_trigger(reading, vocabulary) or last_told

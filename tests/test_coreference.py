@@ -199,3 +199,11 @@ def test_the_protest_after_a_riot_that_day_is_that_riot(geoparser):
     # a protest told as such (not by a bare definite noun) is another one
     later = "Later hundreds of people marched to Tahrir Square."
     assert [t for t, _ in drawn(f"{riot} {later}", geoparser)] == ["storming_attempt", "protest"]
+
+
+def test_a_definite_mention_with_no_day_of_its_own_is_the_one_told_before(geoparser):
+    text = (
+        "On Friday a car bomb exploded in Karrada. On Saturday police arrested two men.\n\n"
+        "The car bombing may have been meant to draw attention away from the church."
+    )
+    assert [t for t, _ in drawn(text, geoparser)] == ["car_bomb", "arrest"]
