@@ -204,6 +204,6 @@ def test_the_protest_after_a_riot_that_day_is_that_riot(geoparser):
 def test_a_definite_mention_with_no_day_of_its_own_is_the_one_told_before(geoparser):
     text = (
         "On Friday a car bomb exploded in Karrada. On Saturday police arrested two men.\n\n"
-        "The car bombing may have been meant to draw attention away from the church."
+        "The car bombing in Karrada may have been meant to draw attention away."
     )
     assert [t for t, _ in drawn(text, geoparser)] == ["car_bomb", "arrest"]
