@@ -238,6 +238,12 @@ class TextReader:
         after = " " + " ".join(self.norm[match.nend : match.nend + 40].split()[:3]) + " "
         if any(after.startswith(f" {phrase} ") for phrase in self.vocabulary.generic_after):
             return True
+        # "an apparent rise in sticky bombs", "brought more suicide bombings than any week"
+        before = " " + " ".join(self.norm[max(0, match.nstart - 40) : match.nstart].split()[-3:])
+        if any(before.endswith(f" {phrase}") for phrase in self.vocabulary.generic_before):
+            return True
+        if before.endswith(self.vocabulary.comparatives) and " than " in after:
+            return True
         return self._habitual(match)
 
     def _habitual(self, match: PhraseMatch[Term]) -> bool:

@@ -135,6 +135,7 @@ def test_tear_gas_fired_is_not_live_fire_but_fired_with_a_firearm_is():
         ("The militia denied responsibility for the bombing.", "ied", "happened"),
         ("نفت الجماعة أي دور لها في الهجوم على السفارة", "armed_attack", "happened"),
         ("The militia denied that its fighters attacked the embassy.", "armed_attack", "denied"),
+        ("Officials fear that militants might attack the embassy.", "armed_attack", "threatened"),
     ],
 )
 def test_status_from_modality(sentence, type_id, status):
@@ -444,3 +445,19 @@ def test_repetition_in_the_next_clause_or_sentence_does_not_reach_back():
 )
 def test_an_incident_named_as_a_reference_point_or_a_cause_is_not_told(sentence, kept):
     assert set(told(sentence)) == kept
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'An apparent rise in "sticky bombs" is worrying officials.',
+        "The opening week of Ramadan brought more suicide bombings than any week before it.",
+        "ويثير ارتفاع عدد التفجيرات قلق المسؤولين",
+    ],
+)
+def test_a_trend_or_a_comparison_of_a_kind_is_no_incident(sentence):
+    assert told(sentence) == {}
+
+
+def test_an_incident_after_a_comparative_without_than_is_one():
+    assert "ied" in told("More bombs exploded in Karrada on Friday.")
