@@ -149,6 +149,12 @@ class TextReader:
                 if kind in ("firearm_trigger", "aimed_trigger", "object_trigger"):
                     kind = "trigger"
                 groups[kind].append(match)
+        if groups["object"] or any(m.value.kind == "object_trigger" for m in groups["trigger"]):
+            # A framing verb without its object ("would hold a sit-in" holds no hostage) is
+            # no trigger at all: it neither hides another reading of its words ("holding
+            # placards") nor stands between a cue and the trigger it governs.
+            objects = groups["object"]
+            groups["trigger"] = [m for m in groups["trigger"] if self._has_object(m, objects)]
         # Most sentences name no weapon, target, cue, actor or firearm: nothing to sort.
         picked = {kind: longest_matches(found) if found else [] for kind, found in groups.items()}
         weapons = picked["weapon"]
@@ -167,7 +173,6 @@ class TextReader:
             and not self._discounted(ns, m.nstart)
             and not self._in_date(m)
             and not self._symbolic(m, groups["symbol"])
-            and self._has_object(m, groups["object"])
             and not self._generic(m)
             and not any(i.nstart <= m.nstart and m.nend <= i.nend for i in groups["idiom"])
             and not self._referenced(m, groups["reference"])

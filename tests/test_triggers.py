@@ -436,3 +436,71 @@ def test_repetition_in_the_next_clause_or_sentence_does_not_reach_back():
 )
 def test_an_incident_named_as_a_reference_point_or_a_cause_is_not_told(sentence, kept):
     assert set(told(sentence)) == kept
+
+
+@pytest.mark.parametrize(
+    ("sentence", "type_id"),
+    [
+        # setting a thing on fire, the thing between ("set two police cars on fire")
+        ("Rioters set two police cars on fire outside the council.", "arson"),
+        ("Youths set the tyres ablaze on the highway.", "arson"),
+        # shots into the air are live fire whatever else is named
+        ("Police shot into the air to scatter the crowd.", "live_fire"),
+        ("Guards were shooting into the air as tear gas drifted over the bridge.", "live_fire"),
+        # force used on protesters
+        ("Security forces beat protesters in the square.", "dispersal"),
+        ("Riot police beat up demonstrators outside the ministry.", "dispersal"),
+        ("اعتدت قوات الأمن على المتظاهرين قرب الجسر", "dispersal"),
+        # execution killings
+        ("Police found 12 men, blindfolded and shot, in a side street.", "armed_attack"),
+        ("The bodies bore signs of torture, police said.", "armed_attack"),
+        ("Two men were killed execution-style in Dora.", "armed_attack"),
+        # deaths in combat
+        ("A soldier died during combat operations west of the capital.", "armed_clash"),
+        ("Two Marines were killed in action in Anbar.", "armed_clash"),
+        # hostage-taking, the captives named between
+        ("Gunmen took five engineers hostage at a checkpoint.", "kidnapping"),
+        ("Militants were holding the worshippers hostage inside.", "kidnapping"),
+        ("The hostage-taking lasted four hours.", "kidnapping"),
+        # crowds wrecking a place
+        ("Angry crowds smashed up a liquor store in Karrada.", "mob_violence"),
+        ("A crowd trashed the party's office.", "mob_violence"),
+        # projectiles that hit something are rounds fired, not stones
+        ("Two projectiles slammed into a house near the airport.", "rocket_attack"),
+        ("Projectiles landed inside the base.", "rocket_attack"),
+        # military strike phrases
+        ("The Pentagon said it had carried out a retaliatory strike.", "air_strike"),
+        ("A precision strike hit a car on Palestine Street.", "air_strike"),
+        ("نفذت ضربة جوية على مقر للفصيل", "air_strike"),
+        # getting in
+        ("Armed men burst into a wedding hall.", "armed_attack"),
+        ("Protesters managed to enter the compound.", "storming_attempt"),
+        ("تمكن المحتجون من دخول مبنى المحافظة", "storming_attempt"),
+        # protesters' signs, joining a protest
+        ("Thousands filled the square holding placards.", "protest"),
+        ("Hundreds joined the rally outside the council.", "protest"),
+        ("Students took part in demonstrations in Basra.", "protest"),
+        ("رفع المحتجون لافتات تطالب بالإصلاح", "protest"),
+    ],
+)
+def test_wire_forms_of_each_class_are_triggers(sentence, type_id):
+    assert type_id in told(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "not_told"),
+    [
+        ("The blast set several cars on fire.", "arson"),  # the blast's doing
+        ("Protesters hurled projectiles at the police.", "rocket_attack"),  # a crowd's
+        ("Oil workers launched a strike over unpaid wages.", "air_strike"),  # a labour strike
+        ("Teachers carried out a strike across the province.", "air_strike"),
+        ("The minister set a date for the vote.", "arson"),
+        ("He took the oath of office on Monday.", "kidnapping"),
+    ],
+)
+def test_near_misses_of_those_classes_tell_nothing_of_the_kind(sentence, not_told):
+    assert not_told not in told(sentence)
+
+
+def test_a_drone_named_in_an_air_strike_makes_it_a_drone_strike():
+    assert set(told("An air strike by a drone hit the headquarters.")) == {"drone_strike"}
