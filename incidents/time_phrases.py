@@ -665,11 +665,7 @@ def in_comparison_scope(sentence: str, hit: TimeHit, vocab: _Vocabulary) -> bool
     if not vocab.comparison_words:
         return False
     before = sentence[: hit.start]
-    stop = None
-    for stop in _COMPARISON_STOP.finditer(before):
-        pass
-    if stop is not None:
-        before = before[stop.end() :]
+    before = before[max((m.end() for m in _COMPARISON_STOP.finditer(before)), default=0) :]
     words = [w.strip(_WORD_EDGES).casefold() for w in before.split()]
     words = [w for w in words if w]
     opening = sentence[hit.start : hit.end].split()[:1]
