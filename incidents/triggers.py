@@ -90,6 +90,7 @@ _CUE_STATUS = {
     "threatened": "threatened",
     "conditional": "threatened",
     "denied": "denied",
+    "denied_role": "happened",
     "reported": "reported",
 }
 

@@ -39,7 +39,7 @@ TermKind = Literal[
 #: The values of an incident's ``status``.
 STATUSES = ("happened", "reported", "announced", "threatened", "denied")
 #: Cue kinds of ``status.cues`` in incident_types.json.
-CUE_KINDS = ("announced", "call", "threatened", "conditional", "denied", "reported")
+CUE_KINDS = ("announced", "call", "threatened", "conditional", "denied", "denied_role", "reported")
 
 
 @dataclass(frozen=True)

@@ -504,3 +504,20 @@ def test_near_misses_of_those_classes_tell_nothing_of_the_kind(sentence, not_tol
 
 def test_a_drone_named_in_an_air_strike_makes_it_a_drone_strike():
     assert set(told("An air strike by a drone hit the headquarters.")) == {"drone_strike"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "type_id", "status"),
+    [
+        # denying a part in it says who did not do it: the incident happened
+        ("The militia denied playing any part in the clashes in Dora.", "clash", "happened"),
+        ("The group denied responsibility for the rocket attack.", "rocket_attack", "happened"),
+        ("نفت الكتائب مسؤوليتها عن الهجوم الصاروخي على المطار", "rocket_attack", "happened"),
+        # denying that it happened still denies it
+        ("The ministry denied that protesters had stormed the building.", "storming_attempt",
+         "denied"),
+        ("نفت وزارة الداخلية وقوع الهجوم الصاروخي على المطار", "rocket_attack", "denied"),
+    ],
+)  # fmt: skip
+def test_denying_a_role_in_an_incident_is_not_denying_the_incident(sentence, type_id, status):
+    assert told(sentence)[type_id][0] == status
