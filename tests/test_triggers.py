@@ -521,3 +521,23 @@ def test_a_drone_named_in_an_air_strike_makes_it_a_drone_strike():
 )  # fmt: skip
 def test_denying_a_role_in_an_incident_is_not_denying_the_incident(sentence, type_id, status):
     assert told(sentence)[type_id][0] == status
+
+
+def _paragraph_types(text: str) -> list[list[str]]:
+    from incidents.sentences import split_sentences
+
+    reader = TextReader(text, 0, len(text))
+    return [
+        [t.type_id for t in reader.sentence(a, b).triggers]
+        for a, b in split_sentences(text, 0, len(text))
+    ]
+
+
+def test_a_confrontation_in_a_paragraph_of_armed_men_is_an_armed_clash():
+    text = "The confrontation broke out on Sunday morning. Police said gunmen had burst in."
+    assert _paragraph_types(text) == [["armed_clash"], ["armed_attack"]]
+
+
+def test_protesters_clashing_stay_a_riot_whoever_else_the_paragraph_names():
+    text = "Protesters clashed with riot police near the square. Gunmen later fired at the crowd."
+    assert _paragraph_types(text)[0] == ["clash"]
