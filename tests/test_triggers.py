@@ -541,3 +541,16 @@ def test_a_confrontation_in_a_paragraph_of_armed_men_is_an_armed_clash():
 def test_protesters_clashing_stay_a_riot_whoever_else_the_paragraph_names():
     text = "Protesters clashed with riot police near the square. Gunmen later fired at the crowd."
     assert _paragraph_types(text)[0] == ["clash"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A stampede among pilgrims on a bridge killed hundreds on Wednesday.",
+        "Dozens died in a crowd crush at the shrine's gate.",
+        "لقي 30 شخصا حتفهم في تدافع الزوار قرب المرقد",
+    ],
+)
+def test_a_stampede_is_a_strategic_development_of_its_own(sentence):
+    assert "stampede" in told(sentence)
+    assert incident_vocabulary().types["stampede"].acled_sub_event_type == "Other"
