@@ -554,3 +554,19 @@ def test_protesters_clashing_stay_a_riot_whoever_else_the_paragraph_names():
 def test_a_stampede_is_a_strategic_development_of_its_own(sentence):
     assert "stampede" in told(sentence)
     assert incident_vocabulary().types["stampede"].acled_sub_event_type == "Other"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The day ended with 15 demonstrators killed in clashes with police.",
+        "Two protesters were shot dead by security forces near the bridge.",
+        "قتل متظاهران برصاص قوات الأمن قرب الجسر",
+    ],
+)
+def test_protesters_killed_by_or_in_clashes_with_security_forces_is_lethal_force(sentence):
+    assert "live_fire" in told(sentence)
+
+
+def test_a_toll_of_protesters_with_no_force_named_is_no_gunfire():
+    assert "live_fire" not in told("Two protesters had been killed, the group said.")
