@@ -141,6 +141,19 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
                             resolved_by="named after it",
                         )
                     ]  # fmt: skip
+                abroad = self._abroad_after(text, hits, group_end)
+                if abroad is not None and len(found) == 1 and found[0].resolved_by in _GUESSED:
+                    # "السفارة العراقية في ستوكهولم", "the Iraqi embassy in Stockholm": a noun
+                    # placed in a city or country outside is there, never the one in play
+                    noun, place = found[0], hits[abroad]
+                    found = [
+                        PlaceMention(
+                            text=text[noun.start : place.end], start=noun.start, end=place.end,
+                            role="outside", kind=noun.kind,
+                            resolved_by=f"a {noun.kind or 'place'} in a place outside",
+                        )
+                    ]  # fmt: skip
+                    group_end = abroad
                 if not found:
                     # "a Shi'ite neighborhood in Baghdad", "the Victory military base at
                     # Baghdad International Airport": the description names no place we know,
@@ -222,6 +235,23 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
                 mentions.append(mention)
         return mentions
 
+    def _abroad_after(self, text: str, hits: list[NameHit], group_end: int) -> int | None:
+        """Index of a world place outside that the description ending at ``group_end`` is
+        placed in ('the embassy [Iraqi] in Stockholm'), if any."""
+        probe = group_end + 1
+        if probe < len(hits) and hits[probe].category == "demonym":
+            if text[hits[group_end].end : hits[probe].start].strip():
+                return None
+            probe += 1  # "السفارة العراقية في ستوكهولم": the embassy's own country between
+        if probe >= len(hits) or hits[probe].category != "world":
+            return None
+        previous = hits[probe - 1]
+        gap = text[previous.end : hits[probe].start]
+        if gap[:1] != " " or gap[-1:] != " " or gap.strip() not in self.vocabulary.abroad_words:
+            return None
+        world = self._world.get(hits[probe].values[0])
+        return probe if world is not None and not self._is_home_country(world) else None
+
     def _known_as(self, text: str, hits: list[NameHit], group_end: int) -> NameHit | None:
         """The name a description is given right after it ('..., known as X', 'called X')."""
         if group_end + 1 >= len(hits):
@@ -280,7 +310,9 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
                 continue
             if nxt.category not in ("place", "feature"):
                 break
-            if not has_feature and self._is_container(last, nxt, text):
+            if not has_feature and (
+                self._is_container(last, nxt, text) or self._is_address(last, nxt, text)
+            ):
                 # "Baghdad's Green Zone": the city only says where the zone is.
                 end, last, probe, grouped = probe, nxt, probe + 1, True
                 continue
@@ -349,6 +381,9 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
                 if found and i > 0 and self._is_container(names[i - 1], hit, text):
                     mention = self._name_mention(hit, text, in_play)
                     found[-1] = extend_mention(mention, text, names[i - 1].start, hit.end)
+                elif found and i > 0 and self._is_address(names[i - 1], hit, text):
+                    # "the Swedish embassy in Baghdad": the city is the site's address
+                    found[-1] = extend_mention(found[-1], text, found[-1].start, hit.end)
                 else:
                     found.append(self._name_mention(hit, text, in_play))
             return found

@@ -17,6 +17,7 @@ from functools import cached_property
 
 from shapely.geometry import Point
 
+from gazetteer.check import SITE_KINDS
 from gazetteer.normalize import arabic_proclitics, glued, normalize_name
 from gazetteer.phrases import PhraseMatch, PhraseMatcher, longest_matches
 from gazetteer.variants import (
@@ -661,6 +662,25 @@ class NameMatching:
             container in self.gazetteer.ancestors(member) or self._covers(container, member)
             for container in first.values
             for member in second.values
+        )
+
+    def _is_address(self, first: NameHit, second: NameHit, text: str) -> bool:
+        """True for "Y in X" where X is a city that contains the site Y ("the Swedish
+        embassy in Baghdad"): the city is the site's address, not a second place."""
+        if first.category != "place" or second.category != "place":
+            return False
+        gap = text[first.end : second.start]
+        if gap[:1] != " " or gap[-1:] != " " or gap.strip() not in self.vocabulary.address_words:
+            return False
+        cities = self.vocabulary.city_kinds
+        if not all(v in self.gazetteer and self.gazetteer[v].kind in cities for v in second.values):
+            return False
+        if any(self.gazetteer[v].kind not in SITE_KINDS for v in first.values):
+            return False  # "Karkh in Baghdad": two areas, each a mention
+        return any(
+            city in self.gazetteer.ancestors(site) or self._covers(city, site)
+            for city in second.values
+            for site in first.values
         )
 
     def _covers(self, container_id: str, member_id: str) -> bool:
