@@ -196,8 +196,8 @@ def test_names_survive_a_description_that_names_no_known_place(geoparser):
 @pytest.mark.parametrize(
     "text",
     [
-        "Rioters stormed Sweden's embassy in Baghdad.",
-        "Rioters stormed the Swedish Embassy in Baghdad.",
+        "Rioters stormed Denmark's embassy in Baghdad.",
+        "Rioters stormed the Danish Embassy in Baghdad.",
     ],
 )
 def test_a_site_in_the_city_that_the_gazetteer_lacks_is_not_mapped_to_the_city(geoparser, text):
@@ -547,3 +547,53 @@ def test_an_outlet_name_needs_its_capitals(geoparser):
 def test_the_shrine_is_the_shrine_in_play(geoparser):
     text = "Pilgrims crowded the Al-Kadhimiyah shrine. Many died close to the shrine."
     assert find(geoparser, text, "close to").anchor_id == "kadhimiya_shrine"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "place_id"),
+    [
+        (
+            "Protesters stormed the Swedish embassy in Baghdad at dawn.",
+            "Swedish embassy",
+            "swedish_embassy",
+        ),
+        (
+            "Rockets struck the sprawling US Embassy in Baghdad overnight.",
+            "US Embassy",
+            "us_embassy",
+        ),
+    ],
+)
+def test_the_city_after_a_site_is_its_address_not_a_second_place(geoparser, text, needle, place_id):
+    mention = find(geoparser, text, needle)
+    assert mention.text.endswith("in Baghdad")
+    assert mention.place_id == place_id
+    assert [m.place_id for m in parse(geoparser, text) if m.is_location] == [place_id]
+
+
+def test_two_areas_joined_by_in_stay_two_mentions(geoparser):
+    text = "Clashes broke out in Karkh in Baghdad."
+    assert "karkh" in [m.place_id for m in parse(geoparser, text)]
+    assert "baghdad_city" in [m.place_id for m in parse(geoparser, text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("احتجوا أمام السفارة العراقية في ستوكهولم يوم الخميس.", "السفارة"),
+        (
+            "Crowds gathered at Tahrir Square. Others rallied outside the embassy in Stockholm.",
+            "embassy",
+        ),
+    ],
+)
+def test_a_noun_placed_in_a_city_outside_is_outside(geoparser, text, needle):
+    mention = find(geoparser, text, needle)
+    assert mention.role == "outside"
+    assert not mention.is_location
+
+
+@pytest.mark.parametrize("text", ["وصل الوفد إلى ستوكهولم أمس.", "وصل الوفد إلى باريس أمس."])
+def test_arabic_names_of_foreign_capitals_are_outside(geoparser, text):
+    outside = [m for m in parse(geoparser, text) if m.role == "outside"]
+    assert [m.kind for m in outside] == ["city"]
