@@ -69,6 +69,7 @@ class ContextVocabulary:
     city_kinds: frozenset[str]
     address_words: frozenset[str]
     abroad_words: frozenset[str]
+    city_qualifiers: frozenset[str]
     container_nouns: frozenset[str]
     organisation_prefixes: tuple[str, ...]
     organisation_suffixes_any_case: frozenset[str]
@@ -190,6 +191,7 @@ def _context_vocabulary(
         city_kinds=frozenset(raw["city_kinds"]),
         address_words=frozenset(raw["address_words"]),
         abroad_words=frozenset(raw["abroad_words"]),
+        city_qualifiers=frozenset(raw["city_qualifiers"]),
         container_nouns=frozenset(_norm_all(raw["container_nouns"])),
         organisation_prefixes=_norm_all(raw["organisation_prefixes"]),
         organisation_suffixes_any_case=frozenset(_norm_all(raw["organisation_suffixes_any_case"])),

@@ -28,7 +28,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from gazetteer.context import ContextVocabulary, context_vocabulary
-from gazetteer.descriptions import UNRESOLVED, DefiniteDescriptions
+from gazetteer.descriptions import NO_KIND_IN_PLAY, UNRESOLVED, DefiniteDescriptions
 from gazetteer.mentions import (
     SENTENCE_BREAKS,
     PlaceMention,
@@ -125,6 +125,13 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
                 ]  # fmt: skip
                 relation = None
                 index += 1
+            elif hit.category in ("place", "feature") and (
+                described := self._city_description(text, hits, index, in_play)
+            ):
+                # "a square in central Baghdad ... They exploded in Tayaran Square"
+                found = [described[0]]
+                relation = self._relation_before(text, norm, hits, index)
+                index = described[1] + 1
             elif hit.category in ("place", "feature"):
                 group_end = self._group_end(text, norm, hits, index)
                 group = hits[index : group_end + 1]
@@ -154,6 +161,20 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
                         )
                     ]  # fmt: skip
                     group_end = abroad
+                if (
+                    len(found) == 1
+                    and found[0].resolved_by == "unresolved"
+                    and found[0].note == NO_KIND_IN_PLAY.format(kind=found[0].kind)
+                    and (later := self._named_next(hits, group_end, found[0].end, found[0].kind))
+                ):
+                    # "Pilgrims heading for the shrine ... the Al-Kadhimiyah shrine": a definite
+                    # noun with nothing of its kind in play means the one the report names next
+                    noun = found[0]
+                    found = [
+                        self._place_mention(
+                            text, noun.start, noun.end, later, resolved_by="named next"
+                        )
+                    ]
                 if not found:
                     # "a Shi'ite neighborhood in Baghdad", "the Victory military base at
                     # Baghdad International Airport": the description names no place we know,

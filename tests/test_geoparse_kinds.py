@@ -597,3 +597,63 @@ def test_a_noun_placed_in_a_city_outside_is_outside(geoparser, text, needle):
 def test_arabic_names_of_foreign_capitals_are_outside(geoparser, text):
     outside = [m for m in parse(geoparser, text) if m.role == "outside"]
     assert [m.kind for m in outside] == ["city"]
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "place_id"),
+    [
+        (
+            "Two bombs blew up in a square in central Baghdad. They went off in Tayaran Square.",
+            "a square in central Baghdad",
+            "tayaran_square",
+        ),
+        (
+            "Militants seized a Baghdad church. The Pope condemned the siege of Our Lady of "
+            "Salvation Church.",
+            "a Baghdad church",
+            "our_lady_of_salvation",
+        ),
+        (
+            "Pilgrims headed for the shrine. Crowds had come to visit the Al-Kadhimiyah shrine.",
+            "the shrine",
+            "kadhimiya_shrine",
+        ),
+        (
+            "Soldiers walked into Baghdad's most elegant neighborhood. Shops were open in Mansour.",
+            "Baghdad's most elegant neighborhood",
+            "mansour",
+        ),
+        (
+            "Rockets hit the Green Zone. It was the boldest strike yet inside Baghdad's safe zone.",
+            "Baghdad's safe zone",
+            "green_zone",
+        ),
+    ],
+)
+def test_a_noun_the_city_alone_qualifies_is_the_place_of_its_kind_named_next(
+    geoparser, text, needle, place_id
+):
+    mention = find(geoparser, text, needle)
+    assert mention.text.endswith(needle)  # a relation before it ("inside") may join it
+    assert mention.place_id == place_id
+    assert mention.is_location
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an area noun says no more than the city
+        "A bomb hit a largely Shiite neighborhood in Baghdad. Later it rained in Mansour.",
+        # nothing of its kind named next: the city, as the words say
+        "A stampede on a bridge in Baghdad killed hundreds. Officials met in Karrada.",
+    ],
+)
+def test_a_vague_or_unnamed_noun_in_the_city_stays_the_city(geoparser, text):
+    first = parse(geoparser, text)[0]
+    assert first.place_id == "baghdad_city"
+
+
+def test_a_noun_named_next_by_its_kind_only(geoparser):
+    # Mutanabbi Street's names hold "market", but a street is no market named next
+    text = "The market, before the blast. Another bomb went off near Mutanabi street."
+    assert find(geoparser, text, "The market").place_id is None
