@@ -70,6 +70,7 @@ class ContextVocabulary:
     address_words: frozenset[str]
     abroad_words: frozenset[str]
     city_qualifiers: frozenset[str]
+    honorifics: frozenset[str]
     container_nouns: frozenset[str]
     organisation_prefixes: tuple[str, ...]
     organisation_suffixes_any_case: frozenset[str]
@@ -192,6 +193,7 @@ def _context_vocabulary(
         address_words=frozenset(raw["address_words"]),
         abroad_words=frozenset(raw["abroad_words"]),
         city_qualifiers=frozenset(raw["city_qualifiers"]),
+        honorifics=frozenset(fold_word(w) for w in raw["honorifics"]),
         container_nouns=frozenset(_norm_all(raw["container_nouns"])),
         organisation_prefixes=_norm_all(raw["organisation_prefixes"]),
         organisation_suffixes_any_case=frozenset(_norm_all(raw["organisation_suffixes_any_case"])),

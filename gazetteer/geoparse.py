@@ -489,7 +489,7 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
     ) -> list[PlaceMention]:
         """The entry of ``kind`` whose name has the spelling key of ``name``, if any."""
         words = name.replace("-", " ").split()
-        key = name_key(words, self.vocabulary.generic_words)
+        key = name_key(words, self.vocabulary.generic_words, self.vocabulary.honorifics)
         if len(key.key) < MIN_KEY_LETTERS or key.kinds:
             return []
         candidates = [
@@ -683,7 +683,8 @@ _NAME_BEFORE_NOUN = re.compile(
 )
 #: "the district of Jihad": a noun, then "of" and up to three capitalised name words.
 _NOUN_OF_NAME = re.compile(
-    r"\s+of\s+(?:the\s+)?(?P<name>(?:al-|Al-|el-)?[A-Z][\w'’-]+(?:\s+(?:al-?|Al-?)?[A-Z][\w'’-]+){0,2})"
+    r"\s+of\s+(?:the\s+)?(?P<name>(?:al-|Al-|el-)?[A-Z][\w'’-]+"
+    r"(?:\s+(?:(?:al|Al|el)[-\s])?[A-Z][\w'’-]+){0,2})"
 )
 
 

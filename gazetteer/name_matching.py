@@ -323,10 +323,17 @@ class NameMatching:
         names = []
         for place in self.gazetteer.values():
             for name in place.all_names:
-                words = [vocab.abbreviations.get(w, w) for w in map(fold_word, name.split())]
-                words = [w for part in words for w in part.split() if w]
-                if words:
-                    names.append((place.id, name, name_key(words, vocab.generic_words)))
+                keys = []
+                # as written, and with hyphens as spaces ("al-Kadhim" is "al Kadhim"), since
+                # the name after a noun ("the shrine of Musa al Kadhim") is read that way
+                for written in dict.fromkeys((name, name.replace("-", " "))):
+                    words = [vocab.abbreviations.get(w, w) for w in map(fold_word, written.split())]
+                    words = [w for part in words for w in part.split() if w]
+                    if words:
+                        key = name_key(words, vocab.generic_words, vocab.honorifics)
+                        if key not in keys:
+                            keys.append(key)
+                names.extend((place.id, name, key) for key in keys)
         return VariantIndex(names)
 
     @cached_property

@@ -657,3 +657,22 @@ def test_a_noun_named_next_by_its_kind_only(geoparser):
     # Mutanabbi Street's names hold "market", but a street is no market named next
     text = "The market, before the blast. Another bomb went off near Mutanabi street."
     assert find(geoparser, text, "The market").place_id is None
+
+
+def test_a_title_is_left_out_of_the_name_after_a_noun(geoparser):
+    # the gazetteer writes "Imam Musa al-Kadhim shrine"; reports drop the title and hyphen
+    text = "Pilgrims were going to the shrine of Musa al Kadhim when the bomb went off."
+    mention = find(geoparser, text, "shrine")
+    assert mention.text == "the shrine of Musa al Kadhim"
+    assert mention.place_id == "kadhimiya_shrine"
+    assert mention.resolved_by == "variant"
+
+
+def test_a_title_alone_is_no_name(geoparser):
+    text = "Pilgrims were going to the shrine of Imam Ali when the bomb went off."
+    assert [m.place_id for m in parse(geoparser, text) if m.is_location] == []
+
+
+def test_the_holy_site_is_the_shrine_in_play(geoparser):
+    text = "Pilgrims headed for the Kadhimiya Shrine. Thousands are coming to the holy site."
+    assert find(geoparser, text, "holy site").place_id == "kadhimiya_shrine"
