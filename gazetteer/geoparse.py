@@ -354,6 +354,18 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
                 end, last, probe = probe, nxt, probe + 1
                 continue
             if nxt.category == "feature" and has_feature:
+                if (
+                    last.category == "feature"
+                    and index == end
+                    and not nxt.values[0].startswith("city:")
+                    and text[last.end : nxt.start].strip() in vocab.abroad_words
+                    and _has_arabic_article(text[nxt.start : nxt.end])
+                    and _has_arabic_article(text[last.start : last.end])
+                ):
+                    # "القاعدة العسكرية في المطار": the second noun only says where the
+                    # first is; one description, read by the first
+                    end, probe = probe, probe + 1
+                    break
                 break
             if nxt.category == "feature" and nxt.values[0].startswith("city:"):
                 break  # "Palestine Street in the capital": the city says where, not what

@@ -676,3 +676,21 @@ def test_a_title_alone_is_no_name(geoparser):
 def test_the_holy_site_is_the_shrine_in_play(geoparser):
     text = "Pilgrims headed for the Kadhimiya Shrine. Thousands are coming to the holy site."
     assert find(geoparser, text, "holy site").place_id == "kadhimiya_shrine"
+
+
+def test_the_slum_is_the_neighbourhood_in_play(geoparser):
+    text = "Seven died in Sadr City when rockets hit a house in the sprawling slum."
+    assert find(geoparser, text, "slum").place_id == "sadr_city"
+
+
+def test_an_arabic_noun_placed_at_another_noun_is_one_description(geoparser):
+    # "what fell inside the military base at the airport ... Victory base at Baghdad airport"
+    text = "ما سقط داخل القاعدة العسكرية في المطار هو صاروخان. ثم هجوم على قاعدة فكتوريا."
+    mention = find(geoparser, text, "القاعدة العسكرية")
+    assert mention.text.endswith("القاعدة العسكرية في المطار")
+    assert mention.place_id == "camp_victory"
+
+
+def test_al_qaeda_is_no_base(geoparser):
+    text = "وأعلن الجيش أنه اعتقل مسلحا على صلة بالقاعدة في بغداد."
+    assert [m.place_id for m in parse(geoparser, text) if m.is_location] == ["baghdad_city"]
