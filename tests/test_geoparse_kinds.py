@@ -694,3 +694,17 @@ def test_an_arabic_noun_placed_at_another_noun_is_one_description(geoparser):
 def test_al_qaeda_is_no_base(geoparser):
     text = "وأعلن الجيش أنه اعتقل مسلحا على صلة بالقاعدة في بغداد."
     assert [m.place_id for m in parse(geoparser, text) if m.is_location] == ["baghdad_city"]
+
+
+@pytest.mark.parametrize("typo", ["sqaure", "sqare"])
+def test_a_misspelt_noun_after_the_still_refers_to_the_place_in_play(geoparser, typo):
+    text = f"Bombs exploded in Tayaran Square. In one corner of the {typo}, bodies lay heaped."
+    mention = find(geoparser, text, typo)
+    assert mention.text == f"the {typo}"
+    assert mention.place_id == "tayaran_square"
+
+
+@pytest.mark.parametrize("word", ["place", "capita"])
+def test_an_english_word_one_letter_from_a_noun_is_no_misspelling(geoparser, word):
+    text = f"Crowds filled the Republican Palace. Later they left the {word} quietly."
+    assert not [m for m in parse(geoparser, text) if word in m.text]
