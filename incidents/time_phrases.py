@@ -141,6 +141,12 @@ def _key(text: str, table: Mapping[int, str]) -> str:
     return " ".join(folded.split())
 
 
+def word_screen_key(text: str, table: Mapping[int, str]) -> str:
+    """The words :func:`term_pattern` matches for ``text``, as one lower-case string (a
+    word screen looks for them in folded, lower-cased, mark-free text)."""
+    return _key(text, table)
+
+
 def term_pattern(term: str, table: Mapping[int, str] | None = None) -> str:
     """Regex source for one vocabulary phrase, to be matched on folded text.
 

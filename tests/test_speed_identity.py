@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from report_strategies import report_texts
 
 from gazetteer.normalize import _fold_char, normalize_with_offsets
-from incidents import time_phrases
+from incidents import casualty_words, time_phrases
+from incidents.casualties import find_casualty_claims
 
 IDENTITY_SETTINGS = settings(max_examples=400, deadline=None, derandomize=True, database=None)
 
@@ -140,3 +141,61 @@ def test_time_patterns_screened_for_digits_need_one() -> None:
     )  # fmt: skip
     for name in time_phrases._DIGIT_PATTERNS:
         assert vocab.patterns[name].search(words) is None, name
+
+
+def _casualty_words() -> list[str]:
+    raw = casualty_words._load_raw()
+    words: set[str] = set()
+
+    def collect(value: object) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not str(key).startswith("_"):
+                    collect(item)
+        elif isinstance(value, list):
+            words.update(w for w in value if isinstance(w, str))
+
+    collect(raw)
+    return sorted(words)
+
+
+#: Pieces of casualty-laden text: every phrase of the casualty vocabulary in any case,
+#: with Arabic marks, numbers, and characters case-insensitive matching pairs with ASCII.
+CASUALTY_PIECES = st.one_of(
+    st.sampled_from(_casualty_words()),
+    st.sampled_from(_casualty_words()).map(str.upper),
+    st.sampled_from(_casualty_words()).map(str.title),
+    st.sampled_from(_casualty_words()).map(lambda w: "\u0651".join(w)),
+    st.sampled_from(["3", "12", "two", "ſhot", "\u212ailled", "İnjured", ",", ".", "on Friday"]),
+    st.text(max_size=6),
+)
+
+
+def _claims_unscreened(sentence: str) -> object:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(casualty_words.FigureScreen, "may_hold_figures", lambda self, folded: True)
+        return find_casualty_claims(sentence, offset=7)
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.one_of(
+        report_texts(max_pieces=6, max_free_text=30),
+        st.lists(CASUALTY_PIECES, max_size=10).map(" ".join),
+    )
+)
+def test_casualty_figure_screen_drops_no_claim(sentence: str) -> None:
+    """Skipping sentences without a casualty phrase's word finds the same claims as
+    reading every sentence."""
+    assert find_casualty_claims(sentence, offset=7) == _claims_unscreened(sentence)
+
+
+def test_casualty_figure_screen_is_on_for_plain_sentences() -> None:
+    screen = casualty_words.casualty_vocabulary().figure_screen
+    assert not screen.may_hold_figures("Protesters gathered at the gate on Friday.")
+    assert screen.may_hold_figures("Two protesters were KILLED at the gate.")
+    assert screen.may_hold_figures("قُتِلَ متظاهران")
+    # A letter that case-insensitive matching pairs with an ASCII one turns the screen off.
+    assert screen.may_hold_figures("two \u212aILLED")
+    for sentence in ["Three people were killed.", "No one was hurt.", "قتل 5 أشخاص"]:
+        assert find_casualty_claims(sentence), sentence
