@@ -70,7 +70,7 @@ from maps.tables import (
     holds_structures,
     in_wgs84,
     is_missing,
-    json_text,
+    json_texts,
     json_value,
     normalised_incidents,
     round_coordinate,
@@ -274,10 +274,7 @@ def _lists_as_json(
             continue
         name = f"{column}{JSON_SUFFIX}"
         out_columns.append(name)
-        out_values[name] = [
-            json_text(value, column, row_id)
-            for value, row_id in zip(values[column], ids, strict=True)
-        ]
+        out_values[name] = json_texts(values[column], column, ids)
     return out_columns, out_values
 
 

@@ -35,7 +35,7 @@ from maps.tables import (
     holds_structures,
     in_wgs84,
     is_missing,
-    json_text,
+    json_texts,
     local_times,
     normalised_incidents,
     reproducible_timestamp,
@@ -254,7 +254,7 @@ def _geoparquet_frame(incidents: GeoDataFrame) -> GeoDataFrame:
                 [None if is_missing(v) else [str(x) for x in v] for v in series], dtype=object
             )
             columns[f"{column}{JSON_SUFFIX}"] = pd.Series(
-                [json_text(v, column, i) for v, i in zip(series, ids, strict=True)], dtype=object
+                json_texts(series, column, ids), dtype=object
             )
             continue
         columns[column] = series
@@ -375,11 +375,7 @@ def _flat_frame(gdf: GeoDataFrame, layer: str, path: Path | None) -> GeoDataFram
             columns[UTC_NAMES.get(str(column), f"{column}_utc")] = _utc_series(times)
         elif holds_structures(column, series):
             columns[f"{column}{JSON_SUFFIX}"] = pd.Series(
-                [
-                    json_text(value, column, row_id)
-                    for value, row_id in zip(series, ids, strict=True)
-                ],
-                dtype=object,
+                json_texts(series, column, ids), dtype=object
             )
         elif column in INCIDENT_INTEGER_COLUMNS or column in PLACE_INTEGER_COLUMNS:
             try:

@@ -6,6 +6,8 @@ what it replaced here, and a property check that both agree on any input.
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,6 +16,7 @@ from report_strategies import report_texts
 from gazetteer.normalize import _fold_char, normalize_with_offsets
 from incidents import casualty_words, time_phrases
 from incidents.casualties import find_casualty_claims
+from maps import csv_files, tables
 
 IDENTITY_SETTINGS = settings(max_examples=400, deadline=None, derandomize=True, database=None)
 
@@ -199,3 +202,28 @@ def test_casualty_figure_screen_is_on_for_plain_sentences() -> None:
     assert screen.may_hold_figures("two \u212aILLED")
     for sentence in ["Three people were killed.", "No one was hurt.", "قتل 5 أشخاص"]:
         assert find_casualty_claims(sentence), sentence
+
+
+#: Cells of a structured column: lists of texts (repeated, so the memo is used), texts,
+#: lists with other values, arrays, missing values.
+_ACTOR_TEXTS = st.sampled_from(["Protesters", "Police", "قوات الأمن", "=cmd", "", "a\nb"])
+STRUCTURED_CELLS = st.one_of(
+    st.lists(_ACTOR_TEXTS, max_size=3),
+    st.lists(_ACTOR_TEXTS, max_size=3).map(tuple),
+    st.lists(_ACTOR_TEXTS, max_size=3).map(lambda v: np.array(v, dtype=object)),
+    _ACTOR_TEXTS,
+    st.lists(st.one_of(_ACTOR_TEXTS, st.none(), st.integers(-3, 3), st.floats()), max_size=3),
+    st.sampled_from([None, float("nan"), pd.NA]),
+)
+
+
+@IDENTITY_SETTINGS
+@given(st.lists(STRUCTURED_CELLS, max_size=12))
+def test_json_texts_are_json_text_of_each_cell(values: list[object]) -> None:
+    ids = [f"inc-{i}" for i in range(len(values))]
+    assert tables.json_texts(values, "actors", ids) == [
+        tables.json_text(v, "actors", i) for v, i in zip(values, ids, strict=True)
+    ]
+    assert csv_files._json_cells(values, "actors", ids) == [
+        csv_files._json_cell(v, "actors", i) for v, i in zip(values, ids, strict=True)
+    ]
