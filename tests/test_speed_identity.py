@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from report_strategies import report_texts
 
-from gazetteer.normalize import _fold_char, normalize_with_offsets
+from gazetteer.normalize import _fold_char, normalize_name, normalize_with_offsets
 from incidents import casualty_words, time_phrases
 from incidents.casualties import find_casualty_claims
 from maps import csv_files, tables
@@ -51,6 +51,7 @@ def test_normalize_with_offsets_is_the_per_character_loop(text: str) -> None:
     norm, offsets = reference_normalize_with_offsets(text)
     assert normalize_with_offsets(text) == (norm, offsets)
     assert normalize_with_offsets(text, 1000) == (norm, [o + 1000 for o in offsets])
+    assert normalize_name(text) == norm.strip()
 
 
 def test_normalize_with_offsets_on_edges() -> None:
@@ -74,6 +75,7 @@ def test_normalize_with_offsets_on_edges() -> None:
         norm, offsets = reference_normalize_with_offsets(text)
         assert normalize_with_offsets(text) == (norm, offsets)
         assert normalize_with_offsets(text, 3) == (norm, [o + 3 for o in offsets])
+        assert normalize_name(text) == norm.strip()
 
 
 def _time_words() -> list[str]:
