@@ -328,9 +328,13 @@ def _id_sort_key(feature_id: str | int) -> tuple[int, int, str]:
     return (1, 0, feature_id)
 
 
+#: ``json.dumps`` with the features' options, made once (dumps builds an encoder per call).
+_FEATURE_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
 def _dump_json(document: Any, *, feature_id: object) -> str:
     try:
-        return json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return _FEATURE_JSON.encode(document)
     except ValueError as exc:
         msg = f"cannot write feature {feature_id!r}: it holds a coordinate that is not a number"
         raise OutputError(msg) from exc

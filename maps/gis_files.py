@@ -36,6 +36,7 @@ from maps.tables import (
     in_wgs84,
     is_missing,
     json_texts,
+    local_time_texts,
     local_times,
     normalised_incidents,
     reproducible_timestamp,
@@ -349,7 +350,16 @@ def flat_table(gdf: GeoDataFrame, layer: str = "table") -> GeoDataFrame:
 
 
 def _utc_series(times: Sequence[dt.datetime | None]) -> pd.Series:
-    utc = [None if time is None else time.astimezone(dt.UTC) for time in times]
+    # Equal texts share their datetime (see local_times): each is converted once.
+    converted: dict[int, dt.datetime] = {}
+    utc = []
+    for time in times:
+        if time is None:
+            utc.append(None)
+            continue
+        if id(time) not in converted:
+            converted[id(time)] = time.astimezone(dt.UTC)
+        utc.append(converted[id(time)])
     return pd.Series(pd.to_datetime(utc, utc=True), dtype="datetime64[ms, UTC]")
 
 
@@ -365,13 +375,12 @@ def _flat_frame(gdf: GeoDataFrame, layer: str, path: Path | None) -> GeoDataFram
             columns[column] = series
         elif column in TIME_COLUMNS or isinstance(series.dtype, pd.DatetimeTZDtype):
             try:
-                times = local_times(series.tolist(), ids, str(column))
+                values = series.tolist()
+                times = local_times(values, ids, str(column))
             except OutputError as exc:
                 msg = f"layer {layer}: {exc.message}"
                 raise OutputError(msg, path=path) from exc
-            columns[column] = pd.Series(
-                [None if time is None else time.isoformat() for time in times], dtype=object
-            )
+            columns[column] = pd.Series(local_time_texts(values, times), dtype=object)
             columns[UTC_NAMES.get(str(column), f"{column}_utc")] = _utc_series(times)
         elif holds_structures(column, series):
             columns[f"{column}{JSON_SUFFIX}"] = pd.Series(

@@ -6,6 +6,9 @@ what it replaced here, and a property check that both agree on any input.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,9 +17,10 @@ from hypothesis import strategies as st
 from report_strategies import report_texts
 
 from gazetteer.normalize import _fold_char, normalize_name, normalize_with_offsets
+from geo.errors import OutputError
 from incidents import casualty_words, time_phrases
 from incidents.casualties import find_casualty_claims
-from maps import csv_files, tables
+from maps import csv_files, export, gis_files, tables
 
 IDENTITY_SETTINGS = settings(max_examples=400, deadline=None, derandomize=True, database=None)
 
@@ -229,3 +233,71 @@ def test_json_texts_are_json_text_of_each_cell(values: list[object]) -> None:
     assert csv_files._json_cells(values, "actors", ids) == [
         csv_files._json_cell(v, "actors", i) for v, i in zip(values, ids, strict=True)
     ]
+
+
+JSON_DOCUMENTS = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8),
+        st.sampled_from(["قوات", "a\u2028b", "\ud800", "é"]),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=4), children, max_size=4)
+    ),
+    max_leaves=12,
+)  # fmt: skip
+
+
+@IDENTITY_SETTINGS
+@given(JSON_DOCUMENTS)
+def test_encoders_made_once_write_what_json_dumps_wrote(document: object) -> None:
+    assert tables._TEXT_JSON.encode(document) == json.dumps(document, ensure_ascii=False)
+    try:
+        expected: object = json.dumps(
+            document, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+        )
+    except ValueError:
+        expected = ValueError
+    try:
+        got: object = export._dump_json(document, feature_id="f")
+    except OutputError:
+        got = ValueError
+    assert got == expected
+
+
+_TIME_VALUES = st.one_of(
+    st.sampled_from(
+        ["2024-03-01T10:00:00+03:00", "2024-03-01T07:00:00+00:00", "2024-03-01T10:00:00",
+         "2024-03-01", "not a time", "2024-03-01T10:00:00+03:00"]
+    ),
+    st.datetimes(timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=3))])),
+    st.datetimes(),
+    st.sampled_from([None, float("nan"), 5]),
+)  # fmt: skip
+
+
+def _one_at_a_time(values: list[object]) -> object:
+    """Times read one value per call: the plain path, no value seen before."""
+    try:
+        times = [tables.local_times([v], ["inc"], "time_start")[0] for v in values]
+    except OutputError as exc:
+        return ("error", exc.message.replace("inc ", ""))
+    return [
+        None if t is None else (t.isoformat(), gis_files._utc_series([t]).tolist()[0])
+        for t in times
+    ]
+
+
+def _together(values: list[object]) -> object:
+    try:
+        times = tables.local_times(values, ["inc"] * len(values), "time_start")
+    except OutputError as exc:
+        return ("error", exc.message.replace("inc ", ""))
+    texts = tables.local_time_texts(values, times)
+    utc = gis_files._utc_series(times).tolist()
+    return [None if t is None else (t, u) for t, u in zip(texts, utc, strict=True)]
+
+
+@IDENTITY_SETTINGS
+@given(st.lists(_TIME_VALUES, max_size=10))
+def test_times_read_once_per_text_are_the_times_read_one_by_one(values: list[object]) -> None:
+    assert _together(values) == _one_at_a_time(values)
