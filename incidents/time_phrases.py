@@ -126,7 +126,24 @@ def fold_text(text: str, table: Mapping[int, str] | None = None) -> str:
     plain one, so one spelling in a data file matches them all. The result has the
     same length as ``text``: offsets found in it are offsets into ``text``.
     """
-    return text.translate(table if table is not None else time_vocabulary().fold_table)
+    table = table if table is not None else time_vocabulary().fold_table
+    if text.isascii() and _leaves_ascii(table):
+        return text  # most report text: the table folds no ASCII character
+    return text.translate(table)
+
+
+_ASCII = "".join(map(chr, range(128)))
+#: Tables (by id, held so the id stays theirs) -> whether they leave ASCII text as it is.
+_ASCII_KEPT: dict[int, tuple[Mapping[int, str], bool]] = {}
+
+
+def _leaves_ascii(table: Mapping[int, str]) -> bool:
+    known = _ASCII_KEPT.get(id(table))
+    if known is None or known[0] is not table:
+        known = _ASCII_KEPT[id(table)] = (table, _ASCII.translate(table) == _ASCII)
+        if len(_ASCII_KEPT) > 64:
+            _ASCII_KEPT.clear()
+    return known[1]
 
 
 def folding_table() -> Mapping[int, str]:

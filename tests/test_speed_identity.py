@@ -301,3 +301,18 @@ def _together(values: list[object]) -> object:
 @given(st.lists(_TIME_VALUES, max_size=10))
 def test_times_read_once_per_text_are_the_times_read_one_by_one(values: list[object]) -> None:
     assert _together(values) == _one_at_a_time(values)
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.one_of(st.text(st.characters(max_codepoint=127), max_size=30), st.text(max_size=30)),
+    st.sampled_from(["bundled", "folds-ascii", "deletes-ascii"]),
+)
+def test_fold_text_of_ascii_is_the_translation(text: str, which: str) -> None:
+    table = dict(time_phrases.folding_table())
+    if which == "folds-ascii":
+        table[ord("a")] = "b"
+    elif which == "deletes-ascii":
+        table[ord(" ")] = None  # type: ignore[assignment]
+    assert time_phrases.fold_text(text, table) == text.translate(table)
+    assert time_phrases.fold_text(text) == text.translate(time_phrases.folding_table())
