@@ -41,7 +41,7 @@ from gazetteer.mentions import (
 from gazetteer.model import Gazetteer, Place
 from gazetteer.name_matching import AREA_NOUNS, NameHit, NameMatching, is_arabic_nisba
 from gazetteer.normalize import glued, normalize_name, normalize_with_offsets
-from gazetteer.relations import RelativePlaces
+from gazetteer.relations import RelativePlaces, distances_away
 from gazetteer.roles import MentionRoles, capital_of_context, structural_role
 from gazetteer.variants import (
     ARTICLES,
@@ -112,8 +112,15 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
         mentions: list[PlaceMention] = []
         in_play: list[str] = []
         persons: set[str] = set()
+        # "About a mile away": distances from the place in play, in text order with the rest
+        away = distances_away(text) if "away" in text else []
         index = 0
-        while index < len(hits):
+        while index < len(hits) or away:
+            if away and (index >= len(hits) or away[0][0] < hits[index].start):
+                near = self._distance_away(text, away.pop(0), in_play)
+                if near is not None and structural_role(near, non_locations) is None:
+                    mentions.append(near)
+                continue
             hit = hits[index]
             if hit.key == "foreign_capital":
                 found = [
