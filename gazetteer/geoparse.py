@@ -164,7 +164,7 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
                         PlaceMention(
                             text=text[noun.start : place.end], start=noun.start, end=place.end,
                             role="outside", kind=noun.kind,
-                            resolved_by=f"a {noun.kind or 'place'} in a place outside",
+                            resolved_by=f"{_article(noun.kind or 'place')} in a place outside",
                         )
                     ]  # fmt: skip
                     group_end = abroad
@@ -705,6 +705,11 @@ _NOUN_OF_NAME = re.compile(
     r"\s+of\s+(?:the\s+)?(?P<name>(?:al-|Al-|el-)?[A-Z][\w'’-]+"
     r"(?:\s+(?:(?:al|Al|el)[-\s])?[A-Z][\w'’-]+){0,2})"
 )
+
+
+def _article(noun: str) -> str:
+    """'an embassy', 'a bridge'."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 def _bare_name(text: str) -> str:

@@ -54,10 +54,8 @@ RESERVED_YEARS = range(2016, 2023)
 
 #: Targets the reading does not meet yet, with today's figure (update with the figure).
 NOT_YET_MET: dict[str, float] = {
-    "gazetteer_place_recall": 0.914,
-    "named_places_within_1km": 0.812,
     "incident_recall": 0.763,
-    "incident_precision": 0.628,
+    "incident_precision": 0.622,
     "not_happened_drawn_as_happened": 4,
 }
 
