@@ -557,10 +557,10 @@ class NameMatching:
     def _noun_typos(self) -> dict[str, str]:
         """Misspellings of the English feature nouns of six letters or more ('sqaure',
         'hopsital', 'brige'): two letters swapped or one left out, never an English word
-        (wordfreq Zipf frequency 2.5 or more: 'place' is no palace, 'capita' no capital)
+        (the wordfreq stop list of :func:`~gazetteer.variants.english_stop_words`: 'place'
+        is no palace, 'capita' no capital)
         -> the noun's ``kind:number``."""
-        import wordfreq
-
+        english = english_stop_words()
         nouns: dict[str, str] = {}
         for kind, forms in self.vocabulary.feature_nouns.items():
             for number, words in forms.items():
@@ -574,7 +574,7 @@ class NameMatching:
             }
             dropped = {word[:i] + word[i + 1 :] for i in range(len(word))}
             for typo in (swapped | dropped) - {word}:
-                if typo in nouns or wordfreq.zipf_frequency(typo, "en") >= _TYPO_MAX_ZIPF:
+                if typo in nouns or typo in english:
                     continue
                 typos[typo] = value if typos.get(typo, value) == value else ""
         return {typo: value for typo, value in typos.items() if value}
@@ -788,8 +788,6 @@ _CITY_AREA_GAP = re.compile(r"^(?:\s+|['’]s(?:\s+[\w'’-]+){0,3}\s+)$")
 _DEFINITE_WORD = re.compile(r"\bthe ([a-z]{5,})\b")
 #: Feature nouns shorter than this are never read through a typo ("hotle" is no hotel).
 _TYPO_MIN_LETTERS = 6
-#: A misspelling this frequent in English is a word of its own.
-_TYPO_MAX_ZIPF = 2.5
 _CONTAINER_GAP = re.compile(r"^(?:['’]s|s['’]|['’])(?:\s+[a-z][a-z-]*){0,2}\s+$")
 
 
