@@ -513,7 +513,7 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
             return []
         candidates = [
             c
-            for c in self._variant_index.lookup(key.key)
+            for c in self._noun_name_index.lookup(key.key)
             if kind in c.kinds or self._fits(c.place_id, kind)
         ]
         if not candidates:

@@ -320,18 +320,28 @@ class NameMatching:
     @cached_property
     def _variant_index(self) -> VariantIndex:
         """The spelling key of every Latin-script gazetteer name (gazetteer/variants.py)."""
+        return self._latin_index(loose=False)
+
+    @cached_property
+    def _noun_name_index(self) -> VariantIndex:
+        """The same keys, with titles left out and hyphens read as spaces ("Imam Musa
+        al-Kadhim shrine" is also "Musa al Kadhim"): for the name a noun introduces ("the
+        shrine of Musa al Kadhim"), whose noun already says what kind of place it is."""
+        return self._latin_index(loose=True)
+
+    def _latin_index(self, *, loose: bool) -> VariantIndex:
         vocab = self.vocabulary
+        honorifics = vocab.honorifics if loose else frozenset()
         names = []
         for place in self.gazetteer.values():
             for name in place.all_names:
                 keys = []
-                # as written, and with hyphens as spaces ("al-Kadhim" is "al Kadhim"), since
-                # the name after a noun ("the shrine of Musa al Kadhim") is read that way
-                for written in dict.fromkeys((name, name.replace("-", " "))):
+                forms = (name, name.replace("-", " ")) if loose else (name,)
+                for written in dict.fromkeys(forms):
                     words = [vocab.abbreviations.get(w, w) for w in map(fold_word, written.split())]
                     words = [w for part in words for w in part.split() if w]
                     if words:
-                        key = name_key(words, vocab.generic_words, vocab.honorifics)
+                        key = name_key(words, vocab.generic_words, honorifics)
                         if key not in keys:
                             keys.append(key)
                 names.extend((place.id, name, key) for key in keys)

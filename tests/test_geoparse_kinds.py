@@ -729,3 +729,10 @@ def test_a_distance_away_from_a_named_place_is_left_to_that_place(geoparser):
 def test_a_distance_away_with_no_site_in_play_is_no_place(geoparser):
     text = "Bombs exploded in Baghdad. About a mile away, a second bomb went off."
     assert not [m for m in parse(geoparser, text) if "away" in m.text]
+
+
+def test_a_bare_name_in_the_text_keeps_the_strict_spelling_key(geoparser):
+    # titles and hyphens-as-spaces are for a name after its noun only: a bank named after
+    # Sadr City's old "Al-Rafidain District" is no place
+    text = "Gunmen robbed a branch of al-Rafidain Bank on Monday."
+    assert [m.place_id for m in parse(geoparser, text) if m.is_location] == []
