@@ -222,8 +222,12 @@ class TextReader:
     ) -> bool:
         """True when the trigger names another incident as a reference point or a cause
         ("since last month's bombings", "enraged at the massacre", "ردا على")."""
+        # "none" marks longer phrases that are no reference ("carrying out" attacks)
+        nones = [(r.nstart, r.nend) for r in references if r.value.value == "none"]
         for ref in references:
-            if ref.nend > match.nstart:
+            if ref.nend > match.nstart or ref.value.value == "none":
+                continue
+            if any(a <= ref.nstart and ref.nend <= b for a, b in nones):
                 continue
             words = self.norm[ref.nend : match.nstart].split()
             if len(words) <= self.vocabulary.reference_window and not _CUE_STOP.search(

@@ -302,9 +302,13 @@ def _incident_vocabulary(
             for form in _with_article(phrase, article)
         )
     terms.extend((phrase, Term("idiom", "idiom")) for phrase in raw["idioms"]["phrases"])
+    reference = raw["reference_before"]
     terms.extend(
-        (phrase, Term("reference", "reference")) for phrase in raw["reference_before"]["phrases"]
+        (phrase, Term("reference", "reference"))
+        for key in ("phrases", "held_phrases")
+        for phrase in reference.get(key, ())
     )
+    terms.extend((phrase, Term("reference", "none")) for phrase in reference.get("not_held", ()))
     symbolic = raw["symbolic_objects"]
     terms.extend(
         (form, Term("symbol", "symbol"))

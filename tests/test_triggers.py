@@ -461,3 +461,9 @@ def test_a_trend_or_a_comparison_of_a_kind_is_no_incident(sentence):
 
 def test_an_incident_after_a_comparative_without_than_is_one():
     assert "ied" in told("More bombs exploded in Karrada on Friday.")
+
+
+def test_a_weapon_carried_is_not_used_but_attacks_carried_out_are_attacks():
+    assert "grenade_attack" not in told("Gunmen carrying grenade launchers burst in.")
+    assert "grenade_attack" not in told("وصل مسلحون مدججين بالقنابل اليدوية")
+    assert "armed_attack" in told("He was planning and carrying out attacks on the base.")
