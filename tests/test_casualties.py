@@ -794,3 +794,19 @@ def test_an_article_before_the_one_who_kills_is_not_a_figure(sentence, figures):
     so the noun after 'a' is the subject that kills, not one dead."""
     claims = claims_of(sentence)
     assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        # a figure opened by a quote is a figure, not a singular noun counting one
+        ('قال اللواء إن "12 شخصا لقوا حتفهم".', 12, None),
+        # Arabic tens in the oblique case
+        ("فقتلت 36 شخصا على الاقل واصابت قرابة سبعين اخرين.", 36, 70),
+        # a number counting the weapons that kill is no figure of the dead
+        ("Two bombs killed at least 57 people.", 57, None),
+    ],
+)
+def test_figures_written_as_wire_copy_writes_them(sentence, killed, injured) -> None:
+    claim = only_claim(sentence)
+    assert (claim.killed, claim.injured) == (killed, injured)
