@@ -805,6 +805,9 @@ def test_an_article_before_the_one_who_kills_is_not_a_figure(sentence, figures):
         ("فقتلت 36 شخصا على الاقل واصابت قرابة سبعين اخرين.", 36, 70),
         # a number counting the weapons that kill is no figure of the dead
         ("Two bombs killed at least 57 people.", 57, None),
+        # a definite singular person is one
+        ("A strike hit the car, killing the commander of the group.", 1, None),
+        ("وأسفر القصف عن مقتل القيادي في الهجوم.", 1, None),
     ],
 )
 def test_figures_written_as_wire_copy_writes_them(sentence, killed, injured) -> None:
