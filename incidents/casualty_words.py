@@ -23,7 +23,8 @@ _ORIGIN = f"<bundled incidents/data/{DATA_FILE}>"
 
 
 #: Characters that end the reach of a figure, a claimant or a subject.
-_PUNCTUATION = re.compile(r"[,;:.!?()\[\]{}\"“”«»]")
+#: Punctuation that ends a reach; the full stop of an initial ("U.S. and Iraqi officials") not.
+_PUNCTUATION = re.compile(r"[,;:!?()\[\]{}\"“”«»]|(?<!\b[^\W\d_])\.")
 
 
 CLOSING_QUOTES = "\"'”’»"

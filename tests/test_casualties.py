@@ -813,3 +813,8 @@ def test_an_article_before_the_one_who_kills_is_not_a_figure(sentence, figures):
 def test_figures_written_as_wire_copy_writes_them(sentence, killed, injured) -> None:
     claim = only_claim(sentence)
     assert (claim.killed, claim.injured) == (killed, injured)
+
+
+def test_a_claimant_runs_on_over_initials() -> None:
+    claim = only_claim("According to U.S. and Iraqi officials, 10 people were killed.")
+    assert claim.claimed_by == "U.S. and Iraqi officials"
