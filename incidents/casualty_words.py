@@ -94,6 +94,10 @@ class CasualtyVocabulary:
     cumulative_since: re.Pattern[str]
     cumulative_span: re.Pattern[str]
     not_claimant_words: frozenset[str]
+    claimant_trailing: frozenset[str] = frozenset()
+    """Folded words that end a claimant's words but are none of it ("also", الثلاثاء)."""
+    claimant_relatives: frozenset[str] = frozenset()
+    """Folded words that open a relative clause after a claimant ("who spoke ...")."""
 
 
 def _fail(message: str) -> IncidentMapperError:
@@ -413,6 +417,12 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
         not_claimant_words=frozenset(
             fold_key(w, table)
             for w in _words(_section(raw, "not_claimants", "top"), "words", "not_claimants")
+        ),
+        claimant_trailing=frozenset(
+            fold_key(w, table) for w in _section(raw, "not_claimants", "top").get("trailing", ())
+        ),
+        claimant_relatives=frozenset(
+            fold_key(w, table) for w in _section(raw, "not_claimants", "top").get("relatives", ())
         ),
     )
 

@@ -818,3 +818,15 @@ def test_figures_written_as_wire_copy_writes_them(sentence, killed, injured) -> 
 def test_a_claimant_runs_on_over_initials() -> None:
     claim = only_claim("According to U.S. and Iraqi officials, 10 people were killed.")
     assert claim.claimed_by == "U.S. and Iraqi officials"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claimant"),
+    [
+        ("BAGHDAD, Aug 4 -- The U.S. military said two soldiers were killed.", "U.S. military"),
+        ("Officials who spoke on condition of anonymity said 17 were killed.", "Officials"),
+        ("وأعلن مصدر في وزارة الداخلية كذلك أن شخصا قتل.", "مصدر في وزارة الداخلية"),
+    ],
+)
+def test_a_claimant_is_the_noun_phrase_alone(sentence, claimant) -> None:
+    assert only_claim(sentence).claimed_by == claimant
