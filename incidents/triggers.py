@@ -243,10 +243,11 @@ class TextReader:
         if any(after.startswith(f" {phrase} ") for phrase in self.vocabulary.generic_after):
             return True
         # "an apparent rise in sticky bombs", "brought more suicide bombings than any week"
-        before = " " + " ".join(self.norm[max(0, match.nstart - 40) : match.nstart].split()[-3:])
-        if any(before.endswith(f" {phrase}") for phrase in self.vocabulary.generic_before):
+        before = self.norm[max(0, match.nstart - 40) : match.nstart].split()[-3:]
+        generic_before = self.vocabulary.generic_before
+        if any(" ".join(before[-k:]) in generic_before for k in range(1, len(before) + 1)):
             return True
-        if before.endswith(self.vocabulary.comparatives) and " than " in after:
+        if before and before[-1] in self.vocabulary.comparatives and " than " in after:
             return True
         return self._habitual(match)
 
