@@ -467,3 +467,9 @@ def test_a_weapon_carried_is_not_used_but_attacks_carried_out_are_attacks():
     assert "grenade_attack" not in told("Gunmen carrying grenade launchers burst in.")
     assert "grenade_attack" not in told("وصل مسلحون مدججين بالقنابل اليدوية")
     assert "armed_attack" in told("He was planning and carrying out attacks on the base.")
+
+
+def test_a_gathering_beside_another_incident_is_its_scene_not_a_protest():
+    assert "protest" not in told("A bomb exploded near a crowd of men who had gathered.")
+    assert "protest" not in told("وقرب تجمع لشبان انفجرت عبوة ناسفة")
+    assert "protest" in told("Protesters gathered in Tahrir Square.")
