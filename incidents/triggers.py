@@ -317,7 +317,11 @@ class TextReader:
         ordinals = self.vocabulary.ordinals
         before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
         after = self.norm[match.nend : match.nend + 20].split()
-        return bool((before and before[-1] in ordinals) or (after and after[0] in ordinals))
+        if (before and before[-1] in ordinals) or (after and after[0] in ordinals):
+            return True
+        # "one of Monday's blasts", "أحد التفجيرات": one of several, a new one
+        lead = " " + " ".join(before[-4:]) + " "
+        return any(f" {p} " in lead for p in self.vocabulary.partitives)
 
     def _summary(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
         """True after a figure of two or more or a word that sums up several ("a string

@@ -570,3 +570,18 @@ def test_protesters_killed_by_or_in_clashes_with_security_forces_is_lethal_force
 
 def test_a_toll_of_protesters_with_no_force_named_is_no_gunfire():
     assert "live_fire" not in told("Two protesters had been killed, the group said.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A witness saw one of Monday's blasts, which killed five people in Shaab.",
+        "The last of the bombs went off near a bakery.",
+        "قال إن أحد التفجيرات استهدف سوقا شعبيا",
+        "ووقع انفجاران آخران قرب السوق",
+    ],
+)
+def test_one_of_several_or_another_inflected_is_a_new_incident(sentence):
+    reading = read_sentence(sentence)
+    assert reading.triggers[0].fresh
+    assert not reading.triggers[0].definite
