@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from gazetteer.normalize import is_arabic_letter, normalize_name, normalize_with_offsets
 from gazetteer.phrases import PhraseMatch, longest_matches
+from incidents.placing import clause_bounds
 from incidents.vocabulary import Term, Vocabulary, incident_vocabulary
 
 #: Punctuation that ends the reach of a status cue (a conditional crosses commas).
@@ -183,7 +184,18 @@ class TextReader:
         # ("the violent confrontation broke out. ... an armed group burst in").
         protesters = any(a.value.value.startswith("Protesters") for a in picked["actor"])
         armed_here = armed or (not protesters and self._paragraph_armed())
-        chosen = _choose_types(triggers, vocab, armed=armed_here, coordinated=self._coordinated)
+        bounds = [start + b for b in clause_bounds(self.text[start:end])]
+
+        def same_clause(a: PhraseMatch[Term], b: PhraseMatch[Term]) -> bool:
+            return bisect_left(bounds, a.start + 1) == bisect_left(bounds, b.start + 1)
+
+        chosen = _choose_types(
+            triggers,
+            vocab,
+            armed=armed_here,
+            coordinated=self._coordinated,
+            same_clause=same_clause,
+        )
         occupied = [(m.nstart, m.nend) for m in (*picked["trigger"], *weapons)]
         targets = [t for t in picked["target"] if not _overlaps(t, occupied)]
 
@@ -475,6 +487,7 @@ def _choose_types(
     *,
     armed: bool = False,
     coordinated: Callable[[PhraseMatch[Term], PhraseMatch[Term]], bool] | None = None,
+    same_clause: Callable[[PhraseMatch[Term], PhraseMatch[Term]], bool] | None = None,
 ) -> list[tuple[str, PhraseMatch[Term]]]:
     """The first trigger of each type the sentence tells, after weak, fallback,
     armed-variant and yields_to rules. Two triggers joined only by a coordinator
@@ -508,6 +521,16 @@ def _choose_types(
                 type_id in vocab.types[other].yields_to and match.nstart < chosen[other].nstart
             )
             and not (coordinated is not None and _joined(match, chosen[other], coordinated))
+            and not (
+                # what a crowd does in a clause of its own ("..., and then set the vehicles
+                # on fire") is no consequence of a blast told in another clause; a fire
+                # that broke out ("حريقا شب") is one, wherever it is told
+                same_clause is not None
+                and vocab.types[type_id].acled_event_type in vocab.clause_bound_event_types
+                and match.key not in vocab.types[type_id].absorbed_triggers
+                and vocab.types[other].acled_event_type != vocab.types[type_id].acled_event_type
+                and not same_clause(match, chosen[other])
+            )
             for other in vocab.types[type_id].yields_to
         )
 
