@@ -184,9 +184,11 @@ class TextReader:
         # ("the violent confrontation broke out. ... an armed group burst in").
         protesters = any(a.value.value.startswith("Protesters") for a in picked["actor"])
         armed_here = armed or (not protesters and self._paragraph_armed())
-        bounds = [start + b for b in clause_bounds(self.text[start:end])]
+        bounds: list[int] = []
 
         def same_clause(a: PhraseMatch[Term], b: PhraseMatch[Term]) -> bool:
+            if not bounds:  # read only when a riot and another type meet in a sentence
+                bounds.extend(start + b for b in clause_bounds(self.text[start:end]))
             return bisect_left(bounds, a.start + 1) == bisect_left(bounds, b.start + 1)
 
         chosen = _choose_types(
