@@ -188,7 +188,7 @@ class TextReader:
 
         def same_clause(a: PhraseMatch[Term], b: PhraseMatch[Term]) -> bool:
             if not bounds:  # read only when a riot and another type meet in a sentence
-                bounds.extend(start + b for b in clause_bounds(self.text[start:end]))
+                bounds.extend(start + at for at in clause_bounds(self.text[start:end]))
             return bisect_left(bounds, a.start + 1) == bisect_left(bounds, b.start + 1)
 
         chosen = _choose_types(
