@@ -91,7 +91,6 @@ _CUE_STATUS = {
     "threatened": "threatened",
     "conditional": "threatened",
     "denied": "denied",
-    "denied_role": "happened",
     "reported": "reported",
 }
 
@@ -201,6 +200,12 @@ class TextReader:
         occupied = [(m.nstart, m.nend) for m in (*picked["trigger"], *weapons)]
         targets = [t for t in picked["target"] if not _overlaps(t, occupied)]
 
+        # "12 car bombs and two roadside bombs", "four car bombs, one driven by a suicide
+        # bomber": every trigger of a summary's ACLED type in its sentence sums up too.
+        summed = {
+            vocab.types[m.value.value].acled_event_type for m in triggers if self._summary(ns, m)
+        }
+
         def reading(type_id: str, m: PhraseMatch[Term]) -> Trigger:
             return Trigger(
                 type_id=type_id,
@@ -212,7 +217,7 @@ class TextReader:
                 definite=self._definite(ns, m),
                 fresh=self._fresh(ns, m),
                 indefinite=self._indefinite(ns, m),
-                summary=self._summary(ns, m),
+                summary=vocab.types[type_id].acled_event_type in summed,
                 weak=m.key in vocab.types[m.value.value].weak_triggers,
                 key=m.key,
             )
@@ -265,6 +270,12 @@ class TextReader:
         ("car bombs are still a threat", "abductions are among the most feared")."""
         after = " " + " ".join(self.norm[match.nend : match.nend + 40].split()[:3]) + " "
         if any(after.startswith(f" {phrase} ") for phrase in self.vocabulary.generic_after):
+            return True
+        # "an apparent rise in sticky bombs", "brought more suicide bombings than any week"
+        before = " " + " ".join(self.norm[max(0, match.nstart - 40) : match.nstart].split()[-3:])
+        if any(before.endswith(f" {phrase}") for phrase in self.vocabulary.generic_before):
+            return True
+        if before.endswith(self.vocabulary.comparatives) and " than " in after:
             return True
         return self._habitual(match)
 
@@ -341,6 +352,9 @@ class TextReader:
         """True after a figure of two or more or a word that sums up several ("a string
         of car bombs", "ten car bombs", "3 انفجارات", "سلسلة من الانفجارات")."""
         before = self.norm[max(sentence_nstart, match.nstart - 40) : match.nstart].split()
+        proclitics = self.vocabulary.arabic_proclitics
+        # "بتسع سيارات مفخخة": a figure with a proclitic preposition or conjunction
+        before = [w[1:] if w[:1] in proclitics and len(w) > 2 else w for w in before]
         lead = " " + " ".join(before[-3:]) + " "
         if any(f" {w} " in lead for w in self.vocabulary.summary_determiners):
             return True
@@ -434,10 +448,18 @@ class TextReader:
                 violent = kind.acled_event_type in vocab.call_threatens
                 return "threatened" if violent else "announced"
             status = _CUE_STATUS[cue_kind]
+            if status == "denied" and self._denies_a_role(cue, trigger):
+                continue  # "denied playing any part in the clashes": the clashes happened
             if status == "announced" and self._after_condition(trigger, cues):
                 return "threatened"  # "if ..., we will storm": a promise on a condition
             return status
         return "announced" if self._set_ahead(trigger, cues, triggers) else "happened"
+
+    def _denies_a_role(self, cue: PhraseMatch[Term], trigger: PhraseMatch[Term]) -> bool:
+        """True when the words between a denial and the trigger deny a part in it ("denied
+        playing any part in", "نفت أي دور لها في"), not that it happened."""
+        between = " " + self.norm[cue.nend : trigger.nstart].strip() + " "
+        return any(f" {phrase} " in between for phrase in self.vocabulary.denied_role)
 
     def _coordinated(self, first: PhraseMatch[Term], second: PhraseMatch[Term]) -> bool:
         """True when only a coordinator joins two triggers ("warned of car bombs and
