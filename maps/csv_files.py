@@ -428,11 +428,10 @@ ACLED_INCIDENT_COLUMNS = (
 
 def _incident_lookup(incidents: GeoDataFrame) -> dict[str, dict[str, Any]]:
     wanted = [c for c in ACLED_INCIDENT_COLUMNS if c in incidents.columns]
-    records = incidents[wanted].to_dict("records")
-    return {
-        str(r["incident_id"]): {k: None if is_missing(v) else v for k, v in r.items()}
-        for r in records
-    }
+    # Column by column (text columns held in Arrow convert there), then one dict a row.
+    columns = [[None if is_missing(v) else v for v in column_values(incidents[c])] for c in wanted]
+    records = [dict(zip(wanted, row, strict=True)) for row in zip(*columns, strict=True)]
+    return {str(r["incident_id"]): r for r in records}
 
 
 def _acled_event_rows(
