@@ -21,8 +21,9 @@ decides the timings more than the code does.
 ``explore()`` needs matplotlib and mapclassify (``pip install -e '.[bench]'``).
 
 Run: ``.venv/bin/python benchmarks/bench_map.py [--sizes 10000,100000,1000000]
-[--timeout 120] [--skip-others-above 100000]``. The machine is shared: figures
-are noisy, so each timing is the median of ``--repeat`` page loads.
+[--timeout 120] [--skip-others-above 100000] [--marks]`` (``--marks``: also the medians
+of our page's start-up marks, where the time to the first popup goes). The machine is
+shared: figures are noisy, so each timing is the median of ``--repeat`` page loads.
 """
 
 from __future__ import annotations
@@ -372,6 +373,26 @@ REDRAWS_JS = """
 """
 
 
+# The page's start-up milestones (README, "The page API"): ms from navigation start.
+MARKS_JS = """
+() => performance.getEntriesByType('mark').filter(m => m.name.startsWith('im:'))
+  .map(m => [m.name, m.startTime])
+"""
+
+
+def marks_line(runs: list[dict[str, Any]]) -> str:
+    """The median of each start-up mark over the runs, in time order."""
+    names = {name for run in runs for name in run.get("marks", {})}
+    medians = {
+        name: statistics.median(run["marks"][name] for run in runs if name in run.get("marks", {}))
+        for name in names
+    }
+    return ", ".join(
+        f"{name.removeprefix('im:')} {ms:.0f}"
+        for name, ms in sorted(medians.items(), key=lambda item: item[1])
+    )
+
+
 def measure(browser: Any, path: Path, *, ours: bool, timeout_s: float) -> dict[str, Any]:
     """Open a page; time to the first popup, JS heap, and (ours) redraw times."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -389,6 +410,7 @@ def measure(browser: Any, path: Path, *, ours: bool, timeout_s: float) -> dict[s
         if ours and stamps[0] > 0:
             result["api_ready_s"] = stamps[1] / 1000
             result["last_popup_s"] = stamps[2] / 1000
+            result["marks"] = dict(page.evaluate(MARKS_JS))
         result["interactive_s"] = stamps[0] / 1000 if stamps[0] > 0 else None
         cdp = context.new_cdp_session(page)
         cdp.send("HeapProfiler.collectGarbage")
@@ -417,6 +439,11 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--timeout", type=float, default=120)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--marks",
+        action="store_true",
+        help="also print the medians of our page's start-up marks (ms from navigation start)",
+    )
     parser.add_argument(
         "--skip-others-above",
         type=int,
@@ -487,6 +514,8 @@ def main() -> int:
                         else ""
                     )
                 )
+                if args.marks and name == "ours":
+                    print(f"    start-up marks (median ms): {marks_line(runs)}")
                 path.unlink()
             if n > args.skip_others_above:
                 print(f"  explore and lean folium not built above {args.skip_others_above:,}")
