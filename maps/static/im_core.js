@@ -118,10 +118,8 @@ var IncidentMapCore = (function () {
     });
     var c = self.columns;
     if (c.dur) {
-      var t1 = new Uint32Array(self.n);
-      for (var i = 0; i < self.n; i++) {
-        t1[i] = c.t0[i] === UNKNOWN_TIME ? UNKNOWN_TIME : c.t0[i] + c.dur[i];
-      }
+      var n = self.n, t0 = c.t0, dur = c.dur, t1 = new Uint32Array(n);
+      for (var i = 0; i < n; i++) { t1[i] = t0[i] === UNKNOWN_TIME ? UNKNOWN_TIME : t0[i] + dur[i]; }
       c.t1 = t1;
     }
     return self;
@@ -256,10 +254,11 @@ var IncidentMapCore = (function () {
     this.eventOf = c.event;
     // Each event's member rows (ascending), from the incidents' event column.
     var ne = this.evt.n, offsets = new Uint32Array(ne + 1), members = new Uint32Array(n);
-    for (var r = 0; r < n; r++) { if (c.event[r] >= 0) { offsets[c.event[r] + 1]++; } }
+    var eventOf = c.event, flags = c.flags;
+    for (var r = 0; r < n; r++) { if (eventOf[r] >= 0) { offsets[eventOf[r] + 1]++; } }
     for (var e = 0; e < ne; e++) { offsets[e + 1] += offsets[e]; }
     var fill = offsets.slice(0, ne);
-    for (var q = 0; q < n; q++) { if (c.event[q] >= 0) { members[fill[c.event[q]]++] = q; } }
+    for (var q = 0; q < n; q++) { if (eventOf[q] >= 0) { members[fill[eventOf[q]]++] = q; } }
     this.evt.columns.memberOffsets = offsets;
     this.evt.columns.members = members;
     this.inc.complete = function (i, row) {
@@ -291,7 +290,9 @@ var IncidentMapCore = (function () {
     };
     this.mappedTotal = 0;
     this.unknownShown = 0;
-    for (var i = 0; i < n; i++) { if (!(c.flags[i] & FLAG_UNMAPPED)) { this.mappedTotal++; } }
+    var mapped = 0;
+    for (var i = 0; i < n; i++) { if (!(flags[i] & FLAG_UNMAPPED)) { mapped++; } }
+    this.mappedTotal = mapped;
     this.listeners = [];
   }
 
@@ -323,7 +324,8 @@ var IncidentMapCore = (function () {
     var nT = on.type.length, nS = on.status.length, nP = on.precision.length;
     this.comboShape = [nT, nS, nP];
     var combos = nT * nS * nP > 65535 ? new Uint32Array(n) : new Uint16Array(n);
-    for (var i = 0; i < n; i++) { combos[i] = (c.type[i] * nS + c.status[i]) * nP + c.precision[i]; }
+    var type = c.type, status = c.status, precision = c.precision;
+    for (var i = 0; i < n; i++) { combos[i] = (type[i] * nS + status[i]) * nP + precision[i]; }
     this.combo = combos;
     this.comboState = new Uint8Array(nT * nS * nP);
     this.comboCount = new Uint32Array(nT * nS * nP);
