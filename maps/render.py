@@ -723,7 +723,7 @@ def build_map(
 
 
 def _column_elements(prefix: str, table: PageColumns) -> str:
-    """The inert element holding one table's columns (base64 of gzip'd typed arrays)."""
+    """The inert element holding one table's columns (base64 of its typed arrays)."""
     return data_tag(f"im-{prefix}-arrays", table.packed())
 
 
