@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from gazetteer.geoparse import PlaceMention
+from gazetteer.mentions import PlaceMention
 from incidents.model import Incident
 from incidents.triggers import Trigger
 from incidents.vocabulary import Vocabulary

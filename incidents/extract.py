@@ -33,22 +33,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
-from gazetteer.geoparse import PlaceMention
+from gazetteer.mentions import PlaceMention
 from gazetteer.pack import Pack, bundled_pack
-from incidents.casualties import ClaimantMemory, find_casualty_claims, find_claimants
+from incidents.casualties import find_casualty_claims
+from incidents.claimants import ClaimantMemory, find_claimants
 from incidents.coreference import Coreference, own_place_key
 from incidents.enumeration import clause_repeats, listed_places
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
 from incidents.placing import MentionIndex, SentencePlacer, focus_place
 from incidents.sentences import caption_lines, paragraph_spans, split_sentences
-from incidents.timeref import (
-    day_window,
-    forget_scans,
-    joins_night,
-    local_zone,
-    resolve_time,
-    time_expression_spans,
-)
+from incidents.time_phrases import forget_scans, time_expression_spans
+from incidents.timeref import day_window, joins_night, local_zone, resolve_time
 from incidents.triggers import SentenceReading, TextReader, Trigger, read_sentence
 from incidents.vocabulary import Vocabulary, incident_vocabulary
 

@@ -22,7 +22,7 @@ from gazetteer.pack import bundled_pack
 from geo.errors import IncidentMapperError
 from incidents import timeref
 from incidents.model import TimeRef
-from incidents.timeref import _build_vocabulary, fold_text, time_expression_spans
+from incidents.time_phrases import _build_vocabulary, fold_text, time_expression_spans
 
 #: The bundled pack's zone: these tests read Baghdad prose.
 BAGHDAD = bundled_pack().zone
