@@ -116,6 +116,11 @@ class _Vocabulary:
     arabic_hours: Mapping[str, int]
     am_words: frozenset[str]
     pm_words: frozenset[str]
+    comparison_words: frozenset[str] = frozenset()
+    """Words opening a comparison ("the deadliest ... since 2008"): see
+    :func:`in_comparison_scope`."""
+    comparison_openers: frozenset[str] = frozenset()
+    comparison_window: int = 0
 
 
 def fold_text(text: str, table: Mapping[int, str] | None = None) -> str:
@@ -297,6 +302,14 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     weekday_alt = _alternation(weekdays, table)
     wd_ahead = _alternation(_words(raw, "weekday_ahead_prefixes", "top"), table)
     weekday_gap_days = _get(raw, "weekday_background_gap_days", int, "top")
+    comparison = _get(raw, "comparison_scope", dict, "top")
+    comparison_words = frozenset(
+        w.casefold() for w in _words(comparison, "words", "comparison_scope")
+    )
+    comparison_openers = frozenset(
+        w.casefold() for w in _words(comparison, "openers", "comparison_scope")
+    )
+    comparison_window = _get(comparison, "window", int, "comparison_scope")
 
     # relative days
     relatives: dict[str, RelativeDay] = {}
@@ -430,6 +443,9 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         arabic_hours=arabic_hours,
         am_words=am_words,
         pm_words=pm_words,
+        comparison_words=comparison_words,
+        comparison_openers=comparison_openers,
+        comparison_window=comparison_window,
     )
 
 
@@ -634,6 +650,31 @@ def _resolve_overlaps(hits: list[TimeHit]) -> list[TimeHit]:
         starts.insert(index, hit.start)
         kept.insert(index, hit)
     return kept
+
+
+#: What ends the reach of a comparison word: a clause's or a sentence's end.
+_COMPARISON_STOP = re.compile(r"[;:()\[\].!?؟—–]")
+_WORD_EDGES = "\"'“”‘’«»,"
+
+
+def in_comparison_scope(sentence: str, hit: TimeHit, vocab: _Vocabulary) -> bool:
+    """True when the period ``hit`` is the range of a comparison ("the deadliest attack
+    in recent months", "the worst bombing since 2008", "أعنف هجوم منذ أشهر"): it opens
+    with, or follows, a scope word ("in", "since", "منذ") within a few words after a
+    comparison word, so it neither dates the sentence nor makes it background."""
+    if not vocab.comparison_words:
+        return False
+    before = sentence[: hit.start]
+    before = before[max((m.end() for m in _COMPARISON_STOP.finditer(before)), default=0) :]
+    words = [w.strip(_WORD_EDGES).casefold() for w in before.split()]
+    words = [w for w in words if w]
+    opening = sentence[hit.start : hit.end].split()[:1]
+    opener = (opening and opening[0].casefold() in vocab.comparison_openers) or (
+        bool(words) and words[-1] in vocab.comparison_openers
+    )
+    if not opener:
+        return False
+    return any(w in vocab.comparison_words for w in words[-vocab.comparison_window :])
 
 
 def time_expression_spans(sentence: str) -> list[tuple[int, int]]:
