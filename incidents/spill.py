@@ -161,11 +161,20 @@ def incidents_table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
 
 
 def read_spilled_incidents(folder: str | Path, columns: Sequence[str] | None = None) -> pa.Table:
-    """The spilled incident table (all columns, or only ``columns``)."""
-    return pq.read_table(
-        Path(folder) / SpillWriter.INCIDENTS,
-        columns=list(columns) if columns is not None else None,
-    )
+    """The spilled incident table (all columns, or only ``columns``), one chunk per column.
+
+    Read a column at a time: reading a million rows at once would hold the decoded
+    row groups and the table together (twice the table's memory, for a moment).
+    """
+    file = pq.ParquetFile(Path(folder) / SpillWriter.INCIDENTS)
+    schema = file.schema_arrow
+    wanted = [name for name in schema.names if columns is None or name in columns]
+    arrays = []
+    for name in wanted:
+        column = file.read(columns=[name], use_threads=False).column(0)
+        arrays.append(column.combine_chunks() if column.num_chunks != 1 else column.chunk(0))
+        del column
+    return pa.Table.from_arrays(arrays, schema=pa.schema([schema.field(n) for n in wanted]))
 
 
 def read_spilled_places(folder: str | Path) -> pa.Table:

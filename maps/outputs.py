@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -103,7 +104,7 @@ class OutputInputs:
 def prepare_inputs(
     folder: Path,
     spill: Path,
-    event_of: dict[str, str],
+    event_of: pa.Array | dict[str, str],
     events: gpd.GeoDataFrame,
     places: gpd.GeoDataFrame,
     *,
@@ -111,18 +112,29 @@ def prepare_inputs(
     title: str,
 ) -> OutputInputs:
     """Write what the output tasks read into ``folder``: the spilled incidents with
-    their ``event_id`` sorted by ``incident_id``, and the other tables."""
+    their ``event_id`` (``event_of``: one per spilled row, in the spill's order, or a
+    mapping from ``incident_id``) in the build's order and sorted by ``incident_id``,
+    and the other tables.
+
+    The spilled table is read once, a column at a time; each sorted file is written a
+    row group at a time, so the table itself is all that is held.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     table = read_spilled_incidents(spill)
-    ids = table.column("incident_id").to_pylist()
-    table = table.append_column(
-        "event_id", pa.array([event_of.get(i) for i in ids], type=pa.string())
-    )
-    del ids
-    table = table.sort_by([(name, "ascending") for name in INCIDENT_ORDER])
-    pq.write_table(table, folder / IN_ORDER, row_group_size=BATCH_ROWS, compression="zstd")
-    table = table.sort_by("incident_id")
-    pq.write_table(table, folder / BY_ID, row_group_size=BATCH_ROWS, compression="zstd")
+    if isinstance(event_of, dict):
+        ids = table.column("incident_id").to_pylist()
+        event_of = pa.array([event_of.get(i) for i in ids], type=pa.string())
+        del ids
+    table = table.append_column("event_id", event_of)
+    del event_of
+    keys = [(name, "ascending") for name in INCIDENT_ORDER]
+    in_order = pc.sort_indices(table.select(list(INCIDENT_ORDER)), sort_keys=keys)
+    _write_taken(table, in_order, folder / IN_ORDER)
+    # Sorting the build's order by id, as the files are read: ids are unique.
+    by_id = in_order.take(pc.sort_indices(table.column("incident_id").take(in_order)))
+    del in_order
+    _write_taken(table, by_id, folder / BY_ID)
+    del by_id
     lat, lon = table.column("lat"), table.column("lon")
     placed = pc.and_(pc.is_finite(lat), pc.is_finite(lon))
     count = len(table)
@@ -141,24 +153,39 @@ def prepare_inputs(
     )
 
 
+def _write_taken(table: pa.Table, order: pa.Array, target: Path) -> None:
+    """``table``'s rows in ``order``, written a row group of :data:`BATCH_ROWS` at a time."""
+    with pq.ParquetWriter(target, table.schema, compression="zstd") as writer:
+        if len(order) == 0:
+            writer.write_table(table.slice(0, 0))
+        for start in range(0, len(order), BATCH_ROWS):
+            writer.write_table(table.take(order.slice(start, BATCH_ROWS)))
+
+
 # ------------------------------------------------------------------ reading back
 
 
 def _with_event_ids(table: pa.Table) -> gpd.GeoDataFrame:
     """The build's incident frame (:func:`incidents_frame_from_table`) of ``table``,
     with ``event_id`` as the build sets it."""
-    event_of = dict(
-        zip(
-            table.column("incident_id").to_pylist(),
-            table.column("event_id").to_pylist(),
-            strict=True,
-        )
-    )
+    table = _in_build_order(table)
+    event_ids = table.column("event_id")
     frame = incidents_frame_from_table(table.drop_columns(["event_id"]), compact=True)
-    frame["event_id"] = frame["incident_id"].map(
-        {key: value for key, value in event_of.items() if value is not None}
-    )
+    del table
+    values = np.array(event_ids.to_pylist(), dtype=object)
+    values[pc.is_null(event_ids).to_numpy(zero_copy_only=False)] = np.nan
+    frame["event_id"] = values
     return frame
+
+
+def _in_build_order(table: pa.Table) -> pa.Table:
+    """``table`` sorted as :func:`incidents_frame_from_table` sorts it (not copied when
+    it is sorted already, as the build's own file is)."""
+    keys = [(name, "ascending") for name in INCIDENT_ORDER]
+    order = pc.sort_indices(table.select(list(INCIDENT_ORDER)), sort_keys=keys).to_numpy()
+    if np.array_equal(order, np.arange(len(order))):
+        return table
+    return table.take(order)
 
 
 def incident_frame(inputs: OutputInputs, columns: Sequence[str] | None = None) -> gpd.GeoDataFrame:
