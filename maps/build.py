@@ -57,7 +57,7 @@ from incidents.pipeline import (
 )
 from incidents.report_files import Manifest, iter_report_files, printable_path
 from incidents.reports import REPORT_MAX_BYTES
-from incidents.spill import SpillWriter, read_spilled_incidents, read_spilled_places
+from incidents.spill import SpillWriter, read_spilled_incidents, read_spilled_place_firsts
 from maps import outputs
 from maps.export import EXTRA_OUTPUT_FILES, neutralise_formula
 from maps.files import MADE_TOGETHER, write_outputs
@@ -493,7 +493,7 @@ def _write_from_spill(
     # the two layers.
     event_of = event_id_column(incident_ids, event_table)
     del incident_ids
-    place_table = places_frame_from_table(read_spilled_places(spill), gazetteer)
+    place_table = places_frame_from_table(read_spilled_place_firsts(spill), gazetteer)
     summary.events = len(event_table)
     if jobs is None:
         jobs = default_jobs() if summary.incidents >= AUTO_PARALLEL_MIN_INCIDENTS else 1

@@ -32,13 +32,14 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from gazetteer.model import Gazetteer
 from incidents.pipeline import INCIDENT_ORDER, incidents_frame_from_table
-from incidents.spill import read_spilled_incidents
+from incidents.spill import read_columns, read_spilled_incidents
 from maps.csv_files import (
     ACLED_INCIDENT_COLUMNS,
     acled_events_csv,
@@ -194,7 +195,7 @@ def incident_frame(inputs: OutputInputs, columns: Sequence[str] | None = None) -
     if columns is not None:
         wanted = {*columns, *INCIDENT_ORDER, "lat", "lon", "event_id"}
         columns = [name for name in pq.read_schema(inputs.in_order).names if name in wanted]
-    return _with_event_ids(pq.read_table(inputs.in_order, columns=columns))
+    return _with_event_ids(read_columns(inputs.in_order, columns))
 
 
 def incident_batches(
@@ -219,9 +220,39 @@ def incident_batches(
 # ------------------------------------------------------------------------- tasks
 
 
+#: A text column with at most this share of distinct values is given to the map's
+#: writer as categories (codes into its distinct values) rather than as text.
+CATEGORY_SHARE = 0.25
+
+
+def _as_categories(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame`` with its repetitive text columns as categories of plain strings.
+
+    The map's writer turns text columns into Python objects several at a time (codes,
+    dictionaries, times): from categories, each cell is a reference to one of a few
+    thousand strings, not a string of its own (a million rows, a dozen columns).
+    The values, and so the page, are the same.
+    """
+    for name in frame.columns:
+        column = frame[name]
+        if name == frame.geometry.name or (
+            column.dtype != object and not isinstance(column.dtype, pd.ArrowDtype | pd.StringDtype)
+        ):
+            continue
+        try:
+            codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        except TypeError:  # lists (actors): kept as they are
+            continue
+        if len(uniques) > CATEGORY_SHARE * len(column):
+            continue
+        categories = pd.Index(list(uniques.tolist()), dtype=object)
+        frame[name] = pd.Categorical.from_codes(codes, categories=categories)
+    return frame
+
+
 def _map_html(inputs: OutputInputs, target: Path) -> None:
     html = render_map(
-        incident_frame(inputs),
+        _as_categories(incident_frame(inputs)),
         inputs.load("places"),
         events=inputs.load("events"),
         gazetteer=inputs.load("gazetteer"),
