@@ -8,8 +8,11 @@ The pipeline has three steps:
    variants; matches must sit on token boundaries and the longest wins;
 2. **group**: feature nouns and the names around them form composite descriptions
    ("the Green Zone gate on the Ministry of Planning side");
-3. **resolve**: each group becomes a :class:`PlaceMention` with a role, a place,
-   a precision and the reason it was resolved that way.
+3. **resolve**: each group becomes a :class:`~gazetteer.mentions.PlaceMention` with
+   a role, a place, a precision and the reason it was resolved that way. Names resolve
+   here; definite descriptions in :mod:`gazetteer.descriptions`, relations ("south
+   of") in :mod:`gazetteer.relations`, and the roles that keep a name off the map
+   (datelines, speakers, family names) in :mod:`gazetteer.roles`.
 
 Everything language-specific is in ``data/context.json``.
 """
@@ -18,39 +21,38 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cached_property
 
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from gazetteer.context import ContextVocabulary, context_vocabulary
+from gazetteer.descriptions import NO_KIND_IN_PLAY, UNRESOLVED, DefiniteDescriptions
+from gazetteer.mentions import (
+    SENTENCE_BREAKS,
+    PlaceMention,
+    as_non_location,
+    extend_back_over_words,
+    extend_back_to_word,
+    extend_mention,
+    place_precision,
+)
 from gazetteer.model import Gazetteer, Place
 from gazetteer.name_matching import AREA_NOUNS, NameHit, NameMatching, is_arabic_nisba
 from gazetteer.normalize import glued, normalize_name, normalize_with_offsets
+from gazetteer.relations import RelativePlaces
+from gazetteer.roles import MentionRoles, capital_of_context, structural_role
 from gazetteer.variants import (
     ARTICLES,
     MIN_KEY_LETTERS,
-    english_stop_words,
     fold_word,
     name_key,
 )
 from gazetteer.world import WorldPlace, world_places
 from geo.crs import distance_m
-from geo.relative import BEARINGS, DerivedArea, derive_area, radius_m
+from geo.relative import DerivedArea, radius_m
 
-#: Roles a mention can have; only ``location`` mentions are ever mapped.
-ROLES = ("location", "outside", "dateline", "organisation", "author", "attribute", "person")
-
-#: Precision classes, most precise first.
-PRECISIONS = ("exact", "estimated", "zone", "relative", "district", "city", "country")
-
-#: In-play marker for a definite noun left unresolved ("?embassy"): later nouns of a
-#: fitting kind refer to it, not to an older gazetteer entry of that kind.
-_UNRESOLVED = "?"
-#: In-play marker for "a checkpoint" of a place ("~gate:green_zone"): a later "the
-#: checkpoint" is that one.
-_MEMBER = "~"
 #: How a description that guessed its place from context may be resolved.
 _GUESSED = frozenset({"in_play", "in_play_neighbour", "unresolved", "only_of_kind"})
 #: ", known by the nickname '", " known as ", ", called ", ", dubbed ": a name given next.
@@ -58,97 +60,12 @@ _KNOWN_AS = re.compile(
     r",?\s+(?:(?:known|nicknamed|called|dubbed)(?:\s+(?:by\s+the\s+(?:nickname|name)|as))?)"
     r"\s+[\"'“‘]?"
 )
-_SENTENCE_BREAKS = frozenset(".;!?\n؟؛")
 
 #: How many of the most recent places stay "in play" for definite descriptions.
 _IN_PLAY_WINDOW = 30
 
-#: Why a mention inside a structural span is not a location, by the span's role.
-_STRUCTURAL_REASONS = {
-    "dateline": "where the report was filed (dateline)",
-    "author": "part of an embedded post's author line",
-    "organisation": "the outlet named in the dateline",
-    "header": "part of the report's header",
-}
 
-
-@dataclass(frozen=True)
-class PlaceMention:
-    """One place mention in a text and what it was resolved to.
-
-    ``text == source_text[start:end]`` always holds.
-    """
-
-    text: str
-    start: int
-    end: int
-    role: str
-    place_id: str | None = None
-    place_name: str | None = None
-    kind: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    precision: str | None = None
-    uncertainty_m: float | None = None
-    resolved_by: str = "unresolved"
-    alternatives: tuple[str, ...] = ()
-    geometry: BaseGeometry | None = field(default=None, compare=False, repr=False)
-    anchor_id: str | None = None
-    """For relative locations, the gazetteer entry the area is derived from."""
-    matched_name: str | None = None
-    """The gazetteer name a variant spelling was matched to ("Jumhuriya Bridge" for the
-    written "Jamhouriyah Bridge"), or the historic name matched."""
-    historic: bool = False
-    """True when the text used a former name (Saddam City, Queen Alia Bridge)."""
-    note: str | None = None
-    """Why a mention is unresolved, or what else to know about its resolution."""
-
-    @property
-    def is_location(self) -> bool:
-        """True when the mention can place an incident on the map."""
-        return self.role == "location" and self.lat is not None
-
-    def as_record(self) -> dict[str, object]:
-        """The mention as a JSON-ready dict (geometry left out)."""
-        return {
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "place_id": self.place_id,
-            "place_name": self.place_name,
-            "kind": self.kind,
-            "lat": self.lat,
-            "lon": self.lon,
-            "precision": self.precision,
-            "uncertainty_m": self.uncertainty_m,
-            "role": self.role,
-            "resolved_by": self.resolved_by,
-            "alternatives": list(self.alternatives),
-            "anchor_id": self.anchor_id,
-            "matched_name": self.matched_name,
-            "historic": self.historic,
-            "note": self.note,
-        }
-
-
-def place_precision(place: Place) -> str:
-    """The precision class a direct mention of ``place`` has."""
-    if place.kind == "zone":
-        return "zone"
-    if place.kind in _DISTRICT_PRECISION_KINDS:
-        return "district"
-    if place.kind in ("city", "governorate"):
-        return "city"
-    return "estimated" if place.estimated else "exact"
-
-
-#: Kinds whose direct mention places an incident only somewhere in an area or along a line.
-_DISTRICT_PRECISION_KINDS = frozenset(
-    {"district", "neighbourhood", "town", "area", "river", "canal", "street"}
-)
-
-
-class Geoparser(NameMatching):
+class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions):
     """Finds and resolves place mentions against one gazetteer.
 
     Build it once per gazetteer (building the automaton takes a moment) and call
@@ -208,6 +125,13 @@ class Geoparser(NameMatching):
                 ]  # fmt: skip
                 relation = None
                 index += 1
+            elif hit.category in ("place", "feature") and (
+                described := self._city_description(text, hits, index, in_play)
+            ):
+                # "a square in central Baghdad ... They exploded in Tayaran Square"
+                found = [described[0]]
+                relation = self._relation_before(text, norm, hits, index)
+                index = described[1] + 1
             elif hit.category in ("place", "feature"):
                 group_end = self._group_end(text, norm, hits, index)
                 group = hits[index : group_end + 1]
@@ -224,6 +148,33 @@ class Geoparser(NameMatching):
                             resolved_by="named after it",
                         )
                     ]  # fmt: skip
+                abroad = self._abroad_after(text, hits, group_end)
+                if abroad is not None and len(found) == 1 and found[0].resolved_by in _GUESSED:
+                    # "السفارة العراقية في ستوكهولم", "the Iraqi embassy in Stockholm": a noun
+                    # placed in a city or country outside is there, never the one in play
+                    noun, place = found[0], hits[abroad]
+                    found = [
+                        PlaceMention(
+                            text=text[noun.start : place.end], start=noun.start, end=place.end,
+                            role="outside", kind=noun.kind,
+                            resolved_by=f"a {noun.kind or 'place'} in a place outside",
+                        )
+                    ]  # fmt: skip
+                    group_end = abroad
+                if (
+                    len(found) == 1
+                    and found[0].resolved_by == "unresolved"
+                    and found[0].note == NO_KIND_IN_PLAY.format(kind=found[0].kind)
+                    and (later := self._named_next(hits, group_end, found[0].end, found[0].kind))
+                ):
+                    # "Pilgrims heading for the shrine ... the Al-Kadhimiyah shrine": a definite
+                    # noun with nothing of its kind in play means the one the report names next
+                    noun = found[0]
+                    found = [
+                        self._place_mention(
+                            text, noun.start, noun.end, later, resolved_by="named next"
+                        )
+                    ]
                 if not found:
                     # "a Shi'ite neighborhood in Baghdad", "the Victory military base at
                     # Baghdad International Airport": the description names no place we know,
@@ -253,7 +204,7 @@ class Geoparser(NameMatching):
                 relation = None
                 index += 1
             for mention in found:
-                role = _structural_role(mention, non_locations)
+                role = structural_role(mention, non_locations)
                 named = mention
                 mention = self._apply_roles(mention, text, norm, offsets, role)
                 if (
@@ -271,7 +222,7 @@ class Geoparser(NameMatching):
                     and hit.category == "feature"
                     and hit.key != "home_capital"
                 ):
-                    mention = _capital_of_context(mention, mentions)
+                    mention = capital_of_context(mention, mentions)
                 if (
                     mentions
                     and mentions[-1].role == "dateline"
@@ -279,7 +230,7 @@ class Geoparser(NameMatching):
                     and text[mentions[-1].end : mention.start] in (", ", ",")
                 ):
                     # "BAGHDAD, Iraq (AP) --": the country is part of the dateline
-                    mention = _as_non_location(mention, "dateline", "part of the dateline")
+                    mention = as_non_location(mention, "dateline", "part of the dateline")
                 if relation is not None and mention.role == "location" and mention.place_id:
                     mention = self._relative(mention, relation, text, mentions)
                 if mention.role == "location" and mention.place_id:
@@ -287,11 +238,11 @@ class Geoparser(NameMatching):
                     del in_play[:-_IN_PLAY_WINDOW]  # only recent places stay in play
                 elif mention.role == "location" and mention.resolved_by == "unresolved":
                     # "the embassy" we could not place: a later "the building" means it too
-                    in_play.append(_UNRESOLVED + (mention.kind or ""))
+                    in_play.append(UNRESOLVED + (mention.kind or ""))
                     del in_play[:-_IN_PLAY_WINDOW]
                 if mention.role == "location" and self._foreign_body(mention, mentions, text):
                     # "the Iranian Ministry of Foreign Affairs": another country's institution
-                    mention = _as_non_location(mention, "organisation", "another country's body")
+                    mention = as_non_location(mention, "organisation", "another country's body")
                 if mention.role == "person":
                     persons.add(_bare_name(mention.text))
                 elif (
@@ -301,17 +252,26 @@ class Geoparser(NameMatching):
                     and " " not in mention.text.strip()
                 ):
                     # "Iyad Allawi ... Allawi said": the person again, not the place
-                    mention = _as_non_location(mention, "person", "a person named before")
+                    mention = as_non_location(mention, "person", "a person named before")
                 mentions.append(mention)
         return mentions
 
-    def _governs(self, text: str, end: int) -> bool:
-        """A verb of government or diplomacy among the few words after a city that opens a
-        sentence, before any comma ('Baghdad has held talks', 'Baghdad condemned')."""
-        tail = text[end : end + 60]
-        cut = min((i for i, c in enumerate(tail) if c in _SENTENCE_BREAKS or c == ","), default=60)
-        words = normalize_name(tail[:cut]).split()[:6]
-        return any(w in self.vocabulary.government_verbs for w in words)
+    def _abroad_after(self, text: str, hits: list[NameHit], group_end: int) -> int | None:
+        """Index of a world place outside that the description ending at ``group_end`` is
+        placed in ('the embassy [Iraqi] in Stockholm'), if any."""
+        probe = group_end + 1
+        if probe < len(hits) and hits[probe].category == "demonym":
+            if text[hits[group_end].end : hits[probe].start].strip():
+                return None
+            probe += 1  # "السفارة العراقية في ستوكهولم": the embassy's own country between
+        if probe >= len(hits) or hits[probe].category != "world":
+            return None
+        previous = hits[probe - 1]
+        gap = text[previous.end : hits[probe].start]
+        if gap[:1] != " " or gap[-1:] != " " or gap.strip() not in self.vocabulary.abroad_words:
+            return None
+        world = self._world.get(hits[probe].values[0])
+        return probe if world is not None and not self._is_home_country(world) else None
 
     def _known_as(self, text: str, hits: list[NameHit], group_end: int) -> NameHit | None:
         """The name a description is given right after it ('..., known as X', 'called X')."""
@@ -371,12 +331,14 @@ class Geoparser(NameMatching):
                 continue
             if nxt.category not in ("place", "feature"):
                 break
-            if not has_feature and self._is_container(last, nxt, text):
+            if not has_feature and (
+                self._is_container(last, nxt, text) or self._is_address(last, nxt, text)
+            ):
                 # "Baghdad's Green Zone": the city only says where the zone is.
                 end, last, probe, grouped = probe, nxt, probe + 1, True
                 continue
             gap_original = text[last.end : nxt.start]
-            if any(c in _SENTENCE_BREAKS for c in gap_original) or "," in gap_original:
+            if any(c in SENTENCE_BREAKS for c in gap_original) or "," in gap_original:
                 break
             words = norm[last.nend : nxt.nstart].split()
             if len(words) > vocab.max_connector_words or any(
@@ -392,6 +354,18 @@ class Geoparser(NameMatching):
                 end, last, probe = probe, nxt, probe + 1
                 continue
             if nxt.category == "feature" and has_feature:
+                if (
+                    last.category == "feature"
+                    and index == end
+                    and not nxt.values[0].startswith("city:")
+                    and text[last.end : nxt.start].strip() in vocab.abroad_words
+                    and _has_arabic_article(text[nxt.start : nxt.end])
+                    and _has_arabic_article(text[last.start : last.end])
+                ):
+                    # "القاعدة العسكرية في المطار": the second noun only says where the
+                    # first is; one description, read by the first
+                    end, probe = probe, probe + 1
+                    break
                 break
             if nxt.category == "feature" and nxt.values[0].startswith("city:"):
                 break  # "Palestine Street in the capital": the city says where, not what
@@ -439,7 +413,10 @@ class Geoparser(NameMatching):
             for i, hit in enumerate(names):
                 if found and i > 0 and self._is_container(names[i - 1], hit, text):
                     mention = self._name_mention(hit, text, in_play)
-                    found[-1] = _extend(mention, text, names[i - 1].start, hit.end)
+                    found[-1] = extend_mention(mention, text, names[i - 1].start, hit.end)
+                elif found and i > 0 and self._is_address(names[i - 1], hit, text):
+                    # "the Swedish embassy in Baghdad": the city is the site's address
+                    found[-1] = extend_mention(found[-1], text, found[-1].start, hit.end)
                 else:
                     found.append(self._name_mention(hit, text, in_play))
             return found
@@ -453,7 +430,7 @@ class Geoparser(NameMatching):
         named_ids = [self._best_of(h.values, in_play) for h in names]
         determiner = self._determiner_before(norm, group[0])
         if determiner == "definite" and feature is group[0]:
-            start = _extend_back_to_word(text, start, _DEFINITE_WORDS)
+            start = extend_back_to_word(text, start, _DEFINITE_WORDS)
         if feature is group[0] and _capitalised_word_before(text, feature.start):
             # "the Victory military base": a name before the noun, looked up with the noun's
             # kind; "the Education Ministry": a name we do not know, not a description
@@ -467,7 +444,7 @@ class Geoparser(NameMatching):
             return [self._name_mention(h, text, in_play) for h in names]
         if plural:
             if determiner in ("quantity", "indefinite") and feature is group[0]:
-                start = _extend_back_over_words(text, start, 2)
+                start = extend_back_over_words(text, start, 2)
             return self._unspecified_members(text, start, end, kind, named_ids, in_play)
         if named_ids:
             return [self._composite(text, start, end, kind, named_ids, in_play)]
@@ -509,7 +486,7 @@ class Geoparser(NameMatching):
         named = _NAME_BEFORE_NOUN.search(text, max(0, feature.start - 60), feature.start)
         if named is None:
             return []
-        start = _extend_back_to_word(text, named.start("name"), ("the", "The"))
+        start = extend_back_to_word(text, named.start("name"), ("the", "The"))
         return self._named_of_kind(text, start, end, named.group("name"), kind)
 
     def _noun_of_name(
@@ -524,7 +501,7 @@ class Geoparser(NameMatching):
     ) -> list[PlaceMention]:
         """The entry of ``kind`` whose name has the spelling key of ``name``, if any."""
         words = name.replace("-", " ").split()
-        key = name_key(words, self.vocabulary.generic_words)
+        key = name_key(words, self.vocabulary.generic_words, self.vocabulary.honorifics)
         if len(key.key) < MIN_KEY_LETTERS or key.kinds:
             return []
         candidates = [
@@ -541,115 +518,6 @@ class Geoparser(NameMatching):
             text, start, end, ids[0], resolved_by="variant", alternatives=ids[1:]
         )
         return [replace(mention, matched_name=matched)]
-
-    def _speaks(self, text: str, norm: str, offsets: list[int], mention: PlaceMention) -> bool:
-        """'the US embassy in Baghdad said', 'according to the health ministry': an
-        institution as the source of a statement."""
-        vocab = self.vocabulary
-        tail = text[mention.end : mention.end + 60]
-        # a comma between clauses ends the look, one inside a figure ("1,000 staff") does not
-        cut = min(
-            (
-                i
-                for i, c in enumerate(tail)
-                if c in _SENTENCE_BREAKS or (c == "," and not tail[i + 1 : i + 2].isdigit())
-            ),
-            default=len(tail),
-        )
-        after = normalize_name(tail[:cut]).split()[:5]
-        for i, word in enumerate(after):
-            if word in vocab.reporting_verbs:
-                return True
-            if i >= 3 or word in _CLAUSE_WORDS:
-                break
-        lead = normalize_name(text[max(0, mention.start - 48) : mention.start])
-        lead_words = lead.split()
-        if (
-            lead_words
-            and not mention.text[:1].isascii()
-            and (
-                lead_words[-1] in vocab.reporting_verbs
-                or (lead_words[-1][:1] in "وف" and lead_words[-1][1:] in vocab.reporting_verbs)
-            )
-        ):
-            return True  # Arabic puts the verb first: "أعلنت وزارة الدفاع", "واعتبرت السفارة"
-        if any(lead == p or lead.endswith(" " + p) for p in vocab.speaker_lead_ins):
-            return True  # "a source in the Defence Ministry", "مصدر في وزارة الدفاع"
-        for phrase in vocab.according_to:
-            at = lead.rfind(phrase)
-            if (
-                at >= 0
-                and (at == 0 or lead[at - 1] == " ")
-                and len(lead[at + len(phrase) :].split()) <= 3
-            ):
-                return True
-        return False
-
-    @cached_property
-    def _dateline(self) -> re.Pattern[str]:
-        return re.compile(self.vocabulary.dateline_pattern)
-
-    def _is_dateline(self, text: str, mention: PlaceMention) -> bool:
-        """'BAGHDAD, Aug 4 --' opening a line: a wire dateline the report reader missed."""
-        written = mention.text
-        if mention.role != "location" or mention.kind not in self.vocabulary.city_kinds:
-            return False
-        line_start = text.rfind("\n", 0, mention.start) + 1
-        line_end = text.find("\n", mention.end)
-        if (
-            line_end >= 0
-            and not text[mention.end : line_end].strip()
-            and line_end - line_start <= _SHORT_LINE
-            and text[line_start : mention.start].rstrip()[-1:]
-            in self.vocabulary.dateline_line_end_separators
-        ):
-            return True  # "Shafaq News – Baghdad", "Long-Presse / Baghdad"
-        if not text[line_start : mention.start].strip() and _PAREN_DATELINE.match(
-            text, mention.end, mention.end + 40
-        ):
-            return True  # "Baghdad (Reuters) -", "بغداد، العراق (CNN) --", "Baghdad ( An"
-        if not written.isupper() or len(written) < 4:
-            return False
-        before = text[line_start : mention.start]
-        if before.strip(" \t") and not re.fullmatch(r"\s*[A-Z]+\s*/\s*", before):
-            return False  # not the line's first word (or AMMAN/BAGHDAD)
-        return self._dateline.match(text, mention.end, mention.end + 60) is not None
-
-    def _is_family_name(self, text: str, mention: PlaceMention) -> bool:
-        """'Ahmed al-Obaidi', 'Prime Minister Allawi', 'By Ahmed Rasheed': a one-word place
-        name after a title, or after a capitalised given name (not a place word, not an
-        ordinary English word), names a person."""
-        if mention.role != "location" or " " in mention.text.strip("- "):
-            return False
-        folded = mention.text.casefold()
-        article = folded.startswith(("al-", "el-", "al ", "el "))
-        head = text[max(0, mention.start - 30) : mention.start]
-        if not head.endswith(" ") or not head.strip():
-            return False
-        words = head.split()
-        previous = words[-1]
-        titles = self.vocabulary.person_titles
-        if normalize_name(previous) in titles or " ".join(words[-2:]).casefold() in titles:
-            return True
-        if len(words) >= 2 and normalize_name(words[-2]) == "by" and previous[:1].isupper():
-            return True  # a byline: "By Ahmed Rasheed"
-        if not previous[:1].isupper() or not previous.isalpha():
-            return False
-        key = fold_word(previous)
-        if key in self.vocabulary.generic_words or key in self._one_word_names:
-            return False
-        if not article and (key in english_stop_words() or len(key) < 3):
-            return False
-        if _sentence_start_before(text, mention.start - len(previous) - 1):
-            return article and key not in english_stop_words()
-        return article or key not in english_stop_words()
-
-    @cached_property
-    def _one_word_names(self) -> frozenset[str]:
-        """Gazetteer names of one word, folded: 'Karrada al-...' is a place, not a person."""
-        return frozenset(
-            fold_word(n) for p in self.gazetteer.values() for n in p.all_names if " " not in n
-        )
 
     @staticmethod
     def _word_after(norm: str, nend: int) -> str:
@@ -790,304 +658,6 @@ class Geoparser(NameMatching):
                 spread = max(spread, distance_m(point, geometry, crs=self._crs))
         return spread
 
-    def _kind_members(self, kind: str, parent_id: str) -> list[str]:
-        if kind not in self.vocabulary.member_kinds:
-            return []
-        return [c for c in self.gazetteer.children(parent_id) if self._fits(c, kind)]
-
-    def _composite(
-        self, text: str, start: int, end: int, kind: str, named_ids: list[str], in_play: list[str]
-    ) -> PlaceMention:
-        """A feature noun qualified by names: the most specific entry they describe."""
-        named_same_kind = [n for n in named_ids if self._fits(n, kind)]
-        if named_same_kind:
-            return self._place_mention(text, start, end, named_same_kind[0], resolved_by="name")
-        scores: dict[str, int] = {}
-        for place in self.gazetteer.values():
-            if not self._fits(place.id, kind):
-                continue
-            score = 0
-            ancestors = self.gazetteer.ancestors(place.id)
-            neighbours = self.gazetteer.neighbours(place.id)
-            for named in named_ids:
-                if named in neighbours:
-                    score += 2
-                elif named in ancestors:
-                    score += 1
-            if score:
-                scores[place.id] = score
-        if not scores:
-            if self.gazetteer[named_ids[0]].kind in self.vocabulary.city_kinds:
-                # "Sweden's embassy in Baghdad": a site the gazetteer does not list
-                return PlaceMention(
-                    text=text[start:end], start=start, end=end, role="location", kind=kind,
-                    resolved_by="unresolved",
-                    note=f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind} in "
-                    f"{self.gazetteer[named_ids[0]].name} the gazetteer does not list",
-                )  # fmt: skip
-            # "the gate of X" where X has no such feature: X itself, less precisely.
-            return self._place_mention(text, start, end, named_ids[0], resolved_by="name")
-        best_score = max(scores.values())
-        best = [p for p, s in scores.items() if s == best_score]
-        if len(best) == 1 and best_score >= 2:
-            return self._place_mention(text, start, end, best[0], resolved_by="composite")
-        # Only membership is known ("the gate of the Green Zone"): a definite
-        # description among the members, settled by what is in play if possible.
-        parent = next((n for n in named_ids if self.gazetteer[n].kind != kind), named_ids[0])
-        chosen = self._pick_in_play(best, in_play)
-        if chosen is not None:
-            alternatives = tuple(p for p in best if p != chosen)
-            return self._place_mention(
-                text, start, end, chosen, resolved_by="in_play", alternatives=alternatives,
-                precision=_lowered(place_precision(self.gazetteer[chosen])),
-            )  # fmt: skip
-        return self._place_mention(
-            text, start, end, parent, resolved_by="unspecified_member", precision="zone",
-            alternatives=tuple(sorted(best)),
-        )  # fmt: skip
-
-    def _pick_in_play(self, candidates: list[str], in_play: list[str]) -> str | None:
-        """The candidate most recently in play, directly or through a neighbour."""
-        for place_id in reversed(in_play):
-            if place_id in candidates:
-                return place_id
-        for place_id in reversed(in_play):
-            if place_id not in self.gazetteer:
-                continue
-            near = [c for c in candidates if place_id in self.gazetteer.neighbours(c)]
-            if near:
-                return near[0]
-        return None
-
-    def _definite(
-        self, text: str, start: int, end: int, kind: str, in_play: list[str]
-    ) -> PlaceMention | None:
-        """'the bridge': the place in play whose kind fits the noun, else unresolved.
-
-        Only an entry whose kind fits the noun (``kind_fits``), or whose own name contains
-        it, may be meant: 'the embassy' is never the Republican Palace. Nothing fitting in
-        play: a location mention with no coordinates (``resolved_by`` 'unresolved').
-        """
-        fits = self.vocabulary.kind_fits.get(kind, (kind,))
-        in_play_kind = [
-            p
-            for p in dict.fromkeys(reversed(in_play))
-            if (p in self.gazetteer and self._fits(p, kind))
-            or (p.startswith(_UNRESOLVED) and p[len(_UNRESOLVED) :] in fits)
-            or p.startswith(f"{_MEMBER}{kind}:")
-        ]
-        if in_play_kind and in_play_kind[0].startswith(_MEMBER):
-            # the noun takes up "a checkpoint" of a place named before: that place's
-            return self._member_of(text, start, end, kind, in_play_kind[0].split(":", 1)[1])
-        in_play_kind = [p for p in in_play_kind if not p.startswith(_MEMBER)]
-        if in_play_kind and in_play_kind[0].startswith(_UNRESOLVED):
-            return PlaceMention(
-                text=text[start:end], start=start, end=end, role="location", kind=kind,
-                resolved_by="unresolved",
-                note=f"the {in_play_kind[0][len(_UNRESOLVED) :]} named before, which the "
-                "gazetteer does not hold",
-            )  # fmt: skip
-        in_play_kind = [p for p in in_play_kind if not p.startswith(_UNRESOLVED)]
-        if in_play_kind:
-            chosen = in_play_kind[0]
-            return self._place_mention(
-                text,
-                start,
-                end,
-                chosen,
-                resolved_by="in_play",
-                alternatives=tuple(in_play_kind[1:]),
-            )
-        candidates: list[str] = []
-        for place_id in dict.fromkeys(reversed(in_play)):
-            if place_id not in self.gazetteer:
-                continue
-            for neighbour in self.gazetteer.neighbours(place_id):
-                if self._fits(neighbour, kind) and neighbour not in candidates:
-                    candidates.append(neighbour)
-        if not candidates:
-            for place_id in dict.fromkeys(reversed(in_play)):
-                if place_id in self.gazetteer:
-                    for member in self._kind_members(kind, place_id):
-                        if member not in candidates:
-                            candidates.append(member)
-        if not candidates:
-            only = [p for k in self.vocabulary.kind_fits.get(kind, (kind,))
-                    for p in self.gazetteer.of_kind(k)]  # fmt: skip
-            if kind in self.vocabulary.unique_fallback_kinds and len(only) == 1:
-                return self._place_mention(text, start, end, only[0], resolved_by="only_of_kind")
-            return PlaceMention(
-                text=text[start:end], start=start, end=end, role="location", kind=kind,
-                resolved_by="unresolved",
-                note=f"no {kind} in play: the noun is not mapped to a place of another kind",
-            )  # fmt: skip
-        chosen = candidates[0]
-        return self._place_mention(
-            text, start, end, chosen, resolved_by="in_play_neighbour",
-            alternatives=tuple(candidates[1:]),
-            precision=_lowered(place_precision(self.gazetteer[chosen])),
-        )  # fmt: skip
-
-    def _unspecified_members(
-        self, text: str, start: int, end: int, kind: str, named_ids: list[str], in_play: list[str]
-    ) -> list[PlaceMention]:
-        """'two separate gates': members of a place, not which ones: the place itself."""
-        parents = [n for n in named_ids if self._kind_members(kind, n)]
-        if named_ids and not parents:
-            # "one of the US Embassy's gates": the gates of a place we know no gates of are
-            # at that place, not at the gates of another place in play
-            return [
-                self._place_mention(
-                    text, start, end, named_ids[0], resolved_by="part of the named place"
-                )
-            ]
-        if not parents:
-            parents = [
-                p for p in reversed(in_play) if p in self.gazetteer and self._kind_members(kind, p)
-            ]
-            if not parents:
-                ancestors = [
-                    a
-                    for p in reversed(in_play)
-                    if p in self.gazetteer
-                    for a in self.gazetteer.ancestors(p)
-                ]
-                parents = [a for a in ancestors if self._kind_members(kind, a)]
-        # "a bridge", "checkpoints": some member of the city is no place on a map
-        parents = [p for p in parents if self.gazetteer[p].kind not in self.vocabulary.city_kinds]
-        if not parents:
-            if named_ids:
-                return [self._place_mention(text, start, end, named_ids[0], resolved_by="name")]
-            return []
-        parent = parents[0]
-        # "a checkpoint inside the complex ... beside the checkpoint": the same one
-        in_play.append(f"{_MEMBER}{kind}:{parent}")
-        return [self._member_of(text, start, end, kind, parent)]
-
-    def _member_of(self, text: str, start: int, end: int, kind: str, parent: str) -> PlaceMention:
-        return self._place_mention(
-            text, start, end, parent, resolved_by="unspecified_member", precision="zone",
-            alternatives=tuple(sorted(self._kind_members(kind, parent))),
-        )  # fmt: skip
-
-    def _relation_before(
-        self, text: str, norm: str, hits: list[NameHit], index: int
-    ) -> tuple[str, int] | None:
-        """A relation phrase ('south of', 'near') just before the hit at ``index``."""
-        if index == 0:
-            return None
-        previous = hits[index - 1]
-        if previous.category != "relation":
-            return None
-        gap_original = text[previous.end : hits[index].start]
-        if any(c in _SENTENCE_BREAKS or c == "," for c in gap_original):
-            return None
-        words = norm[previous.nend : hits[index].nstart].split()
-        vocab = self.vocabulary
-        if len(words) > vocab.max_relation_fillers or any(
-            w not in vocab.relation_fillers for w in words
-        ):
-            return None
-        start = previous.start
-        lead = norm[max(0, previous.nstart - 20) : previous.nstart].rstrip()
-        for lead_in in vocab.relation_lead_ins:
-            if lead.endswith(lead_in):
-                start = _extend_back_over_words(text, start, len(lead_in.split()))
-                break
-        return previous.values[0], start
-
-    def _relative(
-        self,
-        mention: PlaceMention,
-        relation: tuple[str, int],
-        text: str,
-        before: Sequence[PlaceMention] = (),
-    ) -> PlaceMention:
-        name, start = relation
-        anchor = self.gazetteer[mention.place_id] if mention.place_id else None
-        if anchor is None or mention.geometry is None:
-            return mention
-        phrase = text[start : mention.start].casefold()
-        if normalize_name(
-            phrase
-        ) in self.vocabulary.sentence_opening_relations and not _sentence_start_before(text, start):
-            return mention  # "the unrest spread beyond the capital": it began there
-        compass_of = (
-            name not in ("near", "inside", "outside")
-            and phrase.isascii()
-            and phrase.rstrip().endswith(" of")
-            and not any(word in phrase for word in ("part", "side", "edge"))
-        )
-        # Arabic writes "east Baghdad" and "east of Baghdad" alike (شرق بغداد): a compass
-        # word before a city is read as the English "east of" is, around the city
-        arabic_compass = name in BEARINGS and not phrase.isascii()
-        compass_of = compass_of or arabic_compass
-        if (
-            anchor.kind in self.vocabulary.city_kinds
-            and mention.role == "location"
-            and (compass_of or name == "outside")
-        ):
-            # "40 km north of Baghdad", "Diyala province, north of Baghdad": beyond the city
-            distance = _DISTANCE_BEFORE.search(text, max(0, start - 40), start)
-            if distance is not None:
-                start = distance.start()
-            if (
-                distance is None
-                and name != "outside"
-                and (arabic_compass or not _outside_named_before(text, start, before))
-            ):
-                # "in the Shaab district northeast of Baghdad", "a bomb west of Baghdad":
-                # somewhere around the city, the nearest the text says
-                return replace(
-                    mention, text=text[start : mention.end], start=start,
-                    resolved_by=f"{mention.resolved_by}, around the city ({name} of it)",
-                )  # fmt: skip
-            return replace(
-                mention, text=text[start : mention.end], start=start, role="outside",
-                place_id=None, kind=None, lat=None, lon=None, precision=None,
-                uncertainty_m=None, geometry=None, anchor_id=anchor.id, alternatives=(),
-                resolved_by=f"relative ({name}) to the city {anchor.name}: outside it",
-            )  # fmt: skip
-        if name == "inside":
-            return replace(
-                mention,
-                text=text[start : mention.end],
-                start=start,
-                resolved_by=f"{mention.resolved_by}, inside",
-            )
-        area = self._derived_area(mention.geometry, name, anchor)
-        return replace(
-            mention,
-            text=text[start : mention.end],
-            start=start,
-            place_id=f"rel:{name}:{anchor.id}",
-            place_name=f"{_relation_label(name)} {anchor.name}",
-            kind="derived",
-            lat=area.point[0],
-            lon=area.point[1],
-            precision="relative",
-            uncertainty_m=area.uncertainty_m,
-            resolved_by=f"relative ({name}) to {mention.resolved_by}",
-            geometry=area.geometry,
-            anchor_id=anchor.id,
-        )
-
-    def _derived_area(self, geometry: BaseGeometry, relation: str, anchor: Place) -> DerivedArea:
-        """:func:`geo.relative.derive_area` of an anchor's geometry, computed once per
-        geometry object and relation (the gazetteer's geometries recur in every report)."""
-        key = (anchor.id, relation)
-        cached = self._areas.get(key)
-        if cached is not None and cached[0] is geometry:
-            return cached[1]
-        area = derive_area(
-            geometry,
-            relation,  # type: ignore[arg-type]
-            crs=self._crs,
-            anchor_uncertainty_m=anchor.uncertainty_m if geometry.geom_type == "Point" else 0.0,
-        )
-        self._areas[key] = (geometry, area)
-        return area
-
     def _resolve_other(self, hit: NameHit, text: str) -> PlaceMention:
         base = {"text": text[hit.start : hit.end], "start": hit.start, "end": hit.end}
         if hit.category == "organisation":
@@ -1116,139 +686,7 @@ class Geoparser(NameMatching):
             resolved_by="world list" if role == "outside" else "world list, country level",
         )
 
-    def _apply_roles(
-        self,
-        mention: PlaceMention,
-        text: str,
-        norm: str,
-        offsets: list[int],
-        structural: str | None,
-    ) -> PlaceMention:
-        """Give a mention the non-location role its surroundings imply, if any."""
-        if structural is not None:
-            return _as_non_location(
-                mention, structural, _STRUCTURAL_REASONS.get(structural, structural)
-            )
-        if mention.role not in ("location", "outside"):
-            return mention
-        vocab = self.vocabulary
-        after = text[mention.end : mention.end + 30]
-        before = text[max(0, mention.start - 12) : mention.start]
-        if (
-            mention.kind in vocab.institution_kinds
-            and mention.role == "location"
-            and self._speaks(text, norm, offsets, mention)
-        ):
-            return _as_non_location(mention, "organisation", "an institution speaking")
-        if mention.kind in vocab.institution_kinds and mention.role == "location":
-            lead = normalize_name(text[max(0, mention.start - 30) : mention.start]).split()[-3:]
-            if any(word in vocab.blame_verbs for word in lead):
-                # "naming the US embassy", "accused the ministry": blamed, an actor
-                return _as_non_location(mention, "organisation", "an institution blamed")
-        if self._is_dateline(text, mention):
-            return _as_non_location(mention, "dateline", _STRUCTURAL_REASONS["dateline"])
-        lead = normalize_name(text[max(0, mention.start - 24) : mention.start])
-        if lead and any(
-            lead == prefix or lead.endswith(" " + prefix) for prefix in vocab.organisation_prefixes
-        ):
-            # عمليات بغداد, شرطة طوارئ بغداد: the body is named first in Arabic
-            return _as_non_location(mention, "organisation", "organisation name")
-        if vocab.person_guard and self._is_family_name(text, mention):
-            return _as_non_location(
-                mention, "person", "a person's name (after a given name or a title)"
-            )
-        # Iran-backed, Tehran-aligned
-        if after[:1] in "-‐–" and after[1:].split(" ")[0:1]:
-            word = normalize_name(after[1:].split()[0]) if after[1:].split() else ""
-            if word in vocab.attribute_suffixes:
-                end = mention.end + 1 + len(after[1:].split()[0])
-                return _as_non_location(
-                    _extend(mention, text, mention.start, end), "attribute", "allegiance adjective"
-                )
-        # pro-Iran, anti-Baghdad
-        if before.endswith(("-", "‐")):
-            word = normalize_name(before[:-1].split()[-1]) if before[:-1].split() else ""
-            if word in vocab.attribute_prefixes:
-                start = mention.start - 1 - len(before[:-1].split()[-1])
-                return _as_non_location(
-                    _extend(mention, text, start, mention.end), "attribute", "allegiance adjective"
-                )
-        # Kurdistan 24, Baghdad Today, IranProtests.com
-        if after.startswith(".") and after[1:4].isalpha():
-            next_word = after[1:].split()[0] if after[1:].split() else ""
-            if normalize_name(next_word.rstrip(".,;:")) in vocab.organisation_suffixes:
-                end = mention.end + 1 + len(next_word.rstrip(".,;:"))
-                return _as_non_location(
-                    _extend(mention, text, mention.start, end), "organisation", "organisation name"
-                )
-        if after.startswith(" ") and after.split():
-            next_words = after.split()
-            for size in (2, 1):
-                phrase = " ".join(next_words[:size])
-                cleaned = phrase.rstrip(".,;:’'\"")
-                folded = normalize_name(cleaned)
-                if (
-                    folded in vocab.organisation_suffixes
-                    and cleaned[:1].isupper() | cleaned[:1].isdigit()
-                ) or folded in vocab.organisation_suffixes_any_case:
-                    end = text.index(cleaned, mention.end) + len(cleaned)
-                    return _as_non_location(
-                        _extend(mention, text, mention.start, end),
-                        "organisation",
-                        "organisation name",
-                    )
-        if after[:2] in ("'s", "’s") and mention.kind in vocab.city_kinds | {"country"}:
-            # "Baghdad's Shi'ite-led government": the city's government, an actor
-            words = [normalize_name(w.rstrip(".,;:")) for w in after[2:].split()[:3]]
-            if any(w in vocab.organisation_suffixes_any_case for w in words):
-                return _as_non_location(mention, "organisation", "the government of the place")
-        if (
-            mention.kind in vocab.city_kinds
-            and mention.text[:1].isascii()
-            and _sentence_start_before(text, mention.start)
-            and self._governs(text, mention.end)
-        ):
-            # "Baghdad has in recent months held talks with Washington": the government
-            return _as_non_location(mention, "organisation", "the city for its government")
-        appositive = _APPOSITIVE.match(text, mention.end) if after[:1] == "," else None
-        if appositive is not None and any(
-            word in vocab.appositive_media_nouns
-            for word in normalize_name(appositive.group(1)).split()
-        ):
-            # "One Baghdad, a widely followed Telegram channel": a medium named after a place
-            return _as_non_location(mention, "organisation", "a medium named after the place")
-        if mention.kind == "country":
-            # Iraq's Health Ministry: a country in the possessive names an institution.
-            if after[:2] in ("'s", "’s"):
-                return _as_non_location(mention, "attribute", "possessive of an institution")
-            # the US diplomatic compound: a country used as an adjective.
-            next_word = (
-                after[1:].split(maxsplit=1)[0] if after[:1] == " " and after[1:2].isalpha() else ""
-            )
-            if (
-                mention.text[:1].isascii()
-                and next_word.isalpha()
-                and next_word[:1].islower()
-                and normalize_name(next_word) not in vocab.country_locational_followers
-            ):
-                return _as_non_location(mention, "attribute", "country used as an adjective")
-        return mention
 
-
-#: "40km", "about 60 miles (100 km)", "نحو 40 كم", written before a compass relation.
-_DISTANCE_BEFORE = re.compile(
-    r"(?:(?:about|some|nearly|around|roughly|نحو|حوالي|قرابة)\s+)?\d[\d,.]*\s*"
-    r"(?:(?:km|kilometres|kilometers|kilometre|kilometer|miles|mile|mi)\b|كم|كيلومترا?ت?|ميلا?)"
-    r"(?:\s*\([^)]{0,20}\))?\s*$"
-)
-#: After a city opening a line: an optional country, then an opening parenthesis (the
-#: agency of a dateline, even when the page lost it).
-_PAREN_DATELINE = re.compile(r"(?:\s*[,،]\s*[^\W\d_][\w ]{1,20}?)?\s*\(")
-
-
-#: "the city of Mosul", "the northern city of Irbil": the city noun introduces a name.
-#: ", a widely followed Telegram channel": an appositive of up to five words after a name.
-_APPOSITIVE = re.compile(r",\s+(?:a|an)\s+((?:[\w'’-]+\s+){0,4}[\w'’-]+)")
 _DEFINITE_WORDS = ("the", "The", "that", "That", "this", "This")
 #: "the Victory military base": up to three capitalised name words right before a noun
 #: (the noun may be two words).
@@ -1257,28 +695,9 @@ _NAME_BEFORE_NOUN = re.compile(
 )
 #: "the district of Jihad": a noun, then "of" and up to three capitalised name words.
 _NOUN_OF_NAME = re.compile(
-    r"\s+of\s+(?:the\s+)?(?P<name>(?:al-|Al-|el-)?[A-Z][\w'’-]+(?:\s+(?:al-?|Al-?)?[A-Z][\w'’-]+){0,2})"
+    r"\s+of\s+(?:the\s+)?(?P<name>(?:al-|Al-|el-)?[A-Z][\w'’-]+"
+    r"(?:\s+(?:(?:al|Al|el)[-\s])?[A-Z][\w'’-]+){0,2})"
 )
-#: A dateline line such as "Shafaq News – Baghdad" is short.
-_SHORT_LINE = 60
-#: Words after an institution that end the clause it could be the subject of.
-_CLAUSE_WORDS = frozenset({"and", "or", "where", "when", "while", "near", "as", "but", "after"})
-
-
-def _outside_named_before(text: str, start: int, before: Sequence[PlaceMention]) -> bool:
-    """True when the sentence before ``start`` names a place outside the gazetteer (Diyala
-    province, Hilla, Tehran), even as part of an organisation ('Hilla police')."""
-    cut = max(text.rfind(c, 0, start) for c in ".!?\n؟")
-    for mention in reversed(before):
-        if mention.start <= cut:
-            break
-        if (
-            mention.place_id is None
-            and mention.kind in ("city", "country", "region")
-            and mention.role not in ("location", "dateline")
-        ):
-            return True
-    return False
 
 
 def _bare_name(text: str) -> str:
@@ -1289,34 +708,6 @@ def _bare_name(text: str) -> str:
     return fold_word(" ".join(words))
 
 
-def _sentence_start_before(text: str, index: int) -> bool:
-    head = text[max(0, index - 4) : max(0, index)].rstrip(" \"'“‘(")
-    return not head or head[-1] in ".!?:\n"
-
-
-#: How far back a place outside the gazetteer makes "the capital" its capital.
-_CAPITAL_CONTEXT_CHARS = 600
-
-
-def _capital_of_context(mention: PlaceMention, before: list[PlaceMention]) -> PlaceMention:
-    """'the capital' just after Tehran, Sweden or Basra is not proof of Baghdad: when the
-    last place named before it (within a paragraph's reach) is outside, so is the capital."""
-    previous = next((m for m in reversed(before) if m.role in ("location", "outside")), None)
-    if (
-        previous is None
-        or previous.role != "outside"
-        or mention.start - previous.end > _CAPITAL_CONTEXT_CHARS
-    ):
-        return mention
-    return replace(
-        mention, role="outside", place_id=None, kind=None, lat=None, lon=None,
-        precision=None, uncertainty_m=None, geometry=None, alternatives=(),
-        resolved_by="unresolved",
-        note=f"the city noun follows {previous.text!r}, a place outside the gazetteer: "
-        "not proof of the gazetteer's city",
-    )  # fmt: skip
-
-
 def _inside_any(world: WorldPlace, cities: list[BaseGeometry]) -> bool:
     """True for a world city inside one of the gazetteer's own cities (Sadr City in
     Baghdad): such places are left to the gazetteer rather than flagged as outside."""
@@ -1324,33 +715,6 @@ def _inside_any(world: WorldPlace, cities: list[BaseGeometry]) -> bool:
         return False
     point = Point(world.lon, world.lat)
     return any(city.contains(point) for city in cities)
-
-
-def _lowered(precision: str) -> str:
-    return "estimated" if precision == "exact" else precision
-
-
-def _relation_label(name: str) -> str:
-    return {"near": "near", "outside": "outside", "inside": "inside"}.get(name, f"{name} of")
-
-
-def _extend(mention: PlaceMention, text: str, start: int, end: int) -> PlaceMention:
-    return replace(mention, text=text[start:end], start=start, end=end)
-
-
-def _as_non_location(mention: PlaceMention, role: str, why: str) -> PlaceMention:
-    return replace(
-        mention, role=role, lat=None, lon=None, precision=None, uncertainty_m=None,
-        geometry=None, resolved_by=f"not a location: {why}",
-        place_id=None, place_name=mention.place_name, alternatives=(), note=None,
-    )  # fmt: skip
-
-
-def _structural_role(mention: PlaceMention, spans: Sequence[tuple[int, int, str]]) -> str | None:
-    for start, end, role in spans:
-        if start <= mention.start and mention.end <= end:
-            return role
-    return None
 
 
 def _capitalised_word_before(text: str, start: int) -> bool:
@@ -1367,31 +731,6 @@ def _capitalised_word_before(text: str, start: int) -> bool:
 
 def _has_arabic_article(word: str) -> bool:
     return normalize_name(word).startswith("ال")
-
-
-def _extend_back_to_word(text: str, start: int, words: tuple[str, ...]) -> int:
-    """Move ``start`` back over one preceding word if it is one of ``words``."""
-    floor = max(0, start - 40)  # a bounded look-back: no copy of the whole text per mention
-    head = text[floor:start].rstrip()
-    for word in words:
-        if head.endswith(word) and (len(head) == len(word) or not head[-len(word) - 1].isalnum()):
-            return floor + len(head) - len(word)
-    return start
-
-
-def _extend_back_over_words(text: str, start: int, count: int) -> int:
-    """Move ``start`` back over up to ``count`` words on the same line."""
-    position = start
-    for _ in range(count):
-        cut = position
-        while cut > 0 and text[cut - 1] == " ":
-            cut -= 1
-        if cut == 0 or not text[cut - 1].isalnum():
-            break
-        while cut > 0 and (text[cut - 1].isalnum() or text[cut - 1] in "-'"):
-            cut -= 1
-        position = cut
-    return position
 
 
 def geoparse(

@@ -19,21 +19,31 @@ trigger incidents in text order and keeps one per incident:
   mention names when it names none. A weak mention told first ("Bush denounced the
   attack on parliament") keeps its sentence but takes the type a later strong
   mention gives ("the bombing").
-- a summary with no place of its own ("a string of car bombs in central Baghdad",
-  "ten car bombs", "3 انفجارات") gives way to the incidents it sums up when two or
-  more of its type and day are then told one by one;
+- a summary ("a string of car bombs in central Baghdad", "ten car bombs", "3
+  انفجارات", and every trigger of its ACLED type in its sentence: "12 car bombs and
+  two roadside bombs") gives way to the incidents it sums up when two or more of its
+  type and day are then told one by one (one of them at its place, when it names one);
 - the single rounds of a salvo (rockets, mortars: ``salvo_sub_event_types``) are
   parts of one attack: "one rocket came down on the runway" joins it.
 
-What is announced, threatened or denied, and casualty incidents, are never joined.
+- a measure, an arrest or a storming (``re_mention.definite_types``) is joined only by
+  a definite noun of its type in its segment ("The ban on vehicles was announced"),
+  whatever the day and the status told first.
+
+- a protest named by a definite noun alone ("the protest", "the demonstration") after a
+  riot told that day (``re_mention.turned_violent``), with no other place of its own, is
+  that riot: ACLED codes a demonstration that turns violent as one riot.
+
+Otherwise what is announced, threatened or denied, and casualty incidents, are never joined.
 One dictionary look-up per mention: linear in the report.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 
-from gazetteer.geoparse import PlaceMention
+from gazetteer.mentions import PlaceMention
 from incidents.model import Incident
 from incidents.triggers import Trigger
 from incidents.vocabulary import Vocabulary
@@ -78,8 +88,7 @@ class _Told:
     """The best :func:`_quality` of its mentions: lower tells it better."""
     key: tuple[int, str | None, str] = (0, None, "")
     summary: bool = False
-    """Told first as a sum of several, with no place of its own ("a string of car bombs
-    in central Baghdad")."""
+    """Told as a sum of several ("a string of car bombs in central Baghdad")."""
 
 
 class Coreference:
@@ -91,6 +100,11 @@ class Coreference:
         self.by_type: dict[tuple[int, str | None, str], _Told] = {}
         self.by_day: dict[tuple[int, str | None], _Told] = {}
         self.at_place: dict[tuple[int, str | None, str, str], _Told] = {}
+        self.by_kind: dict[tuple[int, str], _Told] = {}
+        self.in_segment: dict[int, _Told] = {}
+        self.of_type: dict[tuple[int, str], _Told] = {}
+        self.riots: dict[tuple[int, str | None], str | None] = {}
+        """The own place of the latest riot told per (segment, day)."""
         self.told: list[_Told] = []
 
     def keep(self, incident: Incident) -> None:
@@ -105,13 +119,36 @@ class Coreference:
         own_place: str | None,
         segment: int,
         headline: bool = False,
+        dated: bool = True,
     ) -> None:
         """A trigger incident: a new one, or a mention of one already told.
+
+        ``dated``: the mention's sentence states its own day. A definite mention whose
+        sentence states none ("The car bombing ... may have been meant to draw attention
+        away", in a later paragraph) is the latest of its type told in the segment, on
+        whatever day that was.
 
         ``headline``: the mention is a headline or subhead ("Suicide bomber kills 17 day
         laborers"), which names an incident the text then tells: like a definite mention,
         the telling that follows takes its place."""
         event_type = incident.acled_event_type
+        protest, riot = self.vocabulary.turned_violent or (None, None)
+        day = (segment, incident.date)
+        if incident.status in _JOINED_STATUSES and event_type == riot:
+            self.riots[day] = own_place
+        if incident.event_type in self.vocabulary.definite_re_mention_types:
+            self._tell_definite(incident, trigger, own_place=own_place, segment=segment)
+            return
+        if (
+            event_type == protest
+            and incident.status in _JOINED_STATUSES
+            and trigger.definite
+            and trigger.weak
+            and not trigger.fresh
+            and day in self.riots
+            and (own_place is None or self.riots[day] in (None, own_place))
+        ):
+            return  # "called the protest" after the crowd stormed the embassy: that riot
         if (
             incident.status not in _JOINED_STATUSES
             or event_type not in self.vocabulary.re_mention_event_types
@@ -119,16 +156,18 @@ class Coreference:
             self.slots.append(incident)
             return
         quality = max(_quality(trigger), _DEFINITE) if headline else _quality(trigger)
-        day = (segment, incident.date)
         told = None
         if not trigger.fresh:
             told = self._told(day, event_type, own_place, weak=trigger.weak)
+            if told is None and not dated and quality >= _DEFINITE:
+                told = self._told_in_segment(segment, event_type, own_place, weak=trigger.weak)
+                if told is not None:
+                    day = (segment, told.key[1])
         salvo = incident.sub_event_type in self.vocabulary.salvo_sub_event_types
         if told is not None and quality == 0 and told.quality < _DEFINITE and not salvo:
             told = None  # "a car bomb" after "a car bomb": another one
         if told is None:
-            summary = trigger.summary and own_place is None
-            new = _Told(len(self.slots), own_place, quality, (*day, event_type), summary)
+            new = _Told(len(self.slots), own_place, quality, (*day, event_type), trigger.summary)
             self._register(new, day, event_type)
             self.slots.append(incident)
             return
@@ -141,9 +180,15 @@ class Coreference:
             told.quality = quality
             self.by_type[(*day, event_type)] = told
         elif quality < told.quality and told.quality >= _DEFINITE:
+            # "the bombings" named first, then told: the telling, and what it is (a sum
+            # of several, a bombing rather than "the attacks"), takes its place
             self.slots[told.slot] = None
             kept = incident if own_place is not None else _placed_as(incident, current)
             told.slot, told.quality = len(self.slots), quality
+            told.summary = told.summary or trigger.summary
+            if told.key != (*day, event_type):
+                told.key = (*day, event_type)
+                self.by_type[told.key] = told
             self.slots.append(kept)
         elif told.place is None and own_place is not None:
             self.slots[told.slot] = _placed_as(current, incident)
@@ -151,15 +196,46 @@ class Coreference:
             told.place = own_place
             self.at_place[(*day, event_type, own_place)] = told
 
+    def _tell_definite(
+        self, incident: Incident, trigger: Trigger, *, own_place: str | None, segment: int
+    ) -> None:
+        """A measure, an arrest or a storming: a definite noun of a type told before in the
+        segment ("the ban", "الاقتحام") is that incident again, whatever its day and the
+        status told first; anything else is new."""
+        key = (segment, incident.event_type)
+        told = self.by_kind.get(key)
+        again = (
+            told is not None
+            and incident.status in _JOINED_STATUSES
+            and trigger.definite
+            and not trigger.fresh
+            and not trigger.weak
+            and (own_place is None or told.place in (None, own_place))
+        )
+        if told is None or not again:
+            self.by_kind[key] = _Told(len(self.slots), own_place, _quality(trigger))
+            self.slots.append(incident)
+            return
+        current = self.slots[told.slot]
+        if current is not None and told.place is None and own_place is not None:
+            self.slots[told.slot] = _placed_as(current, incident)
+            told.place = own_place
+
     def incidents(self) -> list[Incident]:
         """The incidents kept, in text order; a summary followed by two or more incidents
-        of its type and day told one by one gives way to them."""
-        after: dict[tuple[int, str | None, str], int] = {}
+        of its type and day told one by one gives way to them. A summary that names a
+        place ("Of the four car bombs, three hit Karrada") gives way only when one of
+        them is told there or with no place of its own: else what it tells at its place
+        is told nowhere else ("In Karrada two car bombs killed eight", then Mansour's)."""
+        after: Counter[tuple[int, str | None, str]] = Counter()
+        at_place: Counter[tuple[tuple[int, str | None, str], str | None]] = Counter()
         for told in reversed(self.told):
-            if told.summary and after.get(told.key, 0) >= 2:
-                self.slots[told.slot] = None
+            if told.summary and after[told.key] >= 2:
+                if told.place is None or at_place[told.key, told.place] + at_place[told.key, None]:
+                    self.slots[told.slot] = None
             elif not told.summary:
-                after[told.key] = after.get(told.key, 0) + 1
+                after[told.key] += 1
+                at_place[told.key, told.place] += 1
         return [i for i in self.slots if i is not None]
 
     def _told(
@@ -178,8 +254,18 @@ class Coreference:
             return None
         return latest
 
+    def _told_in_segment(
+        self, segment: int, event_type: str, place: str | None, *, weak: bool
+    ) -> _Told | None:
+        latest = self.in_segment.get(segment) if weak else self.of_type.get((segment, event_type))
+        if latest is None or not (place is None or latest.place in (None, place)):
+            return None
+        return latest
+
     def _register(self, told: _Told, day: tuple[int, str | None], event_type: str) -> None:
         self.told.append(told)
+        self.in_segment[day[0]] = told
+        self.of_type[(day[0], event_type)] = told
         self.by_type[(*day, event_type)] = told
         self.by_day[day] = told
         if told.place is not None:

@@ -24,7 +24,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
-from gazetteer.geoparse import PlaceMention
+from gazetteer.mentions import PlaceMention
 from gazetteer.normalize import normalize_name
 from geo.resources import read_json_resource
 from incidents.placing import clause_bounds

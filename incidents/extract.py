@@ -33,22 +33,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
-from gazetteer.geoparse import PlaceMention
+from gazetteer.mentions import PlaceMention
 from gazetteer.pack import Pack, bundled_pack
-from incidents.casualties import ClaimantMemory, find_casualty_claims, find_claimants
+from incidents.casualties import find_casualty_claims
+from incidents.claimants import ClaimantMemory, find_claimants
 from incidents.coreference import Coreference, own_place_key
 from incidents.enumeration import clause_repeats, listed_places
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
 from incidents.placing import MentionIndex, SentencePlacer, focus_place
 from incidents.sentences import caption_lines, paragraph_spans, split_sentences
-from incidents.timeref import (
-    day_window,
-    forget_scans,
-    joins_night,
-    local_zone,
-    resolve_time,
-    time_expression_spans,
-)
+from incidents.time_phrases import forget_scans, time_expression_spans
+from incidents.timeref import day_window, joins_night, local_zone, resolve_time
 from incidents.triggers import SentenceReading, TextReader, Trigger, read_sentence
 from incidents.vocabulary import Vocabulary, incident_vocabulary
 
@@ -293,6 +288,7 @@ def _extract(
         if new and not claims and not _corroborated(reading, placer):
             new = []  # "raids", "attacks", "tents" and nothing else: not enough to code
         headline = _is_headline(text)
+        acled_events: dict[tuple[str | None, str | None, str | None], str] = {}
         for n, (t, fields) in enumerate(
             _tellings(new, reading, text, sentence.start, placer, index, vocabulary)
         ):
@@ -301,10 +297,12 @@ def _extract(
                 time=_nearest_day(days, t.start - sentence.start) or time, told=t,
                 **common | fields,
             )  # fmt: skip
+            told_incident = _one_acled_event(told_incident, acled_events, vocabulary)
             own = own_place_key(fields["place"], fields["basis"], sentence.start, sentence.end)
             told_incidents.tell(
-                told_incident, t, own_place=own, segment=segment.start, headline=headline
-            )
+                told_incident, t, own_place=own, segment=segment.start, headline=headline,
+                dated=stated is not None or bool(days),
+            )  # fmt: skip
         told = _main_trigger(reading, vocabulary) or last_told
         if reading.triggers:
             last_told = _main_trigger(reading, vocabulary) or last_told
@@ -318,6 +316,36 @@ def _extract(
         ):  # fmt: skip
             told_incidents.keep(incident)
     return told_incidents.incidents()
+
+
+def _one_acled_event(
+    incident: Incident,
+    acled_events: dict[tuple[str | None, str | None, str | None], str],
+    vocabulary: Vocabulary,
+) -> Incident:
+    """``incident``, without an ACLED type of its own when its sentence already told one
+    of the same ACLED sub-event type at the same place as another of our types.
+
+    ACLED codes one event per actors, place, day and sub-event type: a crowd that
+    "stormed the embassy and set it on fire", police that "turned water cannons and tear
+    gas on protesters", "a ban on pedestrians and the closure of two bridges" are one
+    event each, though we keep each act as an incident of its finer type. Point-like
+    events (``re_mention.event_types``: "a car bomb and a roadside bomb") stay two."""
+    if incident.acled_event_type in vocabulary.re_mention_event_types or incident.status not in (
+        "happened",
+        "reported",
+    ):
+        return incident
+    key = (incident.acled_event_type, incident.sub_event_type, incident.place_id)
+    first = acled_events.setdefault(key, incident.event_type)
+    if first == incident.event_type:
+        return incident
+    return replace(
+        incident,
+        acled_event_type=None,
+        sub_event_type=None,
+        extra={**incident.extra, "acled_event_with": first},
+    )
 
 
 def _background_claim(claim: CasualtyClaim, past: TimeRef | None) -> CasualtyClaim:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from gazetteer.context import context_vocabulary
-from gazetteer.geoparse import PRECISIONS, PlaceMention
+from gazetteer.mentions import PRECISIONS, PlaceMention
 from gazetteer.normalize import normalize_name
 from geo.resources import read_json_resource
 

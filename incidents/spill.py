@@ -21,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from gazetteer.geoparse import PlaceMention
+from gazetteer.mentions import PlaceMention
 from incidents.model import INCIDENT_COLUMNS, Incident
 
 _STRING = pa.string()

@@ -118,6 +118,7 @@ class TextReader:
         )
         self.matches = found
         self.nstarts = [m.nstart for m in found]
+        self._armed_paragraph: bool | None = None
 
     def sentence(
         self, start: int, end: int, places: Sequence[tuple[int, int]] = ()
@@ -149,6 +150,12 @@ class TextReader:
                 if kind in ("firearm_trigger", "aimed_trigger", "object_trigger"):
                     kind = "trigger"
                 groups[kind].append(match)
+        if groups["object"] or any(m.value.kind == "object_trigger" for m in groups["trigger"]):
+            # A framing verb without its object ("would hold a sit-in" holds no hostage) is
+            # no trigger at all: it neither hides another reading of its words ("holding
+            # placards") nor stands between a cue and the trigger it governs.
+            objects = groups["object"]
+            groups["trigger"] = [m for m in groups["trigger"] if self._has_object(m, objects)]
         # Most sentences name no weapon, target, cue, actor or firearm: nothing to sort.
         picked = {kind: longest_matches(found) if found else [] for kind, found in groups.items()}
         weapons = picked["weapon"]
@@ -167,14 +174,23 @@ class TextReader:
             and not self._discounted(ns, m.nstart)
             and not self._in_date(m)
             and not self._symbolic(m, groups["symbol"])
-            and self._has_object(m, groups["object"])
             and not self._generic(m)
             and not any(i.nstart <= m.nstart and m.nend <= i.nend for i in groups["idiom"])
             and not self._referenced(m, groups["reference"])
         ]
-        chosen = _choose_types(triggers, vocab, armed=armed, coordinated=self._coordinated)
+        # A sentence that names no protesters takes the armed men its paragraph names
+        # ("the violent confrontation broke out. ... an armed group burst in").
+        protesters = any(a.value.value.startswith("Protesters") for a in picked["actor"])
+        armed_here = armed or (not protesters and self._paragraph_armed())
+        chosen = _choose_types(triggers, vocab, armed=armed_here, coordinated=self._coordinated)
         occupied = [(m.nstart, m.nend) for m in (*picked["trigger"], *weapons)]
         targets = [t for t in picked["target"] if not _overlaps(t, occupied)]
+
+        # "12 car bombs and two roadside bombs", "four car bombs, one driven by a suicide
+        # bomber": every trigger of a summary's ACLED type in its sentence sums up too.
+        summed = {
+            vocab.types[m.value.value].acled_event_type for m in triggers if self._summary(ns, m)
+        }
 
         def reading(type_id: str, m: PhraseMatch[Term]) -> Trigger:
             return Trigger(
@@ -187,7 +203,7 @@ class TextReader:
                 definite=self._definite(ns, m),
                 fresh=self._fresh(ns, m),
                 indefinite=self._indefinite(ns, m),
-                summary=self._summary(ns, m),
+                summary=vocab.types[type_id].acled_event_type in summed,
                 weak=m.key in vocab.types[m.value.value].weak_triggers,
                 key=m.key,
             )
@@ -199,6 +215,15 @@ class TextReader:
             weapons=tuple((w.start, w.value.value) for w in weapons),
             repeats=tuple(reading(type_id, m) for type_id, m in _repeated(triggers, chosen, vocab)),
         )
+
+    def _paragraph_armed(self) -> bool:
+        """True when the paragraph names armed men anywhere (not as whom someone
+        supports): its "confrontation" is theirs."""
+        if self._armed_paragraph is None:
+            self._armed_paragraph = any(
+                m.value.kind == "armed" and self._armed(0, m) for m in self.matches
+            )
+        return self._armed_paragraph
 
     @staticmethod
     def _fires(match: PhraseMatch[Term], firearm: bool, other_weapon: bool) -> bool:
@@ -231,6 +256,12 @@ class TextReader:
         ("car bombs are still a threat", "abductions are among the most feared")."""
         after = " " + " ".join(self.norm[match.nend : match.nend + 40].split()[:3]) + " "
         if any(after.startswith(f" {phrase} ") for phrase in self.vocabulary.generic_after):
+            return True
+        # "an apparent rise in sticky bombs", "brought more suicide bombings than any week"
+        before = " " + " ".join(self.norm[max(0, match.nstart - 40) : match.nstart].split()[-3:])
+        if any(before.endswith(f" {phrase}") for phrase in self.vocabulary.generic_before):
+            return True
+        if before.endswith(self.vocabulary.comparatives) and " than " in after:
             return True
         return self._habitual(match)
 
@@ -303,6 +334,9 @@ class TextReader:
         """True after a figure of two or more or a word that sums up several ("a string
         of car bombs", "ten car bombs", "3 انفجارات", "سلسلة من الانفجارات")."""
         before = self.norm[max(sentence_nstart, match.nstart - 40) : match.nstart].split()
+        proclitics = self.vocabulary.arabic_proclitics
+        # "بتسع سيارات مفخخة": a figure with a proclitic preposition or conjunction
+        before = [w[1:] if w[:1] in proclitics and len(w) > 2 else w for w in before]
         lead = " " + " ".join(before[-3:]) + " "
         if any(f" {w} " in lead for w in self.vocabulary.summary_determiners):
             return True
@@ -396,10 +430,18 @@ class TextReader:
                 violent = kind.acled_event_type in vocab.call_threatens
                 return "threatened" if violent else "announced"
             status = _CUE_STATUS[cue_kind]
+            if status == "denied" and self._denies_a_role(cue, trigger):
+                continue  # "denied playing any part in the clashes": the clashes happened
             if status == "announced" and self._after_condition(trigger, cues):
                 return "threatened"  # "if ..., we will storm": a promise on a condition
             return status
         return "announced" if self._set_ahead(trigger, cues, triggers) else "happened"
+
+    def _denies_a_role(self, cue: PhraseMatch[Term], trigger: PhraseMatch[Term]) -> bool:
+        """True when the words between a denial and the trigger deny a part in it ("denied
+        playing any part in", "نفت أي دور لها في"), not that it happened."""
+        between = " " + self.norm[cue.nend : trigger.nstart].strip() + " "
+        return any(f" {phrase} " in between for phrase in self.vocabulary.denied_role)
 
     def _coordinated(self, first: PhraseMatch[Term], second: PhraseMatch[Term]) -> bool:
         """True when only a coordinator joins two triggers ("warned of car bombs and

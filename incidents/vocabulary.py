@@ -117,12 +117,28 @@ class Vocabulary:
     """Normalised phrases that, soon after a trigger in its clause, make it a habit
     ("attacked it again and again"), not an incident."""
     habitual_window: int = 0
+    generic_before: tuple[str, ...] = ()
+    """Normalised phrases right before a trigger that make it a trend or a kind, not an
+    incident ("a rise in sticky bombs", "ارتفاع عدد التفجيرات")."""
+    comparatives: tuple[str, ...] = ()
+    """Normalised comparatives ("more") that with a "than" after the trigger compare
+    numbers of a kind ("more suicide bombings than any week before")."""
     generic_after: tuple[str, ...] = ()
     """Normalised phrases right after a trigger that make it a statement about a kind of
     incident, not an incident ("car bombs are still a threat")."""
     summary_determiners: tuple[str, ...] = ()
     """Normalised words before a trigger that sum up several incidents ("a string of")."""
     salvo_sub_event_types: frozenset[str] = frozenset()
+    turned_violent: tuple[str, str] | None = None
+    """(protest, riot) ACLED event types: "the protest" after a riot that day is that riot."""
+    denied_role: tuple[str, ...] = ()
+    """Normalised phrases that, between a denial and a trigger, deny a part in it, not the
+    incident ("denied playing any part in the clashes")."""
+    arabic_proclitics: frozenset[str] = frozenset()
+    """One-letter Arabic prepositions and conjunctions written onto the next word (ب و ف ل)."""
+    definite_re_mention_types: frozenset[str] = frozenset()
+    """Incident types whose definite mentions only ("the ban", "the storming",
+    "الاقتحام") join the incident of the same type told earlier."""
     object_windows: dict[str, int] = field(default_factory=dict)
     """For types with ``object_triggers`` (a ban verb): how many words after it the thing
     it stops ("vehicles") may stand."""
@@ -332,13 +348,28 @@ def _incident_vocabulary(
         protest_only_types=frozenset(raw.get("protest_only_types", ())),
         reference_window=int(raw["reference_before"]["window"]),
         generic_after=tuple(normalize_name(w) for w in raw["generic_after"]),
+        generic_before=tuple(normalize_name(w) for w in raw.get("generic_before", ())),
+        comparatives=tuple(" " + normalize_name(w) for w in raw.get("comparatives", ())),
         habitual=tuple(normalize_name(w) for w in raw["habitual"]),
         habitual_window=int(raw["habitual_window"]),
         summary_determiners=tuple(
             normalize_name(w) for w in raw["re_mention"]["summary_determiners"]
         ),
         salvo_sub_event_types=frozenset(raw["re_mention"]["salvo_sub_event_types"]),
+        definite_re_mention_types=frozenset(raw["re_mention"].get("definite_types", ())),
+        denied_role=tuple(normalize_name(w) for w in status.get("denied_role", ())),
+        turned_violent=_pair(raw["re_mention"].get("turned_violent")),
+        arabic_proclitics=frozenset(
+            normalize_name(w) for w in raw["re_mention"].get("arabic_proclitics", ())
+        ),
         object_windows=object_windows,
         symbolic_types=frozenset(symbolic["types"]),
         symbolic_window=int(symbolic["window"]),
     )
+
+
+def _pair(value: object) -> tuple[str, str] | None:
+    """A two-item list of the data as a pair, or None when the data has none."""
+    if not isinstance(value, list) or len(value) != 2:
+        return None
+    return str(value[0]), str(value[1])

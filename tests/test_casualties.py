@@ -17,12 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.errors import IncidentMapperError
-from incidents.casualties import (
-    ClaimantMemory,
-    _build_vocabulary,
-    find_casualty_claims,
-    find_claimants,
-)
+from incidents.casualties import find_casualty_claims
+from incidents.casualty_words import build_vocabulary
+from incidents.claimants import ClaimantMemory, find_claimants
 from incidents.model import CasualtyClaim
 
 OFFSET = 1000
@@ -578,7 +575,7 @@ def _bundled() -> dict[str, object]:
 
 
 def test_bundled_vocabulary_loads_and_compiles() -> None:
-    vocabulary = _build_vocabulary(_bundled())
+    vocabulary = build_vocabulary(_bundled())
     assert vocabulary.number_values["dozens"] == 12
     assert vocabulary.number_values["hundreds"] == 100
 
@@ -596,7 +593,7 @@ def test_broken_vocabulary_names_the_file_and_the_field(breakage, message: str) 
     data = copy.deepcopy(_bundled())
     breakage(data)
     with pytest.raises(IncidentMapperError, match=message) as caught:
-        _build_vocabulary(data)
+        build_vocabulary(data)
     assert "casualties.json" in str(caught.value)
 
 

@@ -140,3 +140,70 @@ def test_a_headline_names_the_incident_the_text_then_tells(geoparser):
         "On Friday a suicide bomber killed 17 day laborers in Karrada, police said."
     )
     assert drawn(text, geoparser) == [("suicide_bombing", "On Friday a suicide bombe")]
+
+
+def test_a_definite_mention_of_a_measure_or_storming_is_the_one_told(geoparser):
+    # "The ban" is the ban told, even announced the day before the day it holds for.
+    text = (
+        "The government has banned car traffic in Baghdad for Sunday.\n\n"
+        "The ban on vehicles was announced on state television late on Saturday.\n\n"
+        "Police arrested ten suspects in Karrada. The arrests were made at dawn."
+    )
+    result = analyse_text(text, source="Wire", date=SATURDAY, geoparser=geoparser)
+    kinds = [(i.event_type, i.status) for i in result.incidents if i.acled_event_type]
+    assert kinds == [("movement_ban", "announced"), ("arrest", "happened")]
+
+
+def test_an_indefinite_or_verbal_mention_of_a_measure_is_another_one(geoparser):
+    text = (
+        "Police arrested ten suspects in Karrada on Saturday. Later police arrested "
+        "two more men. Security forces closed the Sinak bridge. Later they closed a "
+        "second bridge."
+    )
+    assert [t for t, _ in drawn(text, geoparser)] == [
+        "arrest", "arrest", "gate_closure", "gate_closure"
+    ]  # fmt: skip
+
+
+def test_a_summary_with_a_place_gives_way_when_one_is_told_there(geoparser):
+    text = (
+        "Of the four car bombs on Friday, three hit Karrada. One exploded near an office "
+        "in Karrada. Within the hour a car bomb blew up in Mansour."
+    )
+    assert [p for _, p in drawn_places(text, geoparser)] == ["karrada", "mansour"]
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Twelve car bombs and two roadside bombs hit Baghdad on Friday.",
+        "Four car bombs, one of them driven by a suicide bomber, hit Baghdad on Friday.",
+        "هزت بغداد يوم الجمعة سلسلة من الانفجارات نفذت بتسع سيارات مفخخة.",
+        # named first, then summed up: the sum takes the name's place, and gives way
+        "The White House condemned the bombings. Six bombings hit Baghdad on Friday.",
+    ],
+)
+def test_every_trigger_of_a_summary_sentence_gives_way_to_the_incidents(summary, geoparser):
+    text = (
+        f"{summary}\n\nA car bomb exploded near an office in Karrada. Within the hour a car "
+        "bomb blew up in Mansour."
+    )
+    assert [p for _, p in drawn_places(text, geoparser)] == ["karrada", "mansour"]
+
+
+def test_the_protest_after_a_riot_that_day_is_that_riot(geoparser):
+    riot = "Protesters forced their way into the Swedish embassy on Saturday and set it on fire."
+    assert [
+        t for t, _ in drawn(f"{riot} Supporters of the cleric called the protest.", geoparser)
+    ] == ["storming_attempt"]
+    # a protest told as such (not by a bare definite noun) is another one
+    later = "Later hundreds of people marched to Tahrir Square."
+    assert [t for t, _ in drawn(f"{riot} {later}", geoparser)] == ["storming_attempt", "protest"]
+
+
+def test_a_definite_mention_with_no_day_of_its_own_is_the_one_told_before(geoparser):
+    text = (
+        "On Friday a car bomb exploded in Karrada. On Saturday police arrested two men.\n\n"
+        "The car bombing in Karrada may have been meant to draw attention away."
+    )
+    assert [t for t, _ in drawn(text, geoparser)] == ["car_bomb", "arrest"]

@@ -232,3 +232,27 @@ def test_a_bomb_that_killed_six_is_a_bombing_with_one_figure(analyse):
     result = analyse("A bomb killed six people in Baghdad on Saturday night.", date=WEDNESDAY)
     assert [i.event_type for i in result.incidents] == ["ied", "casualties"]
     assert [i.killed for i in result.incidents if i.event_type == "casualties"] == [6]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # one crowd's storming and arson, one volley of water and gas: one ACLED event each
+        (
+            "Protesters stormed the Swedish embassy in Baghdad on Friday and set it on fire.",
+            [("storming_attempt", "Riots"), ("arson", None)],
+        ),
+        (
+            "Police turned water cannons and tear gas on protesters in Tahrir Square on Friday.",
+            [("water_cannon", "Protests"), ("tear_gas", None)],
+        ),
+        # acts of two ACLED sub-event types are two events
+        (
+            "Protesters stormed the embassy on Friday and police closed the Sinak bridge.",
+            [("storming_attempt", "Riots"), ("gate_closure", "Strategic developments")],
+        ),
+    ],
+)
+def test_acts_of_one_acled_event_in_a_sentence_keep_one_acled_type(analyse, text, expected):
+    incidents = [i for i in analyse(text).incidents if i.event_type != "casualties"]
+    assert [(i.event_type, i.acled_event_type) for i in incidents] == expected

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from report_strategies import report_texts
 
 from gazetteer.normalize import _fold_char, normalize_with_offsets
-from incidents import timeref
+from incidents import time_phrases
 
 IDENTITY_SETTINGS = settings(max_examples=400, deadline=None, derandomize=True, database=None)
 
@@ -73,7 +73,7 @@ def test_normalize_with_offsets_on_edges() -> None:
 
 
 def _time_words() -> list[str]:
-    vocab = timeref._vocabulary()
+    vocab = time_phrases.time_vocabulary()
     words = [*vocab.months, *vocab.weekdays, *vocab.relatives, *vocab.parts, *vocab.backgrounds]
     return sorted(words)
 
@@ -109,7 +109,7 @@ def test_time_scan_screens_drop_no_match(text: str) -> None:
     running every pattern."""
     screened = _scan_or_error(text)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(timeref, "_screened_patterns", lambda folded, vocab: frozenset())
+        patch.setattr(time_phrases, "_screened_patterns", lambda folded, vocab: frozenset())
         assert _scan_or_error(text) == screened
 
 
@@ -117,26 +117,26 @@ def _scan_or_error(text: str) -> object:
     # "ſunday" matches the weekday pattern case-insensitively but is no weekday key: the
     # old scan raises KeyError there (reported, left as it is), and the new one must too.
     try:
-        return timeref._scan_uncached(text, timeref._vocabulary())
+        return time_phrases._scan_uncached(text, time_phrases.time_vocabulary())
     except KeyError as exc:
         return ("KeyError", exc.args)
 
 
 def test_time_word_screen_is_on_for_plain_sentences() -> None:
-    vocab = timeref._vocabulary()
-    skipped = timeref._screened_patterns("Protesters gathered at the gate.", vocab)
+    vocab = time_phrases.time_vocabulary()
+    skipped = time_phrases._screened_patterns("Protesters gathered at the gate.", vocab)
     assert {"weekday", "part", "relative", "month_only", "background"} <= skipped
-    assert "weekday" not in timeref._screened_patterns("They met on FRIDAY.", vocab)
+    assert "weekday" not in time_phrases._screened_patterns("They met on FRIDAY.", vocab)
     # A letter that case-insensitive matching pairs with an ASCII one turns the screen off.
-    assert not timeref._screened_patterns("ſunday", vocab) & {"weekday", "part"}
+    assert not time_phrases._screened_patterns("ſunday", vocab) & {"weekday", "part"}
 
 
 def test_time_patterns_screened_for_digits_need_one() -> None:
     """Each screened pattern finds nothing in digit-free text full of time words."""
-    vocab = timeref._vocabulary()
+    vocab = time_phrases.time_vocabulary()
     words = " ".join(
         [*vocab.months, *vocab.weekdays, *vocab.relatives, *vocab.parts, *vocab.arabic_hours,
          *vocab.am_words, *vocab.pm_words, "at", "o'clock", "noon", "GMT", "hours"]
     )  # fmt: skip
-    for name in timeref._DIGIT_PATTERNS:
+    for name in time_phrases._DIGIT_PATTERNS:
         assert vocab.patterns[name].search(words) is None, name

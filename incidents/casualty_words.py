@@ -1,0 +1,481 @@
+"""The casualty vocabulary, read once from ``incidents/data/casualties.json`` and
+compiled, and the clause helpers that the figure and claimant readers share
+(:mod:`incidents.casualties`, :mod:`incidents.claimants`)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+from gazetteer.normalize import IGNORECASE_PARTNERS
+from geo.errors import IncidentMapperError
+from geo.resources import read_json_resource
+from incidents.time_phrases import folding_table, term_pattern
+
+DATA_FILE = "casualties.json"
+
+
+_ORIGIN = f"<bundled incidents/data/{DATA_FILE}>"
+
+
+#: Characters that end the reach of a figure, a claimant or a subject.
+_PUNCTUATION = re.compile(r"[,;:.!?()\[\]{}\"“”«»]")
+
+
+CLOSING_QUOTES = "\"'”’»"
+
+
+#: How far (in characters) a figure, a claimant or a subject is looked for around its cue;
+#: keeps the work per cue bounded on very long "sentences".
+REACH = 300
+
+
+ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+
+
+@dataclass(frozen=True)
+class CasualtyVocabulary:
+    fold_table: Mapping[int, str]
+    number: re.Pattern[str]
+    number_values: Mapping[str, int]
+    tens: Mapping[str, int]
+    units: Mapping[str, int]
+    postposed: frozenset[str]
+    qualifier_after: re.Pattern[str]
+    unit_after: re.Pattern[str]
+    preposition_before: re.Pattern[str]
+    subgroup_after: re.Pattern[str]
+    subgroup_before: re.Pattern[str]
+    before_term: re.Pattern[str]
+    before_term_postposed: re.Pattern[str]
+    before_term_subject: re.Pattern[str]
+    after_term: re.Pattern[str]
+    stop_word: re.Pattern[str]
+    max_words: int
+    dual: re.Pattern[str]
+    zero: re.Pattern[str]
+    nobody: re.Pattern[str]
+    nobody_object: re.Pattern[str]
+    singular_persons: frozenset[str]
+    single: re.Pattern[str]
+    coordinated_gap: re.Pattern[str]
+    elliptical_gap: re.Pattern[str]
+    elliptical_after: re.Pattern[str]
+    denial_zero: tuple[re.Pattern[str], ...]
+    claim_denial: re.Pattern[str]
+    claim_noun_lead: re.Pattern[str]
+    according_to: re.Pattern[str]
+    agent_cue: re.Pattern[str]
+    verb: re.Pattern[str]
+    passive_aux: frozenset[str]
+    passive_adverbs: frozenset[str]
+    appositive: re.Pattern[str]
+    determiner: re.Pattern[str]
+    subject_leader: re.Pattern[str]
+    claimant_stop: re.Pattern[str]
+    source_word: re.Pattern[str]
+    source_links: frozenset[str]
+    pronouns: frozenset[str]
+    relay: re.Pattern[str]
+    max_claimant_words: int
+    definite_prefix: str
+    official: re.Pattern[str]
+    not_official: re.Pattern[str]
+    unconfirmed_claimant: re.Pattern[str]
+    unconfirmed_marker: re.Pattern[str]
+    clause_break: re.Pattern[str]
+    place_name_after: re.Pattern[str]
+    place_name_before: re.Pattern[str]
+    cumulative_since: re.Pattern[str]
+    cumulative_span: re.Pattern[str]
+    not_claimant_words: frozenset[str]
+
+
+def _fail(message: str) -> IncidentMapperError:
+    return IncidentMapperError(message, path=_ORIGIN)
+
+
+def _section(mapping: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    value = mapping.get(key) if isinstance(mapping, Mapping) else None
+    if not isinstance(value, Mapping):
+        msg = f"{where}: missing object '{key}'"
+        raise _fail(msg)
+    return value
+
+
+def _words(mapping: Mapping[str, Any], key: str, where: str) -> list[str]:
+    value = mapping.get(key) if isinstance(mapping, Mapping) else None
+    if not isinstance(value, list) or not value:
+        msg = f"{where}: '{key}' must be a non-empty list of words"
+        raise _fail(msg)
+    if not all(isinstance(w, str) and w.strip() for w in value):
+        msg = f"{where}.{key}: every entry must be a non-empty string"
+        raise _fail(msg)
+    return value
+
+
+def _counts(mapping: Mapping[str, Any], key: str, where: str) -> dict[str, int]:
+    value = _section(mapping, key, where)
+    for word, count in value.items():
+        if word.startswith("_"):
+            continue
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            msg = f"{where}.{key}: '{word}' must map to a whole number of 0 or more"
+            raise _fail(msg)
+    return {w: c for w, c in value.items() if not w.startswith("_")}
+
+
+def _int(mapping: Mapping[str, Any], key: str, where: str) -> int:
+    value = mapping.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        msg = f"{where}: '{key}' must be a whole number of 0 or more"
+        raise _fail(msg)
+    return value
+
+
+def _text(mapping: Mapping[str, Any], key: str, where: str) -> str:
+    value = mapping.get(key)
+    if not isinstance(value, str) or not value.strip():
+        msg = f"{where}: '{key}' must be a non-empty string"
+        raise _fail(msg)
+    return value
+
+
+def fold_key(text: str, table: Mapping[int, str]) -> str:
+    return " ".join(text.translate(table).translate(IGNORECASE_PARTNERS).lower().split())
+
+
+def _alt(terms: Iterable[str], table: Mapping[int, str]) -> str:
+    """Regex alternation of phrases, longest first."""
+    unique = sorted({fold_key(t, table) for t in terms}, key=lambda t: (-len(t), t))
+    return "|".join(term_pattern(t, table) for t in unique)
+
+
+def _word_re(terms: Iterable[str], table: Mapping[int, str]) -> re.Pattern[str]:
+    """Whole-phrase matcher; a hyphen joins words, so "in" is not found in "sit-in"."""
+    return re.compile(rf"(?<![\w-])(?:{_alt(terms, table)})(?![\w-])", re.IGNORECASE)
+
+
+def _load_raw() -> dict[str, Any]:
+    return read_json_resource("incidents", DATA_FILE)
+
+
+@lru_cache(maxsize=1)
+def casualty_vocabulary() -> CasualtyVocabulary:
+    """Load and compile the bundled vocabulary once per process."""
+    return build_vocabulary(_load_raw())
+
+
+def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
+    """Validate the vocabulary and compile its patterns; errors name the field."""
+    table = folding_table()
+    flags = re.IGNORECASE
+
+    def kinds(section: Mapping[str, Any], killed: str, injured: str, where: str) -> str:
+        return (
+            rf"(?:(?P<killed>{_alt(_words(section, killed, where), table)})"
+            rf"|(?P<injured>{_alt(_words(section, injured, where), table)}))"
+        )
+
+    particles = _section(raw, "arabic_proclitics", "top")
+    proclitic = (
+        "[" + "".join(re.escape(p) for p in _words(particles, "words", "arabic_proclitics")) + "]?"
+    )
+    article = term_pattern(_text(particles, "article", "arabic_proclitics"), table)
+    prefixed = rf"{proclitic}(?:{article})?"
+
+    numbers = _section(raw, "numbers", "top")
+    words = _counts(numbers, "words", "numbers")
+    vague = _counts(_section(raw, "vague_quantities", "top"), "words", "vague_quantities")
+    tens = _counts(numbers, "tens", "numbers")
+    units = _counts(numbers, "units", "numbers")
+    persons = dict.fromkeys(_words(numbers, "singular_persons", "numbers"), 1)
+    values = {fold_key(w, table): n for w, n in {**words, **vague, **persons}.items()}
+    qualifiers = _section(raw, "qualifiers", "top")
+    compound = rf"(?:{_alt(tens, table)})-(?:{_alt(units, table)})"
+    number = re.compile(
+        rf"(?<![\w.,:/#$-])(?:(?P<q>{_alt(_words(qualifiers, 'words', 'qualifiers'), table)})\s+)?"
+        rf"(?:و\s?)?(?P<n>\d{{1,3}}(?:,\d{{3}}){{1,3}}(?!\d|,\d)|\d{{1,7}}(?!\d)|{compound}"
+        rf"|{_alt(values, table)})(?![\w%-]|[.,]\d)",
+        flags,
+    )
+    qualifier_after = re.compile(
+        rf"\s+(?P<qa>{_alt(_words(qualifiers, 'after', 'qualifiers'), table)})(?![\w-])", flags
+    )
+
+    not_cas = _section(raw, "not_casualties", "top")
+    preposition_before = re.compile(
+        rf"(?<![\w-])(?:{_alt(_words(not_cas, 'after_prepositions', 'not_casualties'), table)})"
+        r"\s+\Z",
+        flags,
+    )
+    unit_after = re.compile(
+        rf"\s*(?:{_alt(_words(not_cas, 'units', 'not_casualties'), table)})(?![\w-])", flags
+    )
+    subgroups = _section(raw, "subgroups", "top")
+    subgroup_after = re.compile(
+        rf"\s+(?:{_alt(_words(subgroups, 'after', 'subgroups'), table)})(?![\w-])", flags
+    )
+    subgroup_before = re.compile(
+        rf"(?<![\w-])(?:{_alt(_words(subgroups, 'before', 'subgroups'), table)})\s*\Z", flags
+    )
+
+    terms = _section(raw, "terms", "top")
+    bridges = _words(_section(terms, "before_bridges", "terms"), "words", "terms.before_bridges")
+    before = kinds(terms, "killed_before", "injured_before", "terms")
+    before_term = re.compile(
+        rf"(?<!\w){proclitic}{before}(?:\s+(?:{_alt(bridges, table)})){{0,3}}\s*\Z", flags
+    )
+    before_term_postposed = re.compile(rf"(?<!\w){proclitic}{before}\s+\S{{1,40}}\s*\Z", flags)
+    arabic_verbs = kinds(terms, "killed_before_verbs", "injured_before_verbs", "terms")
+    before_term_subject = re.compile(
+        rf"(?<!\w){proclitic}{arabic_verbs}\s+[\u0621-\u064a\u0640-\u0652]{{2,20}}\s*\Z", flags
+    )
+    after_term = re.compile(
+        rf"{prefixed}{kinds(terms, 'killed_after', 'injured_after', 'terms')}(?![\w-])", flags
+    )
+    single = re.compile(
+        rf"(?<!\w){prefixed}{kinds(terms, 'single_killed', 'single_injured', 'terms')}(?!\w)", flags
+    )
+    dual = re.compile(
+        rf"(?<!\w){prefixed}{kinds(terms, 'dual_killed', 'dual_injured', 'terms')}(?!\w)", flags
+    )
+    window = _section(raw, "window", "top")
+
+    zero = _section(raw, "zero", "top")
+    coordinated = _section(raw, "coordinated", "top")
+    zero_nouns = (
+        rf"(?:(?P<killed>{_alt(_words(zero, 'killed', 'zero'), table)})"
+        rf"|(?P<injured>{_alt(_words(zero, 'injured', 'zero'), table)})"
+        rf"|(?P<both>{_alt(_words(zero, 'both', 'zero'), table)}))"
+    )
+
+    def three_kinds(section: Mapping[str, Any], where: str) -> str:
+        return (
+            rf"(?:(?P<killed>{_alt(_words(section, 'killed', where), table)})"
+            rf"|(?P<injured>{_alt(_words(section, 'injured', where), table)})"
+            rf"|(?P<both>{_alt(_words(section, 'both', where), table)}))"
+        )
+
+    nobody_verbs = three_kinds(_section(zero, "nobody_verbs", "zero"), "zero.nobody_verbs")
+    verbs_nobody = three_kinds(_section(zero, "verbs_nobody", "zero"), "zero.verbs_nobody")
+    zero_re = re.compile(
+        rf"(?<![\w-]){proclitic}(?:{_alt(_words(zero, 'negators', 'zero'), table)})\s+{prefixed}"
+        rf"{zero_nouns}(?![\w-])",
+        flags,
+    )
+    noun_words = _int(zero, "nobody_noun_words", "zero")
+    nobody = re.compile(
+        rf"(?<![\w-])(?:{_alt(_words(zero, 'nobody', 'zero'), table)}"
+        rf"|no(?:\s+[^\W\d]+){{1,{noun_words}}}|none\s+of(?:\s+[^\s\d,;.!?]+){{1,4}})"
+        rf"\s+{nobody_verbs}(?![\w-])",
+        flags,
+    )
+    nobody_object = re.compile(
+        rf"(?<![\w-]){verbs_nobody}\s+(?:{_alt(_words(zero, 'nobody', 'zero'), table)})(?![\w-])",
+        flags,
+    )
+    denial_zero = (
+        re.compile(
+            rf"(?<![\w-])(?:{_alt(_words(zero, 'denial_nobody', 'zero'), table)})\s+{nobody_verbs}"
+            r"(?![\w-])",
+            flags,
+        ),
+        re.compile(
+            rf"(?<![\w-])(?:{_alt(_words(zero, 'denial_any', 'zero'), table)})\s+{prefixed}"
+            rf"{zero_nouns}(?![\w-])",
+            flags,
+        ),
+    )
+
+    attribution = _section(raw, "attribution", "top")
+    deny = _alt(_words(attribution, "deny_verbs", "attribution"), table)
+    verbs = _alt(_words(attribution, "verbs", "attribution"), table)
+    going_on = _alt(_words(attribution, "continuation_verbs", "attribution"), table)
+    verb = re.compile(
+        rf"(?<![\w-]){proclitic}(?:(?P<deny>{deny})|(?P<claim>{verbs})|(?P<more>{going_on}))"
+        r"(?![\w-])",
+        flags,
+    )
+    claim_denial = re.compile(
+        rf"(?<![\w-])(?:{_alt(_words(zero, 'claim_nouns', 'zero'), table)})\s+(?:that\s+)?"
+        rf"(?P<who>[^,;.!?]{{1,80}}?)\s+(?:{deny})(?![\w-])",
+        flags,
+    )
+    breaks = _words(_section(raw, "clause_breaks", "top"), "words", "clause_breaks")
+    sources = _words(attribution, "source_words", "attribution")
+    status = _section(raw, "status", "top")
+    place_names = _section(raw, "place_names", "top")
+    place_nouns_before = _words(place_names, "nouns_before", "place_names")
+    scope = _section(raw, "scope", "top")
+    unconfirmed_claimants = _section(status, "unconfirmed_claimants", "status")
+
+    def word_set(key: str) -> frozenset[str]:
+        return frozenset(fold_key(w, table) for w in _words(attribution, key, "attribution"))
+
+    def leading(key: str) -> re.Pattern[str]:
+        return re.compile(
+            rf"\s*(?:{_alt(_words(attribution, key, 'attribution'), table)})\s+", flags
+        )
+
+    return CasualtyVocabulary(
+        fold_table=table,
+        number=number,
+        number_values=values,
+        singular_persons=frozenset(fold_key(w, table) for w in persons),
+        single=single,
+        tens={fold_key(w, table): n for w, n in tens.items()},
+        units={fold_key(w, table): n for w, n in units.items()},
+        postposed=frozenset(fold_key(w, table) for w in _words(numbers, "postposed", "numbers")),
+        qualifier_after=qualifier_after,
+        unit_after=unit_after,
+        preposition_before=preposition_before,
+        subgroup_after=subgroup_after,
+        subgroup_before=subgroup_before,
+        before_term=before_term,
+        before_term_postposed=before_term_postposed,
+        before_term_subject=before_term_subject,
+        after_term=after_term,
+        stop_word=_word_re(_words(window, "stop_words", "window"), table),
+        max_words=_int(window, "max_words", "window"),
+        dual=dual,
+        zero=zero_re,
+        nobody=nobody,
+        nobody_object=nobody_object,
+        elliptical_gap=re.compile(
+            rf"[^,;:!?()\"]*\s(?:{_alt(_words(coordinated, 'coordinators', 'coordinated'), table)})"
+            r"\s?",
+            flags,
+        ),
+        elliptical_after=re.compile(
+            rf"\s+(?:{_alt(_words(coordinated, 'elliptical_prepositions', 'coordinated'), table)})"
+            r"(?![\w-])",
+            flags,
+        ),
+        coordinated_gap=re.compile(
+            rf"(?:\s+[^\s\d,;:!?()\"]+){{0,{_int(coordinated, 'max_words', 'coordinated')}}}"
+            rf"\s+(?:{_alt(_words(coordinated, 'coordinators', 'coordinated'), table)})\s?",
+            flags,
+        ),
+        denial_zero=denial_zero,
+        claim_denial=claim_denial,
+        claim_noun_lead=re.compile(
+            rf"\s*(?:{_alt(_words(zero, 'claim_nouns', 'zero'), table)})\s+(?:that\s+)?", flags
+        ),
+        according_to=_word_re(_words(attribution, "according_to", "attribution"), table),
+        agent_cue=_word_re(_words(attribution, "agent_cues", "attribution"), table),
+        verb=verb,
+        passive_aux=word_set("passive_auxiliaries"),
+        passive_adverbs=word_set("passive_adverbs"),
+        appositive=re.compile(
+            rf"\s*(?:{_alt(_words(attribution, 'appositive_openers', 'attribution'), table)})"
+            r"(?![\w-])",
+            flags,
+        ),
+        determiner=leading("determiners"),
+        subject_leader=leading("subject_leaders"),
+        claimant_stop=_word_re(_words(attribution, "claimant_stops", "attribution"), table),
+        source_word=re.compile(rf"(?<![\w-])(?:{_alt(sources, table)})\s*\Z", flags),
+        source_links=word_set("source_links"),
+        pronouns=word_set("pronouns"),
+        relay=_word_re(_words(attribution, "relay_markers", "attribution"), table),
+        max_claimant_words=_int(attribution, "max_claimant_words", "attribution"),
+        definite_prefix=fold_key(
+            _text(attribution, "arabic_definite_prefix", "attribution"), table
+        ),
+        official=_word_re(_words(status, "official", "status"), table),
+        not_official=_word_re(_words(status, "not_official", "status"), table),
+        unconfirmed_claimant=_word_re(
+            _words(unconfirmed_claimants, "words", "status.unconfirmed_claimants"), table
+        ),
+        unconfirmed_marker=_word_re(_words(status, "unconfirmed_markers", "status"), table),
+        clause_break=re.compile(rf";|(?<![\w-])(?:{_alt(breaks, table)})(?![\w-])", flags),
+        place_name_after=re.compile(
+            rf"['’]?s?['’]?\s+(?:{_alt(_words(place_names, 'nouns_after', 'place_names'), table)})"
+            r"(?![\w-])",
+            flags,
+        ),
+        place_name_before=re.compile(
+            rf"(?<![\w-]){proclitic}(?:{_alt(place_nouns_before, table)})\s+\Z",
+            flags,
+        ),
+        cumulative_since=re.compile(
+            rf"(?<![\w-]){proclitic}(?:{_alt(_words(scope, 'since', 'scope'), table)})\s+"
+            rf"(?P<object>{_alt(_words(scope, 'since_objects', 'scope'), table)})?",
+            flags,
+        ),
+        cumulative_span=_word_re(_words(scope, "phrases", "scope"), table),
+        not_claimant_words=frozenset(
+            fold_key(w, table)
+            for w in _words(_section(raw, "not_claimants", "top"), "words", "not_claimants")
+        ),
+    )
+
+
+def number_value(word: str, vocab: CasualtyVocabulary) -> int | None:
+    key = fold_key(word, vocab.fold_table)
+    if key.replace(",", "").isdigit():
+        return int(key.replace(",", ""))
+    if "-" in key:
+        ten, _, unit = key.partition("-")
+        if ten in vocab.tens and unit in vocab.units:
+            return vocab.tens[ten] + vocab.units[unit]
+    return vocab.number_values.get(key)
+
+
+def reach_end(folded: str, start: int) -> int:
+    """Where a forward reach stops: the first punctuation mark after ``start``, or REACH."""
+    limit = min(len(folded), start + REACH)
+    mark = _PUNCTUATION.search(folded, start, limit)
+    return mark.start() if mark else limit
+
+
+def skip_spaces(folded: str, position: int) -> int:
+    while position < len(folded) and folded[position].isspace():
+        position += 1
+    return position
+
+
+def clause_starts(folded: str, vocab: CasualtyVocabulary) -> list[int]:
+    return [0, *(m.end() for m in vocab.clause_break.finditer(folded))]
+
+
+def clause_of(position: int, starts: Sequence[int]) -> int:
+    """Index of the clause holding ``position`` (``starts`` is sorted and begins with 0)."""
+    return bisect_right(starts, position) - 1
+
+
+def stop_in(folded: str, start: int, end: int, vocab: CasualtyVocabulary) -> int:
+    """Where a claimant's words stop: the first stop word, except a link after a source
+    word ("a source in the ministry" runs on to "ministry")."""
+    position = start
+    while True:
+        stop = vocab.claimant_stop.search(folded, position, end)
+        if stop is None:
+            return end
+        linked = fold_key(stop.group(), vocab.fold_table) in vocab.source_links
+        if not (
+            linked and vocab.source_word.search(folded, max(start, stop.start() - 40), stop.start())
+        ):
+            return stop.start()
+        position = stop.end()
+
+
+CasualtyKind = Literal["killed", "injured", "both"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One casualty count found in the sentence (offsets into the sentence)."""
+
+    kind: CasualtyKind
+    value: int
+    start: int
+    end: int
+    qualifier: str | None
+    denied_by: str | None = None
+    """Set for "..., a claim X denied": X gives 0 against the figure before it."""
