@@ -77,6 +77,10 @@ TASK_FILES = (
 )
 
 
+#: The files made from every incident at once (the others stream the incidents).
+WHOLE_TABLE = frozenset({"map.html", "acled.csv"})
+
+
 @dataclass(frozen=True)
 class OutputInputs:
     """Where a build's prepared tables are (see :func:`prepare_inputs`)."""
@@ -351,7 +355,9 @@ class OutputWriters:
     worker processes side by side (from a fork server, as the analysis workers).
 
     This process, whose imports are loaded already, starts on the slowest file at
-    once while the workers start; each then takes the slowest file left.
+    once while the workers start; each then takes the slowest file left. The files
+    made from every incident at once (:data:`WHOLE_TABLE`) are left to the workers,
+    which start small.
     """
 
     def __init__(self, inputs: OutputInputs, jobs: int):
@@ -369,9 +375,17 @@ class OutputWriters:
         failures: list[BaseException] = []
         stop = threading.Event()
 
-        def take() -> tuple[str, Path] | None:
+        def take(here: bool = False) -> tuple[str, Path] | None:
+            """The slowest file left (for this process: of those that do not read the
+            whole table, since it still holds what the grouping left behind)."""
             with lock:
-                return left.popleft() if left and not stop.is_set() else None
+                if stop.is_set():
+                    return None
+                for index, item in enumerate(left):
+                    if not here or item[0] not in WHOLE_TABLE:
+                        del left[index]
+                        return item
+                return None
 
         def feed(pool: Any) -> None:
             """Hand one worker the slowest file left, again and again."""
@@ -396,7 +410,7 @@ class OutputWriters:
         for feeder in feeders:
             feeder.start()
         try:
-            while (item := take()) is not None:
+            while (item := take(here=True)) is not None:
                 write_output(item[0], self.inputs, item[1])
         except BaseException as exc:
             failures.append(exc)
