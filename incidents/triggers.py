@@ -255,8 +255,12 @@ class TextReader:
     ) -> bool:
         """True when the trigger names another incident as a reference point or a cause
         ("since last month's bombings", "enraged at the massacre", "ردا على")."""
+        # "none" marks longer phrases that are no reference ("carrying out" attacks)
+        nones = [(r.nstart, r.nend) for r in references if r.value.value == "none"]
         for ref in references:
-            if ref.nend > match.nstart:
+            if ref.nend > match.nstart or ref.value.value == "none":
+                continue
+            if any(a <= ref.nstart and ref.nend <= b for a, b in nones):
                 continue
             words = self.norm[ref.nend : match.nstart].split()
             if len(words) <= self.vocabulary.reference_window and not _CUE_STOP.search(
@@ -272,10 +276,11 @@ class TextReader:
         if any(after.startswith(f" {phrase} ") for phrase in self.vocabulary.generic_after):
             return True
         # "an apparent rise in sticky bombs", "brought more suicide bombings than any week"
-        before = " " + " ".join(self.norm[max(0, match.nstart - 40) : match.nstart].split()[-3:])
-        if any(before.endswith(f" {phrase}") for phrase in self.vocabulary.generic_before):
+        before = self.norm[max(0, match.nstart - 40) : match.nstart].split()[-3:]
+        generic_before = self.vocabulary.generic_before
+        if any(" ".join(before[-k:]) in generic_before for k in range(1, len(before) + 1)):
             return True
-        if before.endswith(self.vocabulary.comparatives) and " than " in after:
+        if before and before[-1] in self.vocabulary.comparatives and " than " in after:
             return True
         return self._habitual(match)
 

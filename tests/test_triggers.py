@@ -597,6 +597,18 @@ def test_a_toll_of_protesters_with_no_force_named_is_no_gunfire():
     assert "live_fire" not in told("Two protesters had been killed, the group said.")
 
 
+def test_a_weapon_carried_is_not_used_but_attacks_carried_out_are_attacks():
+    assert "grenade_attack" not in told("Gunmen carrying grenade launchers burst in.")
+    assert "grenade_attack" not in told("وصل مسلحون مدججين بالقنابل اليدوية")
+    assert "armed_attack" in told("He was planning and carrying out attacks on the base.")
+
+
+def test_a_gathering_beside_another_incident_is_its_scene_not_a_protest():
+    assert "protest" not in told("A bomb exploded near a crowd of men who had gathered.")
+    assert "protest" not in told("وقرب تجمع لشبان انفجرت عبوة ناسفة")
+    assert "protest" in told("Protesters gathered in Tahrir Square.")
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
