@@ -421,7 +421,30 @@ class TextReader:
             if status == "announced" and self._after_condition(trigger, cues):
                 return "threatened"  # "if ..., we will storm": a promise on a condition
             return status
-        return "announced" if self._set_ahead(trigger, cues, triggers) else "happened"
+        if self._set_ahead(trigger, cues, triggers):
+            return "announced"
+        return "threatened" if self._hypothetical_after(trigger, triggers) else "happened"
+
+    def _hypothetical_after(
+        self, trigger: PhraseMatch[Term], triggers: Sequence[PhraseMatch[Term]]
+    ) -> bool:
+        """True when a modal of what may come follows the trigger as its subject in its
+        clause ("worry that protests in the capital might snowball"), not one of
+        speculation about the past ("the blast might have been a gas cylinder")."""
+        vocab = self.vocabulary
+        if not vocab.hypothetical_after:
+            return False
+        after = self.text[trigger.end : trigger.end + 80]
+        lowered = after.lower()
+        if not any(modal in lowered for modal in vocab.hypothetical_after):
+            return False  # the common case, without normalising
+        stop = _CUE_STOP.search(after)
+        words = normalize_name(after[: stop.start()] if stop else after).split()
+        words = words[: vocab.status_window]
+        for i, word in enumerate(words):
+            if word in vocab.hypothetical_after:
+                return i + 1 >= len(words) or words[i + 1] not in vocab.hypothetical_not_before
+        return False
 
     def _denies_a_role(self, cue: PhraseMatch[Term], trigger: PhraseMatch[Term]) -> bool:
         """True when the words between a denial and the trigger deny a part in it ("denied

@@ -136,6 +136,8 @@ def test_tear_gas_fired_is_not_live_fire_but_fired_with_a_firearm_is():
         ("نفت الجماعة أي دور لها في الهجوم على السفارة", "armed_attack", "happened"),
         ("The militia denied that its fighters attacked the embassy.", "armed_attack", "denied"),
         ("Officials fear that militants might attack the embassy.", "armed_attack", "threatened"),
+        ("Officials worry that protests in the capital might snowball.", "protest", "threatened"),
+        ("The blast might have been caused by a gas cylinder.", "explosion", "happened"),
     ],
 )
 def test_status_from_modality(sentence, type_id, status):
