@@ -67,6 +67,10 @@ class ContextVocabulary:
     """Noun kind -> the gazetteer kinds it may stand for."""
     capital_demonyms: frozenset[str]
     city_kinds: frozenset[str]
+    address_words: frozenset[str]
+    abroad_words: frozenset[str]
+    city_qualifiers: frozenset[str]
+    honorifics: frozenset[str]
     container_nouns: frozenset[str]
     organisation_prefixes: tuple[str, ...]
     organisation_suffixes_any_case: frozenset[str]
@@ -186,6 +190,10 @@ def _context_vocabulary(
         arabic_coordinating_generics=frozenset(_norm_all(raw["arabic_coordinating_generics"])),
         capital_demonyms=frozenset(_norm_all(list(home_demonyms))),
         city_kinds=frozenset(raw["city_kinds"]),
+        address_words=frozenset(raw["address_words"]),
+        abroad_words=frozenset(raw["abroad_words"]),
+        city_qualifiers=frozenset(raw["city_qualifiers"]),
+        honorifics=frozenset(fold_word(w) for w in raw["honorifics"]),
         container_nouns=frozenset(_norm_all(raw["container_nouns"])),
         organisation_prefixes=_norm_all(raw["organisation_prefixes"]),
         organisation_suffixes_any_case=frozenset(_norm_all(raw["organisation_suffixes_any_case"])),

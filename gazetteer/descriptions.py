@@ -5,6 +5,8 @@ stays a mention with no coordinates (``resolved_by: "unresolved"``)."""
 
 from __future__ import annotations
 
+import re
+
 from gazetteer.mentions import (
     PlaceMention,
     place_precision,
@@ -13,6 +15,19 @@ from gazetteer.mentions import (
 #: In-play marker for a definite noun left unresolved ("?embassy"): later nouns of a
 #: fitting kind refer to it, not to an older gazetteer entry of that kind.
 UNRESOLVED = "?"
+
+
+#: The note of a definite noun with nothing of its kind in play.
+NO_KIND_IN_PLAY = "no {kind} in play: the noun is not mapped to a place of another kind"
+#: Nouns of areas and zones: indefinite, they say no more than the city does.
+_AREA_NOUN_KINDS = frozenset({"city", "zone", "neighbourhood"})
+#: How far ahead (characters) a description may point to the place the report names next.
+CATAPHORA_REACH = 1500
+#: "a Shi'ite shrine", "a crowded market": an indefinite article and up to two modifiers
+#: right before a noun.
+_INDEFINITE_BEFORE = re.compile(r"(?:^|[\s(\"“])(?P<article>[Aa]n?)\s+(?:[\w'’-]+\s+){0,2}$")
+#: "Baghdad's most elegant neighborhood": a possessive and up to three lowercase words.
+_POSSESSIVE_GAP = re.compile(r"['’]s\s+(?:[a-z][a-z-]*\s+){0,3}")
 
 
 #: In-play marker for "a checkpoint" of a place ("~gate:green_zone"): a later "the
@@ -82,6 +97,95 @@ class DefiniteDescriptions:
             text, start, end, parent, resolved_by="unspecified_member", precision="zone",
             alternatives=tuple(sorted(best)),
         )  # fmt: skip
+
+    def _named_next(self, hits: list, after: int, end: int, kind: str) -> str | None:
+        """The first entry fitting ``kind`` that the text names after hit ``after`` (and
+        within :data:`CATAPHORA_REACH` of ``end``): "a square in central Baghdad ... They
+        exploded in Tayaran Square"."""
+        for hit in hits[after + 1 :]:
+            if hit.start - end > CATAPHORA_REACH:
+                return None
+            if hit.category != "place":
+                continue
+            kinds = self.vocabulary.kind_fits.get(kind, (kind,))
+            # by its kind only: a street whose name has "market" is no market named next
+            fitting = [
+                v for v in hit.values if v in self.gazetteer and self.gazetteer[v].kind in kinds
+            ]
+            if fitting:
+                return fitting[0] if len(fitting) == 1 else None
+        return None
+
+    def _city_description(
+        self, text: str, hits: list, index: int, in_play: list[str]
+    ) -> tuple[PlaceMention, int] | None:
+        """A noun of a kind that only the city qualifies: "a square in central Baghdad",
+        "a Baghdad church", "Baghdad's most elegant neighborhood".
+
+        Such a description points to a place the report names: the one of its kind in
+        play (for the possessive, which reads as definite), else the first one of its kind
+        named next. Returns the mention and the index of its last hit, or ``None``
+        (nothing fits: the city alone is what the words say, as before).
+        """
+        if index + 1 >= len(hits):
+            return None
+        first, second = hits[index], hits[index + 1]
+        vocab = self.vocabulary
+        city_kinds = vocab.city_kinds
+
+        def is_city(hit) -> bool:
+            return hit.category == "place" and all(
+                v in self.gazetteer and self.gazetteer[v].kind in city_kinds for v in hit.values
+            )
+
+        def noun_kind(hit) -> str | None:
+            """A singular noun of a site: 'a neighborhood in Baghdad' is vague, the city."""
+            if hit.category != "feature":
+                return None
+            kind, number = hit.values[0].split(":")
+            return kind if number == "singular" and kind not in _AREA_NOUN_KINDS else None
+
+        gap = text[first.end : second.start]
+        kind = None
+        start = first.start
+        definite = False
+        if noun_kind(first) and is_city(second):
+            words = gap.split()
+            # "a square in central Baghdad", "a Shi'ite shrine in Baghdad"
+            if words[:1] == ["in"] and all(w in vocab.city_qualifiers for w in words[1:]):
+                article = _INDEFINITE_BEFORE.search(text, max(0, first.start - 40), first.start)
+                if article is not None:
+                    kind, start = noun_kind(first), article.start("article")
+        elif (
+            is_city(first)
+            and second.category == "feature"
+            and second.values[0].endswith(":singular")
+        ):
+            if gap == " ":
+                # "a Baghdad church"
+                article = _INDEFINITE_BEFORE.search(text, max(0, first.start - 40), first.start)
+                if article is not None and noun_kind(second):
+                    kind, start = noun_kind(second), article.start("article")
+            elif _POSSESSIVE_GAP.fullmatch(gap) and not second.values[0].startswith("city:"):
+                # "Baghdad's safe zone", "Baghdad's most elegant neighborhood": a possessive
+                # reads as definite
+                kind, definite = second.values[0].split(":")[0], True
+        if kind is None:
+            return None
+        end = second.end
+        entry = None
+        resolved_by = "named next"
+        if definite:
+            entry = next(
+                (p for p in reversed(in_play) if p in self.gazetteer and self._fits(p, kind)), None
+            )
+            resolved_by = "in_play" if entry else resolved_by
+        if entry is None:
+            entry = self._named_next(hits, index + 1, end, kind)
+        if entry is None:
+            return None
+        mention = self._place_mention(text, start, end, entry, resolved_by=resolved_by)
+        return mention, index + 1
 
     def _pick_in_play(self, candidates: list[str], in_play: list[str]) -> str | None:
         """The candidate most recently in play, directly or through a neighbour."""
@@ -156,7 +260,7 @@ class DefiniteDescriptions:
             return PlaceMention(
                 text=text[start:end], start=start, end=end, role="location", kind=kind,
                 resolved_by="unresolved",
-                note=f"no {kind} in play: the noun is not mapped to a place of another kind",
+                note=NO_KIND_IN_PLAY.format(kind=kind),
             )  # fmt: skip
         chosen = candidates[0]
         return self._place_mention(

@@ -28,7 +28,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from gazetteer.context import ContextVocabulary, context_vocabulary
-from gazetteer.descriptions import UNRESOLVED, DefiniteDescriptions
+from gazetteer.descriptions import NO_KIND_IN_PLAY, UNRESOLVED, DefiniteDescriptions
 from gazetteer.mentions import (
     SENTENCE_BREAKS,
     PlaceMention,
@@ -125,6 +125,13 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
                 ]  # fmt: skip
                 relation = None
                 index += 1
+            elif hit.category in ("place", "feature") and (
+                described := self._city_description(text, hits, index, in_play)
+            ):
+                # "a square in central Baghdad ... They exploded in Tayaran Square"
+                found = [described[0]]
+                relation = self._relation_before(text, norm, hits, index)
+                index = described[1] + 1
             elif hit.category in ("place", "feature"):
                 group_end = self._group_end(text, norm, hits, index)
                 group = hits[index : group_end + 1]
@@ -141,6 +148,33 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
                             resolved_by="named after it",
                         )
                     ]  # fmt: skip
+                abroad = self._abroad_after(text, hits, group_end)
+                if abroad is not None and len(found) == 1 and found[0].resolved_by in _GUESSED:
+                    # "السفارة العراقية في ستوكهولم", "the Iraqi embassy in Stockholm": a noun
+                    # placed in a city or country outside is there, never the one in play
+                    noun, place = found[0], hits[abroad]
+                    found = [
+                        PlaceMention(
+                            text=text[noun.start : place.end], start=noun.start, end=place.end,
+                            role="outside", kind=noun.kind,
+                            resolved_by=f"a {noun.kind or 'place'} in a place outside",
+                        )
+                    ]  # fmt: skip
+                    group_end = abroad
+                if (
+                    len(found) == 1
+                    and found[0].resolved_by == "unresolved"
+                    and found[0].note == NO_KIND_IN_PLAY.format(kind=found[0].kind)
+                    and (later := self._named_next(hits, group_end, found[0].end, found[0].kind))
+                ):
+                    # "Pilgrims heading for the shrine ... the Al-Kadhimiyah shrine": a definite
+                    # noun with nothing of its kind in play means the one the report names next
+                    noun = found[0]
+                    found = [
+                        self._place_mention(
+                            text, noun.start, noun.end, later, resolved_by="named next"
+                        )
+                    ]
                 if not found:
                     # "a Shi'ite neighborhood in Baghdad", "the Victory military base at
                     # Baghdad International Airport": the description names no place we know,
@@ -222,6 +256,23 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
                 mentions.append(mention)
         return mentions
 
+    def _abroad_after(self, text: str, hits: list[NameHit], group_end: int) -> int | None:
+        """Index of a world place outside that the description ending at ``group_end`` is
+        placed in ('the embassy [Iraqi] in Stockholm'), if any."""
+        probe = group_end + 1
+        if probe < len(hits) and hits[probe].category == "demonym":
+            if text[hits[group_end].end : hits[probe].start].strip():
+                return None
+            probe += 1  # "السفارة العراقية في ستوكهولم": the embassy's own country between
+        if probe >= len(hits) or hits[probe].category != "world":
+            return None
+        previous = hits[probe - 1]
+        gap = text[previous.end : hits[probe].start]
+        if gap[:1] != " " or gap[-1:] != " " or gap.strip() not in self.vocabulary.abroad_words:
+            return None
+        world = self._world.get(hits[probe].values[0])
+        return probe if world is not None and not self._is_home_country(world) else None
+
     def _known_as(self, text: str, hits: list[NameHit], group_end: int) -> NameHit | None:
         """The name a description is given right after it ('..., known as X', 'called X')."""
         if group_end + 1 >= len(hits):
@@ -280,7 +331,9 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
                 continue
             if nxt.category not in ("place", "feature"):
                 break
-            if not has_feature and self._is_container(last, nxt, text):
+            if not has_feature and (
+                self._is_container(last, nxt, text) or self._is_address(last, nxt, text)
+            ):
                 # "Baghdad's Green Zone": the city only says where the zone is.
                 end, last, probe, grouped = probe, nxt, probe + 1, True
                 continue
@@ -301,6 +354,18 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
                 end, last, probe = probe, nxt, probe + 1
                 continue
             if nxt.category == "feature" and has_feature:
+                if (
+                    last.category == "feature"
+                    and index == end
+                    and not nxt.values[0].startswith("city:")
+                    and text[last.end : nxt.start].strip() in vocab.abroad_words
+                    and _has_arabic_article(text[nxt.start : nxt.end])
+                    and _has_arabic_article(text[last.start : last.end])
+                ):
+                    # "القاعدة العسكرية في المطار": the second noun only says where the
+                    # first is; one description, read by the first
+                    end, probe = probe, probe + 1
+                    break
                 break
             if nxt.category == "feature" and nxt.values[0].startswith("city:"):
                 break  # "Palestine Street in the capital": the city says where, not what
@@ -349,6 +414,9 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
                 if found and i > 0 and self._is_container(names[i - 1], hit, text):
                     mention = self._name_mention(hit, text, in_play)
                     found[-1] = extend_mention(mention, text, names[i - 1].start, hit.end)
+                elif found and i > 0 and self._is_address(names[i - 1], hit, text):
+                    # "the Swedish embassy in Baghdad": the city is the site's address
+                    found[-1] = extend_mention(found[-1], text, found[-1].start, hit.end)
                 else:
                     found.append(self._name_mention(hit, text, in_play))
             return found
@@ -433,7 +501,7 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
     ) -> list[PlaceMention]:
         """The entry of ``kind`` whose name has the spelling key of ``name``, if any."""
         words = name.replace("-", " ").split()
-        key = name_key(words, self.vocabulary.generic_words)
+        key = name_key(words, self.vocabulary.generic_words, self.vocabulary.honorifics)
         if len(key.key) < MIN_KEY_LETTERS or key.kinds:
             return []
         candidates = [
@@ -627,7 +695,8 @@ _NAME_BEFORE_NOUN = re.compile(
 )
 #: "the district of Jihad": a noun, then "of" and up to three capitalised name words.
 _NOUN_OF_NAME = re.compile(
-    r"\s+of\s+(?:the\s+)?(?P<name>(?:al-|Al-|el-)?[A-Z][\w'’-]+(?:\s+(?:al-?|Al-?)?[A-Z][\w'’-]+){0,2})"
+    r"\s+of\s+(?:the\s+)?(?P<name>(?:al-|Al-|el-)?[A-Z][\w'’-]+"
+    r"(?:\s+(?:(?:al|Al|el)[-\s])?[A-Z][\w'’-]+){0,2})"
 )
 
 

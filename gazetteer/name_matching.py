@@ -17,6 +17,7 @@ from functools import cached_property
 
 from shapely.geometry import Point
 
+from gazetteer.check import SITE_KINDS
 from gazetteer.normalize import arabic_proclitics, glued, normalize_name
 from gazetteer.phrases import PhraseMatch, PhraseMatcher, longest_matches
 from gazetteer.variants import (
@@ -210,6 +211,7 @@ class NameMatching:
             for m in chosen
         ]
         hits = self._with_variants(text, offsets, hits)
+        hits = self._with_noun_typos(text, norm, offsets, hits)
         hits = self._home_capital(text, self._with_arabic_variants(text, norm, offsets, hits))
         return self._city_area_of(text, hits)
 
@@ -322,10 +324,17 @@ class NameMatching:
         names = []
         for place in self.gazetteer.values():
             for name in place.all_names:
-                words = [vocab.abbreviations.get(w, w) for w in map(fold_word, name.split())]
-                words = [w for part in words for w in part.split() if w]
-                if words:
-                    names.append((place.id, name, name_key(words, vocab.generic_words)))
+                keys = []
+                # as written, and with hyphens as spaces ("al-Kadhim" is "al Kadhim"), since
+                # the name after a noun ("the shrine of Musa al Kadhim") is read that way
+                for written in dict.fromkeys((name, name.replace("-", " "))):
+                    words = [vocab.abbreviations.get(w, w) for w in map(fold_word, written.split())]
+                    words = [w for part in words for w in part.split() if w]
+                    if words:
+                        key = name_key(words, vocab.generic_words, vocab.honorifics)
+                        if key not in keys:
+                            keys.append(key)
+                names.extend((place.id, name, key) for key in keys)
         return VariantIndex(names)
 
     @cached_property
@@ -544,6 +553,56 @@ class NameMatching:
                 found[place.id] = frozenset(nouns)
         return found
 
+    @cached_property
+    def _noun_typos(self) -> dict[str, str]:
+        """Misspellings of the English feature nouns of six letters or more ('sqaure',
+        'hopsital', 'brige'): two letters swapped or one left out, never an English word
+        (wordfreq Zipf frequency 2.5 or more: 'place' is no palace, 'capita' no capital)
+        -> the noun's ``kind:number``."""
+        import wordfreq
+
+        nouns: dict[str, str] = {}
+        for kind, forms in self.vocabulary.feature_nouns.items():
+            for number, words in forms.items():
+                for word in words:
+                    if word.isascii() and word.isalpha() and len(word) >= _TYPO_MIN_LETTERS:
+                        nouns[word] = f"{kind}:{number}"
+        typos: dict[str, str] = {}
+        for word, value in nouns.items():
+            swapped = {
+                word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)
+            }
+            dropped = {word[:i] + word[i + 1 :] for i in range(len(word))}
+            for typo in (swapped | dropped) - {word}:
+                if typo in nouns or wordfreq.zipf_frequency(typo, "en") >= _TYPO_MAX_ZIPF:
+                    continue
+                typos[typo] = value if typos.get(typo, value) == value else ""
+        return {typo: value for typo, value in typos.items() if value}
+
+    def _with_noun_typos(
+        self, text: str, norm: str, offsets: list[int], hits: list[NameHit]
+    ) -> list[NameHit]:
+        """Add a misspelt feature noun after 'the' ('In one corner of the sqaure'): real
+        copy keeps the outlet's typos, and the noun still refers to the place in play."""
+        typos = self._noun_typos
+        found = []
+        for match in _DEFINITE_WORD.finditer(norm):
+            value = typos.get(match.group(1))
+            if value is None:
+                continue
+            nstart, nend = match.start(1), match.end(1)
+            if any(h.nstart < nend and nstart < h.nend for h in hits):
+                continue
+            found.append(
+                NameHit(
+                    nstart, nend, offsets[nstart], offsets[nend - 1] + 1, "feature", (value,),
+                    key=match.group(1), via="misspelt noun",
+                )
+            )  # fmt: skip
+        if not found:
+            return hits
+        return sorted([*hits, *found], key=lambda h: h.nstart)
+
     def _with_variants(self, text: str, offsets: list[int], hits: list[NameHit]) -> list[NameHit]:
         """Add the romanised names the exact pass missed, matched by their spelling key.
 
@@ -663,6 +722,25 @@ class NameMatching:
             for member in second.values
         )
 
+    def _is_address(self, first: NameHit, second: NameHit, text: str) -> bool:
+        """True for "Y in X" where X is a city that contains the site Y ("the Swedish
+        embassy in Baghdad"): the city is the site's address, not a second place."""
+        if first.category != "place" or second.category != "place":
+            return False
+        gap = text[first.end : second.start]
+        if gap[:1] != " " or gap[-1:] != " " or gap.strip() not in self.vocabulary.address_words:
+            return False
+        cities = self.vocabulary.city_kinds
+        if not all(v in self.gazetteer and self.gazetteer[v].kind in cities for v in second.values):
+            return False
+        if any(self.gazetteer[v].kind not in SITE_KINDS for v in first.values):
+            return False  # "Karkh in Baghdad": two areas, each a mention
+        return any(
+            city in self.gazetteer.ancestors(site) or self._covers(city, site)
+            for city in second.values
+            for site in first.values
+        )
+
     def _covers(self, container_id: str, member_id: str) -> bool:
         """True when a city's outline covers the member's point (part_of may be unset when an
         imported outline reaches past the city's estimated one)."""
@@ -706,6 +784,12 @@ _CITY_AREA_GAP = re.compile(r"^(?:\s+|['’]s(?:\s+[\w'’-]+){0,3}\s+)$")
 
 #: "Baghdad's Green Zone", "Baghdad's heavily fortified Green Zone": a possessive and at
 #: most two lower-case words between a container and what it contains.
+#: A word after "the" in normalised text: where a misspelt feature noun is looked for.
+_DEFINITE_WORD = re.compile(r"\bthe ([a-z]{5,})\b")
+#: Feature nouns shorter than this are never read through a typo ("hotle" is no hotel).
+_TYPO_MIN_LETTERS = 6
+#: A misspelling this frequent in English is a word of its own.
+_TYPO_MAX_ZIPF = 2.5
 _CONTAINER_GAP = re.compile(r"^(?:['’]s|s['’]|['’])(?:\s+[a-z][a-z-]*){0,2}\s+$")
 
 

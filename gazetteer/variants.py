@@ -34,7 +34,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -113,13 +113,19 @@ def first_vowel(folded: str) -> str:
     return next((_VOWEL_CLASS[c] for c in folded[1:] if c in _VOWEL_CLASS), "")
 
 
-def name_key(words: Iterable[str], generic: dict[str, str]) -> NameKey:
-    """The key of a name given as words; ``generic`` maps folded generic words to a kind."""
+def name_key(
+    words: Iterable[str], generic: dict[str, str], honorifics: Collection[str] = ()
+) -> NameKey:
+    """The key of a name given as words; ``generic`` maps folded generic words to a kind.
+
+    ``honorifics`` (folded: "imam", "sheikh") are left out of the key, as the article is:
+    "the shrine of Musa al-Kadhim" is the "Imam Musa al-Kadhim shrine".
+    """
     parts: list[str] = []
     kinds: set[str] = set()
     article = False
     tokens = [fold_word(w) for w in words]
-    tokens = [t for t in tokens if t]
+    tokens = [t for t in tokens if t and t not in honorifics]
     for i, token in enumerate(tokens):
         if token in generic:
             kinds.add(generic[token])

@@ -59,6 +59,7 @@ def world_places(
         )
     region = set(settings["countries_in_region"]) | ({home_country} if home_country else set())
     extra = settings["extra_names"]
+    capitals = {(code, c["capital"]) for code, c in cache_.get_countries().items()}
     for geonameid, city in sorted(cache_.get_cities().items(), key=lambda kv: int(kv[0])):
         in_region = city["countrycode"] in region
         threshold = (
@@ -72,6 +73,14 @@ def world_places(
         if in_region:
             # Arabic-script names and Latin spellings (Basra, Basrah) of the region's cities.
             names.extend(n for n in city.get("alternatenames", []) if _usable_alternate(n, skip))
+        elif (city["countrycode"], city["name"]) in capitals:
+            # a capital's Arabic-script names (ستوكهولم): Arabic copy names them as often as
+            # English copy does; other cities' Arabic names hold too many ordinary words
+            names.extend(
+                n
+                for n in city.get("alternatenames", [])
+                if _usable_alternate(n, skip) and not n.isascii()
+            )
         places.append(
             WorldPlace(
                 f"city:{geonameid}",

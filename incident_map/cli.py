@@ -86,6 +86,16 @@ quiet_option = click.option(
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="Say what is being done.")
 
 
+def reading_options(command: F) -> F:
+    """The options of the commands that read reports and print what they found
+    (``geocode``, ``extract``): output format, manifest, gazetteer, pack, quiet."""
+    options = [json_option, nl_option, manifest_option, gazetteer_option, replace_option]
+    options += [pack_option, quiet_option]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def _gazetteer(
     path: Path | None, replace: bool, *, checked: bool = False, pack: Path | None = None
 ):
@@ -175,13 +185,7 @@ def cli() -> None:
 
 @cli.command(short_help="Every place mention in reports and how it was resolved.")
 @click.argument("reports", nargs=-1, required=True)
-@json_option
-@nl_option
-@manifest_option
-@gazetteer_option
-@replace_option
-@pack_option
-@quiet_option
+@reading_options
 @_user_errors
 def geocode(
     reports, as_json, as_lines, manifest_path, gazetteer_path, replace_gazetteer, pack_dir, quiet
@@ -235,13 +239,7 @@ def _mention_detail(mention: Any) -> str:
 
 @cli.command(short_help="The incidents found in reports.")
 @click.argument("reports", nargs=-1, required=True)
-@json_option
-@nl_option
-@manifest_option
-@gazetteer_option
-@replace_option
-@pack_option
-@quiet_option
+@reading_options
 @_user_errors
 def extract(
     reports, as_json, as_lines, manifest_path, gazetteer_path, replace_gazetteer, pack_dir, quiet

@@ -116,6 +116,11 @@ class _Vocabulary:
     arabic_hours: Mapping[str, int]
     am_words: frozenset[str]
     pm_words: frozenset[str]
+    comparison_words: frozenset[str] = frozenset()
+    """Words opening a comparison ("the deadliest ... since 2008"): see
+    :func:`in_comparison_scope`."""
+    comparison_openers: frozenset[str] = frozenset()
+    comparison_window: int = 0
 
 
 def fold_text(text: str, table: Mapping[int, str] | None = None) -> str:
@@ -126,7 +131,24 @@ def fold_text(text: str, table: Mapping[int, str] | None = None) -> str:
     plain one, so one spelling in a data file matches them all. The result has the
     same length as ``text``: offsets found in it are offsets into ``text``.
     """
-    return text.translate(table if table is not None else time_vocabulary().fold_table)
+    table = table if table is not None else time_vocabulary().fold_table
+    if text.isascii() and _leaves_ascii(table):
+        return text  # most report text: the table folds no ASCII character
+    return text.translate(table)
+
+
+_ASCII = "".join(map(chr, range(128)))
+#: Tables (by id, held so the id stays theirs) -> whether they leave ASCII text as it is.
+_ASCII_KEPT: dict[int, tuple[Mapping[int, str], bool]] = {}
+
+
+def _leaves_ascii(table: Mapping[int, str]) -> bool:
+    known = _ASCII_KEPT.get(id(table))
+    if known is None or known[0] is not table:
+        known = _ASCII_KEPT[id(table)] = (table, _ASCII.translate(table) == _ASCII)
+        if len(_ASCII_KEPT) > 64:
+            _ASCII_KEPT.clear()
+    return known[1]
 
 
 def folding_table() -> Mapping[int, str]:
@@ -139,6 +161,12 @@ def _key(text: str, table: Mapping[int, str]) -> str:
     folded = text.translate(table).translate(IGNORECASE_PARTNERS).lower()
     folded = "".join(ch for ch in folded if ch not in _ARABIC_MARKS)
     return " ".join(folded.split())
+
+
+def word_screen_key(text: str, table: Mapping[int, str]) -> str:
+    """The words :func:`term_pattern` matches for ``text``, as one lower-case string (a
+    word screen looks for them in folded, lower-cased, mark-free text)."""
+    return _key(text, table)
 
 
 def term_pattern(term: str, table: Mapping[int, str] | None = None) -> str:
@@ -297,6 +325,14 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     weekday_alt = _alternation(weekdays, table)
     wd_ahead = _alternation(_words(raw, "weekday_ahead_prefixes", "top"), table)
     weekday_gap_days = _get(raw, "weekday_background_gap_days", int, "top")
+    comparison = _get(raw, "comparison_scope", dict, "top")
+    comparison_words = frozenset(
+        w.casefold() for w in _words(comparison, "words", "comparison_scope")
+    )
+    comparison_openers = frozenset(
+        w.casefold() for w in _words(comparison, "openers", "comparison_scope")
+    )
+    comparison_window = _get(comparison, "window", int, "comparison_scope")
 
     # relative days
     relatives: dict[str, RelativeDay] = {}
@@ -430,6 +466,9 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         arabic_hours=arabic_hours,
         am_words=am_words,
         pm_words=pm_words,
+        comparison_words=comparison_words,
+        comparison_openers=comparison_openers,
+        comparison_window=comparison_window,
     )
 
 
@@ -634,6 +673,31 @@ def _resolve_overlaps(hits: list[TimeHit]) -> list[TimeHit]:
         starts.insert(index, hit.start)
         kept.insert(index, hit)
     return kept
+
+
+#: What ends the reach of a comparison word: a clause's or a sentence's end.
+_COMPARISON_STOP = re.compile(r"[;:()\[\].!?؟—–]")
+_WORD_EDGES = "\"'“”‘’«»,"
+
+
+def in_comparison_scope(sentence: str, hit: TimeHit, vocab: _Vocabulary) -> bool:
+    """True when the period ``hit`` is the range of a comparison ("the deadliest attack
+    in recent months", "the worst bombing since 2008", "أعنف هجوم منذ أشهر"): it opens
+    with, or follows, a scope word ("in", "since", "منذ") within a few words after a
+    comparison word, so it neither dates the sentence nor makes it background."""
+    if not vocab.comparison_words:
+        return False
+    before = sentence[: hit.start]
+    before = before[max((m.end() for m in _COMPARISON_STOP.finditer(before)), default=0) :]
+    words = [w.strip(_WORD_EDGES).casefold() for w in before.split()]
+    words = [w for w in words if w]
+    opening = sentence[hit.start : hit.end].split()[:1]
+    opener = (opening and opening[0].casefold() in vocab.comparison_openers) or (
+        bool(words) and words[-1] in vocab.comparison_openers
+    )
+    if not opener:
+        return False
+    return any(w in vocab.comparison_words for w in words[-vocab.comparison_window :])
 
 
 def time_expression_spans(sentence: str) -> list[tuple[int, int]]:

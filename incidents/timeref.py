@@ -23,6 +23,7 @@ from incidents.time_phrases import (
     DayPart,
     RelativeDay,
     TimeHit,
+    in_comparison_scope,
     night_into_connectors,
     scan_time,
     time_vocabulary,
@@ -311,7 +312,13 @@ def resolve_time(
             )
         )
     ]
-    periods = [h for h in hits if h.kind in _PERIOD_KINDS and not h.possessive]
+    periods = [
+        h
+        for h in hits
+        if h.kind in _PERIOD_KINDS
+        and not h.possessive
+        and not in_comparison_scope(sentence, h, vocab)
+    ]
     parts = [h for h in hits if h.kind == "part"]
     clocks = [h for h in hits if h.kind == "clock"]
     extenders = [h for h in hits if h.kind == "extender"]

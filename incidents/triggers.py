@@ -118,6 +118,7 @@ class TextReader:
         )
         self.matches = found
         self.nstarts = [m.nstart for m in found]
+        self._armed_paragraph: bool | None = None
 
     def sentence(
         self, start: int, end: int, places: Sequence[tuple[int, int]] = ()
@@ -149,6 +150,12 @@ class TextReader:
                 if kind in ("firearm_trigger", "aimed_trigger", "object_trigger"):
                     kind = "trigger"
                 groups[kind].append(match)
+        if groups["object"] or any(m.value.kind == "object_trigger" for m in groups["trigger"]):
+            # A framing verb without its object ("would hold a sit-in" holds no hostage) is
+            # no trigger at all: it neither hides another reading of its words ("holding
+            # placards") nor stands between a cue and the trigger it governs.
+            objects = groups["object"]
+            groups["trigger"] = [m for m in groups["trigger"] if self._has_object(m, objects)]
         # Most sentences name no weapon, target, cue, actor or firearm: nothing to sort.
         picked = {kind: longest_matches(found) if found else [] for kind, found in groups.items()}
         weapons = picked["weapon"]
@@ -167,12 +174,15 @@ class TextReader:
             and not self._discounted(ns, m.nstart)
             and not self._in_date(m)
             and not self._symbolic(m, groups["symbol"])
-            and self._has_object(m, groups["object"])
             and not self._generic(m)
             and not any(i.nstart <= m.nstart and m.nend <= i.nend for i in groups["idiom"])
             and not self._referenced(m, groups["reference"])
         ]
-        chosen = _choose_types(triggers, vocab, armed=armed, coordinated=self._coordinated)
+        # A sentence that names no protesters takes the armed men its paragraph names
+        # ("the violent confrontation broke out. ... an armed group burst in").
+        protesters = any(a.value.value.startswith("Protesters") for a in picked["actor"])
+        armed_here = armed or (not protesters and self._paragraph_armed())
+        chosen = _choose_types(triggers, vocab, armed=armed_here, coordinated=self._coordinated)
         occupied = [(m.nstart, m.nend) for m in (*picked["trigger"], *weapons)]
         targets = [t for t in picked["target"] if not _overlaps(t, occupied)]
 
@@ -205,6 +215,15 @@ class TextReader:
             weapons=tuple((w.start, w.value.value) for w in weapons),
             repeats=tuple(reading(type_id, m) for type_id, m in _repeated(triggers, chosen, vocab)),
         )
+
+    def _paragraph_armed(self) -> bool:
+        """True when the paragraph names armed men anywhere (not as whom someone
+        supports): its "confrontation" is theirs."""
+        if self._armed_paragraph is None:
+            self._armed_paragraph = any(
+                m.value.kind == "armed" and self._armed(0, m) for m in self.matches
+            )
+        return self._armed_paragraph
 
     @staticmethod
     def _fires(match: PhraseMatch[Term], firearm: bool, other_weapon: bool) -> bool:

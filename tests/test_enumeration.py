@@ -82,3 +82,14 @@ def test_a_definite_mention_of_a_list_of_places_is_what_was_told(geoparser):
     text = "Car bombs exploded in Bayaa. The blasts in Zafaraniya and New Baghdad followed."
     # the definite mention is not split by its list: no third incident for New Baghdad
     assert "new_baghdad" not in {p for _, p in drawn(text, geoparser)}
+
+
+def test_arabic_sequence_and_topic_connectives_open_a_clause_of_their_own(geoparser):
+    # "followed by another blast in ...", "as for the blast in ...": each a bombing of its own
+    followed = "انفجرت سيارة مفخخة في الكرادة، أعقبه انفجار سيارة أخرى في المنصور."
+    assert len(drawn(followed, geoparser)) == 2
+    as_for = (
+        "قتل شخص في تفجير منطقة الأمين، وجرح ثلاثة في تفجير منطقة السيدية، "
+        "أما انفجار منطقة الكرادة فبلغت حصيلته قتيلين."
+    )
+    assert len(drawn(as_for, geoparser)) == 3

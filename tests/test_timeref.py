@@ -666,3 +666,31 @@ def test_a_second_day_without_a_night_is_no_overnight(sentence: str) -> None:
     stated = resolve_time(sentence, report_date=dt.date(2023, 7, 21))
     assert stated is not None
     assert stated.precision == "day"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A car bomb killed 20 people near a market, the deadliest attack in recent months.",
+        "The blast was the worst in the capital since 2019, police said.",
+        "It was the biggest rally in Baghdad this year.",
+        "قتل 20 شخصا بانفجار سيارة مفخخة، في أعنف هجوم منذ أشهر",
+    ],
+)
+def test_a_period_after_a_comparison_word_is_its_range_not_the_sentences_time(
+    sentence: str,
+) -> None:
+    # "the deadliest ... in recent months" compares; it does not put the sentence on another day
+    assert resolve_time(sentence, report_date=SATURDAY) is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Car bombs have killed hundreds of people in Baghdad in recent months.",
+        "The worst of the fighting came last month.",
+        "Last month a car bomb killed 20 people, the worst in the city.",
+    ],
+)
+def test_a_period_outside_a_comparison_still_makes_the_sentence_background(sentence: str) -> None:
+    assert resolved(sentence).background is True

@@ -475,3 +475,137 @@ def test_a_gathering_beside_another_incident_is_its_scene_not_a_protest():
     assert "protest" not in told("A bomb exploded near a crowd of men who had gathered.")
     assert "protest" not in told("وقرب تجمع لشبان انفجرت عبوة ناسفة")
     assert "protest" in told("Protesters gathered in Tahrir Square.")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "type_id"),
+    [
+        # setting a thing on fire, the thing between ("set two police cars on fire")
+        ("Rioters set two police cars on fire outside the council.", "arson"),
+        ("Youths set the tyres ablaze on the highway.", "arson"),
+        # shots into the air are live fire whatever else is named
+        ("Police shot into the air to scatter the crowd.", "live_fire"),
+        ("Guards were shooting into the air as tear gas drifted over the bridge.", "live_fire"),
+        # force used on protesters
+        ("Security forces beat protesters in the square.", "dispersal"),
+        ("Riot police beat up demonstrators outside the ministry.", "dispersal"),
+        ("اعتدت قوات الأمن على المتظاهرين قرب الجسر", "dispersal"),
+        # execution killings
+        ("Police found 12 men, blindfolded and shot, in a side street.", "armed_attack"),
+        ("The bodies bore signs of torture, police said.", "armed_attack"),
+        ("Two men were killed execution-style in Dora.", "armed_attack"),
+        # deaths in combat
+        ("A soldier died during combat operations west of the capital.", "armed_clash"),
+        ("Two Marines were killed in action in Anbar.", "armed_clash"),
+        # hostage-taking, the captives named between
+        ("Gunmen took five engineers hostage at a checkpoint.", "kidnapping"),
+        ("Militants were holding the worshippers hostage inside.", "kidnapping"),
+        ("The hostage-taking lasted four hours.", "kidnapping"),
+        # crowds wrecking a place
+        ("Angry crowds smashed up a liquor store in Karrada.", "mob_violence"),
+        ("A crowd trashed the party's office.", "mob_violence"),
+        # projectiles that hit something are rounds fired, not stones
+        ("Two projectiles slammed into a house near the airport.", "rocket_attack"),
+        ("Projectiles landed inside the base.", "rocket_attack"),
+        # military strike phrases
+        ("The Pentagon said it had carried out a retaliatory strike.", "air_strike"),
+        ("A precision strike hit a car on Palestine Street.", "air_strike"),
+        ("نفذت ضربة جوية على مقر للفصيل", "air_strike"),
+        # getting in
+        ("Armed men burst into a wedding hall.", "armed_attack"),
+        ("Protesters managed to enter the compound.", "storming_attempt"),
+        ("تمكن المحتجون من دخول مبنى المحافظة", "storming_attempt"),
+        # protesters' signs, joining a protest
+        ("Thousands filled the square holding placards.", "protest"),
+        ("Hundreds joined the rally outside the council.", "protest"),
+        ("Students took part in demonstrations in Basra.", "protest"),
+        ("رفع المحتجون لافتات تطالب بالإصلاح", "protest"),
+    ],
+)
+def test_wire_forms_of_each_class_are_triggers(sentence, type_id):
+    assert type_id in told(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "not_told"),
+    [
+        ("The blast set several cars on fire.", "arson"),  # the blast's doing
+        ("Protesters hurled projectiles at the police.", "rocket_attack"),  # a crowd's
+        ("Oil workers launched a strike over unpaid wages.", "air_strike"),  # a labour strike
+        ("Teachers carried out a strike across the province.", "air_strike"),
+        ("The minister set a date for the vote.", "arson"),
+        ("He took the oath of office on Monday.", "kidnapping"),
+    ],
+)
+def test_near_misses_of_those_classes_tell_nothing_of_the_kind(sentence, not_told):
+    assert not_told not in told(sentence)
+
+
+def test_a_drone_named_in_an_air_strike_makes_it_a_drone_strike():
+    assert set(told("An air strike by a drone hit the headquarters.")) == {"drone_strike"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "type_id", "status"),
+    [
+        # denying a part in it says who did not do it: the incident happened
+        ("The militia denied playing any part in the clashes in Dora.", "clash", "happened"),
+        ("The group denied responsibility for the rocket attack.", "rocket_attack", "happened"),
+        ("نفت الكتائب مسؤوليتها عن الهجوم الصاروخي على المطار", "rocket_attack", "happened"),
+        # denying that it happened still denies it
+        ("The ministry denied that protesters had stormed the building.", "storming_attempt",
+         "denied"),
+        ("نفت وزارة الداخلية وقوع الهجوم الصاروخي على المطار", "rocket_attack", "denied"),
+    ],
+)  # fmt: skip
+def test_denying_a_role_in_an_incident_is_not_denying_the_incident(sentence, type_id, status):
+    assert told(sentence)[type_id][0] == status
+
+
+def _paragraph_types(text: str) -> list[list[str]]:
+    from incidents.sentences import split_sentences
+
+    reader = TextReader(text, 0, len(text))
+    return [
+        [t.type_id for t in reader.sentence(a, b).triggers]
+        for a, b in split_sentences(text, 0, len(text))
+    ]
+
+
+def test_a_confrontation_in_a_paragraph_of_armed_men_is_an_armed_clash():
+    text = "The confrontation broke out on Sunday morning. Police said gunmen had burst in."
+    assert _paragraph_types(text) == [["armed_clash"], ["armed_attack"]]
+
+
+def test_protesters_clashing_stay_a_riot_whoever_else_the_paragraph_names():
+    text = "Protesters clashed with riot police near the square. Gunmen later fired at the crowd."
+    assert _paragraph_types(text)[0] == ["clash"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A stampede among pilgrims on a bridge killed hundreds on Wednesday.",
+        "Dozens died in a crowd crush at the shrine's gate.",
+        "لقي 30 شخصا حتفهم في تدافع الزوار قرب المرقد",
+    ],
+)
+def test_a_stampede_is_a_strategic_development_of_its_own(sentence):
+    assert "stampede" in told(sentence)
+    assert incident_vocabulary().types["stampede"].acled_sub_event_type == "Other"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The day ended with 15 demonstrators killed in clashes with police.",
+        "Two protesters were shot dead by security forces near the bridge.",
+        "قتل متظاهران برصاص قوات الأمن قرب الجسر",
+    ],
+)
+def test_protesters_killed_by_or_in_clashes_with_security_forces_is_lethal_force(sentence):
+    assert "live_fire" in told(sentence)
+
+
+def test_a_toll_of_protesters_with_no_force_named_is_no_gunfire():
+    assert "live_fire" not in told("Two protesters had been killed, the group said.")

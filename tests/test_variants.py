@@ -239,3 +239,10 @@ def test_an_arabic_variant_never_outranks_an_exact_name(geoparser):
 )
 def test_arabic_guards_keep_ordinary_words_out(geoparser, text):
     assert [m.text for m in located(geoparser, text) if m.resolved_by == "variant"] == []
+
+
+def test_a_title_is_set_aside_like_the_article():
+    generic = {"shrine": "shrine"}
+    titled = name_key(["Imam", "Musa", "al", "Kadhim", "shrine"], generic, {"imam"})
+    bare = name_key(["Musa", "al", "Kadhim"], generic, {"imam"})
+    assert titled.key == bare.key
