@@ -207,3 +207,11 @@ def test_a_definite_mention_with_no_day_of_its_own_is_the_one_told_before(geopar
         "The car bombing in Karrada may have been meant to draw attention away."
     )
     assert [t for t, _ in drawn(text, geoparser)] == ["car_bomb", "arrest"]
+
+
+def test_the_stampede_told_again_is_the_one_told(geoparser):
+    text = (
+        "A stampede among pilgrims on the Aimmah bridge on Saturday killed hundreds.\n\n"
+        "The stampede started when panic spread through the crowd."
+    )
+    assert [t for t, _ in drawn(text, geoparser)] == ["stampede"]
