@@ -333,6 +333,8 @@ class TextReader:
         ordinals = self.vocabulary.ordinals
         before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
         after = self.norm[match.nend : match.nend + 20].split()
+        if len(before) > 1 and before[-1] in ordinals and before[-2] in self.vocabulary.anaphoric:
+            return False  # "that second blast": the one told second, not a new one
         return bool((before and before[-1] in ordinals) or (after and after[0] in ordinals))
 
     def _summary(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:

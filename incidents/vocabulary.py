@@ -129,6 +129,8 @@ class Vocabulary:
     summary_determiners: tuple[str, ...] = ()
     """Normalised words before a trigger that sum up several incidents ("a string of")."""
     salvo_sub_event_types: frozenset[str] = frozenset()
+    anaphoric: frozenset[str] = frozenset()
+    """Demonstratives before an ordinal that point back ("that second blast")."""
     turned_violent: tuple[str, str] | None = None
     """(protest, riot) ACLED event types: "the protest" after a riot that day is that riot."""
     hypothetical_after: frozenset[str] = frozenset()
@@ -373,6 +375,9 @@ def _incident_vocabulary(
             normalize_name(w) for w in status.get("hypothetical_not_before", ())
         ),
         turned_violent=_pair(raw["re_mention"].get("turned_violent")),
+        anaphoric=frozenset(
+            normalize_name(w) for w in raw["re_mention"].get("anaphoric_determiners", ())
+        ),
         arabic_proclitics=frozenset(
             normalize_name(w) for w in raw["re_mention"].get("arabic_proclitics", ())
         ),

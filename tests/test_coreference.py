@@ -215,3 +215,19 @@ def test_the_stampede_told_again_is_the_one_told(geoparser):
         "The stampede started when panic spread through the crowd."
     )
     assert [t for t, _ in drawn(text, geoparser)] == ["stampede"]
+
+
+def test_that_second_blast_is_the_one_told_second(geoparser):
+    text = (
+        "A car bomb exploded in Mutanabi Street on Saturday. At the same time another bomb "
+        "went off in Bab al Muadham. How many people that second blast killed was not clear."
+    )
+    assert [t for t, _ in drawn(text, geoparser)] == ["car_bomb", "ied"]
+
+
+def test_the_confrontation_after_an_armed_clash_is_that_clash(geoparser):
+    text = (
+        "Militiamen clashed with security forces in Dora on Saturday.\n\n"
+        "The confrontation, the group said, grew out of a standoff over an appointment."
+    )
+    assert [t for t, _ in drawn(text, geoparser)] == ["armed_clash"]

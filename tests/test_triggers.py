@@ -137,6 +137,7 @@ def test_tear_gas_fired_is_not_live_fire_but_fired_with_a_firearm_is():
         ("The militia denied that its fighters attacked the embassy.", "armed_attack", "denied"),
         ("Officials fear that militants might attack the embassy.", "armed_attack", "threatened"),
         ("Officials worry that protests in the capital might snowball.", "protest", "threatened"),
+        ("Protesters were about to storm the embassy.", "storming_attempt", "announced"),
         ("The blast might have been caused by a gas cylinder.", "explosion", "happened"),
     ],
 )
