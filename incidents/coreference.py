@@ -172,6 +172,11 @@ class Coreference:
             incident.status not in _JOINED_STATUSES
             or event_type not in self.vocabulary.re_mention_event_types
         ):
+            if incident.status in _JOINED_STATUSES and event_type is not None:
+                # never joined, but a sum of several ("a dozen or more demonstrations")
+                # still gives way to the ones the report then tells one by one
+                key = (*day, event_type)
+                self.told.append(_Told(len(self.slots), own_place, 0, key, trigger.summary))
             self.slots.append(incident)
             return
         quality = max(_quality(trigger), _DEFINITE) if headline else _quality(trigger)

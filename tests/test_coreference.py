@@ -231,3 +231,15 @@ def test_the_confrontation_after_an_armed_clash_is_that_clash(geoparser):
         "The confrontation, the group said, grew out of a standoff over an appointment."
     )
     assert [t for t, _ in drawn(text, geoparser)] == ["armed_clash"]
+
+
+def test_a_sum_of_protests_gives_way_to_the_protests_told_one_by_one(geoparser):
+    text = (
+        "Across Iraq on Saturday, thousands of people marched in a dozen or more "
+        "demonstrations.\n\nIn Basra, protesters marched to the governor's office. In Mosul, "
+        "hundreds of people rallied outside the provincial council."
+    )
+    assert [e for _, e in drawn(text, geoparser)] == [
+        "In Basra, protesters marc",
+        "In Mosul, hundreds of peo",
+    ]
