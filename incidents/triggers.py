@@ -328,13 +328,17 @@ class TextReader:
         return bool(_DAY_AFTER.match(self.text, match.end) or day_before)
 
     def _fresh(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
-        """True when an ordinal or "another" stands next to the trigger ("that second
-        blast", "another bomb", "الانفجار الثاني"): a new one."""
+        """True when an ordinal or "another" stands next to the trigger ("the second
+        blast", "another bomb", "الانفجار الثاني"): a new one; not after a demonstrative
+        ("that second blast": the one told second)."""
         ordinals = self.vocabulary.ordinals
         before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
         after = self.norm[match.nend : match.nend + 20].split()
-        if len(before) > 1 and before[-1] in ordinals and before[-2] in self.vocabulary.anaphoric:
-            return False  # "that second blast": the one told second, not a new one
+        if before and before[-1] in ordinals:
+            lead = before[:-1]
+            anaphoric = self.vocabulary.anaphoric
+            if any(" ".join(lead[-k:]) in anaphoric for k in range(1, min(3, len(lead)) + 1)):
+                return False  # "that second blast", "This is the second curfew": told ones
         return bool((before and before[-1] in ordinals) or (after and after[0] in ordinals))
 
     def _summary(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
@@ -375,9 +379,11 @@ class TextReader:
         prefix = self.norm[word_start : match.nstart]
         before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
         if self._fresh(sentence_nstart, match):
-            return False  # "that second blast", "الانفجار الثاني": a new one
+            return False  # "the second blast", "الانفجار الثاني": a new one
         if prefix.endswith(vocab.arabic_article) or match.key.startswith(vocab.arabic_article):
             return True
+        if len(before) > 1 and before[-1] in vocab.ordinals:
+            before = before[:-1]  # "This is the second curfew": the curfew told, counted
         return bool(before) and before[-1] in vocab.definite_determiners
 
     def _armed(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:

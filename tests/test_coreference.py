@@ -147,7 +147,8 @@ def test_a_definite_mention_of_a_measure_or_storming_is_the_one_told(geoparser):
     text = (
         "The government has banned car traffic in Baghdad for Sunday.\n\n"
         "The ban on vehicles was announced on state television late on Saturday.\n\n"
-        "Police arrested ten suspects in Karrada. The arrests were made at dawn."
+        "Police arrested ten suspects in Karrada. The arrests were made at dawn.\n\n"
+        "This is the second ban since the shrine was bombed."
     )
     result = analyse_text(text, source="Wire", date=SATURDAY, geoparser=geoparser)
     kinds = [(i.event_type, i.status) for i in result.incidents if i.acled_event_type]

@@ -220,9 +220,17 @@ def test_photo_captions_give_no_incident(geoparser):
 
 
 def test_an_ordinal_makes_a_definite_mention_a_new_incident():
-    assert not read_sentence("That second blast hit the square.").triggers[0].definite
+    assert not read_sentence("The second blast hit the square.").triggers[0].definite
+    assert read_sentence("The second blast hit the square.").triggers[0].fresh
     assert not read_sentence("وقع الانفجار الثاني قرب السفارة").triggers[0].definite
     assert read_sentence("The blast hit the square.").triggers[0].definite
+
+
+def test_a_demonstrative_before_the_ordinal_points_back_to_the_one_told():
+    # "How many people that second blast killed was not clear", after "another bomb"
+    second = read_sentence("That second blast hit the square.").triggers[0]
+    assert second.definite
+    assert not second.fresh
 
 
 def test_arabic_triggers_are_found_with_the_article():
