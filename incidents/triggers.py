@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from gazetteer.normalize import is_arabic_letter, normalize_name, normalize_with_offsets
 from gazetteer.phrases import PhraseMatch, longest_matches
+from incidents.placing import clause_bounds
 from incidents.vocabulary import Term, Vocabulary, incident_vocabulary
 
 #: Punctuation that ends the reach of a status cue (a conditional crosses commas).
@@ -182,7 +183,20 @@ class TextReader:
         # ("the violent confrontation broke out. ... an armed group burst in").
         protesters = any(a.value.value.startswith("Protesters") for a in picked["actor"])
         armed_here = armed or (not protesters and self._paragraph_armed())
-        chosen = _choose_types(triggers, vocab, armed=armed_here, coordinated=self._coordinated)
+        bounds: list[int] = []
+
+        def same_clause(a: PhraseMatch[Term], b: PhraseMatch[Term]) -> bool:
+            if not bounds:  # read only when a riot and another type meet in a sentence
+                bounds.extend(start + at for at in clause_bounds(self.text[start:end]))
+            return bisect_left(bounds, a.start + 1) == bisect_left(bounds, b.start + 1)
+
+        chosen = _choose_types(
+            triggers,
+            vocab,
+            armed=armed_here,
+            coordinated=self._coordinated,
+            same_clause=same_clause,
+        )
         occupied = [(m.nstart, m.nend) for m in (*picked["trigger"], *weapons)]
         targets = [t for t in picked["target"] if not _overlaps(t, occupied)]
 
@@ -339,7 +353,11 @@ class TextReader:
             anaphoric = self.vocabulary.anaphoric
             if any(" ".join(lead[-k:]) in anaphoric for k in range(1, min(3, len(lead)) + 1)):
                 return False  # "that second blast", "This is the second curfew": told ones
-        return bool((before and before[-1] in ordinals) or (after and after[0] in ordinals))
+        if (before and before[-1] in ordinals) or (after and after[0] in ordinals):
+            return True
+        # "one of Monday's blasts", "أحد التفجيرات": one of several, a new one
+        lead = " " + " ".join(before[-4:]) + " "
+        return any(f" {p} " in lead for p in self.vocabulary.partitives)
 
     def _summary(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
         """True after a figure of two or more or a word that sums up several ("a string
@@ -529,6 +547,7 @@ def _choose_types(
     *,
     armed: bool = False,
     coordinated: Callable[[PhraseMatch[Term], PhraseMatch[Term]], bool] | None = None,
+    same_clause: Callable[[PhraseMatch[Term], PhraseMatch[Term]], bool] | None = None,
 ) -> list[tuple[str, PhraseMatch[Term]]]:
     """The first trigger of each type the sentence tells, after weak, fallback,
     armed-variant and yields_to rules. Two triggers joined only by a coordinator
@@ -562,6 +581,16 @@ def _choose_types(
                 type_id in vocab.types[other].yields_to and match.nstart < chosen[other].nstart
             )
             and not (coordinated is not None and _joined(match, chosen[other], coordinated))
+            and not (
+                # what a crowd does in a clause of its own ("..., and then set the vehicles
+                # on fire") is no consequence of a blast told in another clause; a fire
+                # that broke out ("حريقا شب") is one, wherever it is told
+                same_clause is not None
+                and vocab.types[type_id].acled_event_type in vocab.clause_bound_event_types
+                and match.key not in vocab.types[type_id].absorbed_triggers
+                and vocab.types[other].acled_event_type != vocab.types[type_id].acled_event_type
+                and not same_clause(match, chosen[other])
+            )
             for other in vocab.types[type_id].yields_to
         )
 

@@ -108,6 +108,11 @@ class Vocabulary:
     ordinals: frozenset[str]
     not_armed_after: tuple[str, ...]
     reference_window: int = 0
+    partitives: tuple[str, ...] = ()
+    clause_bound_event_types: frozenset[str] = frozenset()
+    """ACLED event types whose triggers give way to another event type's only in their
+    own clause (a crowd's arson is no consequence of a blast told in another clause)."""
+    """Phrases naming one of several told together ("one of Monday's blasts")."""
     protest_only_types: frozenset[str] = frozenset()
     """Types told only where the report has told protesters (gunfire is excessive force
     against protesters only at a protest)."""
@@ -353,6 +358,8 @@ def _incident_vocabulary(
         arabic_article=normalize_name(raw["re_mention"]["arabic_article"]),
         re_mention_event_types=frozenset(raw["re_mention"]["event_types"]),
         ordinals=frozenset(normalize_name(w) for w in raw["re_mention"]["ordinals"]),
+        partitives=tuple(normalize_name(w) for w in raw["re_mention"].get("partitives", ())),
+        clause_bound_event_types=frozenset(raw.get("yields_in_clause_only", ())),
         not_armed_after=tuple(normalize_name(w) for w in raw["armed_actors"]["not_after"]),
         coordinators=frozenset(normalize_name(w) for w in status["coordinators"]),
         protest_only_types=frozenset(raw.get("protest_only_types", ())),
