@@ -34,6 +34,10 @@ trigger incidents in text order and keeps one per incident:
   riot told that day (``re_mention.turned_violent``), with no other place of its own, is
   that riot: ACLED codes a demonstration that turns violent as one riot.
 
+- a definite mention of a type with an armed variant ("the confrontation": a clash)
+  after its armed variant was told that day ("the deadly clashes" between armed
+  groups) is that incident: the same fight, named without its armed men.
+
 Otherwise what is announced, threatened or denied, and casualty incidents, are never joined.
 One dictionary look-up per mention: linear in the report.
 """
@@ -104,6 +108,8 @@ class Coreference:
         self.in_segment: dict[int, _Told] = {}
         self.of_type: dict[tuple[int, str], _Told] = {}
         self.riots: dict[tuple[int, str | None], str | None] = {}
+        self.kinds: dict[tuple[int, str | None, str], str | None] = {}
+        """The own place of the latest incident of each type told per (segment, day)."""
         """The own place of the latest riot told per (segment, day)."""
         self.told: list[_Told] = []
 
@@ -136,6 +142,19 @@ class Coreference:
         day = (segment, incident.date)
         if incident.status in _JOINED_STATUSES and event_type == riot:
             self.riots[day] = own_place
+        armed = self.vocabulary.types[incident.event_type].armed_variant
+        if (
+            armed is not None
+            and incident.status in _JOINED_STATUSES
+            and trigger.definite
+            and not trigger.weak
+            and not trigger.fresh
+            and (*day, armed) in self.kinds
+            and (own_place is None or self.kinds[(*day, armed)] in (None, own_place))
+        ):
+            return  # "The confrontation, it said, grew out of a standoff": the armed clash
+        if incident.status in _JOINED_STATUSES:
+            self.kinds[(*day, incident.event_type)] = own_place
         if incident.event_type in self.vocabulary.definite_re_mention_types:
             self._tell_definite(incident, trigger, own_place=own_place, segment=segment)
             return
@@ -153,6 +172,11 @@ class Coreference:
             incident.status not in _JOINED_STATUSES
             or event_type not in self.vocabulary.re_mention_event_types
         ):
+            if incident.status in _JOINED_STATUSES and event_type is not None:
+                # never joined, but a sum of several ("a dozen or more demonstrations")
+                # still gives way to the ones the report then tells one by one
+                key = (*day, event_type)
+                self.told.append(_Told(len(self.slots), own_place, 0, key, trigger.summary))
             self.slots.append(incident)
             return
         quality = max(_quality(trigger), _DEFINITE) if headline else _quality(trigger)

@@ -288,7 +288,7 @@ def _extract(
         if new and not claims and not _corroborated(reading, placer):
             new = []  # "raids", "attacks", "tents" and nothing else: not enough to code
         headline = _is_headline(text)
-        acled_events: dict[tuple[str | None, str | None, str | None], str] = {}
+        acled_events: dict[tuple[str | None, str | None], list[tuple[str, str | None]]] = {}
         for n, (t, fields) in enumerate(
             _tellings(new, reading, text, sentence.start, placer, index, vocabulary)
         ):
@@ -318,13 +318,17 @@ def _extract(
     return told_incidents.incidents()
 
 
+_COARSE_PRECISIONS = frozenset({"city", "country"})
+
+
 def _one_acled_event(
     incident: Incident,
-    acled_events: dict[tuple[str | None, str | None, str | None], str],
+    acled_events: dict[tuple[str | None, str | None], list[tuple[str, str | None]]],
     vocabulary: Vocabulary,
 ) -> Incident:
     """``incident``, without an ACLED type of its own when its sentence already told one
-    of the same ACLED sub-event type at the same place as another of our types.
+    of the same ACLED sub-event type at the same place (or one of the two placed no finer
+    than the city) as another of our types.
 
     ACLED codes one event per actors, place, day and sub-event type: a crowd that
     "stormed the embassy and set it on fire", police that "turned water cannons and tear
@@ -336,9 +340,15 @@ def _one_acled_event(
         "reported",
     ):
         return incident
-    key = (incident.acled_event_type, incident.sub_event_type, incident.place_id)
-    first = acled_events.setdefault(key, incident.event_type)
-    if first == incident.event_type:
+    key = (incident.acled_event_type, incident.sub_event_type)
+    place = None if incident.geo_precision in _COARSE_PRECISIONS else incident.place_id
+    told = acled_events.setdefault(key, [])
+    first = next(
+        (t for t, p in told if t != incident.event_type and (p == place or None in (p, place))),
+        None,
+    )
+    if first is None:
+        told.append((incident.event_type, place))
         return incident
     return replace(
         incident,

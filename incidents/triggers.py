@@ -342,11 +342,17 @@ class TextReader:
         return bool(_DAY_AFTER.match(self.text, match.end) or day_before)
 
     def _fresh(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
-        """True when an ordinal or "another" stands next to the trigger ("that second
-        blast", "another bomb", "الانفجار الثاني"): a new one."""
+        """True when an ordinal or "another" stands next to the trigger ("the second
+        blast", "another bomb", "الانفجار الثاني"): a new one; not after a demonstrative
+        ("that second blast": the one told second)."""
         ordinals = self.vocabulary.ordinals
         before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
         after = self.norm[match.nend : match.nend + 20].split()
+        if before and before[-1] in ordinals:
+            lead = before[:-1]
+            anaphoric = self.vocabulary.anaphoric
+            if any(" ".join(lead[-k:]) in anaphoric for k in range(1, min(3, len(lead)) + 1)):
+                return False  # "that second blast", "This is the second curfew": told ones
         if (before and before[-1] in ordinals) or (after and after[0] in ordinals):
             return True
         # "one of Monday's blasts", "أحد التفجيرات": one of several, a new one
@@ -391,9 +397,11 @@ class TextReader:
         prefix = self.norm[word_start : match.nstart]
         before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
         if self._fresh(sentence_nstart, match):
-            return False  # "that second blast", "الانفجار الثاني": a new one
+            return False  # "the second blast", "الانفجار الثاني": a new one
         if prefix.endswith(vocab.arabic_article) or match.key.startswith(vocab.arabic_article):
             return True
+        if len(before) > 1 and before[-1] in vocab.ordinals:
+            before = before[:-1]  # "This is the second curfew": the curfew told, counted
         return bool(before) and before[-1] in vocab.definite_determiners
 
     def _armed(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
@@ -458,7 +466,30 @@ class TextReader:
             if status == "announced" and self._after_condition(trigger, cues):
                 return "threatened"  # "if ..., we will storm": a promise on a condition
             return status
-        return "announced" if self._set_ahead(trigger, cues, triggers) else "happened"
+        if self._set_ahead(trigger, cues, triggers):
+            return "announced"
+        return "threatened" if self._hypothetical_after(trigger, triggers) else "happened"
+
+    def _hypothetical_after(
+        self, trigger: PhraseMatch[Term], triggers: Sequence[PhraseMatch[Term]]
+    ) -> bool:
+        """True when a modal of what may come follows the trigger as its subject in its
+        clause ("worry that protests in the capital might snowball"), not one of
+        speculation about the past ("the blast might have been a gas cylinder")."""
+        vocab = self.vocabulary
+        if not vocab.hypothetical_after:
+            return False
+        after = self.text[trigger.end : trigger.end + 80]
+        lowered = after.lower()
+        if not any(modal in lowered for modal in vocab.hypothetical_after):
+            return False  # the common case, without normalising
+        stop = _CUE_STOP.search(after)
+        words = normalize_name(after[: stop.start()] if stop else after).split()
+        words = words[: vocab.status_window]
+        for i, word in enumerate(words):
+            if word in vocab.hypothetical_after:
+                return i + 1 >= len(words) or words[i + 1] not in vocab.hypothetical_not_before
+        return False
 
     def _denies_a_role(self, cue: PhraseMatch[Term], trigger: PhraseMatch[Term]) -> bool:
         """True when the words between a denial and the trigger deny a part in it ("denied

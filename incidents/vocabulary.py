@@ -134,8 +134,14 @@ class Vocabulary:
     summary_determiners: tuple[str, ...] = ()
     """Normalised words before a trigger that sum up several incidents ("a string of")."""
     salvo_sub_event_types: frozenset[str] = frozenset()
+    anaphoric: frozenset[str] = frozenset()
+    """Demonstratives before an ordinal that point back ("that second blast")."""
     turned_violent: tuple[str, str] | None = None
     """(protest, riot) ACLED event types: "the protest" after a riot that day is that riot."""
+    hypothetical_after: frozenset[str] = frozenset()
+    """Normalised modals that, after a trigger in its clause, make it what may come."""
+    hypothetical_not_before: frozenset[str] = frozenset()
+    """Words after such a modal that make it speculation about the past ("might have")."""
     denied_role: tuple[str, ...] = ()
     """Normalised phrases that, between a denial and a trigger, deny a part in it, not the
     incident ("denied playing any part in the clashes")."""
@@ -369,7 +375,16 @@ def _incident_vocabulary(
         salvo_sub_event_types=frozenset(raw["re_mention"]["salvo_sub_event_types"]),
         definite_re_mention_types=frozenset(raw["re_mention"].get("definite_types", ())),
         denied_role=tuple(normalize_name(w) for w in status.get("denied_role", ())),
+        hypothetical_after=frozenset(
+            normalize_name(w) for w in status.get("hypothetical_after", ())
+        ),
+        hypothetical_not_before=frozenset(
+            normalize_name(w) for w in status.get("hypothetical_not_before", ())
+        ),
         turned_violent=_pair(raw["re_mention"].get("turned_violent")),
+        anaphoric=frozenset(
+            normalize_name(w) for w in raw["re_mention"].get("anaphoric_determiners", ())
+        ),
         arabic_proclitics=frozenset(
             normalize_name(w) for w in raw["re_mention"].get("arabic_proclitics", ())
         ),

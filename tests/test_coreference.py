@@ -147,7 +147,8 @@ def test_a_definite_mention_of_a_measure_or_storming_is_the_one_told(geoparser):
     text = (
         "The government has banned car traffic in Baghdad for Sunday.\n\n"
         "The ban on vehicles was announced on state television late on Saturday.\n\n"
-        "Police arrested ten suspects in Karrada. The arrests were made at dawn."
+        "Police arrested ten suspects in Karrada. The arrests were made at dawn.\n\n"
+        "This is the second ban since the shrine was bombed."
     )
     result = analyse_text(text, source="Wire", date=SATURDAY, geoparser=geoparser)
     kinds = [(i.event_type, i.status) for i in result.incidents if i.acled_event_type]
@@ -207,3 +208,39 @@ def test_a_definite_mention_with_no_day_of_its_own_is_the_one_told_before(geopar
         "The car bombing in Karrada may have been meant to draw attention away."
     )
     assert [t for t, _ in drawn(text, geoparser)] == ["car_bomb", "arrest"]
+
+
+def test_the_stampede_told_again_is_the_one_told(geoparser):
+    text = (
+        "A stampede among pilgrims on the Aimmah bridge on Saturday killed hundreds.\n\n"
+        "The stampede started when panic spread through the crowd."
+    )
+    assert [t for t, _ in drawn(text, geoparser)] == ["stampede"]
+
+
+def test_that_second_blast_is_the_one_told_second(geoparser):
+    text = (
+        "A car bomb exploded in Mutanabi Street on Saturday. At the same time another bomb "
+        "went off in Bab al Muadham. How many people that second blast killed was not clear."
+    )
+    assert [t for t, _ in drawn(text, geoparser)] == ["car_bomb", "ied"]
+
+
+def test_the_confrontation_after_an_armed_clash_is_that_clash(geoparser):
+    text = (
+        "Militiamen clashed with security forces in Dora on Saturday.\n\n"
+        "The confrontation, the group said, grew out of a standoff over an appointment."
+    )
+    assert [t for t, _ in drawn(text, geoparser)] == ["armed_clash"]
+
+
+def test_a_sum_of_protests_gives_way_to_the_protests_told_one_by_one(geoparser):
+    text = (
+        "Across Iraq on Saturday, thousands of people marched in a dozen or more "
+        "demonstrations.\n\nIn Basra, protesters marched to the governor's office. In Mosul, "
+        "hundreds of people rallied outside the provincial council."
+    )
+    assert [e for _, e in drawn(text, geoparser)] == [
+        "In Basra, protesters marc",
+        "In Mosul, hundreds of peo",
+    ]

@@ -246,6 +246,11 @@ def test_a_bomb_that_killed_six_is_a_bombing_with_one_figure(analyse):
             "Police turned water cannons and tear gas on protesters in Tahrir Square on Friday.",
             [("water_cannon", "Protests"), ("tear_gas", None)],
         ),
+        # the act placed no finer than the city is at the other's place
+        (
+            "Rioters have stormed the Swedish embassy in Baghdad, Iraq, and set it alight.",
+            [("storming_attempt", "Riots"), ("arson", None)],
+        ),
         # acts of two ACLED sub-event types are two events
         (
             "Protesters stormed the embassy on Friday and police closed the Sinak bridge.",

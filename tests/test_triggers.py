@@ -136,6 +136,9 @@ def test_tear_gas_fired_is_not_live_fire_but_fired_with_a_firearm_is():
         ("نفت الجماعة أي دور لها في الهجوم على السفارة", "armed_attack", "happened"),
         ("The militia denied that its fighters attacked the embassy.", "armed_attack", "denied"),
         ("Officials fear that militants might attack the embassy.", "armed_attack", "threatened"),
+        ("Officials worry that protests in the capital might snowball.", "protest", "threatened"),
+        ("Protesters were about to storm the embassy.", "storming_attempt", "announced"),
+        ("The blast might have been caused by a gas cylinder.", "explosion", "happened"),
     ],
 )
 def test_status_from_modality(sentence, type_id, status):
@@ -217,9 +220,17 @@ def test_photo_captions_give_no_incident(geoparser):
 
 
 def test_an_ordinal_makes_a_definite_mention_a_new_incident():
-    assert not read_sentence("That second blast hit the square.").triggers[0].definite
+    assert not read_sentence("The second blast hit the square.").triggers[0].definite
+    assert read_sentence("The second blast hit the square.").triggers[0].fresh
     assert not read_sentence("وقع الانفجار الثاني قرب السفارة").triggers[0].definite
     assert read_sentence("The blast hit the square.").triggers[0].definite
+
+
+def test_a_demonstrative_before_the_ordinal_points_back_to_the_one_told():
+    # "How many people that second blast killed was not clear", after "another bomb"
+    second = read_sentence("That second blast hit the square.").triggers[0]
+    assert second.definite
+    assert not second.fresh
 
 
 def test_arabic_triggers_are_found_with_the_article():
@@ -463,6 +474,18 @@ def test_an_incident_after_a_comparative_without_than_is_one():
     assert "ied" in told("More bombs exploded in Karrada on Friday.")
 
 
+def test_a_weapon_carried_is_not_used_but_attacks_carried_out_are_attacks():
+    assert "grenade_attack" not in told("Gunmen carrying grenade launchers burst in.")
+    assert "grenade_attack" not in told("وصل مسلحون مدججين بالقنابل اليدوية")
+    assert "armed_attack" in told("He was planning and carrying out attacks on the base.")
+
+
+def test_a_gathering_beside_another_incident_is_its_scene_not_a_protest():
+    assert "protest" not in told("A bomb exploded near a crowd of men who had gathered.")
+    assert "protest" not in told("وقرب تجمع لشبان انفجرت عبوة ناسفة")
+    assert "protest" in told("Protesters gathered in Tahrir Square.")
+
+
 @pytest.mark.parametrize(
     ("sentence", "type_id"),
     [
@@ -595,18 +618,6 @@ def test_protesters_killed_by_or_in_clashes_with_security_forces_is_lethal_force
 
 def test_a_toll_of_protesters_with_no_force_named_is_no_gunfire():
     assert "live_fire" not in told("Two protesters had been killed, the group said.")
-
-
-def test_a_weapon_carried_is_not_used_but_attacks_carried_out_are_attacks():
-    assert "grenade_attack" not in told("Gunmen carrying grenade launchers burst in.")
-    assert "grenade_attack" not in told("وصل مسلحون مدججين بالقنابل اليدوية")
-    assert "armed_attack" in told("He was planning and carrying out attacks on the base.")
-
-
-def test_a_gathering_beside_another_incident_is_its_scene_not_a_protest():
-    assert "protest" not in told("A bomb exploded near a crowd of men who had gathered.")
-    assert "protest" not in told("وقرب تجمع لشبان انفجرت عبوة ناسفة")
-    assert "protest" in told("Protesters gathered in Tahrir Square.")
 
 
 @pytest.mark.parametrize(
