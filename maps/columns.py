@@ -164,13 +164,19 @@ def _chunks(frame: pd.DataFrame, columns: list[str], order: np.ndarray, rows: in
     zlib lets go of the GIL, so the chunks are compressed on worker threads while the
     next ones are written as JSON: at a million rows this halves the time on 2 cores.
     """
-    values = {name: _json_values(frame[name])[order] for name in columns}
+    # Each chunk's rows are taken from the columns as it is written: a million rows
+    # never become a million Python objects per column at once.
+    series = [frame[name] for name in columns]
     workers = max(1, min(4, os.cpu_count() or 1))
     chunks: list[str] = []
     pending: deque[Future[str]] = deque()
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for start in range(0, len(order), rows):
-            part = {name: column[start : start + rows].tolist() for name, column in values.items()}
+            taken = order[start : start + rows]
+            part = {
+                name: _json_values(column.iloc[taken]).tolist()
+                for name, column in zip(columns, series, strict=True)
+            }
             pending.append(pool.submit(gzip_b64, _json(part)))
             while len(pending) > 2 * workers:  # a bounded backlog of JSON text
                 chunks.append(pending.popleft().result())
