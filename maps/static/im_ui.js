@@ -986,13 +986,17 @@ var IncidentMap = (function () {
     // The ids (for the API, the table's exports and the popups' id line) are decoded
     // once the map is drawn and the page is idle.
     var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 1); };
-    idle(function () {
+    // The histogram: when the page is first idle, and at the latest before it is ready.
+    function drawDeferredHistogram() {
+      if (!ui.histogramDeferred) { return; }
       ui.histogramDeferred = false;
       ui.histogramDirty = true;
       drawHistogram();
       Core.markOnce('im:histogram');
-    }, {timeout: 1000});
+    }
+    idle(drawDeferredHistogram, {timeout: 1000});
     return new Promise(function (resolve) { idle(resolve, {timeout: 300}); }).then(function () {
+      drawDeferredHistogram();
       return Promise.all([inc.loadIds(), state.evt.loadIds()]);
     }).then(function () {
       return location.hash.replace(/^#/, '') === lastHash ? null : applyHash();
