@@ -71,6 +71,7 @@ class ContextVocabulary:
     abroad_words: frozenset[str]
     city_qualifiers: frozenset[str]
     honorifics: frozenset[str]
+    distance_anchor_skip_kinds: frozenset[str]
     container_nouns: frozenset[str]
     organisation_prefixes: tuple[str, ...]
     organisation_suffixes_any_case: frozenset[str]
@@ -194,6 +195,7 @@ def _context_vocabulary(
         abroad_words=frozenset(raw["abroad_words"]),
         city_qualifiers=frozenset(raw["city_qualifiers"]),
         honorifics=frozenset(fold_word(w) for w in raw["honorifics"]),
+        distance_anchor_skip_kinds=frozenset(raw["distance_anchor_skip_kinds"]),
         container_nouns=frozenset(_norm_all(raw["container_nouns"])),
         organisation_prefixes=_norm_all(raw["organisation_prefixes"]),
         organisation_suffixes_any_case=frozenset(_norm_all(raw["organisation_suffixes_any_case"])),

@@ -41,7 +41,7 @@ from gazetteer.mentions import (
 from gazetteer.model import Gazetteer, Place
 from gazetteer.name_matching import AREA_NOUNS, NameHit, NameMatching, is_arabic_nisba
 from gazetteer.normalize import glued, normalize_name, normalize_with_offsets
-from gazetteer.relations import RelativePlaces
+from gazetteer.relations import RelativePlaces, distances_away
 from gazetteer.roles import MentionRoles, capital_of_context, structural_role
 from gazetteer.variants import (
     ARTICLES,
@@ -112,8 +112,15 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
         mentions: list[PlaceMention] = []
         in_play: list[str] = []
         persons: set[str] = set()
+        # "About a mile away": distances from the place in play, in text order with the rest
+        away = distances_away(text) if "away" in text else []
         index = 0
-        while index < len(hits):
+        while index < len(hits) or away:
+            if away and (index >= len(hits) or away[0][0] < hits[index].start):
+                near = self._distance_away(text, away.pop(0), in_play)
+                if near is not None and structural_role(near, non_locations) is None:
+                    mentions.append(near)
+                continue
             hit = hits[index]
             if hit.key == "foreign_capital":
                 found = [
@@ -157,7 +164,7 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
                         PlaceMention(
                             text=text[noun.start : place.end], start=noun.start, end=place.end,
                             role="outside", kind=noun.kind,
-                            resolved_by=f"a {noun.kind or 'place'} in a place outside",
+                            resolved_by=f"{_article(noun.kind or 'place')} in a place outside",
                         )
                     ]  # fmt: skip
                     group_end = abroad
@@ -506,7 +513,7 @@ class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions
             return []
         candidates = [
             c
-            for c in self._variant_index.lookup(key.key)
+            for c in self._noun_name_index.lookup(key.key)
             if kind in c.kinds or self._fits(c.place_id, kind)
         ]
         if not candidates:
@@ -698,6 +705,11 @@ _NOUN_OF_NAME = re.compile(
     r"\s+of\s+(?:the\s+)?(?P<name>(?:al-|Al-|el-)?[A-Z][\w'’-]+"
     r"(?:\s+(?:(?:al|Al|el)[-\s])?[A-Z][\w'’-]+){0,2})"
 )
+
+
+def _article(noun: str) -> str:
+    """'an embassy', 'a bridge'."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 def _bare_name(text: str) -> str:

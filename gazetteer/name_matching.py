@@ -320,18 +320,28 @@ class NameMatching:
     @cached_property
     def _variant_index(self) -> VariantIndex:
         """The spelling key of every Latin-script gazetteer name (gazetteer/variants.py)."""
+        return self._latin_index(loose=False)
+
+    @cached_property
+    def _noun_name_index(self) -> VariantIndex:
+        """The same keys, with titles left out and hyphens read as spaces ("Imam Musa
+        al-Kadhim shrine" is also "Musa al Kadhim"): for the name a noun introduces ("the
+        shrine of Musa al Kadhim"), whose noun already says what kind of place it is."""
+        return self._latin_index(loose=True)
+
+    def _latin_index(self, *, loose: bool) -> VariantIndex:
         vocab = self.vocabulary
+        honorifics = vocab.honorifics if loose else frozenset()
         names = []
         for place in self.gazetteer.values():
             for name in place.all_names:
                 keys = []
-                # as written, and with hyphens as spaces ("al-Kadhim" is "al Kadhim"), since
-                # the name after a noun ("the shrine of Musa al Kadhim") is read that way
-                for written in dict.fromkeys((name, name.replace("-", " "))):
+                forms = (name, name.replace("-", " ")) if loose else (name,)
+                for written in dict.fromkeys(forms):
                     words = [vocab.abbreviations.get(w, w) for w in map(fold_word, written.split())]
                     words = [w for part in words for w in part.split() if w]
                     if words:
-                        key = name_key(words, vocab.generic_words, vocab.honorifics)
+                        key = name_key(words, vocab.generic_words, honorifics)
                         if key not in keys:
                             keys.append(key)
                 names.extend((place.id, name, key) for key in keys)
@@ -557,10 +567,10 @@ class NameMatching:
     def _noun_typos(self) -> dict[str, str]:
         """Misspellings of the English feature nouns of six letters or more ('sqaure',
         'hopsital', 'brige'): two letters swapped or one left out, never an English word
-        (wordfreq Zipf frequency 2.5 or more: 'place' is no palace, 'capita' no capital)
+        (the wordfreq stop list of :func:`~gazetteer.variants.english_stop_words`: 'place'
+        is no palace, 'capita' no capital)
         -> the noun's ``kind:number``."""
-        import wordfreq
-
+        english = english_stop_words()
         nouns: dict[str, str] = {}
         for kind, forms in self.vocabulary.feature_nouns.items():
             for number, words in forms.items():
@@ -574,7 +584,7 @@ class NameMatching:
             }
             dropped = {word[:i] + word[i + 1 :] for i in range(len(word))}
             for typo in (swapped | dropped) - {word}:
-                if typo in nouns or wordfreq.zipf_frequency(typo, "en") >= _TYPO_MAX_ZIPF:
+                if typo in nouns or typo in english:
                     continue
                 typos[typo] = value if typos.get(typo, value) == value else ""
         return {typo: value for typo, value in typos.items() if value}
@@ -788,8 +798,6 @@ _CITY_AREA_GAP = re.compile(r"^(?:\s+|['’]s(?:\s+[\w'’-]+){0,3}\s+)$")
 _DEFINITE_WORD = re.compile(r"\bthe ([a-z]{5,})\b")
 #: Feature nouns shorter than this are never read through a typo ("hotle" is no hotel).
 _TYPO_MIN_LETTERS = 6
-#: A misspelling this frequent in English is a word of its own.
-_TYPO_MAX_ZIPF = 2.5
 _CONTAINER_GAP = re.compile(r"^(?:['’]s|s['’]|['’])(?:\s+[a-z][a-z-]*){0,2}\s+$")
 
 

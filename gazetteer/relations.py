@@ -29,6 +29,33 @@ _DISTANCE_BEFORE = re.compile(
 )
 
 
+#: "About a mile away", "some 500 meters away": a distance from a place not named again
+#: (never "... away from X", which names its anchor).
+_DISTANCE_AWAY = re.compile(
+    r"\b(?:(?:about|some|nearly|roughly|around|almost|only|just)\s+)?"
+    r"(?P<count>an?|one|two|three|four|five|half\s+a|\d[\d,.]*)\s+"
+    r"(?P<unit>miles?|km|kilometres?|kilometers?|metres?|meters?|yards?)\s+away\b(?!\s+from)",
+    re.IGNORECASE,
+)
+_COUNTS = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0}
+_UNIT_M = {"mile": 1609.0, "km": 1000.0, "kilometre": 1000.0, "kilometer": 1000.0,
+           "metre": 1.0, "meter": 1.0, "yard": 0.914}  # fmt: skip
+
+
+def distances_away(text: str) -> list[tuple[int, int, float]]:
+    """``(start, end, metres)`` of every "about a mile away" in ``text``."""
+    found = []
+    for match in _DISTANCE_AWAY.finditer(text):
+        count = match.group("count").casefold()
+        if count.startswith("half"):
+            number = 0.5
+        else:
+            number = _COUNTS.get(count) or float(count.replace(",", ""))
+        unit = match.group("unit").casefold().rstrip("s")
+        found.append((match.start(), match.end(), number * _UNIT_M[unit]))
+    return found
+
+
 def _outside_named_before(text: str, start: int, before: Sequence[PlaceMention]) -> bool:
     """True when the sentence before ``start`` names a place outside the gazetteer (Diyala
     province, Hilla, Tehran), even as part of an organisation ('Hilla police')."""
@@ -152,6 +179,36 @@ class RelativePlaces:
             resolved_by=f"relative ({name}) to {mention.resolved_by}",
             geometry=area.geometry,
             anchor_id=anchor.id,
+        )
+
+    def _distance_away(
+        self, text: str, span: tuple[int, int, float], in_play: Sequence[str]
+    ) -> PlaceMention | None:
+        """ "About a mile away, two roadside bombs...": near the place in play, within the
+        distance the text gives. The anchor is the latest site or district in play: a
+        distance is not measured from a city, a river or a walled zone named in passing
+        (context.json ``distance_anchor_skip_kinds``)."""
+        start, end, metres = span
+        anchor = next(
+            (
+                p
+                for p in reversed(in_play)
+                if p in self.gazetteer
+                and self.gazetteer[p].kind not in self.vocabulary.distance_anchor_skip_kinds
+            ),
+            None,
+        )
+        if anchor is None:
+            return None
+        mention = self._place_mention(text, start, end, anchor, resolved_by="the place in play")
+        if mention.geometry is None:
+            return None
+        near = self._relative(mention, ("near", start), text)
+        reach = metres + (self.gazetteer[anchor].uncertainty_m or 0.0)
+        return replace(
+            near,
+            uncertainty_m=round(max(near.uncertainty_m or 0.0, reach), 1),
+            resolved_by=f"{metres:.0f} m away from the place in play",
         )
 
     def _derived_area(self, geometry: BaseGeometry, relation: str, anchor: Place) -> DerivedArea:

@@ -79,7 +79,7 @@ def world_places(
             names.extend(
                 n
                 for n in city.get("alternatenames", [])
-                if _usable_alternate(n, skip) and not n.isascii()
+                if n and is_arabic_letter(n[0]) and _usable_alternate(n, skip)
             )
         places.append(
             WorldPlace(

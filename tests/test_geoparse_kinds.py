@@ -708,3 +708,31 @@ def test_a_misspelt_noun_after_the_still_refers_to_the_place_in_play(geoparser, 
 def test_an_english_word_one_letter_from_a_noun_is_no_misspelling(geoparser, word):
     text = f"Crowds filled the Republican Palace. Later they left the {word} quietly."
     assert not [m for m in parse(geoparser, text) if word in m.text]
+
+
+def test_a_distance_away_is_near_the_site_in_play(geoparser):
+    text = (
+        "Bombs exploded in Tayaran Square, near a bridge over the Tigris River. "
+        "About a mile away, two roadside bombs went off."
+    )
+    mention = find(geoparser, text, "away")
+    assert mention.text == "About a mile away"
+    assert mention.place_id == "rel:near:tayaran_square"  # not the river named last
+    assert mention.uncertainty_m >= 1609
+
+
+def test_a_distance_away_from_a_named_place_is_left_to_that_place(geoparser):
+    text = "Bombs exploded in Tayaran Square. He lives 20 miles away from the capital."
+    assert not [m for m in parse(geoparser, text) if "away" in m.text]
+
+
+def test_a_distance_away_with_no_site_in_play_is_no_place(geoparser):
+    text = "Bombs exploded in Baghdad. About a mile away, a second bomb went off."
+    assert not [m for m in parse(geoparser, text) if "away" in m.text]
+
+
+def test_a_bare_name_in_the_text_keeps_the_strict_spelling_key(geoparser):
+    # titles and hyphens-as-spaces are for a name after its noun only: a bank named after
+    # Sadr City's old "Al-Rafidain District" is no place
+    text = "Gunmen robbed a branch of al-Rafidain Bank on Monday."
+    assert [m.place_id for m in parse(geoparser, text) if m.is_location] == []
