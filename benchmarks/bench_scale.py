@@ -178,8 +178,9 @@ def _reset_peak() -> None:
     Path("/proc/self/clear_refs").write_text("5")
 
 
-def spill_child(spill: Path) -> list[dict[str, object]]:
-    """What a build does after the analysis, step by step, on a kept spill (this process)."""
+def spill_child(spill: Path, only: set[str] | None = None) -> list[dict[str, object]]:
+    """What a build does after the analysis, step by step, on a kept spill (this process);
+    of the output files, only those of ``only`` when given (the others are left empty)."""
     from gazetteer.model import load_gazetteer
     from incidents.spill import SpillWriter
     from maps import build as build_module
@@ -199,13 +200,16 @@ def spill_child(spill: Path) -> list[dict[str, object]]:
                 "after_mb": _status_mb("VmRSS"),
             }
         )
-        print(f"step {json.dumps(steps[-1])}", flush=True)
+        print(f"step {json.dumps(steps[-1])}", file=sys.stderr, flush=True)
         _reset_peak()
         started[:] = [time.perf_counter(), time.process_time()]
 
     write_output = outputs.write_output
 
     def timed_write(name: str, inputs: object, target: Path) -> None:
+        if only is not None and name not in only:
+            target.write_bytes(b"")
+            return
         write_output(name, inputs, target)  # type: ignore[arg-type]
         step(name)
 
@@ -240,17 +244,29 @@ def spill_child(spill: Path) -> list[dict[str, object]]:
     return steps
 
 
-def run_spill(spill: Path, timeout: float) -> list[dict[str, object]]:
+def run_spill(spill: Path, timeout: float, only: str | None) -> list[dict[str, object]]:
+    """The steps of :func:`spill_child` in a fresh process; each is shown as it ends."""
     command = [sys.executable, __file__, "--child", "--spill", str(spill)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"the run from {spill} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    if only:
+        command += ["--outputs", only]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    errors = []
+    for line in process.stderr:
+        if line.startswith("step "):
+            row = json.loads(line[5:])
+            print(f"  ... {row['step']} ({row['cpu_seconds']:.1f} s CPU)", flush=True)
+        else:
+            errors.append(line)
+    stdout, _ = process.communicate(timeout=timeout)
+    if process.returncode != 0:
+        raise RuntimeError(f"the run from {spill} failed:\n{''.join(errors)[-3000:]}")
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
-def report_spill(spill: Path, timeout: float) -> int:
+def report_spill(spill: Path, timeout: float, only: str | None = None) -> int:
     print(f"after the analysis, from {spill}: one process, each step's own peak; load {_load()}")
-    steps = run_spill(spill, timeout)
+    steps = run_spill(spill, timeout, only)
     total = steps.pop()
     print(f"{'step':<30} {'seconds':>8} {'CPU s':>7} {'peak MB':>8} {'after MB':>9}")
     for row in steps:
@@ -403,6 +419,7 @@ def main() -> int:
     parser.add_argument("--anchor-reports", type=int, default=2000, help="reports for anchors")
     parser.add_argument("--keep", help="keep the corpora under this folder")
     parser.add_argument("--spill", help="only what follows the analysis, from this kept spill")
+    parser.add_argument("--outputs", help="with --spill: only these output files (a,b,...)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -410,10 +427,14 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(spill_child(Path(args.spill)) if args.spill else child(args)))
+        if args.spill:
+            only = set(args.outputs.split(",")) if args.outputs else None
+            print(json.dumps(spill_child(Path(args.spill), only)))
+        else:
+            print(json.dumps(child(args)))
         return 0
     if args.spill:
-        return report_spill(Path(args.spill), args.timeout)
+        return report_spill(Path(args.spill), args.timeout, args.outputs)
 
     sizes = [int(s) for s in args.sizes.split(",")]
     modes = args.modes.split(",")

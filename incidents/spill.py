@@ -14,6 +14,9 @@ hand back, so a result reaches the spill the same way whatever computed it.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import ctypes
+import ctypes.util
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -223,3 +226,16 @@ def read_spilled_place_firsts(folder: str | Path) -> pa.Table:
     table = pa.Table.from_batches(parts, schema=file.schema_arrow).combine_chunks()
     counts = pa.array([totals[p] for p in table.column("place_id").to_pylist()], pa.int64())
     return table.set_column(table.schema.get_field_index("mentions"), "mentions", counts)
+
+
+def release_memory() -> None:
+    """Give memory freed by a big step back to the system before the next one.
+
+    Arrow keeps freed buffers in its pool and the C allocator keeps freed pages of
+    Python's larger objects (lists, dicts) for reuse; neither reuses the other's, so
+    after grouping a million incidents, without this, a build's resident size stays
+    hundreds of MB above what it holds.
+    """
+    pa.default_memory_pool().release_unused()
+    with contextlib.suppress(OSError, AttributeError):  # glibc only
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)

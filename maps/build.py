@@ -57,7 +57,12 @@ from incidents.pipeline import (
 )
 from incidents.report_files import Manifest, iter_report_files, printable_path
 from incidents.reports import REPORT_MAX_BYTES
-from incidents.spill import SpillWriter, read_spilled_incidents, read_spilled_place_firsts
+from incidents.spill import (
+    SpillWriter,
+    read_spilled_incidents,
+    read_spilled_place_firsts,
+    release_memory,
+)
 from maps import outputs
 from maps.export import EXTRA_OUTPUT_FILES, neutralise_formula
 from maps.files import MADE_TOGETHER, write_outputs
@@ -493,6 +498,7 @@ def _write_from_spill(
     # the two layers.
     event_of = event_id_column(incident_ids, event_table)
     del incident_ids
+    release_memory()
     place_table = places_frame_from_table(read_spilled_place_firsts(spill), gazetteer)
     summary.events = len(event_table)
     if jobs is None:
@@ -507,6 +513,7 @@ def _write_from_spill(
         title=title,
     )
     del event_of, event_table
+    release_memory()
     say("writing the outputs" + (f", {jobs} at a time" if jobs > 1 else ""))
     summary.outputs = write_outputs(
         out_dir,

@@ -39,7 +39,7 @@ import pyarrow.parquet as pq
 
 from gazetteer.model import Gazetteer
 from incidents.pipeline import INCIDENT_ORDER, incidents_frame_from_table
-from incidents.spill import read_columns, read_spilled_incidents
+from incidents.spill import read_columns, read_spilled_incidents, release_memory
 from maps.csv_files import (
     ACLED_INCIDENT_COLUMNS,
     acled_events_csv,
@@ -255,8 +255,10 @@ def _as_categories(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _map_html(inputs: OutputInputs, target: Path) -> None:
+    incidents = _as_categories(incident_frame(inputs))
+    release_memory()  # the text columns the categories replaced
     html = render_map(
-        _as_categories(incident_frame(inputs)),
+        incidents,
         inputs.load("places"),
         events=inputs.load("events"),
         gazetteer=inputs.load("gazetteer"),
