@@ -198,8 +198,17 @@ IGNORECASE_PARTNERS = str.maketrans({"\u017f": "s", "\u212a": "k", "\u0130": "i"
 
 
 def normalize_name(name: str) -> str:
-    """Normalise a name for comparison: folded, separators as single spaces, trimmed."""
-    return normalize_with_offsets(name)[0].strip()
+    """Normalise a name for comparison: folded, separators as single spaces, trimmed.
+
+    The text of :func:`normalize_with_offsets`, without the offsets (not needed here):
+    every character folded on its own, runs of spaces collapsed."""
+    if name.isascii():
+        folded = name.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
+    else:
+        folded = name.translate(_FOLD)
+    if "  " in folded:
+        folded = _SPACE_RUN.sub(" ", folded)
+    return folded.strip()
 
 
 def glued(name: str) -> str:

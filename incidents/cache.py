@@ -42,8 +42,8 @@ from incidents.spill import INCIDENT_SCHEMA, PLACE_SCHEMA
 #: The cache's folder in an output folder, and its file.
 CACHE_FOLDER = ".incident-map-cache"
 CACHE_FILE = "results.sqlite"
-#: Bumped when the entry format changes.
-FORMAT = 1
+#: Bumped when the entry format changes (2: columns instead of rows of objects).
+FORMAT = 2
 #: The packages whose code and data decide a report's analysis.
 ANALYSIS_PACKAGES = ("geo", "gazetteer", "incidents")
 
@@ -107,60 +107,82 @@ def entry_key(version: str, path: str, metadata_row: ReportMetadata | None, data
 
 
 # --------------------------------------------------------------------- encoding
+#
+# An entry is one zlib-compressed JSON document naming its format, key and path, with the
+# incident and place rows in columns (each column's name once, its values in a list):
+# half the text of rows of objects, decoded and checked a column at a time.
+
+
+def _columns(rows: list[dict[str, Any]], names: tuple[str, ...]) -> list[list[Any]]:
+    return [[row[name] for row in rows] for name in names]
 
 
 def encode_outcome(key: str, outcome: ReportOutcome) -> bytes:
-    """An outcome as a compressed JSON payload that names its own key."""
-    places = [
-        {**row, "geometry": row["geometry"].hex() if row["geometry"] is not None else None}
-        for row in outcome.places
-    ]
+    """An outcome as a compressed JSON payload that names its format and its own key."""
+    places = _columns(outcome.places, PLACE_SCHEMA_NAMES)
+    geometry = PLACE_SCHEMA_NAMES.index("geometry")
+    places[geometry] = [None if g is None else g.hex() for g in places[geometry]]
     document = {
+        "format": FORMAT,
         "key": key,
         "path": outcome.path,
-        "incidents": outcome.incidents,
+        "incidents": _columns(outcome.incidents, INCIDENT_SCHEMA_NAMES),
         "places": places,
         "problems": [[p.path, p.message, p.line, p.severity] for p in outcome.problems],
     }
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return zlib.compress(text.encode("utf-8"), 6)
+    return zlib.compress(text.encode("utf-8"), 1)
 
 
-def _value_check(kind: pa.DataType) -> tuple[type, ...] | str:
+_NONE = type(None)
+
+
+def _value_types(kind: pa.DataType) -> frozenset[type] | None:
+    """The Python types (None's included) a JSON-decoded value of an Arrow type may have;
+    None for a list of strings."""
     if pa.types.is_string(kind):
-        return (str,)
+        return frozenset({str, _NONE})
     if pa.types.is_integer(kind):
-        return (int,)
+        return frozenset({int, _NONE})
     if pa.types.is_floating(kind):
-        return (float, int)
+        return frozenset({float, int, _NONE})
     if pa.types.is_binary(kind):
-        return (bytes,)
-    return "list of str"
+        return frozenset({str, _NONE})  # hex text in the entry
+    return None
 
 
-def _checks(schema: pa.Schema) -> tuple[tuple[str, ...], tuple[tuple[str, Any], ...]]:
-    return tuple(schema.names), tuple((f.name, _value_check(f.type)) for f in schema)
+def _checks(schema: pa.Schema) -> tuple[tuple[str, ...], tuple[frozenset[type] | None, ...]]:
+    return tuple(schema.names), tuple(_value_types(f.type) for f in schema)
 
 
-_INCIDENT_CHECKS = _checks(INCIDENT_SCHEMA)
-_PLACE_CHECKS = _checks(PLACE_SCHEMA)
+INCIDENT_SCHEMA_NAMES, _INCIDENT_TYPES = _checks(INCIDENT_SCHEMA)
+PLACE_SCHEMA_NAMES, _PLACE_TYPES = _checks(PLACE_SCHEMA)
 
 
-def _fits(row: Any, checks: tuple[tuple[str, ...], tuple[tuple[str, Any], ...]]) -> bool:
-    """True when ``row`` has exactly the schema's columns, each value of its type or None."""
-    names, kinds = checks
-    if not isinstance(row, dict) or tuple(row) != names:
-        return False
-    for name, kind in kinds:
-        value = row[name]
-        if value is None:
-            continue
-        if kind == "list of str":
-            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-                return False
-        elif isinstance(value, bool) or not isinstance(value, kind):
-            return False
-    return True
+def _rows(
+    columns: Any, names: tuple[str, ...], types: tuple[frozenset[type] | None, ...]
+) -> list[dict[str, Any]]:
+    """Rows from an entry's columns, each value checked to be of its column's type (a
+    bool is no number); raises :class:`CorruptEntryError` if they do not fit."""
+    if not isinstance(columns, list) or len(columns) != len(names):
+        msg = "columns that do not fit the spill's columns"
+        raise CorruptEntryError(msg)
+    size = len(columns[0]) if columns and isinstance(columns[0], list) else 0
+    for values, allowed in zip(columns, types, strict=True):
+        if not isinstance(values, list) or len(values) != size:
+            msg = "columns of different lengths"
+            raise CorruptEntryError(msg)
+        if allowed is None:  # lists of strings
+            lists = [v for v in values if v is not None]
+            fits = all(type(v) is list for v in lists) and all(
+                type(item) is str for v in lists for item in v
+            )
+        else:
+            fits = set(map(type, values)) <= allowed
+        if not fits:
+            msg = "values that do not fit their columns"
+            raise CorruptEntryError(msg)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 class CorruptEntryError(ValueError):
@@ -171,21 +193,16 @@ def decode_outcome(key: str, path: str, payload: bytes) -> ReportOutcome:
     """The outcome in ``payload``, checked; raises :class:`CorruptEntryError` if it is not one."""
     try:
         document = json.loads(zlib.decompress(payload).decode("utf-8"))
+        if document["format"] != FORMAT:
+            msg = "the entry is of another format"
+            raise CorruptEntryError(msg)
         if document["key"] != key or document["path"] != path:
             msg = "the entry belongs to another report"
             raise CorruptEntryError(msg)
-        incidents = document["incidents"]
-        places = [
-            {**row, "geometry": bytes.fromhex(row["geometry"]) if row["geometry"] else None}
-            for row in document["places"]
-        ]
-        # Every row must have the spill's columns and every value its type.
-        if not all(_fits(row, _INCIDENT_CHECKS) for row in incidents):
-            msg = "incident rows that do not fit the incident columns"
-            raise CorruptEntryError(msg)
-        if not all(_fits(row, _PLACE_CHECKS) for row in places):
-            msg = "place rows that do not fit the place columns"
-            raise CorruptEntryError(msg)
+        incidents = _rows(document["incidents"], INCIDENT_SCHEMA_NAMES, _INCIDENT_TYPES)
+        places = _rows(document["places"], PLACE_SCHEMA_NAMES, _PLACE_TYPES)
+        for row in places:
+            row["geometry"] = bytes.fromhex(row["geometry"]) if row["geometry"] else None
         problems = [
             Problem(str(p), str(m), line=None if line is None else int(line), severity=str(s))
             for p, m, line, s in document["problems"]

@@ -74,7 +74,7 @@ from incidents.claimants import (
     tidy_claimant,
 )
 from incidents.model import CasualtyClaim
-from incidents.time_phrases import time_expression_spans
+from incidents.time_phrases import fold_text, time_expression_spans
 
 __all__ = ["ClaimantMemory", "find_casualty_claims", "find_claimants"]
 
@@ -477,6 +477,8 @@ def find_casualty_claims(
         (the outlet's own voice, "unconfirmed reports", relayed reports).
     """
     vocab = casualty_vocabulary()
+    if not vocab.figure_screen.may_hold_figures(fold_text(sentence, vocab.fold_table)):
+        return []  # no casualty phrase: no figure (see FigureScreen)
     folded, starts, plain_attributions = sentence_attributions(sentence, vocab)
     ends = [*starts[1:], len(folded)]
     denying = {clause_of(a.cue, starts) for a in plain_attributions if a.denies}

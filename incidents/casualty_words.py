@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
+import ahocorasick
+
 from gazetteer.normalize import IGNORECASE_PARTNERS
 from geo.errors import IncidentMapperError
 from geo.resources import read_json_resource
-from incidents.time_phrases import folding_table, term_pattern
+from incidents.time_phrases import folding_table, term_pattern, word_screen_key
 
 DATA_FILE = "casualties.json"
 
@@ -93,6 +95,55 @@ class CasualtyVocabulary:
     cumulative_since: re.Pattern[str]
     cumulative_span: re.Pattern[str]
     not_claimant_words: frozenset[str]
+    figure_screen: FigureScreen
+
+
+class FigureScreen:
+    """Whether a sentence can hold a casualty figure at all, from one Aho-Corasick pass.
+
+    Every figure :func:`incidents.casualties.find_casualty_claims` finds is bound by a
+    casualty phrase of the vocabulary (a zero noun or verb, a term before or after a
+    number, a single or dual noun; a denied claim needs a figure before it). A match of
+    a phrase holds its longest word, so a sentence none of whose screen words is in its
+    folded, lower-cased, mark-free text holds no figure, and its reading is skipped.
+    Sentences with letters beyond ASCII and Arabic (case-insensitive matching could pair
+    other characters), and vocabularies with such words, are never screened.
+    """
+
+    def __init__(self, phrases: Iterable[str], table: Mapping[int, str]) -> None:
+        words = set()
+        for phrase in phrases:
+            # The key the pattern is built from (see _alt), split as term_pattern splits it.
+            parts = word_screen_key(fold_key(phrase, table), table).split(" ")
+            words.add(max(reversed(parts), key=len))
+        self._screening = bool(words) and all(_plain_word(w) for w in words)
+        self._automaton = ahocorasick.Automaton()
+        if self._screening:
+            for word in sorted(words):
+                self._automaton.add_word(word, word)
+            self._automaton.make_automaton()
+
+    def may_hold_figures(self, folded: str) -> bool:
+        """False only when ``folded`` (a sentence folded by the vocabulary's table) holds
+        no screen word, so no casualty pattern can match it."""
+        if not self._screening or _UNSCREENABLE.search(folded):
+            return True
+        for _ in self._automaton.iter(folded.translate(_NO_MARKS).lower()):
+            return True
+        return False
+
+
+#: Characters that rule a sentence out of word screening: letters beyond ASCII and Arabic
+#: (General Punctuation, with its quotes and dashes, is let through).
+_UNSCREENABLE = re.compile(r"[^\x00-\x7f\u0600-\u06ff\u2000-\u206f]")
+_ARABIC_MARKS = "\u0640\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"
+_NO_MARKS = str.maketrans("", "", _ARABIC_MARKS)
+
+
+def _plain_word(word: str) -> bool:
+    return bool(word) and all(
+        (ch.isascii() or ch.lower() == ch.upper()) and ch not in _ARABIC_MARKS for ch in word
+    )
 
 
 def _fail(message: str) -> IncidentMapperError:
@@ -292,6 +343,17 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
         ),
     )
 
+    zero_verbs = [_section(zero, "nobody_verbs", "zero"), _section(zero, "verbs_nobody", "zero")]
+    figure_phrases = [
+        *(w for key in ("killed", "injured", "both") for w in _words(zero, key, "zero")),
+        *(w for section in zero_verbs for key in ("killed", "injured", "both")
+          for w in _words(section, key, "zero")),
+        *(w for key in ("killed_before", "injured_before", "killed_before_verbs",
+                        "injured_before_verbs", "killed_after", "injured_after", "single_killed",
+                        "single_injured", "dual_killed", "dual_injured")
+          for w in _words(terms, key, "terms")),
+    ]  # fmt: skip
+
     attribution = _section(raw, "attribution", "top")
     deny = _alt(_words(attribution, "deny_verbs", "attribution"), table)
     verbs = _alt(_words(attribution, "verbs", "attribution"), table)
@@ -413,6 +475,7 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
             fold_key(w, table)
             for w in _words(_section(raw, "not_claimants", "top"), "words", "not_claimants")
         ),
+        figure_screen=FigureScreen(figure_phrases, table),
     )
 
 

@@ -131,7 +131,24 @@ def fold_text(text: str, table: Mapping[int, str] | None = None) -> str:
     plain one, so one spelling in a data file matches them all. The result has the
     same length as ``text``: offsets found in it are offsets into ``text``.
     """
-    return text.translate(table if table is not None else time_vocabulary().fold_table)
+    table = table if table is not None else time_vocabulary().fold_table
+    if text.isascii() and _leaves_ascii(table):
+        return text  # most report text: the table folds no ASCII character
+    return text.translate(table)
+
+
+_ASCII = "".join(map(chr, range(128)))
+#: Tables (by id, held so the id stays theirs) -> whether they leave ASCII text as it is.
+_ASCII_KEPT: dict[int, tuple[Mapping[int, str], bool]] = {}
+
+
+def _leaves_ascii(table: Mapping[int, str]) -> bool:
+    known = _ASCII_KEPT.get(id(table))
+    if known is None or known[0] is not table:
+        known = _ASCII_KEPT[id(table)] = (table, _ASCII.translate(table) == _ASCII)
+        if len(_ASCII_KEPT) > 64:
+            _ASCII_KEPT.clear()
+    return known[1]
 
 
 def folding_table() -> Mapping[int, str]:
@@ -144,6 +161,12 @@ def _key(text: str, table: Mapping[int, str]) -> str:
     folded = text.translate(table).translate(IGNORECASE_PARTNERS).lower()
     folded = "".join(ch for ch in folded if ch not in _ARABIC_MARKS)
     return " ".join(folded.split())
+
+
+def word_screen_key(text: str, table: Mapping[int, str]) -> str:
+    """The words :func:`term_pattern` matches for ``text``, as one lower-case string (a
+    word screen looks for them in folded, lower-cased, mark-free text)."""
+    return _key(text, table)
 
 
 def term_pattern(term: str, table: Mapping[int, str] | None = None) -> str:

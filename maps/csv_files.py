@@ -28,6 +28,7 @@ from maps.tables import (
     json_text,
     normalised_incidents,
     reproducible_timestamp,
+    strings_key,
 )
 
 # ------------------------------------------------------------------------------ CSV
@@ -159,7 +160,7 @@ def incident_csv_rows(incidents: GeoDataFrame) -> list[list[str]]:
             continue
         values = column_values(frame[source])
         if column == "actors_json":
-            cells[column] = [_json_cell(v, "actors", i) for v, i in zip(values, ids, strict=True)]
+            cells[column] = _json_cells(values, "actors", ids)
         elif column in ("lat", "lon"):
             cells[column] = [decimal_text(None if is_missing(v) else v) for v in values]
         else:
@@ -239,6 +240,22 @@ def _plain_cell(value: Any) -> str:
     if isinstance(value, (list, tuple, np.ndarray, Mapping)):
         return neutralise_formula(json_text(value, "", "") or "")
     return neutralise_formula(" ".join(str(value).split()))
+
+
+def _json_cells(values: Sequence[Any], column: str, row_ids: Sequence[str]) -> list[str]:
+    """:func:`_json_cell` of each value, each distinct text or list of texts worked out
+    once (a text is the list of itself)."""
+    memo: dict[tuple[str, ...], str] = {}
+    cells: list[str] = []
+    for value, row_id in zip(values, row_ids, strict=True):
+        key = (value,) if type(value) is str else strings_key(value)
+        if key is None:
+            cells.append(_json_cell(value, column, row_id))
+            continue
+        if key not in memo:
+            memo[key] = _json_cell(value, column, row_id)
+        cells.append(memo[key])
+    return cells
 
 
 def _json_cell(value: Any, column: str, row_id: str) -> str:

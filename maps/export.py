@@ -70,7 +70,7 @@ from maps.tables import (
     holds_structures,
     in_wgs84,
     is_missing,
-    json_text,
+    json_texts,
     json_value,
     normalised_incidents,
     round_coordinate,
@@ -274,10 +274,7 @@ def _lists_as_json(
             continue
         name = f"{column}{JSON_SUFFIX}"
         out_columns.append(name)
-        out_values[name] = [
-            json_text(value, column, row_id)
-            for value, row_id in zip(values[column], ids, strict=True)
-        ]
+        out_values[name] = json_texts(values[column], column, ids)
     return out_columns, out_values
 
 
@@ -331,9 +328,13 @@ def _id_sort_key(feature_id: str | int) -> tuple[int, int, str]:
     return (1, 0, feature_id)
 
 
+#: ``json.dumps`` with the features' options, made once (dumps builds an encoder per call).
+_FEATURE_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
 def _dump_json(document: Any, *, feature_id: object) -> str:
     try:
-        return json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        return _FEATURE_JSON.encode(document)
     except ValueError as exc:
         msg = f"cannot write feature {feature_id!r}: it holds a coordinate that is not a number"
         raise OutputError(msg) from exc

@@ -35,7 +35,8 @@ from maps.tables import (
     holds_structures,
     in_wgs84,
     is_missing,
-    json_text,
+    json_texts,
+    local_time_texts,
     local_times,
     normalised_incidents,
     reproducible_timestamp,
@@ -254,7 +255,7 @@ def _geoparquet_frame(incidents: GeoDataFrame) -> GeoDataFrame:
                 [None if is_missing(v) else [str(x) for x in v] for v in series], dtype=object
             )
             columns[f"{column}{JSON_SUFFIX}"] = pd.Series(
-                [json_text(v, column, i) for v, i in zip(series, ids, strict=True)], dtype=object
+                json_texts(series, column, ids), dtype=object
             )
             continue
         columns[column] = series
@@ -349,7 +350,16 @@ def flat_table(gdf: GeoDataFrame, layer: str = "table") -> GeoDataFrame:
 
 
 def _utc_series(times: Sequence[dt.datetime | None]) -> pd.Series:
-    utc = [None if time is None else time.astimezone(dt.UTC) for time in times]
+    # Equal texts share their datetime (see local_times): each is converted once.
+    converted: dict[int, dt.datetime] = {}
+    utc = []
+    for time in times:
+        if time is None:
+            utc.append(None)
+            continue
+        if id(time) not in converted:
+            converted[id(time)] = time.astimezone(dt.UTC)
+        utc.append(converted[id(time)])
     return pd.Series(pd.to_datetime(utc, utc=True), dtype="datetime64[ms, UTC]")
 
 
@@ -365,21 +375,16 @@ def _flat_frame(gdf: GeoDataFrame, layer: str, path: Path | None) -> GeoDataFram
             columns[column] = series
         elif column in TIME_COLUMNS or isinstance(series.dtype, pd.DatetimeTZDtype):
             try:
-                times = local_times(series.tolist(), ids, str(column))
+                values = series.tolist()
+                times = local_times(values, ids, str(column))
             except OutputError as exc:
                 msg = f"layer {layer}: {exc.message}"
                 raise OutputError(msg, path=path) from exc
-            columns[column] = pd.Series(
-                [None if time is None else time.isoformat() for time in times], dtype=object
-            )
+            columns[column] = pd.Series(local_time_texts(values, times), dtype=object)
             columns[UTC_NAMES.get(str(column), f"{column}_utc")] = _utc_series(times)
         elif holds_structures(column, series):
             columns[f"{column}{JSON_SUFFIX}"] = pd.Series(
-                [
-                    json_text(value, column, row_id)
-                    for value, row_id in zip(series, ids, strict=True)
-                ],
-                dtype=object,
+                json_texts(series, column, ids), dtype=object
             )
         elif column in INCIDENT_INTEGER_COLUMNS or column in PLACE_INTEGER_COLUMNS:
             try:

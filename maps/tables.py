@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -143,9 +143,9 @@ def normalised_incidents(incidents: GeoDataFrame) -> GeoDataFrame:
     ids = frame["incident_id"].tolist() if "incident_id" in frame.columns else [None] * len(frame)
     for column in TIME_COLUMNS:
         if column in frame.columns:
-            times = local_times(frame[column].tolist(), ids, column)
+            values = frame[column].tolist()
             frame[column] = pd.Series(
-                [None if time is None else time.isoformat() for time in times],
+                local_time_texts(values, local_times(values, ids, column)),
                 index=frame.index,
                 dtype=object,
             )
@@ -176,9 +176,16 @@ def with_integer_columns(
 
 
 def local_times(values: Sequence[Any], ids: Sequence[Any], column: str) -> list[dt.datetime | None]:
-    """Parse ISO 8601 local times; each must carry its UTC offset."""
+    """Parse ISO 8601 local times; each must carry its UTC offset.
+
+    Each distinct text is parsed once (a column of a million incidents holds far fewer
+    times); equal texts give the same datetime object."""
     times: list[dt.datetime | None] = []
+    parsed: dict[str, dt.datetime] = {}
     for value, row_id in zip(values, ids, strict=True):
+        if type(value) is str and value in parsed:
+            times.append(parsed[value])
+            continue
         if is_missing(value):
             times.append(None)
             continue
@@ -196,14 +203,67 @@ def local_times(values: Sequence[Any], ids: Sequence[Any], column: str) -> list[
         if time.tzinfo is None or time.utcoffset() is None:
             msg = f"incident {row_id}: {column} {value!s} has no UTC offset (want e.g. +02:00)"
             raise OutputError(msg)
+        if type(value) is str:
+            parsed[value] = time
         times.append(time)
     return times
+
+
+def local_time_texts(
+    values: Sequence[Any], times: Sequence[dt.datetime | None]
+) -> list[str | None]:
+    """The ISO 8601 text, offset included, of each of ``times`` (:func:`local_times` of
+    ``values``), each distinct text of ``values`` made once."""
+    texts: list[str | None] = []
+    made: dict[str, str] = {}
+    for value, time in zip(values, times, strict=True):
+        if time is None:
+            texts.append(None)
+        elif type(value) is str:
+            if value not in made:
+                made[value] = time.isoformat()
+            texts.append(made[value])
+        else:
+            texts.append(time.isoformat())
+    return texts
 
 
 def json_text(value: Any, column: object, row_id: object) -> str | None:
     if is_missing(value):
         return None
-    return json.dumps(json_value(value, column=column, feature_id=row_id), ensure_ascii=False)
+    return _TEXT_JSON.encode(json_value(value, column=column, feature_id=row_id))
+
+
+#: ``json.dumps(..., ensure_ascii=False)`` made once: dumps builds an encoder per call.
+_TEXT_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
+def strings_key(value: Any) -> tuple[str, ...] | None:
+    """``value`` as a tuple when it is a list, tuple or array of plain strings (an
+    incident's actors), else None: a key under which its JSON text is kept."""
+    if not isinstance(value, (list, tuple, np.ndarray)):
+        return None
+    try:
+        key = tuple(value)
+    except TypeError:  # a 0-d array
+        return None
+    return key if all(type(item) is str for item in key) else None
+
+
+def json_texts(values: Iterable[Any], column: object, row_ids: Iterable[Any]) -> list[str | None]:
+    """:func:`json_text` of each cell of a column, each distinct list of strings (a
+    column of a million incidents' actors holds a few hundred) worked out once."""
+    memo: dict[tuple[str, ...], str | None] = {}
+    texts: list[str | None] = []
+    for value, row_id in zip(values, row_ids, strict=True):
+        key = strings_key(value)
+        if key is None:
+            texts.append(json_text(value, column, row_id))
+            continue
+        if key not in memo:
+            memo[key] = _TEXT_JSON.encode(list(key))  # json_value of plain strings: themselves
+        texts.append(memo[key])
+    return texts
 
 
 def reproducible_timestamp() -> str:

@@ -228,6 +228,44 @@ def test_an_entry_round_trips_and_refuses_to_be_another_report(
         decode_outcome("k", "elsewhere.txt", payload)
 
 
+def test_an_entry_whose_columns_do_not_fit_is_corrupt(tmp_path: Path, geoparser: object) -> None:
+    """Each column of an entry is checked against the spill's type: a wrong format, a
+    value of another type (a bool is no count), columns of different lengths, a list
+    holding other than strings are each a corrupt entry, never trusted."""
+    import json
+
+    path = tmp_path / "good.txt"
+    path.write_text(GOOD_REPORT, encoding="utf-8")
+    outcome = analyse_task(ReportTask(str(path)), geoparser)  # type: ignore[arg-type]
+    assert outcome.incidents
+    document = json.loads(zlib.decompress(encode_outcome("k", outcome)))
+    names = list(outcome.incidents[0])
+
+    def damaged(change: object) -> bytes:
+        copy = json.loads(json.dumps(document))
+        change(copy)  # type: ignore[operator]
+        return zlib.compress(json.dumps(copy).encode())
+
+    def set_cell(column: str, value: object) -> object:
+        return lambda d: d["incidents"][names.index(column)].__setitem__(0, value)
+
+    for change in [
+        lambda d: d.__setitem__("format", 1),
+        set_cell("killed", True),
+        set_cell("killed", "3"),
+        set_cell("lat", "33.3"),
+        set_cell("event_type", 5),
+        set_cell("actors", ["Police", 3]),
+        set_cell("actors", "Police"),
+        lambda d: d["incidents"][names.index("lat")].append(1.0),
+        lambda d: d["incidents"].pop(),
+        lambda d: d["places"][-1].__setitem__(0, "not hex"),
+    ]:
+        with pytest.raises(CorruptEntryError):
+            decode_outcome("k", str(path), damaged(change))
+    assert decode_outcome("k", str(path), damaged(lambda d: None)) == outcome
+
+
 def test_geoparquet_holds_the_incidents(corpus: Path, tmp_path: Path) -> None:
     import geopandas as gpd
 

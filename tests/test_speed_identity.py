@@ -6,13 +6,21 @@ what it replaced here, and a property check that both agree on any input.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
+import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from report_strategies import report_texts
 
-from gazetteer.normalize import _fold_char, normalize_with_offsets
-from incidents import time_phrases
+from gazetteer.normalize import _fold_char, normalize_name, normalize_with_offsets
+from geo.errors import OutputError
+from incidents import casualty_words, time_phrases
+from incidents.casualties import find_casualty_claims
+from maps import csv_files, export, gis_files, tables
 
 IDENTITY_SETTINGS = settings(max_examples=400, deadline=None, derandomize=True, database=None)
 
@@ -47,6 +55,7 @@ def test_normalize_with_offsets_is_the_per_character_loop(text: str) -> None:
     norm, offsets = reference_normalize_with_offsets(text)
     assert normalize_with_offsets(text) == (norm, offsets)
     assert normalize_with_offsets(text, 1000) == (norm, [o + 1000 for o in offsets])
+    assert normalize_name(text) == norm.strip()
 
 
 def test_normalize_with_offsets_on_edges() -> None:
@@ -70,6 +79,7 @@ def test_normalize_with_offsets_on_edges() -> None:
         norm, offsets = reference_normalize_with_offsets(text)
         assert normalize_with_offsets(text) == (norm, offsets)
         assert normalize_with_offsets(text, 3) == (norm, [o + 3 for o in offsets])
+        assert normalize_name(text) == norm.strip()
 
 
 def _time_words() -> list[str]:
@@ -140,3 +150,169 @@ def test_time_patterns_screened_for_digits_need_one() -> None:
     )  # fmt: skip
     for name in time_phrases._DIGIT_PATTERNS:
         assert vocab.patterns[name].search(words) is None, name
+
+
+def _casualty_words() -> list[str]:
+    raw = casualty_words._load_raw()
+    words: set[str] = set()
+
+    def collect(value: object) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not str(key).startswith("_"):
+                    collect(item)
+        elif isinstance(value, list):
+            words.update(w for w in value if isinstance(w, str))
+
+    collect(raw)
+    return sorted(words)
+
+
+#: Pieces of casualty-laden text: every phrase of the casualty vocabulary in any case,
+#: with Arabic marks, numbers, and characters case-insensitive matching pairs with ASCII.
+CASUALTY_PIECES = st.one_of(
+    st.sampled_from(_casualty_words()),
+    st.sampled_from(_casualty_words()).map(str.upper),
+    st.sampled_from(_casualty_words()).map(str.title),
+    st.sampled_from(_casualty_words()).map(lambda w: "\u0651".join(w)),
+    st.sampled_from(["3", "12", "two", "ſhot", "\u212ailled", "İnjured", ",", ".", "on Friday"]),
+    st.text(max_size=6),
+)
+
+
+def _claims_unscreened(sentence: str) -> object:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(casualty_words.FigureScreen, "may_hold_figures", lambda self, folded: True)
+        return find_casualty_claims(sentence, offset=7)
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.one_of(
+        report_texts(max_pieces=6, max_free_text=30),
+        st.lists(CASUALTY_PIECES, max_size=10).map(" ".join),
+    )
+)
+def test_casualty_figure_screen_drops_no_claim(sentence: str) -> None:
+    """Skipping sentences without a casualty phrase's word finds the same claims as
+    reading every sentence."""
+    assert find_casualty_claims(sentence, offset=7) == _claims_unscreened(sentence)
+
+
+def test_casualty_figure_screen_is_on_for_plain_sentences() -> None:
+    screen = casualty_words.casualty_vocabulary().figure_screen
+    assert not screen.may_hold_figures("Protesters gathered at the gate on Friday.")
+    assert screen.may_hold_figures("Two protesters were KILLED at the gate.")
+    assert screen.may_hold_figures("قُتِلَ متظاهران")
+    # A letter that case-insensitive matching pairs with an ASCII one turns the screen off.
+    assert screen.may_hold_figures("two \u212aILLED")
+    for sentence in ["Three people were killed.", "No one was hurt.", "قتل 5 أشخاص"]:
+        assert find_casualty_claims(sentence), sentence
+
+
+#: Cells of a structured column: lists of texts (repeated, so the memo is used), texts,
+#: lists with other values, arrays, missing values.
+_ACTOR_TEXTS = st.sampled_from(["Protesters", "Police", "قوات الأمن", "=cmd", "", "a\nb"])
+STRUCTURED_CELLS = st.one_of(
+    st.lists(_ACTOR_TEXTS, max_size=3),
+    st.lists(_ACTOR_TEXTS, max_size=3).map(tuple),
+    st.lists(_ACTOR_TEXTS, max_size=3).map(lambda v: np.array(v, dtype=object)),
+    _ACTOR_TEXTS,
+    st.lists(st.one_of(_ACTOR_TEXTS, st.none(), st.integers(-3, 3), st.floats()), max_size=3),
+    st.sampled_from([None, float("nan"), pd.NA]),
+)
+
+
+@IDENTITY_SETTINGS
+@given(st.lists(STRUCTURED_CELLS, max_size=12))
+def test_json_texts_are_json_text_of_each_cell(values: list[object]) -> None:
+    ids = [f"inc-{i}" for i in range(len(values))]
+    assert tables.json_texts(values, "actors", ids) == [
+        tables.json_text(v, "actors", i) for v, i in zip(values, ids, strict=True)
+    ]
+    assert csv_files._json_cells(values, "actors", ids) == [
+        csv_files._json_cell(v, "actors", i) for v, i in zip(values, ids, strict=True)
+    ]
+
+
+JSON_DOCUMENTS = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8),
+        st.sampled_from(["قوات", "a\u2028b", "\ud800", "é"]),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=4), children, max_size=4)
+    ),
+    max_leaves=12,
+)  # fmt: skip
+
+
+@IDENTITY_SETTINGS
+@given(JSON_DOCUMENTS)
+def test_encoders_made_once_write_what_json_dumps_wrote(document: object) -> None:
+    assert tables._TEXT_JSON.encode(document) == json.dumps(document, ensure_ascii=False)
+    try:
+        expected: object = json.dumps(
+            document, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+        )
+    except ValueError:
+        expected = ValueError
+    try:
+        got: object = export._dump_json(document, feature_id="f")
+    except OutputError:
+        got = ValueError
+    assert got == expected
+
+
+_TIME_VALUES = st.one_of(
+    st.sampled_from(
+        ["2024-03-01T10:00:00+03:00", "2024-03-01T07:00:00+00:00", "2024-03-01T10:00:00",
+         "2024-03-01", "not a time", "2024-03-01T10:00:00+03:00"]
+    ),
+    st.datetimes(timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=3))])),
+    st.datetimes(),
+    st.sampled_from([None, float("nan"), 5]),
+)  # fmt: skip
+
+
+def _one_at_a_time(values: list[object]) -> object:
+    """Times read one value per call: the plain path, no value seen before."""
+    try:
+        times = [tables.local_times([v], ["inc"], "time_start")[0] for v in values]
+    except OutputError as exc:
+        return ("error", exc.message.replace("inc ", ""))
+    return [
+        None if t is None else (t.isoformat(), gis_files._utc_series([t]).tolist()[0])
+        for t in times
+    ]
+
+
+def _together(values: list[object]) -> object:
+    try:
+        times = tables.local_times(values, ["inc"] * len(values), "time_start")
+    except OutputError as exc:
+        return ("error", exc.message.replace("inc ", ""))
+    texts = tables.local_time_texts(values, times)
+    utc = gis_files._utc_series(times).tolist()
+    return [None if t is None else (t, u) for t, u in zip(texts, utc, strict=True)]
+
+
+@IDENTITY_SETTINGS
+@given(st.lists(_TIME_VALUES, max_size=10))
+def test_times_read_once_per_text_are_the_times_read_one_by_one(values: list[object]) -> None:
+    assert _together(values) == _one_at_a_time(values)
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.one_of(st.text(st.characters(max_codepoint=127), max_size=30), st.text(max_size=30)),
+    st.sampled_from(["bundled", "folds-ascii", "deletes-ascii"]),
+)
+def test_fold_text_of_ascii_is_the_translation(text: str, which: str) -> None:
+    table = dict(time_phrases.folding_table())
+    if which == "folds-ascii":
+        table[ord("a")] = "b"
+    elif which == "deletes-ascii":
+        table[ord(" ")] = None  # type: ignore[assignment]
+    assert time_phrases.fold_text(text, table) == text.translate(table)
+    assert time_phrases.fold_text(text) == text.translate(time_phrases.folding_table())
