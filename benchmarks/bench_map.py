@@ -21,8 +21,9 @@ decides the timings more than the code does.
 ``explore()`` needs matplotlib and mapclassify (``pip install -e '.[bench]'``).
 
 Run: ``.venv/bin/python benchmarks/bench_map.py [--sizes 10000,100000,1000000]
-[--timeout 120] [--skip-others-above 100000]``. The machine is shared: figures
-are noisy, so each timing is the median of ``--repeat`` page loads.
+[--timeout 120] [--skip-others-above 100000] [--marks]`` (``--marks``: also the medians
+of our page's start-up marks, where the time to the first popup goes). The machine is
+shared: figures are noisy, so each timing is the median of ``--repeat`` page loads.
 """
 
 from __future__ import annotations
@@ -289,8 +290,13 @@ def explore_page(incidents: gpd.GeoDataFrame) -> str:
 
 # Both measures run from the page's first moment (an init script), so no page waits
 # for its "load" event: each is timed from navigation start to its first popup open.
+# The page says it is done with a console message, which Python waits for: polling
+# with page.wait_for_function would inject Playwright's script into the page, 15-25 ms
+# of the page's main thread inside the measured time (seen in a trace), for every page.
+DONE_MESSAGE = "incident-mapper-bench:done"
 FIRST_POPUP_FOLIUM_JS = """
 (() => {
+  const DONE = 'incident-mapper-bench:done';
   // folium builds its map in the page's last script: look once the document is read.
   document.addEventListener('DOMContentLoaded', () => setTimeout(async () => {
     const maps = Object.values(window).filter(v => window.L && v instanceof L.Map);
@@ -303,11 +309,12 @@ FIRST_POPUP_FOLIUM_JS = """
       if (layer.eachLayer) { layer.eachLayer(walk); }
     };
     maps.forEach(m => m.eachLayer(walk));
-    if (!target) { window.__benchPopup = [-1]; return; }
+    if (!target) { window.__benchPopup = [-1]; console.debug(DONE); return; }
     target.openPopup();
     await new Promise(r => requestAnimationFrame(r));
     const open = document.querySelector('.leaflet-popup-content') !== null;
     window.__benchPopup = [open ? performance.now() : -1];
+    console.debug(DONE);
   }, 0));
 })();
 """
@@ -319,6 +326,7 @@ FIRST_POPUP_FOLIUM_JS = """
 # decoded after that, when the page is idle: "ready" is reported separately.
 FIRST_POPUP_OURS_JS = """
 (() => {
+  const DONE = 'incident-mapper-bench:done';
   // The page announces its first drawing with an event (no polling delay).
   window.addEventListener('incidentmap:drawn', async (e) => {
     const api = e.detail;
@@ -331,9 +339,13 @@ FIRST_POPUP_OURS_JS = """
     const last = performance.now();
     await api.whenReady;
     window.__benchPopup = [first, api.stats.readyAt, last];
+    console.debug(DONE);
   }, {once: true});
 })();
 """
+
+assert DONE_MESSAGE in FIRST_POPUP_FOLIUM_JS
+assert DONE_MESSAGE in FIRST_POPUP_OURS_JS
 
 REDRAWS_JS = """
 () => {
@@ -372,6 +384,26 @@ REDRAWS_JS = """
 """
 
 
+# The page's start-up milestones (README, "The page API"): ms from navigation start.
+MARKS_JS = """
+() => performance.getEntriesByType('mark').filter(m => m.name.startsWith('im:'))
+  .map(m => [m.name, m.startTime])
+"""
+
+
+def marks_line(runs: list[dict[str, Any]]) -> str:
+    """The median of each start-up mark over the runs, in time order."""
+    names = {name for run in runs for name in run.get("marks", {})}
+    medians = {
+        name: statistics.median(run["marks"][name] for run in runs if name in run.get("marks", {}))
+        for name in names
+    }
+    return ", ".join(
+        f"{name.removeprefix('im:')} {ms:.0f}"
+        for name, ms in sorted(medians.items(), key=lambda item: item[1])
+    )
+
+
 def measure(browser: Any, path: Path, *, ours: bool, timeout_s: float) -> dict[str, Any]:
     """Open a page; time to the first popup, JS heap, and (ours) redraw times."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -383,12 +415,15 @@ def measure(browser: Any, path: Path, *, ours: bool, timeout_s: float) -> dict[s
     try:
         page.set_default_timeout(timeout_s * 1000)
         page.add_init_script(FIRST_POPUP_OURS_JS if ours else FIRST_POPUP_FOLIUM_JS)
-        page.goto(path.as_uri(), wait_until="commit", timeout=timeout_s * 1000)
-        page.wait_for_function("() => window.__benchPopup !== undefined", timeout=timeout_s * 1000)
+        with page.expect_console_message(
+            lambda message: message.text == DONE_MESSAGE, timeout=timeout_s * 1000
+        ):
+            page.goto(path.as_uri(), wait_until="commit", timeout=timeout_s * 1000)
         stamps = page.evaluate("() => window.__benchPopup")
         if ours and stamps[0] > 0:
             result["api_ready_s"] = stamps[1] / 1000
             result["last_popup_s"] = stamps[2] / 1000
+            result["marks"] = dict(page.evaluate(MARKS_JS))
         result["interactive_s"] = stamps[0] / 1000 if stamps[0] > 0 else None
         cdp = context.new_cdp_session(page)
         cdp.send("HeapProfiler.collectGarbage")
@@ -417,6 +452,11 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--timeout", type=float, default=120)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--marks",
+        action="store_true",
+        help="also print the medians of our page's start-up marks (ms from navigation start)",
+    )
     parser.add_argument(
         "--skip-others-above",
         type=int,
@@ -487,6 +527,8 @@ def main() -> int:
                         else ""
                     )
                 )
+                if args.marks and name == "ours":
+                    print(f"    start-up marks (median ms): {marks_line(runs)}")
                 path.unlink()
             if n > args.skip_others_above:
                 print(f"  explore and lean folium not built above {args.skip_others_above:,}")

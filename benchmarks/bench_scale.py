@@ -24,10 +24,19 @@ aho        a bare Aho-Corasick scan (pyahocorasick) over the same names, one cor
 
 Figures depend on the machine's load: say how busy it was with them.
 
+``--spill DIR`` measures only what a build does after the analysis, on a spill kept
+from an earlier build (``incidents.parquet`` and ``places.parquet``, or
+``spill-incidents.parquet`` and ``spill-places.parquet``): grouping the events, then
+each output file, one after another in one fresh process, with the peak RSS of each
+step on its own (the analysis of 100,000 reports takes an hour on 2 cores; this takes
+minutes), and the grouping time against its target.
+
 Usage::
 
     .venv/bin/python benchmarks/bench_scale.py                       # every size
     .venv/bin/python benchmarks/bench_scale.py --sizes 1000,10000
+    .venv/bin/python benchmarks/bench_scale.py --sizes 100000 --modes cold-2 --keep DIR
+    .venv/bin/python benchmarks/bench_scale.py --spill DIR                # after the analysis
 """
 
 from __future__ import annotations
@@ -55,6 +64,7 @@ TARGET_ANALYSIS_PER_S = 1500.0
 TARGET_PARALLEL = 1.8
 TARGET_INCREMENTAL = 20.0
 TARGET_PEAK_MB_100K = 1536.0
+TARGET_GROUPING_S_1M = 60.0
 ADDED = 10
 
 OUTLETS = [
@@ -154,6 +164,115 @@ def child(args: argparse.Namespace) -> dict[str, object]:
         "events": summary.events,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def _status_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _reset_peak() -> None:
+    """Start this process's peak resident size (VmHWM) again from its current size."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def spill_child(spill: Path) -> list[dict[str, object]]:
+    """What a build does after the analysis, step by step, on a kept spill (this process)."""
+    from gazetteer.model import load_gazetteer
+    from incidents.spill import SpillWriter
+    from maps import build as build_module
+    from maps import outputs
+
+    gazetteer = load_gazetteer()
+    steps: list[dict[str, object]] = []
+    started = [time.perf_counter(), time.process_time()]
+
+    def step(name: str) -> None:
+        steps.append(
+            {
+                "step": name,
+                "seconds": time.perf_counter() - started[0],
+                "cpu_seconds": time.process_time() - started[1],
+                "peak_mb": _status_mb("VmHWM"),
+                "after_mb": _status_mb("VmRSS"),
+            }
+        )
+        print(f"step {json.dumps(steps[-1])}", flush=True)
+        _reset_peak()
+        started[:] = [time.perf_counter(), time.process_time()]
+
+    write_output = outputs.write_output
+
+    def timed_write(name: str, inputs: object, target: Path) -> None:
+        write_output(name, inputs, target)  # type: ignore[arg-type]
+        step(name)
+
+    outputs.write_output = timed_write  # type: ignore[assignment]
+    prepare_inputs = build_module.prepare_inputs
+
+    def timed_prepare(*args: object, **kwargs: object) -> object:
+        step("events (grouped, ids, places)")
+        prepared = prepare_inputs(*args, **kwargs)  # type: ignore[arg-type]
+        step("inputs prepared (sorted files)")
+        return prepared
+
+    build_module.prepare_inputs = timed_prepare  # type: ignore[assignment]
+
+    def log(message: str) -> None:
+        if message.startswith("grouping"):
+            step("summary columns read")
+
+    with tempfile.TemporaryDirectory(prefix="bench-spill-") as work:
+        staging = Path(work) / "staging"
+        (staging / "spill").mkdir(parents=True)
+        for name in (SpillWriter.INCIDENTS, SpillWriter.PLACES):
+            source = spill / name if (spill / name).exists() else spill / f"spill-{name}"
+            shutil.copy(source, staging / "spill" / name)
+        step("start (imports, gazetteer)")
+        summary = build_module.BuildSummary()
+        build_module._write_from_spill(
+            staging, Path(work) / "out", summary, gazetteer=gazetteer, title="bench",
+            jobs=1, say=log,
+        )  # fmt: skip
+    steps.append({"step": "total", "incidents": summary.incidents, "events": summary.events})
+    return steps
+
+
+def run_spill(spill: Path, timeout: float) -> list[dict[str, object]]:
+    command = [sys.executable, __file__, "--child", "--spill", str(spill)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"the run from {spill} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def report_spill(spill: Path, timeout: float) -> int:
+    print(f"after the analysis, from {spill}: one process, each step's own peak; load {_load()}")
+    steps = run_spill(spill, timeout)
+    total = steps.pop()
+    print(f"{'step':<30} {'seconds':>8} {'CPU s':>7} {'peak MB':>8} {'after MB':>9}")
+    for row in steps:
+        print(
+            f"{row['step']:<30} {row['seconds']:>8.1f} {row['cpu_seconds']:>7.1f} "
+            f"{row['peak_mb']:>8.0f} {row['after_mb']:>9.0f}"
+        )
+    incidents = int(total["incidents"])  # type: ignore[call-overload]
+    peak = max(float(row["peak_mb"]) for row in steps)  # type: ignore[arg-type]
+    grouping = next(r for r in steps if str(r["step"]).startswith("events"))
+    per_million = float(grouping["cpu_seconds"]) * 1_000_000 / max(incidents, 1)  # type: ignore[arg-type]
+    print(f"\n{incidents} incidents, {total['events']} events; load {_load()}")
+    print(
+        f"  events, ids and inputs: {grouping['cpu_seconds']:.1f} s CPU, "
+        f"{per_million:.1f} s per 1,000,000 incidents (target {TARGET_GROUPING_S_1M:.0f}: "
+        f"{_verdict(per_million <= TARGET_GROUPING_S_1M)})"
+    )
+    print(
+        f"  peak RSS after the analysis {peak:.0f} MB (target <= {TARGET_PEAK_MB_100K:.0f} "
+        f"at 100,000 reports: {_verdict(peak <= TARGET_PEAK_MB_100K)})"
+    )
+    return 0
 
 
 def run_child(corpus: Path, out: Path, mode: str, jobs: int, timeout: float) -> dict:
@@ -283,6 +402,7 @@ def main() -> int:
     parser.add_argument("--modes", default="cold-1,cold-2,incr-auto", help="runs per size")
     parser.add_argument("--anchor-reports", type=int, default=2000, help="reports for anchors")
     parser.add_argument("--keep", help="keep the corpora under this folder")
+    parser.add_argument("--spill", help="only what follows the analysis, from this kept spill")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -290,8 +410,10 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args)))
+        print(json.dumps(spill_child(Path(args.spill)) if args.spill else child(args)))
         return 0
+    if args.spill:
+        return report_spill(Path(args.spill), args.timeout)
 
     sizes = [int(s) for s in args.sizes.split(",")]
     modes = args.modes.split(",")

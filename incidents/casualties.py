@@ -194,9 +194,10 @@ def _find_figures(
         bound.append(figure)
         if figure is not None:
             add(figure)
-    for i, (m, figure) in enumerate(zip(numbers, bound, strict=True)):
-        if figure is not None and _is_article(m, vocab) and _agent_article(figure, bound[i + 1 :]):
-            figures.remove(figure)  # "A bomb killed six": the bomb is who kills, not one dead
+    for i, figure in enumerate(bound):
+        if figure is not None and _agent_article(figure, bound[i + 1 :]):
+            # "A bomb killed six", "Two bombs killed 57": the bombs kill, they are no dead
+            figures.remove(figure)
             bound[i] = None
     for old, summed in _coordinated_sums(folded, numbers, bound, vocab):
         if old is None:
@@ -297,10 +298,14 @@ def _counted_noun(folded: str, m: re.Match[str], vocab: CasualtyVocabulary) -> b
     return bool(after) and number_value(after[0], vocab) is not None
 
 
+#: Quotes and brackets that may open a figure (إن "12 شخصا لقوا حتفهم").
+_OPENERS = "\"'“‘«(["
+
+
 def _counted(head: str, vocab: CasualtyVocabulary) -> bool:
     """True when ``head`` ends with a figure: the noun after it is what it counts."""
     words = head.split()
-    return bool(words) and number_value(words[-1].lstrip("و"), vocab) is not None
+    return bool(words) and number_value(words[-1].lstrip(_OPENERS).lstrip("و"), vocab) is not None
 
 
 def _number_figure(

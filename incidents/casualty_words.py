@@ -25,7 +25,8 @@ _ORIGIN = f"<bundled incidents/data/{DATA_FILE}>"
 
 
 #: Characters that end the reach of a figure, a claimant or a subject.
-_PUNCTUATION = re.compile(r"[,;:.!?()\[\]{}\"“”«»]")
+#: Punctuation that ends a reach; the full stop of an initial ("U.S. and Iraqi officials") not.
+_PUNCTUATION = re.compile(r"[,;:!?()\[\]{}\"“”«»]|(?<!\b[^\W\d_])\.")
 
 
 CLOSING_QUOTES = "\"'”’»"
@@ -96,6 +97,10 @@ class CasualtyVocabulary:
     cumulative_span: re.Pattern[str]
     not_claimant_words: frozenset[str]
     figure_screen: FigureScreen
+    claimant_trailing: frozenset[str] = frozenset()
+    """Folded words that end a claimant's words but are none of it ("also", الثلاثاء)."""
+    claimant_relatives: frozenset[str] = frozenset()
+    """Folded words that open a relative clause after a claimant ("who spoke ...")."""
 
 
 class FigureScreen:
@@ -476,6 +481,12 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
             for w in _words(_section(raw, "not_claimants", "top"), "words", "not_claimants")
         ),
         figure_screen=FigureScreen(figure_phrases, table),
+        claimant_trailing=frozenset(
+            fold_key(w, table) for w in _section(raw, "not_claimants", "top").get("trailing", ())
+        ),
+        claimant_relatives=frozenset(
+            fold_key(w, table) for w in _section(raw, "not_claimants", "top").get("relatives", ())
+        ),
     )
 
 

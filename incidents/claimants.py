@@ -68,6 +68,10 @@ def _is_name(text: str) -> bool:
     )
 
 
+#: A dash between words ("Aug 4 -- The U.S. military"): the claimant is what follows it.
+_DASH = re.compile(r"\s(?:--|—|–)\s")
+
+
 def tidy_claimant(words: str, vocab: CasualtyVocabulary) -> str | None:
     """Minimal normalisation of a claimant's words; None when nothing is left.
 
@@ -76,6 +80,8 @@ def tidy_claimant(words: str, vocab: CasualtyVocabulary) -> str | None:
     "PMF-allied media") but stay on a bare common noun ("the ministry"), which
     :func:`resolve_claimant` may later replace by the body it refers to.
     """
+    # "Aug 4 -- The U.S. military": what a dash or dateline puts before the name goes
+    words = _DASH.split(words)[-1]
     text = _strip_leaders(words.strip(" \t\n'\"“”‘’«»-–—"), vocab, determiners=False)
     bare = _strip_leaders(text, vocab)
     if _is_name(bare):
@@ -84,6 +90,15 @@ def tidy_claimant(words: str, vocab: CasualtyVocabulary) -> str | None:
     if not text or not bare.strip() or len(text.split()) > vocab.max_claimant_words:
         return None
     words = text.split()
+    # "Officials who spoke on condition of anonymity": the name ends at the relative;
+    # "مصدر في وزارة الداخلية كذلك": a trailing adverb or day is none of it
+    for i, word in enumerate(words[1:], start=1):
+        if fold_key(word, vocab.fold_table) in vocab.claimant_relatives:
+            words = words[:i]
+            break
+    while len(words) > 1 and fold_key(words[-1], vocab.fold_table) in vocab.claimant_trailing:
+        words = words[:-1]
+    text = " ".join(words)
     first, last = fold_key(words[0], vocab.fold_table), words[-1]
     if first in vocab.not_claimant_words or (last.islower() and last.endswith("ly")):
         return None  # "were immediately": no noun, no one

@@ -69,7 +69,7 @@ def clause_repeats(
     repeats = [r for r in reading.repeats if r.type_id in types]
     if not repeats:
         return []
-    bounds = sorted({*clause_bounds(text), *(m.start() for m in _OPENERS.finditer(text))})
+    bounds = clause_starts(text)
 
     def clause(trigger: Trigger) -> int:
         return bisect_right(bounds, trigger.start - offset) - 1
@@ -88,6 +88,12 @@ def clause_repeats(
         taken.add(key)
         kept.append(trigger)
     return kept
+
+
+def clause_starts(text: str) -> list[int]:
+    """Offsets in the sentence ``text`` where a clause starts: placing's clause breaks and
+    the clause openers of ``place_lists`` ("فيما", "ثم", "meanwhile")."""
+    return sorted({*clause_bounds(text), *(m.start() for m in _OPENERS.finditer(text))})
 
 
 def listed_places(text: str, offset: int, mentions: Sequence[PlaceMention]) -> list[PlaceMention]:

@@ -107,6 +107,8 @@ from zoneinfo import ZoneInfo
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from gazetteer.model import Gazetteer, load_gazetteer
@@ -125,9 +127,9 @@ from incidents.grouping import (
     REASON_TEXT,
     SUB_DAY,
     GroupedEvent,
+    IncidentColumns,
     Item,
     cluster,
-    column_values,
     read_items,
 )
 from incidents.timeref import local_zone
@@ -137,6 +139,7 @@ __all__ = [
     "EVENT_COLUMNS",
     "ClaimRules",
     "EventRules",
+    "event_id_column",
     "group_events",
     "incident_event_ids",
     "load_event_rules",
@@ -218,28 +221,11 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(msg)
 
 
-class _Columns:
-    """The incident table's columns as Python lists, read once; a row is a position."""
-
-    def __init__(self, incidents: pd.DataFrame):
-        self.values = {c: column_values(incidents, c) for c in REQUIRED_COLUMNS}
-        for column in OPTIONAL_COLUMNS:
-            if column in incidents.columns:
-                self.values[column] = column_values(incidents, column)
-
-    def get(self, column: str, item: Item) -> Any:
-        values = self.values.get(column)
-        return None if values is None else values[item.position]
-
-    def record(self, item: Item, columns: Sequence[str]) -> dict[str, Any]:
-        return {c: self.get(c, item) for c in columns}
-
-
 # ----------------------------------------------------------------------------- sources and claims
 
 
 def _source_counts(
-    members: Sequence[Item], columns: _Columns, rules: EventRules
+    members: Sequence[Item], columns: IncidentColumns, rules: EventRules
 ) -> tuple[list[str], int, int]:
     """(distinct sources, independent ones, unknown ones).
 
@@ -247,15 +233,14 @@ def _source_counts(
     (see ``unknown_sources`` in the rules, or ``source_origin`` = ``filename``) is
     never independent corroboration.
     """
-    source_column = columns.values["source"]
-    origin_column = columns.values.get("source_origin")
-    names = [str(source_column[m.position]) for m in members]
+    names = [str(columns.get("source", m.position)) for m in members]
     sources = list(dict.fromkeys(names))
+    has_origin = "source_origin" in columns
     unknown = {
         name
         for name, m in zip(names, members, strict=True)
         if rules.is_unknown_source(name)
-        or (origin_column is not None and origin_column[m.position] == "filename")
+        or (has_origin and columns.get("source_origin", m.position) == "filename")
     }
     known = [s for s in sources if s not in unknown]
     parent = {s: s for s in known}
@@ -269,10 +254,10 @@ def _source_counts(
         return s
 
     for m in members:
-        source, via = str(columns.get("source", m)), columns.get("via", m)
+        source, via = str(columns.get("source", m.position)), columns.get("via", m.position)
         if (
             source in parent
-            and columns.get("source_type", m) == "social"
+            and columns.get("source_type", m.position) == "social"
             and via is not None
             and str(via) in parent
         ):
@@ -405,9 +390,17 @@ def _denial_meets_claim(denial: _Claim, other: _Claim) -> bool:
 
 
 def claims_contradict(claims: Sequence[_Claim]) -> bool:
-    """Whether any two claims of one event disagree (see the module docstring)."""
-    for i, a in enumerate(claims):
-        for b in claims[i + 1 :]:
+    """Whether any two claims of one event disagree (see the module docstring).
+
+    Claims alike but for their incident never disagree with each other, and disagree
+    with a third claim exactly when one of them does: each is compared once, so an
+    event of thousands of alike claims is not millions of comparisons.
+    """
+    distinct = list(
+        {(c.claimant, c.status, c.killed, c.injured, c.subgroup): c for c in claims}.values()
+    )
+    for i, a in enumerate(distinct):
+        for b in distinct[i + 1 :]:
             if _denial_meets_claim(a, b) or _denial_meets_claim(b, a):
                 return True
             if a.claimant == b.claimant:
@@ -561,7 +554,7 @@ _CLAIM_COLUMNS = ("source", "killed", "injured", "casualty_text", "claimed_by", 
 
 
 def _event_row(
-    event: GroupedEvent, columns: _Columns, relations: PlaceRelations, rules: EventRules
+    event: GroupedEvent, columns: IncidentColumns, relations: PlaceRelations, rules: EventRules
 ) -> dict[str, Any]:
     members = sorted(event.members, key=_ORDER)
     ids = [m.incident_id for m in members]
@@ -572,18 +565,17 @@ def _event_row(
     sources, n_independent, n_unknown = _source_counts(members, columns, rules)
     claims = []
     claim_objects = []
-    killed_column, injured_column = columns.values["killed"], columns.values["injured"]
-    status_column = columns.values["claim_status"]
+    get = columns.get
     for member in members:
         position = member.position
         if (
             member.event_type != "casualties"
-            and killed_column[position] is None
-            and injured_column[position] is None
-            and status_column[position] is None
+            and get("killed", position) is None
+            and get("injured", position) is None
+            and get("claim_status", position) is None
         ):
             continue
-        record = columns.record(member, _CLAIM_COLUMNS)
+        record = {name: get(name, position) for name in _CLAIM_COLUMNS}
         claim = _read_claim(member, record, rules.claims)
         claim_objects.append(claim)
         claims.append(
@@ -669,7 +661,7 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def group_events(
-    incidents: gpd.GeoDataFrame,
+    incidents: gpd.GeoDataFrame | pa.Table | IncidentColumns,
     *,
     gazetteer: Gazetteer | None = None,
     rules: EventRules | None = None,
@@ -680,8 +672,12 @@ def group_events(
     ----------
     incidents
         The incident table (:func:`incidents.pipeline.incidents_frame`, or the same
-        columns loaded from a columnar spill), in any row order: the result does not
-        depend on it. ``status``, ``scope`` and ``source_origin`` are used when present.
+        columns as an Arrow table, such as a build's columnar spill), in any row order:
+        the result does not depend on it. ``status``, ``scope`` and ``source_origin``
+        are used when present. Only the columns :data:`REQUIRED_COLUMNS` and
+        :data:`OPTIONAL_COLUMNS` are read, into compact codes (4 bytes a cell); they
+        may be given as such (:class:`~incidents.grouping.IncidentColumns`, for instance
+        read from a Parquet file a column at a time).
     gazetteer
         For ``part_of``/``adjacent_to`` relations, and its pack's time zone (event
         times) and metric CRS (distances); the bundled one by default.
@@ -698,28 +694,41 @@ def group_events(
         incident table.
     """
     rules = rules or load_event_rules()
-    missing = [c for c in REQUIRED_COLUMNS if c not in incidents.columns]
+    if isinstance(incidents, IncidentColumns):
+        names: Any = incidents
+    elif isinstance(incidents, pa.Table):
+        names = incidents.column_names
+    else:
+        names = incidents.columns
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
         msg = f"the incident table lacks the column(s) {', '.join(missing)}"
         raise IncidentMapperError(msg)
-    ids = incidents["incident_id"].astype(str)
-    repeated = ids[ids.duplicated(keep=False)]
-    if len(repeated):
-        duplicates = sorted(set(repeated))
-        msg = f"incident ids must be unique; repeated: {', '.join(duplicates[:5])}"
-        raise IncidentMapperError(msg)
+    _check_unique_ids(incidents)
     if len(incidents) == 0:
         return _empty_events()
     relations = PlaceRelations(
         gazetteer if gazetteer is not None else load_gazetteer(),
         shared_neighbour=rules.shared_neighbour,
     )
+    wanted = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+    if isinstance(incidents, IncidentColumns):
+        columns = incidents
+    elif isinstance(incidents, pa.Table):
+        columns = IncidentColumns.from_table(incidents, wanted)
+    else:
+        columns = IncidentColumns.from_frame(incidents, wanted)
     with _no_cyclic_gc():  # millions of small objects, no cycles: spare the collector
-        columns = _Columns(incidents)
-        items = read_items(columns.values, relations, rules)
-        events = cluster(items, relations, rules)
-        rows = [_event_row(event, columns, relations, rules) for event in events]
-        del items, events, columns
+        rows = []
+        # Events never join across type groups: each group is clustered alone, so only
+        # one group's items are in memory at a time (the result is the same).
+        for group_rows in _rows_by_group(columns, rules):
+            items = read_items(columns, relations, rules, group_rows)
+            events = cluster(items, relations, rules)
+            del items
+            rows.extend(_event_row(event, columns, relations, rules) for event in events)
+            del events
+        del columns
         rows.sort(
             key=lambda r: (
                 r["date"] is None, r["date"] or "", r["time_start"] or "", r["family"],
@@ -729,6 +738,38 @@ def group_events(
         frame = pd.DataFrame.from_records(rows, columns=list(EVENT_COLUMNS))
         frame = frame.astype(object).where(frame.notna(), None)
         return _typed(frame, [r["lat"] for r in rows], [r["lon"] for r in rows])
+
+
+def _rows_by_group(columns: IncidentColumns, rules: EventRules) -> list[np.ndarray]:
+    """The row positions of each type group, largest group last."""
+    group_of = np.array(
+        [rules.group_of(str(v)) for v in columns.distinct("event_type")], dtype=object
+    )
+    names, group_codes = np.unique(group_of, return_inverse=True)
+    codes = np.asarray(group_codes, dtype=np.int64).reshape(-1)[columns.codes("event_type")]
+    parts = [np.flatnonzero(codes == k) for k in range(len(names))]
+    return sorted((p for p in parts if len(p)), key=len)
+
+
+def _check_unique_ids(incidents: pd.DataFrame | pa.Table | IncidentColumns) -> None:
+    if isinstance(incidents, IncidentColumns):
+        codes = incidents.codes("incident_id")
+        if len(incidents.distinct("incident_id")) - 1 == len(codes) or not len(codes):
+            return
+        distinct = incidents.distinct("incident_id")
+        ids = pd.Series([distinct[c] for c in codes.tolist()], dtype=object).astype(str)
+    elif isinstance(incidents, pa.Table):
+        column = incidents.column("incident_id")
+        if pc.count_distinct(column, mode="all").as_py() == len(column):
+            return
+        ids = pd.Series(column.to_pylist(), dtype=object).astype(str)
+    else:
+        ids = incidents["incident_id"].astype(str)
+    repeated = ids[ids.duplicated(keep=False)]
+    if len(repeated):
+        duplicates = sorted(set(repeated))
+        msg = f"incident ids must be unique; repeated: {', '.join(duplicates[:5])}"
+        raise IncidentMapperError(msg)
 
 
 def incident_event_ids(incidents: pd.DataFrame, events: pd.DataFrame) -> pd.Series:
@@ -752,3 +793,41 @@ def incident_event_ids(incidents: pd.DataFrame, events: pd.DataFrame) -> pd.Seri
     return pd.Series(
         [owner[i] for i in ids], index=pd.Index(ids, name="incident_id"), name="event_id"
     )
+
+
+def event_id_column(incident_ids: pa.Array | pa.ChunkedArray, events: pd.DataFrame) -> pa.Array:
+    """The event id of every incident of ``incident_ids``, in that order, as Arrow text.
+
+    The columnar form of :func:`incident_event_ids` for a build's spill: a join in Arrow,
+    no Python object per incident. Raises the same errors.
+    """
+    lengths = np.fromiter((len(m) for m in events["incident_ids"]), dtype=np.int64)
+    members = pa.array(
+        [i for ids in events["incident_ids"] for i in ids],
+        type=pa.string(),
+        size=int(lengths.sum()),
+    )
+    if pc.count_distinct(members).as_py() < len(members):
+        owner: dict[str, str] = {}
+        for event_id, ids in zip(events["event_id"], events["incident_ids"], strict=True):
+            for incident_id in ids:
+                if incident_id in owner:
+                    msg = (
+                        f"incident {incident_id} is in two events "
+                        f"({owner[incident_id]}, {event_id})"
+                    )
+                    raise IncidentMapperError(msg)
+                owner[incident_id] = event_id
+    incident_ids = incident_ids.cast(pa.string())
+    found = pc.index_in(incident_ids, value_set=members)
+    lost = pc.is_null(found)
+    if pc.any(lost).as_py():
+        first = pc.filter(incident_ids, lost)
+        msg = f"{len(first)} incident(s) are in no event, e.g. {first[0]}; regroup the events"
+        raise IncidentMapperError(msg)
+    owner_of_member = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    if isinstance(found, pa.ChunkedArray):
+        found = found.combine_chunks()
+    positions = found.to_numpy()
+    event_ids = pa.array(list(events["event_id"]), type=pa.string())
+    return event_ids.take(pa.array(owner_of_member[positions]))

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -38,7 +38,7 @@ from gazetteer.pack import Pack, bundled_pack
 from incidents.casualties import find_casualty_claims
 from incidents.claimants import ClaimantMemory, find_claimants
 from incidents.coreference import Coreference, own_place_key
-from incidents.enumeration import clause_repeats, listed_places
+from incidents.enumeration import clause_repeats, clause_starts, listed_places
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
 from incidents.placing import MentionIndex, SentencePlacer, focus_place
 from incidents.sentences import caption_lines, paragraph_spans, split_sentences
@@ -488,6 +488,16 @@ def _tellings(
         # blasts near the council and the ministry" are those already told.
         return tellings
     listed = listed_places(text, start, index.within(start, start + len(text)))
+    main_place = tellings[0][1]["place"]
+    if listed and main_place in listed:
+        bounds = clause_starts(text)
+        if bisect_right(bounds, main.start - start) != bisect_right(
+            bounds, main_place.start - start
+        ):
+            # "هزّ انفجار ... منطقة الطوبجي، ثم سيارات أخرى في البياع والزعفرانية": the
+            # first bombing took a listed place of another clause for want of its own;
+            # each listed place still has its own
+            placed.discard(_place_key(main_place))
     for mention in listed:
         if _place_key(mention) not in placed:
             basis = "sentence" if mention.is_location else "outside"

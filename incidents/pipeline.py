@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from gazetteer.geoparse import Geoparser, PlaceMention
@@ -217,7 +218,11 @@ def incidents_frame_from_table(table: pa.Table, *, compact: bool = False) -> gpd
     ``table`` may hold only some of the columns (those of :data:`INCIDENT_ORDER`
     among them): the frame then has those, in the documented order.
     """
-    table = table.sort_by([(name, "ascending") for name in INCIDENT_ORDER])
+    keys = [(name, "ascending") for name in INCIDENT_ORDER]
+    order = pc.sort_indices(table.select(list(INCIDENT_ORDER)), sort_keys=keys).to_numpy()
+    if not np.array_equal(order, np.arange(len(order))):  # not sorted already: no copy then
+        table = table.take(order)
+    del order
     names = [name for name in INCIDENT_COLUMNS if name in table.column_names]
     columns: dict[str, Any] = {}
     for name in names:

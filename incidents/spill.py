@@ -13,6 +13,7 @@ hand back, so a result reaches the spill the same way whatever computed it.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -161,13 +162,64 @@ def incidents_table(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
 
 
 def read_spilled_incidents(folder: str | Path, columns: Sequence[str] | None = None) -> pa.Table:
-    """The spilled incident table (all columns, or only ``columns``)."""
-    return pq.read_table(
-        Path(folder) / SpillWriter.INCIDENTS,
-        columns=list(columns) if columns is not None else None,
-    )
+    """The spilled incident table (all columns, or only ``columns``), one chunk per column
+    (see :func:`read_columns`)."""
+    return read_columns(Path(folder) / SpillWriter.INCIDENTS, columns)
+
+
+def read_columns(path: str | Path, columns: Sequence[str] | None = None) -> pa.Table:
+    """A Parquet file's table (all columns, or those of ``columns`` it has), one chunk
+    per column.
+
+    Read a column at a time: reading a million rows at once would hold the decoded
+    row groups and the table together, and joining a column's chunks into one (as a
+    DataFrame column needs) would copy it while the chunks are held.
+    """
+    file = pq.ParquetFile(path)
+    schema = file.schema_arrow
+    wanted = [name for name in schema.names if columns is None or name in columns]
+    arrays = []
+    for name in wanted:
+        column = file.read(columns=[name], use_threads=False).column(0)
+        arrays.append(column.combine_chunks() if column.num_chunks != 1 else column.chunk(0))
+        del column
+    return pa.Table.from_arrays(arrays, schema=pa.schema([schema.field(n) for n in wanted]))
 
 
 def read_spilled_places(folder: str | Path) -> pa.Table:
     """The spilled place rows, in the batch's order."""
     return pq.read_table(Path(folder) / SpillWriter.PLACES)
+
+
+def read_spilled_place_firsts(folder: str | Path) -> pa.Table:
+    """One row per spilled place: its first row, with ``mentions`` summed over all rows.
+
+    What :func:`incidents.pipeline.places_frame_from_table` makes of the whole place
+    table, read in batches: a build of 100,000 reports spills half a million place
+    rows (their geometries a good part of them) for a hundred distinct places.
+    """
+    file = pq.ParquetFile(Path(folder) / SpillWriter.PLACES)
+    first: dict[Any, int] = {}
+    totals: dict[Any, int] = {}
+    offset = 0
+    for batch in file.iter_batches(columns=["place_id", "mentions"], batch_size=BATCH_ROWS * 8):
+        ids, mentions = batch.column(0).to_pylist(), batch.column(1).to_pylist()
+        for row, (place_id, count) in enumerate(zip(ids, mentions, strict=True)):
+            if place_id not in first:
+                first[place_id] = offset + row
+                totals[place_id] = 0
+            totals[place_id] += count or 0
+        offset += len(ids)
+    wanted = sorted(first.values())
+    parts = []
+    offset = 0
+    for batch in file.iter_batches(batch_size=BATCH_ROWS * 8):
+        low = bisect.bisect_left(wanted, offset)
+        high = bisect.bisect_left(wanted, offset + len(batch))
+        if high > low:
+            local = pa.array([row - offset for row in wanted[low:high]], type=pa.int64())
+            parts.append(batch.take(local))
+        offset += len(batch)
+    table = pa.Table.from_batches(parts, schema=file.schema_arrow).combine_chunks()
+    counts = pa.array([totals[p] for p in table.column("place_id").to_pylist()], pa.int64())
+    return table.set_column(table.schema.get_field_index("mentions"), "mentions", counts)

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from gazetteer.normalize import is_arabic_letter, normalize_name, normalize_with_offsets
 from gazetteer.phrases import PhraseMatch, longest_matches
+from incidents.placing import clause_bounds
 from incidents.vocabulary import Term, Vocabulary, incident_vocabulary
 
 #: Punctuation that ends the reach of a status cue (a conditional crosses commas).
@@ -182,7 +183,20 @@ class TextReader:
         # ("the violent confrontation broke out. ... an armed group burst in").
         protesters = any(a.value.value.startswith("Protesters") for a in picked["actor"])
         armed_here = armed or (not protesters and self._paragraph_armed())
-        chosen = _choose_types(triggers, vocab, armed=armed_here, coordinated=self._coordinated)
+        bounds: list[int] = []
+
+        def same_clause(a: PhraseMatch[Term], b: PhraseMatch[Term]) -> bool:
+            if not bounds:  # read only when a riot and another type meet in a sentence
+                bounds.extend(start + at for at in clause_bounds(self.text[start:end]))
+            return bisect_left(bounds, a.start + 1) == bisect_left(bounds, b.start + 1)
+
+        chosen = _choose_types(
+            triggers,
+            vocab,
+            armed=armed_here,
+            coordinated=self._coordinated,
+            same_clause=same_clause,
+        )
         occupied = [(m.nstart, m.nend) for m in (*picked["trigger"], *weapons)]
         targets = [t for t in picked["target"] if not _overlaps(t, occupied)]
 
@@ -241,8 +255,12 @@ class TextReader:
     ) -> bool:
         """True when the trigger names another incident as a reference point or a cause
         ("since last month's bombings", "enraged at the massacre", "ردا على")."""
+        # "none" marks longer phrases that are no reference ("carrying out" attacks)
+        nones = [(r.nstart, r.nend) for r in references if r.value.value == "none"]
         for ref in references:
-            if ref.nend > match.nstart:
+            if ref.nend > match.nstart or ref.value.value == "none":
+                continue
+            if any(a <= ref.nstart and ref.nend <= b for a, b in nones):
                 continue
             words = self.norm[ref.nend : match.nstart].split()
             if len(words) <= self.vocabulary.reference_window and not _CUE_STOP.search(
@@ -258,10 +276,11 @@ class TextReader:
         if any(after.startswith(f" {phrase} ") for phrase in self.vocabulary.generic_after):
             return True
         # "an apparent rise in sticky bombs", "brought more suicide bombings than any week"
-        before = " " + " ".join(self.norm[max(0, match.nstart - 40) : match.nstart].split()[-3:])
-        if any(before.endswith(f" {phrase}") for phrase in self.vocabulary.generic_before):
+        before = self.norm[max(0, match.nstart - 40) : match.nstart].split()[-3:]
+        generic_before = self.vocabulary.generic_before
+        if any(" ".join(before[-k:]) in generic_before for k in range(1, len(before) + 1)):
             return True
-        if before.endswith(self.vocabulary.comparatives) and " than " in after:
+        if before and before[-1] in self.vocabulary.comparatives and " than " in after:
             return True
         return self._habitual(match)
 
@@ -328,7 +347,11 @@ class TextReader:
         ordinals = self.vocabulary.ordinals
         before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
         after = self.norm[match.nend : match.nend + 20].split()
-        return bool((before and before[-1] in ordinals) or (after and after[0] in ordinals))
+        if (before and before[-1] in ordinals) or (after and after[0] in ordinals):
+            return True
+        # "one of Monday's blasts", "أحد التفجيرات": one of several, a new one
+        lead = " " + " ".join(before[-4:]) + " "
+        return any(f" {p} " in lead for p in self.vocabulary.partitives)
 
     def _summary(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
         """True after a figure of two or more or a word that sums up several ("a string
@@ -493,6 +516,7 @@ def _choose_types(
     *,
     armed: bool = False,
     coordinated: Callable[[PhraseMatch[Term], PhraseMatch[Term]], bool] | None = None,
+    same_clause: Callable[[PhraseMatch[Term], PhraseMatch[Term]], bool] | None = None,
 ) -> list[tuple[str, PhraseMatch[Term]]]:
     """The first trigger of each type the sentence tells, after weak, fallback,
     armed-variant and yields_to rules. Two triggers joined only by a coordinator
@@ -526,6 +550,16 @@ def _choose_types(
                 type_id in vocab.types[other].yields_to and match.nstart < chosen[other].nstart
             )
             and not (coordinated is not None and _joined(match, chosen[other], coordinated))
+            and not (
+                # what a crowd does in a clause of its own ("..., and then set the vehicles
+                # on fire") is no consequence of a blast told in another clause; a fire
+                # that broke out ("حريقا شب") is one, wherever it is told
+                same_clause is not None
+                and vocab.types[type_id].acled_event_type in vocab.clause_bound_event_types
+                and match.key not in vocab.types[type_id].absorbed_triggers
+                and vocab.types[other].acled_event_type != vocab.types[type_id].acled_event_type
+                and not same_clause(match, chosen[other])
+            )
             for other in vocab.types[type_id].yields_to
         )
 

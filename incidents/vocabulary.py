@@ -108,6 +108,11 @@ class Vocabulary:
     ordinals: frozenset[str]
     not_armed_after: tuple[str, ...]
     reference_window: int = 0
+    partitives: tuple[str, ...] = ()
+    clause_bound_event_types: frozenset[str] = frozenset()
+    """ACLED event types whose triggers give way to another event type's only in their
+    own clause (a crowd's arson is no consequence of a blast told in another clause)."""
+    """Phrases naming one of several told together ("one of Monday's blasts")."""
     protest_only_types: frozenset[str] = frozenset()
     """Types told only where the report has told protesters (gunfire is excessive force
     against protesters only at a protest)."""
@@ -117,10 +122,10 @@ class Vocabulary:
     """Normalised phrases that, soon after a trigger in its clause, make it a habit
     ("attacked it again and again"), not an incident."""
     habitual_window: int = 0
-    generic_before: tuple[str, ...] = ()
+    generic_before: frozenset[str] = frozenset()
     """Normalised phrases right before a trigger that make it a trend or a kind, not an
     incident ("a rise in sticky bombs", "ارتفاع عدد التفجيرات")."""
-    comparatives: tuple[str, ...] = ()
+    comparatives: frozenset[str] = frozenset()
     """Normalised comparatives ("more") that with a "than" after the trigger compare
     numbers of a kind ("more suicide bombings than any week before")."""
     generic_after: tuple[str, ...] = ()
@@ -302,9 +307,13 @@ def _incident_vocabulary(
             for form in _with_article(phrase, article)
         )
     terms.extend((phrase, Term("idiom", "idiom")) for phrase in raw["idioms"]["phrases"])
+    reference = raw["reference_before"]
     terms.extend(
-        (phrase, Term("reference", "reference")) for phrase in raw["reference_before"]["phrases"]
+        (phrase, Term("reference", "reference"))
+        for key in ("phrases", "held_phrases")
+        for phrase in reference.get(key, ())
     )
+    terms.extend((phrase, Term("reference", "none")) for phrase in reference.get("not_held", ()))
     symbolic = raw["symbolic_objects"]
     terms.extend(
         (form, Term("symbol", "symbol"))
@@ -343,13 +352,15 @@ def _incident_vocabulary(
         arabic_article=normalize_name(raw["re_mention"]["arabic_article"]),
         re_mention_event_types=frozenset(raw["re_mention"]["event_types"]),
         ordinals=frozenset(normalize_name(w) for w in raw["re_mention"]["ordinals"]),
+        partitives=tuple(normalize_name(w) for w in raw["re_mention"].get("partitives", ())),
+        clause_bound_event_types=frozenset(raw.get("yields_in_clause_only", ())),
         not_armed_after=tuple(normalize_name(w) for w in raw["armed_actors"]["not_after"]),
         coordinators=frozenset(normalize_name(w) for w in status["coordinators"]),
         protest_only_types=frozenset(raw.get("protest_only_types", ())),
         reference_window=int(raw["reference_before"]["window"]),
         generic_after=tuple(normalize_name(w) for w in raw["generic_after"]),
-        generic_before=tuple(normalize_name(w) for w in raw.get("generic_before", ())),
-        comparatives=tuple(" " + normalize_name(w) for w in raw.get("comparatives", ())),
+        generic_before=frozenset(normalize_name(w) for w in raw.get("generic_before", ())),
+        comparatives=frozenset(normalize_name(w) for w in raw.get("comparatives", ())),
         habitual=tuple(normalize_name(w) for w in raw["habitual"]),
         habitual_window=int(raw["habitual_window"]),
         summary_determiners=tuple(

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from gazetteer.geoparse import Geoparser
 from gazetteer.model import Gazetteer, load_gazetteer
@@ -42,20 +44,20 @@ from incidents.engine import (
     analyse_task,
     default_jobs,
 )
-from incidents.events import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, group_events, incident_event_ids
+from incidents.events import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, event_id_column, group_events
+from incidents.grouping import IncidentColumns
 from incidents.model import INCIDENT_COLUMNS
 from incidents.pipeline import (
     INCIDENT_ORDER,
     STDIN_NAME,
     Problem,
     analyse_report,  # noqa: F401 - the function every engine runs, for tests to watch
-    incidents_frame_from_table,
     places_frame_from_table,
     split_stdin,
 )
 from incidents.report_files import Manifest, iter_report_files, printable_path
 from incidents.reports import REPORT_MAX_BYTES
-from incidents.spill import SpillWriter, read_spilled_incidents, read_spilled_places
+from incidents.spill import SpillWriter, read_spilled_incidents, read_spilled_place_firsts
 from maps import outputs
 from maps.export import EXTRA_OUTPUT_FILES, neutralise_formula
 from maps.files import MADE_TOGETHER, write_outputs
@@ -78,13 +80,13 @@ OUTPUT_FILES = (
 #: With ``jobs=None`` (as many as there are cores), fewer reports to analyse than
 #: this are analysed in this process: starting workers would cost more.
 AUTO_PARALLEL_MIN = 64
-#: The incident columns the build itself reads: to group the events (every column
-#: :func:`incidents.events.group_events` reads), sort, and count sources.
+#: The incident columns the events are grouped from (every column
+#: :func:`incidents.events.group_events` reads).
 GROUPING_COLUMNS = [
-    name
-    for name in INCIDENT_COLUMNS
-    if name in {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *INCIDENT_ORDER, "source_type", "lat"}
+    name for name in INCIDENT_COLUMNS if name in {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS}
 ]
+#: The other incident columns the build reads itself, for its summary.
+SUMMARY_COLUMNS = ("source", "source_type", "lat")
 #: With ``jobs=None``, fewer incidents than this are written out in this process.
 AUTO_PARALLEL_MIN_INCIDENTS = 2000
 #: Reports listed, looked up in the cache and analysed per round.
@@ -472,21 +474,27 @@ def _write_from_spill(
     let go, and each output is written by its own task from the spill
     (:mod:`maps.outputs`), in ``jobs`` worker processes side by side.
     """
-    # Only the columns the events and the summary need: the evidence, titles and
-    # links, a good part of the table, are read by the output tasks themselves.
-    incident_table = incidents_frame_from_table(
-        read_spilled_incidents(staging / "spill", columns=GROUPING_COLUMNS), compact=True
-    )
-    say(f"grouping {len(incident_table)} incidents into events")
-    event_table = group_events(incident_table, gazetteer=gazetteer)
-    # The event each incident belongs to, so GIS users can join the two layers.
-    event_of = incident_event_ids(incident_table, event_table).to_dict()
-    place_table = places_frame_from_table(read_spilled_places(staging / "spill"), gazetteer)
-    source_table = sources_frame(incident_table)
+    # The summary's columns, then the grouping's, read a column at a time into compact
+    # codes: the evidence, titles and links, a good part of the table, are read by the
+    # output tasks themselves.
+    spill = staging / "spill"
+    table = read_spilled_incidents(spill, columns=[*INCIDENT_ORDER, *SUMMARY_COLUMNS])
+    source_table = sources_frame(_source_columns(table))
+    summary.incidents = len(table)
+    lat = table.column("lat")
+    summary.mapped = int(pc.sum(pc.and_(pc.is_valid(lat), pc.invert(pc.is_nan(lat)))).as_py() or 0)
+    incident_ids = table.column("incident_id")
+    del table, lat
+    say(f"grouping {summary.incidents} incidents into events")
+    columns = IncidentColumns.from_parquet(spill / SpillWriter.INCIDENTS, GROUPING_COLUMNS)
+    event_table = group_events(columns, gazetteer=gazetteer)
+    del columns
+    # The event each incident belongs to (in the spill's order), so GIS users can join
+    # the two layers.
+    event_of = event_id_column(incident_ids, event_table)
+    del incident_ids
+    place_table = places_frame_from_table(read_spilled_place_firsts(spill), gazetteer)
     summary.events = len(event_table)
-    summary.incidents = len(incident_table)
-    summary.mapped = int(incident_table["lat"].notna().sum())
-    del incident_table
     if jobs is None:
         jobs = default_jobs() if summary.incidents >= AUTO_PARALLEL_MIN_INCIDENTS else 1
     inputs = prepare_inputs(
@@ -516,6 +524,18 @@ def _write_from_spill(
         zip(source_table["source"], source_table["incidents"].astype(int), strict=True)
     )
     summary.places = len(place_table)
+
+
+def _source_columns(table: pa.Table) -> pd.DataFrame:
+    """The columns :func:`sources_frame` reads, in the build's order, Arrow-backed."""
+    table = table.select([*INCIDENT_ORDER, "source", "source_type"])
+    table = table.sort_by([(name, "ascending") for name in INCIDENT_ORDER])
+    return pd.DataFrame(
+        {
+            name: pd.Series(pd.arrays.ArrowExtensionArray(table.column(name).combine_chunks()))
+            for name in ("incident_id", "source", "source_type", "report")
+        }
+    )
 
 
 def sources_frame(incidents: pd.DataFrame) -> pd.DataFrame:

@@ -8,12 +8,13 @@ import hashlib
 import io
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from geopandas import GeoDataFrame
 
 from gazetteer.pack import Pack, bundled_pack
@@ -426,13 +427,52 @@ ACLED_INCIDENT_COLUMNS = (
 )  # fmt: skip
 
 
-def _incident_lookup(incidents: GeoDataFrame) -> dict[str, dict[str, Any]]:
-    wanted = [c for c in ACLED_INCIDENT_COLUMNS if c in incidents.columns]
-    records = incidents[wanted].to_dict("records")
-    return {
-        str(r["incident_id"]): {k: None if is_missing(v) else v for k, v in r.items()}
-        for r in records
-    }
+class _IncidentLookup(Mapping[str, dict[str, Any]]):
+    """The incidents' ACLED columns by ``incident_id``, a record made when asked for.
+
+    Columns are kept as codes into their distinct values (lists, such as ``actors``,
+    as they are), so a million incidents are not a million dicts at once.
+    """
+
+    def __init__(self, incidents: GeoDataFrame):
+        self._names = [c for c in ACLED_INCIDENT_COLUMNS if c in incidents.columns]
+        self._columns: list[tuple[np.ndarray, Sequence[Any] | None]] = []
+        for name in self._names:
+            column = incidents[name]
+            try:
+                codes, uniques = pd.factorize(column, use_na_sentinel=True)
+            except TypeError:  # unhashable values (lists): kept as they are
+                values = column.to_numpy(dtype=object)
+                self._columns.append((values, None))
+                continue
+            distinct = [None if is_missing(v) else v for v in uniques.tolist()] + [None]
+            self._columns.append((np.asarray(codes, dtype=np.int32), distinct))
+        ids = [str(i) for i in incidents["incident_id"].tolist()]
+        self._position = {incident_id: row for row, incident_id in enumerate(ids)}
+
+    def __getitem__(self, incident_id: str) -> dict[str, Any]:
+        row = self._position[incident_id]
+        record = {}
+        for name, (values, distinct) in zip(self._names, self._columns, strict=True):
+            if distinct is None:
+                value = values[row]
+                record[name] = None if is_missing(value) else value
+            else:
+                record[name] = distinct[values[row]]
+        return record
+
+    def __contains__(self, incident_id: object) -> bool:
+        return incident_id in self._position
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._position)
+
+    def __len__(self) -> int:
+        return len(self._position)
+
+
+def _incident_lookup(incidents: GeoDataFrame) -> Mapping[str, dict[str, Any]]:
+    return _IncidentLookup(incidents)
 
 
 def _acled_event_rows(

@@ -32,6 +32,7 @@ from maps.tables import (
     LIST_COLUMNS,
     PLACE_INTEGER_COLUMNS,
     TIME_COLUMNS,
+    column_values,
     holds_structures,
     in_wgs84,
     is_missing,
@@ -251,16 +252,17 @@ def _geoparquet_frame(incidents: GeoDataFrame) -> GeoDataFrame:
         if column == geometry_name:
             continue
         if holds_structures(column, series):
+            values = column_values(series)
             columns[column] = pd.Series(
-                [None if is_missing(v) else [str(x) for x in v] for v in series], dtype=object
+                [None if is_missing(v) else [str(x) for x in v] for v in values], dtype=object
             )
             columns[f"{column}{JSON_SUFFIX}"] = pd.Series(
-                json_texts(series, column, ids), dtype=object
+                json_texts(values, column, ids), dtype=object
             )
             continue
         columns[column] = series
         if column in TIME_COLUMNS:
-            times = local_times(series.tolist(), ids, column)
+            times = local_times(column_values(series), ids, column)
             columns[UTC_NAMES[column]] = _utc_series(times)
     return GeoDataFrame(columns, geometry=frame.geometry.values, crs=4326)
 
@@ -375,7 +377,7 @@ def _flat_frame(gdf: GeoDataFrame, layer: str, path: Path | None) -> GeoDataFram
             columns[column] = series
         elif column in TIME_COLUMNS or isinstance(series.dtype, pd.DatetimeTZDtype):
             try:
-                values = series.tolist()
+                values = column_values(series)
                 times = local_times(values, ids, str(column))
             except OutputError as exc:
                 msg = f"layer {layer}: {exc.message}"
@@ -384,7 +386,7 @@ def _flat_frame(gdf: GeoDataFrame, layer: str, path: Path | None) -> GeoDataFram
             columns[UTC_NAMES.get(str(column), f"{column}_utc")] = _utc_series(times)
         elif holds_structures(column, series):
             columns[f"{column}{JSON_SUFFIX}"] = pd.Series(
-                json_texts(series, column, ids), dtype=object
+                json_texts(column_values(series), column, ids), dtype=object
             )
         elif column in INCIDENT_INTEGER_COLUMNS or column in PLACE_INTEGER_COLUMNS:
             try:

@@ -31,13 +31,15 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from gazetteer.model import Gazetteer
 from incidents.pipeline import INCIDENT_ORDER, incidents_frame_from_table
-from incidents.spill import read_spilled_incidents
+from incidents.spill import read_columns, read_spilled_incidents
 from maps.csv_files import (
     ACLED_INCIDENT_COLUMNS,
     acled_events_csv,
@@ -75,6 +77,10 @@ TASK_FILES = (
 )
 
 
+#: The files made from every incident at once (the others stream the incidents).
+WHOLE_TABLE = frozenset({"map.html", "acled.csv"})
+
+
 @dataclass(frozen=True)
 class OutputInputs:
     """Where a build's prepared tables are (see :func:`prepare_inputs`)."""
@@ -103,7 +109,7 @@ class OutputInputs:
 def prepare_inputs(
     folder: Path,
     spill: Path,
-    event_of: dict[str, str],
+    event_of: pa.Array | dict[str, str],
     events: gpd.GeoDataFrame,
     places: gpd.GeoDataFrame,
     *,
@@ -111,18 +117,29 @@ def prepare_inputs(
     title: str,
 ) -> OutputInputs:
     """Write what the output tasks read into ``folder``: the spilled incidents with
-    their ``event_id`` sorted by ``incident_id``, and the other tables."""
+    their ``event_id`` (``event_of``: one per spilled row, in the spill's order, or a
+    mapping from ``incident_id``) in the build's order and sorted by ``incident_id``,
+    and the other tables.
+
+    The spilled table is read once, a column at a time; each sorted file is written a
+    row group at a time, so the table itself is all that is held.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     table = read_spilled_incidents(spill)
-    ids = table.column("incident_id").to_pylist()
-    table = table.append_column(
-        "event_id", pa.array([event_of.get(i) for i in ids], type=pa.string())
-    )
-    del ids
-    table = table.sort_by([(name, "ascending") for name in INCIDENT_ORDER])
-    pq.write_table(table, folder / IN_ORDER, row_group_size=BATCH_ROWS, compression="zstd")
-    table = table.sort_by("incident_id")
-    pq.write_table(table, folder / BY_ID, row_group_size=BATCH_ROWS, compression="zstd")
+    if isinstance(event_of, dict):
+        ids = table.column("incident_id").to_pylist()
+        event_of = pa.array([event_of.get(i) for i in ids], type=pa.string())
+        del ids
+    table = table.append_column("event_id", event_of)
+    del event_of
+    keys = [(name, "ascending") for name in INCIDENT_ORDER]
+    in_order = pc.sort_indices(table.select(list(INCIDENT_ORDER)), sort_keys=keys)
+    _write_taken(table, in_order, folder / IN_ORDER)
+    # Sorting the build's order by id, as the files are read: ids are unique.
+    by_id = in_order.take(pc.sort_indices(table.column("incident_id").take(in_order)))
+    del in_order
+    _write_taken(table, by_id, folder / BY_ID)
+    del by_id
     lat, lon = table.column("lat"), table.column("lon")
     placed = pc.and_(pc.is_finite(lat), pc.is_finite(lon))
     count = len(table)
@@ -141,24 +158,39 @@ def prepare_inputs(
     )
 
 
+def _write_taken(table: pa.Table, order: pa.Array, target: Path) -> None:
+    """``table``'s rows in ``order``, written a row group of :data:`BATCH_ROWS` at a time."""
+    with pq.ParquetWriter(target, table.schema, compression="zstd") as writer:
+        if len(order) == 0:
+            writer.write_table(table.slice(0, 0))
+        for start in range(0, len(order), BATCH_ROWS):
+            writer.write_table(table.take(order.slice(start, BATCH_ROWS)))
+
+
 # ------------------------------------------------------------------ reading back
 
 
 def _with_event_ids(table: pa.Table) -> gpd.GeoDataFrame:
     """The build's incident frame (:func:`incidents_frame_from_table`) of ``table``,
     with ``event_id`` as the build sets it."""
-    event_of = dict(
-        zip(
-            table.column("incident_id").to_pylist(),
-            table.column("event_id").to_pylist(),
-            strict=True,
-        )
-    )
+    table = _in_build_order(table)
+    event_ids = table.column("event_id")
     frame = incidents_frame_from_table(table.drop_columns(["event_id"]), compact=True)
-    frame["event_id"] = frame["incident_id"].map(
-        {key: value for key, value in event_of.items() if value is not None}
-    )
+    del table
+    values = np.array(event_ids.to_pylist(), dtype=object)
+    values[pc.is_null(event_ids).to_numpy(zero_copy_only=False)] = np.nan
+    frame["event_id"] = values
     return frame
+
+
+def _in_build_order(table: pa.Table) -> pa.Table:
+    """``table`` sorted as :func:`incidents_frame_from_table` sorts it (not copied when
+    it is sorted already, as the build's own file is)."""
+    keys = [(name, "ascending") for name in INCIDENT_ORDER]
+    order = pc.sort_indices(table.select(list(INCIDENT_ORDER)), sort_keys=keys).to_numpy()
+    if np.array_equal(order, np.arange(len(order))):
+        return table
+    return table.take(order)
 
 
 def incident_frame(inputs: OutputInputs, columns: Sequence[str] | None = None) -> gpd.GeoDataFrame:
@@ -167,7 +199,7 @@ def incident_frame(inputs: OutputInputs, columns: Sequence[str] | None = None) -
     if columns is not None:
         wanted = {*columns, *INCIDENT_ORDER, "lat", "lon", "event_id"}
         columns = [name for name in pq.read_schema(inputs.in_order).names if name in wanted]
-    return _with_event_ids(pq.read_table(inputs.in_order, columns=columns))
+    return _with_event_ids(read_columns(inputs.in_order, columns))
 
 
 def incident_batches(
@@ -192,9 +224,39 @@ def incident_batches(
 # ------------------------------------------------------------------------- tasks
 
 
+#: A text column with at most this share of distinct values is given to the map's
+#: writer as categories (codes into its distinct values) rather than as text.
+CATEGORY_SHARE = 0.25
+
+
+def _as_categories(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame`` with its repetitive text columns as categories of plain strings.
+
+    The map's writer turns text columns into Python objects several at a time (codes,
+    dictionaries, times): from categories, each cell is a reference to one of a few
+    thousand strings, not a string of its own (a million rows, a dozen columns).
+    The values, and so the page, are the same.
+    """
+    for name in frame.columns:
+        column = frame[name]
+        if name == frame.geometry.name or (
+            column.dtype != object and not isinstance(column.dtype, pd.ArrowDtype | pd.StringDtype)
+        ):
+            continue
+        try:
+            codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        except TypeError:  # lists (actors): kept as they are
+            continue
+        if len(uniques) > CATEGORY_SHARE * len(column):
+            continue
+        categories = pd.Index(list(uniques.tolist()), dtype=object)
+        frame[name] = pd.Categorical.from_codes(codes, categories=categories)
+    return frame
+
+
 def _map_html(inputs: OutputInputs, target: Path) -> None:
     html = render_map(
-        incident_frame(inputs),
+        _as_categories(incident_frame(inputs)),
         inputs.load("places"),
         events=inputs.load("events"),
         gazetteer=inputs.load("gazetteer"),
@@ -293,7 +355,9 @@ class OutputWriters:
     worker processes side by side (from a fork server, as the analysis workers).
 
     This process, whose imports are loaded already, starts on the slowest file at
-    once while the workers start; each then takes the slowest file left.
+    once while the workers start; each then takes the slowest file left. The files
+    made from every incident at once (:data:`WHOLE_TABLE`) are left to the workers,
+    which start small.
     """
 
     def __init__(self, inputs: OutputInputs, jobs: int):
@@ -311,9 +375,17 @@ class OutputWriters:
         failures: list[BaseException] = []
         stop = threading.Event()
 
-        def take() -> tuple[str, Path] | None:
+        def take(here: bool = False) -> tuple[str, Path] | None:
+            """The slowest file left (for this process: of those that do not read the
+            whole table, since it still holds what the grouping left behind)."""
             with lock:
-                return left.popleft() if left and not stop.is_set() else None
+                if stop.is_set():
+                    return None
+                for index, item in enumerate(left):
+                    if not here or item[0] not in WHOLE_TABLE:
+                        del left[index]
+                        return item
+                return None
 
         def feed(pool: Any) -> None:
             """Hand one worker the slowest file left, again and again."""
@@ -338,7 +410,7 @@ class OutputWriters:
         for feeder in feeders:
             feeder.start()
         try:
-            while (item := take()) is not None:
+            while (item := take(here=True)) is not None:
                 write_output(item[0], self.inputs, item[1])
         except BaseException as exc:
             failures.append(exc)

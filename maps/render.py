@@ -341,6 +341,18 @@ class _Script(MacroElement):
         self.get_root().script.add_child(_Raw(self._build()), name=self.get_name())
 
 
+class _StillFitBounds(folium.map.FitBounds):
+    """``map.fitBounds`` without the zoom animation: the map opens on its view at once.
+
+    folium's ``fit_bounds`` animates from the map's starting zoom to the fitted one
+    (Leaflet animates a ``setView`` on a loaded map), which hides the incident canvas
+    for a quarter of a second after the first draw and draws it a second time."""
+
+    def __init__(self, bounds: list[list[float]], **kwargs: Any):
+        super().__init__(bounds, **kwargs)
+        self.options["animate"] = False
+
+
 class _OfflineMap(folium.Map):
     """A folium map that links no CDN: Leaflet is inlined by :class:`_HeaderAssets`;
     jQuery, Bootstrap, Font Awesome and awesome-markers are not needed."""
@@ -711,7 +723,7 @@ def build_map(
 
 
 def _column_elements(prefix: str, table: PageColumns) -> str:
-    """The inert element holding one table's columns (base64 of gzip'd typed arrays)."""
+    """The inert element holding one table's columns (base64 of its typed arrays)."""
     return data_tag(f"im-{prefix}-arrays", table.packed())
 
 
@@ -768,7 +780,10 @@ def finish_map(doc: MapDocument) -> str:
     fit = load_styles()["fit"]
     if doc.fit_bounds is not None:
         padding = (fit["padding_px"], fit["padding_px"])
-        doc.map.fit_bounds(doc.fit_bounds, padding=padding, max_zoom=fit["max_zoom"])
+        fitting = _StillFitBounds(doc.fit_bounds, padding=padding, max_zoom=fit["max_zoom"])
+        fitting.add_to(doc.map)
+        # First of the map's scripts: the view is set before any layer is drawn in it.
+        doc.map._children.move_to_end(fitting.get_name(), last=False)
     figure = doc.map.get_root()
     if not isinstance(figure, Figure):  # pragma: no cover - folium always makes one
         msg = "the map is not attached to a page; cannot render it"

@@ -143,7 +143,7 @@ def normalised_incidents(incidents: GeoDataFrame) -> GeoDataFrame:
     ids = frame["incident_id"].tolist() if "incident_id" in frame.columns else [None] * len(frame)
     for column in TIME_COLUMNS:
         if column in frame.columns:
-            values = frame[column].tolist()
+            values = column_values(frame[column])
             frame[column] = pd.Series(
                 local_time_texts(values, local_times(values, ids, column)),
                 index=frame.index,

@@ -794,3 +794,39 @@ def test_an_article_before_the_one_who_kills_is_not_a_figure(sentence, figures):
     so the noun after 'a' is the subject that kills, not one dead."""
     claims = claims_of(sentence)
     assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        # a figure opened by a quote is a figure, not a singular noun counting one
+        ('قال اللواء إن "12 شخصا لقوا حتفهم".', 12, None),
+        # Arabic tens in the oblique case
+        ("فقتلت 36 شخصا على الاقل واصابت قرابة سبعين اخرين.", 36, 70),
+        # a number counting the weapons that kill is no figure of the dead
+        ("Two bombs killed at least 57 people.", 57, None),
+        # a definite singular person is one
+        ("A strike hit the car, killing the commander of the group.", 1, None),
+        ("وأسفر القصف عن مقتل القيادي في الهجوم.", 1, None),
+    ],
+)
+def test_figures_written_as_wire_copy_writes_them(sentence, killed, injured) -> None:
+    claim = only_claim(sentence)
+    assert (claim.killed, claim.injured) == (killed, injured)
+
+
+def test_a_claimant_runs_on_over_initials() -> None:
+    claim = only_claim("According to U.S. and Iraqi officials, 10 people were killed.")
+    assert claim.claimed_by == "U.S. and Iraqi officials"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claimant"),
+    [
+        ("BAGHDAD, Aug 4 -- The U.S. military said two soldiers were killed.", "U.S. military"),
+        ("Officials who spoke on condition of anonymity said 17 were killed.", "Officials"),
+        ("وأعلن مصدر في وزارة الداخلية كذلك أن شخصا قتل.", "مصدر في وزارة الداخلية"),
+    ],
+)
+def test_a_claimant_is_the_noun_phrase_alone(sentence, claimant) -> None:
+    assert only_claim(sentence).claimed_by == claimant

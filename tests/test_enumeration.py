@@ -93,3 +93,13 @@ def test_arabic_sequence_and_topic_connectives_open_a_clause_of_their_own(geopar
         "أما انفجار منطقة الكرادة فبلغت حصيلته قتيلين."
     )
     assert len(drawn(as_for, geoparser)) == 3
+
+
+def test_a_list_in_a_later_clause_gives_each_place_its_bombing(geoparser):
+    # the first bombing's own place is unknown ("منطقة الفلانية"), so it takes the list's
+    # first place; that place still gets its own bombing, as every other listed place
+    text = (
+        "هزّ انفجار سيارتين مفخختين منطقة الفلانية في شمال بغداد، ثم سيارات أخرى في "
+        "البياع (جنوب) والزعفرانية (جنوب) وبغداد الجديدة (شرق)."
+    )
+    assert len(drawn(text, geoparser)) == 4

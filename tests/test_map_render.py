@@ -384,7 +384,7 @@ def _table(
     elements: dict[str, str], prefix: str, meta: dict[str, Any], layout: list[dict[str, Any]]
 ) -> Table:
     text = elements.get(f"im-{prefix}-arrays")
-    packed = gunzip(text) if text else b""
+    packed = base64.b64decode(text) if text else b""
     arrays = {
         entry["name"]: np.frombuffer(
             packed, dtype=_KINDS[entry["kind"]], count=entry["length"], offset=entry["offset"]

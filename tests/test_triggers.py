@@ -595,3 +595,47 @@ def test_protesters_killed_by_or_in_clashes_with_security_forces_is_lethal_force
 
 def test_a_toll_of_protesters_with_no_force_named_is_no_gunfire():
     assert "live_fire" not in told("Two protesters had been killed, the group said.")
+
+
+def test_a_weapon_carried_is_not_used_but_attacks_carried_out_are_attacks():
+    assert "grenade_attack" not in told("Gunmen carrying grenade launchers burst in.")
+    assert "grenade_attack" not in told("وصل مسلحون مدججين بالقنابل اليدوية")
+    assert "armed_attack" in told("He was planning and carrying out attacks on the base.")
+
+
+def test_a_gathering_beside_another_incident_is_its_scene_not_a_protest():
+    assert "protest" not in told("A bomb exploded near a crowd of men who had gathered.")
+    assert "protest" not in told("وقرب تجمع لشبان انفجرت عبوة ناسفة")
+    assert "protest" in told("Protesters gathered in Tahrir Square.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A witness saw one of Monday's blasts, which killed five people in Shaab.",
+        "The last of the bombs went off near a bakery.",
+        "قال إن أحد التفجيرات استهدف سوقا شعبيا",
+        "ووقع انفجاران آخران قرب السوق",
+    ],
+)
+def test_one_of_several_or_another_inflected_is_a_new_incident(sentence):
+    reading = read_sentence(sentence)
+    assert reading.triggers[0].fresh
+    assert not reading.triggers[0].definite
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the crowd acts in a clause of its own: arson beside the bombing
+        ("A car bomb exploded near the market, and then angry residents set a police car "
+         "on fire.", {"car_bomb", "arson"}),
+        # the blast's own doing, in its clause
+        ("The car bomb set nearby cars on fire.", {"car_bomb"}),
+        ("A car bomb exploded, setting nearby cars ablaze.", {"car_bomb"}),
+        # a fire that broke out is a consequence wherever it is told
+        ("وأكد مصدر أن هجوما بطائرة مسيرة وقع، وأن حريقا شب في المكان", {"drone_strike"}),
+    ],
+)  # fmt: skip
+def test_a_riot_gives_way_to_a_blast_only_in_its_own_clause(sentence, expected):
+    assert set(told(sentence)) == expected

@@ -20,6 +20,15 @@ var IncidentMapCore = (function () {
   var KINDS = {f4: Float32Array, u1: Uint8Array, u2: Uint16Array, u4: Uint32Array,
     i4: Int32Array};
 
+  // Start-up milestones as performance marks ('im:...'), each made once: cheap, and what
+  // benchmarks/bench_map.py reads to break the time to the first popup down (README).
+  var marked = new Set();
+  function markOnce(name) {
+    if (marked.has(name) || !window.performance || !performance.mark) { return; }
+    marked.add(name);
+    performance.mark(name);
+  }
+
   function bytesFromBase64(text) {
     if (typeof Uint8Array.fromBase64 === 'function') {
       return Uint8Array.fromBase64(text);
@@ -47,20 +56,42 @@ var IncidentMapCore = (function () {
   function gunzip(base64) { return inflate(base64).text(); }
 
   // The text elements follow the start-up script, so the map is drawn while the
-  // browser still reads them: an element not there yet is looked for again once the
-  // whole document is read.
-  var parsed = new Promise(function (resolve) {
-    if (document.readyState !== 'loading') { resolve(); return; }
-    document.addEventListener('DOMContentLoaded', function () { resolve(); });
-  });
-  function textWhenRead(id) {
+  // browser still reads them. An element is read once the parser has moved past it
+  // (something follows it, or the document is read): a MutationObserver hears the
+  // parser insert each one, so a popup waits for its own chunk only, never for the
+  // rest of the document.
+  var waiting = new Map();   // element id -> [resolve, ...]
+  var observer = null;
+  function readElement(id) {
     var element = document.getElementById(id);
-    if (element || document.readyState !== 'loading') {
-      return Promise.resolve(element ? element.textContent.trim() : '');
+    if (!element) { return document.readyState === 'loading' ? null : ''; }
+    if (element.nextSibling || document.readyState !== 'loading') {
+      return element.textContent.trim();
     }
-    return parsed.then(function () { return textOf(id).trim(); });
+    return null;
   }
-
+  function settleWaiting() {
+    waiting.forEach(function (resolvers, id) {
+      var text = readElement(id);
+      if (text === null) { return; }
+      waiting.delete(id);
+      resolvers.forEach(function (resolve) { resolve(text); });
+    });
+    if (!waiting.size && observer) { observer.disconnect(); observer = null; }
+  }
+  function textWhenRead(id) {
+    var text = readElement(id);
+    if (text !== null) { return Promise.resolve(text); }
+    return new Promise(function (resolve) {
+      if (!waiting.has(id)) { waiting.set(id, []); }
+      waiting.get(id).push(resolve);
+      if (!observer) {
+        observer = new MutationObserver(settleWaiting);
+        observer.observe(document.documentElement, {childList: true, subtree: true});
+      }
+    });
+  }
+  document.addEventListener('DOMContentLoaded', settleWaiting);
 
   // One table: its columns, its text chunks (decoded when asked, a few kept).
   function Table(prefix, meta, arrays) {
@@ -75,25 +106,23 @@ var IncidentMapCore = (function () {
     this.complete = null;   // complete(i, row): fills in text the page rebuilds from columns
     this.idsLoading = null;
   }
-  // Decode the columns: one gzip'd buffer of little-endian typed arrays, laid out as
-  // the page's config says; t1 is rebuilt from t0 and the duration.
+  // Decode the columns: one buffer of little-endian typed arrays (base64, decoded in one
+  // synchronous call: see maps/columns.py), laid out as the page's config says; t1 is
+  // rebuilt from t0 and the duration.
   Table.prototype.load = function () {
-    var self = this, text = textOf('im-' + self.prefix + '-arrays').trim();
-    var bytes = text ? inflate(text).arrayBuffer() : Promise.resolve(new ArrayBuffer(0));
-    return bytes.then(function (buffer) {
-      self.kinds.forEach(function (entry) {
-        self.columns[entry.name] = new KINDS[entry.kind](buffer, entry.offset, entry.length);
-      });
-      var c = self.columns;
-      if (c.dur) {
-        var t1 = new Uint32Array(self.n);
-        for (var i = 0; i < self.n; i++) {
-          t1[i] = c.t0[i] === UNKNOWN_TIME ? UNKNOWN_TIME : c.t0[i] + c.dur[i];
-        }
-        c.t1 = t1;
-      }
-      return self;
+    var text = textOf('im-' + this.prefix + '-arrays').trim();
+    var buffer = text ? bytesFromBase64(text).buffer : new ArrayBuffer(0);
+    var self = this;
+    self.kinds.forEach(function (entry) {
+      self.columns[entry.name] = new KINDS[entry.kind](buffer, entry.offset, entry.length);
     });
+    var c = self.columns;
+    if (c.dur) {
+      var n = self.n, t0 = c.t0, dur = c.dur, t1 = new Uint32Array(n);
+      for (var i = 0; i < n; i++) { t1[i] = t0[i] === UNKNOWN_TIME ? UNKNOWN_TIME : t0[i] + dur[i]; }
+      c.t1 = t1;
+    }
+    return self;
   };
   Table.prototype.loadIds = function () {
     var self = this;
@@ -141,7 +170,14 @@ var IncidentMapCore = (function () {
       self.cache.set(k, hit);
       return hit;
     }
-    var promise = self.chunkText(k).then(gunzip).then(JSON.parse);
+    var promise = self.chunkText(k).then(function (text) {
+      markOnce('im:first-chunk-read');
+      return gunzip(text);
+    }).then(function (text) {
+      var chunk = JSON.parse(text);
+      markOnce('im:first-chunk-decoded');
+      return chunk;
+    });
     self.cache.set(k, promise);
     if (self.cache.size > 12) { self.cache.delete(self.cache.keys().next().value); }
     return promise;
@@ -218,10 +254,11 @@ var IncidentMapCore = (function () {
     this.eventOf = c.event;
     // Each event's member rows (ascending), from the incidents' event column.
     var ne = this.evt.n, offsets = new Uint32Array(ne + 1), members = new Uint32Array(n);
-    for (var r = 0; r < n; r++) { if (c.event[r] >= 0) { offsets[c.event[r] + 1]++; } }
+    var eventOf = c.event, flags = c.flags;
+    for (var r = 0; r < n; r++) { if (eventOf[r] >= 0) { offsets[eventOf[r] + 1]++; } }
     for (var e = 0; e < ne; e++) { offsets[e + 1] += offsets[e]; }
     var fill = offsets.slice(0, ne);
-    for (var q = 0; q < n; q++) { if (c.event[q] >= 0) { members[fill[c.event[q]]++] = q; } }
+    for (var q = 0; q < n; q++) { if (eventOf[q] >= 0) { members[fill[eventOf[q]]++] = q; } }
     this.evt.columns.memberOffsets = offsets;
     this.evt.columns.members = members;
     this.inc.complete = function (i, row) {
@@ -253,12 +290,15 @@ var IncidentMapCore = (function () {
     };
     this.mappedTotal = 0;
     this.unknownShown = 0;
-    for (var i = 0; i < n; i++) { if (!(c.flags[i] & FLAG_UNMAPPED)) { this.mappedTotal++; } }
+    var mapped = 0;
+    for (var i = 0; i < n; i++) { if (!(flags[i] & FLAG_UNMAPPED)) { mapped++; } }
+    this.mappedTotal = mapped;
     this.listeners = [];
   }
 
   State.prototype.onChange = function (listener) { this.listeners.push(listener); };
   State.prototype.changed = function (why) {
+    if (this.starting) { return; }   // the page evaluates once when it is built
     var started = performance.now();
     this.evaluate();
     this.lastEvaluateMs = performance.now() - started;
@@ -284,7 +324,8 @@ var IncidentMapCore = (function () {
     var nT = on.type.length, nS = on.status.length, nP = on.precision.length;
     this.comboShape = [nT, nS, nP];
     var combos = nT * nS * nP > 65535 ? new Uint32Array(n) : new Uint16Array(n);
-    for (var i = 0; i < n; i++) { combos[i] = (c.type[i] * nS + c.status[i]) * nP + c.precision[i]; }
+    var type = c.type, status = c.status, precision = c.precision;
+    for (var i = 0; i < n; i++) { combos[i] = (type[i] * nS + status[i]) * nP + precision[i]; }
     this.combo = combos;
     this.comboState = new Uint8Array(nT * nS * nP);
     this.comboCount = new Uint32Array(nT * nS * nP);
@@ -443,13 +484,19 @@ var IncidentMapCore = (function () {
   function load(config) {
     var inc = new Table('inc', config.incidents, config.incidentArrays);
     var evt = new Table('evt', config.events, config.eventArrays);
-    return Promise.all([inc.load(), evt.load()]).then(function () {
-      return new State(config, inc, evt);
+    return Promise.resolve().then(function () {
+      inc.load();
+      evt.load();
+      markOnce('im:columns');
+      var state = new State(config, inc, evt);
+      markOnce('im:state');
+      return state;
     });
   }
 
   return {
     load: load, State: State, Table: Table, gunzip: gunzip, lowerBound: lowerBound,
+    markOnce: markOnce,
     FLAG_UNMAPPED: FLAG_UNMAPPED, FLAG_VAGUE: FLAG_VAGUE, FLAG_CLOCK: FLAG_CLOCK,
     FLAG_UNKNOWN_TIME: FLAG_UNKNOWN_TIME, FLAG_CONTRADICTED: FLAG_CONTRADICTED,
     FLAG_START_FROM_T0: FLAG_START_FROM_T0, FLAG_END_FROM_T1: FLAG_END_FROM_T1,

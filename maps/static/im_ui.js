@@ -26,6 +26,7 @@ var IncidentMap = (function () {
   // Decode the data, then build the surface; resolves to the page API.
   function install(options) {
     var installStarted = performance.now();
+    Core.markOnce('im:install');
     // The API object exists at once (ready: false); build() fills it in.
     var api = {ready: false};
     window.incidentMap = api;
@@ -45,7 +46,10 @@ var IncidentMap = (function () {
     // the pack's zone rules (each moment at its own offset), else a fixed offset
     var offset = config.time.zone || config.time.offsetMinutes;
     var layer = new IncidentMapLayer.Layer(state, styles);
-    var ui = {};
+    // Nothing is evaluated or redrawn while the page is built: once, at the end.
+    state.starting = true;
+    // The histogram under the slider is first drawn when the page is idle.
+    var ui = {histogramDeferred: true};
     // time_start and time_end that are the window at the zone's offset come as flags
     // (maps/columns.py), a place_id that is its code's is left out: written back here.
     function isoLocal(minutes) {
@@ -132,6 +136,44 @@ var IncidentMap = (function () {
       state.changed('time');
       return ms;
     }
+
+    // ------------------------------------------------------------ layers
+    // First, before the panel exists: the layer control measures its place on the page
+    // (a forced layout), which costs little while the page holds only the map.
+    var EventsToggle = L.Layer.extend({
+      onAdd: function () { state.layers.events = true; state.changed('layers'); },
+      onRemove: function () { state.layers.events = false; state.changed('layers'); }
+    });
+    var OtherToggle = L.Layer.extend({
+      onAdd: function () { state.layers.other = true; state.changed('layers'); },
+      onRemove: function () { state.layers.other = false; state.changed('layers'); }
+    });
+    layer.on('add', function () { state.layers.incidents = true; state.changed('layers'); });
+    layer.on('remove', function () { state.layers.incidents = false; state.changed('layers'); });
+    var eventsToggle = new EventsToggle(), otherToggle = new OtherToggle();
+    layer.addTo(map);
+    var overlays = {};
+    if (options.places) { overlays['<span class="im-layer">Places</span>'] = options.places; }
+    overlays['<span class="im-layer">Incidents</span>'] = layer;
+    var otherStatuses = meta.statuses.filter(function (st) { return st !== 'happened'; });
+    if (otherStatuses.length) {
+      overlays['<span class="im-layer">Not known to have happened</span>'] = otherToggle;
+    }
+    if (state.evt.n) {
+      overlays['<span class="im-layer">Events</span>'] = eventsToggle;
+      map.addLayer(eventsToggle);
+    }
+    var control = null;
+    function placeControl() {
+      var phone = window.matchMedia(PHONE).matches;
+      if (control && control.options.collapsed === phone) { return; }
+      if (control) { control.remove(); }
+      control = L.control.layers(options.tiles || {}, overlays, {collapsed: phone, position: 'topright'});
+      control.addTo(map);
+    }
+    placeControl();
+    window.addEventListener('resize', debounce(function () { placeControl(); map.invalidateSize(); }, 150));
+
 
     // ------------------------------------------------------------ panel
     var Panel = L.Control.extend({
@@ -299,6 +341,7 @@ var IncidentMap = (function () {
       ui.play.setAttribute('aria-pressed', time.timer === null ? 'false' : 'true');
       // The histogram (a pass over every row, ignoring the time) waits for the next task,
       // so a filter change is drawn first.
+      if (ui.histogramDeferred) { return; }
       if (ui.histogramDirty) { scheduleHistogram(); } else { drawHistogram(); }
       void span;
     }
@@ -576,6 +619,7 @@ var IncidentMap = (function () {
         var at = layer.fanAt.get(i);
         if (at) { latlng = map.containerPointToLatLng(at); }
         showPopup(latlng, node);
+        Core.markOnce('im:first-popup');
         return node;
       });
     }
@@ -635,41 +679,6 @@ var IncidentMap = (function () {
         openEvent(hit.event.j);
       }
     });
-
-    // ------------------------------------------------------------ layers
-    var EventsToggle = L.Layer.extend({
-      onAdd: function () { state.layers.events = true; state.changed('layers'); },
-      onRemove: function () { state.layers.events = false; state.changed('layers'); }
-    });
-    var OtherToggle = L.Layer.extend({
-      onAdd: function () { state.layers.other = true; state.changed('layers'); },
-      onRemove: function () { state.layers.other = false; state.changed('layers'); }
-    });
-    layer.on('add', function () { state.layers.incidents = true; state.changed('layers'); });
-    layer.on('remove', function () { state.layers.incidents = false; state.changed('layers'); });
-    var eventsToggle = new EventsToggle(), otherToggle = new OtherToggle();
-    layer.addTo(map);
-    var overlays = {};
-    if (options.places) { overlays['<span class="im-layer">Places</span>'] = options.places; }
-    overlays['<span class="im-layer">Incidents</span>'] = layer;
-    var otherStatuses = meta.statuses.filter(function (st) { return st !== 'happened'; });
-    if (otherStatuses.length) {
-      overlays['<span class="im-layer">Not known to have happened</span>'] = otherToggle;
-    }
-    if (state.evt.n) {
-      overlays['<span class="im-layer">Events</span>'] = eventsToggle;
-      map.addLayer(eventsToggle);
-    }
-    var control = null;
-    function placeControl() {
-      var phone = window.matchMedia(PHONE).matches;
-      if (control && control.options.collapsed === phone) { return; }
-      if (control) { control.remove(); }
-      control = L.control.layers(options.tiles || {}, overlays, {collapsed: phone, position: 'topright'});
-      control.addTo(map);
-    }
-    placeControl();
-    window.addEventListener('resize', debounce(function () { placeControl(); map.invalidateSize(); }, 150));
 
     // Places follow the filters: a place (and its uncertainty circle) is drawn while a
     // shown incident is there, and taken off the map otherwise.
@@ -962,6 +971,8 @@ var IncidentMap = (function () {
       exportText: exportRows
     });
     buildSlider();
+    Core.markOnce('im:panel');
+    state.starting = false;
     state.evaluate();
     renderCounts();
     renderTime();
@@ -969,17 +980,25 @@ var IncidentMap = (function () {
     stats.installMs = [installStarted, performance.now()];
     stats.drawnAt = performance.now();
     api.drawn = true;
+    Core.markOnce('im:drawn');
     // Scripts that wait for the map hear it at once (no polling): see the README.
     window.dispatchEvent(new CustomEvent('incidentmap:drawn', {detail: api}));
     // The ids (for the API, the table's exports and the popups' id line) are decoded
     // once the map is drawn and the page is idle.
     var idle = window.requestIdleCallback || function (fn) { return setTimeout(fn, 1); };
+    idle(function () {
+      ui.histogramDeferred = false;
+      ui.histogramDirty = true;
+      drawHistogram();
+      Core.markOnce('im:histogram');
+    }, {timeout: 1000});
     return new Promise(function (resolve) { idle(resolve, {timeout: 300}); }).then(function () {
       return Promise.all([inc.loadIds(), state.evt.loadIds()]);
     }).then(function () {
       return location.hash.replace(/^#/, '') === lastHash ? null : applyHash();
     }).then(function () {
       api.ready = true;
+      Core.markOnce('im:ready');
       window.dispatchEvent(new CustomEvent('incidentmap:ready', {detail: api}));
       stats.readyAt = performance.now();
       return api;
