@@ -84,7 +84,9 @@ def test_a_dask_cluster_gives_byte_identical_outputs(
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        # The scheduler's HTTP server listens even with no dashboard, on 8787 unless told:
+        # a random port, so another cluster on this machine does not make it warn.
+        dashboard_address="127.0.0.1:0",
     ) as cluster:
         summary = build(
             [corpus], tmp_path / "out", scheduler=cluster.scheduler_address, use_cache=False
