@@ -403,8 +403,10 @@ def test_ctrl_c_and_sigterm_stop_a_build_and_clean_up(
 ) -> None:
     folder = tmp_path / "reports"
     folder.mkdir()
-    for number in range(400):
-        (folder / f"r{number:03d}.txt").write_text(GOOD_REPORT, encoding="utf-8")
+    # Enough reports that the build cannot finish before the signal, even on a loaded
+    # machine (400 did, once, at load 15): stopped, it reads only the first few.
+    for number in range(5000):
+        (folder / f"r{number:04d}.txt").write_text(GOOD_REPORT, encoding="utf-8")
     out = tmp_path / "map"
     environment = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     process = subprocess.Popen(
