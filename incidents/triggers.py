@@ -39,6 +39,9 @@ _CUE_STOP = re.compile(r"[,;:()\[\]—–]|\s-\s")
 #: What ends the reach of a phrase of repetition: a clause's or a sentence's end.
 _HABIT_STOP = re.compile(r"[,;:()\[\]—–.!?؟]|\s-\s")
 _CONDITIONAL_STOP = re.compile(r"[;:()\[\]—–]")
+#: How many words a condition after a promise may follow its trigger by ("would storm the
+#: Ministry of Planning gate next Friday if": 7).
+_CONDITION_AFTER_WORDS = 10
 _DAY_AFTER = re.compile(r"[ \t]+[0-3]?\d(?![\d:.,])")
 _DAY_BEFORE = re.compile(r"(?<!\d)[0-3]?\d[ \t]+\Z")
 _NEGATION_LOOKBACK = 80
@@ -435,7 +438,7 @@ class TextReader:
     ) -> str:
         vocab = self.vocabulary
         if trigger.value.future:
-            return "announced"
+            return "threatened" if self._condition_after(trigger, cues) else "announced"
         kind = vocab.types[type_id]
         for cue in reversed(cues):
             if cue.nend > trigger.nstart or cue.value.value == "announced_after":
@@ -463,11 +466,13 @@ class TextReader:
             status = _CUE_STATUS[cue_kind]
             if status == "denied" and self._denies_a_role(cue, trigger):
                 continue  # "denied playing any part in the clashes": the clashes happened
-            if status == "announced" and self._after_condition(trigger, cues):
+            if status == "announced" and (
+                self._after_condition(trigger, cues) or self._condition_after(trigger, cues)
+            ):
                 return "threatened"  # "if ..., we will storm": a promise on a condition
             return status
         if self._set_ahead(trigger, cues, triggers):
-            return "announced"
+            return "threatened" if self._condition_after(trigger, cues) else "announced"
         return "threatened" if self._hypothetical_after(trigger, triggers) else "happened"
 
     def _hypothetical_after(
@@ -520,6 +525,20 @@ class TextReader:
             between = self.text[trigger.end : cue.start]
             return len(words) <= self.vocabulary.status_window and not _CUE_STOP.search(between)
         return False
+
+    def _condition_after(
+        self, trigger: PhraseMatch[Term], cues: Sequence[PhraseMatch[Term]]
+    ) -> bool:
+        """True when a condition follows the trigger in its clause ("would storm the gate
+        next Friday if their demands were not met", "سيقتحمون المبنى إذا لم"): what is
+        promised on a condition is a threat, as with the condition first."""
+        return any(
+            cue.value.value == "conditional"
+            and cue.nstart >= trigger.nend
+            and len(self.norm[trigger.nend : cue.nstart].split()) <= _CONDITION_AFTER_WORDS
+            and not _CUE_STOP.search(self.text[trigger.end : cue.start])
+            for cue in cues
+        )
 
     def _after_condition(
         self, trigger: PhraseMatch[Term], cues: Sequence[PhraseMatch[Term]]

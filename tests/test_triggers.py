@@ -139,8 +139,21 @@ def test_tear_gas_fired_is_not_live_fire_but_fired_with_a_firearm_is():
         ("Officials worry that protests in the capital might snowball.", "protest", "threatened"),
         ("Protesters were about to storm the embassy.", "storming_attempt", "announced"),
         ("The blast might have been caused by a gas cylinder.", "explosion", "happened"),
+        # a promise with its condition after it is a threat too
+        (
+            "They said they would storm the gate next Friday if their demands were not met.",
+            "storming_attempt",
+            "threatened",
+        ),
+        ("The group will hold a sit-in on Monday unless the minister resigns.", "sit_in",
+         "threatened"),
+        ("قال المحتجون إنهم سيقتحمون المبنى إذا لم تلب مطالبهم", "storming_attempt",
+         "threatened"),
+        # a condition in another clause is not this promise's
+        ("The group will hold a sit-in on Monday; if it rains, it will move indoors.", "sit_in",
+         "announced"),
     ],
-)
+)  # fmt: skip
 def test_status_from_modality(sentence, type_id, status):
     assert told(sentence)[type_id][0] == status
     assert status in STATUSES
