@@ -405,7 +405,7 @@ def acled_events_csv(
     if events is None:
         events = group_events(incidents)
     rules = _acled_rules_for(pack or bundled_pack())
-    by_id = _incident_lookup(incidents)
+    by_id = _IncidentLookup(incidents)
     timestamp = str(int(dt.datetime.fromisoformat(reproducible_timestamp()).timestamp()))
     rows = []
     seen_ids: set[str] = set()
@@ -469,10 +469,6 @@ class _IncidentLookup(Mapping[str, dict[str, Any]]):
 
     def __len__(self) -> int:
         return len(self._position)
-
-
-def _incident_lookup(incidents: GeoDataFrame) -> Mapping[str, dict[str, Any]]:
-    return _IncidentLookup(incidents)
 
 
 def _acled_event_rows(
