@@ -102,6 +102,15 @@ class CasualtyVocabulary:
     cumulative_span: re.Pattern[str]
     not_claimant_words: frozenset[str]
     figure_screen: FigureScreen
+    articles: frozenset[str] = frozenset()
+    """Folded indefinite articles ('a', 'an'): figures of one only when they count a person."""
+    person_nouns: frozenset[str] = frozenset()
+    people_ordinals: frozenset[str] = frozenset()
+    demonym_endings: tuple[str, ...] = ()
+    people_window: int = 0
+    people_closing: re.Pattern[str] | None = None
+    listed_gap: re.Pattern[str] | None = None
+    """A gap between two groups of a list ("soldiers, ", "Iraqi and ", "third, as well as ")."""
     claimant_trailing: frozenset[str] = frozenset()
     """Folded words that end a claimant's words but are none of it ("also", الثلاثاء)."""
     claimant_relatives: frozenset[str] = frozenset()
@@ -344,7 +353,26 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
             rf"\s*(?:{_alt(_words(attribution, key, 'attribution'), table)})\s+", flags
         )
 
+    articles = _section(raw, "articles", "top")
+    coordinators = _alt(_words(coordinated, "coordinators", "coordinated"), table)
+    list_words = _int(coordinated, "max_words", "coordinated")
+
     return CasualtyVocabulary(
+        articles=frozenset(fold_key(w, table) for w in _words(articles, "words", "articles")),
+        person_nouns=frozenset(
+            fold_key(w, table) for w in _words(articles, "person_nouns", "articles")
+        ),
+        people_ordinals=frozenset(
+            fold_key(w, table) for w in _words(articles, "ordinals", "articles")
+        ),
+        demonym_endings=tuple(_words(articles, "demonym_endings", "articles")),
+        people_window=_int(articles, "people_window", "articles"),
+        people_closing=_word_re(_words(articles, "closing_words", "articles"), table),
+        listed_gap=re.compile(
+            rf"(?:\s+[^\s\d,،;:!?()\"]+){{0,{list_words}}}"
+            rf"(?:\s*[,،]\s*(?:(?P<list_and>{coordinators})\s+)?|\s+(?P<and>{coordinators})\s?)",
+            flags,
+        ),
         fold_table=table,
         number=number,
         number_values=values,
