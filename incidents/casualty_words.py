@@ -14,14 +14,19 @@ from typing import Any, Literal
 import ahocorasick
 
 from gazetteer.normalize import IGNORECASE_PARTNERS
-from geo.errors import IncidentMapperError
-from geo.resources import read_json_resource
+from geo.resources import DataChecks, bundled_origin, read_json_resource
 from incidents.time_phrases import folding_table, term_pattern, word_screen_key
 
 DATA_FILE = "casualties.json"
 
 
-_ORIGIN = f"<bundled incidents/data/{DATA_FILE}>"
+#: The shared validators (geo.resources), bound to this file: errors name it and the section.
+_CHECKS = DataChecks(bundled_origin("incidents", DATA_FILE))
+_section = _CHECKS.section
+_words = _CHECKS.words
+_counts = _CHECKS.counts
+_int = _CHECKS.whole_number
+_text = _CHECKS.text
 
 
 #: Characters that end the reach of a figure, a claimant or a subject.
@@ -97,6 +102,15 @@ class CasualtyVocabulary:
     cumulative_span: re.Pattern[str]
     not_claimant_words: frozenset[str]
     figure_screen: FigureScreen
+    articles: frozenset[str] = frozenset()
+    """Folded indefinite articles ('a', 'an'): figures of one only when they count a person."""
+    person_nouns: frozenset[str] = frozenset()
+    people_ordinals: frozenset[str] = frozenset()
+    demonym_endings: tuple[str, ...] = ()
+    people_window: int = 0
+    people_closing: re.Pattern[str] | None = None
+    listed_gap: re.Pattern[str] | None = None
+    """A gap between two groups of a list ("soldiers, ", "Iraqi and ", "third, as well as ")."""
     claimant_trailing: frozenset[str] = frozenset()
     """Folded words that end a claimant's words but are none of it ("also", الثلاثاء)."""
     claimant_relatives: frozenset[str] = frozenset()
@@ -149,56 +163,6 @@ def _plain_word(word: str) -> bool:
     return bool(word) and all(
         (ch.isascii() or ch.lower() == ch.upper()) and ch not in _ARABIC_MARKS for ch in word
     )
-
-
-def _fail(message: str) -> IncidentMapperError:
-    return IncidentMapperError(message, path=_ORIGIN)
-
-
-def _section(mapping: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
-    value = mapping.get(key) if isinstance(mapping, Mapping) else None
-    if not isinstance(value, Mapping):
-        msg = f"{where}: missing object '{key}'"
-        raise _fail(msg)
-    return value
-
-
-def _words(mapping: Mapping[str, Any], key: str, where: str) -> list[str]:
-    value = mapping.get(key) if isinstance(mapping, Mapping) else None
-    if not isinstance(value, list) or not value:
-        msg = f"{where}: '{key}' must be a non-empty list of words"
-        raise _fail(msg)
-    if not all(isinstance(w, str) and w.strip() for w in value):
-        msg = f"{where}.{key}: every entry must be a non-empty string"
-        raise _fail(msg)
-    return value
-
-
-def _counts(mapping: Mapping[str, Any], key: str, where: str) -> dict[str, int]:
-    value = _section(mapping, key, where)
-    for word, count in value.items():
-        if word.startswith("_"):
-            continue
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            msg = f"{where}.{key}: '{word}' must map to a whole number of 0 or more"
-            raise _fail(msg)
-    return {w: c for w, c in value.items() if not w.startswith("_")}
-
-
-def _int(mapping: Mapping[str, Any], key: str, where: str) -> int:
-    value = mapping.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        msg = f"{where}: '{key}' must be a whole number of 0 or more"
-        raise _fail(msg)
-    return value
-
-
-def _text(mapping: Mapping[str, Any], key: str, where: str) -> str:
-    value = mapping.get(key)
-    if not isinstance(value, str) or not value.strip():
-        msg = f"{where}: '{key}' must be a non-empty string"
-        raise _fail(msg)
-    return value
 
 
 def fold_key(text: str, table: Mapping[int, str]) -> str:
@@ -389,7 +353,26 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
             rf"\s*(?:{_alt(_words(attribution, key, 'attribution'), table)})\s+", flags
         )
 
+    articles = _section(raw, "articles", "top")
+    coordinators = _alt(_words(coordinated, "coordinators", "coordinated"), table)
+    list_words = _int(coordinated, "max_words", "coordinated")
+
     return CasualtyVocabulary(
+        articles=frozenset(fold_key(w, table) for w in _words(articles, "words", "articles")),
+        person_nouns=frozenset(
+            fold_key(w, table) for w in _words(articles, "person_nouns", "articles")
+        ),
+        people_ordinals=frozenset(
+            fold_key(w, table) for w in _words(articles, "ordinals", "articles")
+        ),
+        demonym_endings=tuple(_words(articles, "demonym_endings", "articles")),
+        people_window=_int(articles, "people_window", "articles"),
+        people_closing=_word_re(_words(articles, "closing_words", "articles"), table),
+        listed_gap=re.compile(
+            rf"(?:\s+[^\s\d,،;:!?()\"]+){{0,{list_words}}}"
+            rf"(?:\s*[,،]\s*(?:(?P<list_and>{coordinators})\s+)?|\s+(?P<and>{coordinators})\s?)",
+            flags,
+        ),
         fold_table=table,
         number=number,
         number_values=values,

@@ -163,7 +163,9 @@ def parse_report(text: str, *, path: str, metadata: ReportMetadata | None = None
         date, date_origin = dated, "dateline"
     if date is None:
         date_origin = "none"
-        notes.append(NO_DATE_NOTE)
+        notes.append(_no_date_note(dateline))
+    elif date_origin == "dateline" and dated is None:
+        notes.append(f"dated {date.isoformat()} by its dateline: no date in the manifest or header")
     notes.extend(
         f"the {origin} date {other} differs from the {date_origin} date {date}, which is used"
         for other, origin in date_candidates
@@ -352,25 +354,38 @@ def _date_from_words(match: re.Match[str]) -> dt.date:
 def _read_dateline(text: str, body_start: int) -> Dateline | None:
     """The dateline at ``body_start``, if the body opens with one.
 
-    A city with no outlet counts only before a dash (``BAGHDAD —``), never before
-    a colon, which opens too many ordinary sentences (``WARNING: ...``).
+    A city in capitals (``BAGHDAD —``) may stand alone before a dash, never before a
+    colon, which opens too many ordinary sentences (``WARNING: ...``). A city written in
+    lower case (``Baghdad, Nov 7 (Reuters) -``) or in Arabic (``بغداد - 3 آذار/مارس:``,
+    ``بغداد (رويترز) -``) needs a date or an outlet (named with a capital, when in
+    Latin letters) to be a dateline: ``Baghdad (city of peace) –`` is prose.
     """
-    match = _patterns().dateline.match(text, body_start)
+    patterns = _patterns()
+    match = patterns.dateline.match(text, body_start) or patterns.arabic_dateline.match(
+        text, body_start
+    )
     if match is None:
         return None
+    found = match.groupdict()
     city_start, city_end = match.span("city")
     while city_end > city_start and text[city_end - 1] in ".-'’":
         city_end -= 1
     city = text[city_start:city_end]
-    if sum(char.isalpha() for char in city) < 2 or city in _patterns().not_cities:
+    if sum(char.isalpha() for char in city) < 2 or city in patterns.not_cities:
         return None
     outlet, outlet_start, outlet_end = None, None, None
-    if match["outlet"] is not None and match["outlet"].strip():
-        outlet = match["outlet"].strip()
-        outlet_start = match.start("outlet") + match["outlet"].index(outlet)
+    if found["outlet"] is not None and found["outlet"].strip():
+        outlet = found["outlet"].strip()
+        outlet_start = match.start("outlet") + found["outlet"].index(outlet)
         outlet_end = outlet_start + len(outlet)
-    elif match["separator"] == ":":
+    month_day = _dateline_month_day(found)
+    if not city.isupper():
+        named = outlet is not None and (outlet[:1].isupper() or not outlet[:1].isascii())
+        if month_day is None and not named:
+            return None
+    elif outlet is None and found["separator"] == ":":
         return None
+    year = found.get("dl_year") or found.get("dl_year2")
     return Dateline(
         start=match.start(),
         end=match.end(),
@@ -380,10 +395,26 @@ def _read_dateline(text: str, body_start: int) -> Dateline | None:
         outlet=outlet,
         outlet_start=outlet_start,
         outlet_end=outlet_end,
-        month_day=_dateline_month_day(match),
-        year=int(match["dl_year"] or match["dl_year2"])
-        if match["dl_year"] or match["dl_year2"]
-        else None,
+        month_day=month_day,
+        year=int(year) if year else None,
+    )
+
+
+#: English month names for notes (never the locale's).
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def _no_date_note(dateline: Dateline | None) -> str:
+    """The note of a report with no date; it names a dateline's day that lacks its year."""
+    if dateline is None or dateline.month_day is None:
+        return NO_DATE_NOTE
+    month, day = dateline.month_day
+    return (
+        f"the dateline gives {_MONTH_NAMES[month - 1]} {day} but no year, and there is no "
+        "date in the header or the manifest: incidents keep an unknown time"
     )
 
 
@@ -405,9 +436,11 @@ def _dateline_day(dateline: Dateline | None, published: dt.date | None) -> dt.da
     return None
 
 
-def _dateline_month_day(match: re.Match[str]) -> tuple[int, int] | None:
-    """The month and day a dateline gives (``BAGHDAD, Nov 7 (Reuters) -``), if any."""
-    name, day_text = match["dl_month"] or match["dl_month2"], match["dl_day"] or match["dl_day2"]
+def _dateline_month_day(found: Mapping[str, str | None]) -> tuple[int, int] | None:
+    """The month and day a dateline gives (``BAGHDAD, Nov 7 (Reuters) -``), if any;
+    ``found`` is its match's groups."""
+    name = found.get("dl_month") or found.get("dl_month2")
+    day_text = found.get("dl_day") or found.get("dl_day2")
     if not name or not day_text:
         return None
     month = _patterns().months.get(" ".join(name.lower().split()))
@@ -678,6 +711,7 @@ class _Patterns:
     months: Mapping[str, int]
     date_words: re.Pattern[str]
     dateline: re.Pattern[str]
+    arabic_dateline: re.Pattern[str]
     post_trailer: re.Pattern[str]
     handle_line: re.Pattern[str]
     thread_time: re.Pattern[str]
@@ -709,7 +743,15 @@ def _patterns() -> _Patterns:
         rf"|(?P<day_b>\d{{1,2}})[ \t]+(?P<month_b>{month})\.?[,،]?[ \t]+(?P<year_b>\d{{4}}))"
         r"(?!\d)"
     )
-    city_word = r"[A-Z][A-Z'’.\-/]{0,30}"
+    city_word = r"[A-Z][A-Za-z'’.\-/]{0,30}"
+    arabic_word = r"[\u0621-\u064a\u0640-\u0652]{2,20}"
+    arabic_dateline = (
+        rf"(?P<city>{arabic_word}(?:[ ]{arabic_word}){{0,2}})"
+        rf"(?:[ \t]*[-–—،,/]?[ \t]*(?P<dl_day>\d{{1,2}})[ \t]+(?P<dl_month>{month})"
+        rf"(?:[ \t]*[/(][ \t]*(?:{month})[ \t]*\)?)?(?:[,،]?[ \t]+(?P<dl_year>\d{{4}}))?)?"
+        r"(?:[ \t]*\((?P<outlet>[^()\n]{1,60})\))?"
+        r"[ \t]*(?P<separator>--|[—–-]|:)(?=\s|$)"
+    )
     dateline = (
         rf"(?P<city>{city_word}(?:[ ]{city_word}){{0,4}})"
         rf"(?:,[ \t]*(?:(?P<dl_month>(?i:{month}))\.?[ \t]+(?P<dl_day>\d{{1,2}})"
@@ -728,6 +770,7 @@ def _patterns() -> _Patterns:
         months=months,
         date_words=re.compile(date_words, re.IGNORECASE),
         dateline=re.compile(dateline),
+        arabic_dateline=re.compile(arabic_dateline),
         post_trailer=re.compile(trailer, re.IGNORECASE),
         handle_line=re.compile(
             r"[ \t]*(?:(?P<name>[^\n@·|]{1,100}?)[ \t]*)?\(?@(?P<handle>[A-Za-z0-9_]{1,30})\)?"

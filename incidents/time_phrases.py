@@ -21,13 +21,15 @@ from typing import Any, Literal
 import ahocorasick
 
 from gazetteer.normalize import IGNORECASE_PARTNERS
-from geo.errors import IncidentMapperError
-from geo.resources import read_json_resource
+from geo.resources import DataChecks, bundled_origin, read_json_resource
 
 DATA_FILE = "time_expressions.json"
 
 
-_ORIGIN = f"<bundled incidents/data/{DATA_FILE}>"
+#: The shared validators (geo.resources), bound to this file: errors name it and the section.
+_CHECKS = DataChecks(bundled_origin("incidents", DATA_FILE))
+_get = _CHECKS.value
+_words = _CHECKS.words
 
 
 #: Arabic short vowels, shadda, sukun and tatweel: optional in writing, never part of a word.
@@ -193,7 +195,7 @@ def _alternation(terms: Iterable[str], table: Mapping[int, str]) -> str:
     unique = sorted({_key(t, table) for t in terms if t.strip()}, key=lambda t: (-len(t), t))
     if not unique:
         msg = "a vocabulary list is empty; add at least one word"
-        raise IncidentMapperError(msg, path=_ORIGIN)
+        raise _CHECKS.error(msg)
     return "|".join(term_pattern(t, table) for t in unique)
 
 
@@ -206,29 +208,6 @@ def _prefix_alternation(terms: Iterable[str], table: Mapping[int, str]) -> str:
     return "|".join(pieces)
 
 
-def _fail(message: str) -> IncidentMapperError:
-    return IncidentMapperError(message, path=_ORIGIN)
-
-
-def _get(mapping: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
-    if not isinstance(mapping, Mapping) or key not in mapping:
-        msg = f"{where}: missing key '{key}'"
-        raise _fail(msg)
-    value = mapping[key]
-    if not isinstance(value, kind) or isinstance(value, bool):
-        msg = f"{where}.{key}: expected {kind.__name__}, got {type(value).__name__}"
-        raise _fail(msg)
-    return value
-
-
-def _words(mapping: Mapping[str, Any], key: str, where: str) -> list[str]:
-    words = _get(mapping, key, list, where)
-    if not words or not all(isinstance(w, str) and w.strip() for w in words):
-        msg = f"{where}.{key}: expected a non-empty list of non-empty strings"
-        raise _fail(msg)
-    return words
-
-
 def _numbered(mapping: Mapping[str, Any], where: str, low: int, high: int) -> dict[int, list[str]]:
     """Read a ``{"1": [...], "2": [...]}`` table whose keys run from low to high."""
     numbered: dict[int, list[str]] = {}
@@ -236,19 +215,19 @@ def _numbered(mapping: Mapping[str, Any], where: str, low: int, high: int) -> di
         if key.startswith("_"):
             continue
         if not key.isdigit() or not low <= int(key) <= high:
-            msg = f"{where}: key '{key}' is not a number from {low} to {high}"
-            raise _fail(msg)
+            msg = f"key '{key}' is not a number from {low} to {high}"
+            raise _CHECKS.error(msg, where)
         numbered[int(key)] = _words(mapping, key, where)
     if sorted(numbered) != list(range(low, high + 1)):
-        msg = f"{where}: expected one entry for every number from {low} to {high}"
-        raise _fail(msg)
+        msg = f"expected one entry for every number from {low} to {high}"
+        raise _CHECKS.error(msg, where)
     return numbered
 
 
 def _hour(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 48:
-        msg = f"{where}: expected an hour from 0 to 48, got {value!r}"
-        raise _fail(msg)
+        msg = f"expected an hour from 0 to 48, got {value!r}"
+        raise _CHECKS.error(msg, where)
     return float(value)
 
 
@@ -266,8 +245,8 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     pairs = _get(_get(raw, "folding", dict, "top"), "pairs", dict, "folding")
     for source, target in pairs.items():
         if len(source) != 1 or not isinstance(target, str) or len(target) != 1:
-            msg = f"folding.pairs: '{source}' -> {target!r} must map one character to one"
-            raise _fail(msg)
+            msg = f"'{source}' -> {target!r} must map one character to one"
+            raise _CHECKS.error(msg, "folding.pairs")
     table = str.maketrans(pairs)
 
     proclitics = _words(raw, "arabic_proclitics", "top")
@@ -341,8 +320,8 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         where = f"relative_days.entries[{i}]"
         anchor = _get(entry, "anchor", str, where)
         if anchor not in ("report", "context"):
-            msg = f"{where}.anchor: expected 'report' or 'context', got '{anchor}'"
-            raise _fail(msg)
+            msg = f"expected 'report' or 'context', got '{anchor}'"
+            raise _CHECKS.error(msg, where, key="anchor")
         part = entry.get("part")
         rel = RelativeDay(anchor, _get(entry, "day_offset", int, where), part)
         relatives.update({_key(w, table): rel for w in _words(entry, "words", where)})
@@ -357,8 +336,8 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         start = _hour(entry.get("start_hour"), f"{where}.start_hour")
         end = _hour(entry.get("end_hour"), f"{where}.end_hour")
         if end <= start:
-            msg = f"{where}: end_hour must be after start_hour (use 28 for 04:00 the next day)"
-            raise _fail(msg)
+            msg = "end_hour must be after start_hour (use 28 for 04:00 the next day)"
+            raise _CHECKS.error(msg, where)
         part = DayPart(name, start, end)
         parts_by_name[name] = part
         parts.update({_key(w, table): part for w in _words(entry, "words", where)})
@@ -373,8 +352,8 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     )
     for rel in relatives.values():
         if rel.part is not None and rel.part not in parts_by_name:
-            msg = f"relative_days: part '{rel.part}' is not a name in parts_of_day"
-            raise _fail(msg)
+            msg = f"part '{rel.part}' is not a name in parts_of_day"
+            raise _CHECKS.error(msg, "relative_days")
 
     ext_raw = _get(raw, "extenders", dict, "top")
     extender_end = _hour(ext_raw.get("end_hour"), "extenders.end_hour")
@@ -427,8 +406,8 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         where = f"background.entries[{i}]"
         unit = _get(entry, "unit", str, where)
         if unit not in ("month", "year", "week", "span"):
-            msg = f"{where}.unit: expected month, year, week or span, got '{unit}'"
-            raise _fail(msg)
+            msg = f"expected month, year, week or span, got '{unit}'"
+            raise _CHECKS.error(msg, where, key="unit")
         bg = Background(unit, _get(entry, "offset", int, where))
         backgrounds.update({_key(w, table): bg for w in _words(entry, "words", where)})
 

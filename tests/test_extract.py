@@ -261,3 +261,24 @@ def test_a_bomb_that_killed_six_is_a_bombing_with_one_figure(analyse):
 def test_acts_of_one_acled_event_in_a_sentence_keep_one_acled_type(analyse, text, expected):
     incidents = [i for i in analyse(text).incidents if i.event_type != "casualties"]
     assert [(i.event_type, i.acled_event_type) for i in incidents] == expected
+
+
+# ----------------------------------------------------- issue 11: the dateline dates the report
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Baghdad, March 3, 2024 (Wire) - A car bomb exploded in a market in Karrada on Friday, "
+        "killing five people. Organisers said they plan to march in Tahrir Square next Friday.",
+        "بغداد - 3 آذار/مارس 2024: انفجرت سيارة مفخخة في سوق الكرادة يوم الجمعة ما أدى إلى "
+        "مقتل خمسة أشخاص. وقال المنظمون إنهم سيتظاهرون في ساحة التحرير يوم الجمعة المقبل.",
+    ],
+)
+def test_a_dateline_is_the_date_the_weekdays_count_from(analyse, text):
+    """With no other date, 'Friday' in a report filed on Sunday 3 March 2024 is 1 March and
+    'next Friday' is 8 March; without the dateline both stayed unknown or wrong."""
+    result = analyse(text, source=None, date=None)
+    dates = {i.event_type: i.date for i in result.incidents}
+    assert dates["car_bomb"] == "2024-03-01"
+    assert dates["protest"] == "2024-03-08"

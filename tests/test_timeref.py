@@ -509,7 +509,7 @@ def test_bundled_vocabulary_loads_and_compiles() -> None:
             "end_hour must be after start_hour",
         ),
         (lambda d: d["relative_days"]["entries"][0].update({"anchor": "moon"}), "anchor"),
-        (lambda d: d.pop("weekdays"), "missing key 'weekdays'"),
+        (lambda d: d.pop("weekdays"), "missing object 'weekdays'"),
     ],
 )
 def test_broken_vocabulary_names_the_file_and_the_field(breakage, message: str) -> None:
