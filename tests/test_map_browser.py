@@ -1224,11 +1224,13 @@ def popup_inside_viewport(session: PageSession, width: int, height: int) -> dict
     page = session.page
     box = page.locator(".leaflet-popup").bounding_box()
     cross = page.locator(".leaflet-popup-close-button").bounding_box()
-    assert box is not None and cross is not None
+    assert box is not None
+    assert cross is not None
     for name, b in (("popup", box), ("close cross", cross)):
         assert b["x"] >= 0, f"the {name} overhangs the left edge: {b}"
         assert b["x"] + b["width"] <= width, f"the {name} overhangs the right edge: {b}"
-        assert b["y"] >= 0 and b["y"] + b["height"] <= height, f"the {name} is cut: {b}"
+        assert b["y"] >= 0, f"the {name} is cut at the top: {b}"
+        assert b["y"] + b["height"] <= height, f"the {name} is cut at the bottom: {b}"
     return box
 
 
@@ -1255,7 +1257,8 @@ def test_a_popup_opened_on_the_desktop_narrows_when_the_window_does(
         page = session.page
         click_incident(session, "inc-0000000007")
         wide = page.locator(".leaflet-popup").bounding_box()
-        assert wide is not None and wide["width"] > 390, "a desktop popup is wide"
+        assert wide is not None
+        assert wide["width"] > 390, "a desktop popup is wide"
         page.set_viewport_size({"width": 390, "height": 844})
         page.wait_for_function("() => window.incidentMap.map.getSize().x === 390", timeout=5_000)
         page.wait_for_timeout(350)
