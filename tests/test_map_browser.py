@@ -1219,6 +1219,60 @@ def test_resizing_a_desktop_page_to_a_phone_and_back(browser: Browser, map_file:
         assert session.page_errors == []
 
 
+def popup_inside_viewport(session: PageSession, width: int, height: int) -> dict[str, float]:
+    """The open popup's box, asserted inside the viewport with its close cross."""
+    page = session.page
+    box = page.locator(".leaflet-popup").bounding_box()
+    cross = page.locator(".leaflet-popup-close-button").bounding_box()
+    assert box is not None
+    assert cross is not None
+    for name, b in (("popup", box), ("close cross", cross)):
+        assert b["x"] >= 0, f"the {name} overhangs the left edge: {b}"
+        assert b["x"] + b["width"] <= width, f"the {name} overhangs the right edge: {b}"
+        assert b["y"] >= 0, f"the {name} is cut at the top: {b}"
+        assert b["y"] + b["height"] <= height, f"the {name} is cut at the bottom: {b}"
+    return box
+
+
+def test_a_popup_on_a_phone_stays_inside_the_screen_with_its_close_cross(
+    browser: Browser, map_file: Path
+) -> None:
+    with open_page(browser, map_file, viewport=(390, 844)) as session:
+        # The longest popup (the hostile row's text), and one at a dot near each edge.
+        for incident in ("inc-0000000007", "inc-0000000001", "inc-0000000006"):
+            click_incident(session, incident)
+            session.page.wait_for_timeout(350)  # Leaflet's pan into view
+            box = popup_inside_viewport(session, 390, 844)
+            assert box["width"] >= 250, "the popup keeps a readable width"
+        # Closing it with the cross works: the cross is really there to be tapped.
+        session.page.locator(".leaflet-popup-close-button").click()
+        session.page.locator(".leaflet-popup").wait_for(state="detached", timeout=5_000)
+        assert session.page_errors == []
+
+
+def test_a_popup_opened_on_the_desktop_narrows_when_the_window_does(
+    browser: Browser, map_file: Path
+) -> None:
+    with open_page(browser, map_file) as session:
+        page = session.page
+        click_incident(session, "inc-0000000007")
+        wide = page.locator(".leaflet-popup").bounding_box()
+        assert wide is not None
+        assert wide["width"] > 390, "a desktop popup is wide"
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_function("() => window.incidentMap.map.getSize().x === 390", timeout=5_000)
+        page.wait_for_timeout(350)
+        popup_inside_viewport(session, 390, 844)
+        assert "the gate burned" in page.locator(".leaflet-popup-content").inner_text()
+        # And it widens again with the window.
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.wait_for_function("() => window.incidentMap.map.getSize().x > 390", timeout=5_000)
+        page.wait_for_timeout(350)
+        box = popup_inside_viewport(session, 1280, 800)
+        assert box["width"] == pytest.approx(wide["width"], abs=2)
+        assert session.page_errors == []
+
+
 def test_the_sources_panel_stays_usable_with_5000_sources(browser: Browser, tmp_path: Path) -> None:
     rows = [
         incident_row(

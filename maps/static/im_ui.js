@@ -579,14 +579,33 @@ var IncidentMap = (function () {
       };
     }
     var popupOptions = {maxWidth: 400, minWidth: 240, maxHeight: 440, autoPanPadding: [24, 24]};
-    function showPopup(latlng, node, options) {
-      var settings = L.extend({}, popupOptions, options || {});
-      // On a narrow screen the popup keeps inside the map.
-      var room = map.getSize().x - 60;
-      settings.maxWidth = Math.min(settings.maxWidth, room);
-      settings.minWidth = Math.min(settings.minWidth, room);
-      return L.popup(settings).setLatLng(latlng).setContent(node).openOn(map);
+    // Leaflet's popup is its content's width plus its own frame: the content's margins
+    // (20 + 24 px), the wrapper's 1 px borders and the 1 px it adds when it measures.
+    var POPUP_FRAME_PX = 48, shownPopup = null;
+    // The popup's widths for the map's size now: on a narrow screen it keeps inside the
+    // map with its close cross, panning no further than a small margin from the edge.
+    function fitPopupOptions(settings) {
+      var wanted = settings.wanted || {maxWidth: settings.maxWidth, minWidth: settings.minWidth};
+      var width = map.getSize().x, pad = width < 500 ? 8 : 24;
+      var room = Math.max(120, width - 2 * pad - POPUP_FRAME_PX);
+      settings.wanted = wanted;
+      settings.autoPanPadding = [pad, pad];
+      settings.maxWidth = Math.min(wanted.maxWidth, room);
+      settings.minWidth = Math.min(wanted.minWidth, room);
+      return settings;
     }
+    function showPopup(latlng, node, options) {
+      var settings = fitPopupOptions(L.extend({}, popupOptions, options || {}));
+      shownPopup = L.popup(settings).setLatLng(latlng).setContent(node).openOn(map);
+      return shownPopup;
+    }
+    // A popup opened on a wide window narrows with the window (a desktop window made
+    // phone-sized, a phone turned upright) and pans back inside it.
+    map.on('resize', function () {
+      if (!shownPopup || !map.hasLayer(shownPopup)) { return; }
+      fitPopupOptions(shownPopup.options);
+      shownPopup.update();
+    });
     function sharingOf(i) {
       var X = layer.incXY.x, Y = layer.incXY.y, c = inc.columns, n = 0;
       for (var k = 0; k < state.nVisible; k++) {
