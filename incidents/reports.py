@@ -420,7 +420,7 @@ def _read_dateline(text: str, body_start: int) -> Dateline | None:
     while city_end > city_start and text[city_end - 1] in ".-'’":
         city_end -= 1
     city = text[city_start:city_end]
-    if sum(char.isalpha() for char in city) < 2 or city in patterns.not_cities:
+    if sum(char.isalpha() for char in city) < 2 or city.upper() in patterns.not_cities:
         return None
     outlet, outlet_start, outlet_end = None, None, None
     if found["outlet"] is not None and found["outlet"].strip():
@@ -815,7 +815,7 @@ def _patterns() -> _Patterns:
     return _Patterns(
         header_keys=data["header_keys"],
         ignored_header_keys=frozenset(data["ignored_header_keys"]),
-        not_cities=frozenset(data["dateline_not_cities"]),
+        not_cities=frozenset(word.upper() for word in data["dateline_not_cities"]),
         months=months,
         date_words=re.compile(date_words, re.IGNORECASE),
         dateline=re.compile(dateline),

@@ -808,6 +808,8 @@ def test_a_dateline_after_a_headline_and_byline(above) -> None:
         "Clashes broke out at the gate.\nBAGHDAD, Jan 4, 2024 (Wire) - A drone struck.",
         "Headline\nByline\nDate\nAnother line\nBAGHDAD, Jan 4, 2024 (Wire) - A drone struck.",
         "Police said: \nBAGHDAD (Wire) - A drone struck.",
+        "Section\nThursday, February 8, 2024 - a drone struck a car.",
+        "عربي ودولي\nالخميس - 08 فبراير 2024 - الساعة 01:06 ص\nضربت طائرة مسيرة سيارة.",
         ("A headline far longer than any headline is written " * 5) + "\nBAGHDAD (Wire) - Text.",
     ],
 )
