@@ -93,35 +93,61 @@ def structural_spans(report: Report) -> list[tuple[int, int, str]]:
 def _stated_time(
     text: str, segment: Segment, context: TimeRef | None, zone: ZoneInfo, *, forward: bool = False
 ) -> TimeRef | None:
-    """The time a sentence states, or None when it states nothing usable."""
+    """The time a sentence states, or None when it states nothing usable.
+
+    A day the sentence names but nothing dates ("on Friday" in a report with no date) is
+    an unknown time, never the context's day, which is another one.
+    """
     stated = resolve_time(
         text, report_date=segment.date, zone=zone, context=context, forward=forward
     )
     if stated is None or (
         stated.date is None and stated.precision == "unknown" and not stated.background
     ):
+        if stated is not None and context is not None and context.date is not None:
+            # With a dated context, only a day that cannot be dated leaves the time unknown.
+            return _UNKNOWN_TIME
         return None
     return stated
 
 
+def time_text(text: str, place_spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with its place names blanked out, for reading times: a date inside a name
+    ("the 14 July Bridge", "شارع 14 رمضان") is no time. Offsets are kept."""
+    if not place_spans:
+        return text
+    parts, position = [], 0
+    for start, end in sorted(place_spans):
+        if end <= position:
+            continue
+        start = max(start, position)
+        parts.extend((text[position:start], " " * (end - start)))
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
 def report_event_day(
-    report: Report, sentences: Sequence[Sentence], zone: ZoneInfo
+    report: Report, sentences: Sequence[Sentence], zone: ZoneInfo, text: str | None = None
 ) -> dt.date | None:
     """The day a report's own prose is about, for sentences that name none.
 
     A report published the morning after ("on Friday", posts dated Friday) is
     about Friday: the most frequent day the report states or its posts carry.
     Ties go to the publication date, then to the latest day; with no day stated,
-    the publication date.
+    the publication date. ``text`` is the report's text to read times in (see
+    :func:`time_text`), its own by default.
     """
+    text = report.text if text is None else text
     days: Counter[dt.date] = Counter()
     for sentence in sentences:
         if sentence.segment.is_post:
             if sentence.segment.date is not None:
                 days[sentence.segment.date] += 1
             continue
-        text = report.text[sentence.start : sentence.end]
-        stated = resolve_time(text, report_date=report.date, zone=zone, context=None)
+        stated = resolve_time(
+            text[sentence.start : sentence.end], report_date=report.date, zone=zone, context=None
+        )
         if stated is not None and stated.date is not None and not stated.background:
             days[stated.date] += 1
     if not days:
@@ -197,7 +223,9 @@ def _extract(
 ) -> list[Incident]:
     focus = focus_place(mentions)
     sentences = list(iter_sentences(report))
-    event_day = report_event_day(report, sentences, zone)
+    place_spans = _PlaceSpans(mentions)
+    timed_text = time_text(report.text, place_spans.spans)
+    event_day = report_event_day(report, sentences, zone, timed_text)
     told_incidents = Coreference(vocabulary)
     claimants = ClaimantMemory()
     paragraph_time: dict[tuple[int, int], TimeRef] = {}
@@ -206,7 +234,6 @@ def _extract(
     last_told: Trigger | None = None
     last_scene: PlaceMention | None = None
     digest = report_digest(report)
-    place_spans = _PlaceSpans(mentions)
     told_so_far = _Told(vocabulary)
     protests_told = False
     index = MentionIndex(mentions)
@@ -218,7 +245,8 @@ def _extract(
             _post_time(segment, zone)
             or (day_window(default_day, zone=zone) if default_day else None)
         )
-        stated = _stated_time(text, segment, context, zone)
+        times = timed_text[sentence.start : sentence.end]
+        stated = _stated_time(times, segment, context, zone)
         if reader_span != sentence.paragraph:
             reader_span = sentence.paragraph
             reader = TextReader(report.text, *sentence.paragraph, vocabulary)
@@ -230,7 +258,7 @@ def _extract(
         ahead = any(t.status in _FORWARD_STATUSES for t in reading.triggers)
         if ahead and stated is not None:
             # What is announced or threatened lies ahead: "on Monday" is the coming Monday.
-            stated = _stated_time(text, segment, context, zone, forward=True)
+            stated = _stated_time(times, segment, context, zone, forward=True)
         background = stated is not None and stated.background
         past = stated
         if background:
@@ -269,7 +297,7 @@ def _extract(
         if place is not None and place.is_location:
             last_scene = place
         actors = reading.actors
-        days = _day_expressions(text, segment, context, zone)
+        days = _day_expressions(times, segment, context, zone)
         common = {
             "actors": actors,
             "place": place,
