@@ -294,9 +294,7 @@ def test_each_incident_keeps_the_clock_time_and_day_of_its_sentence(analyse):
         "A suicide bomber struck a market in Karrada at dawn on Thursday, killing 12 people."
     )
     result = analyse(text, date=dt.date(2024, 3, 9))
-    starts = {
-        (i.event_type, i.evidence[:12]): i.time_start[:16] for i in result.incidents
-    }
+    starts = {(i.event_type, i.evidence[:12]): i.time_start[:16] for i in result.incidents}
     assert starts[("rocket_attack", "A rocket hit")] == "2024-03-07T22:00"
     assert starts[("casualties", "A rocket hit")] == "2024-03-07T22:00"
     assert starts[("car_bomb", "A car bomb e")] == "2024-03-06T19:00"
