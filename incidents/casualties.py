@@ -652,13 +652,31 @@ def _spaced(folded: str, spans: Sequence[tuple[int, int]]) -> str:
 
 
 def _masked(folded: str, spans: Sequence[tuple[int, int]]) -> str:
-    """``folded`` with the characters of ``spans`` replaced by a neutral word character."""
+    """``folded`` with the characters of ``spans`` replaced by a neutral word character.
+
+    The full stop of a place ending in an initial ("U.S." of "4,130 U.S. service
+    members") goes with it: masked, it would end the figure's reach as a sentence's would.
+    """
     if not spans:
         return folded
     chars = list(folded)
     for start, end in spans:
-        chars[max(0, start) : end] = "_" * (min(end, len(folded)) - max(0, start))
+        stop = min(end, len(folded))
+        if _ends_in_initial(folded, stop):
+            stop += 1
+        chars[max(0, start) : stop] = "_" * (stop - max(0, start))
     return "".join(chars)
+
+
+def _ends_in_initial(folded: str, end: int) -> bool:
+    """True when a full stop follows ``folded[:end]`` and a one-letter word ends it."""
+    return (
+        end < len(folded)
+        and folded[end] == "."
+        and end >= 1
+        and folded[end - 1].isalpha()
+        and (end < 2 or not folded[end - 2].isalnum())
+    )
 
 
 def _cumulative_clauses(
