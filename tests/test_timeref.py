@@ -753,3 +753,14 @@ def test_a_limit_after_another_day_keeps_that_day() -> None:
     context = day_window(SATURDAY_REPORT)
     # the caller keeps the paragraph's day
     assert resolve_time(sentence, report_date=SATURDAY_REPORT, context=context) is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["بعد منتصف ليل الجمعة سقطت صواريخ", "بعد منتصف ليلة الجمعة سقطت صواريخ"],
+)
+def test_after_the_middle_of_friday_night_is_early_saturday(sentence: str) -> None:
+    """Arabic 'after the midnight of Friday's night', like 'after midnight on Friday night'."""
+    found = _read(sentence)
+    assert found.start.isoformat()[:16] == "2024-01-06T00:00"
+    assert found.end.isoformat()[:16] == "2024-01-06T04:00"
