@@ -428,6 +428,10 @@ def _counted(head: str, vocab: CasualtyVocabulary) -> bool:
     return bool(words) and number_value(words[-1].lstrip(_OPENERS).lstrip("و"), vocab) is not None
 
 
+#: How far before a figure a toll's subject may stand ("the dead from ... were").
+_TOLL_REACH = 160
+
+
 def _number_figure(
     sentence: str,
     folded: str,
@@ -467,6 +471,10 @@ def _number_figure(
     before = vocab.before_term.search(head)
     if before is None and fold_key(m["n"], vocab.fold_table) in vocab.postposed:
         before = vocab.before_term_postposed.search(head)
+    if before is None and vocab.toll_told_of is not None:
+        # "the dead from Wednesday's strike on eastern Baghdad were three ..."
+        head = (bridged or folded)[max(0, m.start() - _TOLL_REACH) : m.start()]
+        before = vocab.toll_told_of.search(head)
     if before is not None:
         at = m.start() - len(head) + before.start()
         if _names_a_place(folded, at, at + len(before.group().rstrip()), vocab):

@@ -936,3 +936,20 @@ def test_a_place_ending_in_an_initial_does_not_end_the_figures_reach():
     start = sentence.index("U.S.")
     claims = find_casualty_claims(sentence, place_spans=[(start, start + 3)])
     assert [c.killed for c in claims] == [4130]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        (
+            "The dead from Tuesday's raid on a farm south of the city were four members of a clan.",
+            [(4, None)],
+        ),
+        ("The wounded in the market bombing included six children.", [(None, 6)]),
+        ("القتلى في هجوم الأربعاء هم ثلاثة عناصر", [(3, None)]),
+        ("The dead from the raid were taken to the morgue.", []),
+    ],
+)
+def test_a_toll_told_of_its_incident_binds_its_figure(sentence, figures):
+    claims = claims_of(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
