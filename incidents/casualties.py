@@ -428,6 +428,10 @@ def _counted(head: str, vocab: CasualtyVocabulary) -> bool:
     return bool(words) and number_value(words[-1].lstrip(_OPENERS).lstrip("و"), vocab) is not None
 
 
+#: How far before a figure a toll's subject may stand ("the dead from ... were").
+_TOLL_REACH = 160
+
+
 def _number_figure(
     sentence: str,
     folded: str,
@@ -467,6 +471,10 @@ def _number_figure(
     before = vocab.before_term.search(head)
     if before is None and fold_key(m["n"], vocab.fold_table) in vocab.postposed:
         before = vocab.before_term_postposed.search(head)
+    if before is None and vocab.toll_told_of is not None:
+        # "the dead from Wednesday's strike on eastern Baghdad were three ..."
+        head = (bridged or folded)[max(0, m.start() - _TOLL_REACH) : m.start()]
+        before = vocab.toll_told_of.search(head)
     if before is not None:
         at = m.start() - len(head) + before.start()
         if _names_a_place(folded, at, at + len(before.group().rstrip()), vocab):
@@ -652,13 +660,31 @@ def _spaced(folded: str, spans: Sequence[tuple[int, int]]) -> str:
 
 
 def _masked(folded: str, spans: Sequence[tuple[int, int]]) -> str:
-    """``folded`` with the characters of ``spans`` replaced by a neutral word character."""
+    """``folded`` with the characters of ``spans`` replaced by a neutral word character.
+
+    The full stop of a place ending in an initial ("U.S." of "4,130 U.S. service
+    members") goes with it: masked, it would end the figure's reach as a sentence's would.
+    """
     if not spans:
         return folded
     chars = list(folded)
     for start, end in spans:
-        chars[max(0, start) : end] = "_" * (min(end, len(folded)) - max(0, start))
+        stop = min(end, len(folded))
+        if _ends_in_initial(folded, stop):
+            stop += 1
+        chars[max(0, start) : stop] = "_" * (stop - max(0, start))
     return "".join(chars)
+
+
+def _ends_in_initial(folded: str, end: int) -> bool:
+    """True when a full stop follows ``folded[:end]`` and a one-letter word ends it."""
+    return (
+        end < len(folded)
+        and folded[end] == "."
+        and end >= 1
+        and folded[end - 1].isalpha()
+        and (end < 2 or not folded[end - 2].isalnum())
+    )
 
 
 def _cumulative_clauses(

@@ -102,6 +102,8 @@ class CasualtyVocabulary:
     cumulative_span: re.Pattern[str]
     not_claimant_words: frozenset[str]
     figure_screen: FigureScreen
+    toll_told_of: re.Pattern[str] | None = None
+    """'The dead from Wednesday's strike were' before a figure (ends with the text)."""
     articles: frozenset[str] = frozenset()
     """Folded indefinite articles ('a', 'an'): figures of one only when they count a person."""
     person_nouns: frozenset[str] = frozenset()
@@ -354,10 +356,22 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
         )
 
     articles = _section(raw, "articles", "top")
+    told_of = _section(terms, "tolls_told_of", "terms")
+    told_where = "terms.tolls_told_of"
+    toll_told_of = re.compile(
+        rf"(?<![\w-])(?:(?P<killed>{_alt(_words(told_of, 'subjects_killed', told_where), table)})"
+        rf"|(?P<injured>{_alt(_words(told_of, 'subjects_injured', told_where), table)}))"
+        rf"\s+(?:{_alt(_words(told_of, 'links', told_where), table)})"
+        rf"(?:\s+[^\s\d,;:!?()\"]+){{1,{_int(told_of, 'max_words', told_where)}}}"
+        rf"\s+(?:{_alt(_words(told_of, 'verbs', told_where), table)})"
+        rf"(?:\s+(?:{_alt(bridges, table)})){{0,3}}\s*\Z",
+        flags,
+    )
     coordinators = _alt(_words(coordinated, "coordinators", "coordinated"), table)
     list_words = _int(coordinated, "max_words", "coordinated")
 
     return CasualtyVocabulary(
+        toll_told_of=toll_told_of,
         articles=frozenset(fold_key(w, table) for w in _words(articles, "words", "articles")),
         person_nouns=frozenset(
             fold_key(w, table) for w in _words(articles, "person_nouns", "articles")

@@ -42,8 +42,8 @@ from incidents.enumeration import clause_repeats, clause_starts, listed_places
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
 from incidents.placing import MentionIndex, SentencePlacer, focus_place
 from incidents.sentences import caption_lines, paragraph_spans, split_sentences
-from incidents.time_phrases import forget_scans, time_expression_spans
-from incidents.timeref import day_window, joins_night, local_zone, resolve_time
+from incidents.time_phrases import forget_scans
+from incidents.timeref import day_window, days_named, local_zone, resolve_time
 from incidents.triggers import SentenceReading, TextReader, Trigger, read_sentence
 from incidents.vocabulary import Vocabulary, incident_vocabulary
 
@@ -593,25 +593,9 @@ def _main_trigger(reading: SentenceReading, vocabulary: Vocabulary) -> Trigger |
 def _day_expressions(
     text: str, segment: Segment, context: TimeRef | None, zone: ZoneInfo
 ) -> list[tuple[int, int, TimeRef]]:
-    """The dated time expressions of a sentence that names more than one day, with spans.
-
-    "Calm returned on Saturday after Friday's fighting": the fighting is Friday's.
-    Empty when the sentence names at most one day (then the whole sentence is read).
-    """
-    spans: list[list[int]] = []
-    for start, end in time_expression_spans(text):
-        if spans and (
-            not text[spans[-1][1] : start].strip() or joins_night(text[spans[-1][1] : start])
-        ):
-            spans[-1][1] = end  # "Friday" + "evening", "ليلة الخميس" + "على الجمعة" together
-        else:
-            spans.append([start, end])
-    found = []
-    for start, end in spans:
-        stated = resolve_time(text[start:end], report_date=segment.date, zone=zone, context=context)
-        if stated is not None and stated.date is not None and not stated.background:
-            found.append((start, end, stated))
-    return found if len({t.date for _, _, t in found}) > 1 else []
+    """The dated time expressions of a sentence that names more than one day, with spans
+    (:func:`~incidents.timeref.days_named`)."""
+    return days_named(text, report_date=segment.date, zone=zone, context=context)
 
 
 def _nearest_day(days: list[tuple[int, int, TimeRef]], position: int) -> TimeRef | None:

@@ -687,7 +687,8 @@ def _find_thread_posts(text: str, prose_start: int) -> list[_Post]:
             text_start, previous_blank = None, False
             continue
         opened = patterns.handle_line.match(line)
-        if opened is not None and (previous_blank or handle is not None or pending_via):
+        after_marker = marker_start is not None  # "Quote" opening a paragraph
+        if opened is not None and (previous_blank or handle is not None or after_marker):
             handle, name = "@" + opened["handle"], (opened["name"] or "").strip()
             via, pending_via = pending_via, None
             opening = marker_start if marker_start is not None else line_start

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Literal
@@ -123,6 +123,10 @@ class _Vocabulary:
     :func:`in_comparison_scope`."""
     comparison_openers: frozenset[str] = frozenset()
     comparison_window: int = 0
+    limit_before: re.Pattern[str] | None = None
+    """Ends where a time is a limit ("until 6am on Sunday"): a limit word, then a connector."""
+    limit_join: re.Pattern[str] | None = None
+    """What may join two times of one limit ("6am on Sunday")."""
 
 
 def fold_text(text: str, table: Mapping[int, str] | None = None) -> str:
@@ -430,7 +434,18 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         "background": bounded(rf"(?P<w>{_alternation(backgrounds, table)})", possessive=True),
     }
     compiled = {name: re.compile(source, re.IGNORECASE) for name, source in patterns.items()}
+    limits = _get(raw, "limits", dict, "top")
+    limit_connectors = _alternation(_words(limits, "connectors", "limits"), table)
+    limit_before = re.compile(
+        rf"(?<!\w){proclitic}(?:{_alternation(_words(limits, 'words', 'limits'), table)})"
+        rf"\s*(?:(?:{limit_connectors})\s+)?\Z",
+        re.IGNORECASE,
+    )
+    limit_join = re.compile(rf"\s*(?:(?:{limit_connectors})\s+)?", re.IGNORECASE)
+
     return _Vocabulary(
+        limit_before=limit_before,
+        limit_join=limit_join,
         fold_table=table,
         gap_days=gap_days,
         weekday_gap_days=weekday_gap_days,
@@ -677,6 +692,21 @@ def in_comparison_scope(sentence: str, hit: TimeHit, vocab: _Vocabulary) -> bool
     if not opener:
         return False
     return any(w in vocab.comparison_words for w in words[-vocab.comparison_window :])
+
+
+def limit_hits(sentence: str, hits: Sequence[TimeHit], vocab: _Vocabulary) -> frozenset[int]:
+    """Indices of the ``hits`` that say when something ends ("until 6am on Sunday", "حتى
+    الأحد"): after a limit word, or joined by a connector to a time that is."""
+    if vocab.limit_before is None or vocab.limit_join is None:
+        return frozenset()
+    folded = fold_text(sentence, vocab.fold_table)
+    limited: set[int] = set()
+    for i, hit in enumerate(hits):
+        if vocab.limit_before.search(folded, max(0, hit.start - 40), hit.start) or (
+            i - 1 in limited and vocab.limit_join.fullmatch(folded, hits[i - 1].end, hit.start)
+        ):
+            limited.add(i)
+    return frozenset(limited)
 
 
 def time_expression_spans(sentence: str) -> list[tuple[int, int]]:

@@ -903,3 +903,53 @@ def test_a_list_of_groups_after_a_casualty_word_adds_up(sentence, figures):
 def test_a_name_between_a_figure_and_its_casualty_word_counts_one_word(sentence, figures):
     claims = claims_of(sentence)
     assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("The gunmen killed two people and left a civilian fighting for his life.", [(2, 1)]),
+        ("Three soldiers were in critical condition.", [(None, 3)]),
+        ("وقتل شخص وبقي ثلاثة في حالة حرجة", [(1, 3)]),
+    ],
+)
+def test_the_critically_hurt_are_injured(sentence, figures):
+    claims = claims_of(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "No fewer than 4,130 U.S. service members have died in Iraq over the past five years.",
+        "At least 90 people were killed in the capital during the last two months.",
+        "قتل 300 شخص خلال السنوات الخمس الماضية",
+    ],
+)
+def test_a_toll_over_a_stretch_of_time_up_to_now_is_cumulative(sentence):
+    assert [c.scope for c in claims_of(sentence)] == ["cumulative"]
+
+
+def test_a_place_ending_in_an_initial_does_not_end_the_figures_reach():
+    """'U.S.' found as a place is masked with its full stop, which is no sentence's end."""
+    sentence = "No fewer than 4,130 U.S. service members have died."
+    start = sentence.index("U.S.")
+    claims = find_casualty_claims(sentence, place_spans=[(start, start + 3)])
+    assert [c.killed for c in claims] == [4130]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        (
+            "The dead from Tuesday's raid on a farm south of the city were four members of a clan.",
+            [(4, None)],
+        ),
+        ("The wounded in the market bombing included six children.", [(None, 6)]),
+        ("القتلى في هجوم الأربعاء هم ثلاثة عناصر", [(3, None)]),
+        ("The dead from the raid were taken to the morgue.", []),
+    ],
+)
+def test_a_toll_told_of_its_incident_binds_its_figure(sentence, figures):
+    claims = claims_of(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures

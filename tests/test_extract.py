@@ -324,3 +324,20 @@ def test_a_weekday_nothing_dates_never_takes_another_days_date(geoparser) -> Non
         ("Hundreds ", None),
         ("On Thursd", "2024-01-04"),
     ]
+
+
+def test_each_incident_keeps_the_clock_time_and_day_of_its_sentence(analyse):
+    """A report of Saturday 9 March 2024 that is mostly about Friday: a sentence's clock
+    time or part of the day is read with the day next to it, never with Friday."""
+    text = (
+        "Protesters gathered in Tahrir Square on Friday. Rockets were fired at Tahrir Square "
+        "on Friday. A rocket hit the Green Zone at 1900 GMT on Thursday, wounding two guards. "
+        "A car bomb exploded in Karrada at 7 pm local time on Wednesday, killing three people. "
+        "A suicide bomber struck a market in Karrada at dawn on Thursday, killing 12 people."
+    )
+    result = analyse(text, date=dt.date(2024, 3, 9))
+    starts = {(i.event_type, i.evidence[:12]): i.time_start[:16] for i in result.incidents}
+    assert starts[("rocket_attack", "A rocket hit")] == "2024-03-07T22:00"
+    assert starts[("casualties", "A rocket hit")] == "2024-03-07T22:00"
+    assert starts[("car_bomb", "A car bomb e")] == "2024-03-06T19:00"
+    assert starts[("suicide_bombing", "A suicide bo")] == "2024-03-07T04:00"

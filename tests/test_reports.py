@@ -909,6 +909,21 @@ def test_a_pasted_thread_keeps_the_handle_as_source_and_each_post_its_time():
     ]
 
 
+def test_a_quote_line_opening_a_paragraph_opens_the_quoted_post():
+    text = (
+        "source: Example Wire\ndate: 2024-03-09\n\nWitnesses posted on X.\n\nQuote\n"
+        "News Desk @NewsDesk\nPolice say two people were wounded.\n11:30 PM · Mar 8, 2024\n"
+    )
+    report = parse_report(text, path="thread.txt")
+    post = [s for s in report.segments if text[s.start : s.text_end].strip()][-1]
+    assert text[post.start : post.text_end] == "Police say two people were wounded.\n"
+    assert (post.source, post.via, post.time.strftime("%H:%M")) == (
+        "@NewsDesk",
+        "Example Wire",
+        "23:30",
+    )
+
+
 def test_thread_posts_date_their_incidents_by_the_post_time(geoparser):
     from incidents.pipeline import analyse_report
 
