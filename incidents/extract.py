@@ -34,13 +34,19 @@ from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from gazetteer.mentions import PlaceMention
+from gazetteer.normalize import normalize_name
 from gazetteer.pack import Pack, bundled_pack
 from incidents.casualties import find_casualty_claims
 from incidents.claimants import ClaimantMemory, find_claimants
 from incidents.coreference import Coreference, own_place_key
-from incidents.enumeration import clause_repeats, clause_starts, listed_places
+from incidents.enumeration import (
+    clause_repeats,
+    clause_starts,
+    distributive_parts,
+    listed_places,
+)
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
-from incidents.placing import MentionIndex, SentencePlacer, focus_place
+from incidents.placing import MentionIndex, SentencePlacer, _rank, focus_place
 from incidents.sentences import caption_lines, paragraph_spans, split_sentences
 from incidents.time_phrases import forget_scans, time_expression_spans
 from incidents.timeref import day_window, joins_night, local_zone, resolve_time
@@ -507,6 +513,37 @@ def _tellings(
             if (key or _place_key(fields["place"])) not in placed:
                 tellings.append((told, fields, key))
                 placed.add(key or _place_key(fields["place"]))
+    for part_start, part_end in distributive_parts(text, start):
+        # "drone and rocket attacks, one of them on al-Asad air base in western Iraq and
+        # others on three troop locations in Syria": one each
+        told = next(
+            (
+                t
+                for t, _, _ in reversed(tellings)
+                if t.start < part_start
+                and vocabulary.types[t.type_id].acled_event_type
+                in vocabulary.re_mention_event_types
+                and t.status in ("happened", "reported")
+            ),
+            None,
+        )
+        places = [
+            m
+            for m in mentions
+            if part_start <= m.start < part_end and m.role in ("location", "outside")
+        ]
+        if told is None or not places:
+            continue
+        place = min(places, key=lambda m: (_rank(m), m.start))
+        fields = {"place": place, "basis": "outside" if place.role == "outside" else "sentence"}
+        key = own_place_key(place, fields["basis"], start, start + len(text))
+        if key is not None and key in placed:
+            continue  # "two car bombs in Karrada, one of them near the market": told there
+        unlisted_key = (
+            None if key else _UNLISTED + normalize_name(text[part_start - start : part_end - start])
+        )
+        tellings.append((told, fields, unlisted_key))
+        placed.add(key or unlisted_key)
     main = new[0]
     point_like = (
         vocabulary.types[main.type_id].acled_event_type in vocabulary.re_mention_event_types
