@@ -170,3 +170,34 @@ def _listed_after(gap: str) -> bool:
     joined = has_separator or any(w in _COORDINATORS for w in words)
     others = [w for w in words if w not in _COORDINATORS]
     return joined and len(others) <= _OTHER_WORDS
+
+
+#: A further member of a list written alike, the gazetteer aside: "و" glued to a name of
+#: words with the article, or "and" and capitalised words, then a parenthesis.
+_ALIKE_TAIL = re.compile(
+    r"\s*(?:\([^()]*\))?\s*(?:[,،]\s*)?"
+    r"(?:و(?P<ar>ال\w+(?:\s+ال\w+)*)|(?:and\s+)?(?P<en>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*))"
+    r"\s*\([^()]*\)"
+)
+
+
+def listed_alike(text: str, offset: int, listed: Sequence[PlaceMention]) -> list[tuple[int, int]]:
+    """Spans (report offsets) of the names that go on a list of places written alike,
+    each with a parenthesis after it, that the gazetteer lacks: "في البياع (جنوب)
+    والزعفرانية (جنوب) وبغداد الجديدة (شرق) والنهارية (شرق)" names al-Nahariya too.
+
+    Only when every listed place before has its parenthesis ("(جنوب)", "(east)"): the
+    shape of the list, not a word list, says the name is one of its places."""
+    if len(listed) < 2:
+        return []
+    for mention in listed:
+        after = text[mention.end - offset :]
+        if not after.lstrip().startswith("("):
+            return []
+    found = []
+    position = listed[-1].end - offset
+    while match := _ALIKE_TAIL.match(text, position):
+        group = "ar" if match.group("ar") else "en"
+        found.append((match.start(group) + offset, match.end(group) + offset))
+        position = match.end()
+    return found

@@ -43,6 +43,7 @@ from incidents.enumeration import (
     clause_repeats,
     clause_starts,
     distributive_parts,
+    listed_alike,
     listed_places,
 )
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
@@ -567,6 +568,12 @@ def _tellings(
         if _place_key(mention) not in placed:
             basis = "sentence" if mention.is_location else "outside"
             tellings.append((main, {"place": mention, "basis": basis}, None))
+    for name_start, name_end in listed_alike(text, start, listed):
+        # "... وبغداد الجديدة (شرق) والنهارية (شرق)": a place of the list the gazetteer lacks
+        key = _UNLISTED + normalize_name(text[name_start - start : name_end - start])
+        if key not in placed:
+            tellings.append((main, placer.coarse(), key))
+            placed.add(key)
     return tellings
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from incidents.enumeration import _listed_after, distributive_parts
+from gazetteer.mentions import PlaceMention
+from incidents.enumeration import _listed_after, distributive_parts, listed_alike
 from incidents.pipeline import analyse_text
 
 SATURDAY = dt.date(2024, 1, 6)
@@ -140,3 +141,31 @@ def test_each_part_of_a_distributive_list_naming_a_place_is_an_incident(geoparse
 def test_a_part_naming_no_place_tells_no_incident(geoparser):
     text = "A car bomb wounded five people in Karrada, one of them in critical condition."
     assert drawn(text, geoparser) == [("car_bomb", "karrada")]
+
+
+def test_a_name_going_on_a_list_written_alike_is_one_of_its_places():
+    text = "في البياع (جنوب) والزعفرانية (جنوب) والزهور الجديدة (شرق)."
+    listed = _mentions(text, ["البياع", "الزعفرانية"])
+    assert [text[a:b] for a, b in listed_alike(text, 0, listed)] == ["الزهور الجديدة"]
+    english = "in Bayaa (south), Zafaraniya (south) and Zuhur (east)."
+    listed = _mentions(english, ["Bayaa", "Zafaraniya"])
+    assert [english[a:b] for a, b in listed_alike(english, 0, listed)] == ["Zuhur"]
+
+
+def test_a_list_not_written_alike_takes_no_further_name():
+    text = "في البياع والزعفرانية والزهور (شرق)."
+    assert listed_alike(text, 0, _mentions(text, ["البياع", "الزعفرانية"])) == []
+
+
+def test_a_bombing_at_a_list_written_alike_is_one_at_each_place_the_gazetteer_lacks_too(
+    geoparser,
+):
+    text = "انفجرت سيارات مفخخة في البياع (جنوب) والزعفرانية (جنوب) والزهور (شرق)."
+    assert len(drawn(text, geoparser)) == 3
+
+
+def _mentions(text: str, names: list[str]) -> list[PlaceMention]:
+    return [
+        PlaceMention(text=n, start=text.index(n), end=text.index(n) + len(n), role="location")
+        for n in names
+    ]
