@@ -592,6 +592,8 @@ def _choose_types(
     present = set(chosen)
 
     def gives_way(type_id: str, match: PhraseMatch[Term]) -> bool:
+        if match.key in vocab.types[type_id].unyielding_triggers:
+            return False  # "a bomb hidden in a parked car" beside "a suicide bomber"
         # Two types that yield to each other ("gunmen" and "opened fire"): the one told
         # first stays.
         return any(

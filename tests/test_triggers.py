@@ -663,3 +663,25 @@ def test_one_of_several_or_another_inflected_is_a_new_incident(sentence):
 )  # fmt: skip
 def test_a_riot_gives_way_to_a_blast_only_in_its_own_clause(sentence, expected):
     assert set(told(sentence)) == expected
+
+
+def test_a_bomb_in_a_parked_vehicle_beside_a_suicide_bomber_is_a_bomb_of_its_own():
+    both = read_sentence(
+        "Police said the blasts combined explosives planted in a parked van with a suicide "
+        "bomber who walked into the crowd."
+    )
+    assert [t.type_id for t in both.triggers] == ["car_bomb", "suicide_bombing"]
+    arabic = read_sentence("انفجرت عبوة مزروعة في سيارة مركونة قرب السوق، ثم فجر انتحاري نفسه")
+    assert [t.type_id for t in arabic.triggers] == ["car_bomb", "suicide_bombing"]
+
+
+def test_a_car_bomb_driven_by_a_suicide_bomber_stays_one_suicide_bombing():
+    reading = read_sentence("A suicide bomber drove a car bomb into the checkpoint.")
+    assert [t.type_id for t in reading.triggers] == ["suicide_bombing"]
+
+
+def test_parked_triggers_are_composed_of_their_parts():
+    car_bomb = incident_vocabulary().types["car_bomb"]
+    assert "bomb hidden in a parked car" in car_bomb.unyielding_triggers
+    assert "explosives left in the parked truck" in car_bomb.unyielding_triggers
+    assert "parked car bomb" in car_bomb.unyielding_triggers
