@@ -77,6 +77,9 @@ class IncidentType:
     absorbed_triggers: frozenset[str] = frozenset()
     """Normalised triggers (a fire that broke out) that tell a consequence, not a new
     incident, once the report has told one of ``absorbed_by`` (an explosion)."""
+    armed_only_triggers: frozenset[str] = frozenset()
+    """Normalised triggers that count only where armed men are named ("took him away":
+    an abduction by gunmen, not police leading someone away)."""
     unyielding_triggers: frozenset[str] = frozenset()
     """Normalised triggers that never give way to ``yields_to`` ("a bomb hidden in a
     parked car" beside "a suicide bomber": the parked one was not driven)."""
@@ -274,6 +277,11 @@ def _incident_vocabulary(
             absorbed_by=frozenset(spec.get("absorbed_by", ())),
             absorbed_triggers=frozenset(
                 normalize_name(form) for w in spec.get("absorbed_triggers", ()) for form in forms(w)
+            ),
+            armed_only_triggers=frozenset(
+                normalize_name(form)
+                for w in spec.get("armed_only_triggers", ())
+                for form in forms(w)
             ),
             unyielding_triggers=frozenset(
                 normalize_name(form) for w in parked[type_id] for form in forms(w)

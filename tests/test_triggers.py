@@ -685,3 +685,20 @@ def test_parked_triggers_are_composed_of_their_parts():
     assert "bomb hidden in a parked car" in car_bomb.unyielding_triggers
     assert "explosives left in the parked truck" in car_bomb.unyielding_triggers
     assert "parked car bomb" in car_bomb.unyielding_triggers
+
+
+def test_taking_someone_away_is_an_abduction_by_armed_men_only():
+    gunmen = read_sentence("Masked gunmen stormed the clinic and dragged him away.")
+    assert [t.type_id for t in gunmen.triggers] == ["kidnapping"]
+    assert read_sentence("Police led them away to a waiting van.").triggers == ()
+    assert [t.type_id for t in read_sentence("اقتاد مسلحون الطبيب من عيادته").triggers] == [
+        "kidnapping"
+    ]
+    assert read_sentence("اقتادته الشرطة إلى المركز").triggers == ()
+
+
+def test_armed_men_before_the_abduction_they_carried_out_are_no_second_one(geoparser):
+    text = "On Sunday 12 gunmen burst into the house of a judge in Karrada, and took him away."
+    result = analyse_text(text, source="Wire", date=SATURDAY, geoparser=geoparser)
+    kinds = [i.event_type for i in result.incidents if i.acled_event_type]
+    assert kinds == ["kidnapping"]
