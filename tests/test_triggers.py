@@ -702,3 +702,11 @@ def test_armed_men_before_the_abduction_they_carried_out_are_no_second_one(geopa
     result = analyse_text(text, source="Wire", date=SATURDAY, geoparser=geoparser)
     kinds = [i.event_type for i in result.incidents if i.acled_event_type]
     assert kinds == ["kidnapping"]
+
+
+def test_a_strike_on_a_place_or_a_target_is_an_air_strike_but_a_labour_strike_is_none():
+    reading = read_sentence("Three men died in Monday's strike on a car in eastern Baghdad.")
+    assert [(t.type_id, t.weak) for t in reading.triggers] == [("air_strike", True)]
+    assert read_sentence("Teachers began a general strike on Sunday.").triggers == ()
+    assert read_sentence("Dock workers have been on strike on and off since May.").triggers == ()
+    assert read_sentence("The union called a strike on Monday.").triggers == ()
