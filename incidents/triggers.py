@@ -186,6 +186,11 @@ class TextReader:
         # ("the violent confrontation broke out. ... an armed group burst in").
         protesters = any(a.value.value.startswith("Protesters") for a in picked["actor"])
         armed_here = armed or (not protesters and self._paragraph_armed())
+        if not armed_here:
+            # "took him away" is an abduction by gunmen; police "led them away" is not one
+            triggers = [
+                m for m in triggers if m.key not in vocab.types[m.value.value].armed_only_triggers
+            ]
         bounds: list[int] = []
 
         def same_clause(a: PhraseMatch[Term], b: PhraseMatch[Term]) -> bool:
@@ -230,7 +235,12 @@ class TextReader:
             triggers=readings,
             actors=_actors(picked["actor"]),
             weapons=tuple((w.start, w.value.value) for w in weapons),
-            repeats=tuple(reading(type_id, m) for type_id, m in _repeated(triggers, chosen, vocab)),
+            repeats=tuple(
+                reading(type_id, m)
+                for type_id, m in _repeated(
+                    triggers, chosen, vocab, fresh=lambda m: self._fresh(ns, m)
+                )
+            ),
         )
 
     def _paragraph_armed(self) -> bool:
@@ -592,6 +602,8 @@ def _choose_types(
     present = set(chosen)
 
     def gives_way(type_id: str, match: PhraseMatch[Term]) -> bool:
+        if match.key in vocab.types[type_id].unyielding_triggers:
+            return False  # "a bomb hidden in a parked car" beside "a suicide bomber"
         # Two types that yield to each other ("gunmen" and "opened fire"): the one told
         # first stays.
         return any(
@@ -629,12 +641,14 @@ def _repeated(
     triggers: Sequence[PhraseMatch[Term]],
     chosen: Sequence[tuple[str, PhraseMatch[Term]]],
     vocab: Vocabulary,
+    fresh: Callable[[PhraseMatch[Term]], bool] = lambda m: False,
 ) -> list[tuple[str, PhraseMatch[Term]]]:
     """Strong trigger matches after the first of a chosen type, with the chosen type each
     tells (its own, or the chosen type of the same ACLED event type it yields to:
     "انفجار آخر" beside "عبوة ناسفة")."""
     firsts = {id(m) for _, m in chosen}
     types = [t for t, _ in chosen]
+    starts = {t: m.nstart for t, m in chosen}
     found = []
     for match in longest_matches(triggers):
         kind = vocab.types[match.value.value]
@@ -645,11 +659,16 @@ def _repeated(
             continue
         # Only a mention of the same ACLED event type tells another one of the type it
         # yields to: a fire beside a drone strike is its consequence, not a second strike.
+        # What comes before the trigger it yields to tells that incident ("24 gunmen forced
+        # their way into the home and took him away": one abduction), unless marked as
+        # another one ("one of Monday's blasts ... the bomb went off").
         told = next(
             (
                 t
                 for t in types
-                if t in kind.yields_to and vocab.types[t].acled_event_type == kind.acled_event_type
+                if t in kind.yields_to
+                and vocab.types[t].acled_event_type == kind.acled_event_type
+                and (match.nstart > starts[t] or fresh(match))
             ),
             None,
         )
