@@ -38,6 +38,7 @@ from gazetteer.pack import Pack, bundled_pack
 from incidents.casualties import find_casualty_claims
 from incidents.claimants import ClaimantMemory, find_claimants
 from incidents.coreference import Coreference, own_place_key
+from incidents.discourse import read_telling
 from incidents.enumeration import clause_repeats, clause_starts, listed_places
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
 from incidents.placing import MentionIndex, SentencePlacer, focus_place
@@ -227,6 +228,9 @@ def _extract(
         reading = reader.sentence(
             sentence.start, sentence.end, place_spans.absolute(sentence.start, sentence.end)
         )
+        # What is told again, points back, or is no incident at all (incidents/discourse.py).
+        telling = read_telling(text, sentence.start, reading, vocabulary)
+        reading = telling.reading
         ahead = any(t.status in _FORWARD_STATUSES for t in reading.triggers)
         if ahead and stated is not None:
             # What is announced or threatened lies ahead: "on Monday" is the coming Monday.
@@ -255,6 +259,8 @@ def _extract(
         # Bodies named as sources, even without a figure, so a later "the ministry" finds them.
         claimants.extend(find_claimants(text))
         claimants.extend(c.claimed_by for c in claims if c.claimed_by)
+        if telling.background and not background:
+            claims = [_background_claim(c, None) for c in claims]  # a trend's toll
         if background:
             # A toll over a period ("died in Iraq last month") is a running toll; one of
             # another day's incident ("a Jan. 28 strike that killed three") keeps that day.
@@ -280,7 +286,7 @@ def _extract(
         new = told_so_far.new_incidents(
             reading, own_place=place_spans.names_a_place(sentence.start, sentence.end)
         )
-        protests_told = protests_told or _tells_protest(reading, vocabulary)
+        protests_told = protests_told or _tells_protest(new, reading.actors, vocabulary)
         if not protests_told:
             # Gunfire in a report of no protest is part of the attack or clash it tells,
             # never "excessive force against protesters".
@@ -288,6 +294,10 @@ def _extract(
         if new and not claims and not _corroborated(reading, placer):
             new = []  # "raids", "attacks", "tents" and nothing else: not enough to code
         headline = _is_headline(text)
+        if headline and new and not claims and not actors and all(t.weak for t in new):
+            # "Baquba raids": a subhead of a weak word and a place names a topic the text
+            # then tells; with its actors ("تجمع المتظاهرون في ساحة التحرير") it tells one
+            new = []
         acled_events: dict[tuple[str | None, str | None], list[tuple[str, str | None]]] = {}
         for n, (t, fields) in enumerate(
             _tellings(new, reading, text, sentence.start, placer, index, vocabulary)
@@ -299,9 +309,12 @@ def _extract(
             )  # fmt: skip
             told_incident = _one_acled_event(told_incident, acled_events, vocabulary)
             own = own_place_key(fields["place"], fields["basis"], sentence.start, sentence.end)
+            if t.start in telling.scenes:
+                own = None  # "near the site of the blast": the sentence's place is not its own
             told_incidents.tell(
                 told_incident, t, own_place=own, segment=segment.start, headline=headline,
-                dated=stated is not None or bool(days),
+                dated=stated is not None or bool(days), retold=telling.retold,
+                footage=telling.footage, at=fields["place"], trend=telling.background,
             )  # fmt: skip
         told = _main_trigger(reading, vocabulary) or last_told
         if reading.triggers:
@@ -535,12 +548,21 @@ def _place_key(place: PlaceMention | None) -> str | None:
     return (place.anchor_id or place.place_id) if place is not None else None
 
 
-def _tells_protest(reading: SentenceReading, vocabulary: Vocabulary) -> bool:
-    """True when the sentence names protesters or tells a protest or a riot."""
-    return any(a.startswith("Protesters") for a in reading.actors) or any(
+def _tells_protest(
+    triggers: Sequence[Trigger], actors: Sequence[str], vocabulary: Vocabulary
+) -> bool:
+    """True when the sentence names protesters or tells a new protest or riot.
+
+    ``triggers`` are the ones that tell new incidents: a fire that is a blast's doing
+    ("the vehicle was left a burnt-out shell") tells no riot. A type with an armed
+    variant ("the confrontation", "stormed") tells a protest only beside protesters:
+    said of armed men it is their fight."""
+    protesters = any(a.startswith("Protesters") for a in actors)
+    return protesters or any(
         vocabulary.types[t.type_id].acled_event_type in ("Protests", "Riots")
         and t.type_id not in vocabulary.protest_only_types
-        for t in reading.triggers
+        and vocabulary.types[t.type_id].armed_variant is None
+        for t in triggers
     )
 
 

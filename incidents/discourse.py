@@ -1,0 +1,302 @@
+"""How a sentence's incident words stand in the report: told again, pointing back, or no
+incident at all.
+
+:mod:`incidents.triggers` reads what a sentence's words name; this module reads how the
+sentence tells it, over the data of ``data/discourse.json``:
+
+- **retold**: a sentence that gives its telling to a source ("a US Army spokeswoman said a
+  homemade bomb attack ... had taken place", "وأفاد مصدر أمني بأن") or describes footage
+  ("Clips shared on social media show flames") tells again what the report has told;
+  :class:`incidents.coreference.Coreference` joins it to that incident;
+- **definite**: a trigger whose subject is a pronoun ("when it was stormed", "who were then
+  arrested") or that names the site of an incident ("near the site of the blast", "مكان
+  الانفجار") points back, as "the blast" does; the site's sentence names no place of the
+  incident's own;
+- **no incident**: an aim ("to keep gunmen from moving"), a near thing ("close to a
+  lockdown"), a state ("under tightened security", "forces are stationed"), the perpetrators'
+  own act ("The kidnappers closed Nidal Street"), the armed men an arrest caught, a reference
+  ("which marks the death in battle", "gunmen behind a bomb attack"), a sentence framed by a
+  period of weeks or more ("Over the past two months").
+
+Pure functions over a sentence's text and its :class:`~incidents.triggers.SentenceReading`;
+most sentences tell no incident and cost one check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+
+from gazetteer.normalize import is_arabic_letter, normalize_name
+from geo.resources import read_json_resource
+from incidents.triggers import SentenceReading, Trigger
+from incidents.vocabulary import Vocabulary
+
+#: Punctuation that ends a clause: a phrase before it does not govern a trigger after it.
+_CLAUSE_STOP = re.compile(r"[,;:()\[\]—–.!?؟،]|\s-\s")
+_LOOKBACK = 120
+"""Characters before a trigger looked at."""
+
+
+@dataclass(frozen=True)
+class DiscourseRules:
+    """The phrase lists of ``data/discourse.json``, normalised."""
+
+    attribution: frozenset[str]
+    new_markers: tuple[str, ...]
+    footage_subjects: frozenset[str]
+    footage_verbs: frozenset[str]
+    footage_window: int
+    scene: tuple[str, ...]
+    pronouns: frozenset[str]
+    auxiliaries: frozenset[str]
+    anaphora_window: int
+    purpose_event_types: frozenset[str]
+    purpose: tuple[str, ...]
+    purpose_window: int
+    approximation: tuple[str, ...]
+    approximation_articles: frozenset[str]
+    approximation_arabic_window: int
+    stative_types: frozenset[str]
+    stative_triggers: frozenset[str]
+    stative_before: frozenset[str]
+    perpetrator_types: frozenset[str]
+    perpetrators: tuple[str, ...]
+    perpetrator_window: int
+    object_of_types: frozenset[str]
+    object_nouns: frozenset[str]
+    reference: tuple[str, ...]
+    reference_window: int
+    period_openers: tuple[str, ...]
+    period_units: frozenset[str]
+    period_reach: int
+    period_unit_window: int
+
+
+def _norm(phrases: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(normalize_name(p) for p in phrases if normalize_name(p)))
+
+
+@cache
+def discourse_rules() -> DiscourseRules:
+    """The bundled rules, read once."""
+    raw = read_json_resource("incidents", "discourse.json")
+    attribution, footage = raw["attribution"], raw["footage"]
+    anaphora, purpose = raw["anaphoric_subjects"], raw["purpose"]
+    approximation, stative = raw["approximation"], raw["stative"]
+    perpetrators, object_of = raw["perpetrators"], raw["object_of"]
+    reference, period = raw["reference"], raw["period"]
+    return DiscourseRules(
+        attribution=frozenset(_norm(attribution["phrases"])),
+        new_markers=_norm(attribution["new_markers"]),
+        footage_subjects=frozenset(_norm(footage["subjects"])),
+        footage_verbs=frozenset(_norm(footage["verbs"])),
+        footage_window=int(footage["window"]),
+        scene=_norm(raw["scene"]["phrases"]),
+        pronouns=frozenset(_norm(anaphora["pronouns"])),
+        auxiliaries=frozenset(_norm(anaphora["auxiliaries"])),
+        anaphora_window=int(anaphora["window"]),
+        purpose_event_types=frozenset(purpose["event_types"]),
+        purpose=_norm(purpose["phrases"]),
+        purpose_window=int(purpose["window"]),
+        approximation=_norm(approximation["phrases"]),
+        approximation_articles=frozenset(_norm(approximation["articles"])),
+        approximation_arabic_window=int(approximation["arabic_window"]),
+        stative_types=frozenset(stative["types"]),
+        stative_triggers=frozenset(_norm(stative["triggers"])),
+        stative_before=frozenset(_norm(stative["before"])),
+        perpetrator_types=frozenset(perpetrators["types"]),
+        perpetrators=_norm(perpetrators["nouns"]),
+        perpetrator_window=int(perpetrators["window"]),
+        object_of_types=frozenset(object_of["types"]),
+        object_nouns=frozenset(_norm(object_of["nouns"])),
+        reference=_norm(reference["phrases"]),
+        reference_window=int(reference["window"]),
+        period_openers=_norm(period["openers"]),
+        period_units=frozenset(_norm(period["units"])),
+        period_reach=int(period["reach"]),
+        period_unit_window=int(period["unit_window"]),
+    )
+
+
+@dataclass(frozen=True)
+class Telling:
+    """How one sentence tells its incidents."""
+
+    reading: SentenceReading
+    """The reading with what is no incident left out and pointing-back mentions marked
+    definite."""
+    retold: bool = False
+    """The sentence gives its telling to a source and marks nothing as another one."""
+    footage: bool = False
+    """The sentence describes footage or pictures."""
+    background: bool = False
+    """The sentence is framed by a period of weeks or more: a trend, no incident."""
+    scenes: frozenset[int] = frozenset()
+    """Starts of triggers that name the site of an incident told."""
+
+
+def read_telling(
+    text: str,
+    start: int,
+    reading: SentenceReading,
+    vocabulary: Vocabulary,
+    rules: DiscourseRules | None = None,
+) -> Telling:
+    """How the sentence ``text`` (at report offset ``start``) tells what ``reading`` found.
+
+    Parameters
+    ----------
+    text
+        The sentence.
+    start
+        Its offset in the report (the offsets of ``reading``'s triggers are the report's).
+    """
+    if not reading.triggers:
+        return Telling(reading)
+    rules = rules or discourse_rules()
+    words = normalize_name(text).split()
+    if _period_framed(words, rules, vocabulary):
+        return Telling(reading, background=True)
+    kept: list[Trigger] = []
+    scenes: set[int] = set()
+    for trigger in reading.triggers:
+        before_text = text[max(0, trigger.start - start - _LOOKBACK) : trigger.start - start]
+        clause = _clause_tail(before_text)
+        kind = vocabulary.types[trigger.type_id]
+        if _not_an_incident(trigger, kind.acled_event_type, clause, reading, rules, start, text):
+            continue
+        if _ends_with(clause, rules.scene):
+            scenes.add(trigger.start)
+            trigger = replace(trigger, definite=True, indefinite=False)
+        elif not trigger.definite and _pronoun_subject(clause, rules):
+            trigger = replace(trigger, definite=True, indefinite=False)
+        kept.append(trigger)
+    told = reading if kept == list(reading.triggers) else replace(reading, triggers=tuple(kept))
+    first = min((t.start for t in kept), default=start + len(text)) - start
+    lead = normalize_name(text[:first])
+    padded = f" {normalize_name(text)} "
+    retold = _attributed(lead, rules) and not any(f" {m} " in padded for m in rules.new_markers)
+    return Telling(told, retold=retold, footage=_footage(words, rules), scenes=frozenset(scenes))
+
+
+def _clause_tail(before: str) -> list[str]:
+    """The normalised words of ``before`` after its last clause punctuation."""
+    stops = list(_CLAUSE_STOP.finditer(before))
+    tail = before[stops[-1].end() :] if stops else before
+    return normalize_name(tail).split()
+
+
+def _ends_with(words: list[str], phrases: tuple[str, ...], gap: int = 0) -> bool:
+    """True when one of ``phrases`` ends ``words``, with at most ``gap`` words after it."""
+    for skip in range(gap + 1):
+        head = words[: len(words) - skip] if skip else words
+        tail = " " + " ".join(head[-6:])
+        if any(tail.endswith(" " + p) for p in phrases):
+            return True
+    return False
+
+
+def _within(words: list[str], phrases: tuple[str, ...], window: int) -> bool:
+    """True when one of ``phrases`` ends within the last ``window`` words (or right before)."""
+    return _ends_with(words, phrases, gap=window)
+
+
+def _not_an_incident(
+    trigger: Trigger,
+    event_type: str | None,
+    clause: list[str],
+    reading: SentenceReading,
+    rules: DiscourseRules,
+    start: int,
+    text: str,
+) -> bool:
+    key = trigger.key
+    purpose = event_type in rules.purpose_event_types
+    if purpose and _within(clause, rules.purpose, rules.purpose_window):
+        return True  # "apparently to keep Shiite gunmen from moving"
+    if _approximate(clause, key, rules):
+        return True  # "close to a lockdown"
+    if (
+        trigger.type_id in rules.stative_types
+        and key in rules.stative_triggers
+        and clause
+        and clause[-1] in rules.stative_before
+    ):
+        return True  # "under tightened security", "are stationed"
+    if trigger.type_id in rules.perpetrator_types and _within(
+        clause, rules.perpetrators, rules.perpetrator_window
+    ):
+        return True  # "The kidnappers closed Nidal Street"
+    if key in rules.object_nouns and any(
+        other.type_id in rules.object_of_types and other.start < trigger.start
+        for other in reading.triggers
+    ):
+        return True  # "arrested a prominent gunman"
+    return _within(clause, rules.reference, rules.reference_window)
+
+
+def _approximate(clause: list[str], key: str, rules: DiscourseRules) -> bool:
+    if not clause:
+        return False
+    arabic = is_arabic_letter(key[:1])
+    if arabic:
+        return _within(clause, rules.approximation, rules.approximation_arabic_window)
+    words = clause[:-1] if clause[-1] in rules.approximation_articles else clause
+    return _ends_with(words, rules.approximation)
+
+
+def _pronoun_subject(clause: list[str], rules: DiscourseRules) -> bool:
+    """True when a pronoun, then only auxiliaries and adverbs, stand right before the trigger."""
+    for between, word in enumerate(reversed(clause)):
+        if word in rules.pronouns:
+            return between > 0
+        if word not in rules.auxiliaries or between >= rules.anaphora_window:
+            return False
+    return False
+
+
+def _attributed(lead: str, rules: DiscourseRules) -> bool:
+    """True when a phrase of attribution stands before the sentence's first trigger."""
+    words = lead.split()
+    for size in (1, 2, 3):
+        for i in range(len(words) - size + 1):
+            phrase = " ".join(words[i : i + size])
+            if phrase in rules.attribution or (
+                size == 1 and _bare(phrase, rules) in rules.attribution
+            ):
+                return True
+    return False
+
+
+def _bare(word: str, rules: DiscourseRules) -> str:
+    """An Arabic word without its conjunction ("وأفاد" -> "أفاد")."""
+    return word[1:] if len(word) > 3 and word[0] in "وف" and is_arabic_letter(word[0]) else word
+
+
+def _footage(words: list[str], rules: DiscourseRules) -> bool:
+    for i, word in enumerate(words):
+        if word in rules.footage_subjects or _bare(word, rules) in rules.footage_subjects:
+            window = words[max(0, i - 2) : i + rules.footage_window]
+            verbs = rules.footage_verbs
+            if any(w in verbs or _bare(w, rules) in verbs for w in window):
+                return True
+    return False
+
+
+def _period_framed(words: list[str], rules: DiscourseRules, vocabulary: Vocabulary) -> bool:
+    """True when an opener of a period, then a unit of weeks or more, opens the sentence."""
+    proclitics = vocabulary.arabic_proclitics
+    head = [w[1:] if w[:1] in proclitics and len(w) > 2 else w for w in words[:8]]
+    joined = " " + " ".join(head) + " "
+    for opener in rules.period_openers:
+        at = joined.find(f" {opener} ")
+        if at < 0:
+            continue
+        if len(joined[:at].split()) > rules.period_reach:
+            continue
+        after = joined[at + len(opener) + 2 :].split()[: rules.period_unit_window + 1]
+        if any(w in rules.period_units for w in after):
+            return True
+    return False
