@@ -42,7 +42,7 @@ trigger incidents in text order and keeps one per incident:
   "a US Army spokeswoman said a homemade bomb attack ... had taken place") joins the latest
   incident of its ACLED event type told that day, or in the segment when it names no day,
   though it writes it as a new one ("a bomb attack"); footage ("Clips ... show flames")
-  joins the latest incident of its type in the segment, whatever its day (a fire
+  joins the latest incident of its type its source told, whatever its day (a fire
   told, then shown; footage of tents set alight after stones thrown is a new fire).
 - places are the same when their keys are, or when one lies within the other's
   uncertainty ("the explosion happened near the Suspended Bridge" after a car bomb in
@@ -132,10 +132,15 @@ class Coreference:
         self.told: list[_Told] = []
         self.points: dict[str, tuple[float, float, float]] = {}
         """Where each own place key lies: (lat, lon, uncertainty in metres)."""
+        self.named: dict[tuple[int, str | None], _Told] = {}
+        """The latest incident a superlative named per (segment, day), not told yet."""
+        self.protests: set[tuple[int, str | None]] = set()
+        """(segment, day) pairs on which a protest was told."""
         self.hidden: set[int] = set()
         """Slots of what a trend names: kept so later mentions join it, never given out."""
-        self.latest_event: dict[tuple[int, str], int] = {}
-        """The slot of the latest incident told per (segment, incident type)."""
+        self.latest_event: dict[tuple[str | None, str], int] = {}
+        """The slot of the latest incident told per (source, incident type): footage
+        shows what its source told, in whichever of its segments."""
 
     def keep(self, incident: Incident) -> None:
         """An incident that is never joined (a casualty claim)."""
@@ -154,6 +159,7 @@ class Coreference:
         footage: bool = False,
         at: PlaceMention | None = None,
         trend: bool = False,
+        named: bool = False,
     ) -> None:
         """A trigger incident (see :meth:`_tell`). ``trend``: the sentence tells a trend
         ("Over the past two months, officials have been watching the bombs"): what it
@@ -162,7 +168,7 @@ class Coreference:
         first = len(self.slots)
         self._tell(
             incident, trigger, own_place=own_place, segment=segment, headline=headline,
-            dated=dated, retold=retold, footage=footage, at=at,
+            dated=dated, retold=retold, footage=footage, at=at, named=named,
         )  # fmt: skip
         if trend:
             self.hidden.update(range(first, len(self.slots)))
@@ -179,6 +185,7 @@ class Coreference:
         retold: bool,
         footage: bool,
         at: PlaceMention | None,
+        named: bool,
     ) -> None:
         """A trigger incident: a new one, or a mention of one already told.
 
@@ -193,12 +200,14 @@ class Coreference:
 
         ``retold``: the sentence gives its telling to a source; ``footage``: it describes
         footage (:class:`incidents.discourse.Telling`). ``at``: the place ``own_place``
-        names, so that a place near it counts as the same."""
+        names, so that a place near it counts as the same. ``named``: a weak mention a
+        superlative ranks ("The worst attack in the capital since ..."): like a headline
+        it names an incident, and the first telling that day takes its place."""
         event_type = incident.acled_event_type
         if own_place is not None and at is not None and at.lat is not None and at.lon is not None:
             self.points.setdefault(own_place, (at.lat, at.lon, at.uncertainty_m or 0.0))
         if footage and event_type is not None and incident.status in _JOINED_STATUSES:
-            slot = self.latest_event.get((segment, incident.event_type))
+            slot = self.latest_event.get((incident.source, incident.event_type))
             if slot is not None and self.slots[slot] is not None:
                 return  # "Clips shared on social media show flames": the fire told
         protest, riot = self.vocabulary.turned_violent or (None, None)
@@ -232,6 +241,18 @@ class Coreference:
         ):
             return  # "called the protest" after the crowd stormed the embassy: that riot
         if (
+            event_type == protest
+            and incident.status in _JOINED_STATUSES
+            and trigger.definite
+            and trigger.weak
+            and not trigger.fresh
+            and own_place is None
+            and day in self.protests
+        ):
+            return  # "Those whose demonstrations provoked the crackdown": the protest told
+        if incident.status in _JOINED_STATUSES and event_type == protest:
+            self.protests.add(day)
+        if (
             incident.status not in _JOINED_STATUSES
             or event_type not in self.vocabulary.re_mention_event_types
         ):
@@ -240,13 +261,18 @@ class Coreference:
                 # still gives way to the ones the report then tells one by one
                 key = (*day, event_type)
                 self.told.append(_Told(len(self.slots), own_place, 0, key, trigger.summary))
-            self._note_event(incident, segment)
+            self._note_event(incident)
             self.slots.append(incident)
             return
         quality = max(_quality(trigger), _DEFINITE) if headline else _quality(trigger)
+        if named:
+            quality = _NAMED
         told = None
         if not trigger.fresh:
             told = self._told(day, event_type, own_place, weak=trigger.weak)
+            ranked = self.named.get(day)
+            if told is None and ranked is not None and self._near(own_place, ranked.place):
+                told = ranked  # "The worst attack in the capital since ...", then told
             if told is None and not dated and (quality >= _DEFINITE or retold):
                 told = self._told_in_segment(segment, event_type, own_place, weak=trigger.weak)
                 if told is not None:
@@ -264,7 +290,9 @@ class Coreference:
         if told is None:
             new = _Told(len(self.slots), own_place, quality, (*day, event_type), trigger.summary)
             self._register(new, day, event_type)
-            self._note_event(incident, segment)
+            if quality == _NAMED:
+                self.named[day] = new
+            self._note_event(incident)
             self.slots.append(incident)
             return
         current = self.slots[told.slot]
@@ -276,7 +304,7 @@ class Coreference:
             self.slots[told.slot] = None
             kept = incident if own_place is not None else _placed_as(incident, current)
             told.slot, told.quality = len(self.slots), min(quality, told.quality)
-            self._note_event(kept, segment)
+            self._note_event(kept)
             self.slots.append(kept)
         elif finer:
             self.slots[told.slot] = _typed_as(current, incident)
@@ -289,6 +317,8 @@ class Coreference:
         elif quality < told.quality and told.quality >= _DEFINITE:
             # "the bombings" named first, then told: the telling, and what it is (a sum
             # of several, a bombing rather than "the attacks"), takes its place
+            if self.named.get(day) is told:
+                del self.named[day]
             self.slots[told.slot] = None
             kept = incident if own_place is not None else _placed_as(incident, current)
             told.slot, told.quality = len(self.slots), quality
@@ -296,7 +326,7 @@ class Coreference:
             if told.key != (*day, event_type):
                 told.key = (*day, event_type)
                 self.by_type[told.key] = told
-            self._note_event(kept, segment)
+            self._note_event(kept)
             self.slots.append(kept)
         elif told.place is None and own_place is not None:
             self.slots[told.slot] = _placed_as(current, incident)
@@ -322,7 +352,7 @@ class Coreference:
         )
         if told is None or not again:
             self.by_kind[key] = _Told(len(self.slots), own_place, _quality(trigger))
-            self._note_event(incident, segment)
+            self._note_event(incident)
             self.slots.append(incident)
             return
         current = self.slots[told.slot]
@@ -422,10 +452,10 @@ class Coreference:
             or self._generic(incident.event_type)
         )
 
-    def _note_event(self, incident: Incident, segment: int) -> None:
+    def _note_event(self, incident: Incident) -> None:
         """Remember the slot the incident is about to take, for footage told later."""
         if incident.status in _JOINED_STATUSES:
-            self.latest_event[(segment, incident.event_type)] = len(self.slots)
+            self.latest_event[(incident.source, incident.event_type)] = len(self.slots)
 
     def _register(self, told: _Told, day: tuple[int, str | None], event_type: str) -> None:
         self.told.append(told)
@@ -439,6 +469,8 @@ class Coreference:
 
 _DEFINITE = 2
 _WEAK = 3
+_NAMED = 4
+"""Named only, by a superlative: any telling takes its place."""
 _TYPE_FIELDS = (
     "event_type",
     "sub_event_type",

@@ -49,6 +49,12 @@ class DiscourseRules:
     footage_verbs: frozenset[str]
     footage_window: int
     scene: tuple[str, ...]
+    superlatives: tuple[str, ...]
+    superlative_window: int
+    belief: tuple[str, ...]
+    belief_window: int
+    object_determiners: frozenset[str]
+    possessive_relatives: frozenset[str]
     pronouns: frozenset[str]
     auxiliaries: frozenset[str]
     anaphora_window: int
@@ -94,6 +100,12 @@ def discourse_rules() -> DiscourseRules:
         footage_verbs=frozenset(_norm(footage["verbs"])),
         footage_window=int(footage["window"]),
         scene=_norm(raw["scene"]["phrases"]),
+        superlatives=_norm(raw["named"]["superlatives"]),
+        superlative_window=int(raw["named"]["window"]),
+        belief=_norm(raw["belief"]["phrases"]),
+        belief_window=int(raw["belief"]["window"]),
+        object_determiners=frozenset(_norm(raw["definite_object"]["determiners"])),
+        possessive_relatives=frozenset(_norm(anaphora["possessive_relatives"])),
         pronouns=frozenset(_norm(anaphora["pronouns"])),
         auxiliaries=frozenset(_norm(anaphora["auxiliaries"])),
         anaphora_window=int(anaphora["window"]),
@@ -135,6 +147,9 @@ class Telling:
     """The sentence is framed by a period of weeks or more: a trend, no incident."""
     scenes: frozenset[int] = frozenset()
     """Starts of triggers that name the site of an incident told."""
+    named: frozenset[int] = frozenset()
+    """Starts of weak triggers a superlative ranks ("the worst attack since"): they name
+    an incident, as a headline does."""
 
 
 def read_telling(
@@ -161,16 +176,28 @@ def read_telling(
         return Telling(reading, background=True)
     kept: list[Trigger] = []
     scenes: set[int] = set()
+    named: set[int] = set()
     for trigger in reading.triggers:
         before_text = text[max(0, trigger.start - start - _LOOKBACK) : trigger.start - start]
         clause = _clause_tail(before_text)
         kind = vocabulary.types[trigger.type_id]
         if _not_an_incident(trigger, kind.acled_event_type, clause, reading, rules, start, text):
             continue
+        if trigger.weak and _within(clause, rules.belief, rules.belief_window):
+            continue  # "might have made the men think they were under attack"
+        if trigger.weak and _within(clause, rules.superlatives, rules.superlative_window):
+            named.add(trigger.start)
         if _ends_with(clause, rules.scene):
             scenes.add(trigger.start)
             trigger = replace(trigger, definite=True, indefinite=False)
-        elif not trigger.definite and _pronoun_subject(clause, rules):
+        elif not trigger.definite and (
+            _pronoun_subject(clause, rules)
+            or (clause and clause[-1] in rules.possessive_relatives)
+            or (
+                trigger.type_id in vocabulary.definite_re_mention_types
+                and _object_definite(text[trigger.end - start :], rules)
+            )
+        ):
             trigger = replace(trigger, definite=True, indefinite=False)
         kept.append(trigger)
     told = reading if kept == list(reading.triggers) else replace(reading, triggers=tuple(kept))
@@ -178,7 +205,19 @@ def read_telling(
     lead = normalize_name(text[:first])
     padded = f" {normalize_name(text)} "
     retold = _attributed(lead, rules) and not any(f" {m} " in padded for m in rules.new_markers)
-    return Telling(told, retold=retold, footage=_footage(words, rules), scenes=frozenset(scenes))
+    return Telling(
+        told,
+        retold=retold,
+        footage=_footage(words, rules),
+        scenes=frozenset(scenes),
+        named=frozenset(named),
+    )
+
+
+def _object_definite(after: str, rules: DiscourseRules) -> bool:
+    """True when the words right after a trigger open with a definite determiner."""
+    words = normalize_name(after[:40]).split()
+    return bool(words) and words[0] in rules.object_determiners
 
 
 def _clause_tail(before: str) -> list[str]:

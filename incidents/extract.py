@@ -289,8 +289,9 @@ def _extract(
         protests_told = protests_told or _tells_protest(new, reading.actors, vocabulary)
         if not protests_told:
             # Gunfire in a report of no protest is part of the attack or clash it tells,
-            # never "excessive force against protesters".
-            new = [t for t in new if t.type_id not in vocabulary.protest_only_types]
+            # never "excessive force against protesters"; a bare "fire" or "flames" there
+            # ("was met with random fire") is no riot's arson.
+            new = [t for t in new if not _protest_only(t, vocabulary)]
         if new and not claims and not _corroborated(reading, placer):
             new = []  # "raids", "attacks", "tents" and nothing else: not enough to code
         headline = _is_headline(text)
@@ -315,6 +316,7 @@ def _extract(
                 told_incident, t, own_place=own, segment=segment.start, headline=headline,
                 dated=stated is not None or bool(days), retold=telling.retold,
                 footage=telling.footage, at=fields["place"], trend=telling.background,
+                named=t.start in telling.named,
             )  # fmt: skip
         told = _main_trigger(reading, vocabulary) or last_told
         if reading.triggers:
@@ -560,9 +562,20 @@ def _tells_protest(
     protesters = any(a.startswith("Protesters") for a in actors)
     return protesters or any(
         vocabulary.types[t.type_id].acled_event_type in ("Protests", "Riots")
-        and t.type_id not in vocabulary.protest_only_types
+        and not _protest_only(t, vocabulary)
         and vocabulary.types[t.type_id].armed_variant is None
         for t in triggers
+    )
+
+
+def _protest_only(trigger: Trigger, vocabulary: Vocabulary) -> bool:
+    """True for what tells an incident only where the report has told protesters: a
+    protest-only type (live fire), or a riot type's bare consequence word ("fire",
+    "flames": ``absorbed_triggers``), which without a crowd is gunfire or a blast's fire."""
+    kind = vocabulary.types[trigger.type_id]
+    riot = vocabulary.turned_violent[1] if vocabulary.turned_violent else None
+    return trigger.type_id in vocabulary.protest_only_types or (
+        kind.acled_event_type == riot and trigger.key in kind.absorbed_triggers
     )
 
 

@@ -242,3 +242,47 @@ def test_a_fire_a_blast_left_tells_no_protest(geoparser):
         "Police shot into the air to open a way for the ambulances."
     )
     assert [t for t, _ in drawn(text, geoparser)] == ["car_bomb"]
+
+
+def test_a_superlative_names_an_incident_the_text_then_tells(geoparser):
+    text = (
+        "The deadliest attack in the capital since the spring.\n\n"
+        "A roadside bomb went off in Bab al-Sharqi.\n\n"
+        "On Sunday a car bomb exploded near a bookshop in Mutanabi Street, killing 20."
+    )
+    found = drawn(text, geoparser)
+    assert [t for t, _ in found] == ["ied", "car_bomb"]
+    assert found[1][1].startswith("On Sunday a car bomb")
+
+
+def test_a_superlative_is_read_before_a_weak_trigger_only():
+    assert telling("It was the worst attack on the city in months.").named
+    assert not telling("A car bomb exploded in the biggest market of the city.").named
+
+
+def test_what_someone_thought_is_no_incident():
+    assert kept("The guards may have fired because they thought they were under attack.") == []
+
+
+def test_a_possessive_relative_points_back():
+    (trigger,) = telling(
+        "Those whose demonstrations drew the crackdown wanted reform."
+    ).reading.triggers
+    assert trigger.definite
+
+
+def test_a_definite_object_makes_a_definite_find():
+    (trigger,) = telling(
+        '"We found the launcher in a pickup truck," the officer said.'
+    ).reading.triggers
+    assert trigger.definite
+    (first,) = telling("Police found a rocket launcher in a pickup truck.").reading.triggers
+    assert not first.definite
+
+
+def test_a_bare_fire_without_protesters_is_no_riot(geoparser):
+    text = (
+        "Two armed groups clashed near a ministry office in Dora on Sunday.\n\n"
+        "A rescue team was met with heavy fire as it reached the building."
+    )
+    assert [t for t, _ in drawn(text, geoparser)] == ["armed_clash"]
