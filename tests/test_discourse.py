@@ -286,3 +286,10 @@ def test_a_bare_fire_without_protesters_is_no_riot(geoparser):
         "A rescue team was met with heavy fire as it reached the building."
     )
     assert [t for t, _ in drawn(text, geoparser)] == ["armed_clash"]
+
+
+def test_what_a_measure_follows_is_told_elsewhere():
+    assert "armed_attack" not in kept(
+        "The government detained an official following a deadly armed assault on an office."
+    )
+    assert "car_bomb" in kept("The following day a car bomb exploded near the bank.")

@@ -54,7 +54,7 @@ RESERVED_YEARS = range(2016, 2023)
 
 #: Targets the reading does not meet yet, with today's figure (update with the figure).
 NOT_YET_MET: dict[str, float] = {
-    "incident_recall": 0.879,
+    "incident_recall": 0.885,
 }
 
 
