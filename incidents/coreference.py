@@ -111,6 +111,8 @@ class _Told:
     key: tuple[int, str | None, str] = (0, None, "")
     summary: bool = False
     """Told as a sum of several ("a string of car bombs in central Baghdad")."""
+    dated: bool = True
+    """Its sentence stated its day; else the day is the report's, by default."""
 
 
 class Coreference:
@@ -273,6 +275,8 @@ class Coreference:
             ranked = self.named.get(day)
             if told is None and ranked is not None and self._near(own_place, ranked.place):
                 told = ranked  # "The worst attack in the capital since ...", then told
+            if told is None and dated and quality < _DEFINITE:
+                told = self._named_undated(segment, event_type, own_place)
             if told is None and not dated and (quality >= _DEFINITE or retold):
                 told = self._told_in_segment(segment, event_type, own_place, weak=trigger.weak)
                 if told is not None:
@@ -288,7 +292,9 @@ class Coreference:
             # "a car bomb" after "a car bomb": another one, unless a source retells it
             told = None
         if told is None:
-            new = _Told(len(self.slots), own_place, quality, (*day, event_type), trigger.summary)
+            new = _Told(
+                len(self.slots), own_place, quality, (*day, event_type), trigger.summary, dated
+            )
             self._register(new, day, event_type)
             if quality == _NAMED:
                 self.named[day] = new
@@ -323,6 +329,7 @@ class Coreference:
             kept = incident if own_place is not None else _placed_as(incident, current)
             told.slot, told.quality = len(self.slots), quality
             told.summary = told.summary or trigger.summary
+            told.dated = told.dated or dated
             if told.key != (*day, event_type):
                 told.key = (*day, event_type)
                 self.by_type[told.key] = told
@@ -398,6 +405,22 @@ class Coreference:
     ) -> _Told | None:
         latest = self.in_segment.get(segment) if weak else self.of_type.get((segment, event_type))
         if latest is None or not self._near(place, latest.place):
+            return None
+        return latest
+
+    def _named_undated(self, segment: int, event_type: str, place: str | None) -> _Told | None:
+        """The latest incident of the type in the segment that was only named, in a
+        sentence stating no day ("Tehran called the US strike on eastern Baghdad a
+        terrorist act"): a telling that states its day ("carried out a unilateral strike
+        on Iraq on February 7") is that incident, on that day."""
+        latest = self.of_type.get((segment, event_type))
+        if (
+            latest is None
+            or latest.dated
+            or latest.summary
+            or latest.quality < _DEFINITE
+            or not self._near(place, latest.place)
+        ):
             return None
         return latest
 

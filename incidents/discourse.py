@@ -13,10 +13,14 @@ sentence tells it, over the data of ``data/discourse.json``:
   الانفجار") points back, as "the blast" does; the site's sentence names no place of the
   incident's own;
 - **no incident**: an aim ("to keep gunmen from moving"), a near thing ("close to a
-  lockdown"), a state ("under tightened security", "forces are stationed"), the perpetrators'
-  own act ("The kidnappers closed Nidal Street"), the armed men an arrest caught, a reference
-  ("which marks the death in battle", "gunmen behind a bomb attack"), a sentence framed by a
-  period of weeks or more ("Over the past two months").
+  lockdown"), a state ("under tightened security", "forces are stationed"), a weak storming
+  verb in the passive ("were rushed to hospital"), the perpetrators' own act ("The
+  kidnappers closed Nidal Street"), the armed men an arrest caught, a belief ("think they
+  were under attack"), a reference ("which marks the death in battle", "following a deadly
+  armed assault"), a sentence framed by a period of weeks or more ("Over the past two
+  months");
+- **named**: a weak trigger a superlative ranks ("The worst attack in the capital since")
+  names an incident the text then tells, as a headline does.
 
 Pure functions over a sentence's text and its :class:`~incidents.triggers.SentenceReading`;
 most sentences tell no incident and cost one check.
@@ -67,6 +71,8 @@ class DiscourseRules:
     stative_types: frozenset[str]
     stative_triggers: frozenset[str]
     stative_before: frozenset[str]
+    passive_types: frozenset[str]
+    passive_auxiliaries: frozenset[str]
     perpetrator_types: frozenset[str]
     perpetrators: tuple[str, ...]
     perpetrator_window: int
@@ -118,6 +124,8 @@ def discourse_rules() -> DiscourseRules:
         stative_types=frozenset(stative["types"]),
         stative_triggers=frozenset(_norm(stative["triggers"])),
         stative_before=frozenset(_norm(stative["before"])),
+        passive_types=frozenset(raw["passive"]["types"]),
+        passive_auxiliaries=frozenset(_norm(raw["passive"]["auxiliaries"])),
         perpetrator_types=frozenset(perpetrators["types"]),
         perpetrators=_norm(perpetrators["nouns"]),
         perpetrator_window=int(perpetrators["window"]),
@@ -264,6 +272,13 @@ def _not_an_incident(
         and clause[-1] in rules.stative_before
     ):
         return True  # "under tightened security", "are stationed"
+    if (
+        trigger.weak
+        and trigger.type_id in rules.passive_types
+        and clause
+        and clause[-1] in rules.passive_auxiliaries
+    ):
+        return True  # "the wounded were rushed to hospital"
     if trigger.type_id in rules.perpetrator_types and _within(
         clause, rules.perpetrators, rules.perpetrator_window
     ):

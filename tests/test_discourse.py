@@ -293,3 +293,20 @@ def test_what_a_measure_follows_is_told_elsewhere():
         "The government detained an official following a deadly armed assault on an office."
     )
     assert "car_bomb" in kept("The following day a car bomb exploded near the bank.")
+
+
+def test_a_telling_that_states_its_day_takes_the_place_of_an_undated_naming(geoparser):
+    text = (
+        "Officials called the bombing in Karrada a crime against civilians.\n\n"
+        "The ministry said on Sunday it would hold a meeting on security, and on Sunday it "
+        "closed two schools.\n\n"
+        "On Friday a car bomb exploded near a market in Karrada, killing eight people."
+    )
+    result = analyse_text(text, source="Wire", date=SUNDAY, geoparser=geoparser)
+    bombings = [i for i in result.incidents if i.acled_event_type == "Explosions/Remote violence"]
+    assert [(i.event_type, i.date) for i in bombings] == [("car_bomb", "2024-03-01")]
+
+
+def test_a_weak_storming_verb_in_the_passive_is_no_storming():
+    assert kept("The wounded were rushed to a hospital in Karrada.") == []
+    assert "storming_attempt" in kept("Hundreds of protesters rushed towards the gate.")
