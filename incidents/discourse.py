@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from gazetteer.normalize import is_arabic_letter, normalize_name
+from geo.errors import IncidentMapperError
 from geo.resources import read_json_resource
 from incidents.triggers import SentenceReading, Trigger
 from incidents.vocabulary import Vocabulary
@@ -41,6 +42,8 @@ from incidents.vocabulary import Vocabulary
 _CLAUSE_STOP = re.compile(r"[,;:()\[\]—–.!?؟،]|\s-\s")
 _LOOKBACK = 120
 """Characters before a trigger looked at."""
+_PHRASE_WORDS = 5
+"""The most words a phrase of ``data/discourse.json`` has (checked when it is read)."""
 
 
 @dataclass(frozen=True)
@@ -52,10 +55,10 @@ class DiscourseRules:
     footage_subjects: frozenset[str]
     footage_verbs: frozenset[str]
     footage_window: int
-    scene: tuple[str, ...]
-    superlatives: tuple[str, ...]
+    scene: frozenset[str]
+    superlatives: frozenset[str]
     superlative_window: int
-    belief: tuple[str, ...]
+    belief: frozenset[str]
     belief_window: int
     object_determiners: frozenset[str]
     possessive_relatives: frozenset[str]
@@ -63,9 +66,9 @@ class DiscourseRules:
     auxiliaries: frozenset[str]
     anaphora_window: int
     purpose_event_types: frozenset[str]
-    purpose: tuple[str, ...]
+    purpose: frozenset[str]
     purpose_window: int
-    approximation: tuple[str, ...]
+    approximation: frozenset[str]
     approximation_articles: frozenset[str]
     approximation_arabic_window: int
     stative_types: frozenset[str]
@@ -74,11 +77,11 @@ class DiscourseRules:
     passive_types: frozenset[str]
     passive_auxiliaries: frozenset[str]
     perpetrator_types: frozenset[str]
-    perpetrators: tuple[str, ...]
+    perpetrators: frozenset[str]
     perpetrator_window: int
     object_of_types: frozenset[str]
     object_nouns: frozenset[str]
-    reference: tuple[str, ...]
+    reference: frozenset[str]
     reference_window: int
     period_openers: tuple[str, ...]
     period_units: frozenset[str]
@@ -88,6 +91,16 @@ class DiscourseRules:
 
 def _norm(phrases: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(normalize_name(p) for p in phrases if normalize_name(p)))
+
+
+def _phrases(phrases: list[str]) -> frozenset[str]:
+    """Normalised phrases for :func:`_ends_with`, none longer than ``_PHRASE_WORDS``."""
+    found = frozenset(_norm(phrases))
+    longest = max((len(p.split()) for p in found), default=0)
+    if longest > _PHRASE_WORDS:
+        msg = f"a phrase of more than {_PHRASE_WORDS} words: {sorted(found)}"
+        raise IncidentMapperError(msg, path="<bundled incidents/data/discourse.json>")
+    return found
 
 
 @cache
@@ -105,10 +118,10 @@ def discourse_rules() -> DiscourseRules:
         footage_subjects=frozenset(_norm(footage["subjects"])),
         footage_verbs=frozenset(_norm(footage["verbs"])),
         footage_window=int(footage["window"]),
-        scene=_norm(raw["scene"]["phrases"]),
-        superlatives=_norm(raw["named"]["superlatives"]),
+        scene=_phrases(raw["scene"]["phrases"]),
+        superlatives=_phrases(raw["named"]["superlatives"]),
         superlative_window=int(raw["named"]["window"]),
-        belief=_norm(raw["belief"]["phrases"]),
+        belief=_phrases(raw["belief"]["phrases"]),
         belief_window=int(raw["belief"]["window"]),
         object_determiners=frozenset(_norm(raw["definite_object"]["determiners"])),
         possessive_relatives=frozenset(_norm(anaphora["possessive_relatives"])),
@@ -116,9 +129,9 @@ def discourse_rules() -> DiscourseRules:
         auxiliaries=frozenset(_norm(anaphora["auxiliaries"])),
         anaphora_window=int(anaphora["window"]),
         purpose_event_types=frozenset(purpose["event_types"]),
-        purpose=_norm(purpose["phrases"]),
+        purpose=_phrases(purpose["phrases"]),
         purpose_window=int(purpose["window"]),
-        approximation=_norm(approximation["phrases"]),
+        approximation=_phrases(approximation["phrases"]),
         approximation_articles=frozenset(_norm(approximation["articles"])),
         approximation_arabic_window=int(approximation["arabic_window"]),
         stative_types=frozenset(stative["types"]),
@@ -127,11 +140,11 @@ def discourse_rules() -> DiscourseRules:
         passive_types=frozenset(raw["passive"]["types"]),
         passive_auxiliaries=frozenset(_norm(raw["passive"]["auxiliaries"])),
         perpetrator_types=frozenset(perpetrators["types"]),
-        perpetrators=_norm(perpetrators["nouns"]),
+        perpetrators=_phrases(perpetrators["nouns"]),
         perpetrator_window=int(perpetrators["window"]),
         object_of_types=frozenset(object_of["types"]),
         object_nouns=frozenset(_norm(object_of["nouns"])),
-        reference=_norm(reference["phrases"]),
+        reference=_phrases(reference["phrases"]),
         reference_window=int(reference["window"]),
         period_openers=_norm(period["openers"]),
         period_units=frozenset(_norm(period["units"])),
@@ -211,7 +224,7 @@ def read_telling(
     told = reading if kept == list(reading.triggers) else replace(reading, triggers=tuple(kept))
     first = min((t.start for t in kept), default=start + len(text)) - start
     lead = normalize_name(text[:first])
-    padded = f" {normalize_name(text)} "
+    padded = " " + " ".join(words) + " "
     retold = _attributed(lead, rules) and not any(f" {m} " in padded for m in rules.new_markers)
     return Telling(
         told,
@@ -235,17 +248,19 @@ def _clause_tail(before: str) -> list[str]:
     return normalize_name(tail).split()
 
 
-def _ends_with(words: list[str], phrases: tuple[str, ...], gap: int = 0) -> bool:
-    """True when one of ``phrases`` ends ``words``, with at most ``gap`` words after it."""
-    for skip in range(gap + 1):
-        head = words[: len(words) - skip] if skip else words
-        tail = " " + " ".join(head[-6:])
-        if any(tail.endswith(" " + p) for p in phrases):
-            return True
+def _ends_with(words: list[str], phrases: frozenset[str], gap: int = 0) -> bool:
+    """True when one of ``phrases`` ends ``words``, with at most ``gap`` words after it.
+
+    A set look-up per phrase length, not a scan of the phrases."""
+    for skip in range(min(gap, len(words) - 1) + 1):
+        end = len(words) - skip
+        for size in range(1, min(_PHRASE_WORDS, end) + 1):
+            if " ".join(words[end - size : end]) in phrases:
+                return True
     return False
 
 
-def _within(words: list[str], phrases: tuple[str, ...], window: int) -> bool:
+def _within(words: list[str], phrases: frozenset[str], window: int) -> bool:
     """True when one of ``phrases`` ends within the last ``window`` words (or right before)."""
     return _ends_with(words, phrases, gap=window)
 
