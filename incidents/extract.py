@@ -39,6 +39,7 @@ from gazetteer.pack import Pack, bundled_pack
 from incidents.casualties import find_casualty_claims
 from incidents.claimants import ClaimantMemory, find_claimants
 from incidents.coreference import Coreference, own_place_key
+from incidents.discourse import read_telling
 from incidents.enumeration import (
     clause_repeats,
     clause_starts,
@@ -263,6 +264,9 @@ def _extract(
         reading = reader.sentence(
             sentence.start, sentence.end, place_spans.absolute(sentence.start, sentence.end)
         )
+        # What is told again, points back, or is no incident at all (incidents/discourse.py).
+        telling = read_telling(text, sentence.start, reading, vocabulary)
+        reading = telling.reading
         ahead = any(t.status in _FORWARD_STATUSES for t in reading.triggers)
         if ahead and stated is not None:
             # What is announced or threatened lies ahead: "on Monday" is the coming Monday.
@@ -291,6 +295,8 @@ def _extract(
         # Bodies named as sources, even without a figure, so a later "the ministry" finds them.
         claimants.extend(find_claimants(text))
         claimants.extend(c.claimed_by for c in claims if c.claimed_by)
+        if telling.background and not background:
+            claims = [_background_claim(c, None) for c in claims]  # a trend's toll
         if background:
             # A toll over a period ("died in Iraq last month") is a running toll; one of
             # another day's incident ("a Jan. 28 strike that killed three") keeps that day.
@@ -316,14 +322,19 @@ def _extract(
         new = told_so_far.new_incidents(
             reading, own_place=place_spans.names_a_place(sentence.start, sentence.end)
         )
-        protests_told = protests_told or _tells_protest(reading, vocabulary)
+        protests_told = protests_told or _tells_protest(new, reading.actors, vocabulary)
         if not protests_told:
             # Gunfire in a report of no protest is part of the attack or clash it tells,
-            # never "excessive force against protesters".
-            new = [t for t in new if t.type_id not in vocabulary.protest_only_types]
+            # never "excessive force against protesters"; a bare "fire" or "flames" there
+            # ("was met with random fire") is no riot's arson.
+            new = [t for t in new if not _protest_only(t, vocabulary)]
         if new and not claims and not _corroborated(reading, placer):
             new = []  # "raids", "attacks", "tents" and nothing else: not enough to code
         headline = _is_headline(text)
+        if headline and new and not claims and not actors and all(t.weak for t in new):
+            # "Baquba raids": a subhead of a weak word and a place names a topic the text
+            # then tells; with its actors ("تجمع المتظاهرون في ساحة التحرير") it tells one
+            new = []
         acled_events: dict[tuple[str | None, str | None], list[tuple[str, str | None]]] = {}
         for n, (t, fields, unlisted_key) in enumerate(
             _tellings(new, reading, text, sentence.start, placer, index, vocabulary)
@@ -337,9 +348,13 @@ def _extract(
             own = unlisted_key or own_place_key(
                 fields["place"], fields["basis"], sentence.start, sentence.end
             )
+            if t.start in telling.scenes:
+                own = None  # "near the site of the blast": the sentence's place is not its own
             told_incidents.tell(
                 told_incident, t, own_place=own, segment=segment.start, headline=headline,
-                dated=stated is not None or bool(days),
+                dated=stated is not None or bool(days), retold=telling.retold,
+                footage=telling.footage, at=fields["place"], trend=telling.background,
+                named=t.start in telling.named,
             )  # fmt: skip
         told = _main_trigger(reading, vocabulary) or last_told
         if reading.triggers:
@@ -699,12 +714,32 @@ def _place_key(place: PlaceMention | None) -> str | None:
     return (place.anchor_id or place.place_id) if place is not None else None
 
 
-def _tells_protest(reading: SentenceReading, vocabulary: Vocabulary) -> bool:
-    """True when the sentence names protesters or tells a protest or a riot."""
-    return any(a.startswith("Protesters") for a in reading.actors) or any(
+def _tells_protest(
+    triggers: Sequence[Trigger], actors: Sequence[str], vocabulary: Vocabulary
+) -> bool:
+    """True when the sentence names protesters or tells a new protest or riot.
+
+    ``triggers`` are the ones that tell new incidents: a fire that is a blast's doing
+    ("the vehicle was left a burnt-out shell") tells no riot. A type with an armed
+    variant ("the confrontation", "stormed") tells a protest only beside protesters:
+    said of armed men it is their fight."""
+    protesters = any(a.startswith("Protesters") for a in actors)
+    return protesters or any(
         vocabulary.types[t.type_id].acled_event_type in ("Protests", "Riots")
-        and t.type_id not in vocabulary.protest_only_types
-        for t in reading.triggers
+        and not _protest_only(t, vocabulary)
+        and vocabulary.types[t.type_id].armed_variant is None
+        for t in triggers
+    )
+
+
+def _protest_only(trigger: Trigger, vocabulary: Vocabulary) -> bool:
+    """True for what tells an incident only where the report has told protesters: a
+    protest-only type (live fire), or a riot type's bare consequence word ("fire",
+    "flames": ``absorbed_triggers``), which without a crowd is gunfire or a blast's fire."""
+    kind = vocabulary.types[trigger.type_id]
+    riot = vocabulary.turned_violent[1] if vocabulary.turned_violent else None
+    return trigger.type_id in vocabulary.protest_only_types or (
+        kind.acled_event_type == riot and trigger.key in kind.absorbed_triggers
     )
 
 
