@@ -287,7 +287,7 @@ class Coreference:
             and quality == 0
             and told.quality < _DEFINITE
             and not salvo
-            and not (retold and self._retells(told, incident))
+            and not (retold and self._retells(told, incident, own_place))
         ):
             # "a car bomb" after "a car bomb": another one, unless a source retells it
             told = None
@@ -434,6 +434,18 @@ class Coreference:
             return False
         return _metres(a[0], a[1], b[0], b[1]) <= max(a[2], b[2], _NEAR_FLOOR_M)
 
+    def _within(self, place: str, other: str | None) -> bool:
+        """True when ``other`` is unknown or one, or one place lies inside the other: its
+        point and radius inside the other's radius (at least ``_NEAR_FLOOR_M``). Stricter
+        than :meth:`_near`: two neighbourhoods side by side are near, not within."""
+        if other is None or place == other:
+            return True
+        a, b = self.points.get(place), self.points.get(other)
+        if a is None or b is None:
+            return False
+        inner, outer = sorted((a[2], b[2]))
+        return _metres(a[0], a[1], b[0], b[1]) + inner <= max(outer, _NEAR_FLOOR_M)
+
     def _finer(self, incident: Incident, current: Incident) -> bool:
         """True when ``current`` is of a generic type ("an explosion", "a bomb") and
         ``incident`` of a specific one it gives way to ("a drone strike")."""
@@ -460,14 +472,19 @@ class Coreference:
         }
         return len(subs) >= _GENERIC_SUB_EVENTS
 
-    def _retells(self, told: _Told, incident: Incident) -> bool:
+    def _retells(self, told: _Told, incident: Incident, own_place: str | None) -> bool:
         """True when a source's new referent ("said a homemade bomb attack had taken
         place") can be ``told`` again: not a sum of several, not a telling of its own
-        sentence ("two car bombs in Karrada, then two more cars in Mowasalat"), and of
-        its sub-event type unless one of the two is generic (a drone strike is not the
-        rocket attack told before; "an explosion" may be a drone strike)."""
+        sentence ("two car bombs in Karrada, then two more cars in Mowasalat"), not at
+        a place of its own that is neither the told one's nor within it or around it
+        ("Police said a roadside bomb wounded three soldiers in Dora" after a car bomb in
+        Karrada: wire roundups give every incident to a source), and of its sub-event
+        type unless one of the two is generic (a drone strike is not the rocket attack
+        told before; "an explosion" may be a drone strike)."""
         current = self.slots[told.slot]
         if told.summary or current is None or current.evidence_start == incident.evidence_start:
+            return False
+        if own_place is not None and not self._within(own_place, told.place):
             return False
         return (
             current.sub_event_type == incident.sub_event_type
