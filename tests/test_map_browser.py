@@ -570,6 +570,59 @@ def test_search_finds_place_names_and_evidence(session: PageSession) -> None:
     assert drawn(session) == MAPPED
 
 
+def test_typing_in_the_search_box_finds_evidence_in_every_chunk_and_text_column(
+    browser: Browser, tmp_path: Path
+) -> None:
+    # 2,500 rows: three text chunks. The word is in the evidence, the claimant and the
+    # casualty text, in any case; one evidence has a line break and a NUL in it (the rows
+    # after it must stay where they are), one text a letter whose lower case is longer.
+    rows = [incident_row(k) for k in range(1, 2501)]
+    rows[6]["evidence"] = "A Molotov cocktail hit the wall."
+    rows[1499]["claimed_by"] = "the MOLOTOV brigade"
+    rows[2399]["evidence"] = "First line,\nthen a molotov\x00 and more."
+    rows[2401]["casualty_text"] = "İki killed by a molotov"
+    path = write_map(tmp_path, rows)
+    with open_page(browser, path) as session:
+        page = session.page
+        search = page.locator(".im-search")
+        search.click()
+        search.press_sequentially("Molotov", delay=40)
+        note = page.locator(".im-search-note")
+        page.wait_for_function(
+            "() => document.querySelector('.im-search-note').textContent === '4 matches'",
+            timeout=10_000,
+        )
+        assert drawn(session) == ids(7, 1500, 2400, 2402)
+        # Narrowing the query as one types on narrows the matches.
+        search.press_sequentially(" cocktail", delay=40)
+        page.wait_for_function(
+            "() => document.querySelector('.im-search-note').textContent === '1 match'",
+            timeout=10_000,
+        )
+        assert drawn(session) == ids(7)
+        # The popup of the row with the NUL shows its text (the NUL as U+FFFD).
+        search.press("Control+a")
+        search.press_sequentially("then a MOLOTOV", delay=20)
+        page.wait_for_function(
+            "() => window.incidentMap.state.search.query === 'then a MOLOTOV'"
+            " && document.querySelector('.im-search-note').textContent === '1 match'",
+            timeout=10_000,
+        )
+        assert drawn(session) == ids(2400)
+        text = page.evaluate(
+            "async () => (await window.incidentMap.openPopup('inc-0000002400')).textContent"
+        )
+        assert "then a molotov\ufffd and more." in text
+        # Emptying the box shows everything again.
+        search.press("Control+a")
+        search.press("Backspace")
+        page.wait_for_function(
+            "() => window.incidentMap.drawnIds().length === 2500", timeout=10_000
+        )
+        assert note.inner_text() == ""
+        assert session.page_errors == []
+
+
 # ---------------------------------------------------------------- statuses
 
 
@@ -1220,8 +1273,12 @@ def test_resizing_a_desktop_page_to_a_phone_and_back(browser: Browser, map_file:
 
 
 def popup_inside_viewport(session: PageSession, width: int, height: int) -> dict[str, float]:
-    """The open popup's box, asserted inside the viewport with its close cross."""
+    """The open popup's box, asserted inside the viewport with its close cross (and above
+    the phone's bar of panel buttons)."""
     page = session.page
+    bar = page.locator(".im-phone-bar")
+    if bar.is_visible():
+        height = int(bar.bounding_box()["y"])
     box = page.locator(".leaflet-popup").bounding_box()
     cross = page.locator(".leaflet-popup-close-button").bounding_box()
     assert box is not None

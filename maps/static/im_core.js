@@ -170,11 +170,14 @@ var IncidentMapCore = (function () {
       self.cache.set(k, hit);
       return hit;
     }
-    var promise = self.chunkText(k).then(function (text) {
+    var popup = self.chunkText(k).then(function (text) {
       markOnce('im:first-chunk-read');
       return gunzip(text);
-    }).then(function (text) {
-      var chunk = JSON.parse(text);
+    }).then(JSON.parse);
+    // The searched columns come in a chunk of their own (maps/columns.py): both, merged.
+    var promise = Promise.all([popup, self.searchChunk(k)]).then(function (parts) {
+      var chunk = parts[0], searched = parts[1];
+      Object.keys(searched).forEach(function (name) { chunk[name] = searched[name]; });
       markOnce('im:first-chunk-decoded');
       return chunk;
     });
@@ -185,6 +188,29 @@ var IncidentMapCore = (function () {
   // The compressed text of chunk k (base64), once the browser has read it.
   Table.prototype.chunkText = function (k) {
     return textWhenRead('im-' + this.prefix + '-c' + k);
+  };
+  // Chunk k's searched text (maps/columns.py: its columns' values one after another,
+  // each ended by NUL, a missing one SOH), or '' for a table with no searched columns.
+  Table.prototype.searchText = function (k) {
+    if (!(this.meta.searchColumns || []).length) { return Promise.resolve(''); }
+    return textWhenRead('im-' + this.prefix + '-s' + k).then(gunzip);
+  };
+  // How many rows chunk k holds.
+  Table.prototype.rowsIn = function (k) {
+    return Math.min(this.meta.chunkRows, this.n - k * this.meta.chunkRows);
+  };
+  // Chunk k's searched columns, {column: [values]} ({} for a table with none).
+  Table.prototype.searchChunk = function (k) {
+    var names = this.meta.searchColumns || [], rows = this.rowsIn(k);
+    return this.searchText(k).then(function (text) {
+      var values = text.split(SEPARATOR), out = {};
+      for (var c = 0; c < names.length; c++) {
+        var list = values.slice(c * rows, (c + 1) * rows);
+        for (var j = 0; j < list.length; j++) { if (list[j] === MISSING) { list[j] = null; } }
+        out[names[c]] = list;
+      }
+      return out;
+    });
   };
   // The text fields of row i, as {column: value}.
   Table.prototype.row = function (i) {
@@ -218,15 +244,18 @@ var IncidentMapCore = (function () {
     }
     return next();
   };
-  // The chunk-by-chunk text of one column, for search: calls visit(start, values).
-  Table.prototype.scanColumn = function (names, visit, progress) {
+  // Mark mask[i] for every row i whose searched text holds `needle` (lower case), a
+  // chunk at a time; progress(fraction) after each; stops when stillWanted() is false.
+  // A chunk is searched as one text, lowered once: a few native calls per chunk, no
+  // parsing, no value by value (except in a chunk whose lower case changes length, a
+  // rare letter such as the Turkish dotted I: value by value there).
+  Table.prototype.searchRows = function (needle, mask, stillWanted, progress) {
     var self = this, k = 0, total = self.nChunks;
+    if (!(self.meta.searchColumns || []).length) { return Promise.resolve(); }
     function next() {
-      if (k >= total) { return Promise.resolve(); }
-      // Not through the cache: a search reads every chunk once.
-      return self.chunkText(k).then(gunzip).then(JSON.parse).then(function (chunk) {
-        var lists = names.map(function (n) { return chunk[n] || []; });
-        visit(k * self.meta.chunkRows, lists);
+      if (k >= total || !stillWanted()) { return Promise.resolve(); }
+      return self.searchText(k).then(function (text) {
+        if (stillWanted()) { markMatches(text, needle, self.rowsIn(k), k * self.meta.chunkRows, mask); }
         k += 1;
         if (progress) { progress(k / total); }
         return next();
@@ -234,6 +263,32 @@ var IncidentMapCore = (function () {
     }
     return next();
   };
+
+  var SEPARATOR = '\u0000', MISSING = '\u0001';
+  // In a search chunk's text (values each ended by SEPARATOR, `rows` per column), mark
+  // mask[start + row] for each value that holds `needle` (lower case).
+  function markMatches(text, needle, rows, start, mask) {
+    var lower = text.toLocaleLowerCase(), value = 0, end, at;
+    if (needle.indexOf(SEPARATOR) >= 0) { return; }
+    if (lower.length !== text.length) {
+      var values = text.split(SEPARATOR);
+      for (var v = 0; v < values.length; v++) {
+        if (values[v].toLocaleLowerCase().indexOf(needle) >= 0) { mask[start + v % rows] = 1; }
+      }
+      return;
+    }
+    end = lower.indexOf(SEPARATOR);
+    at = lower.indexOf(needle);
+    while (at >= 0 && end >= 0) {
+      while (end < at) {
+        value += 1;
+        end = lower.indexOf(SEPARATOR, end + 1);
+        if (end < 0) { return; }
+      }
+      mask[start + value % rows] = 1;
+      at = lower.indexOf(needle, end + 1);
+    }
+  }
 
   // First index in the sorted array a[lo, hi) whose value is >= x.
   function lowerBound(a, x, lo, hi) {
@@ -523,18 +578,9 @@ var IncidentMapCore = (function () {
     for (var i = 0; i < n; i++) { if (placeHit[place[i]] || sourceHit[src[i]]) { mask[i] = 1; } }
     self.search.mask = mask;
     self.changed('search');
-    var fields = ['evidence', 'place_name', 'title', 'casualty_text', 'claimed_by']
-      .filter(function (f) { return meta.textColumns.indexOf(f) >= 0; });
-    return self.inc.scanColumn(fields, function (start, lists) {
-      if (self.search.running !== token) { return; }
-      for (var f = 0; f < lists.length; f++) {
-        var values = lists[f];
-        for (var j = 0; j < values.length; j++) {
-          var v = values[j];
-          if (v && String(v).toLocaleLowerCase().indexOf(needle) >= 0) { mask[start + j] = 1; }
-        }
-      }
-    }, progress).then(function () {
+    // The evidence and the other searched text (maps/columns.py SEARCH_COLUMNS).
+    return self.inc.searchRows(needle, mask, function () { return self.search.running === token; },
+      progress).then(function () {
       if (self.search.running === token) { self.changed('search'); }
       return mask;
     });
@@ -556,6 +602,7 @@ var IncidentMapCore = (function () {
 
   return {
     load: load, State: State, Table: Table, gunzip: gunzip, lowerBound: lowerBound,
+    markMatches: markMatches,
     markOnce: markOnce, BLOCK_ROWS: BLOCK_ROWS,
     FLAG_UNMAPPED: FLAG_UNMAPPED, FLAG_VAGUE: FLAG_VAGUE, FLAG_CLOCK: FLAG_CLOCK,
     FLAG_UNKNOWN_TIME: FLAG_UNKNOWN_TIME, FLAG_CONTRADICTED: FLAG_CONTRADICTED,
