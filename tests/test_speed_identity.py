@@ -84,7 +84,9 @@ def test_normalize_with_offsets_on_edges() -> None:
 
 def _time_words() -> list[str]:
     vocab = time_phrases.time_vocabulary()
-    words = [*vocab.months, *vocab.weekdays, *vocab.relatives, *vocab.parts, *vocab.backgrounds]
+    words = {*vocab.months, *vocab.weekdays, *vocab.relatives, *vocab.parts, *vocab.backgrounds}
+    # and every phrase a word screen looks for ("into the night", "p.m.", "GMT", "الساعة")
+    words.update(w for groups in vocab.screens.values() for group in groups for w in group)
     return sorted(words)
 
 
@@ -136,6 +138,11 @@ def test_time_word_screen_is_on_for_plain_sentences() -> None:
     vocab = time_phrases.time_vocabulary()
     skipped = time_phrases._screened_patterns("Protesters gathered at the gate.", vocab)
     assert {"weekday", "part", "relative", "month_only", "background"} <= skipped
+    assert {"extender", "clock_ar"} <= skipped
+    # A phrase counts only with all its words: "that" without "day" is no "that day".
+    assert "relative" in time_phrases._screened_patterns("He said that police left.", vocab)
+    assert "relative" not in time_phrases._screened_patterns("Later that day, 3 left.", vocab)
+    assert "date_mdy" not in time_phrases._screened_patterns("On Oct. 10 they voted.", vocab)
     assert "weekday" not in time_phrases._screened_patterns("They met on FRIDAY.", vocab)
     # A letter that case-insensitive matching pairs with an ASCII one turns the screen off.
     assert not time_phrases._screened_patterns("ſunday", vocab) & {"weekday", "part"}
