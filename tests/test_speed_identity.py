@@ -20,6 +20,7 @@ from gazetteer.normalize import _fold_char, normalize_name, normalize_with_offse
 from geo.errors import OutputError
 from incidents import casualty_words, time_phrases
 from incidents.casualties import find_casualty_claims
+from incidents.claimants import find_claimants
 from maps import csv_files, export, gis_files, tables
 
 IDENTITY_SETTINGS = settings(max_examples=400, deadline=None, derandomize=True, database=None)
@@ -204,6 +205,30 @@ def test_casualty_figure_screen_drops_no_claim(sentence: str) -> None:
     """Skipping sentences without a casualty phrase's word finds the same claims as
     reading every sentence."""
     assert find_casualty_claims(sentence, offset=7) == _claims_unscreened(sentence)
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.one_of(
+        report_texts(max_pieces=6, max_free_text=30),
+        st.lists(CASUALTY_PIECES, max_size=10).map(" ".join),
+    )
+)
+def test_attribution_screen_drops_no_claimant(sentence: str) -> None:
+    """Skipping sentences without an attribution cue's word finds the same claimants as
+    reading every sentence."""
+    screened = find_claimants(sentence)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(casualty_words.FigureScreen, "may_hold_figures", lambda self, folded: True)
+        assert find_claimants(sentence) == screened
+
+
+def test_attribution_screen_is_on_for_plain_sentences() -> None:
+    screen = casualty_words.casualty_vocabulary().attribution_screen
+    assert screen is not None
+    assert not screen.may_hold_figures("Protesters gathered at the gate on Friday.")
+    assert screen.may_hold_figures("The ministry SAID two died.")
+    assert find_claimants("Iraq's Health Ministry said two people died.")
 
 
 def test_casualty_figure_screen_is_on_for_plain_sentences() -> None:
