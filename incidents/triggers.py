@@ -89,6 +89,25 @@ class SentenceReading:
     in Shaab ...", "وانفجرت عبوة ثانية"; see :mod:`incidents.enumeration`)."""
 
 
+def _stretch_normalized(
+    text: str, start: int, end: int, normalized: tuple[str, list[int]] | None
+) -> tuple[str, list[int]]:
+    """``normalize_with_offsets(text[start:end], start)``, cut from the whole text's
+    normalisation when given.
+
+    Every character folds on its own and a space is dropped only after a space, so the
+    whole text's characters from ``[start, end)`` are the stretch's own, except for a
+    leading space the whole text may have collapsed into the one before: the cut is
+    taken only when the stretch's first character folds to a non-space."""
+    if normalized is not None and start < end:
+        first = normalize_with_offsets(text[start])[0]
+        if first and first[0] != " ":
+            whole, offsets = normalized
+            lo, hi = bisect_left(offsets, start), bisect_left(offsets, end)
+            return whole[lo:hi], offsets[lo:hi]
+    return normalize_with_offsets(text[start:end], start)
+
+
 _CUE_STATUS = {
     "announced": "announced",
     "threatened": "threatened",
@@ -107,14 +126,23 @@ class TextReader:
         The report text.
     start, end
         The stretch to read; sentences asked for must lie inside it.
+    normalized
+        ``normalize_with_offsets(text)``, when the caller has it: the stretch's part of
+        it is the stretch's own normalisation, so a report is normalised once.
     """
 
     def __init__(
-        self, text: str, start: int, end: int, vocabulary: Vocabulary | None = None
+        self,
+        text: str,
+        start: int,
+        end: int,
+        vocabulary: Vocabulary | None = None,
+        *,
+        normalized: tuple[str, list[int]] | None = None,
     ) -> None:
         self.vocabulary = vocabulary or incident_vocabulary()
         self.text = text
-        norm, offsets = normalize_with_offsets(text[start:end], start)
+        norm, offsets = _stretch_normalized(text, start, end, normalized)
         self.norm = norm
         self.offsets = offsets
         found = sorted(

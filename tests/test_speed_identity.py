@@ -18,7 +18,7 @@ from report_strategies import report_texts
 
 from gazetteer.normalize import _fold_char, normalize_name, normalize_with_offsets
 from geo.errors import OutputError
-from incidents import casualty_words, time_phrases
+from incidents import casualty_words, time_phrases, triggers
 from incidents.casualties import find_casualty_claims
 from incidents.claimants import find_claimants
 from maps import csv_files, export, gis_files, tables
@@ -57,6 +57,23 @@ def test_normalize_with_offsets_is_the_per_character_loop(text: str) -> None:
     assert normalize_with_offsets(text) == (norm, offsets)
     assert normalize_with_offsets(text, 1000) == (norm, [o + 1000 for o in offsets])
     assert normalize_name(text) == norm.strip()
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.one_of(
+        report_texts(max_pieces=8, max_free_text=30),
+        st.text(alphabet=st.sampled_from(AWKWARD + 'ab Z9المنطقة"(⑴½'), max_size=40),
+        st.text(max_size=60),
+    ),
+    st.data(),
+)
+def test_a_paragraph_cut_from_the_report_is_its_own_normalisation(text: str, data) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    whole = normalize_with_offsets(text)
+    cut = triggers._stretch_normalized(text, start, end, whole)
+    assert cut == normalize_with_offsets(text[start:end], start)
 
 
 def test_normalize_with_offsets_on_edges() -> None:
