@@ -16,6 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from report_strategies import report_texts
 
+from gazetteer import variants
+from gazetteer.geoparse import Geoparser
+from gazetteer.model import load_gazetteer
 from gazetteer.normalize import _fold_char, normalize_name, normalize_with_offsets
 from geo.errors import OutputError
 from incidents import casualty_words, time_phrases, triggers
@@ -98,6 +101,40 @@ def test_normalize_with_offsets_on_edges() -> None:
         assert normalize_with_offsets(text) == (norm, offsets)
         assert normalize_with_offsets(text, 3) == (norm, [o + 3 for o in offsets])
         assert normalize_name(text) == norm.strip()
+
+
+def _span_scanners() -> tuple[variants.SpanScanner, variants.SpanScanner]:
+    vocab = Geoparser(load_gazetteer()).vocabulary
+    grouped = variants.SpanScanner(vocab.generic_words, vocab.abbreviations)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(variants, "_by_first_letter", "|".join)
+        plain = variants.SpanScanner(vocab.generic_words, vocab.abbreviations)
+    return grouped, plain
+
+
+_SCANNERS = _span_scanners()
+_GENERIC = sorted(_SCANNERS[0].generic)
+NAME_PIECES = st.one_of(
+    st.sampled_from(_GENERIC),
+    st.sampled_from(_GENERIC).map(str.upper),
+    st.sampled_from(_GENERIC).map(str.title),
+    st.sampled_from(["Al", "al-", "el", "Sadr", "ſtreet", "\u212aarbala", "İn", "-", " ", "’s"]),
+    st.text(max_size=6),
+)
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.one_of(
+        report_texts(max_pieces=6, max_free_text=30),
+        st.lists(NAME_PIECES, max_size=10).map(" ".join),
+        st.lists(NAME_PIECES, max_size=10).map("".join),
+    )
+)
+def test_generic_words_grouped_by_first_letter_find_the_same_runs(text: str) -> None:
+    grouped, plain = _SCANNERS
+    assert grouped._pattern.pattern != plain._pattern.pattern
+    assert grouped.spans(text) == plain.spans(text)
 
 
 def _time_words() -> list[str]:
