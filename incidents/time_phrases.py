@@ -574,7 +574,12 @@ class _WordScreen:
                     if entry not in anchors.setdefault(longest, []):
                         anchors[longest].append(entry)
         self.names = frozenset(groups_of)
-        self.groups_of = groups_of
+        #: pattern -> the (pattern, group) pairs a sentence must meet for it to run
+        self.required = {
+            name: frozenset((name, i) for i in range(n)) for name, n in groups_of.items()
+        }
+        #: met pairs -> the patterns absent (few distinct sets recur)
+        self._absent: dict[frozenset[tuple[str, int]], frozenset[str]] = {}
         self.automaton = ahocorasick.Automaton()
         for word, entries in anchors.items():
             self.automaton.add_word(word, tuple(entries))
@@ -591,14 +596,19 @@ class _WordScreen:
         met: set[tuple[str, int]] = set()
         for _, entries in self.automaton.iter(plain):
             for name, index, others in entries:
-                if all(word in plain for word in others):
+                if not others or all(word in plain for word in others):
                     met.add((name, index))
-        present = {
-            name
-            for name in self.names
-            if all((name, i) in met for i in range(self.groups_of[name]))
-        }
-        return self.names.difference(present)
+        if not met:
+            return self.names
+        key = frozenset(met)
+        absent = self._absent.get(key)
+        if absent is None:
+            if len(self._absent) > 4096:
+                self._absent.clear()
+            absent = self._absent[key] = frozenset(
+                name for name, required in self.required.items() if not required <= key
+            )
+        return absent
 
 
 def _plain_word(word: str) -> bool:
