@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from gazetteer.mentions import PlaceMention
-from gazetteer.normalize import normalize_name
+from gazetteer.normalize import normalize_name, normalize_with_offsets
 from gazetteer.pack import Pack, bundled_pack
 from incidents.casualties import find_casualty_claims
 from incidents.claimants import ClaimantMemory, find_claimants
@@ -246,6 +246,7 @@ def _extract(
     told_so_far = _Told(vocabulary)
     protests_told = False
     index = MentionIndex(mentions)
+    normalized = normalize_with_offsets(report.text)  # once; each paragraph reads its part
     for sentence in sentences:
         text = report.text[sentence.start : sentence.end]
         segment = sentence.segment
@@ -258,7 +259,7 @@ def _extract(
         stated = _stated_time(times, segment, context, zone)
         if reader_span != sentence.paragraph:
             reader_span = sentence.paragraph
-            reader = TextReader(report.text, *sentence.paragraph, vocabulary)
+            reader = TextReader(report.text, *sentence.paragraph, vocabulary, normalized=normalized)
             last_told = None
         assert reader is not None
         reading = reader.sentence(

@@ -28,6 +28,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gazetteer.normalize import is_arabic_letter, normalize_name, normalize_with_offsets
 from gazetteer.phrases import PhraseMatch, longest_matches
@@ -89,6 +90,31 @@ class SentenceReading:
     in Shaab ...", "وانفجرت عبوة ثانية"; see :mod:`incidents.enumeration`)."""
 
 
+def _stretch_normalized(
+    text: str, start: int, end: int, normalized: tuple[str, list[int]] | None
+) -> tuple[str, list[int]]:
+    """``normalize_with_offsets(text[start:end], start)``, cut from the whole text's
+    normalisation when given.
+
+    Every character folds on its own and a space is dropped only after a space, so the
+    whole text's characters from ``[start, end)`` are the stretch's own, except for a
+    leading space the whole text may have collapsed into the one before: the cut is
+    taken only when the stretch's first character folds to a non-space."""
+    if normalized is not None and start < end:
+        first = normalize_with_offsets(text[start])[0]
+        if first and first[0] != " ":
+            whole, offsets = normalized
+            lo, hi = bisect_left(offsets, start), bisect_left(offsets, end)
+            return whole[lo:hi], offsets[lo:hi]
+    return normalize_with_offsets(text[start:end], start)
+
+
+@lru_cache(maxsize=64)
+def _spaced(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """``" phrase "`` for each phrase, made once per vocabulary list rather than per test."""
+    return tuple(f" {phrase} " for phrase in phrases)
+
+
 _CUE_STATUS = {
     "announced": "announced",
     "threatened": "threatened",
@@ -107,14 +133,23 @@ class TextReader:
         The report text.
     start, end
         The stretch to read; sentences asked for must lie inside it.
+    normalized
+        ``normalize_with_offsets(text)``, when the caller has it: the stretch's part of
+        it is the stretch's own normalisation, so a report is normalised once.
     """
 
     def __init__(
-        self, text: str, start: int, end: int, vocabulary: Vocabulary | None = None
+        self,
+        text: str,
+        start: int,
+        end: int,
+        vocabulary: Vocabulary | None = None,
+        *,
+        normalized: tuple[str, list[int]] | None = None,
     ) -> None:
         self.vocabulary = vocabulary or incident_vocabulary()
         self.text = text
-        norm, offsets = normalize_with_offsets(text[start:end], start)
+        norm, offsets = _stretch_normalized(text, start, end, normalized)
         self.norm = norm
         self.offsets = offsets
         found = sorted(
@@ -286,7 +321,7 @@ class TextReader:
         """True when the trigger is the subject of a statement about a kind of incident
         ("car bombs are still a threat", "abductions are among the most feared")."""
         after = " " + " ".join(self.norm[match.nend : match.nend + 40].split()[:3]) + " "
-        if any(after.startswith(f" {phrase} ") for phrase in self.vocabulary.generic_after):
+        if any(after.startswith(p) for p in _spaced(self.vocabulary.generic_after)):
             return True
         # "an apparent rise in sticky bombs", "brought more suicide bombings than any week"
         before = self.norm[max(0, match.nstart - 40) : match.nstart].split()[-3:]
@@ -308,7 +343,7 @@ class TextReader:
         clause = normalize_name(after[: stop.start()] if stop else after).split()
         lead = len(" ".join(clause[: vocab.habitual_window]))
         reach = " " + " ".join(clause) + " "
-        return any(0 <= reach.find(f" {phrase} ") <= lead for phrase in vocab.habitual)
+        return any(0 <= reach.find(p) <= lead for p in _spaced(vocab.habitual))
 
     def _has_object(self, match: PhraseMatch[Term], objects: Sequence[PhraseMatch[Term]]) -> bool:
         """A ban verb counts only with a thing it stops soon after it ("banned every kind
@@ -370,7 +405,7 @@ class TextReader:
             return True
         # "one of Monday's blasts", "أحد التفجيرات": one of several, a new one
         lead = " " + " ".join(before[-4:]) + " "
-        return any(f" {p} " in lead for p in self.vocabulary.partitives)
+        return any(p in lead for p in _spaced(self.vocabulary.partitives))
 
     def _summary(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
         """True after a figure of two or more or a word that sums up several ("a string
@@ -380,7 +415,7 @@ class TextReader:
         # "بتسع سيارات مفخخة": a figure with a proclitic preposition or conjunction
         before = [w[1:] if w[:1] in proclitics and len(w) > 2 else w for w in before]
         lead = " " + " ".join(before[-3:]) + " "
-        if any(f" {w} " in lead for w in self.vocabulary.summary_determiners):
+        if any(w in lead for w in _spaced(self.vocabulary.summary_determiners)):
             return True
         figure = next((w for w in reversed(before[-2:]) if w.replace(",", "").isdigit()), None)
         return figure is not None and int(figure.replace(",", "")) >= 2
@@ -427,7 +462,7 @@ class TextReader:
             )
             + " "
         )
-        return not any(f" {phrase} " in lead for phrase in self.vocabulary.not_armed_after)
+        return not any(p in lead for p in _spaced(self.vocabulary.not_armed_after))
 
     def _discounted(self, sentence_nstart: int, nstart: int) -> bool:
         """True when a trigger is negated ("no deaths") or names an actor ("organisers
@@ -510,7 +545,7 @@ class TextReader:
         """True when the words between a denial and the trigger deny a part in it ("denied
         playing any part in", "نفت أي دور لها في"), not that it happened."""
         between = " " + self.norm[cue.nend : trigger.nstart].strip() + " "
-        return any(f" {phrase} " in between for phrase in self.vocabulary.denied_role)
+        return any(p in between for p in _spaced(self.vocabulary.denied_role))
 
     def _coordinated(self, first: PhraseMatch[Term], second: PhraseMatch[Term]) -> bool:
         """True when only a coordinator joins two triggers ("warned of car bombs and
