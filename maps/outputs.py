@@ -23,6 +23,7 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import signal
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -39,7 +40,7 @@ import pyarrow.parquet as pq
 
 from gazetteer.model import Gazetteer
 from incidents.pipeline import INCIDENT_ORDER, incidents_frame_from_table
-from incidents.spill import read_columns, read_spilled_incidents, release_memory
+from incidents.spill import SpillWriter, read_columns, release_memory
 from maps.csv_files import (
     ACLED_INCIDENT_COLUMNS,
     acled_events_csv,
@@ -121,25 +122,27 @@ def prepare_inputs(
     mapping from ``incident_id``) in the build's order and sorted by ``incident_id``,
     and the other tables.
 
-    The spilled table is read once, a column at a time; each sorted file is written a
-    row group at a time, so the table itself is all that is held.
+    Only the sort keys are held whole: the orders are computed from them, and each
+    sorted file is made from the spill a batch at a time (:func:`_write_permuted`).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    table = read_spilled_incidents(spill)
+    source = Path(spill) / SpillWriter.INCIDENTS
+    keys_table = read_columns(source, list(INCIDENT_ORDER))
     if isinstance(event_of, dict):
-        ids = table.column("incident_id").to_pylist()
+        ids = keys_table.column("incident_id").to_pylist()
         event_of = pa.array([event_of.get(i) for i in ids], type=pa.string())
         del ids
-    table = table.append_column("event_id", event_of)
-    del event_of
     keys = [(name, "ascending") for name in INCIDENT_ORDER]
-    in_order = pc.sort_indices(table.select(list(INCIDENT_ORDER)), sort_keys=keys)
-    _write_taken(table, in_order, folder / IN_ORDER)
+    in_order = pc.sort_indices(keys_table.select(list(INCIDENT_ORDER)), sort_keys=keys)
     # Sorting the build's order by id, as the files are read: ids are unique.
-    by_id = in_order.take(pc.sort_indices(table.column("incident_id").take(in_order)))
+    by_id = in_order.take(pc.sort_indices(keys_table.column("incident_id").take(in_order)))
+    del keys_table
+    _write_permuted(source, event_of, in_order, folder / IN_ORDER)
     del in_order
-    _write_taken(table, by_id, folder / BY_ID)
-    del by_id
+    _write_permuted(source, event_of, by_id, folder / BY_ID)
+    del by_id, event_of
+    release_memory()
+    table = read_columns(source, ["lat", "lon"])
     lat, lon = table.column("lat"), table.column("lon")
     placed = pc.and_(pc.is_finite(lat), pc.is_finite(lon))
     count = len(table)
@@ -158,13 +161,74 @@ def prepare_inputs(
     )
 
 
-def _write_taken(table: pa.Table, order: pa.Array, target: Path) -> None:
-    """``table``'s rows in ``order``, written a row group of :data:`BATCH_ROWS` at a time."""
-    with pq.ParquetWriter(target, table.schema, compression="zstd") as writer:
-        if len(order) == 0:
-            writer.write_table(table.slice(0, 0))
-        for start in range(0, len(order), BATCH_ROWS):
-            writer.write_table(table.take(order.slice(start, BATCH_ROWS)))
+#: A table of at most this many rows is put in order in memory; a larger one through
+#: bucket files (:func:`_write_permuted`).
+IN_MEMORY_ROWS = 4 * BATCH_ROWS
+_RANK = "__rank"
+
+
+def _write_permuted(source: Path, event_of: pa.Array, order: pa.Array, target: Path) -> None:
+    """The rows of the Parquet file ``source``, with ``event_of`` as their ``event_id``,
+    in ``order`` (row numbers of ``source``), written to ``target`` a row group of
+    :data:`BATCH_ROWS` at a time.
+
+    A large table is never held whole: a first pass reads ``source`` a batch at a
+    time and sends each row to the bucket file of the row group it will end in (with
+    its place in ``order``); each bucket, a row group's rows, is then sorted on its
+    own. The file has the same rows and row groups as taking ``order`` from the whole
+    table would give.
+    """
+    file = pq.ParquetFile(source)
+    names = file.schema_arrow.names
+    schema = pa.schema([*(file.schema_arrow.field(n) for n in names), ("event_id", event_of.type)])
+    rows = len(order)
+    with pq.ParquetWriter(target, schema, compression="zstd") as writer:
+        if rows <= IN_MEMORY_ROWS:
+            table = read_columns(source).append_column("event_id", event_of)
+            if rows == 0:
+                writer.write_table(table.slice(0, 0))
+            for start in range(0, rows, BATCH_ROWS):
+                writer.write_table(table.take(order.slice(start, BATCH_ROWS)))
+            return
+        rank = np.empty(rows, dtype=np.int64)
+        rank[order.to_numpy()] = np.arange(rows, dtype=np.int64)
+        buckets = -(-rows // BATCH_ROWS)
+        bucket_schema = schema.append(pa.field(_RANK, pa.int64()))
+        with tempfile.TemporaryDirectory(prefix="sorting-", dir=target.parent) as work:
+            paths = [Path(work) / f"{bucket}.parquet" for bucket in range(buckets)]
+            bucket_writers: dict[int, pq.ParquetWriter] = {}
+            try:
+                offset = 0
+                for batch in file.iter_batches(batch_size=BATCH_ROWS, use_threads=False):
+                    size = len(batch)
+                    ranks = rank[offset : offset + size]
+                    table = pa.Table.from_batches([batch]).append_column(
+                        "event_id", event_of.slice(offset, size)
+                    )
+                    table = table.append_column(_RANK, pa.array(ranks))
+                    of_bucket = ranks // BATCH_ROWS
+                    grouped = np.argsort(of_bucket, kind="stable")
+                    counts = np.bincount(of_bucket, minlength=buckets)
+                    start = 0
+                    for bucket in np.flatnonzero(counts):
+                        taken = grouped[start : start + counts[bucket]]
+                        start += counts[bucket]
+                        if bucket not in bucket_writers:
+                            bucket_writers[bucket] = pq.ParquetWriter(
+                                paths[bucket], bucket_schema, compression="lz4"
+                            )
+                        bucket_writers[bucket].write_table(table.take(taken))
+                    offset += size
+                    del table, batch
+            finally:
+                for bucket_writer in bucket_writers.values():
+                    bucket_writer.close()
+            for path in paths:
+                part = pq.read_table(path, use_threads=False)
+                path.unlink()
+                part = part.take(pc.sort_indices(part.column(_RANK)))
+                writer.write_table(part.drop_columns([_RANK]))
+                del part
 
 
 # ------------------------------------------------------------------ reading back
@@ -295,9 +359,9 @@ def _incidents_csv(inputs: OutputInputs, target: Path) -> None:
 
 def _acled_csv(inputs: OutputInputs, target: Path) -> None:
     pack = inputs.load("gazetteer").pack
-    text = acled_events_csv(
-        incident_frame(inputs, ACLED_INCIDENT_COLUMNS), inputs.load("events"), pack=pack
-    )
+    # The columns it reads, as Arrow: no frame, geometry or text object per incident.
+    incidents = read_columns(inputs.in_order, ACLED_INCIDENT_COLUMNS)
+    text = acled_events_csv(incidents, inputs.load("events"), pack=pack)
     target.write_text(text, encoding="utf-8")
 
 
