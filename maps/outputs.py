@@ -39,7 +39,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from gazetteer.model import Gazetteer
-from incidents.pipeline import INCIDENT_ORDER, incidents_frame_from_table
+from incidents.model import INCIDENT_COLUMNS
+from incidents.pipeline import (
+    _FLOAT_COLUMNS,
+    _INTEGER_COLUMNS,
+    INCIDENT_ORDER,
+    incidents_frame_from_table,
+)
 from incidents.spill import SpillWriter, read_columns, release_memory
 from maps.csv_files import (
     ACLED_INCIDENT_COLUMNS,
@@ -293,34 +299,55 @@ def incident_batches(
 CATEGORY_SHARE = 0.25
 
 
-def _as_categories(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``frame`` with its repetitive text columns as categories of plain strings.
+def map_frame(inputs: OutputInputs) -> pd.DataFrame:
+    """Every incident for the map, in the build's order: the values of
+    :func:`incident_frame`, held compactly, made a column at a time.
 
     The map's writer turns text columns into Python objects several at a time (codes,
     dictionaries, times): from categories, each cell is a reference to one of a few
-    thousand strings, not a string of its own (a million rows, a dozen columns).
-    The values, and so the page, are the same.
+    thousand strings, not a string of its own (a million rows, a dozen columns). So
+    each column is read from the sorted file alone and converted at once: a text
+    column with few distinct values becomes categories from Arrow's dictionary
+    encoding (no Python string per cell, ever), the others stay in Arrow. No
+    geometry: the page reads ``lon`` and ``lat``, the values the points are made of.
     """
-    for name in frame.columns:
-        column = frame[name]
-        if name == frame.geometry.name or (
-            column.dtype != object and not isinstance(column.dtype, pd.ArrowDtype | pd.StringDtype)
-        ):
-            continue
-        try:
-            codes, uniques = pd.factorize(column, use_na_sentinel=True)
-        except TypeError:  # lists (actors): kept as they are
-            continue
-        if len(uniques) > CATEGORY_SHARE * len(column):
-            continue
-        categories = pd.Index(list(uniques.tolist()), dtype=object)
-        frame[name] = pd.Categorical.from_codes(codes, categories=categories)
-    return frame
+    file = pq.ParquetFile(inputs.in_order)
+    names = [n for n in (*INCIDENT_COLUMNS, "event_id") if n in file.schema_arrow.names]
+    columns: dict[str, Any] = {}
+    for name in names:
+        column = file.read(columns=[name], use_threads=False).column(0).combine_chunks()
+        if name in _INTEGER_COLUMNS:
+            columns[name] = pd.array(column.to_pylist(), dtype="Int64")
+        elif name in _FLOAT_COLUMNS:
+            columns[name] = column.to_numpy(zero_copy_only=False).astype("float64")
+        elif name == "actors":
+            columns[name] = pd.Series(column.to_pylist(), dtype=object)
+        else:
+            columns[name] = _text_values(column, missing=np.nan if name == "event_id" else None)
+        del column
+    return pd.DataFrame(columns, columns=names, copy=False)
+
+
+def _text_values(column: pa.Array, *, missing: float | None = None) -> pd.Series | pd.Categorical:
+    """A text column for the map: categories of plain strings (in order of first
+    appearance) when at most :data:`CATEGORY_SHARE` of its values are distinct, else
+    Arrow-backed (with ``missing``, a NaN: objects with NaN for missing values, as
+    :func:`_with_event_ids` gives ``event_id``)."""
+    encoded = pc.dictionary_encode(column)
+    if len(encoded.dictionary) > CATEGORY_SHARE * len(column):
+        if missing is None:
+            return pd.Series(pd.arrays.ArrowExtensionArray(column))
+        values = np.array(column.to_pylist(), dtype=object)
+        values[pc.is_null(column).to_numpy(zero_copy_only=False)] = missing
+        return pd.Series(values, dtype=object)
+    codes = pc.fill_null(encoded.indices, -1).to_numpy()
+    categories = pd.Index(encoded.dictionary.to_pylist(), dtype=object)
+    return pd.Categorical.from_codes(codes, categories=categories)
 
 
 def _map_html(inputs: OutputInputs, target: Path) -> None:
-    incidents = _as_categories(incident_frame(inputs))
-    release_memory()  # the text columns the categories replaced
+    incidents = map_frame(inputs)
+    release_memory()  # the Arrow columns the categories replaced
     html = render_map(
         incidents,
         inputs.load("places"),
@@ -328,6 +355,7 @@ def _map_html(inputs: OutputInputs, target: Path) -> None:
         gazetteer=inputs.load("gazetteer"),
         title=inputs.title,
     )
+    del incidents
     target.write_text(html, encoding="utf-8")
 
 
