@@ -43,6 +43,7 @@ from gazetteer.name_matching import AREA_NOUNS, NameHit, NameMatching, is_arabic
 from gazetteer.normalize import glued, normalize_name, normalize_with_offsets
 from gazetteer.relations import RelativePlaces, distances_away
 from gazetteer.roles import MentionRoles, capital_of_context, structural_role
+from gazetteer.variant_matching import VariantMatching
 from gazetteer.variants import (
     ARTICLES,
     MIN_KEY_LETTERS,
@@ -65,7 +66,7 @@ _KNOWN_AS = re.compile(
 _IN_PLAY_WINDOW = 30
 
 
-class Geoparser(NameMatching, MentionRoles, RelativePlaces, DefiniteDescriptions):
+class Geoparser(NameMatching, VariantMatching, MentionRoles, RelativePlaces, DefiniteDescriptions):
     """Finds and resolves place mentions against one gazetteer.
 
     Build it once per gazetteer (building the automaton takes a moment) and call

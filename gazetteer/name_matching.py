@@ -2,16 +2,15 @@
 
 One Aho-Corasick pass over the normalised text finds every gazetteer name,
 organisation, world place, feature noun ("gate", "bridge") and relation phrase
-("south of"); matches must sit on token boundaries and the longest wins. Spelling
-variants (:mod:`gazetteer.variants`), Arabic names after another generic word of
-their kind, "X's Y" containers and "the Iraqi capital" are found here too.
+("south of"); matches must sit on token boundaries and the longest wins. Arabic
+names after another generic word of their kind, "X's Y" containers and "the Iraqi
+capital" are found here too; misspelt names are the next pass's
+(:mod:`gazetteer.variant_matching`).
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -20,25 +19,6 @@ from shapely.geometry import Point
 from gazetteer.check import SITE_KINDS
 from gazetteer.normalize import arabic_proclitics, glued, normalize_name
 from gazetteer.phrases import PhraseMatch, PhraseMatcher, longest_matches
-from gazetteer.variants import (
-    ARABIC_FUZZY_MIN_LETTERS,
-    ARABIC_SHORT_KEY_LETTERS,
-    ARTICLES,
-    MIN_KEY_LETTERS,
-    OPTIONAL_KINDS,
-    SHORT_KEY_LETTERS,
-    SpanScanner,
-    VariantIndex,
-    arabic_light_form,
-    arabic_name_key,
-    arabic_shapes_agree,
-    arabic_spelling,
-    arabic_stop_words,
-    arabic_word_key,
-    english_stop_words,
-    fold_word,
-    name_key,
-)
 
 
 @dataclass(frozen=True)
@@ -69,7 +49,8 @@ class NameMatching:
 
     A base of :class:`~gazetteer.geoparse.Geoparser`: it needs ``gazetteer``,
     ``vocabulary`` and ``_world`` (the world places outside the gazetteer) set by
-    the geoparser, and gives it :meth:`_hits`, the raw matches of one text.
+    the geoparser, and gives it :meth:`_hits`, the raw matches of one text, after the
+    variant passes of its sibling base :class:`~gazetteer.variant_matching.VariantMatching`.
     """
 
     # ------------------------------------------------------------------ matching
@@ -316,214 +297,6 @@ class NameMatching:
             i += 1
         return out
 
-    # ------------------------------------------------------------ variant spellings
-    @cached_property
-    def _variant_index(self) -> VariantIndex:
-        """The spelling key of every Latin-script gazetteer name (gazetteer/variants.py)."""
-        return self._latin_index(loose=False)
-
-    @cached_property
-    def _noun_name_index(self) -> VariantIndex:
-        """The same keys, with titles left out and hyphens read as spaces ("Imam Musa
-        al-Kadhim shrine" is also "Musa al Kadhim"): for the name a noun introduces ("the
-        shrine of Musa al Kadhim"), whose noun already says what kind of place it is."""
-        return self._latin_index(loose=True)
-
-    def _latin_index(self, *, loose: bool) -> VariantIndex:
-        vocab = self.vocabulary
-        honorifics = vocab.honorifics if loose else frozenset()
-        names = []
-        for place in self.gazetteer.values():
-            for name in place.all_names:
-                keys = []
-                forms = (name, name.replace("-", " ")) if loose else (name,)
-                for written in dict.fromkeys(forms):
-                    words = [vocab.abbreviations.get(w, w) for w in map(fold_word, written.split())]
-                    words = [w for part in words for w in part.split() if w]
-                    if words:
-                        key = name_key(words, vocab.generic_words, honorifics)
-                        if key not in keys:
-                            keys.append(key)
-                names.extend((place.id, name, key) for key in keys)
-        return VariantIndex(names)
-
-    @cached_property
-    def _arabic_variant_index(self) -> VariantIndex:
-        """The spelling key of every Arabic-script gazetteer name (gazetteer/variants.py)."""
-        generic = self.vocabulary.arabic_generic_words
-        names = []
-        for place in self.gazetteer.values():
-            for name in place.all_names:
-                if name.isascii():
-                    continue
-                words = normalize_name(name).split()
-                if words:
-                    names.append((place.id, name, arabic_name_key(words, generic)))
-        return VariantIndex(names, fuzzy_min=ARABIC_FUZZY_MIN_LETTERS)
-
-    @cached_property
-    def _arabic_variant_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
-        """Two regexes over normalised text that find where an Arabic variant may start: a
-        generic word (a glued proclitic allowed; group 2 the word), and a word with the
-        article whose letters spell, with any long vowels between them, the key of a one-word
-        gazetteer name (group 1 the word from its article)."""
-        spelling = arabic_spelling()
-        vowels = "".join(sorted(spelling.long_vowels))
-        proclitics = "|".join(sorted(map(re.escape, arabic_proclitics()), key=len, reverse=True))
-        generic = "|".join(
-            sorted(map(re.escape, self.vocabulary.arabic_generic_words), key=len, reverse=True)
-        )
-        generic_pattern = re.compile(f"(?<!\\S)((?:{proclitics})?)({generic})(?!\\S)")
-        keys = set()
-        for place in self.gazetteer.values():
-            for name in place.all_names:
-                if not name.isascii() and _one_word_with_article(name, spelling.article):
-                    key = arabic_word_key(normalize_name(name))
-                    if len(key) > ARABIC_SHORT_KEY_LETTERS:
-                        keys.add(key)
-        if not keys:
-            return generic_pattern, None
-        final = "".join(sorted(spelling.final_dropped))
-        spelled = "|".join(
-            f"{re.escape(key[0])}+"
-            + "".join(f"[{vowels}]*{re.escape(c)}+" for c in key[1:])
-            + f"[{vowels}]*"
-            for key in sorted(keys)
-        )
-        article_pattern = re.compile(
-            f"(?<!\\S)(?:{proclitics})?({re.escape(spelling.article)}(?:{spelled})[{final}]?)"
-            "(?!\\S)"
-        )
-        return generic_pattern, article_pattern
-
-    def _arabic_name_part(self, name: str) -> list[str]:
-        """A normalised Arabic name's words without its generic word (جسر السنك: السنك)."""
-        words = normalize_name(name).split()
-        if len(words) >= 2 and words[0] in self.vocabulary.arabic_generic_words:
-            return words[1:]
-        return words
-
-    def _bare_arabic_generic(self, word: str) -> str | None:
-        """The generic word a normalised word is, a glued proclitic aside (بساحة: ساحة)."""
-        generic = self.vocabulary.arabic_generic_words
-        if word in generic:
-            return word
-        for proclitic in arabic_proclitics():
-            if word.startswith(proclitic) and word[len(proclitic) :] in generic:
-                return word[len(proclitic) :]
-        return None
-
-    def _with_arabic_variants(
-        self, text: str, norm: str, offsets: list[int], hits: list[NameHit]
-    ) -> list[NameHit]:
-        """Add the Arabic-script names the exact pass missed, matched by their spelling key.
-
-        Tried only on the words after a generic word whose kind fits the entry (قاعدة
-        فكتوريا for معسكر فكتوري: a base), and on single words written with the article
-        that are not ordinary Arabic words and name an entry written without a generic word.
-        A variant never outranks an exact name: a span an exact match overlaps is left alone.
-        """
-        generic_pattern, article_pattern = self._arabic_variant_patterns
-        if not _ARABIC_WORD.search(norm):
-            return hits
-        exact = sorted(
-            (h for h in hits if h.category not in ("feature", "relation")), key=lambda h: h.start
-        )
-        exact_starts = [h.start for h in exact]
-        index = self._arabic_variant_index
-        article = arabic_spelling().article
-        stop = arabic_stop_words()
-        taken: list[NameHit] = []
-
-        def take(nstart: int, nend: int, candidates: list, words: list[str]) -> bool:
-            start, end = offsets[nstart], offsets[nend - 1] + 1
-            if _overlapping(exact, exact_starts, start, end) or any(
-                t.start < end and start < t.end for t in taken
-            ):
-                return False
-            best = min(c.distance for c in candidates)
-            candidates = [c for c in candidates if c.distance == best]
-            ids = tuple(dict.fromkeys(c.place_id for c in candidates))
-            taken.append(
-                NameHit(
-                    nstart, nend, start, end, "place", ids,
-                    key="".join(arabic_word_key(w) for w in words),
-                    matched_name=candidates[0].name, via="variant",
-                )
-            )  # fmt: skip
-            return True
-
-        # the words after a generic word (found by one regex pass, in C)
-        for match in generic_pattern.finditer(norm):
-            generic = match.group(2)
-            following = []
-            previous = match.end()
-            for word in _ARABIC_WORD.finditer(norm, match.end(), match.end() + 120):
-                if (
-                    norm[previous : word.start()] != " "
-                    or text[offsets[previous - 1] + 1 : offsets[word.start()]].strip()
-                ):
-                    break  # a comma, a full stop or another script ends the name
-                following.append(word)
-                previous = word.end()
-                if len(following) == 3:
-                    break
-            for n in range(len(following), 0, -1):
-                words = [w.group() for w in following[:n]]
-                key = "".join(arabic_word_key(w) for w in words)
-                if len(key) < MIN_KEY_LETTERS:
-                    continue
-                candidates = [
-                    c for c in index.lookup(key)
-                    if self._generic_fits(generic, c.place_id)
-                    and arabic_shapes_agree(words, self._arabic_name_part(c.name), strict=False)
-                ]  # fmt: skip
-                if candidates and any(w in stop for w in words):
-                    # an ordinary word: read as the name only up to the article and a
-                    # final ه or ا (شارع شعب, قاعدة فكتوريا), never by its inner vowels
-                    light = [arabic_light_form(w) for w in words]
-                    candidates = [
-                        c for c in candidates
-                        if light == list(map(arabic_light_form, self._arabic_name_part(c.name)))
-                    ]  # fmt: skip
-                if candidates and take(match.start(2), following[n - 1].end(), candidates, words):
-                    break
-        # a word with the article alone, spelled like a one-word name (a regex per key)
-        if article_pattern is not None:
-            for match in article_pattern.finditer(norm):
-                word, bare = match.group(), match.group(1)
-                if bare in stop or word in stop:
-                    continue
-                candidates = [
-                    c for c in index.lookup(arabic_word_key(bare))
-                    if not c.distance and _one_word_with_article(c.name, article)
-                    and arabic_shapes_agree([bare], [normalize_name(c.name)], strict=True)
-                ]  # fmt: skip
-                if candidates:
-                    take(match.start(1), match.end(), candidates, [bare])
-        if not taken:
-            return hits
-        taken.sort(key=lambda t: t.start)
-        taken_starts = [t.start for t in taken]
-        kept = []
-        for hit in hits:
-            k = bisect_left(taken_starts, hit.end)
-            if not k or taken[k - 1].end <= hit.start:
-                kept.append(hit)
-        return sorted([*kept, *taken], key=lambda h: h.start)
-
-    def _name_words_of(self, name: str) -> tuple[str, ...]:
-        """A gazetteer name's folded words, without articles and generic words."""
-        vocab = self.vocabulary
-        words = [
-            vocab.abbreviations.get(w, w) for w in map(fold_word, name.replace("-", " ").split())
-        ]
-        return tuple(w for w in words if w and w not in vocab.generic_words and w not in ARTICLES)
-
-    @cached_property
-    def _scanner(self) -> SpanScanner:
-        return SpanScanner(self.vocabulary.generic_words, self.vocabulary.abbreviations)
-
     def _fits(self, place_id: str, noun_kind: str) -> bool:
         """True when the entry is of a kind the noun may stand for, or its name has the noun."""
         place = self.gazetteer[place_id]
@@ -562,142 +335,6 @@ class NameMatching:
             if nouns:
                 found[place.id] = frozenset(nouns)
         return found
-
-    @cached_property
-    def _noun_typos(self) -> dict[str, str]:
-        """Misspellings of the English feature nouns of six letters or more ('sqaure',
-        'hopsital', 'brige'): two letters swapped or one left out, never an English word
-        (the wordfreq stop list of :func:`~gazetteer.variants.english_stop_words`: 'place'
-        is no palace, 'capita' no capital)
-        -> the noun's ``kind:number``."""
-        english = english_stop_words()
-        nouns: dict[str, str] = {}
-        for kind, forms in self.vocabulary.feature_nouns.items():
-            for number, words in forms.items():
-                for word in words:
-                    if word.isascii() and word.isalpha() and len(word) >= _TYPO_MIN_LETTERS:
-                        nouns[word] = f"{kind}:{number}"
-        typos: dict[str, str] = {}
-        for word, value in nouns.items():
-            swapped = {
-                word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)
-            }
-            dropped = {word[:i] + word[i + 1 :] for i in range(len(word))}
-            for typo in (swapped | dropped) - {word}:
-                if typo in nouns or typo in english:
-                    continue
-                typos[typo] = value if typos.get(typo, value) == value else ""
-        return {typo: value for typo, value in typos.items() if value}
-
-    def _with_noun_typos(
-        self, text: str, norm: str, offsets: list[int], hits: list[NameHit]
-    ) -> list[NameHit]:
-        """Add a misspelt feature noun after 'the' ('In one corner of the sqaure'): real
-        copy keeps the outlet's typos, and the noun still refers to the place in play."""
-        typos = self._noun_typos
-        found = []
-        for match in _DEFINITE_WORD.finditer(norm):
-            value = typos.get(match.group(1))
-            if value is None:
-                continue
-            nstart, nend = match.start(1), match.end(1)
-            if any(h.nstart < nend and nstart < h.nend for h in hits):
-                continue
-            found.append(
-                NameHit(
-                    nstart, nend, offsets[nstart], offsets[nend - 1] + 1, "feature", (value,),
-                    key=match.group(1), via="misspelt noun",
-                )
-            )  # fmt: skip
-        if not found:
-            return hits
-        return sorted([*hits, *found], key=lambda h: h.nstart)
-
-    def _with_variants(self, text: str, offsets: list[int], hits: list[NameHit]) -> list[NameHit]:
-        """Add the romanised names the exact pass missed, matched by their spelling key.
-
-        A variant never outranks an exact name: a span that an exact name covers is taken
-        only when it is longer and written with a generic word ("Baghdad Int'l Airport"
-        over "Baghdad"). Guards: a capitalised name word that is not an ordinary English
-        word, a key of at least three letters, and for keys of up to four letters (Senk) an
-        article or a generic word written with it.
-        """
-        spans = self._scanner.spans(text)
-        if not spans:
-            return hits
-        exact = sorted(
-            (h for h in hits if h.category not in ("feature", "relation")), key=lambda h: h.start
-        )
-        exact_starts = [h.start for h in exact]
-        taken: list[NameHit] = []
-        index = self._variant_index
-        for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
-            if taken and span.start < taken[-1].end:
-                continue
-            key = span.key
-            if len(key.key) < MIN_KEY_LETTERS:
-                continue
-            if len(key.key) <= SHORT_KEY_LETTERS and not (key.kinds or key.has_article):
-                continue
-            if span.sentence_initial and len(span.words) == 1 and not key.kinds:
-                continue
-            overlapping = _overlapping(exact, exact_starts, span.start, span.end)
-            if overlapping and not (
-                key.kinds
-                and all(span.start <= h.start and h.end <= span.end for h in overlapping)
-                and all(h.end - h.start < span.end - span.start for h in overlapping)
-            ):
-                continue
-            candidates = index.lookup(key.key)
-            if key.kinds:
-                candidates = [
-                    c for c in candidates
-                    if c.kinds & key.kinds
-                    or any(self._fits(c.place_id, kind) for kind in key.kinds)
-                ]  # fmt: skip
-            else:
-                candidates = [c for c in candidates if c.kinds <= OPTIONAL_KINDS]
-                if len(key.key) <= SHORT_KEY_LETTERS:
-                    candidates = [c for c in candidates if c.vowel == key.vowel]
-            if not candidates:
-                continue
-            if not key.kinds:
-                stop = english_stop_words()
-                if all(word in stop for word in span.words):
-                    continue
-            # a name written with the same generic words first (Suspension Bridge: the bridge,
-            # not the Suspension Bridge gate), then the closest key
-            candidates.sort(key=lambda c: (c.kinds != key.kinds, c.distance))
-            best_kinds, best = candidates[0].kinds, candidates[0].distance
-            candidates = [c for c in candidates if c.kinds == best_kinds]
-            ids = tuple(dict.fromkeys(c.place_id for c in candidates if c.distance == best))
-            matched = next(c.name for c in candidates if c.distance == best)
-            via = "variant"
-            if best == 0 and span.words == self._name_words_of(matched):
-                written = text[span.start : span.end].replace("-", " ").split()
-                if any(fold_word(w) in self.vocabulary.abbreviations for w in written):
-                    via = "abbreviation"  # "Tahrir Sq": the name, its generic word abbreviated
-                else:
-                    matched = None  # the name as the gazetteer spells it, with a generic word
-            nstart = _norm_index(offsets, span.start)
-            nend = _norm_index(offsets, span.end)
-            taken.append(
-                NameHit(
-                    nstart, nend, span.start, span.end, "place", ids,
-                    key=key.key, matched_name=matched, via=via,
-                )
-            )  # fmt: skip
-        if not taken:
-            return hits
-        # taken spans never overlap one another: the one starting last before a hit's end
-        # is the only one that can overlap it
-        taken_starts = [t.start for t in taken]
-        kept = []
-        for hit in hits:
-            i = bisect_left(taken_starts, hit.end)
-            if not i or taken[i - 1].end <= hit.start:
-                kept.append(hit)
-        return sorted([*kept, *taken], key=lambda h: h.start)
 
     @staticmethod
     def _case_fits(original: str, key: str, category: str) -> bool:
@@ -766,10 +403,6 @@ class NameMatching:
         return container.geometry.buffer(reach).covers(Point(lon, lat))
 
 
-#: A word of Arabic letters in normalised text.
-_ARABIC_WORD = re.compile("[\u0620-\u064a\u066e-\u06d3]+")
-
-
 #: Nouns of areas: after a name they start a description of their own.
 AREA_NOUNS = frozenset({"neighbourhood", "city"})
 
@@ -794,19 +427,15 @@ _CITY_AREA_GAP = re.compile(r"^(?:\s+|['’]s(?:\s+[\w'’-]+){0,3}\s+)$")
 
 #: "Baghdad's Green Zone", "Baghdad's heavily fortified Green Zone": a possessive and at
 #: most two lower-case words between a container and what it contains.
-#: A word after "the" in normalised text: where a misspelt feature noun is looked for.
-_DEFINITE_WORD = re.compile(r"\bthe ([a-z]{5,})\b")
-#: Feature nouns shorter than this are never read through a typo ("hotle" is no hotel).
-_TYPO_MIN_LETTERS = 6
 _CONTAINER_GAP = re.compile(r"^(?:['’]s|s['’]|['’])(?:\s+[a-z][a-z-]*){0,2}\s+$")
-
-
-#: Prepositions that end the head phrase of an English name ("Green Zone gate at ...").
-_HEAD_CUT = frozenset({"of", "at", "from", "near", "on", "by", "in", "to", "facing"})
 
 
 #: Punctuation no multi-word outlet or world name is written across.
 _NAME_BREAKS = frozenset(",،;؛!?؟\n")
+
+
+#: Prepositions that end the head phrase of an English name ("Green Zone gate at ...").
+_HEAD_CUT = frozenset({"of", "at", "from", "near", "on", "by", "in", "to", "facing"})
 
 
 #: Nouns a name's head word does not make an entry fit: Sadr City is not "the city".
@@ -817,37 +446,3 @@ def is_arabic_nisba(word: str) -> bool:
     """'السويدية', 'الإيراني': an Arabic adjective of origin (the article, then -ي or -ية);
     after العاصمة it names the country, even when a town shares the spelling."""
     return word.startswith("ال") and word.endswith(("ية", "ي")) and len(word) >= 6
-
-
-def _norm_index(offsets: list[int], original: int) -> int:
-    """The first normalised index at or after an original text index."""
-    return bisect_left(offsets, original)
-
-
-def _one_word_with_article(name: str, article: str) -> bool:
-    """A gazetteer name of one word written with the article (الكرادة, not مجلس النواب)."""
-    words = normalize_name(name).split()
-    return len(words) == 1 and words[0].startswith(article)
-
-
-#: The longest name the exact pass can match, in characters: a hit starting further
-#: back than this before a span cannot reach into it.
-_LONGEST_HIT = 200
-
-
-def _overlapping(
-    hits: Sequence[NameHit], starts: Sequence[int], start: int, end: int
-) -> list[NameHit]:
-    """The hits (sorted by start, with ``starts``) that overlap ``[start, end)``.
-
-    Looks only from ``start - _LONGEST_HIT`` up to ``end``, so a long report is
-    searched in time linear in its length, not in its length times its hits.
-    """
-    found = []
-    for i in range(bisect_left(starts, start - _LONGEST_HIT), len(hits)):
-        hit = hits[i]
-        if hit.start >= end:
-            break
-        if start < hit.end:
-            found.append(hit)
-    return found

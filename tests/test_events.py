@@ -16,11 +16,11 @@ from shapely.geometry import LineString, Point, Polygon
 
 from gazetteer.model import Gazetteer, Place, load_gazetteer
 from geo.errors import IncidentMapperError
+from incidents.event_claims import claimant_key
 from incidents.event_evaluation import evaluate_events, read_gold_events
 from incidents.events import (
     EVENT_COLUMNS,
     EventRules,
-    claimant_key,
     event_id_for,
     group_events,
     incident_event_ids,
