@@ -440,7 +440,8 @@ def _write_in_worker(job: tuple[str, OutputInputs, Path]) -> str:
     return name
 
 
-def _ignore_interrupt() -> None:
+def ignore_interrupt() -> None:
+    """A worker's initializer: Ctrl-C is the build's to handle, not the worker's."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
@@ -499,7 +500,7 @@ class OutputWriters:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])
         workers = min(self.jobs, len(left)) - 1
-        pool = context.Pool(workers, initializer=_ignore_interrupt)
+        pool = context.Pool(workers, initializer=ignore_interrupt)
         feeders = [threading.Thread(target=feed, args=(pool,), daemon=True) for _ in range(workers)]
         for feeder in feeders:
             feeder.start()
@@ -524,6 +525,7 @@ __all__ = [
     "TASK_FILES",
     "OutputInputs",
     "OutputWriters",
+    "ignore_interrupt",
     "incident_batches",
     "incident_frame",
     "prepare_inputs",
