@@ -202,9 +202,10 @@ class Coreference:
 
         ``retold``: the sentence gives its telling to a source; ``footage``: it describes
         footage (:class:`incidents.discourse.Telling`). ``at``: the place ``own_place``
-        names, so that a place near it counts as the same. ``named``: a weak mention a
-        superlative ranks ("The worst attack in the capital since ..."): like a headline
-        it names an incident, and the first telling that day takes its place."""
+        names, so that a place inside it or around it counts as the same. ``named``: a
+        weak mention a superlative ranks ("The worst attack in the capital since ..."):
+        like a headline it names an incident, and the first telling that day takes its
+        place."""
         event_type = incident.acled_event_type
         if own_place is not None and at is not None and at.lat is not None and at.lon is not None:
             self.points.setdefault(own_place, (at.lat, at.lon, at.uncertainty_m or 0.0))
