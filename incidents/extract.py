@@ -354,7 +354,8 @@ def _extract(
             told_incidents.tell(
                 told_incident, t, own_place=own, segment=segment.start, headline=headline,
                 dated=stated is not None or bool(days), retold=telling.retold,
-                footage=telling.footage, at=fields["place"], trend=telling.background,
+                footage=telling.footage, trend=telling.background,
+                at=None if unlisted_key else fields["place"],  # no point for a place it lacks
                 named=t.start in telling.named,
             )  # fmt: skip
         told = _main_trigger(reading, vocabulary) or last_told

@@ -81,3 +81,15 @@ def test_a_protest_at_two_names_after_a_dual_stays_as_told(geoparser):
     # protests go on and develop: only point-like events are split by the names
     text = "تظاهر المئات في حيي الزهور والشرطة جنوب بغداد."
     assert len(drawn(text, geoparser)) == 1
+
+
+def test_a_bombing_at_an_unlisted_place_placed_at_the_city_is_not_every_place_in_it(geoparser):
+    # the coarse place (the city) stands for a place the gazetteer lacks: no point of its
+    # own, so the Sadr City bombing, inside the city, is not taken for the same one
+    text = (
+        "ففي منطقة الزهور شرق بغداد قتل 4 أشخاص بانفجار سيارة مفخخة، فيما أودى التفجير "
+        "الذي ضرب مدينة الصدر بحياة شخصين."
+    )
+    found = drawn(text, geoparser)
+    assert len(found) == 2
+    assert found[1] == ("car_bomb", "sadr_city")
