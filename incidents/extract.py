@@ -316,7 +316,7 @@ def _extract(
                 told_incident, t, own_place=own, segment=segment.start, headline=headline,
                 dated=stated is not None or bool(days), retold=telling.retold,
                 footage=telling.footage, at=fields["place"], trend=telling.background,
-                named=t.start in telling.named,
+                named=t.start in telling.named, ordinal=dict(telling.ordinals).get(t.start),
             )  # fmt: skip
         told = _main_trigger(reading, vocabulary) or last_told
         if reading.triggers:
