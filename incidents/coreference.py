@@ -207,11 +207,11 @@ class Coreference:
 
         ``retold``: the sentence gives its telling to a source; ``footage``: it describes
         footage (:class:`incidents.discourse.Telling`). ``at``: the place ``own_place``
-        names, so that a place near it counts as the same. ``named``: a weak mention a
-        superlative ranks ("The worst attack in the capital since ..."): like a headline
-        it names an incident, and the first telling that day takes its place.
-        ``ordinal``: N for a mention written "the Nth" ("the second bomb"): with N of its
-        ACLED event type told that day, it is the Nth of them."""
+        names, so that a place inside it or around it counts as the same. ``named``: a
+        weak mention a superlative ranks ("The worst attack in the capital since ..."):
+        like a headline it names an incident, and the first telling that day takes its
+        place. ``ordinal``: N for a mention written "the Nth" ("the second bomb"): with N
+        of its ACLED event type told that day, it is the Nth of them."""
         event_type = incident.acled_event_type
         if own_place is not None and at is not None and at.lat is not None and at.lon is not None:
             self.points.setdefault(own_place, (at.lat, at.lon, at.uncertainty_m or 0.0))
@@ -298,7 +298,7 @@ class Coreference:
             and quality == 0
             and told.quality < _DEFINITE
             and not salvo
-            and not (retold and self._retells(told, incident))
+            and not (retold and self._retells(told, incident, own_place))
         ):
             # "a car bomb" after "a car bomb": another one, unless a source retells it
             told = None
@@ -436,14 +436,17 @@ class Coreference:
         return latest
 
     def _near(self, place: str | None, other: str | None) -> bool:
-        """True when either place is unknown, both are one, or one lies within the
-        other's uncertainty (at least ``_NEAR_FLOOR_M``)."""
+        """True when either place is unknown, both are one, or one lies inside the other:
+        its point and radius within the other's radius (at least ``_NEAR_FLOOR_M``). A
+        point within the other's radius is not enough: districts are kilometres wide, and
+        a car bomb in Karrada is not the rockets on the Green Zone beside it."""
         if place is None or other is None or place == other:
             return True
         a, b = self.points.get(place), self.points.get(other)
         if a is None or b is None:
             return False
-        return _metres(a[0], a[1], b[0], b[1]) <= max(a[2], b[2], _NEAR_FLOOR_M)
+        inner, outer = sorted((a[2], b[2]))
+        return _metres(a[0], a[1], b[0], b[1]) + inner <= max(outer, _NEAR_FLOOR_M)
 
     def _finer(self, incident: Incident, current: Incident) -> bool:
         """True when ``current`` is of a generic type ("an explosion", "a bomb") and
@@ -471,14 +474,19 @@ class Coreference:
         }
         return len(subs) >= _GENERIC_SUB_EVENTS
 
-    def _retells(self, told: _Told, incident: Incident) -> bool:
+    def _retells(self, told: _Told, incident: Incident, own_place: str | None) -> bool:
         """True when a source's new referent ("said a homemade bomb attack had taken
         place") can be ``told`` again: not a sum of several, not a telling of its own
-        sentence ("two car bombs in Karrada, then two more cars in Mowasalat"), and of
-        its sub-event type unless one of the two is generic (a drone strike is not the
-        rocket attack told before; "an explosion" may be a drone strike)."""
+        sentence ("two car bombs in Karrada, then two more cars in Mowasalat"), not at
+        a place of its own that is neither the told one's nor within it or around it
+        ("Police said a roadside bomb wounded three soldiers in Dora" after a car bomb in
+        Karrada: wire roundups give every incident to a source), and of its sub-event
+        type unless one of the two is generic (a drone strike is not the rocket attack
+        told before; "an explosion" may be a drone strike)."""
         current = self.slots[told.slot]
         if told.summary or current is None or current.evidence_start == incident.evidence_start:
+            return False
+        if own_place is not None and not self._near(own_place, told.place):
             return False
         return (
             current.sub_event_type == incident.sub_event_type

@@ -180,6 +180,23 @@ def test_another_place_named_by_a_source_is_another_incident(geoparser):
     assert [t for t, _ in drawn(text, geoparser)] == ["ied", "ied"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A car bomb exploded near a market in Karrada on Sunday, police said.\n\n"
+        "Police said a roadside bomb wounded three soldiers in Dora.",
+        "A car bomb exploded in Mansour on Sunday.\n\n"
+        "Police said a bomb went off in Yarmouk, killing one.",
+        "انفجرت سيارة مفخخة في الغزالية يوم الأحد.\n\n"
+        "وقالت الشرطة إن عبوة ناسفة انفجرت في العامرية وأصابت ثلاثة.",
+    ],
+)
+def test_a_neighbouring_district_named_by_a_source_is_another_incident(text, geoparser):
+    """Wire roundups give every incident to a source: a district next to the first (near,
+    since districts are wide, but not within it) is another incident, not a retelling."""
+    assert len(drawn(text, geoparser)) == 2, drawn(text, geoparser)
+
+
 def test_a_sum_of_several_is_not_retold_by_one(geoparser):
     text = (
         "Officials said five car bombs hit the capital on Sunday.\n\n"
