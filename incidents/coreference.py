@@ -134,6 +134,8 @@ class Coreference:
         self.told: list[_Told] = []
         self.points: dict[str, tuple[float, float, float]] = {}
         """Where each own place key lies: (lat, lon, uncertainty in metres)."""
+        self.ordered: dict[tuple[int, str | None, str], list[_Told]] = {}
+        """The incidents told per (segment, day, ACLED event type), in order."""
         self.named: dict[tuple[int, str | None], _Told] = {}
         """The latest incident a superlative named per (segment, day), not told yet."""
         self.protests: set[tuple[int, str | None]] = set()
@@ -162,6 +164,7 @@ class Coreference:
         at: PlaceMention | None = None,
         trend: bool = False,
         named: bool = False,
+        ordinal: int | None = None,
     ) -> None:
         """A trigger incident (see :meth:`_tell`). ``trend``: the sentence tells a trend
         ("Over the past two months, officials have been watching the bombs"): what it
@@ -171,6 +174,7 @@ class Coreference:
         self._tell(
             incident, trigger, own_place=own_place, segment=segment, headline=headline,
             dated=dated, retold=retold, footage=footage, at=at, named=named,
+            ordinal=ordinal,
         )  # fmt: skip
         if trend:
             self.hidden.update(range(first, len(self.slots)))
@@ -188,6 +192,7 @@ class Coreference:
         footage: bool,
         at: PlaceMention | None,
         named: bool,
+        ordinal: int | None,
     ) -> None:
         """A trigger incident: a new one, or a mention of one already told.
 
@@ -205,7 +210,8 @@ class Coreference:
         names, so that a place inside it or around it counts as the same. ``named``: a
         weak mention a superlative ranks ("The worst attack in the capital since ..."):
         like a headline it names an incident, and the first telling that day takes its
-        place."""
+        place. ``ordinal``: N for a mention written "the Nth" ("the second bomb"): with N
+        of its ACLED event type told that day, it is the Nth of them."""
         event_type = incident.acled_event_type
         if own_place is not None and at is not None and at.lat is not None and at.lon is not None:
             self.points.setdefault(own_place, (at.lat, at.lon, at.uncertainty_m or 0.0))
@@ -271,6 +277,10 @@ class Coreference:
         if named:
             quality = _NAMED
         told = None
+        if trigger.fresh and ordinal is not None:
+            counted = [t for t in self.ordered.get((*day, event_type), ()) if not t.summary]
+            if len(counted) >= ordinal and self._near(own_place, counted[ordinal - 1].place):
+                told = counted[ordinal - 1]  # "the second bomb" of the two told
         if not trigger.fresh:
             told = self._told(day, event_type, own_place, weak=trigger.weak)
             ranked = self.named.get(day)
@@ -491,6 +501,7 @@ class Coreference:
 
     def _register(self, told: _Told, day: tuple[int, str | None], event_type: str) -> None:
         self.told.append(told)
+        self.ordered.setdefault((*day, event_type), []).append(told)
         self.in_segment[day[0]] = told
         self.of_type[(day[0], event_type)] = told
         self.by_type[(*day, event_type)] = told

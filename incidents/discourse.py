@@ -57,6 +57,9 @@ class DiscourseRules:
     footage_window: int
     scene: frozenset[str]
     superlatives: frozenset[str]
+    ordinal_articles: frozenset[str]
+    ordinal_arabic_article: str
+    ordinal_numbers: dict[str, int]
     superlative_window: int
     belief: frozenset[str]
     belief_window: int
@@ -82,6 +85,7 @@ class DiscourseRules:
     object_of_types: frozenset[str]
     object_nouns: frozenset[str]
     reference: frozenset[str]
+    reference_not_after: dict[str, frozenset[str]]
     reference_window: int
     period_openers: tuple[str, ...]
     period_units: frozenset[str]
@@ -120,6 +124,9 @@ def discourse_rules() -> DiscourseRules:
         footage_window=int(footage["window"]),
         scene=_phrases(raw["scene"]["phrases"]),
         superlatives=_phrases(raw["named"]["superlatives"]),
+        ordinal_articles=frozenset(_norm(raw["ordinal"]["articles"])),
+        ordinal_arabic_article=normalize_name(raw["ordinal"]["arabic_article"]),
+        ordinal_numbers={normalize_name(k): int(v) for k, v in raw["ordinal"]["numbers"].items()},
         superlative_window=int(raw["named"]["window"]),
         belief=_phrases(raw["belief"]["phrases"]),
         belief_window=int(raw["belief"]["window"]),
@@ -145,6 +152,10 @@ def discourse_rules() -> DiscourseRules:
         object_of_types=frozenset(object_of["types"]),
         object_nouns=frozenset(_norm(object_of["nouns"])),
         reference=_phrases(reference["phrases"]),
+        reference_not_after={
+            normalize_name(k): frozenset(_norm(v))
+            for k, v in reference.get("not_after", {}).items()
+        },
         reference_window=int(reference["window"]),
         period_openers=_norm(period["openers"]),
         period_units=frozenset(_norm(period["units"])),
@@ -168,6 +179,8 @@ class Telling:
     """The sentence is framed by a period of weeks or more: a trend, no incident."""
     scenes: frozenset[int] = frozenset()
     """Starts of triggers that name the site of an incident told."""
+    ordinals: tuple[tuple[int, int], ...] = ()
+    """(start, N) of triggers written "the Nth" ("the second bomb", "الانفجار الثاني")."""
     named: frozenset[int] = frozenset()
     """Starts of weak triggers a superlative ranks ("the worst attack since"): they name
     an incident, as a headline does."""
@@ -198,6 +211,7 @@ def read_telling(
     kept: list[Trigger] = []
     scenes: set[int] = set()
     named: set[int] = set()
+    ordinals: list[tuple[int, int]] = []
     for trigger in reading.triggers:
         before_text = text[max(0, trigger.start - start - _LOOKBACK) : trigger.start - start]
         clause = _clause_tail(before_text)
@@ -208,6 +222,10 @@ def read_telling(
             continue  # "might have made the men think they were under attack"
         if trigger.weak and _within(clause, rules.superlatives, rules.superlative_window):
             named.add(trigger.start)
+        if trigger.fresh:
+            number = _definite_ordinal(clause, trigger, text[trigger.end - start :], rules)
+            if number:
+                ordinals.append((trigger.start, number))
         if _ends_with(clause, rules.scene):
             scenes.add(trigger.start)
             trigger = replace(trigger, definite=True, indefinite=False)
@@ -232,7 +250,22 @@ def read_telling(
         footage=_footage(words, rules),
         scenes=frozenset(scenes),
         named=frozenset(named),
+        ordinals=tuple(ordinals),
     )
+
+
+def _definite_ordinal(
+    clause: list[str], trigger: Trigger, after: str, rules: DiscourseRules
+) -> int | None:
+    """N when the trigger is written "the Nth" ("the second bomb") or, in Arabic, with the
+    article and an ordinal with the article after it ("الانفجار الثاني"); else None."""
+    if len(clause) >= 2 and clause[-2] in rules.ordinal_articles:
+        return rules.ordinal_numbers.get(clause[-1])
+    following = normalize_name(after[:30]).split()
+    article = rules.ordinal_arabic_article
+    if following and trigger.key.startswith(article) and following[0].startswith(article):
+        return rules.ordinal_numbers.get(following[0])
+    return None
 
 
 def _object_definite(after: str, rules: DiscourseRules) -> bool:
@@ -303,7 +336,22 @@ def _not_an_incident(
         for other in reading.triggers
     ):
         return True  # "arrested a prominent gunman"
-    return _within(clause, rules.reference, rules.reference_window)
+    return _referenced(clause, rules)
+
+
+def _referenced(clause: list[str], rules: DiscourseRules) -> bool:
+    """True when a reference phrase stands within the window before the trigger, not
+    right after one of its ``not_after`` words ("it was behind" is a claim)."""
+    for skip in range(min(rules.reference_window, len(clause) - 1) + 1):
+        end = len(clause) - skip
+        for size in range(1, min(_PHRASE_WORDS, end) + 1):
+            phrase = " ".join(clause[end - size : end])
+            if phrase not in rules.reference:
+                continue
+            before = clause[end - size - 1] if end - size > 0 else ""
+            if before not in rules.reference_not_after.get(phrase, ()):
+                return True
+    return False
 
 
 def _approximate(clause: list[str], key: str, rules: DiscourseRules) -> bool:

@@ -356,7 +356,7 @@ def _extract(
                 dated=stated is not None or bool(days), retold=telling.retold,
                 footage=telling.footage, trend=telling.background,
                 at=None if unlisted_key else fields["place"],  # no point for a place it lacks
-                named=t.start in telling.named,
+                named=t.start in telling.named, ordinal=dict(telling.ordinals).get(t.start),
             )  # fmt: skip
         told = _main_trigger(reading, vocabulary) or last_told
         if reading.triggers:

@@ -49,9 +49,18 @@ def test_an_indefinite_mention_is_a_new_incident(geoparser):
 def test_an_ordinal_or_another_place_makes_a_new_incident(geoparser):
     text = (
         "A bomb exploded in Karrada on Friday. The explosion in Mansour killed two. "
-        "The second blast hit a checkpoint."
+        "A third blast hit a checkpoint."
     )
     assert len(drawn(text, geoparser)) == 3
+
+
+def test_the_second_of_two_told_is_the_second_told(geoparser):
+    # "the second blast" with two told is one of them (tests/test_discourse.py has more)
+    text = (
+        "A bomb exploded in Karrada on Friday. The explosion in Mansour killed two. "
+        "The second blast hit a checkpoint."
+    )
+    assert len(drawn(text, geoparser)) == 2
 
 
 def test_a_weak_mention_told_first_takes_the_type_a_later_mention_gives(geoparser):

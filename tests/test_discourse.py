@@ -327,3 +327,32 @@ def test_a_telling_that_states_its_day_takes_the_place_of_an_undated_naming(geop
 def test_a_weak_storming_verb_in_the_passive_is_no_storming():
     assert kept("The wounded were rushed to a hospital in Karrada.") == []
     assert "storming_attempt" in kept("Hundreds of protesters rushed towards the gate.")
+
+
+def test_the_second_of_two_told_is_one_of_them(geoparser):
+    text = (
+        "A car bomb exploded near a market in Karrada on Sunday. Minutes later a roadside "
+        "bomb went off at a checkpoint nearby.\n\n"
+        "Witnesses said the second bomb wounded six policemen."
+    )
+    assert [t for t, _ in drawn(text, geoparser)] == ["car_bomb", "ied"]
+
+
+def test_the_second_after_one_told_is_a_new_one(geoparser):
+    text = (
+        "A car bomb exploded near a market in Karrada on Sunday.\n\n"
+        "The second bomb went off ten minutes later near a bank in Mansour."
+    )
+    assert len(drawn(text, geoparser)) == 2
+
+
+def test_an_ordinal_after_the_article_is_read():
+    found = telling("Witnesses said the second bomb went off moments later.")
+    assert [n for _, n in found.ordinals] == [2]
+    assert [n for _, n in telling("وأضاف أن الانفجار الثاني طال السفارة.").ordinals] == [2]
+    assert telling("A second bomb went off moments later.").ordinals == ()
+
+
+def test_the_men_behind_an_attack_name_it_a_claim_tells_it():
+    assert "ied" not in kept("Police said two gunmen behind a roadside bomb attack were held.")
+    assert kept("The group said it was behind a car bomb attack on the market.") != []
