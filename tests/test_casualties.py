@@ -973,3 +973,17 @@ def test_a_coordinated_number_counts_only_a_group_of_people(sentence, figures):
     no casualties. Groups in Arabic script are taken as they are."""
     claims = claims_of(sentence)
     assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("The rocket fell without causing casualties.", [(0, 0)]),
+        ("سقطت قذيفة لم تسفر عن وقوع إصابات", [(None, 0)]),
+        ("There were no immediate reports of casualties.", []),
+    ],
+)
+def test_an_attack_that_caused_no_casualties_gives_zero_and_no_reports_nothing(sentence, figures):
+    claims = claims_of(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
+    assert all(c.claimed_by is None for c in claims)
