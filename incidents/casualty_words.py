@@ -119,6 +119,9 @@ class CasualtyVocabulary:
     """Folded words that end a claimant's words but are none of it ("also", الثلاثاء)."""
     claimant_relatives: frozenset[str] = frozenset()
     """Folded words that open a relative clause after a claimant ("who spoke ...")."""
+    attribution_screen: FigureScreen | None = None
+    """The same screen over the attribution cues (``verb``, ``according_to``,
+    ``agent_cue``): a sentence without one names no claimant (None: no screen)."""
 
 
 class FigureScreen:
@@ -200,6 +203,10 @@ def _plural(noun: str) -> str:
     if noun.endswith(("s", "sh", "ch", "x")):
         return noun + "es"
     return noun + "s"
+
+
+#: The attribution lists whose phrases every attribution cue holds (the screen's words).
+_ATTRIBUTION_CUES = ("deny_verbs", "verbs", "continuation_verbs", "according_to", "agent_cues")
 
 
 def _load_raw() -> dict[str, Any]:
@@ -506,6 +513,10 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
         ),
         claimant_relatives=frozenset(
             fold_key(w, table) for w in _section(raw, "not_claimants", "top").get("relatives", ())
+        ),
+        attribution_screen=FigureScreen(
+            [w for key in _ATTRIBUTION_CUES for w in _words(attribution, key, "attribution")],
+            table,
         ),
     )
 

@@ -17,8 +17,11 @@ What a report may start with
     A header may be followed by an inline date. The body is what comes after.
 
     The body may open with a dateline, ``CITY (Outlet) –``, ``CITY, Nov. 5
-    (Outlet) -``, ``CITY (Outlet):`` or ``CITY —``: it says where the report was
-    filed, not where anything happened, so no segment covers it.
+    (Outlet) -``, ``CITY (Outlet):`` or ``CITY —``, or have one on a line after a
+    headline and a byline (short lines with no sentence punctuation at their end):
+    it says where the report was filed, not where anything happened, so no segment
+    covers it. Nor do the lines above it: the first is the report's title when the
+    manifest and the header give none (a headline retells the lede in other words).
 
 Where the source and date come from
     Field by field, the first that has one: the manifest (the ``metadata``
@@ -139,7 +142,9 @@ def parse_report(text: str, *, path: str, metadata: ReportMetadata | None = None
         msg = "report has a header but no text after it"
         raise ReportError(msg, path=path)
 
-    dateline = _read_dateline(text, header.body_start)
+    dateline = _read_dateline(text, header.body_start) or _dateline_after_headline(
+        text, header.body_start
+    )
     prose_start = dateline.end if dateline is not None else header.body_start
 
     source, source_origin = _pick(
@@ -187,7 +192,11 @@ def parse_report(text: str, *, path: str, metadata: ReportMetadata | None = None
         body_start=header.body_start,
         segments=segments,
         url=_pick((metadata.url, "manifest"), (header.fields.get("url"), "header"))[0],
-        title=_pick((metadata.title, "manifest"), (header.fields.get("title"), "header"))[0],
+        title=_pick(
+            (metadata.title, "manifest"),
+            (header.fields.get("title"), "header"),
+            (_headline(text, header.body_start, dateline), "headline"),
+        )[0],
         dateline=dateline,
         notes=tuple(notes),
     )
@@ -351,6 +360,46 @@ def _date_from_words(match: re.Match[str]) -> dt.date:
     return dt.date(int(year), month_number, int(day))
 
 
+#: Lines a pasted report may open with before its dateline (a headline, a byline, a date).
+_LINES_BEFORE_DATELINE = 3
+#: No longer than a headline: a longer first line is a paragraph, and no dateline follows it.
+_HEADLINE_MAX_CHARS = 200
+#: A line ending so is a sentence of prose, not a headline or a byline.
+_SENTENCE_END = (".", "!", "?", "؟", ":", "…")
+
+
+def _dateline_after_headline(text: str, body_start: int) -> Dateline | None:
+    """The dateline that opens a line after a headline (and a byline) at ``body_start``.
+
+    Copy pasted from a news page often keeps its headline, and perhaps a byline or a
+    date line, above ``BAGHDAD, Jan 4, 2024 (Wire) -``. Only short lines that end
+    without a sentence's punctuation are passed over, at most
+    :data:`_LINES_BEFORE_DATELINE` of them.
+    """
+    position = body_start
+    for _ in range(_LINES_BEFORE_DATELINE):
+        line_end = text.find("\n", position)
+        if line_end < 0:
+            return None
+        line = text[position:line_end].strip()
+        if len(line) > _HEADLINE_MAX_CHARS or line.endswith(_SENTENCE_END):
+            return None
+        position = line_end + 1
+        while position < len(text) and text[position].isspace():
+            position += 1
+        dateline = _read_dateline(text, position)
+        if dateline is not None:
+            return dateline
+    return None
+
+
+def _headline(text: str, body_start: int, dateline: Dateline | None) -> str | None:
+    """The first line above a dateline that does not open the body: the report's headline."""
+    if dateline is None or dateline.start <= body_start:
+        return None
+    return text[body_start : dateline.start].strip().split("\n", 1)[0].strip() or None
+
+
 def _read_dateline(text: str, body_start: int) -> Dateline | None:
     """The dateline at ``body_start``, if the body opens with one.
 
@@ -371,7 +420,7 @@ def _read_dateline(text: str, body_start: int) -> Dateline | None:
     while city_end > city_start and text[city_end - 1] in ".-'’":
         city_end -= 1
     city = text[city_start:city_end]
-    if sum(char.isalpha() for char in city) < 2 or city in patterns.not_cities:
+    if sum(char.isalpha() for char in city) < 2 or city.upper() in patterns.not_cities:
         return None
     outlet, outlet_start, outlet_end = None, None, None
     if found["outlet"] is not None and found["outlet"].strip():
@@ -767,7 +816,7 @@ def _patterns() -> _Patterns:
     return _Patterns(
         header_keys=data["header_keys"],
         ignored_header_keys=frozenset(data["ignored_header_keys"]),
-        not_cities=frozenset(data["dateline_not_cities"]),
+        not_cities=frozenset(word.upper() for word in data["dateline_not_cities"]),
         months=months,
         date_words=re.compile(date_words, re.IGNORECASE),
         dateline=re.compile(dateline),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any, Literal
 
@@ -127,6 +127,10 @@ class _Vocabulary:
     """Ends where a time is a limit ("until 6am on Sunday"): a limit word, then a connector."""
     limit_join: re.Pattern[str] | None = None
     """What may join two times of one limit ("6am on Sunday")."""
+    screens: Mapping[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
+    """Pattern name -> groups of phrases (as the pattern spells them): every match of
+    the pattern holds a phrase of each group, so a sentence without one need not run
+    it (:class:`_WordScreen`)."""
 
 
 def fold_text(text: str, table: Mapping[int, str] | None = None) -> str:
@@ -415,6 +419,33 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         bg = Background(unit, _get(entry, "offset", int, where))
         backgrounds.update({_key(w, table): bg for w in _words(entry, "words", where)})
 
+    def spelled(terms: Iterable[str]) -> frozenset[str]:
+        # What term_pattern matches for each term of an alternation.
+        return frozenset(_key(_key(t, table), table) for t in terms if t.strip())
+
+    month_words = spelled(months)
+    screens = {
+        "date_mdy": (month_words,),
+        "date_dmy": (month_words,),
+        "month_year": (month_words,),
+        "month_only": (month_words,),
+        "weekday": (spelled(weekdays),),
+        "relative": (spelled(relatives),),
+        "part": (spelled(parts),),
+        "background": (spelled(backgrounds),),
+        "extender": (spelled(_words(ext_raw, "words", "extenders")),),
+        "clock12": (spelled([*am_words, *pm_words, *_words(clock_raw, "oclock", "clock")]),),
+        "clock_mil": (
+            spelled(
+                [
+                    *_words(clock_raw, "utc_suffixes", "clock"),
+                    *_words(clock_raw, "military_suffixes", "clock"),
+                ]
+            ),
+        ),
+        "clock_ar": (spelled(_words(clock_raw, "hour_introducers", "clock")),),
+        "clock_bare": (spelled(parts),),  # its look-ahead: "at 9 in the evening"
+    }
     patterns = {
         "date_mdy": date_mdy,
         "date_dmy": date_dmy,
@@ -463,6 +494,7 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         comparison_words=comparison_words,
         comparison_openers=comparison_openers,
         comparison_window=comparison_window,
+        screens=screens,
     )
 
 
@@ -503,57 +535,74 @@ _DIGIT_PATTERNS = frozenset(
 _DIGIT = re.compile(r"\d")
 
 
-#: Time patterns screened by words: name -> the vocabulary its mandatory group alternates.
-_SCREENED_VOCABULARIES = {
-    "month_only": "months",
-    "weekday": "weekdays",
-    "relative": "relatives",
-    "part": "parts",
-    "background": "backgrounds",
-}
-
-
 class _WordScreen:
     """Which vocabulary-bound time patterns a sentence can match, from one Aho-Corasick
     pass over it.
 
-    Every match of a screened pattern holds one of its phrases, so it holds that phrase's
-    longest word: the word, folded and lower-cased, is in the sentence's folded,
-    lower-cased text with the Arabic marks (which the patterns allow after any Arabic
-    letter) taken out. Case-insensitive matching could pair other characters (``ſ`` with
+    Every match of a screened pattern holds a phrase of each of its groups
+    (``_Vocabulary.screens``), so it holds every word of that phrase: the words, folded
+    and lower-cased, are in the sentence's folded, lower-cased text with the Arabic marks
+    (which the patterns allow after any Arabic letter) taken out. The automaton looks for
+    each phrase's longest word; a phrase found that way counts when its other words are
+    in the text too. Case-insensitive matching could pair other characters (``ſ`` with
     ``s``, the Kelvin sign with ``k``), so a pattern whose words are not all ASCII or
     caseless is never screened, nor is a sentence with letters outside ASCII and Arabic.
     """
 
     def __init__(self, vocab: _Vocabulary) -> None:
         self.vocab = vocab
-        words: dict[str, set[str]] = {}
-        names = set()
-        for name, field in _SCREENED_VOCABULARIES.items():
-            keys = {_key(term, vocab.fold_table) for term in getattr(vocab, field)}
-            longest = {max(key.split(" "), key=len) for key in keys if key.strip()}
-            if not longest or not all(_plain_word(word) for word in longest):
+        #: longest word -> (pattern, group, the phrase's other words)
+        anchors: dict[str, list[tuple[str, int, tuple[str, ...]]]] = {}
+        groups_of: dict[str, int] = {}
+        for name, groups in vocab.screens.items():
+            phrases = [[key.split(" ") for key in group if key.strip()] for group in groups]
+            words = [w for group in phrases for phrase in group for w in phrase]
+            if not groups or not all(phrases) or not all(_plain_word(w) for w in words):
                 continue
-            names.add(name)
-            for word in longest:
-                words.setdefault(word, set()).add(name)
-        self.names = frozenset(names)
+            groups_of[name] = len(groups)
+            for index, group in enumerate(phrases):
+                for phrase in group:
+                    longest = max(phrase, key=len)
+                    others = tuple(sorted(set(phrase) - {longest}))
+                    entry = (name, index, others)
+                    if entry not in anchors.setdefault(longest, []):
+                        anchors[longest].append(entry)
+        self.names = frozenset(groups_of)
+        #: pattern -> the (pattern, group) pairs a sentence must meet for it to run
+        self.required = {
+            name: frozenset((name, i) for i in range(n)) for name, n in groups_of.items()
+        }
+        #: met pairs -> the patterns absent (few distinct sets recur)
+        self._absent: dict[frozenset[tuple[str, int]], frozenset[str]] = {}
         self.automaton = ahocorasick.Automaton()
-        for word, found in words.items():
-            self.automaton.add_word(word, frozenset(found))
-        if words:
+        for word, entries in anchors.items():
+            self.automaton.add_word(word, tuple(entries))
+        if anchors:
             self.automaton.make_automaton()
         else:
             self.names = frozenset()
 
     def absent(self, folded: str) -> frozenset[str]:
-        """The screened patterns none of whose words is in ``folded``."""
+        """The screened patterns that cannot match ``folded``."""
         if not self.names or _UNSCREENABLE.search(folded):
             return frozenset()
-        present: set[str] = set()
-        for _, found in self.automaton.iter(folded.translate(_NO_MARKS).lower()):
-            present.update(found)
-        return self.names.difference(present)
+        plain = folded.translate(_NO_MARKS).lower()
+        met: set[tuple[str, int]] = set()
+        for _, entries in self.automaton.iter(plain):
+            for name, index, others in entries:
+                if not others or all(word in plain for word in others):
+                    met.add((name, index))
+        if not met:
+            return self.names
+        key = frozenset(met)
+        absent = self._absent.get(key)
+        if absent is None:
+            if len(self._absent) > 4096:
+                self._absent.clear()
+            absent = self._absent[key] = frozenset(
+                name for name, required in self.required.items() if not required <= key
+            )
+        return absent
 
 
 def _plain_word(word: str) -> bool:

@@ -144,6 +144,9 @@ def _resolve_day(
         weekday, strictly_past, coming, ahead_prefix = hit.payload
         weekday_gap = gap if weekday_gap is None else weekday_gap
         if report_date is None:
+            dated = context is not None and context.date is not None
+            if dated and context.date.weekday() == weekday and not (coming or strictly_past):
+                return _Day(context.date, context.background, hit)  # the dated day, named again
             return _Day(None, False, hit)
         if coming or ((forward or ahead_prefix) and not strictly_past):
             # "next Friday", or a weekday of what is announced: never moved into the past.

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from incidents.extract import focus_place, sentence_actors, sentence_types
+from incidents.extract import focus_place, sentence_actors, sentence_types, time_text
 from incidents.model import INCIDENT_COLUMNS
 from incidents.pipeline import analyse_text, incidents_frame
 from incidents.triggers import read_sentence
@@ -282,6 +282,48 @@ def test_a_dateline_is_the_date_the_weekdays_count_from(analyse, text):
     dates = {i.event_type: i.date for i in result.incidents}
     assert dates["car_bomb"] == "2024-03-01"
     assert dates["protest"] == "2024-03-08"
+
+
+# --------------------------------------------------------------------------- times and names
+
+
+def test_time_text_blanks_place_names_and_keeps_offsets() -> None:
+    text = "Tyres burned at the 14 July Bridge on Friday."
+    start = text.index("14 July Bridge")
+    blanked = time_text(text, [(start, start + len("14 July Bridge")), (start, start + 2)])
+    assert len(blanked) == len(text)
+    assert blanked == text.replace("14 July Bridge", " " * len("14 July Bridge"))
+    assert time_text(text, []) is text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type"),
+    [
+        ("Protesters burned tyres at the 14 July Bridge.", "arson"),
+        ("Protesters burned tyres on the 14th of July Bridge.", "arson"),
+        ("أطلقت قوات الأمن الغاز المسيل للدموع على المحتجين عند جسر 14 تموز.", "tear_gas"),
+    ],
+)
+def test_a_date_inside_a_place_name_is_no_time(sentence: str, event_type: str, geoparser) -> None:
+    """The bridge's name is not 14 July: the incident keeps the report's day, not July's."""
+    result = analyse_text(sentence, source="Wire", date=dt.date(2021, 11, 5), geoparser=geoparser)
+    assert [(i.event_type, i.date) for i in result.incidents] == [(event_type, "2021-11-05")]
+
+
+def test_a_weekday_nothing_dates_never_takes_another_days_date(geoparser) -> None:
+    """No report date: "on Friday" is not the Thursday the first sentence dates; a weekday
+    that is the dated day's own is that day."""
+    text = (
+        "A drone hit a compound on Palestine Street on Jan. 4, 2024, a Thursday.\n\n"
+        "Hundreds protested in Tahrir Square on Friday.\n\n"
+        "On Thursday, police closed Palestine Street."
+    )
+    result = analyse_text(text, source="Wire", geoparser=geoparser)
+    assert [(i.evidence[:9], i.date) for i in result.incidents] == [
+        ("A drone h", "2024-01-04"),
+        ("Hundreds ", None),
+        ("On Thursd", "2024-01-04"),
+    ]
 
 
 def test_each_incident_keeps_the_clock_time_and_day_of_its_sentence(analyse):

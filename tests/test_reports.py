@@ -782,6 +782,49 @@ def test_datelines_in_lower_case_and_in_arabic(opening, city, outlet, date) -> N
 
 
 @pytest.mark.parametrize(
+    "above",
+    [
+        "Drone strike kills militia commander in eastern Baghdad\n\n",
+        "Drone strike kills militia commander\nBy Jane Roe and Ali Example\n\n",
+        "UPDATE 2-Drone strike kills militia commander\nJanuary 4, 2024\n",
+        "ضربة بطائرة مسيرة تقتل قياديا في بغداد\n\n",
+    ],
+)
+def test_a_dateline_after_a_headline_and_byline(above) -> None:
+    """Pasted copy keeps the headline above the dateline: the dateline is read all the same,
+    the headline is the title, and no segment covers the lines above the dateline."""
+    opening = "BAGHDAD, Jan 4, 2024 (Wire) - "
+    report = parse(above + opening + "A drone struck a compound on Thursday.")
+    assert report.dateline is not None
+    assert (report.dateline.city, report.dateline.outlet) == ("BAGHDAD", "Wire")
+    assert (report.date, report.source) == (dt.date(2024, 1, 4), "Wire")
+    assert report.title == above.split("\n")[0]
+    assert segment_texts(report) == ["A drone struck a compound on Thursday."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Clashes broke out at the gate.\nBAGHDAD, Jan 4, 2024 (Wire) - A drone struck.",
+        "Headline\nByline\nDate\nAnother line\nBAGHDAD, Jan 4, 2024 (Wire) - A drone struck.",
+        "Police said: \nBAGHDAD (Wire) - A drone struck.",
+        "Section\nThursday, February 8, 2024 - a drone struck a car.",
+        "عربي ودولي\nالخميس - 08 فبراير 2024 - الساعة 01:06 ص\nضربت طائرة مسيرة سيارة.",
+        ("A headline far longer than any headline is written " * 5) + "\nBAGHDAD (Wire) - Text.",
+    ],
+)
+def test_no_dateline_after_a_sentence_or_past_the_opening_lines(text) -> None:
+    report = parse(text)
+    assert report.dateline is None
+    assert report.title is None
+
+
+def test_a_header_title_wins_over_the_headline() -> None:
+    text = "title: Strike in Baghdad\n\nDrone strike kills commander\nBAGHDAD (Wire) - A drone hit."
+    assert parse(text).title == "Strike in Baghdad"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Baghdad - the capital woke to sirens.",
