@@ -3,6 +3,7 @@ the active pack's overlays (organisations, outlets, demonyms, home demonyms)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -78,6 +79,7 @@ class ContextVocabulary:
     person_titles: frozenset[str]
     dateline_pattern: str
     dateline_line_end_separators: str
+    dated_dateline_pattern: str
     person_guard: bool
 
 
@@ -202,5 +204,14 @@ def _context_vocabulary(
         person_titles=frozenset(_norm_all(raw["person_titles"])),
         dateline_pattern=raw["dateline_pattern"],
         dateline_line_end_separators=raw["dateline_line_end_separators"],
+        dated_dateline_pattern=_with_months(raw["dated_dateline_pattern"], raw["dateline_months"]),
         person_guard=bool(raw["person_guard"]),
     )
+
+
+def _with_months(pattern: str, months: list[str]) -> str:
+    """``pattern`` with ``{month}`` standing for any of ``months`` (any case, longest first;
+    a space in a name matches any run of white space)."""
+    names = sorted({m.strip() for m in months if m.strip()}, key=lambda m: (-len(m), m))
+    alternation = "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in names)
+    return pattern.replace("{month}", f"(?i:{alternation})")

@@ -139,6 +139,10 @@ class MentionRoles:
     def _dateline(self) -> re.Pattern[str]:
         return re.compile(self.vocabulary.dateline_pattern)
 
+    @cached_property
+    def _dated_dateline(self) -> re.Pattern[str]:
+        return re.compile(self.vocabulary.dated_dateline_pattern)
+
     def _is_dateline(self, text: str, mention: PlaceMention) -> bool:
         """'BAGHDAD, Aug 4 --' opening a line: a wire dateline the report reader missed."""
         written = mention.text
@@ -158,6 +162,10 @@ class MentionRoles:
             text, mention.end, mention.end + 40
         ):
             return True  # "Baghdad (Reuters) -", "بغداد، العراق (CNN) --", "Baghdad ( An"
+        if not text[line_start : mention.start].strip() and self._dated_dateline.match(
+            text, mention.end, mention.end + 80
+        ):
+            return True  # "Baghdad, March 3 (Wire) -", "بغداد - 3 آذار/مارس:" after a byline
         if not written.isupper() or len(written) < 4:
             return False
         before = text[line_start : mention.start]

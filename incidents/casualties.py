@@ -270,7 +270,7 @@ def _coordinated_sums(
         if not vocab.coordinated_gap.fullmatch(gap) or vocab.after_term.search(gap):
             continue
         added = second if one is not None else first
-        if _is_article(added, vocab) and not _counts_people(folded, added, vocab):
+        if not _counts_people(folded, added, vocab):
             continue  # "A bomb went off and 10 people were killed": the bomb is no one
         value = number_value(added["n"], vocab)
         if value is None:
@@ -325,7 +325,7 @@ def _listed_sums(
                 or vocab.after_term.search(folded, gap.start(), gap.end())
                 or vocab.verb.search(folded, gap.start(), gap.end())
                 or vocab.subgroup_after.match(folded, group.end())
-                or (_is_article(group, vocab) and not _counts_people(folded, group, vocab))
+                or not _counts_people(folded, group, vocab)
             ):
                 break
             value = number_value(group["n"], vocab)
@@ -348,9 +348,12 @@ def _listed_sums(
 
 
 def _counts_people(folded: str, m: re.Match[str], vocab: CasualtyVocabulary) -> bool:
-    """True when the article ``m`` counts a person: a person noun ("a U.S. soldier", "a
-    12-year-old boy"), an ordinal ("wounded a third") or a demonym ending the group ("an
-    Iraqi and") among the few words after it (see ``articles`` in the vocabulary)."""
+    """True when the group the number or article ``m`` opens counts people, read from the
+    few words after it (see ``articles`` in the vocabulary): a person noun ("a U.S.
+    soldier", "three council members", "two policemen"), an ordinal ("wounded a third") or
+    a demonym ending the group ("an Iraqi and", "two Americans and"), not "Three rockets
+    hit the base and ..." nor "a Shiite mosque". A number's group with no word before its
+    coordinator ("two and three") or in Arabic script is taken as it is."""
     limit = reach_end(folded, m.end())
     tokens = []
     for token in re.finditer(r"\S+", folded[m.end() : limit]):
@@ -358,15 +361,24 @@ def _counts_people(folded: str, m: re.Match[str], vocab: CasualtyVocabulary) -> 
         if len(tokens) == vocab.people_window or _closes_group(folded, at, vocab):
             break
         tokens.append(token.group())
+    article = _is_article(m, vocab)
+    if not article and not any(_LATIN_LETTER.search(t) for t in tokens):
+        return True
     for k, word in enumerate(tokens):
         if word.endswith(("'s", "’s")):
             continue  # "a soldier's funeral": the soldier is not the one counted
         key = fold_key(word.strip("\"'“”‘’"), vocab.fold_table)
         if key in vocab.person_nouns or key in vocab.people_ordinals:
             return True
-        if k == len(tokens) - 1 and word[:1].isupper() and key.endswith(vocab.demonym_endings):
+        if not article and key in vocab.person_plurals:
+            return True
+        demonym = key if article else key.removesuffix("s")
+        if k == len(tokens) - 1 and word[:1].isupper() and demonym.endswith(vocab.demonym_endings):
             return True  # "an Iraqi and ...", not "a Shiite mosque"
     return False
+
+
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
 
 
 def _before_a_number(

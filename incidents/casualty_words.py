@@ -107,6 +107,8 @@ class CasualtyVocabulary:
     articles: frozenset[str] = frozenset()
     """Folded indefinite articles ('a', 'an'): figures of one only when they count a person."""
     person_nouns: frozenset[str] = frozenset()
+    person_plurals: frozenset[str] = frozenset()
+    """The plurals of ``person_nouns`` ("soldiers", "policemen", "children")."""
     people_ordinals: frozenset[str] = frozenset()
     demonym_endings: tuple[str, ...] = ()
     people_window: int = 0
@@ -183,6 +185,24 @@ def _alt(terms: Iterable[str], table: Mapping[int, str]) -> str:
 def _word_re(terms: Iterable[str], table: Mapping[int, str]) -> re.Pattern[str]:
     """Whole-phrase matcher; a hyphen joins words, so "in" is not found in "sit-in"."""
     return re.compile(rf"(?<![\w-])(?:{_alt(terms, table)})(?![\w-])", re.IGNORECASE)
+
+
+#: English plurals that no suffix rule makes.
+_IRREGULAR_PLURALS = {"child": "children", "person": "people", "passer-by": "passers-by"}
+
+
+def _plural(noun: str) -> str:
+    """The English plural of a person noun ("soldier" -> "soldiers", "policeman" ->
+    "policemen", "deputy" -> "deputies", "child" -> "children")."""
+    if noun in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[noun]
+    if noun.endswith("man"):
+        return noun[:-3] + "men"
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    if noun.endswith(("s", "sh", "ch", "x")):
+        return noun + "es"
+    return noun + "s"
 
 
 #: The attribution lists whose phrases every attribution cue holds (the screen's words).
@@ -382,6 +402,9 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
         articles=frozenset(fold_key(w, table) for w in _words(articles, "words", "articles")),
         person_nouns=frozenset(
             fold_key(w, table) for w in _words(articles, "person_nouns", "articles")
+        ),
+        person_plurals=frozenset(
+            _plural(fold_key(w, table)) for w in _words(articles, "person_nouns", "articles")
         ),
         people_ordinals=frozenset(
             fold_key(w, table) for w in _words(articles, "ordinals", "articles")

@@ -953,3 +953,37 @@ def test_a_place_ending_in_an_initial_does_not_end_the_figures_reach():
 def test_a_toll_told_of_its_incident_binds_its_figure(sentence, figures):
     claims = claims_of(sentence)
     assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("Three rockets hit the base and two soldiers were wounded.", [(None, 2)]),
+        ("Two bombs went off near the market and 10 people were killed.", [(10, None)]),
+        ("One car bomb exploded and three shoppers died.", [(3, None)]),
+        ("Three council members and one soldier were wounded.", [(None, 4)]),
+        ("Two Yazidis and three Turkmen were killed.", [(5, None)]),
+        ("Four peshmerga and two children were killed.", [(6, None)]),
+        ("The raid killed 10 Iraqis and two Americans.", [(12, None)]),
+        ("جرح ثلاثة جنود و4 مدنيين", [(None, 7)]),
+    ],
+)
+def test_a_coordinated_number_counts_only_a_group_of_people(sentence, figures):
+    """'Three rockets hit the base and two soldiers were wounded' is 2: the rockets are
+    no casualties. Groups in Arabic script are taken as they are."""
+    claims = claims_of(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("The rocket fell without causing casualties.", [(0, 0)]),
+        ("سقطت قذيفة لم تسفر عن وقوع إصابات", [(None, 0)]),
+        ("There were no immediate reports of casualties.", []),
+    ],
+)
+def test_an_attack_that_caused_no_casualties_gives_zero_and_no_reports_nothing(sentence, figures):
+    claims = claims_of(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
+    assert all(c.claimed_by is None for c in claims)

@@ -241,6 +241,27 @@ def test_more_dateline_forms(geoparser, text):
     assert roles["karrada"] == "location"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Blast in Karrada\nBy Staff Writer\n\nBaghdad, March 3 (Wire) - A car bomb hit Karrada.",
+        "انفجار في الكرادة\n\nبغداد - 3 آذار/مارس: انفجرت سيارة مفخخة في الكرادة.",
+        "انفجار في الكرادة\n\nبغداد 7 تشرين الثاني (أ ف ب) - انفجرت سيارة في الكرادة.",
+    ],
+)
+def test_a_city_with_a_dated_dateline_after_a_title_is_a_dateline(geoparser, text):
+    """In any case or script, a city opening a line before a day, a month and a dash."""
+    mentions = parse(geoparser, text)
+    city = next(m for m in mentions if m.place_id == "baghdad_city" or m.role == "dateline")
+    assert city.role == "dateline"
+    assert [m.role for m in mentions if m.text in ("Karrada", "الكرادة")] == ["location"] * 2
+
+
+def test_a_city_opening_a_sentence_with_a_figure_is_a_place(geoparser):
+    text = "Intro.\n\nBaghdad 3 blasts - the capital shook."
+    assert find(geoparser, text, "Baghdad").is_location
+
+
 def test_beyond_or_outside_the_city_is_outside(geoparser):
     assert find(geoparser, "Rockets fell outside Baghdad.", "Baghdad").role == "outside"
     assert find(geoparser, "Tents stood outside the Green Zone.", "Zone").is_location
