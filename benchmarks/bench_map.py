@@ -12,8 +12,10 @@ pages of the same points:
 Each is opened offline in headless Chromium (the CDN scripts folium links are
 replaced by the same Leaflet, inlined, so every page can load); printed: page
 size, time to interactive (navigation start to the first popup open), the JS
-heap after a garbage collection, and for ours at 1,000,000 the redraw time of a
-source toggle, a time step and a filter change; then the ratios and the targets.
+heap after a garbage collection, for ours the time of a search over the evidence, and
+at 1,000,000 the redraw time of a source toggle, a time step and a filter change (after
+that garbage collection: the first change after one is the slowest); then the ratios
+and the targets.
 A page that does not become interactive within the timeout is reported as such.
 The load average is printed before and after: on this shared 2-core machine it
 decides the timings more than the code does.
@@ -384,6 +386,22 @@ REDRAWS_JS = """
 """
 
 
+# Search (ours): the whole call, place names then every chunk of searched text, for a
+# word no incident has and for a phrase thousands have; then the box emptied again.
+SEARCH_JS = """
+async () => {
+  const api = window.incidentMap, out = {};
+  for (const [key, query] of [['absent', 'molotov'], ['common', 'tear gas near']]) {
+    const t = performance.now();
+    const n = await api.search(query);
+    out[key] = [query, n, performance.now() - t];
+  }
+  await api.search('');
+  return out;
+}
+"""
+
+
 # The page's start-up milestones (README, "The page API"): ms from navigation start.
 MARKS_JS = """
 () => performance.getEntriesByType('mark').filter(m => m.name.startsWith('im:'))
@@ -435,6 +453,8 @@ def measure(browser: Any, path: Path, *, ours: bool, timeout_s: float) -> dict[s
                 " m.setView([33.3234, 44.4031], 17, {animate: false}); }"
             )
             result["redraw_zoomed"] = page.evaluate(REDRAWS_JS)
+            # After the redraws, so that they run as the first changes after the GC.
+            result["search"] = page.evaluate(SEARCH_JS)
     except Exception as error:  # a page that never loads is a result, not a crash
         result["error"] = type(error).__name__ + ": " + str(error).splitlines()[0][:120]
     finally:
@@ -511,6 +531,7 @@ def main() -> int:
                     "error": next((r["error"] for r in runs if "error" in r), None),
                     "redraw": runs[-1].get("redraw"),
                     "redraw_zoomed": runs[-1].get("redraw_zoomed"),
+                    "search": runs[-1].get("search"),
                 }
                 results[name] = entry
                 tti = entry["interactive_s"]
@@ -542,6 +563,13 @@ def main() -> int:
                     else:
                         print(f"  {other} never became interactive within {args.timeout:.0f} s")
                     print(f"  page size: {theirs['page_mb'] / ours['page_mb']:.1f}x of ours")
+            if ours.get("search"):
+                print(
+                    "  search (the whole call, every chunk of searched text): "
+                    + ", ".join(
+                        f"{q!r} {ms:.0f} ms ({n:,} matches)" for q, n, ms in ours["search"].values()
+                    )
+                )
             for key in ("redraw", "redraw_zoomed"):
                 if ours.get(key):
                     r = ours[key]

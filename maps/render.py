@@ -728,7 +728,8 @@ def _column_elements(prefix: str, table: PageColumns) -> str:
 
 
 def _text_elements(incidents: PageColumns, events: PageColumns) -> str:
-    """The inert elements holding the tables' text: one per compressed chunk, then the ids.
+    """The inert elements holding the tables' text: one per compressed chunk (an incident
+    chunk's searched text just after it), then the ids.
 
     They follow the start-up script, so the map is drawn while the browser is still
     reading them, and a popup waits only for its own chunks. Both tables are in time
@@ -739,6 +740,8 @@ def _text_elements(incidents: PageColumns, events: PageColumns) -> str:
     n_inc, n_evt = len(incidents.chunks), len(events.chunks)
     for k, chunk in enumerate(incidents.chunks):
         parts.append(data_tag(f"im-inc-c{k}", chunk))
+        if k < len(incidents.search_chunks):
+            parts.append(data_tag(f"im-inc-s{k}", incidents.search_chunks[k]))
         while k_event < n_evt and k_event * n_inc <= k * n_evt:
             parts.append(data_tag(f"im-evt-c{k_event}", events.chunks[k_event]))
             k_event += 1

@@ -570,6 +570,59 @@ def test_search_finds_place_names_and_evidence(session: PageSession) -> None:
     assert drawn(session) == MAPPED
 
 
+def test_typing_in_the_search_box_finds_evidence_in_every_chunk_and_text_column(
+    browser: Browser, tmp_path: Path
+) -> None:
+    # 2,500 rows: three text chunks. The word is in the evidence, the claimant and the
+    # casualty text, in any case; one evidence has a line break and a NUL in it (the rows
+    # after it must stay where they are), one text a letter whose lower case is longer.
+    rows = [incident_row(k) for k in range(1, 2501)]
+    rows[6]["evidence"] = "A Molotov cocktail hit the wall."
+    rows[1499]["claimed_by"] = "the MOLOTOV brigade"
+    rows[2399]["evidence"] = "First line,\nthen a molotov\x00 and more."
+    rows[2401]["casualty_text"] = "İki killed by a molotov"
+    path = write_map(tmp_path, rows)
+    with open_page(browser, path) as session:
+        page = session.page
+        search = page.locator(".im-search")
+        search.click()
+        search.press_sequentially("Molotov", delay=40)
+        note = page.locator(".im-search-note")
+        page.wait_for_function(
+            "() => document.querySelector('.im-search-note').textContent === '4 matches'",
+            timeout=10_000,
+        )
+        assert drawn(session) == ids(7, 1500, 2400, 2402)
+        # Narrowing the query as one types on narrows the matches.
+        search.press_sequentially(" cocktail", delay=40)
+        page.wait_for_function(
+            "() => document.querySelector('.im-search-note').textContent === '1 match'",
+            timeout=10_000,
+        )
+        assert drawn(session) == ids(7)
+        # The popup of the row with the NUL shows its text (the NUL as U+FFFD).
+        search.press("Control+a")
+        search.press_sequentially("then a MOLOTOV", delay=20)
+        page.wait_for_function(
+            "() => window.incidentMap.state.search.query === 'then a MOLOTOV'"
+            " && document.querySelector('.im-search-note').textContent === '1 match'",
+            timeout=10_000,
+        )
+        assert drawn(session) == ids(2400)
+        text = page.evaluate(
+            "async () => (await window.incidentMap.openPopup('inc-0000002400')).textContent"
+        )
+        assert "then a molotov\ufffd and more." in text
+        # Emptying the box shows everything again.
+        search.press("Control+a")
+        search.press("Backspace")
+        page.wait_for_function(
+            "() => window.incidentMap.drawnIds().length === 2500", timeout=10_000
+        )
+        assert note.inner_text() == ""
+        assert session.page_errors == []
+
+
 # ---------------------------------------------------------------- statuses
 
 
@@ -1216,6 +1269,64 @@ def test_resizing_a_desktop_page_to_a_phone_and_back(browser: Browser, map_file:
         assert page.locator(".im-side").is_visible()
         assert not page.locator(".im-phone-bar").is_visible()
         assert "inc-0000000002" not in drawn(session), "the filter outlives the resize"
+        assert session.page_errors == []
+
+
+def popup_inside_viewport(session: PageSession, width: int, height: int) -> dict[str, float]:
+    """The open popup's box, asserted inside the viewport with its close cross (and above
+    the phone's bar of panel buttons)."""
+    page = session.page
+    bar = page.locator(".im-phone-bar")
+    if bar.is_visible():
+        height = int(bar.bounding_box()["y"])
+    box = page.locator(".leaflet-popup").bounding_box()
+    cross = page.locator(".leaflet-popup-close-button").bounding_box()
+    assert box is not None
+    assert cross is not None
+    for name, b in (("popup", box), ("close cross", cross)):
+        assert b["x"] >= 0, f"the {name} overhangs the left edge: {b}"
+        assert b["x"] + b["width"] <= width, f"the {name} overhangs the right edge: {b}"
+        assert b["y"] >= 0, f"the {name} is cut at the top: {b}"
+        assert b["y"] + b["height"] <= height, f"the {name} is cut at the bottom: {b}"
+    return box
+
+
+def test_a_popup_on_a_phone_stays_inside_the_screen_with_its_close_cross(
+    browser: Browser, map_file: Path
+) -> None:
+    with open_page(browser, map_file, viewport=(390, 844)) as session:
+        # The longest popup (the hostile row's text), and one at a dot near each edge.
+        for incident in ("inc-0000000007", "inc-0000000001", "inc-0000000006"):
+            click_incident(session, incident)
+            session.page.wait_for_timeout(350)  # Leaflet's pan into view
+            box = popup_inside_viewport(session, 390, 844)
+            assert box["width"] >= 250, "the popup keeps a readable width"
+        # Closing it with the cross works: the cross is really there to be tapped.
+        session.page.locator(".leaflet-popup-close-button").click()
+        session.page.locator(".leaflet-popup").wait_for(state="detached", timeout=5_000)
+        assert session.page_errors == []
+
+
+def test_a_popup_opened_on_the_desktop_narrows_when_the_window_does(
+    browser: Browser, map_file: Path
+) -> None:
+    with open_page(browser, map_file) as session:
+        page = session.page
+        click_incident(session, "inc-0000000007")
+        wide = page.locator(".leaflet-popup").bounding_box()
+        assert wide is not None
+        assert wide["width"] > 390, "a desktop popup is wide"
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_function("() => window.incidentMap.map.getSize().x === 390", timeout=5_000)
+        page.wait_for_timeout(350)
+        popup_inside_viewport(session, 390, 844)
+        assert "the gate burned" in page.locator(".leaflet-popup-content").inner_text()
+        # And it widens again with the window.
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.wait_for_function("() => window.incidentMap.map.getSize().x > 390", timeout=5_000)
+        page.wait_for_timeout(350)
+        box = popup_inside_viewport(session, 1280, 800)
+        assert box["width"] == pytest.approx(wide["width"], abs=2)
         assert session.page_errors == []
 
 

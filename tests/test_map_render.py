@@ -394,8 +394,23 @@ def _table(
     rows: list[dict[str, Any]] = []
     n_chunks = -(-meta["n"] // meta["chunkRows"]) if meta["n"] else 0
     assert f"im-{prefix}-c{n_chunks}" not in elements
+    searched = meta.get("searchColumns", [])
+    assert f"im-{prefix}-s{n_chunks}" not in elements
     for k in range(n_chunks):
         columns = json.loads(gunzip(elements[f"im-{prefix}-c{k}"]))
+        # The searched columns come in a chunk of their own, just after.
+        if searched:
+            # Plain text: each column's values in turn, each ended by NUL, missing as SOH.
+            values = gunzip(elements[f"im-{prefix}-s{k}"]).decode().split("\x00")
+            size = min(meta["chunkRows"], meta["n"] - k * meta["chunkRows"])
+            assert len(values) == len(searched) * size + 1
+            assert values[-1] == ""
+            assert not set(searched) & set(columns)
+            for c, name in enumerate(searched):
+                part = values[c * size : (c + 1) * size]
+                columns[name] = [None if v == "\x01" else v for v in part]
+        else:
+            assert f"im-{prefix}-s{k}" not in elements
         names = list(columns)
         rows.extend(
             dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)
@@ -1276,3 +1291,38 @@ def test_unknown_times_are_flagged_and_always_known_to_the_page() -> None:
     )
     assert parsed.incidents.arrays["flags"][0] & 8
     assert parsed.config["time"]["clock"] is None
+
+
+def test_the_searched_text_comes_in_chunks_of_its_own_as_plain_text() -> None:
+    rows = [
+        incident_row(1, evidence="Stones\x00flew\x01 at the gate.", title=None),
+        incident_row(2, evidence="Shots at the gate.", title="Night of the gates"),
+    ]
+    page = render_map(make_incidents(rows), make_places(), gazetteer=small_gazetteer())
+    elements = {m.group(2): m.group(3) for m in _DATA.finditer(page)}
+    meta = parse_page(page).config["incidents"]
+    assert meta["searchColumns"] == [
+        "evidence",
+        "place_name",
+        "title",
+        "casualty_text",
+        "claimed_by",
+    ]
+    popup = json.loads(gunzip(elements["im-inc-c0"]))
+    assert not set(meta["searchColumns"]) & set(popup)
+    assert {"url", "report", "source_type"} <= set(popup)
+    # Column after column, each value ended by NUL, a missing one SOH; a value's own NUL
+    # and SOH are U+FFFD (the page splits the text at NUL).
+    text = gunzip(elements["im-inc-s0"]).decode()
+    assert text.split("\x00") == [
+        "Stones\ufffdflew\ufffd at the gate.",
+        "Shots at the gate.",
+        "Test Gate",
+        "Test Gate",
+        "\x01",
+        "Night of the gates",
+        *["\x01"] * 4,  # no casualty text, no claimant
+        "",
+    ]
+    # The chunk follows its popup chunk, before the next one's.
+    assert page.index('id="im-inc-c0"') < page.index('id="im-inc-s0"')

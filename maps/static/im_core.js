@@ -170,11 +170,14 @@ var IncidentMapCore = (function () {
       self.cache.set(k, hit);
       return hit;
     }
-    var promise = self.chunkText(k).then(function (text) {
+    var popup = self.chunkText(k).then(function (text) {
       markOnce('im:first-chunk-read');
       return gunzip(text);
-    }).then(function (text) {
-      var chunk = JSON.parse(text);
+    }).then(JSON.parse);
+    // The searched columns come in a chunk of their own (maps/columns.py): both, merged.
+    var promise = Promise.all([popup, self.searchChunk(k)]).then(function (parts) {
+      var chunk = parts[0], searched = parts[1];
+      Object.keys(searched).forEach(function (name) { chunk[name] = searched[name]; });
       markOnce('im:first-chunk-decoded');
       return chunk;
     });
@@ -185,6 +188,29 @@ var IncidentMapCore = (function () {
   // The compressed text of chunk k (base64), once the browser has read it.
   Table.prototype.chunkText = function (k) {
     return textWhenRead('im-' + this.prefix + '-c' + k);
+  };
+  // Chunk k's searched text (maps/columns.py: its columns' values one after another,
+  // each ended by NUL, a missing one SOH), or '' for a table with no searched columns.
+  Table.prototype.searchText = function (k) {
+    if (!(this.meta.searchColumns || []).length) { return Promise.resolve(''); }
+    return textWhenRead('im-' + this.prefix + '-s' + k).then(gunzip);
+  };
+  // How many rows chunk k holds.
+  Table.prototype.rowsIn = function (k) {
+    return Math.min(this.meta.chunkRows, this.n - k * this.meta.chunkRows);
+  };
+  // Chunk k's searched columns, {column: [values]} ({} for a table with none).
+  Table.prototype.searchChunk = function (k) {
+    var names = this.meta.searchColumns || [], rows = this.rowsIn(k);
+    return this.searchText(k).then(function (text) {
+      var values = text.split(SEPARATOR), out = {};
+      for (var c = 0; c < names.length; c++) {
+        var list = values.slice(c * rows, (c + 1) * rows);
+        for (var j = 0; j < list.length; j++) { if (list[j] === MISSING) { list[j] = null; } }
+        out[names[c]] = list;
+      }
+      return out;
+    });
   };
   // The text fields of row i, as {column: value}.
   Table.prototype.row = function (i) {
@@ -218,15 +244,18 @@ var IncidentMapCore = (function () {
     }
     return next();
   };
-  // The chunk-by-chunk text of one column, for search: calls visit(start, values).
-  Table.prototype.scanColumn = function (names, visit, progress) {
+  // Mark mask[i] for every row i whose searched text holds `needle` (lower case), a
+  // chunk at a time; progress(fraction) after each; stops when stillWanted() is false.
+  // A chunk is searched as one text, lowered once: a few native calls per chunk, no
+  // parsing, no value by value (except in a chunk whose lower case changes length, a
+  // rare letter such as the Turkish dotted I: value by value there).
+  Table.prototype.searchRows = function (needle, mask, stillWanted, progress) {
     var self = this, k = 0, total = self.nChunks;
+    if (!(self.meta.searchColumns || []).length) { return Promise.resolve(); }
     function next() {
-      if (k >= total) { return Promise.resolve(); }
-      // Not through the cache: a search reads every chunk once.
-      return self.chunkText(k).then(gunzip).then(JSON.parse).then(function (chunk) {
-        var lists = names.map(function (n) { return chunk[n] || []; });
-        visit(k * self.meta.chunkRows, lists);
+      if (k >= total || !stillWanted()) { return Promise.resolve(); }
+      return self.searchText(k).then(function (text) {
+        if (stillWanted()) { markMatches(text, needle, self.rowsIn(k), k * self.meta.chunkRows, mask); }
         k += 1;
         if (progress) { progress(k / total); }
         return next();
@@ -234,6 +263,32 @@ var IncidentMapCore = (function () {
     }
     return next();
   };
+
+  var SEPARATOR = '\u0000', MISSING = '\u0001';
+  // In a search chunk's text (values each ended by SEPARATOR, `rows` per column), mark
+  // mask[start + row] for each value that holds `needle` (lower case).
+  function markMatches(text, needle, rows, start, mask) {
+    var lower = text.toLocaleLowerCase(), value = 0, end, at;
+    if (needle.indexOf(SEPARATOR) >= 0) { return; }
+    if (lower.length !== text.length) {
+      var values = text.split(SEPARATOR);
+      for (var v = 0; v < values.length; v++) {
+        if (values[v].toLocaleLowerCase().indexOf(needle) >= 0) { mask[start + v % rows] = 1; }
+      }
+      return;
+    }
+    end = lower.indexOf(SEPARATOR);
+    at = lower.indexOf(needle);
+    while (at >= 0 && end >= 0) {
+      while (end < at) {
+        value += 1;
+        end = lower.indexOf(SEPARATOR, end + 1);
+        if (end < 0) { return; }
+      }
+      mask[start + value % rows] = 1;
+      at = lower.indexOf(needle, end + 1);
+    }
+  }
 
   // First index in the sorted array a[lo, hi) whose value is >= x.
   function lowerBound(a, x, lo, hi) {
@@ -290,6 +345,20 @@ var IncidentMapCore = (function () {
     };
     this.mappedTotal = 0;
     this.unknownShown = 0;
+    // Every field the methods set is made here, so the state keeps one shape (V8 map)
+    // and the loops that read it stay optimised.
+    this.starting = false;
+    this.lastEvaluateMs = 0;
+    this.eventAny = new Uint8Array(this.evt.n + 1);
+    this.everyRow = new Uint8Array(n).fill(1);   // the search mask when there is no search
+    this.spareSourceCount = new Uint32Array(meta.sources.length);
+    this.makeCombos();
+    // What scanRows reads, in one object of one shape.
+    this.kernel = {
+      flags: flags, t0: c.t0, t1: c.t1, src: c.source, combo: this.combo, mask: this.everyRow,
+      onSrc: this.on.source, shownOf: this.comboShown, countedOf: this.comboCounted,
+      out: this.visible, comboCount: this.comboCount, perSource: this.counts.source, unknown: 0
+    };
     var mapped = 0;
     for (var i = 0; i < n; i++) { if (!(flags[i] & FLAG_UNMAPPED)) { mapped++; } }
     this.mappedTotal = mapped;
@@ -329,61 +398,89 @@ var IncidentMapCore = (function () {
     this.combo = combos;
     this.comboState = new Uint8Array(nT * nS * nP);
     this.comboCount = new Uint32Array(nT * nS * nP);
+    this.comboShown = new Uint8Array(nT * nS * nP);
+    this.comboCounted = new Uint8Array(nT * nS * nP);
+    this.spareComboCount = new Uint32Array(nT * nS * nP);
   };
   // Per combo: 0 shown, 1/2/3 only its type/status/precision is filtered out, 4 more
-  // than one is, 5 its status is a layer that is off.
+  // than one is, 5 its status is a layer that is off. Also, as 0/1 per combo, whether
+  // it is shown and whether it is counted (states 0 to 3), for the scan.
   State.prototype.comboStates = function () {
     var shape = this.comboShape, nS = shape[1], nP = shape[2], out = this.comboState;
-    var on = this.on;
+    var on = this.on, shown = this.comboShown, counted = this.comboCounted;
     for (var k = 0; k < out.length; k++) {
       var p = k % nP, st = Math.floor(k / nP) % nS, t = Math.floor(k / (nP * nS));
-      if (!this.statusLayerOn(st)) { out[k] = 5; continue; }
-      var fails = (on.type[t] ? 0 : 1) + (on.status[st] ? 0 : 1) + (on.precision[p] ? 0 : 1);
-      out[k] = fails === 0 ? 0 : fails > 1 ? 4 : !on.type[t] ? 1 : !on.status[st] ? 2 : 3;
+      if (!this.statusLayerOn(st)) { out[k] = 5; } else {
+        var fails = (on.type[t] ? 0 : 1) + (on.status[st] ? 0 : 1) + (on.precision[p] ? 0 : 1);
+        out[k] = fails === 0 ? 0 : fails > 1 ? 4 : !on.type[t] ? 1 : !on.status[st] ? 2 : 3;
+      }
+      shown[k] = out[k] === 0 ? 1 : 0;
+      counted[k] = out[k] < 4 ? 1 : 0;
     }
     return out;
   };
+
+  // The loops over every row run a block of rows per call. V8 then optimises each
+  // loop's function as a function, after a few calls, and keeps that code. One call over
+  // a million rows is optimised only "on stack", code V8 holds weakly: a major garbage
+  // collection drops it, and the next call (the first source toggle after one) ran the
+  // whole million rows unoptimised while the compiler worked on the side, 60 ms on a
+  // quiet machine and 200-400 ms on a loaded one, where the same change took 10-15 ms.
+  var BLOCK_ROWS = 16384;
+
+  // The one loop over the rows [from, to) of a time window, for every kind of change:
+  // no branch around any operation, so the first evaluation gives V8 feedback for all
+  // of it and its optimised code stays. (With a branch per filter, the first source
+  // toggle ran code no evaluation had run: V8 threw the optimised loop away in the
+  // middle of a million rows and finished it unoptimised, 60 ms where 15 were enough.)
+  // A row is written to out[nv] whatever it is and kept by advancing nv by 0 or 1.
+  // `above` and `below` are the time query's bounds moved by half a minute (times are
+  // whole minutes), so they are never small integers and the comparisons' feedback
+  // never changes kind either. Returns the new nv; adds the unknown-time rows shown to
+  // k.unknown.
+  function scanRows(k, from, to, nv, above, below) {
+    var flags = k.flags, t0 = k.t0, t1 = k.t1, src = k.src, combo = k.combo, mask = k.mask;
+    var onSrc = k.onSrc, shownOf = k.shownOf, countedOf = k.countedOf, out = k.out;
+    var comboCount = k.comboCount, perSource = k.perSource, unknown = 0;
+    for (var i = from; i < to; i++) {
+      var f = flags[i], code = combo[i], sc = src[i];
+      var inTime = ((t0[i] < below ? 1 : 0) & (t1[i] > above ? 1 : 0)) | ((f >> 3) & 1);
+      var ok = ((f & 1) ^ 1) & mask[i] & inTime;
+      var on = onSrc[sc] & ok, shown = shownOf[code] & on;
+      out[nv] = i;
+      nv += shown;
+      comboCount[code] += countedOf[code] & on;
+      perSource[sc] += shownOf[code] & ok;
+      unknown += shown & (f >> 3);
+    }
+    k.unknown += unknown;
+    return nv;
+  }
 
   // The rows passing every filter and the time query `time` (null: any time),
   // written to `out`; returns how many. With `count`, also the live counts: each
   // value's count is what it would show with the other filters as they are.
   State.prototype.scan = function (time, out, count) {
-    if (!this.combo) { this.makeCombos(); }
-    var c = this.inc.columns, src = c.source, combo = this.combo;
-    var flags = c.flags, t0 = c.t0, t1 = c.t1, onSrc = this.on.source;
-    var states = this.comboStates(), comboCount = this.comboCount;
-    var mask = this.search.mask, range = this.range;
-    var cs = this.counts.source;
-    if (count) { cs.fill(0); comboCount.fill(0); }
-    var nv = 0, unknownShown = 0;
-    var ranges = this.timeRanges(time);
-    var a = time === null ? 0 : time[0], b = time === null ? 0 : time[1];
-    var timed = time !== null || range !== null;
+    var k = this.kernel, range = this.range;
+    this.comboStates();
+    k.mask = this.search.mask || this.everyRow;
+    k.out = out;
+    k.comboCount = count ? this.comboCount : this.spareComboCount;
+    k.perSource = count ? this.counts.source : this.spareSourceCount;
+    k.comboCount.fill(0);
+    k.perSource.fill(0);
+    k.unknown = 0;
+    var a = time === null ? -1 : time[0], b = time === null ? UNKNOWN_TIME : time[1];
+    if (range !== null) { a = Math.max(a, range[0]); b = Math.min(b, range[1]); }
+    var ranges = this.timeRanges(time), nv = 0;
     for (var r = 0; r < ranges.length; r += 2) {
-      var from = ranges[r], to = ranges[r + 1];
-      for (var i = from; i < to; i++) {
-        var f = flags[i];
-        if (f & FLAG_UNMAPPED) { continue; }
-        if (timed && !(f & FLAG_UNKNOWN_TIME)) {
-          if (time !== null && !(t0[i] < b && t1[i] > a)) { continue; }
-          if (range !== null && !(t0[i] < range[1] && t1[i] > range[0])) { continue; }
-        }
-        if (mask !== null && !mask[i]) { continue; }
-        var k = combo[i], st = states[k];
-        if (st === 0) {
-          var sc = src[i];
-          if (onSrc[sc]) {
-            out[nv++] = i;
-            if (count) { comboCount[k]++; if (f & FLAG_UNKNOWN_TIME) { unknownShown++; } }
-          }
-          if (count) { cs[sc]++; }
-        } else if (count && st < 4 && onSrc[src[i]]) {
-          comboCount[k]++;
-        }
+      for (var from = ranges[r], to = ranges[r + 1]; from < to; from += BLOCK_ROWS) {
+        nv = scanRows(k, from, Math.min(to, from + BLOCK_ROWS), nv, a + 0.5, b - 0.5);
       }
     }
     if (count) {
-      this.unknownShown = unknownShown;
+      this.unknownShown = k.unknown;
+      var comboCount = this.comboCount, states = this.comboState;
       var ct = this.counts.type, cst = this.counts.status, cp = this.counts.precision;
       ct.fill(0); cst.fill(0); cp.fill(0);
       var nS = this.comboShape[1], nP = this.comboShape[2];
@@ -415,24 +512,42 @@ var IncidentMapCore = (function () {
     return [lo, hi, known, n];
   };
 
+  // any[e] = 1 for the event of each shown row visible[from, to) (a row of no event,
+  // -1, marks the spare slot `none`): no branch, as in scanRows.
+  function markEvents(eventOf, visible, from, to, any, none) {
+    for (var k = from; k < to; k++) {
+      var ev = eventOf[visible[k]];
+      any[ev < 0 ? none : ev] = 1;
+    }
+  }
+  // Events [from, to) shown: mapped, and one of their incidents shown, or (an event of
+  // no incident on the map) in the time query (above, below: as in scanRows). Returns
+  // how many.
+  function showEvents(columns, from, to, any, shown, above, below) {
+    var flags = columns.flags, t0 = columns.t0, t1 = columns.t1, offsets = columns.memberOffsets;
+    var count = 0;
+    for (var j = from; j < to; j++) {
+      var f = flags[j], has = offsets[j + 1] > offsets[j] ? 1 : 0;
+      var inTime = ((t0[j] < below ? 1 : 0) & (t1[j] > above ? 1 : 0)) | ((f >> 3) & 1);
+      var ok = ((f & 1) ^ 1) & ((has & any[j]) | ((has ^ 1) & inTime));
+      shown[j] = ok;
+      count += ok;
+    }
+    return count;
+  }
+
   State.prototype.evaluateEvents = function () {
     var e = this.evt, ne = e.n, shown = this.eventVisible.fill(0), count = 0;
     if (!ne) { this.nEventsVisible = 0; return; }
-    if (!this.eventAny) { this.eventAny = new Uint8Array(ne); }
-    var any = this.eventAny.fill(0), eventOf = this.eventOf, visible = this.visible;
-    for (var k = 0; k < this.nVisible; k++) {
-      var ev = eventOf[visible[k]];
-      if (ev >= 0) { any[ev] = 1; }
+    var any = this.eventAny.fill(0), nv = this.nVisible;
+    for (var k = 0; k < nv; k += BLOCK_ROWS) {
+      markEvents(this.eventOf, this.visible, k, Math.min(nv, k + BLOCK_ROWS), any, ne);
     }
-    var flags = e.columns.flags, t0 = e.columns.t0, t1 = e.columns.t1;
-    var offsets = e.columns.memberOffsets;
+    if (!this.layers.events) { this.nEventsVisible = 0; return; }
     var time = this.time;
-    for (var j = 0; j < ne; j++) {
-      if (flags[j] & FLAG_UNMAPPED) { continue; }
-      var has = offsets[j + 1] > offsets[j];
-      var ok = has ? any[j] === 1 : (time === null || (flags[j] & FLAG_UNKNOWN_TIME) ||
-        (t0[j] < time[1] && t1[j] > time[0]));
-      if (ok && this.layers.events) { shown[j] = 1; count++; }
+    var above = time === null ? -0.5 : time[0] + 0.5, below = time === null ? UNKNOWN_TIME - 0.5 : time[1] - 0.5;
+    for (var j = 0; j < ne; j += BLOCK_ROWS) {
+      count += showEvents(e.columns, j, Math.min(ne, j + BLOCK_ROWS), any, shown, above, below);
     }
     this.nEventsVisible = count;
   };
@@ -463,18 +578,9 @@ var IncidentMapCore = (function () {
     for (var i = 0; i < n; i++) { if (placeHit[place[i]] || sourceHit[src[i]]) { mask[i] = 1; } }
     self.search.mask = mask;
     self.changed('search');
-    var fields = ['evidence', 'place_name', 'title', 'casualty_text', 'claimed_by']
-      .filter(function (f) { return meta.textColumns.indexOf(f) >= 0; });
-    return self.inc.scanColumn(fields, function (start, lists) {
-      if (self.search.running !== token) { return; }
-      for (var f = 0; f < lists.length; f++) {
-        var values = lists[f];
-        for (var j = 0; j < values.length; j++) {
-          var v = values[j];
-          if (v && String(v).toLocaleLowerCase().indexOf(needle) >= 0) { mask[start + j] = 1; }
-        }
-      }
-    }, progress).then(function () {
+    // The evidence and the other searched text (maps/columns.py SEARCH_COLUMNS).
+    return self.inc.searchRows(needle, mask, function () { return self.search.running === token; },
+      progress).then(function () {
       if (self.search.running === token) { self.changed('search'); }
       return mask;
     });
@@ -496,7 +602,8 @@ var IncidentMapCore = (function () {
 
   return {
     load: load, State: State, Table: Table, gunzip: gunzip, lowerBound: lowerBound,
-    markOnce: markOnce,
+    markMatches: markMatches,
+    markOnce: markOnce, BLOCK_ROWS: BLOCK_ROWS,
     FLAG_UNMAPPED: FLAG_UNMAPPED, FLAG_VAGUE: FLAG_VAGUE, FLAG_CLOCK: FLAG_CLOCK,
     FLAG_UNKNOWN_TIME: FLAG_UNKNOWN_TIME, FLAG_CONTRADICTED: FLAG_CONTRADICTED,
     FLAG_START_FROM_T0: FLAG_START_FROM_T0, FLAG_END_FROM_T1: FLAG_END_FROM_T1,

@@ -34,6 +34,40 @@ var IncidentMapLayer = (function () {
     return 'rgba(' + r + ',' + g + ',' + b + ',' + (0.45 + 0.45 * t).toFixed(2) + ')';
   }
 
+  // The shown rows visible[from, to) in view (written to inView from m on; returns the
+  // new m) and how many fall in each hexagon (counts; a row off screen counts in the
+  // slot `dropped`). No branch around any operation, and a block of rows per call, so
+  // V8's optimised code for it stays (as IncidentMapCore's scanRows).
+  function countCells(visible, from, to, m, cellOf, inView, counts, dropped) {
+    for (var k = from; k < to; k++) {
+      var i = visible[k], cell = cellOf[i], off = cell < 0 ? 1 : 0;
+      inView[m] = i;
+      m += off ^ 1;
+      counts[off ? dropped : cell] += 1;
+    }
+    return m;
+  }
+
+  // cells() for rows [from, to), a block per call (as countCells). Every row runs the
+  // same operations, on screen or not (a row off screen, or not mapped: NaN, is -1).
+  function cellsOf(xy, from, to, cellOf, scale, ox, oy, W, H, R, cols, rows) {
+    var X = xy.x, Y = xy.y, margin = 30;
+    var dx = Math.sqrt(3) * R, dy = 1.5 * R, kq = Math.sqrt(3) / 3 / R, kr = 2 / 3 / R;
+    var left = -margin, top = -margin, right = W + margin, bottom = H + margin;
+    var outside = cols * rows;
+    for (var i = from; i < to; i++) {
+      var x = X[i] * scale + ox, y = Y[i] * scale + oy;
+      var onScreen = x > left && y > top && x < right && y < bottom;
+      var hx = x + dx, hy = y + dy, q = kq * hx - hy / (3 * R), r = kr * hy;
+      var cy = -q - r, rx = Math.round(q), ry = Math.round(cy), rz = Math.round(r);
+      var ex = Math.abs(rx - q), ey = Math.abs(ry - cy), ez = Math.abs(rz - r);
+      if (ex > ey && ex > ez) { rx = -ry - rz; } else if (ey <= ez) { rz = -rx - ry; }
+      var col = rx + ((rz - (rz & 1)) >> 1);
+      var cell = rz >= 0 && col >= 0 && rz < rows && col < cols ? rz * cols + col : outside;
+      cellOf[i] = onScreen ? cell : -1;
+    }
+  }
+
   var Layer = L.Layer.extend({
     initialize: function (state, styles) {
       this.state = state;
@@ -100,18 +134,20 @@ var IncidentMapLayer = (function () {
         this.cellView = view;
         this.cellOf = this.cells(this.cellOf, scale, ox, oy, size.x, size.y, R, cols, rows);
       }
-      var cellOf = this.cellOf, outside = cols * rows;
-      if (!this.hexCounts || this.hexCounts.length !== outside + 1) {
-        this.hexCounts = new Uint32Array(outside + 1);
+      var outside = cols * rows;
+      if (!this.hexCounts || this.hexCounts.length !== outside + 2) {
+        this.hexCounts = new Uint32Array(outside + 2);
       }
       var counts = this.hexCounts.fill(0);
       if (!this.inView || this.inView.length < nv) { this.inView = new Uint32Array(st.inc.n); }
-      var inView = this.inView, m = 0;
-      for (var k = 0; k < nv; k++) {
-        var i = visible[k], cell = cellOf[i];
-        if (cell >= 0) { inView[m++] = i; counts[cell]++; }
+      var inView = this.inView;
+      var m = 0;
+      for (var from = 0; from < nv; from += Core.BLOCK_ROWS) {
+        m = countCells(visible, from, Math.min(nv, from + Core.BLOCK_ROWS), m, this.cellOf,
+          inView, counts, outside + 1);
       }
       counts[outside] = 0;
+      counts[outside + 1] = 0;
       var limit = this.styles.density.point_limit;
       var density = this.mode === 'density' || (this.mode === 'auto' && m > limit);
       this.drawnMode = density ? 'density' : 'points';
@@ -135,20 +171,11 @@ var IncidentMapLayer = (function () {
     // the margin but beyond the grid, else the cell (pointy-top axial coordinates,
     // rounded to the nearest hexagon).
     cells: function (out, scale, ox, oy, W, H, R, cols, rows) {
-      var X = this.incXY.x, Y = this.incXY.y, n = X.length, margin = 30;
+      var X = this.incXY.x, n = X.length;
       var cellOf = out && out.length === n ? out : new Int32Array(n);
-      var dx = Math.sqrt(3) * R, dy = 1.5 * R, kq = Math.sqrt(3) / 3 / R, kr = 2 / 3 / R;
-      var left = -margin, top = -margin, right = W + margin, bottom = H + margin;
-      var outside = cols * rows;
-      for (var i = 0; i < n; i++) {
-        var x = X[i] * scale + ox, y = Y[i] * scale + oy;
-        if (!(x > left && y > top && x < right && y < bottom)) { cellOf[i] = -1; continue; }
-        var hx = x + dx, hy = y + dy, q = kq * hx - hy / (3 * R), r = kr * hy;
-        var cy = -q - r, rx = Math.round(q), ry = Math.round(cy), rz = Math.round(r);
-        var ex = Math.abs(rx - q), ey = Math.abs(ry - cy), ez = Math.abs(rz - r);
-        if (ex > ey && ex > ez) { rx = -ry - rz; } else if (ey <= ez) { rz = -rx - ry; }
-        var col = rx + ((rz - (rz & 1)) >> 1);
-        cellOf[i] = rz >= 0 && col >= 0 && rz < rows && col < cols ? rz * cols + col : outside;
+      for (var from = 0; from < n; from += Core.BLOCK_ROWS) {
+        cellsOf(this.incXY, from, Math.min(n, from + Core.BLOCK_ROWS), cellOf,
+          scale, ox, oy, W, H, R, cols, rows);
       }
       return cellOf;
     },

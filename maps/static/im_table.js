@@ -84,10 +84,14 @@ var IncidentMapTable = (function () {
     var tableToken = 0;
     function fillTable() {
       if (!tableState.open) { return Promise.resolve(); }
-      var token = ++tableToken, indexes = shownIndexes(), c = inc.columns;
-      if (tableState.descending) { indexes.reverse(); }
-      var page = indexes.slice(0, tableState.limit);
-      setText(info, 'Showing ' + page.length + ' of ' + indexes.length +
+      // Only the page's rows are taken from the shown ones (a million shown rows never
+      // become an array here).
+      var token = ++tableToken, nv = state.nVisible, c = inc.columns;
+      var size = Math.min(nv, tableState.limit);
+      var page = Array.prototype.slice.call(tableState.descending ?
+        state.visible.subarray(nv - size, nv) : state.visible.subarray(0, size));
+      if (tableState.descending) { page.reverse(); }
+      setText(info, 'Showing ' + page.length + ' of ' + nv +
         ' shown incidents, by time' + (tableState.descending ? ' (latest first)' : ''));
       var ordered = page.slice().sort(function (a, b) { return a - b; });
       var texts = new Map();

@@ -14,6 +14,19 @@ var IncidentMap = (function () {
   var checkboxRow = P.checkboxRow, setText = P.setText, debounce = P.debounce;
   var PHONE = '(max-width: 640px)';
 
+  // Loop kernels over the shown rows visible[from, to), called a block at a time.
+  function countSharing(xy, visible, from, to, i) {
+    var X = xy.x, Y = xy.y, x = X[i], y = Y[i], n = 0;
+    for (var k = from; k < to; k++) {
+      var j = visible[k];
+      n += X[j] === x && Y[j] === y ? 1 : 0;
+    }
+    return n;
+  }
+  function markPlaces(place, visible, from, to, used) {
+    for (var k = from; k < to; k++) { used[place[visible[k]]] = 1; }
+  }
+
   function details(parent, title, open, className) {
     var d = el('details', 'im-section ' + (className || ''));
     d.open = open;
@@ -579,22 +592,44 @@ var IncidentMap = (function () {
       };
     }
     var popupOptions = {maxWidth: 400, minWidth: 240, maxHeight: 440, autoPanPadding: [24, 24]};
-    function showPopup(latlng, node, options) {
-      var settings = L.extend({}, popupOptions, options || {});
-      // On a narrow screen the popup keeps inside the map.
-      var room = map.getSize().x - 60;
-      settings.maxWidth = Math.min(settings.maxWidth, room);
-      settings.minWidth = Math.min(settings.minWidth, room);
-      return L.popup(settings).setLatLng(latlng).setContent(node).openOn(map);
+    // Leaflet's popup is its content's width plus its own frame: the content's margins
+    // (20 + 24 px), the wrapper's 1 px borders and the 1 px it adds when it measures.
+    var POPUP_FRAME_PX = 48, PHONE_BAR_PX = 44, shownPopup = null;
+    // The popup's widths for the map's size now: on a narrow screen it keeps inside the
+    // map with its close cross, panning no further than a small margin from the edge.
+    function fitPopupOptions(settings) {
+      var wanted = settings.wanted || {maxWidth: settings.maxWidth, minWidth: settings.minWidth};
+      var width = map.getSize().x, pad = width < 500 ? 8 : 24;
+      var room = Math.max(120, width - 2 * pad - POPUP_FRAME_PX);
+      settings.wanted = wanted;
+      settings.autoPanPadding = [pad, pad];
+      // On a phone the bar of panel buttons covers the map's bottom edge.
+      var bar = window.matchMedia && window.matchMedia(PHONE).matches ? PHONE_BAR_PX : 0;
+      settings.autoPanPaddingBottomRight = [pad, pad + bar];
+      settings.maxWidth = Math.min(wanted.maxWidth, room);
+      settings.minWidth = Math.min(wanted.minWidth, room);
+      return settings;
     }
+    function showPopup(latlng, node, options) {
+      var settings = fitPopupOptions(L.extend({}, popupOptions, options || {}));
+      shownPopup = L.popup(settings).setLatLng(latlng).setContent(node).openOn(map);
+      return shownPopup;
+    }
+    // A popup opened on a wide window narrows with the window (a desktop window made
+    // phone-sized, a phone turned upright) and pans back inside it.
+    map.on('resize', function () {
+      if (!shownPopup || !map.hasLayer(shownPopup)) { return; }
+      fitPopupOptions(shownPopup.options);
+      shownPopup.update();
+    });
+    // How many shown incidents share incident i's position (a block of rows per call,
+    // as IncidentMapCore's scan, so the loop stays optimised).
     function sharingOf(i) {
-      var X = layer.incXY.x, Y = layer.incXY.y, c = inc.columns, n = 0;
-      for (var k = 0; k < state.nVisible; k++) {
-        var j = state.visible[k];
-        if (X[j] === X[i] && Y[j] === Y[i]) { n++; }
+      var n = 0, nv = state.nVisible;
+      for (var from = 0; from < nv; from += Core.BLOCK_ROWS) {
+        n += countSharing(layer.incXY, state.visible, from, Math.min(nv, from + Core.BLOCK_ROWS), i);
       }
       return Math.max(n, 1);
-      // (c unused: the shared count is of what is shown)
     }
     // Build the popup element of incident i (shown or not): a promise.
     // The popup needs only its row's text chunk (and its event's): the ids, decoded in
@@ -695,9 +730,11 @@ var IncidentMap = (function () {
     }
     function filterPlaces() {
       if (!placeShapes.length) { return; }
-      var place = inc.columns.place, visible = state.visible;
+      var nv = state.nVisible;
       placeUsed.fill(0);
-      for (var k = 0; k < state.nVisible; k++) { placeUsed[place[visible[k]]] = 1; }
+      for (var from = 0; from < nv; from += Core.BLOCK_ROWS) {
+        markPlaces(inc.columns.place, state.visible, from, Math.min(nv, from + Core.BLOCK_ROWS), placeUsed);
+      }
       var everything = state.nVisible === state.mappedTotal;
       placeShapes.forEach(function (entry) {
         var show = everything || placeUsed[entry.code] === 1;
