@@ -21,7 +21,7 @@ import os
 import signal
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,7 +128,14 @@ class ProcessEngine:
     whoever computed them.
     """
 
-    def __init__(self, gazetteer: Gazetteer, jobs: int, *, preload: Sequence[str] = ()):
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        jobs: int,
+        *,
+        preload: Sequence[str] = (),
+        on_ready: Callable[[], None] | None = None,
+    ):
         context = multiprocessing.get_context("forkserver")
         # The fork server is started once per process: modules later worker pools of
         # the same build need (``preload``, such as the output writers) load once too.
@@ -141,6 +148,8 @@ class ProcessEngine:
         self._pool: Any = None
         self._failure: BaseException | None = None
         self._ready = threading.Event()
+        self._on_ready = on_ready
+        """Called once (in the calling thread) when the workers are all started."""
         self._starter = threading.Thread(
             target=self._start, args=(context,), name="incident-map workers", daemon=True
         )
@@ -165,6 +174,9 @@ class ProcessEngine:
         self._starter.join()
         if self._failure is not None:
             raise self._failure
+        if self._on_ready is not None:
+            on_ready, self._on_ready = self._on_ready, None
+            on_ready()
         return self._pool
 
     def map(self, tasks: Sequence[ReportTask]) -> Iterator[ReportOutcome]:

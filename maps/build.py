@@ -446,9 +446,14 @@ class _Engine:
             wanted = self.requested if self.requested is not None else default_jobs()
             few = self.requested is None and len(tasks) < AUTO_PARALLEL_MIN
             if wanted > 1 and not few:
-                self._workers = ProcessEngine(self.gazetteer, wanted, preload=[outputs.__name__])
+                # Said once the workers are all started (this process analyses meanwhile).
+                self._workers = ProcessEngine(
+                    self.gazetteer,
+                    wanted,
+                    preload=[outputs.__name__],
+                    on_ready=lambda: self.say(f"analysing in {wanted} worker processes"),
+                )
                 self.jobs = wanted
-                self.say(f"analysing in {wanted} worker processes")
         if self._workers is not None:
             return iter(self._workers.map(tasks))
         if self._geoparser is None:

@@ -84,10 +84,6 @@ TASK_FILES = (
 )
 
 
-#: The files made from every incident at once (the others stream the incidents).
-WHOLE_TABLE = frozenset({"map.html", "acled.csv"})
-
-
 @dataclass(frozen=True)
 class OutputInputs:
     """Where a build's prepared tables are (see :func:`prepare_inputs`)."""
@@ -446,13 +442,13 @@ def ignore_interrupt() -> None:
 
 
 class OutputWriters:
-    """Runs the output tasks: in this process (``jobs`` 1), or here and in ``jobs - 1``
-    worker processes side by side (from a fork server, as the analysis workers).
+    """Runs the output tasks: in this process (``jobs`` 1), or in ``jobs`` worker
+    processes side by side (from a fork server, as the analysis workers), each file in
+    a fresh worker.
 
-    This process, whose imports are loaded already, starts on the slowest file at
-    once while the workers start; each then takes the slowest file left. The files
-    made from every incident at once (:data:`WHOLE_TABLE`) are left to the workers,
-    which start small.
+    Each worker takes the slowest file left. A fresh process per file (forked from the
+    fork server, its imports loaded) starts small and gives back all it held when it
+    ends, so no file's writer carries what the files before it left behind.
     """
 
     def __init__(self, inputs: OutputInputs, jobs: int):
@@ -470,17 +466,12 @@ class OutputWriters:
         failures: list[BaseException] = []
         stop = threading.Event()
 
-        def take(here: bool = False) -> tuple[str, Path] | None:
-            """The slowest file left (for this process: of those that do not read the
-            whole table, since it still holds what the grouping left behind)."""
+        def take() -> tuple[str, Path] | None:
+            """The slowest file left."""
             with lock:
-                if stop.is_set():
+                if stop.is_set() or not left:
                     return None
-                for index, item in enumerate(left):
-                    if not here or item[0] not in WHOLE_TABLE:
-                        del left[index]
-                        return item
-                return None
+                return left.popleft()
 
         def feed(pool: Any) -> None:
             """Hand one worker the slowest file left, again and again."""
@@ -499,14 +490,15 @@ class OutputWriters:
 
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])
-        workers = min(self.jobs, len(left)) - 1
-        pool = context.Pool(workers, initializer=ignore_interrupt)
+        workers = min(self.jobs, len(left))
+        pool = context.Pool(workers, initializer=ignore_interrupt, maxtasksperchild=1)
         feeders = [threading.Thread(target=feed, args=(pool,), daemon=True) for _ in range(workers)]
         for feeder in feeders:
             feeder.start()
         try:
-            while (item := take(here=True)) is not None:
-                write_output(item[0], self.inputs, item[1])
+            for feeder in feeders:
+                while feeder.is_alive():  # a timeout, so Ctrl-C is seen here
+                    feeder.join(timeout=0.2)
         except BaseException as exc:
             failures.append(exc)
             stop.set()
