@@ -88,6 +88,7 @@ class Geoparser(NameMatching, VariantMatching, MentionRoles, RelativePlaces, Def
         self._world = {w.key: w for w in world if not _inside_any(w, cities)}
         # per-entry figures computed once (bounded: one per entry, or per entry set)
         self._radii: dict[str, float] = {}
+        self._points: dict[str, Point] = {}
         self._spreads: dict[tuple[float, float, tuple[str, ...]], float] = {}
         # one per entry and relation, with the geometry object it was derived from
         self._areas: dict[tuple[str, str], tuple[BaseGeometry, DerivedArea]] = {}
@@ -601,12 +602,16 @@ class Geoparser(NameMatching, VariantMatching, MentionRoles, RelativePlaces, Def
                 place_id=place.id, place_name=place.name, kind=place.kind,
                 resolved_by=f"{resolved_by}, not located", alternatives=alternatives,
             )  # fmt: skip
-        if located_by.label_point is not None:
-            point = Point(located_by.label_point)
-        elif geometry.geom_type == "Point":
-            point = geometry
-        else:
-            point = geometry.representative_point()
+        point = self._points.get(located_by.id)
+        if point is None:
+            # once per entry: the label point, the point itself, or a point inside the area
+            if located_by.label_point is not None:
+                point = Point(located_by.label_point)
+            elif geometry.geom_type == "Point":
+                point = geometry
+            else:
+                point = geometry.representative_point()
+            self._points[located_by.id] = point
         if located_by is not place:
             precision = "zone" if located_by.kind == "zone" else place_precision(located_by)
             resolved_by = f"{resolved_by}, placed at {located_by.id}"

@@ -399,6 +399,20 @@ _LETTERS = r"(?:[^\W\d_]|[\u0300-\u036f])"
 _RUN_CACHE_SIZE = 32768
 
 
+def _by_first_letter(words: list[str]) -> str:
+    """The alternation ``a|b|...`` of regex ``words``, its words grouped under their first
+    letter (``s(?:treet|quare)|b(?:ridge)``) so a word start tries one group, not every
+    word: the same matches, as two words of different first letters never match at one
+    place, and the order within each group is theirs. Words not opening with an ASCII
+    letter keep the plain alternation."""
+    if not words or not all(w[:1].isascii() and w[:1].isalpha() for w in words):
+        return "|".join(words)
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0].lower(), []).append(word[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
 class SpanScanner:
     """Finds the runs of words that could be romanised names, fast.
 
@@ -422,7 +436,7 @@ class SpanScanner:
         spaced = "|".join(sorted(SPACED_ARTICLES))
         hyphened = "|".join(sorted(ARTICLES - SPACED_ARTICLES, key=len, reverse=True))
         unit = (
-            f"(?:(?i:{'|'.join(words)})(?!{_LETTERS})"
+            f"(?:(?i:{_by_first_letter(words)})(?!{_LETTERS})"
             f"|(?i:{spaced})(?=[ \\-‐])|(?i:{hyphened})(?=[ \\-‐])|{capitalised})"
         )
         self._pattern = re.compile(

@@ -52,3 +52,31 @@ class ManifestError(IncidentMapperError, ValueError):
 
 class OutputError(IncidentMapperError, OSError):
     """An output that cannot be written (not a folder, not writable, disk full)."""
+
+
+class DataFileError(IncidentMapperError, ValueError):
+    """A data file (a vocabulary, a rules file) that is not valid JSON or lacks a setting.
+
+    Parameters
+    ----------
+    message
+        What is wrong with the setting and what it should be.
+    path
+        The data file, as the user knows it (``<bundled incidents/data/x.json>`` for a
+        file that ships with the tool).
+    section
+        The dotted path of the setting in the file (``zero.nobody_verbs``), if any.
+    line
+        The 1-based line in ``path``, if known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        section: str | None = None,
+        line: int | None = None,
+    ):
+        self.section = section
+        super().__init__(f"{section}: {message}" if section else message, path=path, line=line)

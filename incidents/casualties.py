@@ -118,12 +118,17 @@ def _names_a_place(folded: str, start: int, end: int, vocab: CasualtyVocabulary)
     return bool(vocab.place_name_before.search(folded, max(0, start - 40), start))
 
 
+#: A word of a name: capitalised ("Armored", "Iran-backed") or an ordinal in digits ("1st").
+_NAME_WORD = re.compile(r"[A-Z]|\d+(?:st|nd|rd|th)\b")
+
+
 def _after_term(
     folded: str, start: int, number_starts: set[int], vocab: CasualtyVocabulary
 ) -> re.Match[str] | None:
     """The casualty word a few words after ``start``, if nothing breaks the link."""
     words = 0
     position = start
+    in_name = False
     for _ in range(2):  # at most one breakdown aside is skipped
         limit = reach_end(folded, position)
         for token in re.finditer(r"\S+", folded[position:limit]):
@@ -131,6 +136,10 @@ def _after_term(
             term = vocab.after_term.match(folded, at, limit)
             if term is not None:
                 return None if _names_a_place(folded, term.start(), term.end(), vocab) else term
+            name_word = bool(_NAME_WORD.match(token.group()))
+            if in_name and name_word:
+                continue  # "the 1st Armored Division", "Iraqi Shia": a name counts one word
+            in_name = name_word
             if words >= vocab.max_words or at in number_starts:
                 return None
             if vocab.stop_word.match(folded, at, limit):
@@ -180,17 +189,18 @@ def _find_figures(
         and not vocab.preposition_before.search(folded, max(0, m.start() - 12), m.start())
     ]
     number_starts = {m.start() for m in numbers if not _is_article(m, vocab)}
+    # "another 10 people", "a further 12": the number after the article is the figure
+    numbers = [m for m in numbers if not _before_a_number(folded, m, number_starts, vocab)]
     # A time between a casualty word and its figure bridges them ("قتل فيه الثلاثاء نحو 60").
     bridged = _spaced(folded, time_spans)
     bound: list[Figure | None] = []
     for m in numbers:
         figure = _number_figure(sentence, folded, m, number_starts, figures, vocab, bridged)
-        if (
-            figure is not None
-            and _is_article(m, vocab)
-            and any(f.end == figure.end for f in figures)
-        ):
-            figure = None  # "Two commanders of an ... militia died": the died is the two's
+        if figure is not None and _is_article(m, vocab):
+            if any(f.end == figure.end for f in figures):
+                figure = None  # "Two commanders of an ... militia died": the died is the two's
+            elif figure.start >= m.start() and not _counts_people(folded, m, vocab):
+                figure = None  # "A bomb went off and people were killed": no one is counted
         bound.append(figure)
         if figure is not None:
             add(figure)
@@ -199,6 +209,8 @@ def _find_figures(
             # "A bomb killed six", "Two bombs killed 57": the bombs kill, they are no dead
             figures.remove(figure)
             bound[i] = None
+    for old, summed in _listed_sums(folded, numbers, bound, vocab):
+        figures[figures.index(old)] = summed
     for old, summed in _coordinated_sums(folded, numbers, bound, vocab):
         if old is None:
             add(summed)
@@ -257,7 +269,10 @@ def _coordinated_sums(
             continue
         if not vocab.coordinated_gap.fullmatch(gap) or vocab.after_term.search(gap):
             continue
-        value = number_value(second["n"] if one is not None else first["n"], vocab)
+        added = second if one is not None else first
+        if _is_article(added, vocab) and not _counts_people(folded, added, vocab):
+            continue  # "A bomb went off and 10 people were killed": the bomb is no one
+        value = number_value(added["n"], vocab)
         if value is None:
             continue
         if one is not None and one.end <= first.end() + 1 and one.start <= first.start():
@@ -268,7 +283,112 @@ def _coordinated_sums(
         elif other is not None and other.start >= second.start():
             new = replace(other, value=other.value + value, start=first.start())
             sums.append((other, new))
+        elif one is not None and one.start >= first.start() and one.end >= second.end():
+            # an article's casualty word after both groups ("A policeman and a civilian
+            # were wounded"): the article reached past the second group to it
+            new = replace(one, value=one.value + value)
+            sums.append((one, new))
+            bound = [*bound[:i], new, new, *bound[i + 2 :]]
     return sums
+
+
+def _listed_sums(
+    folded: str,
+    numbers: Sequence[re.Match[str]],
+    bound: list[Figure | None],
+    vocab: CasualtyVocabulary,
+) -> list[tuple[Figure, Figure]]:
+    """Figures that count the groups of a list after them, as (old, new); ``bound`` is
+    updated so that the listed numbers count as taken.
+
+    "killing two soldiers, three policemen and a child" is 6 and "The dead were a U.S.
+    soldier, an Iraqi and a third person" 3: a figure bound by a casualty word before it
+    takes the numbers of the groups that follow it, separated by commas, when the list
+    ends with a coordinator ("and", ", as well as"). A list without its coordinator is no
+    list ("killing two people, a police officer said"); a plain "and" between two groups
+    is :func:`_coordinated_sums`'.
+    """
+    sums: list[tuple[Figure, Figure]] = []
+    i = 0
+    while i < len(numbers) - 1:
+        one, first = bound[i], numbers[i]
+        if one is None or not (one.start < first.start() and one.end <= first.end() + 1):
+            i += 1
+            continue
+        total, last, commas, closed = one.value, i, False, False
+        for j in range(i + 1, len(numbers)):
+            group = numbers[j]
+            gap = vocab.listed_gap.fullmatch(folded, numbers[j - 1].end(), group.start())
+            if (
+                bound[j] is not None
+                or gap is None
+                or vocab.after_term.search(folded, gap.start(), gap.end())
+                or vocab.verb.search(folded, gap.start(), gap.end())
+                or vocab.subgroup_after.match(folded, group.end())
+                or (_is_article(group, vocab) and not _counts_people(folded, group, vocab))
+            ):
+                break
+            value = number_value(group["n"], vocab)
+            if value is None:
+                break
+            total, last = total + value, j
+            if gap["and"] is not None or gap["list_and"] is not None:
+                closed, commas = True, commas or gap["list_and"] is not None
+                break
+            commas = True
+        if not (closed and commas):
+            i += 1
+            continue
+        new = replace(one, value=total, end=numbers[last].end())
+        sums.append((one, new))
+        for k in range(i, last + 1):
+            bound[k] = new
+        i = last + 1
+    return sums
+
+
+def _counts_people(folded: str, m: re.Match[str], vocab: CasualtyVocabulary) -> bool:
+    """True when the article ``m`` counts a person: a person noun ("a U.S. soldier", "a
+    12-year-old boy"), an ordinal ("wounded a third") or a demonym ending the group ("an
+    Iraqi and") among the few words after it (see ``articles`` in the vocabulary)."""
+    limit = reach_end(folded, m.end())
+    tokens = []
+    for token in re.finditer(r"\S+", folded[m.end() : limit]):
+        at = m.end() + token.start()
+        if len(tokens) == vocab.people_window or _closes_group(folded, at, vocab):
+            break
+        tokens.append(token.group())
+    for k, word in enumerate(tokens):
+        if word.endswith(("'s", "’s")):
+            continue  # "a soldier's funeral": the soldier is not the one counted
+        key = fold_key(word.strip("\"'“”‘’"), vocab.fold_table)
+        if key in vocab.person_nouns or key in vocab.people_ordinals:
+            return True
+        if k == len(tokens) - 1 and word[:1].isupper() and key.endswith(vocab.demonym_endings):
+            return True  # "an Iraqi and ...", not "a Shiite mosque"
+    return False
+
+
+def _before_a_number(
+    folded: str, m: re.Match[str], number_starts: set[int], vocab: CasualtyVocabulary
+) -> bool:
+    """True for an article with another number among its next two words ("another 10")."""
+    if not _is_article(m, vocab):
+        return False
+    limit = reach_end(folded, m.end())
+    for k, token in enumerate(re.finditer(r"\S+", folded[m.end() : limit])):
+        if k == 2:
+            break
+        if m.end() + token.start() in number_starts:
+            return True
+    return False
+
+
+def _closes_group(folded: str, at: int, vocab: CasualtyVocabulary) -> bool:
+    closing = vocab.people_closing
+    return bool(
+        (closing is not None and closing.match(folded, at)) or vocab.after_term.match(folded, at)
+    )
 
 
 _ARABIC_MARKS = re.compile("[\u0640\u064b-\u0652]")
@@ -283,7 +403,7 @@ def _agent_article(figure: Figure, later: Sequence[Figure | None]) -> bool:
 
 def _is_article(m: re.Match[str], vocab: CasualtyVocabulary) -> bool:
     """True for 'a'/'an', which count one only when nothing else takes their word."""
-    return fold_key(m["n"], vocab.fold_table) in ("a", "an")
+    return fold_key(m["n"], vocab.fold_table) in vocab.articles
 
 
 def _counted_noun(folded: str, m: re.Match[str], vocab: CasualtyVocabulary) -> bool:
@@ -306,6 +426,10 @@ def _counted(head: str, vocab: CasualtyVocabulary) -> bool:
     """True when ``head`` ends with a figure: the noun after it is what it counts."""
     words = head.split()
     return bool(words) and number_value(words[-1].lstrip(_OPENERS).lstrip("و"), vocab) is not None
+
+
+#: How far before a figure a toll's subject may stand ("the dead from ... were").
+_TOLL_REACH = 160
 
 
 def _number_figure(
@@ -347,6 +471,10 @@ def _number_figure(
     before = vocab.before_term.search(head)
     if before is None and fold_key(m["n"], vocab.fold_table) in vocab.postposed:
         before = vocab.before_term_postposed.search(head)
+    if before is None and vocab.toll_told_of is not None:
+        # "the dead from Wednesday's strike on eastern Baghdad were three ..."
+        head = (bridged or folded)[max(0, m.start() - _TOLL_REACH) : m.start()]
+        before = vocab.toll_told_of.search(head)
     if before is not None:
         at = m.start() - len(head) + before.start()
         if _names_a_place(folded, at, at + len(before.group().rstrip()), vocab):
@@ -532,13 +660,31 @@ def _spaced(folded: str, spans: Sequence[tuple[int, int]]) -> str:
 
 
 def _masked(folded: str, spans: Sequence[tuple[int, int]]) -> str:
-    """``folded`` with the characters of ``spans`` replaced by a neutral word character."""
+    """``folded`` with the characters of ``spans`` replaced by a neutral word character.
+
+    The full stop of a place ending in an initial ("U.S." of "4,130 U.S. service
+    members") goes with it: masked, it would end the figure's reach as a sentence's would.
+    """
     if not spans:
         return folded
     chars = list(folded)
     for start, end in spans:
-        chars[max(0, start) : end] = "_" * (min(end, len(folded)) - max(0, start))
+        stop = min(end, len(folded))
+        if _ends_in_initial(folded, stop):
+            stop += 1
+        chars[max(0, start) : stop] = "_" * (stop - max(0, start))
     return "".join(chars)
+
+
+def _ends_in_initial(folded: str, end: int) -> bool:
+    """True when a full stop follows ``folded[:end]`` and a one-letter word ends it."""
+    return (
+        end < len(folded)
+        and folded[end] == "."
+        and end >= 1
+        and folded[end - 1].isalpha()
+        and (end < 2 or not folded[end - 2].isalnum())
+    )
 
 
 def _cumulative_clauses(

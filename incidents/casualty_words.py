@@ -14,14 +14,19 @@ from typing import Any, Literal
 import ahocorasick
 
 from gazetteer.normalize import IGNORECASE_PARTNERS
-from geo.errors import IncidentMapperError
-from geo.resources import read_json_resource
+from geo.resources import DataChecks, bundled_origin, read_json_resource
 from incidents.time_phrases import folding_table, term_pattern, word_screen_key
 
 DATA_FILE = "casualties.json"
 
 
-_ORIGIN = f"<bundled incidents/data/{DATA_FILE}>"
+#: The shared validators (geo.resources), bound to this file: errors name it and the section.
+_CHECKS = DataChecks(bundled_origin("incidents", DATA_FILE))
+_section = _CHECKS.section
+_words = _CHECKS.words
+_counts = _CHECKS.counts
+_int = _CHECKS.whole_number
+_text = _CHECKS.text
 
 
 #: Characters that end the reach of a figure, a claimant or a subject.
@@ -97,10 +102,24 @@ class CasualtyVocabulary:
     cumulative_span: re.Pattern[str]
     not_claimant_words: frozenset[str]
     figure_screen: FigureScreen
+    toll_told_of: re.Pattern[str] | None = None
+    """'The dead from Wednesday's strike were' before a figure (ends with the text)."""
+    articles: frozenset[str] = frozenset()
+    """Folded indefinite articles ('a', 'an'): figures of one only when they count a person."""
+    person_nouns: frozenset[str] = frozenset()
+    people_ordinals: frozenset[str] = frozenset()
+    demonym_endings: tuple[str, ...] = ()
+    people_window: int = 0
+    people_closing: re.Pattern[str] | None = None
+    listed_gap: re.Pattern[str] | None = None
+    """A gap between two groups of a list ("soldiers, ", "Iraqi and ", "third, as well as ")."""
     claimant_trailing: frozenset[str] = frozenset()
     """Folded words that end a claimant's words but are none of it ("also", الثلاثاء)."""
     claimant_relatives: frozenset[str] = frozenset()
     """Folded words that open a relative clause after a claimant ("who spoke ...")."""
+    attribution_screen: FigureScreen | None = None
+    """The same screen over the attribution cues (``verb``, ``according_to``,
+    ``agent_cue``): a sentence without one names no claimant (None: no screen)."""
 
 
 class FigureScreen:
@@ -151,56 +170,6 @@ def _plain_word(word: str) -> bool:
     )
 
 
-def _fail(message: str) -> IncidentMapperError:
-    return IncidentMapperError(message, path=_ORIGIN)
-
-
-def _section(mapping: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
-    value = mapping.get(key) if isinstance(mapping, Mapping) else None
-    if not isinstance(value, Mapping):
-        msg = f"{where}: missing object '{key}'"
-        raise _fail(msg)
-    return value
-
-
-def _words(mapping: Mapping[str, Any], key: str, where: str) -> list[str]:
-    value = mapping.get(key) if isinstance(mapping, Mapping) else None
-    if not isinstance(value, list) or not value:
-        msg = f"{where}: '{key}' must be a non-empty list of words"
-        raise _fail(msg)
-    if not all(isinstance(w, str) and w.strip() for w in value):
-        msg = f"{where}.{key}: every entry must be a non-empty string"
-        raise _fail(msg)
-    return value
-
-
-def _counts(mapping: Mapping[str, Any], key: str, where: str) -> dict[str, int]:
-    value = _section(mapping, key, where)
-    for word, count in value.items():
-        if word.startswith("_"):
-            continue
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            msg = f"{where}.{key}: '{word}' must map to a whole number of 0 or more"
-            raise _fail(msg)
-    return {w: c for w, c in value.items() if not w.startswith("_")}
-
-
-def _int(mapping: Mapping[str, Any], key: str, where: str) -> int:
-    value = mapping.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        msg = f"{where}: '{key}' must be a whole number of 0 or more"
-        raise _fail(msg)
-    return value
-
-
-def _text(mapping: Mapping[str, Any], key: str, where: str) -> str:
-    value = mapping.get(key)
-    if not isinstance(value, str) or not value.strip():
-        msg = f"{where}: '{key}' must be a non-empty string"
-        raise _fail(msg)
-    return value
-
-
 def fold_key(text: str, table: Mapping[int, str]) -> str:
     return " ".join(text.translate(table).translate(IGNORECASE_PARTNERS).lower().split())
 
@@ -214,6 +183,10 @@ def _alt(terms: Iterable[str], table: Mapping[int, str]) -> str:
 def _word_re(terms: Iterable[str], table: Mapping[int, str]) -> re.Pattern[str]:
     """Whole-phrase matcher; a hyphen joins words, so "in" is not found in "sit-in"."""
     return re.compile(rf"(?<![\w-])(?:{_alt(terms, table)})(?![\w-])", re.IGNORECASE)
+
+
+#: The attribution lists whose phrases every attribution cue holds (the screen's words).
+_ATTRIBUTION_CUES = ("deny_verbs", "verbs", "continuation_verbs", "according_to", "agent_cues")
 
 
 def _load_raw() -> dict[str, Any]:
@@ -389,7 +362,38 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
             rf"\s*(?:{_alt(_words(attribution, key, 'attribution'), table)})\s+", flags
         )
 
+    articles = _section(raw, "articles", "top")
+    told_of = _section(terms, "tolls_told_of", "terms")
+    told_where = "terms.tolls_told_of"
+    toll_told_of = re.compile(
+        rf"(?<![\w-])(?:(?P<killed>{_alt(_words(told_of, 'subjects_killed', told_where), table)})"
+        rf"|(?P<injured>{_alt(_words(told_of, 'subjects_injured', told_where), table)}))"
+        rf"\s+(?:{_alt(_words(told_of, 'links', told_where), table)})"
+        rf"(?:\s+[^\s\d,;:!?()\"]+){{1,{_int(told_of, 'max_words', told_where)}}}"
+        rf"\s+(?:{_alt(_words(told_of, 'verbs', told_where), table)})"
+        rf"(?:\s+(?:{_alt(bridges, table)})){{0,3}}\s*\Z",
+        flags,
+    )
+    coordinators = _alt(_words(coordinated, "coordinators", "coordinated"), table)
+    list_words = _int(coordinated, "max_words", "coordinated")
+
     return CasualtyVocabulary(
+        toll_told_of=toll_told_of,
+        articles=frozenset(fold_key(w, table) for w in _words(articles, "words", "articles")),
+        person_nouns=frozenset(
+            fold_key(w, table) for w in _words(articles, "person_nouns", "articles")
+        ),
+        people_ordinals=frozenset(
+            fold_key(w, table) for w in _words(articles, "ordinals", "articles")
+        ),
+        demonym_endings=tuple(_words(articles, "demonym_endings", "articles")),
+        people_window=_int(articles, "people_window", "articles"),
+        people_closing=_word_re(_words(articles, "closing_words", "articles"), table),
+        listed_gap=re.compile(
+            rf"(?:\s+[^\s\d,،;:!?()\"]+){{0,{list_words}}}"
+            rf"(?:\s*[,،]\s*(?:(?P<list_and>{coordinators})\s+)?|\s+(?P<and>{coordinators})\s?)",
+            flags,
+        ),
         fold_table=table,
         number=number,
         number_values=values,
@@ -486,6 +490,10 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
         ),
         claimant_relatives=frozenset(
             fold_key(w, table) for w in _section(raw, "not_claimants", "top").get("relatives", ())
+        ),
+        attribution_screen=FigureScreen(
+            [w for key in _ATTRIBUTION_CUES for w in _words(attribution, key, "attribution")],
+            table,
         ),
     )
 

@@ -239,6 +239,9 @@ def find_claimants(sentence: str) -> list[str]:
     Health Ministry"). Bare common nouns ("the ministry") and pronouns are left out.
     """
     vocab = casualty_vocabulary()
+    screen = vocab.attribution_screen
+    if screen is not None and not screen.may_hold_figures(fold_text(sentence, vocab.fold_table)):
+        return []  # no attribution cue ("said", "according to", "confirmed by"): no claimant
     folded, _, attributions = sentence_attributions(sentence, vocab)
     mentions = [(a.cue, a.claimant) for a in attributions]
     mentions += agents_named(sentence, folded, [], vocab)

@@ -38,12 +38,25 @@ trigger incidents in text order and keeps one per incident:
   after its armed variant was told that day ("the deadly clashes" between armed
   groups) is that incident: the same fight, named without its armed men.
 
+- a retelling (:mod:`incidents.discourse`: a sentence that gives its telling to a source,
+  "a US Army spokeswoman said a homemade bomb attack ... had taken place") joins the latest
+  incident of its ACLED event type told that day, or in the segment when it names no day,
+  though it writes it as a new one ("a bomb attack"); footage ("Clips ... show flames")
+  joins the latest incident of its type its source told, whatever its day (a fire
+  told, then shown; footage of tents set alight after stones thrown is a new fire).
+- places are the same when their keys are, or when one lies within the other's
+  uncertainty ("the explosion happened near the Suspended Bridge" after a car bomb in
+  Karrada; a rocket attack on Victory base after one on the airport's surroundings).
+- a mention of a finer type than the incident it joins ("an explosion", then "an air strike
+  ... by a drone") tells it better: it takes its place.
+
 Otherwise what is announced, threatened or denied, and casualty incidents, are never joined.
 One dictionary look-up per mention: linear in the report.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -54,6 +67,11 @@ from incidents.vocabulary import Vocabulary
 
 #: Statuses of incidents drawn as having happened: the only ones joined.
 _JOINED_STATUSES = frozenset({"happened", "reported"})
+#: Metres within which two places of one incident may lie whatever their uncertainty.
+_NEAR_FLOOR_M = 300.0
+_EARTH_M = 6_371_000.0
+#: Sub-event types a type gives way to that make it generic ("explosion", "bomb").
+_GENERIC_SUB_EVENTS = 3
 #: Bases of an incident's place that the sentence itself named.
 _OWN_BASES = frozenset({"sentence", "outside"})
 _COARSE = frozenset({"city", "country"})
@@ -93,6 +111,8 @@ class _Told:
     key: tuple[int, str | None, str] = (0, None, "")
     summary: bool = False
     """Told as a sum of several ("a string of car bombs in central Baghdad")."""
+    dated: bool = True
+    """Its sentence stated its day; else the day is the report's, by default."""
 
 
 class Coreference:
@@ -112,6 +132,17 @@ class Coreference:
         """The own place of the latest incident of each type told per (segment, day)."""
         """The own place of the latest riot told per (segment, day)."""
         self.told: list[_Told] = []
+        self.points: dict[str, tuple[float, float, float]] = {}
+        """Where each own place key lies: (lat, lon, uncertainty in metres)."""
+        self.named: dict[tuple[int, str | None], _Told] = {}
+        """The latest incident a superlative named per (segment, day), not told yet."""
+        self.protests: set[tuple[int, str | None]] = set()
+        """(segment, day) pairs on which a protest was told."""
+        self.hidden: set[int] = set()
+        """Slots of what a trend names: kept so later mentions join it, never given out."""
+        self.latest_event: dict[tuple[str | None, str], int] = {}
+        """The slot of the latest incident told per (source, incident type): footage
+        shows what its source told, in whichever of its segments."""
 
     def keep(self, incident: Incident) -> None:
         """An incident that is never joined (a casualty claim)."""
@@ -126,6 +157,37 @@ class Coreference:
         segment: int,
         headline: bool = False,
         dated: bool = True,
+        retold: bool = False,
+        footage: bool = False,
+        at: PlaceMention | None = None,
+        trend: bool = False,
+        named: bool = False,
+    ) -> None:
+        """A trigger incident (see :meth:`_tell`). ``trend``: the sentence tells a trend
+        ("Over the past two months, officials have been watching the bombs"): what it
+        names is no incident, and the later mentions that join it ("the bombs are
+        generally stuck to a car") are none either."""
+        first = len(self.slots)
+        self._tell(
+            incident, trigger, own_place=own_place, segment=segment, headline=headline,
+            dated=dated, retold=retold, footage=footage, at=at, named=named,
+        )  # fmt: skip
+        if trend:
+            self.hidden.update(range(first, len(self.slots)))
+
+    def _tell(
+        self,
+        incident: Incident,
+        trigger: Trigger,
+        *,
+        own_place: str | None,
+        segment: int,
+        headline: bool,
+        dated: bool,
+        retold: bool,
+        footage: bool,
+        at: PlaceMention | None,
+        named: bool,
     ) -> None:
         """A trigger incident: a new one, or a mention of one already told.
 
@@ -136,8 +198,20 @@ class Coreference:
 
         ``headline``: the mention is a headline or subhead ("Suicide bomber kills 17 day
         laborers"), which names an incident the text then tells: like a definite mention,
-        the telling that follows takes its place."""
+        the telling that follows takes its place.
+
+        ``retold``: the sentence gives its telling to a source; ``footage``: it describes
+        footage (:class:`incidents.discourse.Telling`). ``at``: the place ``own_place``
+        names, so that a place near it counts as the same. ``named``: a weak mention a
+        superlative ranks ("The worst attack in the capital since ..."): like a headline
+        it names an incident, and the first telling that day takes its place."""
         event_type = incident.acled_event_type
+        if own_place is not None and at is not None and at.lat is not None and at.lon is not None:
+            self.points.setdefault(own_place, (at.lat, at.lon, at.uncertainty_m or 0.0))
+        if footage and event_type is not None and incident.status in _JOINED_STATUSES:
+            slot = self.latest_event.get((incident.source, incident.event_type))
+            if slot is not None and self.slots[slot] is not None:
+                return  # "Clips shared on social media show flames": the fire told
         protest, riot = self.vocabulary.turned_violent or (None, None)
         day = (segment, incident.date)
         if incident.status in _JOINED_STATUSES and event_type == riot:
@@ -150,7 +224,7 @@ class Coreference:
             and not trigger.weak
             and not trigger.fresh
             and (*day, armed) in self.kinds
-            and (own_place is None or self.kinds[(*day, armed)] in (None, own_place))
+            and self._near(own_place, self.kinds[(*day, armed)])
         ):
             return  # "The confrontation, it said, grew out of a standoff": the armed clash
         if incident.status in _JOINED_STATUSES:
@@ -165,9 +239,21 @@ class Coreference:
             and trigger.weak
             and not trigger.fresh
             and day in self.riots
-            and (own_place is None or self.riots[day] in (None, own_place))
+            and self._near(own_place, self.riots[day])
         ):
             return  # "called the protest" after the crowd stormed the embassy: that riot
+        if (
+            event_type == protest
+            and incident.status in _JOINED_STATUSES
+            and trigger.definite
+            and trigger.weak
+            and not trigger.fresh
+            and own_place is None
+            and day in self.protests
+        ):
+            return  # "Those whose demonstrations provoked the crackdown": the protest told
+        if incident.status in _JOINED_STATUSES and event_type == protest:
+            self.protests.add(day)
         if (
             incident.status not in _JOINED_STATUSES
             or event_type not in self.vocabulary.re_mention_event_types
@@ -177,27 +263,58 @@ class Coreference:
                 # still gives way to the ones the report then tells one by one
                 key = (*day, event_type)
                 self.told.append(_Told(len(self.slots), own_place, 0, key, trigger.summary))
+            self._note_event(incident)
             self.slots.append(incident)
             return
         quality = max(_quality(trigger), _DEFINITE) if headline else _quality(trigger)
+        if named:
+            quality = _NAMED
         told = None
         if not trigger.fresh:
             told = self._told(day, event_type, own_place, weak=trigger.weak)
-            if told is None and not dated and quality >= _DEFINITE:
+            ranked = self.named.get(day)
+            if told is None and ranked is not None and self._near(own_place, ranked.place):
+                told = ranked  # "The worst attack in the capital since ...", then told
+            if told is None and dated and quality < _DEFINITE:
+                told = self._named_undated(segment, event_type, own_place)
+            if told is None and not dated and (quality >= _DEFINITE or retold):
                 told = self._told_in_segment(segment, event_type, own_place, weak=trigger.weak)
                 if told is not None:
                     day = (segment, told.key[1])
         salvo = incident.sub_event_type in self.vocabulary.salvo_sub_event_types
-        if told is not None and quality == 0 and told.quality < _DEFINITE and not salvo:
-            told = None  # "a car bomb" after "a car bomb": another one
+        if (
+            told is not None
+            and quality == 0
+            and told.quality < _DEFINITE
+            and not salvo
+            and not (retold and self._retells(told, incident, own_place))
+        ):
+            # "a car bomb" after "a car bomb": another one, unless a source retells it
+            told = None
         if told is None:
-            new = _Told(len(self.slots), own_place, quality, (*day, event_type), trigger.summary)
+            new = _Told(
+                len(self.slots), own_place, quality, (*day, event_type), trigger.summary, dated
+            )
             self._register(new, day, event_type)
+            if quality == _NAMED:
+                self.named[day] = new
+            self._note_event(incident)
             self.slots.append(incident)
             return
         current = self.slots[told.slot]
         assert current is not None
-        if told.quality == _WEAK and quality < _WEAK and quality > 0:
+        finer = told.quality < _DEFINITE and self._finer(incident, current)
+        if finer and quality < _DEFINITE:
+            # "an explosion ... east of the capital", then "an air strike ... by a drone":
+            # the finer telling takes its place
+            self.slots[told.slot] = None
+            kept = incident if own_place is not None else _placed_as(incident, current)
+            told.slot, told.quality = len(self.slots), min(quality, told.quality)
+            self._note_event(kept)
+            self.slots.append(kept)
+        elif finer:
+            self.slots[told.slot] = _typed_as(current, incident)
+        elif told.quality == _WEAK and quality < _WEAK and quality > 0:
             # "the attack", then "the bombing": the incident told first was a bombing
             current = _typed_as(current, incident)
             self.slots[told.slot] = current
@@ -206,13 +323,17 @@ class Coreference:
         elif quality < told.quality and told.quality >= _DEFINITE:
             # "the bombings" named first, then told: the telling, and what it is (a sum
             # of several, a bombing rather than "the attacks"), takes its place
+            if self.named.get(day) is told:
+                del self.named[day]
             self.slots[told.slot] = None
             kept = incident if own_place is not None else _placed_as(incident, current)
             told.slot, told.quality = len(self.slots), quality
             told.summary = told.summary or trigger.summary
+            told.dated = told.dated or dated
             if told.key != (*day, event_type):
                 told.key = (*day, event_type)
                 self.by_type[told.key] = told
+            self._note_event(kept)
             self.slots.append(kept)
         elif told.place is None and own_place is not None:
             self.slots[told.slot] = _placed_as(current, incident)
@@ -234,10 +355,11 @@ class Coreference:
             and trigger.definite
             and not trigger.fresh
             and not trigger.weak
-            and (own_place is None or told.place in (None, own_place))
+            and self._near(own_place, told.place)
         )
         if told is None or not again:
             self.by_kind[key] = _Told(len(self.slots), own_place, _quality(trigger))
+            self._note_event(incident)
             self.slots.append(incident)
             return
         current = self.slots[told.slot]
@@ -260,7 +382,7 @@ class Coreference:
             elif not told.summary:
                 after[told.key] += 1
                 at_place[told.key, told.place] += 1
-        return [i for i in self.slots if i is not None]
+        return [i for n, i in enumerate(self.slots) if i is not None and n not in self.hidden]
 
     def _told(
         self, day: tuple[int, str | None], event_type: str, place: str | None, *, weak: bool
@@ -274,7 +396,7 @@ class Coreference:
             # "the attack" told first: a bombing told next may be what it was
             latest = self.by_day.get(day)
             latest = latest if latest is not None and latest.quality == _WEAK else None
-        if latest is None or not (place is None or latest.place in (None, place)):
+        if latest is None or not self._near(place, latest.place):
             return None
         return latest
 
@@ -282,9 +404,98 @@ class Coreference:
         self, segment: int, event_type: str, place: str | None, *, weak: bool
     ) -> _Told | None:
         latest = self.in_segment.get(segment) if weak else self.of_type.get((segment, event_type))
-        if latest is None or not (place is None or latest.place in (None, place)):
+        if latest is None or not self._near(place, latest.place):
             return None
         return latest
+
+    def _named_undated(self, segment: int, event_type: str, place: str | None) -> _Told | None:
+        """The latest incident of the type in the segment that was only named, in a
+        sentence stating no day ("Tehran called the US strike on eastern Baghdad a
+        terrorist act"): a telling that states its day ("carried out a unilateral strike
+        on Iraq on February 7") is that incident, on that day."""
+        latest = self.of_type.get((segment, event_type))
+        if (
+            latest is None
+            or latest.dated
+            or latest.summary
+            or latest.quality < _DEFINITE
+            or not self._near(place, latest.place)
+        ):
+            return None
+        return latest
+
+    def _near(self, place: str | None, other: str | None) -> bool:
+        """True when either place is unknown, both are one, or one lies within the
+        other's uncertainty (at least ``_NEAR_FLOOR_M``)."""
+        if place is None or other is None or place == other:
+            return True
+        a, b = self.points.get(place), self.points.get(other)
+        if a is None or b is None:
+            return False
+        return _metres(a[0], a[1], b[0], b[1]) <= max(a[2], b[2], _NEAR_FLOOR_M)
+
+    def _within(self, place: str, other: str | None) -> bool:
+        """True when ``other`` is unknown or one, or one place lies inside the other: its
+        point and radius inside the other's radius (at least ``_NEAR_FLOOR_M``). Stricter
+        than :meth:`_near`: two neighbourhoods side by side are near, not within."""
+        if other is None or place == other:
+            return True
+        a, b = self.points.get(place), self.points.get(other)
+        if a is None or b is None:
+            return False
+        inner, outer = sorted((a[2], b[2]))
+        return _metres(a[0], a[1], b[0], b[1]) + inner <= max(outer, _NEAR_FLOOR_M)
+
+    def _finer(self, incident: Incident, current: Incident) -> bool:
+        """True when ``current`` is of a generic type ("an explosion", "a bomb") and
+        ``incident`` of a specific one it gives way to ("a drone strike")."""
+        types = self.vocabulary.types
+        if incident.event_type == current.event_type or current.event_type not in types:
+            return False
+        return (
+            incident.event_type in types[current.event_type].yields_to
+            and self._generic(current.event_type)
+            and not self._generic(incident.event_type)
+        )
+
+    def _generic(self, type_id: str) -> bool:
+        """True for a type that gives way to types of several sub-event types of its own
+        ACLED event type ("explosion": car bombs, rockets, drone strikes...)."""
+        types = self.vocabulary.types
+        kind = types.get(type_id)
+        if kind is None:
+            return False
+        subs = {
+            types[t].acled_sub_event_type
+            for t in kind.yields_to
+            if t in types and types[t].acled_event_type == kind.acled_event_type
+        }
+        return len(subs) >= _GENERIC_SUB_EVENTS
+
+    def _retells(self, told: _Told, incident: Incident, own_place: str | None) -> bool:
+        """True when a source's new referent ("said a homemade bomb attack had taken
+        place") can be ``told`` again: not a sum of several, not a telling of its own
+        sentence ("two car bombs in Karrada, then two more cars in Mowasalat"), not at
+        a place of its own that is neither the told one's nor within it or around it
+        ("Police said a roadside bomb wounded three soldiers in Dora" after a car bomb in
+        Karrada: wire roundups give every incident to a source), and of its sub-event
+        type unless one of the two is generic (a drone strike is not the rocket attack
+        told before; "an explosion" may be a drone strike)."""
+        current = self.slots[told.slot]
+        if told.summary or current is None or current.evidence_start == incident.evidence_start:
+            return False
+        if own_place is not None and not self._within(own_place, told.place):
+            return False
+        return (
+            current.sub_event_type == incident.sub_event_type
+            or self._generic(current.event_type)
+            or self._generic(incident.event_type)
+        )
+
+    def _note_event(self, incident: Incident) -> None:
+        """Remember the slot the incident is about to take, for footage told later."""
+        if incident.status in _JOINED_STATUSES:
+            self.latest_event[(incident.source, incident.event_type)] = len(self.slots)
 
     def _register(self, told: _Told, day: tuple[int, str | None], event_type: str) -> None:
         self.told.append(told)
@@ -298,6 +509,8 @@ class Coreference:
 
 _DEFINITE = 2
 _WEAK = 3
+_NAMED = 4
+"""Named only, by a superlative: any telling takes its place."""
 _TYPE_FIELDS = (
     "event_type",
     "sub_event_type",
@@ -315,6 +528,14 @@ def _quality(trigger: Trigger) -> int:
     if trigger.indefinite:
         return 0
     return _DEFINITE if trigger.definite else 1
+
+
+def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * _EARTH_M * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _typed_as(incident: Incident, other: Incident) -> Incident:

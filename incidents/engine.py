@@ -120,8 +120,12 @@ class ProcessEngine:
     """Worker processes on this machine, started once per build.
 
     Workers come from a fork server (no fork of a process that runs threads),
-    with this module (and ``preload``) preloaded, so a worker starts in
-    milliseconds; each builds its own geoparser from the gazetteer it is given once.
+    with this module (and ``preload``) preloaded; each builds its own geoparser
+    from the gazetteer it is given once. Starting them (the fork server's imports,
+    then each worker's geoparser) takes a couple of seconds of CPU, so they are
+    started on a thread while this process analyses the first reports itself:
+    no core waits for the start, and the outcomes are the same, in the same order,
+    whoever computed them.
     """
 
     def __init__(self, gazetteer: Gazetteer, jobs: int, *, preload: Sequence[str] = ()):
@@ -130,27 +134,71 @@ class ProcessEngine:
         # the same build need (``preload``, such as the output writers) load once too.
         context.set_forkserver_preload([__name__, *preload])
         self.jobs = jobs
-        started = context.Barrier(jobs + 1)
-        self._pool = context.Pool(jobs, initializer=_start_worker, initargs=(gazetteer, started))
-        # Every worker is past its start before work is handed out, so a build stopped
-        # later never catches a worker half-started (it would print a traceback).
-        with contextlib.suppress(threading.BrokenBarrierError):
-            started.wait(timeout=STARTUP_TIMEOUT)
+        self.analysed_here = 0
+        """Reports this process analysed while the workers started."""
+        self._gazetteer = gazetteer
+        self._geoparser: Geoparser | None = None
+        self._pool: Any = None
+        self._failure: BaseException | None = None
+        self._ready = threading.Event()
+        self._starter = threading.Thread(
+            target=self._start, args=(context,), name="incident-map workers", daemon=True
+        )
+        self._starter.start()
+
+    def _start(self, context: Any) -> None:
+        try:
+            started = context.Barrier(self.jobs + 1)
+            self._pool = context.Pool(
+                self.jobs, initializer=_start_worker, initargs=(self._gazetteer, started)
+            )
+            # Every worker is past its start before work is handed out, so a build stopped
+            # later never catches a worker half-started (it would print a traceback).
+            with contextlib.suppress(threading.BrokenBarrierError):
+                started.wait(timeout=STARTUP_TIMEOUT)
+        except BaseException as exc:  # raised in the build's thread, by _started_pool
+            self._failure = exc
+        finally:
+            self._ready.set()
+
+    def _started_pool(self) -> Any:
+        self._starter.join()
+        if self._failure is not None:
+            raise self._failure
+        return self._pool
 
     def map(self, tasks: Sequence[ReportTask]) -> Iterator[ReportOutcome]:
         """The outcomes of ``tasks``, in order."""
         if not tasks:
             return iter(())
-        chunk = max(1, min(32, len(tasks) // (self.jobs * 8)))
-        return self._pool.imap(_analyse_in_worker, tasks, chunksize=chunk)
+        return self._outcomes(tasks)
+
+    def _outcomes(self, tasks: Sequence[ReportTask]) -> Iterator[ReportOutcome]:
+        done = 0
+        while done < len(tasks) and not self._ready.is_set():
+            if self._geoparser is None:
+                self._geoparser = Geoparser(self._gazetteer)
+                continue  # the workers may have started meanwhile
+            yield analyse_task(tasks[done], self._geoparser)
+            done += 1
+            self.analysed_here += 1
+        pool = self._started_pool()
+        self._geoparser = None  # not needed again: the workers are up
+        rest = tasks[done:]
+        if rest:
+            chunk = max(1, min(32, len(rest) // (self.jobs * 8)))
+            yield from pool.imap(_analyse_in_worker, rest, chunksize=chunk)
 
     def close(self) -> None:
-        self._pool.close()
-        self._pool.join()
+        pool = self._started_pool()
+        pool.close()
+        pool.join()
 
     def terminate(self) -> None:
-        self._pool.terminate()
-        self._pool.join()
+        self._starter.join()
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
 
 
 # ------------------------------------------------------------------ dask cluster

@@ -25,7 +25,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 
 from gazetteer.mentions import PlaceMention
-from gazetteer.normalize import normalize_name
+from gazetteer.normalize import normalize_name, normalize_with_offsets
 from geo.resources import read_json_resource
 from incidents.placing import clause_bounds
 from incidents.triggers import SentenceReading, Trigger
@@ -38,17 +38,46 @@ _PARENTHESES = re.compile(r"\([^()]*\)")
 _SEPARATORS = re.compile(r"[,،;؛]")
 
 
-def _list_words() -> tuple[frozenset[str], int, re.Pattern[str]]:
+def _list_words() -> tuple[frozenset[str], int, re.Pattern[str], re.Pattern[str]]:
     raw = read_json_resource("incidents", "incident_types.json")["place_lists"]
     openers = "|".join(map(re.escape, raw["clause_openers"]))
+
+    def alternatives(words: list[str]) -> str:
+        normalised = sorted({normalize_name(w) for w in words}, key=len, reverse=True)
+        return "|".join(map(re.escape, normalised))
+
+    heads, prepositions = alternatives(raw["part_heads"]), alternatives(raw["part_prepositions"])
     return (
         frozenset(normalize_name(w) for w in raw["coordinators"]),
         int(raw["other_words"]),
         re.compile(rf"(?<!\w)(?:{openers})(?!\w)", re.IGNORECASE),
+        # on normalised text: "و" glued to the head ("وأخرى في") or a word before it
+        re.compile(rf"(?<!\w)(?:(?:and|و) ?)?(?:{heads}) (?:{prepositions})(?!\w)"),
     )
 
 
-_COORDINATORS, _OTHER_WORDS, _OPENERS = _list_words()
+_COORDINATORS, _OTHER_WORDS, _OPENERS, _PART_HEADS = _list_words()
+#: What ends a part of a distributive list, besides the next part.
+_PART_END = re.compile(r"[,;:.!?،؛]")
+
+
+def distributive_parts(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """The parts of a distributive list in a sentence, as report spans ("one of them on
+    al-Asad air base", "others on three troop locations in Syria", "وأخرى في الكرادة").
+
+    A part runs from its head (``place_lists.part_heads`` followed by one of
+    ``part_prepositions``) to the next part or the end of its clause."""
+    norm, offsets = normalize_with_offsets(text, offset)
+    heads = [m.start() for m in _PART_HEADS.finditer(norm)]
+    if not heads:
+        return []  # the common case
+    parts = []
+    for i, head in enumerate(heads):
+        stop = heads[i + 1] if i + 1 < len(heads) else len(norm)
+        start, end = offsets[head], offsets[stop - 1] + 1
+        cut = _PART_END.search(text, start - offset, end - offset)
+        parts.append((start, cut.start() + offset if cut else end))
+    return parts
 
 
 def clause_repeats(
@@ -141,3 +170,34 @@ def _listed_after(gap: str) -> bool:
     joined = has_separator or any(w in _COORDINATORS for w in words)
     others = [w for w in words if w not in _COORDINATORS]
     return joined and len(others) <= _OTHER_WORDS
+
+
+#: A further member of a list written alike, the gazetteer aside: "و" glued to a name of
+#: words with the article, or "and" and capitalised words, then a parenthesis.
+_ALIKE_TAIL = re.compile(
+    r"\s*(?:\([^()]*\))?\s*(?:[,،]\s*)?"
+    r"(?:و(?P<ar>ال\w+(?:\s+ال\w+)*)|(?:and\s+)?(?P<en>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*))"
+    r"\s*\([^()]*\)"
+)
+
+
+def listed_alike(text: str, offset: int, listed: Sequence[PlaceMention]) -> list[tuple[int, int]]:
+    """Spans (report offsets) of the names that go on a list of places written alike,
+    each with a parenthesis after it, that the gazetteer lacks: "في البياع (جنوب)
+    والزعفرانية (جنوب) وبغداد الجديدة (شرق) والنهارية (شرق)" names al-Nahariya too.
+
+    Only when every listed place before has its parenthesis ("(جنوب)", "(east)"): the
+    shape of the list, not a word list, says the name is one of its places."""
+    if len(listed) < 2:
+        return []
+    for mention in listed:
+        after = text[mention.end - offset :]
+        if not after.lstrip().startswith("("):
+            return []
+    found = []
+    position = listed[-1].end - offset
+    while match := _ALIKE_TAIL.match(text, position):
+        group = "ar" if match.group("ar") else "en"
+        found.append((match.start(group) + offset, match.end(group) + offset))
+        position = match.end()
+    return found

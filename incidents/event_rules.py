@@ -8,7 +8,6 @@ file (same format) is refused with the setting named when it is malformed.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -17,12 +16,11 @@ from types import MappingProxyType
 from typing import Any
 
 from gazetteer.normalize import normalize_name
-from geo.errors import IncidentMapperError
-from geo.resources import read_json_resource
+from geo.resources import DataChecks, bundled_origin, read_json_file, read_json_resource
 from incidents.vocabulary import incident_vocabulary
 
 RULES_FILE = "event_rules.json"
-_BUNDLED_ORIGIN = f"incidents/data/{RULES_FILE}"
+_BUNDLED_ORIGIN = bundled_origin("incidents", RULES_FILE)
 #: Used when a rules file predates the ``unknown_sources`` setting.
 DEFAULT_UNKNOWN_SOURCE_PREFIXES = ("unattributed (",)
 
@@ -87,51 +85,24 @@ class EventRules:
         return known.family if known is not None else event_type
 
 
-def _rules_error(message: str, origin: str) -> IncidentMapperError:
-    return IncidentMapperError(message, path=origin)
-
-
-def _section(data: Mapping[str, Any], key: str, origin: str) -> Mapping[str, Any]:
-    value = data.get(key)
-    if not isinstance(value, Mapping):
-        msg = f"'{key}' must be an object"
-        raise _rules_error(msg, origin)
-    return value
-
-
-def _number(value: Any, where: str, origin: str) -> float:
-    if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-        msg = f"{where} must be a non-negative number, got {value!r}"
-        raise _rules_error(msg, origin)
-    return float(value)
-
-
-def _phrases(value: Any, where: str, origin: str) -> tuple[str, ...]:
+def _phrases(value: Any, where: str, checks: DataChecks) -> tuple[str, ...]:
     if isinstance(value, Mapping):
         value = value.get("values")
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        msg = f"{where} must be a list of strings"
-        raise _rules_error(msg, origin)
-    return tuple(dict.fromkeys(p for p in (normalize_name(v) for v in value) if p))
+    phrases = checks.strings(value, where)
+    return tuple(dict.fromkeys(p for p in (normalize_name(v) for v in phrases) if p))
 
 
-def _identifiers(value: Any, where: str, origin: str) -> frozenset[str]:
+def _identifiers(value: Any, where: str, checks: DataChecks) -> frozenset[str]:
     """Names of values in the incident table or the gazetteer, kept as written."""
     if isinstance(value, Mapping):
         value = value.get("values")
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        msg = f"{where} must be a list of strings"
-        raise _rules_error(msg, origin)
-    return frozenset(v.strip() for v in value if v.strip())
+    return frozenset(v.strip() for v in checks.strings(value, where) if v.strip())
 
 
-def _flag(value: Any, where: str, origin: str) -> bool:
+def _flag(value: Any, where: str, checks: DataChecks) -> bool:
     if isinstance(value, Mapping):
         value = value.get("value")
-    if not isinstance(value, bool):
-        msg = f"{where} must be true or false"
-        raise _rules_error(msg, origin)
-    return value
+    return checks.flag(value, where)
 
 
 def _entries(section: Mapping[str, Any]) -> list[tuple[str, Any]]:
@@ -140,47 +111,48 @@ def _entries(section: Mapping[str, Any]) -> list[tuple[str, Any]]:
 
 def parse_event_rules(data: Any, *, origin: str) -> EventRules:
     """Build :class:`EventRules` from the parsed JSON of a rules file."""
+    checks = DataChecks(origin)
     if not isinstance(data, Mapping):
         msg = "an event rules file must be a JSON object"
-        raise _rules_error(msg, origin)
-    thresholds = _section(data, "threshold_m", origin)
-    default = _number(thresholds.get("default"), "threshold_m.default", origin)
+        raise checks.error(msg)
+    thresholds = checks.section(data, "threshold_m", "top")
+    default = checks.number(thresholds.get("default"), "threshold_m.default")
     group_thresholds = {
-        k: _number(v, f"threshold_m.{k}", origin) for k, v in _entries(thresholds) if k != "default"
+        k: checks.number(v, f"threshold_m.{k}") for k, v in _entries(thresholds) if k != "default"
     }
-    slack = _number(
-        _section(data, "time_slack_minutes", origin).get("value"), "time_slack_minutes", origin
+    slack = checks.number(
+        checks.section(data, "time_slack_minutes", "top").get("value"), "time_slack_minutes"
     )
     groups = {}
-    for event_type, group in _entries(_section(data, "type_groups", origin)):
+    for event_type, group in _entries(checks.section(data, "type_groups", "top")):
         if not isinstance(group, str) or not group:
-            msg = f"type_groups.{event_type} must be a group name"
-            raise _rules_error(msg, origin)
+            msg = "must be a group name"
+            raise checks.error(msg, "type_groups", key=event_type)
         groups[event_type] = group
-    claims = _section(data, "claims", origin)
+    claims = checks.section(data, "claims", "top")
     aliases = tuple(
-        (normalize_name(name), _phrases(phrases, f"claims.claimant_aliases.{name}", origin))
-        for name, phrases in _entries(_section(claims, "claimant_aliases", origin))
+        (normalize_name(name), _phrases(phrases, f"claims.claimant_aliases.{name}", checks))
+        for name, phrases in _entries(checks.section(claims, "claimant_aliases", "claims"))
     )
     subgroups = tuple(
-        (name, _phrases(words, f"claims.subgroups.{name}", origin))
-        for name, words in _entries(_section(claims, "subgroups", origin))
+        (name, _phrases(words, f"claims.subgroups.{name}", checks))
+        for name, words in _entries(checks.section(claims, "subgroups", "claims"))
     )
     claim_rules = ClaimRules(
         claimant_aliases=aliases,
         claimant_noise_words=frozenset(
-            _phrases(claims.get("claimant_noise_words"), "claims.claimant_noise_words", origin)
+            _phrases(claims.get("claimant_noise_words"), "claims.claimant_noise_words", checks)
         ),
         lower_bound_words=_phrases(
-            claims.get("lower_bound_words"), "claims.lower_bound_words", origin
+            claims.get("lower_bound_words"), "claims.lower_bound_words", checks
         ),
         approximate_words=_phrases(
-            claims.get("approximate_words"), "claims.approximate_words", origin
+            claims.get("approximate_words"), "claims.approximate_words", checks
         ),
-        approximate_tolerance=_number(
-            claims.get("approximate_tolerance"), "claims.approximate_tolerance", origin
+        approximate_tolerance=checks.number(
+            claims.get("approximate_tolerance"), "claims.approximate_tolerance"
         ),
-        vague_words=_phrases(claims.get("vague_words"), "claims.vague_words", origin),
+        vague_words=_phrases(claims.get("vague_words"), "claims.vague_words", checks),
         subgroups=subgroups,
     )
     return EventRules(
@@ -189,36 +161,33 @@ def parse_event_rules(data: Any, *, origin: str) -> EventRules:
         time_slack=dt.timedelta(minutes=slack),
         type_groups=MappingProxyType(groups),
         context_place_bases=_identifiers(
-            data.get("context_place_bases"), "context_place_bases", origin
+            data.get("context_place_bases"), "context_place_bases", checks
         ),
-        area_kinds=_identifiers(data.get("area_kinds"), "area_kinds", origin),
-        shared_neighbour=_flag(data.get("shared_neighbour"), "shared_neighbour", origin),
+        area_kinds=_identifiers(data.get("area_kinds"), "area_kinds", checks),
+        shared_neighbour=_flag(data.get("shared_neighbour"), "shared_neighbour", checks),
         elsewhere_place_bases=_identifiers(
-            data.get("elsewhere_place_bases"), "elsewhere_place_bases", origin
+            data.get("elsewhere_place_bases"), "elsewhere_place_bases", checks
         ),
         claims=claim_rules,
-        unknown_source_prefixes=_unknown_source_prefixes(data.get("unknown_sources"), origin),
+        unknown_source_prefixes=_unknown_source_prefixes(data.get("unknown_sources"), checks),
         undated_same_type=(
             True
             if data.get("undated") is None
             else _flag(
-                _section(data, "undated", origin).get("same_place_and_type"),
+                checks.section(data, "undated", "top").get("same_place_and_type"),
                 "undated.same_place_and_type",
-                origin,
+                checks,
             )
         ),
     )
 
 
-def _unknown_source_prefixes(value: Any, origin: str) -> tuple[str, ...]:
+def _unknown_source_prefixes(value: Any, checks: DataChecks) -> tuple[str, ...]:
     if value is None:
         return DEFAULT_UNKNOWN_SOURCE_PREFIXES
     if isinstance(value, Mapping):
         value = value.get("prefixes")
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        msg = "unknown_sources.prefixes must be a list of non-empty strings"
-        raise _rules_error(msg, origin)
-    return tuple(value)
+    return tuple(checks.strings(value, "unknown_sources.prefixes", non_empty=True))
 
 
 @cache
@@ -230,16 +199,4 @@ def load_event_rules(path: str | Path | None = None) -> EventRules:
     """The bundled event rules, or those of a user's rules file (same format)."""
     if path is None:
         return _bundled_rules()
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError as exc:
-        msg = "event rules file not found"
-        raise IncidentMapperError(msg, path=path) from exc
-    except json.JSONDecodeError as exc:
-        msg = f"not valid JSON: {exc.msg} (column {exc.colno})"
-        raise IncidentMapperError(msg, path=path, line=exc.lineno) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        msg = f"event rules file cannot be read: {exc}"
-        raise IncidentMapperError(msg, path=path) from exc
-    return parse_event_rules(data, origin=str(path))
+    return parse_event_rules(read_json_file(path, what="event rules file"), origin=str(path))

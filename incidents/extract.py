@@ -34,17 +34,26 @@ from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from gazetteer.mentions import PlaceMention
+from gazetteer.normalize import normalize_name, normalize_with_offsets
 from gazetteer.pack import Pack, bundled_pack
 from incidents.casualties import find_casualty_claims
 from incidents.claimants import ClaimantMemory, find_claimants
 from incidents.coreference import Coreference, own_place_key
-from incidents.enumeration import clause_repeats, clause_starts, listed_places
+from incidents.discourse import read_telling
+from incidents.enumeration import (
+    clause_repeats,
+    clause_starts,
+    distributive_parts,
+    listed_alike,
+    listed_places,
+)
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
-from incidents.placing import MentionIndex, SentencePlacer, focus_place
+from incidents.placing import MentionIndex, SentencePlacer, _rank, focus_place
 from incidents.sentences import caption_lines, paragraph_spans, split_sentences
-from incidents.time_phrases import forget_scans, time_expression_spans
-from incidents.timeref import day_window, joins_night, local_zone, resolve_time
+from incidents.time_phrases import forget_scans
+from incidents.timeref import day_window, days_named, local_zone, resolve_time
 from incidents.triggers import SentenceReading, TextReader, Trigger, read_sentence
+from incidents.unlisted_places import area_names, unlisted
 from incidents.vocabulary import Vocabulary, incident_vocabulary
 
 _UNKNOWN_TIME = TimeRef(date=None, start=None, end=None, precision="unknown")
@@ -93,35 +102,61 @@ def structural_spans(report: Report) -> list[tuple[int, int, str]]:
 def _stated_time(
     text: str, segment: Segment, context: TimeRef | None, zone: ZoneInfo, *, forward: bool = False
 ) -> TimeRef | None:
-    """The time a sentence states, or None when it states nothing usable."""
+    """The time a sentence states, or None when it states nothing usable.
+
+    A day the sentence names but nothing dates ("on Friday" in a report with no date) is
+    an unknown time, never the context's day, which is another one.
+    """
     stated = resolve_time(
         text, report_date=segment.date, zone=zone, context=context, forward=forward
     )
     if stated is None or (
         stated.date is None and stated.precision == "unknown" and not stated.background
     ):
+        if stated is not None and context is not None and context.date is not None:
+            # With a dated context, only a day that cannot be dated leaves the time unknown.
+            return _UNKNOWN_TIME
         return None
     return stated
 
 
+def time_text(text: str, place_spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with its place names blanked out, for reading times: a date inside a name
+    ("the 14 July Bridge", "شارع 14 رمضان") is no time. Offsets are kept."""
+    if not place_spans:
+        return text
+    parts, position = [], 0
+    for start, end in sorted(place_spans):
+        if end <= position:
+            continue
+        start = max(start, position)
+        parts.extend((text[position:start], " " * (end - start)))
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
 def report_event_day(
-    report: Report, sentences: Sequence[Sentence], zone: ZoneInfo
+    report: Report, sentences: Sequence[Sentence], zone: ZoneInfo, text: str | None = None
 ) -> dt.date | None:
     """The day a report's own prose is about, for sentences that name none.
 
     A report published the morning after ("on Friday", posts dated Friday) is
     about Friday: the most frequent day the report states or its posts carry.
     Ties go to the publication date, then to the latest day; with no day stated,
-    the publication date.
+    the publication date. ``text`` is the report's text to read times in (see
+    :func:`time_text`), its own by default.
     """
+    text = report.text if text is None else text
     days: Counter[dt.date] = Counter()
     for sentence in sentences:
         if sentence.segment.is_post:
             if sentence.segment.date is not None:
                 days[sentence.segment.date] += 1
             continue
-        text = report.text[sentence.start : sentence.end]
-        stated = resolve_time(text, report_date=report.date, zone=zone, context=None)
+        stated = resolve_time(
+            text[sentence.start : sentence.end], report_date=report.date, zone=zone, context=None
+        )
         if stated is not None and stated.date is not None and not stated.background:
             days[stated.date] += 1
     if not days:
@@ -197,7 +232,9 @@ def _extract(
 ) -> list[Incident]:
     focus = focus_place(mentions)
     sentences = list(iter_sentences(report))
-    event_day = report_event_day(report, sentences, zone)
+    place_spans = _PlaceSpans(mentions)
+    timed_text = time_text(report.text, place_spans.spans)
+    event_day = report_event_day(report, sentences, zone, timed_text)
     told_incidents = Coreference(vocabulary)
     claimants = ClaimantMemory()
     paragraph_time: dict[tuple[int, int], TimeRef] = {}
@@ -206,10 +243,10 @@ def _extract(
     last_told: Trigger | None = None
     last_scene: PlaceMention | None = None
     digest = report_digest(report)
-    place_spans = _PlaceSpans(mentions)
     told_so_far = _Told(vocabulary)
     protests_told = False
     index = MentionIndex(mentions)
+    normalized = normalize_with_offsets(report.text)  # once; each paragraph reads its part
     for sentence in sentences:
         text = report.text[sentence.start : sentence.end]
         segment = sentence.segment
@@ -218,19 +255,23 @@ def _extract(
             _post_time(segment, zone)
             or (day_window(default_day, zone=zone) if default_day else None)
         )
-        stated = _stated_time(text, segment, context, zone)
+        times = timed_text[sentence.start : sentence.end]
+        stated = _stated_time(times, segment, context, zone)
         if reader_span != sentence.paragraph:
             reader_span = sentence.paragraph
-            reader = TextReader(report.text, *sentence.paragraph, vocabulary)
+            reader = TextReader(report.text, *sentence.paragraph, vocabulary, normalized=normalized)
             last_told = None
         assert reader is not None
         reading = reader.sentence(
             sentence.start, sentence.end, place_spans.absolute(sentence.start, sentence.end)
         )
+        # What is told again, points back, or is no incident at all (incidents/discourse.py).
+        telling = read_telling(text, sentence.start, reading, vocabulary)
+        reading = telling.reading
         ahead = any(t.status in _FORWARD_STATUSES for t in reading.triggers)
         if ahead and stated is not None:
             # What is announced or threatened lies ahead: "on Monday" is the coming Monday.
-            stated = _stated_time(text, segment, context, zone, forward=True)
+            stated = _stated_time(times, segment, context, zone, forward=True)
         background = stated is not None and stated.background
         past = stated
         if background:
@@ -255,6 +296,8 @@ def _extract(
         # Bodies named as sources, even without a figure, so a later "the ministry" finds them.
         claimants.extend(find_claimants(text))
         claimants.extend(c.claimed_by for c in claims if c.claimed_by)
+        if telling.background and not background:
+            claims = [_background_claim(c, None) for c in claims]  # a trend's toll
         if background:
             # A toll over a period ("died in Iraq last month") is a running toll; one of
             # another day's incident ("a Jan. 28 strike that killed three") keeps that day.
@@ -269,7 +312,7 @@ def _extract(
         if place is not None and place.is_location:
             last_scene = place
         actors = reading.actors
-        days = _day_expressions(text, segment, context, zone)
+        days = _day_expressions(times, segment, context, zone)
         common = {
             "actors": actors,
             "place": place,
@@ -280,16 +323,21 @@ def _extract(
         new = told_so_far.new_incidents(
             reading, own_place=place_spans.names_a_place(sentence.start, sentence.end)
         )
-        protests_told = protests_told or _tells_protest(reading, vocabulary)
+        protests_told = protests_told or _tells_protest(new, reading.actors, vocabulary)
         if not protests_told:
             # Gunfire in a report of no protest is part of the attack or clash it tells,
-            # never "excessive force against protesters".
-            new = [t for t in new if t.type_id not in vocabulary.protest_only_types]
+            # never "excessive force against protesters"; a bare "fire" or "flames" there
+            # ("was met with random fire") is no riot's arson.
+            new = [t for t in new if not _protest_only(t, vocabulary)]
         if new and not claims and not _corroborated(reading, placer):
             new = []  # "raids", "attacks", "tents" and nothing else: not enough to code
         headline = _is_headline(text)
+        if headline and new and not claims and not actors and all(t.weak for t in new):
+            # "Baquba raids": a subhead of a weak word and a place names a topic the text
+            # then tells; with its actors ("تجمع المتظاهرون في ساحة التحرير") it tells one
+            new = []
         acled_events: dict[tuple[str | None, str | None], list[tuple[str, str | None]]] = {}
-        for n, (t, fields) in enumerate(
+        for n, (t, fields, unlisted_key) in enumerate(
             _tellings(new, reading, text, sentence.start, placer, index, vocabulary)
         ):
             told_incident = _incident(
@@ -298,10 +346,16 @@ def _extract(
                 **common | fields,
             )  # fmt: skip
             told_incident = _one_acled_event(told_incident, acled_events, vocabulary)
-            own = own_place_key(fields["place"], fields["basis"], sentence.start, sentence.end)
+            own = unlisted_key or own_place_key(
+                fields["place"], fields["basis"], sentence.start, sentence.end
+            )
+            if t.start in telling.scenes:
+                own = None  # "near the site of the blast": the sentence's place is not its own
             told_incidents.tell(
                 told_incident, t, own_place=own, segment=segment.start, headline=headline,
-                dated=stated is not None or bool(days),
+                dated=stated is not None or bool(days), retold=telling.retold,
+                footage=telling.footage, at=fields["place"], trend=telling.background,
+                named=t.start in telling.named,
             )  # fmt: skip
         told = _main_trigger(reading, vocabulary) or last_told
         if reading.triggers:
@@ -473,22 +527,68 @@ def _tellings(
     placer: SentencePlacer,
     index: MentionIndex,
     vocabulary: Vocabulary,
-) -> list[tuple[Trigger, dict]]:
-    """Each incident a sentence tells, with its place fields: one per trigger, one per
-    repeat in another clause, and one per further place of a list
-    (:mod:`incidents.enumeration`)."""
-    tellings = [(t, placer.fields(t.start - start)) for t in new]
+) -> list[tuple[Trigger, dict, str | None]]:
+    """Each incident a sentence tells, with its place fields and, for one at a named place
+    the gazetteer lacks, that place's key: one per trigger, one per repeat in another
+    clause, one per further place of a list (:mod:`incidents.enumeration`) and one per
+    further name after a dual or plural area word (:mod:`incidents.unlisted_places`)."""
     if not new:
-        return tellings
-    placed = {_place_key(fields["place"]) for _, fields in tellings}
+        return []
+    mentions = index.within(start, start + len(text))
+    where = _ClausePlaces(text, start, placer, mentions)
+    tellings = [(t, *where.fields(t, placer.fields(t.start - start))) for t in new]
+    placed = {key or _place_key(fields["place"]) for _, fields, key in tellings}
     for repeat in clause_repeats(new, reading, text, start, vocabulary):
-        fields = placer.fields(repeat.start - start)
-        key = own_place_key(fields["place"], fields["basis"], start, start + len(text))
+        fields, unlisted_key = where.fields(repeat, placer.fields(repeat.start - start))
+        key = unlisted_key or own_place_key(
+            fields["place"], fields["basis"], start, start + len(text)
+        )
         if repeat.indefinite or repeat.fresh or (key is not None and key not in placed):
             # "a car bomb", "عبوة ثانية", or "the blast in Husseiniya ..., the blast in
             # Palestine Street": another incident
-            tellings.append((repeat, fields))
+            tellings.append((repeat, fields, unlisted_key))
             placed.add(key)
+    for told, _, _ in list(tellings):
+        if vocabulary.types[told.type_id].acled_event_type not in (
+            vocabulary.re_mention_event_types
+        ) or told.status not in ("happened", "reported"):
+            continue
+        for fields, key in where.area_list(told):
+            # "انفجار سيارتين أخريين في حيي المواصلات والشرطة": one in each
+            if (key or _place_key(fields["place"])) not in placed:
+                tellings.append((told, fields, key))
+                placed.add(key or _place_key(fields["place"]))
+    for part_start, part_end in distributive_parts(text, start):
+        # "drone and rocket attacks, one of them on al-Asad air base in western Iraq and
+        # others on three troop locations in Syria": one each
+        told = next(
+            (
+                t
+                for t, _, _ in reversed(tellings)
+                if t.start < part_start
+                and vocabulary.types[t.type_id].acled_event_type
+                in vocabulary.re_mention_event_types
+                and t.status in ("happened", "reported")
+            ),
+            None,
+        )
+        places = [
+            m
+            for m in mentions
+            if part_start <= m.start < part_end and m.role in ("location", "outside")
+        ]
+        if told is None or not places:
+            continue
+        place = min(places, key=lambda m: (_rank(m), m.start))
+        fields = {"place": place, "basis": "outside" if place.role == "outside" else "sentence"}
+        key = own_place_key(place, fields["basis"], start, start + len(text))
+        if key is not None and key in placed:
+            continue  # "two car bombs in Karrada, one of them near the market": told there
+        unlisted_key = (
+            None if key else _UNLISTED + normalize_name(text[part_start - start : part_end - start])
+        )
+        tellings.append((told, fields, unlisted_key))
+        placed.add(key or unlisted_key)
     main = new[0]
     point_like = (
         vocabulary.types[main.type_id].acled_event_type in vocabulary.re_mention_event_types
@@ -497,23 +597,103 @@ def _tellings(
         # A bomb goes off in one place; a protest "in Najaf and Kut" may be one; "the two
         # blasts near the council and the ministry" are those already told.
         return tellings
-    listed = listed_places(text, start, index.within(start, start + len(text)))
+    listed = listed_places(text, start, mentions)
     main_place = tellings[0][1]["place"]
-    if listed and main_place in listed:
-        bounds = clause_starts(text)
-        if bisect_right(bounds, main.start - start) != bisect_right(
-            bounds, main_place.start - start
-        ):
-            # "هزّ انفجار ... منطقة الطوبجي، ثم سيارات أخرى في البياع والزعفرانية": the
-            # first bombing took a listed place of another clause for want of its own;
-            # each listed place still has its own
-            placed.discard(_place_key(main_place))
+    if (
+        listed
+        and main_place in listed
+        and where.clause(main.start) != where.clause(main_place.start)
+    ):
+        # "هزّ انفجار ... منطقة الطوبجي، ثم سيارات أخرى في البياع والزعفرانية": the
+        # first bombing took a listed place of another clause for want of its own;
+        # each listed place still has its own
+        placed.discard(_place_key(main_place))
     for mention in listed:
         if _place_key(mention) not in placed:
             basis = "sentence" if mention.is_location else "outside"
-            tellings.append((main, {"place": mention, "basis": basis}))
+            tellings.append((main, {"place": mention, "basis": basis}, None))
+    for name_start, name_end in listed_alike(text, start, listed):
+        # "... وبغداد الجديدة (شرق) والنهارية (شرق)": a place of the list the gazetteer lacks
+        key = _UNLISTED + normalize_name(text[name_start - start : name_end - start])
+        if key not in placed:
+            tellings.append((main, placer.coarse(), key))
+            placed.add(key)
     return tellings
 
+
+class _ClausePlaces:
+    """Where a sentence's incidents are, clause by clause, named places the gazetteer
+    lacks included."""
+
+    def __init__(
+        self, text: str, start: int, placer: SentencePlacer, mentions: Sequence[PlaceMention]
+    ) -> None:
+        self.start = start
+        self.end = start + len(text)
+        self.placer = placer
+        self.bounds = clause_starts(text)
+        self.mentions = mentions
+        self.names = area_names(text, start)
+        spans = [(m.start, m.end) for m in mentions]
+        self.unlisted = unlisted(self.names, spans)
+
+    def clause(self, position: int) -> int:
+        """The clause of the sentence a report offset lies in."""
+        return bisect_right(self.bounds, position - self.start)
+
+    def fields(self, trigger: Trigger, fields: dict) -> tuple[dict, str | None]:
+        """``fields`` for the incident of ``trigger``, and the key of its place when it is
+        one the gazetteer lacks.
+
+        A place of another clause than the trigger's (:func:`clause_starts` also breaks
+        at "ثم", "أعقبه", "followed by") gives way to one its own clause names: a known
+        one ("انفجار سيارتين في الكرادة، أعقبه انفجار سيارتين أخريين في حي الشرطة": the
+        second pair is in al-Shurta), else a name after an area word that the gazetteer
+        lacks ("ففي منطقة الكيارة ... بانفجار سيارة مفخخة، فيما ... بمدينة الصدر"), which
+        takes the coarse place (:meth:`SentencePlacer.coarse`)."""
+        place = fields["place"]
+        own = self.clause(trigger.start)
+        if place is not None and self.start <= place.start < self.end:
+            if self.clause(place.start) == own:
+                return fields, None
+            here = [
+                m
+                for m in self.placer.own
+                if self.clause(m.start) == own and m.precision not in _COARSE
+            ]
+            if here:
+                nearest = min(here, key=lambda m: abs(m.start - trigger.start))
+                return {"place": nearest, "basis": "sentence"}, None
+        lacking = [n for n in self.unlisted if self.clause(n.start) == own]
+        if lacking:
+            return self.placer.coarse(), _UNLISTED + lacking[0].name
+        return fields, None
+
+    def area_list(self, trigger: Trigger) -> list[tuple[dict, str | None]]:
+        """The fields of every name after a dual or plural area word in the trigger's
+        clause ("حيي المواصلات والشرطة الرابعة"), when it names two or more."""
+        own = self.clause(trigger.start)
+        groups: dict[int, list] = {}
+        for name in self.names:
+            if self.clause(name.start) == own:
+                groups.setdefault(name.group, []).append(name)
+        found = []
+        for names in groups.values():
+            if len(names) < 2:
+                continue
+            for name in names:
+                known = next(
+                    (m for m in self.mentions if m.start < name.end and name.start < m.end), None
+                )
+                if known is not None and known.is_location:
+                    found.append(({"place": known, "basis": "sentence"}, None))
+                elif known is None:
+                    found.append((self.placer.coarse(), _UNLISTED + name.name))
+        return found
+
+
+_UNLISTED = "unlisted:"
+_COARSE = frozenset({"city", "country", "relative"})
 
 #: How a sentence of prose ends; a line ending otherwise is a headline or subhead.
 _SENTENCE_ENDS = frozenset(".!?:;\"'”’»…)")
@@ -535,12 +715,32 @@ def _place_key(place: PlaceMention | None) -> str | None:
     return (place.anchor_id or place.place_id) if place is not None else None
 
 
-def _tells_protest(reading: SentenceReading, vocabulary: Vocabulary) -> bool:
-    """True when the sentence names protesters or tells a protest or a riot."""
-    return any(a.startswith("Protesters") for a in reading.actors) or any(
+def _tells_protest(
+    triggers: Sequence[Trigger], actors: Sequence[str], vocabulary: Vocabulary
+) -> bool:
+    """True when the sentence names protesters or tells a new protest or riot.
+
+    ``triggers`` are the ones that tell new incidents: a fire that is a blast's doing
+    ("the vehicle was left a burnt-out shell") tells no riot. A type with an armed
+    variant ("the confrontation", "stormed") tells a protest only beside protesters:
+    said of armed men it is their fight."""
+    protesters = any(a.startswith("Protesters") for a in actors)
+    return protesters or any(
         vocabulary.types[t.type_id].acled_event_type in ("Protests", "Riots")
-        and t.type_id not in vocabulary.protest_only_types
-        for t in reading.triggers
+        and not _protest_only(t, vocabulary)
+        and vocabulary.types[t.type_id].armed_variant is None
+        for t in triggers
+    )
+
+
+def _protest_only(trigger: Trigger, vocabulary: Vocabulary) -> bool:
+    """True for what tells an incident only where the report has told protesters: a
+    protest-only type (live fire), or a riot type's bare consequence word ("fire",
+    "flames": ``absorbed_triggers``), which without a crowd is gunfire or a blast's fire."""
+    kind = vocabulary.types[trigger.type_id]
+    riot = vocabulary.turned_violent[1] if vocabulary.turned_violent else None
+    return trigger.type_id in vocabulary.protest_only_types or (
+        kind.acled_event_type == riot and trigger.key in kind.absorbed_triggers
     )
 
 
@@ -565,25 +765,9 @@ def _main_trigger(reading: SentenceReading, vocabulary: Vocabulary) -> Trigger |
 def _day_expressions(
     text: str, segment: Segment, context: TimeRef | None, zone: ZoneInfo
 ) -> list[tuple[int, int, TimeRef]]:
-    """The dated time expressions of a sentence that names more than one day, with spans.
-
-    "Calm returned on Saturday after Friday's fighting": the fighting is Friday's.
-    Empty when the sentence names at most one day (then the whole sentence is read).
-    """
-    spans: list[list[int]] = []
-    for start, end in time_expression_spans(text):
-        if spans and (
-            not text[spans[-1][1] : start].strip() or joins_night(text[spans[-1][1] : start])
-        ):
-            spans[-1][1] = end  # "Friday" + "evening", "ليلة الخميس" + "على الجمعة" together
-        else:
-            spans.append([start, end])
-    found = []
-    for start, end in spans:
-        stated = resolve_time(text[start:end], report_date=segment.date, zone=zone, context=context)
-        if stated is not None and stated.date is not None and not stated.background:
-            found.append((start, end, stated))
-    return found if len({t.date for _, _, t in found}) > 1 else []
+    """The dated time expressions of a sentence that names more than one day, with spans
+    (:func:`~incidents.timeref.days_named`)."""
+    return days_named(text, report_date=segment.date, zone=zone, context=context)
 
 
 def _nearest_day(days: list[tuple[int, int, TimeRef]], position: int) -> TimeRef | None:

@@ -75,6 +75,8 @@ class MentionIndex:
         self.located_starts = [m.start for m in self.located]
         self.placed = [m for m in self.mentions if m.is_location or m.role == "outside"]
         self.placed_starts = [m.start for m in self.placed]
+        self.cities = [m for m in self.located if m.precision == "city"]
+        self.city_starts = [m.start for m in self.cities]
 
     def within(self, start: int, end: int) -> list[PlaceMention]:
         """Mentions starting in ``[start, end)``."""
@@ -86,6 +88,11 @@ class MentionIndex:
         if i and self.located_starts[i - 1] >= floor:
             return self.located[i - 1]
         return None
+
+    def last_city_before(self, position: int) -> PlaceMention | None:
+        """The last city-level location mention starting before ``position``."""
+        i = bisect_left(self.city_starts, position)
+        return self.cities[i - 1] if i else None
 
     def last_placed_before(self, position: int, *, floor: int = 0) -> PlaceMention | None:
         """The last mention in ``[floor, position)`` that is a location or a place outside."""
@@ -233,6 +240,16 @@ class SentencePlacer:
             # "In Basra, protesters blocked a road": named, but outside the gazetteer's area
             return self.outside[0], "outside"
         return self._beyond_sentence()
+
+    def coarse(self) -> dict[str, PlaceMention | str | None]:
+        """The fields of an incident at a named place the gazetteer lacks ("منطقة
+        الكيارة"): the city the sentence names, else the last one named before it; no
+        finer place, which would be another one."""
+        city = next((m for m in self.own if m.precision == "city"), None)
+        if city is not None:
+            return {"place": city, "basis": "sentence"}
+        earlier = self.mentions.last_city_before(self.start)
+        return {"place": earlier, "basis": "paragraph" if earlier is not None else None}
 
     def fields(self, position: int | None) -> dict[str, PlaceMention | str | None]:
         """``{"place": ..., "basis": ...}`` for an incident at ``position``."""

@@ -17,8 +17,11 @@ What a report may start with
     A header may be followed by an inline date. The body is what comes after.
 
     The body may open with a dateline, ``CITY (Outlet) –``, ``CITY, Nov. 5
-    (Outlet) -``, ``CITY (Outlet):`` or ``CITY —``: it says where the report was
-    filed, not where anything happened, so no segment covers it.
+    (Outlet) -``, ``CITY (Outlet):`` or ``CITY —``, or have one on a line after a
+    headline and a byline (short lines with no sentence punctuation at their end):
+    it says where the report was filed, not where anything happened, so no segment
+    covers it. Nor do the lines above it: the first is the report's title when the
+    manifest and the header give none (a headline retells the lede in other words).
 
 Where the source and date come from
     Field by field, the first that has one: the manifest (the ``metadata``
@@ -139,7 +142,9 @@ def parse_report(text: str, *, path: str, metadata: ReportMetadata | None = None
         msg = "report has a header but no text after it"
         raise ReportError(msg, path=path)
 
-    dateline = _read_dateline(text, header.body_start)
+    dateline = _read_dateline(text, header.body_start) or _dateline_after_headline(
+        text, header.body_start
+    )
     prose_start = dateline.end if dateline is not None else header.body_start
 
     source, source_origin = _pick(
@@ -163,7 +168,9 @@ def parse_report(text: str, *, path: str, metadata: ReportMetadata | None = None
         date, date_origin = dated, "dateline"
     if date is None:
         date_origin = "none"
-        notes.append(NO_DATE_NOTE)
+        notes.append(_no_date_note(dateline))
+    elif date_origin == "dateline" and dated is None:
+        notes.append(f"dated {date.isoformat()} by its dateline: no date in the manifest or header")
     notes.extend(
         f"the {origin} date {other} differs from the {date_origin} date {date}, which is used"
         for other, origin in date_candidates
@@ -185,7 +192,11 @@ def parse_report(text: str, *, path: str, metadata: ReportMetadata | None = None
         body_start=header.body_start,
         segments=segments,
         url=_pick((metadata.url, "manifest"), (header.fields.get("url"), "header"))[0],
-        title=_pick((metadata.title, "manifest"), (header.fields.get("title"), "header"))[0],
+        title=_pick(
+            (metadata.title, "manifest"),
+            (header.fields.get("title"), "header"),
+            (_headline(text, header.body_start, dateline), "headline"),
+        )[0],
         dateline=dateline,
         notes=tuple(notes),
     )
@@ -349,28 +360,81 @@ def _date_from_words(match: re.Match[str]) -> dt.date:
     return dt.date(int(year), month_number, int(day))
 
 
+#: Lines a pasted report may open with before its dateline (a headline, a byline, a date).
+_LINES_BEFORE_DATELINE = 3
+#: No longer than a headline: a longer first line is a paragraph, and no dateline follows it.
+_HEADLINE_MAX_CHARS = 200
+#: A line ending so is a sentence of prose, not a headline or a byline.
+_SENTENCE_END = (".", "!", "?", "؟", ":", "…")
+
+
+def _dateline_after_headline(text: str, body_start: int) -> Dateline | None:
+    """The dateline that opens a line after a headline (and a byline) at ``body_start``.
+
+    Copy pasted from a news page often keeps its headline, and perhaps a byline or a
+    date line, above ``BAGHDAD, Jan 4, 2024 (Wire) -``. Only short lines that end
+    without a sentence's punctuation are passed over, at most
+    :data:`_LINES_BEFORE_DATELINE` of them.
+    """
+    position = body_start
+    for _ in range(_LINES_BEFORE_DATELINE):
+        line_end = text.find("\n", position)
+        if line_end < 0:
+            return None
+        line = text[position:line_end].strip()
+        if len(line) > _HEADLINE_MAX_CHARS or line.endswith(_SENTENCE_END):
+            return None
+        position = line_end + 1
+        while position < len(text) and text[position].isspace():
+            position += 1
+        dateline = _read_dateline(text, position)
+        if dateline is not None:
+            return dateline
+    return None
+
+
+def _headline(text: str, body_start: int, dateline: Dateline | None) -> str | None:
+    """The first line above a dateline that does not open the body: the report's headline."""
+    if dateline is None or dateline.start <= body_start:
+        return None
+    return text[body_start : dateline.start].strip().split("\n", 1)[0].strip() or None
+
+
 def _read_dateline(text: str, body_start: int) -> Dateline | None:
     """The dateline at ``body_start``, if the body opens with one.
 
-    A city with no outlet counts only before a dash (``BAGHDAD —``), never before
-    a colon, which opens too many ordinary sentences (``WARNING: ...``).
+    A city in capitals (``BAGHDAD —``) may stand alone before a dash, never before a
+    colon, which opens too many ordinary sentences (``WARNING: ...``). A city written in
+    lower case (``Baghdad, Nov 7 (Reuters) -``) or in Arabic (``بغداد - 3 آذار/مارس:``,
+    ``بغداد (رويترز) -``) needs a date or an outlet (named with a capital, when in
+    Latin letters) to be a dateline: ``Baghdad (city of peace) –`` is prose.
     """
-    match = _patterns().dateline.match(text, body_start)
+    patterns = _patterns()
+    match = patterns.dateline.match(text, body_start) or patterns.arabic_dateline.match(
+        text, body_start
+    )
     if match is None:
         return None
+    found = match.groupdict()
     city_start, city_end = match.span("city")
     while city_end > city_start and text[city_end - 1] in ".-'’":
         city_end -= 1
     city = text[city_start:city_end]
-    if sum(char.isalpha() for char in city) < 2 or city in _patterns().not_cities:
+    if sum(char.isalpha() for char in city) < 2 or city.upper() in patterns.not_cities:
         return None
     outlet, outlet_start, outlet_end = None, None, None
-    if match["outlet"] is not None and match["outlet"].strip():
-        outlet = match["outlet"].strip()
-        outlet_start = match.start("outlet") + match["outlet"].index(outlet)
+    if found["outlet"] is not None and found["outlet"].strip():
+        outlet = found["outlet"].strip()
+        outlet_start = match.start("outlet") + found["outlet"].index(outlet)
         outlet_end = outlet_start + len(outlet)
-    elif match["separator"] == ":":
+    month_day = _dateline_month_day(found)
+    if not city.isupper():
+        named = outlet is not None and (outlet[:1].isupper() or not outlet[:1].isascii())
+        if month_day is None and not named:
+            return None
+    elif outlet is None and found["separator"] == ":":
         return None
+    year = found.get("dl_year") or found.get("dl_year2")
     return Dateline(
         start=match.start(),
         end=match.end(),
@@ -380,10 +444,26 @@ def _read_dateline(text: str, body_start: int) -> Dateline | None:
         outlet=outlet,
         outlet_start=outlet_start,
         outlet_end=outlet_end,
-        month_day=_dateline_month_day(match),
-        year=int(match["dl_year"] or match["dl_year2"])
-        if match["dl_year"] or match["dl_year2"]
-        else None,
+        month_day=month_day,
+        year=int(year) if year else None,
+    )
+
+
+#: English month names for notes (never the locale's).
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def _no_date_note(dateline: Dateline | None) -> str:
+    """The note of a report with no date; it names a dateline's day that lacks its year."""
+    if dateline is None or dateline.month_day is None:
+        return NO_DATE_NOTE
+    month, day = dateline.month_day
+    return (
+        f"the dateline gives {_MONTH_NAMES[month - 1]} {day} but no year, and there is no "
+        "date in the header or the manifest: incidents keep an unknown time"
     )
 
 
@@ -405,9 +485,11 @@ def _dateline_day(dateline: Dateline | None, published: dt.date | None) -> dt.da
     return None
 
 
-def _dateline_month_day(match: re.Match[str]) -> tuple[int, int] | None:
-    """The month and day a dateline gives (``BAGHDAD, Nov 7 (Reuters) -``), if any."""
-    name, day_text = match["dl_month"] or match["dl_month2"], match["dl_day"] or match["dl_day2"]
+def _dateline_month_day(found: Mapping[str, str | None]) -> tuple[int, int] | None:
+    """The month and day a dateline gives (``BAGHDAD, Nov 7 (Reuters) -``), if any;
+    ``found`` is its match's groups."""
+    name = found.get("dl_month") or found.get("dl_month2")
+    day_text = found.get("dl_day") or found.get("dl_day2")
     if not name or not day_text:
         return None
     month = _patterns().months.get(" ".join(name.lower().split()))
@@ -605,7 +687,8 @@ def _find_thread_posts(text: str, prose_start: int) -> list[_Post]:
             text_start, previous_blank = None, False
             continue
         opened = patterns.handle_line.match(line)
-        if opened is not None and (previous_blank or handle is not None or pending_via):
+        after_marker = marker_start is not None  # "Quote" opening a paragraph
+        if opened is not None and (previous_blank or handle is not None or after_marker):
             handle, name = "@" + opened["handle"], (opened["name"] or "").strip()
             via, pending_via = pending_via, None
             opening = marker_start if marker_start is not None else line_start
@@ -678,6 +761,7 @@ class _Patterns:
     months: Mapping[str, int]
     date_words: re.Pattern[str]
     dateline: re.Pattern[str]
+    arabic_dateline: re.Pattern[str]
     post_trailer: re.Pattern[str]
     handle_line: re.Pattern[str]
     thread_time: re.Pattern[str]
@@ -709,7 +793,15 @@ def _patterns() -> _Patterns:
         rf"|(?P<day_b>\d{{1,2}})[ \t]+(?P<month_b>{month})\.?[,،]?[ \t]+(?P<year_b>\d{{4}}))"
         r"(?!\d)"
     )
-    city_word = r"[A-Z][A-Z'’.\-/]{0,30}"
+    city_word = r"[A-Z][A-Za-z'’.\-/]{0,30}"
+    arabic_word = r"[\u0621-\u064a\u0640-\u0652]{2,20}"
+    arabic_dateline = (
+        rf"(?P<city>{arabic_word}(?:[ ]{arabic_word}){{0,2}})"
+        rf"(?:[ \t]*[-–—،,/]?[ \t]*(?P<dl_day>\d{{1,2}})[ \t]+(?P<dl_month>{month})"
+        rf"(?:[ \t]*[/(][ \t]*(?:{month})[ \t]*\)?)?(?:[,،]?[ \t]+(?P<dl_year>\d{{4}}))?)?"
+        r"(?:[ \t]*\((?P<outlet>[^()\n]{1,60})\))?"
+        r"[ \t]*(?P<separator>--|[—–-]|:)(?=\s|$)"
+    )
     dateline = (
         rf"(?P<city>{city_word}(?:[ ]{city_word}){{0,4}})"
         rf"(?:,[ \t]*(?:(?P<dl_month>(?i:{month}))\.?[ \t]+(?P<dl_day>\d{{1,2}})"
@@ -724,10 +816,11 @@ def _patterns() -> _Patterns:
     return _Patterns(
         header_keys=data["header_keys"],
         ignored_header_keys=frozenset(data["ignored_header_keys"]),
-        not_cities=frozenset(data["dateline_not_cities"]),
+        not_cities=frozenset(word.upper() for word in data["dateline_not_cities"]),
         months=months,
         date_words=re.compile(date_words, re.IGNORECASE),
         dateline=re.compile(dateline),
+        arabic_dateline=re.compile(arabic_dateline),
         post_trailer=re.compile(trailer, re.IGNORECASE),
         handle_line=re.compile(
             r"[ \t]*(?:(?P<name>[^\n@·|]{1,100}?)[ \t]*)?\(?@(?P<handle>[A-Za-z0-9_]{1,30})\)?"

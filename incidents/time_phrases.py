@@ -13,21 +13,23 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any, Literal
 
 import ahocorasick
 
 from gazetteer.normalize import IGNORECASE_PARTNERS
-from geo.errors import IncidentMapperError
-from geo.resources import read_json_resource
+from geo.resources import DataChecks, bundled_origin, read_json_resource
 
 DATA_FILE = "time_expressions.json"
 
 
-_ORIGIN = f"<bundled incidents/data/{DATA_FILE}>"
+#: The shared validators (geo.resources), bound to this file: errors name it and the section.
+_CHECKS = DataChecks(bundled_origin("incidents", DATA_FILE))
+_get = _CHECKS.value
+_words = _CHECKS.words
 
 
 #: Arabic short vowels, shadda, sukun and tatweel: optional in writing, never part of a word.
@@ -121,6 +123,14 @@ class _Vocabulary:
     :func:`in_comparison_scope`."""
     comparison_openers: frozenset[str] = frozenset()
     comparison_window: int = 0
+    limit_before: re.Pattern[str] | None = None
+    """Ends where a time is a limit ("until 6am on Sunday"): a limit word, then a connector."""
+    limit_join: re.Pattern[str] | None = None
+    """What may join two times of one limit ("6am on Sunday")."""
+    screens: Mapping[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
+    """Pattern name -> groups of phrases (as the pattern spells them): every match of
+    the pattern holds a phrase of each group, so a sentence without one need not run
+    it (:class:`_WordScreen`)."""
 
 
 def fold_text(text: str, table: Mapping[int, str] | None = None) -> str:
@@ -193,7 +203,7 @@ def _alternation(terms: Iterable[str], table: Mapping[int, str]) -> str:
     unique = sorted({_key(t, table) for t in terms if t.strip()}, key=lambda t: (-len(t), t))
     if not unique:
         msg = "a vocabulary list is empty; add at least one word"
-        raise IncidentMapperError(msg, path=_ORIGIN)
+        raise _CHECKS.error(msg)
     return "|".join(term_pattern(t, table) for t in unique)
 
 
@@ -206,29 +216,6 @@ def _prefix_alternation(terms: Iterable[str], table: Mapping[int, str]) -> str:
     return "|".join(pieces)
 
 
-def _fail(message: str) -> IncidentMapperError:
-    return IncidentMapperError(message, path=_ORIGIN)
-
-
-def _get(mapping: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
-    if not isinstance(mapping, Mapping) or key not in mapping:
-        msg = f"{where}: missing key '{key}'"
-        raise _fail(msg)
-    value = mapping[key]
-    if not isinstance(value, kind) or isinstance(value, bool):
-        msg = f"{where}.{key}: expected {kind.__name__}, got {type(value).__name__}"
-        raise _fail(msg)
-    return value
-
-
-def _words(mapping: Mapping[str, Any], key: str, where: str) -> list[str]:
-    words = _get(mapping, key, list, where)
-    if not words or not all(isinstance(w, str) and w.strip() for w in words):
-        msg = f"{where}.{key}: expected a non-empty list of non-empty strings"
-        raise _fail(msg)
-    return words
-
-
 def _numbered(mapping: Mapping[str, Any], where: str, low: int, high: int) -> dict[int, list[str]]:
     """Read a ``{"1": [...], "2": [...]}`` table whose keys run from low to high."""
     numbered: dict[int, list[str]] = {}
@@ -236,19 +223,19 @@ def _numbered(mapping: Mapping[str, Any], where: str, low: int, high: int) -> di
         if key.startswith("_"):
             continue
         if not key.isdigit() or not low <= int(key) <= high:
-            msg = f"{where}: key '{key}' is not a number from {low} to {high}"
-            raise _fail(msg)
+            msg = f"key '{key}' is not a number from {low} to {high}"
+            raise _CHECKS.error(msg, where)
         numbered[int(key)] = _words(mapping, key, where)
     if sorted(numbered) != list(range(low, high + 1)):
-        msg = f"{where}: expected one entry for every number from {low} to {high}"
-        raise _fail(msg)
+        msg = f"expected one entry for every number from {low} to {high}"
+        raise _CHECKS.error(msg, where)
     return numbered
 
 
 def _hour(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 48:
-        msg = f"{where}: expected an hour from 0 to 48, got {value!r}"
-        raise _fail(msg)
+        msg = f"expected an hour from 0 to 48, got {value!r}"
+        raise _CHECKS.error(msg, where)
     return float(value)
 
 
@@ -266,8 +253,8 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     pairs = _get(_get(raw, "folding", dict, "top"), "pairs", dict, "folding")
     for source, target in pairs.items():
         if len(source) != 1 or not isinstance(target, str) or len(target) != 1:
-            msg = f"folding.pairs: '{source}' -> {target!r} must map one character to one"
-            raise _fail(msg)
+            msg = f"'{source}' -> {target!r} must map one character to one"
+            raise _CHECKS.error(msg, "folding.pairs")
     table = str.maketrans(pairs)
 
     proclitics = _words(raw, "arabic_proclitics", "top")
@@ -341,8 +328,8 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         where = f"relative_days.entries[{i}]"
         anchor = _get(entry, "anchor", str, where)
         if anchor not in ("report", "context"):
-            msg = f"{where}.anchor: expected 'report' or 'context', got '{anchor}'"
-            raise _fail(msg)
+            msg = f"expected 'report' or 'context', got '{anchor}'"
+            raise _CHECKS.error(msg, where, key="anchor")
         part = entry.get("part")
         rel = RelativeDay(anchor, _get(entry, "day_offset", int, where), part)
         relatives.update({_key(w, table): rel for w in _words(entry, "words", where)})
@@ -357,8 +344,8 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         start = _hour(entry.get("start_hour"), f"{where}.start_hour")
         end = _hour(entry.get("end_hour"), f"{where}.end_hour")
         if end <= start:
-            msg = f"{where}: end_hour must be after start_hour (use 28 for 04:00 the next day)"
-            raise _fail(msg)
+            msg = "end_hour must be after start_hour (use 28 for 04:00 the next day)"
+            raise _CHECKS.error(msg, where)
         part = DayPart(name, start, end)
         parts_by_name[name] = part
         parts.update({_key(w, table): part for w in _words(entry, "words", where)})
@@ -373,8 +360,8 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     )
     for rel in relatives.values():
         if rel.part is not None and rel.part not in parts_by_name:
-            msg = f"relative_days: part '{rel.part}' is not a name in parts_of_day"
-            raise _fail(msg)
+            msg = f"part '{rel.part}' is not a name in parts_of_day"
+            raise _CHECKS.error(msg, "relative_days")
 
     ext_raw = _get(raw, "extenders", dict, "top")
     extender_end = _hour(ext_raw.get("end_hour"), "extenders.end_hour")
@@ -427,11 +414,38 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         where = f"background.entries[{i}]"
         unit = _get(entry, "unit", str, where)
         if unit not in ("month", "year", "week", "span"):
-            msg = f"{where}.unit: expected month, year, week or span, got '{unit}'"
-            raise _fail(msg)
+            msg = f"expected month, year, week or span, got '{unit}'"
+            raise _CHECKS.error(msg, where, key="unit")
         bg = Background(unit, _get(entry, "offset", int, where))
         backgrounds.update({_key(w, table): bg for w in _words(entry, "words", where)})
 
+    def spelled(terms: Iterable[str]) -> frozenset[str]:
+        # What term_pattern matches for each term of an alternation.
+        return frozenset(_key(_key(t, table), table) for t in terms if t.strip())
+
+    month_words = spelled(months)
+    screens = {
+        "date_mdy": (month_words,),
+        "date_dmy": (month_words,),
+        "month_year": (month_words,),
+        "month_only": (month_words,),
+        "weekday": (spelled(weekdays),),
+        "relative": (spelled(relatives),),
+        "part": (spelled(parts),),
+        "background": (spelled(backgrounds),),
+        "extender": (spelled(_words(ext_raw, "words", "extenders")),),
+        "clock12": (spelled([*am_words, *pm_words, *_words(clock_raw, "oclock", "clock")]),),
+        "clock_mil": (
+            spelled(
+                [
+                    *_words(clock_raw, "utc_suffixes", "clock"),
+                    *_words(clock_raw, "military_suffixes", "clock"),
+                ]
+            ),
+        ),
+        "clock_ar": (spelled(_words(clock_raw, "hour_introducers", "clock")),),
+        "clock_bare": (spelled(parts),),  # its look-ahead: "at 9 in the evening"
+    }
     patterns = {
         "date_mdy": date_mdy,
         "date_dmy": date_dmy,
@@ -451,7 +465,18 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         "background": bounded(rf"(?P<w>{_alternation(backgrounds, table)})", possessive=True),
     }
     compiled = {name: re.compile(source, re.IGNORECASE) for name, source in patterns.items()}
+    limits = _get(raw, "limits", dict, "top")
+    limit_connectors = _alternation(_words(limits, "connectors", "limits"), table)
+    limit_before = re.compile(
+        rf"(?<!\w){proclitic}(?:{_alternation(_words(limits, 'words', 'limits'), table)})"
+        rf"\s*(?:(?:{limit_connectors})\s+)?\Z",
+        re.IGNORECASE,
+    )
+    limit_join = re.compile(rf"\s*(?:(?:{limit_connectors})\s+)?", re.IGNORECASE)
+
     return _Vocabulary(
+        limit_before=limit_before,
+        limit_join=limit_join,
         fold_table=table,
         gap_days=gap_days,
         weekday_gap_days=weekday_gap_days,
@@ -469,6 +494,7 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         comparison_words=comparison_words,
         comparison_openers=comparison_openers,
         comparison_window=comparison_window,
+        screens=screens,
     )
 
 
@@ -509,57 +535,74 @@ _DIGIT_PATTERNS = frozenset(
 _DIGIT = re.compile(r"\d")
 
 
-#: Time patterns screened by words: name -> the vocabulary its mandatory group alternates.
-_SCREENED_VOCABULARIES = {
-    "month_only": "months",
-    "weekday": "weekdays",
-    "relative": "relatives",
-    "part": "parts",
-    "background": "backgrounds",
-}
-
-
 class _WordScreen:
     """Which vocabulary-bound time patterns a sentence can match, from one Aho-Corasick
     pass over it.
 
-    Every match of a screened pattern holds one of its phrases, so it holds that phrase's
-    longest word: the word, folded and lower-cased, is in the sentence's folded,
-    lower-cased text with the Arabic marks (which the patterns allow after any Arabic
-    letter) taken out. Case-insensitive matching could pair other characters (``ſ`` with
+    Every match of a screened pattern holds a phrase of each of its groups
+    (``_Vocabulary.screens``), so it holds every word of that phrase: the words, folded
+    and lower-cased, are in the sentence's folded, lower-cased text with the Arabic marks
+    (which the patterns allow after any Arabic letter) taken out. The automaton looks for
+    each phrase's longest word; a phrase found that way counts when its other words are
+    in the text too. Case-insensitive matching could pair other characters (``ſ`` with
     ``s``, the Kelvin sign with ``k``), so a pattern whose words are not all ASCII or
     caseless is never screened, nor is a sentence with letters outside ASCII and Arabic.
     """
 
     def __init__(self, vocab: _Vocabulary) -> None:
         self.vocab = vocab
-        words: dict[str, set[str]] = {}
-        names = set()
-        for name, field in _SCREENED_VOCABULARIES.items():
-            keys = {_key(term, vocab.fold_table) for term in getattr(vocab, field)}
-            longest = {max(key.split(" "), key=len) for key in keys if key.strip()}
-            if not longest or not all(_plain_word(word) for word in longest):
+        #: longest word -> (pattern, group, the phrase's other words)
+        anchors: dict[str, list[tuple[str, int, tuple[str, ...]]]] = {}
+        groups_of: dict[str, int] = {}
+        for name, groups in vocab.screens.items():
+            phrases = [[key.split(" ") for key in group if key.strip()] for group in groups]
+            words = [w for group in phrases for phrase in group for w in phrase]
+            if not groups or not all(phrases) or not all(_plain_word(w) for w in words):
                 continue
-            names.add(name)
-            for word in longest:
-                words.setdefault(word, set()).add(name)
-        self.names = frozenset(names)
+            groups_of[name] = len(groups)
+            for index, group in enumerate(phrases):
+                for phrase in group:
+                    longest = max(phrase, key=len)
+                    others = tuple(sorted(set(phrase) - {longest}))
+                    entry = (name, index, others)
+                    if entry not in anchors.setdefault(longest, []):
+                        anchors[longest].append(entry)
+        self.names = frozenset(groups_of)
+        #: pattern -> the (pattern, group) pairs a sentence must meet for it to run
+        self.required = {
+            name: frozenset((name, i) for i in range(n)) for name, n in groups_of.items()
+        }
+        #: met pairs -> the patterns absent (few distinct sets recur)
+        self._absent: dict[frozenset[tuple[str, int]], frozenset[str]] = {}
         self.automaton = ahocorasick.Automaton()
-        for word, found in words.items():
-            self.automaton.add_word(word, frozenset(found))
-        if words:
+        for word, entries in anchors.items():
+            self.automaton.add_word(word, tuple(entries))
+        if anchors:
             self.automaton.make_automaton()
         else:
             self.names = frozenset()
 
     def absent(self, folded: str) -> frozenset[str]:
-        """The screened patterns none of whose words is in ``folded``."""
+        """The screened patterns that cannot match ``folded``."""
         if not self.names or _UNSCREENABLE.search(folded):
             return frozenset()
-        present: set[str] = set()
-        for _, found in self.automaton.iter(folded.translate(_NO_MARKS).lower()):
-            present.update(found)
-        return self.names.difference(present)
+        plain = folded.translate(_NO_MARKS).lower()
+        met: set[tuple[str, int]] = set()
+        for _, entries in self.automaton.iter(plain):
+            for name, index, others in entries:
+                if not others or all(word in plain for word in others):
+                    met.add((name, index))
+        if not met:
+            return self.names
+        key = frozenset(met)
+        absent = self._absent.get(key)
+        if absent is None:
+            if len(self._absent) > 4096:
+                self._absent.clear()
+            absent = self._absent[key] = frozenset(
+                name for name, required in self.required.items() if not required <= key
+            )
+        return absent
 
 
 def _plain_word(word: str) -> bool:
@@ -698,6 +741,21 @@ def in_comparison_scope(sentence: str, hit: TimeHit, vocab: _Vocabulary) -> bool
     if not opener:
         return False
     return any(w in vocab.comparison_words for w in words[-vocab.comparison_window :])
+
+
+def limit_hits(sentence: str, hits: Sequence[TimeHit], vocab: _Vocabulary) -> frozenset[int]:
+    """Indices of the ``hits`` that say when something ends ("until 6am on Sunday", "حتى
+    الأحد"): after a limit word, or joined by a connector to a time that is."""
+    if vocab.limit_before is None or vocab.limit_join is None:
+        return frozenset()
+    folded = fold_text(sentence, vocab.fold_table)
+    limited: set[int] = set()
+    for i, hit in enumerate(hits):
+        if vocab.limit_before.search(folded, max(0, hit.start - 40), hit.start) or (
+            i - 1 in limited and vocab.limit_join.fullmatch(folded, hits[i - 1].end, hit.start)
+        ):
+            limited.add(i)
+    return frozenset(limited)
 
 
 def time_expression_spans(sentence: str) -> list[tuple[int, int]]:

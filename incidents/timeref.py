@@ -10,6 +10,7 @@ runs on: every date is read from the text, the report date or the inherited cont
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -23,13 +24,15 @@ from incidents.time_phrases import (
     DayPart,
     RelativeDay,
     TimeHit,
+    _Vocabulary,
     in_comparison_scope,
+    limit_hits,
     night_into_connectors,
     scan_time,
     time_vocabulary,
 )
 
-__all__ = ["day_window", "joins_night", "local_zone", "resolve_time"]
+__all__ = ["day_window", "days_named", "joins_night", "local_zone", "resolve_time"]
 
 
 @cache
@@ -141,6 +144,9 @@ def _resolve_day(
         weekday, strictly_past, coming, ahead_prefix = hit.payload
         weekday_gap = gap if weekday_gap is None else weekday_gap
         if report_date is None:
+            dated = context is not None and context.date is not None
+            if dated and context.date.weekday() == weekday and not (coming or strictly_past):
+                return _Day(context.date, context.background, hit)  # the dated day, named again
             return _Day(None, False, hit)
         if coming or ((forward or ahead_prefix) and not strictly_past):
             # "next Friday", or a weekday of what is announced: never moved into the past.
@@ -301,6 +307,9 @@ def resolve_time(
     hits = scan_time(sentence, vocab)
     if not hits:
         return None
+    hits = _without_limits(sentence, hits, vocab)
+    if not hits:
+        return None
     gap = vocab.gap_days
     days = [
         day
@@ -351,6 +360,19 @@ def resolve_time(
     text = _merge_text(sentence, [h for h in (chosen.hit, *used) if h is not None])
     # "after midnight on Friday night" starts on Saturday: the local day is the start's.
     return TimeRef(start.date(), start, end, precision, chosen.background, text)
+
+
+def _without_limits(
+    sentence: str, hits: tuple[TimeHit, ...], vocab: _Vocabulary
+) -> tuple[TimeHit, ...]:
+    """``hits`` without the limits ("until 6am on Sunday") when every day the sentence
+    names is one: then it states no day of its own."""
+    limited = limit_hits(sentence, hits, vocab)
+    if not limited:
+        return hits
+    if any(i not in limited for i, h in enumerate(hits) if h.kind in _DAY_KINDS):
+        return hits  # "from Tuesday until Thursday": Tuesday is the day
+    return tuple(h for i, h in enumerate(hits) if i not in limited)
 
 
 @dataclass(frozen=True)
@@ -466,3 +488,67 @@ def _window(
     if not used and day.hit is None:
         return _Window(start, end, precision, None)
     return _Window(start, end, precision, tuple(used))
+
+
+#: At most this many words between a clock time or a part of the day and the day it is
+#: read with ("at 1900 GMT on Thursday", "at dawn on Friday").
+_ATTACH_WORDS = 3
+_ATTACH_BREAK = re.compile(r"[,;:.!?()\[\]،؛]")
+
+
+def days_named(
+    sentence: str,
+    *,
+    report_date: dt.date | None,
+    zone: ZoneInfo,
+    context: TimeRef | None = None,
+) -> list[tuple[int, int, TimeRef]]:
+    """The dated time expressions of a sentence that names more than one day, with spans.
+
+    "Calm returned on Saturday after Friday's fighting": the fighting is Friday's. A
+    clock time or a part of the day names no day of its own: it is read with the day
+    written a few words from it ("at 1900 GMT on Thursday", "at dawn on Friday",
+    "فجر الجمعة"), and is left out when no day stands that near. Empty when the sentence
+    names at most one day (then the whole sentence is read).
+    """
+    vocab = time_vocabulary()
+    spans: list[list[int]] = []
+    names_day: list[bool] = []
+    for hit in scan_time(sentence, vocab):
+        if spans and (
+            not sentence[spans[-1][1] : hit.start].strip()
+            or joins_night(sentence[spans[-1][1] : hit.start])
+        ):
+            spans[-1][1] = hit.end  # "Friday" + "evening", "ليلة الخميس" + "على الجمعة"
+            names_day[-1] = names_day[-1] or hit.kind in _DAY_KINDS
+        else:
+            spans.append([hit.start, hit.end])
+            names_day.append(hit.kind in _DAY_KINDS)
+    if sum(names_day) < 2:
+        return []
+    days = [span for span, named in zip(spans, names_day, strict=True) if named]
+    for span, named in zip(spans, names_day, strict=True):
+        if not named:
+            _attach(sentence, span, days)
+    found = []
+    for start, end in days:
+        stated = resolve_time(
+            sentence[start:end], report_date=report_date, zone=zone, context=context
+        )
+        if stated is not None and stated.date is not None and not stated.background:
+            found.append((start, end, stated))
+    return found if len({t.date for _, _, t in found}) > 1 else []
+
+
+def _attach(sentence: str, span: list[int], days: list[list[int]]) -> None:
+    """Widen the day nearest to ``span`` (a clock time, a part of the day) to hold it,
+    when only a few words and no punctuation stand between them."""
+
+    def gap(day: list[int]) -> str:
+        return sentence[day[1] : span[0]] if day[1] <= span[0] else sentence[span[1] : day[0]]
+
+    near = [d for d in days if not _ATTACH_BREAK.search(gap(d))]
+    near = [d for d in near if len(gap(d).split()) <= _ATTACH_WORDS]
+    if near:
+        day = min(near, key=lambda d: len(gap(d)))
+        day[0], day[1] = min(day[0], span[0]), max(day[1], span[1])

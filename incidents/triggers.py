@@ -28,6 +28,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gazetteer.normalize import is_arabic_letter, normalize_name, normalize_with_offsets
 from gazetteer.phrases import PhraseMatch, longest_matches
@@ -89,6 +90,31 @@ class SentenceReading:
     in Shaab ...", "وانفجرت عبوة ثانية"; see :mod:`incidents.enumeration`)."""
 
 
+def _stretch_normalized(
+    text: str, start: int, end: int, normalized: tuple[str, list[int]] | None
+) -> tuple[str, list[int]]:
+    """``normalize_with_offsets(text[start:end], start)``, cut from the whole text's
+    normalisation when given.
+
+    Every character folds on its own and a space is dropped only after a space, so the
+    whole text's characters from ``[start, end)`` are the stretch's own, except for a
+    leading space the whole text may have collapsed into the one before: the cut is
+    taken only when the stretch's first character folds to a non-space."""
+    if normalized is not None and start < end:
+        first = normalize_with_offsets(text[start])[0]
+        if first and first[0] != " ":
+            whole, offsets = normalized
+            lo, hi = bisect_left(offsets, start), bisect_left(offsets, end)
+            return whole[lo:hi], offsets[lo:hi]
+    return normalize_with_offsets(text[start:end], start)
+
+
+@lru_cache(maxsize=64)
+def _spaced(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """``" phrase "`` for each phrase, made once per vocabulary list rather than per test."""
+    return tuple(f" {phrase} " for phrase in phrases)
+
+
 _CUE_STATUS = {
     "announced": "announced",
     "threatened": "threatened",
@@ -107,14 +133,23 @@ class TextReader:
         The report text.
     start, end
         The stretch to read; sentences asked for must lie inside it.
+    normalized
+        ``normalize_with_offsets(text)``, when the caller has it: the stretch's part of
+        it is the stretch's own normalisation, so a report is normalised once.
     """
 
     def __init__(
-        self, text: str, start: int, end: int, vocabulary: Vocabulary | None = None
+        self,
+        text: str,
+        start: int,
+        end: int,
+        vocabulary: Vocabulary | None = None,
+        *,
+        normalized: tuple[str, list[int]] | None = None,
     ) -> None:
         self.vocabulary = vocabulary or incident_vocabulary()
         self.text = text
-        norm, offsets = normalize_with_offsets(text[start:end], start)
+        norm, offsets = _stretch_normalized(text, start, end, normalized)
         self.norm = norm
         self.offsets = offsets
         found = sorted(
@@ -186,6 +221,11 @@ class TextReader:
         # ("the violent confrontation broke out. ... an armed group burst in").
         protesters = any(a.value.value.startswith("Protesters") for a in picked["actor"])
         armed_here = armed or (not protesters and self._paragraph_armed())
+        if not armed_here:
+            # "took him away" is an abduction by gunmen; police "led them away" is not one
+            triggers = [
+                m for m in triggers if m.key not in vocab.types[m.value.value].armed_only_triggers
+            ]
         bounds: list[int] = []
 
         def same_clause(a: PhraseMatch[Term], b: PhraseMatch[Term]) -> bool:
@@ -230,7 +270,12 @@ class TextReader:
             triggers=readings,
             actors=_actors(picked["actor"]),
             weapons=tuple((w.start, w.value.value) for w in weapons),
-            repeats=tuple(reading(type_id, m) for type_id, m in _repeated(triggers, chosen, vocab)),
+            repeats=tuple(
+                reading(type_id, m)
+                for type_id, m in _repeated(
+                    triggers, chosen, vocab, fresh=lambda m: self._fresh(ns, m)
+                )
+            ),
         )
 
     def _paragraph_armed(self) -> bool:
@@ -276,7 +321,7 @@ class TextReader:
         """True when the trigger is the subject of a statement about a kind of incident
         ("car bombs are still a threat", "abductions are among the most feared")."""
         after = " " + " ".join(self.norm[match.nend : match.nend + 40].split()[:3]) + " "
-        if any(after.startswith(f" {phrase} ") for phrase in self.vocabulary.generic_after):
+        if any(after.startswith(p) for p in _spaced(self.vocabulary.generic_after)):
             return True
         # "an apparent rise in sticky bombs", "brought more suicide bombings than any week"
         before = self.norm[max(0, match.nstart - 40) : match.nstart].split()[-3:]
@@ -298,7 +343,7 @@ class TextReader:
         clause = normalize_name(after[: stop.start()] if stop else after).split()
         lead = len(" ".join(clause[: vocab.habitual_window]))
         reach = " " + " ".join(clause) + " "
-        return any(0 <= reach.find(f" {phrase} ") <= lead for phrase in vocab.habitual)
+        return any(0 <= reach.find(p) <= lead for p in _spaced(vocab.habitual))
 
     def _has_object(self, match: PhraseMatch[Term], objects: Sequence[PhraseMatch[Term]]) -> bool:
         """A ban verb counts only with a thing it stops soon after it ("banned every kind
@@ -360,7 +405,7 @@ class TextReader:
             return True
         # "one of Monday's blasts", "أحد التفجيرات": one of several, a new one
         lead = " " + " ".join(before[-4:]) + " "
-        return any(f" {p} " in lead for p in self.vocabulary.partitives)
+        return any(p in lead for p in _spaced(self.vocabulary.partitives))
 
     def _summary(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
         """True after a figure of two or more or a word that sums up several ("a string
@@ -370,7 +415,7 @@ class TextReader:
         # "بتسع سيارات مفخخة": a figure with a proclitic preposition or conjunction
         before = [w[1:] if w[:1] in proclitics and len(w) > 2 else w for w in before]
         lead = " " + " ".join(before[-3:]) + " "
-        if any(f" {w} " in lead for w in self.vocabulary.summary_determiners):
+        if any(w in lead for w in _spaced(self.vocabulary.summary_determiners)):
             return True
         figure = next((w for w in reversed(before[-2:]) if w.replace(",", "").isdigit()), None)
         return figure is not None and int(figure.replace(",", "")) >= 2
@@ -417,7 +462,7 @@ class TextReader:
             )
             + " "
         )
-        return not any(f" {phrase} " in lead for phrase in self.vocabulary.not_armed_after)
+        return not any(p in lead for p in _spaced(self.vocabulary.not_armed_after))
 
     def _discounted(self, sentence_nstart: int, nstart: int) -> bool:
         """True when a trigger is negated ("no deaths") or names an actor ("organisers
@@ -500,7 +545,7 @@ class TextReader:
         """True when the words between a denial and the trigger deny a part in it ("denied
         playing any part in", "نفت أي دور لها في"), not that it happened."""
         between = " " + self.norm[cue.nend : trigger.nstart].strip() + " "
-        return any(f" {phrase} " in between for phrase in self.vocabulary.denied_role)
+        return any(p in between for p in _spaced(self.vocabulary.denied_role))
 
     def _coordinated(self, first: PhraseMatch[Term], second: PhraseMatch[Term]) -> bool:
         """True when only a coordinator joins two triggers ("warned of car bombs and
@@ -592,6 +637,8 @@ def _choose_types(
     present = set(chosen)
 
     def gives_way(type_id: str, match: PhraseMatch[Term]) -> bool:
+        if match.key in vocab.types[type_id].unyielding_triggers:
+            return False  # "a bomb hidden in a parked car" beside "a suicide bomber"
         # Two types that yield to each other ("gunmen" and "opened fire"): the one told
         # first stays.
         return any(
@@ -629,12 +676,14 @@ def _repeated(
     triggers: Sequence[PhraseMatch[Term]],
     chosen: Sequence[tuple[str, PhraseMatch[Term]]],
     vocab: Vocabulary,
+    fresh: Callable[[PhraseMatch[Term]], bool] = lambda m: False,
 ) -> list[tuple[str, PhraseMatch[Term]]]:
     """Strong trigger matches after the first of a chosen type, with the chosen type each
     tells (its own, or the chosen type of the same ACLED event type it yields to:
     "انفجار آخر" beside "عبوة ناسفة")."""
     firsts = {id(m) for _, m in chosen}
     types = [t for t, _ in chosen]
+    starts = {t: m.nstart for t, m in chosen}
     found = []
     for match in longest_matches(triggers):
         kind = vocab.types[match.value.value]
@@ -645,11 +694,16 @@ def _repeated(
             continue
         # Only a mention of the same ACLED event type tells another one of the type it
         # yields to: a fire beside a drone strike is its consequence, not a second strike.
+        # What comes before the trigger it yields to tells that incident ("24 gunmen forced
+        # their way into the home and took him away": one abduction), unless marked as
+        # another one ("one of Monday's blasts ... the bomb went off").
         told = next(
             (
                 t
                 for t in types
-                if t in kind.yields_to and vocab.types[t].acled_event_type == kind.acled_event_type
+                if t in kind.yields_to
+                and vocab.types[t].acled_event_type == kind.acled_event_type
+                and (match.nstart > starts[t] or fresh(match))
             ),
             None,
         )

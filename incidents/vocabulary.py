@@ -9,6 +9,7 @@ for all of them; each match carries a :class:`Term` saying what it is.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
@@ -76,6 +77,12 @@ class IncidentType:
     absorbed_triggers: frozenset[str] = frozenset()
     """Normalised triggers (a fire that broke out) that tell a consequence, not a new
     incident, once the report has told one of ``absorbed_by`` (an explosion)."""
+    armed_only_triggers: frozenset[str] = frozenset()
+    """Normalised triggers that count only where armed men are named ("took him away":
+    an abduction by gunmen, not police leading someone away)."""
+    unyielding_triggers: frozenset[str] = frozenset()
+    """Normalised triggers that never give way to ``yields_to`` ("a bomb hidden in a
+    parked car" beside "a suicide bomber": the parked one was not driven)."""
 
 
 @dataclass(frozen=True)
@@ -245,6 +252,10 @@ def _incident_vocabulary(
         return [*_with_article(phrase, article), *_accusative_forms(phrase, article, *accusative)]
 
     types: dict[str, IncidentType] = {}
+    parked: dict[str, list[str]] = {
+        type_id: [p for parts in spec.get("parked_triggers", ()) for p in _composed(parts)]
+        for type_id, spec in raw["types"].items()
+    }
     for type_id, spec in raw["types"].items():
         event, sub = spec.get("acled_event_type"), spec.get("acled_sub_event_type")
         if event is not None and sub not in taxonomy.get(event, ()):
@@ -267,13 +278,21 @@ def _incident_vocabulary(
             absorbed_triggers=frozenset(
                 normalize_name(form) for w in spec.get("absorbed_triggers", ()) for form in forms(w)
             ),
+            armed_only_triggers=frozenset(
+                normalize_name(form)
+                for w in spec.get("armed_only_triggers", ())
+                for form in forms(w)
+            ),
+            unyielding_triggers=frozenset(
+                normalize_name(form) for w in parked[type_id] for form in forms(w)
+            ),
         )
     status = raw["status"]
     prefix, imperfect = status["future_prefix"], status["imperfect_letters"]
     terms: list[tuple[str, Term]] = []
     object_windows: dict[str, int] = {}
     for type_id, spec in raw["types"].items():
-        for listed in spec["triggers"]:
+        for listed in (*spec["triggers"], *parked[type_id]):
             terms.extend((form, Term("trigger", type_id)) for form in forms(listed))
             phrase = listed
             terms.extend(
@@ -392,6 +411,11 @@ def _incident_vocabulary(
         symbolic_types=frozenset(symbolic["types"]),
         symbolic_window=int(symbolic["window"]),
     )
+
+
+def _composed(parts: list[list[str]]) -> list[str]:
+    """Every phrase of one word or phrase of each part, in order (``parked_triggers``)."""
+    return [" ".join(words) for words in itertools.product(*parts)]
 
 
 def _pair(value: object) -> tuple[str, str] | None:

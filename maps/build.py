@@ -14,12 +14,14 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import multiprocessing
 import os
 import shutil
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -475,11 +477,12 @@ def _write_from_spill(
 ) -> None:
     """Make every output from the spilled columns and move them into ``out_dir``.
 
-    The events are grouped here, from the whole incident table; the table is then
-    let go, and each output is written by its own task from the spill
-    (:mod:`maps.outputs`), in ``jobs`` worker processes side by side.
+    The events are grouped and the output tasks' inputs prepared
+    (:func:`group_and_prepare`; with ``jobs`` over 1 in a process of its own), then
+    each output is written by its own task from them (:mod:`maps.outputs`), in ``jobs``
+    processes side by side.
     """
-    # The summary's columns, then the grouping's, read a column at a time into compact
+    # The summary's columns; the grouping reads its own, a column at a time into compact
     # codes: the evidence, titles and links, a good part of the table, are read by the
     # output tasks themselves.
     spill = staging / "spill"
@@ -488,31 +491,20 @@ def _write_from_spill(
     summary.incidents = len(table)
     lat = table.column("lat")
     summary.mapped = int(pc.sum(pc.and_(pc.is_valid(lat), pc.invert(pc.is_nan(lat)))).as_py() or 0)
-    incident_ids = table.column("incident_id")
     del table, lat
-    say(f"grouping {summary.incidents} incidents into events")
-    columns = IncidentColumns.from_parquet(spill / SpillWriter.INCIDENTS, GROUPING_COLUMNS)
-    event_table = group_events(columns, gazetteer=gazetteer)
-    del columns
-    # The event each incident belongs to (in the spill's order), so GIS users can join
-    # the two layers.
-    event_of = event_id_column(incident_ids, event_table)
-    del incident_ids
-    release_memory()
-    place_table = places_frame_from_table(read_spilled_place_firsts(spill), gazetteer)
-    summary.events = len(event_table)
     if jobs is None:
         jobs = default_jobs() if summary.incidents >= AUTO_PARALLEL_MIN_INCIDENTS else 1
-    inputs = prepare_inputs(
-        staging / "outputs",
-        staging / "spill",
-        event_of,
-        event_table,
-        place_table,
-        gazetteer=gazetteer,
-        title=title,
-    )
-    del event_of, event_table
+    say(f"grouping {summary.incidents} incidents into events")
+    if jobs > 1:
+        # In a process of its own, which gives back all it held when it ends: the build's
+        # process stays as small as it was while the output workers write.
+        inputs, summary.events, summary.places = _in_a_process(
+            group_and_prepare, staging, gazetteer=gazetteer, title=title
+        )
+    else:
+        inputs, summary.events, summary.places = group_and_prepare(
+            staging, gazetteer=gazetteer, title=title
+        )
     release_memory()
     say("writing the outputs" + (f", {jobs} at a time" if jobs > 1 else ""))
     summary.outputs = write_outputs(
@@ -530,7 +522,58 @@ def _write_from_spill(
     summary.source_counts = list(
         zip(source_table["source"], source_table["incidents"].astype(int), strict=True)
     )
-    summary.places = len(place_table)
+
+
+def group_and_prepare(
+    staging: Path, *, gazetteer: Gazetteer, title: str
+) -> tuple[outputs.OutputInputs, int, int]:
+    """Group the spilled incidents into events and prepare the output tasks' inputs in
+    ``staging / "outputs"`` (:func:`maps.outputs.prepare_inputs`); returns them with the
+    number of events and of places.
+
+    The events are grouped from the whole incident table, read a column at a time into
+    compact codes; the table is then let go.
+    """
+    spill = staging / "spill"
+    incident_ids = read_spilled_incidents(spill, columns=["incident_id"]).column("incident_id")
+    columns = IncidentColumns.from_parquet(spill / SpillWriter.INCIDENTS, GROUPING_COLUMNS)
+    event_table = group_events(columns, gazetteer=gazetteer)
+    del columns
+    # The event each incident belongs to (in the spill's order), so GIS users can join
+    # the two layers.
+    event_of = event_id_column(incident_ids, event_table)
+    del incident_ids
+    release_memory()
+    place_table = places_frame_from_table(read_spilled_place_firsts(spill), gazetteer)
+    inputs = prepare_inputs(
+        staging / "outputs", spill, event_of, event_table, place_table, gazetteer=gazetteer,
+        title=title,
+    )  # fmt: skip
+    return inputs, len(event_table), len(place_table)
+
+
+def _in_a_process(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)`` in a worker process of its own (from the fork server
+    the analysis used, whose imports are loaded), which ends with it; its exception is
+    raised here, and a build stopped meanwhile stops it too."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([outputs.__name__])
+    pool = context.Pool(1, initializer=outputs.ignore_interrupt)
+    try:
+        result = pool.apply_async(function, args, kwargs)
+        while True:
+            try:
+                value = result.get(timeout=0.2)
+                break
+            except multiprocessing.TimeoutError:
+                continue
+    except BaseException:
+        pool.terminate()
+        pool.join()
+        raise
+    pool.close()
+    pool.join()
+    return value
 
 
 def _source_columns(table: pa.Table) -> pd.DataFrame:

@@ -185,7 +185,7 @@ def point_columns(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     else:
         lon = pd.to_numeric(frame.get("lon", pd.Series(np.nan, index=frame.index)), errors="coerce")
         lat = pd.to_numeric(frame.get("lat", pd.Series(np.nan, index=frame.index)), errors="coerce")
-        lon, lat = lon.to_numpy(float), lat.to_numpy(float)
+        lon, lat = lon.to_numpy(float, copy=True), lat.to_numpy(float, copy=True)
     bad = ~(np.isfinite(lon) & np.isfinite(lat)) | (np.abs(lat) > 90) | (np.abs(lon) > 180)
     lon[bad] = np.nan
     lat[bad] = np.nan
@@ -473,6 +473,11 @@ def _iso_minutes(minutes: np.ndarray, zone: dict[str, Any]) -> np.ndarray:
     ``2021-11-05T15:00:00+03:00``; empty text where a value is NaN."""
     if minutes.size == 0:
         return np.zeros(0, dtype=object)
+    # Each distinct minute is written once (a million incidents share a few thousand):
+    # no text per row but the references.
+    distinct, inverse = np.unique(minutes, return_inverse=True)
+    if len(distinct) < len(minutes):
+        return _iso_minutes(distinct, zone)[inverse.reshape(-1)]
     known = ~np.isnan(minutes)
     whole = np.where(known, minutes, 0).astype(np.int64)
     changes = np.asarray(zone["changes"], dtype=np.int64).reshape(-1, 2)

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from geopandas import GeoDataFrame
 
 from gazetteer.pack import Pack, bundled_pack
@@ -371,7 +373,10 @@ def _acled_rules_for(pack: Pack) -> dict[str, Any]:
 
 
 def acled_events_csv(
-    incidents: GeoDataFrame, events: GeoDataFrame | None = None, *, pack: Pack | None = None
+    incidents: GeoDataFrame | pa.Table,
+    events: GeoDataFrame | None = None,
+    *,
+    pack: Pack | None = None,
 ) -> str:
     """``acled.csv``: the events in ACLED's own format, one row per event.
 
@@ -401,11 +406,21 @@ def acled_events_csv(
     ``events`` is the event table of ``incidents`` (:func:`incidents.events.group_events`);
     it is computed with the bundled gazetteer when not given. ``pack`` gives the
     country, region, admin1 and city columns (the bundled pack when None).
+
+    ``incidents`` may also be an Arrow table of the incident columns (at least
+    :data:`ACLED_INCIDENT_COLUMNS`, in any row order), as a build reads them from its
+    sorted file: no frame of a million rows is made then; ``events`` must be given.
     """
-    if events is None:
-        events = group_events(incidents)
+    if isinstance(incidents, pa.Table):
+        if events is None:
+            msg = "acled_events_csv needs the events of an Arrow table of incidents"
+            raise ValueError(msg)
+        by_id = _IncidentLookup.from_table(incidents, events["incident_ids"])
+    else:
+        if events is None:
+            events = group_events(incidents)
+        by_id = _IncidentLookup(incidents)
     rules = _acled_rules_for(pack or bundled_pack())
-    by_id = _IncidentLookup(incidents)
     timestamp = str(int(dt.datetime.fromisoformat(reproducible_timestamp()).timestamp()))
     rows = []
     seen_ids: set[str] = set()
@@ -450,6 +465,37 @@ class _IncidentLookup(Mapping[str, dict[str, Any]]):
         ids = [str(i) for i in incidents["incident_id"].tolist()]
         self._position = {incident_id: row for row, incident_id in enumerate(ids)}
 
+    @classmethod
+    def from_table(cls, table: pa.Table, members: Iterable[Sequence[str]]) -> _IncidentLookup:
+        """The same lookup of the incidents of an Arrow ``table`` that ``members`` (the
+        events' ``incident_ids``) name, made in Arrow: codes and distinct values of each
+        column, ``actors`` left an Arrow list column, and a position only for the ids the
+        events name (the strings they already hold), so nothing per incident is made but
+        that position."""
+        lookup = cls.__new__(cls)
+        lookup._names = [c for c in ACLED_INCIDENT_COLUMNS if c in table.column_names]
+        lookup._columns = []
+        for name in lookup._names:
+            column = table.column(name)
+            column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+            if pa.types.is_list(column.type):
+                lookup._columns.append((_ArrowValues(column), None))
+                continue
+            encoded = pc.dictionary_encode(column)
+            distinct = [*encoded.dictionary.to_pylist(), None]
+            codes = pc.fill_null(encoded.indices, len(distinct) - 1)
+            lookup._columns.append((codes.to_numpy().astype(np.int32), distinct))
+            del column, encoded, codes
+        wanted = [incident_id for ids in members for incident_id in ids]
+        found = pc.index_in(
+            pa.array(wanted, type=pa.string()), value_set=table.column("incident_id")
+        )
+        rows = pc.fill_null(found, -1).to_numpy().tolist()  # -1: no such incident in the table
+        lookup._position = {
+            incident_id: row for incident_id, row in zip(wanted, rows, strict=True) if row >= 0
+        }
+        return lookup
+
     def __getitem__(self, incident_id: str) -> dict[str, Any]:
         row = self._position[incident_id]
         record = {}
@@ -469,6 +515,16 @@ class _IncidentLookup(Mapping[str, dict[str, Any]]):
 
     def __len__(self) -> int:
         return len(self._position)
+
+
+class _ArrowValues:
+    """An Arrow column whose cells are made Python values one at a time, when asked for."""
+
+    def __init__(self, column: pa.Array):
+        self._column = column
+
+    def __getitem__(self, row: int) -> Any:
+        return self._column[row].as_py()
 
 
 def _acled_event_rows(

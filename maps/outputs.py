@@ -23,6 +23,7 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import signal
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -38,8 +39,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from gazetteer.model import Gazetteer
-from incidents.pipeline import INCIDENT_ORDER, incidents_frame_from_table
-from incidents.spill import read_columns, read_spilled_incidents, release_memory
+from incidents.model import INCIDENT_COLUMNS
+from incidents.pipeline import (
+    _FLOAT_COLUMNS,
+    _INTEGER_COLUMNS,
+    INCIDENT_ORDER,
+    incidents_frame_from_table,
+)
+from incidents.spill import SpillWriter, read_columns, release_memory
 from maps.csv_files import (
     ACLED_INCIDENT_COLUMNS,
     acled_events_csv,
@@ -121,25 +128,27 @@ def prepare_inputs(
     mapping from ``incident_id``) in the build's order and sorted by ``incident_id``,
     and the other tables.
 
-    The spilled table is read once, a column at a time; each sorted file is written a
-    row group at a time, so the table itself is all that is held.
+    Only the sort keys are held whole: the orders are computed from them, and each
+    sorted file is made from the spill a batch at a time (:func:`_write_permuted`).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    table = read_spilled_incidents(spill)
+    source = Path(spill) / SpillWriter.INCIDENTS
+    keys_table = read_columns(source, list(INCIDENT_ORDER))
     if isinstance(event_of, dict):
-        ids = table.column("incident_id").to_pylist()
+        ids = keys_table.column("incident_id").to_pylist()
         event_of = pa.array([event_of.get(i) for i in ids], type=pa.string())
         del ids
-    table = table.append_column("event_id", event_of)
-    del event_of
     keys = [(name, "ascending") for name in INCIDENT_ORDER]
-    in_order = pc.sort_indices(table.select(list(INCIDENT_ORDER)), sort_keys=keys)
-    _write_taken(table, in_order, folder / IN_ORDER)
+    in_order = pc.sort_indices(keys_table.select(list(INCIDENT_ORDER)), sort_keys=keys)
     # Sorting the build's order by id, as the files are read: ids are unique.
-    by_id = in_order.take(pc.sort_indices(table.column("incident_id").take(in_order)))
+    by_id = in_order.take(pc.sort_indices(keys_table.column("incident_id").take(in_order)))
+    del keys_table
+    _write_permuted(source, event_of, in_order, folder / IN_ORDER)
     del in_order
-    _write_taken(table, by_id, folder / BY_ID)
-    del by_id
+    _write_permuted(source, event_of, by_id, folder / BY_ID)
+    del by_id, event_of
+    release_memory()
+    table = read_columns(source, ["lat", "lon"])
     lat, lon = table.column("lat"), table.column("lon")
     placed = pc.and_(pc.is_finite(lat), pc.is_finite(lon))
     count = len(table)
@@ -158,13 +167,74 @@ def prepare_inputs(
     )
 
 
-def _write_taken(table: pa.Table, order: pa.Array, target: Path) -> None:
-    """``table``'s rows in ``order``, written a row group of :data:`BATCH_ROWS` at a time."""
-    with pq.ParquetWriter(target, table.schema, compression="zstd") as writer:
-        if len(order) == 0:
-            writer.write_table(table.slice(0, 0))
-        for start in range(0, len(order), BATCH_ROWS):
-            writer.write_table(table.take(order.slice(start, BATCH_ROWS)))
+#: A table of at most this many rows is put in order in memory; a larger one through
+#: bucket files (:func:`_write_permuted`).
+IN_MEMORY_ROWS = 4 * BATCH_ROWS
+_RANK = "__rank"
+
+
+def _write_permuted(source: Path, event_of: pa.Array, order: pa.Array, target: Path) -> None:
+    """The rows of the Parquet file ``source``, with ``event_of`` as their ``event_id``,
+    in ``order`` (row numbers of ``source``), written to ``target`` a row group of
+    :data:`BATCH_ROWS` at a time.
+
+    A large table is never held whole: a first pass reads ``source`` a batch at a
+    time and sends each row to the bucket file of the row group it will end in (with
+    its place in ``order``); each bucket, a row group's rows, is then sorted on its
+    own. The file has the same rows and row groups as taking ``order`` from the whole
+    table would give.
+    """
+    file = pq.ParquetFile(source)
+    names = file.schema_arrow.names
+    schema = pa.schema([*(file.schema_arrow.field(n) for n in names), ("event_id", event_of.type)])
+    rows = len(order)
+    with pq.ParquetWriter(target, schema, compression="zstd") as writer:
+        if rows <= IN_MEMORY_ROWS:
+            table = read_columns(source).append_column("event_id", event_of)
+            if rows == 0:
+                writer.write_table(table.slice(0, 0))
+            for start in range(0, rows, BATCH_ROWS):
+                writer.write_table(table.take(order.slice(start, BATCH_ROWS)))
+            return
+        rank = np.empty(rows, dtype=np.int64)
+        rank[order.to_numpy()] = np.arange(rows, dtype=np.int64)
+        buckets = -(-rows // BATCH_ROWS)
+        bucket_schema = schema.append(pa.field(_RANK, pa.int64()))
+        with tempfile.TemporaryDirectory(prefix="sorting-", dir=target.parent) as work:
+            paths = [Path(work) / f"{bucket}.parquet" for bucket in range(buckets)]
+            bucket_writers: dict[int, pq.ParquetWriter] = {}
+            try:
+                offset = 0
+                for batch in file.iter_batches(batch_size=BATCH_ROWS, use_threads=False):
+                    size = len(batch)
+                    ranks = rank[offset : offset + size]
+                    table = pa.Table.from_batches([batch]).append_column(
+                        "event_id", event_of.slice(offset, size)
+                    )
+                    table = table.append_column(_RANK, pa.array(ranks))
+                    of_bucket = ranks // BATCH_ROWS
+                    grouped = np.argsort(of_bucket, kind="stable")
+                    counts = np.bincount(of_bucket, minlength=buckets)
+                    start = 0
+                    for bucket in np.flatnonzero(counts):
+                        taken = grouped[start : start + counts[bucket]]
+                        start += counts[bucket]
+                        if bucket not in bucket_writers:
+                            bucket_writers[bucket] = pq.ParquetWriter(
+                                paths[bucket], bucket_schema, compression="lz4"
+                            )
+                        bucket_writers[bucket].write_table(table.take(taken))
+                    offset += size
+                    del table, batch
+            finally:
+                for bucket_writer in bucket_writers.values():
+                    bucket_writer.close()
+            for path in paths:
+                part = pq.read_table(path, use_threads=False)
+                path.unlink()
+                part = part.take(pc.sort_indices(part.column(_RANK)))
+                writer.write_table(part.drop_columns([_RANK]))
+                del part
 
 
 # ------------------------------------------------------------------ reading back
@@ -229,34 +299,55 @@ def incident_batches(
 CATEGORY_SHARE = 0.25
 
 
-def _as_categories(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``frame`` with its repetitive text columns as categories of plain strings.
+def map_frame(inputs: OutputInputs) -> pd.DataFrame:
+    """Every incident for the map, in the build's order: the values of
+    :func:`incident_frame`, held compactly, made a column at a time.
 
     The map's writer turns text columns into Python objects several at a time (codes,
     dictionaries, times): from categories, each cell is a reference to one of a few
-    thousand strings, not a string of its own (a million rows, a dozen columns).
-    The values, and so the page, are the same.
+    thousand strings, not a string of its own (a million rows, a dozen columns). So
+    each column is read from the sorted file alone and converted at once: a text
+    column with few distinct values becomes categories from Arrow's dictionary
+    encoding (no Python string per cell, ever), the others stay in Arrow. No
+    geometry: the page reads ``lon`` and ``lat``, the values the points are made of.
     """
-    for name in frame.columns:
-        column = frame[name]
-        if name == frame.geometry.name or (
-            column.dtype != object and not isinstance(column.dtype, pd.ArrowDtype | pd.StringDtype)
-        ):
-            continue
-        try:
-            codes, uniques = pd.factorize(column, use_na_sentinel=True)
-        except TypeError:  # lists (actors): kept as they are
-            continue
-        if len(uniques) > CATEGORY_SHARE * len(column):
-            continue
-        categories = pd.Index(list(uniques.tolist()), dtype=object)
-        frame[name] = pd.Categorical.from_codes(codes, categories=categories)
-    return frame
+    file = pq.ParquetFile(inputs.in_order)
+    names = [n for n in (*INCIDENT_COLUMNS, "event_id") if n in file.schema_arrow.names]
+    columns: dict[str, Any] = {}
+    for name in names:
+        column = file.read(columns=[name], use_threads=False).column(0).combine_chunks()
+        if name in _INTEGER_COLUMNS:
+            columns[name] = pd.array(column.to_pylist(), dtype="Int64")
+        elif name in _FLOAT_COLUMNS:
+            columns[name] = column.to_numpy(zero_copy_only=False).astype("float64")
+        elif name == "actors":
+            columns[name] = pd.Series(column.to_pylist(), dtype=object)
+        else:
+            columns[name] = _text_values(column, missing=np.nan if name == "event_id" else None)
+        del column
+    return pd.DataFrame(columns, columns=names, copy=False)
+
+
+def _text_values(column: pa.Array, *, missing: float | None = None) -> pd.Series | pd.Categorical:
+    """A text column for the map: categories of plain strings (in order of first
+    appearance) when at most :data:`CATEGORY_SHARE` of its values are distinct, else
+    Arrow-backed (with ``missing``, a NaN: objects with NaN for missing values, as
+    :func:`_with_event_ids` gives ``event_id``)."""
+    encoded = pc.dictionary_encode(column)
+    if len(encoded.dictionary) > CATEGORY_SHARE * len(column):
+        if missing is None:
+            return pd.Series(pd.arrays.ArrowExtensionArray(column))
+        values = np.array(column.to_pylist(), dtype=object)
+        values[pc.is_null(column).to_numpy(zero_copy_only=False)] = missing
+        return pd.Series(values, dtype=object)
+    codes = pc.fill_null(encoded.indices, -1).to_numpy()
+    categories = pd.Index(encoded.dictionary.to_pylist(), dtype=object)
+    return pd.Categorical.from_codes(codes, categories=categories)
 
 
 def _map_html(inputs: OutputInputs, target: Path) -> None:
-    incidents = _as_categories(incident_frame(inputs))
-    release_memory()  # the text columns the categories replaced
+    incidents = map_frame(inputs)
+    release_memory()  # the Arrow columns the categories replaced
     html = render_map(
         incidents,
         inputs.load("places"),
@@ -264,6 +355,7 @@ def _map_html(inputs: OutputInputs, target: Path) -> None:
         gazetteer=inputs.load("gazetteer"),
         title=inputs.title,
     )
+    del incidents
     target.write_text(html, encoding="utf-8")
 
 
@@ -295,9 +387,9 @@ def _incidents_csv(inputs: OutputInputs, target: Path) -> None:
 
 def _acled_csv(inputs: OutputInputs, target: Path) -> None:
     pack = inputs.load("gazetteer").pack
-    text = acled_events_csv(
-        incident_frame(inputs, ACLED_INCIDENT_COLUMNS), inputs.load("events"), pack=pack
-    )
+    # The columns it reads, as Arrow: no frame, geometry or text object per incident.
+    incidents = read_columns(inputs.in_order, ACLED_INCIDENT_COLUMNS)
+    text = acled_events_csv(incidents, inputs.load("events"), pack=pack)
     target.write_text(text, encoding="utf-8")
 
 
@@ -348,7 +440,8 @@ def _write_in_worker(job: tuple[str, OutputInputs, Path]) -> str:
     return name
 
 
-def _ignore_interrupt() -> None:
+def ignore_interrupt() -> None:
+    """A worker's initializer: Ctrl-C is the build's to handle, not the worker's."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
@@ -407,7 +500,7 @@ class OutputWriters:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])
         workers = min(self.jobs, len(left)) - 1
-        pool = context.Pool(workers, initializer=_ignore_interrupt)
+        pool = context.Pool(workers, initializer=ignore_interrupt)
         feeders = [threading.Thread(target=feed, args=(pool,), daemon=True) for _ in range(workers)]
         for feeder in feeders:
             feeder.start()
@@ -432,6 +525,7 @@ __all__ = [
     "TASK_FILES",
     "OutputInputs",
     "OutputWriters",
+    "ignore_interrupt",
     "incident_batches",
     "incident_frame",
     "prepare_inputs",

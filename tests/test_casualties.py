@@ -830,3 +830,126 @@ def test_a_claimant_runs_on_over_initials() -> None:
 )
 def test_a_claimant_is_the_noun_phrase_alone(sentence, claimant) -> None:
     assert only_claim(sentence).claimed_by == claimant
+
+
+# ------------------------------------------------------- issue 11: articles and lists
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("A bomb went off and 10 people were killed.", [(10, None)]),
+        ("A car bomb exploded in a crowded market and 12 people were wounded.", [(None, 12)]),
+        ("An explosion ripped through a bus station and three people died.", [(3, None)]),
+        ("A mortar round hit a school in Dora and two pupils were hurt.", [(None, 2)]),
+        ("A bomb went off outside the bank and people were killed.", []),
+        ("A blast hit a Shiite mosque and 9 worshippers were killed.", [(9, None)]),
+        ("A rocket struck a soldier's home and two children were wounded.", [(None, 2)]),
+    ],
+)
+def test_an_article_counts_no_one_unless_it_counts_a_person(sentence, figures):
+    """'A bomb went off and 10 people were killed' is 10: the 'a' of 'a bomb' joined to
+    the 10 by 'and' counts a bomb, not a dead person."""
+    claims = claims_of(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("Gunmen killed two policemen and a child.", [(3, None)]),
+        ("A policeman and a street vendor were wounded.", [(None, 2)]),
+        ("A police officer and 10 civilians were killed.", [(11, None)]),
+        ("An Iraqi and two Americans were killed in the ambush.", [(3, None)]),
+        ("A senior Iran-backed militia commander and two of his guards were killed.", [(3, None)]),
+        ("The shooting killed a 12-year-old boy.", [(1, None)]),
+        ("Gunmen killed another civilian and wounded 10 people.", [(1, 10)]),
+        ("The blast killed another 10 people.", [(10, None)]),
+        ("Another 7 people were wounded.", [(None, 7)]),
+    ],
+)
+def test_an_article_that_counts_a_person_counts_one(sentence, figures):
+    claims = claims_of(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("The dead were an Iraqi policeman, a Kurd and a third man.", [(3, None)]),
+        ("The blast killed two soldiers, three policemen and a child.", [(6, None)]),
+        ("Rebels killed three guards and wounded a fourth, as well as a driver.", [(3, 2)]),
+        ("The attack killed four pilgrims, two guards, and a cleric.", [(7, None)]),
+        ("The blast killed three people, a police officer said.", [(3, None)]),
+        ("The blast killed three people, a police officer said and a witness agreed.", [(3, None)]),
+        ("The blast killed five people, two of them children, and wounded nine.", [(5, 9)]),
+    ],
+)
+def test_a_list_of_groups_after_a_casualty_word_adds_up(sentence, figures):
+    """A figure bound by a word before it takes the groups listed after it, separated by
+    commas, when the list ends with a coordinator; no coordinator, no list."""
+    claims = claims_of(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("Two soldiers of the 3rd Infantry Division were wounded.", [(None, 2)]),
+        ("Two fighters of an Iran-backed Iraqi Shia militia died.", [(2, None)]),
+        ("Three members of the Baghdad Provincial Council were killed.", [(3, None)]),
+    ],
+)
+def test_a_name_between_a_figure_and_its_casualty_word_counts_one_word(sentence, figures):
+    claims = claims_of(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("The gunmen killed two people and left a civilian fighting for his life.", [(2, 1)]),
+        ("Three soldiers were in critical condition.", [(None, 3)]),
+        ("وقتل شخص وبقي ثلاثة في حالة حرجة", [(1, 3)]),
+    ],
+)
+def test_the_critically_hurt_are_injured(sentence, figures):
+    claims = claims_of(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "No fewer than 4,130 U.S. service members have died in Iraq over the past five years.",
+        "At least 90 people were killed in the capital during the last two months.",
+        "قتل 300 شخص خلال السنوات الخمس الماضية",
+    ],
+)
+def test_a_toll_over_a_stretch_of_time_up_to_now_is_cumulative(sentence):
+    assert [c.scope for c in claims_of(sentence)] == ["cumulative"]
+
+
+def test_a_place_ending_in_an_initial_does_not_end_the_figures_reach():
+    """'U.S.' found as a place is masked with its full stop, which is no sentence's end."""
+    sentence = "No fewer than 4,130 U.S. service members have died."
+    start = sentence.index("U.S.")
+    claims = find_casualty_claims(sentence, place_spans=[(start, start + 3)])
+    assert [c.killed for c in claims] == [4130]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        (
+            "The dead from Tuesday's raid on a farm south of the city were four members of a clan.",
+            [(4, None)],
+        ),
+        ("The wounded in the market bombing included six children.", [(None, 6)]),
+        ("القتلى في هجوم الأربعاء هم ثلاثة عناصر", [(3, None)]),
+        ("The dead from the raid were taken to the morgue.", []),
+    ],
+)
+def test_a_toll_told_of_its_incident_binds_its_figure(sentence, figures):
+    claims = claims_of(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from incidents.enumeration import _listed_after
+from gazetteer.mentions import PlaceMention
+from incidents.enumeration import _listed_after, distributive_parts, listed_alike
 from incidents.pipeline import analyse_text
 
 SATURDAY = dt.date(2024, 1, 6)
@@ -103,3 +104,68 @@ def test_a_list_in_a_later_clause_gives_each_place_its_bombing(geoparser):
         "البياع (جنوب) والزعفرانية (جنوب) وبغداد الجديدة (شرق)."
     )
     assert len(drawn(text, geoparser)) == 4
+
+
+def test_the_parts_of_a_distributive_list_are_read_to_the_next_part_or_the_clause_end():
+    text = (
+        "Rockets were fired at three bases, one of them on a base near Ramadi and others "
+        "on two sites in Syria, officials said."
+    )
+    assert [text[a:b] for a, b in distributive_parts(text)] == [
+        "one of them on a base near Ramadi ",
+        "and others on two sites in Syria",
+    ]
+    arabic = "سقطت ثلاثة صواريخ، أحدها في الكرادة وأخرى في المنصور."
+    assert [arabic[a:b] for a, b in distributive_parts(arabic)] == [
+        "أحدها في الكرادة ",
+        "وأخرى في المنصور",
+    ]
+
+
+def test_a_partitive_without_a_preposition_or_an_adjective_other_is_no_part():
+    assert distributive_parts("Two men were killed, one of them a policeman.") == []
+    assert distributive_parts("هجمات طالت شركات وفنادق ومنشآت أخرى في أنحاء البلاد") == []
+
+
+def test_each_part_of_a_distributive_list_naming_a_place_is_an_incident(geoparser):
+    text = (
+        "Rocket attacks followed on Saturday, one of them on a base in Jordan and "
+        "others on two sites in Syria, officials said."
+    )
+    # the attacks summed up are the two parts told, not a third
+    assert len(drawn(text, geoparser)) == 2
+    arabic = "سقطت صواريخ كاتيوشا يوم السبت، أحدها في الكرادة وأخرى في مدينة الصدر."
+    assert sorted(p for _, p in drawn(arabic, geoparser) if p) == ["karrada", "sadr_city"]
+
+
+def test_a_part_naming_no_place_tells_no_incident(geoparser):
+    text = "A car bomb wounded five people in Karrada, one of them in critical condition."
+    assert drawn(text, geoparser) == [("car_bomb", "karrada")]
+
+
+def test_a_name_going_on_a_list_written_alike_is_one_of_its_places():
+    text = "في البياع (جنوب) والزعفرانية (جنوب) والزهور الجديدة (شرق)."
+    listed = _mentions(text, ["البياع", "الزعفرانية"])
+    assert [text[a:b] for a, b in listed_alike(text, 0, listed)] == ["الزهور الجديدة"]
+    english = "in Bayaa (south), Zafaraniya (south) and Zuhur (east)."
+    listed = _mentions(english, ["Bayaa", "Zafaraniya"])
+    assert [english[a:b] for a, b in listed_alike(english, 0, listed)] == ["Zuhur"]
+
+
+def test_a_list_not_written_alike_takes_no_further_name():
+    text = "في البياع والزعفرانية والزهور (شرق)."
+    assert listed_alike(text, 0, _mentions(text, ["البياع", "الزعفرانية"])) == []
+
+
+def test_a_bombing_at_a_list_written_alike_is_one_at_each_place_the_gazetteer_lacks_too(
+    geoparser,
+):
+    text = "انفجرت سيارات مفخخة في البياع (جنوب) والزعفرانية (جنوب) والزهور (شرق)."
+    assert len(drawn(text, geoparser)) == 3
+
+
+def _mentions(text: str, names: list[str]) -> list[PlaceMention]:
+    return [
+        PlaceMention(text=n, start=text.index(n), end=text.index(n) + len(n), role="location")
+        for n in names
+    ]

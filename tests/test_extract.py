@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from incidents.extract import focus_place, sentence_actors, sentence_types
+from incidents.extract import focus_place, sentence_actors, sentence_types, time_text
 from incidents.model import INCIDENT_COLUMNS
 from incidents.pipeline import analyse_text, incidents_frame
 from incidents.triggers import read_sentence
@@ -261,3 +261,83 @@ def test_a_bomb_that_killed_six_is_a_bombing_with_one_figure(analyse):
 def test_acts_of_one_acled_event_in_a_sentence_keep_one_acled_type(analyse, text, expected):
     incidents = [i for i in analyse(text).incidents if i.event_type != "casualties"]
     assert [(i.event_type, i.acled_event_type) for i in incidents] == expected
+
+
+# ----------------------------------------------------- issue 11: the dateline dates the report
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Baghdad, March 3, 2024 (Wire) - A car bomb exploded in a market in Karrada on Friday, "
+        "killing five people. Organisers said they plan to march in Tahrir Square next Friday.",
+        "بغداد - 3 آذار/مارس 2024: انفجرت سيارة مفخخة في سوق الكرادة يوم الجمعة ما أدى إلى "
+        "مقتل خمسة أشخاص. وقال المنظمون إنهم سيتظاهرون في ساحة التحرير يوم الجمعة المقبل.",
+    ],
+)
+def test_a_dateline_is_the_date_the_weekdays_count_from(analyse, text):
+    """With no other date, 'Friday' in a report filed on Sunday 3 March 2024 is 1 March and
+    'next Friday' is 8 March; without the dateline both stayed unknown or wrong."""
+    result = analyse(text, source=None, date=None)
+    dates = {i.event_type: i.date for i in result.incidents}
+    assert dates["car_bomb"] == "2024-03-01"
+    assert dates["protest"] == "2024-03-08"
+
+
+# --------------------------------------------------------------------------- times and names
+
+
+def test_time_text_blanks_place_names_and_keeps_offsets() -> None:
+    text = "Tyres burned at the 14 July Bridge on Friday."
+    start = text.index("14 July Bridge")
+    blanked = time_text(text, [(start, start + len("14 July Bridge")), (start, start + 2)])
+    assert len(blanked) == len(text)
+    assert blanked == text.replace("14 July Bridge", " " * len("14 July Bridge"))
+    assert time_text(text, []) is text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "event_type"),
+    [
+        ("Protesters burned tyres at the 14 July Bridge.", "arson"),
+        ("Protesters burned tyres on the 14th of July Bridge.", "arson"),
+        ("أطلقت قوات الأمن الغاز المسيل للدموع على المحتجين عند جسر 14 تموز.", "tear_gas"),
+    ],
+)
+def test_a_date_inside_a_place_name_is_no_time(sentence: str, event_type: str, geoparser) -> None:
+    """The bridge's name is not 14 July: the incident keeps the report's day, not July's."""
+    result = analyse_text(sentence, source="Wire", date=dt.date(2021, 11, 5), geoparser=geoparser)
+    assert [(i.event_type, i.date) for i in result.incidents] == [(event_type, "2021-11-05")]
+
+
+def test_a_weekday_nothing_dates_never_takes_another_days_date(geoparser) -> None:
+    """No report date: "on Friday" is not the Thursday the first sentence dates; a weekday
+    that is the dated day's own is that day."""
+    text = (
+        "A drone hit a compound on Palestine Street on Jan. 4, 2024, a Thursday.\n\n"
+        "Hundreds protested in Tahrir Square on Friday.\n\n"
+        "On Thursday, police closed Palestine Street."
+    )
+    result = analyse_text(text, source="Wire", geoparser=geoparser)
+    assert [(i.evidence[:9], i.date) for i in result.incidents] == [
+        ("A drone h", "2024-01-04"),
+        ("Hundreds ", None),
+        ("On Thursd", "2024-01-04"),
+    ]
+
+
+def test_each_incident_keeps_the_clock_time_and_day_of_its_sentence(analyse):
+    """A report of Saturday 9 March 2024 that is mostly about Friday: a sentence's clock
+    time or part of the day is read with the day next to it, never with Friday."""
+    text = (
+        "Protesters gathered in Tahrir Square on Friday. Rockets were fired at Tahrir Square "
+        "on Friday. A rocket hit the Green Zone at 1900 GMT on Thursday, wounding two guards. "
+        "A car bomb exploded in Karrada at 7 pm local time on Wednesday, killing three people. "
+        "A suicide bomber struck a market in Karrada at dawn on Thursday, killing 12 people."
+    )
+    result = analyse(text, date=dt.date(2024, 3, 9))
+    starts = {(i.event_type, i.evidence[:12]): i.time_start[:16] for i in result.incidents}
+    assert starts[("rocket_attack", "A rocket hit")] == "2024-03-07T22:00"
+    assert starts[("casualties", "A rocket hit")] == "2024-03-07T22:00"
+    assert starts[("car_bomb", "A car bomb e")] == "2024-03-06T19:00"
+    assert starts[("suicide_bombing", "A suicide bo")] == "2024-03-07T04:00"

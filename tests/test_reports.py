@@ -751,6 +751,116 @@ def test_a_dateline_day_before_publication_dates_the_prose():
     assert report.date == dt.date(2003, 8, 8)
 
 
+@pytest.mark.parametrize(
+    ("opening", "city", "outlet", "date"),
+    [
+        ("Baghdad, March 3, 2024 (Wire) - ", "Baghdad", "Wire", dt.date(2024, 3, 3)),
+        ("Prague, 19 January 2004 (RFE/RL) -- ", "Prague", "RFE/RL", dt.date(2004, 1, 19)),
+        ("New Delhi, Feb 8, 2024 — ", "New Delhi", None, dt.date(2024, 2, 8)),
+        ("Baghdad (Reuters) - ", "Baghdad", "Reuters", None),
+        ("بغداد - 3 آذار/مارس 2024: ", "بغداد", None, dt.date(2024, 3, 3)),
+        ("بغداد 7 تشرين الثاني (نوفمبر) 2023 (أ ف ب) - ", "بغداد", "أ ف ب", dt.date(2023, 11, 7)),
+        ("بغداد (رويترز) - ", "بغداد", "رويترز", None),
+        ("البصرة، ٥ مايو ٢٠٢٤ – ", "البصرة", None, dt.date(2024, 5, 5)),
+    ],
+)
+def test_datelines_in_lower_case_and_in_arabic(opening, city, outlet, date) -> None:
+    """A city not in capitals, or in Arabic, makes a dateline with a date or an outlet."""
+    text = opening + "Police closed the road."
+    report = parse(text)
+    assert report.dateline is not None
+    assert text[report.dateline.start : report.dateline.end] == opening.rstrip()
+    assert (report.dateline.city, report.dateline.outlet) == (city, outlet)
+    assert report.dateline.date == date
+    assert segment_texts(report) == ["Police closed the road."]
+    if date is not None:
+        assert (report.date, report.date_origin) == (date, "dateline")
+        assert (
+            report.notes[-1]
+            == f"dated {date.isoformat()} by its dateline: no date in the manifest or header"
+        )
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        "Drone strike kills militia commander in eastern Baghdad\n\n",
+        "Drone strike kills militia commander\nBy Jane Roe and Ali Example\n\n",
+        "UPDATE 2-Drone strike kills militia commander\nJanuary 4, 2024\n",
+        "ضربة بطائرة مسيرة تقتل قياديا في بغداد\n\n",
+    ],
+)
+def test_a_dateline_after_a_headline_and_byline(above) -> None:
+    """Pasted copy keeps the headline above the dateline: the dateline is read all the same,
+    the headline is the title, and no segment covers the lines above the dateline."""
+    opening = "BAGHDAD, Jan 4, 2024 (Wire) - "
+    report = parse(above + opening + "A drone struck a compound on Thursday.")
+    assert report.dateline is not None
+    assert (report.dateline.city, report.dateline.outlet) == ("BAGHDAD", "Wire")
+    assert (report.date, report.source) == (dt.date(2024, 1, 4), "Wire")
+    assert report.title == above.split("\n")[0]
+    assert segment_texts(report) == ["A drone struck a compound on Thursday."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Clashes broke out at the gate.\nBAGHDAD, Jan 4, 2024 (Wire) - A drone struck.",
+        "Headline\nByline\nDate\nAnother line\nBAGHDAD, Jan 4, 2024 (Wire) - A drone struck.",
+        "Police said: \nBAGHDAD (Wire) - A drone struck.",
+        "Section\nThursday, February 8, 2024 - a drone struck a car.",
+        "عربي ودولي\nالخميس - 08 فبراير 2024 - الساعة 01:06 ص\nضربت طائرة مسيرة سيارة.",
+        ("A headline far longer than any headline is written " * 5) + "\nBAGHDAD (Wire) - Text.",
+    ],
+)
+def test_no_dateline_after_a_sentence_or_past_the_opening_lines(text) -> None:
+    report = parse(text)
+    assert report.dateline is None
+    assert report.title is None
+
+
+def test_a_header_title_wins_over_the_headline() -> None:
+    text = "title: Strike in Baghdad\n\nDrone strike kills commander\nBAGHDAD (Wire) - A drone hit."
+    assert parse(text).title == "Strike in Baghdad"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Baghdad - the capital woke to sirens.",
+        "Baghdad (city of peace) – a mixed-case opening is prose.",
+        "بغداد - قال مسؤول إن الطريق أغلق.",
+        "انفجرت سيارة مفخخة - وقتل ثلاثة.",
+        "Police, on Monday - closed the road.",
+    ],
+)
+def test_lower_case_and_arabic_openings_without_date_or_outlet_are_prose(text) -> None:
+    assert parse(text).dateline is None
+
+
+def test_the_manifest_date_wins_over_a_dated_dateline() -> None:
+    text = "Baghdad, March 3, 2024 (Wire) - A bomb went off."
+    report = parse(text, metadata=ReportMetadata(date=dt.date(2024, 3, 10)))
+    assert (report.date, report.date_origin) == (dt.date(2024, 3, 10), "manifest")
+    assert "differs from the manifest date" in report.notes[-1]
+    dated = parse("date: 2024-03-04\n\nبغداد - 3 آذار/مارس: انفجرت عبوة ناسفة.")
+    assert (dated.date, dated.date_origin) == (dt.date(2024, 3, 3), "dateline")
+
+
+@pytest.mark.parametrize(
+    ("text", "month_day"),
+    [
+        ("BAGHDAD, Nov 7 (Reuters) - A bomb went off.", "November 7"),
+        ("بغداد - 3 آذار/مارس: انفجرت عبوة ناسفة.", "March 3"),
+    ],
+)
+def test_a_dateline_without_a_year_and_no_other_date_says_so(text, month_day) -> None:
+    report = parse(text)
+    assert (report.date, report.date_origin) == (None, "none")
+    assert report.notes[-1].startswith(f"the dateline gives {month_day} but no year")
+    assert report.notes[-1].endswith("incidents keep an unknown time")
+
+
 THREAD = """source: Example Wire
 date: 2024-01-06
 
@@ -797,6 +907,21 @@ def test_a_pasted_thread_keeps_the_handle_as_source_and_each_post_its_time():
         ("@BaghdadNow_iq", "Ali", "22:05", "Security forces closed the bridge.\n"),
         ("Example Wire", None, None, "Police said later that no one was hurt."),
     ]
+
+
+def test_a_quote_line_opening_a_paragraph_opens_the_quoted_post():
+    text = (
+        "source: Example Wire\ndate: 2024-03-09\n\nWitnesses posted on X.\n\nQuote\n"
+        "News Desk @NewsDesk\nPolice say two people were wounded.\n11:30 PM · Mar 8, 2024\n"
+    )
+    report = parse_report(text, path="thread.txt")
+    post = [s for s in report.segments if text[s.start : s.text_end].strip()][-1]
+    assert text[post.start : post.text_end] == "Police say two people were wounded.\n"
+    assert (post.source, post.via, post.time.strftime("%H:%M")) == (
+        "@NewsDesk",
+        "Example Wire",
+        "23:30",
+    )
 
 
 def test_thread_posts_date_their_incidents_by_the_post_time(geoparser):

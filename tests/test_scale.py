@@ -328,3 +328,22 @@ def test_outputs_streamed_a_few_incidents_at_a_time_hold_the_same(
     geo = [pq.read_schema(path).metadata[b"geo"] for path in (out / "incidents.parquet", whole)]
     assert geo[0] == geo[1]
     assert gpd.read_parquet(out / "incidents.parquet").equals(gpd.read_parquet(whole))
+
+
+def test_sorting_through_bucket_files_gives_the_same_outputs(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table too large to sort in memory goes through one bucket file per row group
+    of the sorted files: every output is the same, byte for byte, as sorting in memory
+    (batches of 7 incidents, so there are many buckets, most rows in a batch of the
+    spill going to another bucket)."""
+    monkeypatch.setattr("maps.outputs.BATCH_ROWS", 7)
+    in_memory = tmp_path / "in-memory"
+    build([corpus], in_memory, jobs=1, use_cache=False)
+    monkeypatch.setattr("maps.outputs.IN_MEMORY_ROWS", 0)
+    bucketed = tmp_path / "bucketed"
+    summary = build([corpus], bucketed, jobs=1, use_cache=False)
+    assert summary.incidents > 7 * 3
+    assert outputs(bucketed) == outputs(in_memory)
+    staged = list(bucketed.glob("**/sorting-*"))
+    assert staged == []

@@ -232,3 +232,17 @@ def test_a_publication_stamp_is_read_like_a_caption():
     assert caption_lines("تأريخ النشر: 10:23 - 26 October 2009")
     assert caption_lines("Published: 26 Oct 2009")
     assert not caption_lines("The report was published on Monday.")
+
+
+def test_captions_with_an_agency_photo_credit_or_a_file_picture_phrase():
+    from incidents.sentences import caption_lines
+
+    text = (
+        "People gather at the scene of a bombing in Sadr City on Monday. (AP Photo/K. Name)\n"
+        "Smoke rises after a rocket attack on the Green Zone in a 2020 file picture.\n"
+        "صورة من الأرشيف لانفجار في مدينة الصدر يوم 5 أيار 2021\n"
+        "Police released a file photo of the suspect on Monday.\n"
+        "A bomb went off in the market (photos below)."
+    )
+    found = [text[a:b] for a, b in caption_lines(text)]
+    assert found == text.splitlines()[:3]

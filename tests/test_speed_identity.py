@@ -16,10 +16,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from report_strategies import report_texts
 
+from gazetteer import variants
+from gazetteer.geoparse import Geoparser
+from gazetteer.model import load_gazetteer
 from gazetteer.normalize import _fold_char, normalize_name, normalize_with_offsets
 from geo.errors import OutputError
-from incidents import casualty_words, time_phrases
+from incidents import casualty_words, time_phrases, triggers
 from incidents.casualties import find_casualty_claims
+from incidents.claimants import find_claimants
 from maps import csv_files, export, gis_files, tables
 
 IDENTITY_SETTINGS = settings(max_examples=400, deadline=None, derandomize=True, database=None)
@@ -58,6 +62,23 @@ def test_normalize_with_offsets_is_the_per_character_loop(text: str) -> None:
     assert normalize_name(text) == norm.strip()
 
 
+@IDENTITY_SETTINGS
+@given(
+    st.one_of(
+        report_texts(max_pieces=8, max_free_text=30),
+        st.text(alphabet=st.sampled_from(AWKWARD + 'ab Z9المنطقة"(⑴½'), max_size=40),
+        st.text(max_size=60),
+    ),
+    st.data(),
+)
+def test_a_paragraph_cut_from_the_report_is_its_own_normalisation(text: str, data) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    whole = normalize_with_offsets(text)
+    cut = triggers._stretch_normalized(text, start, end, whole)
+    assert cut == normalize_with_offsets(text[start:end], start)
+
+
 def test_normalize_with_offsets_on_edges() -> None:
     # Long texts take the whole-text path, short ones the per-character one.
     long_texts = ["ﬁ  ﬁ " * 30, "المَنطِقة  الخضـــراء، " * 10, "Tahrir  Square " * 10, "وب" * 40]
@@ -82,9 +103,45 @@ def test_normalize_with_offsets_on_edges() -> None:
         assert normalize_name(text) == norm.strip()
 
 
+def _span_scanners() -> tuple[variants.SpanScanner, variants.SpanScanner]:
+    vocab = Geoparser(load_gazetteer()).vocabulary
+    grouped = variants.SpanScanner(vocab.generic_words, vocab.abbreviations)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(variants, "_by_first_letter", "|".join)
+        plain = variants.SpanScanner(vocab.generic_words, vocab.abbreviations)
+    return grouped, plain
+
+
+_SCANNERS = _span_scanners()
+_GENERIC = sorted(_SCANNERS[0].generic)
+NAME_PIECES = st.one_of(
+    st.sampled_from(_GENERIC),
+    st.sampled_from(_GENERIC).map(str.upper),
+    st.sampled_from(_GENERIC).map(str.title),
+    st.sampled_from(["Al", "al-", "el", "Sadr", "ſtreet", "\u212aarbala", "İn", "-", " ", "’s"]),
+    st.text(max_size=6),
+)
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.one_of(
+        report_texts(max_pieces=6, max_free_text=30),
+        st.lists(NAME_PIECES, max_size=10).map(" ".join),
+        st.lists(NAME_PIECES, max_size=10).map("".join),
+    )
+)
+def test_generic_words_grouped_by_first_letter_find_the_same_runs(text: str) -> None:
+    grouped, plain = _SCANNERS
+    assert grouped._pattern.pattern != plain._pattern.pattern
+    assert grouped.spans(text) == plain.spans(text)
+
+
 def _time_words() -> list[str]:
     vocab = time_phrases.time_vocabulary()
-    words = [*vocab.months, *vocab.weekdays, *vocab.relatives, *vocab.parts, *vocab.backgrounds]
+    words = {*vocab.months, *vocab.weekdays, *vocab.relatives, *vocab.parts, *vocab.backgrounds}
+    # and every phrase a word screen looks for ("into the night", "p.m.", "GMT", "الساعة")
+    words.update(w for groups in vocab.screens.values() for group in groups for w in group)
     return sorted(words)
 
 
@@ -136,6 +193,11 @@ def test_time_word_screen_is_on_for_plain_sentences() -> None:
     vocab = time_phrases.time_vocabulary()
     skipped = time_phrases._screened_patterns("Protesters gathered at the gate.", vocab)
     assert {"weekday", "part", "relative", "month_only", "background"} <= skipped
+    assert {"extender", "clock_ar"} <= skipped
+    # A phrase counts only with all its words: "that" without "day" is no "that day".
+    assert "relative" in time_phrases._screened_patterns("He said that police left.", vocab)
+    assert "relative" not in time_phrases._screened_patterns("Later that day, 3 left.", vocab)
+    assert "date_mdy" not in time_phrases._screened_patterns("On Oct. 10 they voted.", vocab)
     assert "weekday" not in time_phrases._screened_patterns("They met on FRIDAY.", vocab)
     # A letter that case-insensitive matching pairs with an ASCII one turns the screen off.
     assert not time_phrases._screened_patterns("ſunday", vocab) & {"weekday", "part"}
@@ -197,6 +259,30 @@ def test_casualty_figure_screen_drops_no_claim(sentence: str) -> None:
     """Skipping sentences without a casualty phrase's word finds the same claims as
     reading every sentence."""
     assert find_casualty_claims(sentence, offset=7) == _claims_unscreened(sentence)
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.one_of(
+        report_texts(max_pieces=6, max_free_text=30),
+        st.lists(CASUALTY_PIECES, max_size=10).map(" ".join),
+    )
+)
+def test_attribution_screen_drops_no_claimant(sentence: str) -> None:
+    """Skipping sentences without an attribution cue's word finds the same claimants as
+    reading every sentence."""
+    screened = find_claimants(sentence)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(casualty_words.FigureScreen, "may_hold_figures", lambda self, folded: True)
+        assert find_claimants(sentence) == screened
+
+
+def test_attribution_screen_is_on_for_plain_sentences() -> None:
+    screen = casualty_words.casualty_vocabulary().attribution_screen
+    assert screen is not None
+    assert not screen.may_hold_figures("Protesters gathered at the gate on Friday.")
+    assert screen.may_hold_figures("The ministry SAID two died.")
+    assert find_claimants("Iraq's Health Ministry said two people died.")
 
 
 def test_casualty_figure_screen_is_on_for_plain_sentences() -> None:

@@ -509,7 +509,7 @@ def test_bundled_vocabulary_loads_and_compiles() -> None:
             "end_hour must be after start_hour",
         ),
         (lambda d: d["relative_days"]["entries"][0].update({"anchor": "moon"}), "anchor"),
-        (lambda d: d.pop("weekdays"), "missing key 'weekdays'"),
+        (lambda d: d.pop("weekdays"), "missing object 'weekdays'"),
     ],
 )
 def test_broken_vocabulary_names_the_file_and_the_field(breakage, message: str) -> None:
@@ -694,3 +694,73 @@ def test_a_period_after_a_comparison_word_is_its_range_not_the_sentences_time(
 )
 def test_a_period_outside_a_comparison_still_makes_the_sentence_background(sentence: str) -> None:
     assert resolved(sentence).background is True
+
+
+# ------------------------------------------- issue 11: a clock time belongs to its day
+
+
+def _days(sentence: str) -> list[tuple[str, str, str]]:
+    found = timeref.days_named(sentence, report_date=SATURDAY_REPORT, zone=BAGHDAD)
+    return [(sentence[a:b], t.start.isoformat()[:16], t.precision) for a, b, t in found]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A rocket hit the embassy at 1900 GMT on Thursday.",
+        "A car bomb went off at 7 pm local time on Wednesday.",
+        "A bomb exploded at dawn on Friday, police said.",
+        "انفجرت عبوة فجر الجمعة",
+    ],
+)
+def test_a_clock_time_or_part_of_day_names_no_day_of_its_own(sentence: str) -> None:
+    """One day and a clock time: the sentence names one day, read whole."""
+    assert _days(sentence) == []
+
+
+def test_a_clock_time_is_read_with_the_day_written_next_to_it() -> None:
+    sentence = "Calm returned on Saturday after rockets fell at 1900 GMT on Thursday."
+    assert _days(sentence) == [
+        ("Saturday", "2024-01-06T00:00", "day"),
+        ("1900 GMT on Thursday", "2024-01-04T22:00", "hour"),
+    ]
+    sentence = "Calm returned on Saturday, after a blast at dawn on Friday."
+    assert _days(sentence)[1] == ("at dawn on Friday", "2024-01-05T04:00", "part_of_day")
+
+
+def test_a_clock_time_far_from_any_day_is_left_out() -> None:
+    sentence = "Calm returned on Saturday after rockets fell on Thursday; sirens sounded at 9 pm."
+    assert [text for text, _, _ in _days(sentence)] == ["Saturday", "Thursday"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "No flights use the airport while the curfew is in force; it runs until 6am on Sunday.",
+        "The road stays closed till Monday.",
+        "ويستمر حظر التجوال حتى صباح الأحد",
+        "وتبقى الطرق مغلقة لغاية يوم الاثنين",
+    ],
+)
+def test_a_limit_is_when_something_ends_not_the_sentences_day(sentence: str) -> None:
+    assert resolve_time(sentence, report_date=SATURDAY_REPORT, context=None) is None
+
+
+def test_a_limit_after_another_day_keeps_that_day() -> None:
+    found = _read("Protests went on from Wednesday until Friday.")
+    assert found.date == dt.date(2024, 1, 3)
+    sentence = "The curfew runs until 6am on Sunday."
+    context = day_window(SATURDAY_REPORT)
+    # the caller keeps the paragraph's day
+    assert resolve_time(sentence, report_date=SATURDAY_REPORT, context=context) is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["بعد منتصف ليل الجمعة سقطت صواريخ", "بعد منتصف ليلة الجمعة سقطت صواريخ"],
+)
+def test_after_the_middle_of_friday_night_is_early_saturday(sentence: str) -> None:
+    """Arabic 'after the midnight of Friday's night', like 'after midnight on Friday night'."""
+    found = _read(sentence)
+    assert found.start.isoformat()[:16] == "2024-01-06T00:00"
+    assert found.end.isoformat()[:16] == "2024-01-06T04:00"

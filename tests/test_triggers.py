@@ -663,3 +663,50 @@ def test_one_of_several_or_another_inflected_is_a_new_incident(sentence):
 )  # fmt: skip
 def test_a_riot_gives_way_to_a_blast_only_in_its_own_clause(sentence, expected):
     assert set(told(sentence)) == expected
+
+
+def test_a_bomb_in_a_parked_vehicle_beside_a_suicide_bomber_is_a_bomb_of_its_own():
+    both = read_sentence(
+        "Police said the blasts combined explosives planted in a parked van with a suicide "
+        "bomber who walked into the crowd."
+    )
+    assert [t.type_id for t in both.triggers] == ["car_bomb", "suicide_bombing"]
+    arabic = read_sentence("انفجرت عبوة مزروعة في سيارة مركونة قرب السوق، ثم فجر انتحاري نفسه")
+    assert [t.type_id for t in arabic.triggers] == ["car_bomb", "suicide_bombing"]
+
+
+def test_a_car_bomb_driven_by_a_suicide_bomber_stays_one_suicide_bombing():
+    reading = read_sentence("A suicide bomber drove a car bomb into the checkpoint.")
+    assert [t.type_id for t in reading.triggers] == ["suicide_bombing"]
+
+
+def test_parked_triggers_are_composed_of_their_parts():
+    car_bomb = incident_vocabulary().types["car_bomb"]
+    assert "bomb hidden in a parked car" in car_bomb.unyielding_triggers
+    assert "explosives left in the parked truck" in car_bomb.unyielding_triggers
+    assert "parked car bomb" in car_bomb.unyielding_triggers
+
+
+def test_taking_someone_away_is_an_abduction_by_armed_men_only():
+    gunmen = read_sentence("Masked gunmen stormed the clinic and dragged him away.")
+    assert [t.type_id for t in gunmen.triggers] == ["kidnapping"]
+    assert read_sentence("Police led them away to a waiting van.").triggers == ()
+    assert [t.type_id for t in read_sentence("اقتاد مسلحون الطبيب من عيادته").triggers] == [
+        "kidnapping"
+    ]
+    assert read_sentence("اقتادته الشرطة إلى المركز").triggers == ()
+
+
+def test_armed_men_before_the_abduction_they_carried_out_are_no_second_one(geoparser):
+    text = "On Sunday 12 gunmen burst into the house of a judge in Karrada, and took him away."
+    result = analyse_text(text, source="Wire", date=SATURDAY, geoparser=geoparser)
+    kinds = [i.event_type for i in result.incidents if i.acled_event_type]
+    assert kinds == ["kidnapping"]
+
+
+def test_a_strike_on_a_place_or_a_target_is_an_air_strike_but_a_labour_strike_is_none():
+    reading = read_sentence("Three men died in Monday's strike on a car in eastern Baghdad.")
+    assert [(t.type_id, t.weak) for t in reading.triggers] == [("air_strike", True)]
+    assert read_sentence("Teachers began a general strike on Sunday.").triggers == ()
+    assert read_sentence("Dock workers have been on strike on and off since May.").triggers == ()
+    assert read_sentence("The union called a strike on Monday.").triggers == ()

@@ -1,0 +1,371 @@
+"""How a sentence's incident words stand in the report: told again, pointing back, or no
+incident at all.
+
+:mod:`incidents.triggers` reads what a sentence's words name; this module reads how the
+sentence tells it, over the data of ``data/discourse.json``:
+
+- **retold**: a sentence that gives its telling to a source ("a US Army spokeswoman said a
+  homemade bomb attack ... had taken place", "وأفاد مصدر أمني بأن") or describes footage
+  ("Clips shared on social media show flames") tells again what the report has told;
+  :class:`incidents.coreference.Coreference` joins it to that incident;
+- **definite**: a trigger whose subject is a pronoun ("when it was stormed", "who were then
+  arrested") or that names the site of an incident ("near the site of the blast", "مكان
+  الانفجار") points back, as "the blast" does; the site's sentence names no place of the
+  incident's own;
+- **no incident**: an aim ("to keep gunmen from moving"), a near thing ("close to a
+  lockdown"), a state ("under tightened security", "forces are stationed"), a weak storming
+  verb in the passive ("were rushed to hospital"), the perpetrators' own act ("The
+  kidnappers closed Nidal Street"), the armed men an arrest caught, a belief ("think they
+  were under attack"), a reference ("which marks the death in battle", "following a deadly
+  armed assault"), a sentence framed by a period of weeks or more ("Over the past two
+  months");
+- **named**: a weak trigger a superlative ranks ("The worst attack in the capital since")
+  names an incident the text then tells, as a headline does.
+
+Pure functions over a sentence's text and its :class:`~incidents.triggers.SentenceReading`;
+most sentences tell no incident and cost one check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+
+from gazetteer.normalize import is_arabic_letter, normalize_name
+from geo.errors import IncidentMapperError
+from geo.resources import read_json_resource
+from incidents.triggers import SentenceReading, Trigger
+from incidents.vocabulary import Vocabulary
+
+#: Punctuation that ends a clause: a phrase before it does not govern a trigger after it.
+_CLAUSE_STOP = re.compile(r"[,;:()\[\]—–.!?؟،]|\s-\s")
+_LOOKBACK = 120
+"""Characters before a trigger looked at."""
+_PHRASE_WORDS = 5
+"""The most words a phrase of ``data/discourse.json`` has (checked when it is read)."""
+
+
+@dataclass(frozen=True)
+class DiscourseRules:
+    """The phrase lists of ``data/discourse.json``, normalised."""
+
+    attribution: frozenset[str]
+    new_markers: tuple[str, ...]
+    footage_subjects: frozenset[str]
+    footage_verbs: frozenset[str]
+    footage_window: int
+    scene: frozenset[str]
+    superlatives: frozenset[str]
+    superlative_window: int
+    belief: frozenset[str]
+    belief_window: int
+    object_determiners: frozenset[str]
+    possessive_relatives: frozenset[str]
+    pronouns: frozenset[str]
+    auxiliaries: frozenset[str]
+    anaphora_window: int
+    purpose_event_types: frozenset[str]
+    purpose: frozenset[str]
+    purpose_window: int
+    approximation: frozenset[str]
+    approximation_articles: frozenset[str]
+    approximation_arabic_window: int
+    stative_types: frozenset[str]
+    stative_triggers: frozenset[str]
+    stative_before: frozenset[str]
+    passive_types: frozenset[str]
+    passive_auxiliaries: frozenset[str]
+    perpetrator_types: frozenset[str]
+    perpetrators: frozenset[str]
+    perpetrator_window: int
+    object_of_types: frozenset[str]
+    object_nouns: frozenset[str]
+    reference: frozenset[str]
+    reference_window: int
+    period_openers: tuple[str, ...]
+    period_units: frozenset[str]
+    period_reach: int
+    period_unit_window: int
+
+
+def _norm(phrases: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(normalize_name(p) for p in phrases if normalize_name(p)))
+
+
+def _phrases(phrases: list[str]) -> frozenset[str]:
+    """Normalised phrases for :func:`_ends_with`, none longer than ``_PHRASE_WORDS``."""
+    found = frozenset(_norm(phrases))
+    longest = max((len(p.split()) for p in found), default=0)
+    if longest > _PHRASE_WORDS:
+        msg = f"a phrase of more than {_PHRASE_WORDS} words: {sorted(found)}"
+        raise IncidentMapperError(msg, path="<bundled incidents/data/discourse.json>")
+    return found
+
+
+@cache
+def discourse_rules() -> DiscourseRules:
+    """The bundled rules, read once."""
+    raw = read_json_resource("incidents", "discourse.json")
+    attribution, footage = raw["attribution"], raw["footage"]
+    anaphora, purpose = raw["anaphoric_subjects"], raw["purpose"]
+    approximation, stative = raw["approximation"], raw["stative"]
+    perpetrators, object_of = raw["perpetrators"], raw["object_of"]
+    reference, period = raw["reference"], raw["period"]
+    return DiscourseRules(
+        attribution=frozenset(_norm(attribution["phrases"])),
+        new_markers=_norm(attribution["new_markers"]),
+        footage_subjects=frozenset(_norm(footage["subjects"])),
+        footage_verbs=frozenset(_norm(footage["verbs"])),
+        footage_window=int(footage["window"]),
+        scene=_phrases(raw["scene"]["phrases"]),
+        superlatives=_phrases(raw["named"]["superlatives"]),
+        superlative_window=int(raw["named"]["window"]),
+        belief=_phrases(raw["belief"]["phrases"]),
+        belief_window=int(raw["belief"]["window"]),
+        object_determiners=frozenset(_norm(raw["definite_object"]["determiners"])),
+        possessive_relatives=frozenset(_norm(anaphora["possessive_relatives"])),
+        pronouns=frozenset(_norm(anaphora["pronouns"])),
+        auxiliaries=frozenset(_norm(anaphora["auxiliaries"])),
+        anaphora_window=int(anaphora["window"]),
+        purpose_event_types=frozenset(purpose["event_types"]),
+        purpose=_phrases(purpose["phrases"]),
+        purpose_window=int(purpose["window"]),
+        approximation=_phrases(approximation["phrases"]),
+        approximation_articles=frozenset(_norm(approximation["articles"])),
+        approximation_arabic_window=int(approximation["arabic_window"]),
+        stative_types=frozenset(stative["types"]),
+        stative_triggers=frozenset(_norm(stative["triggers"])),
+        stative_before=frozenset(_norm(stative["before"])),
+        passive_types=frozenset(raw["passive"]["types"]),
+        passive_auxiliaries=frozenset(_norm(raw["passive"]["auxiliaries"])),
+        perpetrator_types=frozenset(perpetrators["types"]),
+        perpetrators=_phrases(perpetrators["nouns"]),
+        perpetrator_window=int(perpetrators["window"]),
+        object_of_types=frozenset(object_of["types"]),
+        object_nouns=frozenset(_norm(object_of["nouns"])),
+        reference=_phrases(reference["phrases"]),
+        reference_window=int(reference["window"]),
+        period_openers=_norm(period["openers"]),
+        period_units=frozenset(_norm(period["units"])),
+        period_reach=int(period["reach"]),
+        period_unit_window=int(period["unit_window"]),
+    )
+
+
+@dataclass(frozen=True)
+class Telling:
+    """How one sentence tells its incidents."""
+
+    reading: SentenceReading
+    """The reading with what is no incident left out and pointing-back mentions marked
+    definite."""
+    retold: bool = False
+    """The sentence gives its telling to a source and marks nothing as another one."""
+    footage: bool = False
+    """The sentence describes footage or pictures."""
+    background: bool = False
+    """The sentence is framed by a period of weeks or more: a trend, no incident."""
+    scenes: frozenset[int] = frozenset()
+    """Starts of triggers that name the site of an incident told."""
+    named: frozenset[int] = frozenset()
+    """Starts of weak triggers a superlative ranks ("the worst attack since"): they name
+    an incident, as a headline does."""
+
+
+def read_telling(
+    text: str,
+    start: int,
+    reading: SentenceReading,
+    vocabulary: Vocabulary,
+    rules: DiscourseRules | None = None,
+) -> Telling:
+    """How the sentence ``text`` (at report offset ``start``) tells what ``reading`` found.
+
+    Parameters
+    ----------
+    text
+        The sentence.
+    start
+        Its offset in the report (the offsets of ``reading``'s triggers are the report's).
+    """
+    if not reading.triggers:
+        return Telling(reading)
+    rules = rules or discourse_rules()
+    words = normalize_name(text).split()
+    if _period_framed(words, rules, vocabulary):
+        return Telling(reading, background=True)
+    kept: list[Trigger] = []
+    scenes: set[int] = set()
+    named: set[int] = set()
+    for trigger in reading.triggers:
+        before_text = text[max(0, trigger.start - start - _LOOKBACK) : trigger.start - start]
+        clause = _clause_tail(before_text)
+        kind = vocabulary.types[trigger.type_id]
+        if _not_an_incident(trigger, kind.acled_event_type, clause, reading, rules, start, text):
+            continue
+        if trigger.weak and _within(clause, rules.belief, rules.belief_window):
+            continue  # "might have made the men think they were under attack"
+        if trigger.weak and _within(clause, rules.superlatives, rules.superlative_window):
+            named.add(trigger.start)
+        if _ends_with(clause, rules.scene):
+            scenes.add(trigger.start)
+            trigger = replace(trigger, definite=True, indefinite=False)
+        elif not trigger.definite and (
+            _pronoun_subject(clause, rules)
+            or (clause and clause[-1] in rules.possessive_relatives)
+            or (
+                trigger.type_id in vocabulary.definite_re_mention_types
+                and _object_definite(text[trigger.end - start :], rules)
+            )
+        ):
+            trigger = replace(trigger, definite=True, indefinite=False)
+        kept.append(trigger)
+    told = reading if kept == list(reading.triggers) else replace(reading, triggers=tuple(kept))
+    first = min((t.start for t in kept), default=start + len(text)) - start
+    lead = normalize_name(text[:first])
+    padded = " " + " ".join(words) + " "
+    retold = _attributed(lead, rules) and not any(f" {m} " in padded for m in rules.new_markers)
+    return Telling(
+        told,
+        retold=retold,
+        footage=_footage(words, rules),
+        scenes=frozenset(scenes),
+        named=frozenset(named),
+    )
+
+
+def _object_definite(after: str, rules: DiscourseRules) -> bool:
+    """True when the words right after a trigger open with a definite determiner."""
+    words = normalize_name(after[:40]).split()
+    return bool(words) and words[0] in rules.object_determiners
+
+
+def _clause_tail(before: str) -> list[str]:
+    """The normalised words of ``before`` after its last clause punctuation."""
+    stops = list(_CLAUSE_STOP.finditer(before))
+    tail = before[stops[-1].end() :] if stops else before
+    return normalize_name(tail).split()
+
+
+def _ends_with(words: list[str], phrases: frozenset[str], gap: int = 0) -> bool:
+    """True when one of ``phrases`` ends ``words``, with at most ``gap`` words after it.
+
+    A set look-up per phrase length, not a scan of the phrases."""
+    for skip in range(min(gap, len(words) - 1) + 1):
+        end = len(words) - skip
+        for size in range(1, min(_PHRASE_WORDS, end) + 1):
+            if " ".join(words[end - size : end]) in phrases:
+                return True
+    return False
+
+
+def _within(words: list[str], phrases: frozenset[str], window: int) -> bool:
+    """True when one of ``phrases`` ends within the last ``window`` words (or right before)."""
+    return _ends_with(words, phrases, gap=window)
+
+
+def _not_an_incident(
+    trigger: Trigger,
+    event_type: str | None,
+    clause: list[str],
+    reading: SentenceReading,
+    rules: DiscourseRules,
+    start: int,
+    text: str,
+) -> bool:
+    key = trigger.key
+    purpose = event_type in rules.purpose_event_types
+    if purpose and _within(clause, rules.purpose, rules.purpose_window):
+        return True  # "apparently to keep Shiite gunmen from moving"
+    if _approximate(clause, key, rules):
+        return True  # "close to a lockdown"
+    if (
+        trigger.type_id in rules.stative_types
+        and key in rules.stative_triggers
+        and clause
+        and clause[-1] in rules.stative_before
+    ):
+        return True  # "under tightened security", "are stationed"
+    if (
+        trigger.weak
+        and trigger.type_id in rules.passive_types
+        and clause
+        and clause[-1] in rules.passive_auxiliaries
+    ):
+        return True  # "the wounded were rushed to hospital"
+    if trigger.type_id in rules.perpetrator_types and _within(
+        clause, rules.perpetrators, rules.perpetrator_window
+    ):
+        return True  # "The kidnappers closed Nidal Street"
+    if key in rules.object_nouns and any(
+        other.type_id in rules.object_of_types and other.start < trigger.start
+        for other in reading.triggers
+    ):
+        return True  # "arrested a prominent gunman"
+    return _within(clause, rules.reference, rules.reference_window)
+
+
+def _approximate(clause: list[str], key: str, rules: DiscourseRules) -> bool:
+    if not clause:
+        return False
+    arabic = is_arabic_letter(key[:1])
+    if arabic:
+        return _within(clause, rules.approximation, rules.approximation_arabic_window)
+    words = clause[:-1] if clause[-1] in rules.approximation_articles else clause
+    return _ends_with(words, rules.approximation)
+
+
+def _pronoun_subject(clause: list[str], rules: DiscourseRules) -> bool:
+    """True when a pronoun, then only auxiliaries and adverbs, stand right before the trigger."""
+    for between, word in enumerate(reversed(clause)):
+        if word in rules.pronouns:
+            return between > 0
+        if word not in rules.auxiliaries or between >= rules.anaphora_window:
+            return False
+    return False
+
+
+def _attributed(lead: str, rules: DiscourseRules) -> bool:
+    """True when a phrase of attribution stands before the sentence's first trigger."""
+    words = lead.split()
+    for size in (1, 2, 3):
+        for i in range(len(words) - size + 1):
+            phrase = " ".join(words[i : i + size])
+            if phrase in rules.attribution or (
+                size == 1 and _bare(phrase, rules) in rules.attribution
+            ):
+                return True
+    return False
+
+
+def _bare(word: str, rules: DiscourseRules) -> str:
+    """An Arabic word without its conjunction ("وأفاد" -> "أفاد")."""
+    return word[1:] if len(word) > 3 and word[0] in "وف" and is_arabic_letter(word[0]) else word
+
+
+def _footage(words: list[str], rules: DiscourseRules) -> bool:
+    for i, word in enumerate(words):
+        if word in rules.footage_subjects or _bare(word, rules) in rules.footage_subjects:
+            window = words[max(0, i - 2) : i + rules.footage_window]
+            verbs = rules.footage_verbs
+            if any(w in verbs or _bare(w, rules) in verbs for w in window):
+                return True
+    return False
+
+
+def _period_framed(words: list[str], rules: DiscourseRules, vocabulary: Vocabulary) -> bool:
+    """True when an opener of a period, then a unit of weeks or more, opens the sentence."""
+    proclitics = vocabulary.arabic_proclitics
+    head = [w[1:] if w[:1] in proclitics and len(w) > 2 else w for w in words[:8]]
+    joined = " " + " ".join(head) + " "
+    for opener in rules.period_openers:
+        at = joined.find(f" {opener} ")
+        if at < 0:
+            continue
+        if len(joined[:at].split()) > rules.period_reach:
+            continue
+        after = joined[at + len(opener) + 2 :].split()[: rules.period_unit_window + 1]
+        if any(w in rules.period_units for w in after):
+            return True
+    return False
