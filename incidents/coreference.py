@@ -202,9 +202,10 @@ class Coreference:
 
         ``retold``: the sentence gives its telling to a source; ``footage``: it describes
         footage (:class:`incidents.discourse.Telling`). ``at``: the place ``own_place``
-        names, so that a place near it counts as the same. ``named``: a weak mention a
-        superlative ranks ("The worst attack in the capital since ..."): like a headline
-        it names an incident, and the first telling that day takes its place."""
+        names, so that a place inside it or around it counts as the same. ``named``: a
+        weak mention a superlative ranks ("The worst attack in the capital since ..."):
+        like a headline it names an incident, and the first telling that day takes its
+        place."""
         event_type = incident.acled_event_type
         if own_place is not None and at is not None and at.lat is not None and at.lon is not None:
             self.points.setdefault(own_place, (at.lat, at.lon, at.uncertainty_m or 0.0))
@@ -425,20 +426,11 @@ class Coreference:
         return latest
 
     def _near(self, place: str | None, other: str | None) -> bool:
-        """True when either place is unknown, both are one, or one lies within the
-        other's uncertainty (at least ``_NEAR_FLOOR_M``)."""
+        """True when either place is unknown, both are one, or one lies inside the other:
+        its point and radius within the other's radius (at least ``_NEAR_FLOOR_M``). A
+        point within the other's radius is not enough: districts are kilometres wide, and
+        a car bomb in Karrada is not the rockets on the Green Zone beside it."""
         if place is None or other is None or place == other:
-            return True
-        a, b = self.points.get(place), self.points.get(other)
-        if a is None or b is None:
-            return False
-        return _metres(a[0], a[1], b[0], b[1]) <= max(a[2], b[2], _NEAR_FLOOR_M)
-
-    def _within(self, place: str, other: str | None) -> bool:
-        """True when ``other`` is unknown or one, or one place lies inside the other: its
-        point and radius inside the other's radius (at least ``_NEAR_FLOOR_M``). Stricter
-        than :meth:`_near`: two neighbourhoods side by side are near, not within."""
-        if other is None or place == other:
             return True
         a, b = self.points.get(place), self.points.get(other)
         if a is None or b is None:
@@ -484,7 +476,7 @@ class Coreference:
         current = self.slots[told.slot]
         if told.summary or current is None or current.evidence_start == incident.evidence_start:
             return False
-        if own_place is not None and not self._within(own_place, told.place):
+        if own_place is not None and not self._near(own_place, told.place):
             return False
         return (
             current.sub_event_type == incident.sub_event_type

@@ -28,7 +28,9 @@ The rules (general, none fitted to one place):
   fewer ("Sadr" is a cleric's name far more often than Sadr City); a name the curated file
   gives to another entry; a name two new entries share stays only on the more specific one
   (the smaller radius: "بغداد الجديدة" is the quarter, not the district named after it).
-  Every name left out is listed in the entry's ``notes``;
+  An Arabic name left out as an ordinary word is kept behind its kind's generic word
+  (الدورة as حي الدورة), so that it is read after an area word and never alone. Every name
+  left out is listed in the entry's ``notes``;
 - historic names go to ``historic_names``: they match, and the match says it is historic;
 - ``label_point``: for an outline or a line, the research point ([lon, lat]: the Who's On
   First label point, or the published point), which a mention is placed at, since the
@@ -130,6 +132,34 @@ def _why_left_out(name: str, primary_stem: str) -> str | None:
     return None
 
 
+def _arabic_kind_words() -> dict[str, str]:
+    """Kind -> the Arabic area word written before a name of that kind (حي for a
+    neighbourhood), from ``gazetteer/data/context.json``: only kinds named by an area word."""
+    context = json.loads((DATA / "context.json").read_text(encoding="utf-8"))
+    area = set(context["arabic_area_words"])
+    return {
+        kind: words[0]
+        for kind, words in context["arabic_generic_words"].items()
+        if words[0] in area
+    }
+
+
+def _guarded(name: str, kind: str) -> str | None:
+    """An Arabic name left out as an ordinary word, behind its kind's generic word (الدورة
+    is "the session" too; حي الدورة is the Dora neighbourhood): the geoparser then reads the
+    bare name only right after an area word (منطقة الدورة), never alone."""
+    generic = _arabic_kind_words().get(KIND_MAP.get(kind, kind))
+    if generic is None or name.isascii() or " " in normalize_name(name):
+        return None
+    return f"{generic} {name}"
+
+
+def _not_among(names: list[str], others: list[str]) -> list[str]:
+    """The names that normalise to none of ``others`` (حي الامين beside حي الأمين)."""
+    known = {normalize_name(n) for n in others}
+    return [n for n in names if normalize_name(n) not in known]
+
+
 def _names(entry: dict) -> tuple[list[str], list[str], list[str], list[str]]:
     """English aliases, Arabic aliases, historic names, and the names left out (with why)."""
     primary = _clean(entry["names_en"][0])[0]
@@ -139,9 +169,15 @@ def _names(entry: dict) -> tuple[list[str], list[str], list[str], list[str]]:
     arabic: list[str] = []
     historic: list[str] = []
     left_out: list[str] = []
+    guarded_names: list[str] = []  # after the names kept as they are: name_ar stays the first
     for raw in [*entry["names_en"], *entry["names_ar"], *entry["historic_names"]]:
         for name in _clean(raw):
             why = _why_left_out(name, primary_stem)
+            guarded = _guarded(name, entry["kind"]) if why == "an ordinary word" else None
+            if guarded is not None:
+                guarded_names.append(guarded)
+                left_out.append(f"{name} ({why}; kept as {guarded})")
+                continue
             if why:
                 left_out.append(f"{name} ({why})")
                 continue
@@ -153,7 +189,7 @@ def _names(entry: dict) -> tuple[list[str], list[str], list[str], list[str]]:
                 arabic.append(name)
     return (
         list(dict.fromkeys(english)),
-        list(dict.fromkeys(arabic)),
+        list(dict.fromkeys([*arabic, *_not_among(guarded_names, arabic)])),
         list(dict.fromkeys(historic)),
         list(dict.fromkeys(left_out)),
     )

@@ -244,3 +244,19 @@ def test_a_sum_of_protests_gives_way_to_the_protests_told_one_by_one(geoparser):
         "In Basra, protesters marc",
         "In Mosul, hundreds of peo",
     ]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Three Katyusha rockets landed inside the Green Zone.",
+        "A salvo of rockets hit the Green Zone, the security media cell said.",
+        "سقطت ثلاثة صواريخ كاتيوشا داخل المنطقة الخضراء.",
+    ],
+)
+def test_an_attack_at_the_district_next_door_is_another_incident(second, geoparser):
+    """Karrada is kilometres wide and the Green Zone lies within its radius, but neither
+    lies inside the other: rockets there are not the car bomb told before, even when the
+    rockets are a salvo (whose rounds are one attack) and of the same ACLED event type."""
+    text = f"A car bomb exploded near a market in Karrada on Saturday, killing four.\n\n{second}"
+    assert [t for t, _ in drawn(text, geoparser)] == ["car_bomb", "rocket_attack"]

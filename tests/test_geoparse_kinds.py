@@ -355,6 +355,9 @@ def test_beyond_inside_a_sentence_keeps_the_place_where_it_began(geoparser):
         ("وإغلاق جسري الجمهورية والسنك", "جسري الجمهورية", "bridge_jumhuriya"),
         ("وإغلاق جسري الجمهورية والسنك", "السنك", "bridge_sinak"),  # the second of the two
         ("انفجار بسوق المتنبي", "سوق المتنبي", "mutanabbi_street"),  # its own name: book market
+        # names that are ordinary words, kept behind their area word (حي الدورة)
+        ("انفجرت سيارة مفخخة في منطقة الدورة", "منطقة الدورة", "dora"),
+        ("اشتباكات في منطقة البلديات", "منطقة البلديات", "baladiyat"),
     ],
 )
 def test_an_arabic_name_after_another_generic_word_of_its_kind(geoparser, text, written, place_id):
@@ -367,7 +370,12 @@ def test_an_arabic_name_after_another_generic_word_of_its_kind(geoparser, text, 
 
 @pytest.mark.parametrize(
     "text",
-    ["قال الأمين العام للأمم المتحدة", "أعلنت الجمهورية الحداد", "وصل إلى فندق بيروت"],
+    [
+        "قال الأمين العام للأمم المتحدة",
+        "أعلنت الجمهورية الحداد",
+        "وصل إلى فندق بيروت",
+        "ناقش البرلمان في الدورة الحالية",  # the session, not Dora
+    ],
 )
 def test_an_arabic_specific_part_alone_or_after_a_word_of_another_kind_is_no_place(geoparser, text):
     assert not [m for m in parse(geoparser, text) if m.is_location]
