@@ -24,7 +24,7 @@ import gzip
 import json
 import os
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -135,19 +135,12 @@ def _search_chunks(
     if not columns:
         return []
     texts = [_search_text(frame[name]) for name in columns]
-    workers = max(1, min(4, os.cpu_count() or 1))
-    chunks: list[str] = []
-    pending: deque[Future[str]] = deque()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for start in range(0, len(order), rows):
-            taken = order[start : start + rows]
-            values = np.concatenate([text[taken] for text in texts]).tolist()
-            body = SEARCH_SEPARATOR.join(values) + SEARCH_SEPARATOR
-            pending.append(pool.submit(gzip_b64, body))
-            while len(pending) > 2 * workers:
-                chunks.append(pending.popleft().result())
-        chunks.extend(future.result() for future in pending)
-    return chunks
+
+    def body(taken: np.ndarray) -> str:
+        values = np.concatenate([text[taken] for text in texts]).tolist()
+        return SEARCH_SEPARATOR.join(values) + SEARCH_SEPARATOR
+
+    return _compressed(body, order, rows)
 
 
 def _ordered_codes(values: pd.Series, order: Sequence[str] = ()) -> tuple[np.ndarray, list[str]]:
@@ -213,18 +206,28 @@ def _chunks(frame: pd.DataFrame, columns: list[str], order: np.ndarray, rows: in
     # Each chunk's rows are taken from the columns as it is written: a million rows
     # never become a million Python objects per column at once.
     series = [frame[name] for name in columns]
+
+    def body(taken: np.ndarray) -> str:
+        return _json(
+            {
+                name: _json_values(column.iloc[taken]).tolist()
+                for name, column in zip(columns, series, strict=True)
+            }
+        )
+
+    return _compressed(body, order, rows)
+
+
+def _compressed(body: Callable[[np.ndarray], str], order: np.ndarray, rows: int) -> list[str]:
+    """``body`` of each ``rows`` rows of ``order`` in turn, compressed on worker threads
+    (zlib lets go of the GIL) with a bounded backlog of text waiting for them."""
     workers = max(1, min(4, os.cpu_count() or 1))
     chunks: list[str] = []
     pending: deque[Future[str]] = deque()
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for start in range(0, len(order), rows):
-            taken = order[start : start + rows]
-            part = {
-                name: _json_values(column.iloc[taken]).tolist()
-                for name, column in zip(columns, series, strict=True)
-            }
-            pending.append(pool.submit(gzip_b64, _json(part)))
-            while len(pending) > 2 * workers:  # a bounded backlog of JSON text
+            pending.append(pool.submit(gzip_b64, body(order[start : start + rows])))
+            while len(pending) > 2 * workers:
                 chunks.append(pending.popleft().result())
         chunks.extend(future.result() for future in pending)
     return chunks
