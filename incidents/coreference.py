@@ -239,25 +239,17 @@ class Coreference:
         if incident.event_type in self.vocabulary.definite_re_mention_types:
             self._tell_definite(incident, trigger, own_place=own_place, segment=segment)
             return
-        if (
+        # "the protest", "the demonstrations": a definite weak protest noun, told again
+        protest_again = (
             event_type == protest
             and incident.status in _JOINED_STATUSES
             and trigger.definite
             and trigger.weak
             and not trigger.fresh
-            and day in self.riots
-            and self._near(own_place, self.riots[day])
-        ):
+        )
+        if protest_again and day in self.riots and self._near(own_place, self.riots[day]):
             return  # "called the protest" after the crowd stormed the embassy: that riot
-        if (
-            event_type == protest
-            and incident.status in _JOINED_STATUSES
-            and trigger.definite
-            and trigger.weak
-            and not trigger.fresh
-            and own_place is None
-            and day in self.protests
-        ):
+        if protest_again and own_place is None and day in self.protests:
             return  # "Those whose demonstrations provoked the crackdown": the protest told
         if incident.status in _JOINED_STATUSES and event_type == protest:
             self.protests.add(day)
