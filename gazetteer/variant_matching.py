@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
-from functools import cached_property
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from gazetteer.name_matching import NameHit
 from gazetteer.normalize import arabic_proclitics, normalize_name
@@ -23,6 +24,7 @@ from gazetteer.variants import (
     MIN_KEY_LETTERS,
     OPTIONAL_KINDS,
     SHORT_KEY_LETTERS,
+    NameKey,
     SpanScanner,
     VariantIndex,
     arabic_light_form,
@@ -34,6 +36,7 @@ from gazetteer.variants import (
     english_stop_words,
     fold_word,
     name_key,
+    sentence_initial,
 )
 
 #: A word of Arabic letters in normalised text.
@@ -355,72 +358,41 @@ class VariantMatching:
         over "Baghdad"). Guards: a capitalised name word that is not an ordinary English
         word, a key of at least three letters, and for keys of up to four letters (Senk) an
         article or a generic word written with it.
+
+        What a span names depends on its words alone, so it is worked out once per run of
+        name words (:meth:`_run_variants`); here only what depends on the text around it
+        is decided: a sentence-initial single word, an exact name over it, a span taken.
         """
-        spans = self._scanner.spans(text)
-        if not spans:
-            return hits
-        exact = sorted(
-            (h for h in hits if h.category not in ("feature", "relation")), key=lambda h: h.start
-        )
-        exact_starts = [h.start for h in exact]
+        exact: list[NameHit] | None = None
+        exact_starts: list[int] = []
         taken: list[NameHit] = []
-        index = self._variant_index
-        for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
-            if taken and span.start < taken[-1].end:
-                continue
-            key = span.key
-            if len(key.key) < MIN_KEY_LETTERS:
-                continue
-            if len(key.key) <= SHORT_KEY_LETTERS and not (key.kinds or key.has_article):
-                continue
-            if span.sentence_initial and len(span.words) == 1 and not key.kinds:
-                continue
-            overlapping = _overlapping(exact, exact_starts, span.start, span.end)
-            if overlapping and not (
-                key.kinds
-                and all(span.start <= h.start and h.end <= span.end for h in overlapping)
-                and all(h.end - h.start < span.end - span.start for h in overlapping)
-            ):
-                continue
-            candidates = index.lookup(key.key)
-            if key.kinds:
-                candidates = [
-                    c for c in candidates
-                    if c.kinds & key.kinds
-                    or any(self._fits(c.place_id, kind) for kind in key.kinds)
-                ]  # fmt: skip
-            else:
-                candidates = [c for c in candidates if c.kinds <= OPTIONAL_KINDS]
-                if len(key.key) <= SHORT_KEY_LETTERS:
-                    candidates = [c for c in candidates if c.vowel == key.vowel]
-            if not candidates:
-                continue
-            if not key.kinds:
-                stop = english_stop_words()
-                if all(word in stop for word in span.words):
+        for offset, run in self._scanner.runs(text):
+            for variant in self._run_variants(run):
+                start, end = offset + variant.start, offset + variant.end
+                if taken and start < taken[-1].end:
                     continue
-            # a name written with the same generic words first (Suspension Bridge: the bridge,
-            # not the Suspension Bridge gate), then the closest key
-            candidates.sort(key=lambda c: (c.kinds != key.kinds, c.distance))
-            best_kinds, best = candidates[0].kinds, candidates[0].distance
-            candidates = [c for c in candidates if c.kinds == best_kinds]
-            ids = tuple(dict.fromkeys(c.place_id for c in candidates if c.distance == best))
-            matched = next(c.name for c in candidates if c.distance == best)
-            via = "variant"
-            if best == 0 and span.words == self._name_words_of(matched):
-                written = text[span.start : span.end].replace("-", " ").split()
-                if any(fold_word(w) in self.vocabulary.abbreviations for w in written):
-                    via = "abbreviation"  # "Tahrir Sq": the name, its generic word abbreviated
-                else:
-                    matched = None  # the name as the gazetteer spells it, with a generic word
-            nstart = _norm_index(offsets, span.start)
-            nend = _norm_index(offsets, span.end)
-            taken.append(
-                NameHit(
-                    nstart, nend, span.start, span.end, "place", ids,
-                    key=key.key, matched_name=matched, via=via,
-                )
-            )  # fmt: skip
+                if variant.initial_matters and sentence_initial(text, start):
+                    continue
+                if exact is None:
+                    exact = sorted(
+                        (h for h in hits if h.category not in ("feature", "relation")),
+                        key=lambda h: h.start,
+                    )
+                    exact_starts = [h.start for h in exact]
+                overlapping = _overlapping(exact, exact_starts, start, end)
+                if overlapping and not (
+                    variant.key.kinds
+                    and all(start <= h.start and h.end <= end for h in overlapping)
+                    and all(h.end - h.start < end - start for h in overlapping)
+                ):
+                    continue
+                taken.append(
+                    NameHit(
+                        _norm_index(offsets, start), _norm_index(offsets, end), start, end,
+                        "place", variant.ids, key=variant.key.key,
+                        matched_name=variant.matched_name, via=variant.via,
+                    )
+                )  # fmt: skip
         if not taken:
             return hits
         # taken spans never overlap one another: the one starting last before a hit's end
@@ -432,3 +404,81 @@ class VariantMatching:
             if not i or taken[i - 1].end <= hit.start:
                 kept.append(hit)
         return sorted([*kept, *taken], key=lambda h: h.start)
+
+    @cached_property
+    def _run_variants(self) -> Callable[[str], tuple[RunVariant, ...]]:
+        """:meth:`_variants_of_run`, remembered per run (bounded: names recur in a batch)."""
+        return lru_cache(maxsize=_RUN_CACHE_SIZE)(self._variants_of_run)
+
+    def _variants_of_run(self, run: str) -> tuple[RunVariant, ...]:
+        """The spans of one run of name words that name gazetteer entries by their spelling
+        key, whatever the text around the run; in the scanner's order (by start, longest
+        first), offsets into the run."""
+        found = []
+        for start, end, key, words, first in self._scanner.run_spans(run):
+            named = self._variant_named(run[start:end], key, words)
+            if named is not None:
+                ids, matched, via = named
+                initial_matters = first and len(words) == 1 and not key.kinds
+                found.append(RunVariant(start, end, key, ids, matched, via, initial_matters))
+        return tuple(found)
+
+    def _variant_named(
+        self, written: str, key: NameKey, words: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], str | None, str] | None:
+        """``(entry ids, the name matched or None, how)`` for a span written ``written``
+        whose key and name words are ``key`` and ``words``; None when it names no entry."""
+        if len(key.key) < MIN_KEY_LETTERS:
+            return None
+        if len(key.key) <= SHORT_KEY_LETTERS and not (key.kinds or key.has_article):
+            return None
+        candidates = self._variant_index.lookup(key.key)
+        if key.kinds:
+            candidates = [
+                c for c in candidates
+                if c.kinds & key.kinds or any(self._fits(c.place_id, kind) for kind in key.kinds)
+            ]  # fmt: skip
+        else:
+            candidates = [c for c in candidates if c.kinds <= OPTIONAL_KINDS]
+            if len(key.key) <= SHORT_KEY_LETTERS:
+                candidates = [c for c in candidates if c.vowel == key.vowel]
+        if not candidates:
+            return None
+        if not key.kinds:
+            stop = english_stop_words()
+            if all(word in stop for word in words):
+                return None
+        # a name written with the same generic words first (Suspension Bridge: the bridge,
+        # not the Suspension Bridge gate), then the closest key
+        candidates.sort(key=lambda c: (c.kinds != key.kinds, c.distance))
+        best_kinds, best = candidates[0].kinds, candidates[0].distance
+        candidates = [c for c in candidates if c.kinds == best_kinds]
+        ids = tuple(dict.fromkeys(c.place_id for c in candidates if c.distance == best))
+        matched: str | None = next(c.name for c in candidates if c.distance == best)
+        via = "variant"
+        if best == 0 and words == self._name_words_of(matched):
+            written_words = written.replace("-", " ").split()
+            if any(fold_word(w) in self.vocabulary.abbreviations for w in written_words):
+                via = "abbreviation"  # "Tahrir Sq": the name, its generic word abbreviated
+            else:
+                matched = None  # the name as the gazetteer spells it, with a generic word
+        return ids, matched, via
+
+
+@dataclass(frozen=True, slots=True)
+class RunVariant:
+    """A span of a run of name words that names gazetteer entries by its spelling key."""
+
+    start: int
+    end: int
+    key: NameKey
+    ids: tuple[str, ...]
+    matched_name: str | None
+    via: str
+    initial_matters: bool
+    """A single name word without a generic word, first in the span: at a sentence's
+    start its capital proves nothing and the span is not taken."""
+
+
+#: Runs of name words whose variants are remembered, per geoparser.
+_RUN_CACHE_SIZE = 32768

@@ -34,7 +34,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -388,7 +388,8 @@ def _tokens(text: str, generic: dict[str, str], abbreviations: dict[str, str]) -
     return found
 
 
-def _sentence_initial(text: str, start: int) -> bool:
+def sentence_initial(text: str, start: int) -> bool:
+    """True when a word at ``start`` opens a sentence (its capital proves nothing)."""
     head = text[max(0, start - 6) : start].rstrip(" \"'“‘(")
     return not head or head[-1] in ".!?:\n"
 
@@ -447,16 +448,26 @@ class SpanScanner:
     def spans(self, text: str) -> list[TextSpan]:
         """Every candidate span, in text order; sub-runs too, longest first from each start."""
         found: list[TextSpan] = []
-        for match in self._pattern.finditer(text):
-            offset = match.start()
-            for start, end, key, words, first in self._runs(match.group()):
+        for offset, run in self.runs(text):
+            for start, end, key, words, first in self._runs(run):
                 found.append(
                     TextSpan(
                         offset + start, offset + end, key, words,
-                        first and _sentence_initial(text, offset + start),
+                        first and sentence_initial(text, offset + start),
                     )
                 )  # fmt: skip
         return found
+
+    def runs(self, text: str) -> Iterator[tuple[int, str]]:
+        """``(offset, run)`` for every run of name-like words in ``text``, in text order."""
+        for match in self._pattern.finditer(text):
+            yield match.start(), match.group()
+
+    def run_spans(self, run: str) -> tuple[tuple[int, int, NameKey, tuple[str, ...], bool], ...]:
+        """The candidate spans of one run: ``(start, end, key, name words, first)`` with
+        offsets into the run, ``first`` when the span opens with a name word. Remembered
+        per run."""
+        return self._runs(run)
 
     def _run_spans(self, run: str) -> tuple[tuple[int, int, NameKey, tuple[str, ...], bool], ...]:
         tokens = _tokens(run, self.generic, self.abbreviations)

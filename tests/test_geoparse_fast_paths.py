@@ -1,0 +1,180 @@
+"""The geoparser's fast paths give what the plain code they replaced gave.
+
+Each shortcut of :meth:`Geoparser.parse` keeps the plain version it replaced here, as
+the reference, and a property check that the parser gives the same mentions with
+either, on report text and on text dense with names, their misspellings and the
+generic words and articles they are written with.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from report_strategies import report_texts
+
+from gazetteer import variant_matching
+from gazetteer.geoparse import Geoparser
+from gazetteer.model import load_gazetteer
+from gazetteer.name_matching import NameHit
+from gazetteer.variants import (
+    MIN_KEY_LETTERS,
+    OPTIONAL_KINDS,
+    SHORT_KEY_LETTERS,
+    english_stop_words,
+    fold_word,
+)
+
+IDENTITY_SETTINGS = settings(max_examples=300, deadline=None, derandomize=True, database=None)
+
+_GEOPARSER = Geoparser(load_gazetteer())
+
+
+# ------------------------------------------------------------- plain references
+def reference_with_variants(
+    self: Geoparser, text: str, offsets: list[int], hits: list[NameHit]
+) -> list[NameHit]:
+    """The variant pass as it was: every candidate span of the text looked up in turn."""
+    spans = self._scanner.spans(text)
+    if not spans:
+        return hits
+    exact = sorted(
+        (h for h in hits if h.category not in ("feature", "relation")), key=lambda h: h.start
+    )
+    exact_starts = [h.start for h in exact]
+    taken: list[NameHit] = []
+    index = self._variant_index
+    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        if taken and span.start < taken[-1].end:
+            continue
+        key = span.key
+        if len(key.key) < MIN_KEY_LETTERS:
+            continue
+        if len(key.key) <= SHORT_KEY_LETTERS and not (key.kinds or key.has_article):
+            continue
+        if span.sentence_initial and len(span.words) == 1 and not key.kinds:
+            continue
+        overlapping = variant_matching._overlapping(exact, exact_starts, span.start, span.end)
+        if overlapping and not (
+            key.kinds
+            and all(span.start <= h.start and h.end <= span.end for h in overlapping)
+            and all(h.end - h.start < span.end - span.start for h in overlapping)
+        ):
+            continue
+        candidates = index.lookup(key.key)
+        if key.kinds:
+            candidates = [
+                c
+                for c in candidates
+                if c.kinds & key.kinds or any(self._fits(c.place_id, kind) for kind in key.kinds)
+            ]
+        else:
+            candidates = [c for c in candidates if c.kinds <= OPTIONAL_KINDS]
+            if len(key.key) <= SHORT_KEY_LETTERS:
+                candidates = [c for c in candidates if c.vowel == key.vowel]
+        if not candidates:
+            continue
+        if not key.kinds and all(word in english_stop_words() for word in span.words):
+            continue
+        candidates.sort(key=lambda c: (c.kinds != key.kinds, c.distance))
+        best_kinds, best = candidates[0].kinds, candidates[0].distance
+        candidates = [c for c in candidates if c.kinds == best_kinds]
+        ids = tuple(dict.fromkeys(c.place_id for c in candidates if c.distance == best))
+        matched = next(c.name for c in candidates if c.distance == best)
+        via = "variant"
+        if best == 0 and span.words == self._name_words_of(matched):
+            written = text[span.start : span.end].replace("-", " ").split()
+            if any(fold_word(w) in self.vocabulary.abbreviations for w in written):
+                via = "abbreviation"
+            else:
+                matched = None
+        nstart = variant_matching._norm_index(offsets, span.start)
+        nend = variant_matching._norm_index(offsets, span.end)
+        taken.append(
+            NameHit(
+                nstart, nend, span.start, span.end, "place", ids,
+                key=key.key, matched_name=matched, via=via,
+            )
+        )  # fmt: skip
+    if not taken:
+        return hits
+    kept = [h for h in hits if not any(t.start < h.end and h.start < t.end for t in taken)]
+    return sorted([*kept, *taken], key=lambda h: h.start)
+
+
+# ------------------------------------------------------------------ strategies
+def _latin_names() -> list[str]:
+    names = {
+        name
+        for place in _GEOPARSER.gazetteer.values()
+        for name in place.all_names
+        if name.isascii()
+    }
+    return sorted(names)
+
+
+_NAMES = _latin_names()
+_GENERIC = sorted(_GEOPARSER.vocabulary.generic_words)
+
+
+def _misspelt(name: str, data: st.DataObject) -> str:
+    """A name as a report may spell it: a letter dropped, doubled or swapped, an ending."""
+    how = data.draw(st.sampled_from(["as is", "drop", "double", "swap", "ending", "lower"]))
+    if how == "lower" or len(name) < 3:
+        return name.lower() if how == "lower" else name
+    i = data.draw(st.integers(1, len(name) - 2))
+    if how == "drop":
+        return name[:i] + name[i + 1 :]
+    if how == "double":
+        return name[:i] + name[i] + name[i:]
+    if how == "swap":
+        return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+    if how == "ending":
+        return name + data.draw(st.sampled_from(["h", "a", "ah", "iyah", "'s", "s"]))
+    return name
+
+
+_PIECES = st.one_of(
+    st.sampled_from(_NAMES),
+    st.sampled_from(_GENERIC).map(str.title),
+    st.sampled_from(_GENERIC),
+    st.sampled_from(["Al", "al-", "el-", "as-", "Ar", "the", "The", "in", "of", "near"]),
+    st.sampled_from([". ", ", ", "\n\n", " ", "-", " (", ") ", ": ", "said"]),
+    st.text(max_size=6),
+)
+
+
+@st.composite
+def name_dense_texts(draw: st.DrawFn) -> str:
+    data = draw(st.data())
+    pieces = draw(st.lists(_PIECES, max_size=14))
+    return " ".join(_misspelt(p, data) if p in _NAMES else p for p in pieces)
+
+
+TEXTS = st.one_of(report_texts(max_pieces=6, max_free_text=30), name_dense_texts())
+
+
+def _parse(text: str) -> list[tuple[object, ...]]:
+    # geometry compares by identity in PlaceMention; its WKB says the same place
+    return [
+        (m, None if m.geometry is None else m.geometry.wkb)
+        for m in _GEOPARSER.parse(text, non_locations=[(0, min(len(text), 12), "dateline")])
+    ]
+
+
+# ---------------------------------------------------------------------- checks
+@IDENTITY_SETTINGS
+@given(TEXTS)
+def test_variants_worked_out_per_run_are_the_variants_of_each_span(text: str) -> None:
+    fast = _parse(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Geoparser, "_with_variants", reference_with_variants)
+        assert _parse(text) == fast
+
+
+def test_the_variant_pass_finds_names_by_key_and_abbreviation() -> None:
+    mentions = _GEOPARSER.parse("They met in Tahrir Sq on Friday, then at al-Kazimiyyah.")
+    assert [(m.text, m.resolved_by) for m in mentions] == [
+        ("Tahrir Sq", "abbreviation"),
+        ("al-Kazimiyyah", "variant"),
+    ]
