@@ -55,19 +55,17 @@ class DefiniteDescriptions:
         if named_same_kind:
             return self._place_mention(text, start, end, named_same_kind[0], resolved_by="name")
         scores: dict[str, int] = {}
-        for place in self.gazetteer.values():
-            if not self._fits(place.id, kind):
-                continue
+        for place_id in self._fitting(kind):
             score = 0
-            ancestors = self.gazetteer.ancestors(place.id)
-            neighbours = self.gazetteer.neighbours(place.id)
+            ancestors = self.gazetteer.ancestors(place_id)
+            neighbours = self.gazetteer.neighbours(place_id)
             for named in named_ids:
                 if named in neighbours:
                     score += 2
                 elif named in ancestors:
                     score += 1
             if score:
-                scores[place.id] = score
+                scores[place_id] = score
         if not scores:
             if self.gazetteer[named_ids[0]].kind in self.vocabulary.city_kinds:
                 # "Sweden's embassy in Baghdad": a site the gazetteer does not list

@@ -330,6 +330,7 @@ class Gazetteer(Mapping[str, Place]):
         for place in places:
             kinds.setdefault(place.kind, []).append(place.id)
         self._by_kind = {k: tuple(v) for k, v in kinds.items()}
+        self._ancestors: dict[str, tuple[str, ...]] = {}
 
     def __getitem__(self, place_id: str) -> Place:
         return self._places[place_id]
@@ -346,6 +347,14 @@ class Gazetteer(Mapping[str, Place]):
 
     def ancestors(self, place_id: str) -> tuple[str, ...]:
         """Ids of the containing places, nearest first (cycles are cut, not followed)."""
+        chain = self._ancestors.get(place_id)
+        if chain is None:
+            chain = self._chain_of(place_id)
+            if place_id in self._places:  # bounded: one per entry
+                self._ancestors[place_id] = chain
+        return chain
+
+    def _chain_of(self, place_id: str) -> tuple[str, ...]:
         chain: list[str] = []
         current = self._places.get(place_id)
         while current is not None and current.part_of and current.part_of not in chain:

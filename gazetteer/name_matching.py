@@ -298,7 +298,36 @@ class NameMatching:
         return out
 
     def _fits(self, place_id: str, noun_kind: str) -> bool:
-        """True when the entry is of a kind the noun may stand for, or its name has the noun."""
+        """True when the entry is of a kind the noun may stand for, or its name has the noun.
+
+        Worked out once per entry and noun (:meth:`_fits_plainly`): the descriptions ask
+        it of every entry."""
+        memo = self._fits_memo
+        fits = memo.get((place_id, noun_kind))
+        if fits is None:
+            fits = memo[(place_id, noun_kind)] = self._fits_plainly(place_id, noun_kind)
+        return fits
+
+    @cached_property
+    def _fits_memo(self) -> dict[tuple[str, str], bool]:
+        # bounded: one per entry and noun kind
+        return {}
+
+    def _fitting(self, noun_kind: str) -> tuple[str, ...]:
+        """The ids of the entries the noun may stand for, in the gazetteer's order."""
+        fitting = self._fitting_memo.get(noun_kind)
+        if fitting is None:
+            fitting = self._fitting_memo[noun_kind] = tuple(
+                p.id for p in self.gazetteer.values() if self._fits(p.id, noun_kind)
+            )
+        return fitting
+
+    @cached_property
+    def _fitting_memo(self) -> dict[str, tuple[str, ...]]:
+        # bounded: one per noun kind
+        return {}
+
+    def _fits_plainly(self, place_id: str, noun_kind: str) -> bool:
         place = self.gazetteer[place_id]
         if place.kind in self.vocabulary.kind_fits.get(noun_kind, (noun_kind,)):
             return True
