@@ -92,6 +92,8 @@ class Geoparser(NameMatching, VariantMatching, MentionRoles, RelativePlaces, Def
         self._spreads: dict[tuple[float, float, tuple[str, ...]], float] = {}
         # one per entry and relation, with the geometry object it was derived from
         self._areas: dict[tuple[str, str], tuple[BaseGeometry, DerivedArea]] = {}
+        # one per entry, alternatives and precision: what its mentions say (_template)
+        self._templates: dict[tuple[str, tuple[str, ...], str | None], tuple[str, dict]] = {}
 
     # --------------------------------------------------------------- resolution
     def parse(
@@ -594,14 +596,29 @@ class Geoparser(NameMatching, VariantMatching, MentionRoles, RelativePlaces, Def
         alternatives: tuple[str, ...] = (),
         precision: str | None = None,
     ) -> PlaceMention:
+        template = self._templates.get((place_id, alternatives, precision))
+        if template is None:
+            template = self._templates[(place_id, alternatives, precision)] = self._template(
+                place_id, alternatives, precision
+            )
+        suffix, fields = template
+        return PlaceMention(
+            text=text[start:end], start=start, end=end, resolved_by=resolved_by + suffix, **fields
+        )
+
+    def _template(
+        self, place_id: str, alternatives: tuple[str, ...], precision: str | None
+    ) -> tuple[str, dict[str, object]]:
+        """What a mention of an entry says whatever its words: the ending of its
+        ``resolved_by`` and its other fields (worked out once per entry, alternatives and
+        precision asked for)."""
         place = self.gazetteer[place_id]
         geometry, located_by = self._located_geometry(place)
         if geometry is None:
-            return PlaceMention(
-                text=text[start:end], start=start, end=end, role="location",
-                place_id=place.id, place_name=place.name, kind=place.kind,
-                resolved_by=f"{resolved_by}, not located", alternatives=alternatives,
-            )  # fmt: skip
+            return ", not located", {
+                "role": "location", "place_id": place.id, "place_name": place.name,
+                "kind": place.kind, "alternatives": alternatives,
+            }  # fmt: skip
         point = self._points.get(located_by.id)
         if point is None:
             # once per entry: the label point, the point itself, or a point inside the area
@@ -612,32 +629,29 @@ class Geoparser(NameMatching, VariantMatching, MentionRoles, RelativePlaces, Def
             else:
                 point = geometry.representative_point()
             self._points[located_by.id] = point
+        suffix = ""
         if located_by is not place:
             precision = "zone" if located_by.kind == "zone" else place_precision(located_by)
-            resolved_by = f"{resolved_by}, placed at {located_by.id}"
+            suffix = f", placed at {located_by.id}"
         precision = precision or place_precision(place)
         uncertainty = located_by.uncertainty_m
         if geometry.geom_type != "Point":
             uncertainty = max(uncertainty, self._radius_m(located_by.id, geometry))
         if alternatives:
             uncertainty = max(uncertainty, self._spread_m(point, alternatives))
-        return PlaceMention(
-            text=text[start:end],
-            start=start,
-            end=end,
-            role="location",
-            place_id=place.id,
-            place_name=place.name,
-            kind=place.kind,
-            lat=round(point.y, 7),
-            lon=round(point.x, 7),
-            precision=precision,
-            uncertainty_m=round(uncertainty, 1),
-            resolved_by=resolved_by,
-            alternatives=alternatives,
-            geometry=geometry,
-            anchor_id=None,
-        )
+        return suffix, {
+            "role": "location",
+            "place_id": place.id,
+            "place_name": place.name,
+            "kind": place.kind,
+            "lat": round(point.y, 7),
+            "lon": round(point.x, 7),
+            "precision": precision,
+            "uncertainty_m": round(uncertainty, 1),
+            "alternatives": alternatives,
+            "geometry": geometry,
+            "anchor_id": None,
+        }
 
     def _located_geometry(self, place: Place) -> tuple[BaseGeometry | None, Place]:
         """The place's geometry, or its nearest located ancestor's when it has none."""

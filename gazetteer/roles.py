@@ -209,6 +209,23 @@ class MentionRoles:
             fold_word(n) for p in self.gazetteer.values() for n in p.all_names if " " not in n
         )
 
+    @cached_property
+    def _organisation_prefixes(self) -> frozenset[str]:
+        return frozenset(self.vocabulary.organisation_prefixes)
+
+    def _ends_with_organisation_prefix(self, lead: str) -> bool:
+        """True when ``lead`` is an organisation prefix or ends with one after a space:
+        the lead and its tails after each space looked up, not every prefix tried."""
+        prefixes = self._organisation_prefixes
+        if lead in prefixes:
+            return True
+        space = lead.find(" ")
+        while space >= 0:
+            if lead[space + 1 :] in prefixes:
+                return True
+            space = lead.find(" ", space + 1)
+        return False
+
     def _apply_roles(
         self,
         mention: PlaceMention,
@@ -241,9 +258,7 @@ class MentionRoles:
         if self._is_dateline(text, mention):
             return as_non_location(mention, "dateline", STRUCTURAL_REASONS["dateline"])
         lead = normalize_name(text[max(0, mention.start - 24) : mention.start])
-        if lead and any(
-            lead == prefix or lead.endswith(" " + prefix) for prefix in vocab.organisation_prefixes
-        ):
+        if lead and self._ends_with_organisation_prefix(lead):
             # عمليات بغداد, شرطة طوارئ بغداد: the body is named first in Arabic
             return as_non_location(mention, "organisation", "organisation name")
         if vocab.person_guard and self._is_family_name(text, mention):

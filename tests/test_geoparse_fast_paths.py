@@ -12,9 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from report_strategies import report_texts
+from shapely.geometry import Point
 
 from gazetteer import variant_matching
 from gazetteer.geoparse import Geoparser
+from gazetteer.mentions import PlaceMention, place_precision
 from gazetteer.model import load_gazetteer
 from gazetteer.name_matching import NameHit
 from gazetteer.variants import (
@@ -24,6 +26,7 @@ from gazetteer.variants import (
     english_stop_words,
     fold_word,
 )
+from geo.relative import radius_m
 
 IDENTITY_SETTINGS = settings(max_examples=300, deadline=None, derandomize=True, database=None)
 
@@ -102,6 +105,67 @@ def reference_with_variants(
     return sorted([*kept, *taken], key=lambda h: h.start)
 
 
+def reference_place_mention(
+    self: Geoparser,
+    text: str,
+    start: int,
+    end: int,
+    place_id: str,
+    *,
+    resolved_by: str,
+    alternatives: tuple[str, ...] = (),
+    precision: str | None = None,
+) -> PlaceMention:
+    """A mention of an entry as it was made: every figure worked out for each mention."""
+    place = self.gazetteer[place_id]
+    geometry, located_by = self._located_geometry(place)
+    if geometry is None:
+        return PlaceMention(
+            text=text[start:end], start=start, end=end, role="location",
+            place_id=place.id, place_name=place.name, kind=place.kind,
+            resolved_by=f"{resolved_by}, not located", alternatives=alternatives,
+        )  # fmt: skip
+    if located_by.label_point is not None:
+        point = Point(located_by.label_point)
+    elif geometry.geom_type == "Point":
+        point = geometry
+    else:
+        point = geometry.representative_point()
+    if located_by is not place:
+        precision = "zone" if located_by.kind == "zone" else place_precision(located_by)
+        resolved_by = f"{resolved_by}, placed at {located_by.id}"
+    precision = precision or place_precision(place)
+    uncertainty = located_by.uncertainty_m
+    if geometry.geom_type != "Point":
+        uncertainty = max(uncertainty, radius_m(geometry, crs=self._crs))
+    if alternatives:
+        uncertainty = max(uncertainty, self._compute_spread_m(point, alternatives))
+    return PlaceMention(
+        text=text[start:end], start=start, end=end, role="location", place_id=place.id,
+        place_name=place.name, kind=place.kind, lat=round(point.y, 7), lon=round(point.x, 7),
+        precision=precision, uncertainty_m=round(uncertainty, 1), resolved_by=resolved_by,
+        alternatives=alternatives, geometry=geometry, anchor_id=None,
+    )  # fmt: skip
+
+
+def reference_fits(self: Geoparser, place_id: str, noun_kind: str) -> bool:
+    """Whether an entry fits a noun, worked out at each call."""
+    return self._fits_plainly(place_id, noun_kind)
+
+
+def reference_fitting(self: Geoparser, noun_kind: str) -> tuple[str, ...]:
+    """The entries fitting a noun: every entry tried."""
+    return tuple(p.id for p in self.gazetteer.values() if self._fits_plainly(p.id, noun_kind))
+
+
+def reference_organisation_prefix(self: Geoparser, lead: str) -> bool:
+    """Every organisation prefix tried in turn."""
+    return any(
+        lead == prefix or lead.endswith(" " + prefix)
+        for prefix in self.vocabulary.organisation_prefixes
+    )
+
+
 # ------------------------------------------------------------------ strategies
 def _latin_names() -> list[str]:
     names = {
@@ -178,3 +242,43 @@ def test_the_variant_pass_finds_names_by_key_and_abbreviation() -> None:
         ("Tahrir Sq", "abbreviation"),
         ("al-Kazimiyyah", "variant"),
     ]
+
+
+_PLAIN = {
+    "_with_variants": reference_with_variants,
+    "_place_mention": reference_place_mention,
+    "_fits": reference_fits,
+    "_fitting": reference_fitting,
+    "_ends_with_organisation_prefix": reference_organisation_prefix,
+}
+
+
+@IDENTITY_SETTINGS
+@given(TEXTS, st.sampled_from(sorted(_PLAIN)))
+def test_each_fast_path_gives_the_mentions_of_its_plain_version(text: str, name: str) -> None:
+    fast = _parse(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Geoparser, name, _PLAIN[name])
+        assert _parse(text) == fast
+
+
+@IDENTITY_SETTINGS
+@given(TEXTS)
+def test_all_fast_paths_together_give_the_mentions_of_the_plain_code(text: str) -> None:
+    fast = _parse(text)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, plain in _PLAIN.items():
+            patch.setattr(Geoparser, name, plain)
+        assert _parse(text) == fast
+
+
+_PREFIXES = sorted(_GEOPARSER.vocabulary.organisation_prefixes)
+
+
+@IDENTITY_SETTINGS
+@given(st.lists(st.one_of(st.sampled_from(_PREFIXES), st.text(max_size=5)), max_size=4))
+def test_organisation_prefix_by_tails_is_every_prefix_tried(words: list[str]) -> None:
+    lead = " ".join(words)
+    assert _GEOPARSER._ends_with_organisation_prefix(lead) == reference_organisation_prefix(
+        _GEOPARSER, lead
+    )
