@@ -21,7 +21,10 @@ from gazetteer.normalize import arabic_proclitics, glued, normalize_name
 from gazetteer.phrases import PhraseMatch, PhraseMatcher, longest_matches
 
 
-@dataclass(frozen=True)
+# Not frozen, as PhraseMatch: a frozen dataclass's __init__ costs several times a plain
+# one's, and tens of hits are made per report. Hashable and compared by value all the
+# same; treat it as immutable.
+@dataclass(unsafe_hash=True, slots=True)
 class NameHit:
     """A raw match on the normalised text, with its span in the original text."""
 
@@ -141,28 +144,31 @@ class NameMatching:
         spans: dict[tuple[int, int], tuple[int, int, str]] = {}
         generic_named: dict[tuple[int, int], str] = {}
         exact_places: set[tuple[int, int]] = set()
-        for match in self._matcher.candidates(norm, offsets):
-            category, value = match.value
-            if category == "arabic_specific":
-                nstart = self._arabic_generic_start(norm, match.nstart, value)
-                if nstart is None:
-                    continue
-                category = "place"
-                match = replace(match, nstart=nstart, start=offsets[nstart])
-                if (match.nstart, match.nend) in exact_places:
-                    continue  # the name as the gazetteer writes it: an exact match
-                generic_named[(match.nstart, match.nend)] = self._arabic_specific_parts[value][0]
-            elif category == "place":
-                exact_places.add((match.nstart, match.nend))
-                generic_named.pop((match.nstart, match.nend), None)
-            if not self._case_fits(text[match.start : match.end], match.key, category):
-                continue
-            if category in ("organisation", "world") and any(
-                c in _NAME_BREAKS for c in text[match.start : match.end]
-            ):
-                continue  # "في بغداد، اليوم": a comma ends a name, it is not "Baghdad Today"
-            grouped.setdefault((match.nstart, match.nend, category), []).append(value)
-            spans[(match.nstart, match.nend)] = (match.start, match.end, match.key)
+        for nstart, nend, key, values in self._matcher.spans(norm):
+            start, end = offsets[nstart], offsets[nend - 1] + 1
+            checked, fits = "", False  # whether the text fits a category, asked once per match
+            for category, value in values:
+                named_start, named_nstart = start, nstart
+                if category == "arabic_specific":
+                    named_nstart = self._arabic_generic_start(norm, nstart, value)
+                    if named_nstart is None:
+                        continue
+                    category, named_start = "place", offsets[named_nstart]
+                    if (named_nstart, nend) in exact_places:
+                        continue  # the name as the gazetteer writes it: an exact match
+                    generic_named[(named_nstart, nend)] = self._arabic_specific_parts[value][0]
+                    if not self._text_fits(text, named_start, end, key, category):
+                        continue
+                else:
+                    if category == "place":
+                        exact_places.add((nstart, nend))
+                        generic_named.pop((nstart, nend), None)
+                    if category != checked:
+                        checked, fits = category, self._text_fits(text, start, end, key, category)
+                    if not fits:
+                        continue
+                grouped.setdefault((named_nstart, nend, category), []).append(value)
+                spans[(named_nstart, nend)] = (named_start, end, key)
         matches = [
             PhraseMatch(
                 ns,
@@ -364,6 +370,15 @@ class NameMatching:
             if nouns:
                 found[place.id] = frozenset(nouns)
         return found
+
+    def _text_fits(self, text: str, start: int, end: int, key: str, category: str) -> bool:
+        """True when the words ``text[start:end]`` can be a match of ``category``: written
+        as its names are (:meth:`_case_fits`), and no outlet or world name across a comma
+        ("في بغداد، اليوم" is not "Baghdad Today")."""
+        original = text[start:end]
+        if not self._case_fits(original, key, category):
+            return False
+        return category not in ("organisation", "world") or _NAME_BREAKS.isdisjoint(original)
 
     @staticmethod
     def _case_fits(original: str, key: str, category: str) -> bool:

@@ -70,18 +70,33 @@ class PhraseMatcher(Generic[T]):
 
     def candidates(self, norm: str, offsets: list[int]) -> Iterator[PhraseMatch[T]]:
         """Every match on token boundaries, overlapping ones included."""
+        for nstart, nend, key, values in self.spans(norm):
+            for value in values:
+                yield PhraseMatch(nstart, nend, offsets[nstart], offsets[nend - 1] + 1, key, value)
+
+    def spans(self, norm: str) -> Iterator[tuple[int, int, str, tuple[T, ...]]]:
+        """``(nstart, nend, key, values)`` of every match on token boundaries, in the
+        automaton's order: :meth:`candidates` without a match object per value."""
         if self._empty:
             return
         size = len(norm)
         for last, (key, values) in self._automaton.iter(norm):
             nstart, nend = last - len(key) + 1, last + 1
-            # The common cases inline: a space (or the text's edge) on both sides.
-            if nend < size and norm[nend] != " " and not ends_on_boundary(norm, nend):
+            # The common cases inline: a space (or the text's edge) on both sides; a
+            # glued Arabic clitic only ever next to an Arabic letter (U+0600 and above).
+            if (
+                nend < size
+                and norm[nend] != " "
+                and (norm[last] < "\u0600" or not ends_on_boundary(norm, nend))
+            ):
                 continue
-            if nstart and norm[nstart - 1] != " " and not starts_on_boundary(norm, nstart):
+            if (
+                nstart
+                and norm[nstart - 1] != " "
+                and (norm[nstart] < "\u0600" or not starts_on_boundary(norm, nstart))
+            ):
                 continue
-            for value in values:
-                yield PhraseMatch(nstart, nend, offsets[nstart], offsets[last] + 1, key, value)
+            yield nstart, nend, key, values
 
     def find(self, text: str) -> list[PhraseMatch[T]]:
         """Non-overlapping matches in ``text``, longest first where they overlap."""

@@ -8,17 +8,28 @@ generic words and articles they are written with.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from report_strategies import report_texts
 from shapely.geometry import Point
 
-from gazetteer import variant_matching
+from gazetteer import name_matching, variant_matching
 from gazetteer.geoparse import Geoparser
 from gazetteer.mentions import PlaceMention, place_precision
 from gazetteer.model import load_gazetteer
 from gazetteer.name_matching import NameHit
+from gazetteer.normalize import normalize_with_offsets
+from gazetteer.phrases import (
+    PhraseMatch,
+    PhraseMatcher,
+    ends_on_boundary,
+    longest_matches,
+    starts_on_boundary,
+)
 from gazetteer.variants import (
     MIN_KEY_LETTERS,
     OPTIONAL_KINDS,
@@ -105,6 +116,78 @@ def reference_with_variants(
     return sorted([*kept, *taken], key=lambda h: h.start)
 
 
+def reference_candidates(
+    matcher: PhraseMatcher, norm: str, offsets: list[int]
+) -> Iterator[PhraseMatch]:
+    """Every match on token boundaries as the matcher found them: both boundary checks
+    asked of every match."""
+    for last, (key, values) in matcher._automaton.iter(norm) if not matcher._empty else ():
+        nstart, nend = last - len(key) + 1, last + 1
+        if ends_on_boundary(norm, nend) and starts_on_boundary(norm, nstart):
+            for value in values:
+                yield PhraseMatch(nstart, nend, offsets[nstart], offsets[last] + 1, key, value)
+
+
+def reference_hits(self: Geoparser, text: str, norm: str, offsets: list[int]) -> list[NameHit]:
+    """The exact pass as it was: one match object per candidate and value."""
+    grouped: dict[tuple[int, int, str], list[str]] = {}
+    spans: dict[tuple[int, int], tuple[int, int, str]] = {}
+    generic_named: dict[tuple[int, int], str] = {}
+    exact_places: set[tuple[int, int]] = set()
+    for match in reference_candidates(self._matcher, norm, offsets):
+        category, value = match.value
+        if category == "arabic_specific":
+            nstart = self._arabic_generic_start(norm, match.nstart, value)
+            if nstart is None:
+                continue
+            category = "place"
+            match = replace(match, nstart=nstart, start=offsets[nstart])
+            if (match.nstart, match.nend) in exact_places:
+                continue  # the name as the gazetteer writes it: an exact match
+            generic_named[(match.nstart, match.nend)] = self._arabic_specific_parts[value][0]
+        elif category == "place":
+            exact_places.add((match.nstart, match.nend))
+            generic_named.pop((match.nstart, match.nend), None)
+        if not self._case_fits(text[match.start : match.end], match.key, category):
+            continue
+        if category in ("organisation", "world") and any(
+            c in name_matching._NAME_BREAKS for c in text[match.start : match.end]
+        ):
+            continue  # "في بغداد، اليوم": a comma ends a name, it is not "Baghdad Today"
+        grouped.setdefault((match.nstart, match.nend, category), []).append(value)
+        spans[(match.nstart, match.nend)] = (match.start, match.end, match.key)
+    matches = [
+        PhraseMatch(
+            ns,
+            ne,
+            spans[(ns, ne)][0],
+            spans[(ns, ne)][1],
+            spans[(ns, ne)][2],
+            (category, tuple(values)),
+        )
+        for (ns, ne, category), values in grouped.items()
+    ]
+    chosen = longest_matches(matches, rank=lambda m: name_matching._CATEGORY_RANK[m.value[0]])
+    hits = [
+        NameHit(
+            m.nstart,
+            m.nend,
+            m.start,
+            m.end,
+            m.value[0],
+            m.value[1],
+            key=m.key,
+            matched_name=generic_named.get((m.nstart, m.nend)) if m.value[0] == "place" else None,
+            via="generic word" if m.value[0] == "place" else "",
+        )
+        for m in chosen
+    ]
+    hits = self._with_variants(text, offsets, hits)
+    hits = self._with_noun_typos(text, norm, offsets, hits)
+    hits = self._home_capital(text, self._with_arabic_variants(text, norm, offsets, hits))
+    return self._city_area_of(text, hits)
+
+
 def reference_place_mention(
     self: Geoparser,
     text: str,
@@ -178,6 +261,9 @@ def _latin_names() -> list[str]:
 
 
 _NAMES = _latin_names()
+_ARABIC_NAMES = sorted(
+    {n for p in _GEOPARSER.gazetteer.values() for n in p.all_names if not n.isascii()}
+)
 _GENERIC = sorted(_GEOPARSER.vocabulary.generic_words)
 
 
@@ -215,7 +301,18 @@ def name_dense_texts(draw: st.DrawFn) -> str:
     return " ".join(_misspelt(p, data) if p in _NAMES else p for p in pieces)
 
 
-TEXTS = st.one_of(report_texts(max_pieces=6, max_free_text=30), name_dense_texts())
+#: Text where the automaton finds phrases inside words and next to Arabic clitics.
+_GLUED = st.lists(
+    st.one_of(
+        st.sampled_from(_NAMES),
+        st.sampled_from(_ARABIC_NAMES),
+        st.sampled_from(["وبغداد", "بالمنطقة", "الخضراءها", "ساحة", "وساحة", "التحرير", "و"]),
+        st.sampled_from(["", " ", "s", "al", "ال", "-", "،", "ـ"]),
+    ),
+    max_size=10,
+).map("".join)
+
+TEXTS = st.one_of(report_texts(max_pieces=6, max_free_text=30), name_dense_texts(), _GLUED)
 
 
 def _parse(text: str) -> list[tuple[object, ...]]:
@@ -246,6 +343,7 @@ def test_the_variant_pass_finds_names_by_key_and_abbreviation() -> None:
 
 _PLAIN = {
     "_with_variants": reference_with_variants,
+    "_hits": reference_hits,
     "_place_mention": reference_place_mention,
     "_fits": reference_fits,
     "_fitting": reference_fitting,
@@ -281,4 +379,14 @@ def test_organisation_prefix_by_tails_is_every_prefix_tried(words: list[str]) ->
     lead = " ".join(words)
     assert _GEOPARSER._ends_with_organisation_prefix(lead) == reference_organisation_prefix(
         _GEOPARSER, lead
+    )
+
+
+@IDENTITY_SETTINGS
+@given(TEXTS)
+def test_matcher_spans_are_the_candidates_on_token_boundaries(text: str) -> None:
+    norm, offsets = normalize_with_offsets(text)
+    matcher = _GEOPARSER._matcher
+    assert list(matcher.candidates(norm, offsets)) == list(
+        reference_candidates(matcher, norm, offsets)
     )
