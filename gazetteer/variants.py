@@ -400,6 +400,38 @@ _LETTERS = r"(?:[^\W\d_]|[\u0300-\u036f])"
 _RUN_CACHE_SIZE = 32768
 
 
+#: In a text read backwards: a character no run holds (not a letter, combining mark,
+#: apostrophe, space or hyphen), or a word of lower-case ASCII letters between spaces.
+_STOP_BEFORE = re.compile(r"[^\w\u0300-\u036f'’ʿʾ` \-‐]|[\d_]|(?<= )[a-z]+(?= )")
+#: Every letter that may be upper-case (str.isupper): not a-z, not lower-case Latin-1,
+#: not Arabic script (which has no case).
+_MAY_BE_UPPER = re.compile(
+    "[^\\W\\d_a-z\u00df-\u00f6\u00f8-\u00ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff"
+    "\ufb50-\ufdff\ufe70-\ufeff]"
+)
+
+
+def _start_before(reversed_text: str, at: int, unit_words: frozenset[str]) -> int:
+    """The nearest index at or before ``at`` that no run of name words reaches across.
+
+    Runs are made of letters, combining marks, apostrophes, spaces and hyphens, and of
+    units that open with a capital, a generic word or an article (``unit_words``, lower
+    case): a run neither holds another character nor a lower-case word between spaces that
+    is no unit word. ``reversed_text`` is the text backwards (searched from ``at`` back).
+    """
+    size = len(reversed_text)
+    position = size - at
+    while True:
+        stop = _STOP_BEFORE.search(reversed_text, position)
+        if stop is None:
+            return 0
+        if stop.end() - stop.start() == 1 and not stop.group().isalpha():
+            return size - stop.start()  # just after the character
+        if stop.group()[::-1] not in unit_words:
+            return size - stop.end()  # the word's first letter
+        position = stop.end()
+
+
 def _by_first_letter(words: list[str]) -> str:
     """The alternation ``a|b|...`` of regex ``words``, its words grouped under their first
     letter (``s(?:treet|quare)|b(?:ridge)``) so a word start tries one group, not every
@@ -444,6 +476,11 @@ class SpanScanner:
             f"(?<!{_LETTERS}){unit}(?:(?: |-|‐|- ){unit}){{0,7}}(?!{_LETTERS})"
         )
         self._runs = lru_cache(maxsize=_RUN_CACHE_SIZE)(self._run_spans)
+        # words a run may hold in lower case: any other lower-case word ends runs
+        self._unit_words = frozenset(self.generic) | ARTICLES
+        self._words_are_ascii = all(
+            w.isascii() and w.isalpha() and w.islower() for w in self.generic
+        )
 
     def spans(self, text: str) -> list[TextSpan]:
         """Every candidate span, in text order; sub-runs too, longest first from each start."""
@@ -459,9 +496,38 @@ class SpanScanner:
         return found
 
     def runs(self, text: str) -> Iterator[tuple[int, str]]:
-        """``(offset, run)`` for every run of name-like words in ``text``, in text order."""
-        for match in self._pattern.finditer(text):
-            yield match.start(), match.group()
+        """``(offset, run)`` for every run of name-like words in ``text`` that may yield a
+        span, in text order: the runs of ``self._pattern.finditer(text)`` with an
+        upper-case letter (and maybe some without, which yield none).
+
+        A run without an upper-case letter yields no span (:meth:`run_spans`), so the
+        pattern is run only from just before each upper-case letter not yet passed: from
+        the nearest point before it that no run reaches across (:func:`_start_before`),
+        where the scan of the whole text finds the same runs. Most of a report's text,
+        lower-case words and Arabic script, is never scanned.
+        """
+        if not self._words_are_ascii:
+            for match in self._pattern.finditer(text):
+                yield match.start(), match.group()
+            return
+        reversed_text: str | None = None
+        passed = 0
+        search = self._pattern.search
+        for upper in _MAY_BE_UPPER.finditer(text):
+            at = upper.start()
+            if at < passed:
+                continue
+            if reversed_text is None:
+                reversed_text = text[::-1]
+            start = max(passed, _start_before(reversed_text, at, self._unit_words))
+            while True:
+                match = search(text, start)
+                if match is None:
+                    return
+                yield match.start(), match.group()
+                passed = start = match.end()
+                if passed > at:
+                    break
 
     def run_spans(self, run: str) -> tuple[tuple[int, int, NameKey, tuple[str, ...], bool], ...]:
         """The candidate spans of one run: ``(start, end, key, name words, first)`` with

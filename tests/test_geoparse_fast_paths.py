@@ -8,6 +8,7 @@ generic words and articles they are written with.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from report_strategies import report_texts
 from shapely.geometry import Point
 
-from gazetteer import name_matching, variant_matching
+from gazetteer import name_matching, variant_matching, variants
 from gazetteer.geoparse import Geoparser
 from gazetteer.mentions import PlaceMention, place_precision
 from gazetteer.model import load_gazetteer
@@ -34,8 +35,11 @@ from gazetteer.variants import (
     MIN_KEY_LETTERS,
     OPTIONAL_KINDS,
     SHORT_KEY_LETTERS,
+    SpanScanner,
+    TextSpan,
     english_stop_words,
     fold_word,
+    sentence_initial,
 )
 from geo.relative import radius_m
 
@@ -45,11 +49,22 @@ _GEOPARSER = Geoparser(load_gazetteer())
 
 
 # ------------------------------------------------------------- plain references
+def reference_spans(scanner: SpanScanner, text: str) -> list[TextSpan]:
+    """Every candidate span as found before: the scanner's pattern over the whole text."""
+    found = []
+    for match in scanner._pattern.finditer(text):
+        offset = match.start()
+        for start, end, key, words, first in scanner.run_spans(match.group()):
+            initial = first and sentence_initial(text, offset + start)
+            found.append(TextSpan(offset + start, offset + end, key, words, initial))
+    return found
+
+
 def reference_with_variants(
     self: Geoparser, text: str, offsets: list[int], hits: list[NameHit]
 ) -> list[NameHit]:
     """The variant pass as it was: every candidate span of the text looked up in turn."""
-    spans = self._scanner.spans(text)
+    spans = reference_spans(self._scanner, text)
     if not spans:
         return hits
     exact = sorted(
@@ -390,3 +405,45 @@ def test_matcher_spans_are_the_candidates_on_token_boundaries(text: str) -> None
     assert list(matcher.candidates(norm, offsets)) == list(
         reference_candidates(matcher, norm, offsets)
     )
+
+
+#: Text where runs of name words meet lower-case generic words and articles, hyphens,
+#: apostrophes, combining marks and letters of other cases and scripts.
+_RUN_PIECES = st.lists(
+    st.one_of(
+        st.sampled_from(_NAMES),
+        st.sampled_from(_GENERIC),
+        st.sampled_from(sorted(variants.ARTICLES)),
+        st.sampled_from(["Al", "El-", "-", "- ", "‐", "'s", "’", "ʿ", "\u0301", "5", "_"]),
+        st.sampled_from(["Ωmega", "Ⓐ", "Éire", "ǅ", "İstanbul", "\u212aarbala", "ſtreet"]),
+        st.sampled_from([" ", "  ", ". ", ", ", "\n", "(", "the", "a", "was", "بغداد"]),
+        st.text(max_size=4),
+    ),
+    max_size=16,
+)
+
+
+@IDENTITY_SETTINGS
+@given(st.one_of(TEXTS, _RUN_PIECES.map("".join), _RUN_PIECES.map(" ".join)))
+def test_runs_scanned_from_upper_case_letters_give_the_spans_of_a_whole_scan(text: str) -> None:
+    scanner = _GEOPARSER._scanner
+    assert scanner.spans(text) == reference_spans(scanner, text)
+    runs = list(scanner.runs(text))
+    every = [(m.start(), m.group()) for m in scanner._pattern.finditer(text)]
+    assert set(runs) <= set(every)
+    assert [r for r in every if any(c.isupper() for c in r[1])] == [
+        r for r in runs if any(c.isupper() for c in r[1])
+    ]
+
+
+def test_every_upper_case_letter_is_looked_at() -> None:
+    """A run holds letters and combining marks only: each upper-case one is a start."""
+    letter = re.compile(r"[^\W\d_]|[\u0300-\u036f]")
+    missed = [
+        hex(code)
+        for code in range(0x110000)
+        if chr(code).isupper()
+        and letter.match(chr(code))
+        and not variants._MAY_BE_UPPER.match(chr(code))
+    ]
+    assert missed == []
