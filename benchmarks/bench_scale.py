@@ -147,7 +147,9 @@ def child(args: argparse.Namespace) -> dict[str, object]:
         sys.stdout.flush()
 
     started = time.perf_counter()
-    summary = build([corpus], out, jobs=args.jobs, use_cache=args.mode == "incremental", log=log)
+    # "auto" is the CLI's default (no --jobs): one worker per core.
+    jobs = None if args.jobs == 0 else args.jobs
+    summary = build([corpus], out, jobs=jobs, use_cache=args.mode == "incremental", log=log)
     seconds = time.perf_counter() - started
     marks = {message.split()[0]: (at, peak) for message, at, peak in phases}
     analysed_at, analysis_peak = marks.get("grouping", (seconds, 0.0))
