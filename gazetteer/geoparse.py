@@ -20,9 +20,9 @@ Everything language-specific is in ``data/context.json``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
@@ -64,6 +64,8 @@ _KNOWN_AS = re.compile(
 
 #: How many of the most recent places stay "in play" for definite descriptions.
 _IN_PLAY_WINDOW = 30
+#: Names read with a noun's kind ("the district of Jihad") remembered per geoparser.
+_NAMES_OF_KIND_CACHE_SIZE = 16384
 
 
 class Geoparser(NameMatching, VariantMatching, MentionRoles, RelativePlaces, DefiniteDescriptions):
@@ -349,7 +351,7 @@ class Geoparser(NameMatching, VariantMatching, MentionRoles, RelativePlaces, Def
                 end, last, probe, grouped = probe, nxt, probe + 1, True
                 continue
             gap_original = text[last.end : nxt.start]
-            if any(c in SENTENCE_BREAKS for c in gap_original) or "," in gap_original:
+            if not SENTENCE_BREAKS.isdisjoint(gap_original) or "," in gap_original:
                 break
             words = norm[last.nend : nxt.nstart].split()
             if len(words) > vocab.max_connector_words or any(
@@ -511,24 +513,39 @@ class Geoparser(NameMatching, VariantMatching, MentionRoles, RelativePlaces, Def
         self, text: str, start: int, end: int, name: str, kind: str
     ) -> list[PlaceMention]:
         """The entry of ``kind`` whose name has the spelling key of ``name``, if any."""
+        named = self._entries_named_of_kind(name, kind)
+        if named is None:
+            return []
+        ids, matched = named
+        mention = self._place_mention(
+            text, start, end, ids[0], resolved_by="variant", alternatives=ids[1:]
+        )
+        return [replace(mention, matched_name=matched)]
+
+    @cached_property
+    def _entries_named_of_kind(
+        self,
+    ) -> Callable[[str, str], tuple[tuple[str, ...], str] | None]:
+        """:meth:`_entries_of_kind_by_key`, remembered per name and kind (bounded)."""
+        return lru_cache(maxsize=_NAMES_OF_KIND_CACHE_SIZE)(self._entries_of_kind_by_key)
+
+    def _entries_of_kind_by_key(self, name: str, kind: str) -> tuple[tuple[str, ...], str] | None:
+        """``(entry ids, the name matched)`` of the entries of ``kind`` whose name has the
+        spelling key of ``name``, closest first; None when there are none."""
         words = name.replace("-", " ").split()
         key = name_key(words, self.vocabulary.generic_words, self.vocabulary.honorifics)
         if len(key.key) < MIN_KEY_LETTERS or key.kinds:
-            return []
+            return None
         candidates = [
             c
             for c in self._noun_name_index.lookup(key.key)
             if kind in c.kinds or self._fits(c.place_id, kind)
         ]
         if not candidates:
-            return []
+            return None
         best = min(c.distance for c in candidates)
         ids = tuple(dict.fromkeys(c.place_id for c in candidates if c.distance == best))
-        matched = next(c.name for c in candidates if c.distance == best)
-        mention = self._place_mention(
-            text, start, end, ids[0], resolved_by="variant", alternatives=ids[1:]
-        )
-        return [replace(mention, matched_name=matched)]
+        return ids, next(c.name for c in candidates if c.distance == best)
 
     @staticmethod
     def _word_after(norm: str, nend: int) -> str:

@@ -43,8 +43,9 @@ from gazetteer.variants import (
 _ARABIC_WORD = re.compile("[\u0620-\u064a\u066e-\u06d3]+")
 
 
-#: A word after "the" in normalised text: where a misspelt feature noun is looked for.
-_DEFINITE_WORD = re.compile(r"\bthe ([a-z]{5,})\b")
+#: A word after "the" in normalised text: where a misspelt feature noun is looked for
+#: (the boundary before "the" checked apart, so the search runs on the literal "the ").
+_DEFINITE_WORD = re.compile(r"the ([a-z]{5,})\b")
 
 
 #: Feature nouns shorter than this are never read through a typo ("hotle" is no hotel).
@@ -337,6 +338,9 @@ class VariantMatching:
             value = typos.get(match.group(1))
             if value is None:
                 continue
+            before = match.start() - 1
+            if before >= 0 and (norm[before].isalnum() or norm[before] == "_"):
+                continue  # "bathe": no word "the" (what \b before it would say)
             nstart, nend = match.start(1), match.end(1)
             if any(h.nstart < nend and nstart < h.nend for h in hits):
                 continue
