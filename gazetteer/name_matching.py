@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from shapely.geometry import Point
 
 from gazetteer.check import SITE_KINDS
 from gazetteer.normalize import arabic_proclitics, glued, normalize_name
-from gazetteer.phrases import PhraseMatch, PhraseMatcher, longest_matches
+from gazetteer.phrases import PhraseMatcher
 
 
 # Not frozen, as PhraseMatch: a frozen dataclass's __init__ costs several times a plain
@@ -169,34 +169,27 @@ class NameMatching:
                         continue
                 grouped.setdefault((named_nstart, nend, category), []).append(value)
                 spans[(named_nstart, nend)] = (named_start, end, key)
-        matches = [
-            PhraseMatch(
-                ns,
-                ne,
-                spans[(ns, ne)][0],
-                spans[(ns, ne)][1],
-                spans[(ns, ne)][2],
-                (category, tuple(values)),
-            )
+        # the longest of overlapping matches, ties to the lower category rank (as
+        # phrases.longest_matches, without a match object each)
+        ranked = sorted(
+            (ns - ne, ns, _CATEGORY_RANK[category], ne, category, values)
             for (ns, ne, category), values in grouped.items()
-        ]
-        chosen = longest_matches(matches, rank=lambda m: _CATEGORY_RANK[m.value[0]])
-        hits = [
-            NameHit(
-                m.nstart,
-                m.nend,
-                m.start,
-                m.end,
-                m.value[0],
-                m.value[1],
-                key=m.key,
-                matched_name=generic_named.get((m.nstart, m.nend))
-                if m.value[0] == "place"
-                else None,
-                via="generic word" if m.value[0] == "place" else "",
-            )
-            for m in chosen
-        ]
+        )
+        covered: set[int] = set()
+        hits = []
+        for _, ns, _, ne, category, values in ranked:
+            if covered.isdisjoint(range(ns, ne)):
+                covered.update(range(ns, ne))
+                start, end, key = spans[(ns, ne)]
+                place = category == "place"
+                hits.append(
+                    NameHit(
+                        ns, ne, start, end, category, tuple(values), key=key,
+                        matched_name=generic_named.get((ns, ne)) if place else None,
+                        via="generic word" if place else "",
+                    )
+                )  # fmt: skip
+        hits.sort(key=lambda h: h.nstart)
         hits = self._with_variants(text, offsets, hits)
         hits = self._with_noun_typos(text, norm, offsets, hits)
         hits = self._home_capital(text, self._with_arabic_variants(text, norm, offsets, hits))
@@ -375,10 +368,7 @@ class NameMatching:
         """True when the words ``text[start:end]`` can be a match of ``category``: written
         as its names are (:meth:`_case_fits`), and no outlet or world name across a comma
         ("في بغداد، اليوم" is not "Baghdad Today")."""
-        original = text[start:end]
-        if not self._case_fits(original, key, category):
-            return False
-        return category not in ("organisation", "world") or _NAME_BREAKS.isdisjoint(original)
+        return _written_fits(text[start:end], key, category)
 
     @staticmethod
     def _case_fits(original: str, key: str, category: str) -> bool:
@@ -445,6 +435,15 @@ class NameMatching:
         # the city outline is an estimate: its own uncertainty radius counts as inside
         reach = container.uncertainty_m / 111_000
         return container.geometry.buffer(reach).covers(Point(lon, lat))
+
+
+@lru_cache(maxsize=65536)
+def _written_fits(original: str, key: str, category: str) -> bool:
+    """:meth:`NameMatching._text_fits` of the words as written (remembered: the same
+    names come back report after report)."""
+    if not NameMatching._case_fits(original, key, category):
+        return False
+    return category not in ("organisation", "world") or _NAME_BREAKS.isdisjoint(original)
 
 
 #: Nouns of areas: after a name they start a description of their own.
