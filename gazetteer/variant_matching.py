@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -173,6 +173,30 @@ class VariantMatching:
         )
         return generic_pattern, article_pattern
 
+    @cached_property
+    def _arabic_stretches(self) -> re.Pattern[str]:
+        """Stretches of normalised text made of the letters the two Arabic patterns match
+        (words of them, single spaces between): every match of either lies in one, so they
+        are searched there only, not over a report's other script."""
+        spelling = arabic_spelling()
+        letters = set(spelling.article) | spelling.long_vowels | spelling.final_dropped
+        for word in (*arabic_proclitics(), *self.vocabulary.arabic_generic_words):
+            letters.update(word)
+        for place in self.gazetteer.values():
+            for name in place.all_names:
+                if not name.isascii() and _one_word_with_article(name, spelling.article):
+                    letters.update(normalize_name(name))
+        letters.discard(" ")
+        word = "[" + "".join(sorted(map(re.escape, letters))) + "]+"
+        return re.compile(f"{word}(?: {word})*")
+
+    def _arabic_matches(self, pattern: re.Pattern[str], norm: str) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(norm)``, searched in the Arabic stretches only (each with the
+        character after it, which the pattern's look-ahead reads)."""
+        size = len(norm)
+        for stretch in self._arabic_stretches.finditer(norm):
+            yield from pattern.finditer(norm, stretch.start(), min(size, stretch.end() + 1))
+
     def _arabic_name_part(self, name: str) -> list[str]:
         """A normalised Arabic name's words without its generic word (جسر السنك: السنك)."""
         words = normalize_name(name).split()
@@ -231,7 +255,7 @@ class VariantMatching:
             return True
 
         # the words after a generic word (found by one regex pass, in C)
-        for match in generic_pattern.finditer(norm):
+        for match in self._arabic_matches(generic_pattern, norm):
             generic = match.group(2)
             following = []
             previous = match.end()
@@ -267,7 +291,7 @@ class VariantMatching:
                     break
         # a word with the article alone, spelled like a one-word name (a regex per key)
         if article_pattern is not None:
-            for match in article_pattern.finditer(norm):
+            for match in self._arabic_matches(article_pattern, norm):
                 word, bare = match.group(), match.group(1)
                 if bare in stop or word in stop:
                     continue

@@ -295,6 +295,13 @@ def reference_noun_typos(
     return sorted([*hits, *found], key=lambda h: h.nstart)
 
 
+def reference_arabic_matches(
+    self: Geoparser, pattern: re.Pattern[str], norm: str
+) -> Iterator[re.Match[str]]:
+    """An Arabic pattern over the whole normalised text."""
+    return pattern.finditer(norm)
+
+
 # ------------------------------------------------------------------ strategies
 def _latin_names() -> list[str]:
     names = {
@@ -352,6 +359,8 @@ _GLUED = st.lists(
     st.one_of(
         st.sampled_from(_NAMES),
         st.sampled_from(_ARABIC_NAMES),
+        st.sampled_from(sorted(_GEOPARSER.vocabulary.arabic_generic_words)),
+        st.sampled_from(["فكتوريا", "الاعظمي", "قاعدة", "x", "3", "الكرادةab"]),
         st.sampled_from(["وبغداد", "بالمنطقة", "الخضراءها", "ساحة", "وساحة", "التحرير", "و"]),
         st.sampled_from(["", " ", "s", "al", "ال", "-", "،", "ـ"]),
     ),
@@ -394,6 +403,7 @@ _PLAIN = {
     "_hits": reference_hits,
     "_entries_named_of_kind": reference_entries_named_of_kind,
     "_with_noun_typos": reference_noun_typos,
+    "_arabic_matches": reference_arabic_matches,
     "_place_mention": reference_place_mention,
     "_fits": reference_fits,
     "_fitting": reference_fitting,
