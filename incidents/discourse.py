@@ -228,6 +228,8 @@ def read_telling(
     reading: SentenceReading,
     vocabulary: Vocabulary,
     rules: DiscourseRules | None = None,
+    *,
+    normalized: str | None = None,
 ) -> Telling:
     """How the sentence ``text`` (at report offset ``start``) tells what ``reading`` found.
 
@@ -237,11 +239,14 @@ def read_telling(
         The sentence.
     start
         Its offset in the report (the offsets of ``reading``'s triggers are the report's).
+    normalized
+        The sentence normalised (``normalize_name(text)``, or its normalisation with
+        offsets, outer spaces kept), when the caller has it.
     """
     if not reading.triggers:
         return Telling(reading)
     rules = rules or discourse_rules()
-    words = normalize_name(text).split()
+    words = (normalize_name(text) if normalized is None else normalized).split()
     if _period_framed(words, rules, vocabulary):
         return Telling(reading, background=True)
     kept: list[Trigger] = []

@@ -52,7 +52,13 @@ from incidents.placing import MentionIndex, SentencePlacer, _rank, focus_place
 from incidents.sentences import caption_lines, paragraph_spans, split_sentences
 from incidents.time_phrases import forget_scans
 from incidents.timeref import day_window, days_named, local_zone, resolve_time
-from incidents.triggers import SentenceReading, TextReader, Trigger, read_sentence
+from incidents.triggers import (
+    SentenceReading,
+    TextReader,
+    Trigger,
+    read_sentence,
+    stretch_normalized,
+)
 from incidents.unlisted_places import area_names, unlisted
 from incidents.vocabulary import Vocabulary, incident_vocabulary
 
@@ -265,8 +271,10 @@ def _extract(
         reading = reader.sentence(
             sentence.start, sentence.end, place_spans.absolute(sentence.start, sentence.end)
         )
+        # The sentence's own normalisation, cut from the report's.
+        own_norm = stretch_normalized(report.text, sentence.start, sentence.end, normalized)
         # What is told again, points back, or is no incident at all (incidents/discourse.py).
-        telling = read_telling(text, sentence.start, reading, vocabulary)
+        telling = read_telling(text, sentence.start, reading, vocabulary, normalized=own_norm[0])
         reading = telling.reading
         ahead = any(t.status in _FORWARD_STATUSES for t in reading.triggers)
         if ahead and stated is not None:
@@ -306,8 +314,9 @@ def _extract(
         if not types and not claims:
             continue
         placer = SentencePlacer(
-            sentence.start, sentence.end, text, sentence.paragraph, index, focus, last_scene
-        )
+            sentence.start, sentence.end, text, sentence.paragraph, index, focus, last_scene,
+            normalized=own_norm[0],
+        )  # fmt: skip
         place, basis = placer.at()
         if place is not None and place.is_location:
             last_scene = place
@@ -338,7 +347,7 @@ def _extract(
             new = []
         acled_events: dict[tuple[str | None, str | None], list[tuple[str, str | None]]] = {}
         for n, (t, fields, unlisted_key) in enumerate(
-            _tellings(new, reading, text, sentence.start, placer, index, vocabulary)
+            _tellings(new, reading, text, sentence.start, placer, index, vocabulary, own_norm)
         ):
             told_incident = _incident(
                 report, vocabulary, event_type=t.type_id, index=n, claim=None, sentence=sentence,
@@ -528,6 +537,7 @@ def _tellings(
     placer: SentencePlacer,
     index: MentionIndex,
     vocabulary: Vocabulary,
+    normalized: tuple[str, list[int]] | None = None,
 ) -> list[tuple[Trigger, dict, str | None]]:
     """Each incident a sentence tells, with its place fields and, for one at a named place
     the gazetteer lacks, that place's key: one per trigger, one per repeat in another
@@ -559,7 +569,7 @@ def _tellings(
             if (key or _place_key(fields["place"])) not in placed:
                 tellings.append((told, fields, key))
                 placed.add(key or _place_key(fields["place"]))
-    for part_start, part_end in distributive_parts(text, start):
+    for part_start, part_end in distributive_parts(text, start, normalized=normalized):
         # "drone and rocket attacks, one of them on al-Asad air base in western Iraq and
         # others on three troop locations in Syria": one each
         told = next(

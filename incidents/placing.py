@@ -194,6 +194,9 @@ class SentencePlacer:
         The report's focus place (:func:`focus_place`).
     last_scene
         The place of the last incident placed (for "at the scene").
+    normalized
+        The sentence's normalisation (as :func:`normalize_with_offsets` gives it), when
+        the caller has it.
     """
 
     def __init__(
@@ -205,6 +208,8 @@ class SentencePlacer:
         mentions: MentionIndex,
         focus: PlaceMention | None,
         last_scene: PlaceMention | None = None,
+        *,
+        normalized: str | None = None,
     ):
         self.start = start
         self.text = text
@@ -212,6 +217,7 @@ class SentencePlacer:
         self.mentions = mentions
         self.focus = focus
         self.last_scene = last_scene
+        self._normalized = normalized
         in_sentence = mentions.within(start, end)
         attribution = attribution_spans(text) if any(
             m.is_location for m in in_sentence
@@ -266,7 +272,11 @@ class SentencePlacer:
         return start - position if start > position else position - end
 
     def _beyond_sentence(self) -> tuple[PlaceMention | None, str | None]:
-        norm = " " + normalize_name(self.text) + " "
+        norm = (
+            " "
+            + (normalize_name(self.text) if self._normalized is None else self._normalized.strip())
+            + " "
+        )
         if any(f" {phrase} " in norm for phrase in context_vocabulary().anaphoric_places):
             earlier = self.last_scene or self.mentions.last_located_before(self.start)
             if earlier is not None:

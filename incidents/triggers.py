@@ -90,7 +90,7 @@ class SentenceReading:
     in Shaab ...", "وانفجرت عبوة ثانية"; see :mod:`incidents.enumeration`)."""
 
 
-def _stretch_normalized(
+def stretch_normalized(
     text: str, start: int, end: int, normalized: tuple[str, list[int]] | None
 ) -> tuple[str, list[int]]:
     """``normalize_with_offsets(text[start:end], start)``, cut from the whole text's
@@ -149,7 +149,7 @@ class TextReader:
     ) -> None:
         self.vocabulary = vocabulary or incident_vocabulary()
         self.text = text
-        norm, offsets = _stretch_normalized(text, start, end, normalized)
+        norm, offsets = stretch_normalized(text, start, end, normalized)
         self.norm = norm
         self.offsets = offsets
         found = sorted(

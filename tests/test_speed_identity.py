@@ -75,7 +75,7 @@ def test_a_paragraph_cut_from_the_report_is_its_own_normalisation(text: str, dat
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
     whole = normalize_with_offsets(text)
-    cut = triggers._stretch_normalized(text, start, end, whole)
+    cut = triggers.stretch_normalized(text, start, end, whole)
     assert cut == normalize_with_offsets(text[start:end], start)
 
 
