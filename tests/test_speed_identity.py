@@ -402,3 +402,24 @@ def test_fold_text_of_ascii_is_the_translation(text: str, which: str) -> None:
         table[ord(" ")] = None  # type: ignore[assignment]
     assert time_phrases.fold_text(text, table) == text.translate(table)
     assert time_phrases.fold_text(text) == text.translate(time_phrases.folding_table())
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.lists(st.one_of(TIME_PIECES, CASUALTY_PIECES), max_size=3).map(" ".join),
+    st.sampled_from(["bundled", "folds-ascii"]),
+)
+def test_phrase_keys_remembered_are_the_keys_made_afresh(text: str, which: str) -> None:
+    """The memo of phrase keys gives what folding the phrase again gives, per table."""
+    table = dict(time_phrases.folding_table())
+    if which == "folds-ascii":
+        table[ord("a")] = "b"
+    plain_fold = " ".join(
+        text.translate(table).translate(time_phrases.IGNORECASE_PARTNERS).lower().split()
+    )
+    plain_key = " ".join(
+        "".join(ch for ch in plain_fold if ch not in time_phrases._ARABIC_MARKS).split()
+    )
+    for _ in range(2):  # made, then remembered
+        assert casualty_words.fold_key(text, table) == plain_fold
+        assert time_phrases._key(text, table) == plain_key
