@@ -145,6 +145,12 @@ def _clause_of(bounds: list[int], position: int) -> int:
     return bisect_left(bounds, position + 1) - 1
 
 
+@cache
+def _quote_marks(quotes: str) -> re.Pattern[str] | None:
+    """Any one of the characters of ``quotes`` (None when there is none)."""
+    return re.compile(f"[{re.escape(quotes)}]") if quotes else None
+
+
 def attribution_spans(text: str) -> list[tuple[int, int]]:
     """Spans of ``text`` that say who is speaking, not what happened.
 
@@ -155,7 +161,8 @@ def attribution_spans(text: str) -> list[tuple[int, int]]:
     """
     vocab = placing_vocabulary()
     spans: list[tuple[int, int]] = []
-    closing = [i for i, c in enumerate(text) if c in vocab.quotes]
+    marks = _quote_marks(vocab.quotes)
+    closing = [m.start() for m in marks.finditer(text)] if marks is not None else []
     if len(closing) >= 2:
         last = closing[-1]
         tail = text[last + 1 :]

@@ -423,3 +423,43 @@ def test_phrase_keys_remembered_are_the_keys_made_afresh(text: str, which: str) 
     for _ in range(2):  # made, then remembered
         assert casualty_words.fold_key(text, table) == plain_fold
         assert time_phrases._key(text, table) == plain_key
+
+
+_TRIGGER_LISTS = ("generic_after", "habitual", "partitives", "summary_determiners",
+                  "not_armed_after", "denied_role")  # fmt: skip
+
+
+def _trigger_list_words() -> list[str]:
+    from incidents.vocabulary import incident_vocabulary
+
+    vocabulary = incident_vocabulary()
+    return sorted({w for name in _TRIGGER_LISTS for w in getattr(vocabulary, name)})
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(_trigger_list_words()), st.sampled_from([" ", "x", "one"])),
+        max_size=8,
+    ).map(lambda words: " " + " ".join(words) + " "),
+    st.sampled_from(_TRIGGER_LISTS),
+)
+def test_one_search_for_spaced_phrases_finds_the_first_as_finds_did(text: str, name: str) -> None:
+    from incidents.vocabulary import incident_vocabulary
+
+    phrases = getattr(incident_vocabulary(), name)
+    found = [text.find(p) for p in triggers._spaced(phrases) if p in text]
+    assert triggers.first_spaced(text, phrases) == (min(found) if found else -1)
+    assert triggers.first_spaced(text, ()) == -1
+
+
+@IDENTITY_SETTINGS
+@given(st.text(alphabet=st.sampled_from("\"“”«»'ab ,-]^\\"), max_size=30))
+def test_quote_marks_are_found_where_the_character_loop_found_them(text: str) -> None:
+    from incidents import placing
+
+    quotes = placing.placing_vocabulary().quotes
+    for marks in (quotes, "-]^\\", ""):
+        pattern = placing._quote_marks(marks)
+        found = [m.start() for m in pattern.finditer(text)] if pattern is not None else []
+        assert found == [i for i, c in enumerate(text) if c in marks]
