@@ -18,8 +18,8 @@ from functools import lru_cache
 from typing import Any
 
 from gazetteer.normalize import normalize_name
+from incidents.event_items import Item
 from incidents.event_rules import ClaimRules
-from incidents.grouping import Item
 
 __all__ = ["Claim", "claimant_key", "claims_contradict", "read_claim"]
 

@@ -17,9 +17,9 @@ from gazetteer.geoparse import Geoparser
 from gazetteer.model import Gazetteer, Place
 from geo.errors import IncidentMapperError
 from geo.relative import radius_m
+from incidents.event_items import day_bounds
 from incidents.event_rules import EventRules
 from incidents.events import group_events, incident_event_ids
-from incidents.grouping import day_bounds
 from incidents.model import Incident
 from incidents.pipeline import analyse_report, incidents_frame
 from incidents.reports import read_report

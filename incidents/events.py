@@ -107,6 +107,7 @@ from gazetteer.model import Gazetteer, load_gazetteer
 from geo.crs import WGS84
 from geo.errors import IncidentMapperError
 from incidents.event_claims import claims_contradict, read_claim
+from incidents.event_items import PRECISIONS, SUB_DAY, IncidentColumns, Item, read_items
 from incidents.event_places import GroupPlace, PlaceRelations
 from incidents.event_rules import (
     ClaimRules,
@@ -114,16 +115,7 @@ from incidents.event_rules import (
     load_event_rules,
     parse_event_rules,
 )
-from incidents.grouping import (
-    PRECISIONS,
-    REASON_TEXT,
-    SUB_DAY,
-    GroupedEvent,
-    IncidentColumns,
-    Item,
-    cluster,
-    read_items,
-)
+from incidents.grouping import REASON_TEXT, GroupedEvent, cluster
 from incidents.timeref import local_zone
 from incidents.vocabulary import incident_vocabulary
 
@@ -519,7 +511,7 @@ def group_events(
         the result does not depend on it. ``status``, ``scope`` and ``source_origin``
         are used when present. Only the columns :data:`REQUIRED_COLUMNS` and
         :data:`OPTIONAL_COLUMNS` are read, into compact codes (4 bytes a cell); they
-        may be given as such (:class:`~incidents.grouping.IncidentColumns`, for instance
+        may be given as such (:class:`~incidents.event_items.IncidentColumns`, for instance
         read from a Parquet file a column at a time).
     gazetteer
         For ``part_of``/``adjacent_to`` relations, and its pack's time zone (event

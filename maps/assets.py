@@ -22,7 +22,9 @@ import numbers
 import re
 from collections.abc import Mapping
 from functools import cache
+from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from xstatic.pkg import leaflet as xstatic_leaflet
@@ -220,3 +222,16 @@ def data_tag(element_id: str, base64_text: str) -> str:
         msg = f"{element_id}: only base64 text goes into a data element"
         raise ValueError(msg)
     return f'<script type="text/plain" id="{element_id}">{base64_text}</script>'
+
+
+@cache
+def load_styles() -> dict[str, Any]:
+    """The drawing rules from ``maps/data/styles.json`` (colours, sizes, spread)."""
+    text = resources.files("maps").joinpath("data", "styles.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@cache
+def static_text(name: str) -> str:
+    """A file of ``maps/static/`` (the page's JavaScript and CSS)."""
+    return resources.files("maps").joinpath("static", name).read_text(encoding="utf-8")

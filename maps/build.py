@@ -46,8 +46,8 @@ from incidents.engine import (
     analyse_task,
     default_jobs,
 )
+from incidents.event_items import IncidentColumns
 from incidents.events import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, event_id_column, group_events
-from incidents.grouping import IncidentColumns
 from incidents.model import INCIDENT_COLUMNS
 from incidents.pipeline import (
     INCIDENT_ORDER,

@@ -29,76 +29,36 @@ and nothing reaches folium's Jinja templates.
 from __future__ import annotations
 
 import itertools
-import json
 import math
-from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
-from typing import Any, ClassVar
+from typing import Any
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import Element, Figure, MacroElement
-from folium.utilities import JsCode
-from shapely.geometry import mapping
-from shapely.geometry.base import BaseGeometry
+from branca.element import Element, Figure
 
 from gazetteer.model import Gazetteer, load_gazetteer
 from gazetteer.pack import Pack
-from geo.crs import to_metric, to_wgs84
 from geo.errors import OutputError
 from incidents.model import INCIDENT_COLUMNS
 from maps.assets import (
     data_tag,
-    html_text,
-    js_json,
     js_literal,
     json_tag,
-    leaflet_css,
-    leaflet_js,
-    script_tag,
-    style_tag,
+    load_styles,
 )
 from maps.columns import FLAG_UNMAPPED, PageColumns, event_columns, incident_columns
+from maps.page_elements import HeaderAssets, OfflineMap, RawText, RenderedScript, StillFitBounds
+from maps.place_layers import context_layer, places_layer, to_wgs84_frame
 from maps.timeline import calendar_span, day_span, replay_span_minutes, zone_offsets
 
-#: The page's scripts and styles, in ``maps/static/``, in load order.
-STATIC_SCRIPTS = (
-    "im_folium.js",
-    "im_core.js",
-    "im_popups.js",
-    "im_layer.js",
-    "im_sources.js",
-    "im_table.js",
-    "im_ui.js",
-)
-STATIC_STYLES = ("im.css",)
 #: Event-table columns the events layer cannot do without (the others are optional).
 EVENT_REQUIRED_COLUMNS = ("event_id", "incident_ids")
-_COORD_DECIMALS = 7
-
-_STYLE_FROM_PROPERTIES_JS = JsCode("IncidentMapFolium.style")
-_PLACE_BIND_JS = JsCode("IncidentMapFolium.bindPlace")
-_CONTEXT_LABEL_JS = JsCode("IncidentMapFolium.contextLabel")
 
 
 # --------------------------------------------------------------------------- data
-
-
-@cache
-def load_styles() -> dict[str, Any]:
-    """The drawing rules from ``maps/data/styles.json`` (colours, sizes, spread)."""
-    text = resources.files("maps").joinpath("data", "styles.json").read_text(encoding="utf-8")
-    return json.loads(text)
-
-
-@cache
-def static_text(name: str) -> str:
-    """A file of ``maps/static/`` (the page's JavaScript and CSS)."""
-    return resources.files("maps").joinpath("static", name).read_text(encoding="utf-8")
 
 
 def event_style(event_type: str) -> tuple[str, str]:
@@ -110,27 +70,6 @@ def event_style(event_type: str) -> tuple[str, str]:
     return entry["label"], entry["colour"]
 
 
-def _present(value: Any) -> Any:
-    """``value`` with pandas/numpy missing markers turned into ``None`` and numpy scalars
-    into Python ones."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if hasattr(value, "tolist") and not isinstance(value, str):
-        value = value.tolist()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def _text(value: Any) -> str | None:
-    """A non-empty string, or ``None``."""
-    value = _present(value)
-    if value is None:
-        return None
-    value = str(value)
-    return value if value.strip() else None
-
-
 def styles_for_pack(styles: dict[str, Any], pack: Pack) -> dict[str, Any]:
     """``styles.json`` with what comes from the pack: where the map opens (``home``)
     and the time zone the time control reads and writes times in."""
@@ -138,24 +77,6 @@ def styles_for_pack(styles: dict[str, Any], pack: Pack) -> dict[str, Any]:
     out["home"] = dict(pack.map_home)
     out["time"] = {**styles["time"], "timezone": pack.timezone, "zone_label": pack.name}
     return out
-
-
-def _to_wgs84_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    crs = getattr(frame, "crs", None)
-    if crs is not None and crs.to_epsg() != 4326:
-        return frame.to_crs(4326)
-    return frame
-
-
-def _point_position(geometry: Any) -> tuple[float, float] | None:
-    """(lat, lon) of a point geometry, or ``None`` when missing, empty or not finite."""
-    if not isinstance(geometry, BaseGeometry) or geometry.is_empty:
-        return None
-    point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
-    lat, lon = float(point.y), float(point.x)
-    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-        return None
-    return round(lat, _COORD_DECIMALS), round(lon, _COORD_DECIMALS)
 
 
 def check_incident_table(incidents: pd.DataFrame) -> None:
@@ -180,345 +101,7 @@ def check_event_table(events: pd.DataFrame) -> None:
         raise OutputError(msg)
 
 
-def _fmt_metres(value: float | None) -> str | None:
-    if value is None:
-        return None
-    if value >= 1000:
-        return f"±{value / 1000:.1f} km"
-    return f"±{round(value)} m"
-
-
-def _row(label: str, value_html: str | None) -> str:
-    if not value_html:
-        return ""
-    return f"<tr><th>{html_text(label)}</th><td>{value_html}</td></tr>"
-
-
-def _joined(parts: Iterable[str | None], sep: str = " · ") -> str:
-    return sep.join(p for p in parts if p)
-
-
-def _bdi(value: Any) -> str:
-    """Escaped text isolated for direction, so Arabic names do not reorder the line."""
-    return f"<bdi>{html_text(value)}</bdi>"
-
-
-def _escaped(place: Mapping[str, Any], key: str) -> str | None:
-    """The escaped text of ``place[key]``, or ``None`` when missing."""
-    value = _text(place.get(key))
-    return html_text(value) if value is not None else None
-
-
-def place_popup_html(place: Mapping[str, Any]) -> str:
-    """The popup of one gazetteer place or derived area, every value escaped."""
-    name = _text(place.get("name")) or _text(place.get("place_id")) or "place"
-    name_ar = _text(place.get("name_ar"))
-    heading = f"<h3>{_bdi(name)}"
-    if name_ar:
-        heading += f' <bdi dir="rtl">{html_text(name_ar)}</bdi>'
-    heading += "</h3>"
-    uncertainty = _present(place.get("uncertainty_m"))
-    derived_note = (
-        "derived area (from the wording, not a gazetteer entry)"
-        if _present(place.get("derived"))
-        else None
-    )
-    metres = html_text(_fmt_metres(float(uncertainty))) if uncertainty is not None else None
-    position = _point_position(place.get("geometry"))
-    if position is not None and place.get("geometry").geom_type != "Point":
-        position = None
-    mentions = _present(place.get("mention_count"))
-    table = "".join(
-        [
-            _row("Kind", _joined([_escaped(place, "kind"), derived_note])),
-            _row("Precision", _joined([_escaped(place, "precision"), metres])),
-            _row(
-                "Coordinates",
-                _joined(
-                    [
-                        _escaped(place, "coordinate_basis"),
-                        f"{position[0]:.5f}, {position[1]:.5f}" if position else None,
-                    ]
-                ),
-            ),
-            _row("Mentions", html_text(mentions) if mentions is not None else None),
-            _row("About", _bdi(place["description"]) if _text(place.get("description")) else None),
-            _row("Source", _bdi(place["source"]) if _text(place.get("source")) else None),
-        ]
-    )
-    return (
-        f'<div class="im-popup">{heading}<table>{table}</table>'
-        f'<div class="im-muted">{_escaped(place, "place_id") or ""}</div></div>'
-    )
-
-
-# ------------------------------------------------------------ GeoJSON helpers
-
-
-def _round_coords(value: Any) -> Any:
-    if isinstance(value, float):
-        return round(value, _COORD_DECIMALS)
-    if isinstance(value, list | tuple):
-        return [_round_coords(v) for v in value]
-    return value
-
-
-def _geometry_json(geometry: BaseGeometry) -> dict[str, Any]:
-    geo = mapping(geometry)
-    if "coordinates" in geo:
-        return {"type": geo["type"], "coordinates": _round_coords(geo["coordinates"])}
-    return {
-        "type": geo["type"],
-        "geometries": [_geometry_json(part) for part in geometry.geoms],  # type: ignore[attr-defined]
-    }
-
-
-def _feature(geometry: BaseGeometry, properties: Mapping[str, Any]) -> dict[str, Any]:
-    return {"type": "Feature", "geometry": _geometry_json(geometry), "properties": dict(properties)}
-
-
-def _geometry_class(geometry: BaseGeometry) -> str:
-    kind = geometry.geom_type.removeprefix("Multi")
-    return {"Polygon": "area", "LineString": "line", "LinearRing": "line", "Point": "point"}.get(
-        kind, "other"
-    )
-
-
-def _uncertainty_circle(point: BaseGeometry, radius_m: float, crs: str) -> BaseGeometry:
-    """A circle of ``radius_m`` metres drawn in the pack's metric CRS ``crs``."""
-    return to_wgs84(to_metric(point, crs=crs).buffer(radius_m, quad_segs=16), crs=crs)
-
-
 # ------------------------------------------------------------ page elements
-
-
-class _Raw(Element):
-    """Fixed text put into the page as is: never parsed as a Jinja template."""
-
-    def __init__(self, text: str):
-        super().__init__()
-        self._name = "Raw"
-        self._text = text
-
-    def render(self, **kwargs: Any) -> str:
-        return self._text
-
-
-class _HeaderAssets(MacroElement):
-    """Inline Leaflet, the page styles and the page title into ``<head>``."""
-
-    def __init__(self, title: str):
-        super().__init__()
-        self._name = "HeaderAssets"
-        self.title = title
-
-    def render(self, **kwargs: Any) -> None:
-        figure = self.get_root()
-        background = load_styles()["page"]["background"]
-        parts = {
-            "im_title": f"<title>{html_text(self.title)}</title>",
-            "im_favicon": '<link rel="icon" href="data:,">',
-            "leaflet_css": style_tag(leaflet_css()),
-            "leaflet_js": script_tag(leaflet_js()),
-            "im_background": style_tag(f":root {{ --im-background: {background}; }}"),
-        }
-        parts.update({name: style_tag(static_text(name)) for name in STATIC_STYLES})
-        parts.update({name: script_tag(static_text(name)) for name in STATIC_SCRIPTS})
-        for name, text in parts.items():
-            figure.header.add_child(_Raw(text), name=name)
-
-
-class _Script(MacroElement):
-    """JavaScript written at render time (when element names are final), placed in
-    the page's script after its parent's, and never parsed as a template."""
-
-    def __init__(self, build: Callable[[], str]):
-        super().__init__()
-        self._name = "Script"
-        self._build = build
-
-    def render(self, **kwargs: Any) -> None:
-        self.get_root().script.add_child(_Raw(self._build()), name=self.get_name())
-
-
-class _StillFitBounds(folium.map.FitBounds):
-    """``map.fitBounds`` without the zoom animation: the map opens on its view at once.
-
-    folium's ``fit_bounds`` animates from the map's starting zoom to the fitted one
-    (Leaflet animates a ``setView`` on a loaded map), which hides the incident canvas
-    for a quarter of a second after the first draw and draws it a second time."""
-
-    def __init__(self, bounds: list[list[float]], **kwargs: Any):
-        super().__init__(bounds, **kwargs)
-        self.options["animate"] = False
-
-
-class _OfflineMap(folium.Map):
-    """A folium map that links no CDN: Leaflet is inlined by :class:`_HeaderAssets`;
-    jQuery, Bootstrap, Font Awesome and awesome-markers are not needed."""
-
-    default_js: ClassVar[list[tuple[str, str]]] = []
-    default_css: ClassVar[list[tuple[str, str]]] = []
-
-
-def _geojson_layer(
-    features: list[dict[str, Any]],
-    *,
-    name: str | None,
-    on_each_feature: JsCode,
-    marker: folium.CircleMarker | None = None,
-    point_to_layer: JsCode | None = None,
-    control: bool = True,
-    interactive: bool = True,
-) -> folium.GeoJson:
-    """A ``folium.GeoJson`` layer whose features are added by a raw script.
-
-    folium renders an element's script through Jinja twice (a macro's output
-    becomes a new template), so report text inside the layer's own data would be
-    read as template syntax (``{{ 7*7 }}`` evaluated, ``{% raw %}`` breaking the
-    render). The layer is therefore created empty and filled by
-    ``layer.addData(JSON.parse("..."))`` from a :class:`_Script`, which is never
-    parsed. Styles come from each feature's ``style`` property; ``point_to_layer``
-    (instead of ``marker``) makes the layer of each point.
-    """
-    options: dict[str, Any] = {"style": _STYLE_FROM_PROPERTIES_JS}
-    if not interactive:
-        options["interactive"] = False
-    if point_to_layer is not None:
-        options["pointToLayer"] = point_to_layer
-    layer = folium.GeoJson(
-        {"type": "FeatureCollection", "features": []},
-        name=name,
-        control=control,
-        marker=marker,
-        on_each_feature=on_each_feature,
-        **options,
-    )
-    if features:
-        collection = {"type": "FeatureCollection", "features": features}
-        payload = js_json(collection)
-        layer.add_child(_Script(lambda: f"{layer.get_name()}.addData({payload});"))
-    return layer
-
-
-# ------------------------------------------------------------ context and places
-
-
-def _label_point(place: Any) -> list[float]:
-    """[lat, lon] to put a place's label at: its curated ``label_point`` when it has
-    one, else the middle of a line, or the centroid of an area (a point inside it when
-    the centroid falls outside)."""
-    geometry = place.geometry
-    if place.label_point is not None:
-        lon, lat = place.label_point
-        return [round(float(lat), _COORD_DECIMALS), round(float(lon), _COORD_DECIMALS)]
-    if geometry.geom_type in ("LineString", "MultiLineString", "LinearRing"):
-        point = geometry.interpolate(0.5, normalized=True)
-    else:
-        point = geometry.centroid
-        if not geometry.contains(point):
-            point = geometry.representative_point()
-    return [round(point.y, _COORD_DECIMALS), round(point.x, _COORD_DECIMALS)]
-
-
-def _context_features(gazetteer: Gazetteer) -> list[dict[str, Any]]:
-    kinds = load_styles()["context"]["kinds"]
-    drawn = []
-    for place in gazetteer.values():
-        rule = kinds.get(place.kind)
-        if rule is None or place.geometry is None or place.geometry.is_empty:
-            continue
-        style = rule.get(_geometry_class(place.geometry))
-        if style is None:
-            continue
-        drawn.append((rule["order"], place.id, place, rule, style))
-    drawn.sort(key=lambda item: (item[0], item[1]))
-    return [
-        _feature(
-            place.geometry,
-            {
-                "place_id": place.id,
-                "style": style,
-                "label": html_text(place.name) if rule.get("label") else None,
-                "label_at": _label_point(place) if rule.get("label") else None,
-            },
-        )
-        for _, _, place, rule, style in drawn
-    ]
-
-
-def _context_layer(gazetteer: Gazetteer) -> folium.GeoJson:
-    """Rivers, zones, bridges and districts from the gazetteer: always drawn, never clickable."""
-    return _geojson_layer(
-        _context_features(gazetteer),
-        name="Context",
-        control=False,
-        interactive=False,
-        on_each_feature=_CONTEXT_LABEL_JS,
-    )
-
-
-def _places_features(
-    places: gpd.GeoDataFrame, crs: str
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(place features, uncertainty-circle features): areas first, then lines, then points."""
-    rules = load_styles()["places"]
-    if places is None or places.empty or "geometry" not in places.columns:
-        return [], []
-    places = _to_wgs84_frame(places)
-    rank = {"area": 0, "line": 1, "point": 2}
-    drawn, circles = [], []
-    for row in places.to_dict("records"):
-        geometry = row.get("geometry")
-        if not isinstance(geometry, BaseGeometry) or geometry.is_empty:
-            continue
-        shape = _geometry_class(geometry)
-        if shape not in rank:
-            continue
-        derived = bool(_present(row.get("derived")))
-        style = rules["derived" if derived else "polygon"] if shape == "area" else rules[shape]
-        place_id = _text(row.get("place_id")) or ""
-        name = _text(row.get("name")) or place_id
-        properties = {
-            "place_id": place_id,
-            "style": style,
-            "popup": place_popup_html(row),
-            "tooltip": _bdi(name),
-        }
-        drawn.append((rank[shape], place_id, _feature(geometry, properties)))
-        uncertainty = _present(row.get("uncertainty_m"))
-        if (
-            shape == "point"
-            and uncertainty is not None
-            and rules["min_uncertainty_circle_m"]
-            <= float(uncertainty)
-            <= rules["max_uncertainty_circle_m"]
-        ):
-            circle = _uncertainty_circle(geometry, float(uncertainty), crs)
-            circles.append(
-                (place_id, _feature(circle, {"place_id": place_id, "style": rules["uncertainty"]}))
-            )
-    drawn.sort(key=lambda item: (item[0], item[1]))
-    circles.sort(key=lambda item: item[0])
-    return [f for _, _, f in drawn], [f for _, f in circles]
-
-
-def _places_layer(places: gpd.GeoDataFrame, crs: str) -> folium.FeatureGroup:
-    """The "Places" overlay: mentioned places, derived areas and uncertainty circles."""
-    features, circles = _places_features(places, crs)
-    group = folium.FeatureGroup(name="Places", control=False)
-    _geojson_layer(
-        circles, name=None, control=False, interactive=False, on_each_feature=_PLACE_BIND_JS
-    ).add_to(group)
-    point_style = load_styles()["places"]["point"]
-    _geojson_layer(
-        features,
-        name=None,
-        control=False,
-        marker=folium.CircleMarker(radius=point_style["radius"]),
-        on_each_feature=_PLACE_BIND_JS,
-    ).add_to(group)
-    return group
 
 
 # --------------------------------------------------------------- the document
@@ -632,7 +215,7 @@ def _home_bounds(
             west, south, east, north = place.geometry.bounds
             return [[south, west], [north, east]]
     if places is not None and not places.empty and "geometry" in places.columns:
-        geometries = _to_wgs84_frame(places).geometry.dropna()
+        geometries = to_wgs84_frame(places).geometry.dropna()
         west, south, east, north = (float(v) for v in geometries.total_bounds)
         if all(math.isfinite(v) for v in (west, south, east, north)):
             return [[south, west], [north, east]]
@@ -659,7 +242,7 @@ def build_map(
         gazetteer = load_gazetteer()
     styles = styles_for_pack(load_styles(), gazetteer.pack)
     home = styles["home"]
-    fmap = _OfflineMap(
+    fmap = OfflineMap(
         location=home["centre"],
         zoom_start=home["zoom"],
         tiles=None,
@@ -668,7 +251,7 @@ def build_map(
     )
     fmap.options["max_zoom"] = 19
     fmap.options["min_zoom"] = 3
-    _HeaderAssets(title).add_to(fmap)
+    HeaderAssets(title).add_to(fmap)
 
     plain = folium.FeatureGroup(name="Plain background (offline)", overlay=False, control=False)
     plain.add_to(fmap)
@@ -696,9 +279,9 @@ def build_map(
 
     doc = MapDocument(map=fmap, title=title, incidents=page_incidents, events=page_events)
     doc.base_layers = {plain.layer_name: plain, osm.layer_name: osm}
-    doc.context_layer = _context_layer(gazetteer)
+    doc.context_layer = context_layer(gazetteer)
     doc.context_layer.add_to(fmap)
-    doc.places_layer = _places_layer(places, gazetteer.pack.metric_crs)
+    doc.places_layer = places_layer(places, gazetteer.pack.metric_crs)
     doc.places_layer.add_to(fmap)
 
     mapped = (page_incidents.arrays["flags"] & FLAG_UNMAPPED) == 0
@@ -783,7 +366,7 @@ def finish_map(doc: MapDocument) -> str:
     fit = load_styles()["fit"]
     if doc.fit_bounds is not None:
         padding = (fit["padding_px"], fit["padding_px"])
-        fitting = _StillFitBounds(doc.fit_bounds, padding=padding, max_zoom=fit["max_zoom"])
+        fitting = StillFitBounds(doc.fit_bounds, padding=padding, max_zoom=fit["max_zoom"])
         fitting.add_to(doc.map)
         # First of the map's scripts: the view is set before any layer is drawn in it.
         doc.map._children.move_to_end(fitting.get_name(), last=False)
@@ -798,8 +381,8 @@ def finish_map(doc: MapDocument) -> str:
             _column_elements("evt", doc.events),
         ]
     )
-    figure.html.add_child(_Raw(columns), name="im_data")
-    _Script(lambda: _install_js(doc)).add_to(doc.map)
+    figure.html.add_child(RawText(columns), name="im_data")
+    RenderedScript(lambda: _install_js(doc)).add_to(doc.map)
     _assign_element_ids(figure)
     page = figure.render()
     # The text (popups, search, ids) comes after the start-up script: see _text_elements.

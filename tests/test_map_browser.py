@@ -34,7 +34,7 @@ from test_map_render import (
 )
 
 from maps import render_map
-from maps.render import load_styles
+from maps.assets import load_styles
 
 pytestmark = pytest.mark.browser
 

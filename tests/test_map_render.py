@@ -36,17 +36,16 @@ from maps.assets import (
     json_tag,
     leaflet_css,
     leaflet_js,
+    load_styles,
     safe_href,
 )
 from maps.columns import _iso_minutes
+from maps.page_elements import STATIC_SCRIPTS, STATIC_STYLES
+from maps.place_layers import place_popup_html
 from maps.render import (
-    STATIC_SCRIPTS,
-    STATIC_STYLES,
     build_map,
     event_style,
     finish_map,
-    load_styles,
-    place_popup_html,
 )
 from maps.timeline import (
     calendar_span,
