@@ -15,7 +15,7 @@ import ahocorasick
 
 from gazetteer.normalize import IGNORECASE_PARTNERS
 from geo.resources import DataChecks, bundled_origin, read_json_resource
-from incidents.time_phrases import folding_table, term_pattern, word_screen_key
+from incidents.time_phrases import folding_table, phrase_memo, term_pattern, word_screen_key
 
 DATA_FILE = "casualties.json"
 
@@ -152,9 +152,15 @@ class FigureScreen:
     def may_hold_figures(self, folded: str) -> bool:
         """False only when ``folded`` (a sentence folded by the vocabulary's table) holds
         no screen word, so no casualty pattern can match it."""
-        if not self._screening or _UNSCREENABLE.search(folded):
+        if not self._screening:
             return True
-        for _ in self._automaton.iter(folded.translate(_NO_MARKS).lower()):
+        if folded.isascii():  # most text: nothing to rule out, no mark to take out
+            plain = folded.lower()
+        elif _UNSCREENABLE.search(folded):
+            return True
+        else:
+            plain = folded.translate(_NO_MARKS).lower()
+        for _ in self._automaton.iter(plain):
             return True
         return False
 
@@ -173,7 +179,20 @@ def _plain_word(word: str) -> bool:
 
 
 def fold_key(text: str, table: Mapping[int, str]) -> str:
-    return " ".join(text.translate(table).translate(IGNORECASE_PARTNERS).lower().split())
+    """``text`` folded by ``table``, in lower case, its spaces collapsed: the key a word
+    or phrase is looked up by (remembered per table, as the same words recur)."""
+    memo = phrase_memo(table, _FOLD_KEYS)
+    key = memo.get(text)
+    if key is None:
+        key = " ".join(text.translate(table).translate(IGNORECASE_PARTNERS).lower().split())
+        if len(memo) >= _FOLD_KEYS_SIZE:
+            memo.clear()
+        memo[text] = key
+    return key
+
+
+_FOLD_KEYS: dict[int, tuple[Mapping[int, str], dict[str, str]]] = {}
+_FOLD_KEYS_SIZE = 8192
 
 
 def _alt(terms: Iterable[str], table: Mapping[int, str]) -> str:

@@ -29,12 +29,13 @@ most sentences tell no incident and cost one check.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import Any
 
 from gazetteer.normalize import is_arabic_letter, normalize_name
-from geo.errors import IncidentMapperError
-from geo.resources import read_json_resource
+from geo.resources import DataChecks, bundled_origin, read_json_resource
 from incidents.triggers import SentenceReading, Trigger
 from incidents.vocabulary import Vocabulary
 
@@ -93,74 +94,109 @@ class DiscourseRules:
     period_unit_window: int
 
 
+DATA_FILE = "discourse.json"
+_CHECKS = DataChecks(bundled_origin("incidents", DATA_FILE))
+
+
 def _norm(phrases: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(normalize_name(p) for p in phrases if normalize_name(p)))
 
 
-def _phrases(phrases: list[str]) -> frozenset[str]:
+def _phrases(phrases: list[str], where: str) -> frozenset[str]:
     """Normalised phrases for :func:`_ends_with`, none longer than ``_PHRASE_WORDS``."""
     found = frozenset(_norm(phrases))
     longest = max((len(p.split()) for p in found), default=0)
     if longest > _PHRASE_WORDS:
         msg = f"a phrase of more than {_PHRASE_WORDS} words: {sorted(found)}"
-        raise IncidentMapperError(msg, path="<bundled incidents/data/discourse.json>")
+        raise _CHECKS.error(msg, where)
     return found
 
 
 @cache
 def discourse_rules() -> DiscourseRules:
     """The bundled rules, read once."""
-    raw = read_json_resource("incidents", "discourse.json")
-    attribution, footage = raw["attribution"], raw["footage"]
-    anaphora, purpose = raw["anaphoric_subjects"], raw["purpose"]
-    approximation, stative = raw["approximation"], raw["stative"]
-    perpetrators, object_of = raw["perpetrators"], raw["object_of"]
-    reference, period = raw["reference"], raw["period"]
+    return build_discourse_rules(read_json_resource("incidents", DATA_FILE))
+
+
+def build_discourse_rules(raw: Mapping[str, Any]) -> DiscourseRules:
+    """Check the rules of ``data/discourse.json`` and normalise their phrases.
+
+    Raises
+    ------
+    DataFileError
+        Naming the file and the section of a missing or malformed setting.
+    """
+    checks = _CHECKS
+    sections = (
+        "attribution", "footage", "scene", "ordinal", "named", "belief", "definite_object",
+        "anaphoric_subjects", "purpose", "approximation", "stative", "passive", "perpetrators",
+        "object_of", "reference", "period",
+    )  # fmt: skip
+    section = {name: checks.section(raw, name, "top") for name in sections}
+
+    def words(name: str, key: str) -> list[str]:
+        return checks.words(section[name], key, name)
+
+    def phrases(name: str, key: str) -> frozenset[str]:
+        return _phrases(words(name, key), f"{name}.{key}")
+
+    def window(name: str, key: str = "window") -> int:
+        return checks.whole_number(section[name], key, name)
+
+    not_after = section["reference"].get("not_after", {})
+    if not isinstance(not_after, Mapping):
+        msg = "'not_after' must be an object"
+        raise checks.error(msg, "reference")
     return DiscourseRules(
-        attribution=frozenset(_norm(attribution["phrases"])),
-        new_markers=_norm(attribution["new_markers"]),
-        footage_subjects=frozenset(_norm(footage["subjects"])),
-        footage_verbs=frozenset(_norm(footage["verbs"])),
-        footage_window=int(footage["window"]),
-        scene=_phrases(raw["scene"]["phrases"]),
-        superlatives=_phrases(raw["named"]["superlatives"]),
-        ordinal_articles=frozenset(_norm(raw["ordinal"]["articles"])),
-        ordinal_arabic_article=normalize_name(raw["ordinal"]["arabic_article"]),
-        ordinal_numbers={normalize_name(k): int(v) for k, v in raw["ordinal"]["numbers"].items()},
-        superlative_window=int(raw["named"]["window"]),
-        belief=_phrases(raw["belief"]["phrases"]),
-        belief_window=int(raw["belief"]["window"]),
-        object_determiners=frozenset(_norm(raw["definite_object"]["determiners"])),
-        possessive_relatives=frozenset(_norm(anaphora["possessive_relatives"])),
-        pronouns=frozenset(_norm(anaphora["pronouns"])),
-        auxiliaries=frozenset(_norm(anaphora["auxiliaries"])),
-        anaphora_window=int(anaphora["window"]),
-        purpose_event_types=frozenset(purpose["event_types"]),
-        purpose=_phrases(purpose["phrases"]),
-        purpose_window=int(purpose["window"]),
-        approximation=_phrases(approximation["phrases"]),
-        approximation_articles=frozenset(_norm(approximation["articles"])),
-        approximation_arabic_window=int(approximation["arabic_window"]),
-        stative_types=frozenset(stative["types"]),
-        stative_triggers=frozenset(_norm(stative["triggers"])),
-        stative_before=frozenset(_norm(stative["before"])),
-        passive_types=frozenset(raw["passive"]["types"]),
-        passive_auxiliaries=frozenset(_norm(raw["passive"]["auxiliaries"])),
-        perpetrator_types=frozenset(perpetrators["types"]),
-        perpetrators=_phrases(perpetrators["nouns"]),
-        perpetrator_window=int(perpetrators["window"]),
-        object_of_types=frozenset(object_of["types"]),
-        object_nouns=frozenset(_norm(object_of["nouns"])),
-        reference=_phrases(reference["phrases"]),
-        reference_not_after={
-            normalize_name(k): frozenset(_norm(v))
-            for k, v in reference.get("not_after", {}).items()
+        attribution=frozenset(_norm(words("attribution", "phrases"))),
+        new_markers=_norm(words("attribution", "new_markers")),
+        footage_subjects=frozenset(_norm(words("footage", "subjects"))),
+        footage_verbs=frozenset(_norm(words("footage", "verbs"))),
+        footage_window=window("footage"),
+        scene=phrases("scene", "phrases"),
+        superlatives=phrases("named", "superlatives"),
+        ordinal_articles=frozenset(_norm(words("ordinal", "articles"))),
+        ordinal_arabic_article=normalize_name(
+            checks.text(section["ordinal"], "arabic_article", "ordinal")
+        ),
+        ordinal_numbers={
+            normalize_name(k): v
+            for k, v in checks.counts(section["ordinal"], "numbers", "ordinal").items()
         },
-        reference_window=int(reference["window"]),
-        period_openers=_norm(period["openers"]),
-        period_units=frozenset(_norm(period["units"])),
-        period_reach=int(period["reach"]),
-        period_unit_window=int(period["unit_window"]),
+        superlative_window=window("named"),
+        belief=phrases("belief", "phrases"),
+        belief_window=window("belief"),
+        object_determiners=frozenset(_norm(words("definite_object", "determiners"))),
+        possessive_relatives=frozenset(_norm(words("anaphoric_subjects", "possessive_relatives"))),
+        pronouns=frozenset(_norm(words("anaphoric_subjects", "pronouns"))),
+        auxiliaries=frozenset(_norm(words("anaphoric_subjects", "auxiliaries"))),
+        anaphora_window=window("anaphoric_subjects"),
+        purpose_event_types=frozenset(words("purpose", "event_types")),
+        purpose=phrases("purpose", "phrases"),
+        purpose_window=window("purpose"),
+        approximation=phrases("approximation", "phrases"),
+        approximation_articles=frozenset(_norm(words("approximation", "articles"))),
+        approximation_arabic_window=window("approximation", "arabic_window"),
+        stative_types=frozenset(words("stative", "types")),
+        stative_triggers=frozenset(_norm(words("stative", "triggers"))),
+        stative_before=frozenset(_norm(words("stative", "before"))),
+        passive_types=frozenset(words("passive", "types")),
+        passive_auxiliaries=frozenset(_norm(words("passive", "auxiliaries"))),
+        perpetrator_types=frozenset(words("perpetrators", "types")),
+        perpetrators=phrases("perpetrators", "nouns"),
+        perpetrator_window=window("perpetrators"),
+        object_of_types=frozenset(words("object_of", "types")),
+        object_nouns=frozenset(_norm(words("object_of", "nouns"))),
+        reference=phrases("reference", "phrases"),
+        reference_not_after={
+            normalize_name(k): frozenset(_norm(checks.words(not_after, k, "reference.not_after")))
+            for k in not_after
+        },
+        reference_window=window("reference"),
+        period_openers=_norm(words("period", "openers")),
+        period_units=frozenset(_norm(words("period", "units"))),
+        period_reach=window("period", "reach"),
+        period_unit_window=window("period", "unit_window"),
     )
 
 
@@ -192,6 +228,8 @@ def read_telling(
     reading: SentenceReading,
     vocabulary: Vocabulary,
     rules: DiscourseRules | None = None,
+    *,
+    normalized: str | None = None,
 ) -> Telling:
     """How the sentence ``text`` (at report offset ``start``) tells what ``reading`` found.
 
@@ -201,11 +239,14 @@ def read_telling(
         The sentence.
     start
         Its offset in the report (the offsets of ``reading``'s triggers are the report's).
+    normalized
+        The sentence normalised (``normalize_name(text)``, or its normalisation with
+        offsets, outer spaces kept), when the caller has it.
     """
     if not reading.triggers:
         return Telling(reading)
     rules = rules or discourse_rules()
-    words = normalize_name(text).split()
+    words = (normalize_name(text) if normalized is None else normalized).split()
     if _period_framed(words, rules, vocabulary):
         return Telling(reading, background=True)
     kept: list[Trigger] = []

@@ -61,13 +61,16 @@ _COORDINATORS, _OTHER_WORDS, _OPENERS, _PART_HEADS = _list_words()
 _PART_END = re.compile(r"[,;:.!?،؛]")
 
 
-def distributive_parts(text: str, offset: int = 0) -> list[tuple[int, int]]:
+def distributive_parts(
+    text: str, offset: int = 0, *, normalized: tuple[str, list[int]] | None = None
+) -> list[tuple[int, int]]:
     """The parts of a distributive list in a sentence, as report spans ("one of them on
     al-Asad air base", "others on three troop locations in Syria", "وأخرى في الكرادة").
 
     A part runs from its head (``place_lists.part_heads`` followed by one of
-    ``part_prepositions``) to the next part or the end of its clause."""
-    norm, offsets = normalize_with_offsets(text, offset)
+    ``part_prepositions``) to the next part or the end of its clause. ``normalized`` is
+    ``normalize_with_offsets(text, offset)`` when the caller has it."""
+    norm, offsets = normalized or normalize_with_offsets(text, offset)
     heads = [m.start() for m in _PART_HEADS.finditer(norm)]
     if not heads:
         return []  # the common case

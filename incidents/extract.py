@@ -27,33 +27,32 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from gazetteer.mentions import PlaceMention
-from gazetteer.normalize import normalize_name, normalize_with_offsets
+from gazetteer.normalize import normalize_with_offsets
 from gazetteer.pack import Pack, bundled_pack
 from incidents.casualties import find_casualty_claims
 from incidents.claimants import ClaimantMemory, find_claimants
 from incidents.coreference import Coreference, own_place_key
 from incidents.discourse import read_telling
-from incidents.enumeration import (
-    clause_repeats,
-    clause_starts,
-    distributive_parts,
-    listed_alike,
-    listed_places,
-)
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
-from incidents.placing import MentionIndex, SentencePlacer, _rank, focus_place
+from incidents.placing import MentionIndex, SentencePlacer, focus_place
 from incidents.sentences import caption_lines, paragraph_spans, split_sentences
+from incidents.tellings import sentence_tellings
 from incidents.time_phrases import forget_scans
 from incidents.timeref import day_window, days_named, local_zone, resolve_time
-from incidents.triggers import SentenceReading, TextReader, Trigger, read_sentence
-from incidents.unlisted_places import area_names, unlisted
+from incidents.triggers import (
+    SentenceReading,
+    TextReader,
+    Trigger,
+    read_sentence,
+    stretch_normalized,
+)
 from incidents.vocabulary import Vocabulary, incident_vocabulary
 
 _UNKNOWN_TIME = TimeRef(date=None, start=None, end=None, precision="unknown")
@@ -247,13 +246,14 @@ def _extract(
     protests_told = False
     index = MentionIndex(mentions)
     normalized = normalize_with_offsets(report.text)  # once; each paragraph reads its part
+    day_windows: dict[dt.date, TimeRef] = {}  # the few days a report's sentences default to
     for sentence in sentences:
         text = report.text[sentence.start : sentence.end]
         segment = sentence.segment
         default_day = segment.date if segment.is_post else event_day
         context = paragraph_time.get(sentence.paragraph) or (
             _post_time(segment, zone)
-            or (day_window(default_day, zone=zone) if default_day else None)
+            or (_day_window(default_day, zone, day_windows) if default_day else None)
         )
         times = timed_text[sentence.start : sentence.end]
         stated = _stated_time(times, segment, context, zone)
@@ -265,8 +265,10 @@ def _extract(
         reading = reader.sentence(
             sentence.start, sentence.end, place_spans.absolute(sentence.start, sentence.end)
         )
+        # The sentence's own normalisation, cut from the report's.
+        own_norm = stretch_normalized(report.text, sentence.start, sentence.end, normalized)
         # What is told again, points back, or is no incident at all (incidents/discourse.py).
-        telling = read_telling(text, sentence.start, reading, vocabulary)
+        telling = read_telling(text, sentence.start, reading, vocabulary, normalized=own_norm[0])
         reading = telling.reading
         ahead = any(t.status in _FORWARD_STATUSES for t in reading.triggers)
         if ahead and stated is not None:
@@ -306,8 +308,9 @@ def _extract(
         if not types and not claims:
             continue
         placer = SentencePlacer(
-            sentence.start, sentence.end, text, sentence.paragraph, index, focus, last_scene
-        )
+            sentence.start, sentence.end, text, sentence.paragraph, index, focus, last_scene,
+            normalized=own_norm[0],
+        )  # fmt: skip
         place, basis = placer.at()
         if place is not None and place.is_location:
             last_scene = place
@@ -338,7 +341,9 @@ def _extract(
             new = []
         acled_events: dict[tuple[str | None, str | None], list[tuple[str, str | None]]] = {}
         for n, (t, fields, unlisted_key) in enumerate(
-            _tellings(new, reading, text, sentence.start, placer, index, vocabulary)
+            sentence_tellings(
+                new, reading, text, sentence.start, placer, index, vocabulary, own_norm
+            )
         ):
             told_incident = _incident(
                 report, vocabulary, event_type=t.type_id, index=n, claim=None, sentence=sentence,
@@ -421,6 +426,14 @@ def _background_claim(claim: CasualtyClaim, past: TimeRef | None) -> CasualtyCla
 
 
 _ONE_DAY = frozenset({"hour", "part_of_day", "day"})
+
+
+def _day_window(day: dt.date, zone: ZoneInfo, known: dict[dt.date, TimeRef]) -> TimeRef:
+    """:func:`~incidents.timeref.day_window` of ``day``, made once per report."""
+    window = known.get(day)
+    if window is None:
+        window = known[day] = day_window(day, zone=zone)
+    return window
 
 
 def _post_time(segment: Segment, zone: ZoneInfo) -> TimeRef | None:
@@ -520,182 +533,6 @@ class _PlaceSpans:
         return [(a - start, min(b, end) - start) for a, b in self.spans[lo:hi]]
 
 
-def _tellings(
-    new: Sequence[Trigger],
-    reading: SentenceReading,
-    text: str,
-    start: int,
-    placer: SentencePlacer,
-    index: MentionIndex,
-    vocabulary: Vocabulary,
-) -> list[tuple[Trigger, dict, str | None]]:
-    """Each incident a sentence tells, with its place fields and, for one at a named place
-    the gazetteer lacks, that place's key: one per trigger, one per repeat in another
-    clause, one per further place of a list (:mod:`incidents.enumeration`) and one per
-    further name after a dual or plural area word (:mod:`incidents.unlisted_places`)."""
-    if not new:
-        return []
-    mentions = index.within(start, start + len(text))
-    where = _ClausePlaces(text, start, placer, mentions)
-    tellings = [(t, *where.fields(t, placer.fields(t.start - start))) for t in new]
-    placed = {key or _place_key(fields["place"]) for _, fields, key in tellings}
-    for repeat in clause_repeats(new, reading, text, start, vocabulary):
-        fields, unlisted_key = where.fields(repeat, placer.fields(repeat.start - start))
-        key = unlisted_key or own_place_key(
-            fields["place"], fields["basis"], start, start + len(text)
-        )
-        if repeat.indefinite or repeat.fresh or (key is not None and key not in placed):
-            # "a car bomb", "عبوة ثانية", or "the blast in Husseiniya ..., the blast in
-            # Palestine Street": another incident
-            tellings.append((repeat, fields, unlisted_key))
-            placed.add(key)
-    for told, _, _ in list(tellings):
-        if vocabulary.types[told.type_id].acled_event_type not in (
-            vocabulary.re_mention_event_types
-        ) or told.status not in ("happened", "reported"):
-            continue
-        for fields, key in where.area_list(told):
-            # "انفجار سيارتين أخريين في حيي المواصلات والشرطة": one in each
-            if (key or _place_key(fields["place"])) not in placed:
-                tellings.append((told, fields, key))
-                placed.add(key or _place_key(fields["place"]))
-    for part_start, part_end in distributive_parts(text, start):
-        # "drone and rocket attacks, one of them on al-Asad air base in western Iraq and
-        # others on three troop locations in Syria": one each
-        told = next(
-            (
-                t
-                for t, _, _ in reversed(tellings)
-                if t.start < part_start
-                and vocabulary.types[t.type_id].acled_event_type
-                in vocabulary.re_mention_event_types
-                and t.status in ("happened", "reported")
-            ),
-            None,
-        )
-        places = [
-            m
-            for m in mentions
-            if part_start <= m.start < part_end and m.role in ("location", "outside")
-        ]
-        if told is None or not places:
-            continue
-        place = min(places, key=lambda m: (_rank(m), m.start))
-        fields = {"place": place, "basis": "outside" if place.role == "outside" else "sentence"}
-        key = own_place_key(place, fields["basis"], start, start + len(text))
-        if key is not None and key in placed:
-            continue  # "two car bombs in Karrada, one of them near the market": told there
-        unlisted_key = (
-            None if key else _UNLISTED + normalize_name(text[part_start - start : part_end - start])
-        )
-        tellings.append((told, fields, unlisted_key))
-        placed.add(key or unlisted_key)
-    main = new[0]
-    point_like = (
-        vocabulary.types[main.type_id].acled_event_type in vocabulary.re_mention_event_types
-    )
-    if not point_like or main.definite or main.status not in ("happened", "reported"):
-        # A bomb goes off in one place; a protest "in Najaf and Kut" may be one; "the two
-        # blasts near the council and the ministry" are those already told.
-        return tellings
-    listed = listed_places(text, start, mentions)
-    main_place = tellings[0][1]["place"]
-    if (
-        listed
-        and main_place in listed
-        and where.clause(main.start) != where.clause(main_place.start)
-    ):
-        # "هزّ انفجار ... منطقة الطوبجي، ثم سيارات أخرى في البياع والزعفرانية": the
-        # first bombing took a listed place of another clause for want of its own;
-        # each listed place still has its own
-        placed.discard(_place_key(main_place))
-    for mention in listed:
-        if _place_key(mention) not in placed:
-            basis = "sentence" if mention.is_location else "outside"
-            tellings.append((main, {"place": mention, "basis": basis}, None))
-    for name_start, name_end in listed_alike(text, start, listed):
-        # "... وبغداد الجديدة (شرق) والنهارية (شرق)": a place of the list the gazetteer lacks
-        key = _UNLISTED + normalize_name(text[name_start - start : name_end - start])
-        if key not in placed:
-            tellings.append((main, placer.coarse(), key))
-            placed.add(key)
-    return tellings
-
-
-class _ClausePlaces:
-    """Where a sentence's incidents are, clause by clause, named places the gazetteer
-    lacks included."""
-
-    def __init__(
-        self, text: str, start: int, placer: SentencePlacer, mentions: Sequence[PlaceMention]
-    ) -> None:
-        self.start = start
-        self.end = start + len(text)
-        self.placer = placer
-        self.bounds = clause_starts(text)
-        self.mentions = mentions
-        self.names = area_names(text, start)
-        spans = [(m.start, m.end) for m in mentions]
-        self.unlisted = unlisted(self.names, spans)
-
-    def clause(self, position: int) -> int:
-        """The clause of the sentence a report offset lies in."""
-        return bisect_right(self.bounds, position - self.start)
-
-    def fields(self, trigger: Trigger, fields: dict) -> tuple[dict, str | None]:
-        """``fields`` for the incident of ``trigger``, and the key of its place when it is
-        one the gazetteer lacks.
-
-        A place of another clause than the trigger's (:func:`clause_starts` also breaks
-        at "ثم", "أعقبه", "followed by") gives way to one its own clause names: a known
-        one ("انفجار سيارتين في الكرادة، أعقبه انفجار سيارتين أخريين في حي الشرطة": the
-        second pair is in al-Shurta), else a name after an area word that the gazetteer
-        lacks ("ففي منطقة الكيارة ... بانفجار سيارة مفخخة، فيما ... بمدينة الصدر"), which
-        takes the coarse place (:meth:`SentencePlacer.coarse`)."""
-        place = fields["place"]
-        own = self.clause(trigger.start)
-        if place is not None and self.start <= place.start < self.end:
-            if self.clause(place.start) == own:
-                return fields, None
-            here = [
-                m
-                for m in self.placer.own
-                if self.clause(m.start) == own and m.precision not in _COARSE
-            ]
-            if here:
-                nearest = min(here, key=lambda m: abs(m.start - trigger.start))
-                return {"place": nearest, "basis": "sentence"}, None
-        lacking = [n for n in self.unlisted if self.clause(n.start) == own]
-        if lacking:
-            return self.placer.coarse(), _UNLISTED + lacking[0].name
-        return fields, None
-
-    def area_list(self, trigger: Trigger) -> list[tuple[dict, str | None]]:
-        """The fields of every name after a dual or plural area word in the trigger's
-        clause ("حيي المواصلات والشرطة الرابعة"), when it names two or more."""
-        own = self.clause(trigger.start)
-        groups: dict[int, list] = {}
-        for name in self.names:
-            if self.clause(name.start) == own:
-                groups.setdefault(name.group, []).append(name)
-        found = []
-        for names in groups.values():
-            if len(names) < 2:
-                continue
-            for name in names:
-                known = next(
-                    (m for m in self.mentions if m.start < name.end and name.start < m.end), None
-                )
-                if known is not None and known.is_location:
-                    found.append(({"place": known, "basis": "sentence"}, None))
-                elif known is None:
-                    found.append((self.placer.coarse(), _UNLISTED + name.name))
-        return found
-
-
-_UNLISTED = "unlisted:"
-_COARSE = frozenset({"city", "country", "relative"})
-
 #: How a sentence of prose ends; a line ending otherwise is a headline or subhead.
 _SENTENCE_ENDS = frozenset(".!?:;\"'”’»…)")
 _HEADLINE_WORDS = 14
@@ -710,10 +547,6 @@ def _is_headline(text: str) -> bool:
         and stripped[-1] not in _SENTENCE_ENDS
         and len(stripped.split()) <= _HEADLINE_WORDS
     )
-
-
-def _place_key(place: PlaceMention | None) -> str | None:
-    return (place.anchor_id or place.place_id) if place is not None else None
 
 
 def _tells_protest(

@@ -145,6 +145,12 @@ def _clause_of(bounds: list[int], position: int) -> int:
     return bisect_left(bounds, position + 1) - 1
 
 
+@cache
+def _quote_marks(quotes: str) -> re.Pattern[str] | None:
+    """Any one of the characters of ``quotes`` (None when there is none)."""
+    return re.compile(f"[{re.escape(quotes)}]") if quotes else None
+
+
 def attribution_spans(text: str) -> list[tuple[int, int]]:
     """Spans of ``text`` that say who is speaking, not what happened.
 
@@ -155,7 +161,8 @@ def attribution_spans(text: str) -> list[tuple[int, int]]:
     """
     vocab = placing_vocabulary()
     spans: list[tuple[int, int]] = []
-    closing = [i for i, c in enumerate(text) if c in vocab.quotes]
+    marks = _quote_marks(vocab.quotes)
+    closing = [m.start() for m in marks.finditer(text)] if marks is not None else []
     if len(closing) >= 2:
         last = closing[-1]
         tail = text[last + 1 :]
@@ -194,6 +201,9 @@ class SentencePlacer:
         The report's focus place (:func:`focus_place`).
     last_scene
         The place of the last incident placed (for "at the scene").
+    normalized
+        The sentence's normalisation (as :func:`normalize_with_offsets` gives it), when
+        the caller has it.
     """
 
     def __init__(
@@ -205,6 +215,8 @@ class SentencePlacer:
         mentions: MentionIndex,
         focus: PlaceMention | None,
         last_scene: PlaceMention | None = None,
+        *,
+        normalized: str | None = None,
     ):
         self.start = start
         self.text = text
@@ -212,6 +224,7 @@ class SentencePlacer:
         self.mentions = mentions
         self.focus = focus
         self.last_scene = last_scene
+        self._normalized = normalized
         in_sentence = mentions.within(start, end)
         attribution = attribution_spans(text) if any(
             m.is_location for m in in_sentence
@@ -266,7 +279,11 @@ class SentencePlacer:
         return start - position if start > position else position - end
 
     def _beyond_sentence(self) -> tuple[PlaceMention | None, str | None]:
-        norm = " " + normalize_name(self.text) + " "
+        norm = (
+            " "
+            + (normalize_name(self.text) if self._normalized is None else self._normalized.strip())
+            + " "
+        )
         if any(f" {phrase} " in norm for phrase in context_vocabulary().anaphoric_places):
             earlier = self.last_scene or self.mentions.last_located_before(self.start)
             if earlier is not None:

@@ -208,8 +208,14 @@ def _caption_marker() -> re.Pattern[str]:
 
 
 def caption_lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Spans of the lines of ``text[start:end]`` that are photo captions or file-photo lines."""
+    """Spans of the lines of ``text[start:end]`` that are photo captions or file-photo lines.
+
+    One search over the whole stretch first: a marker found in a line is found there too
+    (the markers read nothing past a line's end but its spaces), so a stretch without
+    one, as most are, has no caption line and its lines are not searched one by one."""
     marker = _caption_marker()
+    if marker.search(text, max(start, 0), len(text) if end is None else end) is None:
+        return []
     return [
         (line_start, line_end)
         for line_start, line_end in _line_spans(text, start, end)

@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any, Literal
 
-import ahocorasick
-
 from gazetteer.normalize import IGNORECASE_PARTNERS
 from geo.resources import DataChecks, bundled_origin, read_json_resource
+from incidents.time_screens import ARABIC_MARKS, WordScreen
 
 DATA_FILE = "time_expressions.json"
 
@@ -33,7 +32,7 @@ _words = _CHECKS.words
 
 
 #: Arabic short vowels, shadda, sukun and tatweel: optional in writing, never part of a word.
-_ARABIC_MARKS = "\u0640\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"
+_ARABIC_MARKS = ARABIC_MARKS
 
 
 _MARKS_CLASS = "[\u0640\u064b-\u0652]*"
@@ -130,7 +129,7 @@ class _Vocabulary:
     screens: Mapping[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
     """Pattern name -> groups of phrases (as the pattern spells them): every match of
     the pattern holds a phrase of each group, so a sentence without one need not run
-    it (:class:`_WordScreen`)."""
+    it (:class:`~incidents.time_screens.WordScreen`)."""
 
 
 def fold_text(text: str, table: Mapping[int, str] | None = None) -> str:
@@ -167,10 +166,39 @@ def folding_table() -> Mapping[int, str]:
 
 
 def _key(text: str, table: Mapping[int, str]) -> str:
-    """A lookup key for a matched phrase: folded, lower case, marks and extra spaces gone."""
-    folded = text.translate(table).translate(IGNORECASE_PARTNERS).lower()
-    folded = "".join(ch for ch in folded if ch not in _ARABIC_MARKS)
-    return " ".join(folded.split())
+    """A lookup key for a matched phrase: folded, lower case, marks and extra spaces gone.
+
+    The same few phrases ("Friday", "p.m.") are matched again and again: their keys are
+    remembered per table (see :func:`phrase_memo`)."""
+    memo = phrase_memo(table, _KEYS)
+    key = memo.get(text)
+    if key is None:
+        folded = text.translate(table).translate(IGNORECASE_PARTNERS).lower()
+        folded = "".join(ch for ch in folded if ch not in _ARABIC_MARKS)
+        key = " ".join(folded.split())
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[text] = key
+    return key
+
+
+#: The most phrase keys remembered per table before the memo starts afresh.
+_MEMO_SIZE = 8192
+#: Tables (by id, held so the id stays theirs) -> their memo of phrase keys.
+_KEYS: dict[int, tuple[Mapping[int, str], dict[str, str]]] = {}
+
+
+def phrase_memo(
+    table: Mapping[int, str], memos: dict[int, tuple[Mapping[int, str], dict[str, str]]]
+) -> dict[str, str]:
+    """The memo of ``table`` in ``memos``: a pure function of a phrase and a table,
+    remembered per table."""
+    known = memos.get(id(table))
+    if known is None or known[0] is not table:
+        if len(memos) > 64:
+            memos.clear()
+        known = memos[id(table)] = (table, {})
+    return known[1]
 
 
 def word_screen_key(text: str, table: Mapping[int, str]) -> str:
@@ -535,96 +563,12 @@ _DIGIT_PATTERNS = frozenset(
 _DIGIT = re.compile(r"\d")
 
 
-class _WordScreen:
-    """Which vocabulary-bound time patterns a sentence can match, from one Aho-Corasick
-    pass over it.
-
-    Every match of a screened pattern holds a phrase of each of its groups
-    (``_Vocabulary.screens``), so it holds every word of that phrase: the words, folded
-    and lower-cased, are in the sentence's folded, lower-cased text with the Arabic marks
-    (which the patterns allow after any Arabic letter) taken out. The automaton looks for
-    each phrase's longest word; a phrase found that way counts when its other words are
-    in the text too. Case-insensitive matching could pair other characters (``ſ`` with
-    ``s``, the Kelvin sign with ``k``), so a pattern whose words are not all ASCII or
-    caseless is never screened, nor is a sentence with letters outside ASCII and Arabic.
-    """
-
-    def __init__(self, vocab: _Vocabulary) -> None:
-        self.vocab = vocab
-        #: longest word -> (pattern, group, the phrase's other words)
-        anchors: dict[str, list[tuple[str, int, tuple[str, ...]]]] = {}
-        groups_of: dict[str, int] = {}
-        for name, groups in vocab.screens.items():
-            phrases = [[key.split(" ") for key in group if key.strip()] for group in groups]
-            words = [w for group in phrases for phrase in group for w in phrase]
-            if not groups or not all(phrases) or not all(_plain_word(w) for w in words):
-                continue
-            groups_of[name] = len(groups)
-            for index, group in enumerate(phrases):
-                for phrase in group:
-                    longest = max(phrase, key=len)
-                    others = tuple(sorted(set(phrase) - {longest}))
-                    entry = (name, index, others)
-                    if entry not in anchors.setdefault(longest, []):
-                        anchors[longest].append(entry)
-        self.names = frozenset(groups_of)
-        #: pattern -> the (pattern, group) pairs a sentence must meet for it to run
-        self.required = {
-            name: frozenset((name, i) for i in range(n)) for name, n in groups_of.items()
-        }
-        #: met pairs -> the patterns absent (few distinct sets recur)
-        self._absent: dict[frozenset[tuple[str, int]], frozenset[str]] = {}
-        self.automaton = ahocorasick.Automaton()
-        for word, entries in anchors.items():
-            self.automaton.add_word(word, tuple(entries))
-        if anchors:
-            self.automaton.make_automaton()
-        else:
-            self.names = frozenset()
-
-    def absent(self, folded: str) -> frozenset[str]:
-        """The screened patterns that cannot match ``folded``."""
-        if not self.names or _UNSCREENABLE.search(folded):
-            return frozenset()
-        plain = folded.translate(_NO_MARKS).lower()
-        met: set[tuple[str, int]] = set()
-        for _, entries in self.automaton.iter(plain):
-            for name, index, others in entries:
-                if not others or all(word in plain for word in others):
-                    met.add((name, index))
-        if not met:
-            return self.names
-        key = frozenset(met)
-        absent = self._absent.get(key)
-        if absent is None:
-            if len(self._absent) > 4096:
-                self._absent.clear()
-            absent = self._absent[key] = frozenset(
-                name for name, required in self.required.items() if not required <= key
-            )
-        return absent
-
-
-def _plain_word(word: str) -> bool:
-    return bool(word) and all(
-        (ch.isascii() or ch.lower() == ch.upper()) and ch not in _ARABIC_MARKS for ch in word
-    )
-
-
-#: Characters that rule a sentence out of word screening: letters beyond ASCII and Arabic
-#: (General Punctuation, with its quotes and dashes, is let through).
-_UNSCREENABLE = re.compile(r"[^\x00-\x7f\u0600-\u06ff\u2000-\u206f]")
-
-
-_NO_MARKS = str.maketrans("", "", _ARABIC_MARKS)
-
-
 def _screened_patterns(folded: str, vocab: _Vocabulary) -> frozenset[str]:
     """The time patterns that cannot match ``folded`` and need not run on it."""
-    screen = _WORD_SCREENS.get(id(vocab))
-    if screen is None or screen.vocab is not vocab:
-        screen = _WORD_SCREENS[id(vocab)] = _WordScreen(vocab)
-    absent = screen.absent(folded)
+    known = _WORD_SCREENS.get(id(vocab))
+    if known is None or known[0] is not vocab:
+        known = _WORD_SCREENS[id(vocab)] = (vocab, WordScreen(vocab.screens))
+    absent = known[1].absent(folded)
     # Patterns with a mandatory digit (a day, year or hour number) cannot match a
     # sentence without one: most sentences.
     if _DIGIT.search(folded) is None:
@@ -767,7 +711,8 @@ def time_expression_spans(sentence: str) -> list[tuple[int, int]]:
     return [(h.start, h.end) for h in scan_time(sentence, time_vocabulary())]
 
 
-_WORD_SCREENS: dict[int, _WordScreen] = {}
+#: Vocabularies (by id, held so the id stays theirs) -> their word screen.
+_WORD_SCREENS: dict[int, tuple[_Vocabulary, WordScreen]] = {}
 
 
 @cache

@@ -90,7 +90,7 @@ class SentenceReading:
     in Shaab ...", "وانفجرت عبوة ثانية"; see :mod:`incidents.enumeration`)."""
 
 
-def _stretch_normalized(
+def stretch_normalized(
     text: str, start: int, end: int, normalized: tuple[str, list[int]] | None
 ) -> tuple[str, list[int]]:
     """``normalize_with_offsets(text[start:end], start)``, cut from the whole text's
@@ -113,6 +113,23 @@ def _stretch_normalized(
 def _spaced(phrases: tuple[str, ...]) -> tuple[str, ...]:
     """``" phrase "`` for each phrase, made once per vocabulary list rather than per test."""
     return tuple(f" {phrase} " for phrase in phrases)
+
+
+@lru_cache(maxsize=64)
+def _spaced_search(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One search for any ``" phrase "`` of ``phrases`` (None when there is none): its
+    first match starts where the first of them written does."""
+    if not phrases:
+        return None
+    return re.compile("|".join(map(re.escape, _spaced(phrases))))
+
+
+def first_spaced(text: str, phrases: tuple[str, ...]) -> int:
+    """Where the first ``" phrase "`` of ``phrases`` in ``text`` starts, -1 when none is:
+    ``min(text.find(p) for p in _spaced(phrases) if p in text)`` in one search."""
+    pattern = _spaced_search(phrases)
+    found = pattern.search(text) if pattern is not None else None
+    return found.start() if found is not None else -1
 
 
 _CUE_STATUS = {
@@ -149,7 +166,7 @@ class TextReader:
     ) -> None:
         self.vocabulary = vocabulary or incident_vocabulary()
         self.text = text
-        norm, offsets = _stretch_normalized(text, start, end, normalized)
+        norm, offsets = stretch_normalized(text, start, end, normalized)
         self.norm = norm
         self.offsets = offsets
         found = sorted(
@@ -321,7 +338,7 @@ class TextReader:
         """True when the trigger is the subject of a statement about a kind of incident
         ("car bombs are still a threat", "abductions are among the most feared")."""
         after = " " + " ".join(self.norm[match.nend : match.nend + 40].split()[:3]) + " "
-        if any(after.startswith(p) for p in _spaced(self.vocabulary.generic_after)):
+        if after.startswith(_spaced(self.vocabulary.generic_after)):
             return True
         # "an apparent rise in sticky bombs", "brought more suicide bombings than any week"
         before = self.norm[max(0, match.nstart - 40) : match.nstart].split()[-3:]
@@ -343,7 +360,7 @@ class TextReader:
         clause = normalize_name(after[: stop.start()] if stop else after).split()
         lead = len(" ".join(clause[: vocab.habitual_window]))
         reach = " " + " ".join(clause) + " "
-        return any(0 <= reach.find(p) <= lead for p in _spaced(vocab.habitual))
+        return 0 <= first_spaced(reach, vocab.habitual) <= lead
 
     def _has_object(self, match: PhraseMatch[Term], objects: Sequence[PhraseMatch[Term]]) -> bool:
         """A ban verb counts only with a thing it stops soon after it ("banned every kind
@@ -405,7 +422,7 @@ class TextReader:
             return True
         # "one of Monday's blasts", "أحد التفجيرات": one of several, a new one
         lead = " " + " ".join(before[-4:]) + " "
-        return any(p in lead for p in _spaced(self.vocabulary.partitives))
+        return first_spaced(lead, self.vocabulary.partitives) >= 0
 
     def _summary(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
         """True after a figure of two or more or a word that sums up several ("a string
@@ -415,7 +432,7 @@ class TextReader:
         # "بتسع سيارات مفخخة": a figure with a proclitic preposition or conjunction
         before = [w[1:] if w[:1] in proclitics and len(w) > 2 else w for w in before]
         lead = " " + " ".join(before[-3:]) + " "
-        if any(w in lead for w in _spaced(self.vocabulary.summary_determiners)):
+        if first_spaced(lead, self.vocabulary.summary_determiners) >= 0:
             return True
         figure = next((w for w in reversed(before[-2:]) if w.replace(",", "").isdigit()), None)
         return figure is not None and int(figure.replace(",", "")) >= 2
@@ -462,7 +479,7 @@ class TextReader:
             )
             + " "
         )
-        return not any(p in lead for p in _spaced(self.vocabulary.not_armed_after))
+        return first_spaced(lead, self.vocabulary.not_armed_after) < 0
 
     def _discounted(self, sentence_nstart: int, nstart: int) -> bool:
         """True when a trigger is negated ("no deaths") or names an actor ("organisers
@@ -545,7 +562,7 @@ class TextReader:
         """True when the words between a denial and the trigger deny a part in it ("denied
         playing any part in", "نفت أي دور لها في"), not that it happened."""
         between = " " + self.norm[cue.nend : trigger.nstart].strip() + " "
-        return any(p in between for p in _spaced(self.vocabulary.denied_role))
+        return first_spaced(between, self.vocabulary.denied_role) >= 0
 
     def _coordinated(self, first: PhraseMatch[Term], second: PhraseMatch[Term]) -> bool:
         """True when only a coordinator joins two triggers ("warned of car bombs and

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import pytest
 
-from incidents.discourse import discourse_rules, read_telling
+from geo.errors import DataFileError
+from geo.resources import read_json_resource
+from incidents.discourse import build_discourse_rules, discourse_rules, read_telling
 from incidents.pipeline import analyse_text
 from incidents.triggers import read_sentence
 from incidents.vocabulary import incident_vocabulary
@@ -37,6 +40,44 @@ def test_the_rules_load_normalised():
     assert "according to" in rules.attribution
     assert "افاد" in rules.attribution  # أفاد, folded as report text is
     assert rules.anaphora_window > 0
+
+
+def _broken(edit) -> DataFileError:
+    raw = copy.deepcopy(read_json_resource("incidents", "discourse.json"))
+    edit(raw)
+    with pytest.raises(DataFileError) as caught:
+        build_discourse_rules(raw)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("edit", "section", "message"),
+    [
+        (lambda raw: raw.pop("footage"), "top", "missing object 'footage'"),
+        (lambda raw: raw["footage"].update(window="12"), "footage", "'window' must be a whole"),
+        (lambda raw: raw["scene"].update(phrases=[]), "scene", "'phrases' must be a non-empty"),
+        (lambda raw: raw["belief"].update(phrases=["x", 3]), "belief.phrases", "every entry"),
+        (lambda raw: raw["ordinal"]["numbers"].update(second="2"), "ordinal.numbers", "'second'"),
+        (lambda raw: raw["ordinal"].update(arabic_article=""), "ordinal", "'arabic_article'"),
+        (lambda raw: raw["reference"].update(not_after=[]), "reference", "'not_after' must"),
+        (
+            lambda raw: raw["purpose"]["phrases"].append("one two three four five six"),
+            "purpose.phrases",
+            "more than 5 words",
+        ),
+    ],
+)
+def test_a_malformed_rules_file_is_refused_naming_file_and_section(edit, section, message):
+    error = _broken(edit)
+    assert error.path == "<bundled incidents/data/discourse.json>"
+    assert error.section == section
+    assert message in error.message
+
+
+def test_the_checked_rules_are_the_bundled_rules():
+    assert build_discourse_rules(read_json_resource("incidents", "discourse.json")) == (
+        discourse_rules()
+    )
 
 
 @pytest.mark.parametrize(

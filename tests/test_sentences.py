@@ -246,3 +246,27 @@ def test_captions_with_an_agency_photo_credit_or_a_file_picture_phrase():
     )
     found = [text[a:b] for a, b in caption_lines(text)]
     assert found == text.splitlines()[:3]
+
+
+_CAPTION_PIECES = [
+    "photo", "Photo: ", "(file photo)", "(AFP photo/ Ali)", "in a 2019 file picture",
+    "file photo:", "[Reuters]", "[AFP/Getty]", "REUTERS/A", "صورة ارشيفية", "(أرشيف)",
+    "Published: 3", "updated -", "آخر تحديث:", " ", "  ", "\n", "\n\n", "\t", ".", ":", ")",
+    "]", "(", "[", "/", "x", "Police", "2021", "image", "credit",
+]  # fmt: skip
+
+
+@given(
+    st.lists(st.sampled_from(_CAPTION_PIECES), max_size=14).map("".join),
+    st.integers(0, 6),
+    st.integers(0, 6),
+)
+def test_caption_lines_screened_as_the_line_by_line_search(text, cut_start, cut_end):
+    """The one search over the stretch never hides a caption line the plain line-by-line
+    search finds."""
+    from incidents.sentences import _caption_marker, _line_spans, caption_lines
+
+    start, end = min(cut_start, len(text)), max(len(text) - cut_end, 0)
+    marker = _caption_marker()
+    plain = [(a, b) for a, b in _line_spans(text, start, end) if marker.search(text, a, b)]
+    assert caption_lines(text, start, end) == plain

@@ -75,7 +75,7 @@ def test_a_paragraph_cut_from_the_report_is_its_own_normalisation(text: str, dat
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
     whole = normalize_with_offsets(text)
-    cut = triggers._stretch_normalized(text, start, end, whole)
+    cut = triggers.stretch_normalized(text, start, end, whole)
     assert cut == normalize_with_offsets(text[start:end], start)
 
 
@@ -402,3 +402,64 @@ def test_fold_text_of_ascii_is_the_translation(text: str, which: str) -> None:
         table[ord(" ")] = None  # type: ignore[assignment]
     assert time_phrases.fold_text(text, table) == text.translate(table)
     assert time_phrases.fold_text(text) == text.translate(time_phrases.folding_table())
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.lists(st.one_of(TIME_PIECES, CASUALTY_PIECES), max_size=3).map(" ".join),
+    st.sampled_from(["bundled", "folds-ascii"]),
+)
+def test_phrase_keys_remembered_are_the_keys_made_afresh(text: str, which: str) -> None:
+    """The memo of phrase keys gives what folding the phrase again gives, per table."""
+    table = dict(time_phrases.folding_table())
+    if which == "folds-ascii":
+        table[ord("a")] = "b"
+    plain_fold = " ".join(
+        text.translate(table).translate(time_phrases.IGNORECASE_PARTNERS).lower().split()
+    )
+    plain_key = " ".join(
+        "".join(ch for ch in plain_fold if ch not in time_phrases._ARABIC_MARKS).split()
+    )
+    for _ in range(2):  # made, then remembered
+        assert casualty_words.fold_key(text, table) == plain_fold
+        assert time_phrases._key(text, table) == plain_key
+
+
+_TRIGGER_LISTS = ("generic_after", "habitual", "partitives", "summary_determiners",
+                  "not_armed_after", "denied_role")  # fmt: skip
+
+
+def _trigger_list_words() -> list[str]:
+    from incidents.vocabulary import incident_vocabulary
+
+    vocabulary = incident_vocabulary()
+    return sorted({w for name in _TRIGGER_LISTS for w in getattr(vocabulary, name)})
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(_trigger_list_words()), st.sampled_from([" ", "x", "one"])),
+        max_size=8,
+    ).map(lambda words: " " + " ".join(words) + " "),
+    st.sampled_from(_TRIGGER_LISTS),
+)
+def test_one_search_for_spaced_phrases_finds_the_first_as_finds_did(text: str, name: str) -> None:
+    from incidents.vocabulary import incident_vocabulary
+
+    phrases = getattr(incident_vocabulary(), name)
+    found = [text.find(p) for p in triggers._spaced(phrases) if p in text]
+    assert triggers.first_spaced(text, phrases) == (min(found) if found else -1)
+    assert triggers.first_spaced(text, ()) == -1
+
+
+@IDENTITY_SETTINGS
+@given(st.text(alphabet=st.sampled_from("\"“”«»'ab ,-]^\\"), max_size=30))
+def test_quote_marks_are_found_where_the_character_loop_found_them(text: str) -> None:
+    from incidents import placing
+
+    quotes = placing.placing_vocabulary().quotes
+    for marks in (quotes, "-]^\\", ""):
+        pattern = placing._quote_marks(marks)
+        found = [m.start() for m in pattern.finditer(text)] if pattern is not None else []
+        assert found == [i for i, c in enumerate(text) if c in marks]
