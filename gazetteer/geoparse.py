@@ -518,9 +518,10 @@ class Geoparser(NameMatching, VariantMatching, MentionRoles, RelativePlaces, Def
             return []
         ids, matched = named
         mention = self._place_mention(
-            text, start, end, ids[0], resolved_by="variant", alternatives=ids[1:]
-        )
-        return [replace(mention, matched_name=matched)]
+            text, start, end, ids[0], resolved_by="variant", alternatives=ids[1:],
+            matched_name=matched,
+        )  # fmt: skip
+        return [mention]
 
     @cached_property
     def _entries_named_of_kind(
@@ -577,11 +578,10 @@ class Geoparser(NameMatching, VariantMatching, MentionRoles, RelativePlaces, Def
         place_id = self._best_of(hit.values, in_play)
         alternatives = tuple(v for v in hit.values if v != place_id)
         if hit.matched_name is not None:
-            mention = self._place_mention(
+            return self._place_mention(
                 text, hit.start, hit.end, place_id, resolved_by=hit.via or "variant",
-                alternatives=alternatives,
+                alternatives=alternatives, matched_name=hit.matched_name,
             )  # fmt: skip
-            return replace(mention, matched_name=hit.matched_name)
         mention = self._place_mention(
             text, hit.start, hit.end, place_id, resolved_by="name", alternatives=alternatives
         )
@@ -612,6 +612,7 @@ class Geoparser(NameMatching, VariantMatching, MentionRoles, RelativePlaces, Def
         resolved_by: str,
         alternatives: tuple[str, ...] = (),
         precision: str | None = None,
+        matched_name: str | None = None,
     ) -> PlaceMention:
         template = self._templates.get((place_id, alternatives, precision))
         if template is None:
@@ -620,8 +621,9 @@ class Geoparser(NameMatching, VariantMatching, MentionRoles, RelativePlaces, Def
             )
         suffix, fields = template
         return PlaceMention(
-            text=text[start:end], start=start, end=end, resolved_by=resolved_by + suffix, **fields
-        )
+            text=text[start:end], start=start, end=end, resolved_by=resolved_by + suffix,
+            matched_name=matched_name, **fields,
+        )  # fmt: skip
 
     def _template(
         self, place_id: str, alternatives: tuple[str, ...], precision: str | None

@@ -214,8 +214,28 @@ def reference_place_mention(
     resolved_by: str,
     alternatives: tuple[str, ...] = (),
     precision: str | None = None,
+    matched_name: str | None = None,
 ) -> PlaceMention:
-    """A mention of an entry as it was made: every figure worked out for each mention."""
+    """A mention of an entry as it was made: every figure worked out for each mention, the
+    name matched set afterwards."""
+    mention = _plain_place_mention(
+        self, text, start, end, place_id, resolved_by=resolved_by,
+        alternatives=alternatives, precision=precision,
+    )  # fmt: skip
+    return mention if matched_name is None else replace(mention, matched_name=matched_name)
+
+
+def _plain_place_mention(
+    self: Geoparser,
+    text: str,
+    start: int,
+    end: int,
+    place_id: str,
+    *,
+    resolved_by: str,
+    alternatives: tuple[str, ...],
+    precision: str | None,
+) -> PlaceMention:
     place = self.gazetteer[place_id]
     geometry, located_by = self._located_geometry(place)
     if geometry is None:
