@@ -209,6 +209,8 @@ def decode_outcome(key: str, path: str, payload: bytes) -> CachedOutcome:
         if first < 0 or second < 0:
             msg = "the entry's sizes are negative"
             raise CorruptEntryError(msg)
+        # zlib gives exactly the bytes compressed (an LZ4 frame decompressed into a buffer
+        # of the claimed size could leave its end unwritten).
         body = pa.py_buffer(zlib.decompress(payload[_HEADER_SIZE.size + size :]))
         if body.size != first + second:
             msg = "the entry's messages are cut short"

@@ -15,9 +15,11 @@ import contextlib
 import csv
 import io
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import shutil
 import stat
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +105,9 @@ SUMMARY_COLUMNS = ("source", "source_type", "lat")
 AUTO_PARALLEL_MIN_INCIDENTS = 2000
 #: Reports listed, looked up in the cache and analysed per round.
 ROUND = 2048
+#: With ``jobs`` other than 1 and at least this many reports, the fork server every worker
+#: process of the build comes from is started as soon as the reports are hashed.
+EARLY_FORK_SERVER_REPORTS = 256
 
 
 @dataclass
@@ -260,6 +265,8 @@ def build(
                     on_report()
             say("nothing changed since the last build: its outputs are in place (checked)")
             return kept
+        if jobs != 1 and scheduler is None and len(listed) >= EARLY_FORK_SERVER_REPORTS:
+            _start_fork_server()
         _analyse_into_spill(
             listed,
             keys,
@@ -403,10 +410,12 @@ def _content_key(version: str, task: ReportTask) -> str | None:
     if task.data is not None:
         return entry_key(version, task.path, task.metadata, task.data)
     try:
-        status = Path(task.path).stat()
+        # Stat first: opening a named pipe would wait for a writer.
+        status = os.stat(task.path)  # noqa: PTH116 - no Path object per report
         if not stat.S_ISREG(status.st_mode) or status.st_size > REPORT_MAX_BYTES:
             return None
-        data = Path(task.path).read_bytes()
+        with open(task.path, "rb") as handle:  # noqa: PTH123 - no Path object per report
+            data = handle.read()
     except OSError:
         return None
     return entry_key(version, task.path, task.metadata, data)
@@ -660,6 +669,17 @@ def group_and_prepare(
         title=title,
     )  # fmt: skip
     return inputs, len(event_table), len(place_table)
+
+
+def _start_fork_server() -> None:
+    """Start the fork server (with the analysis's and the output writers' modules
+    preloaded) on a thread, so its imports run on another core while this process reads
+    the cache, rather than when the first worker is wanted."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([ProcessEngine.__module__, outputs.__name__])
+    threading.Thread(
+        target=multiprocessing.forkserver.ensure_running, name="fork server", daemon=True
+    ).start()
 
 
 def _in_a_process(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -317,6 +317,7 @@ def test_an_entry_whose_columns_do_not_fit_is_corrupt(tmp_path: Path, geoparser:
         entry(lambda h: h.__setitem__("sizes", [first - 8, second + 8])),
         entry(lambda h: h.__setitem__("sizes", [second, first]), swapped),
         entry(None, body[:-16]),
+        entry(None, body[:-16])[:-8],
         entry(None, not_utf8),
         payload[: 4 + size],
         b"\x00\x01",
