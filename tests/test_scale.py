@@ -107,9 +107,36 @@ def test_a_rebuild_reuses_every_analysis_and_gives_the_same_outputs(
     first = build([corpus], out, jobs=1)
     assert first.reused == 0
     assert (out / CACHE_FOLDER / CACHE_FILE).is_file()
+    # Without the record of the last build, the rebuild reads every entry (with it, it
+    # would find the outputs in place and read none).
+    (out / CACHE_FOLDER / RECORD_FILE).unlink()
     second = build([corpus], out, jobs=2)
     assert second.reused == 28  # every report that was read; the broken one is re-read
     assert outputs(out) == serial
+
+
+def test_a_rebuild_after_removing_changing_and_adding_reports_is_a_cold_build(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """Cached with one process, rebuilt with two after reports went, changed and came:
+    the outputs are those of a cold build of what is there now, and the cache holds the
+    entries of those reports only."""
+    reports = tmp_path / "reports"
+    shutil.copytree(corpus, reports)
+    out = tmp_path / "out"
+    build([reports], out, jobs=1)
+    (reports / "good1.txt").unlink()
+    sorted(reports.glob("copy0_*"))[0].unlink()
+    (reports / "other2.txt").write_text(GOOD_REPORT.replace("Test Wire", "Changed Wire"), "utf-8")
+    (reports / "new.txt").write_text(OTHER_REPORT.replace("Test Radio", "New Radio"), "utf-8")
+    summary = build([reports], out, jobs=2)
+    assert summary.reused == 25  # 28 read before, 2 gone, 1 changed; the new one analysed
+    cold = build([reports], tmp_path / "cold", jobs=1, use_cache=False)
+    assert outputs(out) == outputs(tmp_path / "cold")
+    assert (summary.incidents, summary.events) == (cold.incidents, cold.events)
+    with sqlite3.connect(out / CACHE_FOLDER / CACHE_FILE) as db:
+        (entries,) = db.execute("SELECT count(*) FROM results").fetchone()
+    assert entries == summary.reports_read == 27
 
 
 def test_after_adding_reports_only_the_new_ones_are_analysed(
