@@ -7,13 +7,16 @@ package version, every source and data file of ``geo``, ``gazetteer`` and
 ``incidents``, and the gazetteer in use). Change any of them and the entry is
 simply not found.
 
-The cache is one SQLite file in the output folder. A build reads the previous
-file (read-only) and writes the entries it used into a new file in its staging
-folder, which replaces the old one only once the outputs are written: a failed
-build leaves the cache as it was, and the cache never grows past the reports of
-the last build. Each entry carries a SHA-256 of its payload and its own key, and
-is checked against the spill's schema before use: a corrupt entry, or a corrupt
-file, is ignored and the report analysed again.
+The cache is one SQLite file in the output folder. A build copies it to its
+staging folder, looks its reports up there in bulk, adds the entries of the
+reports it analysed and drops those it did not use; the copy replaces the old
+file only once the outputs are written: a failed build leaves the cache as it
+was, and the cache never grows past the reports of the last build. An entry holds
+the report's spill rows as Arrow record batches of the spill's own schemas, so a
+hit is appended to the spill without a Python object per row. Each entry carries
+a SHA-256 of its payload and names its own key and path, and its batches are
+read against the spill's schemas and validated before use: a corrupt entry, or a
+corrupt file, is ignored and the report analysed again.
 """
 
 from __future__ import annotations
@@ -22,9 +25,12 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import shutil
 import sqlite3
+import struct
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -42,8 +48,9 @@ from incidents.spill import INCIDENT_SCHEMA, PLACE_SCHEMA
 #: The cache's folder in an output folder, and its file.
 CACHE_FOLDER = ".incident-map-cache"
 CACHE_FILE = "results.sqlite"
-#: Bumped when the entry format changes (2: columns instead of rows of objects).
-FORMAT = 2
+#: Bumped when the entry format changes (2: columns instead of rows of objects; 3:
+#: Arrow record batches instead of JSON).
+FORMAT = 3
 #: The packages whose code and data decide a report's analysis.
 ANALYSIS_PACKAGES = ("geo", "gazetteer", "incidents")
 
@@ -108,111 +115,127 @@ def entry_key(version: str, path: str, metadata_row: ReportMetadata | None, data
 
 # --------------------------------------------------------------------- encoding
 #
-# An entry is one zlib-compressed JSON document naming its format, key and path, with the
-# incident and place rows in columns (each column's name once, its values in a list):
-# half the text of rows of objects, decoded and checked a column at a time.
+# An entry is one payload: a 4-byte length, a small JSON header (format, key, path, the
+# schemas' fingerprint, the problems, the sizes of the two messages), then the report's
+# incident rows and place rows as two Arrow IPC record-batch messages of the spill's own
+# schemas, compressed together (zlib, its fastest level). A hit is decoded to two record
+# batches (no Python object per row) and appended to the spill as they are.
 
 
-def _columns(rows: list[dict[str, Any]], names: tuple[str, ...]) -> list[list[Any]]:
-    return [[row[name] for row in rows] for name in names]
+def _schema_fingerprint(*schemas: pa.Schema) -> str:
+    text = "\n".join(schema.to_string(show_schema_metadata=False) for schema in schemas)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+SCHEMAS = _schema_fingerprint(INCIDENT_SCHEMA, PLACE_SCHEMA)
+_HEADER_SIZE = struct.Struct("<I")
+
+
+@dataclass(frozen=True)
+class CachedOutcome:
+    """A report's analysis as the cache keeps it: its spill rows as record batches."""
+
+    path: str
+    incidents: pa.RecordBatch
+    places: pa.RecordBatch
+    problems: list[Problem] = field(default_factory=list)
+    read: bool = True
+
+
+def outcome_batches(outcome: ReportOutcome) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+    """An outcome's incident and place rows as record batches of the spill's schemas."""
+    return (
+        pa.RecordBatch.from_pylist(outcome.incidents, schema=INCIDENT_SCHEMA),
+        pa.RecordBatch.from_pylist(outcome.places, schema=PLACE_SCHEMA),
+    )
+
+
+def encode_batches(
+    key: str,
+    path: str,
+    incidents: pa.RecordBatch,
+    places: pa.RecordBatch,
+    problems: Sequence[Problem],
+) -> bytes:
+    """A report's batches and problems as a payload that names its format and its own key."""
+    first, second = incidents.serialize(), places.serialize()
+    body = first.to_pybytes() + second.to_pybytes()
+    header = {
+        "format": FORMAT,
+        "key": key,
+        "path": path,
+        "schemas": SCHEMAS,
+        "sizes": [first.size, second.size],
+        "problems": [[p.path, p.message, p.line, p.severity] for p in problems],
+    }
+    text = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    packed = zlib.compress(body, 1)
+    return _HEADER_SIZE.pack(len(text)) + text + packed
 
 
 def encode_outcome(key: str, outcome: ReportOutcome) -> bytes:
-    """An outcome as a compressed JSON payload that names its format and its own key."""
-    places = _columns(outcome.places, PLACE_SCHEMA_NAMES)
-    geometry = PLACE_SCHEMA_NAMES.index("geometry")
-    places[geometry] = [None if g is None else g.hex() for g in places[geometry]]
-    document = {
-        "format": FORMAT,
-        "key": key,
-        "path": outcome.path,
-        "incidents": _columns(outcome.incidents, INCIDENT_SCHEMA_NAMES),
-        "places": places,
-        "problems": [[p.path, p.message, p.line, p.severity] for p in outcome.problems],
-    }
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return zlib.compress(text.encode("utf-8"), 1)
-
-
-_NONE = type(None)
-
-
-def _value_types(kind: pa.DataType) -> frozenset[type] | None:
-    """The Python types (None's included) a JSON-decoded value of an Arrow type may have;
-    None for a list of strings."""
-    if pa.types.is_string(kind):
-        return frozenset({str, _NONE})
-    if pa.types.is_integer(kind):
-        return frozenset({int, _NONE})
-    if pa.types.is_floating(kind):
-        return frozenset({float, int, _NONE})
-    if pa.types.is_binary(kind):
-        return frozenset({str, _NONE})  # hex text in the entry
-    return None
-
-
-def _checks(schema: pa.Schema) -> tuple[tuple[str, ...], tuple[frozenset[type] | None, ...]]:
-    return tuple(schema.names), tuple(_value_types(f.type) for f in schema)
-
-
-INCIDENT_SCHEMA_NAMES, _INCIDENT_TYPES = _checks(INCIDENT_SCHEMA)
-PLACE_SCHEMA_NAMES, _PLACE_TYPES = _checks(PLACE_SCHEMA)
-
-
-def _rows(
-    columns: Any, names: tuple[str, ...], types: tuple[frozenset[type] | None, ...]
-) -> list[dict[str, Any]]:
-    """Rows from an entry's columns, each value checked to be of its column's type (a
-    bool is no number); raises :class:`CorruptEntryError` if they do not fit."""
-    if not isinstance(columns, list) or len(columns) != len(names):
-        msg = "columns that do not fit the spill's columns"
-        raise CorruptEntryError(msg)
-    size = len(columns[0]) if columns and isinstance(columns[0], list) else 0
-    for values, allowed in zip(columns, types, strict=True):
-        if not isinstance(values, list) or len(values) != size:
-            msg = "columns of different lengths"
-            raise CorruptEntryError(msg)
-        if allowed is None:  # lists of strings
-            lists = [v for v in values if v is not None]
-            fits = all(type(v) is list for v in lists) and all(
-                type(item) is str for v in lists for item in v
-            )
-        else:
-            fits = set(map(type, values)) <= allowed
-        if not fits:
-            msg = "values that do not fit their columns"
-            raise CorruptEntryError(msg)
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+    """An outcome as a payload (see :func:`encode_batches`)."""
+    return encode_batches(key, outcome.path, *outcome_batches(outcome), outcome.problems)
 
 
 class CorruptEntryError(ValueError):
     """A cache entry that does not decode to what it claims to be."""
 
 
-def decode_outcome(key: str, path: str, payload: bytes) -> ReportOutcome:
+def _batch(buffer: pa.Buffer, schema: pa.Schema) -> pa.RecordBatch:
+    batch = pa.ipc.read_record_batch(buffer, schema)
+    if not batch.schema.equals(schema):
+        msg = "columns that do not fit the spill's columns"
+        raise CorruptEntryError(msg)
+    batch.validate(full=True)  # offsets in bounds, text valid UTF-8
+    return batch
+
+
+def decode_outcome(key: str, path: str, payload: bytes) -> CachedOutcome:
     """The outcome in ``payload``, checked; raises :class:`CorruptEntryError` if it is not one."""
     try:
-        document = json.loads(zlib.decompress(payload).decode("utf-8"))
-        if document["format"] != FORMAT:
+        (size,) = _HEADER_SIZE.unpack_from(payload)
+        header = json.loads(payload[_HEADER_SIZE.size : _HEADER_SIZE.size + size])
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
             msg = "the entry is of another format"
             raise CorruptEntryError(msg)
-        if document["key"] != key or document["path"] != path:
+        if header["key"] != key or header["path"] != path:
             msg = "the entry belongs to another report"
             raise CorruptEntryError(msg)
-        incidents = _rows(document["incidents"], INCIDENT_SCHEMA_NAMES, _INCIDENT_TYPES)
-        places = _rows(document["places"], PLACE_SCHEMA_NAMES, _PLACE_TYPES)
-        for row in places:
-            row["geometry"] = bytes.fromhex(row["geometry"]) if row["geometry"] else None
+        if header["schemas"] != SCHEMAS:
+            msg = "columns that do not fit the spill's columns"
+            raise CorruptEntryError(msg)
+        first, second = (int(n) for n in header["sizes"])
+        if first < 0 or second < 0:
+            msg = "the entry's sizes are negative"
+            raise CorruptEntryError(msg)
+        # zlib gives exactly the bytes compressed (an LZ4 frame decompressed into a buffer
+        # of the claimed size could leave its end unwritten).
+        body = pa.py_buffer(zlib.decompress(payload[_HEADER_SIZE.size + size :]))
+        if body.size != first + second:
+            msg = "the entry's messages are cut short"
+            raise CorruptEntryError(msg)
+        incidents = _batch(body.slice(0, first), INCIDENT_SCHEMA)
+        places = _batch(body.slice(first, second), PLACE_SCHEMA)
         problems = [
             Problem(str(p), str(m), line=None if line is None else int(line), severity=str(s))
-            for p, m, line, s in document["problems"]
+            for p, m, line, s in header["problems"]
         ]
     except CorruptEntryError:
         raise
-    except (ValueError, KeyError, TypeError, AttributeError, zlib.error) as exc:
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        OSError,
+        struct.error,
+        zlib.error,
+    ) as exc:
+        # pyarrow's errors (ArrowInvalid, ArrowIOError...) are ValueErrors and OSErrors.
         msg = f"the entry does not decode: {type(exc).__name__}"
         raise CorruptEntryError(msg) from exc
-    return ReportOutcome(path, read=True, incidents=incidents, places=places, problems=problems)
+    return CachedOutcome(path, incidents, places, problems)
 
 
 # ------------------------------------------------------------------------ store
@@ -222,7 +245,13 @@ _SCHEMA = "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, digest BLOB
 
 
 class ResultCache:
-    """Read the previous build's entries; write this build's into ``new_file``.
+    """The previous build's entries, looked up in bulk; this build's kept in ``new_file``.
+
+    The previous file is copied to ``new_file`` (in the staging folder) and used there:
+    a hit costs a read of its row, no write; a miss's entry is added; at
+    :meth:`close` the entries this build did not use are deleted, so the cache holds
+    the reports of the last build only. The output folder's file is never written: a
+    failed build leaves it as it was.
 
     Parameters
     ----------
@@ -230,92 +259,179 @@ class ResultCache:
         The cache file of the output folder, or None to reuse nothing. A file
         that is not a readable cache is treated as empty.
     new_file
-        Where the entries of this build are written (in the staging folder),
-        or None to write none.
+        Where the entries of this build are kept (in the staging folder).
     """
 
-    def __init__(self, previous_file: Path | None, new_file: Path | None):
+    def __init__(self, previous_file: Path | None, new_file: Path):
         self.hits = 0
         self.corrupt = 0
         self.unreadable = False
-        self._previous: sqlite3.Connection | None = None
+        self._used: set[str] = set()
+        self._pending = 0
+        self._file = new_file
+        self._db = self._open(new_file)
         if previous_file is not None and previous_file.is_file():
             try:
-                uri = f"{previous_file.resolve().as_uri()}?mode=ro"
-                self._previous = sqlite3.connect(uri, uri=True)
-                self._previous.execute("SELECT count(*) FROM results").fetchone()
-            except sqlite3.Error:
-                self._drop_previous()
-        self._new: sqlite3.Connection | None = None
-        if new_file is not None:
-            self._new = sqlite3.connect(new_file)
-            self._new.execute("PRAGMA journal_mode=OFF")
-            self._new.execute("PRAGMA synchronous=OFF")
-            self._new.execute(_SCHEMA)
-            self._pending = 0
+                self._db.close()
+                shutil.copyfile(previous_file, new_file)
+                self._db = self._open(new_file)
+                self._db.execute("SELECT key, digest, payload FROM results LIMIT 1").fetchall()
+            except (OSError, sqlite3.Error):
+                self._reset()
 
-    def _drop_previous(self) -> None:
+    def _reset(self) -> None:
+        """Start from an empty file: the previous one could not be read."""
         self.unreadable = True
-        if self._previous is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._previous.close()
-        self._previous = None
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+        self._file.unlink(missing_ok=True)
+        self._db = self._open(self._file)
 
-    def _payload(self, key: str) -> bytes | None:
-        if self._previous is None:
-            return None
+    @staticmethod
+    def _open(file: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(file)
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
+        db.execute(_SCHEMA)
+        return db
+
+    def lookup_many(self, wanted: Sequence[tuple[str, str]]) -> dict[str, CachedOutcome]:
+        """The trustworthy cached outcomes of ``wanted`` (key, path) pairs, by key."""
+        paths = dict(wanted)
         try:
-            row = self._previous.execute(
-                "SELECT digest, payload FROM results WHERE key = ?", (key,)
-            ).fetchone()
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM wanted")
+            self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((k,) for k in paths))
+            rows = self._db.execute(
+                "SELECT results.key, digest, payload FROM wanted JOIN results USING (key)"
+            ).fetchall()
         except sqlite3.Error:
-            self._drop_previous()
-            return None
-        if row is None:
-            return None
-        digest, payload = row
-        if not isinstance(payload, bytes) or hashlib.sha256(payload).digest() != digest:
-            self.corrupt += 1
-            return None
-        return payload
+            self._reset()
+            return {}
+        found: dict[str, CachedOutcome] = {}
+        for key, digest, payload in rows:
+            if key not in paths or key in found:
+                continue
+            if not isinstance(payload, bytes) or hashlib.sha256(payload).digest() != digest:
+                self.corrupt += 1
+                continue
+            try:
+                found[key] = decode_outcome(key, paths[key], payload)
+            except CorruptEntryError:
+                self.corrupt += 1
+                continue
+            self.hits += 1
+            self._used.add(key)
+        return found
 
-    def lookup(self, key: str, path: str) -> ReportOutcome | None:
+    def lookup(self, key: str, path: str) -> CachedOutcome | None:
         """The cached outcome for ``key``, or None when absent or not trustworthy."""
-        payload = self._payload(key)
-        if payload is None:
-            return None
-        try:
-            outcome = decode_outcome(key, path, payload)
-        except CorruptEntryError:
-            self.corrupt += 1
-            return None
-        self.hits += 1
-        self._write(key, payload)
-        return outcome
+        return self.lookup_many([(key, path)]).get(key)
 
-    def store(self, key: str, outcome: ReportOutcome) -> None:
-        """Keep ``outcome`` for the next build (only reports that were read)."""
-        if self._new is None or not outcome.read:
-            return
-        self._write(key, encode_outcome(key, outcome))
-
-    def _write(self, key: str, payload: bytes) -> None:
-        if self._new is None:
-            return
-        self._new.execute(
+    def store(self, key: str, outcome: ReportOutcome) -> CachedOutcome | None:
+        """Keep ``outcome`` for the next build (only reports that were read); returns it
+        as the cache keeps it, to be spilled as it is."""
+        if not outcome.read:
+            return None
+        incidents, places = outcome_batches(outcome)
+        payload = encode_batches(key, outcome.path, incidents, places, outcome.problems)
+        self._db.execute(
             "INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
             (key, hashlib.sha256(payload).digest(), payload),
         )
+        self._used.add(key)
         self._pending += 1
         if self._pending >= 2000:
-            self._new.commit()
+            self._db.commit()
             self._pending = 0
+        return CachedOutcome(outcome.path, incidents, places, list(outcome.problems))
+
+    def discard(self) -> None:
+        """Close the file without tidying it (a build that failed: it is removed)."""
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
 
     def close(self) -> None:
-        if self._previous is not None:
-            self._previous.close()
-            self._previous = None
-        if self._new is not None:
-            self._new.commit()
-            self._new.close()
-            self._new = None
+        """Drop the entries this build did not use and write the file out."""
+        db = self._db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+        db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used))
+        db.execute("DELETE FROM results WHERE key NOT IN (SELECT key FROM used)")
+        db.commit()
+        free, pages = (
+            db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("freelist_count", "page_count")
+        )
+        if free * 2 > pages:  # a file mostly of deleted entries is made small again
+            db.execute("VACUUM")
+        db.close()
+
+
+# ----------------------------------------------------------------- build record
+#
+# A build whose inputs and code are those of the build that wrote the outputs has
+# nothing to write: the record names a digest of everything the outputs depend on and
+# a SHA-256 of every output file, and is trusted only when both match again.
+
+#: The record of the last build, beside the cache file.
+RECORD_FILE = "build.json"
+#: The packages whose code and data decide the outputs (the analysis's and the writers').
+OUTPUT_PACKAGES = ("maps",)
+
+
+@cache
+def _output_code_digest() -> str:
+    digest = hashlib.sha256(_code_and_data_digest().encode())
+    for package in OUTPUT_PACKAGES:
+        for name, data in sorted(_package_files(resources.files(package), package)):
+            digest.update(f"\n{name} {len(data)}\n".encode())
+            digest.update(data)
+    return digest.hexdigest()
+
+
+def inputs_digest(version: str, parts: Iterable[str]) -> str:
+    """A digest of a build's inputs: the analysis ``version``, the code and data of the
+    output writers, and ``parts`` (the title, every report's cache key in order, the
+    problems of the listing), in order."""
+    digest = hashlib.sha256(f"{RECORD_FILE} {FORMAT} {version} {_output_code_digest()}".encode())
+    for part in parts:
+        digest.update(b"\0" + part.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def write_record(file: Path, digest: str, outputs: Sequence[Path], summary: dict[str, Any]) -> None:
+    """Record a build's inputs digest, its outputs' SHA-256 and its ``summary`` (JSON)."""
+    record = {
+        "format": FORMAT,
+        "inputs": digest,
+        "outputs": {path.name: file_digest(path) for path in outputs},
+        "summary": summary,
+    }
+    file.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+
+
+def fresh_record(file: Path, digest: str, out_dir: Path) -> dict[str, Any] | None:
+    """The summary of the last build when its inputs digest is ``digest`` and every output
+    it wrote is still in ``out_dir`` byte for byte (checked, not assumed); else None."""
+    try:
+        record = json.loads(file.read_text(encoding="utf-8"))
+        if record["format"] != FORMAT or record["inputs"] != digest:
+            return None
+        outputs = record["outputs"]
+        if not outputs:
+            return None
+        for name, sha in outputs.items():
+            path = out_dir / name
+            if Path(name).name != name or path.is_symlink() or not path.is_file():
+                return None
+            if file_digest(path) != sha:
+                return None
+        summary = record["summary"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return summary if isinstance(summary, dict) else None

@@ -162,7 +162,7 @@ def iter_report_files(
     A missing input, an unreadable folder or a folder without reports yields an
     error item instead of raising; a file reached twice is yielded once.
     """
-    seen_files: set[Path] = set()
+    seen_files: set[str] = set()
     for given in inputs:
         shown = str(given)
         if not os.path.lexists(shown):
@@ -178,15 +178,16 @@ def iter_report_files(
             if not found_any:
                 msg = f"the folder holds no report files ({', '.join(REPORT_SUFFIXES)})"
                 yield shown, ReportError(msg, path=shown)
-        elif _first_visit(Path(shown), seen_files):
+        elif _first_visit(shown, seen_files) is not None:
             yield _checked_name(shown)
 
 
 def _walk_folder(
-    folder: str, seen_folders: set[Path], seen_files: set[Path]
+    folder: str, seen_folders: set[str], seen_files: set[str]
 ) -> Iterator[tuple[str, ReportError | None]]:
     """Report files under ``folder`` and its subfolders, in name order."""
-    if not _first_visit(Path(folder), seen_folders):
+    real_folder = _first_visit(folder, seen_folders)
+    if real_folder is None:
         return
     try:
         with os.scandir(folder) as scan:
@@ -196,23 +197,26 @@ def _walk_folder(
         yield folder, ReportError(msg, path=folder)
         return
     names = {entry.name.lower() for entry in entries}
+    base = str(Path(folder))
+    prefix = "" if base == "." else base if base.endswith(os.sep) else base + os.sep
+    real_prefix = real_folder if real_folder.endswith(os.sep) else real_folder + os.sep
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        joined = str(Path(folder) / entry.name)
+        joined = prefix + entry.name  # str(Path(folder) / entry.name), without a Path each
         try:
             is_dir = entry.is_dir()
             is_file = entry.is_file()
+            is_link = entry.is_symlink()
         except OSError:
             continue
         if is_dir and not _saved_page_assets(entry.name, names):
             yield from _walk_folder(joined, seen_folders, seen_files)
-        elif (
-            is_file
-            and entry.name.lower().endswith(REPORT_SUFFIXES)
-            and _first_visit(Path(joined), seen_files)
-        ):
-            yield _checked_name(joined)
+        elif is_file and entry.name.lower().endswith(REPORT_SUFFIXES):
+            # A file that is no symlink is where its folder really is: no resolving it.
+            real = None if is_link else real_prefix + entry.name
+            if _first_visit(joined, seen_files, real) is not None:
+                yield _checked_name(joined)
 
 
 _NAME_NOT_UTF8 = "the file name is not valid UTF-8; rename the file (or its folder) and try again"
@@ -246,10 +250,11 @@ def _saved_page_assets(folder_name: str, names_beside: set[str]) -> bool:
     )
 
 
-def _first_visit(path: Path, seen: set[Path]) -> bool:
-    """Record ``path`` (resolved) in ``seen``; False if it was there already."""
-    resolved = path.resolve()
+def _first_visit(path: str, seen: set[str], real: str | None = None) -> str | None:
+    """Record ``path`` resolved (``real``, when the caller knows it) in ``seen``; its
+    resolved form, or None if it was there already."""
+    resolved = real if real is not None else os.path.realpath(path)
     if resolved in seen:
-        return False
+        return None
     seen.add(resolved)
-    return True
+    return resolved

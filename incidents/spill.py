@@ -95,26 +95,45 @@ def place_rows(mentions: Iterable[PlaceMention]) -> list[dict[str, Any]]:
 
 
 class _TableWriter:
-    """Rows into one Parquet file, a record batch at a time."""
+    """Rows and record batches into one Parquet file, a record batch at a time."""
 
     def __init__(self, path: Path, schema: pa.Schema):
         self.path = path
         self.schema = schema
         self.rows = 0
         self._buffer: list[Mapping[str, Any]] = []
+        self._batches: list[pa.RecordBatch] = []
+        self._buffered = 0
         self._writer = pq.ParquetWriter(path, schema, compression="zstd")
 
     def extend(self, rows: Sequence[Mapping[str, Any]]) -> None:
         self._buffer.extend(rows)
-        self.rows += len(rows)
-        if len(self._buffer) >= BATCH_ROWS:
+        self._grow(len(rows))
+
+    def append(self, batch: pa.RecordBatch) -> None:
+        """Append a record batch of this table's schema (after the rows before it)."""
+        self._rows_to_batch()
+        self._batches.append(batch)
+        self._grow(batch.num_rows)
+
+    def _grow(self, rows: int) -> None:
+        self.rows += rows
+        self._buffered += rows
+        if self._buffered >= BATCH_ROWS:
             self.flush()
 
-    def flush(self) -> None:
+    def _rows_to_batch(self) -> None:
         if self._buffer:
-            batch = pa.RecordBatch.from_pylist(self._buffer, schema=self.schema)
-            self._writer.write_batch(batch)
+            self._batches.append(pa.RecordBatch.from_pylist(self._buffer, schema=self.schema))
             self._buffer = []
+
+    def flush(self) -> None:
+        self._rows_to_batch()
+        if self._batches:
+            table = pa.Table.from_batches(self._batches, schema=self.schema).combine_chunks()
+            self._writer.write_table(table, row_group_size=max(1, len(table)))
+            self._batches = []
+            self._buffered = 0
 
     def close(self) -> None:
         self.flush()
@@ -143,6 +162,12 @@ class SpillWriter:
         """Append one report's incident rows and place rows."""
         self._incidents.extend(incidents)
         self._places.extend(places)
+
+    def add_batches(self, incidents: pa.RecordBatch, places: pa.RecordBatch) -> None:
+        """Append one report's incident and place rows as record batches of the spill's
+        schemas (as the result cache keeps them)."""
+        self._incidents.append(incidents)
+        self._places.append(places)
 
     @property
     def incident_count(self) -> int:

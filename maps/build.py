@@ -15,9 +15,11 @@ import contextlib
 import csv
 import io
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import shutil
 import stat
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,10 +35,15 @@ from geo.errors import OutputError, ReportError
 from incidents.cache import (
     CACHE_FILE,
     CACHE_FOLDER,
+    RECORD_FILE,
+    CachedOutcome,
     ResultCache,
     analysis_version,
     entry_key,
+    fresh_record,
     gazetteer_digest,
+    inputs_digest,
+    write_record,
 )
 from incidents.engine import (
     DaskEngine,
@@ -98,6 +105,9 @@ SUMMARY_COLUMNS = ("source", "source_type", "lat")
 AUTO_PARALLEL_MIN_INCIDENTS = 2000
 #: Reports listed, looked up in the cache and analysed per round.
 ROUND = 2048
+#: With ``jobs`` other than 1 and at least this many reports, the fork server every worker
+#: process of the build comes from is started as soon as the reports are hashed.
+EARLY_FORK_SERVER_REPORTS = 256
 
 
 @dataclass
@@ -237,24 +247,39 @@ def build(
             say("cache cleared")
         staging = make_staging(out_dir)
         summary = BuildSummary()
+        listed = _list_reports(inputs, summary, manifest=manifest, stdin=stdin)
+        if on_total is not None:
+            on_total(len(listed))
+        version = analysis_version(gazetteer) if use_cache else ""
+        keys = [
+            _content_key(version, item) if use_cache and isinstance(item, ReportTask) else None
+            for item in listed
+        ]
+        digest = (
+            _inputs_digest(version, title, listed, keys, summary.problems) if use_cache else None
+        )
+        kept = _unchanged(cache_folder, digest, out_dir)
+        if kept is not None:
+            for _item in listed:
+                if on_report is not None:
+                    on_report()
+            say("nothing changed since the last build: its outputs are in place (checked)")
+            return kept
+        if jobs != 1 and scheduler is None and len(listed) >= EARLY_FORK_SERVER_REPORTS:
+            _start_fork_server()
         _analyse_into_spill(
-            inputs,
+            listed,
+            keys,
             staging,
             summary,
             gazetteer=gazetteer,
-            manifest=manifest,
-            cache=ResultCache(
-                cache_folder / CACHE_FILE if use_cache else None,
-                staging / CACHE_FILE if use_cache else None,
-            )
+            cache=ResultCache(cache_folder / CACHE_FILE, staging / CACHE_FILE)
             if use_cache
             else None,
             jobs=jobs,
             scheduler=scheduler,
             on_report=on_report,
-            on_total=on_total,
             say=say,
-            stdin=stdin,
         )
         if summary.reports_read == 0:
             reasons = "".join(f"\n  {p}" for p in summary.problems if p.severity == "error")
@@ -270,7 +295,9 @@ def build(
             say=say,
         )
         if use_cache:
-            _keep_cache(staging / CACHE_FILE, cache_folder, say)
+            if digest is not None:
+                write_record(staging / RECORD_FILE, digest, summary.outputs, _as_record(summary))
+            _keep_cache(staging, cache_folder, say)
         return summary
     finally:
         if staging is not None:
@@ -296,16 +323,85 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
-def _keep_cache(new_file: Path, cache_folder: Path, say: Callable[[str], None]) -> None:
-    """Put this build's cache in place of the previous one. The outputs are written
-    by now: a cache that cannot be kept only costs the next build time."""
+def _keep_cache(staging: Path, cache_folder: Path, say: Callable[[str], None]) -> None:
+    """Put this build's cache (and its record, when it has one) in place of the previous
+    ones. The outputs are written by now: a cache that cannot be kept only costs the next
+    build time."""
     try:
         if cache_folder.is_symlink() or (cache_folder.exists() and not cache_folder.is_dir()):
             _remove(cache_folder)
         cache_folder.mkdir(exist_ok=True)
-        new_file.replace(cache_folder / CACHE_FILE)
+        (cache_folder / RECORD_FILE).unlink(missing_ok=True)
+        (staging / CACHE_FILE).replace(cache_folder / CACHE_FILE)
+        if (staging / RECORD_FILE).is_file():
+            (staging / RECORD_FILE).replace(cache_folder / RECORD_FILE)
     except OSError as exc:
         say(f"cache not kept ({exc.strerror or exc}): the next build analyses every report")
+
+
+def _inputs_digest(
+    version: str,
+    title: str,
+    listed: Sequence[ReportTask | Problem],
+    keys: Sequence[str | None],
+    problems: Sequence[Problem],
+) -> str | None:
+    """What the outputs of a build depend on (see :func:`incidents.cache.inputs_digest`),
+    or None when a listed report is not a plain readable file (its problem is made again)."""
+    parts = [title, *(str(p) for p in problems)]
+    for item, key in zip(listed, keys, strict=True):
+        if isinstance(item, Problem):
+            parts.append(f"{item.severity} {item}")
+        elif key is None:
+            return None
+        else:
+            parts.append(key)
+    return inputs_digest(version, parts)
+
+
+def _as_record(summary: BuildSummary) -> dict[str, Any]:
+    """A summary as JSON values (for the build record)."""
+    return {
+        "reports_read": summary.reports_read,
+        "reports_failed": summary.reports_failed,
+        "incidents": summary.incidents,
+        "mapped": summary.mapped,
+        "sources": summary.sources,
+        "source_counts": summary.source_counts,
+        "places": summary.places,
+        "events": summary.events,
+        "problems": [[p.path, p.message, p.line, p.severity] for p in summary.problems],
+        "outputs": [path.name for path in summary.outputs],
+    }
+
+
+def _unchanged(cache_folder: Path, digest: str | None, out_dir: Path) -> BuildSummary | None:
+    """The summary of the last build when nothing it depends on changed and its outputs
+    are all in place, byte for byte; else None."""
+    if digest is None or not (cache_folder / CACHE_FILE).is_file():
+        return None
+    record = fresh_record(cache_folder / RECORD_FILE, digest, out_dir)
+    if record is None:
+        return None
+    try:
+        return BuildSummary(
+            reports_read=int(record["reports_read"]),
+            reports_failed=int(record["reports_failed"]),
+            incidents=int(record["incidents"]),
+            mapped=int(record["mapped"]),
+            sources=[str(s) for s in record["sources"]],
+            source_counts=[(str(s), int(n)) for s, n in record["source_counts"]],
+            reused=int(record["reports_read"]),
+            places=int(record["places"]),
+            events=int(record["events"]),
+            problems=[
+                Problem(str(p), str(m), line=None if line is None else int(line), severity=str(v))
+                for p, m, line, v in record["problems"]
+            ],
+            outputs=[out_dir / str(name) for name in record["outputs"]],
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _content_key(version: str, task: ReportTask) -> str | None:
@@ -314,31 +410,25 @@ def _content_key(version: str, task: ReportTask) -> str | None:
     if task.data is not None:
         return entry_key(version, task.path, task.metadata, task.data)
     try:
-        status = Path(task.path).stat()
+        # Stat first: opening a named pipe would wait for a writer.
+        status = os.stat(task.path)  # noqa: PTH116 - no Path object per report
         if not stat.S_ISREG(status.st_mode) or status.st_size > REPORT_MAX_BYTES:
             return None
-        data = Path(task.path).read_bytes()
+        with open(task.path, "rb") as handle:  # noqa: PTH123 - no Path object per report
+            data = handle.read()
     except OSError:
         return None
     return entry_key(version, task.path, task.metadata, data)
 
 
-def _analyse_into_spill(
+def _list_reports(
     inputs: Sequence[str | Path],
-    staging: Path,
     summary: BuildSummary,
     *,
-    gazetteer: Gazetteer,
     manifest: Manifest | None,
-    cache: ResultCache | None,
-    jobs: int | None,
-    scheduler: str | None,
-    on_report: Callable[[], None] | None,
-    on_total: Callable[[int], None] | None,
-    say: Callable[[str], None],
-    stdin: bytes | None = None,
-) -> None:
-    """List, look up, analyse and spill every report, in the order listed."""
+    stdin: bytes | None,
+) -> list[ReportTask | Problem]:
+    """Every report to read, in order, or the problem that stops it being read."""
     if manifest is not None:
         # A row for a missing file loses nothing the build was given: a warning.
         summary.problems.extend(
@@ -357,21 +447,40 @@ def _analyse_into_spill(
             else:
                 metadata = manifest.lookup(path) if manifest is not None else None
                 listed.append(ReportTask(path, metadata))
-    if on_total is not None:
-        on_total(len(listed))
-    version = analysis_version(gazetteer) if cache is not None else ""
+    return listed
+
+
+def _analyse_into_spill(
+    listed: Sequence[ReportTask | Problem],
+    keys: Sequence[str | None],
+    staging: Path,
+    summary: BuildSummary,
+    *,
+    gazetteer: Gazetteer,
+    cache: ResultCache | None,
+    jobs: int | None,
+    scheduler: str | None,
+    on_report: Callable[[], None] | None,
+    say: Callable[[str], None],
+) -> None:
+    """Look up, analyse and spill every listed report (``keys``: their cache keys), in
+    order."""
     engine: _Engine = _Engine(gazetteer, jobs=jobs, scheduler=scheduler, say=say)
     try:
         with SpillWriter(staging / "spill") as spill:
             for start in range(0, len(listed), ROUND):
-                for item in engine.outcomes(listed[start : start + ROUND], cache, version):
+                items, round_keys = listed[start : start + ROUND], keys[start : start + ROUND]
+                for item in engine.outcomes(items, round_keys, cache):
                     if on_report is not None:
                         on_report()
                     if isinstance(item, Problem):
                         summary.reports_failed += 1
                         summary.problems.append(item)
                         continue
-                    if item.read:
+                    if isinstance(item, CachedOutcome):
+                        summary.reports_read += 1
+                        spill.add_batches(item.incidents, item.places)
+                    elif item.read:
                         summary.reports_read += 1
                         spill.add(item.incidents, item.places)
                     else:
@@ -380,10 +489,11 @@ def _analyse_into_spill(
         engine.close()
     except BaseException:
         engine.terminate()
-        raise
-    finally:
         if cache is not None:
-            cache.close()
+            cache.discard()
+        raise
+    if cache is not None:
+        cache.close()
     summary.jobs = engine.jobs
     if cache is not None:
         summary.reused = cache.hits
@@ -409,28 +519,32 @@ class _Engine:
         self._geoparser: Geoparser | None = None
 
     def outcomes(
-        self, items: Sequence[ReportTask | Problem], cache: ResultCache | None, version: str
-    ) -> Iterator[ReportOutcome | Problem]:
-        """One round: cached outcomes and computed ones, in the order of ``items``."""
-        found: list[ReportOutcome | Problem | None] = []
-        keys: list[str | None] = []
+        self,
+        items: Sequence[ReportTask | Problem],
+        keys: Sequence[str | None],
+        cache: ResultCache | None,
+    ) -> Iterator[ReportOutcome | CachedOutcome | Problem]:
+        """One round: cached outcomes and computed ones, in the order of ``items``
+        (``keys``: their cache keys)."""
+        cached: dict[str, CachedOutcome] = {}
+        if cache is not None:
+            cached = cache.lookup_many(
+                [(key, item.path) for key, item in zip(keys, items, strict=True) if key]  # type: ignore[union-attr]
+            )
+        found: list[ReportOutcome | CachedOutcome | Problem | None] = []
         misses: list[ReportTask] = []
-        for item in items:
-            key = None
-            outcome: ReportOutcome | Problem | None = item if isinstance(item, Problem) else None
-            if isinstance(item, ReportTask) and cache is not None:
-                key = _content_key(version, item)
-                outcome = cache.lookup(key, item.path) if key is not None else None
+        for item, key in zip(items, keys, strict=True):
+            outcome: ReportOutcome | CachedOutcome | Problem | None
+            outcome = item if isinstance(item, Problem) else cached.get(key) if key else None
             if outcome is None:
                 misses.append(item)  # type: ignore[arg-type]
             found.append(outcome)
-            keys.append(key)
         computed = self._compute(misses)
         for outcome, key in zip(found, keys, strict=True):
             if outcome is None:
                 outcome = next(computed)
                 if cache is not None and key is not None:
-                    cache.store(key, outcome)
+                    outcome = cache.store(key, outcome) or outcome
             yield outcome
 
     def _compute(self, tasks: list[ReportTask]) -> Iterator[ReportOutcome]:
@@ -555,6 +669,17 @@ def group_and_prepare(
         title=title,
     )  # fmt: skip
     return inputs, len(event_table), len(place_table)
+
+
+def _start_fork_server() -> None:
+    """Start the fork server (with the analysis's and the output writers' modules
+    preloaded) on a thread, so its imports run on another core while this process reads
+    the cache, rather than when the first worker is wanted."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([ProcessEngine.__module__, outputs.__name__])
+    threading.Thread(
+        target=multiprocessing.forkserver.ensure_running, name="fork server", daemon=True
+    ).start()
 
 
 def _in_a_process(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

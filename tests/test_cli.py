@@ -284,7 +284,7 @@ def test_build_json_quiet_and_verbose(reports: Path, tmp_path: Path) -> None:
     assert quiet.stderr == ""
     verbose = build(reports, out=tmp_path / "map", extra=("-v",))
     assert verbose.exit_code == 0
-    assert "cache: 2 of 2 reports reused" in verbose.stderr
+    assert "nothing changed since the last build" in verbose.stderr
     assert "reports read: 2" in verbose.stdout
 
 

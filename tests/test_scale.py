@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+import struct
 import zlib
 from pathlib import Path
 
@@ -19,10 +20,14 @@ from test_hostile_input import GOOD_REPORT, OTHER_REPORT
 from incidents.cache import (
     CACHE_FILE,
     CACHE_FOLDER,
+    FORMAT,
+    RECORD_FILE,
     CorruptEntryError,
     decode_outcome,
+    encode_batches,
     encode_outcome,
     entry_key,
+    outcome_batches,
 )
 from incidents.engine import ReportTask, analyse_task
 from incidents.report_files import ReportMetadata
@@ -102,9 +107,36 @@ def test_a_rebuild_reuses_every_analysis_and_gives_the_same_outputs(
     first = build([corpus], out, jobs=1)
     assert first.reused == 0
     assert (out / CACHE_FOLDER / CACHE_FILE).is_file()
+    # Without the record of the last build, the rebuild reads every entry (with it, it
+    # would find the outputs in place and read none).
+    (out / CACHE_FOLDER / RECORD_FILE).unlink()
     second = build([corpus], out, jobs=2)
     assert second.reused == 28  # every report that was read; the broken one is re-read
     assert outputs(out) == serial
+
+
+def test_a_rebuild_after_removing_changing_and_adding_reports_is_a_cold_build(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """Cached with one process, rebuilt with two after reports went, changed and came:
+    the outputs are those of a cold build of what is there now, and the cache holds the
+    entries of those reports only."""
+    reports = tmp_path / "reports"
+    shutil.copytree(corpus, reports)
+    out = tmp_path / "out"
+    build([reports], out, jobs=1)
+    (reports / "good1.txt").unlink()
+    sorted(reports.glob("copy0_*"))[0].unlink()
+    (reports / "other2.txt").write_text(GOOD_REPORT.replace("Test Wire", "Changed Wire"), "utf-8")
+    (reports / "new.txt").write_text(OTHER_REPORT.replace("Test Radio", "New Radio"), "utf-8")
+    summary = build([reports], out, jobs=2)
+    assert summary.reused == 25  # 28 read before, 2 gone, 1 changed; the new one analysed
+    cold = build([reports], tmp_path / "cold", jobs=1, use_cache=False)
+    assert outputs(out) == outputs(tmp_path / "cold")
+    assert (summary.incidents, summary.events) == (cold.incidents, cold.events)
+    with sqlite3.connect(out / CACHE_FOLDER / CACHE_FILE) as db:
+        (entries,) = db.execute("SELECT count(*) FROM results").fetchone()
+    assert entries == summary.reports_read == 27
 
 
 def test_after_adding_reports_only_the_new_ones_are_analysed(
@@ -145,6 +177,9 @@ def test_an_edited_report_is_analysed_again(corpus: Path, tmp_path: Path) -> Non
 
 
 def _entries(out: Path) -> sqlite3.Connection:
+    # The record of the last build goes: else the next build, whose inputs are those of
+    # the last, finds its outputs in place and reads no entry at all.
+    (out / CACHE_FOLDER / RECORD_FILE).unlink()
     return sqlite3.connect(out / CACHE_FOLDER / CACHE_FILE)
 
 
@@ -162,7 +197,10 @@ def test_a_corrupt_cache_entry_is_ignored_and_rebuilt(
             broken = payload[:10] + bytes([payload[10] ^ 0xFF]) + payload[11:]
             db.execute("UPDATE results SET payload=? WHERE key=?", (broken, victim))
         elif damage == "valid-digest-garbage":
-            broken = zlib.compress(b'{"key": "%s", "incidents": [1]}' % victim.encode())
+            # The entry's own header, then bytes that are no record batches, with a digest
+            # that fits them: only the decoding can tell.
+            (size,) = struct.unpack_from("<I", payload)
+            broken = payload[: 4 + size] + zlib.compress(b"\x07" * 4000)
             digest = hashlib.sha256(broken).digest()
             db.execute(
                 "UPDATE results SET payload=?, digest=? WHERE key=?", (broken, digest, victim)
@@ -188,6 +226,7 @@ def test_a_cache_file_that_is_not_a_database_is_rebuilt(
 ) -> None:
     out = tmp_path / "out"
     build([corpus], out)
+    (out / CACHE_FOLDER / RECORD_FILE).unlink()
     (out / CACHE_FOLDER / CACHE_FILE).write_bytes(b"not a database at all" * 100)
     messages: list[str] = []
     summary = build([corpus], out, log=messages.append)
@@ -207,6 +246,39 @@ def test_clear_cache_and_no_cache(corpus: Path, tmp_path: Path) -> None:
     assert build([corpus], out).reused == 28
 
 
+def test_an_unchanged_rebuild_leaves_the_outputs_as_they_are(
+    corpus: Path, serial: dict[str, bytes], tmp_path: Path
+) -> None:
+    """Same reports, code and title: nothing is analysed or written, once every output
+    is found byte for byte as the last build wrote it; a changed output, title or
+    report is built again."""
+    out = tmp_path / "out"
+    first = build([corpus], out, jobs=1)
+    stamps = {name: (out / name).stat().st_mtime_ns for name in OUTPUT_FILES}
+    messages: list[str] = []
+    again = build([corpus], out, jobs=2, log=messages.append)
+    assert any("nothing changed" in m for m in messages), messages
+    assert {name: (out / name).stat().st_mtime_ns for name in OUTPUT_FILES} == stamps
+    assert again.reused == again.reports_read == first.reports_read
+    assert (again.incidents, again.events, again.places) == (
+        first.incidents, first.events, first.places
+    )  # fmt: skip
+    assert (again.problems, again.source_counts) == (first.problems, first.source_counts)
+    assert again.outputs == first.outputs
+    # An output changed by hand is no longer the last build's: everything is written.
+    (out / "incidents.csv").write_text("edited", encoding="utf-8")
+    messages.clear()
+    build([corpus], out, log=messages.append)
+    assert not any("nothing changed" in m for m in messages), messages
+    assert outputs(out) == serial
+    messages.clear()
+    build([corpus], out, title="Another title", log=messages.append)
+    assert not any("nothing changed" in m for m in messages), messages
+    assert (out / "map.html").read_bytes() != serial["map.html"]
+    build([corpus], out)
+    assert outputs(out) == serial
+
+
 def test_the_key_changes_with_everything_the_analysis_depends_on() -> None:
     base = entry_key("v1", "a.txt", None, b"text")
     assert entry_key("v1", "a.txt", None, b"text") == base
@@ -222,8 +294,13 @@ def test_an_entry_round_trips_and_refuses_to_be_another_report(
     path = tmp_path / "good.txt"
     path.write_text(GOOD_REPORT, encoding="utf-8")
     outcome = analyse_task(ReportTask(str(path)), geoparser)  # type: ignore[arg-type]
+    assert outcome.incidents
+    assert outcome.places
     payload = encode_outcome("k", outcome)
-    assert decode_outcome("k", str(path), payload) == outcome
+    cached = decode_outcome("k", str(path), payload)
+    assert cached.incidents.to_pylist() == outcome.incidents
+    assert cached.places.to_pylist() == outcome.places
+    assert cached.problems == outcome.problems
     with pytest.raises(CorruptEntryError):
         decode_outcome("other key", str(path), payload)
     with pytest.raises(CorruptEntryError):
@@ -231,41 +308,50 @@ def test_an_entry_round_trips_and_refuses_to_be_another_report(
 
 
 def test_an_entry_whose_columns_do_not_fit_is_corrupt(tmp_path: Path, geoparser: object) -> None:
-    """Each column of an entry is checked against the spill's type: a wrong format, a
-    value of another type (a bool is no count), columns of different lengths, a list
-    holding other than strings are each a corrupt entry, never trusted."""
+    """An entry's header and batches are each checked: another format, other schemas,
+    sizes that do not fit its messages, batches of the other table, a cut body, text
+    that is not UTF-8 are each a corrupt entry, never trusted."""
     import json
 
     path = tmp_path / "good.txt"
     path.write_text(GOOD_REPORT, encoding="utf-8")
     outcome = analyse_task(ReportTask(str(path)), geoparser)  # type: ignore[arg-type]
-    assert outcome.incidents
-    document = json.loads(zlib.decompress(encode_outcome("k", outcome)))
-    names = list(outcome.incidents[0])
+    incidents, places = outcome_batches(outcome)
+    assert incidents.num_rows
+    assert places.num_rows
+    payload = encode_batches("k", str(path), incidents, places, outcome.problems)
+    (size,) = struct.unpack_from("<I", payload)
+    header = json.loads(payload[4 : 4 + size])
+    body = zlib.decompress(payload[4 + size :])
 
-    def damaged(change: object) -> bytes:
-        copy = json.loads(json.dumps(document))
-        change(copy)  # type: ignore[operator]
-        return zlib.compress(json.dumps(copy).encode())
+    def entry(change: object = None, new_body: bytes | None = None) -> bytes:
+        copy = json.loads(json.dumps(header))
+        if change is not None:
+            change(copy)  # type: ignore[operator]
+        text = json.dumps(copy).encode()
+        packed = zlib.compress(body if new_body is None else new_body)
+        return struct.pack("<I", len(text)) + text + packed
 
-    def set_cell(column: str, value: object) -> object:
-        return lambda d: d["incidents"][names.index(column)].__setitem__(0, value)
-
-    for change in [
-        lambda d: d.__setitem__("format", 1),
-        set_cell("killed", True),
-        set_cell("killed", "3"),
-        set_cell("lat", "33.3"),
-        set_cell("event_type", 5),
-        set_cell("actors", ["Police", 3]),
-        set_cell("actors", "Police"),
-        lambda d: d["incidents"][names.index("lat")].append(1.0),
-        lambda d: d["incidents"].pop(),
-        lambda d: d["places"][-1].__setitem__(0, "not hex"),
+    first, second = header["sizes"]
+    swapped = body[first:] + body[:first]
+    utf8 = incidents.column(incidents.schema.get_field_index("evidence")).buffers()[2]
+    assert utf8 is not None
+    at = body.index(utf8.to_pybytes()[:24])  # the evidence text inside the message
+    not_utf8 = body[:at] + b"\xff\xfe" + body[at + 2 :]
+    for damaged in [
+        entry(lambda h: h.__setitem__("format", FORMAT - 1)),
+        entry(lambda h: h.__setitem__("schemas", "0" * 16)),
+        entry(lambda h: h.__setitem__("sizes", [first - 8, second + 8])),
+        entry(lambda h: h.__setitem__("sizes", [second, first]), swapped),
+        entry(None, body[:-16]),
+        entry(None, body[:-16])[:-8],
+        entry(None, not_utf8),
+        payload[: 4 + size],
+        b"\x00\x01",
     ]:
         with pytest.raises(CorruptEntryError):
-            decode_outcome("k", str(path), damaged(change))
-    assert decode_outcome("k", str(path), damaged(lambda d: None)) == outcome
+            decode_outcome("k", str(path), damaged)
+    assert decode_outcome("k", str(path), entry()).incidents.equals(incidents)
 
 
 def test_geoparquet_holds_the_incidents(corpus: Path, tmp_path: Path) -> None:
