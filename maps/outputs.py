@@ -47,17 +47,11 @@ from incidents.pipeline import (
     incidents_frame_from_table,
 )
 from incidents.spill import SpillWriter, read_columns, release_memory
-from maps.csv_files import (
-    ACLED_INCIDENT_COLUMNS,
-    acled_events_csv,
-    write_incidents_csv_batches,
-)
-from maps.export import (
-    geodataframe_to_geojson,
-    places_geojson,
-    write_geojson_batches,
-)
+from maps.csv_files import ACLED_INCIDENT_COLUMNS, acled_events_csv
+from maps.export import geodataframe_to_geojson, places_geojson
 from maps.gis_files import incidents_geoparquet, write_flatgeobuf, write_geopackage
+from maps.gis_tables import TableBatches
+from maps.incident_text import write_incidents_csv, write_incidents_geojson
 from maps.render import render_map
 
 #: Incidents per batch of the streamed files (and per row group of the sorted spill).
@@ -355,8 +349,16 @@ def _map_html(inputs: OutputInputs, target: Path) -> None:
     target.write_text(html, encoding="utf-8")
 
 
+def incident_tables(inputs: OutputInputs, *, by_id: bool = False) -> Iterator[pa.Table]:
+    """The prepared incidents a record batch at a time, as Arrow tables (in the build's
+    order, or in ``incident_id`` order with ``by_id``)."""
+    file = pq.ParquetFile(inputs.by_id if by_id else inputs.in_order)
+    for batch in file.iter_batches(batch_size=BATCH_ROWS, use_threads=False):
+        yield pa.Table.from_batches([batch])
+
+
 def _incidents_geojson(inputs: OutputInputs, target: Path) -> None:
-    write_geojson_batches(incident_batches(inputs, by_id=True)(), target, id_column="incident_id")
+    write_incidents_geojson(incident_tables(inputs, by_id=True), target, _with_event_ids)
 
 
 def _events_geojson(inputs: OutputInputs, target: Path) -> None:
@@ -370,7 +372,7 @@ def _places_geojson(inputs: OutputInputs, target: Path) -> None:
 
 def _geopackage(inputs: OutputInputs, target: Path) -> None:
     layers = {
-        "incidents": incident_batches(inputs),
+        "incidents": TableBatches(lambda: incident_tables(inputs), _with_event_ids),
         "events": inputs.load("events"),
         "places": inputs.load("places"),
     }
@@ -378,7 +380,7 @@ def _geopackage(inputs: OutputInputs, target: Path) -> None:
 
 
 def _incidents_csv(inputs: OutputInputs, target: Path) -> None:
-    write_incidents_csv_batches(incident_batches(inputs, by_id=True)(), target)
+    write_incidents_csv(incident_tables(inputs, by_id=True), target, _with_event_ids)
 
 
 def _acled_csv(inputs: OutputInputs, target: Path) -> None:
@@ -390,7 +392,8 @@ def _acled_csv(inputs: OutputInputs, target: Path) -> None:
 
 
 def _incidents_fgb(inputs: OutputInputs, target: Path) -> None:
-    write_flatgeobuf(incident_batches(inputs), target, unplaced=inputs.unplaced)
+    layer = TableBatches(lambda: incident_tables(inputs), _with_event_ids)
+    write_flatgeobuf(layer, target, unplaced=inputs.unplaced)
 
 
 def _events_fgb(inputs: OutputInputs, target: Path) -> None:
@@ -398,7 +401,8 @@ def _events_fgb(inputs: OutputInputs, target: Path) -> None:
 
 
 def _incidents_parquet(inputs: OutputInputs, target: Path) -> None:
-    incidents_geoparquet(incident_batches(inputs), target, bounds=inputs.bounds)
+    layer = TableBatches(lambda: incident_tables(inputs), _with_event_ids)
+    incidents_geoparquet(layer, target, bounds=inputs.bounds)
 
 
 _TASKS: dict[str, Callable[[OutputInputs, Path], None]] = {
