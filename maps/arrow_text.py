@@ -58,12 +58,13 @@ def _distinct_list_texts(column: pa.Array, text: Callable[[Any], str], missing: 
     joined = pc.binary_join(column, _ITEM_SEPARATOR)
     lengths = pc.cast(pc.list_value_length(column), pa.string())
     key = pc.binary_join_element_wise(lengths, pc.fill_null(joined, ""), _ITEM_SEPARATOR)
-    encoded = pc.dictionary_encode(key)
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    _, first = np.unique(codes, return_index=True)
+    encoded = pc.dictionary_encode(key)  # a missing list: a missing key
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    distinct, first = np.unique(codes, return_index=True)
+    first = first[distinct >= 0]  # each key's first row, in the dictionary's order
     values = [text(v) for v in column.take(pa.array(first)).to_pylist()]
     dictionary = pa.array([*values, missing], type=pa.string())
-    return dictionary.take(pc.if_else(pc.is_null(column), len(values), encoded.indices))
+    return dictionary.take(pc.fill_null(encoded.indices, len(values)))
 
 
 def joined_rows(cells: Sequence[pa.Array | str], separator: str = "") -> pa.Array:
