@@ -205,14 +205,18 @@ _GROUP_CHUNKS = 32
 
 
 def _compressed_groups(
-    bodies: Callable[[np.ndarray, pa.Array], list[str]], order: np.ndarray, rows: int
+    bodies: Callable[[np.ndarray, pa.Array], list[str]],
+    order: np.ndarray,
+    rows: int,
+    *,
+    group: int = _GROUP_CHUNKS,
 ) -> list[str]:
-    """The chunks of ``rows`` rows of ``order``, made :data:`_GROUP_CHUNKS` at a time by
+    """The chunks of ``rows`` rows of ``order``, made ``group`` at a time by
     ``bodies(rows of the group, offsets of its chunks)`` and compressed as
     :func:`_compressed` does."""
 
     def texts() -> Iterator[str]:
-        step = rows * _GROUP_CHUNKS
+        step = rows * group
         for start in range(0, len(order), step):
             taken = order[start : start + step]
             offsets = pa.array([*range(0, len(taken), rows), len(taken)], type=pa.int32())
@@ -317,11 +321,16 @@ def _chunks(frame: pd.DataFrame, columns: list[str], order: np.ndarray, rows: in
 
 
 def _popup_chunks(
-    frame: pd.DataFrame, columns: list[str], order: np.ndarray, rows: int
+    frame: pd.DataFrame,
+    columns: list[str],
+    order: np.ndarray,
+    rows: int,
+    *,
+    group: int = _GROUP_CHUNKS,
 ) -> list[str]:
-    """:func:`_chunks` of the incidents, in Arrow: each column's cells written as JSON
-    once per distinct value (:func:`_series_texts`), joined into each chunk's arrays and
-    the chunks' objects a group of chunks at a time. The same text."""
+    """:func:`_chunks` in Arrow: each column's cells written as JSON once per distinct
+    value (:func:`_series_texts`), joined into each chunk's arrays and the chunks'
+    objects ``group`` chunks at a time. The same text."""
     if not columns:
         return _chunks(frame, columns, order, rows)
 
@@ -334,7 +343,7 @@ def _popup_chunks(
         parts.append("]}")
         return pc.binary_join_element_wise(*parts, "").to_pylist()
 
-    return _compressed_groups(bodies, order, rows)
+    return _compressed_groups(bodies, order, rows, group=group)
 
 
 def _compressed(body: Callable[[np.ndarray], str], order: np.ndarray, rows: int) -> list[str]:
@@ -667,6 +676,29 @@ def _range(start: np.ndarray, end: np.ndarray) -> list[int] | None:
     return [int(start.min()), int(end.max())]
 
 
+def _members(
+    members: pd.Series, incident_ids_sorted: np.ndarray, position: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(the page position of the event, the page row of the incident) of each member
+    found among the incidents, in the order of the events' lists. The ids are looked up
+    in Arrow (a million members: no hash table of Python strings); lists of anything
+    but text take the pandas way."""
+    try:
+        lists = pa.array(members.tolist(), type=pa.list_(pa.string()))
+        ids = pa.array(incident_ids_sorted, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        exploded = members.reset_index(drop=True).explode().dropna()
+        owner = position[exploded.index.to_numpy(dtype=np.int64)]
+        member_rows = pd.Index(incident_ids_sorted).get_indexer(exploded.astype(str))
+        keep = member_rows >= 0
+        return owner[keep], member_rows[keep]
+    flat = pc.list_flatten(lists)
+    owner = position[pc.list_parent_indices(lists).to_numpy()]
+    member_rows = pc.fill_null(pc.index_in(flat, value_set=ids), -1).to_numpy()
+    keep = member_rows >= 0  # a missing id (None) is in no incident's row either
+    return owner[keep], member_rows[keep].astype(np.int64)
+
+
 def event_columns(
     events: pd.DataFrame | None,
     incident_ids_sorted: np.ndarray,
@@ -711,11 +743,7 @@ def event_columns(
             else []
         )
     )
-    exploded = members.reset_index(drop=True).explode().dropna()
-    owner = position[exploded.index.to_numpy(dtype=np.int64)]
-    member_rows = pd.Index(incident_ids_sorted).get_indexer(exploded.astype(str))
-    keep = member_rows >= 0
-    owner, member_rows = owner[keep], member_rows[keep]
+    owner, member_rows = _members(members, incident_ids_sorted, position)
 
     event_of = np.full(n_incidents, -1, dtype=np.int64)
     named = pd.Index(event_ids.astype(str)).get_indexer(
@@ -766,7 +794,8 @@ def event_columns(
     page = PageColumns(
         meta=meta,
         arrays=arrays,
-        chunks=_popup_chunks(events, text_columns, order, chunk_rows),
+        # A chunk at a time: an event's text (its claims, its reasons) is long.
+        chunks=_popup_chunks(events, text_columns, order, chunk_rows, group=1),
         ids=id_blob,
         order=order,
     )

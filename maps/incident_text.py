@@ -30,6 +30,7 @@ from maps.csv_files import (
     _json_cell,
     _plain_cell,
     incident_csv_rows,
+    neutralise_formula,
 )
 from maps.export import (
     EMPTY_FEATURE_COLLECTION,
@@ -160,6 +161,18 @@ def _csv_plain(value: Any) -> str:
     return csv_field(_plain_cell(value))
 
 
+#: First characters after which :func:`maps.csv_files.neutralise_formula` may change a cell.
+_FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
+def _csv_string(value: str) -> str:
+    """:func:`_csv_plain` of a text: on one line, defused, quoted when it must be."""
+    text = " ".join(value.split())
+    if text and text[0] in _FORMULA_STARTS:
+        text = neutralise_formula(text)
+    return csv_field(text)
+
+
 def _csv_actors(value: Any) -> str:
     return csv_field(_json_cell(value, "actors", ""))
 
@@ -200,6 +213,8 @@ def csv_rows(table: pa.Table) -> pa.Array | None:
                 text = _csv_time(column)
             elif column in INCIDENT_INTEGER_COLUMNS and not pa.types.is_integer(values.type):
                 return None
+            elif pa.types.is_string(values.type):
+                text = _csv_string
             else:
                 text = _csv_plain
             cells.append(distinct_texts(values, text, ""))
