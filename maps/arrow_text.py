@@ -49,12 +49,26 @@ def distinct_texts(
 
 
 def _distinct_list_texts(column: pa.Array, text: Callable[[Any], str], missing: str) -> pa.Array:
+    coded = list_codes(column)
+    if coded is None:
+        values = [missing if v is None else text(v) for v in column.to_pylist()]
+        return pa.array(values, type=pa.string())
+    codes, distinct = coded
+    dictionary = pa.array([*(text(v) for v in distinct[:-1]), missing], type=pa.string())
+    return dictionary.take(pa.array(codes))
+
+
+def list_codes(column: pa.Array) -> tuple[np.ndarray, list[Any]] | None:
+    """A list-of-text column as codes (``int32``) into its distinct lists (Python lists,
+    in order of first appearance, then None for a missing list), or None when an item
+    is missing or holds the key's separator (the caller converts those row by row).
+
+    Lists are keyed by their length and their items joined (an empty list is not a
+    list of one empty text), and each distinct key's first list is made once."""
     column = column.cast(pa.list_(pa.string()))
     items = pc.list_flatten(column)
     if items.null_count or pc.any(pc.match_substring(items, _ITEM_SEPARATOR)).as_py():
-        values = [missing if v is None else text(v) for v in column.to_pylist()]
-        return pa.array(values, type=pa.string())
-    # The key: the length (an empty list is not a list of one empty text), then the items.
+        return None
     joined = pc.binary_join(column, _ITEM_SEPARATOR)
     lengths = pc.cast(pc.list_value_length(column), pa.string())
     key = pc.binary_join_element_wise(lengths, pc.fill_null(joined, ""), _ITEM_SEPARATOR)
@@ -62,9 +76,9 @@ def _distinct_list_texts(column: pa.Array, text: Callable[[Any], str], missing: 
     codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
     distinct, first = np.unique(codes, return_index=True)
     first = first[distinct >= 0]  # each key's first row, in the dictionary's order
-    values = [text(v) for v in column.take(pa.array(first)).to_pylist()]
-    dictionary = pa.array([*values, missing], type=pa.string())
-    return dictionary.take(pc.fill_null(encoded.indices, len(values)))
+    values = column.take(pa.array(first)).to_pylist()
+    codes = np.where(codes < 0, len(values), codes).astype(np.int32)
+    return codes, [*values, None]
 
 
 def joined_rows(cells: Sequence[pa.Array | str], separator: str = "") -> pa.Array:
