@@ -181,6 +181,22 @@ def _reset_peak() -> None:
     Path("/proc/self/clear_refs").write_text("5")
 
 
+def _spill_file(spill: Path, name: str) -> Path:
+    """``spill/name`` or ``spill/spill-name``, a spill file (not a build's GeoParquet
+    output, which is also called ``incidents.parquet``)."""
+    import pyarrow.parquet as pq
+
+    for candidate in (spill / name, spill / f"spill-{name}"):
+        if candidate.exists() and b"geo" not in (pq.read_schema(candidate).metadata or {}):
+            return candidate
+    msg = (
+        f"{spill} holds no spill ({name} or spill-{name}, as incidents/spill.py writes them "
+        "in a build's staging folder): a build's output folder holds its GeoParquet, not "
+        "the spill; copy the staging folder's spill/ files while a build writes its outputs"
+    )
+    raise SystemExit(msg)
+
+
 def spill_child(spill: Path, only: set[str] | None = None) -> list[dict[str, object]]:
     """What a build does after the analysis, step by step, on a kept spill (this process);
     of the output files, only those of ``only`` when given (the others are left empty)."""
@@ -235,8 +251,7 @@ def spill_child(spill: Path, only: set[str] | None = None) -> list[dict[str, obj
         staging = Path(work) / "staging"
         (staging / "spill").mkdir(parents=True)
         for name in (SpillWriter.INCIDENTS, SpillWriter.PLACES):
-            source = spill / name if (spill / name).exists() else spill / f"spill-{name}"
-            shutil.copy(source, staging / "spill" / name)
+            shutil.copy(_spill_file(spill, name), staging / "spill" / name)
         step("start (imports, gazetteer)")
         summary = build_module.BuildSummary()
         build_module._write_from_spill(

@@ -24,16 +24,20 @@ import gzip
 import json
 import os
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
+from maps.arrow_text import distinct_texts
 from maps.timeline import CLOCK_PRECISIONS, window_minutes, zone_offsets
 
 #: ``t0`` of an incident whose time is unknown (always shown, sorted last).
@@ -131,16 +135,94 @@ def _search_chunks(
     frame: pd.DataFrame, columns: list[str], order: np.ndarray, rows: int
 ) -> list[str]:
     """The search chunks of ``rows`` rows at a time, compressed on worker threads (as
-    :func:`_chunks`)."""
+    :func:`_chunks`): each column's values as :func:`_search_text` writes them, each
+    distinct value once, joined in Arrow a group of chunks at a time."""
     if not columns:
         return []
-    texts = [_search_text(frame[name]) for name in columns]
 
-    def body(taken: np.ndarray) -> str:
-        values = np.concatenate([text[taken] for text in texts]).tolist()
-        return SEARCH_SEPARATOR.join(values) + SEARCH_SEPARATOR
+    def bodies(taken: np.ndarray, offsets: pa.Array) -> list[str]:
+        parts = []
+        for name in columns:
+            texts = _series_texts(frame[name].iloc[taken], _search_value, SEARCH_MISSING)
+            parts.append(pc.binary_join(pa.ListArray.from_arrays(offsets, texts), SEARCH_SEPARATOR))
+        parts.append(pa.scalar("", pa.string()))  # the separator after the last column
+        return pc.binary_join_element_wise(*parts, SEARCH_SEPARATOR).to_pylist()
 
-    return _compressed(body, order, rows)
+    return _compressed_groups(bodies, order, rows)
+
+
+def _search_value(value: Any) -> str:
+    """A present value as a search chunk holds it (see :func:`_search_text`)."""
+    text = str(value)
+    for mark in (SEARCH_SEPARATOR, SEARCH_MISSING):
+        text = text.replace(mark, "\ufffd")
+    return text
+
+
+#: ``json.dumps`` with the chunks' options, made once (dumps builds an encoder per call).
+_CHUNK_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default)
+
+
+def _json_cell(value: Any) -> str:
+    """A present value as JSON, as :func:`_json` writes it inside a chunk."""
+    return encode_basestring(value) if type(value) is str else _CHUNK_JSON.encode(value)
+
+
+def _series_texts(series: pd.Series, text: Callable[[Any], str], missing: str) -> pa.Array:
+    """``text(value)`` of each cell of ``series`` (``missing`` where it is missing, as
+    ``pd.isna`` tells), as an Arrow string array, each distinct value converted once."""
+    values: Any = series.array
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = series.cat.categories.to_numpy(dtype=object)
+        codes = series.cat.codes.to_numpy()
+        distinct = [text(value) for value in categories]
+    elif isinstance(series.dtype, pd.ArrowDtype) and pa.types.is_list(series.dtype.pyarrow_dtype):
+        column = pa.chunked_array(values.__arrow_array__())
+        return distinct_texts(column, text, missing)
+    else:
+        if series.dtype.kind == "f":  # by bits: 0.0 and -0.0 are written apart
+            numbers = series.to_numpy()
+            codes, uniques = pd.factorize(numbers.view(np.int64))
+            codes = np.where(np.isnan(numbers), -1, codes)
+            firsts = uniques.view(np.float64)
+        else:
+            try:
+                codes, firsts = pd.factorize(values, use_na_sentinel=True)
+            except TypeError:  # unhashable cells (lists): one at a time
+                missing_cells = pd.isna(series).to_numpy()
+                cells = series.to_numpy(dtype=object)
+                texts = [
+                    missing if m else text(v) for v, m in zip(cells, missing_cells, strict=True)
+                ]
+                return pa.array(texts, type=pa.string())
+        distinct = [text(value) for value in np.asarray(firsts, dtype=object)]
+    dictionary = pa.array([*distinct, missing], type=pa.string())
+    return dictionary.take(pa.array(np.where(codes < 0, len(distinct), codes), type=pa.int64()))
+
+
+#: Chunks made at a time by :func:`_compressed_groups` (their text in Arrow at once).
+_GROUP_CHUNKS = 32
+
+
+def _compressed_groups(
+    bodies: Callable[[np.ndarray, pa.Array], list[str]],
+    order: np.ndarray,
+    rows: int,
+    *,
+    group: int = _GROUP_CHUNKS,
+) -> list[str]:
+    """The chunks of ``rows`` rows of ``order``, made ``group`` at a time by
+    ``bodies(rows of the group, offsets of its chunks)`` and compressed as
+    :func:`_compressed` does."""
+
+    def texts() -> Iterator[str]:
+        step = rows * group
+        for start in range(0, len(order), step):
+            taken = order[start : start + step]
+            offsets = pa.array([*range(0, len(taken), rows), len(taken)], type=pa.int32())
+            yield from bodies(taken, offsets)
+
+    return _compressed_texts(texts())
 
 
 def _ordered_codes(values: pd.Series, order: Sequence[str] = ()) -> tuple[np.ndarray, list[str]]:
@@ -186,6 +268,26 @@ def point_columns(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _minutes(frame: pd.DataFrame, time_rules: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """(t0, t1) of each row (:func:`maps.timeline.window_minutes`), worked out once per
+    distinct (date, time_start, time_end, time_precision): a million incidents hold a
+    few thousand, and each row's window depends on its own four values only."""
+    names = [n for n in ("date", "time_start", "time_end", "time_precision") if n in frame]
+    if len(frame) and names:
+        key = np.zeros(len(frame), dtype=np.int64)
+        for name in names:
+            codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
+            key, _ = pd.factorize(key * (len(uniques) + 1) + (codes + 1))
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        if len(first) < len(frame):
+            t0, t1 = _window_minutes(frame[names].iloc[first], time_rules)
+            inverse = inverse.reshape(-1)
+            return t0[inverse], t1[inverse]
+    return _window_minutes(frame, time_rules)
+
+
+def _window_minutes(
+    frame: pd.DataFrame, time_rules: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray]:
     t0, t1 = window_minutes(
         _text_column(frame, "date"),
         _text_column(frame, "time_start"),
@@ -218,15 +320,49 @@ def _chunks(frame: pd.DataFrame, columns: list[str], order: np.ndarray, rows: in
     return _compressed(body, order, rows)
 
 
+def _popup_chunks(
+    frame: pd.DataFrame,
+    columns: list[str],
+    order: np.ndarray,
+    rows: int,
+    *,
+    group: int = _GROUP_CHUNKS,
+) -> list[str]:
+    """:func:`_chunks` in Arrow: each column's cells written as JSON once per distinct
+    value (:func:`_series_texts`), joined into each chunk's arrays and the chunks'
+    objects ``group`` chunks at a time. The same text."""
+    if not columns:
+        return _chunks(frame, columns, order, rows)
+
+    def bodies(taken: np.ndarray, offsets: pa.Array) -> list[str]:
+        parts: list[Any] = []
+        for index, name in enumerate(columns):
+            texts = _series_texts(frame[name].iloc[taken], _json_cell, "null")
+            parts.append(("{" if index == 0 else "],") + _json(name) + ":[")
+            parts.append(pc.binary_join(pa.ListArray.from_arrays(offsets, texts), ","))
+        parts.append("]}")
+        return pc.binary_join_element_wise(*parts, "").to_pylist()
+
+    return _compressed_groups(bodies, order, rows, group=group)
+
+
 def _compressed(body: Callable[[np.ndarray], str], order: np.ndarray, rows: int) -> list[str]:
     """``body`` of each ``rows`` rows of ``order`` in turn, compressed on worker threads
     (zlib lets go of the GIL) with a bounded backlog of text waiting for them."""
+    return _compressed_texts(
+        body(order[start : start + rows]) for start in range(0, len(order), rows)
+    )
+
+
+def _compressed_texts(texts: Iterable[str]) -> list[str]:
+    """Each of ``texts`` compressed (:func:`gzip_b64`) on worker threads, with a bounded
+    backlog of text waiting for them."""
     workers = max(1, min(4, os.cpu_count() or 1))
     chunks: list[str] = []
     pending: deque[Future[str]] = deque()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for start in range(0, len(order), rows):
-            pending.append(pool.submit(gzip_b64, body(order[start : start + rows])))
+        for text in texts:
+            pending.append(pool.submit(gzip_b64, text))
             while len(pending) > 2 * workers:
                 chunks.append(pending.popleft().result())
         chunks.extend(future.result() for future in pending)
@@ -435,7 +571,7 @@ def incident_columns(
     return PageColumns(
         meta=meta,
         arrays=arrays,
-        chunks=_chunks(text_frame, popup_columns, order, chunk_rows),
+        chunks=_popup_chunks(text_frame, popup_columns, order, chunk_rows),
         search_chunks=_search_chunks(text_frame, search_columns, order, chunk_rows),
         ids=id_blob,
         order=order,
@@ -540,6 +676,29 @@ def _range(start: np.ndarray, end: np.ndarray) -> list[int] | None:
     return [int(start.min()), int(end.max())]
 
 
+def _members(
+    members: pd.Series, incident_ids_sorted: np.ndarray, position: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(the page position of the event, the page row of the incident) of each member
+    found among the incidents, in the order of the events' lists. The ids are looked up
+    in Arrow (a million members: no hash table of Python strings); lists of anything
+    but text take the pandas way."""
+    try:
+        lists = pa.array(members.tolist(), type=pa.list_(pa.string()))
+        ids = pa.array(incident_ids_sorted, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        exploded = members.reset_index(drop=True).explode().dropna()
+        owner = position[exploded.index.to_numpy(dtype=np.int64)]
+        member_rows = pd.Index(incident_ids_sorted).get_indexer(exploded.astype(str))
+        keep = member_rows >= 0
+        return owner[keep], member_rows[keep]
+    flat = pc.list_flatten(lists)
+    owner = position[pc.list_parent_indices(lists).to_numpy()]
+    member_rows = pc.fill_null(pc.index_in(flat, value_set=ids), -1).to_numpy()
+    keep = member_rows >= 0  # a missing id (None) is in no incident's row either
+    return owner[keep], member_rows[keep].astype(np.int64)
+
+
 def event_columns(
     events: pd.DataFrame | None,
     incident_ids_sorted: np.ndarray,
@@ -584,11 +743,7 @@ def event_columns(
             else []
         )
     )
-    exploded = members.reset_index(drop=True).explode().dropna()
-    owner = position[exploded.index.to_numpy(dtype=np.int64)]
-    member_rows = pd.Index(incident_ids_sorted).get_indexer(exploded.astype(str))
-    keep = member_rows >= 0
-    owner, member_rows = owner[keep], member_rows[keep]
+    owner, member_rows = _members(members, incident_ids_sorted, position)
 
     event_of = np.full(n_incidents, -1, dtype=np.int64)
     named = pd.Index(event_ids.astype(str)).get_indexer(
@@ -639,7 +794,8 @@ def event_columns(
     page = PageColumns(
         meta=meta,
         arrays=arrays,
-        chunks=_chunks(events, text_columns, order, chunk_rows),
+        # A chunk at a time: an event's text (its claims, its reasons) is long.
+        chunks=_popup_chunks(events, text_columns, order, chunk_rows, group=1),
         ids=id_blob,
         order=order,
     )

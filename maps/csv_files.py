@@ -23,6 +23,7 @@ from gazetteer.pack import Pack, bundled_pack
 from geo.errors import OutputError
 from geo.resources import read_json_resource
 from incidents.events import group_events
+from maps.arrow_text import list_codes
 from maps.files import file_written_atomically
 from maps.tables import (
     column_values,
@@ -479,7 +480,11 @@ class _IncidentLookup(Mapping[str, dict[str, Any]]):
             column = table.column(name)
             column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
             if pa.types.is_list(column.type):
-                lookup._columns.append((_ArrowValues(column), None))
+                coded = list_codes(column)
+                if coded is None:  # items that are missing or hold the key's separator
+                    lookup._columns.append((_ArrowValues(column), None))
+                else:
+                    lookup._columns.append(coded)
                 continue
             encoded = pc.dictionary_encode(column)
             distinct = [*encoded.dictionary.to_pylist(), None]

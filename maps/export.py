@@ -142,10 +142,16 @@ EMPTY_FEATURE_COLLECTION = '{"type":"FeatureCollection","features":[]}\n'
 
 
 def geojson_feature_lines(
-    gdf: GeoDataFrame, *, id_column: str, lists_as_json: bool = True
+    gdf: GeoDataFrame,
+    *,
+    id_column: str,
+    lists_as_json: bool = True,
+    structured: Sequence[Any] | None = None,
 ) -> list[tuple[tuple[int, int, str], str]]:
     """The features of :func:`geodataframe_to_geojson`, one JSON line each, with the
-    key they are sorted by (sorted), so a file can be written a batch at a time."""
+    key they are sorted by (sorted), so a file can be written a batch at a time.
+    ``structured``: the columns that hold lists or mappings, when the caller knows
+    (from the whole table, of which ``gdf`` is a slice)."""
     frame = in_wgs84(gdf)
     if id_column not in frame.columns:
         msg = f"cannot write GeoJSON: the table has no {id_column!r} column for feature ids"
@@ -154,7 +160,8 @@ def geojson_feature_lines(
     property_columns = [column for column in frame.columns if column != geometry_name]
     values = {column: column_values(frame[column]) for column in property_columns}
     if lists_as_json:
-        structured = [c for c in property_columns if holds_structures(c, frame[c])]
+        if structured is None:
+            structured = [c for c in property_columns if holds_structures(c, frame[c])]
         property_columns, values = _lists_as_json(
             property_columns, values, id_column, structured=structured
         )
@@ -210,6 +217,46 @@ def write_geojson_batches(
             handle.write(",\n".join(line for _, line in lines))
             last = lines[-1][0]
         handle.write(EMPTY_FEATURE_COLLECTION if last is None else FEATURES_TAIL)
+
+
+#: Rows of a table whose GeoJSON lines are made at a time by :func:`write_geojson_file`.
+SLICE_ROWS = 2048
+
+
+def write_geojson_file(gdf: GeoDataFrame, path: str | Path, *, id_column: str) -> None:
+    """:func:`geodataframe_to_geojson` of ``gdf`` written to ``path`` (atomically) a slice
+    of :data:`SLICE_ROWS` features at a time, in id order: the same bytes, without the
+    whole text (nor every row's JSON values) in memory at once.
+
+    Raises
+    ------
+    OutputError
+        As :func:`geodataframe_to_geojson`.
+    """
+    path = Path(path)
+    frame = in_wgs84(gdf)
+    if id_column not in frame.columns:
+        msg = f"cannot write GeoJSON: the table has no {id_column!r} column for feature ids"
+        raise OutputError(msg)
+    feature_ids = _feature_ids(frame[id_column].tolist(), id_column)
+    keys = [_id_sort_key(feature_id) for feature_id in feature_ids]
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    del feature_ids, keys
+    geometry_name = frame.geometry.name
+    structured = [c for c in frame.columns if c != geometry_name and holds_structures(c, frame[c])]
+    with (
+        file_written_atomically(path, what="GeoJSON file") as temporary,
+        temporary.open("w", encoding="utf-8", newline="") as handle,
+    ):
+        if not order:
+            handle.write(EMPTY_FEATURE_COLLECTION)
+            return
+        handle.write(FEATURES_HEAD)
+        for start in range(0, len(order), SLICE_ROWS):
+            part = frame.iloc[order[start : start + SLICE_ROWS]]
+            lines = geojson_feature_lines(part, id_column=id_column, structured=structured)
+            handle.write((",\n" if start else "") + ",\n".join(line for _, line in lines))
+        handle.write(FEATURES_TAIL)
 
 
 def _json_column(values: Sequence[Any], column: object, feature_ids: Sequence[Any]) -> list[Any]:

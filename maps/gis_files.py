@@ -26,6 +26,7 @@ from geopandas import GeoDataFrame
 
 from geo.errors import OutputError
 from maps.files import SQLITE_SIDE_FILES, file_written_atomically
+from maps.gis_tables import TableBatches, arrow_flat_table, fast_path_fits, schema_rows
 from maps.tables import (
     INCIDENT_INTEGER_COLUMNS,
     JSON_SUFFIX,
@@ -138,7 +139,11 @@ def write_geopackage(layers: Mapping[str, GeoDataFrame | LayerBatches], path: st
     _check_layer_names(written, path)
     frames = {
         name: (
-            _flat_batches(layer, name, path) if name in batched else _flat_frame(layer, name, path),
+            layer
+            if isinstance(layer, TableBatches)
+            else _flat_batches(layer, name, path)
+            if name in batched
+            else _flat_frame(layer, name, path),
             geometry_type,
         )
         for name, (layer, geometry_type) in written.items()
@@ -185,8 +190,11 @@ def write_flatgeobuf(
         Naming ``path`` if the table cannot be converted or the file not written.
     """
     path = Path(path)
-    if callable(frame):
-        flat: Any = _flat_batches(frame, path.stem, path)
+    if isinstance(frame, TableBatches):
+        flat: Any = frame
+        unplaced = bool(unplaced)
+    elif callable(frame):
+        flat = _flat_batches(frame, path.stem, path)
         unplaced = bool(unplaced)
     else:
         flat = _flat_frame(frame, path.stem, path)
@@ -275,6 +283,14 @@ def _write_geoparquet_batches(
     and the file's ``geo`` metadata holds the ``bounds`` of every row."""
     from geopandas.io.arrow import _geopandas_to_arrow  # its exact metadata, per batch
 
+    if isinstance(batches, TableBatches):
+        tables = batches.nonempty()
+        first_table, second_table = next(tables, None), next(tables, None)
+        if first_table is not None and second_table is not None and fast_path_fits(first_table):
+            _write_geoparquet_tables(
+                batches, itertools.chain([first_table, second_table], tables), path, bounds
+            )
+            return
     iterator = iter(batches())
     first = next(iterator, None)
     second = next(iterator, None)
@@ -297,6 +313,35 @@ def _write_geoparquet_batches(
         finally:
             if writer is not None:
                 writer.close()
+
+
+def _write_geoparquet_tables(
+    layer: TableBatches,
+    tables: Iterator[pa.Table],
+    path: Path,
+    bounds: tuple[float, float, float, float] | None,
+) -> None:
+    """:func:`_write_geoparquet_batches` of Arrow batches (two or more), each converted in
+    Arrow (:func:`maps.gis_tables.arrow_flat_table`) to the table the frame way gives."""
+    from geopandas.io.arrow import _geopandas_to_arrow  # its exact metadata
+
+    first = next(tables)
+    rows = _geoparquet_frame(layer.frame_of(schema_rows(first)))
+    made = _geopandas_to_arrow(rows, index=False, write_covering_bbox=False)
+    schema = _with_bounds(_typed_nulls(made.schema), bounds)
+    with (
+        file_written_atomically(
+            path, what="GeoParquet file", library_errors=(ValueError, TypeError, ImportError)
+        ) as temporary,
+        pq.ParquetWriter(temporary, schema, compression="zstd") as writer,
+    ):
+        for part in itertools.chain([first], tables):
+            if fast_path_fits(part):
+                writer.write_table(arrow_flat_table(part, schema, geoparquet=True))
+            else:
+                frame = _geoparquet_frame(layer.frame_of(part))
+                table = _geopandas_to_arrow(frame, index=False, write_covering_bbox=False)
+                writer.write_table(table.cast(schema))
 
 
 def _typed_nulls(schema: pa.Schema) -> pa.Schema:
@@ -404,16 +449,24 @@ def _flat_batches(batches: LayerBatches, layer: str, path: Path) -> Iterator[Geo
         yield _flat_frame(frame, layer, path)
 
 
-def _write_layer(frame: GeoDataFrame | Iterable[GeoDataFrame], path: Path, **options: Any) -> None:
+def _write_layer(
+    frame: GeoDataFrame | Iterable[GeoDataFrame] | TableBatches, path: Path, **options: Any
+) -> None:
     """One layer with pyogrio: a frame as it is, batches through GDAL's Arrow writer.
 
     A single batch is written as the frame it is; more are streamed as Arrow record
     batches (``pyogrio.write_arrow``), converted as ``write_dataframe(use_arrow=True)``
-    converts a frame, which writes the same bytes as the frame whole.
+    converts a frame, which writes the same bytes as the frame whole. Arrow batches
+    (:class:`~maps.gis_tables.TableBatches`) of more than one are converted in Arrow
+    (:func:`maps.gis_tables.arrow_flat_table`) to the same table.
     """
     if isinstance(frame, GeoDataFrame):
         pyogrio.write_dataframe(frame, path, **options)
         return
+    if isinstance(frame, TableBatches):
+        if _write_table_layer(frame, path, **options):
+            return
+        frame = _flat_batches(frame, str(options.get("layer")), path)
     iterator = iter(frame)
     first = next(iterator, None)
     second = next(iterator, None)
@@ -435,6 +488,39 @@ def _write_layer(frame: GeoDataFrame | Iterable[GeoDataFrame], path: Path, **opt
         crs="EPSG:4326",
         **options,
     )
+
+
+def _write_table_layer(batches: TableBatches, path: Path, **options: Any) -> bool:
+    """The layer's Arrow batches converted in Arrow and streamed to GDAL; False (nothing
+    written) when there are fewer than two or the first does not fit the fast path."""
+    name = str(options.get("layer"))
+    iterator = batches.nonempty()
+    first = next(iterator, None)
+    second = next(iterator, None)
+    if first is None or second is None or not fast_path_fits(first):
+        return False
+    rows = batches.frame_of(schema_rows(first))
+    schema = _arrow_layer_table(_flat_frame(rows, name, path)).schema
+    geometry_name = rows.geometry.name
+
+    def record_batches() -> Iterator[pa.RecordBatch]:
+        for part in itertools.chain([first, second], iterator):
+            if fast_path_fits(part):
+                table = arrow_flat_table(part, schema, geoparquet=False)
+            else:
+                flat = _flat_frame(batches.frame_of(part), name, path)
+                table = _arrow_layer_table(flat).cast(schema)
+            yield from table.to_batches()
+
+    options.pop("promote_to_multi", None)  # streamed layers are of points (see callers)
+    pyogrio.write_arrow(
+        pa.RecordBatchReader.from_batches(schema, record_batches()),
+        path,
+        geometry_name=geometry_name,
+        crs="EPSG:4326",
+        **options,
+    )
+    return True
 
 
 def _arrow_layer_table(frame: GeoDataFrame) -> pa.Table:

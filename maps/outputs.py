@@ -47,18 +47,12 @@ from incidents.pipeline import (
     incidents_frame_from_table,
 )
 from incidents.spill import SpillWriter, read_columns, release_memory
-from maps.csv_files import (
-    ACLED_INCIDENT_COLUMNS,
-    acled_events_csv,
-    write_incidents_csv_batches,
-)
-from maps.export import (
-    geodataframe_to_geojson,
-    places_geojson,
-    write_geojson_batches,
-)
+from maps.csv_files import ACLED_INCIDENT_COLUMNS, acled_events_csv
+from maps.export import places_geojson, write_geojson_file
 from maps.gis_files import incidents_geoparquet, write_flatgeobuf, write_geopackage
-from maps.render import render_map
+from maps.gis_tables import TableBatches
+from maps.incident_text import write_incidents_csv, write_incidents_geojson
+from maps.render import build_map, map_pieces
 
 #: Incidents per batch of the streamed files (and per row group of the sorted spill).
 BATCH_ROWS = 65_536
@@ -316,8 +310,8 @@ def map_frame(inputs: OutputInputs) -> pd.DataFrame:
             columns[name] = pd.array(column.to_pylist(), dtype="Int64")
         elif name in _FLOAT_COLUMNS:
             columns[name] = column.to_numpy(zero_copy_only=False).astype("float64")
-        elif name == "actors":
-            columns[name] = pd.Series(column.to_pylist(), dtype=object)
+        elif name == "actors":  # lists stay in Arrow: the popup chunks write them there
+            columns[name] = pd.Series(pd.arrays.ArrowExtensionArray(column))
         else:
             columns[name] = _text_values(column, missing=np.nan if name == "event_id" else None)
         del column
@@ -344,7 +338,7 @@ def _text_values(column: pa.Array, *, missing: float | None = None) -> pd.Series
 def _map_html(inputs: OutputInputs, target: Path) -> None:
     incidents = map_frame(inputs)
     release_memory()  # the Arrow columns the categories replaced
-    html = render_map(
+    doc = build_map(
         incidents,
         inputs.load("places"),
         events=inputs.load("events"),
@@ -352,16 +346,28 @@ def _map_html(inputs: OutputInputs, target: Path) -> None:
         title=inputs.title,
     )
     del incidents
-    target.write_text(html, encoding="utf-8")
+    release_memory()
+    # Written a piece at a time (folium's page, then each chunk's element): the page is
+    # never one string, nor its UTF-8 bytes a second copy.
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        for piece in map_pieces(doc):
+            handle.write(piece)
+
+
+def incident_tables(inputs: OutputInputs, *, by_id: bool = False) -> Iterator[pa.Table]:
+    """The prepared incidents a record batch at a time, as Arrow tables (in the build's
+    order, or in ``incident_id`` order with ``by_id``)."""
+    file = pq.ParquetFile(inputs.by_id if by_id else inputs.in_order)
+    for batch in file.iter_batches(batch_size=BATCH_ROWS, use_threads=False):
+        yield pa.Table.from_batches([batch])
 
 
 def _incidents_geojson(inputs: OutputInputs, target: Path) -> None:
-    write_geojson_batches(incident_batches(inputs, by_id=True)(), target, id_column="incident_id")
+    write_incidents_geojson(incident_tables(inputs, by_id=True), target, _with_event_ids)
 
 
 def _events_geojson(inputs: OutputInputs, target: Path) -> None:
-    text = geodataframe_to_geojson(inputs.load("events"), id_column="event_id")
-    target.write_text(text, encoding="utf-8")
+    write_geojson_file(inputs.load("events"), target, id_column="event_id")
 
 
 def _places_geojson(inputs: OutputInputs, target: Path) -> None:
@@ -370,7 +376,7 @@ def _places_geojson(inputs: OutputInputs, target: Path) -> None:
 
 def _geopackage(inputs: OutputInputs, target: Path) -> None:
     layers = {
-        "incidents": incident_batches(inputs),
+        "incidents": TableBatches(lambda: incident_tables(inputs), _with_event_ids),
         "events": inputs.load("events"),
         "places": inputs.load("places"),
     }
@@ -378,7 +384,7 @@ def _geopackage(inputs: OutputInputs, target: Path) -> None:
 
 
 def _incidents_csv(inputs: OutputInputs, target: Path) -> None:
-    write_incidents_csv_batches(incident_batches(inputs, by_id=True)(), target)
+    write_incidents_csv(incident_tables(inputs, by_id=True), target, _with_event_ids)
 
 
 def _acled_csv(inputs: OutputInputs, target: Path) -> None:
@@ -390,7 +396,8 @@ def _acled_csv(inputs: OutputInputs, target: Path) -> None:
 
 
 def _incidents_fgb(inputs: OutputInputs, target: Path) -> None:
-    write_flatgeobuf(incident_batches(inputs), target, unplaced=inputs.unplaced)
+    layer = TableBatches(lambda: incident_tables(inputs), _with_event_ids)
+    write_flatgeobuf(layer, target, unplaced=inputs.unplaced)
 
 
 def _events_fgb(inputs: OutputInputs, target: Path) -> None:
@@ -398,7 +405,8 @@ def _events_fgb(inputs: OutputInputs, target: Path) -> None:
 
 
 def _incidents_parquet(inputs: OutputInputs, target: Path) -> None:
-    incidents_geoparquet(incident_batches(inputs), target, bounds=inputs.bounds)
+    layer = TableBatches(lambda: incident_tables(inputs), _with_event_ids)
+    incidents_geoparquet(layer, target, bounds=inputs.bounds)
 
 
 _TASKS: dict[str, Callable[[OutputInputs, Path], None]] = {

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -319,19 +320,24 @@ def _text_elements(incidents: PageColumns, events: PageColumns) -> str:
     order, so the event chunks are interleaved with the incident chunks in proportion:
     an incident's event text comes about when its own does.
     """
-    parts, k_event = [], 0
+    return "\n".join(_text_parts(incidents, events))
+
+
+def _text_parts(incidents: PageColumns, events: PageColumns) -> Iterator[str]:
+    """The elements of :func:`_text_elements`, one at a time."""
+    k_event = 0
     n_inc, n_evt = len(incidents.chunks), len(events.chunks)
     for k, chunk in enumerate(incidents.chunks):
-        parts.append(data_tag(f"im-inc-c{k}", chunk))
+        yield data_tag(f"im-inc-c{k}", chunk)
         if k < len(incidents.search_chunks):
-            parts.append(data_tag(f"im-inc-s{k}", incidents.search_chunks[k]))
+            yield data_tag(f"im-inc-s{k}", incidents.search_chunks[k])
         while k_event < n_evt and k_event * n_inc <= k * n_evt:
-            parts.append(data_tag(f"im-evt-c{k_event}", events.chunks[k_event]))
+            yield data_tag(f"im-evt-c{k_event}", events.chunks[k_event])
             k_event += 1
-    parts.extend(data_tag(f"im-evt-c{j}", events.chunks[j]) for j in range(k_event, n_evt))
-    parts.append(data_tag("im-inc-ids", incidents.ids))
-    parts.append(data_tag("im-evt-ids", events.ids))
-    return "\n".join(parts)
+    for j in range(k_event, n_evt):
+        yield data_tag(f"im-evt-c{j}", events.chunks[j])
+    yield data_tag("im-inc-ids", incidents.ids)
+    yield data_tag("im-evt-ids", events.ids)
 
 
 def _install_js(doc: MapDocument) -> str:
@@ -363,6 +369,12 @@ def _assign_element_ids(root: Element) -> None:
 
 def finish_map(doc: MapDocument) -> str:
     """Frame the view, put the data and the start-up call in, and render the page."""
+    return "".join(map_pieces(doc))
+
+
+def map_pieces(doc: MapDocument) -> Iterator[str]:
+    """The page of :func:`finish_map` in pieces, in order (folium's page, then each
+    element of the text), so a large page is written out without being one string."""
     fit = load_styles()["fit"]
     if doc.fit_bounds is not None:
         padding = (fit["padding_px"], fit["padding_px"])
@@ -386,12 +398,15 @@ def finish_map(doc: MapDocument) -> str:
     _assign_element_ids(figure)
     page = figure.render()
     # The text (popups, search, ids) comes after the start-up script: see _text_elements.
-    text = _text_elements(doc.incidents, doc.events)
     head, end, tail = page.rpartition("</html>")
     if not end:  # pragma: no cover - folium's page always ends with </html>
         msg = "the rendered map page has no </html>; cannot add its text"
         raise OutputError(msg)
-    return f"{head}{text}\n{end}{tail}"
+    del page
+    yield head
+    for index, part in enumerate(_text_parts(doc.incidents, doc.events)):
+        yield ("\n" if index else "") + part
+    yield f"\n{end}{tail}"
 
 
 def render_map(

@@ -229,13 +229,40 @@ def local_time_texts(
 
 
 def json_text(value: Any, column: object, row_id: object) -> str | None:
+    """A cell as JSON text (``json.dumps(..., ensure_ascii=False)`` of its
+    :func:`json_value`), None when it is missing.
+
+    A value made only of what JSON holds as it is (text, plain numbers, lists, mappings
+    with text keys: an event's claims) is encoded straight away, without the copy
+    :func:`json_value` makes of it; the two give the same text.
+    """
     if is_missing(value):
         return None
+    if _plain_json(value):
+        try:
+            return _PLAIN_JSON.encode(value)
+        except ValueError:  # a NaN or an infinity: null, as json_value makes it
+            pass
     return _TEXT_JSON.encode(json_value(value, column=column, feature_id=row_id))
+
+
+def _plain_json(value: Any) -> bool:
+    """Whether ``value`` is made only of str, int, float, bool, None, lists, tuples and
+    dicts with str keys (whose JSON is their :func:`json_value`'s)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return True
+    if kind is list or kind is tuple:
+        return all(map(_plain_json, value))
+    if kind is dict:
+        return all(type(key) is str for key in value) and all(map(_plain_json, value.values()))
+    return False
 
 
 #: ``json.dumps(..., ensure_ascii=False)`` made once: dumps builds an encoder per call.
 _TEXT_JSON = json.JSONEncoder(ensure_ascii=False)
+#: The same for plain values, refusing NaN (which json_value makes null).
+_PLAIN_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
 
 
 def strings_key(value: Any) -> tuple[str, ...] | None:
