@@ -357,8 +357,7 @@ def _map_html(inputs: OutputInputs, target: Path) -> None:
 def incident_tables(inputs: OutputInputs, *, by_id: bool = False) -> Iterator[pa.Table]:
     """The prepared incidents a record batch at a time, as Arrow tables (in the build's
     order, or in ``incident_id`` order with ``by_id``); at least one, empty when there
-    are no incidents (a file of no row group gives no batch), so every writer sees the
-    columns."""
+    are no incidents (as :func:`incident_batches`)."""
     file = pq.ParquetFile(inputs.by_id if by_id else inputs.in_order)
     given = False
     for batch in file.iter_batches(batch_size=BATCH_ROWS, use_threads=False):
