@@ -12,7 +12,8 @@ child process so the memory figure is that run's own:
 cold-1     a build with --jobs 1 and no cache
 cold-2     a build with --jobs 2 and no cache
 incr-auto  a cache-warm build after adding 10 reports (jobs as the CLI's default: one
-           per core, and this process alone for so few): only the 10 are analysed
+           per core, and this process alone for so few): only the 10 are analysed;
+           then the same build once more ("unchanged"), which finds its outputs in place
 
 and prints reports/s, seconds, peak RSS of the build process and the memory of all its
 processes (the workers included: the sum of their RSS, and of their PSS, which counts a
@@ -514,6 +515,11 @@ def main() -> int:
                     continue
                 results[(size, mode)] = row
                 _print_row(size, mode, row)
+                if run == "incr":  # once more, nothing changed: nothing should be written
+                    same = run_child(work, out, "incremental", jobs, args.timeout)
+                    if "stopped" not in same:
+                        results[(size, "unchanged")] = same
+                        _print_row(size, "unchanged", same)
                 shutil.rmtree(out, ignore_errors=True)
                 if run == "incr":
                     shutil.rmtree(work, ignore_errors=True)
@@ -550,6 +556,12 @@ def main() -> int:
             print(
                 f"  {size:>7}: incremental (+{ADDED} reports) {ratio:.1f}x faster than cold "
                 f"(target {TARGET_INCREMENTAL:.0f}: {_verdict(ratio >= TARGET_INCREMENTAL)})"
+            )
+        same = results.get((size, "unchanged"))
+        if cold2 and same:
+            print(
+                f"  {size:>7}: unchanged rebuild {same['seconds']:.1f} s, "
+                f"{cold2['seconds'] / same['seconds']:.0f}x faster than cold"
             )
         runs = [r for r in (cold1, cold2, incr) if r]
         if runs and size >= 100_000:

@@ -15,11 +15,9 @@ import contextlib
 import csv
 import io
 import multiprocessing
-import multiprocessing.forkserver
 import os
 import shutil
 import stat
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,9 +103,6 @@ SUMMARY_COLUMNS = ("source", "source_type", "lat")
 AUTO_PARALLEL_MIN_INCIDENTS = 2000
 #: Reports listed, looked up in the cache and analysed per round.
 ROUND = 2048
-#: With ``jobs`` other than 1 and at least this many reports, the fork server every worker
-#: process of the build comes from is started as soon as the reports are hashed.
-EARLY_FORK_SERVER_REPORTS = 256
 
 
 @dataclass
@@ -265,8 +260,6 @@ def build(
                     on_report()
             say("nothing changed since the last build: its outputs are in place (checked)")
             return kept
-        if jobs != 1 and scheduler is None and len(listed) >= EARLY_FORK_SERVER_REPORTS:
-            _start_fork_server()
         _analyse_into_spill(
             listed,
             keys,
@@ -669,17 +662,6 @@ def group_and_prepare(
         title=title,
     )  # fmt: skip
     return inputs, len(event_table), len(place_table)
-
-
-def _start_fork_server() -> None:
-    """Start the fork server (with the analysis's and the output writers' modules
-    preloaded) on a thread, so its imports run on another core while this process reads
-    the cache, rather than when the first worker is wanted."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([ProcessEngine.__module__, outputs.__name__])
-    threading.Thread(
-        target=multiprocessing.forkserver.ensure_running, name="fork server", daemon=True
-    ).start()
 
 
 def _in_a_process(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
