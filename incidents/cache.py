@@ -166,7 +166,7 @@ def encode_batches(
         "path": path,
         "schemas": SCHEMAS,
         "sizes": [first.size, second.size],
-        "problems": [[p.path, p.message, p.line, p.severity] for p in problems],
+        "problems": [p.to_json() for p in problems],
     }
     text = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     packed = zlib.compress(body, 1)
@@ -217,10 +217,7 @@ def decode_outcome(key: str, path: str, payload: bytes) -> CachedOutcome:
             raise CorruptEntryError(msg)
         incidents = _batch(body.slice(0, first), INCIDENT_SCHEMA)
         places = _batch(body.slice(first, second), PLACE_SCHEMA)
-        problems = [
-            Problem(str(p), str(m), line=None if line is None else int(line), severity=str(s))
-            for p, m, line, s in header["problems"]
-        ]
+        problems = [Problem.from_json(values) for values in header["problems"]]
     except CorruptEntryError:
         raise
     except (

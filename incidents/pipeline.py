@@ -49,6 +49,23 @@ class Problem:
     def from_error(cls, error: IncidentMapperError, *, fallback_path: str) -> Problem:
         return cls(path=error.path or fallback_path, message=error.message, line=error.line)
 
+    def to_json(self) -> list[Any]:
+        """The problem as JSON values ``[path, message, line, severity]`` (the result
+        cache and the build record keep problems so)."""
+        return [self.path, self.message, self.line, self.severity]
+
+    @classmethod
+    def from_json(cls, values: Any) -> Problem:
+        """The problem :meth:`to_json` gave; raises ValueError or TypeError if
+        ``values`` is not one."""
+        path, message, line, severity = values
+        return cls(
+            str(path),
+            str(message),
+            line=None if line is None else int(line),
+            severity=str(severity),
+        )
+
 
 @dataclass(frozen=True)
 class ReportResult:

@@ -363,7 +363,7 @@ def _as_record(summary: BuildSummary) -> dict[str, Any]:
         "source_counts": summary.source_counts,
         "places": summary.places,
         "events": summary.events,
-        "problems": [[p.path, p.message, p.line, p.severity] for p in summary.problems],
+        "problems": [p.to_json() for p in summary.problems],
         "outputs": [path.name for path in summary.outputs],
     }
 
@@ -387,10 +387,7 @@ def _unchanged(cache_folder: Path, digest: str | None, out_dir: Path) -> BuildSu
             reused=int(record["reports_read"]),
             places=int(record["places"]),
             events=int(record["events"]),
-            problems=[
-                Problem(str(p), str(m), line=None if line is None else int(line), severity=str(v))
-                for p, m, line, v in record["problems"]
-            ],
+            problems=[Problem.from_json(values) for values in record["problems"]],
             outputs=[out_dir / str(name) for name in record["outputs"]],
         )
     except (KeyError, TypeError, ValueError):
