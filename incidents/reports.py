@@ -48,21 +48,19 @@ Embedded posts
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
 from geo.errors import ReportError
-from incidents.model import Dateline, Report, Segment
+from incidents.model import Dateline, Report
 from incidents.report_files import ISO_DATE, ReportMetadata
+from incidents.report_patterns import date_from_words, report_patterns
+from incidents.report_posts import body_segments, find_posts, find_thread_posts
 from incidents.report_text import decode_report, html_report_text, looks_like_html
-from incidents.sentences import paragraph_spans, split_sentences
 
 _T = TypeVar("_T")
 
@@ -74,22 +72,11 @@ NO_DATE_NOTE = "no date in the report, its header or the manifest: incidents kee
 
 #: Header lines read at most before deciding the text has no header block.
 _MAX_HEADER_LINES = 12
-#: How far before ``(@handle)`` to look for the dash and the link of an author line.
-_LINK_MAX_CHARS = 200
 
 _HEADER_LINE = re.compile(r"[ \t]*(?P<key>[A-Za-z][A-Za-z_-]{0,29})[ \t]*:[ \t]*(?P<value>.*)")
 _INLINE_DATE = re.compile(
     r"\s*date[ \t]*:?[ \t]+(?P<value>\d{4}-\d{1,2}-\d{1,2})(?![\d-])", re.IGNORECASE
 )
-_POST_LINK = re.compile(
-    r"(?<![\w.])(?:https?://)?(?:"
-    r"pic\.(?:twitter|x)\.com/\w+"
-    r"|t\.co/\w+"
-    r"|(?:www\.|mobile\.)?(?:twitter|x)\.com/\w+/status(?:es)?/\d+(?:\?[^\s—–]*)?"
-    r")"
-)
-#: Dashes that open a post's author line, preferred in this order when no link shows the way.
-_AUTHOR_DASHES = ("—", "–", "--", "-")
 
 
 # --------------------------------------------------------------------------- parsing
@@ -104,21 +91,6 @@ class _Header:
     inline_date: dt.date | None
     body_start: int
     notes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class _Post:
-    """An embedded post found in the body, before it becomes a segment."""
-
-    start: int
-    author_start: int
-    end: int
-    handle: str
-    display_name: str
-    date: dt.date | None
-    post_url: str | None
-    time: dt.datetime | None = None
-    via: str | None = None
 
 
 def parse_report(text: str, *, path: str, metadata: ReportMetadata | None = None) -> Report:
@@ -177,11 +149,11 @@ def parse_report(text: str, *, path: str, metadata: ReportMetadata | None = None
         if other is not None and other != date
     )
 
-    threads = _find_thread_posts(text, prose_start)
+    threads = find_thread_posts(text, prose_start)
     posts = sorted(
-        [*threads, *_find_posts(text, prose_start, notes, skip=threads)], key=lambda p: p.start
+        [*threads, *find_posts(text, prose_start, notes, skip=threads)], key=lambda p: p.start
     )
-    segments = _segments(text, prose_start, posts, source=source, date=date)
+    segments = body_segments(text, prose_start, posts, source=source, date=date)
     return Report(
         path=path,
         text=text,
@@ -267,7 +239,7 @@ def _read_top(text: str) -> _Header:
     if block is not None:
         lines, position = block
         for line_number, key, value in lines:
-            name = _patterns().header_keys.get(key)
+            name = report_patterns().header_keys.get(key)
             if name is None or not value:
                 continue
             if name in fields:
@@ -324,7 +296,10 @@ def _header_block(text: str) -> tuple[list[tuple[int, str, str]], int] | None:
             if match is None:
                 return None
             key = match["key"].lower()
-            if key not in _patterns().header_keys and key not in _patterns().ignored_header_keys:
+            if (
+                key not in report_patterns().header_keys
+                and key not in report_patterns().ignored_header_keys
+            ):
                 return None
             lines.append((line_number, key, match["value"].strip()))
         position = line_end + 1
@@ -332,7 +307,7 @@ def _header_block(text: str) -> tuple[list[tuple[int, str, str]], int] | None:
             break
     else:
         return None
-    if not any(key in _patterns().header_keys for _, key, _ in lines):
+    if not any(key in report_patterns().header_keys for _, key, _ in lines):
         return None
     return lines, min(position, len(text))
 
@@ -344,20 +319,10 @@ def _parse_date_text(value: str) -> dt.date | None:
         iso = ISO_DATE.fullmatch(value)
         if iso is not None:
             return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
-        words = _patterns().date_words.fullmatch(value)
-        return _date_from_words(words) if words is not None else None
+        words = report_patterns().date_words.fullmatch(value)
+        return date_from_words(words) if words is not None else None
     except ValueError:
         return None
-
-
-def _date_from_words(match: re.Match[str]) -> dt.date:
-    """The date a match of the words-date pattern names; ValueError if impossible."""
-    if match["month_a"] is not None:
-        month, day, year = match["month_a"], match["day_a"], match["year_a"]
-    else:
-        month, day, year = match["month_b"], match["day_b"], match["year_b"]
-    month_number = _patterns().months[" ".join(month.lower().split())]
-    return dt.date(int(year), month_number, int(day))
 
 
 #: Lines a pasted report may open with before its dateline (a headline, a byline, a date).
@@ -409,7 +374,7 @@ def _read_dateline(text: str, body_start: int) -> Dateline | None:
     ``بغداد (رويترز) -``) needs a date or an outlet (named with a capital, when in
     Latin letters) to be a dateline: ``Baghdad (city of peace) –`` is prose.
     """
-    patterns = _patterns()
+    patterns = report_patterns()
     match = patterns.dateline.match(text, body_start) or patterns.arabic_dateline.match(
         text, body_start
     )
@@ -492,351 +457,6 @@ def _dateline_month_day(found: Mapping[str, str | None]) -> tuple[int, int] | No
     day_text = found.get("dl_day") or found.get("dl_day2")
     if not name or not day_text:
         return None
-    month = _patterns().months.get(" ".join(name.lower().split()))
+    month = report_patterns().months.get(" ".join(name.lower().split()))
     day = int(day_text)
     return (month, day) if month is not None and 1 <= day <= 31 else None
-
-
-def _find_posts(
-    text: str, prose_start: int, notes: list[str], *, skip: Sequence[_Post] = ()
-) -> list[_Post]:
-    """The embedded posts of the body, in order; adds a note for an impossible post date.
-
-    Trailers inside ``skip`` (posts of a pasted thread) are left alone.
-    """
-    posts: list[_Post] = []
-    floor = prose_start
-    for trailer in _patterns().post_trailer.finditer(text, prose_start):
-        if trailer.start() < floor or any(p.start <= trailer.start() < p.end for p in skip):
-            continue
-        author = _author_line(text, floor, trailer.start())
-        if author is None:
-            continue
-        author_start, name, post_url = author
-        try:
-            date = _date_from_words(trailer)
-        except ValueError:
-            date = None
-            line_number = text.count("\n", 0, trailer.start("date")) + 1
-            notes.append(
-                f"line {line_number}: the post date {trailer['date']!r} is not a date; "
-                "the post keeps an unknown date"
-            )
-        posts.append(
-            _Post(
-                start=_post_text_start(text, floor, author_start),
-                author_start=author_start,
-                end=trailer.end(),
-                handle="@" + trailer["handle"],
-                display_name=name,
-                date=date,
-                post_url=post_url,
-            )
-        )
-        floor = trailer.end()
-    return posts
-
-
-def _author_line(text: str, floor: int, handle_start: int) -> tuple[int, str, str | None] | None:
-    """Where the author line ending at ``handle_start`` begins, the display name, the link.
-
-    The author line is ``— Name (@handle)``: its dash stands at a line start or
-    after a space and before a space. After a link on the line it is the first
-    such dash (the post text may hold dashes of its own, the name rarely); with
-    no link, the last em dash, else en dash, else ``--``, else hyphen. None if
-    there is no such dash or the name is empty or too long.
-    """
-    lookback = _patterns().post_name_max_chars + _LINK_MAX_CHARS
-    window_start = max(floor, handle_start - lookback)
-    line_start = max(text.rfind("\n", window_start, handle_start) + 1, window_start)
-    links = list(_POST_LINK.finditer(text, line_start, handle_start))
-    if links:
-        after_link = links[-1].end()
-        firsts = [
-            _opening_dashes(text, dash, after_link, handle_start)[:1] for dash in _AUTHOR_DASHES
-        ]
-        hits = sorted(hit for first in firsts for hit in first)
-    else:
-        lasts = (
-            _opening_dashes(text, dash, line_start, handle_start)[-1:] for dash in _AUTHOR_DASHES
-        )
-        hits = next((last for last in lasts if last), [])
-    if not hits:
-        return None
-    dash_start, dash_end = hits[0]
-    name = text[dash_end:handle_start].strip()
-    if not name or len(name) > _patterns().post_name_max_chars:
-        return None
-
-    before_dash = dash_start
-    while before_dash > floor and text[before_dash - 1].isspace():
-        before_dash -= 1
-    for link in _POST_LINK.finditer(text, max(floor, before_dash - _LINK_MAX_CHARS), before_dash):
-        if link.end() == before_dash:
-            url = link.group()
-            return link.start(), name, url if url.startswith("http") else "https://" + url
-    return dash_start, name, None
-
-
-def _opening_dashes(text: str, dash: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans of ``dash`` in ``text[start:end]`` standing alone: after a space or a line
-    start, before a space."""
-    spans: list[tuple[int, int]] = []
-    position = start
-    while (index := text.find(dash, position, end)) >= 0:
-        after = index + len(dash)
-        if (index == 0 or text[index - 1].isspace()) and after < end and text[after] in " \t":
-            spans.append((index, after))
-        position = after
-    return spans
-
-
-def _post_text_start(text: str, floor: int, author_start: int) -> int:
-    """Where a post's text starts: at its paragraph's start, or, when the paragraph
-    is longer than any post, at its last sentence (the rest is the outlet's prose)."""
-    paragraphs = paragraph_spans(text, floor, author_start)
-    if not paragraphs:
-        return author_start
-    start, text_end = paragraphs[-1]
-    if text_end - start <= _patterns().post_text_max_chars:
-        return start
-    return split_sentences(text, start, text_end)[-1][0]
-
-
-def _segments(
-    text: str, prose_start: int, posts: list[_Post], *, source: str, date: dt.date | None
-) -> tuple[Segment, ...]:
-    """Cover the body with outlet-prose segments between the post segments."""
-    segments: list[Segment] = []
-    position = prose_start
-    for post in posts:
-        segments.extend(_prose_segment(text, position, post.start, source=source, date=date))
-        segments.append(
-            Segment(
-                start=post.start,
-                end=post.end,
-                source=post.handle,
-                source_type="social",
-                date=post.date,
-                via=post.via or source,
-                handle=post.handle,
-                display_name=post.display_name,
-                post_url=post.post_url,
-                author_start=post.author_start,
-                time=post.time,
-            )
-        )
-        position = post.end
-    segments.extend(_prose_segment(text, position, len(text), source=source, date=date))
-    return tuple(segments)
-
-
-def _prose_segment(
-    text: str, start: int, end: int, *, source: str, date: dt.date | None
-) -> list[Segment]:
-    """The outlet's prose in ``text[start:end]`` as one trimmed segment, or none if blank."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start >= end:
-        return []
-    return [Segment(start=start, end=end, source=source, source_type="news", date=date)]
-
-
-# --------------------------------------------------------------------------- threads
-
-
-def _find_thread_posts(text: str, prose_start: int) -> list[_Post]:
-    """The posts of a pasted X/Twitter thread (rules in ``threads`` of report_patterns.json).
-
-    A handle line becomes a post of its own with no readable text (so it is never
-    read as prose); each post runs from the end of its handle line or of the
-    previous post's time line to the end of its own time line, which is its author
-    line. Without a time line, the post after a handle line ends with its paragraph.
-    """
-    patterns = _patterns()
-    posts: list[_Post] = []
-    handle: str | None = None
-    name = ""
-    via: str | None = None
-    pending_via: str | None = None
-    text_start: int | None = None
-    marker_start: int | None = None
-    previous_blank = True
-    position = prose_start
-    for raw in text[prose_start:].split("\n"):
-        line_start, line_end = position, position + len(raw)
-        position = line_end + 1
-        line = raw.rstrip("\r")
-        if not line.strip():
-            if (
-                handle is not None
-                and text_start is not None
-                and text[text_start:line_start].strip()
-            ):
-                # a post with no time line ends with its paragraph
-                posts.append(_thread_post(text_start, line_start, line_start, handle, name, via))
-            handle, text_start, previous_blank = None, None, True
-            continue
-        marker = patterns.repost.match(line) or patterns.quote.match(line)
-        if marker is not None:
-            who = marker.groupdict().get("who") or marker.groupdict().get("who2")
-            pending_via = who.strip() if who else handle
-            marker_start = line_start
-            text_start, previous_blank = None, False
-            continue
-        opened = patterns.handle_line.match(line)
-        after_marker = marker_start is not None  # "Quote" opening a paragraph
-        if opened is not None and (previous_blank or handle is not None or after_marker):
-            handle, name = "@" + opened["handle"], (opened["name"] or "").strip()
-            via, pending_via = pending_via, None
-            opening = marker_start if marker_start is not None else line_start
-            posts.append(_thread_post(opening, line_end, opening, handle, name, via))
-            marker_start = None
-            text_start, previous_blank = line_end + 1, False
-            continue
-        previous_blank = False
-        timed = patterns.thread_time.search(line)
-        if timed is not None and handle is not None:
-            start = text_start if text_start is not None else line_start
-            if line_end - start <= patterns.post_text_max_chars + 80:
-                when = _thread_time(timed)
-                author_start = line_start + timed.start()
-                posts.append(_thread_post(start, line_end, author_start, handle, name, via, when))
-                text_start = line_end + 1
-    return posts
-
-
-def _thread_post(
-    start: int,
-    end: int,
-    author_start: int,
-    handle: str,
-    name: str,
-    via: str | None,
-    when: dt.datetime | None = None,
-) -> _Post:
-    return _Post(
-        start=start,
-        author_start=author_start,
-        end=end,
-        handle=handle,
-        display_name=name,
-        date=when.date() if when else None,
-        post_url=None,
-        time=when,
-        via=via,
-    )
-
-
-def _thread_time(match: re.Match[str]) -> dt.datetime | None:
-    """A thread time line's local datetime ('9:41 PM · Jan 5, 2024'), naive: the
-    analysis reads it in the pack's time zone."""
-    try:
-        day = _date_from_words(match)
-    except ValueError:
-        return None
-    hour, minute = int(match["th"]), int(match["tm"])
-    meridiem = (match["tmer"] or "").lower().replace(".", "")
-    if meridiem == "pm" and hour < 12:
-        hour += 12
-    elif meridiem == "am" and hour == 12:
-        hour = 0
-    if hour > 23 or minute > 59:
-        return None
-    return dt.datetime.combine(day, dt.time(hour, minute))
-
-
-# --------------------------------------------------------------------------- patterns
-
-
-@dataclass(frozen=True)
-class _Patterns:
-    """The words of ``data/report_patterns.json`` and the patterns built from them."""
-
-    header_keys: Mapping[str, str]
-    ignored_header_keys: frozenset[str]
-    not_cities: frozenset[str]
-    months: Mapping[str, int]
-    date_words: re.Pattern[str]
-    dateline: re.Pattern[str]
-    arabic_dateline: re.Pattern[str]
-    post_trailer: re.Pattern[str]
-    handle_line: re.Pattern[str]
-    thread_time: re.Pattern[str]
-    repost: re.Pattern[str]
-    quote: re.Pattern[str]
-    post_text_max_chars: int
-    post_name_max_chars: int
-
-
-def _words_alt(words: Sequence[str]) -> str:
-    return "|".join(
-        re.escape(w).replace(r"\ ", r"[ \t]+") for w in sorted(words, key=len, reverse=True)
-    )
-
-
-@cache
-def _patterns() -> _Patterns:
-    """Load ``data/report_patterns.json`` once and compile its patterns."""
-    resource = resources.files("incidents").joinpath("data", "report_patterns.json")
-    data = json.loads(resource.read_text(encoding="utf-8"))
-    months = {name: number for names in data["months"].values() for name, number in names.items()}
-    threads = data["threads"]
-    month = "|".join(
-        re.escape(name).replace(r"\ ", " ").replace(" ", r"[ \t]+")
-        for name in sorted(months, key=len, reverse=True)
-    )
-    date_words = (
-        rf"(?:(?P<month_a>{month})\.?[ \t]+(?P<day_a>\d{{1,2}})[,،]?[ \t]+(?P<year_a>\d{{4}})"
-        rf"|(?P<day_b>\d{{1,2}})[ \t]+(?P<month_b>{month})\.?[,،]?[ \t]+(?P<year_b>\d{{4}}))"
-        r"(?!\d)"
-    )
-    city_word = r"[A-Z][A-Za-z'’.\-/]{0,30}"
-    arabic_word = r"[\u0621-\u064a\u0640-\u0652]{2,20}"
-    arabic_dateline = (
-        rf"(?P<city>{arabic_word}(?:[ ]{arabic_word}){{0,2}})"
-        rf"(?:[ \t]*[-–—،,/]?[ \t]*(?P<dl_day>\d{{1,2}})[ \t]+(?P<dl_month>{month})"
-        rf"(?:[ \t]*[/(][ \t]*(?:{month})[ \t]*\)?)?(?:[,،]?[ \t]+(?P<dl_year>\d{{4}}))?)?"
-        r"(?:[ \t]*\((?P<outlet>[^()\n]{1,60})\))?"
-        r"[ \t]*(?P<separator>--|[—–-]|:)(?=\s|$)"
-    )
-    dateline = (
-        rf"(?P<city>{city_word}(?:[ ]{city_word}){{0,4}})"
-        rf"(?:,[ \t]*(?:(?P<dl_month>(?i:{month}))\.?[ \t]+(?P<dl_day>\d{{1,2}})"
-        rf"(?:,?[ \t]+(?P<dl_year>\d{{4}}))?"
-        rf"|(?P<dl_day2>\d{{1,2}})[ \t]+(?P<dl_month2>(?i:{month}))\.?"
-        rf"(?:,?[ \t]+(?P<dl_year2>\d{{4}}))?"
-        r"|[A-Z][A-Za-z]{1,30}(?:[ ][A-Z][A-Za-z]{1,30}){0,3}))?"
-        r"(?:[ \t]*\((?P<outlet>[^()\n]{1,60})\))?"
-        r"[ \t]*(?P<separator>--|[—–-]|:)(?=\s|$)"
-    )
-    trailer = rf"\(@(?P<handle>\w{{1,30}})\)[ \t]*(?P<date>{date_words})"
-    return _Patterns(
-        header_keys=data["header_keys"],
-        ignored_header_keys=frozenset(data["ignored_header_keys"]),
-        not_cities=frozenset(word.upper() for word in data["dateline_not_cities"]),
-        months=months,
-        date_words=re.compile(date_words, re.IGNORECASE),
-        dateline=re.compile(dateline),
-        arabic_dateline=re.compile(arabic_dateline),
-        post_trailer=re.compile(trailer, re.IGNORECASE),
-        handle_line=re.compile(
-            r"[ \t]*(?:(?P<name>[^\n@·|]{1,100}?)[ \t]*)?\(?@(?P<handle>[A-Za-z0-9_]{1,30})\)?"
-            r"(?:[ \t]*·[ \t]*[^\n]{1,40})?[ \t]*\Z"
-        ),
-        thread_time=re.compile(
-            r"(?:^|[ \t])(?P<th>\d{1,2}):(?P<tm>\d{2})[ \t]*(?P<tmer>[AaPp]\.?[Mm]\.?)?"
-            r"[ \t]*·[ \t]*" + date_words + r"(?:[ \t]*·[^\n]{0,40})?[ \t]*\Z",
-            re.IGNORECASE,
-        ),
-        repost=re.compile(
-            rf"[ \t]*(?:(?P<who>[^\n]{{1,100}}?)[ \t]+(?:{_words_alt(threads['repost_after'])})"
-            rf"|(?:{_words_alt(threads['repost_before'])})[ \t]+(?P<who2>[^\n]{{1,100}}?))[ \t]*\Z",
-            re.IGNORECASE,
-        ),
-        quote=re.compile(rf"[ \t]*(?:{_words_alt(threads['quote'])})[ \t]*\Z", re.IGNORECASE),
-        post_text_max_chars=int(data["post_text_max_chars"]),
-        post_name_max_chars=int(data["post_name_max_chars"]),
-    )
