@@ -42,7 +42,16 @@ _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 
 
 _Kind = Literal[
-    "date", "weekday", "relative", "part", "extender", "clock", "month", "year", "background"
+    "date",
+    "weekday",
+    "relative",
+    "part",
+    "extender",
+    "sequel",
+    "clock",
+    "month",
+    "year",
+    "background",
 ]
 
 
@@ -53,6 +62,7 @@ _KIND_ORDER: tuple[_Kind, ...] = (
     "relative",
     "weekday",
     "extender",
+    "sequel",
     "part",
     "month",
     "year",
@@ -78,6 +88,14 @@ class DayPart:
 class Background:
     unit: Literal["month", "year", "week", "span"]
     offset: int
+
+
+@dataclass(frozen=True)
+class Sequel:
+    """A phrase placing a sentence some time after the time it inherits ("hours later"):
+    at most ``within_hours`` after that time ends, or by the end of its day when None."""
+
+    within_hours: float | None
 
 
 @dataclass(frozen=True)
@@ -126,6 +144,8 @@ class _Vocabulary:
     """Ends where a time is a limit ("until 6am on Sunday"): a limit word, then a connector."""
     limit_join: re.Pattern[str] | None = None
     """What may join two times of one limit ("6am on Sunday")."""
+    sequels: Mapping[str, Sequel] = field(default_factory=dict)
+    """Folded phrase -> what it says of the time after the inherited one ("hours later")."""
     screens: Mapping[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
     """Pattern name -> groups of phrases (as the pattern spells them): every match of
     the pattern holds a phrase of each group, so a sentence without one need not run
@@ -395,6 +415,16 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     extender_end = _hour(ext_raw.get("end_hour"), "extenders.end_hour")
     extender = bounded(_alternation(_words(ext_raw, "words", "extenders"), table))
 
+    sequels: dict[str, Sequel] = {}
+    seq_raw = _get(raw, "sequels", dict, "top")
+    for i, entry in enumerate(_get(seq_raw, "entries", list, "sequels")):
+        where = f"sequels.entries[{i}]"
+        within = entry.get("within_hours") if isinstance(entry, dict) else None
+        within_hours = None if within is None else _hour(within, f"{where}.within_hours")
+        sequels.update(
+            {_key(w, table): Sequel(within_hours) for w in _words(entry, "words", where)}
+        )
+
     # clock times
     clock_raw = _get(raw, "clock", dict, "top")
     am_words = frozenset(_key(w, table) for w in _words(clock_raw, "am", "clock"))
@@ -462,6 +492,7 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         "part": (spelled(parts),),
         "background": (spelled(backgrounds),),
         "extender": (spelled(_words(ext_raw, "words", "extenders")),),
+        "sequel": (spelled(sequels),),
         "clock12": (spelled([*am_words, *pm_words, *_words(clock_raw, "oclock", "clock")]),),
         "clock_mil": (
             spelled(
@@ -485,6 +516,7 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         "relative": bounded(rf"(?P<w>{_alternation(relatives, table)})"),
         "part": bounded(rf"(?P<w>{_alternation(parts, table)})"),
         "extender": extender,
+        "sequel": bounded(rf"(?P<w>{_alternation(sequels, table)})"),
         "clock12": clock12,
         "clock24": clock24,
         "clock_mil": clock_mil,
@@ -509,6 +541,7 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         gap_days=gap_days,
         weekday_gap_days=weekday_gap_days,
         extender_end_hour=extender_end,
+        sequels=sequels,
         patterns=compiled,
         months=months,
         weekdays=weekdays,
@@ -612,6 +645,8 @@ def _scan_uncached(sentence: str, vocab: _Vocabulary) -> list[TimeHit]:
         add("part", m, vocab.parts[_key(m["w"], table)])
     for m in each("extender"):
         add("extender", m, vocab.extender_end_hour)
+    for m in each("sequel"):
+        add("sequel", m, vocab.sequels[_key(m["w"], table)])
     for m in each("background"):
         add("background", m, vocab.backgrounds[_key(m["w"], table)])
     for name in ("clock12", "clock24", "clock_mil", "clock_ar", "clock_bare"):

@@ -23,6 +23,7 @@ from incidents.time_phrases import (
     Clock,
     DayPart,
     RelativeDay,
+    Sequel,
     TimeHit,
     _Vocabulary,
     in_comparison_scope,
@@ -331,13 +332,15 @@ def resolve_time(
     parts = [h for h in hits if h.kind == "part"]
     clocks = [h for h in hits if h.kind == "clock"]
     extenders = [h for h in hits if h.kind == "extender"]
+    # "hours later": after the inherited time, read only when the day is inherited too
+    sequels = [h for h in hits if h.kind == "sequel"] if _narrow(context) else []
 
     chosen = _pick_day(days)
     from_context = False
     if chosen is None:
         if periods:
             return _period_ref(periods[0], sentence, report_date, gap, zone)
-        if not (parts or clocks or extenders):
+        if not (parts or clocks or extenders or sequels):
             return None
         if context is not None and context.date is not None:
             chosen = _Day(context.date, context.background, None)
@@ -352,7 +355,14 @@ def resolve_time(
         )
     into_next = _night_into_next(sentence, chosen, days, parts)
     window = _window(
-        chosen, parts, clocks, extenders, context if from_context else None, zone, into_next
+        chosen,
+        parts,
+        clocks,
+        extenders,
+        context if from_context else None,
+        zone,
+        into_next,
+        sequels if from_context else (),
     )
     if window.used is None:
         return None
@@ -373,6 +383,32 @@ def _without_limits(
     if any(i not in limited for i, h in enumerate(hits) if h.kind in _DAY_KINDS):
         return hits  # "from Tuesday until Thursday": Tuesday is the day
     return tuple(h for i, h in enumerate(hits) if i not in limited)
+
+
+def _narrow(context: TimeRef | None) -> bool:
+    """True when ``context`` is a dated time narrower than its day (an hour, a part of
+    the day): what happened "hours later" is then not at that time."""
+    return (
+        context is not None
+        and context.date is not None
+        and context.start is not None
+        and context.end is not None
+        and context.precision in ("hour", "part_of_day")
+    )
+
+
+def _after(
+    context: TimeRef, sequel: Sequel, midnight: dt.datetime
+) -> tuple[dt.datetime, dt.datetime]:
+    """The window of what came ``sequel`` after ``context``: from the inherited start to
+    ``within_hours`` after its end, or to the end of its day (never before its end)."""
+    assert context.start is not None
+    assert context.end is not None
+    if sequel.within_hours is None:
+        end = max(context.end, midnight + dt.timedelta(days=1))
+    else:
+        end = context.end + dt.timedelta(hours=sequel.within_hours)
+    return context.start, end
 
 
 @dataclass(frozen=True)
@@ -420,13 +456,16 @@ def _window(
     context: TimeRef | None,
     zone: ZoneInfo,
     into_next: bool = False,
+    sequels: Sequence[TimeHit] = (),
 ) -> _Window:
     """Narrow a known day to the clock time or part of day the sentence gives.
 
     A clock time wins over a part of day, which wins over the whole day; an
     extender ("into the night") then stretches the window to midnight. ``context``
     is given only when the day itself came from it, so that "the clashes went on
-    into the night" stretches the inherited afternoon.
+    into the night" stretches the inherited afternoon, and ``sequels`` ("hours later")
+    with it: with no clock time or part of the day of its own, the sentence is then
+    after the inherited time, in a wider window (:func:`_after`), not at it.
     """
     vocab = time_vocabulary()
     assert day.date is not None
@@ -468,6 +507,10 @@ def _window(
         if into_next and part.start_hour >= _NIGHT_FROM:
             # the night from one day into the next: until 04:00 of the second day
             end = max(end, midnight + dt.timedelta(hours=24 + _EARLY_HOURS_END - 1))
+    if precision == "day" and sequels and context is not None and _narrow(context):
+        start, end = _after(context, sequels[0].payload, midnight)
+        precision = "part_of_day"
+        used.append(sequels[0])
     if extenders:
         used.append(extenders[0])
         stretched = midnight + dt.timedelta(hours=vocab.extender_end_hour)
@@ -515,6 +558,8 @@ def days_named(
     spans: list[list[int]] = []
     names_day: list[bool] = []
     for hit in scan_time(sentence, vocab):
+        if hit.kind == "sequel":
+            continue  # "hours later" names no day, and is read against the sentence's time
         if spans and (
             not sentence[spans[-1][1] : hit.start].strip()
             or joins_night(sentence[spans[-1][1] : hit.start])

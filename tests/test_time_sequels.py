@@ -1,0 +1,103 @@
+"""What happened "hours later" (data: ``sequels`` in time_expressions.json) is after the
+time a sentence inherits, in a wider window, never at that same time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from gazetteer.geoparse import Geoparser
+from gazetteer.model import load_gazetteer
+from gazetteer.pack import bundled_pack
+from incidents.model import TimeRef
+from incidents.pipeline import analyse_report
+from incidents.reports import parse_report
+from incidents.timeref import day_window, resolve_time
+
+BAGHDAD = bundled_pack().zone
+DAY = dt.date(2023, 11, 7)
+
+
+def _at(hour: float) -> dt.datetime:
+    return dt.datetime.combine(DAY, dt.time(0), tzinfo=BAGHDAD) + dt.timedelta(hours=hour)
+
+
+MORNING = TimeRef(DAY, _at(6), _at(12), "part_of_day", text="Tuesday morning")
+NINE_AM = TimeRef(DAY, _at(9), _at(10), "hour", text="9 am")
+
+
+def _read(sentence: str, context: TimeRef | None) -> TimeRef | None:
+    return resolve_time(sentence, report_date=dt.date(2023, 11, 8), zone=BAGHDAD, context=context)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "context", "start", "end"),
+    [
+        # to the end of the inherited day
+        ("Hours later, protesters gathered in Tahrir Square.", MORNING, 6, 24),
+        ("A few hours later, protesters gathered in the square.", MORNING, 6, 24),
+        ("Several hours later a second bomb went off.", NINE_AM, 9, 24),
+        ("Two hours later, police closed the bridge.", NINE_AM, 9, 24),
+        ("Protesters returned to the square later in the day.", MORNING, 6, 24),
+        ("وبعد ساعات تجمع المتظاهرون في ساحة التحرير", MORNING, 6, 24),
+        # within a few hours after the inherited time ends
+        ("An hour later, a second bomb exploded.", NINE_AM, 9, 12),
+        ("Minutes later, a second bomb exploded nearby.", NINE_AM, 9, 11),
+        ("Moments later gunmen opened fire.", MORNING, 6, 13),
+        ("Shortly afterwards, a mortar round hit the market.", NINE_AM, 9, 11),
+        ("وبعد دقائق انفجرت عبوة ثانية", NINE_AM, 9, 11),
+    ],
+)
+def test_a_sequel_is_after_the_inherited_time_in_a_wider_window(
+    sentence: str, context: TimeRef, start: float, end: float
+) -> None:
+    stated = _read(sentence, context)
+    assert stated is not None
+    assert (stated.date, stated.start, stated.end) == (DAY, _at(start), _at(end))
+    assert stated.precision == "part_of_day"
+    assert stated.start == context.start  # after it, never before it
+    assert stated.end > context.end  # wider than the time it follows
+    assert not stated.background
+
+
+def test_a_sequel_after_a_whole_day_adds_nothing() -> None:
+    # Inheriting the day, "hours later" is that day: the sentence states no time of its own.
+    assert _read("Hours later, protesters gathered.", day_window(DAY, zone=BAGHDAD)) is None
+    assert _read("Hours later, protesters gathered.", None) is None
+
+
+def test_a_sequel_yields_to_a_time_the_sentence_states() -> None:
+    stated = _read("Hours later, at 3 pm, protesters gathered.", MORNING)
+    assert stated is not None
+    assert (stated.start, stated.end, stated.precision) == (_at(15), _at(16), "hour")
+    evening = _read("Hours later, in the evening, protesters gathered.", MORNING)
+    assert evening is not None
+    assert (evening.start, evening.end, evening.precision) == (_at(18), _at(22), "part_of_day")
+
+
+def test_later_that_day_is_the_whole_inherited_day() -> None:
+    stated = _read("Later that day, protesters gathered.", MORNING)
+    assert stated is not None
+    assert (stated.start, stated.end, stated.precision) == (_at(0), _at(24), "day")
+
+
+@pytest.fixture(scope="module")
+def geoparser() -> Geoparser:
+    return Geoparser(load_gazetteer())
+
+
+def test_an_incident_hours_later_does_not_take_the_mornings_time(geoparser: Geoparser) -> None:
+    text = (
+        "date: 2023-11-08\n\nBAGHDAD (Example News) - A roadside bomb exploded near the "
+        "Jadriya Bridge on Tuesday morning, wounding two police officers. Hours later, "
+        "hundreds of protesters gathered in Tahrir Square.\n"
+    )
+    incidents = analyse_report(parse_report(text, path="later.txt"), geoparser).incidents
+    times = {i.event_type: (i.time_start, i.time_end, i.time_precision) for i in incidents}
+    assert times["ied"] == ("2023-11-07T06:00:00+03:00", "2023-11-07T12:00:00+03:00", "part_of_day")
+    assert times["protest"] == (
+        "2023-11-07T06:00:00+03:00",
+        "2023-11-08T00:00:00+03:00",
+        "part_of_day",
+    )
