@@ -42,7 +42,12 @@ from incidents.coreference import Coreference, own_place_key
 from incidents.discourse import read_telling
 from incidents.model import CasualtyClaim, Incident, Report, Segment, TimeRef
 from incidents.placing import MentionIndex, SentencePlacer, focus_place
-from incidents.sentences import caption_lines, paragraph_spans, split_sentences
+from incidents.sentences import (
+    caption_lines,
+    may_hold_captions,
+    paragraph_spans,
+    split_sentences,
+)
 from incidents.tellings import sentence_tellings
 from incidents.time_phrases import forget_scans
 from incidents.timeref import day_window, days_named, local_zone, resolve_time
@@ -72,8 +77,10 @@ def iter_sentences(report: Report) -> Iterator[Sentence]:
     """Every sentence of the report's readable text, post author lines and photo
     captions left out."""
     for segment in report.segments:
+        # one search for a caption marker per segment: most hold none
+        marked = may_hold_captions(report.text, segment.start, segment.text_end)
         for paragraph in paragraph_spans(report.text, segment.start, segment.text_end):
-            captions = caption_lines(report.text, *paragraph)
+            captions = caption_lines(report.text, *paragraph) if marked else []
             for start, end in split_sentences(report.text, *paragraph):
                 if not any(a <= start < b for a, b in captions):
                     yield Sentence(start, end, segment, paragraph)

@@ -199,12 +199,27 @@ def _never_end() -> frozenset[str]:
 
 
 @cache
-def _caption_marker() -> re.Pattern[str]:
+def _caption_markers() -> tuple[re.Pattern[str], ...]:
+    """The caption markers, each compiled on its own: one alternation of all of them has
+    no literal to skip ahead by and tries every marker at every character; apart, each
+    skips to where it can start (same answers: a stretch holds a marker when it holds one
+    of them)."""
     data = json.loads(
         resources.files("incidents").joinpath("data/report_patterns.json").read_text("utf-8")
     )
     markers = data["captions"]["markers"]
-    return re.compile("|".join(f"(?:{m})" for m in markers), re.IGNORECASE | re.MULTILINE)
+    return tuple(re.compile(m, re.IGNORECASE | re.MULTILINE) for m in markers)
+
+
+def _marked(text: str, start: int, end: int) -> bool:
+    return any(marker.search(text, start, end) for marker in _caption_markers())
+
+
+def may_hold_captions(text: str, start: int = 0, end: int | None = None) -> bool:
+    """False when no line of ``text[start:end]`` can be a caption: then no paragraph of
+    it has one (:func:`caption_lines` of any of them is empty), and a reader need not ask
+    paragraph by paragraph. The markers read nothing past a line's end but its spaces."""
+    return _marked(text, max(start, 0), len(text) if end is None else end)
 
 
 def caption_lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -213,11 +228,10 @@ def caption_lines(text: str, start: int = 0, end: int | None = None) -> list[tup
     One search over the whole stretch first: a marker found in a line is found there too
     (the markers read nothing past a line's end but its spaces), so a stretch without
     one, as most are, has no caption line and its lines are not searched one by one."""
-    marker = _caption_marker()
-    if marker.search(text, max(start, 0), len(text) if end is None else end) is None:
+    if not may_hold_captions(text, start, end):
         return []
     return [
         (line_start, line_end)
         for line_start, line_end in _line_spans(text, start, end)
-        if marker.search(text, line_start, line_end)
+        if _marked(text, line_start, line_end)
     ]

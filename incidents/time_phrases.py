@@ -614,6 +614,8 @@ def _scan_uncached(sentence: str, vocab: _Vocabulary) -> list[TimeHit]:
     table = vocab.fold_table
     hits: list[TimeHit] = []
     screened = _screened_patterns(folded, vocab)
+    if len(screened) == len(vocab.patterns) and screened.issuperset(vocab.patterns):
+        return hits  # no pattern can match: most sentences, no pattern run
 
     def each(name: str) -> Iterable[re.Match[str]]:
         return () if name in screened else vocab.patterns[name].finditer(folded)

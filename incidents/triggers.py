@@ -90,6 +90,10 @@ class SentenceReading:
     in Shaab ...", "وانفجرت عبوة ثانية"; see :mod:`incidents.enumeration`)."""
 
 
+#: What a sentence without a single vocabulary phrase reads.
+_NO_READING = SentenceReading(triggers=(), actors=(), weapons=(), repeats=())
+
+
 def stretch_normalized(
     text: str, start: int, end: int, normalized: tuple[str, list[int]] | None
 ) -> tuple[str, list[int]]:
@@ -187,6 +191,8 @@ class TextReader:
         """
         ns, ne = bisect_left(self.offsets, start), bisect_left(self.offsets, end)
         lo, hi = bisect_left(self.nstarts, ns), bisect_left(self.nstarts, ne)
+        if lo == hi:
+            return _NO_READING  # no vocabulary phrase starts in the sentence
         groups: dict[str, list[PhraseMatch[Term]]] = {
             "trigger": [],
             "weapon": [],

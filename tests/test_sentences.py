@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 import time
+from importlib import resources
 
 import pytest
 from hypothesis import given
@@ -263,10 +266,22 @@ _CAPTION_PIECES = [
 )
 def test_caption_lines_screened_as_the_line_by_line_search(text, cut_start, cut_end):
     """The one search over the stretch never hides a caption line the plain line-by-line
-    search finds."""
-    from incidents.sentences import _caption_marker, _line_spans, caption_lines
+    search (one alternation of every marker) finds; a stretch that may hold no caption
+    has none in any paragraph."""
+    from incidents.sentences import _line_spans, caption_lines, may_hold_captions, paragraph_spans
 
     start, end = min(cut_start, len(text)), max(len(text) - cut_end, 0)
-    marker = _caption_marker()
+    marker = _plain_caption_marker()
     plain = [(a, b) for a, b in _line_spans(text, start, end) if marker.search(text, a, b)]
     assert caption_lines(text, start, end) == plain
+    if not may_hold_captions(text, start, end):
+        assert not any(caption_lines(text, *p) for p in paragraph_spans(text, start, end))
+
+
+def _plain_caption_marker() -> re.Pattern[str]:
+    """All caption markers as one alternation: the plain reference of the screens."""
+    data = json.loads(
+        resources.files("incidents").joinpath("data/report_patterns.json").read_text("utf-8")
+    )
+    markers = data["captions"]["markers"]
+    return re.compile("|".join(f"(?:{m})" for m in markers), re.IGNORECASE | re.MULTILINE)
