@@ -174,11 +174,12 @@ def attributions_of(
     blocked = sorted(f.start for f in figures)
     figure_ends = sorted(f.end for f in figures)
     found: list[Attribution] = []
-    for m in vocab.according_to.finditer(folded):
+    according, verbs = _cue_matches(folded, vocab)
+    for m in according:
         claimant = _words_after(sentence, folded, m.end(), blocked, vocab)
         found.append(Attribution(m.start(), m.end(), claimant, False))
     said: list[Attribution] = []
-    for m in vocab.verb.finditer(folded):
+    for m in verbs:
         if _is_passive(folded, m.start(), m.end(), vocab):
             continue
         if m["more"]:  # "..., adding that": the previous verb's claimant goes on
@@ -199,6 +200,26 @@ def attributions_of(
         said.append(Attribution(m.start(), m.end(), claimant, bool(m["deny"])))
     found += said
     return sorted((a for a in found if a.claimant is not None or a.denies), key=lambda a: a.cue)
+
+
+def _cue_matches(
+    folded: str, vocab: CasualtyVocabulary
+) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
+    """The "according to" and attribution-verb matches of ``folded``. A sentence with
+    figures is read twice in a row (before and after its figures are known); its cues
+    are found once: the last sentence's are remembered."""
+    global _last_cues
+    last = _last_cues
+    if last is not None and last[1] is vocab and last[0] == folded:
+        return last[2]
+    cues = (list(vocab.according_to.finditer(folded)), list(vocab.verb.finditer(folded)))
+    _last_cues = (folded, vocab, cues)
+    return cues
+
+
+_last_cues: (
+    tuple[str, CasualtyVocabulary, tuple[list[re.Match[str]], list[re.Match[str]]]] | None
+) = None
 
 
 def sentence_attributions(
