@@ -704,6 +704,8 @@ def _repeated(
     """Strong trigger matches after the first of a chosen type, with the chosen type each
     tells (its own, or the chosen type of the same ACLED event type it yields to:
     "انفجار آخر" beside "عبوة ناسفة")."""
+    if not chosen:
+        return []  # nothing told: nothing told again
     firsts = {id(m) for _, m in chosen}
     types = [t for t, _ in chosen]
     starts = {t: m.nstart for t, m in chosen}
