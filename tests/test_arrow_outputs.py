@@ -2,7 +2,7 @@
 
 ``incidents.geojson``/``incidents.csv`` lines (:mod:`maps.incident_text`), the GIS
 files' flat tables (:mod:`maps.gis_tables`) and the map's chunk cells
-(:func:`maps.columns._series_texts`) are compared with what the frame way makes of the
+(:func:`maps.page_chunks._series_texts`) are compared with what the frame way makes of the
 same rows: quotes, commas, line breaks, control characters, formulas, non-ASCII text,
 missing and empty lists, NaN, infinity and -0.0.
 """
@@ -20,7 +20,7 @@ import pyarrow as pa
 import pytest
 
 from incidents.spill import INCIDENT_SCHEMA
-from maps import columns as page_columns
+from maps import page_chunks as page_columns
 from maps.arrow_text import csv_field, distinct_texts, rows_bytes, strictly_increasing
 from maps.csv_files import incident_csv_rows
 from maps.export import geojson_feature_lines
