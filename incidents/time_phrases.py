@@ -99,6 +99,25 @@ class Sequel:
 
 
 @dataclass(frozen=True)
+class CountedSequels:
+    """Stated spans that place a sentence after the time it inherits ("2 hours later",
+    "twenty minutes later"): each is read as a :class:`Sequel` of that span (at least
+    ``min_hours``); a span past ``max_hours`` is not a sequel."""
+
+    numbers: Mapping[str, float]
+    units: Mapping[str, float]
+    min_hours: float
+    max_hours: float
+
+    def sequel(self, number: str, unit: str, table: Mapping[int, str]) -> Sequel | None:
+        count = float(number) if number.isdigit() else self.numbers[_key(number, table)]
+        hours = count * self.units[_key(unit, table)]
+        if not 0 < hours <= self.max_hours:
+            return None
+        return Sequel(max(self.min_hours, hours))
+
+
+@dataclass(frozen=True)
 class Clock:
     hour: int
     minute: int
@@ -146,6 +165,10 @@ class _Vocabulary:
     """What may join two times of one limit ("6am on Sunday")."""
     sequels: Mapping[str, Sequel] = field(default_factory=dict)
     """Folded phrase -> what it says of the time after the inherited one ("hours later")."""
+    counted_sequels: CountedSequels = field(
+        default_factory=lambda: CountedSequels({}, {}, min_hours=1.0, max_hours=12.0)
+    )
+    """Stated spans after the inherited time ("2 hours later")."""
     screens: Mapping[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
     """Pattern name -> groups of phrases (as the pattern spells them): every match of
     the pattern holds a phrase of each group, so a sentence without one need not run
@@ -278,6 +301,22 @@ def _numbered(mapping: Mapping[str, Any], where: str, low: int, high: int) -> di
         msg = f"expected one entry for every number from {low} to {high}"
         raise _CHECKS.error(msg, where)
     return numbered
+
+
+def _counts(mapping: Mapping[str, Any], table: Mapping[int, str], where: str) -> dict[str, float]:
+    """Folded word -> its positive number (a count, or a unit's length in hours)."""
+    counts = {}
+    for word, value in mapping.items():
+        if word.startswith("_"):
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            msg = f"expected a positive number for '{word}', got {value!r}"
+            raise _CHECKS.error(msg, f"sequels.counted.{where}")
+        counts[_key(word, table)] = float(value)
+    if not counts:
+        msg = "the list is empty; add at least one word"
+        raise _CHECKS.error(msg, f"sequels.counted.{where}")
+    return counts
 
 
 def _hour(value: object, where: str) -> float:
@@ -424,6 +463,12 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         sequels.update(
             {_key(w, table): Sequel(within_hours) for w in _words(entry, "words", where)}
         )
+    counted = _get(seq_raw, "counted", dict, "sequels")
+    counted_numbers = _counts(_get(counted, "numbers", dict, "sequels.counted"), table, "numbers")
+    counted_units = _counts(_get(counted, "units", dict, "sequels.counted"), table, "units")
+    counted_after = _words(counted, "after", "sequels.counted")
+    counted_min = _hour(counted.get("min_hours"), "sequels.counted.min_hours")
+    counted_max = _hour(counted.get("max_hours"), "sequels.counted.max_hours")
 
     # clock times
     clock_raw = _get(raw, "clock", dict, "top")
@@ -493,6 +538,7 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         "background": (spelled(backgrounds),),
         "extender": (spelled(_words(ext_raw, "words", "extenders")),),
         "sequel": (spelled(sequels),),
+        "sequel_counted": (spelled(counted_units), spelled(counted_after)),
         "clock12": (spelled([*am_words, *pm_words, *_words(clock_raw, "oclock", "clock")]),),
         "clock_mil": (
             spelled(
@@ -517,6 +563,11 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         "part": bounded(rf"(?P<w>{_alternation(parts, table)})"),
         "extender": extender,
         "sequel": bounded(rf"(?P<w>{_alternation(sequels, table)})"),
+        "sequel_counted": bounded(
+            rf"(?P<n>\d{{1,3}}|{_alternation(counted_numbers, table)})\s+"
+            rf"(?P<u>{_alternation(counted_units, table)})\s+"
+            rf"(?:{_alternation(counted_after, table)})"
+        ),
         "clock12": clock12,
         "clock24": clock24,
         "clock_mil": clock_mil,
@@ -542,6 +593,7 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         weekday_gap_days=weekday_gap_days,
         extender_end_hour=extender_end,
         sequels=sequels,
+        counted_sequels=CountedSequels(counted_numbers, counted_units, counted_min, counted_max),
         patterns=compiled,
         months=months,
         weekdays=weekdays,
@@ -649,6 +701,12 @@ def _scan_uncached(sentence: str, vocab: _Vocabulary) -> list[TimeHit]:
         add("extender", m, vocab.extender_end_hour)
     for m in each("sequel"):
         add("sequel", m, vocab.sequels[_key(m["w"], table)])
+    for m in each("sequel_counted"):
+        sequel = vocab.counted_sequels.sequel(m["n"], m["u"], table)
+        if sequel is not None:
+            add("sequel", m, sequel)
+        else:  # too long to be a sequel: nor is the "hours later" inside it
+            hits = [h for h in hits if h.kind != "sequel" or not m.start() <= h.start < m.end()]
     for m in each("background"):
         add("background", m, vocab.backgrounds[_key(m["w"], table)])
     for name in ("clock12", "clock24", "clock_mil", "clock_ar", "clock_bare"):

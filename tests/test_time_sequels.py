@@ -3,6 +3,7 @@ time a sentence inherits, in a wider window, never at that same time."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import pytest
@@ -10,9 +11,12 @@ import pytest
 from gazetteer.geoparse import Geoparser
 from gazetteer.model import load_gazetteer
 from gazetteer.pack import bundled_pack
+from geo.errors import DataFileError
+from geo.resources import read_json_resource
 from incidents.model import TimeRef
 from incidents.pipeline import analyse_report
 from incidents.reports import parse_report
+from incidents.time_phrases import DATA_FILE, _build_vocabulary, scan_time, time_vocabulary
 from incidents.timeref import day_window, resolve_time
 
 BAGHDAD = bundled_pack().zone
@@ -38,7 +42,6 @@ def _read(sentence: str, context: TimeRef | None) -> TimeRef | None:
         ("Hours later, protesters gathered in Tahrir Square.", MORNING, 6, 24),
         ("A few hours later, protesters gathered in the square.", MORNING, 6, 24),
         ("Several hours later a second bomb went off.", NINE_AM, 9, 24),
-        ("Two hours later, police closed the bridge.", NINE_AM, 9, 24),
         ("Protesters returned to the square later in the day.", MORNING, 6, 24),
         ("وبعد ساعات تجمع المتظاهرون في ساحة التحرير", MORNING, 6, 24),
         # within a few hours after the inherited time ends
@@ -47,6 +50,12 @@ def _read(sentence: str, context: TimeRef | None) -> TimeRef | None:
         ("Moments later gunmen opened fire.", MORNING, 6, 13),
         ("Shortly afterwards, a mortar round hit the market.", NINE_AM, 9, 11),
         ("وبعد دقائق انفجرت عبوة ثانية", NINE_AM, 9, 11),
+        # a stated span: that long after the inherited time ends (at least an hour)
+        ("Two hours later, police closed the bridge.", NINE_AM, 9, 12),
+        ("3 hours after that, police closed the bridge.", NINE_AM, 9, 13),
+        ("A couple of hours later the curfew began.", MORNING, 6, 14),
+        ("Twenty minutes later a second bomb exploded.", NINE_AM, 9, 11),
+        ("About 45 minutes afterwards gunmen opened fire.", NINE_AM, 9, 11),
     ],
 )
 def test_a_sequel_is_after_the_inherited_time_in_a_wider_window(
@@ -59,6 +68,22 @@ def test_a_sequel_is_after_the_inherited_time_in_a_wider_window(
     assert stated.start == context.start  # after it, never before it
     assert stated.end > context.end  # wider than the time it follows
     assert not stated.background
+
+
+def test_a_span_too_long_for_the_same_part_of_day_is_no_sequel() -> None:
+    # "Thirty hours later" is not "hours later": the day itself is in question.
+    vocabulary = time_vocabulary()
+    assert scan_time("Thirty hours later the curfew ended.", vocabulary) == ()
+    assert scan_time("36 hours later, the curfew ended.", vocabulary) == ()
+    # The sentence states no time of its own: never "later that day".
+    assert _read("Thirty hours later the curfew ended.", NINE_AM) is None
+
+
+def test_a_counted_sequel_needs_positive_numbers_in_the_data() -> None:
+    raw = copy.deepcopy(read_json_resource("incidents", DATA_FILE))
+    raw["sequels"]["counted"]["units"]["hours"] = 0
+    with pytest.raises(DataFileError, match=r"sequels\.counted\.units.*hours"):
+        _build_vocabulary(raw)
 
 
 def test_a_sequel_after_a_whole_day_adds_nothing() -> None:
