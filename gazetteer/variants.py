@@ -67,6 +67,11 @@ _DOUBLE = re.compile(r"(.)\1+")
 
 def fold_word(word: str) -> str:
     """The word in lower-case ASCII letters only: accents, apostrophes and ``ʿ`` removed."""
+    if word.isascii():  # most words: nothing to decompose, casefold is lower
+        lowered = word.lower()
+        if lowered.isalpha():
+            return lowered
+        return "".join(c for c in lowered if "a" <= c <= "z")
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if "a" <= c <= "z")
 

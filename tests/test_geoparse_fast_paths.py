@@ -9,6 +9,8 @@ generic words and articles they are written with.
 from __future__ import annotations
 
 import re
+import string
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
 from types import MethodType
@@ -146,6 +148,12 @@ def reference_variants_of_run(self: Geoparser, run: str) -> tuple[RunVariant, ..
             initial_matters = first and len(words) == 1 and not key.kinds
             found.append(RunVariant(start, end, key, ids, matched, via, initial_matters))
     return tuple(found)
+
+
+def reference_fold_word(word: str) -> str:
+    """A word folded as before: decomposed and case-folded whatever its script."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if "a" <= c <= "z")
 
 
 def reference_lookup(index: VariantIndex, key: str) -> list[VariantCandidate]:
@@ -582,6 +590,12 @@ def test_a_look_up_screened_by_the_ends_of_keys_finds_what_every_deletion_finds(
     which, key = which_key
     index = _INDEXES[which]
     assert index.lookup(key) == reference_lookup(index, key)
+
+
+@IDENTITY_SETTINGS
+@given(st.one_of(st.text(max_size=12), st.text(string.printable, max_size=12), TEXTS))
+def test_a_word_folded_by_its_ascii_shortcut_is_folded_as_before(word: str) -> None:
+    assert fold_word(word) == reference_fold_word(word)
 
 
 def reference_runs(scanner: SpanScanner, text: str) -> list[tuple[int, str]]:
