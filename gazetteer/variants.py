@@ -145,11 +145,6 @@ def name_key(
     return NameKey("".join(parts), frozenset(kinds), article, vowel)
 
 
-#: Letters at each end of a key that one edit leaves whole at one end or the other
-#: (:meth:`VariantIndex.lookup`), for keys of at least twice as many letters.
-_ENDS = 3
-
-
 def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
 
@@ -191,13 +186,6 @@ class VariantIndex:
             if len(key) >= fuzzy_min:
                 for deleted in _deletions(key):
                     self._deleted.setdefault(deleted, set()).add(key)
-        # A key one edit from a key of fuzzy_min letters or more shares its first three
-        # letters (the edit is further on) or its last three (the edit is in the first
-        # three, which leaves at least three after it): a key that shares neither with any
-        # such key has nothing one edit away, and its deletions need not be made.
-        long_keys = [key for key in self._exact if len(key) >= fuzzy_min]
-        self._heads = frozenset(key[:_ENDS] for key in long_keys)
-        self._tails = frozenset(key[-_ENDS:] for key in long_keys)
 
     def __len__(self) -> int:
         return len(self._exact)
@@ -209,12 +197,6 @@ class VariantIndex:
             return [VariantCandidate(p, n, k, 0, v) for p, n, k, v in found]
         fuzzy_min = self.fuzzy_min
         if len(key) < fuzzy_min - 1:
-            return []
-        if (
-            fuzzy_min >= 2 * _ENDS
-            and key[:_ENDS] not in self._heads
-            and key[-_ENDS:] not in self._tails
-        ):
             return []
         near: set[str] = set(self._deleted.get(key, ()))  # the text dropped a letter
         if len(key) >= fuzzy_min:

@@ -41,8 +41,6 @@ from gazetteer.variants import (
     SHORT_KEY_LETTERS,
     SpanScanner,
     TextSpan,
-    VariantCandidate,
-    VariantIndex,
     english_stop_words,
     fold_word,
     sentence_initial,
@@ -154,28 +152,6 @@ def reference_fold_word(word: str) -> str:
     """A word folded as before: decomposed and case-folded whatever its script."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if "a" <= c <= "z")
-
-
-def reference_lookup(index: VariantIndex, key: str) -> list[VariantCandidate]:
-    """A look-up by key as it was: the deletions of every long key made and tried."""
-    found = index._exact.get(key)
-    if found:
-        return [VariantCandidate(p, n, k, 0, v) for p, n, k, v in found]
-    fuzzy_min = index.fuzzy_min
-    if len(key) < fuzzy_min - 1:
-        return []
-    near: set[str] = set(index._deleted.get(key, ()))
-    if len(key) >= fuzzy_min:
-        for deleted in variants._deletions(key):
-            if len(deleted) >= fuzzy_min and deleted in index._exact:
-                near.add(deleted)
-            near.update(k for k in index._deleted.get(deleted, ()) if len(k) == len(key))
-    near.discard(key)
-    return [
-        VariantCandidate(p, n, k, 1, v)
-        for other in sorted(near)
-        for p, n, k, v in index._exact[other]
-    ]
 
 
 def reference_candidates(
@@ -557,39 +533,6 @@ def test_variants_of_a_run_grown_a_word_at_a_time_are_those_of_each_span(text: s
             for t in variants._tokens(run, scanner.generic, scanner.abbreviations)
         ]
         assert _GEOPARSER._variants_of_run(run) == reference_variants_of_run(_GEOPARSER, run)
-
-
-_INDEXES = {
-    "latin": _GEOPARSER._variant_index,
-    "loose": _GEOPARSER._noun_name_index,
-    "arabic": _GEOPARSER._arabic_variant_index,
-}
-
-
-@st.composite
-def _edited_keys(draw: st.DrawFn) -> tuple[str, str]:
-    """A key of an index with up to two letters dropped, added or changed anywhere."""
-    which = draw(st.sampled_from(sorted(_INDEXES)))
-    key = draw(st.sampled_from(sorted(_INDEXES[which]._exact)))
-    letters = st.sampled_from(sorted(set("".join(_INDEXES[which]._exact))))
-    for _ in range(draw(st.integers(0, 2))):
-        at = draw(st.integers(0, len(key)))
-        how = draw(st.sampled_from(["drop", "add", "change"]))
-        if how == "add":
-            key = key[:at] + draw(letters) + key[at:]
-        elif at < len(key):
-            key = key[:at] + ("" if how == "drop" else draw(letters)) + key[at + 1 :]
-    return which, key
-
-
-@IDENTITY_SETTINGS
-@given(_edited_keys())
-def test_a_look_up_screened_by_the_ends_of_keys_finds_what_every_deletion_finds(
-    which_key: tuple[str, str],
-) -> None:
-    which, key = which_key
-    index = _INDEXES[which]
-    assert index.lookup(key) == reference_lookup(index, key)
 
 
 @IDENTITY_SETTINGS
