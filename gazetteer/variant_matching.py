@@ -21,11 +21,13 @@ from gazetteer.variants import (
     ARABIC_FUZZY_MIN_LETTERS,
     ARABIC_SHORT_KEY_LETTERS,
     ARTICLES,
+    MAX_SPAN_WORDS,
     MIN_KEY_LETTERS,
     OPTIONAL_KINDS,
     SHORT_KEY_LETTERS,
     NameKey,
     SpanScanner,
+    VariantCandidate,
     VariantIndex,
     arabic_light_form,
     arabic_name_key,
@@ -34,6 +36,7 @@ from gazetteer.variants import (
     arabic_stop_words,
     arabic_word_key,
     english_stop_words,
+    first_vowel,
     fold_word,
     name_key,
     sentence_initial,
@@ -441,15 +444,73 @@ class VariantMatching:
     def _variants_of_run(self, run: str) -> tuple[RunVariant, ...]:
         """The spans of one run of name words that name gazetteer entries by their spelling
         key, whatever the text around the run; in the scanner's order (by start, longest
-        first), offsets into the run."""
-        found = []
-        for start, end, key, words, first in self._scanner.run_spans(run):
-            named = self._variant_named(run[start:end], key, words)
-            if named is not None:
-                ids, matched, via = named
-                initial_matters = first and len(words) == 1 and not key.kinds
-                found.append(RunVariant(start, end, key, ids, matched, via, initial_matters))
+        first), offsets into the run.
+
+        :meth:`SpanScanner.run_spans` and :meth:`_variant_named` of each span, in one
+        walk: the spans from one word are grown a word at a time (a lower-case name word
+        ends them all), their keys joined from each word's key, and a span is made into a
+        :class:`NameKey` only once its key is found in the index (:meth:`_key_lookup`).
+        """
+        tokens = self._scanner.tokens(run)
+        if not any(t.capitalised and not t.generic and not t.article for t in tokens):
+            return ()
+        found: list[RunVariant] = []
+        count = len(tokens)
+        lookup = self._key_lookup
+        for i in range(count):
+            first = tokens[i]
+            if first.article and i + 1 < count and tokens[i + 1].generic:
+                continue
+            grown: list[tuple[int, str, frozenset[str], bool, int]] = []
+            kinds: set[str] = set()
+            article = False
+            key = ""
+            names = 0
+            for j in range(i, min(count, i + MAX_SPAN_WORDS)):
+                token = tokens[j]
+                if token.generic:
+                    kinds.add(token.generic)
+                if token.article:
+                    article = True
+                    continue  # no span ends on an article
+                if not token.generic:
+                    if not token.capitalised:
+                        break  # every name word of a span is capitalised
+                    names += 1
+                    key += token.key
+                if names:
+                    grown.append((j, key, frozenset(kinds), article, names))
+            for j, key, kinds_, article_, names_ in reversed(grown):
+                if len(key) < MIN_KEY_LETTERS:
+                    continue
+                if len(key) <= SHORT_KEY_LETTERS and not (kinds_ or article_):
+                    continue
+                candidates = lookup(key)
+                if not candidates:
+                    continue
+                name_tokens = [t for t in tokens[i : j + 1] if not t.generic and not t.article]
+                words = tuple(t.folded for t in name_tokens)
+                name_key = NameKey(key, kinds_, article_, first_vowel(words[0]))
+                start, end = first.start, tokens[j].end
+                named = self._named_among(candidates, run[start:end], name_key, words)
+                if named is not None:
+                    ids, matched, via = named
+                    initial_matters = name_tokens[0] is first and names_ == 1 and not kinds_
+                    found.append(
+                        RunVariant(start, end, name_key, ids, matched, via, initial_matters)
+                    )
         return tuple(found)
+
+    @cached_property
+    def _key_lookup(self) -> Callable[[str], tuple[VariantCandidate, ...]]:
+        """``self._variant_index.lookup``, remembered per key (bounded: the keys of the
+        words of a batch's runs)."""
+        index = self._variant_index
+
+        def lookup(key: str) -> tuple[VariantCandidate, ...]:
+            return tuple(index.lookup(key))
+
+        return lru_cache(maxsize=_KEY_CACHE_SIZE)(lookup)
 
     def _variant_named(
         self, written: str, key: NameKey, words: tuple[str, ...]
@@ -460,7 +521,16 @@ class VariantMatching:
             return None
         if len(key.key) <= SHORT_KEY_LETTERS and not (key.kinds or key.has_article):
             return None
-        candidates = self._variant_index.lookup(key.key)
+        return self._named_among(self._variant_index.lookup(key.key), written, key, words)
+
+    def _named_among(
+        self,
+        candidates: Sequence[VariantCandidate],
+        written: str,
+        key: NameKey,
+        words: tuple[str, ...],
+    ) -> tuple[tuple[str, ...], str | None, str] | None:
+        """:meth:`_variant_named` once the key's names are looked up (``candidates``)."""
         if key.kinds:
             candidates = [
                 c for c in candidates
@@ -510,3 +580,5 @@ class RunVariant:
 
 #: Runs of name words whose variants are remembered, per geoparser.
 _RUN_CACHE_SIZE = 32768
+#: Spelling keys whose look-up in the variant index is remembered, per geoparser.
+_KEY_CACHE_SIZE = 32768

@@ -38,6 +38,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 #: Keys this long or longer match one edit away (a letter dropped, added or changed).
 FUZZY_MIN_LETTERS = 7
@@ -66,6 +67,11 @@ _DOUBLE = re.compile(r"(.)\1+")
 
 def fold_word(word: str) -> str:
     """The word in lower-case ASCII letters only: accents, apostrophes and ``ʿ`` removed."""
+    if word.isascii():  # most words: nothing to decompose, casefold is lower
+        lowered = word.lower()
+        if lowered.isalpha():
+            return lowered
+        return "".join(c for c in lowered if "a" <= c <= "z")
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if "a" <= c <= "z")
 
@@ -361,6 +367,18 @@ class _Token:
     article: bool
 
 
+class RunToken(NamedTuple):
+    """A word of a run, as :class:`_Token`, with its spelling key (:func:`word_key`)."""
+
+    start: int
+    end: int
+    folded: str
+    capitalised: bool
+    generic: str | None
+    article: bool
+    key: str
+
+
 def _tokens(text: str, generic: dict[str, str], abbreviations: dict[str, str]) -> list[_Token]:
     found = []
     size = len(text)
@@ -398,6 +416,8 @@ _CAPITAL = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u1e00-\u1eff"
 _LETTERS = r"(?:[^\W\d_]|[\u0300-\u036f])"
 #: Runs remembered per scanner: names recur across a batch of reports.
 _RUN_CACHE_SIZE = 32768
+#: Words whose reading (:meth:`SpanScanner._facts_of_word`) is remembered per scanner.
+_WORD_CACHE_SIZE = 65536
 
 
 #: In a text read backwards: a character no run holds (not a letter, combining mark,
@@ -476,6 +496,7 @@ class SpanScanner:
             f"(?<!{_LETTERS}){unit}(?:(?: |-|‐|- ){unit}){{0,7}}(?!{_LETTERS})"
         )
         self._runs = lru_cache(maxsize=_RUN_CACHE_SIZE)(self._run_spans)
+        self._word_facts = lru_cache(maxsize=_WORD_CACHE_SIZE)(self._facts_of_word)
         # words a run may hold in lower case: any other lower-case word ends runs
         self._unit_words = frozenset(self.generic) | ARTICLES
         self._words_are_ascii = all(
@@ -528,6 +549,48 @@ class SpanScanner:
                 passed = start = match.end()
                 if passed > at:
                     break
+
+    def tokens(self, run: str) -> list[RunToken]:
+        """The words of a run as :func:`_tokens` reads them, each with its spelling key:
+        what a word says apart from its neighbours is worked out once per word
+        (:meth:`_facts_of_word`), only the article's hyphen or assimilation per place."""
+        found = []
+        size = len(run)
+        facts_of = self._word_facts
+        for match in _TOKEN.finditer(run):
+            facts = facts_of(match.group())
+            if facts is None:
+                continue
+            folded, capitalised, generic, spaced_article, article_word, key = facts
+            article = spaced_article
+            if article_word and not article:
+                end = match.end()
+                article = (end < size and run[end] in "-‐") or (
+                    len(folded) >= 2
+                    and end + 1 < size
+                    and run[end] == " "
+                    and fold_word(run[end + 1 : end + 2]) == folded[1]
+                )
+            found.append(
+                RunToken(match.start(), match.end(), folded, capitalised, generic, article, key)
+            )
+        return found
+
+    def _facts_of_word(self, word: str) -> tuple[str, bool, str | None, bool, bool, str] | None:
+        """``(folded, capitalised, generic kind, a spaced article, an article word, key)``
+        of one word as :func:`_tokens` reads it, None for a word it leaves out."""
+        folded = fold_word(word)
+        if not folded or not fold_word(word[0]):
+            return None
+        folded = self.abbreviations.get(folded, folded)
+        return (
+            folded,
+            word[0].isupper(),
+            self.generic.get(folded),
+            folded in SPACED_ARTICLES,
+            folded in ARTICLES,
+            word_key(folded),
+        )
 
     def run_spans(self, run: str) -> tuple[tuple[int, int, NameKey, tuple[str, ...], bool], ...]:
         """The candidate spans of one run: ``(start, end, key, name words, first)`` with

@@ -9,6 +9,8 @@ generic words and articles they are written with.
 from __future__ import annotations
 
 import re
+import string
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
 from types import MethodType
@@ -32,6 +34,7 @@ from gazetteer.phrases import (
     longest_matches,
     starts_on_boundary,
 )
+from gazetteer.variant_matching import RunVariant
 from gazetteer.variants import (
     MIN_KEY_LETTERS,
     OPTIONAL_KINDS,
@@ -130,6 +133,25 @@ def reference_with_variants(
         return hits
     kept = [h for h in hits if not any(t.start < h.end and h.start < t.end for t in taken)]
     return sorted([*kept, *taken], key=lambda h: h.start)
+
+
+def reference_variants_of_run(self: Geoparser, run: str) -> tuple[RunVariant, ...]:
+    """The variants of a run as worked out before: every candidate span of the scanner's
+    :meth:`~gazetteer.variants.SpanScanner.run_spans` looked up in turn."""
+    found = []
+    for start, end, key, words, first in self._scanner._run_spans(run):
+        named = self._variant_named(run[start:end], key, words)
+        if named is not None:
+            ids, matched, via = named
+            initial_matters = first and len(words) == 1 and not key.kinds
+            found.append(RunVariant(start, end, key, ids, matched, via, initial_matters))
+    return tuple(found)
+
+
+def reference_fold_word(word: str) -> str:
+    """A word folded as before: decomposed and case-folded whatever its script."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if "a" <= c <= "z")
 
 
 def reference_candidates(
@@ -499,6 +521,29 @@ def test_runs_scanned_from_upper_case_letters_give_the_spans_of_a_whole_scan(tex
     assert [r for r in every if any(c.isupper() for c in r[1])] == [
         r for r in runs if any(c.isupper() for c in r[1])
     ]
+
+
+@IDENTITY_SETTINGS
+@given(st.one_of(TEXTS, _RUN_PIECES.map("".join), _RUN_PIECES.map(" ".join)))
+def test_variants_of_a_run_grown_a_word_at_a_time_are_those_of_each_span(text: str) -> None:
+    scanner = _GEOPARSER._scanner
+    for _, run in reference_runs(scanner, text):
+        assert [tuple(t)[:6] for t in scanner.tokens(run)] == [
+            (t.start, t.end, t.folded, t.capitalised, t.generic, t.article)
+            for t in variants._tokens(run, scanner.generic, scanner.abbreviations)
+        ]
+        assert _GEOPARSER._variants_of_run(run) == reference_variants_of_run(_GEOPARSER, run)
+
+
+@IDENTITY_SETTINGS
+@given(st.one_of(st.text(max_size=12), st.text(string.printable, max_size=12), TEXTS))
+def test_a_word_folded_by_its_ascii_shortcut_is_folded_as_before(word: str) -> None:
+    assert fold_word(word) == reference_fold_word(word)
+
+
+def reference_runs(scanner: SpanScanner, text: str) -> list[tuple[int, str]]:
+    """Every run of the scanner's pattern over the whole text."""
+    return [(m.start(), m.group()) for m in scanner._pattern.finditer(text)]
 
 
 def test_every_upper_case_letter_is_looked_at() -> None:
