@@ -236,6 +236,20 @@ def test_a_cache_file_that_is_not_a_database_is_rebuilt(
     assert build([corpus], out).reused == 28
 
 
+def test_a_cache_whose_every_entry_was_replaced_does_not_stay_twice_its_size(
+    corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build([corpus], out)
+    first = (out / CACHE_FOLDER / CACHE_FILE).stat().st_size
+    moved = tmp_path / "moved"  # the same reports at other paths: every key is new
+    shutil.copytree(corpus, moved)
+    assert build([moved], out).reused == 0
+    replaced = (out / CACHE_FOLDER / CACHE_FILE).stat().st_size
+    assert replaced < first * 1.25, (first, replaced)
+    assert build([moved], out).reused == 28
+
+
 def test_clear_cache_and_no_cache(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build([corpus], out)
