@@ -601,6 +601,10 @@ def _write_from_spill(
     lat = table.column("lat")
     summary.mapped = int(pc.sum(pc.and_(pc.is_valid(lat), pc.invert(pc.is_nan(lat)))).as_py() or 0)
     del table, lat
+    # The summary's columns were a good part of the table: give their memory back now, or
+    # this process would hold it while the grouping's process and the writers run
+    # (at 100,000 reports: 766 MB instead of about 330 MB).
+    release_memory()
     if jobs is None:
         jobs = default_jobs() if summary.incidents >= AUTO_PARALLEL_MIN_INCIDENTS else 1
     say(f"grouping {summary.incidents} incidents into events")
