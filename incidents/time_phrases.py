@@ -96,13 +96,16 @@ class Sequel:
     at most ``within_hours`` after that time ends, or by the end of its day when None."""
 
     within_hours: float | None
+    after_hours: float | None = None
+    """A stated span too long for the same part of the day ("thirty hours later"): the
+    sentence is on the day that long after the inherited time starts, the whole day."""
 
 
 @dataclass(frozen=True)
 class CountedSequels:
     """Stated spans that place a sentence after the time it inherits ("2 hours later",
     "twenty minutes later"): each is read as a :class:`Sequel` of that span (at least
-    ``min_hours``); a span past ``max_hours`` is not a sequel."""
+    ``min_hours``); a span past ``max_hours`` puts it on the day that long after."""
 
     numbers: Mapping[str, float]
     units: Mapping[str, float]
@@ -112,8 +115,10 @@ class CountedSequels:
     def sequel(self, number: str, unit: str, table: Mapping[int, str]) -> Sequel | None:
         count = float(number) if number.isdigit() else self.numbers[_key(number, table)]
         hours = count * self.units[_key(unit, table)]
-        if not 0 < hours <= self.max_hours:
+        if hours <= 0:
             return None
+        if hours > self.max_hours:
+            return Sequel(None, after_hours=hours)
         return Sequel(max(self.min_hours, hours))
 
 
@@ -705,8 +710,6 @@ def _scan_uncached(sentence: str, vocab: _Vocabulary) -> list[TimeHit]:
         sequel = vocab.counted_sequels.sequel(m["n"], m["u"], table)
         if sequel is not None:
             add("sequel", m, sequel)
-        else:  # too long to be a sequel: nor is the "hours later" inside it
-            hits = [h for h in hits if h.kind != "sequel" or not m.start() <= h.start < m.end()]
     for m in each("background"):
         add("background", m, vocab.backgrounds[_key(m["w"], table)])
     for name in ("clock12", "clock24", "clock_mil", "clock_ar", "clock_bare"):

@@ -398,17 +398,22 @@ def _narrow(context: TimeRef | None) -> bool:
 
 
 def _after(
-    context: TimeRef, sequel: Sequel, midnight: dt.datetime
-) -> tuple[dt.datetime, dt.datetime]:
+    context: TimeRef, sequel: Sequel, midnight: dt.datetime, zone: ZoneInfo
+) -> tuple[dt.datetime, dt.datetime, Literal["part_of_day", "day"]]:
     """The window of what came ``sequel`` after ``context``: from the inherited start to
-    ``within_hours`` after its end, or to the end of its day (never before its end)."""
+    ``within_hours`` after its end, or to the end of its day (never before its end); a
+    span too long for that day (``after_hours``) gives the whole day it ends on."""
     assert context.start is not None
     assert context.end is not None
+    if sequel.after_hours is not None:
+        moment = context.start + dt.timedelta(hours=sequel.after_hours)
+        day = _midnight(moment.astimezone(zone).date(), zone)
+        return day, day + dt.timedelta(days=1), "day"
     if sequel.within_hours is None:
         end = max(context.end, midnight + dt.timedelta(days=1))
     else:
         end = context.end + dt.timedelta(hours=sequel.within_hours)
-    return context.start, end
+    return context.start, end, "part_of_day"
 
 
 @dataclass(frozen=True)
@@ -508,8 +513,7 @@ def _window(
             # the night from one day into the next: until 04:00 of the second day
             end = max(end, midnight + dt.timedelta(hours=24 + _EARLY_HOURS_END - 1))
     if precision == "day" and sequels and context is not None and _narrow(context):
-        start, end = _after(context, sequels[0].payload, midnight)
-        precision = "part_of_day"
+        start, end, precision = _after(context, sequels[0].payload, midnight, zone)
         used.append(sequels[0])
     if extenders:
         used.append(extenders[0])

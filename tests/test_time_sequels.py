@@ -16,7 +16,7 @@ from geo.resources import read_json_resource
 from incidents.model import TimeRef
 from incidents.pipeline import analyse_report
 from incidents.reports import parse_report
-from incidents.time_phrases import DATA_FILE, _build_vocabulary, scan_time, time_vocabulary
+from incidents.time_phrases import DATA_FILE, _build_vocabulary
 from incidents.timeref import day_window, resolve_time
 
 BAGHDAD = bundled_pack().zone
@@ -70,13 +70,17 @@ def test_a_sequel_is_after_the_inherited_time_in_a_wider_window(
     assert not stated.background
 
 
-def test_a_span_too_long_for_the_same_part_of_day_is_no_sequel() -> None:
-    # "Thirty hours later" is not "hours later": the day itself is in question.
-    vocabulary = time_vocabulary()
-    assert scan_time("Thirty hours later the curfew ended.", vocabulary) == ()
-    assert scan_time("36 hours later, the curfew ended.", vocabulary) == ()
-    # The sentence states no time of its own: never "later that day".
-    assert _read("Thirty hours later the curfew ended.", NINE_AM) is None
+def test_a_span_too_long_for_the_same_part_of_day_gives_the_day_it_ends_on() -> None:
+    # "Thirty hours later" is not "hours later": 9 am plus thirty hours is the next day.
+    for sentence in ("Thirty hours later the curfew ended.", "36 hours later, the curfew ended."):
+        stated = _read(sentence, NINE_AM)
+        assert stated is not None
+        assert stated.date == DAY + dt.timedelta(days=1)
+        assert (stated.start, stated.end, stated.precision) == (_at(24), _at(48), "day")
+    # From the morning (06:00), twenty hours later is still past midnight: the next day.
+    stated = _read("Twenty hours later the curfew ended.", MORNING)
+    assert stated is not None
+    assert (stated.date, stated.precision) == (DAY + dt.timedelta(days=1), "day")
 
 
 def test_a_counted_sequel_needs_positive_numbers_in_the_data() -> None:
