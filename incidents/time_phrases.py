@@ -308,19 +308,21 @@ def _numbered(mapping: Mapping[str, Any], where: str, low: int, high: int) -> di
     return numbered
 
 
-def _counts(mapping: Mapping[str, Any], table: Mapping[int, str], where: str) -> dict[str, float]:
-    """Folded word -> its positive number (a count, or a unit's length in hours)."""
+def _counts(counted: Mapping[str, Any], key: str, table: Mapping[int, str]) -> dict[str, float]:
+    """Folded word -> its number more than 0 (a count, or a unit's length in hours), from
+    the object ``key`` of ``sequels.counted`` (the shared checks of :mod:`geo.resources`)."""
+    where = "sequels.counted"
+    values = {w: v for w, v in _CHECKS.section(counted, key, where).items() if w[:1] != "_"}
     counts = {}
-    for word, value in mapping.items():
-        if word.startswith("_"):
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            msg = f"expected a positive number for '{word}', got {value!r}"
-            raise _CHECKS.error(msg, f"sequels.counted.{where}")
-        counts[_key(word, table)] = float(value)
+    for word, value in values.items():
+        number = _CHECKS.number(value, f"{where}.{key}.{word}")
+        if number == 0:
+            msg = "must be more than 0"
+            raise _CHECKS.error(msg, f"{where}.{key}.{word}")
+        counts[_key(word, table)] = number
     if not counts:
-        msg = "the list is empty; add at least one word"
-        raise _CHECKS.error(msg, f"sequels.counted.{where}")
+        msg = "add at least one word"
+        raise _CHECKS.error(msg, f"{where}.{key}")
     return counts
 
 
@@ -469,8 +471,8 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
             {_key(w, table): Sequel(within_hours) for w in _words(entry, "words", where)}
         )
     counted = _get(seq_raw, "counted", dict, "sequels")
-    counted_numbers = _counts(_get(counted, "numbers", dict, "sequels.counted"), table, "numbers")
-    counted_units = _counts(_get(counted, "units", dict, "sequels.counted"), table, "units")
+    counted_numbers = _counts(counted, "numbers", table)
+    counted_units = _counts(counted, "units", table)
     counted_after = _words(counted, "after", "sequels.counted")
     counted_min = _hour(counted.get("min_hours"), "sequels.counted.min_hours")
     counted_max = _hour(counted.get("max_hours"), "sequels.counted.max_hours")
