@@ -562,6 +562,10 @@ def _scan_uncached(sentence: str, vocab: _Vocabulary) -> list[TimeHit]:
         sequel = vocab.counted_sequels.sequel(m["n"], m["u"], table)
         if sequel is not None:
             add("sequel", m, sequel)
+    for m in each("sequel_dual"):
+        sequel = vocab.counted_sequels.dual(m["u"], table)
+        if sequel is not None:
+            add("sequel", m, sequel)
     for m in each("background"):
         add("background", m, vocab.backgrounds[_key(m["w"], table)])
     for name in ("clock12", "clock24", "clock_mil", "clock_ar", "clock_bare"):
