@@ -50,7 +50,7 @@ from incidents.sentences import (
 )
 from incidents.tellings import sentence_tellings
 from incidents.time_phrases import forget_scans
-from incidents.timeref import day_window, days_named, local_zone, resolve_time
+from incidents.timeref import day_window, days_named, local_zone, resolve_time, tells_a_sequel
 from incidents.triggers import (
     SentenceReading,
     TextReader,
@@ -244,6 +244,8 @@ def _extract(
     told_incidents = Coreference(vocabulary)
     claimants = ClaimantMemory()
     paragraph_time: dict[tuple[int, int], TimeRef] = {}
+    # The time of the last incident each segment told, for a sequel opening a paragraph.
+    last_told_time: dict[int, TimeRef] = {}
     reader: TextReader | None = None
     reader_span: tuple[int, int] | None = None
     last_told: Trigger | None = None
@@ -263,6 +265,14 @@ def _extract(
             or (_day_window(default_day, zone, day_windows) if default_day else None)
         )
         times = timed_text[sentence.start : sentence.end]
+        if (
+            sentence.paragraph not in paragraph_time
+            and segment.start in last_told_time
+            and tells_a_sequel(times)
+        ):
+            # News paragraphs are a sentence or two: what came "hours later" follows the
+            # time told last, in whichever paragraph it was.
+            context = last_told_time[segment.start]
         stated = _stated_time(times, segment, context, zone)
         if reader_span != sentence.paragraph:
             reader_span = sentence.paragraph
@@ -288,11 +298,12 @@ def _extract(
             reading = _NOTHING_TOLD
             stated = None
         types = [t.type_id for t in reading.triggers]
-        if (
+        narrated = (
             stated is not None
             and not ahead
             and not any(vocabulary.types[t].family == "response" for t in types)
-        ):
+        )
+        if narrated:
             # Calls and decisions narrate the lead-up; their day does not carry over.
             paragraph_time[sentence.paragraph] = stated
         time = stated or context or _UNKNOWN_TIME
@@ -346,6 +357,9 @@ def _extract(
             # "Baquba raids": a subhead of a weak word and a place names a topic the text
             # then tells; with its actors ("تجمع المتظاهرون في ساحة التحرير") it tells one
             new = []
+        if narrated and (new or claims):
+            # A later paragraph's "hours later" follows an incident told, not a day named.
+            last_told_time[segment.start] = stated
         acled_events: dict[tuple[str | None, str | None], list[tuple[str, str | None]]] = {}
         for n, (t, fields, unlisted_key) in enumerate(
             sentence_tellings(

@@ -68,12 +68,18 @@ HTML_NOTE = "read as an HTML page: only its visible text is used"
 #: Largest report file read: news reports are rarely over 1 MiB, and a file
 #: far larger than this is more likely a mistake than a report.
 REPORT_MAX_BYTES = 100 * 2**20
-NO_DATE_NOTE = "no date in the report, its header or the manifest: incidents keep an unknown time"
+#: Said of a report with no date of its own: only a sentence stating its year dates an incident.
+_UNKNOWN_TIME_NOTE = "incidents keep an unknown time unless the text gives a date with its year"
+NO_DATE_NOTE = f"no date in the report, its header or the manifest: {_UNKNOWN_TIME_NOTE}"
 
 #: Header lines read at most before deciding the text has no header block.
 _MAX_HEADER_LINES = 12
 
-_HEADER_LINE = re.compile(r"[ \t]*(?P<key>[A-Za-z][A-Za-z_-]{0,29})[ \t]*:[ \t]*(?P<value>.*)")
+#: A header line: a key of letters (any script; ``_``, ``-`` or one space inside, "تاريخ
+#: النشر"), a colon, its value.
+_HEADER_LINE = re.compile(
+    r"[ \t]*(?P<key>[^\W\d_][^\W\d]{0,29}(?:[ -][^\W\d_][^\W\d]{0,29})?)[ \t]*:[ \t]*(?P<value>.*)"
+)
 _INLINE_DATE = re.compile(
     r"\s*date[ \t]*:?[ \t]+(?P<value>\d{4}-\d{1,2}-\d{1,2})(?![\d-])", re.IGNORECASE
 )
@@ -428,7 +434,7 @@ def _no_date_note(dateline: Dateline | None) -> str:
     month, day = dateline.month_day
     return (
         f"the dateline gives {_MONTH_NAMES[month - 1]} {day} but no year, and there is no "
-        "date in the header or the manifest: incidents keep an unknown time"
+        f"date in the header or the manifest: {_UNKNOWN_TIME_NOTE}"
     )
 
 

@@ -33,7 +33,14 @@ from incidents.time_phrases import (
     time_vocabulary,
 )
 
-__all__ = ["day_window", "days_named", "joins_night", "local_zone", "resolve_time"]
+__all__ = [
+    "day_window",
+    "days_named",
+    "joins_night",
+    "local_zone",
+    "resolve_time",
+    "tells_a_sequel",
+]
 
 
 @cache
@@ -265,6 +272,13 @@ def _period_ref(
     return TimeRef(None, start, end, "unknown", True, text)
 
 
+def tells_a_sequel(sentence: str) -> bool:
+    """True when ``sentence`` places itself after what was told before it ("Hours later",
+    "Two days later", "بعد ساعتين"): its time is read from the last time the report told,
+    even when that was in an earlier paragraph."""
+    return any(hit.kind == "sequel" for hit in scan_time(sentence, time_vocabulary()))
+
+
 def resolve_time(
     sentence: str,
     *,
@@ -333,7 +347,7 @@ def resolve_time(
     clocks = [h for h in hits if h.kind == "clock"]
     extenders = [h for h in hits if h.kind == "extender"]
     # "hours later": after the inherited time, read only when the day is inherited too
-    sequels = [h for h in hits if h.kind == "sequel"] if _narrow(context) else []
+    sequels = [h for h in hits if h.kind == "sequel" and _follows(context, h.payload)]
 
     chosen = _pick_day(days)
     from_context = False
@@ -383,6 +397,20 @@ def _without_limits(
     if any(i not in limited for i, h in enumerate(hits) if h.kind in _DAY_KINDS):
         return hits  # "from Tuesday until Thursday": Tuesday is the day
     return tuple(h for i, h in enumerate(hits) if i not in limited)
+
+
+def _follows(context: TimeRef | None, sequel: Sequel) -> bool:
+    """True when ``sequel`` can be read after ``context``: a span of days ("two days
+    later") after any dated time, a day included; a shorter one ("hours later") only
+    after a time narrower than its day, as it is otherwise within that same day."""
+    if sequel.after_hours is None:
+        return _narrow(context)
+    return (
+        context is not None
+        and context.date is not None
+        and context.start is not None
+        and context.end is not None
+    )
 
 
 def _narrow(context: TimeRef | None) -> bool:
@@ -512,7 +540,7 @@ def _window(
         if into_next and part.start_hour >= _NIGHT_FROM:
             # the night from one day into the next: until 04:00 of the second day
             end = max(end, midnight + dt.timedelta(hours=24 + _EARLY_HOURS_END - 1))
-    if precision == "day" and sequels and context is not None and _narrow(context):
+    if precision == "day" and sequels and context is not None:
         start, end, precision = _after(context, sequels[0].payload, midnight, zone)
         used.append(sequels[0])
     if extenders:

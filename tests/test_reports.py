@@ -173,6 +173,31 @@ def test_header_block() -> None:
     assert report.notes == ()
 
 
+def test_an_arabic_header_block() -> None:
+    text = (
+        "العنوان: اشتباكات قرب المنطقة الخضراء\n"
+        "المصدر: وكالة مثال\n"
+        "تاريخ النشر: 2021-11-05\n"
+        "الرابط: https://example.org/ar/story\n"
+        "الكاتب: مراسل\n"
+        "\n"
+        "أغلقت الشرطة الطريق."
+    )
+    report = parse(text)
+    assert (report.source, report.source_origin) == ("وكالة مثال", "header")
+    assert (report.date, report.date_origin) == (NOV5, "header")
+    assert report.url == "https://example.org/ar/story"
+    assert report.title == "اشتباكات قرب المنطقة الخضراء"
+    assert report.body_start == text.index("أغلقت")
+
+
+def test_an_arabic_line_with_a_colon_is_not_a_header() -> None:
+    text = "قال مصدر أمني: أغلقت الشرطة الطريق.\n\nوتجمع المتظاهرون."
+    report = parse(text)
+    assert report.source_origin != "header"
+    assert report.body_start == 0
+
+
 def test_header_date_may_be_written_in_words() -> None:
     report = parse("source: Example Wire\ndate: November 5, 2021\n\nPolice closed the road.")
     assert report.date == NOV5
@@ -858,7 +883,7 @@ def test_a_dateline_without_a_year_and_no_other_date_says_so(text, month_day) ->
     report = parse(text)
     assert (report.date, report.date_origin) == (None, "none")
     assert report.notes[-1].startswith(f"the dateline gives {month_day} but no year")
-    assert report.notes[-1].endswith("incidents keep an unknown time")
+    assert report.notes[-1].endswith("unless the text gives a date with its year")
 
 
 THREAD = """source: Example Wire

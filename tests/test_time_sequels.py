@@ -199,3 +199,60 @@ def test_an_arabic_incident_two_hours_later_is_after_the_mornings_bomb(
         "2023-11-07T14:00:00+03:00",
         "part_of_day",
     )
+
+
+@pytest.mark.parametrize(
+    ("told", "sequel", "start", "end", "precision"),
+    [
+        # a sequel opening its own paragraph follows the time told last, not the day
+        ("at about 10 am on Tuesday", "Hours later", "07T09:30", "08T00:00", "part_of_day"),
+        ("at about 10 am on Tuesday", "Two hours later", "07T09:30", "07T12:30", "part_of_day"),
+        ("on Monday evening", "Two hours later", "06T18:00", "07T00:00", "part_of_day"),
+        # a span of days follows any dated time, a whole day included
+        ("at about 10 am on Tuesday", "Two days later", "09T00:00", "10T00:00", "day"),
+        ("on Tuesday", "Two days later", "09T00:00", "10T00:00", "day"),
+        ("on Monday evening", "Two days later", "08T00:00", "09T00:00", "day"),
+        # "hours later" after a whole day is within that day
+        ("on Tuesday", "Hours later", "07T00:00", "08T00:00", "day"),
+    ],
+)
+@pytest.mark.parametrize("between", ["\n\n", " "])
+def test_a_sequel_follows_the_time_told_last_across_paragraphs(
+    geoparser: Geoparser, told: str, sequel: str, start: str, end: str, precision: str, between: str
+) -> None:
+    text = (
+        "date: 2023-11-08\n\nBAGHDAD (Example News) - A car bomb exploded near the Jumhuriya "
+        f"Bridge {told}, killing four people, police said.{between}{sequel}, hundreds of "
+        "protesters gathered in Tahrir Square.\n"
+    )
+    incidents = analyse_report(parse_report(text, path="later.txt"), geoparser).incidents
+    (protest,) = [i for i in incidents if i.event_type == "protest"]
+    assert (protest.time_start, protest.time_end, protest.time_precision) == (
+        f"2023-11-{start}:00+03:00",
+        f"2023-11-{end}:00+03:00",
+        precision,
+    )
+
+
+def test_an_arabic_dual_in_its_own_paragraph_follows_the_morning(geoparser: Geoparser) -> None:
+    text = (
+        "date: 2023-11-08\n\nبغداد - انفجرت عبوة ناسفة قرب جسر الجادرية صباح الثلاثاء "
+        "وأصيب شرطيان.\n\nوبعد ساعتين، تظاهر المئات في ساحة التحرير.\n"
+    )
+    incidents = analyse_report(parse_report(text, path="dual.txt"), geoparser).incidents
+    (protest,) = [i for i in incidents if i.event_type == "protest"]
+    assert (protest.time_start, protest.time_end) == (
+        "2023-11-07T06:00:00+03:00",
+        "2023-11-07T14:00:00+03:00",
+    )
+
+
+def test_a_paragraph_without_a_sequel_keeps_the_reports_day(geoparser: Geoparser) -> None:
+    text = (
+        "date: 2023-11-08\n\nBAGHDAD (Example News) - A car bomb exploded near the Jumhuriya "
+        "Bridge at about 10 am on Tuesday, killing four people, police said.\n\n"
+        "Hundreds of protesters gathered in Tahrir Square.\n"
+    )
+    incidents = analyse_report(parse_report(text, path="later.txt"), geoparser).incidents
+    (protest,) = [i for i in incidents if i.event_type == "protest"]
+    assert (protest.time_start, protest.time_precision) == ("2023-11-07T00:00:00+03:00", "day")
