@@ -418,29 +418,44 @@ def _pronoun_subject(clause: list[str], rules: DiscourseRules) -> bool:
 def _attributed(lead: str, rules: DiscourseRules) -> bool:
     """True when a phrase of attribution stands before the sentence's first trigger."""
     words = lead.split()
-    for size in (1, 2, 3):
+    single = _conjoined(rules.attribution)  # a word, or one with a conjunction glued on
+    if any(word in single for word in words):
+        return True
+    for size in (2, 3):
         for i in range(len(words) - size + 1):
-            phrase = " ".join(words[i : i + size])
-            if phrase in rules.attribution or (
-                size == 1 and _bare(phrase, rules) in rules.attribution
-            ):
+            if " ".join(words[i : i + size]) in rules.attribution:
                 return True
     return False
-
-
-def _bare(word: str, rules: DiscourseRules) -> str:
-    """An Arabic word without its conjunction ("وأفاد" -> "أفاد")."""
-    return word[1:] if len(word) > 3 and word[0] in "وف" and is_arabic_letter(word[0]) else word
 
 
 def _footage(words: list[str], rules: DiscourseRules) -> bool:
+    subjects = _conjoined(rules.footage_subjects)
     for i, word in enumerate(words):
-        if word in rules.footage_subjects or _bare(word, rules) in rules.footage_subjects:
+        if word in subjects:
             window = words[max(0, i - 2) : i + rules.footage_window]
-            verbs = rules.footage_verbs
-            if any(w in verbs or _bare(w, rules) in verbs for w in window):
+            verbs = _conjoined(rules.footage_verbs)
+            if any(w in verbs for w in window):
                 return True
     return False
+
+
+def _conjoined(words: frozenset[str]) -> frozenset[str]:
+    """``words`` and each of them of three letters or more with a conjunction glued on
+    ("وأفاد" for "أفاد"): a word is in it when it is one of ``words`` or, without its
+    conjunction, one of them. Made once per set (held by id)."""
+    known = _CONJOINED.get(id(words))
+    if known is None or known[0] is not words:
+        if len(_CONJOINED) > 64:
+            _CONJOINED.clear()
+        glued = {c + w for w in words for c in _CONJUNCTIONS if len(w) > 2}
+        known = _CONJOINED[id(words)] = (words, words | glued)
+    return known[1]
+
+
+#: The conjunctions an Arabic word may have glued on ("و", "ف").
+_CONJUNCTIONS = "وف"
+#: Sets (by id, held so the id stays theirs) -> :func:`_conjoined` of them.
+_CONJOINED: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 
 
 def _period_framed(words: list[str], rules: DiscourseRules, vocabulary: Vocabulary) -> bool:

@@ -29,7 +29,8 @@ from geo.errors import OutputError
 from incidents import casualty_words, time_phrases, time_terms, triggers
 from incidents.casualties import find_casualty_claims
 from incidents.claimants import find_claimants
-from incidents.time_screens import ARABIC_MARKS
+from incidents.discourse import _conjoined
+from incidents.time_screens import _UNSCREENABLE, ARABIC_MARKS, WordScreen
 from maps import csv_files, export, gis_files, tables
 
 IDENTITY_SETTINGS = settings(max_examples=400, deadline=None, derandomize=True, database=None)
@@ -188,6 +189,34 @@ def test_time_scan_screens_drop_no_match(text: str) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(time_phrases, "_screened_patterns", lambda folded, vocab: frozenset())
         assert _scan_or_error(text) == screened
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.one_of(
+        report_texts(max_pieces=6, max_free_text=30),
+        st.lists(TIME_PIECES, max_size=8).map(" ".join),
+    )
+)
+def test_word_screen_rules_out_what_no_phrase_of_a_group_is_in(text: str) -> None:
+    """The screen, its anchors grouped by what they meet alone, rules out a pattern
+    exactly when, for one of its groups, no phrase has all its words in the text."""
+    vocab = time_phrases.time_vocabulary()
+    screen = WordScreen(vocab.screens)
+    folded = time_phrases.fold_text(text)
+    if not folded.isascii() and _UNSCREENABLE.search(folded):
+        assert screen.absent(folded) == frozenset()
+        return
+    plain = folded.translate(str.maketrans("", "", ARABIC_MARKS)).lower()
+    absent = {
+        name
+        for name in screen.names
+        if not all(
+            any(all(w in plain for w in phrase.split(" ")) for phrase in group if phrase.strip())
+            for group in vocab.screens[name]
+        )
+    }
+    assert screen.absent(folded) == absent
 
 
 def _scan_or_error(text: str) -> object:
@@ -469,3 +498,22 @@ def test_quote_marks_are_found_where_the_character_loop_found_them(text: str) ->
         pattern = placing._quote_marks(marks)
         found = [m.start() for m in pattern.finditer(text)] if pattern is not None else []
         assert found == [i for i, c in enumerate(text) if c in marks]
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.lists(st.sampled_from(["أفاد", "وأفاد", "فأفاد", "وو", "وفا", "ف", "said", "وsaid", "ab"])),
+    st.lists(st.sampled_from(["أفاد", "ab", "وفا", "said", "ر", "فأ"]), max_size=4),
+)
+def test_words_with_a_conjunction_glued_on_are_found_as_the_bare_words(
+    words: list[str], phrases: list[str]
+) -> None:
+    """A word is in :func:`_conjoined` of a set when it, or it without a glued "و" or
+    "ف" (words of four letters or more), is in the set: as the word-by-word check was."""
+
+    def bare(word: str) -> str:
+        return word[1:] if len(word) > 3 and word[0] in "وف" else word
+
+    known = frozenset(phrases)
+    for word in words:
+        assert (word in _conjoined(known)) == (word in known or bare(word) in known)
