@@ -284,7 +284,7 @@ def read_telling(
     first = min((t.start for t in kept), default=start + len(text)) - start
     lead = normalize_name(text[:first])
     padded = " " + " ".join(words) + " "
-    retold = _attributed(lead, rules) and not any(f" {m} " in padded for m in rules.new_markers)
+    retold = _attributed(lead, rules) and not any(m in padded for m in _padded(rules.new_markers))
     return Telling(
         told,
         retold=retold,
@@ -452,6 +452,18 @@ def _conjoined(words: frozenset[str]) -> frozenset[str]:
     return known[1]
 
 
+def _padded(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """``" phrase "`` for each of ``phrases``, made once per tuple (held by id)."""
+    known = _PADDED.get(id(phrases))
+    if known is None or known[0] is not phrases:
+        if len(_PADDED) > 64:
+            _PADDED.clear()
+        known = _PADDED[id(phrases)] = (phrases, tuple(f" {p} " for p in phrases))
+    return known[1]
+
+
+#: Tuples (by id, held so the id stays theirs) -> :func:`_padded` of them.
+_PADDED: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 #: The conjunctions an Arabic word may have glued on ("و", "ف").
 _CONJUNCTIONS = "وف"
 #: Sets (by id, held so the id stays theirs) -> :func:`_conjoined` of them.
@@ -463,8 +475,8 @@ def _period_framed(words: list[str], rules: DiscourseRules, vocabulary: Vocabula
     proclitics = vocabulary.arabic_proclitics
     head = [w[1:] if w[:1] in proclitics and len(w) > 2 else w for w in words[:8]]
     joined = " " + " ".join(head) + " "
-    for opener in rules.period_openers:
-        at = joined.find(f" {opener} ")
+    for opener, padded in zip(rules.period_openers, _padded(rules.period_openers), strict=True):
+        at = joined.find(padded)
         if at < 0:
             continue
         if len(joined[:at].split()) > rules.period_reach:

@@ -26,7 +26,7 @@ from gazetteer.normalize import (
     normalize_with_offsets,
 )
 from geo.errors import OutputError
-from incidents import casualty_words, time_phrases, time_terms, triggers
+from incidents import casualty_words, claimants, time_phrases, time_terms, triggers
 from incidents.casualties import find_casualty_claims
 from incidents.claimants import find_claimants
 from incidents.discourse import _conjoined
@@ -284,6 +284,9 @@ CASUALTY_PIECES = st.one_of(
 def _claims_unscreened(sentence: str) -> object:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(casualty_words.FigureScreen, "may_hold_figures", lambda self, folded: True)
+        # nothing remembered from the screened reading of the same sentence
+        patch.setattr(claimants, "_last_read", None)
+        patch.setattr(claimants, "_last_cues", None)
         return find_casualty_claims(sentence, offset=7)
 
 
@@ -313,6 +316,8 @@ def test_attribution_screen_drops_no_claimant(sentence: str) -> None:
     screened = find_claimants(sentence)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(casualty_words.FigureScreen, "may_hold_figures", lambda self, folded: True)
+        patch.setattr(claimants, "_last_read", None)
+        patch.setattr(claimants, "_last_cues", None)
         assert find_claimants(sentence) == screened
 
 
