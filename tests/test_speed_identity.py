@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -522,3 +523,71 @@ def test_words_with_a_conjunction_glued_on_are_found_as_the_bare_words(
     known = frozenset(phrases)
     for word in words:
         assert (word in _conjoined(known)) == (word in known or bare(word) in known)
+
+
+def _plain_alternations() -> tuple[object, object]:
+    """The time and casualty vocabularies with plain alternations (no grouping by the
+    first character)."""
+    with pytest.MonkeyPatch.context() as patch:
+        plain = lambda patterns, keys: "|".join(patterns)  # noqa: E731
+        patch.setattr(time_terms, "by_first_character", plain)
+        patch.setattr(casualty_words, "by_first_character", plain)
+        return (
+            time_phrases._build_vocabulary(time_phrases._load_raw()),
+            casualty_words.build_vocabulary(casualty_words._load_raw()),
+        )
+
+
+_PLAIN_TIME, _PLAIN_CASUALTY = _plain_alternations()
+
+
+def _compiled(vocab: object) -> dict[str, re.Pattern[str]]:
+    found = {
+        name: value for name in dir(vocab) if isinstance(value := getattr(vocab, name), re.Pattern)
+    }
+    found.update({f"patterns.{k}": p for k, p in getattr(vocab, "patterns", {}).items()})
+    for name in dir(vocab):
+        value = getattr(vocab, name)
+        if isinstance(value, tuple | list):
+            found.update(
+                {f"{name}[{i}]": p for i, p in enumerate(value) if isinstance(p, re.Pattern)}
+            )
+    return found
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> list[tuple[object, ...]]:
+    return [(m.span(), tuple(sorted(m.groupdict().items()))) for m in pattern.finditer(text)]
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.one_of(
+        report_texts(max_pieces=6, max_free_text=30),
+        st.lists(TIME_PIECES, max_size=8).map(" ".join),
+        st.lists(CASUALTY_PIECES, max_size=10).map(" ".join),
+        st.lists(st.one_of(TIME_PIECES, CASUALTY_PIECES), max_size=10).map("".join),
+    )
+)
+def test_alternations_grouped_by_first_character_match_as_plain_ones(text: str) -> None:
+    """Every pattern of the time and casualty vocabularies, its alternations grouped
+    under their phrases' first characters, finds what the plain alternation found."""
+    for grouped_vocab, plain_vocab in (
+        (time_phrases.time_vocabulary(), _PLAIN_TIME),
+        (casualty_words.casualty_vocabulary(), _PLAIN_CASUALTY),
+    ):
+        grouped, plain = _compiled(grouped_vocab), _compiled(plain_vocab)
+        assert grouped.keys() == plain.keys()
+        folded = time_phrases.fold_text(text)
+        for name, pattern in grouped.items():
+            assert _matches(pattern, folded) == _matches(plain[name], folded), name
+
+
+def test_alternations_are_grouped() -> None:
+    grouped = casualty_words.casualty_vocabulary().number.pattern
+    assert grouped != _PLAIN_CASUALTY.number.pattern
+    assert time_phrases.time_vocabulary().patterns["weekday"].pattern != (
+        _PLAIN_TIME.patterns["weekday"].pattern
+    )
+    # a phrase opening with a character another matches without case: left plain
+    keys = ["ſtreet", "street"]
+    assert time_terms.by_first_character(keys, keys) == "ſtreet|street"
