@@ -99,7 +99,11 @@ class Geoparser(NameMatching, VariantMatching, MentionRoles, RelativePlaces, Def
 
     # --------------------------------------------------------------- resolution
     def parse(
-        self, text: str, *, non_locations: Sequence[tuple[int, int, str]] = ()
+        self,
+        text: str,
+        *,
+        non_locations: Sequence[tuple[int, int, str]] = (),
+        normalized: tuple[str, list[int]] | None = None,
     ) -> list[PlaceMention]:
         """Every place mention in ``text``, resolved, in text order.
 
@@ -112,8 +116,11 @@ class Geoparser(NameMatching, VariantMatching, MentionRoles, RelativePlaces, Def
             no incident location: a dateline (``"dateline"``), the author line of
             an embedded post (``"author"``), a header naming the outlet
             (``"organisation"``). Mentions inside them get that role.
+        normalized
+            ``normalize_with_offsets(text)``, when the caller has it (a report's text
+            is normalised once for the geoparser and the incident reader).
         """
-        norm, offsets = normalize_with_offsets(text)
+        norm, offsets = normalized or normalize_with_offsets(text)
         hits = self._hits(text, norm, offsets)
         mentions: list[PlaceMention] = []
         in_play: list[str] = []

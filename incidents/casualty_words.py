@@ -16,7 +16,7 @@ import ahocorasick
 from gazetteer.normalize import IGNORECASE_PARTNERS
 from geo.resources import DataChecks, bundled_origin, read_json_resource
 from incidents.time_phrases import folding_table
-from incidents.time_terms import phrase_memo, term_pattern, word_screen_key
+from incidents.time_terms import by_first_character, phrase_memo, term_pattern, word_screen_key
 
 DATA_FILE = "casualties.json"
 
@@ -197,9 +197,15 @@ _FOLD_KEYS_SIZE = 8192
 
 
 def _alt(terms: Iterable[str], table: Mapping[int, str]) -> str:
-    """Regex alternation of phrases, longest first."""
+    """Regex alternation of phrases, longest first.
+
+    The phrases are grouped under their first character (``k(?:illed|ills)|d(?:ied)``),
+    so that where a match may start one group is tried, not every phrase: the same
+    matches, as phrases opening with different characters never match at one place (see
+    :func:`~incidents.time_terms.by_first_character`), and within a group the order is
+    theirs."""
     unique = sorted({fold_key(t, table) for t in terms}, key=lambda t: (-len(t), t))
-    return "|".join(term_pattern(t, table) for t in unique)
+    return by_first_character([term_pattern(t, table) for t in unique], unique)
 
 
 def _word_re(terms: Iterable[str], table: Mapping[int, str]) -> re.Pattern[str]:

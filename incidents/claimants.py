@@ -207,12 +207,17 @@ def _cue_matches(
 ) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
     """The "according to" and attribution-verb matches of ``folded``. A sentence with
     figures is read twice in a row (before and after its figures are known); its cues
-    are found once: the last sentence's are remembered."""
+    are found once: the last sentence's are remembered. A sentence none of whose words
+    opens a cue (the attribution screen) is not searched."""
     global _last_cues
     last = _last_cues
     if last is not None and last[1] is vocab and last[0] == folded:
         return last[2]
-    cues = (list(vocab.according_to.finditer(folded)), list(vocab.verb.finditer(folded)))
+    screen = vocab.attribution_screen
+    if screen is not None and not screen.may_hold_figures(folded):
+        cues: tuple[list[re.Match[str]], list[re.Match[str]]] = ([], [])  # no cue's word
+    else:
+        cues = (list(vocab.according_to.finditer(folded)), list(vocab.verb.finditer(folded)))
     _last_cues = (folded, vocab, cues)
     return cues
 

@@ -284,7 +284,7 @@ def read_telling(
     first = min((t.start for t in kept), default=start + len(text)) - start
     lead = normalize_name(text[:first])
     padded = " " + " ".join(words) + " "
-    retold = _attributed(lead, rules) and not any(f" {m} " in padded for m in rules.new_markers)
+    retold = _attributed(lead, rules) and not any(m in padded for m in _padded(rules.new_markers))
     return Telling(
         told,
         retold=retold,
@@ -418,29 +418,56 @@ def _pronoun_subject(clause: list[str], rules: DiscourseRules) -> bool:
 def _attributed(lead: str, rules: DiscourseRules) -> bool:
     """True when a phrase of attribution stands before the sentence's first trigger."""
     words = lead.split()
-    for size in (1, 2, 3):
+    single = _conjoined(rules.attribution)  # a word, or one with a conjunction glued on
+    if any(word in single for word in words):
+        return True
+    for size in (2, 3):
         for i in range(len(words) - size + 1):
-            phrase = " ".join(words[i : i + size])
-            if phrase in rules.attribution or (
-                size == 1 and _bare(phrase, rules) in rules.attribution
-            ):
+            if " ".join(words[i : i + size]) in rules.attribution:
                 return True
     return False
-
-
-def _bare(word: str, rules: DiscourseRules) -> str:
-    """An Arabic word without its conjunction ("وأفاد" -> "أفاد")."""
-    return word[1:] if len(word) > 3 and word[0] in "وف" and is_arabic_letter(word[0]) else word
 
 
 def _footage(words: list[str], rules: DiscourseRules) -> bool:
+    subjects = _conjoined(rules.footage_subjects)
     for i, word in enumerate(words):
-        if word in rules.footage_subjects or _bare(word, rules) in rules.footage_subjects:
+        if word in subjects:
             window = words[max(0, i - 2) : i + rules.footage_window]
-            verbs = rules.footage_verbs
-            if any(w in verbs or _bare(w, rules) in verbs for w in window):
+            verbs = _conjoined(rules.footage_verbs)
+            if any(w in verbs for w in window):
                 return True
     return False
+
+
+def _conjoined(words: frozenset[str]) -> frozenset[str]:
+    """``words`` and each of them of three letters or more with a conjunction glued on
+    ("وأفاد" for "أفاد"): a word is in it when it is one of ``words`` or, without its
+    conjunction, one of them. Made once per set (held by id)."""
+    known = _CONJOINED.get(id(words))
+    if known is None or known[0] is not words:
+        if len(_CONJOINED) > 64:
+            _CONJOINED.clear()
+        glued = {c + w for w in words for c in _CONJUNCTIONS if len(w) > 2}
+        known = _CONJOINED[id(words)] = (words, words | glued)
+    return known[1]
+
+
+def _padded(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """``" phrase "`` for each of ``phrases``, made once per tuple (held by id)."""
+    known = _PADDED.get(id(phrases))
+    if known is None or known[0] is not phrases:
+        if len(_PADDED) > 64:
+            _PADDED.clear()
+        known = _PADDED[id(phrases)] = (phrases, tuple(f" {p} " for p in phrases))
+    return known[1]
+
+
+#: Tuples (by id, held so the id stays theirs) -> :func:`_padded` of them.
+_PADDED: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+#: The conjunctions an Arabic word may have glued on ("و", "ف").
+_CONJUNCTIONS = "وف"
+#: Sets (by id, held so the id stays theirs) -> :func:`_conjoined` of them.
+_CONJOINED: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 
 
 def _period_framed(words: list[str], rules: DiscourseRules, vocabulary: Vocabulary) -> bool:
@@ -448,8 +475,8 @@ def _period_framed(words: list[str], rules: DiscourseRules, vocabulary: Vocabula
     proclitics = vocabulary.arabic_proclitics
     head = [w[1:] if w[:1] in proclitics and len(w) > 2 else w for w in words[:8]]
     joined = " " + " ".join(head) + " "
-    for opener in rules.period_openers:
-        at = joined.find(f" {opener} ")
+    for opener, padded in zip(rules.period_openers, _padded(rules.period_openers), strict=True):
+        at = joined.find(padded)
         if at < 0:
             continue
         if len(joined[:at].split()) > rules.period_reach:

@@ -211,6 +211,7 @@ def extract_incidents(
     *,
     vocabulary: Vocabulary | None = None,
     pack: Pack | None = None,
+    normalized: tuple[str, list[int]] | None = None,
 ) -> list[Incident]:
     """Every incident the report describes, in text order.
 
@@ -224,17 +225,24 @@ def extract_incidents(
     pack
         The gazetteer pack (the geoparser's ``gazetteer.pack``): its time zone
         places local times, its country names the actors. The bundled pack when None.
+    normalized
+        ``normalize_with_offsets(report.text)``, when the caller has it (the geoparser's).
     """
     pack = pack or bundled_pack()
     zone = local_zone(pack.timezone)
     try:
-        return _extract(report, mentions, vocabulary or incident_vocabulary(pack), zone)
+        vocabulary = vocabulary or incident_vocabulary(pack)
+        return _extract(report, mentions, vocabulary, zone, normalized)
     finally:
         forget_scans()
 
 
 def _extract(
-    report: Report, mentions: Sequence[PlaceMention], vocabulary: Vocabulary, zone: ZoneInfo
+    report: Report,
+    mentions: Sequence[PlaceMention],
+    vocabulary: Vocabulary,
+    zone: ZoneInfo,
+    normalized: tuple[str, list[int]] | None = None,
 ) -> list[Incident]:
     focus = focus_place(mentions)
     sentences = list(iter_sentences(report))
@@ -254,7 +262,8 @@ def _extract(
     told_so_far = _Told(vocabulary)
     protests_told = False
     index = MentionIndex(mentions)
-    normalized = normalize_with_offsets(report.text)  # once; each paragraph reads its part
+    # once (the geoparser's); each paragraph reads its part
+    normalized = normalized or normalize_with_offsets(report.text)
     day_windows: dict[dt.date, TimeRef] = {}  # the few days a report's sentences default to
     for sentence in sentences:
         text = report.text[sentence.start : sentence.end]

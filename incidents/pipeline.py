@@ -22,6 +22,7 @@ import shapely
 
 from gazetteer.geoparse import Geoparser, PlaceMention
 from gazetteer.model import Gazetteer, load_gazetteer
+from gazetteer.normalize import normalize_with_offsets
 from geo.crs import WGS84
 from geo.errors import IncidentMapperError, ReportError
 from incidents.extract import extract_incidents, structural_spans
@@ -83,8 +84,13 @@ def analyse_report(report: Report, geoparser: Geoparser) -> ReportResult:
     (``geoparser.gazetteer.pack``: time zone, country, metric CRS, vocabulary), so
     a worker process or a dask worker analyses with the same pack as the caller.
     """
-    mentions = tuple(geoparser.parse(report.text, non_locations=structural_spans(report)))
-    incidents = tuple(extract_incidents(report, mentions, pack=geoparser.gazetteer.pack))
+    normalized = normalize_with_offsets(report.text)  # once, for both readers
+    mentions = tuple(
+        geoparser.parse(report.text, non_locations=structural_spans(report), normalized=normalized)
+    )
+    incidents = tuple(
+        extract_incidents(report, mentions, pack=geoparser.gazetteer.pack, normalized=normalized)
+    )
     return ReportResult(report, mentions, incidents)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any, Literal
@@ -523,57 +523,122 @@ def _scan_uncached(sentence: str, vocab: _Vocabulary) -> list[TimeHit]:
     table = vocab.fold_table
     hits: list[TimeHit] = []
     screened = _screened_patterns(folded, vocab)
-    if len(screened) == len(vocab.patterns) and screened.issuperset(vocab.patterns):
-        return hits  # no pattern can match: most sentences, no pattern run
+    patterns = vocab.patterns
+    for name in _runnable(screened, vocab):
+        read = _READERS[name]
+        pattern = patterns[name]
+        possessive = "poss" in pattern.groupindex
+        for m in pattern.finditer(folded):
+            found = read(name, m, vocab, table)
+            if found is None:
+                continue
+            poss = possessive and m["poss"] is not None
+            end = m.start("poss") if poss else m.end()
+            hits.append(TimeHit(found[0], m.start(), end, found[1], poss))
+    return _resolve_overlaps(hits) if hits else hits
 
-    def each(name: str) -> Iterable[re.Match[str]]:
-        return () if name in screened else vocab.patterns[name].finditer(folded)
 
-    def add(kind: _Kind, m: re.Match[str], payload: object) -> None:
-        poss = bool(m.groupdict().get("poss"))
-        end = m.start("poss") if poss else m.end()
-        hits.append(TimeHit(kind, m.start(), end, payload, poss))
+#: The time patterns in the order their matches are read (ties of the same length and
+#: kind at one place go to the first).
+_SCAN_ORDER = (
+    "date_mdy", "date_dmy", "date_iso", "month_year", "month_only", "year", "weekday",
+    "relative", "part", "extender", "sequel", "sequel_counted", "sequel_dual", "background",
+    "clock12", "clock24", "clock_mil", "clock_ar", "clock_bare",
+)  # fmt: skip
+#: Screened sets (few recur) -> the patterns left to run, per vocabulary (by id).
+_RUNNABLE: dict[int, tuple[_Vocabulary, dict[frozenset[str], tuple[str, ...]]]] = {}
 
-    for name in ("date_mdy", "date_dmy"):
-        for m in each(name):
-            y = int(m["y"]) if m["y"] else None
-            add("date", m, (y, vocab.months[_key(m["m"], table)], int(m["d"])))
-    for m in each("date_iso"):
-        add("date", m, (int(m["y"]), int(m["mo"]), int(m["d"])))
-    for m in each("month_year"):
-        add("month", m, (int(m["y"]), vocab.months[_key(m["m"], table)]))
-    for m in each("month_only"):
-        add("month", m, (None, vocab.months[_key(m["m"], table)]))
-    for m in each("year"):
-        add("year", m, int(m["y"]))
-    for m in each("weekday"):
-        coming = bool(m["next"] or m["next_after"])
-        day = vocab.weekdays[_key(m["w"], table)]
-        add("weekday", m, (day, bool(m["last"]), coming, bool(m["ahead"])))
-    for m in each("relative"):
-        add("relative", m, vocab.relatives[_key(m["w"], table)])
-    for m in each("part"):
-        add("part", m, vocab.parts[_key(m["w"], table)])
-    for m in each("extender"):
-        add("extender", m, vocab.extender_end_hour)
-    for m in each("sequel"):
-        add("sequel", m, vocab.sequels[_key(m["w"], table)])
-    for m in each("sequel_counted"):
-        sequel = vocab.counted_sequels.sequel(m["n"], m["u"], table)
-        if sequel is not None:
-            add("sequel", m, sequel)
-    for m in each("sequel_dual"):
+
+def _runnable(screened: frozenset[str], vocab: _Vocabulary) -> tuple[str, ...]:
+    """The patterns of :data:`_SCAN_ORDER` that ``screened`` leaves to run, in order."""
+    known = _RUNNABLE.get(id(vocab))
+    if known is None or known[0] is not vocab:
+        if len(_RUNNABLE) > 64:
+            _RUNNABLE.clear()
+        known = _RUNNABLE[id(vocab)] = (vocab, {})
+    names = known[1].get(screened)
+    if names is None:
+        if len(known[1]) > 4096:
+            known[1].clear()
+        names = known[1][screened] = tuple(n for n in _SCAN_ORDER if n not in screened)
+    return names
+
+
+_Found = tuple[_Kind, object] | None
+
+
+def _read_date(name: str, m: re.Match[str], vocab: _Vocabulary, table: Mapping[int, str]) -> _Found:
+    y = int(m["y"]) if m["y"] else None
+    return "date", (y, vocab.months[_key(m["m"], table)], int(m["d"]))
+
+
+def _read_iso(name: str, m: re.Match[str], vocab: _Vocabulary, table: Mapping[int, str]) -> _Found:
+    return "date", (int(m["y"]), int(m["mo"]), int(m["d"]))
+
+
+def _read_month(
+    name: str, m: re.Match[str], vocab: _Vocabulary, table: Mapping[int, str]
+) -> _Found:
+    year = int(m["y"]) if name == "month_year" else None
+    return "month", (year, vocab.months[_key(m["m"], table)])
+
+
+def _read_year(name: str, m: re.Match[str], vocab: _Vocabulary, table: Mapping[int, str]) -> _Found:
+    return "year", int(m["y"])
+
+
+def _read_weekday(
+    name: str, m: re.Match[str], vocab: _Vocabulary, table: Mapping[int, str]
+) -> _Found:
+    coming = bool(m["next"] or m["next_after"])
+    day = vocab.weekdays[_key(m["w"], table)]
+    return "weekday", (day, bool(m["last"]), coming, bool(m["ahead"]))
+
+
+def _read_word(name: str, m: re.Match[str], vocab: _Vocabulary, table: Mapping[int, str]) -> _Found:
+    key = _key(m["w"], table)
+    if name == "relative":
+        return "relative", vocab.relatives[key]
+    if name == "part":
+        return "part", vocab.parts[key]
+    if name == "sequel":
+        return "sequel", vocab.sequels[key]
+    return "background", vocab.backgrounds[key]
+
+
+def _read_extender(
+    name: str, m: re.Match[str], vocab: _Vocabulary, table: Mapping[int, str]
+) -> _Found:
+    return "extender", vocab.extender_end_hour
+
+
+def _read_counted(
+    name: str, m: re.Match[str], vocab: _Vocabulary, table: Mapping[int, str]
+) -> _Found:
+    if name == "sequel_dual":
         sequel = vocab.counted_sequels.dual(m["u"], table)
-        if sequel is not None:
-            add("sequel", m, sequel)
-    for m in each("background"):
-        add("background", m, vocab.backgrounds[_key(m["w"], table)])
-    for name in ("clock12", "clock24", "clock_mil", "clock_ar", "clock_bare"):
-        for m in each(name):
-            clock = _read_clock(name, m, vocab)
-            if clock is not None:
-                add("clock", m, clock)
-    return _resolve_overlaps(hits)
+    else:
+        sequel = vocab.counted_sequels.sequel(m["n"], m["u"], table)
+    return None if sequel is None else ("sequel", sequel)
+
+
+def _read_clock_hit(
+    name: str, m: re.Match[str], vocab: _Vocabulary, table: Mapping[int, str]
+) -> _Found:
+    clock = _read_clock(name, m, vocab)
+    return None if clock is None else ("clock", clock)
+
+
+#: Pattern -> what a match of it says: its kind and payload, None for no time.
+_READERS = {
+    "date_mdy": _read_date, "date_dmy": _read_date, "date_iso": _read_iso,
+    "month_year": _read_month, "month_only": _read_month, "year": _read_year,
+    "weekday": _read_weekday, "relative": _read_word, "part": _read_word,
+    "extender": _read_extender, "sequel": _read_word, "sequel_counted": _read_counted,
+    "sequel_dual": _read_counted, "background": _read_word, "clock12": _read_clock_hit,
+    "clock24": _read_clock_hit, "clock_mil": _read_clock_hit, "clock_ar": _read_clock_hit,
+    "clock_bare": _read_clock_hit,
+}  # fmt: skip
 
 
 def _read_clock(name: str, m: re.Match[str], vocab: _Vocabulary) -> Clock | None:

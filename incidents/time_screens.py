@@ -56,7 +56,15 @@ class WordScreen:
         self._absent: dict[frozenset[tuple[str, int]], frozenset[str]] = {}
         self.automaton = ahocorasick.Automaton()
         for word, entries in anchors.items():
-            self.automaton.add_word(word, tuple(entries))
+            # the (pattern, group) pairs the word meets alone, then those that need the
+            # phrase's other words too
+            alone = frozenset((name, index) for name, index, others in entries if not others)
+            needing = tuple(
+                ((name, index), others)
+                for name, index, others in entries
+                if others and (name, index) not in alone
+            )
+            self.automaton.add_word(word, (alone, needing))
         if anchors:
             self.automaton.make_automaton()
         else:
@@ -73,10 +81,11 @@ class WordScreen:
         else:
             plain = folded.translate(_NO_MARKS).lower()
         met: set[tuple[str, int]] = set()
-        for _, entries in self.automaton.iter(plain):
-            for name, index, others in entries:
-                if not others or all(word in plain for word in others):
-                    met.add((name, index))
+        for _, (alone, needing) in self.automaton.iter(plain):
+            met |= alone
+            for pair, others in needing:
+                if pair not in met and all(word in plain for word in others):
+                    met.add(pair)
         if not met:
             return self.names
         key = frozenset(met)

@@ -21,7 +21,8 @@ DATA_FILE = "time_expressions.json"
 #: The shared validators (geo.resources), bound to this file: errors name it and the section.
 CHECKS = DataChecks(bundled_origin("incidents", DATA_FILE))
 
-_MARKS_CLASS = "[\u0640\u064b-\u0652]*"
+#: What may follow an Arabic letter in a term's pattern: its marks (tatweel, harakat).
+MARKS_CLASS = "[\u0640\u064b-\u0652]*"
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 
 
@@ -87,18 +88,53 @@ def term_pattern(term: str, table: Mapping[int, str]) -> str:
         for ch in word:
             pieces.append(re.escape(ch))
             if _ARABIC_LETTER.match(ch):
-                pieces.append(_MARKS_CLASS)
+                pieces.append(MARKS_CLASS)
         parts.append("".join(pieces))
     return r"\s+".join(parts)
 
 
 def alternation(terms: Iterable[str], table: Mapping[int, str]) -> str:
-    """Alternation of phrases, longest first so that "late afternoon" beats "afternoon"."""
+    """Alternation of phrases, longest first so that "late afternoon" beats "afternoon",
+    grouped under their first character (:func:`by_first_character`)."""
     unique = sorted({phrase_key(t, table) for t in terms if t.strip()}, key=lambda t: (-len(t), t))
     if not unique:
         msg = "a vocabulary list is empty; add at least one word"
         raise CHECKS.error(msg)
-    return "|".join(term_pattern(t, table) for t in unique)
+    return by_first_character([term_pattern(t, table) for t in unique], unique)
+
+
+#: Characters a phrase may open with for its alternative to be grouped: no other
+#: character matches them case-insensitively (ASCII lower-case letters, digits, Arabic
+#: letters: keys are folded to lower case, the letters that match ASCII ones without
+#: case, such as the long s, folded to them).
+_GROUPABLE = re.compile("[a-z0-9\u0621-\u064a\u0671-\u06d3]")
+
+
+def by_first_character(patterns: list[str], keys: list[str]) -> str:
+    """``"|".join(patterns)``, each pattern (of the phrase ``keys[i]``) grouped under the
+    regex of its first character, in the order given; the plain alternation when a
+    phrase opens with a character that could match another case-insensitively."""
+    groups: dict[str, list[str]] = {}
+    for pattern, key in zip(patterns, keys, strict=True):
+        head = _head(pattern, key)
+        if head is None:
+            return "|".join(patterns)
+        groups.setdefault(head, []).append(pattern[len(head) :])
+    return "|".join(
+        f"{head}(?:{'|'.join(rests)})" if len(rests) > 1 else head + rests[0]
+        for head, rests in groups.items()
+    )
+
+
+def _head(pattern: str, key: str) -> str | None:
+    """The part of ``pattern`` (:func:`term_pattern` of ``key``) that matches the key's
+    first character, its optional Arabic marks included; None when it cannot be grouped."""
+    if not key or not _GROUPABLE.match(key[0]):
+        return None
+    for head in (re.escape(key[0]) + MARKS_CLASS, re.escape(key[0])):
+        if pattern.startswith(head):
+            return head
+    return None
 
 
 def prefix_alternation(terms: Iterable[str], table: Mapping[int, str]) -> str:

@@ -207,7 +207,7 @@ class TextReader:
             "reference": [],
         }
         for match in self.matches[lo:hi]:
-            if match.nend <= ne and not _inside(match, places):
+            if match.nend <= ne and not (places and _inside(match, places)):
                 kind = match.value.kind
                 if kind in ("firearm_trigger", "aimed_trigger", "object_trigger"):
                     kind = "trigger"

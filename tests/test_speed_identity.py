@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -26,10 +27,11 @@ from gazetteer.normalize import (
     normalize_with_offsets,
 )
 from geo.errors import OutputError
-from incidents import casualty_words, time_phrases, time_terms, triggers
+from incidents import casualty_words, claimants, time_phrases, time_terms, triggers
 from incidents.casualties import find_casualty_claims
 from incidents.claimants import find_claimants
-from incidents.time_screens import ARABIC_MARKS
+from incidents.discourse import _conjoined
+from incidents.time_screens import _UNSCREENABLE, ARABIC_MARKS, WordScreen
 from maps import csv_files, export, gis_files, tables
 
 IDENTITY_SETTINGS = settings(max_examples=400, deadline=None, derandomize=True, database=None)
@@ -190,6 +192,34 @@ def test_time_scan_screens_drop_no_match(text: str) -> None:
         assert _scan_or_error(text) == screened
 
 
+@IDENTITY_SETTINGS
+@given(
+    st.one_of(
+        report_texts(max_pieces=6, max_free_text=30),
+        st.lists(TIME_PIECES, max_size=8).map(" ".join),
+    )
+)
+def test_word_screen_rules_out_what_no_phrase_of_a_group_is_in(text: str) -> None:
+    """The screen, its anchors grouped by what they meet alone, rules out a pattern
+    exactly when, for one of its groups, no phrase has all its words in the text."""
+    vocab = time_phrases.time_vocabulary()
+    screen = WordScreen(vocab.screens)
+    folded = time_phrases.fold_text(text)
+    if not folded.isascii() and _UNSCREENABLE.search(folded):
+        assert screen.absent(folded) == frozenset()
+        return
+    plain = folded.translate(str.maketrans("", "", ARABIC_MARKS)).lower()
+    absent = {
+        name
+        for name in screen.names
+        if not all(
+            any(all(w in plain for w in phrase.split(" ")) for phrase in group if phrase.strip())
+            for group in vocab.screens[name]
+        )
+    }
+    assert screen.absent(folded) == absent
+
+
 def _scan_or_error(text: str) -> object:
     # "ſunday" matches the weekday pattern case-insensitively but is no weekday key: the
     # old scan raises KeyError there (reported, left as it is), and the new one must too.
@@ -255,6 +285,9 @@ CASUALTY_PIECES = st.one_of(
 def _claims_unscreened(sentence: str) -> object:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(casualty_words.FigureScreen, "may_hold_figures", lambda self, folded: True)
+        # nothing remembered from the screened reading of the same sentence
+        patch.setattr(claimants, "_last_read", None)
+        patch.setattr(claimants, "_last_cues", None)
         return find_casualty_claims(sentence, offset=7)
 
 
@@ -284,6 +317,8 @@ def test_attribution_screen_drops_no_claimant(sentence: str) -> None:
     screened = find_claimants(sentence)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(casualty_words.FigureScreen, "may_hold_figures", lambda self, folded: True)
+        patch.setattr(claimants, "_last_read", None)
+        patch.setattr(claimants, "_last_cues", None)
         assert find_claimants(sentence) == screened
 
 
@@ -469,3 +504,90 @@ def test_quote_marks_are_found_where_the_character_loop_found_them(text: str) ->
         pattern = placing._quote_marks(marks)
         found = [m.start() for m in pattern.finditer(text)] if pattern is not None else []
         assert found == [i for i, c in enumerate(text) if c in marks]
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.lists(st.sampled_from(["أفاد", "وأفاد", "فأفاد", "وو", "وفا", "ف", "said", "وsaid", "ab"])),
+    st.lists(st.sampled_from(["أفاد", "ab", "وفا", "said", "ر", "فأ"]), max_size=4),
+)
+def test_words_with_a_conjunction_glued_on_are_found_as_the_bare_words(
+    words: list[str], phrases: list[str]
+) -> None:
+    """A word is in :func:`_conjoined` of a set when it, or it without a glued "و" or
+    "ف" (words of four letters or more), is in the set: as the word-by-word check was."""
+
+    def bare(word: str) -> str:
+        return word[1:] if len(word) > 3 and word[0] in "وف" else word
+
+    known = frozenset(phrases)
+    for word in words:
+        assert (word in _conjoined(known)) == (word in known or bare(word) in known)
+
+
+def _plain_alternations() -> tuple[object, object]:
+    """The time and casualty vocabularies with plain alternations (no grouping by the
+    first character)."""
+    with pytest.MonkeyPatch.context() as patch:
+        plain = lambda patterns, keys: "|".join(patterns)  # noqa: E731
+        patch.setattr(time_terms, "by_first_character", plain)
+        patch.setattr(casualty_words, "by_first_character", plain)
+        return (
+            time_phrases._build_vocabulary(time_phrases._load_raw()),
+            casualty_words.build_vocabulary(casualty_words._load_raw()),
+        )
+
+
+_PLAIN_TIME, _PLAIN_CASUALTY = _plain_alternations()
+
+
+def _compiled(vocab: object) -> dict[str, re.Pattern[str]]:
+    found = {
+        name: value for name in dir(vocab) if isinstance(value := getattr(vocab, name), re.Pattern)
+    }
+    found.update({f"patterns.{k}": p for k, p in getattr(vocab, "patterns", {}).items()})
+    for name in dir(vocab):
+        value = getattr(vocab, name)
+        if isinstance(value, tuple | list):
+            found.update(
+                {f"{name}[{i}]": p for i, p in enumerate(value) if isinstance(p, re.Pattern)}
+            )
+    return found
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> list[tuple[object, ...]]:
+    return [(m.span(), tuple(sorted(m.groupdict().items()))) for m in pattern.finditer(text)]
+
+
+@IDENTITY_SETTINGS
+@given(
+    st.one_of(
+        report_texts(max_pieces=6, max_free_text=30),
+        st.lists(TIME_PIECES, max_size=8).map(" ".join),
+        st.lists(CASUALTY_PIECES, max_size=10).map(" ".join),
+        st.lists(st.one_of(TIME_PIECES, CASUALTY_PIECES), max_size=10).map("".join),
+    )
+)
+def test_alternations_grouped_by_first_character_match_as_plain_ones(text: str) -> None:
+    """Every pattern of the time and casualty vocabularies, its alternations grouped
+    under their phrases' first characters, finds what the plain alternation found."""
+    for grouped_vocab, plain_vocab in (
+        (time_phrases.time_vocabulary(), _PLAIN_TIME),
+        (casualty_words.casualty_vocabulary(), _PLAIN_CASUALTY),
+    ):
+        grouped, plain = _compiled(grouped_vocab), _compiled(plain_vocab)
+        assert grouped.keys() == plain.keys()
+        folded = time_phrases.fold_text(text)
+        for name, pattern in grouped.items():
+            assert _matches(pattern, folded) == _matches(plain[name], folded), name
+
+
+def test_alternations_are_grouped() -> None:
+    grouped = casualty_words.casualty_vocabulary().number.pattern
+    assert grouped != _PLAIN_CASUALTY.number.pattern
+    assert time_phrases.time_vocabulary().patterns["weekday"].pattern != (
+        _PLAIN_TIME.patterns["weekday"].pattern
+    )
+    # a phrase opening with a character another matches without case: left plain
+    keys = ["ſtreet", "street"]
+    assert time_terms.by_first_character(keys, keys) == "ſtreet|street"
