@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import json
 import os
 import shutil
@@ -416,6 +417,9 @@ def test_ctrl_c_and_sigterm_stop_a_build_and_clean_up(
         stderr=subprocess.PIPE,
         text=True,
         env=environment,
+        # A suite started in the background (``cmd &`` in a script) ignores SIGINT, and
+        # so would the build it starts: give it the default, as a terminal does.
+        preexec_fn=functools.partial(signal.signal, signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stderr is not None
     said = []
