@@ -103,7 +103,9 @@ class GroupedEvent:
 
     def add(self, item: Item, *reasons: str) -> None:
         self.members.append(item)
-        self.reasons.update(reasons)
+        counts = self.reasons
+        for reason in reasons:  # as Counter.update, without its checks
+            counts[reason] += 1
         if item.day is not None:
             self.days.add(item.day)
         if item.place is not None:
@@ -231,17 +233,16 @@ class Clusterer:
 
     # -- candidates
 
-    def _nearby(self, item: Item) -> list[GroupedEvent]:
+    def _nearby(self, item: Item, threshold: float, related: frozenset[str]) -> list[GroupedEvent]:
         """Every event of ``item``'s group whose anchor might be compatible, days either side
-        (an event may be listed more than once)."""
+        (an event may be listed more than once); ``threshold`` is the group's distance
+        threshold and ``related`` the gazetteer ids related to the item's place."""
         place = item.place
         assert place is not None
         assert item.day is not None
-        threshold = self.rules.threshold_for(item.group)
         radius = max(threshold, place.uncertainty_m + WIDE_M)
         reach = math.ceil(radius / CELL_M)
         cx, cy = _cell(place)
-        related = self.relations.related_bases(place.base)
         found: list[GroupedEvent] = []
         for day in (item.day - 1, item.day, item.day + 1):
             bucket = self._days.get((item.group, day))
@@ -297,7 +298,7 @@ class Clusterer:
             lo, hi = item.start - slack, item.end + slack
         seen: set[int] = set()
         found = []
-        for event in self._nearby(item):
+        for event in self._nearby(item, threshold, related):
             index = event.index
             if index in seen:
                 continue
