@@ -724,21 +724,33 @@ def _in_processes(
     to come is raised here, once the others are stopped."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([outputs.__name__])
-    pool = context.Pool(len(calls), initializer=outputs.ignore_interrupt, maxtasksperchild=1)
+    # A pool of one per call, closed as soon as its call is done: its process then ends
+    # and gives its memory back while the others work.
+    pools = [context.Pool(1, initializer=outputs.ignore_interrupt) for _ in calls]
     try:
-        pending = [pool.apply_async(function, args, kwargs) for function, args, kwargs in calls]
-        while not all(result.ready() for result in pending):
-            for result in pending:
-                if result.ready() and not result.successful():
-                    result.get()  # raises it
-            next(result for result in pending if not result.ready()).wait(0.2)
+        pending = [
+            pool.apply_async(function, args, kwargs)
+            for pool, (function, args, kwargs) in zip(pools, calls, strict=True)
+        ]
+        done: set[int] = set()
+        while len(done) < len(pending):
+            for number, result in enumerate(pending):
+                if number not in done and result.ready():
+                    result.get()  # raises its exception, if any
+                    pools[number].close()
+                    done.add(number)
+            waiting = [result for result in pending if not result.ready()]
+            if waiting:
+                waiting[0].wait(0.2)
         values = [result.get() for result in pending]
     except BaseException:
-        pool.terminate()
-        pool.join()
+        for pool in pools:
+            pool.terminate()
+        for pool in pools:
+            pool.join()
         raise
-    pool.close()
-    pool.join()
+    for pool in pools:
+        pool.join()
     return values
 
 
