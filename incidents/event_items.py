@@ -182,7 +182,7 @@ class IncidentColumns:
 
 
 @cache
-def _day_start_seconds(day: int, timezone: str) -> float:
+def day_start_seconds(day: int, timezone: str) -> float:
     zone = local_zone(timezone)
     start = dt.datetime.combine(dt.date.fromordinal(day), dt.time(0), tzinfo=zone)
     return start.timestamp()
@@ -198,7 +198,7 @@ def day_bounds(day: dt.date, *, timezone: str) -> tuple[dt.datetime, dt.datetime
 _OFFSET = r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"
 
 
-def _seconds(columns: IncidentColumns, column: str, timezone: str) -> list[float | None]:
+def utc_seconds(columns: IncidentColumns, column: str, timezone: str) -> list[float | None]:
     """The distinct ISO 8601 times of ``column`` as UTC seconds (None last, for missing);
     a time without an offset is local time in the pack's ``timezone``, at that moment's
     offset (daylight saving included)."""
@@ -234,7 +234,7 @@ def _seconds(columns: IncidentColumns, column: str, timezone: str) -> list[float
     return out
 
 
-def _days(columns: IncidentColumns) -> list[int | None]:
+def day_ordinals(columns: IncidentColumns) -> list[int | None]:
     """The distinct dates of the ``date`` column as proleptic ordinals (None last)."""
     out: list[int | None] = []
     for index, value in enumerate(columns.distinct("date")):
@@ -274,9 +274,9 @@ def read_items(
     pack = relations.gazetteer.pack
     if rows is None:
         rows = np.arange(len(columns), dtype=np.int64)
-    days = _days(columns)
-    starts = _seconds(columns, "time_start", pack.timezone)
-    ends = _seconds(columns, "time_end", pack.timezone)
+    days = day_ordinals(columns)
+    starts = utc_seconds(columns, "time_start", pack.timezone)
+    ends = utc_seconds(columns, "time_end", pack.timezone)
     ids = columns.distinct("incident_id")
     if not all(type(v) is str for v in itertools.islice(ids, len(ids) - 1)):
         ids = [None if v is None else str(v) for v in ids]
@@ -315,8 +315,8 @@ def read_items(
             start, end = starts[s], ends[e]
             if start is None or end is None:
                 if day is not None:
-                    start = _day_start_seconds(day, pack.timezone)
-                    end = _day_start_seconds(day + 1, pack.timezone)
+                    start = day_start_seconds(day, pack.timezone)
+                    end = day_start_seconds(day + 1, pack.timezone)
                 else:
                     start = end = None
             own_place = place = None
