@@ -48,6 +48,7 @@ from incidents.events import (
     check_unique_ids,
     event_rows,
 )
+from incidents.spill import release_memory
 
 #: A large type group is cut into pieces of about a part's share of the incidents
 #: divided by this, so the pieces can be shared out evenly.
@@ -208,6 +209,9 @@ def group_part(
     found: list[dict[str, Any]] = []
     if len(rows):
         columns = IncidentColumns.from_parquet(path, wanted, rows)
+        # Each column was read whole, then the part's rows taken: give that back (each
+        # part would otherwise keep the largest column's worth in Arrow's pool).
+        release_memory()
         check_unique_ids(columns)
         relations = PlaceRelations(gazetteer, shared_neighbour=rules.shared_neighbour)
         found = event_rows(columns, relations, rules)
