@@ -21,7 +21,7 @@ from gazetteer.normalize import normalize_name
 from incidents.event_items import Item
 from incidents.event_rules import ClaimRules
 
-__all__ = ["Claim", "claimant_key", "claims_contradict", "read_claim"]
+__all__ = ["Claim", "ClaimReader", "claimant_key", "claims_contradict", "read_claim"]
 
 
 def _has_phrase(text: str, phrase: str) -> bool:
@@ -118,6 +118,31 @@ def read_claim(item: Item, record: Mapping[str, Any], rules: ClaimRules) -> Clai
         subgroup=_subgroup(text, claimant, rules),
         incident_id=item.incident_id,
     )
+
+
+class ClaimReader:
+    """:func:`read_claim` for many members, each distinct figure, wording, claimant and
+    source read once (an event's members repeat a handful of them)."""
+
+    def __init__(self, rules: ClaimRules):
+        self.rules = rules
+        self._read: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+    def read(self, item: Item, record: Mapping[str, Any]) -> Claim:
+        key = tuple(record[name] for name in _RECORD_KEYS)
+        found = self._read.get(key)
+        if found is None:
+            claim = read_claim(item, record, self.rules)
+            self._read[key] = (
+                claim.claimant, claim.status, claim.killed, claim.injured, claim.subgroup,
+            )  # fmt: skip
+            return claim
+        claimant, status, killed, injured, subgroup = found
+        return Claim(claimant, status, killed, injured, subgroup, item.incident_id)
+
+
+#: What :func:`read_claim` reads of a record.
+_RECORD_KEYS = ("casualty_text", "claimed_by", "source", "claim_status", "killed", "injured")
 
 
 def _figures_disagree(

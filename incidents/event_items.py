@@ -11,9 +11,10 @@ clusters the items into events.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -56,19 +57,17 @@ class Item:
     place_label: str | None
     report: str
     evidence_start: int
-    order: tuple[Any, ...] = ()
+    order: tuple[Any, ...] = field(init=False)
     """(report, evidence_start, event_type, incident_id): the order members are listed in."""
+    has_window: bool = field(init=False)
+    """Whether it has a time window (``start`` and ``end``)."""
+    sub_day: bool = field(init=False)
+    """Whether its time is finer than a day (precision ``hour`` or ``part_of_day``)."""
 
     def __post_init__(self) -> None:
         self.order = (self.report, self.evidence_start, self.event_type, self.incident_id)
-
-    @property
-    def has_window(self) -> bool:
-        return self.start is not None and self.end is not None
-
-    @property
-    def sub_day(self) -> bool:
-        return self.precision in SUB_DAY
+        self.has_window = self.start is not None and self.end is not None
+        self.sub_day = self.precision in SUB_DAY
 
     @property
     def date(self) -> dt.date | None:
@@ -138,19 +137,26 @@ class IncidentColumns:
         return cls(codes, values, len(table))
 
     @classmethod
-    def from_parquet(cls, path: str | Path, names: Sequence[str]) -> IncidentColumns:
+    def from_parquet(
+        cls, path: str | Path, names: Sequence[str], rows: np.ndarray | None = None
+    ) -> IncidentColumns:
         """The columns ``names`` of a Parquet file (those it has), read one at a time, so
-        only the codes and one column are ever in memory."""
+        only the codes and one column are ever in memory; only the rows ``rows``
+        (ascending row numbers) when given, which are then rows 0, 1, ... of the result."""
         file = pq.ParquetFile(path)
+        taken = None if rows is None else pa.array(rows, type=pa.int64())
         parts: list[IncidentColumns] = []
         for name in names:
             if name in file.schema_arrow.names:
                 table = file.read(columns=[name], use_threads=False)
+                if taken is not None:
+                    table = table.take(taken)
                 parts.append(cls.from_table(table, [name]))
                 del table
         codes = {k: v for part in parts for k, v in part._codes.items()}
         values = {k: v for part in parts for k, v in part._values.items()}
-        return cls(codes, values, file.metadata.num_rows)
+        size = file.metadata.num_rows if rows is None else len(rows)
+        return cls(codes, values, size)
 
     def __contains__(self, name: object) -> bool:
         return name in self._codes
@@ -176,7 +182,7 @@ class IncidentColumns:
 
 
 @cache
-def _day_start_seconds(day: int, timezone: str) -> float:
+def day_start_seconds(day: int, timezone: str) -> float:
     zone = local_zone(timezone)
     start = dt.datetime.combine(dt.date.fromordinal(day), dt.time(0), tzinfo=zone)
     return start.timestamp()
@@ -192,7 +198,7 @@ def day_bounds(day: dt.date, *, timezone: str) -> tuple[dt.datetime, dt.datetime
 _OFFSET = r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"
 
 
-def _seconds(columns: IncidentColumns, column: str, timezone: str) -> list[float | None]:
+def utc_seconds(columns: IncidentColumns, column: str, timezone: str) -> list[float | None]:
     """The distinct ISO 8601 times of ``column`` as UTC seconds (None last, for missing);
     a time without an offset is local time in the pack's ``timezone``, at that moment's
     offset (daylight saving included)."""
@@ -228,7 +234,7 @@ def _seconds(columns: IncidentColumns, column: str, timezone: str) -> list[float
     return out
 
 
-def _days(columns: IncidentColumns) -> list[int | None]:
+def day_ordinals(columns: IncidentColumns) -> list[int | None]:
     """The distinct dates of the ``date`` column as proleptic ordinals (None last)."""
     out: list[int | None] = []
     for index, value in enumerate(columns.distinct("date")):
@@ -268,10 +274,12 @@ def read_items(
     pack = relations.gazetteer.pack
     if rows is None:
         rows = np.arange(len(columns), dtype=np.int64)
-    days = _days(columns)
-    starts = _seconds(columns, "time_start", pack.timezone)
-    ends = _seconds(columns, "time_end", pack.timezone)
-    ids = [None if v is None else str(v) for v in columns.distinct("incident_id")]
+    days = day_ordinals(columns)
+    starts = utc_seconds(columns, "time_start", pack.timezone)
+    ends = utc_seconds(columns, "time_end", pack.timezone)
+    ids = columns.distinct("incident_id")
+    if not all(type(v) is str for v in itertools.islice(ids, len(ids) - 1)):
+        ids = [None if v is None else str(v) for v in ids]
     event_types = [str(v) for v in columns.distinct("event_type")]
     groups = [rules.group_of(v) for v in event_types]
     reports = [str(v or "") for v in columns.distinct("report")]
@@ -307,8 +315,8 @@ def read_items(
             start, end = starts[s], ends[e]
             if start is None or end is None:
                 if day is not None:
-                    start = _day_start_seconds(day, pack.timezone)
-                    end = _day_start_seconds(day + 1, pack.timezone)
+                    start = day_start_seconds(day, pack.timezone)
+                    end = day_start_seconds(day + 1, pack.timezone)
                 else:
                     start = end = None
             own_place = place = None

@@ -162,6 +162,10 @@ class PlaceRelations:
         """Whether one of two places contains the other (by ``part_of``)."""
         return self.encloses(a, b) or self.encloses(b, a)
 
+    def nested_bases(self, a: str, b: str) -> bool:
+        """:meth:`nested` for two places of gazetteer ids ``a`` and ``b``."""
+        return a == b or a in self.ancestors(b) or b in self.ancestors(a)
+
     def area_of(self, place: GroupPlace, area_kinds: frozenset[str]) -> GroupPlace:
         """The smallest area (a place of one of ``area_kinds``) that is or contains ``place``.
 

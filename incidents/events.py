@@ -106,7 +106,7 @@ import shapely
 from gazetteer.model import Gazetteer, load_gazetteer
 from geo.crs import WGS84
 from geo.errors import IncidentMapperError
-from incidents.event_claims import claims_contradict, read_claim
+from incidents.event_claims import ClaimReader, claims_contradict
 from incidents.event_items import PRECISIONS, SUB_DAY, IncidentColumns, Item, read_items
 from incidents.event_places import GroupPlace, PlaceRelations
 from incidents.event_rules import (
@@ -124,6 +124,8 @@ __all__ = [
     "ClaimRules",
     "EventRules",
     "event_id_column",
+    "event_rows",
+    "events_frame",
     "group_events",
     "incident_event_ids",
     "load_event_rules",
@@ -209,22 +211,24 @@ def __getattr__(name: str) -> Any:
 
 
 def _source_counts(
-    members: Sequence[Item], columns: IncidentColumns, rules: EventRules
+    names: Sequence[str],
+    origins: Sequence[Any],
+    source_types: Sequence[Any],
+    vias: Sequence[Any],
+    rules: EventRules,
 ) -> tuple[list[str], int, int]:
-    """(distinct sources, independent ones, unknown ones).
+    """(distinct sources, independent ones, unknown ones) of an event, from its members'
+    ``source`` (as text), ``source_origin``, ``source_type`` and ``via``.
 
     Each embedded post is merged into the outlet that embedded it; an unknown source
     (see ``unknown_sources`` in the rules, or ``source_origin`` = ``filename``) is
     never independent corroboration.
     """
-    names = [str(columns.get("source", m.position)) for m in members]
     sources = list(dict.fromkeys(names))
-    has_origin = "source_origin" in columns
     unknown = {
         name
-        for name, m in zip(names, members, strict=True)
-        if rules.is_unknown_source(name)
-        or (has_origin and columns.get("source_origin", m.position) == "filename")
+        for name, origin in zip(names, origins, strict=True)
+        if rules.is_unknown_source(name) or origin == "filename"
     }
     known = [s for s in sources if s not in unknown]
     parent = {s: s for s in known}
@@ -237,18 +241,21 @@ def _source_counts(
             s = parent[s]
         return s
 
-    for m in members:
-        source, via = str(columns.get("source", m.position)), columns.get("via", m.position)
-        if (
-            source in parent
-            and columns.get("source_type", m.position) == "social"
-            and via is not None
-            and str(via) in parent
-        ):
+    for source, source_type, via in zip(names, source_types, vias, strict=True):
+        if source in parent and source_type == "social" and via is not None and str(via) in parent:
             a, b = find(source), find(str(via))
             if a != b:
                 parent[max(a, b)] = min(a, b)
     return sources, len({find(s) for s in known}), len(unknown)
+
+
+def _member_values(columns: IncidentColumns, name: str, positions: np.ndarray) -> list[Any]:
+    """The values of column ``name`` at ``positions`` (None when missing or absent), as
+    :meth:`IncidentColumns.get` gives them one at a time."""
+    if name not in columns:
+        return [None] * len(positions)
+    values = columns.distinct(name)
+    return [values[code] for code in columns.codes(name)[positions].tolist()]
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -386,10 +393,16 @@ def _reasons(event: GroupedEvent) -> list[str]:
 
 _ORDER = attrgetter("order")
 _CLAIM_COLUMNS = ("source", "killed", "injured", "casualty_text", "claimed_by", "claim_status")
+#: The incident columns an event row reads of its members.
+_MEMBER_COLUMNS = (*_CLAIM_COLUMNS, "source_origin", "source_type", "via")
 
 
 def _event_row(
-    event: GroupedEvent, columns: IncidentColumns, relations: PlaceRelations, rules: EventRules
+    event: GroupedEvent,
+    columns: IncidentColumns,
+    relations: PlaceRelations,
+    rules: EventRules,
+    claim_reader: ClaimReader,
 ) -> dict[str, Any]:
     members = sorted(event.members, key=_ORDER)
     ids = [m.incident_id for m in members]
@@ -397,21 +410,28 @@ def _event_row(
     types = sorted(counts, key=lambda t: (-counts[t], t))
     zone = local_zone(relations.gazetteer.pack.timezone)
     start, end, precision, day = _time_fields(members, zone)
-    sources, n_independent, n_unknown = _source_counts(members, columns, rules)
+    positions = np.fromiter((m.position for m in members), dtype=np.int64, count=len(members))
+    values = {name: _member_values(columns, name, positions) for name in _MEMBER_COLUMNS}
+    sources, n_independent, n_unknown = _source_counts(
+        [str(v) for v in values["source"]],
+        values["source_origin"],
+        values["source_type"],
+        values["via"],
+        rules,
+    )
     claims = []
     claim_objects = []
-    get = columns.get
-    for member in members:
-        position = member.position
+    killed, injured, status = values["killed"], values["injured"], values["claim_status"]
+    for index, member in enumerate(members):
         if (
             member.event_type != "casualties"
-            and get("killed", position) is None
-            and get("injured", position) is None
-            and get("claim_status", position) is None
+            and killed[index] is None
+            and injured[index] is None
+            and status[index] is None
         ):
             continue
-        record = {name: get(name, position) for name in _CLAIM_COLUMNS}
-        claim = read_claim(member, record, rules.claims)
+        record = {name: values[name][index] for name in _CLAIM_COLUMNS}
+        claim = claim_reader.read(member, record)
         claim_objects.append(claim)
         claims.append(
             {
@@ -535,11 +555,8 @@ def group_events(
         names = incidents.column_names
     else:
         names = incidents.columns
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
-    if missing:
-        msg = f"the incident table lacks the column(s) {', '.join(missing)}"
-        raise IncidentMapperError(msg)
-    _check_unique_ids(incidents)
+    check_columns(names)
+    check_unique_ids(incidents)
     if len(incidents) == 0:
         return _empty_events()
     relations = PlaceRelations(
@@ -553,17 +570,53 @@ def group_events(
         columns = IncidentColumns.from_table(incidents, wanted)
     else:
         columns = IncidentColumns.from_frame(incidents, wanted)
+    rows = event_rows(columns, relations, rules)
+    del columns
+    return events_frame(rows)
+
+
+def check_columns(names: Any) -> None:
+    """Raise :class:`~geo.errors.IncidentMapperError` naming the columns of
+    :data:`REQUIRED_COLUMNS` that ``names`` lacks."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        msg = f"the incident table lacks the column(s) {', '.join(missing)}"
+        raise IncidentMapperError(msg)
+
+
+def event_rows(
+    columns: IncidentColumns, relations: PlaceRelations, rules: EventRules
+) -> list[dict[str, Any]]:
+    """The event rows (unsorted) of the incidents of ``columns``, a type group at a time.
+
+    Events never join across type groups, so the rows of a table are those of its
+    groups' rows taken apart, in any order: :func:`events_frame` sorts them into the
+    event table (:mod:`incidents.event_parts` groups them in several processes).
+    """
     with _no_cyclic_gc():  # millions of small objects, no cycles: spare the collector
-        rows = []
-        # Events never join across type groups: each group is clustered alone, so only
-        # one group's items are in memory at a time (the result is the same).
+        rows: list[dict[str, Any]] = []
+        claim_reader = ClaimReader(rules.claims)
+        # Each group is clustered alone, so only one group's items are in memory at a
+        # time (the result is the same).
         for group_rows in _rows_by_group(columns, rules):
             items = read_items(columns, relations, rules, group_rows)
             events = cluster(items, relations, rules)
             del items
-            rows.extend(_event_row(event, columns, relations, rules) for event in events)
+            rows.extend(
+                _event_row(event, columns, relations, rules, claim_reader) for event in events
+            )
             del events
-        del columns
+        return rows
+
+
+def events_frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    """The event table of :func:`event_rows`' rows (of one table or of its type groups
+    taken apart): ordered by date, time, family, place and id, which is a total order
+    (an event id is made from its members' ids), so the table does not depend on the
+    order the rows come in. Sorts ``rows`` in place."""
+    if not rows:
+        return _empty_events()
+    with _no_cyclic_gc():
         rows.sort(
             key=lambda r: (
                 r["date"] is None, r["date"] or "", r["time_start"] or "", r["family"],
@@ -586,7 +639,8 @@ def _rows_by_group(columns: IncidentColumns, rules: EventRules) -> list[np.ndarr
     return sorted((p for p in parts if len(p)), key=len)
 
 
-def _check_unique_ids(incidents: pd.DataFrame | pa.Table | IncidentColumns) -> None:
+def check_unique_ids(incidents: pd.DataFrame | pa.Table | IncidentColumns) -> None:
+    """Raise :class:`~geo.errors.IncidentMapperError` naming repeated incident ids."""
     if isinstance(incidents, IncidentColumns):
         codes = incidents.codes("incident_id")
         if len(incidents.distinct("incident_id")) - 1 == len(codes) or not len(codes):

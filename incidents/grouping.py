@@ -24,8 +24,9 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from incidents.event_items import Item
@@ -40,6 +41,8 @@ WIDE_M = 800.0
 SMALL_BUCKET = 48
 #: A query reaching more cells than this scans the occupied cells instead.
 MAX_CELLS = 81
+
+_INDEX = attrgetter("index")
 
 #: Why an incident joined an event: the keys of :attr:`GroupedEvent.reasons`.
 REASON_TEXT = {
@@ -103,7 +106,9 @@ class GroupedEvent:
 
     def add(self, item: Item, *reasons: str) -> None:
         self.members.append(item)
-        self.reasons.update(reasons)
+        counts = self.reasons
+        for reason in reasons:  # as Counter.update, without its checks
+            counts[reason] += 1
         if item.day is not None:
             self.days.add(item.day)
         if item.place is not None:
@@ -231,17 +236,16 @@ class Clusterer:
 
     # -- candidates
 
-    def _nearby(self, item: Item) -> list[GroupedEvent]:
+    def _nearby(self, item: Item, threshold: float, related: frozenset[str]) -> list[GroupedEvent]:
         """Every event of ``item``'s group whose anchor might be compatible, days either side
-        (an event may be listed more than once)."""
+        (an event may be listed more than once); ``threshold`` is the group's distance
+        threshold and ``related`` the gazetteer ids related to the item's place."""
         place = item.place
         assert place is not None
         assert item.day is not None
-        threshold = self.rules.threshold_for(item.group)
         radius = max(threshold, place.uncertainty_m + WIDE_M)
         reach = math.ceil(radius / CELL_M)
         cx, cy = _cell(place)
-        related = self.relations.related_bases(place.base)
         found: list[GroupedEvent] = []
         for day in (item.day - 1, item.day, item.day + 1):
             bucket = self._days.get((item.group, day))
@@ -295,13 +299,11 @@ class Clusterer:
             lo = hi = None
         else:
             lo, hi = item.start - slack, item.end + slack
-        seen: set[int] = set()
+        day, sub = item.day, item.sub_day
+        bisect_right = bisect.bisect_right
         found = []
-        for event in self._nearby(item):
-            index = event.index
-            if index in seen:
-                continue
-            seen.add(index)
+        # dict.fromkeys: each event once, where it is first listed.
+        for event in dict.fromkeys(self._nearby(item, threshold, related)):
             anchor = event.anchor
             if anchor.base not in related:  # type: ignore[union-attr]
                 limit = pu + anchor.uncertainty_m  # type: ignore[union-attr]
@@ -310,10 +312,17 @@ class Clusterer:
                 dx, dy = px - anchor.x, py - anchor.y  # type: ignore[union-attr]
                 if dx * dx + dy * dy > limit * limit:
                     continue
-            if not event.unwindowed and not _meets(event.windows, item, lo, hi):
-                continue
+            if lo is not None and not event.unwindowed:
+                # _meets, inline: a member's window meets the item's, with the slack.
+                for (sub_day, member_day), union in event.windows.items():
+                    if day is None or member_day is None or member_day == day or (sub_day and sub):
+                        i = bisect_right(union.starts, hi) - 1
+                        if i >= 0 and union.ends[i] >= lo:
+                            break
+                else:
+                    continue
             found.append(event)
-        found.sort(key=lambda event: event.index)
+        found.sort(key=_INDEX)
         return found
 
     def _join_reasons(self, event: GroupedEvent, item: Item) -> tuple[str, str]:
@@ -334,19 +343,21 @@ class Clusterer:
             return candidates[0]
         relations = self.relations
         bases = Counter(event.anchor.base for event in candidates)  # type: ignore[union-attr]
-
-        def enclosed(event: GroupedEvent) -> int:
-            """How many other candidates' anchors this one's anchor is or contains."""
-            outer = event.anchor.base  # type: ignore[union-attr]
-            inside = sum(bases[base] for base in relations.enclosed_by(outer) & bases.keys())
-            return inside - 1  # itself
-
+        # Per distinct anchor: 0 unless it and the place nest (part_of), else how many
+        # other candidates' anchors it is or contains.
+        inside_of: dict[str, int] = {}
         umbrellas = []
         for event in candidates:
-            if relations.nested(event.anchor, place):  # type: ignore[arg-type]
-                inside = enclosed(event)
-                if inside > 0:
-                    umbrellas.append((inside, event.anchor.uncertainty_m, -event.index, event))  # type: ignore[union-attr]
+            outer = event.anchor.base  # type: ignore[union-attr]
+            inside = inside_of.get(outer)
+            if inside is None:
+                inside = 0
+                if relations.nested_bases(outer, place.base):
+                    enclosed = relations.enclosed_by(outer) & bases.keys()
+                    inside = sum(bases[base] for base in enclosed) - 1  # itself
+                inside_of[outer] = inside
+            if inside > 0:
+                umbrellas.append((inside, event.anchor.uncertainty_m, -event.index, event))  # type: ignore[union-attr]
         if not umbrellas:
             return None
         return max(umbrellas, key=lambda entry: entry[:3])[3]
@@ -458,25 +469,6 @@ class Clusterer:
             return a.day == b.day
         same_day = a.day == b.day or a.day is None or b.day is None
         return same_day and _time_compatible(a, b, self.slack)
-
-
-def _meets(
-    windows: Mapping[tuple[bool, int | None], IntervalUnion],
-    item: Item,
-    lo: float | None,
-    hi: float | None,
-) -> bool:
-    """:meth:`GroupedEvent.time_reason` is not None, for an event with every member timed."""
-    if lo is None or hi is None:
-        return True
-    day, sub = item.day, item.sub_day
-    for (sub_day, member_day), union in windows.items():
-        if day is None or member_day is None or member_day == day or (sub_day and sub):
-            starts = union.starts
-            i = bisect.bisect_right(starts, hi) - 1
-            if i >= 0 and union.ends[i] >= lo:
-                return True
-    return False
 
 
 def _time_compatible(a: Item, b: Item, slack: float) -> bool:

@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from gazetteer.geoparse import Geoparser
 from gazetteer.model import Gazetteer, load_gazetteer
-from geo.errors import OutputError, ReportError
+from geo.errors import IncidentMapperError, OutputError, ReportError
 from incidents.cache import (
     CACHE_FILE,
     CACHE_FOLDER,
@@ -52,7 +52,14 @@ from incidents.engine import (
     default_jobs,
 )
 from incidents.event_items import IncidentColumns
-from incidents.events import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, event_id_column, group_events
+from incidents.event_parts import group_part, read_parts
+from incidents.events import (
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    event_id_column,
+    events_frame,
+    group_events,
+)
 from incidents.model import INCIDENT_COLUMNS
 from incidents.pipeline import (
     INCIDENT_ORDER,
@@ -609,10 +616,10 @@ def _write_from_spill(
         jobs = default_jobs() if summary.incidents >= AUTO_PARALLEL_MIN_INCIDENTS else 1
     say(f"grouping {summary.incidents} incidents into events")
     if jobs > 1:
-        # In a process of its own, which gives back all it held when it ends: the build's
-        # process stays as small as it was while the output workers write.
-        inputs, summary.events, summary.places = _in_a_process(
-            group_and_prepare, staging, gazetteer=gazetteer, title=title
+        # In processes of their own, which give back all they held when they end: the
+        # build's process stays as small as it was while the output workers write.
+        inputs, summary.events, summary.places = _group_in_parts(
+            staging, gazetteer=gazetteer, title=title, jobs=jobs
         )
     else:
         inputs, summary.events, summary.places = group_and_prepare(
@@ -637,21 +644,58 @@ def _write_from_spill(
     )
 
 
+def _group_in_parts(
+    staging: Path, *, gazetteer: Gazetteer, title: str, jobs: int
+) -> tuple[outputs.OutputInputs, int, int]:
+    """:func:`group_and_prepare` with the events grouped in ``jobs`` processes side by
+    side, each a share of the type groups (:func:`incidents.event_parts.group_part`),
+    then the table made and the inputs prepared in a process of its own: the same
+    events, ids and files as one process makes.
+
+    A problem in the incidents (a time that is not ISO 8601, a repeated id) is named as
+    the one-process grouping names it: that grouping is then run, and raises it.
+    """
+    source = staging / "spill" / SpillWriter.INCIDENTS
+    folder = staging / "event-parts"
+    folder.mkdir(parents=True, exist_ok=True)
+    targets = [folder / f"part-{part}.pickle" for part in range(jobs)]
+    try:
+        _in_processes(
+            [
+                (group_part, (source, part, jobs, target), {"gazetteer": gazetteer})
+                for part, target in enumerate(targets)
+            ]
+        )
+    except IncidentMapperError:
+        return _in_a_process(group_and_prepare, staging, gazetteer=gazetteer, title=title)
+    return _in_a_process(
+        group_and_prepare, staging, gazetteer=gazetteer, title=title, parts=targets
+    )
+
+
 def group_and_prepare(
-    staging: Path, *, gazetteer: Gazetteer, title: str
+    staging: Path,
+    *,
+    gazetteer: Gazetteer,
+    title: str,
+    parts: Sequence[Path] | None = None,
 ) -> tuple[outputs.OutputInputs, int, int]:
     """Group the spilled incidents into events and prepare the output tasks' inputs in
     ``staging / "outputs"`` (:func:`maps.outputs.prepare_inputs`); returns them with the
     number of events and of places.
 
     The events are grouped from the whole incident table, read a column at a time into
-    compact codes; the table is then let go.
+    compact codes, and the table is then let go; or, given ``parts``, made from the
+    event rows that many processes grouped (:func:`incidents.event_parts.group_part`).
     """
     spill = staging / "spill"
     incident_ids = read_spilled_incidents(spill, columns=["incident_id"]).column("incident_id")
-    columns = IncidentColumns.from_parquet(spill / SpillWriter.INCIDENTS, GROUPING_COLUMNS)
-    event_table = group_events(columns, gazetteer=gazetteer)
-    del columns
+    if parts is None:
+        columns = IncidentColumns.from_parquet(spill / SpillWriter.INCIDENTS, GROUPING_COLUMNS)
+        event_table = group_events(columns, gazetteer=gazetteer)
+        del columns
+    else:
+        event_table = events_frame(read_parts(parts))
     # The event each incident belongs to (in the spill's order), so GIS users can join
     # the two layers.
     event_of = event_id_column(incident_ids, event_table)
@@ -669,24 +713,45 @@ def _in_a_process(function: Callable[..., Any], *args: Any, **kwargs: Any) -> An
     """``function(*args, **kwargs)`` in a worker process of its own (from the fork server
     the analysis used, whose imports are loaded), which ends with it; its exception is
     raised here, and a build stopped meanwhile stops it too."""
+    return _in_processes([(function, args, kwargs)])[0]
+
+
+def _in_processes(
+    calls: Sequence[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]],
+) -> list[Any]:
+    """Each ``function(*args, **kwargs)`` of ``calls`` in a worker process of its own, all
+    side by side (as :func:`_in_a_process`); their values in order. The first exception
+    to come is raised here, once the others are stopped."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([outputs.__name__])
-    pool = context.Pool(1, initializer=outputs.ignore_interrupt)
+    # A pool of one per call, closed as soon as its call is done: its process then ends
+    # and gives its memory back while the others work.
+    pools = [context.Pool(1, initializer=outputs.ignore_interrupt) for _ in calls]
     try:
-        result = pool.apply_async(function, args, kwargs)
-        while True:
-            try:
-                value = result.get(timeout=0.2)
-                break
-            except multiprocessing.TimeoutError:
-                continue
+        pending = [
+            pool.apply_async(function, args, kwargs)
+            for pool, (function, args, kwargs) in zip(pools, calls, strict=True)
+        ]
+        done: set[int] = set()
+        while len(done) < len(pending):
+            for number, result in enumerate(pending):
+                if number not in done and result.ready():
+                    result.get()  # raises its exception, if any
+                    pools[number].close()
+                    done.add(number)
+            waiting = [result for result in pending if not result.ready()]
+            if waiting:
+                waiting[0].wait(0.2)
+        values = [result.get() for result in pending]
     except BaseException:
-        pool.terminate()
-        pool.join()
+        for pool in pools:
+            pool.terminate()
+        for pool in pools:
+            pool.join()
         raise
-    pool.close()
-    pool.join()
-    return value
+    for pool in pools:
+        pool.join()
+    return values
 
 
 def _source_columns(table: pa.Table) -> pd.DataFrame:
