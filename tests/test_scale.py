@@ -10,7 +10,6 @@ import hashlib
 import shutil
 import sqlite3
 import struct
-import zlib
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -28,6 +27,8 @@ from incidents.cache import (
     encode_outcome,
     entry_key,
     outcome_batches,
+    pack_body,
+    unpack_body,
 )
 from incidents.engine import ReportTask, analyse_task
 from incidents.report_files import ReportMetadata
@@ -200,7 +201,7 @@ def test_a_corrupt_cache_entry_is_ignored_and_rebuilt(
             # The entry's own header, then bytes that are no record batches, with a digest
             # that fits them: only the decoding can tell.
             (size,) = struct.unpack_from("<I", payload)
-            broken = payload[: 4 + size] + zlib.compress(b"\x07" * 4000)
+            broken = payload[: 4 + size] + pack_body(b"\x07" * 4000)
             digest = hashlib.sha256(broken).digest()
             db.execute(
                 "UPDATE results SET payload=?, digest=? WHERE key=?", (broken, digest, victim)
@@ -336,14 +337,14 @@ def test_an_entry_whose_columns_do_not_fit_is_corrupt(tmp_path: Path, geoparser:
     payload = encode_batches("k", str(path), incidents, places, outcome.problems)
     (size,) = struct.unpack_from("<I", payload)
     header = json.loads(payload[4 : 4 + size])
-    body = zlib.decompress(payload[4 + size :])
+    body = unpack_body(payload[4 + size :], sum(header["sizes"])).to_pybytes()
 
     def entry(change: object = None, new_body: bytes | None = None) -> bytes:
         copy = json.loads(json.dumps(header))
         if change is not None:
             change(copy)  # type: ignore[operator]
         text = json.dumps(copy).encode()
-        packed = zlib.compress(body if new_body is None else new_body)
+        packed = pack_body(body if new_body is None else new_body)
         return struct.pack("<I", len(text)) + text + packed
 
     first, second = header["sizes"]
@@ -366,6 +367,35 @@ def test_an_entry_whose_columns_do_not_fit_is_corrupt(tmp_path: Path, geoparser:
         with pytest.raises(CorruptEntryError):
             decode_outcome("k", str(path), damaged)
     assert decode_outcome("k", str(path), entry()).incidents.equals(incidents)
+
+
+def test_an_entry_body_whose_frame_is_not_the_size_claimed_is_corrupt() -> None:
+    """The compressed messages must decompress to exactly the size the entry's header
+    says, every byte of them written: a frame that says another size, or whose header
+    was changed to say the claimed one, a second frame after it, a cut frame or bytes
+    that are no zstd frame are each refused."""
+    body = bytes(range(256)) * 40
+    packed = pack_body(body)
+    assert unpack_body(packed, len(body)).to_pybytes() == body
+    descriptor = packed[4]
+    assert descriptor & 0x20  # a single-segment frame: its size field follows at once
+    width = (1, 2, 4, 8)[descriptor >> 6]
+    claimed = len(body) + 16
+    forged = packed[:5] + (claimed - (256 if width == 2 else 0)).to_bytes(width, "little")
+    forged += packed[5 + width :]
+    for damaged, size in [
+        (packed, len(body) + 1),
+        (packed, len(body) - 1),
+        (packed, 0),
+        (forged, claimed),
+        (pack_body(body[:100]) + pack_body(body[100:]), len(body)),
+        (packed + pack_body(b"more"), len(body)),
+        (packed[:-3], len(body)),
+        (b"\x78\x01" + packed[2:], len(body)),
+        (packed[:5], len(body)),
+    ]:
+        with pytest.raises(CorruptEntryError):
+            unpack_body(damaged, size)
 
 
 def test_geoparquet_holds_the_incidents(corpus: Path, tmp_path: Path) -> None:
