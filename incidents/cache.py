@@ -330,6 +330,19 @@ class ResultCache:
         db.execute(_SCHEMA)
         return db
 
+    def present(self, keys: Iterable[str]) -> set[str]:
+        """The ``keys`` that have an entry, not yet read nor checked (one query): the
+        reports a build will have to analyse are known before it reads any entry."""
+        try:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM wanted")
+            self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((k,) for k in keys))
+            rows = self._db.execute("SELECT key FROM wanted JOIN results USING (key)").fetchall()
+        except sqlite3.Error:
+            self._reset()
+            return set()
+        return {key for (key,) in rows}
+
     def lookup_many(self, wanted: Sequence[tuple[str, str]]) -> dict[str, CachedOutcome]:
         """The trustworthy cached outcomes of ``wanted`` (key, path) pairs, by key."""
         paths = dict(wanted)

@@ -165,6 +165,65 @@ def test_after_adding_reports_only_the_new_ones_are_analysed(
     assert summary.incidents == cold.incidents
 
 
+def test_a_few_new_reports_are_analysed_by_a_worker_while_the_cache_is_read(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With jobs as the CLI's default, the reports the cache has no entry for are known
+    before any entry is read, and one worker process analyses them meanwhile; the
+    outputs are those of a cold build."""
+    reports = tmp_path / "reports"
+    shutil.copytree(corpus, reports)
+    out = tmp_path / "out"
+    build([reports], out, jobs=1)
+    (reports / "aa_new.txt").write_text(OTHER_REPORT.replace("Test Radio", "New Radio"), "utf-8")
+    (reports / "zz_new.txt").write_text(GOOD_REPORT.replace("Test Wire", "New Wire"), "utf-8")
+    monkeypatch.setattr("maps.build.READ_WHILE_ANALYSING_MIN", 10)
+    monkeypatch.setattr("maps.build.default_jobs", lambda: 2)
+    messages: list[str] = []
+    summary = build([reports], out, jobs=None, log=messages.append)
+    assert any("3 reports in a worker while the cache is read" in m for m in messages), messages
+    assert summary.reused == 28
+    build([reports], tmp_path / "cold", jobs=1, use_cache=False)
+    assert outputs(out) == outputs(tmp_path / "cold")
+    assert build([reports], out, jobs=1).reused == 30
+
+
+def test_a_corrupt_entry_found_while_workers_analyse_the_new_reports(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry expected to be found whose payload is damaged is analysed again in this
+    process, while the workers' stream of new reports stays in step (handed out three
+    at a time here, so several slices are in flight)."""
+    reports = tmp_path / "reports"
+    shutil.copytree(corpus, reports)
+    out = tmp_path / "out"
+    build([reports], out, jobs=1)
+    for number in range(8):
+        (reports / f"new{number}.txt").write_text(
+            OTHER_REPORT.replace("Test Radio", f"New Radio {number}"), "utf-8"
+        )
+    with _entries(out) as db:
+        (victim,) = db.execute("SELECT key FROM results ORDER BY key LIMIT 1").fetchone()
+        db.execute("UPDATE results SET payload=x'00' WHERE key=?", (victim,))
+    monkeypatch.setattr("incidents.engine.STREAM_SLICE", 3)
+    messages: list[str] = []
+    summary = build([reports], out, jobs=2, log=messages.append)
+    assert summary.reused == 27
+    assert any("1 corrupt entries ignored" in m for m in messages), messages
+    build([reports], tmp_path / "cold", jobs=1, use_cache=False)
+    assert outputs(out) == outputs(tmp_path / "cold")
+
+
+def test_workers_hand_out_a_stream_in_slices_and_give_the_same_outputs(
+    corpus: Path, serial: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("incidents.engine.STREAM_SLICE", 2)
+    monkeypatch.setattr("maps.build.ROUND", 5)  # rounds and slices out of step
+    summary = build([corpus], tmp_path / "out", jobs=2, use_cache=False)
+    assert summary.jobs == 2
+    assert outputs(tmp_path / "out") == serial
+
+
 def test_an_edited_report_is_analysed_again(corpus: Path, tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     shutil.copytree(corpus, reports)
