@@ -144,6 +144,12 @@ class CachedOutcome:
 
 def outcome_batches(outcome: ReportOutcome) -> tuple[pa.RecordBatch, pa.RecordBatch]:
     """An outcome's incident and place rows as record batches of the spill's schemas."""
+    if outcome.batches is not None:  # from a worker process, as messages
+        incidents, places = outcome.batches
+        return (
+            pa.ipc.read_record_batch(pa.py_buffer(incidents), INCIDENT_SCHEMA),
+            pa.ipc.read_record_batch(pa.py_buffer(places), PLACE_SCHEMA),
+        )
     return (
         pa.RecordBatch.from_pylist(outcome.incidents, schema=INCIDENT_SCHEMA),
         pa.RecordBatch.from_pylist(outcome.places, schema=PLACE_SCHEMA),

@@ -25,13 +25,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyarrow as pa
+
 from gazetteer.geoparse import Geoparser
 from gazetteer.model import Gazetteer
 from geo.errors import IncidentMapperError
 from incidents.pipeline import Problem, analyse_report, report_from_bytes
 from incidents.report_files import ReportMetadata
 from incidents.reports import read_report
-from incidents.spill import incident_rows, place_rows
+from incidents.spill import INCIDENT_SCHEMA, PLACE_SCHEMA, incident_rows, place_rows
 
 
 @dataclass(frozen=True)
@@ -46,13 +48,30 @@ class ReportTask:
 
 @dataclass(frozen=True)
 class ReportOutcome:
-    """What one report gave: spill rows, and its problems (the read error or its notes)."""
+    """What one report gave: spill rows, and its problems (the read error or its notes).
+
+    From a worker process of a build that keeps its analyses in the result cache, the
+    rows come as ``batches`` instead: the incident and place rows as two Arrow IPC
+    record-batch messages of the spill's schemas (what the cache keeps), so the build's
+    process makes no Python object per row (see :func:`as_batches`).
+    """
 
     path: str
     read: bool
     incidents: list[dict[str, Any]] = field(default_factory=list)
     places: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    batches: tuple[bytes, bytes] | None = None
+
+
+def as_batches(outcome: ReportOutcome) -> ReportOutcome:
+    """``outcome`` with its rows as record-batch messages (``batches``) instead of rows."""
+    if outcome.batches is not None or not outcome.read:
+        return outcome
+    incidents = pa.RecordBatch.from_pylist(outcome.incidents, schema=INCIDENT_SCHEMA)
+    places = pa.RecordBatch.from_pylist(outcome.places, schema=PLACE_SCHEMA)
+    messages = (incidents.serialize().to_pybytes(), places.serialize().to_pybytes())
+    return ReportOutcome(outcome.path, True, problems=outcome.problems, batches=messages)
 
 
 def analyse_task(task: ReportTask, geoparser: Geoparser) -> ReportOutcome:
@@ -90,22 +109,28 @@ def analyse_task(task: ReportTask, geoparser: Geoparser) -> ReportOutcome:
 # ------------------------------------------------------------ worker processes
 
 _WORKER_GEOPARSER: Geoparser | None = None
+_WORKER_BATCHES = False
 #: Seconds a build waits for its workers to start before going on without waiting.
 STARTUP_TIMEOUT = 120.0
 
 
-def _start_worker(gazetteer: Gazetteer, started: Any) -> None:
-    """Pool initializer: build the geoparser once; leave Ctrl-C to the parent; say when ready."""
-    global _WORKER_GEOPARSER
+def _start_worker(gazetteer: Gazetteer, started: Any, batches: bool = False) -> None:
+    """Pool initializer: build the geoparser once; leave Ctrl-C to the parent; say when ready.
+
+    ``batches``: send each outcome's rows as record-batch messages (:func:`as_batches`).
+    """
+    global _WORKER_GEOPARSER, _WORKER_BATCHES
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER_GEOPARSER = Geoparser(gazetteer)
+    _WORKER_BATCHES = batches
     with contextlib.suppress(threading.BrokenBarrierError):
         started.wait(timeout=STARTUP_TIMEOUT)
 
 
 def _analyse_in_worker(task: ReportTask) -> ReportOutcome:
     assert _WORKER_GEOPARSER is not None, "worker started without its initializer"
-    return analyse_task(task, _WORKER_GEOPARSER)
+    outcome = analyse_task(task, _WORKER_GEOPARSER)
+    return as_batches(outcome) if _WORKER_BATCHES else outcome
 
 
 def default_jobs() -> int:
@@ -144,6 +169,7 @@ class ProcessEngine:
         *,
         preload: Sequence[str] = (),
         on_ready: Callable[[], None] | None = None,
+        batches: bool = False,
     ):
         context = multiprocessing.get_context("forkserver")
         # The fork server is started once per process: modules later worker pools of
@@ -153,6 +179,8 @@ class ProcessEngine:
         self.analysed_here = 0
         """Reports this process analysed while the workers started."""
         self._gazetteer = gazetteer
+        self._batches = batches
+        """The workers send rows as record-batch messages (for the result cache)."""
         self._tasks = tasks
         self._geoparser: Geoparser | None = None
         self._pool: Any = None
@@ -174,7 +202,9 @@ class ProcessEngine:
         try:
             started = context.Barrier(self.jobs + 1)
             self._pool = context.Pool(
-                self.jobs, initializer=_start_worker, initargs=(self._gazetteer, started)
+                self.jobs,
+                initializer=_start_worker,
+                initargs=(self._gazetteer, started, self._batches),
             )
             # Every worker is past its start before work is handed out, so a build stopped
             # later never catches a worker half-started (it would print a traceback).

@@ -42,6 +42,7 @@ from incidents.cache import (
     fresh_record,
     gazetteer_digest,
     inputs_digest,
+    outcome_batches,
     write_record,
 )
 from incidents.engine import (
@@ -471,6 +472,7 @@ def _analyse_into_spill(
                 if isinstance(item, ReportTask) and (key is None or key not in kept)
             ],
             reading=len(kept),
+            batches=cache is not None,
         )
         with SpillWriter(staging / "spill") as spill:
             for start in range(0, len(listed), ROUND):
@@ -487,7 +489,10 @@ def _analyse_into_spill(
                         spill.add_batches(item.incidents, item.places)
                     elif item.read:
                         summary.reports_read += 1
-                        spill.add(item.incidents, item.places)
+                        if item.batches is not None:
+                            spill.add_batches(*outcome_batches(item))
+                        else:
+                            spill.add(item.incidents, item.places)
                     else:
                         summary.reports_failed += 1
                     summary.problems.extend(item.problems)
@@ -539,9 +544,10 @@ class _Engine:
         self._expected: deque[ReportTask] = deque()
         self._stream: Iterator[ReportOutcome] = iter(())
 
-    def start(self, tasks: list[ReportTask], *, reading: int) -> None:
+    def start(self, tasks: list[ReportTask], *, reading: int, batches: bool = False) -> None:
         """Start analysing ``tasks`` (in order), while this process reads ``reading``
-        reports' entries from the cache."""
+        reports' entries from the cache; ``batches``: worker processes send the rows as
+        record-batch messages, as the cache keeps them."""
         self._expected = deque(tasks)
         if not tasks:
             return
@@ -558,7 +564,9 @@ class _Engine:
         if few and wanted > 1 and reading >= READ_WHILE_ANALYSING_MIN:
             # A few reports among many cached ones: one worker analyses them while this
             # process reads the cache, instead of this process after it.
-            self._workers = ProcessEngine(self.gazetteer, 1, tasks, preload=[outputs.__name__])
+            self._workers = ProcessEngine(
+                self.gazetteer, 1, tasks, preload=[outputs.__name__], batches=batches
+            )
             self.say(f"analysing {len(tasks)} reports in a worker while the cache is read")
             self._stream = self._workers.outcomes()
             return
@@ -570,6 +578,7 @@ class _Engine:
                 tasks,
                 preload=[outputs.__name__],
                 on_ready=lambda: self.say(f"analysing in {wanted} worker processes"),
+                batches=batches,
             )
             self.jobs = wanted
             self._stream = self._workers.outcomes()

@@ -30,7 +30,7 @@ from incidents.cache import (
     pack_body,
     unpack_body,
 )
-from incidents.engine import ReportTask, analyse_task
+from incidents.engine import ReportTask, analyse_task, as_batches
 from incidents.report_files import ReportMetadata
 from maps.build import OUTPUT_FILES, build
 
@@ -379,6 +379,25 @@ def test_an_entry_round_trips_and_refuses_to_be_another_report(
         decode_outcome("other key", str(path), payload)
     with pytest.raises(CorruptEntryError):
         decode_outcome("k", "elsewhere.txt", payload)
+
+
+def test_a_workers_rows_as_messages_are_the_rows(tmp_path: Path, geoparser: object) -> None:
+    """A worker of a cached build sends its rows as record-batch messages: they read back
+    as the batches the rows make, and become the same cache entry."""
+    path = tmp_path / "good.txt"
+    path.write_text(GOOD_REPORT, encoding="utf-8")
+    outcome = analyse_task(ReportTask(str(path)), geoparser)  # type: ignore[arg-type]
+    sent = as_batches(outcome)
+    assert sent.batches is not None
+    assert not sent.incidents
+    assert not sent.places
+    assert sent.problems == outcome.problems
+    for got, want in zip(outcome_batches(sent), outcome_batches(outcome), strict=True):
+        assert got.equals(want)
+        assert got.num_rows
+    assert encode_outcome("k", sent) == encode_outcome("k", outcome)
+    unread = analyse_task(ReportTask(str(tmp_path / "missing.txt")), geoparser)  # type: ignore[arg-type]
+    assert as_batches(unread) is unread
 
 
 def test_an_entry_whose_columns_do_not_fit_is_corrupt(tmp_path: Path, geoparser: object) -> None:
