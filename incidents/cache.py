@@ -28,7 +28,6 @@ import json
 import shutil
 import sqlite3
 import struct
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -49,8 +48,8 @@ from incidents.spill import INCIDENT_SCHEMA, PLACE_SCHEMA
 CACHE_FOLDER = ".incident-map-cache"
 CACHE_FILE = "results.sqlite"
 #: Bumped when the entry format changes (2: columns instead of rows of objects; 3:
-#: Arrow record batches instead of JSON).
-FORMAT = 3
+#: Arrow record batches instead of JSON; 4: zstd instead of zlib).
+FORMAT = 4
 #: The packages whose code and data decide a report's analysis.
 ANALYSIS_PACKAGES = ("geo", "gazetteer", "incidents")
 
@@ -118,7 +117,8 @@ def entry_key(version: str, path: str, metadata_row: ReportMetadata | None, data
 # An entry is one payload: a 4-byte length, a small JSON header (format, key, path, the
 # schemas' fingerprint, the problems, the sizes of the two messages), then the report's
 # incident rows and place rows as two Arrow IPC record-batch messages of the spill's own
-# schemas, compressed together (zlib, its fastest level). A hit is decoded to two record
+# schemas, compressed together (one zstd frame, level 1: as small as zlib's fastest level,
+# about three times faster to make and to read). A hit is decoded to two record
 # batches (no Python object per row) and appended to the spill as they are.
 
 
@@ -144,6 +144,12 @@ class CachedOutcome:
 
 def outcome_batches(outcome: ReportOutcome) -> tuple[pa.RecordBatch, pa.RecordBatch]:
     """An outcome's incident and place rows as record batches of the spill's schemas."""
+    if outcome.batches is not None:  # from a worker process, as messages
+        incidents, places = outcome.batches
+        return (
+            pa.ipc.read_record_batch(pa.py_buffer(incidents), INCIDENT_SCHEMA),
+            pa.ipc.read_record_batch(pa.py_buffer(places), PLACE_SCHEMA),
+        )
     return (
         pa.RecordBatch.from_pylist(outcome.incidents, schema=INCIDENT_SCHEMA),
         pa.RecordBatch.from_pylist(outcome.places, schema=PLACE_SCHEMA),
@@ -169,8 +175,7 @@ def encode_batches(
         "problems": [p.to_json() for p in problems],
     }
     text = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    packed = zlib.compress(body, 1)
-    return _HEADER_SIZE.pack(len(text)) + text + packed
+    return _HEADER_SIZE.pack(len(text)) + text + pack_body(body)
 
 
 def encode_outcome(key: str, outcome: ReportOutcome) -> bytes:
@@ -180,6 +185,51 @@ def encode_outcome(key: str, outcome: ReportOutcome) -> bytes:
 
 class CorruptEntryError(ValueError):
     """A cache entry that does not decode to what it claims to be."""
+
+
+_ZSTD = pa.Codec("zstd", compression_level=1)
+_ZSTD_MAGIC = 0xFD2FB528
+
+
+def pack_body(body: bytes) -> bytes:
+    """An entry's messages compressed: one zstd frame, which names its size."""
+    return _ZSTD.compress(body, asbytes=True)
+
+
+def _frame_content_size(frame: bytes) -> int | None:
+    """The size a zstd frame's header says its content has (RFC 8878, 3.1.1.1), or None
+    when it is no zstd frame or does not say."""
+    if len(frame) < 6 or int.from_bytes(frame[:4], "little") != _ZSTD_MAGIC:
+        return None
+    descriptor = frame[4]
+    if descriptor & 0x08:  # the reserved bit
+        return None
+    single_segment = bool(descriptor & 0x20)
+    start = 5 + (0 if single_segment else 1) + (0, 1, 2, 4)[descriptor & 0x03]
+    width = (1 if single_segment else 0, 2, 4, 8)[descriptor >> 6]
+    if width == 0 or len(frame) < start + width:
+        return None
+    size = int.from_bytes(frame[start : start + width], "little")
+    return size + 256 if width == 2 else size
+
+
+def unpack_body(packed: bytes, size: int) -> pa.Buffer:
+    """The ``size`` bytes of messages in ``packed``; raises :class:`CorruptEntryError`
+    unless they decompress to exactly that many.
+
+    Arrow's codec decompresses into a buffer of the size it is told and does not say
+    how much it wrote, so the frame must first say that size itself; zstd then checks
+    that the frame's content has the size its header says, and a second frame would
+    not fit: every byte of the buffer is written, none is left as it was.
+    """
+    if size <= 0 or _frame_content_size(packed) != size:
+        msg = "the entry's messages are not the size its header says"
+        raise CorruptEntryError(msg)
+    try:
+        return _ZSTD.decompress(packed, decompressed_size=size)
+    except OSError as exc:  # zstd's own checks: the content's size, a cut frame
+        msg = f"the entry's messages do not decompress: {exc}"
+        raise CorruptEntryError(msg) from exc
 
 
 def _batch(buffer: pa.Buffer, schema: pa.Schema) -> pa.RecordBatch:
@@ -209,12 +259,7 @@ def decode_outcome(key: str, path: str, payload: bytes) -> CachedOutcome:
         if first < 0 or second < 0:
             msg = "the entry's sizes are negative"
             raise CorruptEntryError(msg)
-        # zlib gives exactly the bytes compressed (an LZ4 frame decompressed into a buffer
-        # of the claimed size could leave its end unwritten).
-        body = pa.py_buffer(zlib.decompress(payload[_HEADER_SIZE.size + size :]))
-        if body.size != first + second:
-            msg = "the entry's messages are cut short"
-            raise CorruptEntryError(msg)
+        body = unpack_body(payload[_HEADER_SIZE.size + size :], first + second)
         incidents = _batch(body.slice(0, first), INCIDENT_SCHEMA)
         places = _batch(body.slice(first, second), PLACE_SCHEMA)
         problems = [Problem.from_json(values) for values in header["problems"]]
@@ -227,7 +272,6 @@ def decode_outcome(key: str, path: str, payload: bytes) -> CachedOutcome:
         AttributeError,
         OSError,
         struct.error,
-        zlib.error,
     ) as exc:
         # pyarrow's errors (ArrowInvalid, ArrowIOError...) are ValueErrors and OSErrors.
         msg = f"the entry does not decode: {type(exc).__name__}"
@@ -291,6 +335,19 @@ class ResultCache:
         db.execute("PRAGMA synchronous=OFF")
         db.execute(_SCHEMA)
         return db
+
+    def present(self, keys: Iterable[str]) -> set[str]:
+        """The ``keys`` that have an entry, not yet read nor checked (one query): the
+        reports a build will have to analyse are known before it reads any entry."""
+        try:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM wanted")
+            self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((k,) for k in keys))
+            rows = self._db.execute("SELECT key FROM wanted JOIN results USING (key)").fetchall()
+        except sqlite3.Error:
+            self._reset()
+            return set()
+        return {key for (key,) in rows}
 
     def lookup_many(self, wanted: Sequence[tuple[str, str]]) -> dict[str, CachedOutcome]:
         """The trustworthy cached outcomes of ``wanted`` (key, path) pairs, by key."""

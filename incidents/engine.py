@@ -25,13 +25,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pyarrow as pa
+
 from gazetteer.geoparse import Geoparser
 from gazetteer.model import Gazetteer
 from geo.errors import IncidentMapperError
 from incidents.pipeline import Problem, analyse_report, report_from_bytes
 from incidents.report_files import ReportMetadata
 from incidents.reports import read_report
-from incidents.spill import incident_rows, place_rows
+from incidents.spill import INCIDENT_SCHEMA, PLACE_SCHEMA, incident_rows, place_rows
 
 
 @dataclass(frozen=True)
@@ -46,13 +48,30 @@ class ReportTask:
 
 @dataclass(frozen=True)
 class ReportOutcome:
-    """What one report gave: spill rows, and its problems (the read error or its notes)."""
+    """What one report gave: spill rows, and its problems (the read error or its notes).
+
+    From a worker process of a build that keeps its analyses in the result cache, the
+    rows come as ``batches`` instead: the incident and place rows as two Arrow IPC
+    record-batch messages of the spill's schemas (what the cache keeps), so the build's
+    process makes no Python object per row (see :func:`as_batches`).
+    """
 
     path: str
     read: bool
     incidents: list[dict[str, Any]] = field(default_factory=list)
     places: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    batches: tuple[bytes, bytes] | None = None
+
+
+def as_batches(outcome: ReportOutcome) -> ReportOutcome:
+    """``outcome`` with its rows as record-batch messages (``batches``) instead of rows."""
+    if outcome.batches is not None or not outcome.read:
+        return outcome
+    incidents = pa.RecordBatch.from_pylist(outcome.incidents, schema=INCIDENT_SCHEMA)
+    places = pa.RecordBatch.from_pylist(outcome.places, schema=PLACE_SCHEMA)
+    messages = (incidents.serialize().to_pybytes(), places.serialize().to_pybytes())
+    return ReportOutcome(outcome.path, True, problems=outcome.problems, batches=messages)
 
 
 def analyse_task(task: ReportTask, geoparser: Geoparser) -> ReportOutcome:
@@ -90,22 +109,28 @@ def analyse_task(task: ReportTask, geoparser: Geoparser) -> ReportOutcome:
 # ------------------------------------------------------------ worker processes
 
 _WORKER_GEOPARSER: Geoparser | None = None
+_WORKER_BATCHES = False
 #: Seconds a build waits for its workers to start before going on without waiting.
 STARTUP_TIMEOUT = 120.0
 
 
-def _start_worker(gazetteer: Gazetteer, started: Any) -> None:
-    """Pool initializer: build the geoparser once; leave Ctrl-C to the parent; say when ready."""
-    global _WORKER_GEOPARSER
+def _start_worker(gazetteer: Gazetteer, started: Any, batches: bool = False) -> None:
+    """Pool initializer: build the geoparser once; leave Ctrl-C to the parent; say when ready.
+
+    ``batches``: send each outcome's rows as record-batch messages (:func:`as_batches`).
+    """
+    global _WORKER_GEOPARSER, _WORKER_BATCHES
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER_GEOPARSER = Geoparser(gazetteer)
+    _WORKER_BATCHES = batches
     with contextlib.suppress(threading.BrokenBarrierError):
         started.wait(timeout=STARTUP_TIMEOUT)
 
 
 def _analyse_in_worker(task: ReportTask) -> ReportOutcome:
     assert _WORKER_GEOPARSER is not None, "worker started without its initializer"
-    return analyse_task(task, _WORKER_GEOPARSER)
+    outcome = analyse_task(task, _WORKER_GEOPARSER)
+    return as_batches(outcome) if _WORKER_BATCHES else outcome
 
 
 def default_jobs() -> int:
@@ -116,25 +141,35 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: Tasks handed to the workers per ``imap`` call of a stream: the next is handed out
+#: before this one is done, so no worker waits at its end, and at most two are in
+#: flight, so a build whose process lags keeps at most that many outcomes waiting.
+STREAM_SLICE = 512
+
+
 class ProcessEngine:
-    """Worker processes on this machine, started once per build.
+    """Worker processes on this machine, started once per build for one stream of tasks.
 
     Workers come from a fork server (no fork of a process that runs threads),
     with this module (and ``preload``) preloaded; each builds its own geoparser
     from the gazetteer it is given once. Starting them (the fork server's imports,
     then each worker's geoparser) takes a couple of seconds of CPU, so they are
-    started on a thread while this process analyses the first reports itself:
-    no core waits for the start, and the outcomes are the same, in the same order,
-    whoever computed them.
+    started on a thread, which hands them the first tasks as soon as they are up:
+    they compute while this process does other work (reads the result cache), and
+    if this process asks for outcomes before they are up it analyses the first
+    tasks itself. The outcomes are the same, in the order of the tasks, whoever
+    computed them.
     """
 
     def __init__(
         self,
         gazetteer: Gazetteer,
         jobs: int,
+        tasks: Sequence[ReportTask],
         *,
         preload: Sequence[str] = (),
         on_ready: Callable[[], None] | None = None,
+        batches: bool = False,
     ):
         context = multiprocessing.get_context("forkserver")
         # The fork server is started once per process: modules later worker pools of
@@ -144,10 +179,18 @@ class ProcessEngine:
         self.analysed_here = 0
         """Reports this process analysed while the workers started."""
         self._gazetteer = gazetteer
+        self._batches = batches
+        """The workers send rows as record-batch messages (for the result cache)."""
+        self._tasks = tasks
         self._geoparser: Geoparser | None = None
         self._pool: Any = None
         self._failure: BaseException | None = None
-        self._ready = threading.Event()
+        self._lock = threading.Lock()
+        self._ready = False
+        """Set (under the lock) once the workers are up, or failed to start."""
+        self._handed_out = 0
+        """Tasks claimed so far: by this process while the workers start, then by them."""
+        self._in_flight: deque[Any] = deque()
         self._on_ready = on_ready
         """Called once (in the calling thread) when the workers are all started."""
         self._starter = threading.Thread(
@@ -159,7 +202,9 @@ class ProcessEngine:
         try:
             started = context.Barrier(self.jobs + 1)
             self._pool = context.Pool(
-                self.jobs, initializer=_start_worker, initargs=(self._gazetteer, started)
+                self.jobs,
+                initializer=_start_worker,
+                initargs=(self._gazetteer, started, self._batches),
             )
             # Every worker is past its start before work is handed out, so a build stopped
             # later never catches a worker half-started (it would print a traceback).
@@ -167,8 +212,20 @@ class ProcessEngine:
                 started.wait(timeout=STARTUP_TIMEOUT)
         except BaseException as exc:  # raised in the build's thread, by _started_pool
             self._failure = exc
-        finally:
-            self._ready.set()
+        with self._lock:
+            self._ready = True
+            if self._failure is None:
+                self._hand_out()
+                self._hand_out()
+
+    def _hand_out(self) -> None:
+        """Give the workers the next slice of tasks (under the lock, or once started)."""
+        part = self._tasks[self._handed_out : self._handed_out + STREAM_SLICE]
+        if not part:
+            return
+        self._handed_out += len(part)
+        chunk = max(1, min(32, len(part) // (self.jobs * 8)))
+        self._in_flight.append(self._pool.imap(_analyse_in_worker, part, chunksize=chunk))
 
     def _started_pool(self) -> Any:
         self._starter.join()
@@ -179,27 +236,24 @@ class ProcessEngine:
             on_ready()
         return self._pool
 
-    def map(self, tasks: Sequence[ReportTask]) -> Iterator[ReportOutcome]:
-        """The outcomes of ``tasks``, in order."""
-        if not tasks:
-            return iter(())
-        return self._outcomes(tasks)
-
-    def _outcomes(self, tasks: Sequence[ReportTask]) -> Iterator[ReportOutcome]:
-        done = 0
-        while done < len(tasks) and not self._ready.is_set():
+    def outcomes(self) -> Iterator[ReportOutcome]:
+        """The outcomes of the tasks, in order (once)."""
+        while True:
+            with self._lock:
+                if self._ready or self._handed_out == len(self._tasks):
+                    break
+                task = self._tasks[self._handed_out]
+                self._handed_out += 1
             if self._geoparser is None:
                 self._geoparser = Geoparser(self._gazetteer)
-                continue  # the workers may have started meanwhile
-            yield analyse_task(tasks[done], self._geoparser)
-            done += 1
+            yield analyse_task(task, self._geoparser)
             self.analysed_here += 1
-        pool = self._started_pool()
+        self._started_pool()
         self._geoparser = None  # not needed again: the workers are up
-        rest = tasks[done:]
-        if rest:
-            chunk = max(1, min(32, len(rest) // (self.jobs * 8)))
-            yield from pool.imap(_analyse_in_worker, rest, chunksize=chunk)
+        while self._in_flight:
+            current = self._in_flight.popleft()
+            self._hand_out()
+            yield from current
 
     def close(self) -> None:
         pool = self._started_pool()

@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import shutil
 import stat
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ from incidents.cache import (
     fresh_record,
     gazetteer_digest,
     inputs_digest,
+    outcome_batches,
     write_record,
 )
 from incidents.engine import (
@@ -461,9 +463,24 @@ def _analyse_into_spill(
     say: Callable[[str], None],
 ) -> None:
     """Look up, analyse and spill every listed report (``keys``: their cache keys), in
-    order."""
+    order.
+
+    The reports the cache has no entry for are known before any entry is read (one
+    query over the keys), and handed to where they are analysed at once: worker
+    processes compute them while this process reads and spills the cached ones.
+    """
     engine: _Engine = _Engine(gazetteer, jobs=jobs, scheduler=scheduler, say=say)
     try:
+        kept = cache.present([key for key in keys if key]) if cache is not None else set()
+        engine.start(
+            [
+                item
+                for item, key in zip(listed, keys, strict=True)
+                if isinstance(item, ReportTask) and (key is None or key not in kept)
+            ],
+            reading=len(kept),
+            batches=cache is not None,
+        )
         with SpillWriter(staging / "spill") as spill:
             for start in range(0, len(listed), ROUND):
                 items, round_keys = listed[start : start + ROUND], keys[start : start + ROUND]
@@ -479,7 +496,10 @@ def _analyse_into_spill(
                         spill.add_batches(item.incidents, item.places)
                     elif item.read:
                         summary.reports_read += 1
-                        spill.add(item.incidents, item.places)
+                        if item.batches is not None:
+                            spill.add_batches(*outcome_batches(item))
+                        else:
+                            spill.add(item.incidents, item.places)
                     else:
                         summary.reports_failed += 1
                     summary.problems.extend(item.problems)
@@ -501,8 +521,22 @@ def _analyse_into_spill(
             say("cache: the cache file could not be read; it is rebuilt")
 
 
+#: With ``jobs=None``, a few reports to analyse (under :data:`AUTO_PARALLEL_MIN`) are
+#: analysed by one worker process while this process reads at least this many
+#: reports' entries from the cache (the worker's start, a couple of seconds of CPU,
+#: then costs no time: the fork server it comes from writes the outputs next).
+READ_WHILE_ANALYSING_MIN = 512
+
+
 class _Engine:
-    """Where misses are analysed: started on the first round that needs it."""
+    """Where the reports the cache does not have are analysed, in one stream.
+
+    :meth:`start` is given every report expected to be analysed (those with no entry
+    in the cache), in order, and starts computing them; :meth:`outcomes` then gives
+    each round's outcomes in order, taking the computed ones from that stream. A
+    report expected to be found whose entry turns out corrupt is analysed in this
+    process.
+    """
 
     def __init__(
         self, gazetteer: Gazetteer, *, jobs: int | None, scheduler: str | None, say: Callable
@@ -514,6 +548,54 @@ class _Engine:
         self.jobs = 1
         self._workers: ProcessEngine | DaskEngine | None = None
         self._geoparser: Geoparser | None = None
+        self._expected: deque[ReportTask] = deque()
+        self._stream: Iterator[ReportOutcome] = iter(())
+
+    def start(self, tasks: list[ReportTask], *, reading: int, batches: bool = False) -> None:
+        """Start analysing ``tasks`` (in order), while this process reads ``reading``
+        reports' entries from the cache; ``batches``: worker processes send the rows as
+        record-batch messages, as the cache keeps them."""
+        self._expected = deque(tasks)
+        if not tasks:
+            return
+        if self.scheduler is not None:
+            self._workers = DaskEngine(
+                self.gazetteer, self.scheduler, fingerprint=gazetteer_digest(self.gazetteer)
+            )
+            self.jobs = self._workers.jobs
+            self.say(f"analysing on the dask cluster at {self.scheduler} ({self.jobs} workers)")
+            self._stream = self._workers.map(tasks)
+            return
+        wanted = self.requested if self.requested is not None else default_jobs()
+        few = self.requested is None and len(tasks) < AUTO_PARALLEL_MIN
+        if few and wanted > 1 and reading >= READ_WHILE_ANALYSING_MIN:
+            # A few reports among many cached ones: one worker analyses them while this
+            # process reads the cache, instead of this process after it.
+            self._workers = ProcessEngine(
+                self.gazetteer, 1, tasks, preload=[outputs.__name__], batches=batches
+            )
+            self.say(f"analysing {len(tasks)} reports in a worker while the cache is read")
+            self._stream = self._workers.outcomes()
+            return
+        if wanted > 1 and not few:
+            # Said once the workers are all started (this process analyses meanwhile).
+            self._workers = ProcessEngine(
+                self.gazetteer,
+                wanted,
+                tasks,
+                preload=[outputs.__name__],
+                on_ready=lambda: self.say(f"analysing in {wanted} worker processes"),
+                batches=batches,
+            )
+            self.jobs = wanted
+            self._stream = self._workers.outcomes()
+            return
+        self._stream = (analyse_task(task, self._local_geoparser()) for task in tasks)
+
+    def _local_geoparser(self) -> Geoparser:
+        if self._geoparser is None:
+            self._geoparser = Geoparser(self.gazetteer)
+        return self._geoparser
 
     def outcomes(
         self,
@@ -528,49 +610,24 @@ class _Engine:
             cached = cache.lookup_many(
                 [(key, item.path) for key, item in zip(keys, items, strict=True) if key]  # type: ignore[union-attr]
             )
-        found: list[ReportOutcome | CachedOutcome | Problem | None] = []
-        misses: list[ReportTask] = []
         for item, key in zip(items, keys, strict=True):
-            outcome: ReportOutcome | CachedOutcome | Problem | None
-            outcome = item if isinstance(item, Problem) else cached.get(key) if key else None
-            if outcome is None:
-                misses.append(item)  # type: ignore[arg-type]
-            found.append(outcome)
-        computed = self._compute(misses)
-        for outcome, key in zip(found, keys, strict=True):
-            if outcome is None:
-                outcome = next(computed)
-                if cache is not None and key is not None:
-                    outcome = cache.store(key, outcome) or outcome
-            yield outcome
-
-    def _compute(self, tasks: list[ReportTask]) -> Iterator[ReportOutcome]:
-        if not tasks:
-            return iter(())
-        if self._workers is None and self.scheduler is not None:
-            self._workers = DaskEngine(
-                self.gazetteer, self.scheduler, fingerprint=gazetteer_digest(self.gazetteer)
-            )
-            self.jobs = self._workers.jobs
-            self.say(f"analysing on the dask cluster at {self.scheduler} ({self.jobs} workers)")
-        if self._workers is None:
-            wanted = self.requested if self.requested is not None else default_jobs()
-            few = self.requested is None and len(tasks) < AUTO_PARALLEL_MIN
-            if wanted > 1 and not few:
-                # Said once the workers are all started (this process analyses meanwhile).
-                self._workers = ProcessEngine(
-                    self.gazetteer,
-                    wanted,
-                    preload=[outputs.__name__],
-                    on_ready=lambda: self.say(f"analysing in {wanted} worker processes"),
-                )
-                self.jobs = wanted
-        if self._workers is not None:
-            return iter(self._workers.map(tasks))
-        if self._geoparser is None:
-            self._geoparser = Geoparser(self.gazetteer)
-        geoparser = self._geoparser
-        return (analyse_task(task, geoparser) for task in tasks)
+            if isinstance(item, Problem):
+                yield item
+                continue
+            computed = None
+            if self._expected and self._expected[0] is item:
+                self._expected.popleft()
+                computed = next(self._stream)  # taken even if found since: in step
+            found = cached.get(key) if key else None
+            if found is not None:
+                yield found
+                continue
+            if computed is None:  # its entry was there, but corrupt
+                computed = analyse_task(item, self._local_geoparser())
+            if cache is not None and key is not None:
+                yield cache.store(key, computed) or computed
+            else:
+                yield computed
 
     def close(self) -> None:
         if self._workers is not None:

@@ -10,7 +10,6 @@ import hashlib
 import shutil
 import sqlite3
 import struct
-import zlib
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -28,8 +27,10 @@ from incidents.cache import (
     encode_outcome,
     entry_key,
     outcome_batches,
+    pack_body,
+    unpack_body,
 )
-from incidents.engine import ReportTask, analyse_task
+from incidents.engine import ReportTask, analyse_task, as_batches
 from incidents.report_files import ReportMetadata
 from maps.build import OUTPUT_FILES, build
 
@@ -164,6 +165,65 @@ def test_after_adding_reports_only_the_new_ones_are_analysed(
     assert summary.incidents == cold.incidents
 
 
+def test_a_few_new_reports_are_analysed_by_a_worker_while_the_cache_is_read(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With jobs as the CLI's default, the reports the cache has no entry for are known
+    before any entry is read, and one worker process analyses them meanwhile; the
+    outputs are those of a cold build."""
+    reports = tmp_path / "reports"
+    shutil.copytree(corpus, reports)
+    out = tmp_path / "out"
+    build([reports], out, jobs=1)
+    (reports / "aa_new.txt").write_text(OTHER_REPORT.replace("Test Radio", "New Radio"), "utf-8")
+    (reports / "zz_new.txt").write_text(GOOD_REPORT.replace("Test Wire", "New Wire"), "utf-8")
+    monkeypatch.setattr("maps.build.READ_WHILE_ANALYSING_MIN", 10)
+    monkeypatch.setattr("maps.build.default_jobs", lambda: 2)
+    messages: list[str] = []
+    summary = build([reports], out, jobs=None, log=messages.append)
+    assert any("3 reports in a worker while the cache is read" in m for m in messages), messages
+    assert summary.reused == 28
+    build([reports], tmp_path / "cold", jobs=1, use_cache=False)
+    assert outputs(out) == outputs(tmp_path / "cold")
+    assert build([reports], out, jobs=1).reused == 30
+
+
+def test_a_corrupt_entry_found_while_workers_analyse_the_new_reports(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry expected to be found whose payload is damaged is analysed again in this
+    process, while the workers' stream of new reports stays in step (handed out three
+    at a time here, so several slices are in flight)."""
+    reports = tmp_path / "reports"
+    shutil.copytree(corpus, reports)
+    out = tmp_path / "out"
+    build([reports], out, jobs=1)
+    for number in range(8):
+        (reports / f"new{number}.txt").write_text(
+            OTHER_REPORT.replace("Test Radio", f"New Radio {number}"), "utf-8"
+        )
+    with _entries(out) as db:
+        (victim,) = db.execute("SELECT key FROM results ORDER BY key LIMIT 1").fetchone()
+        db.execute("UPDATE results SET payload=x'00' WHERE key=?", (victim,))
+    monkeypatch.setattr("incidents.engine.STREAM_SLICE", 3)
+    messages: list[str] = []
+    summary = build([reports], out, jobs=2, log=messages.append)
+    assert summary.reused == 27
+    assert any("1 corrupt entries ignored" in m for m in messages), messages
+    build([reports], tmp_path / "cold", jobs=1, use_cache=False)
+    assert outputs(out) == outputs(tmp_path / "cold")
+
+
+def test_workers_hand_out_a_stream_in_slices_and_give_the_same_outputs(
+    corpus: Path, serial: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("incidents.engine.STREAM_SLICE", 2)
+    monkeypatch.setattr("maps.build.ROUND", 5)  # rounds and slices out of step
+    summary = build([corpus], tmp_path / "out", jobs=2, use_cache=False)
+    assert summary.jobs == 2
+    assert outputs(tmp_path / "out") == serial
+
+
 def test_an_edited_report_is_analysed_again(corpus: Path, tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     shutil.copytree(corpus, reports)
@@ -200,7 +260,7 @@ def test_a_corrupt_cache_entry_is_ignored_and_rebuilt(
             # The entry's own header, then bytes that are no record batches, with a digest
             # that fits them: only the decoding can tell.
             (size,) = struct.unpack_from("<I", payload)
-            broken = payload[: 4 + size] + zlib.compress(b"\x07" * 4000)
+            broken = payload[: 4 + size] + pack_body(b"\x07" * 4000)
             digest = hashlib.sha256(broken).digest()
             db.execute(
                 "UPDATE results SET payload=?, digest=? WHERE key=?", (broken, digest, victim)
@@ -321,6 +381,25 @@ def test_an_entry_round_trips_and_refuses_to_be_another_report(
         decode_outcome("k", "elsewhere.txt", payload)
 
 
+def test_a_workers_rows_as_messages_are_the_rows(tmp_path: Path, geoparser: object) -> None:
+    """A worker of a cached build sends its rows as record-batch messages: they read back
+    as the batches the rows make, and become the same cache entry."""
+    path = tmp_path / "good.txt"
+    path.write_text(GOOD_REPORT, encoding="utf-8")
+    outcome = analyse_task(ReportTask(str(path)), geoparser)  # type: ignore[arg-type]
+    sent = as_batches(outcome)
+    assert sent.batches is not None
+    assert not sent.incidents
+    assert not sent.places
+    assert sent.problems == outcome.problems
+    for got, want in zip(outcome_batches(sent), outcome_batches(outcome), strict=True):
+        assert got.equals(want)
+        assert got.num_rows
+    assert encode_outcome("k", sent) == encode_outcome("k", outcome)
+    unread = analyse_task(ReportTask(str(tmp_path / "missing.txt")), geoparser)  # type: ignore[arg-type]
+    assert as_batches(unread) is unread
+
+
 def test_an_entry_whose_columns_do_not_fit_is_corrupt(tmp_path: Path, geoparser: object) -> None:
     """An entry's header and batches are each checked: another format, other schemas,
     sizes that do not fit its messages, batches of the other table, a cut body, text
@@ -336,14 +415,14 @@ def test_an_entry_whose_columns_do_not_fit_is_corrupt(tmp_path: Path, geoparser:
     payload = encode_batches("k", str(path), incidents, places, outcome.problems)
     (size,) = struct.unpack_from("<I", payload)
     header = json.loads(payload[4 : 4 + size])
-    body = zlib.decompress(payload[4 + size :])
+    body = unpack_body(payload[4 + size :], sum(header["sizes"])).to_pybytes()
 
     def entry(change: object = None, new_body: bytes | None = None) -> bytes:
         copy = json.loads(json.dumps(header))
         if change is not None:
             change(copy)  # type: ignore[operator]
         text = json.dumps(copy).encode()
-        packed = zlib.compress(body if new_body is None else new_body)
+        packed = pack_body(body if new_body is None else new_body)
         return struct.pack("<I", len(text)) + text + packed
 
     first, second = header["sizes"]
@@ -366,6 +445,35 @@ def test_an_entry_whose_columns_do_not_fit_is_corrupt(tmp_path: Path, geoparser:
         with pytest.raises(CorruptEntryError):
             decode_outcome("k", str(path), damaged)
     assert decode_outcome("k", str(path), entry()).incidents.equals(incidents)
+
+
+def test_an_entry_body_whose_frame_is_not_the_size_claimed_is_corrupt() -> None:
+    """The compressed messages must decompress to exactly the size the entry's header
+    says, every byte of them written: a frame that says another size, or whose header
+    was changed to say the claimed one, a second frame after it, a cut frame or bytes
+    that are no zstd frame are each refused."""
+    body = bytes(range(256)) * 40
+    packed = pack_body(body)
+    assert unpack_body(packed, len(body)).to_pybytes() == body
+    descriptor = packed[4]
+    assert descriptor & 0x20  # a single-segment frame: its size field follows at once
+    width = (1, 2, 4, 8)[descriptor >> 6]
+    claimed = len(body) + 16
+    forged = packed[:5] + (claimed - (256 if width == 2 else 0)).to_bytes(width, "little")
+    forged += packed[5 + width :]
+    for damaged, size in [
+        (packed, len(body) + 1),
+        (packed, len(body) - 1),
+        (packed, 0),
+        (forged, claimed),
+        (pack_body(body[:100]) + pack_body(body[100:]), len(body)),
+        (packed + pack_body(b"more"), len(body)),
+        (packed[:-3], len(body)),
+        (b"\x78\x01" + packed[2:], len(body)),
+        (packed[:5], len(body)),
+    ]:
+        with pytest.raises(CorruptEntryError):
+            unpack_body(damaged, size)
 
 
 def test_geoparquet_holds_the_incidents(corpus: Path, tmp_path: Path) -> None:
