@@ -21,11 +21,11 @@ prepared inputs.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import signal
 import tempfile
 import threading
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +53,13 @@ from maps.gis_files import incidents_geoparquet, write_flatgeobuf, write_geopack
 from maps.gis_tables import TableBatches
 from maps.incident_text import write_incidents_csv, write_incidents_geojson
 from maps.render import build_map, map_pieces
+from maps.writer_memory import (
+    DEFAULT_MEMORY_LIMIT_MB,
+    WORKER_IMPORTS_MB,
+    next_task,
+    task_estimates,
+    writers_budget,
+)
 
 #: Incidents per batch of the streamed files (and per row group of the sorted spill).
 BATCH_ROWS = 65_536
@@ -457,49 +464,80 @@ def ignore_interrupt() -> None:
 class OutputWriters:
     """Runs the output tasks: in this process (``jobs`` 1), or in ``jobs`` worker
     processes side by side (from a fork server, as the analysis workers), each file in
-    a fresh worker.
+    a fresh worker, within a memory limit.
 
-    Each worker takes the slowest file left. A fresh process per file (forked from the
-    fork server, its imports loaded) starts small and gives back all it held when it
-    ends, so no file's writer carries what the files before it left behind.
+    Each worker takes the slowest file left that fits: a task starts beside the running
+    ones only when their expected peaks (:mod:`maps.writer_memory`, from the number of
+    incidents) fit the writers' budget, what ``memory_limit_mb`` leaves once this
+    process and the fork server's imports are counted; a task too large for that runs
+    alone. A fresh process per file (forked from the fork server, its imports loaded)
+    starts small and gives back all it held when it ends, so no file's writer carries
+    what the files before it left behind. The files do not depend on the order.
     """
 
-    def __init__(self, inputs: OutputInputs, jobs: int):
+    def __init__(self, inputs: OutputInputs, jobs: int, *, memory_limit_mb: float | None = None):
         self.inputs = inputs
         self.jobs = max(1, jobs)
+        self.memory_limit_mb = (
+            DEFAULT_MEMORY_LIMIT_MB if memory_limit_mb is None else memory_limit_mb
+        )
+
+    def budget(self) -> float:
+        """What the writers may hold together (MB beyond their shared imports)."""
+        return writers_budget(self.memory_limit_mb, _own_memory_mb() + WORKER_IMPORTS_MB)
 
     def __call__(self, targets: Sequence[tuple[str, Path]]) -> None:
         """Write each ``(name, staged path)``; the first failure is raised."""
-        left = deque(sorted(targets, key=lambda item: TASK_FILES.index(item[0])))
-        if self.jobs == 1 or len(left) < 2:
-            for name, target in left:
+        ordered = sorted(targets, key=lambda item: TASK_FILES.index(item[0]))
+        if self.jobs == 1 or len(ordered) < 2:
+            for name, target in ordered:
                 write_output(name, self.inputs, target)
             return
-        lock = threading.Lock()
+        paths = dict(ordered)
+        left = [name for name, _ in ordered]
+        running: list[str] = []
+        estimates = task_estimates(left, self.inputs.incidents)
+        budget = self.budget()
+        changed = threading.Condition()
         failures: list[BaseException] = []
         stop = threading.Event()
 
-        def take() -> tuple[str, Path] | None:
-            """The slowest file left."""
-            with lock:
-                if stop.is_set() or not left:
-                    return None
-                return left.popleft()
+        def take() -> str | None:
+            """The slowest file left that fits beside the running ones (waiting for
+            one of them to end when none does); None when there is none left."""
+            with changed:
+                while not stop.is_set() and left:
+                    name = next_task(left, running, estimates, budget)
+                    if name is not None:
+                        left.remove(name)
+                        running.append(name)
+                        return name
+                    changed.wait(timeout=0.2)
+                return None
+
+        def done(name: str) -> None:
+            with changed:
+                running.remove(name)
+                changed.notify_all()
 
         def feed(pool: Any) -> None:
-            """Hand one worker the slowest file left, again and again."""
-            while (item := take()) is not None:
-                result = pool.apply_async(_write_in_worker, ((item[0], self.inputs, item[1]),))
-                while not stop.is_set():
-                    try:
-                        result.get(timeout=0.2)
-                        break
-                    except multiprocessing.TimeoutError:
-                        continue
-                    except BaseException as exc:
-                        failures.append(exc)
-                        stop.set()
-                        return
+            """Hand one worker a file, again and again."""
+            while (name := take()) is not None:
+                job = (name, self.inputs, paths[name])
+                result = pool.apply_async(_write_in_worker, (job,))
+                try:
+                    while not stop.is_set():
+                        try:
+                            result.get(timeout=0.2)
+                            break
+                        except multiprocessing.TimeoutError:
+                            continue
+                        except BaseException as exc:
+                            failures.append(exc)
+                            stop.set()
+                            return
+                finally:
+                    done(name)
 
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])
@@ -523,6 +561,15 @@ class OutputWriters:
             raise failures[0]
         pool.close()
         pool.join()
+
+
+def _own_memory_mb() -> float:
+    """This process's resident memory now, in MB (0 where /proc cannot tell)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 __all__ = [
