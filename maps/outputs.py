@@ -52,7 +52,7 @@ from maps.export import places_geojson, write_geojson_file
 from maps.gis_files import incidents_geoparquet, write_flatgeobuf, write_geopackage
 from maps.gis_tables import TableBatches
 from maps.incident_text import write_incidents_csv, write_incidents_geojson
-from maps.render import build_map, map_pieces
+from maps.render import assemble_map, map_pieces, map_styles, page_incidents
 from maps.writer_memory import (
     DEFAULT_MEMORY_LIMIT_MB,
     WORKER_IMPORTS_MB,
@@ -343,16 +343,25 @@ def _text_values(column: pa.Array, *, missing: float | None = None) -> pd.Series
 
 
 def _map_html(inputs: OutputInputs, target: Path) -> None:
+    gazetteer = inputs.load("gazetteer")
+    styles = map_styles(gazetteer)
     incidents = map_frame(inputs)
     release_memory()  # the Arrow columns the categories replaced
-    doc = build_map(
-        incidents,
+    # The incidents' page columns first, then the table is let go before the events are
+    # read: the two are never held together.
+    page = page_incidents(incidents, styles)
+    del incidents
+    release_memory()
+    events = inputs.load("events")
+    doc = assemble_map(
+        page,
         inputs.load("places"),
-        events=inputs.load("events"),
-        gazetteer=inputs.load("gazetteer"),
+        events=events,
+        gazetteer=gazetteer,
+        styles=styles,
         title=inputs.title,
     )
-    del incidents
+    del page, events
     release_memory()
     # Written a piece at a time (folium's page, then each chunk's element): the page is
     # never one string, nor its UTF-8 bytes a second copy.
