@@ -47,7 +47,12 @@ from incidents.pipeline import (
     incidents_frame_from_table,
 )
 from incidents.spill import SpillWriter, read_columns, release_memory
-from maps.csv_files import ACLED_INCIDENT_COLUMNS, acled_events_csv
+from maps.csv_files import (
+    ACLED_INCIDENT_COLUMNS,
+    IncidentLookup,
+    acled_csv_text,
+    acled_rows,
+)
 from maps.export import places_geojson, write_geojson_file
 from maps.gis_files import incidents_geoparquet, write_flatgeobuf, write_geopackage
 from maps.gis_tables import TableBatches
@@ -410,9 +415,18 @@ def _incidents_csv(inputs: OutputInputs, target: Path) -> None:
 
 def _acled_csv(inputs: OutputInputs, target: Path) -> None:
     pack = inputs.load("gazetteer").pack
-    # The columns it reads, as Arrow: no frame, geometry or text object per incident.
-    incidents = read_columns(inputs.in_order, ACLED_INCIDENT_COLUMNS)
-    text = acled_events_csv(incidents, inputs.load("events"), pack=pack)
+    # The columns it reads, as Arrow: no frame, geometry or text object per incident;
+    # only their codes are kept before the events are read, and both are let go
+    # before the text is made.
+    by_id = IncidentLookup.coded(read_columns(inputs.in_order, ACLED_INCIDENT_COLUMNS))
+    release_memory()
+    events = inputs.load("events")
+    by_id.locate(events["incident_ids"])
+    rows = acled_rows(events, by_id, pack=pack)
+    del events, by_id
+    release_memory()
+    text = acled_csv_text(rows)
+    del rows
     target.write_text(text, encoding="utf-8")
 
 
