@@ -142,3 +142,21 @@ def test_a_memory_limit_must_be_positive(reports: Path, tmp_path: Path) -> None:
     result = invoke("build", reports, "--out", tmp_path / "out", "--memory-limit", "0")
     assert result.exit_code == 2
     assert "--memory-limit" in result.output
+
+
+def test_the_text_files_joined_a_few_rows_at_a_time_are_the_same(
+    reports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``incidents.geojson`` and ``incidents.csv`` join a batch's lines a slice at a time
+    (:data:`maps.incident_text.TEXT_SLICE_ROWS`): slices of 3 rows in batches of 7 give
+    the bytes of one slice per batch."""
+    monkeypatch.setattr("maps.outputs.BATCH_ROWS", 7)
+    whole = tmp_path / "whole"
+    assert invoke("build", reports, "--out", whole, "--jobs", "1", "--no-cache").exit_code == 0
+    monkeypatch.setattr("maps.incident_text.TEXT_SLICE_ROWS", 3)
+    sliced = tmp_path / "sliced"
+    assert invoke("build", reports, "--out", sliced, "--jobs", "1", "--no-cache").exit_code == 0
+    text = len((whole / "incidents.csv").read_text(encoding="utf-8").splitlines()) - 1
+    assert text > 7 * 2
+    for name in ("incidents.geojson", "incidents.csv"):
+        assert (sliced / name).read_bytes() == (whole / name).read_bytes()
