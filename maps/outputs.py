@@ -54,7 +54,12 @@ from maps.csv_files import (
     acled_rows,
 )
 from maps.export import places_geojson, write_geojson_file
-from maps.gis_files import incidents_geoparquet, write_flatgeobuf, write_geopackage
+from maps.gis_files import (
+    FrameLater,
+    incidents_geoparquet,
+    write_flatgeobuf,
+    write_geopackage,
+)
 from maps.gis_tables import TableBatches
 from maps.incident_text import write_incidents_csv, write_incidents_geojson
 from maps.render import assemble_map, map_pieces, map_styles, page_incidents
@@ -403,10 +408,18 @@ def _places_geojson(inputs: OutputInputs, target: Path) -> None:
 def _geopackage(inputs: OutputInputs, target: Path) -> None:
     layers = {
         "incidents": TableBatches(lambda: incident_tables(inputs), _with_event_ids),
-        "events": inputs.load("events"),
+        # Read once the incidents are written: the two are never held together.
+        "events": FrameLater(lambda: _released_then(inputs.load, "events")),
         "places": inputs.load("places"),
     }
     write_geopackage(layers, target)
+
+
+def _released_then(load: Callable[[str], Any], name: str) -> Any:
+    """``load(name)``, once the memory freed before is given back (Arrow's pool, malloc):
+    a table read after a streamed layer starts from what is held, not from its peak."""
+    release_memory()
+    return load(name)
 
 
 def _incidents_csv(inputs: OutputInputs, target: Path) -> None:
