@@ -68,6 +68,7 @@ from maps.writer_memory import (
     WORKER_IMPORTS_MB,
     next_task,
     task_estimates,
+    task_order,
     writers_budget,
 )
 
@@ -502,13 +503,15 @@ class OutputWriters:
     processes side by side (from a fork server, as the analysis workers), each file in
     a fresh worker, within a memory limit.
 
-    Each worker takes the slowest file left that fits: a task starts beside the running
-    ones only when their expected peaks (:mod:`maps.writer_memory`, from the number of
-    incidents) fit the writers' budget, what ``memory_limit_mb`` leaves once this
-    process and the fork server's imports are counted; a task too large for that runs
-    alone. A fresh process per file (forked from the fork server, its imports loaded)
-    starts small and gives back all it held when it ends, so no file's writer carries
-    what the files before it left behind. The files do not depend on the order.
+    Each worker takes the next file that fits (the slowest first when any two fit
+    together, else the largest first: :func:`~maps.writer_memory.task_order`): a task
+    starts beside the running ones only when their expected peaks
+    (:mod:`maps.writer_memory`, from the number of incidents) fit the writers' budget,
+    what ``memory_limit_mb`` leaves once this process and the fork server's imports are
+    counted; a task too large for that runs alone. A fresh process per file (forked
+    from the fork server, its imports loaded) starts small and gives back all it held
+    when it ends, so no file's writer carries what the files before it left behind.
+    The files do not depend on the order.
     """
 
     def __init__(self, inputs: OutputInputs, jobs: int, *, memory_limit_mb: float | None = None):
@@ -530,17 +533,17 @@ class OutputWriters:
                 write_output(name, self.inputs, target)
             return
         paths = dict(ordered)
-        left = [name for name, _ in ordered]
-        running: list[str] = []
-        estimates = task_estimates(left, self.inputs.incidents)
+        estimates = task_estimates(list(paths), self.inputs.incidents)
         budget = self.budget()
+        left = task_order(list(paths), estimates, budget)
+        running: list[str] = []
         changed = threading.Condition()
         failures: list[BaseException] = []
         stop = threading.Event()
 
         def take() -> str | None:
-            """The slowest file left that fits beside the running ones (waiting for
-            one of them to end when none does); None when there is none left."""
+            """The next file left that fits beside the running ones (waiting for one
+            of them to end when none does); None when there is none left."""
             with changed:
                 while not stop.is_set() and left:
                     name = next_task(left, running, estimates, budget)

@@ -74,6 +74,18 @@ def writers_budget(limit_mb: float, others_mb: float) -> float:
     return max(0.0, limit_mb - others_mb)
 
 
+def task_order(tasks: Sequence[str], estimates: Mapping[str, float], budget: float) -> list[str]:
+    """The order the tasks are taken in: as given (the slowest first) when any two fit
+    the budget together, so nothing ever waits; else the largest first, so that a task
+    that fits only beside a small one starts while small ones are left to go beside it
+    (at a million incidents ``acled.csv`` beside ``incidents.geojson`` and
+    ``incidents.csv``, instead of alone at the end)."""
+    largest = sorted((estimates[name] for name in tasks), reverse=True)[:2]
+    if len(largest) < 2 or sum(largest) <= budget:
+        return list(tasks)
+    return sorted(tasks, key=lambda name: -estimates[name])  # stable: ties as given
+
+
 def next_task(
     left: Sequence[str],
     running: Sequence[str],
@@ -133,5 +145,6 @@ __all__ = [
     "next_task",
     "rounds",
     "task_estimates",
+    "task_order",
     "writers_budget",
 ]

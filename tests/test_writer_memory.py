@@ -20,6 +20,7 @@ from maps.writer_memory import (
     next_task,
     rounds,
     task_estimates,
+    task_order,
     writers_budget,
 )
 
@@ -86,6 +87,22 @@ def test_what_runs_together() -> None:
     assert rounds("abcd", estimates, 10_000, workers=1) == [("a",), ("b",), ("c",), ("d",)]
 
 
+def test_the_largest_go_first_only_when_not_every_pair_fits() -> None:
+    estimates = {"slow": 100, "big": 700, "mid": 400, "small": 50}
+    tasks = ["slow", "big", "mid", "small"]
+    assert task_order(tasks, estimates, 1100) == tasks  # any two fit: as given
+    assert task_order(tasks, estimates, 1000) == ["big", "mid", "slow", "small"]
+    # The big one then starts first, beside the small ones that fit with it.
+    order = task_order(tasks, estimates, 800)
+    assert rounds(order, estimates, 800, workers=2, durations={"big": 3}) == [
+        ("big",),
+        ("big", "slow"),
+        ("big", "small"),
+        ("mid",),
+    ]
+    assert task_order(["one"], {"one": 5000}, 10) == ["one"]
+
+
 def test_at_ten_thousand_reports_every_pair_fits_the_default_budget() -> None:
     """125,436 incidents (10,000 generated reports): the writers run two at a time as
     before, whatever the order (the build's process at about 350 MB)."""
@@ -93,13 +110,18 @@ def test_at_ten_thousand_reports_every_pair_fits_the_default_budget() -> None:
     budget = writers_budget(DEFAULT_MEMORY_LIMIT_MB, 350 + WORKER_IMPORTS_MB)
     largest = sorted(estimates.values())[-2:]
     assert sum(largest) <= budget
+    assert task_order(TASK_FILES, estimates, budget) == list(TASK_FILES)  # slowest first
 
 
 def test_at_a_million_incidents_the_map_runs_without_a_large_writer_beside_it() -> None:
     estimates = task_estimates(TASK_FILES, 1_250_000)
     budget = writers_budget(DEFAULT_MEMORY_LIMIT_MB, 310 + WORKER_IMPORTS_MB)
-    for together in rounds(TASK_FILES, estimates, budget, workers=2):
+    order = task_order(TASK_FILES, estimates, budget)
+    assert order[:2] == ["acled.csv", "map.html"]
+    for together in rounds(order, estimates, budget, workers=2):
         assert len(together) == 1 or sum(estimates[n] for n in together) <= budget
+        if "map.html" in together or "acled.csv" in together:
+            assert all(estimates[n] < 400 for n in together if n not in ("map.html", "acled.csv"))
 
 
 def test_the_writers_take_the_limit_they_are_given(tmp_path: Path) -> None:
