@@ -446,10 +446,11 @@ class VariantMatching:
         key, whatever the text around the run; in the scanner's order (by start, longest
         first), offsets into the run.
 
-        :meth:`SpanScanner.run_spans` and :meth:`_variant_named` of each span, in one
-        walk: the spans from one word are grown a word at a time (a lower-case name word
-        ends them all), their keys joined from each word's key, and a span is made into a
-        :class:`NameKey` only once its key is found in the index (:meth:`_key_lookup`).
+        Every span of up to :data:`MAX_SPAN_WORDS` words whose name words are all
+        capitalised is looked up by its spelling key, in one walk: the spans from one word
+        are grown a word at a time (a lower-case name word ends them all), their keys
+        joined from each word's key, and a span is made into a :class:`NameKey` only once
+        its key is found in the index (:meth:`_key_lookup`).
         """
         tokens = self._scanner.tokens(run)
         if not any(t.capitalised and not t.generic and not t.article for t in tokens):
@@ -512,17 +513,6 @@ class VariantMatching:
 
         return lru_cache(maxsize=_KEY_CACHE_SIZE)(lookup)
 
-    def _variant_named(
-        self, written: str, key: NameKey, words: tuple[str, ...]
-    ) -> tuple[tuple[str, ...], str | None, str] | None:
-        """``(entry ids, the name matched or None, how)`` for a span written ``written``
-        whose key and name words are ``key`` and ``words``; None when it names no entry."""
-        if len(key.key) < MIN_KEY_LETTERS:
-            return None
-        if len(key.key) <= SHORT_KEY_LETTERS and not (key.kinds or key.has_article):
-            return None
-        return self._named_among(self._variant_index.lookup(key.key), written, key, words)
-
     def _named_among(
         self,
         candidates: Sequence[VariantCandidate],
@@ -530,7 +520,9 @@ class VariantMatching:
         key: NameKey,
         words: tuple[str, ...],
     ) -> tuple[tuple[str, ...], str | None, str] | None:
-        """:meth:`_variant_named` once the key's names are looked up (``candidates``)."""
+        """``(entry ids, the name matched or None, how)`` for a span written ``written``
+        whose key and name words are ``key`` and ``words``, among the entries its key
+        names (``candidates``); None when it names none of them."""
         if key.kinds:
             candidates = [
                 c for c in candidates

@@ -340,35 +340,12 @@ def arabic_stop_words() -> frozenset[str]:
 # ------------------------------------------------------------------ spans in a text
 
 _TOKEN = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+(?:['’ʿʾ`](?:[^\W\d_]|[\u0300-\u036f])+)*")
-_JOIN = frozenset({" ", "-", "‐", "- ", " -", " - "})
 #: Longest span of words (articles and generic words included) tried as one name.
 MAX_SPAN_WORDS = 6
 
 
-@dataclass(frozen=True)
-class TextSpan:
-    """A run of words in a text that may be a romanised name."""
-
-    start: int
-    end: int
-    key: NameKey
-    words: tuple[str, ...]
-    sentence_initial: bool
-    """The span's first name word opens a sentence (its capital proves nothing)."""
-
-
-@dataclass(frozen=True)
-class _Token:
-    start: int
-    end: int
-    folded: str
-    capitalised: bool
-    generic: str | None
-    article: bool
-
-
 class RunToken(NamedTuple):
-    """A word of a run, as :class:`_Token`, with its spelling key (:func:`word_key`)."""
+    """A word of a run (:meth:`SpanScanner.tokens`), with its spelling key (:func:`word_key`)."""
 
     start: int
     end: int
@@ -379,33 +356,6 @@ class RunToken(NamedTuple):
     key: str
 
 
-def _tokens(text: str, generic: dict[str, str], abbreviations: dict[str, str]) -> list[_Token]:
-    found = []
-    size = len(text)
-    for match in _TOKEN.finditer(text):
-        word = match.group()
-        folded = fold_word(word)
-        if not folded or not fold_word(word[0]):
-            continue  # Arabic script and others: the normaliser's matching covers them
-        folded = abbreviations.get(folded, folded)
-        end = match.end()
-        hyphen_after = end < size and text[end] in "-‐"
-        # "as-Sadr", and spaced only where the sound assimilates: "Ar Rashid", "At Taji"
-        assimilated = (
-            len(folded) >= 2
-            and end + 1 < size
-            and text[end] == " "
-            and fold_word(text[end + 1 : end + 2]) == folded[1]
-        )
-        article = folded in SPACED_ARTICLES or (
-            folded in ARTICLES and (hyphen_after or assimilated)
-        )
-        found.append(
-            _Token(match.start(), end, folded, word[0].isupper(), generic.get(folded), article)
-        )
-    return found
-
-
 def sentence_initial(text: str, start: int) -> bool:
     """True when a word at ``start`` opens a sentence (its capital proves nothing)."""
     head = text[max(0, start - 6) : start].rstrip(" \"'“‘(")
@@ -414,8 +364,6 @@ def sentence_initial(text: str, start: int) -> bool:
 
 _CAPITAL = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u1e00-\u1eff"
 _LETTERS = r"(?:[^\W\d_]|[\u0300-\u036f])"
-#: Runs remembered per scanner: names recur across a batch of reports.
-_RUN_CACHE_SIZE = 32768
 #: Words whose reading (:meth:`SpanScanner._facts_of_word`) is remembered per scanner.
 _WORD_CACHE_SIZE = 65536
 
@@ -471,7 +419,7 @@ class SpanScanner:
 
     One regex finds runs of name-like words (capitalised words, articles, generic words,
     joined by a space or a hyphen); the scan runs in C and only its matches reach Python,
-    where each distinct run is split into candidate spans once and remembered.
+    where each distinct run is read a word at a time (:meth:`tokens`).
 
     Parameters
     ----------
@@ -495,7 +443,6 @@ class SpanScanner:
         self._pattern = re.compile(
             f"(?<!{_LETTERS}){unit}(?:(?: |-|‐|- ){unit}){{0,7}}(?!{_LETTERS})"
         )
-        self._runs = lru_cache(maxsize=_RUN_CACHE_SIZE)(self._run_spans)
         self._word_facts = lru_cache(maxsize=_WORD_CACHE_SIZE)(self._facts_of_word)
         # words a run may hold in lower case: any other lower-case word ends runs
         self._unit_words = frozenset(self.generic) | ARTICLES
@@ -503,25 +450,13 @@ class SpanScanner:
             w.isascii() and w.isalpha() and w.islower() for w in self.generic
         )
 
-    def spans(self, text: str) -> list[TextSpan]:
-        """Every candidate span, in text order; sub-runs too, longest first from each start."""
-        found: list[TextSpan] = []
-        for offset, run in self.runs(text):
-            for start, end, key, words, first in self._runs(run):
-                found.append(
-                    TextSpan(
-                        offset + start, offset + end, key, words,
-                        first and sentence_initial(text, offset + start),
-                    )
-                )  # fmt: skip
-        return found
-
     def runs(self, text: str) -> Iterator[tuple[int, str]]:
         """``(offset, run)`` for every run of name-like words in ``text`` that may yield a
         span, in text order: the runs of ``self._pattern.finditer(text)`` with an
         upper-case letter (and maybe some without, which yield none).
 
-        A run without an upper-case letter yields no span (:meth:`run_spans`), so the
+        A run without an upper-case letter yields no span (every name word of a span is
+        capitalised), so the
         pattern is run only from just before each upper-case letter not yet passed: from
         the nearest point before it that no run reaches across (:func:`_start_before`),
         where the scan of the whole text finds the same runs. Most of a report's text,
@@ -551,9 +486,10 @@ class SpanScanner:
                     break
 
     def tokens(self, run: str) -> list[RunToken]:
-        """The words of a run as :func:`_tokens` reads them, each with its spelling key:
-        what a word says apart from its neighbours is worked out once per word
-        (:meth:`_facts_of_word`), only the article's hyphen or assimilation per place."""
+        """The words of a run (Latin script: the normaliser's matching covers Arabic), each
+        with its spelling key: what a word says apart from its neighbours is worked out
+        once per word (:meth:`_facts_of_word`), only the article's hyphen or assimilation
+        per place."""
         found = []
         size = len(run)
         facts_of = self._word_facts
@@ -578,7 +514,7 @@ class SpanScanner:
 
     def _facts_of_word(self, word: str) -> tuple[str, bool, str | None, bool, bool, str] | None:
         """``(folded, capitalised, generic kind, a spaced article, an article word, key)``
-        of one word as :func:`_tokens` reads it, None for a word it leaves out."""
+        of one word, None for a word a run leaves out (Arabic script and others)."""
         folded = fold_word(word)
         if not folded or not fold_word(word[0]):
             return None
@@ -591,41 +527,6 @@ class SpanScanner:
             folded in ARTICLES,
             word_key(folded),
         )
-
-    def run_spans(self, run: str) -> tuple[tuple[int, int, NameKey, tuple[str, ...], bool], ...]:
-        """The candidate spans of one run: ``(start, end, key, name words, first)`` with
-        offsets into the run, ``first`` when the span opens with a name word. Remembered
-        per run."""
-        return self._runs(run)
-
-    def _run_spans(self, run: str) -> tuple[tuple[int, int, NameKey, tuple[str, ...], bool], ...]:
-        tokens = _tokens(run, self.generic, self.abbreviations)
-        if not any(t.capitalised and not t.generic and not t.article for t in tokens):
-            return ()
-        out = []
-        for i in range(len(tokens)):
-            if tokens[i].article and i + 1 < len(tokens) and tokens[i + 1].generic:
-                continue
-            for j in range(min(len(tokens), i + MAX_SPAN_WORDS), i, -1):
-                part = tokens[i:j]
-                if part[-1].article:
-                    continue
-                names = [t for t in part if not t.generic and not t.article]
-                if not names or not all(t.capitalised for t in names):
-                    continue
-                kinds = frozenset(t.generic for t in part if t.generic)
-                article = any(t.article and k + 1 < len(part) for k, t in enumerate(part))
-                key = "".join(word_key(t.folded) for t in names)
-                out.append(
-                    (
-                        part[0].start,
-                        part[-1].end,
-                        NameKey(key, kinds, article, first_vowel(names[0].folded)),
-                        tuple(t.folded for t in names),
-                        names[0] is part[0],
-                    )
-                )
-        return tuple(out)
 
 
 @lru_cache(maxsize=1)

@@ -15,7 +15,8 @@ import ahocorasick
 
 from gazetteer.normalize import IGNORECASE_PARTNERS
 from geo.resources import DataChecks, bundled_origin, read_json_resource
-from incidents.time_phrases import folding_table, phrase_memo, term_pattern, word_screen_key
+from incidents.time_phrases import folding_table
+from incidents.time_terms import phrase_memo, term_pattern, word_screen_key
 
 DATA_FILE = "casualties.json"
 

@@ -18,28 +18,37 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any, Literal
 
-from gazetteer.normalize import IGNORECASE_PARTNERS
-from geo.resources import DataChecks, bundled_origin, read_json_resource
-from incidents.time_screens import ARABIC_MARKS, WordScreen
+from geo.resources import read_json_resource
+from incidents.time_screens import WordScreen
+from incidents.time_sequels import CountedSequels, Sequel, read_sequels
+from incidents.time_terms import CHECKS as _CHECKS
+from incidents.time_terms import DATA_FILE, spelled
+from incidents.time_terms import alternation as _alternation
+from incidents.time_terms import hour_value as _hour
+from incidents.time_terms import phrase_key as _key
+from incidents.time_terms import prefix_alternation as _prefix_alternation
 
-DATA_FILE = "time_expressions.json"
+__all__ = [
+    "DATA_FILE",
+    "Background",
+    "Clock",
+    "DayPart",
+    "RelativeDay",
+    "Sequel",
+    "TimeHit",
+    "fold_text",
+    "folding_table",
+    "forget_scans",
+    "in_comparison_scope",
+    "limit_hits",
+    "night_into_connectors",
+    "scan_time",
+    "time_expression_spans",
+    "time_vocabulary",
+]
 
-
-#: The shared validators (geo.resources), bound to this file: errors name it and the section.
-_CHECKS = DataChecks(bundled_origin("incidents", DATA_FILE))
 _get = _CHECKS.value
 _words = _CHECKS.words
-
-
-#: Arabic short vowels, shadda, sukun and tatweel: optional in writing, never part of a word.
-_ARABIC_MARKS = ARABIC_MARKS
-
-
-_MARKS_CLASS = "[\u0640\u064b-\u0652]*"
-
-
-_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
-
 
 _Kind = Literal[
     "date",
@@ -88,38 +97,6 @@ class DayPart:
 class Background:
     unit: Literal["month", "year", "week", "span"]
     offset: int
-
-
-@dataclass(frozen=True)
-class Sequel:
-    """A phrase placing a sentence some time after the time it inherits ("hours later"):
-    at most ``within_hours`` after that time ends, or by the end of its day when None."""
-
-    within_hours: float | None
-    after_hours: float | None = None
-    """A stated span too long for the same part of the day ("thirty hours later"): the
-    sentence is on the day that long after the inherited time starts, the whole day."""
-
-
-@dataclass(frozen=True)
-class CountedSequels:
-    """Stated spans that place a sentence after the time it inherits ("2 hours later",
-    "twenty minutes later"): each is read as a :class:`Sequel` of that span (at least
-    ``min_hours``); a span past ``max_hours`` puts it on the day that long after."""
-
-    numbers: Mapping[str, float]
-    units: Mapping[str, float]
-    min_hours: float
-    max_hours: float
-
-    def sequel(self, number: str, unit: str, table: Mapping[int, str]) -> Sequel | None:
-        count = float(number) if number.isdigit() else self.numbers[_key(number, table)]
-        hours = count * self.units[_key(unit, table)]
-        if hours <= 0:
-            return None
-        if hours > self.max_hours:
-            return Sequel(None, after_hours=hours)
-        return Sequel(max(self.min_hours, hours))
 
 
 @dataclass(frozen=True)
@@ -213,85 +190,6 @@ def folding_table() -> Mapping[int, str]:
     return time_vocabulary().fold_table
 
 
-def _key(text: str, table: Mapping[int, str]) -> str:
-    """A lookup key for a matched phrase: folded, lower case, marks and extra spaces gone.
-
-    The same few phrases ("Friday", "p.m.") are matched again and again: their keys are
-    remembered per table (see :func:`phrase_memo`)."""
-    memo = phrase_memo(table, _KEYS)
-    key = memo.get(text)
-    if key is None:
-        folded = text.translate(table).translate(IGNORECASE_PARTNERS).lower()
-        folded = "".join(ch for ch in folded if ch not in _ARABIC_MARKS)
-        key = " ".join(folded.split())
-        if len(memo) >= _MEMO_SIZE:
-            memo.clear()
-        memo[text] = key
-    return key
-
-
-#: The most phrase keys remembered per table before the memo starts afresh.
-_MEMO_SIZE = 8192
-#: Tables (by id, held so the id stays theirs) -> their memo of phrase keys.
-_KEYS: dict[int, tuple[Mapping[int, str], dict[str, str]]] = {}
-
-
-def phrase_memo(
-    table: Mapping[int, str], memos: dict[int, tuple[Mapping[int, str], dict[str, str]]]
-) -> dict[str, str]:
-    """The memo of ``table`` in ``memos``: a pure function of a phrase and a table,
-    remembered per table."""
-    known = memos.get(id(table))
-    if known is None or known[0] is not table:
-        if len(memos) > 64:
-            memos.clear()
-        known = memos[id(table)] = (table, {})
-    return known[1]
-
-
-def word_screen_key(text: str, table: Mapping[int, str]) -> str:
-    """The words :func:`term_pattern` matches for ``text``, as one lower-case string (a
-    word screen looks for them in folded, lower-cased, mark-free text)."""
-    return _key(text, table)
-
-
-def term_pattern(term: str, table: Mapping[int, str] | None = None) -> str:
-    """Regex source for one vocabulary phrase, to be matched on folded text.
-
-    Spaces match any run of white space, and every Arabic letter may be followed by
-    diacritics or tatweel. Each quantifier applies to a single character class that
-    cannot overlap its neighbours, so matching stays linear on hostile input.
-    """
-    folded = _key(term, table if table is not None else time_vocabulary().fold_table)
-    parts: list[str] = []
-    for word in folded.split(" "):
-        pieces = []
-        for ch in word:
-            pieces.append(re.escape(ch))
-            if _ARABIC_LETTER.match(ch):
-                pieces.append(_MARKS_CLASS)
-        parts.append("".join(pieces))
-    return r"\s+".join(parts)
-
-
-def _alternation(terms: Iterable[str], table: Mapping[int, str]) -> str:
-    """Alternation of phrases, longest first so that "late afternoon" beats "afternoon"."""
-    unique = sorted({_key(t, table) for t in terms if t.strip()}, key=lambda t: (-len(t), t))
-    if not unique:
-        msg = "a vocabulary list is empty; add at least one word"
-        raise _CHECKS.error(msg)
-    return "|".join(term_pattern(t, table) for t in unique)
-
-
-def _prefix_alternation(terms: Iterable[str], table: Mapping[int, str]) -> str:
-    """Alternation of prefixes with the separator they need ("mid-" needs none)."""
-    pieces = []
-    for term in sorted({_key(t, table) for t in terms}, key=lambda t: (-len(t), t)):
-        separator = r"\s*" if term.endswith("-") else r"\s+"
-        pieces.append(term_pattern(term, table) + separator)
-    return "|".join(pieces)
-
-
 def _numbered(mapping: Mapping[str, Any], where: str, low: int, high: int) -> dict[int, list[str]]:
     """Read a ``{"1": [...], "2": [...]}`` table whose keys run from low to high."""
     numbered: dict[int, list[str]] = {}
@@ -306,31 +204,6 @@ def _numbered(mapping: Mapping[str, Any], where: str, low: int, high: int) -> di
         msg = f"expected one entry for every number from {low} to {high}"
         raise _CHECKS.error(msg, where)
     return numbered
-
-
-def _counts(counted: Mapping[str, Any], key: str, table: Mapping[int, str]) -> dict[str, float]:
-    """Folded word -> its number more than 0 (a count, or a unit's length in hours), from
-    the object ``key`` of ``sequels.counted`` (the shared checks of :mod:`geo.resources`)."""
-    where = "sequels.counted"
-    values = {w: v for w, v in _CHECKS.section(counted, key, where).items() if w[:1] != "_"}
-    counts = {}
-    for word, value in values.items():
-        number = _CHECKS.number(value, f"{where}.{key}.{word}")
-        if number == 0:
-            msg = "must be more than 0"
-            raise _CHECKS.error(msg, f"{where}.{key}.{word}")
-        counts[_key(word, table)] = number
-    if not counts:
-        msg = "add at least one word"
-        raise _CHECKS.error(msg, f"{where}.{key}")
-    return counts
-
-
-def _hour(value: object, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 48:
-        msg = f"expected an hour from 0 to 48, got {value!r}"
-        raise _CHECKS.error(msg, where)
-    return float(value)
 
 
 def _load_raw() -> dict[str, Any]:
@@ -461,21 +334,7 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     extender_end = _hour(ext_raw.get("end_hour"), "extenders.end_hour")
     extender = bounded(_alternation(_words(ext_raw, "words", "extenders"), table))
 
-    sequels: dict[str, Sequel] = {}
-    seq_raw = _get(raw, "sequels", dict, "top")
-    for i, entry in enumerate(_get(seq_raw, "entries", list, "sequels")):
-        where = f"sequels.entries[{i}]"
-        within = entry.get("within_hours") if isinstance(entry, dict) else None
-        within_hours = None if within is None else _hour(within, f"{where}.within_hours")
-        sequels.update(
-            {_key(w, table): Sequel(within_hours) for w in _words(entry, "words", where)}
-        )
-    counted = _get(seq_raw, "counted", dict, "sequels")
-    counted_numbers = _counts(counted, "numbers", table)
-    counted_units = _counts(counted, "units", table)
-    counted_after = _words(counted, "after", "sequels.counted")
-    counted_min = _hour(counted.get("min_hours"), "sequels.counted.min_hours")
-    counted_max = _hour(counted.get("max_hours"), "sequels.counted.max_hours")
+    sequel_words = read_sequels(raw, table, bounded)
 
     # clock times
     clock_raw = _get(raw, "clock", dict, "top")
@@ -529,34 +388,30 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         bg = Background(unit, _get(entry, "offset", int, where))
         backgrounds.update({_key(w, table): bg for w in _words(entry, "words", where)})
 
-    def spelled(terms: Iterable[str]) -> frozenset[str]:
-        # What term_pattern matches for each term of an alternation.
-        return frozenset(_key(_key(t, table), table) for t in terms if t.strip())
-
-    month_words = spelled(months)
+    month_words = spelled(months, table)
     screens = {
         "date_mdy": (month_words,),
         "date_dmy": (month_words,),
         "month_year": (month_words,),
         "month_only": (month_words,),
-        "weekday": (spelled(weekdays),),
-        "relative": (spelled(relatives),),
-        "part": (spelled(parts),),
-        "background": (spelled(backgrounds),),
-        "extender": (spelled(_words(ext_raw, "words", "extenders")),),
-        "sequel": (spelled(sequels),),
-        "sequel_counted": (spelled(counted_units), spelled(counted_after)),
-        "clock12": (spelled([*am_words, *pm_words, *_words(clock_raw, "oclock", "clock")]),),
+        "weekday": (spelled(weekdays, table),),
+        "relative": (spelled(relatives, table),),
+        "part": (spelled(parts, table),),
+        "background": (spelled(backgrounds, table),),
+        "extender": (spelled(_words(ext_raw, "words", "extenders"), table),),
+        **sequel_words.screens,
+        "clock12": (spelled([*am_words, *pm_words, *_words(clock_raw, "oclock", "clock")], table),),
         "clock_mil": (
             spelled(
                 [
                     *_words(clock_raw, "utc_suffixes", "clock"),
                     *_words(clock_raw, "military_suffixes", "clock"),
-                ]
+                ],
+                table,
             ),
         ),
-        "clock_ar": (spelled(_words(clock_raw, "hour_introducers", "clock")),),
-        "clock_bare": (spelled(parts),),  # its look-ahead: "at 9 in the evening"
+        "clock_ar": (spelled(_words(clock_raw, "hour_introducers", "clock"), table),),
+        "clock_bare": (spelled(parts, table),),  # its look-ahead: "at 9 in the evening"
     }
     patterns = {
         "date_mdy": date_mdy,
@@ -569,12 +424,7 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         "relative": bounded(rf"(?P<w>{_alternation(relatives, table)})"),
         "part": bounded(rf"(?P<w>{_alternation(parts, table)})"),
         "extender": extender,
-        "sequel": bounded(rf"(?P<w>{_alternation(sequels, table)})"),
-        "sequel_counted": bounded(
-            rf"(?P<n>\d{{1,3}}|{_alternation(counted_numbers, table)})\s+"
-            rf"(?P<u>{_alternation(counted_units, table)})\s+"
-            rf"(?:{_alternation(counted_after, table)})"
-        ),
+        **sequel_words.patterns,
         "clock12": clock12,
         "clock24": clock24,
         "clock_mil": clock_mil,
@@ -599,8 +449,8 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
         gap_days=gap_days,
         weekday_gap_days=weekday_gap_days,
         extender_end_hour=extender_end,
-        sequels=sequels,
-        counted_sequels=CountedSequels(counted_numbers, counted_units, counted_min, counted_max),
+        sequels=sequel_words.sequels,
+        counted_sequels=sequel_words.counted,
         patterns=compiled,
         months=months,
         weekdays=weekdays,
@@ -710,6 +560,10 @@ def _scan_uncached(sentence: str, vocab: _Vocabulary) -> list[TimeHit]:
         add("sequel", m, vocab.sequels[_key(m["w"], table)])
     for m in each("sequel_counted"):
         sequel = vocab.counted_sequels.sequel(m["n"], m["u"], table)
+        if sequel is not None:
+            add("sequel", m, sequel)
+    for m in each("sequel_dual"):
+        sequel = vocab.counted_sequels.dual(m["u"], table)
         if sequel is not None:
             add("sequel", m, sequel)
     for m in each("background"):

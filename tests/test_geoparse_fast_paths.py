@@ -12,7 +12,7 @@ import re
 import string
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from types import MethodType
 
 import pytest
@@ -36,14 +36,21 @@ from gazetteer.phrases import (
 )
 from gazetteer.variant_matching import RunVariant
 from gazetteer.variants import (
+    _TOKEN,
+    ARTICLES,
+    MAX_SPAN_WORDS,
     MIN_KEY_LETTERS,
     OPTIONAL_KINDS,
     SHORT_KEY_LETTERS,
+    SPACED_ARTICLES,
+    NameKey,
+    RunToken,
     SpanScanner,
-    TextSpan,
     english_stop_words,
+    first_vowel,
     fold_word,
     sentence_initial,
+    word_key,
 )
 from geo.relative import radius_m
 
@@ -53,12 +60,103 @@ _GEOPARSER = Geoparser(load_gazetteer())
 
 
 # ------------------------------------------------------------- plain references
+@dataclass(frozen=True)
+class TextSpan:
+    """A run of words in a text that may be a romanised name."""
+
+    start: int
+    end: int
+    key: NameKey
+    words: tuple[str, ...]
+    sentence_initial: bool
+    """The span's first name word opens a sentence (its capital proves nothing)."""
+
+
+def reference_tokens(
+    text: str, generic: dict[str, str], abbreviations: dict[str, str]
+) -> list[RunToken]:
+    """The words of a run as read before :meth:`SpanScanner.tokens` remembered each
+    word's facts: every word folded and looked up in place."""
+    found = []
+    size = len(text)
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        folded = fold_word(word)
+        if not folded or not fold_word(word[0]):
+            continue  # Arabic script and others: the normaliser's matching covers them
+        folded = abbreviations.get(folded, folded)
+        end = match.end()
+        hyphen_after = end < size and text[end] in "-‐"
+        # "as-Sadr", and spaced only where the sound assimilates: "Ar Rashid", "At Taji"
+        assimilated = (
+            len(folded) >= 2
+            and end + 1 < size
+            and text[end] == " "
+            and fold_word(text[end + 1 : end + 2]) == folded[1]
+        )
+        article = folded in SPACED_ARTICLES or (
+            folded in ARTICLES and (hyphen_after or assimilated)
+        )
+        found.append(
+            RunToken(
+                match.start(), end, folded, word[0].isupper(), generic.get(folded), article,
+                word_key(folded),
+            )
+        )  # fmt: skip
+    return found
+
+
+def reference_run_spans(
+    scanner: SpanScanner, run: str
+) -> tuple[tuple[int, int, NameKey, tuple[str, ...], bool], ...]:
+    """The candidate spans of one run as made before the variants were grown a word at a
+    time: ``(start, end, key, name words, first)`` with offsets into the run, ``first``
+    when the span opens with a name word; every span of up to ``MAX_SPAN_WORDS`` words."""
+    tokens = reference_tokens(run, scanner.generic, scanner.abbreviations)
+    if not any(t.capitalised and not t.generic and not t.article for t in tokens):
+        return ()
+    out = []
+    for i in range(len(tokens)):
+        if tokens[i].article and i + 1 < len(tokens) and tokens[i + 1].generic:
+            continue
+        for j in range(min(len(tokens), i + MAX_SPAN_WORDS), i, -1):
+            part = tokens[i:j]
+            if part[-1].article:
+                continue
+            names = [t for t in part if not t.generic and not t.article]
+            if not names or not all(t.capitalised for t in names):
+                continue
+            kinds = frozenset(t.generic for t in part if t.generic)
+            article = any(t.article and k + 1 < len(part) for k, t in enumerate(part))
+            key = "".join(word_key(t.folded) for t in names)
+            out.append(
+                (
+                    part[0].start,
+                    part[-1].end,
+                    NameKey(key, kinds, article, first_vowel(names[0].folded)),
+                    tuple(t.folded for t in names),
+                    names[0] is part[0],
+                )
+            )
+    return tuple(out)
+
+
 def reference_spans(scanner: SpanScanner, text: str) -> list[TextSpan]:
     """Every candidate span as found before: the scanner's pattern over the whole text."""
     found = []
     for match in scanner._pattern.finditer(text):
         offset = match.start()
-        for start, end, key, words, first in scanner.run_spans(match.group()):
+        for start, end, key, words, first in reference_run_spans(scanner, match.group()):
+            initial = first and sentence_initial(text, offset + start)
+            found.append(TextSpan(offset + start, offset + end, key, words, initial))
+    return found
+
+
+def spans_of_runs(scanner: SpanScanner, text: str) -> list[TextSpan]:
+    """Every candidate span of the runs :meth:`SpanScanner.runs` finds, in text order."""
+    found = []
+    for offset, run in scanner.runs(text):
+        for start, end, key, words, first in reference_run_spans(scanner, run):
             initial = first and sentence_initial(text, offset + start)
             found.append(TextSpan(offset + start, offset + end, key, words, initial))
     return found
@@ -135,12 +233,24 @@ def reference_with_variants(
     return sorted([*kept, *taken], key=lambda h: h.start)
 
 
+def reference_variant_named(
+    self: Geoparser, written: str, key: NameKey, words: tuple[str, ...]
+) -> tuple[tuple[str, ...], str | None, str] | None:
+    """``(entry ids, the name matched or None, how)`` for a span written ``written``
+    whose key and name words are ``key`` and ``words``; None when it names no entry."""
+    if len(key.key) < MIN_KEY_LETTERS:
+        return None
+    if len(key.key) <= SHORT_KEY_LETTERS and not (key.kinds or key.has_article):
+        return None
+    return self._named_among(self._variant_index.lookup(key.key), written, key, words)
+
+
 def reference_variants_of_run(self: Geoparser, run: str) -> tuple[RunVariant, ...]:
-    """The variants of a run as worked out before: every candidate span of the scanner's
-    :meth:`~gazetteer.variants.SpanScanner.run_spans` looked up in turn."""
+    """The variants of a run as worked out before: every candidate span of the run
+    (:func:`reference_run_spans`) looked up in turn."""
     found = []
-    for start, end, key, words, first in self._scanner._run_spans(run):
-        named = self._variant_named(run[start:end], key, words)
+    for start, end, key, words, first in reference_run_spans(self._scanner, run):
+        named = reference_variant_named(self, run[start:end], key, words)
         if named is not None:
             ids, matched, via = named
             initial_matters = first and len(words) == 1 and not key.kinds
@@ -514,7 +624,7 @@ _RUN_PIECES = st.lists(
 @given(st.one_of(TEXTS, _RUN_PIECES.map("".join), _RUN_PIECES.map(" ".join)))
 def test_runs_scanned_from_upper_case_letters_give_the_spans_of_a_whole_scan(text: str) -> None:
     scanner = _GEOPARSER._scanner
-    assert scanner.spans(text) == reference_spans(scanner, text)
+    assert spans_of_runs(scanner, text) == reference_spans(scanner, text)
     runs = list(scanner.runs(text))
     every = [(m.start(), m.group()) for m in scanner._pattern.finditer(text)]
     assert set(runs) <= set(every)
@@ -528,10 +638,7 @@ def test_runs_scanned_from_upper_case_letters_give_the_spans_of_a_whole_scan(tex
 def test_variants_of_a_run_grown_a_word_at_a_time_are_those_of_each_span(text: str) -> None:
     scanner = _GEOPARSER._scanner
     for _, run in reference_runs(scanner, text):
-        assert [tuple(t)[:6] for t in scanner.tokens(run)] == [
-            (t.start, t.end, t.folded, t.capitalised, t.generic, t.article)
-            for t in variants._tokens(run, scanner.generic, scanner.abbreviations)
-        ]
+        assert scanner.tokens(run) == reference_tokens(run, scanner.generic, scanner.abbreviations)
         assert _GEOPARSER._variants_of_run(run) == reference_variants_of_run(_GEOPARSER, run)
 
 

@@ -56,6 +56,17 @@ def _read(sentence: str, context: TimeRef | None) -> TimeRef | None:
         ("A couple of hours later the curfew began.", MORNING, 6, 14),
         ("Twenty minutes later a second bomb exploded.", NINE_AM, 9, 11),
         ("About 45 minutes afterwards gunmen opened fire.", NINE_AM, 9, 11),
+        # Arabic: a unit in the dual is a count of 2, -ين or -ان, with or without the article
+        ("وبعد ساعتين أغلقت الشرطة الجسر", NINE_AM, 9, 12),
+        ("بعد ساعتان أغلقت الشرطة الجسر", NINE_AM, 9, 12),
+        ("وبعد الساعتين أغلقت الشرطة الجسر", NINE_AM, 9, 12),
+        ("وبعدَ ساعتَين أغلقت الشرطة الجسر", NINE_AM, 9, 12),
+        ("بعد ساعتين أغلقت الشرطة الجسر", MORNING, 6, 14),
+        ("وبعد دقيقتين انفجرت عبوة ثانية", NINE_AM, 9, 11),
+        ("بعد دقيقتان انفجرت عبوة ثانية", NINE_AM, 9, 11),
+        ("بعد الدقيقتين انفجرت عبوة ثانية", NINE_AM, 9, 11),
+        # the singular: an hour, as "an hour later"
+        ("وبعد ساعة انفجرت عبوة ثانية", NINE_AM, 9, 12),
     ],
 )
 def test_a_sequel_is_after_the_inherited_time_in_a_wider_window(
@@ -77,6 +88,19 @@ def test_a_span_too_long_for_the_same_part_of_day_gives_the_day_it_ends_on() -> 
         assert stated is not None
         assert stated.date == DAY + dt.timedelta(days=1)
         assert (stated.start, stated.end, stated.precision) == (_at(24), _at(48), "day")
+    # Two days: the day two days after, in either language and either ending of the dual.
+    two_days = (
+        "Two days later, police closed the bridge.",
+        "2 days later, police closed the bridge.",
+        "وبعد يومين أغلقت الشرطة الجسر",
+        "بعد يومان أغلقت الشرطة الجسر",
+        "بعد اليومين أغلقت الشرطة الجسر",
+    )
+    for sentence in two_days:
+        stated = _read(sentence, NINE_AM)
+        assert stated is not None, sentence
+        assert stated.date == DAY + dt.timedelta(days=2), sentence
+        assert (stated.start, stated.end, stated.precision) == (_at(48), _at(72), "day")
     # From the morning (06:00), twenty hours later is still past midnight: the next day.
     stated = _read("Twenty hours later the curfew ended.", MORNING)
     assert stated is not None
@@ -87,6 +111,34 @@ def test_a_counted_sequel_needs_positive_numbers_in_the_data() -> None:
     raw = copy.deepcopy(read_json_resource("incidents", DATA_FILE))
     raw["sequels"]["counted"]["units"]["hours"] = 0
     with pytest.raises(DataFileError, match=r"sequels\.counted\.units.*hours"):
+        _build_vocabulary(raw)
+
+
+def test_a_dual_is_not_read_without_its_after_word_or_as_a_clock() -> None:
+    # "two hours" alone, "within two days", "after the third hour" (a clock time):
+    # no sequel, so the sentence states no time of its own
+    for sentence in (
+        "استمرت المواجهات ساعتين",
+        "خلال يومين أغلقت الشرطة الجسر",
+        "بعد ساعتينات أغلقت الشرطة الجسر",
+    ):
+        assert _read(sentence, NINE_AM) is None, sentence
+
+
+def test_the_duals_are_made_from_the_singulars_in_the_data() -> None:
+    raw = copy.deepcopy(read_json_resource("incidents", DATA_FILE))
+    arabic = raw["sequels"]["counted"]["arabic"]
+    arabic["units"] = {"أسبوع": 168}
+    duals = _build_vocabulary(raw).counted_sequels.duals
+    assert duals == {
+        "اسبوعان": 336.0, "الاسبوعان": 336.0, "اسبوعين": 336.0, "الاسبوعين": 336.0,
+    }  # fmt: skip
+    arabic["stem_endings"] = {"ة": "تت"}
+    with pytest.raises(DataFileError, match=r"sequels\.counted\.arabic\.stem_endings"):
+        _build_vocabulary(raw)
+    arabic["stem_endings"] = {"ة": "ت"}
+    arabic["units"] = {"ساعة": 0}
+    with pytest.raises(DataFileError, match=r"sequels\.counted\.arabic\.units"):
         _build_vocabulary(raw)
 
 
@@ -128,5 +180,22 @@ def test_an_incident_hours_later_does_not_take_the_mornings_time(geoparser: Geop
     assert times["protest"] == (
         "2023-11-07T06:00:00+03:00",
         "2023-11-08T00:00:00+03:00",
+        "part_of_day",
+    )
+
+
+def test_an_arabic_incident_two_hours_later_is_after_the_mornings_bomb(
+    geoparser: Geoparser,
+) -> None:
+    text = (
+        "date: 2023-11-08\n\nبغداد - انفجرت عبوة ناسفة قرب جسر الجادرية صباح الثلاثاء "
+        "وأصيب شرطيان. وبعد ساعتين تظاهر المئات في ساحة التحرير.\n"
+    )
+    incidents = analyse_report(parse_report(text, path="dual.txt"), geoparser).incidents
+    times = {i.event_type: (i.time_start, i.time_end, i.time_precision) for i in incidents}
+    assert times["ied"] == ("2023-11-07T06:00:00+03:00", "2023-11-07T12:00:00+03:00", "part_of_day")
+    assert times["protest"] == (
+        "2023-11-07T06:00:00+03:00",
+        "2023-11-07T14:00:00+03:00",
         "part_of_day",
     )
