@@ -551,6 +551,15 @@ def _summary_text(summary: Any, out_dir: Path) -> str:
     help="Analyse on this dask.distributed scheduler's workers instead (pip extra 'dask').",
 )
 @click.option(
+    "--memory-limit",
+    "memory_limit",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="MB",
+    help="Keep the whole build's memory (all processes) under this many MB while it"
+    " writes its outputs, writing fewer files side by side [default: 1536].",
+)
+@click.option(
     "--no-cache", is_flag=True, help="Neither reuse nor keep analyses in the output folder."
 )
 @click.option("--clear-cache", is_flag=True, help="Empty the output folder's cache, then build.")
@@ -568,6 +577,7 @@ def build(
     title,
     jobs,
     scheduler,
+    memory_limit,
     no_cache,
     clear_cache,
     as_json,
@@ -614,6 +624,7 @@ def build(
             clear_cache=clear_cache,
             log=log,
             stdin=stdin,
+            memory_limit_mb=memory_limit,
         )
     finally:
         progress.close()

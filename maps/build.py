@@ -183,6 +183,7 @@ def build(
     clear_cache: bool = False,
     log: Callable[[str], None] | None = None,
     stdin: bytes | None = None,
+    memory_limit_mb: float | None = None,
 ) -> BuildSummary:
     """Read every report, extract incidents and write the map and GIS files.
 
@@ -211,6 +212,11 @@ def build(
     stdin
         The bytes of a report read from standard input: ``-`` among the inputs
         stands for it (named ``<stdin>``).
+    memory_limit_mb
+        The memory (MB, all processes) the output writers are scheduled to keep the
+        build under (:class:`maps.outputs.OutputWriters`); None:
+        :data:`maps.writer_memory.DEFAULT_MEMORY_LIMIT_MB`. The outputs are the same
+        whatever it is.
 
     Worker processes come from a fork server, which imports the calling script
     as ``multiprocessing`` does: a script that calls ``build(jobs=2)`` needs the
@@ -295,6 +301,7 @@ def build(
             title=title,
             jobs=_output_jobs(jobs, scheduler),
             say=say,
+            memory_limit_mb=memory_limit_mb,
         )
         if use_cache:
             if digest is not None:
@@ -647,6 +654,7 @@ def _write_from_spill(
     title: str,
     jobs: int | None,
     say: Callable[[str], None],
+    memory_limit_mb: float | None = None,
 ) -> None:
     """Make every output from the spilled columns and move them into ``out_dir``.
 
@@ -693,7 +701,7 @@ def _write_from_spill(
             "sources.csv": sources_csv(source_table),
             "problems.txt": problems_text(summary.problems),
         },
-        make=OutputWriters(inputs, jobs),
+        make=OutputWriters(inputs, jobs, memory_limit_mb=memory_limit_mb),
     )
     summary.sources = sorted(source_table["source"])
     summary.source_counts = list(

@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
+from maps.arrow_text import rows_bytes
 from maps.page_chunks import (
     SEARCH_COLUMNS,
     _popup_chunks,
@@ -168,6 +169,9 @@ class PageColumns:
     search_chunks: list[str] = field(default_factory=list)
     ids: str = ""
     order: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: The rows' ids (text, "" for a missing one) in page order, for the events' members;
+    #: dropped once they are looked up (see :func:`maps.render.assemble_map`).
+    row_ids: pa.Array | None = None
 
     def array_meta(self) -> list[dict[str, Any]]:
         """Where each column lies in :meth:`packed`: name, typed-array kind (``f4``,
@@ -219,10 +223,9 @@ def incident_columns(
     n = len(incidents)
     lon, lat = point_columns(incidents)
     t0, t1 = _minutes(incidents, styles["time"])
-    ids = _text_column(incidents, "incident_id").fillna("").to_numpy(dtype=object)
+    ids = _id_texts(incidents, "incident_id")
     known = ~np.isnan(t0)
-    sort_t0 = np.where(known, t0, float(UNKNOWN_TIME))
-    order = np.lexsort((ids.astype(str), sort_t0)) if n else np.zeros(0, dtype=np.int64)
+    order = _time_order(np.where(known, t0, float(UNKNOWN_TIME)), ids)
 
     source = _text_column(incidents, "source", blank_is_missing=True).fillna("unknown source")
     source_codes, sources = _ordered_codes(source)
@@ -241,6 +244,7 @@ def incident_columns(
     source_codes = recode[source_codes]
     sources = [sources[i] for i in rank]
     groups = groups[rank]
+    del source, social
 
     known_types = list(styles["event_types"])
     type_codes, types = _ordered_codes(
@@ -253,6 +257,7 @@ def incident_columns(
         .groupby("t")["a"]
         .agg(lambda s: s.value_counts().index[0])
     )
+    del acled
     status_codes, statuses = _ordered_codes(
         _text_column(incidents, "status", blank_is_missing=True)
         .fillna(HAPPENED)
@@ -274,6 +279,7 @@ def incident_columns(
         .groupby("c")["n"]
         .first()
     )
+    del place_id
 
     vague = set(styles["vague_place"]["geo_precisions"])
     precision_text = _text_column(incidents, "geo_precision", blank_is_missing=True)
@@ -284,6 +290,7 @@ def incident_columns(
         | np.where(clock, FLAG_CLOCK, 0)
         | np.where(known, 0, FLAG_UNKNOWN_TIME)
     ).astype(np.uint8)
+    del precision_text
 
     # The page's zone table (the same call as the page's time config makes).
     all_range = _range(t0[known], t1[known])
@@ -304,6 +311,8 @@ def incident_columns(
         place_text = _text_column(incidents, "place_id")
         same = place_text.to_numpy(dtype=object) == np.asarray(places, dtype=object)[place_codes]
         rebuilt["place_id"] = place_text.where(~same, None)
+        del place_text, same
+    del start_text, end_text, from_t0, from_t1
     text_frame = incidents.assign(**rebuilt) if rebuilt else incidents
     t0_out = np.where(known, t0, UNKNOWN_TIME).astype(np.uint32)
     t1_out = np.where(known, t1, UNKNOWN_TIME).astype(np.uint32)
@@ -335,7 +344,9 @@ def incident_columns(
                 "acled": acled_by_type.get(code),
             }
         )
-    id_blob, id_form = _id_blob(ids[order])
+    row_ids = ids.take(pa.array(order, type=pa.int64()))
+    del ids
+    id_blob, id_form = _id_blob(row_ids)
     meta = {
         "n": n,
         "idForm": id_form,
@@ -362,35 +373,62 @@ def incident_columns(
         search_chunks=_search_chunks(text_frame, search_columns, order, chunk_rows),
         ids=id_blob,
         order=order,
+        row_ids=row_ids,
     )
 
 
-def _id_blob(ids: np.ndarray) -> tuple[str, dict[str, Any] | None]:
+def _id_texts(frame: pd.DataFrame, name: str) -> pa.Array:
+    """A column of ids as Arrow text, a missing one as "": the text the page's order and
+    id list are made of (a million ids: no Python string each)."""
+    if name in frame.columns:
+        dtype = frame[name].dtype
+        if isinstance(dtype, pd.ArrowDtype) and pa.types.is_string(dtype.pyarrow_dtype):
+            column = pa.chunked_array(frame[name].array.__arrow_array__()).combine_chunks()
+            return pc.fill_null(column, "")
+    values = _text_column(frame, name).fillna("").astype(str).to_numpy(dtype=object)
+    return pa.array(values, type=pa.string())
+
+
+def _time_order(start: np.ndarray, ids: pa.Array) -> np.ndarray:
+    """Row numbers by ``start``, then by id (text in code point order, as UTF-8 bytes
+    sort), ties in row order: the page's order."""
+    if len(ids) == 0:
+        return np.zeros(0, dtype=np.int64)
+    keys = pa.table({"start": pa.array(start, type=pa.float64()), "id": ids})
+    order = pc.sort_indices(keys, sort_keys=[("start", "ascending"), ("id", "ascending")])
+    return order.to_numpy().astype(np.int64)
+
+
+def _id_blob(ids: pa.Array | np.ndarray) -> tuple[str, dict[str, Any] | None]:
     """The ids in page order, compressed: as bytes when every id is one common prefix
     and hexadecimal digits of one even length (``inc-4ab5e2a6155f``: 6 bytes instead of
     12 characters), else as newline-separated text. Returns (base64, how the page reads
-    it: ``{"prefix", "hexDigits"}`` or ``None`` for text)."""
-    text = pd.Series(ids, dtype=object).fillna("").astype(str)
-    if len(text):
-        low, high = text.min(), text.max()  # the prefix all share is theirs
+    it: ``{"prefix", "hexDigits"}`` or ``None`` for text). Worked out in Arrow."""
+    if not isinstance(ids, pa.Array):
+        text = pd.Series(ids, dtype=object).fillna("").astype(str)
+        ids = pa.array(text.to_numpy(dtype=object), type=pa.string())
+    if len(ids):
+        bounds = pc.min_max(ids).as_py()  # the prefix all share is theirs
+        low, high = bounds["min"], bounds["max"]
         size = next(
             (k for k, (a, b) in enumerate(zip(low, high, strict=False)) if a != b),
             min(len(low), len(high)),
         )
         size -= (len(low) - size) % 2  # an even number of digits: whole bytes
         prefix = low[: max(size, 0)]
-        rest = text.str.slice(len(prefix))
-        width = len(rest.iloc[0])
+        # Every id starts with the prefix (it lies between the least and the greatest).
+        rest = pc.utf8_slice_codeunits(ids, len(prefix)) if prefix else ids
+        width = len(rest[0].as_py())
         if (
             width
             and prefix.isascii()
             and width % 2 == 0
-            and bool(rest.str.len().eq(width).all())
-            and bool(rest.str.fullmatch(r"[0-9a-f]+").all())
+            and pc.all(pc.equal(pc.utf8_length(rest), width)).as_py()
+            and pc.all(pc.match_substring_regex(rest, "^[0-9a-f]+$")).as_py()
         ):
-            packed = bytes.fromhex("".join(rest.tolist()))
+            packed = bytes.fromhex(rows_bytes(rest).decode("ascii"))
             return gzip_b64(packed), {"prefix": prefix, "hexDigits": width}
-    return gzip_b64("\n".join(text.tolist())), None
+    return gzip_b64(rows_bytes(ids, "\n")), None
 
 
 def _iso_minutes(minutes: np.ndarray, zone: dict[str, Any]) -> np.ndarray:
@@ -464,7 +502,7 @@ def _range(start: np.ndarray, end: np.ndarray) -> list[int] | None:
 
 
 def _members(
-    members: pd.Series, incident_ids_sorted: np.ndarray, position: np.ndarray
+    members: pd.Series, incident_ids_sorted: pa.Array | np.ndarray, position: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """(the page position of the event, the page row of the incident) of each member
     found among the incidents, in the order of the events' lists. The ids are looked up
@@ -472,10 +510,16 @@ def _members(
     but text take the pandas way."""
     try:
         lists = pa.array(members.tolist(), type=pa.list_(pa.string()))
-        ids = pa.array(incident_ids_sorted, type=pa.string())
+        ids = (
+            incident_ids_sorted
+            if isinstance(incident_ids_sorted, pa.Array)
+            else pa.array(incident_ids_sorted, type=pa.string())
+        )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         exploded = members.reset_index(drop=True).explode().dropna()
         owner = position[exploded.index.to_numpy(dtype=np.int64)]
+        if isinstance(incident_ids_sorted, pa.Array):
+            incident_ids_sorted = incident_ids_sorted.to_numpy(zero_copy_only=False)
         member_rows = pd.Index(incident_ids_sorted).get_indexer(exploded.astype(str))
         keep = member_rows >= 0
         return owner[keep], member_rows[keep]
@@ -488,7 +532,7 @@ def _members(
 
 def event_columns(
     events: pd.DataFrame | None,
-    incident_ids_sorted: np.ndarray,
+    incident_ids_sorted: pa.Array | np.ndarray,
     incident_event_ids: np.ndarray,
     *,
     styles: dict[str, Any],
@@ -502,7 +546,7 @@ def event_columns(
         :func:`incidents.events.group_events` output (``event_id`` and
         ``incident_ids`` required), or ``None``.
     incident_ids_sorted
-        The incident ids in page order.
+        The incident ids (text) in page order.
     incident_event_ids
         Each incident's ``event_id`` in page order (None/NaN when none).
     """
@@ -520,28 +564,31 @@ def event_columns(
     position = np.empty(n, dtype=np.int64)
     position[order] = np.arange(n)
 
-    # Members: explode the id lists and look the ids up among the incidents.
-    members = events["incident_ids"].map(
-        lambda v: (
-            list(v)
-            if isinstance(v, list | tuple | np.ndarray)
-            else json.loads(v)
-            if isinstance(v, str)
-            else []
-        )
-    )
-    owner, member_rows = _members(members, incident_ids_sorted, position)
-
     event_of = np.full(n_incidents, -1, dtype=np.int64)
     named = pd.Index(event_ids.astype(str)).get_indexer(
         pd.Series(incident_event_ids, dtype="object").fillna("").astype(str)
     )
     event_of[named >= 0] = position[named[named >= 0]]
+    del named
     unset = event_of < 0
-    if unset.any() and member_rows.size:
-        fallback = np.full(n_incidents, -1, dtype=np.int64)
-        fallback[member_rows] = owner
-        event_of[unset] = fallback[unset]
+    if unset.any():
+        # An incident whose event_id names no event: the event that lists it as a member
+        # (the id lists exploded and looked up among the incidents; only then: a million
+        # members looked up cost more than every other column of the events).
+        members = events["incident_ids"].map(
+            lambda v: (
+                list(v)
+                if isinstance(v, list | tuple | np.ndarray)
+                else json.loads(v)
+                if isinstance(v, str)
+                else []
+            )
+        )
+        owner, member_rows = _members(members, incident_ids_sorted, position)
+        if member_rows.size:
+            fallback = np.full(n_incidents, -1, dtype=np.int64)
+            fallback[member_rows] = owner
+            event_of[unset] = fallback[unset]
 
     independent = pd.to_numeric(
         events.get("n_independent_sources", pd.Series(1, index=events.index)), errors="coerce"

@@ -416,24 +416,43 @@ def acled_events_csv(
         if events is None:
             msg = "acled_events_csv needs the events of an Arrow table of incidents"
             raise ValueError(msg)
-        by_id = _IncidentLookup.from_table(incidents, events["incident_ids"])
+        by_id = IncidentLookup.from_table(incidents, events["incident_ids"])
     else:
         if events is None:
             events = group_events(incidents)
-        by_id = _IncidentLookup(incidents)
+        by_id = IncidentLookup(incidents)
+    return acled_csv_text(acled_rows(events, by_id, pack=pack))
+
+
+def acled_rows(
+    events: GeoDataFrame, by_id: Mapping[str, Mapping[str, Any]], *, pack: Pack | None = None
+) -> list[list[str]]:
+    """The rows of ``acled.csv`` (:func:`acled_events_csv`), in order, each its cells
+    in :data:`ACLED_COLUMNS`' order; ``by_id``: the incidents' ACLED columns by id
+    (:class:`IncidentLookup`). The events are made dicts a thousand at a time."""
     rules = _acled_rules_for(pack or bundled_pack())
     timestamp = str(int(dt.datetime.fromisoformat(reproducible_timestamp()).timestamp()))
     rows = []
     seen_ids: set[str] = set()
-    for event in events.to_dict("records"):
-        for row in _acled_event_rows(event, by_id, rules):
-            if row["event_id_cnty"] in seen_ids:  # two hashes alike in 15 digits: keep both
-                row["event_id_cnty"] += "-" + str(event["event_id"])
-            seen_ids.add(row["event_id_cnty"])
-            row["timestamp"] = timestamp
-            rows.append(row)
+    for start in range(0, len(events), _EVENTS_AT_A_TIME):
+        for event in events.iloc[start : start + _EVENTS_AT_A_TIME].to_dict("records"):
+            for row in _acled_event_rows(event, by_id, rules):
+                if row["event_id_cnty"] in seen_ids:  # two hashes alike in 15 digits: keep both
+                    row["event_id_cnty"] += "-" + str(event["event_id"])
+                seen_ids.add(row["event_id_cnty"])
+                row["timestamp"] = timestamp
+                rows.append(row)
     rows.sort(key=lambda r: (r["event_date"], r["event_id_cnty"]))
-    return _csv_text([[r[c] for c in ACLED_COLUMNS] for r in rows], ACLED_COLUMNS)
+    return [[r[c] for c in ACLED_COLUMNS] for r in rows]
+
+
+#: Events made dicts at a time by :func:`acled_rows`.
+_EVENTS_AT_A_TIME = 1024
+
+
+def acled_csv_text(rows: Sequence[Sequence[str]]) -> str:
+    """``acled.csv`` of its rows (:func:`acled_rows`), with the header."""
+    return _csv_text(rows, ACLED_COLUMNS)
 
 
 #: The incident columns :func:`acled_events_csv` reads (besides the events).
@@ -443,7 +462,7 @@ ACLED_INCIDENT_COLUMNS = (
 )  # fmt: skip
 
 
-class _IncidentLookup(Mapping[str, dict[str, Any]]):
+class IncidentLookup(Mapping[str, dict[str, Any]]):
     """The incidents' ACLED columns by ``incident_id``, a record made when asked for.
 
     Columns are kept as codes into their distinct values (lists, such as ``actors``,
@@ -467,12 +486,21 @@ class _IncidentLookup(Mapping[str, dict[str, Any]]):
         self._position = {incident_id: row for row, incident_id in enumerate(ids)}
 
     @classmethod
-    def from_table(cls, table: pa.Table, members: Iterable[Sequence[str]]) -> _IncidentLookup:
+    def from_table(cls, table: pa.Table, members: Iterable[Sequence[str]]) -> IncidentLookup:
         """The same lookup of the incidents of an Arrow ``table`` that ``members`` (the
         events' ``incident_ids``) name, made in Arrow: codes and distinct values of each
         column, ``actors`` left an Arrow list column, and a position only for the ids the
         events name (the strings they already hold), so nothing per incident is made but
         that position."""
+        lookup = cls.coded(table)
+        lookup.locate(members)
+        return lookup
+
+    @classmethod
+    def coded(cls, table: pa.Table) -> IncidentLookup:
+        """The lookup of :meth:`from_table` before its positions (:meth:`locate`): the
+        codes of ``table``'s columns and its ids, which are all it keeps of the table (so
+        a caller can let the table go before reading the events)."""
         lookup = cls.__new__(cls)
         lookup._names = [c for c in ACLED_INCIDENT_COLUMNS if c in table.column_names]
         lookup._columns = []
@@ -491,15 +519,20 @@ class _IncidentLookup(Mapping[str, dict[str, Any]]):
             codes = pc.fill_null(encoded.indices, len(distinct) - 1)
             lookup._columns.append((codes.to_numpy().astype(np.int32), distinct))
             del column, encoded, codes
+        lookup._ids = table.column("incident_id").combine_chunks()
+        lookup._position = {}
+        return lookup
+
+    def locate(self, members: Iterable[Sequence[str]]) -> None:
+        """Find the rows of the ids ``members`` (the events' ``incident_ids``) name, then
+        let the table's ids go."""
         wanted = [incident_id for ids in members for incident_id in ids]
-        found = pc.index_in(
-            pa.array(wanted, type=pa.string()), value_set=table.column("incident_id")
-        )
+        found = pc.index_in(pa.array(wanted, type=pa.string()), value_set=self._ids)
         rows = pc.fill_null(found, -1).to_numpy().tolist()  # -1: no such incident in the table
-        lookup._position = {
+        self._position = {
             incident_id: row for incident_id, row in zip(wanted, rows, strict=True) if row >= 0
         }
-        return lookup
+        self._ids = None
 
     def __getitem__(self, incident_id: str) -> dict[str, Any]:
         row = self._position[incident_id]

@@ -71,6 +71,18 @@ UTC_NAMES = {"time_start": "utc_start", "time_end": "utc_end"}
 #: A layer given a batch at a time: a callable that gives its rows as frames, in
 #: order, afresh each time it is called (the build's id-sorted spill file).
 LayerBatches = Callable[[], Iterable[GeoDataFrame]]
+
+
+class FrameLater:
+    """A layer's frame read only when its turn to be written comes (see
+    :func:`write_geopackage`), so a large table is not held while the layers before it
+    are written. For a layer of a fixed geometry type (:data:`LAYER_GEOMETRY_TYPES`)
+    not split by type; another is read at once."""
+
+    def __init__(self, load: Callable[[], GeoDataFrame]):
+        self.load = load
+
+
 #: What pyogrio raises when GDAL cannot write a table.
 _GDAL_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError)
 
@@ -101,12 +113,16 @@ def geopackage_layers(layers: Mapping[str, GeoDataFrame]) -> dict[str, tuple[Geo
     return out
 
 
-def write_geopackage(layers: Mapping[str, GeoDataFrame | LayerBatches], path: str | Path) -> None:
+def write_geopackage(
+    layers: Mapping[str, GeoDataFrame | LayerBatches | FrameLater], path: str | Path
+) -> None:
     """Write each frame as a layer of one GeoPackage, in EPSG:4326, atomically.
 
     A layer may also be given as :data:`LayerBatches` (a callable giving its rows a
     batch at a time, as the build's spill does): it is streamed into the file, never
-    held whole, and gives the same bytes as the concatenated frame would.
+    held whole, and gives the same bytes as the concatenated frame would; or as a
+    :class:`FrameLater`, read when it is written. Each layer is converted just before
+    it is written, and let go after.
 
     The file is GeoPackage :data:`GPKG_VERSION`, so GDAL 3.6 (Debian stable) and
     current GDAL both read and validate it cleanly. Layers and their fixed geometry
@@ -134,20 +150,22 @@ def write_geopackage(layers: Mapping[str, GeoDataFrame | LayerBatches], path: st
     for name, layer in layers.items():
         if name in batched:
             written[name] = (layer, LAYER_GEOMETRY_TYPES.get(name, "Unknown"))
+        elif isinstance(layer, FrameLater):
+            if name in LAYER_GEOMETRY_TYPES and name not in SPLIT_LAYERS:
+                written[name] = (layer, LAYER_GEOMETRY_TYPES[name])
+            else:
+                written.update(geopackage_layers({name: layer.load()}))
         else:
             written.update(geopackage_layers({name: layer}))
     _check_layer_names(written, path)
-    frames = {
-        name: (
-            layer
-            if isinstance(layer, TableBatches)
-            else _flat_batches(layer, name, path)
-            if name in batched
-            else _flat_frame(layer, name, path),
-            geometry_type,
-        )
-        for name, (layer, geometry_type) in written.items()
-    }
+
+    def converted(name: str, layer: Any) -> Any:
+        if isinstance(layer, TableBatches):
+            return layer
+        if name in batched:
+            return _flat_batches(layer, name, path)
+        return _flat_frame(layer.load() if isinstance(layer, FrameLater) else layer, name, path)
+
     timestamp = reproducible_timestamp()
     with (
         file_written_atomically(
@@ -157,7 +175,10 @@ def write_geopackage(layers: Mapping[str, GeoDataFrame | LayerBatches], path: st
         # syncing each of its transactions on the way costs 0.1 s a layer for nothing.
         _gdal_config({"OGR_CURRENT_DATE": timestamp, "OGR_SQLITE_SYNCHRONOUS": "OFF"}),
     ):
-        for index, (name, (frame, geometry_type)) in enumerate(frames.items()):
+        for index, name in enumerate(list(written)):
+            layer, geometry_type = written.pop(name)
+            frame = converted(name, layer)
+            del layer
             _write_layer(
                 frame,
                 temporary,
@@ -167,6 +188,7 @@ def write_geopackage(layers: Mapping[str, GeoDataFrame | LayerBatches], path: st
                 promote_to_multi=geometry_type.startswith("Multi"),
                 dataset_options={"VERSION": GPKG_VERSION} if index == 0 else None,
             )
+            del frame
 
 
 def write_flatgeobuf(

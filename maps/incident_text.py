@@ -12,7 +12,7 @@ it or names the problem as it always has.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
@@ -77,10 +77,35 @@ def _json_coordinate(value: float) -> str:
     return repr(round_coordinate(value))
 
 
+#: Rows of a batch joined into text at a time: a batch's cells are made at once (each
+#: distinct value once), its lines a slice at a time, so the batch's text is never held
+#: two or three times over (lines, lines with their separators, their bytes).
+TEXT_SLICE_ROWS = 8192
+
+Cells = list[pa.Array | str]
+
+
+def _sliced_bytes(
+    cells: Cells, rows: int, join: Callable[[Cells], pa.Array], separator: str = ""
+) -> Iterator[bytes]:
+    """The bytes of ``join`` (the lines, ``separator`` between them) of
+    :data:`TEXT_SLICE_ROWS` rows of ``cells`` at a time, in order."""
+    for start in range(0, rows, TEXT_SLICE_ROWS):
+        part = [c if isinstance(c, str) else c.slice(start, TEXT_SLICE_ROWS) for c in cells]
+        yield rows_bytes(join(part), separator)
+
+
 def geojson_lines(table: pa.Table) -> pa.Array | None:
     """The feature lines of one id-sorted batch (those of
     :func:`maps.export.geojson_feature_lines` of its frame), or None when its ids are
     missing or not in order."""
+    cells = geojson_cells(table)
+    return None if cells is None else joined_rows(cells)
+
+
+def geojson_cells(table: pa.Table) -> Cells | None:
+    """The cells of :func:`geojson_lines` (each a string array or a text for every row),
+    not yet joined, or None."""
     ids = table.column("incident_id").combine_chunks()
     if not pa.types.is_string(ids.type) or not strictly_increasing(ids):
         return None
@@ -113,7 +138,7 @@ def geojson_lines(table: pa.Table) -> pa.Array | None:
             return None
         cells += [("," if index else "") + encode_basestring(key) + ":", texts]
     cells.append("}}")
-    return joined_rows(cells)
+    return cells
 
 
 def write_incidents_geojson(tables: Iterable[pa.Table], path: Path, frame_of: FrameOf) -> None:
@@ -133,15 +158,16 @@ def write_incidents_geojson(tables: Iterable[pa.Table], path: Path, frame_of: Fr
         for table in tables:
             if len(table) == 0:
                 continue
-            lines = geojson_lines(table)
-            if lines is None:
+            cells = geojson_cells(table)
+            parts: Iterable[bytes]
+            if cells is None:
                 pairs = geojson_feature_lines(frame_of(table), id_column="incident_id")
                 first_id, last_id = pairs[0][0][2] or pairs[0][0][1], pairs[-1][0][2]
-                data = ",\n".join(line for _, line in pairs).encode("utf-8")
+                parts = [",\n".join(line for _, line in pairs).encode("utf-8")]
             else:
                 ids = table.column("incident_id")
                 first_id, last_id = ids[0].as_py(), ids[len(ids) - 1].as_py()
-                data = rows_bytes(lines, ",\n")
+                parts = _sliced_bytes(cells, len(table), joined_rows, ",\n")
             if last is not None and (not isinstance(first_id, str) or first_id <= last):
                 msg = (
                     f"cannot write GeoJSON: the incident_id {first_id!r} comes twice or out"
@@ -149,7 +175,9 @@ def write_incidents_geojson(tables: Iterable[pa.Table], path: Path, frame_of: Fr
                 )
                 raise OutputError(msg, path=path)
             handle.write(FEATURES_HEAD.encode() if last is None else b",\n")
-            handle.write(data)
+            for index, data in enumerate(parts):
+                handle.write(b",\n" + data if index else data)
+            del cells, parts
             last = last_id
         handle.write((EMPTY_FEATURE_COLLECTION if last is None else FEATURES_TAIL).encode())
 
@@ -193,6 +221,16 @@ def csv_rows(table: pa.Table) -> pa.Array | None:
     """The lines (each ended by ``\\n``) of one id-sorted batch of ``incidents.csv``, as
     :func:`maps.csv_files.incident_csv_rows` gives them, or None when its ids are missing
     or out of order or a cell cannot be made (the row-by-row writer says why)."""
+    cells = csv_cells(table)
+    return None if cells is None else _csv_lines(cells)
+
+
+def _csv_lines(cells: Cells) -> pa.Array:
+    return joined_rows([joined_rows(cells, ","), "\n"])
+
+
+def csv_cells(table: pa.Table) -> Cells | None:
+    """The cells of :func:`csv_rows`, not yet joined, or None."""
     ids = table.column("incident_id").combine_chunks()
     if not pa.types.is_string(ids.type) or not strictly_increasing(ids):
         return None
@@ -220,7 +258,7 @@ def csv_rows(table: pa.Table) -> pa.Array | None:
             cells.append(distinct_texts(values, text, ""))
     except OutputError:
         return None
-    return joined_rows([joined_rows(cells, ","), "\n"])
+    return cells
 
 
 def write_incidents_csv(tables: Iterable[pa.Table], path: Path, frame_of: FrameOf) -> None:
@@ -246,22 +284,25 @@ def write_incidents_csv(tables: Iterable[pa.Table], path: Path, frame_of: FrameO
         handle.write(header.getvalue().encode("utf-8"))
         last: str | None = None
         for table in tables:
-            lines = csv_rows(table) if len(table) else None
-            if lines is None:
+            cells = csv_cells(table) if len(table) else None
+            parts: Iterable[bytes]
+            if cells is None:
                 rows = incident_csv_rows(frame_of(table))
                 if not rows:
                     continue
                 first, final = rows[0][0], rows[-1][0]
                 buffer = io.StringIO()
                 csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\n").writerows(rows)
-                data = buffer.getvalue().encode("utf-8")
+                parts = [buffer.getvalue().encode("utf-8")]
             else:
                 ids = table.column("incident_id")
                 first = _plain_cell(ids[0].as_py())
                 final = _plain_cell(ids[len(ids) - 1].as_py())
-                data = rows_bytes(lines)
+                parts = _sliced_bytes(cells, len(table), _csv_lines)
             if last is not None and first <= last:
                 msg = f"cannot write the CSV: incident {first!r} comes twice or out of order"
                 raise OutputError(msg, path=path)
-            handle.write(data)
+            for data in parts:
+                handle.write(data)
+            del cells, parts
             last = final

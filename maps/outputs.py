@@ -21,11 +21,11 @@ prepared inputs.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import signal
 import tempfile
 import threading
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,12 +47,30 @@ from incidents.pipeline import (
     incidents_frame_from_table,
 )
 from incidents.spill import SpillWriter, read_columns, release_memory
-from maps.csv_files import ACLED_INCIDENT_COLUMNS, acled_events_csv
+from maps.csv_files import (
+    ACLED_INCIDENT_COLUMNS,
+    IncidentLookup,
+    acled_csv_text,
+    acled_rows,
+)
 from maps.export import places_geojson, write_geojson_file
-from maps.gis_files import incidents_geoparquet, write_flatgeobuf, write_geopackage
+from maps.gis_files import (
+    FrameLater,
+    incidents_geoparquet,
+    write_flatgeobuf,
+    write_geopackage,
+)
 from maps.gis_tables import TableBatches
 from maps.incident_text import write_incidents_csv, write_incidents_geojson
-from maps.render import build_map, map_pieces
+from maps.render import assemble_map, map_pieces, map_styles, page_incidents
+from maps.writer_memory import (
+    DEFAULT_MEMORY_LIMIT_MB,
+    WORKER_IMPORTS_MB,
+    next_task,
+    task_estimates,
+    task_order,
+    writers_budget,
+)
 
 #: Incidents per batch of the streamed files (and per row group of the sorted spill).
 BATCH_ROWS = 65_536
@@ -336,16 +354,25 @@ def _text_values(column: pa.Array, *, missing: float | None = None) -> pd.Series
 
 
 def _map_html(inputs: OutputInputs, target: Path) -> None:
+    gazetteer = inputs.load("gazetteer")
+    styles = map_styles(gazetteer)
     incidents = map_frame(inputs)
     release_memory()  # the Arrow columns the categories replaced
-    doc = build_map(
-        incidents,
+    # The incidents' page columns first, then the table is let go before the events are
+    # read: the two are never held together.
+    page = page_incidents(incidents, styles)
+    del incidents
+    release_memory()
+    events = inputs.load("events")
+    doc = assemble_map(
+        page,
         inputs.load("places"),
-        events=inputs.load("events"),
-        gazetteer=inputs.load("gazetteer"),
+        events=events,
+        gazetteer=gazetteer,
+        styles=styles,
         title=inputs.title,
     )
-    del incidents
+    del page, events
     release_memory()
     # Written a piece at a time (folium's page, then each chunk's element): the page is
     # never one string, nor its UTF-8 bytes a second copy.
@@ -382,10 +409,18 @@ def _places_geojson(inputs: OutputInputs, target: Path) -> None:
 def _geopackage(inputs: OutputInputs, target: Path) -> None:
     layers = {
         "incidents": TableBatches(lambda: incident_tables(inputs), _with_event_ids),
-        "events": inputs.load("events"),
+        # Read once the incidents are written: the two are never held together.
+        "events": FrameLater(lambda: _released_then(inputs.load, "events")),
         "places": inputs.load("places"),
     }
     write_geopackage(layers, target)
+
+
+def _released_then(load: Callable[[str], Any], name: str) -> Any:
+    """``load(name)``, once the memory freed before is given back (Arrow's pool, malloc):
+    a table read after a streamed layer starts from what is held, not from its peak."""
+    release_memory()
+    return load(name)
 
 
 def _incidents_csv(inputs: OutputInputs, target: Path) -> None:
@@ -394,9 +429,18 @@ def _incidents_csv(inputs: OutputInputs, target: Path) -> None:
 
 def _acled_csv(inputs: OutputInputs, target: Path) -> None:
     pack = inputs.load("gazetteer").pack
-    # The columns it reads, as Arrow: no frame, geometry or text object per incident.
-    incidents = read_columns(inputs.in_order, ACLED_INCIDENT_COLUMNS)
-    text = acled_events_csv(incidents, inputs.load("events"), pack=pack)
+    # The columns it reads, as Arrow: no frame, geometry or text object per incident;
+    # only their codes are kept before the events are read, and both are let go
+    # before the text is made.
+    by_id = IncidentLookup.coded(read_columns(inputs.in_order, ACLED_INCIDENT_COLUMNS))
+    release_memory()
+    events = inputs.load("events")
+    by_id.locate(events["incident_ids"])
+    rows = acled_rows(events, by_id, pack=pack)
+    del events, by_id
+    release_memory()
+    text = acled_csv_text(rows)
+    del rows
     target.write_text(text, encoding="utf-8")
 
 
@@ -457,49 +501,82 @@ def ignore_interrupt() -> None:
 class OutputWriters:
     """Runs the output tasks: in this process (``jobs`` 1), or in ``jobs`` worker
     processes side by side (from a fork server, as the analysis workers), each file in
-    a fresh worker.
+    a fresh worker, within a memory limit.
 
-    Each worker takes the slowest file left. A fresh process per file (forked from the
-    fork server, its imports loaded) starts small and gives back all it held when it
-    ends, so no file's writer carries what the files before it left behind.
+    Each worker takes the next file that fits (the slowest first when any two fit
+    together, else the largest first: :func:`~maps.writer_memory.task_order`): a task
+    starts beside the running ones only when their expected peaks
+    (:mod:`maps.writer_memory`, from the number of incidents) fit the writers' budget,
+    what ``memory_limit_mb`` leaves once this process and the fork server's imports are
+    counted; a task too large for that runs alone. A fresh process per file (forked
+    from the fork server, its imports loaded) starts small and gives back all it held
+    when it ends, so no file's writer carries what the files before it left behind.
+    The files do not depend on the order.
     """
 
-    def __init__(self, inputs: OutputInputs, jobs: int):
+    def __init__(self, inputs: OutputInputs, jobs: int, *, memory_limit_mb: float | None = None):
         self.inputs = inputs
         self.jobs = max(1, jobs)
+        self.memory_limit_mb = (
+            DEFAULT_MEMORY_LIMIT_MB if memory_limit_mb is None else memory_limit_mb
+        )
+
+    def budget(self) -> float:
+        """What the writers may hold together (MB beyond their shared imports)."""
+        return writers_budget(self.memory_limit_mb, _own_memory_mb() + WORKER_IMPORTS_MB)
 
     def __call__(self, targets: Sequence[tuple[str, Path]]) -> None:
         """Write each ``(name, staged path)``; the first failure is raised."""
-        left = deque(sorted(targets, key=lambda item: TASK_FILES.index(item[0])))
-        if self.jobs == 1 or len(left) < 2:
-            for name, target in left:
+        ordered = sorted(targets, key=lambda item: TASK_FILES.index(item[0]))
+        if self.jobs == 1 or len(ordered) < 2:
+            for name, target in ordered:
                 write_output(name, self.inputs, target)
             return
-        lock = threading.Lock()
+        paths = dict(ordered)
+        estimates = task_estimates(list(paths), self.inputs.incidents)
+        budget = self.budget()
+        left = task_order(list(paths), estimates, budget)
+        running: list[str] = []
+        changed = threading.Condition()
         failures: list[BaseException] = []
         stop = threading.Event()
 
-        def take() -> tuple[str, Path] | None:
-            """The slowest file left."""
-            with lock:
-                if stop.is_set() or not left:
-                    return None
-                return left.popleft()
+        def take() -> str | None:
+            """The next file left that fits beside the running ones (waiting for one
+            of them to end when none does); None when there is none left."""
+            with changed:
+                while not stop.is_set() and left:
+                    name = next_task(left, running, estimates, budget)
+                    if name is not None:
+                        left.remove(name)
+                        running.append(name)
+                        return name
+                    changed.wait(timeout=0.2)
+                return None
+
+        def done(name: str) -> None:
+            with changed:
+                running.remove(name)
+                changed.notify_all()
 
         def feed(pool: Any) -> None:
-            """Hand one worker the slowest file left, again and again."""
-            while (item := take()) is not None:
-                result = pool.apply_async(_write_in_worker, ((item[0], self.inputs, item[1]),))
-                while not stop.is_set():
-                    try:
-                        result.get(timeout=0.2)
-                        break
-                    except multiprocessing.TimeoutError:
-                        continue
-                    except BaseException as exc:
-                        failures.append(exc)
-                        stop.set()
-                        return
+            """Hand one worker a file, again and again."""
+            while (name := take()) is not None:
+                job = (name, self.inputs, paths[name])
+                result = pool.apply_async(_write_in_worker, (job,))
+                try:
+                    while not stop.is_set():
+                        try:
+                            result.get(timeout=0.2)
+                            break
+                        except multiprocessing.TimeoutError:
+                            continue
+                        except BaseException as exc:
+                            failures.append(exc)
+                            stop.set()
+                            return
+                finally:
+                    done(name)
 
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])
@@ -523,6 +600,15 @@ class OutputWriters:
             raise failures[0]
         pool.close()
         pool.join()
+
+
+def _own_memory_mb() -> float:
+    """This process's resident memory now, in MB (0 where /proc cannot tell)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 __all__ = [

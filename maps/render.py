@@ -38,6 +38,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from branca.element import Element, Figure
 
 from gazetteer.model import Gazetteer, load_gazetteer
@@ -223,6 +224,34 @@ def _home_bounds(
     return None
 
 
+def map_styles(gazetteer: Gazetteer) -> dict[str, Any]:
+    """``styles.json`` with the pack's home and time zone (:func:`styles_for_pack`)."""
+    return styles_for_pack(load_styles(), gazetteer.pack)
+
+
+@dataclass
+class PageIncidents:
+    """The incidents as the page holds them (:func:`maps.columns.incident_columns`),
+    with each one's ``event_id`` in page order: what the map needs of the incident
+    table, which can be let go once this is made (see :func:`assemble_map`)."""
+
+    columns: PageColumns
+    event_ids: np.ndarray
+
+
+def page_incidents(incidents: pd.DataFrame, styles: dict[str, Any]) -> PageIncidents:
+    """The page's incident columns of ``incidents`` (checked first)."""
+    check_incident_table(incidents)
+    columns = incident_columns(incidents, styles=styles)
+    order = columns.order
+    event_ids = (
+        incidents["event_id"].to_numpy(dtype=object)[order]
+        if "event_id" in incidents.columns
+        else np.full(len(order), None, dtype=object)
+    )
+    return PageIncidents(columns, event_ids)
+
+
 def build_map(
     incidents: gpd.GeoDataFrame,
     places: gpd.GeoDataFrame,
@@ -241,7 +270,31 @@ def build_map(
         check_event_table(events)
     if gazetteer is None:
         gazetteer = load_gazetteer()
-    styles = styles_for_pack(load_styles(), gazetteer.pack)
+    styles = map_styles(gazetteer)
+    return assemble_map(
+        page_incidents(incidents, styles),
+        places,
+        events=events,
+        gazetteer=gazetteer,
+        styles=styles,
+        title=title,
+    )
+
+
+def assemble_map(
+    incidents: PageIncidents,
+    places: gpd.GeoDataFrame,
+    *,
+    events: gpd.GeoDataFrame | None,
+    gazetteer: Gazetteer,
+    styles: dict[str, Any],
+    title: str,
+) -> MapDocument:
+    """:func:`build_map` of incidents already made page columns (:func:`page_incidents`),
+    so that a caller holding a million incidents can let their table go before the
+    events are read. ``styles``: :func:`map_styles` of ``gazetteer``."""
+    if events is not None:
+        check_event_table(events)
     home = styles["home"]
     fmap = OfflineMap(
         location=home["centre"],
@@ -267,16 +320,13 @@ def build_map(
     )
     osm.add_to(fmap)
 
-    page_incidents = incident_columns(incidents, styles=styles)
-    order = page_incidents.order
-    ids_sorted = incidents["incident_id"].astype("string").fillna("").to_numpy(dtype=object)[order]
-    event_ids = (
-        incidents["event_id"].to_numpy(dtype=object)[order]
-        if "event_id" in incidents.columns
-        else np.full(len(order), None, dtype=object)
-    )
-    page_events, event_of = event_columns(events, ids_sorted.astype(str), event_ids, styles=styles)
+    page_incidents = incidents.columns
+    ids_sorted = page_incidents.row_ids
+    if ids_sorted is None:  # pragma: no cover - incident_columns always sets them
+        ids_sorted = pa.array([], type=pa.string())
+    page_events, event_of = event_columns(events, ids_sorted, incidents.event_ids, styles=styles)
     page_incidents.arrays["event"] = event_of
+    page_incidents.row_ids = None  # looked up: not needed any more
 
     doc = MapDocument(map=fmap, title=title, incidents=page_incidents, events=page_events)
     doc.base_layers = {plain.layer_name: plain, osm.layer_name: osm}
