@@ -732,7 +732,8 @@ def test_unwritable_out_is_refused_before_reading(
 
     monkeypatch.setattr(os, "access", access)
     calls: list[str] = []
-    monkeypatch.setattr("maps.build.analyse_report", lambda *a: calls.append("read") or None)
+    # the function every engine runs on a report
+    monkeypatch.setattr("incidents.engine.analyse_report", lambda *a: calls.append("read") or None)
     result = build(good_report, out=out)
     assert result.exit_code == 1
     assert f"Error: {out}: the output folder is not writable" in result.stderr

@@ -156,7 +156,7 @@ def test_after_adding_reports_only_the_new_ones_are_analysed(
         analysed.append(Path(task.path).name)
         return real(task, geoparser)
 
-    monkeypatch.setattr("maps.build.analyse_task", counting)
+    monkeypatch.setattr("maps.analysis.analyse_task", counting)
     summary = build([reports], out, jobs=1)
     assert sorted(analysed) == ["broken.txt", "new1.txt", "new2.txt"]
     assert summary.reused == 28
@@ -177,8 +177,8 @@ def test_a_few_new_reports_are_analysed_by_a_worker_while_the_cache_is_read(
     build([reports], out, jobs=1)
     (reports / "aa_new.txt").write_text(OTHER_REPORT.replace("Test Radio", "New Radio"), "utf-8")
     (reports / "zz_new.txt").write_text(GOOD_REPORT.replace("Test Wire", "New Wire"), "utf-8")
-    monkeypatch.setattr("maps.build.READ_WHILE_ANALYSING_MIN", 10)
-    monkeypatch.setattr("maps.build.default_jobs", lambda: 2)
+    monkeypatch.setattr("maps.analysis.READ_WHILE_ANALYSING_MIN", 10)
+    monkeypatch.setattr("maps.analysis.default_jobs", lambda: 2)
     messages: list[str] = []
     summary = build([reports], out, jobs=None, log=messages.append)
     assert any("3 reports in a worker while the cache is read" in m for m in messages), messages
@@ -218,7 +218,7 @@ def test_workers_hand_out_a_stream_in_slices_and_give_the_same_outputs(
     corpus: Path, serial: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("incidents.engine.STREAM_SLICE", 2)
-    monkeypatch.setattr("maps.build.ROUND", 5)  # rounds and slices out of step
+    monkeypatch.setattr("maps.analysis.ROUND", 5)  # rounds and slices out of step
     summary = build([corpus], tmp_path / "out", jobs=2, use_cache=False)
     assert summary.jobs == 2
     assert outputs(tmp_path / "out") == serial
