@@ -405,6 +405,11 @@ def _follows(context: TimeRef | None, sequel: Sequel) -> bool:
     after a time narrower than its day, as it is otherwise within that same day."""
     if sequel.after_hours is None:
         return _narrow(context)
+    return _dated(context)
+
+
+def _dated(context: TimeRef | None) -> bool:
+    """True when ``context`` is a dated time with its bounds."""
     return (
         context is not None
         and context.date is not None
@@ -416,13 +421,7 @@ def _follows(context: TimeRef | None, sequel: Sequel) -> bool:
 def _narrow(context: TimeRef | None) -> bool:
     """True when ``context`` is a dated time narrower than its day (an hour, a part of
     the day): what happened "hours later" is then not at that time."""
-    return (
-        context is not None
-        and context.date is not None
-        and context.start is not None
-        and context.end is not None
-        and context.precision in ("hour", "part_of_day")
-    )
+    return context is not None and _dated(context) and context.precision in ("hour", "part_of_day")
 
 
 def _after(
