@@ -1273,16 +1273,22 @@ def test_resizing_a_desktop_page_to_a_phone_and_back(browser: Browser, map_file:
 
 
 def popup_inside_viewport(session: PageSession, width: int, height: int) -> dict[str, float]:
-    """The open popup's box, asserted inside the viewport with its close cross (and above
-    the phone's bar of panel buttons)."""
+    """The open popup's box, asserted inside the viewport with its close cross (and, on a
+    phone, between the buttons at the map's top and the bar of panel buttons)."""
     page = session.page
     bar = page.locator(".im-phone-bar")
-    if bar.is_visible():
+    phone = bar.is_visible()
+    if phone:
         height = int(bar.bounding_box()["y"])
     box = page.locator(".leaflet-popup").bounding_box()
     cross = page.locator(".leaflet-popup-close-button").bounding_box()
     assert box is not None
     assert cross is not None
+    if phone:  # as wide as the map, it keeps below the zoom and layer buttons
+        for control in (".leaflet-control-zoom", ".leaflet-control-layers"):
+            below = page.locator(control).bounding_box()
+            assert below is not None
+            assert box["y"] >= below["y"] + below["height"], f"the popup is under {control}"
     for name, b in (("popup", box), ("close cross", cross)):
         assert b["x"] >= 0, f"the {name} overhangs the left edge: {b}"
         assert b["x"] + b["width"] <= width, f"the {name} overhangs the right edge: {b}"

@@ -597,15 +597,25 @@ var IncidentMap = (function () {
     var POPUP_FRAME_PX = 48, PHONE_BAR_PX = 44, shownPopup = null;
     // The popup's widths for the map's size now: on a narrow screen it keeps inside the
     // map with its close cross, panning no further than a small margin from the edge.
+    // How far down the map the controls in its top corners reach, in pixels.
+    function topControlsPx() {
+      var top = map.getContainer().getBoundingClientRect().top, bottom = 0;
+      map.getContainer().querySelectorAll('.leaflet-top .leaflet-control').forEach(function (c) {
+        bottom = Math.max(bottom, c.getBoundingClientRect().bottom - top);
+      });
+      return bottom;
+    }
     function fitPopupOptions(settings) {
       var wanted = settings.wanted || {maxWidth: settings.maxWidth, minWidth: settings.minWidth};
       var width = map.getSize().x, pad = width < 500 ? 8 : 24;
       var room = Math.max(120, width - 2 * pad - POPUP_FRAME_PX);
       settings.wanted = wanted;
       settings.autoPanPadding = [pad, pad];
-      // On a phone the bar of panel buttons covers the map's bottom edge.
-      var bar = window.matchMedia && window.matchMedia(PHONE).matches ? PHONE_BAR_PX : 0;
-      settings.autoPanPaddingBottomRight = [pad, pad + bar];
+      // On a phone the bar of panel buttons covers the map's bottom edge, and a popup
+      // as wide as the map would pass under the zoom and layer buttons at its top.
+      var phone = window.matchMedia && window.matchMedia(PHONE).matches;
+      settings.autoPanPaddingBottomRight = [pad, pad + (phone ? PHONE_BAR_PX : 0)];
+      settings.autoPanPaddingTopLeft = [pad, pad + (phone ? topControlsPx() : 0)];
       settings.maxWidth = Math.min(wanted.maxWidth, room);
       settings.minWidth = Math.min(wanted.minWidth, room);
       return settings;
