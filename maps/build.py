@@ -21,10 +21,6 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-
 from gazetteer.model import Gazetteer, load_gazetteer
 from geo.errors import IncidentMapperError, OutputError, ReportError
 from incidents.cache import (
@@ -52,7 +48,6 @@ from incidents.events import (
 )
 from incidents.model import INCIDENT_COLUMNS
 from incidents.pipeline import (
-    INCIDENT_ORDER,
     Problem,
     places_frame_from_table,
 )
@@ -70,6 +65,7 @@ from maps.export import EXTRA_OUTPUT_FILES, neutralise_formula
 from maps.files import MADE_TOGETHER, write_outputs
 from maps.outdir import OutputLock, make_staging, remove_stale_staging
 from maps.outputs import OutputWriters, prepare_inputs
+from maps.spill_summary import SourceRow, summarise_spill
 
 #: The files a build writes, in the order they are listed to the user.
 OUTPUT_FILES = (
@@ -89,8 +85,6 @@ OUTPUT_FILES = (
 GROUPING_COLUMNS = [
     name for name in INCIDENT_COLUMNS if name in {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS}
 ]
-#: The other incident columns the build reads itself, for its summary.
-SUMMARY_COLUMNS = ("source", "source_type", "lat")
 #: With ``jobs=None``, fewer incidents than this are written out in this process.
 AUTO_PARALLEL_MIN_INCIDENTS = 2000
 
@@ -383,20 +377,13 @@ def _write_from_spill(
     each output is written by its own task from them (:mod:`maps.outputs`), in ``jobs``
     processes side by side.
     """
-    # The summary's columns; the grouping reads its own, a column at a time into compact
-    # codes: the evidence, titles and links, a good part of the table, are read by the
-    # output tasks themselves.
+    # The summary, read a batch at a time; the grouping reads its own columns, a column
+    # at a time into compact codes: the evidence, titles and links, a good part of the
+    # table, are read by the output tasks themselves.
     spill = staging / "spill"
-    table = read_spilled_incidents(spill, columns=[*INCIDENT_ORDER, *SUMMARY_COLUMNS])
-    source_table = sources_frame(_source_columns(table))
-    summary.incidents = len(table)
-    lat = table.column("lat")
-    summary.mapped = int(pc.sum(pc.and_(pc.is_valid(lat), pc.invert(pc.is_nan(lat)))).as_py() or 0)
-    del table, lat
-    # The summary's columns were a good part of the table: give their memory back now, or
-    # this process would hold it while the grouping's process and the writers run
-    # (at 100,000 reports: 766 MB instead of about 330 MB).
-    release_memory()
+    spilled = summarise_spill(spill)
+    summary.incidents, summary.mapped = spilled.incidents, spilled.mapped
+    release_memory()  # the batches' buffers, kept by Arrow's pool
     if jobs is None:
         jobs = default_jobs() if summary.incidents >= AUTO_PARALLEL_MIN_INCIDENTS else 1
     say(f"grouping {summary.incidents} incidents into events")
@@ -418,15 +405,13 @@ def _write_from_spill(
             **dict.fromkeys(("map.html", "incidents.geojson", "events.geojson"), MADE_TOGETHER),
             **dict.fromkeys(("places.geojson", "incidents.gpkg", "incidents.csv"), MADE_TOGETHER),
             **dict.fromkeys(EXTRA_OUTPUT_FILES, MADE_TOGETHER),
-            "sources.csv": sources_csv(source_table),
+            "sources.csv": sources_csv(spilled.sources),
             "problems.txt": problems_text(summary.problems),
         },
         make=OutputWriters(inputs, jobs, memory_limit_mb=memory_limit_mb),
     )
-    summary.sources = sorted(source_table["source"])
-    summary.source_counts = list(
-        zip(source_table["source"], source_table["incidents"].astype(int), strict=True)
-    )
+    summary.sources = sorted(row.source for row in spilled.sources)
+    summary.source_counts = [(row.source, row.incidents) for row in spilled.sources]
 
 
 def _group_in_parts(
@@ -539,40 +524,14 @@ def _in_processes(
     return values
 
 
-def _source_columns(table: pa.Table) -> pd.DataFrame:
-    """The columns :func:`sources_frame` reads, in the build's order, Arrow-backed."""
-    table = table.select([*INCIDENT_ORDER, "source", "source_type"])
-    table = table.sort_by([(name, "ascending") for name in INCIDENT_ORDER])
-    return pd.DataFrame(
-        {
-            name: pd.Series(pd.arrays.ArrowExtensionArray(table.column(name).combine_chunks()))
-            for name in ("incident_id", "source", "source_type", "report")
-        }
-    )
-
-
-def sources_frame(incidents: pd.DataFrame) -> pd.DataFrame:
-    """Every source with its type, incidents and reports, most incidents first."""
-    if incidents.empty:
-        return pd.DataFrame({"source": [], "source_type": [], "incidents": [], "reports": []})
-    grouped = incidents.groupby("source", sort=True).agg(
-        source_type=("source_type", "first"),
-        incidents=("incident_id", "size"),
-        reports=("report", "nunique"),
-    )
-    frame = grouped.reset_index()
-    order = sorted(range(len(frame)), key=lambda i: (-frame["incidents"][i], frame["source"][i]))
-    return frame.iloc[order].reset_index(drop=True)
-
-
-def sources_csv(sources: pd.DataFrame) -> str:
+def sources_csv(sources: Sequence[SourceRow]) -> str:
     """``sources.csv``: the full list behind the summary's top sources."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["source", "source_type", "incidents", "reports"])
-    for row in sources.itertuples(index=False):
-        source = neutralise_formula(str(row.source))
-        writer.writerow([source, row.source_type, int(row.incidents), int(row.reports)])
+    for row in sources:
+        source = neutralise_formula(row.source)
+        writer.writerow([source, row.source_type, row.incidents, row.reports])
     return buffer.getvalue()
 
 
