@@ -197,6 +197,12 @@ def normalize_with_offsets(text: str, base: int = 0) -> tuple[str, list[int]]:
 IGNORECASE_PARTNERS = str.maketrans({"\u017f": "s", "\u212a": "k", "\u0130": "i", "\u0131": "i"})
 
 
+def folded_char(char: str) -> str:
+    """What one character folds to: empty when it vanishes (a haraka), a space for a
+    separator; a text's normalisation opens with its first character's folding."""
+    return _FOLD[ord(char)]
+
+
 def normalize_name(name: str) -> str:
     """Normalise a name for comparison: folded, separators as single spaces, trimmed.
 

@@ -393,9 +393,10 @@ def _extract(
                 at=None if unlisted_key else fields["place"],  # no point for a place it lacks
                 named=t.start in telling.named, ordinal=dict(telling.ordinals).get(t.start),
             )  # fmt: skip
-        told = _main_trigger(reading, vocabulary) or last_told
+        main = _main_trigger(reading, vocabulary)
+        told = main or last_told
         if reading.triggers:
-            last_told = _main_trigger(reading, vocabulary) or last_told
+            last_told = main or last_told
         for incident in (
             _incident(
                 report, vocabulary, event_type="casualties", index=i, claim=c, sentence=sentence,

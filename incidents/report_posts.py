@@ -55,6 +55,8 @@ def find_posts(
     Trailers inside ``skip`` (posts of a pasted thread) are left alone.
     """
     posts: list[Post] = []
+    if text.find("(@", prose_start) < 0:
+        return posts  # most reports: no trailer (it opens with "(@"), so no post
     floor = prose_start
     for trailer in report_patterns().post_trailer.finditer(text, prose_start):
         if trailer.start() < floor or any(p.start <= trailer.start() < p.end for p in skip):
@@ -205,6 +207,8 @@ def find_thread_posts(text: str, prose_start: int) -> list[Post]:
     previous post's time line to the end of its own time line, which is its author
     line. Without a time line, the post after a handle line ends with its paragraph.
     """
+    if text.find("@", prose_start) < 0:
+        return []  # most reports: no handle line (it holds an @), so no post
     patterns = report_patterns()
     posts: list[Post] = []
     handle: str | None = None

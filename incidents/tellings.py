@@ -47,7 +47,7 @@ def sentence_tellings(
     if not new:
         return []
     mentions = index.within(start, start + len(text))
-    where = _ClausePlaces(text, start, placer, mentions)
+    where = _ClausePlaces(text, start, placer, mentions, normalized)
     tellings = [(t, *where.fields(t, placer.fields(t.start - start))) for t in new]
     placed = {key or place_key(fields["place"]) for _, fields, key in tellings}
     for repeat in clause_repeats(new, reading, text, start, vocabulary):
@@ -138,14 +138,19 @@ class _ClausePlaces:
     lacks included."""
 
     def __init__(
-        self, text: str, start: int, placer: SentencePlacer, mentions: Sequence[PlaceMention]
+        self,
+        text: str,
+        start: int,
+        placer: SentencePlacer,
+        mentions: Sequence[PlaceMention],
+        normalized: tuple[str, list[int]] | None = None,
     ) -> None:
         self.start = start
         self.end = start + len(text)
         self.placer = placer
         self.bounds = clause_starts(text)
         self.mentions = mentions
-        self.names = area_names(text, start)
+        self.names = area_names(text, start, normalized=normalized)
         spans = [(m.start, m.end) for m in mentions]
         self.unlisted = unlisted(self.names, spans)
 

@@ -28,17 +28,19 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-from gazetteer.normalize import is_arabic_letter, normalize_name, normalize_with_offsets
+from gazetteer.normalize import is_arabic_letter, normalize_name
 from gazetteer.phrases import PhraseMatch, longest_matches
 from incidents.placing import clause_bounds
+from incidents.spaced_phrases import _spaced, first_spaced, stretch_normalized
 from incidents.vocabulary import Term, Vocabulary, incident_vocabulary
 
 #: Punctuation that ends the reach of a status cue (a conditional crosses commas).
 _CUE_STOP = re.compile(r"[,;:()\[\]—–]|\s-\s")
 #: What ends the reach of a phrase of repetition: a clause's or a sentence's end.
 _HABIT_STOP = re.compile(r"[,;:()\[\]—–.!?؟]|\s-\s")
+#: How far after a trigger a phrase of repetition is looked for, in characters.
+_HABIT_REACH = 120
 _CONDITIONAL_STOP = re.compile(r"[;:()\[\]—–]")
 #: How many words a condition after a promise may follow its trigger by ("would storm the
 #: Ministry of Planning gate next Friday if": 7).
@@ -94,48 +96,6 @@ class SentenceReading:
 _NO_READING = SentenceReading(triggers=(), actors=(), weapons=(), repeats=())
 
 
-def stretch_normalized(
-    text: str, start: int, end: int, normalized: tuple[str, list[int]] | None
-) -> tuple[str, list[int]]:
-    """``normalize_with_offsets(text[start:end], start)``, cut from the whole text's
-    normalisation when given.
-
-    Every character folds on its own and a space is dropped only after a space, so the
-    whole text's characters from ``[start, end)`` are the stretch's own, except for a
-    leading space the whole text may have collapsed into the one before: the cut is
-    taken only when the stretch's first character folds to a non-space."""
-    if normalized is not None and start < end:
-        first = normalize_with_offsets(text[start])[0]
-        if first and first[0] != " ":
-            whole, offsets = normalized
-            lo, hi = bisect_left(offsets, start), bisect_left(offsets, end)
-            return whole[lo:hi], offsets[lo:hi]
-    return normalize_with_offsets(text[start:end], start)
-
-
-@lru_cache(maxsize=64)
-def _spaced(phrases: tuple[str, ...]) -> tuple[str, ...]:
-    """``" phrase "`` for each phrase, made once per vocabulary list rather than per test."""
-    return tuple(f" {phrase} " for phrase in phrases)
-
-
-@lru_cache(maxsize=64)
-def _spaced_search(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One search for any ``" phrase "`` of ``phrases`` (None when there is none): its
-    first match starts where the first of them written does."""
-    if not phrases:
-        return None
-    return re.compile("|".join(map(re.escape, _spaced(phrases))))
-
-
-def first_spaced(text: str, phrases: tuple[str, ...]) -> int:
-    """Where the first ``" phrase "`` of ``phrases`` in ``text`` starts, -1 when none is:
-    ``min(text.find(p) for p in _spaced(phrases) if p in text)`` in one search."""
-    pattern = _spaced_search(phrases)
-    found = pattern.search(text) if pattern is not None else None
-    return found.start() if found is not None else -1
-
-
 _CUE_STATUS = {
     "announced": "announced",
     "threatened": "threatened",
@@ -179,6 +139,9 @@ class TextReader:
         self.matches = found
         self.nstarts = [m.nstart for m in found]
         self._armed_paragraph: bool | None = None
+        self.start, self.end = start, end
+        self._habit_near: bool | None = None
+        self._fresh_known: dict[tuple[int, int, int], bool] = {}
 
     def sentence(
         self, start: int, end: int, places: Sequence[tuple[int, int]] = ()
@@ -359,14 +322,24 @@ class TextReader:
         """True when a phrase of repetition follows the trigger in its clause ("militants
         have attacked it again and again", "هاجموه مرارا"): a habit, not an incident."""
         vocab = self.vocabulary
-        if not vocab.habitual:
+        if not vocab.habitual or not self._habit_words_near():
             return False
-        after = self.text[match.end : match.end + 120]
+        after = self.text[match.end : match.end + _HABIT_REACH]
         stop = _HABIT_STOP.search(after)
         clause = normalize_name(after[: stop.start()] if stop else after).split()
         lead = len(" ".join(clause[: vocab.habitual_window]))
         reach = " " + " ".join(clause) + " "
         return 0 <= first_spaced(reach, vocab.habitual) <= lead
+
+    def _habit_words_near(self) -> bool:
+        """False when no phrase of repetition has all its words in the stretch and the
+        reach after it: then no trigger of it is habitual (asked once per stretch)."""
+        if self._habit_near is None:
+            near = normalize_name(self.text[self.start : self.end + _HABIT_REACH])
+            self._habit_near = any(
+                all(word in near for word in phrase.split()) for phrase in self.vocabulary.habitual
+            )
+        return self._habit_near
 
     def _has_object(self, match: PhraseMatch[Term], objects: Sequence[PhraseMatch[Term]]) -> bool:
         """A ban verb counts only with a thing it stops soon after it ("banned every kind
@@ -415,7 +388,15 @@ class TextReader:
     def _fresh(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
         """True when an ordinal or "another" stands next to the trigger ("the second
         blast", "another bomb", "الانفجار الثاني"): a new one; not after a demonstrative
-        ("that second blast": the one told second)."""
+        ("that second blast": the one told second). Asked up to four times a trigger:
+        answered once."""
+        key = (sentence_nstart, match.nstart, match.nend)
+        known = self._fresh_known.get(key)
+        if known is None:
+            known = self._fresh_known[key] = self._fresh_words(sentence_nstart, match)
+        return known
+
+    def _fresh_words(self, sentence_nstart: int, match: PhraseMatch[Term]) -> bool:
         ordinals = self.vocabulary.ordinals
         before = self.norm[max(sentence_nstart, match.nstart - 30) : match.nstart].split()
         after = self.norm[match.nend : match.nend + 20].split()

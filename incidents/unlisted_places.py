@@ -49,13 +49,17 @@ def _area_words() -> tuple[frozenset[str], frozenset[str]]:
     return vocab.arabic_area_words, several
 
 
-def area_names(text: str, offset: int = 0) -> list[AreaName]:
+def area_names(
+    text: str, offset: int = 0, *, normalized: tuple[str, list[int]] | None = None
+) -> list[AreaName]:
     """Every place named after an area word in ``text`` (a sentence starting at
-    ``offset`` in the report), known to the gazetteer or not, in text order."""
+    ``offset`` in the report), known to the gazetteer or not, in text order.
+
+    ``normalized`` is ``normalize_with_offsets(text, offset)`` when the caller has it."""
     if text.isascii():
         return []
     words, several = _area_words()
-    norm, offsets = normalize_with_offsets(text, offset)
+    norm, offsets = normalized or normalize_with_offsets(text, offset)
     if not any(w in norm for w in words):
         return []  # most sentences: no area word, nothing to read
     tokens = [(m_start, m_start + len(tok), tok) for m_start, tok in _tokens(norm)]
