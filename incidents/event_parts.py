@@ -183,13 +183,22 @@ def _pieces(rows: _Rows, rules: EventRules, target: int) -> list[Piece]:
 
 
 def _piece_of_rows(rows: _Rows, pieces: Sequence[Piece]) -> np.ndarray:
-    """The number (in ``pieces``) of the piece each row is in."""
+    """The number (in ``pieces``, a group's pieces together in day order, as
+    :func:`_pieces` gives them) of the piece each row is in."""
     of = np.full(len(rows.day), -1, dtype=np.int64)
-    for number, piece in enumerate(pieces):
-        taken = rows.group == rows.groups.index(piece.group)
-        if piece.first_day is not None:
-            taken &= (rows.day >= piece.first_day) & (rows.day <= piece.last_day)
-        of[taken] = number
+    number = 0
+    while number < len(pieces):
+        group = pieces[number].group
+        count = 1
+        while number + count < len(pieces) and pieces[number + count].group == group:
+            count += 1
+        taken = np.flatnonzero(rows.group == rows.groups.index(group))
+        if pieces[number].first_day is None:
+            of[taken] = number
+        else:
+            firsts = np.array([p.first_day for p in pieces[number : number + count]])
+            of[taken] = number + np.searchsorted(firsts, rows.day[taken], side="right") - 1
+        number += count
     return of
 
 
@@ -280,19 +289,17 @@ def _reused_or_grouped(
     ``columns``): each piece's from the store when its entry is there and checks, the
     others grouped (together: nothing joins across a piece's cut) and their entries
     added to ``entries``."""
-    numbers = np.unique(of_piece).tolist()
-    order = np.argsort(of_piece, kind="stable")  # each piece's rows, in the spill's order
-    counts = np.bincount(of_piece)
-    positions = []
-    first = 0
-    for number in numbers:
-        positions.append(order[first : first + counts[number]])
-        first += counts[number]
+    numbers, local = np.unique(of_piece, return_inverse=True)  # the part's pieces, from 0
+    local = np.asarray(local, dtype=np.int64).reshape(-1)
+    order = np.argsort(local, kind="stable")  # each piece's rows, in the spill's order
+    ends = np.cumsum(np.bincount(local, minlength=len(numbers))).tolist()
+    positions = [order[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
     keys = piece_keys(
         reuse.version,
         columns,
         [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS],
-        [(pieces[n].group, rows) for n, rows in zip(numbers, positions, strict=True)],
+        [pieces[n].group for n in numbers.tolist()],
+        local,
     )
     stored = read_entries(reuse.previous, keys)
     ids = columns.distinct("incident_id")

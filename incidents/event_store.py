@@ -85,23 +85,32 @@ def piece_keys(
     version: str,
     columns: IncidentColumns,
     names: Sequence[str],
-    pieces: Sequence[tuple[str, np.ndarray]],
+    groups: Sequence[str],
+    of_piece: np.ndarray,
 ) -> list[str]:
-    """The key of each piece, given as (type group, its rows of ``columns`` in the spill's
-    order): a SHA-256 of ``version``, the column ``names``, the group and every value of
-    those columns in those rows."""
+    """The key of each piece (``groups``: the type group of each; ``of_piece``: the piece
+    of each row of ``columns``, numbers from 0): a SHA-256 of ``version``, the column
+    ``names``, the group, and every value of those columns in the piece's rows, in the
+    spill's order."""
     present = [name for name in names if name in columns]
-    hashes = {name: _value_hashes(columns.distinct(name)) for name in present}
     head = f"pieces {PIECE_FORMAT}\0{version}\0{','.join(present)}\0".encode()
-    keys = []
-    for group, rows in pieces:
+    order = np.argsort(of_piece, kind="stable")  # each piece's rows together, in order
+    counts = np.bincount(of_piece, minlength=len(groups)).tolist()
+    ends = np.cumsum(counts).tolist()
+    digests = []
+    for group, count in zip(groups, counts, strict=True):
         digest = hashlib.sha256(head)
-        digest.update(f"{group}\0{len(rows)}\0".encode("utf-8", "surrogatepass"))
-        for name in present:
-            # Code -1 (missing) takes the last distinct value, None: its hash too.
-            digest.update(hashes[name][columns.codes(name)[rows]].tobytes())
-        keys.append(digest.hexdigest())
-    return keys
+        digest.update(f"{group}\0{count}\0".encode("utf-8", "surrogatepass"))
+        digests.append(digest)
+    for name in present:
+        # Code -1 (missing) takes the last distinct value, None: its hash too.
+        values = _value_hashes(columns.distinct(name))[columns.codes(name)[order]]
+        view = memoryview(values.reshape(-1))
+        start = 0
+        for digest, end in zip(digests, ends, strict=True):
+            digest.update(view[start * _VALUE_HASH : end * _VALUE_HASH])
+            start = end
+    return [digest.hexdigest() for digest in digests]
 
 
 # -------------------------------------------------------------------------- entries
@@ -144,17 +153,19 @@ _TEXT_LISTS = ("event_types", "sources", "incident_ids", "reasons")
 assert tuple(_KINDS) == EVENT_COLUMNS
 
 
+_CHECKED = tuple(_KINDS.items())
+
+
 def _row(values: Any) -> dict[str, Any]:
     """One event row of an entry, its values' kinds checked."""
     if not isinstance(values, list) or len(values) != len(EVENT_COLUMNS):
         msg = "an event row of another length"
         raise CorruptPieceError(msg)
-    row = dict(zip(EVENT_COLUMNS, values, strict=True))
-    for name, kind in _KINDS.items():
-        value = row[name]
+    for value, (name, kind) in zip(values, _CHECKED, strict=True):
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             msg = f"an event's {name} of the wrong kind"
             raise CorruptPieceError(msg)
+    row = dict(zip(EVENT_COLUMNS, values, strict=True))
     for name in _TEXT_LISTS:
         if not all(isinstance(v, str) for v in row[name]):
             msg = f"an event's {name} that are not all text"
