@@ -188,7 +188,8 @@ def decode_piece(key: str, payload: bytes, incident_ids: Iterable[str]) -> list[
         (size,) = _SIZE.unpack_from(payload)
         body = unpack_body(payload[_SIZE.size :], size)
         entry = json.loads(body.to_pybytes().decode("utf-8", "surrogatepass"))
-    except (CorruptEntryError, ValueError, struct.error, OSError, TypeError) as exc:
+    except (CorruptEntryError, ValueError, struct.error, OSError, TypeError, RecursionError) as exc:
+        # RecursionError: JSON nested deeper than Python's stack.
         msg = f"the entry does not decode: {exc}"
         raise CorruptPieceError(msg) from exc
     if not isinstance(entry, dict) or entry.get("format") != PIECE_FORMAT:
@@ -234,10 +235,12 @@ def read_entries(file: Path | None, keys: Sequence[str]) -> dict[str, bytes]:
     return found
 
 
-def write_store(target: Path, previous: Path | None, entries: Iterable[PieceEntries]) -> None:
+def write_store(
+    target: Path, previous: Path | None, entries: Iterable[PieceEntries]
+) -> tuple[int, int]:
     """Write the store of a build at ``target``: the entries of ``previous`` its parts
-    used, and those they made. A previous store that cannot be read adds nothing (its
-    pieces are grouped again next time)."""
+    used, and those they made; returns how many of each. A previous store that cannot
+    be read adds nothing (its pieces are grouped again next time)."""
     used: set[str] = set()
     made: dict[str, bytes] = {}
     for part in entries:
@@ -255,8 +258,8 @@ def write_store(target: Path, previous: Path | None, entries: Iterable[PieceEntr
                 db.execute("CREATE TEMP TABLE kept (key TEXT PRIMARY KEY)")
                 db.executemany("INSERT OR IGNORE INTO kept VALUES (?)", ((k,) for k in used))
                 db.execute(
-                    "INSERT OR IGNORE INTO pieces SELECT old.pieces.* FROM kept "
-                    "JOIN old.pieces USING (key)"
+                    "INSERT OR IGNORE INTO pieces SELECT p.key, p.digest, p.payload "
+                    "FROM kept JOIN old.pieces AS p USING (key)"
                 )
         db.executemany(
             "INSERT OR REPLACE INTO pieces VALUES (?, ?, ?)",
@@ -265,3 +268,4 @@ def write_store(target: Path, previous: Path | None, entries: Iterable[PieceEntr
         db.commit()
     finally:
         db.close()
+    return len(used - made.keys()), len(made)

@@ -417,13 +417,15 @@ def _write_from_spill(
     if jobs > 1:
         # In processes of their own, which give back all they held when they end: the
         # build's process stays as small as it was while the output workers write.
-        inputs, summary.events, summary.places = _group_in_parts(
+        inputs, summary.events, summary.places, pieces = _group_in_parts(
             staging, gazetteer=gazetteer, title=title, jobs=jobs, reuse=reuse
         )
     else:
-        inputs, summary.events, summary.places = group_and_prepare(
+        inputs, summary.events, summary.places, pieces = group_and_prepare(
             staging, gazetteer=gazetteer, title=title, reuse=reuse
         )
+    if pieces is not None:
+        say(f"events: {pieces[0]} of {sum(pieces)} pieces reused from the last build")
     release_memory()
     say("writing the outputs" + (f", {jobs} at a time" if jobs > 1 else ""))
     summary.outputs = write_outputs(
@@ -445,7 +447,7 @@ def _write_from_spill(
 
 def _group_in_parts(
     staging: Path, *, gazetteer: Gazetteer, title: str, jobs: int, reuse: PieceReuse | None = None
-) -> tuple[outputs.OutputInputs, int, int]:
+) -> tuple[outputs.OutputInputs, int, int, tuple[int, int] | None]:
     """:func:`group_and_prepare` with the events grouped in ``jobs`` processes side by
     side, each a share of the type groups (:func:`incidents.event_parts.group_part`),
     then the table made and the inputs prepared in a process of its own: the same
@@ -479,10 +481,11 @@ def group_and_prepare(
     title: str,
     parts: Sequence[Path] | None = None,
     reuse: PieceReuse | None = None,
-) -> tuple[outputs.OutputInputs, int, int]:
+) -> tuple[outputs.OutputInputs, int, int, tuple[int, int] | None]:
     """Group the spilled incidents into events and prepare the output tasks' inputs in
     ``staging / "outputs"`` (:func:`maps.outputs.prepare_inputs`); returns them with the
-    number of events and of places.
+    number of events and of places, and, with ``reuse``, of the pieces whose event rows
+    were reused and of those grouped.
 
     The events are grouped from the whole incident table, read a column at a time into
     compact codes, and the table is then let go; or, given ``parts``, made from the
@@ -498,6 +501,7 @@ def group_and_prepare(
         parts = [folder / "part-0.pickle"]
         group_part(spill / SpillWriter.INCIDENTS, 0, 1, parts[0], gazetteer=gazetteer, reuse=reuse)
     incident_ids = read_spilled_incidents(spill, columns=["incident_id"]).column("incident_id")
+    pieces = None
     if parts is None:
         columns = IncidentColumns.from_parquet(spill / SpillWriter.INCIDENTS, GROUPING_COLUMNS)
         event_table = group_events(columns, gazetteer=gazetteer)
@@ -505,7 +509,7 @@ def group_and_prepare(
     else:
         rows, entries = read_part_files(parts)
         if reuse is not None:
-            write_store(staging / PIECES_FILE, reuse.previous, entries)
+            pieces = write_store(staging / PIECES_FILE, reuse.previous, entries)
         del entries
         event_table = events_frame(rows)
         del rows
@@ -519,7 +523,7 @@ def group_and_prepare(
         staging / "outputs", spill, event_of, event_table, place_table, gazetteer=gazetteer,
         title=title,
     )  # fmt: skip
-    return inputs, len(event_table), len(place_table)
+    return inputs, len(event_table), len(place_table), pieces
 
 
 def _in_a_process(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
