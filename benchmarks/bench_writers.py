@@ -47,7 +47,9 @@ def prepare(spill: Path, folder: Path) -> Path:
     for name in ("incidents.parquet", "places.parquet"):
         source = spill / name if (spill / name).exists() else spill / f"spill-{name}"
         shutil.copy(source, staging / "spill" / name)
-    inputs, _events, _places = group_and_prepare(staging, gazetteer=load_gazetteer(), title="bench")
+    inputs, _events, _places, _pieces = group_and_prepare(
+        staging, gazetteer=load_gazetteer(), title="bench"
+    )
     saved.write_bytes(pickle.dumps(inputs))
     return saved
 

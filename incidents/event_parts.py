@@ -41,6 +41,15 @@ from incidents.event_items import (
 )
 from incidents.event_places import PlaceRelations
 from incidents.event_rules import EventRules, load_event_rules
+from incidents.event_store import (
+    CorruptPieceError,
+    PieceEntries,
+    PieceReuse,
+    decode_piece,
+    encode_piece,
+    piece_keys,
+    read_entries,
+)
 from incidents.events import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
@@ -156,14 +165,9 @@ def day_pieces(
     return pieces
 
 
-def part_rows(
-    path: str | Path, part: int, parts: int, rules: EventRules, gazetteer: Gazetteer
-) -> np.ndarray:
-    """The row numbers (ascending) of the incidents of ``part`` (of ``parts``)."""
-    if parts == 1:
-        return np.arange(pq.ParquetFile(path).metadata.num_rows, dtype=np.int64)
-    rows = _read_rows(path, rules, gazetteer.pack.timezone)
-    target = max(1, -(-len(rows.day) // (parts * PIECES_PER_PART)))
+def _pieces(rows: _Rows, rules: EventRules, target: int) -> list[Piece]:
+    """Every type group's pieces of about ``target`` incidents (1: cut at every valid
+    cut), in group order."""
     slack = rules.time_slack.total_seconds()
     pieces = []
     for number, group in enumerate(rows.groups):
@@ -175,6 +179,38 @@ def part_rows(
                     slack, target,
                 )
             )  # fmt: skip
+    return pieces
+
+
+def _piece_of_rows(rows: _Rows, pieces: Sequence[Piece]) -> np.ndarray:
+    """The number (in ``pieces``, a group's pieces together in day order, as
+    :func:`_pieces` gives them) of the piece each row is in."""
+    of = np.full(len(rows.day), -1, dtype=np.int64)
+    number = 0
+    while number < len(pieces):
+        group = pieces[number].group
+        count = 1
+        while number + count < len(pieces) and pieces[number + count].group == group:
+            count += 1
+        taken = np.flatnonzero(rows.group == rows.groups.index(group))
+        if pieces[number].first_day is None:
+            of[taken] = number
+        else:
+            firsts = np.array([p.first_day for p in pieces[number : number + count]])
+            of[taken] = number + np.searchsorted(firsts, rows.day[taken], side="right") - 1
+        number += count
+    return of
+
+
+def part_rows(
+    path: str | Path, part: int, parts: int, rules: EventRules, gazetteer: Gazetteer
+) -> np.ndarray:
+    """The row numbers (ascending) of the incidents of ``part`` (of ``parts``)."""
+    if parts == 1:
+        return np.arange(pq.ParquetFile(path).metadata.num_rows, dtype=np.int64)
+    rows = _read_rows(path, rules, gazetteer.pack.timezone)
+    target = max(1, -(-len(rows.day) // (parts * PIECES_PER_PART)))
+    pieces = _pieces(rows, rules, target)
     mine = np.zeros(len(rows.day), dtype=bool)
     for piece in plan_parts(pieces, parts)[part]:
         taken = rows.group == rows.groups.index(piece.group)
@@ -192,20 +228,36 @@ def group_part(
     *,
     gazetteer: Gazetteer,
     rules: EventRules | None = None,
+    reuse: PieceReuse | None = None,
 ) -> int:
     """Group the incidents of ``part`` (of ``parts``) of the Parquet incident file ``path``
     (a build's spill) and write their event rows (:func:`incidents.events.event_rows`)
     to ``target``, a pickle; returns how many.
 
-    Only the part's rows of the grouping's columns are read. Raises what
-    :func:`incidents.events.group_events` raises on those rows (a problem in another
-    part's rows is that part's to find).
+    Only the part's rows of the grouping's columns are read. With ``reuse``, the
+    incidents are cut at every valid cut and each piece's rows are taken from the last
+    build's store when its key is there and its entry checks (:mod:`incidents.event_store`);
+    only the other pieces are grouped, and their entries are written with the rows
+    (:func:`read_part_files`). Raises what :func:`incidents.events.group_events` raises
+    on those rows (a problem in another part's rows is that part's to find).
     """
     rules = rules or load_event_rules()
     names = pq.ParquetFile(path).schema_arrow.names
     check_columns(names)
-    rows = part_rows(path, part, parts, rules, gazetteer)
     wanted = [n for n in names if n in {*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS}]
+    entries = PieceEntries([], {})
+    if reuse is None:
+        rows = part_rows(path, part, parts, rules, gazetteer)
+        of_piece = pieces = None
+    else:
+        plan = _read_rows(path, rules, gazetteer.pack.timezone)
+        pieces = _pieces(plan, rules, 1)
+        mine = {id(p) for p in plan_parts(pieces, parts)[part]}
+        numbers = [n for n, p in enumerate(pieces) if id(p) in mine]
+        of_all = _piece_of_rows(plan, pieces)
+        rows = np.flatnonzero(np.isin(of_all, numbers))
+        of_piece = of_all[rows]
+        del plan, of_all
     found: list[dict[str, Any]] = []
     if len(rows):
         columns = IncidentColumns.from_parquet(path, wanted, rows)
@@ -214,19 +266,91 @@ def group_part(
         release_memory()
         check_unique_ids(columns)
         relations = PlaceRelations(gazetteer, shared_neighbour=rules.shared_neighbour)
-        found = event_rows(columns, relations, rules)
+        if reuse is None or pieces is None or of_piece is None:
+            found = event_rows(columns, relations, rules)
+        else:
+            found = _reused_or_grouped(columns, relations, rules, pieces, of_piece, reuse, entries)
         del columns
     with Path(target).open("wb") as handle:
-        pickle.dump(found, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((found, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
     return len(found)
+
+
+def _reused_or_grouped(
+    columns: IncidentColumns,
+    relations: PlaceRelations,
+    rules: EventRules,
+    pieces: Sequence[Piece],
+    of_piece: np.ndarray,
+    reuse: PieceReuse,
+    entries: PieceEntries,
+) -> list[dict[str, Any]]:
+    """The event rows of a part's pieces (``of_piece``: the piece of each row of
+    ``columns``): each piece's from the store when its entry is there and checks, the
+    others grouped (together: nothing joins across a piece's cut) and their entries
+    added to ``entries``."""
+    numbers, local = np.unique(of_piece, return_inverse=True)  # the part's pieces, from 0
+    local = np.asarray(local, dtype=np.int64).reshape(-1)
+    order = np.argsort(local, kind="stable")  # each piece's rows, in the spill's order
+    ends = np.cumsum(np.bincount(local, minlength=len(numbers))).tolist()
+    positions = [order[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+    keys = piece_keys(
+        reuse.version,
+        columns,
+        [*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS],
+        [pieces[n].group for n in numbers.tolist()],
+        local,
+    )
+    stored = read_entries(reuse.previous, keys)
+    ids = columns.distinct("incident_id")
+    id_codes = columns.codes("incident_id")
+    found: list[dict[str, Any]] = []
+    missing: list[int] = []
+    for index, key in enumerate(keys):
+        payload = stored.get(key)
+        if payload is not None:
+            members = [str(ids[c]) for c in id_codes[positions[index]].tolist()]
+            try:
+                found.extend(decode_piece(key, payload, members))
+            except CorruptPieceError:
+                pass
+            else:
+                entries.used.append(key)
+                continue
+        missing.append(index)
+    if missing:
+        grouped_rows = np.sort(np.concatenate([positions[i] for i in missing]))
+        made = event_rows(columns, relations, rules, grouped_rows)
+        piece_at = np.full(len(of_piece), -1, dtype=np.int64)
+        for index in missing:
+            piece_at[positions[index]] = index
+        row_of = {str(ids[id_codes[r]]): int(r) for r in grouped_rows.tolist()}
+        by_piece: dict[int, list[dict[str, Any]]] = {index: [] for index in missing}
+        for event in made:
+            by_piece[int(piece_at[row_of[event["incident_ids"][0]]])].append(event)
+        for index, events in by_piece.items():
+            entries.made[keys[index]] = encode_piece(keys[index], events)
+        found.extend(made)
+    return found
 
 
 def read_parts(targets: Sequence[str | Path]) -> list[dict[str, Any]]:
     """The event rows the parts wrote (:func:`group_part`), all together; the files are
     removed once read."""
+    return read_part_files(targets)[0]
+
+
+def read_part_files(
+    targets: Sequence[str | Path],
+) -> tuple[list[dict[str, Any]], list[PieceEntries]]:
+    """The event rows the parts wrote (:func:`group_part`), all together, and what each
+    did with the store of pieces; the files are removed once read."""
     rows: list[dict[str, Any]] = []
+    entries: list[PieceEntries] = []
     for target in targets:
         with Path(target).open("rb") as handle:
-            rows.extend(pickle.load(handle))  # noqa: S301 - written by this build's parts
+            found, part_entries = pickle.load(handle)  # noqa: S301 - this build's parts wrote it
+        rows.extend(found)
+        entries.append(part_entries)
         Path(target).unlink()
-    return rows
+    return rows, entries

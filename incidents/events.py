@@ -585,9 +585,13 @@ def check_columns(names: Any) -> None:
 
 
 def event_rows(
-    columns: IncidentColumns, relations: PlaceRelations, rules: EventRules
+    columns: IncidentColumns,
+    relations: PlaceRelations,
+    rules: EventRules,
+    only: np.ndarray | None = None,
 ) -> list[dict[str, Any]]:
-    """The event rows (unsorted) of the incidents of ``columns``, a type group at a time.
+    """The event rows (unsorted) of the incidents of ``columns`` (only of the rows
+    ``only``, ascending, when given), a type group at a time.
 
     Events never join across type groups, so the rows of a table are those of its
     groups' rows taken apart, in any order: :func:`events_frame` sorts them into the
@@ -599,6 +603,10 @@ def event_rows(
         # Each group is clustered alone, so only one group's items are in memory at a
         # time (the result is the same).
         for group_rows in _rows_by_group(columns, rules):
+            if only is not None:
+                group_rows = group_rows[np.isin(group_rows, only, assume_unique=True)]
+                if not len(group_rows):
+                    continue
             items = read_items(columns, relations, rules, group_rows)
             events = cluster(items, relations, rules)
             del items

@@ -38,7 +38,8 @@ from incidents.engine import (
     default_jobs,
 )
 from incidents.event_items import IncidentColumns
-from incidents.event_parts import group_part, read_parts
+from incidents.event_parts import group_part, read_part_files
+from incidents.event_store import PIECES_FILE, PieceReuse, write_store
 from incidents.events import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
@@ -251,6 +252,7 @@ def build(
             jobs=_output_jobs(jobs, scheduler),
             say=say,
             memory_limit_mb=memory_limit_mb,
+            reuse=_piece_reuse(cache_folder, version) if use_cache else None,
         )
         if use_cache:
             if digest is not None:
@@ -274,6 +276,12 @@ def _output_jobs(jobs: int | None, scheduler: str | None) -> int | None:
     return max(1, jobs)
 
 
+def _piece_reuse(cache_folder: Path, version: str) -> PieceReuse:
+    """The grouping's reuse of the last build's event pieces (:mod:`incidents.event_store`)."""
+    previous = cache_folder / PIECES_FILE
+    return PieceReuse(previous if previous.is_file() else None, version)
+
+
 def _remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
@@ -290,7 +298,10 @@ def _keep_cache(staging: Path, cache_folder: Path, say: Callable[[str], None]) -
             _remove(cache_folder)
         cache_folder.mkdir(exist_ok=True)
         (cache_folder / RECORD_FILE).unlink(missing_ok=True)
+        (cache_folder / PIECES_FILE).unlink(missing_ok=True)
         (staging / CACHE_FILE).replace(cache_folder / CACHE_FILE)
+        if (staging / PIECES_FILE).is_file():
+            (staging / PIECES_FILE).replace(cache_folder / PIECES_FILE)
         if (staging / RECORD_FILE).is_file():
             (staging / RECORD_FILE).replace(cache_folder / RECORD_FILE)
     except OSError as exc:
@@ -369,13 +380,16 @@ def _write_from_spill(
     jobs: int | None,
     say: Callable[[str], None],
     memory_limit_mb: float | None = None,
+    reuse: PieceReuse | None = None,
 ) -> None:
     """Make every output from the spilled columns and move them into ``out_dir``.
 
     The events are grouped and the output tasks' inputs prepared
     (:func:`group_and_prepare`; with ``jobs`` over 1 in a process of its own), then
     each output is written by its own task from them (:mod:`maps.outputs`), in ``jobs``
-    processes side by side.
+    processes side by side. With ``reuse``, the event rows of the pieces that did not
+    change since the last build are taken from its store, and the store of this build
+    is written to ``staging`` (:mod:`incidents.event_store`).
     """
     # The summary, read a batch at a time; the grouping reads its own columns, a column
     # at a time into compact codes: the evidence, titles and links, a good part of the
@@ -390,13 +404,15 @@ def _write_from_spill(
     if jobs > 1:
         # In processes of their own, which give back all they held when they end: the
         # build's process stays as small as it was while the output workers write.
-        inputs, summary.events, summary.places = _group_in_parts(
-            staging, gazetteer=gazetteer, title=title, jobs=jobs
+        inputs, summary.events, summary.places, pieces = _group_in_parts(
+            staging, gazetteer=gazetteer, title=title, jobs=jobs, reuse=reuse
         )
     else:
-        inputs, summary.events, summary.places = group_and_prepare(
-            staging, gazetteer=gazetteer, title=title
+        inputs, summary.events, summary.places, pieces = group_and_prepare(
+            staging, gazetteer=gazetteer, title=title, reuse=reuse
         )
+    if pieces is not None:
+        say(f"events: {pieces[0]} of {sum(pieces)} pieces reused from the last build")
     release_memory()
     say("writing the outputs" + (f", {jobs} at a time" if jobs > 1 else ""))
     summary.outputs = write_outputs(
@@ -415,8 +431,8 @@ def _write_from_spill(
 
 
 def _group_in_parts(
-    staging: Path, *, gazetteer: Gazetteer, title: str, jobs: int
-) -> tuple[outputs.OutputInputs, int, int]:
+    staging: Path, *, gazetteer: Gazetteer, title: str, jobs: int, reuse: PieceReuse | None = None
+) -> tuple[outputs.OutputInputs, int, int, tuple[int, int] | None]:
     """:func:`group_and_prepare` with the events grouped in ``jobs`` processes side by
     side, each a share of the type groups (:func:`incidents.event_parts.group_part`),
     then the table made and the inputs prepared in a process of its own: the same
@@ -432,14 +448,14 @@ def _group_in_parts(
     try:
         _in_processes(
             [
-                (group_part, (source, part, jobs, target), {"gazetteer": gazetteer})
+                (group_part, (source, part, jobs, target), {"gazetteer": gazetteer, "reuse": reuse})
                 for part, target in enumerate(targets)
             ]
         )
     except IncidentMapperError:
         return _in_a_process(group_and_prepare, staging, gazetteer=gazetteer, title=title)
     return _in_a_process(
-        group_and_prepare, staging, gazetteer=gazetteer, title=title, parts=targets
+        group_and_prepare, staging, gazetteer=gazetteer, title=title, parts=targets, reuse=reuse
     )
 
 
@@ -449,23 +465,39 @@ def group_and_prepare(
     gazetteer: Gazetteer,
     title: str,
     parts: Sequence[Path] | None = None,
-) -> tuple[outputs.OutputInputs, int, int]:
+    reuse: PieceReuse | None = None,
+) -> tuple[outputs.OutputInputs, int, int, tuple[int, int] | None]:
     """Group the spilled incidents into events and prepare the output tasks' inputs in
     ``staging / "outputs"`` (:func:`maps.outputs.prepare_inputs`); returns them with the
-    number of events and of places.
+    number of events and of places, and, with ``reuse``, of the pieces whose event rows
+    were reused and of those grouped.
 
     The events are grouped from the whole incident table, read a column at a time into
     compact codes, and the table is then let go; or, given ``parts``, made from the
     event rows that many processes grouped (:func:`incidents.event_parts.group_part`).
+    With ``reuse``, the pieces that did not change since the last build are not grouped
+    again (in this process when ``parts`` is None) and this build's store of pieces is
+    written to ``staging``.
     """
     spill = staging / "spill"
+    if parts is None and reuse is not None:
+        folder = staging / "event-parts"
+        folder.mkdir(parents=True, exist_ok=True)
+        parts = [folder / "part-0.pickle"]
+        group_part(spill / SpillWriter.INCIDENTS, 0, 1, parts[0], gazetteer=gazetteer, reuse=reuse)
     incident_ids = read_spilled_incidents(spill, columns=["incident_id"]).column("incident_id")
+    pieces = None
     if parts is None:
         columns = IncidentColumns.from_parquet(spill / SpillWriter.INCIDENTS, GROUPING_COLUMNS)
         event_table = group_events(columns, gazetteer=gazetteer)
         del columns
     else:
-        event_table = events_frame(read_parts(parts))
+        rows, entries = read_part_files(parts)
+        if reuse is not None:
+            pieces = write_store(staging / PIECES_FILE, reuse.previous, entries)
+        del entries
+        event_table = events_frame(rows)
+        del rows
     # The event each incident belongs to (in the spill's order), so GIS users can join
     # the two layers.
     event_of = event_id_column(incident_ids, event_table)
@@ -476,7 +508,7 @@ def group_and_prepare(
         staging / "outputs", spill, event_of, event_table, place_table, gazetteer=gazetteer,
         title=title,
     )  # fmt: skip
-    return inputs, len(event_table), len(place_table)
+    return inputs, len(event_table), len(place_table), pieces
 
 
 def _in_a_process(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -151,10 +151,12 @@ def prepare_inputs(
     # Sorting the build's order by id, as the files are read: ids are unique.
     by_id = in_order.take(pc.sort_indices(keys_table.column("incident_id").take(in_order)))
     del keys_table
-    _write_permuted(source, event_of, in_order, folder / IN_ORDER)
+    # A table small enough to be put in order in memory is read once for both files.
+    whole = read_columns(source) if len(in_order) <= IN_MEMORY_ROWS else None
+    _write_permuted(source, event_of, in_order, folder / IN_ORDER, whole)
     del in_order
-    _write_permuted(source, event_of, by_id, folder / BY_ID)
-    del by_id, event_of
+    _write_permuted(source, event_of, by_id, folder / BY_ID, whole)
+    del by_id, event_of, whole
     release_memory()
     table = read_columns(source, ["lat", "lon"])
     lat, lon = table.column("lat"), table.column("lon")
@@ -181,10 +183,12 @@ IN_MEMORY_ROWS = 4 * BATCH_ROWS
 _RANK = "__rank"
 
 
-def _write_permuted(source: Path, event_of: pa.Array, order: pa.Array, target: Path) -> None:
+def _write_permuted(
+    source: Path, event_of: pa.Array, order: pa.Array, target: Path, whole: pa.Table | None = None
+) -> None:
     """The rows of the Parquet file ``source``, with ``event_of`` as their ``event_id``,
     in ``order`` (row numbers of ``source``), written to ``target`` a row group of
-    :data:`BATCH_ROWS` at a time.
+    :data:`BATCH_ROWS` at a time (``whole``: its table, already read, when small).
 
     A large table is never held whole: a first pass reads ``source`` a batch at a
     time and sends each row to the bucket file of the row group it will end in (with
@@ -198,7 +202,9 @@ def _write_permuted(source: Path, event_of: pa.Array, order: pa.Array, target: P
     rows = len(order)
     with pq.ParquetWriter(target, schema, compression="zstd") as writer:
         if rows <= IN_MEMORY_ROWS:
-            table = read_columns(source).append_column("event_id", event_of)
+            table = (read_columns(source) if whole is None else whole).append_column(
+                "event_id", event_of
+            )
             if rows == 0:
                 writer.write_table(table.slice(0, 0))
             for start in range(0, rows, BATCH_ROWS):
