@@ -221,12 +221,13 @@ def group_part(
     return len(found)
 
 
-def read_parts(targets: Sequence[str | Path]) -> list[dict[str, Any]]:
+def read_parts(targets: Sequence[str | Path], *, keep: bool = False) -> list[dict[str, Any]]:
     """The event rows the parts wrote (:func:`group_part`), all together; the files are
-    removed once read."""
+    removed once read, unless ``keep`` (another process reads them too)."""
     rows: list[dict[str, Any]] = []
     for target in targets:
         with Path(target).open("rb") as handle:
             rows.extend(pickle.load(handle))  # noqa: S301 - written by this build's parts
-        Path(target).unlink()
+        if not keep:
+            Path(target).unlink()
     return rows

@@ -453,9 +453,21 @@ def _group_in_parts(
         )
     except IncidentMapperError:
         return _in_a_process(group_and_prepare, staging, gazetteer=gazetteer, title=title)
-    return _in_a_process(
-        group_and_prepare, staging, gazetteer=gazetteer, title=title, parts=targets
+    # The inputs in two processes side by side (each makes the event table from the
+    # parts): one writes the incidents sorted by id, the other all the rest.
+    made, _ = _in_processes(
+        [
+            (
+                group_and_prepare,
+                (staging,),
+                {"gazetteer": gazetteer, "title": title, "parts": targets, "by_id": False},
+            ),
+            (write_by_id, (staging,), {"gazetteer": gazetteer, "parts": targets}),
+        ]
     )
+    for target in targets:
+        target.unlink()
+    return made
 
 
 def group_and_prepare(
@@ -464,6 +476,7 @@ def group_and_prepare(
     gazetteer: Gazetteer,
     title: str,
     parts: Sequence[Path] | None = None,
+    by_id: bool = True,
 ) -> tuple[outputs.OutputInputs, int, int]:
     """Group the spilled incidents into events and prepare the output tasks' inputs in
     ``staging / "outputs"`` (:func:`maps.outputs.prepare_inputs`); returns them with the
@@ -471,8 +484,36 @@ def group_and_prepare(
 
     The events are grouped from the whole incident table, read a column at a time into
     compact codes, and the table is then let go; or, given ``parts``, made from the
-    event rows that many processes grouped (:func:`incidents.event_parts.group_part`).
+    event rows that many processes grouped (:func:`incidents.event_parts.group_part`),
+    whose files are left for the caller to remove. Without ``by_id`` the incidents
+    sorted by id are left out (:func:`write_by_id` writes them, in another process).
     """
+    spill = staging / "spill"
+    event_table, event_of = _events_and_ids(staging, gazetteer, parts)
+    place_table = places_frame_from_table(read_spilled_place_firsts(spill), gazetteer)
+    inputs = prepare_inputs(
+        staging / "outputs", spill, event_of, event_table, place_table, gazetteer=gazetteer,
+        title=title, share=None if by_id else "rest",
+    )  # fmt: skip
+    assert inputs is not None
+    return inputs, len(event_table), len(place_table)
+
+
+def write_by_id(staging: Path, *, gazetteer: Gazetteer, parts: Sequence[Path]) -> None:
+    """The share of :func:`group_and_prepare` (given ``parts``, without ``by_id``) leaves
+    out: the incidents sorted by id, with their events."""
+    event_table, event_of = _events_and_ids(staging, gazetteer, parts)
+    prepare_inputs(
+        staging / "outputs", staging / "spill", event_of, event_table, None,
+        gazetteer=gazetteer, title="", share="by_id",
+    )  # fmt: skip
+
+
+def _events_and_ids(
+    staging: Path, gazetteer: Gazetteer, parts: Sequence[Path] | None
+) -> tuple[pd.DataFrame, pa.Array]:
+    """The event table (grouped here, or made from ``parts``) and the event of each
+    spilled incident, in the spill's order (so GIS users can join the two layers)."""
     spill = staging / "spill"
     incident_ids = read_spilled_incidents(spill, columns=["incident_id"]).column("incident_id")
     if parts is None:
@@ -480,18 +521,11 @@ def group_and_prepare(
         event_table = group_events(columns, gazetteer=gazetteer)
         del columns
     else:
-        event_table = events_frame(read_parts(parts))
-    # The event each incident belongs to (in the spill's order), so GIS users can join
-    # the two layers.
+        event_table = events_frame(read_parts(parts, keep=True))
     event_of = event_id_column(incident_ids, event_table)
     del incident_ids
     release_memory()
-    place_table = places_frame_from_table(read_spilled_place_firsts(spill), gazetteer)
-    inputs = prepare_inputs(
-        staging / "outputs", spill, event_of, event_table, place_table, gazetteer=gazetteer,
-        title=title,
-    )  # fmt: skip
-    return inputs, len(event_table), len(place_table)
+    return event_table, event_of
 
 
 def _in_a_process(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
