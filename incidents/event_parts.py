@@ -334,17 +334,17 @@ def _reused_or_grouped(
     return found
 
 
-def read_parts(targets: Sequence[str | Path]) -> list[dict[str, Any]]:
+def read_parts(targets: Sequence[str | Path], *, keep: bool = False) -> list[dict[str, Any]]:
     """The event rows the parts wrote (:func:`group_part`), all together; the files are
-    removed once read."""
-    return read_part_files(targets)[0]
+    removed once read, unless ``keep`` (another process reads them too)."""
+    return read_part_files(targets, keep=keep)[0]
 
 
 def read_part_files(
-    targets: Sequence[str | Path],
+    targets: Sequence[str | Path], *, keep: bool = False
 ) -> tuple[list[dict[str, Any]], list[PieceEntries]]:
     """The event rows the parts wrote (:func:`group_part`), all together, and what each
-    did with the store of pieces; the files are removed once read."""
+    did with the store of pieces; the files are removed once read, unless ``keep``."""
     rows: list[dict[str, Any]] = []
     entries: list[PieceEntries] = []
     for target in targets:
@@ -352,5 +352,6 @@ def read_part_files(
             found, part_entries = pickle.load(handle)  # noqa: S301 - this build's parts wrote it
         rows.extend(found)
         entries.append(part_entries)
-        Path(target).unlink()
+        if not keep:
+            Path(target).unlink()
     return rows, entries

@@ -133,12 +133,16 @@ def analyse_into_spill(
                         spill.add_batches(item.incidents, item.places)
                     elif item.read:
                         summary.reports_read += 1
-                        if item.batches is not None:
+                        if item.run is not None:
+                            spill.add_batches(*item.run)
+                        elif item.batches is not None:
                             spill.add_batches(*outcome_batches(item))
                         else:
                             spill.add(item.incidents, item.places)
                     else:
                         summary.reports_failed += 1
+                        if item.run is not None:  # the rows of the reads after it
+                            spill.add_batches(*item.run)
                     summary.problems.extend(item.problems)
         engine.close()
     except BaseException:

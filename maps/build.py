@@ -21,6 +21,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+import pyarrow as pa
+
 from gazetteer.model import Gazetteer, load_gazetteer
 from geo.errors import IncidentMapperError, OutputError, ReportError
 from incidents.cache import (
@@ -454,9 +457,28 @@ def _group_in_parts(
         )
     except IncidentMapperError:
         return _in_a_process(group_and_prepare, staging, gazetteer=gazetteer, title=title)
-    return _in_a_process(
-        group_and_prepare, staging, gazetteer=gazetteer, title=title, parts=targets, reuse=reuse
+    # The inputs in two processes side by side (each makes the event table from the
+    # parts): one writes the incidents sorted by id, the other all the rest (and this
+    # build's store of pieces, with ``reuse``).
+    made, _ = _in_processes(
+        [
+            (
+                group_and_prepare,
+                (staging,),
+                {
+                    "gazetteer": gazetteer,
+                    "title": title,
+                    "parts": targets,
+                    "reuse": reuse,
+                    "by_id": False,
+                },
+            ),
+            (write_by_id, (staging,), {"gazetteer": gazetteer, "parts": targets}),
+        ]
     )
+    for target in targets:
+        target.unlink()
+    return made
 
 
 def group_and_prepare(
@@ -466,6 +488,7 @@ def group_and_prepare(
     title: str,
     parts: Sequence[Path] | None = None,
     reuse: PieceReuse | None = None,
+    by_id: bool = True,
 ) -> tuple[outputs.OutputInputs, int, int, tuple[int, int] | None]:
     """Group the spilled incidents into events and prepare the output tasks' inputs in
     ``staging / "outputs"`` (:func:`maps.outputs.prepare_inputs`); returns them with the
@@ -474,17 +497,55 @@ def group_and_prepare(
 
     The events are grouped from the whole incident table, read a column at a time into
     compact codes, and the table is then let go; or, given ``parts``, made from the
-    event rows that many processes grouped (:func:`incidents.event_parts.group_part`).
-    With ``reuse``, the pieces that did not change since the last build are not grouped
-    again (in this process when ``parts`` is None) and this build's store of pieces is
-    written to ``staging``.
+    event rows that many processes grouped (:func:`incidents.event_parts.group_part`),
+    whose files are left for the caller to remove. With ``reuse``, the pieces that did
+    not change since the last build are not grouped again (in this process when
+    ``parts`` is None) and this build's store of pieces is written to ``staging``.
+    Without ``by_id`` the incidents sorted by id are left out (:func:`write_by_id`
+    writes them, in another process).
     """
     spill = staging / "spill"
-    if parts is None and reuse is not None:
+    made_here = parts is None and reuse is not None
+    if made_here:
         folder = staging / "event-parts"
         folder.mkdir(parents=True, exist_ok=True)
         parts = [folder / "part-0.pickle"]
         group_part(spill / SpillWriter.INCIDENTS, 0, 1, parts[0], gazetteer=gazetteer, reuse=reuse)
+    event_table, event_of, pieces = _events_and_ids(
+        staging, gazetteer, parts, reuse=reuse, keep=not made_here
+    )
+    place_table = places_frame_from_table(read_spilled_place_firsts(spill), gazetteer)
+    inputs = prepare_inputs(
+        staging / "outputs", spill, event_of, event_table, place_table, gazetteer=gazetteer,
+        title=title, share=None if by_id else "rest",
+    )  # fmt: skip
+    assert inputs is not None
+    return inputs, len(event_table), len(place_table), pieces
+
+
+def write_by_id(staging: Path, *, gazetteer: Gazetteer, parts: Sequence[Path]) -> None:
+    """The share of :func:`group_and_prepare` (given ``parts``, without ``by_id``) leaves
+    out: the incidents sorted by id, with their events."""
+    event_table, event_of, _ = _events_and_ids(staging, gazetteer, parts)
+    prepare_inputs(
+        staging / "outputs", staging / "spill", event_of, event_table, None,
+        gazetteer=gazetteer, title="", share="by_id",
+    )  # fmt: skip
+
+
+def _events_and_ids(
+    staging: Path,
+    gazetteer: Gazetteer,
+    parts: Sequence[Path] | None,
+    *,
+    reuse: PieceReuse | None = None,
+    keep: bool = True,
+) -> tuple[pd.DataFrame, pa.Array, tuple[int, int] | None]:
+    """The event table (grouped here, or made from ``parts``, whose files are removed
+    unless ``keep``), the event of each spilled incident, in the spill's order (so GIS
+    users can join the two layers), and, with ``reuse``, the pieces reused and grouped
+    (this build's store of pieces written to ``staging``)."""
+    spill = staging / "spill"
     incident_ids = read_spilled_incidents(spill, columns=["incident_id"]).column("incident_id")
     pieces = None
     if parts is None:
@@ -492,23 +553,16 @@ def group_and_prepare(
         event_table = group_events(columns, gazetteer=gazetteer)
         del columns
     else:
-        rows, entries = read_part_files(parts)
+        rows, entries = read_part_files(parts, keep=keep)
         if reuse is not None:
             pieces = write_store(staging / PIECES_FILE, reuse.previous, entries)
         del entries
         event_table = events_frame(rows)
         del rows
-    # The event each incident belongs to (in the spill's order), so GIS users can join
-    # the two layers.
     event_of = event_id_column(incident_ids, event_table)
     del incident_ids
     release_memory()
-    place_table = places_frame_from_table(read_spilled_place_firsts(spill), gazetteer)
-    inputs = prepare_inputs(
-        staging / "outputs", spill, event_of, event_table, place_table, gazetteer=gazetteer,
-        title=title,
-    )  # fmt: skip
-    return inputs, len(event_table), len(place_table), pieces
+    return event_table, event_of, pieces
 
 
 def _in_a_process(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

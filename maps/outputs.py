@@ -126,11 +126,12 @@ def prepare_inputs(
     spill: Path,
     event_of: pa.Array | dict[str, str],
     events: gpd.GeoDataFrame,
-    places: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame | None,
     *,
     gazetteer: Gazetteer,
     title: str,
-) -> OutputInputs:
+    share: str | None = None,
+) -> OutputInputs | None:
     """Write what the output tasks read into ``folder``: the spilled incidents with
     their ``event_id`` (``event_of``: one per spilled row, in the spill's order, or a
     mapping from ``incident_id``) in the build's order and sorted by ``incident_id``,
@@ -138,6 +139,9 @@ def prepare_inputs(
 
     Only the sort keys are held whole: the orders are computed from them, and each
     sorted file is made from the spill a batch at a time (:func:`_write_permuted`).
+
+    ``share``: what two processes side by side each write: ``"by_id"`` only the file
+    sorted by id (and returns None), ``"rest"`` all the others; None: everything.
     """
     folder.mkdir(parents=True, exist_ok=True)
     source = Path(spill) / SpillWriter.INCIDENTS
@@ -151,11 +155,16 @@ def prepare_inputs(
     # Sorting the build's order by id, as the files are read: ids are unique.
     by_id = in_order.take(pc.sort_indices(keys_table.column("incident_id").take(in_order)))
     del keys_table
+    if share == "by_id":
+        _write_permuted(source, event_of, by_id, folder / BY_ID)
+        return None
+    both = share is None
     # A table small enough to be put in order in memory is read once for both files.
-    whole = read_columns(source) if len(in_order) <= IN_MEMORY_ROWS else None
+    whole = read_columns(source) if both and len(in_order) <= IN_MEMORY_ROWS else None
     _write_permuted(source, event_of, in_order, folder / IN_ORDER, whole)
     del in_order
-    _write_permuted(source, event_of, by_id, folder / BY_ID, whole)
+    if both:
+        _write_permuted(source, event_of, by_id, folder / BY_ID, whole)
     del by_id, event_of, whole
     release_memory()
     table = read_columns(source, ["lat", "lon"])

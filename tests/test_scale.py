@@ -30,7 +30,7 @@ from incidents.cache import (
     pack_body,
     unpack_body,
 )
-from incidents.engine import ReportTask, analyse_task, as_batches
+from incidents.engine import ReportTask, analyse_run, analyse_task, as_batches, run_outcomes
 from incidents.report_files import ReportMetadata
 from maps.build import OUTPUT_FILES, build
 
@@ -398,6 +398,29 @@ def test_a_workers_rows_as_messages_are_the_rows(tmp_path: Path, geoparser: obje
     assert encode_outcome("k", sent) == encode_outcome("k", outcome)
     unread = analyse_task(ReportTask(str(tmp_path / "missing.txt")), geoparser)  # type: ignore[arg-type]
     assert as_batches(unread) is unread
+
+
+def test_a_run_of_reports_sends_their_rows_together_in_order(
+    tmp_path: Path, geoparser: object
+) -> None:
+    """A worker of a build without the cache sends a run's rows as one pair of batches,
+    on the run's first outcome (here a report that could not be read): appended in the
+    order of the outcomes, they are each report's own rows, in order."""
+    good, other = tmp_path / "good.txt", tmp_path / "other.txt"
+    good.write_text(GOOD_REPORT, encoding="utf-8")
+    other.write_text(OTHER_REPORT, encoding="utf-8")
+    tasks = [ReportTask(str(p)) for p in (tmp_path / "missing.txt", good, other, good)]
+    alone = [analyse_task(task, geoparser) for task in tasks]  # type: ignore[arg-type]
+    outcomes = list(run_outcomes(analyse_run(tasks, geoparser)))  # type: ignore[arg-type]
+    assert [o.path for o in outcomes] == [o.path for o in alone]
+    assert [o.read for o in outcomes] == [False, True, True, True]
+    assert [o.problems for o in outcomes] == [o.problems for o in alone]
+    assert outcomes[0].run is not None
+    assert all(o.run is None and not o.incidents and not o.places for o in outcomes[1:])
+    incidents, places = outcomes[0].run
+    assert incidents.to_pylist() == [row for o in alone for row in o.incidents]
+    assert places.to_pylist() == [row for o in alone for row in o.places]
+    assert incidents.num_rows > len(alone[1].incidents)
 
 
 def test_an_entry_whose_columns_do_not_fit_is_corrupt(tmp_path: Path, geoparser: object) -> None:
