@@ -70,6 +70,7 @@ from maps.files import MADE_TOGETHER, write_outputs
 from maps.outdir import OutputLock, make_staging, remove_stale_staging
 from maps.outputs import OutputWriters, prepare_inputs
 from maps.spill_summary import SourceRow, summarise_spill
+from maps.writer_memory import prepare_side_by_side
 
 #: The files a build writes, in the order they are listed to the user.
 OUTPUT_FILES = (
@@ -408,7 +409,13 @@ def _write_from_spill(
         # In processes of their own, which give back all they held when they end: the
         # build's process stays as small as it was while the output workers write.
         inputs, summary.events, summary.places, pieces = _group_in_parts(
-            staging, gazetteer=gazetteer, title=title, jobs=jobs, reuse=reuse
+            staging,
+            gazetteer=gazetteer,
+            title=title,
+            jobs=jobs,
+            reuse=reuse,
+            incidents=summary.incidents,
+            memory_limit_mb=memory_limit_mb,
         )
     else:
         inputs, summary.events, summary.places, pieces = group_and_prepare(
@@ -434,11 +441,20 @@ def _write_from_spill(
 
 
 def _group_in_parts(
-    staging: Path, *, gazetteer: Gazetteer, title: str, jobs: int, reuse: PieceReuse | None = None
+    staging: Path,
+    *,
+    gazetteer: Gazetteer,
+    title: str,
+    jobs: int,
+    reuse: PieceReuse | None = None,
+    incidents: int = 0,
+    memory_limit_mb: float | None = None,
 ) -> tuple[outputs.OutputInputs, int, int, tuple[int, int] | None]:
     """:func:`group_and_prepare` with the events grouped in ``jobs`` processes side by
     side, each a share of the type groups (:func:`incidents.event_parts.group_part`),
-    then the table made and the inputs prepared in a process of its own: the same
+    then the table made and the inputs prepared in two processes side by side (one
+    writes the incidents sorted by id) when both fit the memory limit
+    (:func:`maps.writer_memory.prepare_side_by_side`), else in one process: the same
     events, ids and files as one process makes.
 
     A problem in the incidents (a time that is not ISO 8601, a repeated id) is named as
@@ -457,9 +473,16 @@ def _group_in_parts(
         )
     except IncidentMapperError:
         return _in_a_process(group_and_prepare, staging, gazetteer=gazetteer, title=title)
+    if not prepare_side_by_side(incidents, outputs.memory_budget(memory_limit_mb)):
+        made = _in_a_process(
+            group_and_prepare, staging, gazetteer=gazetteer, title=title, parts=targets, reuse=reuse
+        )
+        for target in targets:
+            target.unlink()
+        return made
     # The inputs in two processes side by side (each makes the event table from the
     # parts): one writes the incidents sorted by id, the other all the rest (and this
-    # build's store of pieces, with ``reuse``).
+    # build's store of pieces, with ``reuse``), when the two fit the memory limit.
     made, _ = _in_processes(
         [
             (

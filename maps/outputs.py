@@ -538,7 +538,7 @@ class OutputWriters:
 
     def budget(self) -> float:
         """What the writers may hold together (MB beyond their shared imports)."""
-        return writers_budget(self.memory_limit_mb, _own_memory_mb() + WORKER_IMPORTS_MB)
+        return memory_budget(self.memory_limit_mb)
 
     def __call__(self, targets: Sequence[tuple[str, Path]]) -> None:
         """Write each ``(name, staged path)``; the first failure is raised."""
@@ -615,6 +615,14 @@ class OutputWriters:
             raise failures[0]
         pool.close()
         pool.join()
+
+
+def memory_budget(memory_limit_mb: float | None) -> float:
+    """What worker processes started now may hold together (MB beyond their shared
+    imports): ``memory_limit_mb`` (or the default) less this process and the fork
+    server's imports."""
+    limit = DEFAULT_MEMORY_LIMIT_MB if memory_limit_mb is None else memory_limit_mb
+    return writers_budget(limit, _own_memory_mb() + WORKER_IMPORTS_MB)
 
 
 def _own_memory_mb() -> float:

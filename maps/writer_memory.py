@@ -58,6 +58,14 @@ TASK_MEMORY: dict[str, MemoryCost] = {
     "places.geojson": MemoryCost(20, 0),  # 185 / 185
 }
 
+#: Each of the two processes that prepare the writers' inputs side by side (the event
+#: table made from the grouped parts, then one the incidents sorted by id, the other the
+#: rest: :func:`maps.build.group_and_prepare`), beyond the shared imports. Measured as
+#: PSS, sampled every 0.5 s in cold ``--jobs 2`` builds, 2026-12-02 05:25-05:40 UTC:
+#: 298-304 MB each at 125,439 incidents, 828-832 MB each at 1,248,350; a line through
+#: the two, with 5% more.
+PREPARE_MEMORY = MemoryCost(200, 500)
+
 #: A task not in :data:`TASK_MEMORY` (none today) is assumed to need this much.
 UNKNOWN_TASK = MemoryCost(300, 1000)
 
@@ -72,6 +80,13 @@ def writers_budget(limit_mb: float, others_mb: float) -> float:
     limit less what the other processes hold (the build's own, the fork server's
     imports)."""
     return max(0.0, limit_mb - others_mb)
+
+
+def prepare_side_by_side(incidents: int, budget: float) -> bool:
+    """Whether the writers' inputs may be prepared in two processes side by side: when
+    both fit ``budget`` (:func:`writers_budget`) together; else one process prepares
+    them all, as slowly as before but in half the memory."""
+    return 2 * PREPARE_MEMORY.at(incidents) <= budget
 
 
 def task_order(tasks: Sequence[str], estimates: Mapping[str, float], budget: float) -> list[str]:

@@ -18,6 +18,7 @@ from maps.writer_memory import (
     WORKER_IMPORTS_MB,
     MemoryCost,
     next_task,
+    prepare_side_by_side,
     rounds,
     task_estimates,
     task_order,
@@ -124,6 +125,16 @@ def test_at_a_million_incidents_the_map_runs_without_a_large_writer_beside_it() 
             assert all(estimates[n] < 400 for n in together if n not in ("map.html", "acled.csv"))
 
 
+def test_the_inputs_are_prepared_side_by_side_only_when_both_fit() -> None:
+    """At 10,000 reports the two preparing processes fit the default budget; at 100,000
+    (1,248,350 incidents, each about 830 MB) they do not, and one process does it all."""
+    budget = writers_budget(DEFAULT_MEMORY_LIMIT_MB, 350 + WORKER_IMPORTS_MB)
+    assert prepare_side_by_side(125_439, budget)
+    assert not prepare_side_by_side(1_248_350, budget)
+    assert prepare_side_by_side(1_248_350, writers_budget(4096, 350 + WORKER_IMPORTS_MB))
+    assert not prepare_side_by_side(1, 0.0)
+
+
 def test_the_writers_take_the_limit_they_are_given(tmp_path: Path) -> None:
     inputs = object()
     assert OutputWriters(inputs, 2).memory_limit_mb == DEFAULT_MEMORY_LIMIT_MB  # type: ignore[arg-type]
@@ -150,7 +161,8 @@ def test_the_files_are_the_same_whatever_the_memory_limit(reports: Path, tmp_pat
     serial = tmp_path / "serial"
     assert invoke("build", reports, "--out", serial, "--jobs", "1", "--no-cache").exit_code == 0
     expected = _files(serial)
-    # 1 MB: every writer alone, one after another; 100,000 MB: two side by side.
+    # 1 MB: every writer alone, one after another, and the inputs prepared by one process;
+    # 100,000 MB: two side by side.
     for limit in ("1", "100000"):
         out = tmp_path / f"limit-{limit}"
         result = invoke(
