@@ -1213,6 +1213,32 @@ def test_a_stack_too_big_to_fan_is_counted_and_lists_its_incidents(
         assert "Report number" in popup.inner_text()
 
 
+def test_more_incidents_at_one_place_than_the_density_limit_are_listed_at_the_deepest_zoom(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """A gate with more incidents than the density's point limit: zoomed in as far as
+    the map goes, it is a counted stack a click lists, not a density a click cannot
+    zoom into."""
+    size = load_styles()["density"]["point_limit"] + 50
+    rows = [incident_row(100 + k, evidence=f"Report number {k} at the gate.") for k in range(size)]
+    path = write_map(tmp_path, rows)
+    with open_page(browser, path) as session:
+        zoom_to(session, GATE, 16)
+        assert session.page.evaluate("() => window.incidentMap.drawMode()") == "density"
+        deepest = session.page.evaluate("() => window.incidentMap.map.getMaxZoom()")
+        zoom_to(session, GATE, deepest)
+        assert session.page.evaluate("() => window.incidentMap.drawMode()") == "points"
+        x, y = session.page.evaluate("(id) => window.incidentMap.screenPoint(id)", "inc-0000000100")
+        session.page.mouse.click(x, y)
+        stack = session.page.locator(".leaflet-popup-content .im-stack")
+        stack.wait_for(timeout=5_000)
+        text = stack.inner_text()
+        assert f"{size} incidents at this place" in text
+        assert "The first 500 are listed; the table of shown incidents has them all." in text
+        assert stack.locator(".im-stack-item").count() == 500
+        assert session.page_errors == []
+
+
 # ---------------------------------------------------------------- phones
 
 

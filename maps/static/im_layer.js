@@ -149,7 +149,10 @@ var IncidentMapLayer = (function () {
       counts[outside] = 0;
       counts[outside + 1] = 0;
       var limit = this.styles.density.point_limit;
-      var density = this.mode === 'density' || (this.mode === 'auto' && m > limit);
+      // At the deepest zoom a click on the density has nowhere to zoom to: the dots
+      // (and counted stacks, which a click lists) are drawn however many are in view.
+      var deepest = zoom >= map.getMaxZoom();
+      var density = this.mode === 'density' || (this.mode === 'auto' && m > limit && !deepest);
       this.drawnMode = density ? 'density' : 'points';
       this.hits = [];
       this.rings = [];

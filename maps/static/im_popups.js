@@ -231,10 +231,16 @@ var IncidentMapPopups = (function () {
     return root;
   }
 
-  // A list of the incidents stacked at one place: each line opens its popup.
-  function stackPopup(items, open) {
+  // A list of the incidents stacked at one place (`total` of them; `items`, the first
+  // of them, are listed): each line opens its popup.
+  function stackPopup(items, open, total) {
     var root = el('div', 'im-popup im-stack');
-    root.appendChild(el('h3', null, items.length + ' incidents at this place'));
+    total = total === undefined ? items.length : total;
+    root.appendChild(el('h3', null, total + ' incidents at this place'));
+    if (items.length < total) {
+      root.appendChild(el('div', 'im-muted', 'The first ' + items.length +
+        ' are listed; the table of shown incidents has them all.'));
+    }
     var list = el('ol', 'im-stack-list');
     items.forEach(function (item) {
       var li = el('li');

@@ -701,14 +701,16 @@ var IncidentMap = (function () {
         return node;
       });
     }
+    // A stack's popup lists this many of its incidents at most.
+    var STACK_LISTED = 500;
     function openStack(hit) {
-      var c = inc.columns, members = hit.stack.slice(0, 500);
+      var c = inc.columns, members = hit.stack.slice(0, STACK_LISTED);
       var node = P.stackPopup(members.map(function (i) {
         var type = meta.types[c.type[i]];
         return {i: i, label: type.label, colour: type.colour, source: meta.sources[c.source[i]],
           when: c.flags[i] & Core.FLAG_UNKNOWN_TIME ? 'time unknown' :
             P.isoDay(c.t0[i], offset) + ' ' + P.clock(c.t0[i], offset)};
-      }), function (i) { openIncident(i); });
+      }), function (i) { openIncident(i); }, hit.stack.length);
       showPopup(map.containerPointToLatLng([hit.x, hit.y]), node);
     }
     map.on('click', function (e) {
