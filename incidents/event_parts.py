@@ -334,12 +334,6 @@ def _reused_or_grouped(
     return found
 
 
-def read_parts(targets: Sequence[str | Path], *, keep: bool = False) -> list[dict[str, Any]]:
-    """The event rows the parts wrote (:func:`group_part`), all together; the files are
-    removed once read, unless ``keep`` (another process reads them too)."""
-    return read_part_files(targets, keep=keep)[0]
-
-
 def read_part_files(
     targets: Sequence[str | Path], *, keep: bool = False
 ) -> tuple[list[dict[str, Any]], list[PieceEntries]]:

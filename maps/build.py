@@ -446,8 +446,8 @@ def _group_in_parts(
     gazetteer: Gazetteer,
     title: str,
     jobs: int,
+    incidents: int,
     reuse: PieceReuse | None = None,
-    incidents: int = 0,
     memory_limit_mb: float | None = None,
 ) -> tuple[outputs.OutputInputs, int, int, tuple[int, int] | None]:
     """:func:`group_and_prepare` with the events grouped in ``jobs`` processes side by
@@ -473,32 +473,18 @@ def _group_in_parts(
         )
     except IncidentMapperError:
         return _in_a_process(group_and_prepare, staging, gazetteer=gazetteer, title=title)
-    if not prepare_side_by_side(incidents, outputs.memory_budget(memory_limit_mb)):
-        made = _in_a_process(
-            group_and_prepare, staging, gazetteer=gazetteer, title=title, parts=targets, reuse=reuse
-        )
-        for target in targets:
-            target.unlink()
-        return made
-    # The inputs in two processes side by side (each makes the event table from the
-    # parts): one writes the incidents sorted by id, the other all the rest (and this
-    # build's store of pieces, with ``reuse``), when the two fit the memory limit.
-    made, _ = _in_processes(
-        [
-            (
-                group_and_prepare,
-                (staging,),
-                {
-                    "gazetteer": gazetteer,
-                    "title": title,
-                    "parts": targets,
-                    "reuse": reuse,
-                    "by_id": False,
-                },
-            ),
+    # The inputs, from the parts' rows: when two processes fit the memory limit side by
+    # side, one writes the incidents sorted by id and the other all the rest (and this
+    # build's store of pieces, with ``reuse``); else one process writes them all.
+    prepare = {"gazetteer": gazetteer, "title": title, "parts": targets, "reuse": reuse}
+    if prepare_side_by_side(incidents, outputs.memory_budget(memory_limit_mb)):
+        calls = [
+            (group_and_prepare, (staging,), {**prepare, "by_id": False}),
             (write_by_id, (staging,), {"gazetteer": gazetteer, "parts": targets}),
         ]
-    )
+    else:
+        calls = [(group_and_prepare, (staging,), prepare)]
+    made = _in_processes(calls)[0]
     for target in targets:
         target.unlink()
     return made

@@ -19,7 +19,14 @@ from test_scale import corpus  # noqa: F401 - fixture
 
 from gazetteer.model import Gazetteer
 from geo.errors import IncidentMapperError
-from incidents.event_parts import Piece, day_pieces, group_part, part_rows, plan_parts, read_parts
+from incidents.event_parts import (
+    Piece,
+    day_pieces,
+    group_part,
+    part_rows,
+    plan_parts,
+    read_part_files,
+)
 from incidents.event_rules import load_event_rules
 from incidents.events import (
     OPTIONAL_COLUMNS,
@@ -44,7 +51,7 @@ def grouped_in_parts(path: Path, parts: int, gazetteer: Gazetteer, folder: Path)
     targets = [folder / f"part-{part}.pickle" for part in range(parts)]
     for part, target in enumerate(targets):
         group_part(path, part, parts, target, gazetteer=gazetteer)
-    frame = events_frame(read_parts(targets))
+    frame = events_frame(read_part_files(targets)[0])
     assert not any(target.exists() for target in targets)
     return frame
 
@@ -198,7 +205,9 @@ def test_a_problem_in_one_part_is_named_as_one_process_names_it(
         group_events(frame, gazetteer=small_gazetteer)
     staging = _staging_with(frame, tmp_path)
     with pytest.raises(IncidentMapperError) as parallel:
-        build_module._group_in_parts(staging, gazetteer=small_gazetteer, title="t", jobs=3)
+        build_module._group_in_parts(
+            staging, gazetteer=small_gazetteer, title="t", jobs=3, incidents=len(frame)
+        )
     assert str(parallel.value) == str(serial.value)
     assert "is not an ISO 8601 time" in str(serial.value)
 
