@@ -15,6 +15,7 @@ import ahocorasick
 
 from gazetteer.normalize import IGNORECASE_PARTNERS
 from geo.resources import DataChecks, bundled_origin, read_json_resource
+from incidents.arabic_numbers import arabic_number_value, arabic_numbers
 from incidents.time_phrases import folding_table
 from incidents.time_terms import by_first_character, phrase_memo, term_pattern, word_screen_key
 
@@ -269,13 +270,15 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
     tens = _counts(numbers, "tens", "numbers")
     units = _counts(numbers, "units", "numbers")
     persons = dict.fromkeys(_words(numbers, "singular_persons", "numbers"), 1)
+    arabic = arabic_numbers(table)
     values = {fold_key(w, table): n for w, n in {**words, **vague, **persons}.items()}
+    values.update((w, n) for w, n in arabic.single.items() if w not in values)
     qualifiers = _section(raw, "qualifiers", "top")
     compound = rf"(?:{_alt(tens, table)})-(?:{_alt(units, table)})"
     number = re.compile(
         rf"(?<![\w.,:/#$-])(?:(?P<q>{_alt(_words(qualifiers, 'words', 'qualifiers'), table)})\s+)?"
         rf"(?:و\s?)?(?P<n>\d{{1,3}}(?:,\d{{3}}){{1,3}}(?!\d|,\d)|\d{{1,7}}(?!\d)|{compound}"
-        rf"|{_alt(values, table)})(?![\w%-]|[.,]\d)",
+        rf"|{arabic.pattern}|{_alt(values, table)})(?![\w%-]|[.,]\d)",
         flags,
     )
     qualifier_after = re.compile(
@@ -555,7 +558,10 @@ def number_value(word: str, vocab: CasualtyVocabulary) -> int | None:
         ten, _, unit = key.partition("-")
         if ten in vocab.tens and unit in vocab.units:
             return vocab.tens[ten] + vocab.units[unit]
-    return vocab.number_values.get(key)
+    value = vocab.number_values.get(key)
+    if value is None and ARABIC_LETTER.search(key):
+        return arabic_number_value(key, vocab.fold_table)  # ثلاثة عشر, خمسة وعشرون
+    return value
 
 
 def reach_end(folded: str, start: int) -> int:
