@@ -8,7 +8,7 @@ claims are all returned, never merged or averaged. The rules, in order:
 1. A stated absence ("no deaths", "no one was hurt") is a figure of 0, and so is
    "anyone"/"any" in a clause whose claimant denies ("it denied that anyone had
    been killed"). "X said two were hurt, a claim the ministry denied" gives the
-   ministry a 0.
+   ministry a 0. Negation is read as a class in :mod:`incidents.zero_figures`.
 2. A number (digits, Arabic-Indic digits, words, "a"/"an", or a vague quantity
    such as "dozens", read with ACLED's conservative convention) becomes a figure
    when a casualty word binds it: one just before it ("killing three", "the toll
