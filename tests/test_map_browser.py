@@ -396,7 +396,7 @@ def test_incidents_at_one_place_are_fanned_apart_and_each_is_clickable(
 def test_the_popup_has_what_an_analyst_needs(session: PageSession) -> None:
     text = click_incident(session, "inc-0000000006")
     for expected in (
-        "Stone throwing",
+        "Stone-throwing",
         "ACLED: Violent demonstration / Riots",
         "2021-11-05 15:00–18:00 (UTC+03:00)",
         "precision: part of day",
