@@ -8,7 +8,7 @@ claims are all returned, never merged or averaged. The rules, in order:
 1. A stated absence ("no deaths", "no one was hurt") is a figure of 0, and so is
    "anyone"/"any" in a clause whose claimant denies ("it denied that anyone had
    been killed"). "X said two were hurt, a claim the ministry denied" gives the
-   ministry a 0.
+   ministry a 0. Negation is read as a class in :mod:`incidents.zero_figures`.
 2. A number (digits, Arabic-Indic digits, words, "a"/"an", or a vague quantity
    such as "dozens", read with ACLED's conservative convention) becomes a figure
    when a casualty word binds it: one just before it ("killing three", "the toll
@@ -75,6 +75,7 @@ from incidents.claimants import (
 )
 from incidents.model import CasualtyClaim
 from incidents.time_phrases import fold_text, time_expression_spans
+from incidents.zero_figures import negated_number, zero_figures
 
 __all__ = ["ClaimantMemory", "find_casualty_claims", "find_claimants"]
 
@@ -166,18 +167,8 @@ def _find_figures(
         figures.append(figure)
         taken.add(figure.start, figure.end)
 
-    def zero(m: re.Match[str]) -> Figure:
-        kind: CasualtyKind = next(k for k in ("killed", "injured", "both") if m.groupdict().get(k))
-        return Figure(kind, 0, m.start(), m.end(), None)
-
-    for pattern in (vocab.zero, vocab.nobody, vocab.nobody_object):
-        for m in pattern.finditer(folded):
-            add(zero(m))
-    for start, end in denial_clauses:
-        for pattern in vocab.denial_zero:
-            for m in pattern.finditer(folded, start, end):
-                if not taken.overlaps(m.start(), m.end()):
-                    add(zero(m))
+    for figure in zero_figures(folded, denial_clauses, vocab):
+        add(figure)
     for start, end in time_spans:
         taken.add(start, end)
 
@@ -196,6 +187,8 @@ def _find_figures(
     bound: list[Figure | None] = []
     for m in numbers:
         figure = _number_figure(sentence, folded, m, number_starts, figures, vocab, bridged)
+        if figure is not None and negated_number(folded, m, vocab):
+            figure = replace(figure, value=0)  # "not one soldier was hurt"
         if figure is not None and _is_article(m, vocab):
             if any(f.end == figure.end for f in figures):
                 figure = None  # "Two commanders of an ... militia died": the died is the two's

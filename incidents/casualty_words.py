@@ -15,6 +15,7 @@ import ahocorasick
 
 from gazetteer.normalize import IGNORECASE_PARTNERS
 from geo.resources import DataChecks, bundled_origin, read_json_resource
+from incidents.arabic_numbers import arabic_number_value, arabic_numbers
 from incidents.time_phrases import folding_table
 from incidents.time_terms import by_first_character, phrase_memo, term_pattern, word_screen_key
 
@@ -67,6 +68,10 @@ class CasualtyVocabulary:
     max_words: int
     dual: re.Pattern[str]
     zero: re.Pattern[str]
+    zero_more: re.Pattern[str]
+    """A further absent noun after a zero one ("no deaths or injuries")."""
+    negated_number: re.Pattern[str]
+    """A negator ending the text before a number ("not one soldier was hurt": 0)."""
     nobody: re.Pattern[str]
     nobody_object: re.Pattern[str]
     singular_persons: frozenset[str]
@@ -269,13 +274,15 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
     tens = _counts(numbers, "tens", "numbers")
     units = _counts(numbers, "units", "numbers")
     persons = dict.fromkeys(_words(numbers, "singular_persons", "numbers"), 1)
+    arabic = arabic_numbers(table)
     values = {fold_key(w, table): n for w, n in {**words, **vague, **persons}.items()}
+    values.update((w, n) for w, n in arabic.single.items() if w not in values)
     qualifiers = _section(raw, "qualifiers", "top")
     compound = rf"(?:{_alt(tens, table)})-(?:{_alt(units, table)})"
     number = re.compile(
         rf"(?<![\w.,:/#$-])(?:(?P<q>{_alt(_words(qualifiers, 'words', 'qualifiers'), table)})\s+)?"
         rf"(?:و\s?)?(?P<n>\d{{1,3}}(?:,\d{{3}}){{1,3}}(?!\d|,\d)|\d{{1,7}}(?!\d)|{compound}"
-        rf"|{_alt(values, table)})(?![\w%-]|[.,]\d)",
+        rf"|{arabic.pattern}|{_alt(values, table)})(?![\w%-]|[.,]\d)",
         flags,
     )
     qualifier_after = re.compile(
@@ -329,18 +336,50 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
         rf"|(?P<both>{_alt(_words(zero, 'both', 'zero'), table)}))"
     )
 
-    def three_kinds(section: Mapping[str, Any], where: str) -> str:
+    def three_kinds(section: Mapping[str, Any], where: str, adverbs: str | None = None) -> str:
+        def phrases(key: str) -> str:
+            words = _words(section, key, where)
+            if adverbs is None:
+                return _alt(words, table)
+            # "was hurt" also as "was immediately hurt": an adverb before the last word
+            return "|".join(
+                rf"{term_pattern(head, table)}(?:\s+(?:{adverbs}))?\s+{term_pattern(last, table)}"
+                if head
+                else term_pattern(last, table)
+                for head, _, last in (
+                    w.rpartition(" ") for w in sorted(words, key=lambda w: (-len(w), w))
+                )
+            )
+
         return (
-            rf"(?:(?P<killed>{_alt(_words(section, 'killed', where), table)})"
-            rf"|(?P<injured>{_alt(_words(section, 'injured', where), table)})"
-            rf"|(?P<both>{_alt(_words(section, 'both', where), table)}))"
+            rf"(?:(?P<killed>{phrases('killed')})"
+            rf"|(?P<injured>{phrases('injured')})"
+            rf"|(?P<both>{phrases('both')}))"
         )
 
-    nobody_verbs = three_kinds(_section(zero, "nobody_verbs", "zero"), "zero.nobody_verbs")
+    adverbs = _alt(_words(zero, "adverbs", "zero"), table)
+    nobody_verbs = three_kinds(
+        _section(zero, "nobody_verbs", "zero"), "zero.nobody_verbs", adverbs=adverbs
+    )
     verbs_nobody = three_kinds(_section(zero, "verbs_nobody", "zero"), "zero.verbs_nobody")
+    fillers = rf"(?:\s+(?:{_alt(_words(zero, 'fillers', 'zero'), table)}))*"
+    results = (
+        rf"(?:{_alt(_words(zero, 'result_verbs', 'zero'), table)})"
+        rf"(?:\s+[^\W\d]+){{0,{_int(zero, 'result_subject_words', 'zero')}}}?"
+        rf"\s+(?:{_alt(_words(zero, 'result_links', 'zero'), table)})"
+    )
     zero_re = re.compile(
-        rf"(?<![\w-]){proclitic}(?:{_alt(_words(zero, 'negators', 'zero'), table)})\s+{prefixed}"
-        rf"{zero_nouns}(?![\w-])",
+        rf"(?<![\w-]){proclitic}(?:{results}|{_alt(_words(zero, 'negators', 'zero'), table)})"
+        rf"{fillers}\s+{prefixed}{zero_nouns}(?![\w-])",
+        flags,
+    )
+    zero_more = re.compile(
+        rf"\s+(?:{_alt(_words(zero, 'coordinators', 'zero'), table)})\s?{prefixed}{zero_nouns}"
+        r"(?![\w-])",
+        flags,
+    )
+    negated_number = re.compile(
+        rf"(?<![\w-]){proclitic}(?:{_alt(_words(zero, 'number_negators', 'zero'), table)})\s+\Z",
         flags,
     )
     noun_words = _int(zero, "nobody_noun_words", "zero")
@@ -351,7 +390,8 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
         flags,
     )
     nobody_object = re.compile(
-        rf"(?<![\w-]){verbs_nobody}\s+(?:{_alt(_words(zero, 'nobody', 'zero'), table)})(?![\w-])",
+        rf"(?<![\w-]){proclitic}{verbs_nobody}"
+        rf"\s+(?:{_alt(_words(zero, 'nobody', 'zero'), table)})(?![\w-])",
         flags,
     )
     denial_zero = (
@@ -464,6 +504,8 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
         max_words=_int(window, "max_words", "window"),
         dual=dual,
         zero=zero_re,
+        zero_more=zero_more,
+        negated_number=negated_number,
         nobody=nobody,
         nobody_object=nobody_object,
         elliptical_gap=re.compile(
@@ -555,7 +597,10 @@ def number_value(word: str, vocab: CasualtyVocabulary) -> int | None:
         ten, _, unit = key.partition("-")
         if ten in vocab.tens and unit in vocab.units:
             return vocab.tens[ten] + vocab.units[unit]
-    return vocab.number_values.get(key)
+    value = vocab.number_values.get(key)
+    if value is None and ARABIC_LETTER.search(key):
+        return arabic_number_value(key, vocab.fold_table)  # ثلاثة عشر, خمسة وعشرون
+    return value
 
 
 def reach_end(folded: str, start: int) -> int:

@@ -117,7 +117,7 @@ from incidents.event_rules import (
 )
 from incidents.grouping import REASON_TEXT, GroupedEvent, cluster
 from incidents.timeref import local_zone
-from incidents.vocabulary import incident_vocabulary
+from incidents.vocabulary import incident_vocabulary, type_label
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -369,8 +369,7 @@ def _summary(
     n_incidents: int, contradicted: bool,
 ) -> str:  # fmt: skip
     """One plain-text line; escaping it for HTML is the renderer's job."""
-    vocabulary = incident_vocabulary()
-    labels = [vocabulary.types[t].label if t in vocabulary.types else t for t in types]
+    labels = [type_label(t) for t in types]
     what = ", ".join(labels[:3]) + (", …" if len(labels) > 3 else "")
     sources = _plural(n_sources, "source")
     if n_independent != n_sources:

@@ -257,6 +257,10 @@ def _extract(
     reader: TextReader | None = None
     reader_span: tuple[int, int] | None = None
     last_told: Trigger | None = None
+    # The trigger of the last incident the report told, and whether a toll told one: what
+    # a later "nobody was hurt" in a paragraph that tells none speaks of.
+    report_told: Trigger | None = None
+    tolls_told = False
     last_scene: PlaceMention | None = None
     digest = report_digest(report)
     told_so_far = _Told(vocabulary)
@@ -381,6 +385,7 @@ def _extract(
                 **common | fields,
             )  # fmt: skip
             told_incident = _one_acled_event(told_incident, acled_events, vocabulary)
+            report_told = t
             own = unlisted_key or own_place_key(
                 fields["place"], fields["basis"], sentence.start, sentence.end
             )
@@ -397,19 +402,33 @@ def _extract(
         told = main or last_told
         if reading.triggers:
             last_told = main or last_told
-        for incident in (
-            _incident(
-                report, vocabulary, event_type="casualties", index=i, claim=c, sentence=sentence,
-                time=_nearest_day(days, c.end - sentence.start) or time, told=told,
-                **common | placer.fields(c.start - sentence.start),
-            )
-            for i, c in enumerate(claims)
-        ):  # fmt: skip
-            told_incidents.keep(incident)
+        toll_here = not all(_states_no_casualties(c) for c in claims)
+        for i, c in enumerate(claims):
+            speaks_of = told
+            if told is None and not toll_here and _states_no_casualties(c):
+                # "Nobody was hurt" tells no incident of its own: it is a claim about the
+                # last one the report told (by a trigger or a toll); with none, it is dropped.
+                if not tolls_told and report_told is None:
+                    continue
+                speaks_of = report_told
+            told_incidents.keep(
+                _incident(
+                    report, vocabulary, event_type="casualties", index=i, claim=c,
+                    sentence=sentence, time=_nearest_day(days, c.end - sentence.start) or time,
+                    told=speaks_of, **common | placer.fields(c.start - sentence.start),
+                )
+            )  # fmt: skip
+        tolls_told = tolls_told or toll_here
     return told_incidents.incidents()
 
 
 _COARSE_PRECISIONS = frozenset({"city", "country"})
+
+
+def _states_no_casualties(claim: CasualtyClaim) -> bool:
+    """True for a claim of no casualties: every figure it gives is 0 ("nobody was hurt")."""
+    figures = [f for f in (claim.killed, claim.injured) if f is not None]
+    return bool(figures) and not any(figures)
 
 
 def _one_acled_event(

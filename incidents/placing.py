@@ -9,6 +9,8 @@ in order (``place_basis`` says which one gave the place):
    conjunction ("..., while police fired tear gas near Tahrir Square"), and before "while",
    "as", "whereas", "، و" (an Arabic "and" after a comma); see
    ``data/placing.json``;
+   Coordinated places, objects of one action ("closed the Jumhuriya Bridge and the roads
+   around Tahrir Square"), are no place inside another: the first of them is taken;
 2. **sentence**: failing that, the most precise location mention in the sentence, the
    nearest among equals;
 3. **outside**: a place outside the gazetteer (Basra, Erbil) in the incident's clause, or the
@@ -35,6 +37,11 @@ from gazetteer.context import context_vocabulary
 from gazetteer.mentions import PRECISIONS, PlaceMention
 from gazetteer.normalize import normalize_name
 from geo.resources import read_json_resource
+
+#: Precisions of places that hold the others named with them (never coordinated objects).
+_HOLDERS = frozenset({"city", "country"})
+#: Punctuation that ends a coordination of places (a comma does not: "A, B and C").
+_GAP_PUNCTUATION = re.compile(r"[.;:!?()\[\]\"“”«»؛]")
 
 
 def _rank(mention: PlaceMention) -> int:
@@ -110,6 +117,10 @@ class PlacingVocabulary:
     speakers: re.Pattern[str]
     reporting: frozenset[str]
     quotes: str
+    coordinators: frozenset[str] = frozenset()
+    """Normalised words that join two places as objects of one action ("and", "و")."""
+    coordinated_words: int = 0
+    """How many other words may stand between two coordinated places ("the roads around")."""
 
 
 @cache
@@ -131,6 +142,10 @@ def placing_vocabulary() -> PlacingVocabulary:
         speakers=re.compile(rf"\b(?:{speakers})\b", re.IGNORECASE),
         reporting=reporting,
         quotes=raw["quote_marks"],
+        coordinators=frozenset(
+            normalize_name(w) for w in raw["coordinated_objects"]["coordinators"]
+        ),
+        coordinated_words=int(raw["coordinated_objects"]["other_words"]),
     )
 
 
@@ -242,17 +257,75 @@ class SentencePlacer:
             same = [m for m in self.own if self._clause(m) == clause]
             outside = [m for m in self.outside if self._clause(m) == clause]
             if same:
-                return min(same, key=lambda m: (_rank(m), self._distance(m, position))), "sentence"
+                best = min(same, key=lambda m: (_rank(m), self._distance(m, position)))
+                return self._first_coordinated(best, same), "sentence"
             if outside:
                 return outside[0], "outside"
         if self.own:
             if position is None:
                 return min(self.own, key=lambda m: (_rank(m), m.start)), "sentence"
-            return min(self.own, key=lambda m: (_rank(m), self._distance(m, position))), "sentence"
+            best = min(self.own, key=lambda m: (_rank(m), self._distance(m, position)))
+            return self._first_coordinated(best, self.own), "sentence"
         if self.outside:
             # "In Basra, protesters blocked a road": named, but outside the gazetteer's area
             return self.outside[0], "outside"
         return self._beyond_sentence()
+
+    def _first_coordinated(
+        self, best: PlaceMention, candidates: Sequence[PlaceMention]
+    ) -> PlaceMention:
+        """The first place of the coordination ``best`` belongs to ("closed the Jumhuriya
+        Bridge and the roads around Tahrir Square": the bridge), else ``best``.
+
+        Coordinated places are objects of one action, not a place inside another, so the
+        finest of them is no better a place than the others; the first is the action's
+        primary object. (A point-like incident told once per listed place gets the others
+        too: :mod:`incidents.tellings`.) A list ("A, B and C") is one coordination when one
+        of its gaps holds a coordinator; "A, B" alone is an apposition."""
+        members = sorted(
+            (m for m in candidates if m.precision not in _HOLDERS), key=lambda m: m.start
+        )
+        if best not in members:
+            return best
+        at = members.index(best)
+        first = last = at
+        joins = []
+        while first > 0 and (join := self._join(members[first - 1], members[first])):
+            joins.append(join)
+            first -= 1
+        while last + 1 < len(members) and (join := self._join(members[last], members[last + 1])):
+            joins.append(join)
+            last += 1
+        return members[first] if "and" in joins else best
+
+    def _join(self, before: PlaceMention, after: PlaceMention) -> str | None:
+        """How ``before`` is joined to ``after``: "and" (a coordinator and at most a few
+        words), "comma" (a comma and at most as many words), else None."""
+        if before.end > after.start or self._clause(before) != self._clause(after):
+            return None
+        gap = self.text[before.end - self.start : after.start - self.start]
+        if _GAP_PUNCTUATION.search(gap):
+            return None
+        vocab = placing_vocabulary()
+        words = [
+            part
+            for word in normalize_name(gap.replace(",", " ")).split()
+            # "والطرق": the Arabic "و" glued to a word with the article
+            for part in (("و", word[1:]) if word.startswith("وال") else (word,))
+        ]
+        if self._glued_and(after):
+            words.append("و")  # Arabic "و" is written on the next name ("وساحة التحرير")
+        coordinators = [w for w in words if w in vocab.coordinators]
+        if len(words) - len(coordinators) > vocab.coordinated_words:
+            return None
+        if coordinators:
+            return "and"
+        return "comma" if "," in gap or "،" in gap else None
+
+    def _glued_and(self, mention: PlaceMention) -> bool:
+        """True when the text just before ``mention`` ends in a glued Arabic "و"."""
+        at = mention.start - self.start
+        return at > 0 and self.text[at - 1] == "و" and (at < 2 or self.text[at - 2].isspace())
 
     def coarse(self) -> dict[str, PlaceMention | str | None]:
         """The fields of an incident at a named place the gazetteer lacks ("منطقة

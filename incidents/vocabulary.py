@@ -214,6 +214,18 @@ def _future_forms(phrase: str, prefix: str, imperfect: str) -> list[str]:
     return []
 
 
+def type_label(event_type: str) -> str:
+    """The label of an incident type, wherever one is shown (the map's legend, popups and
+    table, an event's summary): its ``label`` in ``incidents/data/incident_types.json``; a
+    type that file lacks (from a table made elsewhere) is its name in words, capitalised
+    like the others ("new_type" -> "New type")."""
+    kind = _bundled_incident_vocabulary().types.get(event_type)
+    if kind is not None:
+        return kind.label
+    words = " ".join(event_type.replace("_", " ").split())
+    return words[:1].upper() + words[1:]
+
+
 def incident_vocabulary(pack: Pack | None = None) -> Vocabulary:
     """The incident vocabulary with ``pack``'s actor overlay and country (the bundled
     pack's by default): ``{country}`` in an actor label is the pack's country name, so

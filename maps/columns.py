@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
+from incidents.vocabulary import type_label
 from maps.arrow_text import rows_bytes
 from maps.page_chunks import (
     SEARCH_COLUMNS,
@@ -68,6 +69,15 @@ FLAG_END_FROM_T1 = 64
 _CODED = frozenset(
     {"incident_id", "event_id", "lat", "lon", "source", "event_type", "status", "geometry"}
 )
+
+
+def type_style(event_type: str, styles: dict[str, Any]) -> tuple[str, str]:
+    """The label and colour an incident type is drawn with: the label from the incident
+    vocabulary (:func:`incidents.vocabulary.type_label`, the one place labels are made),
+    the colour from ``styles.json`` (a grey for a type it does not list)."""
+    rule = styles["event_types"].get(event_type)
+    colour = rule["colour"] if rule else styles["unknown_event_type"]["colour"]
+    return type_label(event_type), colour
 
 
 def _text_column(frame: pd.DataFrame, name: str, *, blank_is_missing: bool = False) -> pd.Series:
@@ -335,14 +345,9 @@ def incident_columns(
     popup_columns = [c for c in text_columns if c not in search_columns]
     types_meta = []
     for code, name in enumerate(types):
-        rule = styles["event_types"].get(name)
+        label, colour = type_style(name, styles)
         types_meta.append(
-            {
-                "name": name,
-                "label": rule["label"] if rule else name.replace("_", " "),
-                "colour": rule["colour"] if rule else styles["unknown_event_type"]["colour"],
-                "acled": acled_by_type.get(code),
-            }
+            {"name": name, "label": label, "colour": colour, "acled": acled_by_type.get(code)}
         )
     row_ids = ids.take(pa.array(order, type=pa.int64()))
     del ids

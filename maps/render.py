@@ -51,7 +51,13 @@ from maps.assets import (
     json_tag,
     load_styles,
 )
-from maps.columns import FLAG_UNMAPPED, PageColumns, event_columns, incident_columns
+from maps.columns import (
+    FLAG_UNMAPPED,
+    PageColumns,
+    event_columns,
+    incident_columns,
+    type_style,
+)
 from maps.page_elements import HeaderAssets, OfflineMap, RawText, RenderedScript, StillFitBounds
 from maps.place_layers import context_layer, places_layer, to_wgs84_frame
 from maps.timeline import calendar_span, day_span, replay_span_minutes, zone_offsets
@@ -65,11 +71,7 @@ EVENT_REQUIRED_COLUMNS = ("event_id", "incident_ids")
 
 def event_style(event_type: str) -> tuple[str, str]:
     """The legend label and colour of an event type (unknown types get a grey)."""
-    styles = load_styles()
-    entry = styles["event_types"].get(event_type)
-    if entry is None:
-        return event_type.replace("_", " "), styles["unknown_event_type"]["colour"]
-    return entry["label"], entry["colour"]
+    return type_style(event_type, load_styles())
 
 
 def styles_for_pack(styles: dict[str, Any], pack: Pack) -> dict[str, Any]:

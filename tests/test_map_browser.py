@@ -33,6 +33,7 @@ from test_map_render import (
     small_gazetteer,
 )
 
+from incidents.vocabulary import type_label
 from maps import render_map
 from maps.assets import load_styles
 
@@ -387,7 +388,7 @@ def test_incidents_at_one_place_are_fanned_apart_and_each_is_clickable(
             assert ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 >= 15
     text = click_incident(session, "inc-0000000004")
     assert "Shots were heard near the gate." in text
-    assert "Live fire" in text
+    assert type_label("live_fire") in text
     assert f"{GATE[0]:.5f}, {GATE[1]:.5f}" in text
     assert "shared by 4 incidents" in text
 
@@ -395,7 +396,7 @@ def test_incidents_at_one_place_are_fanned_apart_and_each_is_clickable(
 def test_the_popup_has_what_an_analyst_needs(session: PageSession) -> None:
     text = click_incident(session, "inc-0000000006")
     for expected in (
-        "Stone throwing",
+        "Stone-throwing",
         "ACLED: Violent demonstration / Riots",
         "2021-11-05 15:00–18:00 (UTC+03:00)",
         "precision: part of day",
@@ -1211,6 +1212,31 @@ def test_a_stack_too_big_to_fan_is_counted_and_lists_its_incidents(
         popup = session.page.locator(".leaflet-popup-content .im-incident")
         popup.wait_for(timeout=5_000)
         assert "Report number" in popup.inner_text()
+
+
+def test_every_type_label_in_a_stack_list_is_the_vocabulary_label(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """Types that styles.json gives no colour ('armed_attack') are labelled as the others
+    are, from the incident vocabulary: never the lower-case code name ('armed attack')."""
+    types = ["armed_attack", "casualties", "car_bomb", "tear_gas", "clash"]
+    size = load_styles()["spread"]["max_fan"] + 5
+    rows = [
+        incident_row(100 + k, event_type=types[k % len(types)], evidence=f"Report {k}.")
+        for k in range(size)
+    ]
+    path = write_map(tmp_path, rows)
+    with open_page(browser, path) as session:
+        zoom_to(session, GATE, 17)
+        x, y = session.page.evaluate("(id) => window.incidentMap.screenPoint(id)", "inc-0000000100")
+        session.page.mouse.click(x, y)
+        stack = session.page.locator(".leaflet-popup-content .im-stack")
+        stack.wait_for(timeout=5_000)
+        items = stack.locator(".im-stack-item").all_inner_texts()
+        shown = {text.split(" \u00b7 ")[0].strip() for text in items}
+        assert shown == {type_label(t) for t in types}
+        assert all(label[:1].isupper() for label in shown), shown
+        assert session.page_errors == []
 
 
 def test_more_incidents_at_one_place_than_the_density_limit_are_listed_at_the_deepest_zoom(

@@ -628,7 +628,7 @@ def test_types_carry_label_colour_and_acled_type(page: ParsedPage) -> None:
 
 def test_unknown_event_type_gets_the_fallback_colour() -> None:
     label, colour = event_style("something_new")
-    assert label == "something new"
+    assert label == "Something new"
     assert colour == load_styles()["unknown_event_type"]["colour"]
 
 

@@ -95,3 +95,29 @@ def test_two_places_two_incidents_end_to_end(geoparser):
     places = {i.event_type: i.place_id for i in result.incidents}
     assert places.get("stone_throwing") == "rel:outside:gz_gate_ministry_of_planning"
     assert places.get("tear_gas") == "rel:near:tahrir_square"
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # coordinated objects of one action: the first, though the square is finer
+        ("Police closed the Jumhuriya Bridge and the roads around Tahrir Square.", "closed",
+         "bridge_jumhuriya"),
+        ("Security forces closed the Sinak Bridge, the Jumhuriya Bridge and Tahrir Square.",
+         "closed", "bridge_sinak"),
+        ("أغلقت القوات الأمنية جسر الجمهورية والطرق المؤدية إلى ساحة التحرير.", "أغلقت",
+         "bridge_jumhuriya"),
+        # no coordination: the finest place of the clause, as before
+        ("Police closed the Jumhuriya Bridge in Karrada.", "closed", "bridge_jumhuriya"),
+        ("Police closed a street in Karrada by Tahrir Square.", "closed", "tahrir_square"),
+        # "A, B" alone is an apposition, not a list
+        ("Police closed the Jumhuriya Bridge, Tahrir Square.", "closed", "tahrir_square"),
+    ],
+)  # fmt: skip
+def test_coordinated_places_give_the_incident_the_first_of_them(geoparser, text, word, expected):
+    assert place_at(geoparser, text, word) == expected
+
+
+def test_coordination_does_not_cross_a_clause_or_a_full_stop(geoparser):
+    text = "Police closed the Jumhuriya Bridge; protesters and police met at Tahrir Square."
+    assert place_at(geoparser, text, "met") == "tahrir_square"

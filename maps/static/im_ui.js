@@ -683,7 +683,7 @@ var IncidentMap = (function () {
             expected: Number(row.n_incidents) || members.length,
             typeLabel: function (name) {
               var found = meta.types.filter(function (t) { return t.name === name; })[0];
-              return found ? found.label : String(name).replace(/_/g, ' ');
+              return found ? found.label : String(name);  // an event's types are its incidents'
             },
             members: members.map(function (i) {
               return {row: texts.get(i), type: meta.types[c.type[i]], source: meta.sources[c.source[i]],
