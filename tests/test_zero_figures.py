@@ -33,6 +33,9 @@ def figures(sentence: str) -> list[tuple[int | None, int | None]]:
         ("ولم يسفر الهجوم عن سقوط ضحايا.", [(0, 0)]),
         ("ولم تقع إصابات في صفوف المدنيين.", [(None, 0)]),
         ("دون وقوع خسائر في الأرواح.", [(0, 0)]),
+        # an English negated verb of causing is a negator too
+        ("The blast, which did not cause any casualties, came from old military waste.", [(0, 0)]),
+        ("The shelling did not result in any deaths.", [(0, None)]),
         # a casualty verb with no one as its object
         ("ولم يصب أحد بأذى.", [(None, 0)]),
     ],
