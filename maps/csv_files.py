@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
+from operator import getitem
 from pathlib import Path
 from typing import Any
 
@@ -482,6 +483,7 @@ class IncidentLookup(Mapping[str, dict[str, Any]]):
                 continue
             distinct = [None if is_missing(v) else v for v in uniques.tolist()] + [None]
             self._columns.append((np.asarray(codes, dtype=np.int32), distinct))
+        self._stack_codes()
         ids = [str(i) for i in incidents["incident_id"].tolist()]
         self._position = {incident_id: row for row, incident_id in enumerate(ids)}
 
@@ -519,6 +521,7 @@ class IncidentLookup(Mapping[str, dict[str, Any]]):
             codes = pc.fill_null(encoded.indices, len(distinct) - 1)
             lookup._columns.append((codes.to_numpy().astype(np.int32), distinct))
             del column, encoded, codes
+        lookup._stack_codes()
         lookup._ids = table.column("incident_id").combine_chunks()
         lookup._position = {}
         return lookup
@@ -534,15 +537,38 @@ class IncidentLookup(Mapping[str, dict[str, Any]]):
         }
         self._ids = None
 
+    def _stack_codes(self) -> None:
+        """Keep the coded columns' codes as one row-major matrix (the same ``int32`` each),
+        so a record's codes are one row made a Python list at once, not a NumPy scalar
+        per cell (which made the lookup most of ``acled.csv``'s time)."""
+        named = list(zip(self._names, self._columns, strict=True))
+        coded = [(name, column) for name, column in named if column[1] is not None]
+        self._coded_names = [name for name, _ in coded]
+        self._distinct = [distinct for _, (_, distinct) in coded]
+        self._codes = (
+            np.stack([codes for _, (codes, _) in coded], axis=1)
+            if coded
+            else np.zeros((0, 0), dtype=np.int32)
+        )
+        self._uncoded = [
+            (name, values) for name, (values, distinct) in named if distinct is None
+        ]  # fmt: skip
+        del self._columns
+
     def __getitem__(self, incident_id: str) -> dict[str, Any]:
         row = self._position[incident_id]
-        record = {}
-        for name, (values, distinct) in zip(self._names, self._columns, strict=True):
-            if distinct is None:
+        record = dict(
+            zip(
+                self._coded_names,
+                map(getitem, self._distinct, self._codes[row].tolist()),
+                strict=True,
+            )
+        )
+        if self._uncoded:
+            for name, values in self._uncoded:
                 value = values[row]
                 record[name] = None if is_missing(value) else value
-            else:
-                record[name] = distinct[values[row]]
+            record = {name: record[name] for name in self._names}  # the columns' order
         return record
 
     def __contains__(self, incident_id: object) -> bool:
