@@ -1195,6 +1195,17 @@ def test_many_incidents_zoomed_out_are_a_density_and_points_zoomed_in(
         assert len(drawn(session)) == len(rows) - len([k for k in range(len(rows)) if k % 7 == 0])
 
 
+def open_gate_stack(session: PageSession) -> Locator:
+    """Click the stack of incidents at the gate (its first is inc-0000000100) and return
+    its popup."""
+    zoom_to(session, GATE, 17)
+    x, y = session.page.evaluate("(id) => window.incidentMap.screenPoint(id)", "inc-0000000100")
+    session.page.mouse.click(x, y)
+    stack = session.page.locator(".leaflet-popup-content .im-stack")
+    stack.wait_for(timeout=5_000)
+    return stack
+
+
 def test_a_stack_too_big_to_fan_is_counted_and_lists_its_incidents(
     browser: Browser, tmp_path: Path
 ) -> None:
@@ -1202,11 +1213,7 @@ def test_a_stack_too_big_to_fan_is_counted_and_lists_its_incidents(
     rows = [incident_row(100 + k, evidence=f"Report number {k} at the gate.") for k in range(size)]
     path = write_map(tmp_path, rows)
     with open_page(browser, path) as session:
-        zoom_to(session, GATE, 17)
-        x, y = session.page.evaluate("(id) => window.incidentMap.screenPoint(id)", "inc-0000000100")
-        session.page.mouse.click(x, y)
-        stack = session.page.locator(".leaflet-popup-content .im-stack")
-        stack.wait_for(timeout=5_000)
+        stack = open_gate_stack(session)
         assert f"{size} incidents at this place" in stack.inner_text()
         stack.locator(".im-stack-item").nth(3).click()
         popup = session.page.locator(".leaflet-popup-content .im-incident")
@@ -1227,11 +1234,7 @@ def test_every_type_label_in_a_stack_list_is_the_vocabulary_label(
     ]
     path = write_map(tmp_path, rows)
     with open_page(browser, path) as session:
-        zoom_to(session, GATE, 17)
-        x, y = session.page.evaluate("(id) => window.incidentMap.screenPoint(id)", "inc-0000000100")
-        session.page.mouse.click(x, y)
-        stack = session.page.locator(".leaflet-popup-content .im-stack")
-        stack.wait_for(timeout=5_000)
+        stack = open_gate_stack(session)
         items = stack.locator(".im-stack-item").all_inner_texts()
         shown = {text.split(" \u00b7 ")[0].strip() for text in items}
         assert shown == {type_label(t) for t in types}
