@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from gazetteer.model import Gazetteer, load_gazetteer
 from geo.errors import IncidentMapperError, OutputError, ReportError
@@ -41,11 +42,17 @@ from incidents.engine import (
     default_jobs,
 )
 from incidents.event_items import IncidentColumns
-from incidents.event_parts import group_part, read_part_files
+from incidents.event_parts import (
+    event_ids_file,
+    group_part,
+    read_part_event_ids,
+    read_part_files,
+)
 from incidents.event_store import PIECES_FILE, PieceReuse, write_store
 from incidents.events import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
+    check_unique_ids,
     event_id_column,
     events_frame,
     group_events,
@@ -487,6 +494,7 @@ def _group_in_parts(
     made = _in_processes(calls)[0]
     for target in targets:
         target.unlink()
+        event_ids_file(target).unlink()
     return made
 
 
@@ -534,10 +542,12 @@ def group_and_prepare(
 
 def write_by_id(staging: Path, *, gazetteer: Gazetteer, parts: Sequence[Path]) -> None:
     """The share of :func:`group_and_prepare` (given ``parts``, without ``by_id``) leaves
-    out: the incidents sorted by id, with their events."""
-    event_table, event_of, _ = _events_and_ids(staging, gazetteer, parts)
+    out: the incidents sorted by id, with their events' ids (as the parts wrote them:
+    no event table is made here)."""
+    source = staging / "spill" / SpillWriter.INCIDENTS
+    event_of = read_part_event_ids(parts, pq.ParquetFile(source).metadata.num_rows, keep=True)
     prepare_inputs(
-        staging / "outputs", staging / "spill", event_of, event_table, None,
+        staging / "outputs", staging / "spill", event_of, None, None,
         gazetteer=gazetteer, title="", share="by_id",
     )  # fmt: skip
 
@@ -552,8 +562,9 @@ def _events_and_ids(
 ) -> tuple[pd.DataFrame, pa.Array, tuple[int, int] | None]:
     """The event table (grouped here, or made from ``parts``, whose files are removed
     unless ``keep``), the event of each spilled incident, in the spill's order (so GIS
-    users can join the two layers), and, with ``reuse``, the pieces reused and grouped
-    (this build's store of pieces written to ``staging``)."""
+    users can join the two layers: from the incidents' ids, or as the parts wrote it),
+    and, with ``reuse``, the pieces reused and grouped (this build's store of pieces
+    written to ``staging``)."""
     spill = staging / "spill"
     incident_ids = read_spilled_incidents(spill, columns=["incident_id"]).column("incident_id")
     pieces = None
@@ -561,14 +572,17 @@ def _events_and_ids(
         columns = IncidentColumns.from_parquet(spill / SpillWriter.INCIDENTS, GROUPING_COLUMNS)
         event_table = group_events(columns, gazetteer=gazetteer)
         del columns
+        event_of = event_id_column(incident_ids, event_table)
     else:
+        # Each part checked its own ids, and its events against its incidents.
+        check_unique_ids(pa.table({"incident_id": incident_ids}))
+        event_of = read_part_event_ids(parts, len(incident_ids), keep=keep)
         rows, entries = read_part_files(parts, keep=keep)
         if reuse is not None:
             pieces = write_store(staging / PIECES_FILE, reuse.previous, entries)
         del entries
         event_table = events_frame(rows)
         del rows
-    event_of = event_id_column(incident_ids, event_table)
     del incident_ids
     release_memory()
     return event_table, event_of, pieces

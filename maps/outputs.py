@@ -125,7 +125,7 @@ def prepare_inputs(
     folder: Path,
     spill: Path,
     event_of: pa.Array | dict[str, str],
-    events: gpd.GeoDataFrame,
+    events: gpd.GeoDataFrame | None,
     places: gpd.GeoDataFrame | None,
     *,
     gazetteer: Gazetteer,
@@ -141,7 +141,8 @@ def prepare_inputs(
     sorted file is made from the spill a batch at a time (:func:`_write_permuted`).
 
     ``share``: what two processes side by side each write: ``"by_id"`` only the file
-    sorted by id (and returns None), ``"rest"`` all the others; None: everything.
+    sorted by id (and returns None; ``events`` and ``places`` are not needed), ``"rest"``
+    all the others; None: everything.
     """
     folder.mkdir(parents=True, exist_ok=True)
     source = Path(spill) / SpillWriter.INCIDENTS
