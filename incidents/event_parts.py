@@ -274,7 +274,7 @@ def group_part(
             found = event_rows(columns, relations, rules)
         else:
             found = _reused_or_grouped(columns, relations, rules, pieces, of_piece, reuse, entries)
-        event_of = _event_of_rows(columns, found)
+        event_of = event_ids_of_rows(columns, found)
         del columns
     with Path(target).open("wb") as handle:
         pickle.dump((found, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -288,7 +288,7 @@ def event_ids_file(target: str | Path) -> Path:
     return Path(target).with_suffix(".event-ids")
 
 
-def _event_of_rows(columns: IncidentColumns, rows: Sequence[dict[str, Any]]) -> pa.Array:
+def event_ids_of_rows(columns: IncidentColumns, rows: Sequence[dict[str, Any]]) -> pa.Array:
     """The event id of each row of ``columns``, in order, from the event ``rows`` made of
     them. Raises :class:`~geo.errors.IncidentMapperError` if an incident is in no event
     or in several (as :func:`incidents.events.event_id_column` does), or an event names
