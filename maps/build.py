@@ -460,9 +460,9 @@ def _group_in_parts(
     """:func:`group_and_prepare` with the events grouped in ``jobs`` processes side by
     side, each a share of the type groups (:func:`incidents.event_parts.group_part`),
     then the table made and the inputs prepared in two processes side by side (one
-    writes the incidents sorted by id) when both fit the memory limit
-    (:func:`maps.writer_memory.prepare_side_by_side`), else in one process: the same
-    events, ids and files as one process makes.
+    writes the two sorted incident files, from the event ids the parts wrote) when both
+    fit the memory limit (:func:`maps.writer_memory.prepare_side_by_side`), else in one
+    process: the same events, ids and files as one process makes.
 
     A problem in the incidents (a time that is not ISO 8601, a repeated id) is named as
     the one-process grouping names it: that grouping is then run, and raises it.
@@ -481,13 +481,13 @@ def _group_in_parts(
     except IncidentMapperError:
         return _in_a_process(group_and_prepare, staging, gazetteer=gazetteer, title=title)
     # The inputs, from the parts' rows: when two processes fit the memory limit side by
-    # side, one writes the incidents sorted by id and the other all the rest (and this
+    # side, one writes the two sorted incident files and the other all the rest (and this
     # build's store of pieces, with ``reuse``); else one process writes them all.
     prepare = {"gazetteer": gazetteer, "title": title, "parts": targets, "reuse": reuse}
     if prepare_side_by_side(incidents, outputs.memory_budget(memory_limit_mb)):
         calls = [
-            (group_and_prepare, (staging,), {**prepare, "by_id": False}),
-            (write_by_id, (staging,), {"gazetteer": gazetteer, "parts": targets}),
+            (group_and_prepare, (staging,), {**prepare, "sorted_files": False}),
+            (write_sorted, (staging,), {"gazetteer": gazetteer, "parts": targets}),
         ]
     else:
         calls = [(group_and_prepare, (staging,), prepare)]
@@ -505,7 +505,7 @@ def group_and_prepare(
     title: str,
     parts: Sequence[Path] | None = None,
     reuse: PieceReuse | None = None,
-    by_id: bool = True,
+    sorted_files: bool = True,
 ) -> tuple[outputs.OutputInputs, int, int, tuple[int, int] | None]:
     """Group the spilled incidents into events and prepare the output tasks' inputs in
     ``staging / "outputs"`` (:func:`maps.outputs.prepare_inputs`); returns them with the
@@ -518,8 +518,8 @@ def group_and_prepare(
     whose files are left for the caller to remove. With ``reuse``, the pieces that did
     not change since the last build are not grouped again (in this process when
     ``parts`` is None) and this build's store of pieces is written to ``staging``.
-    Without ``by_id`` the incidents sorted by id are left out (:func:`write_by_id`
-    writes them, in another process).
+    Without ``sorted_files`` the two sorted incident files are left out
+    (:func:`write_sorted` writes them, in another process).
     """
     spill = staging / "spill"
     made_here = parts is None and reuse is not None
@@ -534,21 +534,21 @@ def group_and_prepare(
     place_table = places_frame_from_table(read_spilled_place_firsts(spill), gazetteer)
     inputs = prepare_inputs(
         staging / "outputs", spill, event_of, event_table, place_table, gazetteer=gazetteer,
-        title=title, share=None if by_id else "rest",
+        title=title, share=None if sorted_files else "rest",
     )  # fmt: skip
     assert inputs is not None
     return inputs, len(event_table), len(place_table), pieces
 
 
-def write_by_id(staging: Path, *, gazetteer: Gazetteer, parts: Sequence[Path]) -> None:
-    """The share of :func:`group_and_prepare` (given ``parts``, without ``by_id``) leaves
-    out: the incidents sorted by id, with their events' ids (as the parts wrote them:
-    no event table is made here)."""
+def write_sorted(staging: Path, *, gazetteer: Gazetteer, parts: Sequence[Path]) -> None:
+    """The share of :func:`group_and_prepare` (given ``parts``, without ``sorted_files``)
+    leaves out: the incidents in the build's order and sorted by id, with their events'
+    ids (as the parts wrote them: no event table is made here)."""
     source = staging / "spill" / SpillWriter.INCIDENTS
     event_of = read_part_event_ids(parts, pq.ParquetFile(source).metadata.num_rows, keep=True)
     prepare_inputs(
         staging / "outputs", staging / "spill", event_of, None, None,
-        gazetteer=gazetteer, title="", share="by_id",
+        gazetteer=gazetteer, title="", share="sorted",
     )  # fmt: skip
 
 
