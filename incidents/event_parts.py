@@ -29,9 +29,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from gazetteer.model import Gazetteer
+from geo.errors import IncidentMapperError
 from incidents.event_items import (
     SUB_DAY,
     IncidentColumns,
@@ -232,7 +234,8 @@ def group_part(
 ) -> int:
     """Group the incidents of ``part`` (of ``parts``) of the Parquet incident file ``path``
     (a build's spill) and write their event rows (:func:`incidents.events.event_rows`)
-    to ``target``, a pickle; returns how many.
+    to ``target``, a pickle, and the event id of each of its rows beside it
+    (:func:`read_part_event_ids`); returns how many event rows.
 
     Only the part's rows of the grouping's columns are read. With ``reuse``, the
     incidents are cut at every valid cut and each piece's rows are taken from the last
@@ -259,6 +262,7 @@ def group_part(
         of_piece = of_all[rows]
         del plan, of_all
     found: list[dict[str, Any]] = []
+    event_of = pa.array([], type=pa.string())
     if len(rows):
         columns = IncidentColumns.from_parquet(path, wanted, rows)
         # Each column was read whole, then the part's rows taken: give that back (each
@@ -270,10 +274,45 @@ def group_part(
             found = event_rows(columns, relations, rules)
         else:
             found = _reused_or_grouped(columns, relations, rules, pieces, of_piece, reuse, entries)
+        event_of = event_ids_of_rows(columns, found)
         del columns
     with Path(target).open("wb") as handle:
         pickle.dump((found, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    with event_ids_file(target).open("wb") as handle:
+        pickle.dump((rows, event_of), handle, protocol=pickle.HIGHEST_PROTOCOL)
     return len(found)
+
+
+def event_ids_file(target: str | Path) -> Path:
+    """Where :func:`group_part` writes the event id of each of its rows, beside ``target``."""
+    return Path(target).with_suffix(".event-ids")
+
+
+def event_ids_of_rows(columns: IncidentColumns, rows: Sequence[dict[str, Any]]) -> pa.Array:
+    """The event id of each row of ``columns``, in order, from the event ``rows`` made of
+    them. Raises :class:`~geo.errors.IncidentMapperError` if an incident is in no event
+    or in several (as :func:`incidents.events.event_id_column` does), or an event names
+    an incident that is not one of them."""
+    ids = columns.distinct("incident_id")
+    position = {str(ids[code]): n for n, code in enumerate(columns.codes("incident_id").tolist())}
+    owner: list[str | None] = [None] * len(columns)
+    for row in rows:
+        event_id = row["event_id"]
+        for member in row["incident_ids"]:
+            at = position.get(member)
+            if at is None:
+                msg = f"event {event_id} names incident {member}, which is not in its part"
+                raise IncidentMapperError(msg)
+            if owner[at] is not None:
+                msg = f"incident {member} is in two events ({owner[at]}, {event_id})"
+                raise IncidentMapperError(msg)
+            owner[at] = event_id
+    lost = [n for n, event_id in enumerate(owner) if event_id is None]
+    if lost:
+        first = str(ids[columns.codes("incident_id")[lost[0]]])
+        msg = f"{len(lost)} incident(s) are in no event, e.g. {first}; regroup the events"
+        raise IncidentMapperError(msg)
+    return pa.array(owner, type=pa.string())
 
 
 def _reused_or_grouped(
@@ -332,6 +371,31 @@ def _reused_or_grouped(
             entries.made[keys[index]] = encode_piece(keys[index], events)
         found.extend(made)
     return found
+
+
+def read_part_event_ids(
+    targets: Sequence[str | Path], size: int, *, keep: bool = False
+) -> pa.Array:
+    """The event id of each of the ``size`` rows of the spill, in its order, from what the
+    parts wrote beside ``targets`` (:func:`group_part`): no event table needed. Those
+    files are removed once read, unless ``keep``. Raises
+    :class:`~geo.errors.IncidentMapperError` if the parts' rows are not every row once."""
+    rows: list[np.ndarray] = []
+    event_ids: list[pa.Array] = []
+    for target in targets:
+        path = event_ids_file(target)
+        with path.open("rb") as handle:
+            part_rows, part_ids = pickle.load(handle)  # noqa: S301 - this build's parts wrote it
+        rows.append(np.asarray(part_rows, dtype=np.int64))
+        event_ids.append(part_ids)
+        if not keep:
+            path.unlink()
+    every = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    order = np.argsort(every, kind="stable")
+    if not np.array_equal(every[order], np.arange(size, dtype=np.int64)):
+        msg = "the parts' incidents are not the spill's, each once; regroup the events"
+        raise IncidentMapperError(msg)
+    return pa.concat_arrays(event_ids or [pa.array([], type=pa.string())]).take(pa.array(order))
 
 
 def read_part_files(

@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from gazetteer.model import Gazetteer, load_gazetteer
 from geo.errors import IncidentMapperError, OutputError, ReportError
@@ -41,11 +42,17 @@ from incidents.engine import (
     default_jobs,
 )
 from incidents.event_items import IncidentColumns
-from incidents.event_parts import group_part, read_part_files
+from incidents.event_parts import (
+    event_ids_file,
+    group_part,
+    read_part_event_ids,
+    read_part_files,
+)
 from incidents.event_store import PIECES_FILE, PieceReuse, write_store
 from incidents.events import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
+    check_unique_ids,
     event_id_column,
     events_frame,
     group_events,
@@ -453,9 +460,9 @@ def _group_in_parts(
     """:func:`group_and_prepare` with the events grouped in ``jobs`` processes side by
     side, each a share of the type groups (:func:`incidents.event_parts.group_part`),
     then the table made and the inputs prepared in two processes side by side (one
-    writes the incidents sorted by id) when both fit the memory limit
-    (:func:`maps.writer_memory.prepare_side_by_side`), else in one process: the same
-    events, ids and files as one process makes.
+    writes the two sorted incident files, from the event ids the parts wrote) when both
+    fit the memory limit (:func:`maps.writer_memory.prepare_side_by_side`), else in one
+    process: the same events, ids and files as one process makes.
 
     A problem in the incidents (a time that is not ISO 8601, a repeated id) is named as
     the one-process grouping names it: that grouping is then run, and raises it.
@@ -474,19 +481,20 @@ def _group_in_parts(
     except IncidentMapperError:
         return _in_a_process(group_and_prepare, staging, gazetteer=gazetteer, title=title)
     # The inputs, from the parts' rows: when two processes fit the memory limit side by
-    # side, one writes the incidents sorted by id and the other all the rest (and this
+    # side, one writes the two sorted incident files and the other all the rest (and this
     # build's store of pieces, with ``reuse``); else one process writes them all.
     prepare = {"gazetteer": gazetteer, "title": title, "parts": targets, "reuse": reuse}
     if prepare_side_by_side(incidents, outputs.memory_budget(memory_limit_mb)):
         calls = [
-            (group_and_prepare, (staging,), {**prepare, "by_id": False}),
-            (write_by_id, (staging,), {"gazetteer": gazetteer, "parts": targets}),
+            (group_and_prepare, (staging,), {**prepare, "sorted_files": False}),
+            (write_sorted, (staging,), {"gazetteer": gazetteer, "parts": targets}),
         ]
     else:
         calls = [(group_and_prepare, (staging,), prepare)]
     made = _in_processes(calls)[0]
     for target in targets:
         target.unlink()
+        event_ids_file(target).unlink()
     return made
 
 
@@ -497,7 +505,7 @@ def group_and_prepare(
     title: str,
     parts: Sequence[Path] | None = None,
     reuse: PieceReuse | None = None,
-    by_id: bool = True,
+    sorted_files: bool = True,
 ) -> tuple[outputs.OutputInputs, int, int, tuple[int, int] | None]:
     """Group the spilled incidents into events and prepare the output tasks' inputs in
     ``staging / "outputs"`` (:func:`maps.outputs.prepare_inputs`); returns them with the
@@ -510,8 +518,8 @@ def group_and_prepare(
     whose files are left for the caller to remove. With ``reuse``, the pieces that did
     not change since the last build are not grouped again (in this process when
     ``parts`` is None) and this build's store of pieces is written to ``staging``.
-    Without ``by_id`` the incidents sorted by id are left out (:func:`write_by_id`
-    writes them, in another process).
+    Without ``sorted_files`` the two sorted incident files are left out
+    (:func:`write_sorted` writes them, in another process).
     """
     spill = staging / "spill"
     made_here = parts is None and reuse is not None
@@ -526,19 +534,21 @@ def group_and_prepare(
     place_table = places_frame_from_table(read_spilled_place_firsts(spill), gazetteer)
     inputs = prepare_inputs(
         staging / "outputs", spill, event_of, event_table, place_table, gazetteer=gazetteer,
-        title=title, share=None if by_id else "rest",
+        title=title, share=None if sorted_files else "rest",
     )  # fmt: skip
     assert inputs is not None
     return inputs, len(event_table), len(place_table), pieces
 
 
-def write_by_id(staging: Path, *, gazetteer: Gazetteer, parts: Sequence[Path]) -> None:
-    """The share of :func:`group_and_prepare` (given ``parts``, without ``by_id``) leaves
-    out: the incidents sorted by id, with their events."""
-    event_table, event_of, _ = _events_and_ids(staging, gazetteer, parts)
+def write_sorted(staging: Path, *, gazetteer: Gazetteer, parts: Sequence[Path]) -> None:
+    """The share of :func:`group_and_prepare` (given ``parts``, without ``sorted_files``)
+    leaves out: the incidents in the build's order and sorted by id, with their events'
+    ids (as the parts wrote them: no event table is made here)."""
+    source = staging / "spill" / SpillWriter.INCIDENTS
+    event_of = read_part_event_ids(parts, pq.ParquetFile(source).metadata.num_rows, keep=True)
     prepare_inputs(
-        staging / "outputs", staging / "spill", event_of, event_table, None,
-        gazetteer=gazetteer, title="", share="by_id",
+        staging / "outputs", staging / "spill", event_of, None, None,
+        gazetteer=gazetteer, title="", share="sorted",
     )  # fmt: skip
 
 
@@ -552,8 +562,9 @@ def _events_and_ids(
 ) -> tuple[pd.DataFrame, pa.Array, tuple[int, int] | None]:
     """The event table (grouped here, or made from ``parts``, whose files are removed
     unless ``keep``), the event of each spilled incident, in the spill's order (so GIS
-    users can join the two layers), and, with ``reuse``, the pieces reused and grouped
-    (this build's store of pieces written to ``staging``)."""
+    users can join the two layers: from the incidents' ids, or as the parts wrote it),
+    and, with ``reuse``, the pieces reused and grouped (this build's store of pieces
+    written to ``staging``)."""
     spill = staging / "spill"
     incident_ids = read_spilled_incidents(spill, columns=["incident_id"]).column("incident_id")
     pieces = None
@@ -561,14 +572,17 @@ def _events_and_ids(
         columns = IncidentColumns.from_parquet(spill / SpillWriter.INCIDENTS, GROUPING_COLUMNS)
         event_table = group_events(columns, gazetteer=gazetteer)
         del columns
+        event_of = event_id_column(incident_ids, event_table)
     else:
+        # Each part checked its own ids, and its events against its incidents.
+        check_unique_ids(pa.table({"incident_id": incident_ids}))
+        event_of = read_part_event_ids(parts, len(incident_ids), keep=keep)
         rows, entries = read_part_files(parts, keep=keep)
         if reuse is not None:
             pieces = write_store(staging / PIECES_FILE, reuse.previous, entries)
         del entries
         event_table = events_frame(rows)
         del rows
-    event_of = event_id_column(incident_ids, event_table)
     del incident_ids
     release_memory()
     return event_table, event_of, pieces

@@ -125,7 +125,7 @@ def prepare_inputs(
     folder: Path,
     spill: Path,
     event_of: pa.Array | dict[str, str],
-    events: gpd.GeoDataFrame,
+    events: gpd.GeoDataFrame | None,
     places: gpd.GeoDataFrame | None,
     *,
     gazetteer: Gazetteer,
@@ -140,8 +140,9 @@ def prepare_inputs(
     Only the sort keys are held whole: the orders are computed from them, and each
     sorted file is made from the spill a batch at a time (:func:`_write_permuted`).
 
-    ``share``: what two processes side by side each write: ``"by_id"`` only the file
-    sorted by id (and returns None), ``"rest"`` all the others; None: everything.
+    ``share``: what two processes side by side each write: ``"sorted"`` only the two
+    sorted incident files (and returns None; ``events`` and ``places`` are not needed),
+    ``"rest"`` all the others; None: everything.
     """
     folder.mkdir(parents=True, exist_ok=True)
     source = Path(spill) / SpillWriter.INCIDENTS
@@ -155,18 +156,16 @@ def prepare_inputs(
     # Sorting the build's order by id, as the files are read: ids are unique.
     by_id = in_order.take(pc.sort_indices(keys_table.column("incident_id").take(in_order)))
     del keys_table
-    if share == "by_id":
-        _write_permuted(source, event_of, by_id, folder / BY_ID)
-        return None
-    both = share is None
-    # A table small enough to be put in order in memory is read once for both files.
-    whole = read_columns(source) if both and len(in_order) <= IN_MEMORY_ROWS else None
-    _write_permuted(source, event_of, in_order, folder / IN_ORDER, whole)
-    del in_order
-    if both:
+    if share != "rest":
+        # A table small enough to be put in order in memory is read once for both files.
+        whole = read_columns(source) if len(in_order) <= IN_MEMORY_ROWS else None
+        _write_permuted(source, event_of, in_order, folder / IN_ORDER, whole)
         _write_permuted(source, event_of, by_id, folder / BY_ID, whole)
-    del by_id, event_of, whole
+        del whole
+    del in_order, by_id, event_of
     release_memory()
+    if share == "sorted":
+        return None
     table = read_columns(source, ["lat", "lon"])
     lat, lon = table.column("lat"), table.column("lon")
     placed = pc.and_(pc.is_finite(lat), pc.is_finite(lon))

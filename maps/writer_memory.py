@@ -58,12 +58,13 @@ TASK_MEMORY: dict[str, MemoryCost] = {
     "places.geojson": MemoryCost(20, 0),  # 185 / 185
 }
 
-#: Each of the two processes that prepare the writers' inputs side by side (the event
-#: table made from the grouped parts, then one the incidents sorted by id, the other the
-#: rest: :func:`maps.build.group_and_prepare`), beyond the shared imports. Measured as
-#: PSS, sampled every 0.5 s in cold ``--jobs 2`` builds, 2026-12-02 05:25-05:40 UTC:
-#: 298-304 MB each at 125,439 incidents, 828-832 MB each at 1,248,350; a line through
-#: the two, with 5% more.
+#: Each of the two processes that prepare the writers' inputs side by side (one the two
+#: sorted incident files, :func:`maps.build.write_sorted`, the other the event table and
+#: the rest, :func:`maps.build.group_and_prepare`), beyond the shared imports. Measured as
+#: PSS, sampled every 0.5 s in cold ``--jobs 2`` builds, 2026-12-02 05:25-05:40 UTC, when
+#: both made the event table and one wrote only the file sorted by id (not measured again
+#: since): 298-304 MB each at 125,439 incidents, 828-832 MB each at 1,248,350; a line
+#: through the two, with 5% more.
 PREPARE_MEMORY = MemoryCost(200, 500)
 
 #: A task not in :data:`TASK_MEMORY` (none today) is assumed to need this much.

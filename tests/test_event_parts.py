@@ -19,12 +19,16 @@ from test_scale import corpus  # noqa: F401 - fixture
 
 from gazetteer.model import Gazetteer
 from geo.errors import IncidentMapperError
+from incidents.event_items import IncidentColumns
 from incidents.event_parts import (
     Piece,
     day_pieces,
+    event_ids_file,
+    event_ids_of_rows,
     group_part,
     part_rows,
     plan_parts,
+    read_part_event_ids,
     read_part_files,
 )
 from incidents.event_rules import load_event_rules
@@ -51,8 +55,12 @@ def grouped_in_parts(path: Path, parts: int, gazetteer: Gazetteer, folder: Path)
     targets = [folder / f"part-{part}.pickle" for part in range(parts)]
     for part, target in enumerate(targets):
         group_part(path, part, parts, target, gazetteer=gazetteer)
+    event_of = read_part_event_ids(targets, pq.ParquetFile(path).metadata.num_rows)
     frame = events_frame(read_part_files(targets)[0])
-    assert not any(target.exists() for target in targets)
+    assert not any(target.exists() or event_ids_file(target).exists() for target in targets)
+    # The event ids the parts wrote are those the join of the table gives.
+    ids = pq.read_table(path, columns=["incident_id"]).column("incident_id")
+    assert event_of.equals(event_id_column(ids, frame))
     return frame
 
 
@@ -70,6 +78,37 @@ def test_events_grouped_in_parts_are_the_events_of_one_process(
     pd.testing.assert_frame_equal(in_parts, whole, check_exact=True)
     ids = pa.chunked_array([pa.array(frame["incident_id"].astype(str))])
     assert event_id_column(ids, in_parts).equals(event_id_column(ids, whole))
+
+
+def test_the_event_ids_of_a_part_name_each_incident_once(
+    small_gazetteer: Gazetteer,  # noqa: F811 - the fixture
+    tmp_path: Path,
+) -> None:
+    frame = incidents_frame(mixed_incidents(small_gazetteer))
+    path = spill_of(frame, tmp_path / "incidents.parquet")
+    rows, _ = grouped_rows(path, small_gazetteer, tmp_path)
+    columns = IncidentColumns.from_parquet(path, ["incident_id"])
+    assert len(event_ids_of_rows(columns, rows)) == len(frame)
+    with pytest.raises(IncidentMapperError, match="in no event"):
+        event_ids_of_rows(columns, rows[1:])
+    with pytest.raises(IncidentMapperError, match="two events"):
+        event_ids_of_rows(columns, [*rows, {**rows[0], "event_id": "other"}])
+    stranger = {**rows[0], "incident_ids": ["not-in-the-part"]}
+    with pytest.raises(IncidentMapperError, match="not in its part"):
+        event_ids_of_rows(columns, [*rows, stranger])
+    # Every spilled row once, from the parts together, or the ids are refused.
+    target = tmp_path / "again.pickle"
+    group_part(path, 0, 1, target, gazetteer=small_gazetteer)
+    with pytest.raises(IncidentMapperError, match="each once"):
+        read_part_event_ids([target], len(frame) + 1, keep=True)
+    assert len(read_part_event_ids([target], len(frame))) == len(frame)
+
+
+def grouped_rows(path: Path, gazetteer: Gazetteer, folder: Path) -> tuple[list, object]:
+    target = folder / "rows.pickle"
+    group_part(path, 0, 1, target, gazetteer=gazetteer)
+    event_ids_file(target).unlink()
+    return read_part_files([target])
 
 
 def days_of_incidents(gazetteer: Gazetteer, *, undated: bool = False) -> list:
