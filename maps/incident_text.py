@@ -201,6 +201,24 @@ def _csv_string(value: str) -> str:
     return csv_field(text)
 
 
+#: The characters ``str.split()`` takes for spaces (``str.isspace``), the suite checks.
+SPLIT_SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+#: A text :func:`_csv_string` may change (RE2): a space other than `` ``, a comma or a
+#: quote anywhere, a space at either end or two together, or a first character after
+#: which :func:`maps.csv_files.neutralise_formula` may change it.
+_CSV_STRING_CHANGES = (
+    "[" + "".join(f"\\x{{{ord(c):x}}}" for c in SPLIT_SPACES if c != " ") + ',"]|^[ =+\\-@]| $|  '
+)
+
+
+def _csv_strings_kept(values: pa.Array) -> pa.Array:
+    """Which of ``values`` :func:`_csv_string` leaves as they are (in Arrow)."""
+    return pc.invert(pc.match_substring_regex(values, _CSV_STRING_CHANGES))
+
+
 def _csv_actors(value: Any) -> str:
     return csv_field(_json_cell(value, "actors", ""))
 
@@ -252,7 +270,8 @@ def csv_cells(table: pa.Table) -> Cells | None:
             elif column in INCIDENT_INTEGER_COLUMNS and not pa.types.is_integer(values.type):
                 return None
             elif pa.types.is_string(values.type):
-                text = _csv_string
+                cells.append(distinct_texts(values, _csv_string, "", kept=_csv_strings_kept))
+                continue
             else:
                 text = _csv_plain
             cells.append(distinct_texts(values, text, ""))

@@ -26,7 +26,13 @@ from maps.csv_files import incident_csv_rows
 from maps.export import geojson_feature_lines
 from maps.gis_files import _arrow_layer_table, _flat_frame, _geoparquet_frame, _typed_nulls
 from maps.gis_tables import arrow_flat_table, fast_path_fits, point_wkb, schema_rows
-from maps.incident_text import csv_rows, geojson_lines
+from maps.incident_text import (
+    SPLIT_SPACES,
+    _csv_string,
+    _csv_strings_kept,
+    csv_rows,
+    geojson_lines,
+)
 from maps.outputs import _with_event_ids
 
 HOSTILE = [
@@ -200,3 +206,28 @@ def test_map_chunk_cells_are_the_row_by_row_ones(series: pd.Series) -> None:
     assert page_columns._popup_chunks(frame, ["c"], order, 2) == page_columns._chunks(
         frame, ["c"], order, 2
     )
+
+
+def test_split_spaces_are_the_ones_str_split_takes() -> None:
+    spaces = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+    assert spaces == SPLIT_SPACES
+
+
+def test_csv_strings_kept_as_they_are_are_the_ones_csv_string_keeps() -> None:
+    edges = [f"{c}x" for c in "=+-@ \t\r'"] + ["x ", "a  b", "a b", "a,b", 'a"b', "-5", "+3"]
+    spaced = [f"a{c}b" for c in SPLIT_SPACES] + [f"{c}a" for c in SPLIT_SPACES]
+    values = [*HOSTILE, *edges, *spaced, "plain", "x", None, "ç é", "\x07", "a\x00b"]
+    column = pa.array(values, type=pa.string())
+    texts = distinct_texts(column, _csv_string, "", kept=_csv_strings_kept).to_pylist()
+    assert texts == ["" if v is None else _csv_string(v) for v in values]
+    assert all(
+        _csv_string(v) == v
+        for v, k in zip(values, _csv_strings_kept(column).to_pylist(), strict=True)
+        if k
+    )
+    none_changed = pa.array(["a", "b", "a"])
+    assert distinct_texts(none_changed, _csv_string, "", kept=_csv_strings_kept).to_pylist() == [
+        "a",
+        "b",
+        "a",
+    ]
