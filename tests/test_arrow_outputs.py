@@ -33,7 +33,7 @@ from maps.incident_text import (
     csv_rows,
     geojson_lines,
 )
-from maps.outputs import _with_event_ids
+from maps.outputs import _integer_values, _with_event_ids
 
 HOSTILE = [
     'say "hello", then\nleave',
@@ -231,3 +231,31 @@ def test_csv_strings_kept_as_they_are_are_the_ones_csv_string_keeps() -> None:
         "b",
         "a",
     ]
+
+
+def test_map_chunks_of_categories_over_several_groups_are_the_row_by_row_ones() -> None:
+    values = ["x", None, 'q"uote', "x", "ç\n", None, "y", "x"]
+    categories = ["unused", "y", "ç\n", 'q"uote', "x"]
+    series = pd.Series(pd.Categorical(values, categories=categories))
+    frame = pd.DataFrame({"c": series, "s": series.astype(object)})
+    order = np.array([4, 0, 7, 2, 6, 1, 3, 5])
+    for columns in (["c"], ["c", "s"]):
+        chunks = page_columns._popup_chunks(frame, columns, order, 2, group=2)
+        assert chunks == page_columns._chunks(frame, columns, order, 2)
+    searched = page_columns._search_chunks(frame, ["c"], order, 2)
+    assert searched == page_columns._search_chunks(
+        frame[["s"]].rename(columns={"s": "c"}), ["c"], order, 2
+    )
+
+
+def test_map_integer_columns_are_pandas_own() -> None:
+    for column in (
+        pa.array([1, None, -3, 0], type=pa.int64()),
+        pa.array([None, None], type=pa.null()),
+        pa.array([], type=pa.int64()),
+        pa.array([7, None], type=pa.int32()),
+    ):
+        made = _integer_values(column)
+        expected = pd.array(column.to_pylist(), dtype="Int64")
+        assert made.dtype == expected.dtype
+        assert made.equals(expected)
