@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import math
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,13 @@ import pytest
 
 from incidents.spill import INCIDENT_SCHEMA
 from maps import page_chunks as page_columns
-from maps.arrow_text import csv_field, distinct_texts, rows_bytes, strictly_increasing
+from maps.arrow_text import (
+    csv_field,
+    distinct_texts,
+    json_strings_kept,
+    rows_bytes,
+    strictly_increasing,
+)
 from maps.csv_files import incident_csv_rows
 from maps.export import geojson_feature_lines
 from maps.gis_files import _arrow_layer_table, _flat_frame, _geoparquet_frame, _typed_nulls
@@ -259,3 +266,14 @@ def test_map_integer_columns_are_pandas_own() -> None:
         expected = pd.array(column.to_pylist(), dtype="Int64")
         assert made.dtype == expected.dtype
         assert made.equals(expected)
+
+
+def test_json_strings_kept_are_the_ones_encode_basestring_only_quotes() -> None:
+    values = [*HOSTILE, None, "plain", '"', "\\", "\x7f", "\u2028", *map(chr, range(0x20))]
+    column = pa.array(values, type=pa.string())
+    texts = distinct_texts(
+        column, encode_basestring, "null", kept=json_strings_kept, quote='"'
+    ).to_pylist()
+    assert texts == ["null" if v is None else encode_basestring(v) for v in values]
+    kept = json_strings_kept(column).to_pylist()
+    assert kept == [None if v is None else encode_basestring(v) == f'"{v}"' for v in values]
