@@ -28,13 +28,21 @@ _ITEM_SEPARATOR = "\x00"
 
 
 def distinct_texts(
-    column: pa.Array | pa.ChunkedArray, text: Callable[[Any], str], missing: str
+    column: pa.Array | pa.ChunkedArray,
+    text: Callable[[Any], str],
+    missing: str,
+    *,
+    kept: Callable[[pa.Array], pa.Array] | None = None,
+    quote: str = "",
 ) -> pa.Array:
     """``text(value)`` of every cell of ``column`` (``missing`` for a null), as a string
     array, ``text`` called once per distinct value.
 
     A list column is keyed by its items' text; ``text`` is then given each distinct
-    list as a Python list.
+    list as a Python list. ``kept``, given the distinct values (a string array), tells
+    in Arrow which of them ``text`` leaves as they are but for ``quote`` before and
+    after (a boolean array): ``text`` is called only for the others (an id column's
+    values are all distinct, and nearly all kept).
     """
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
@@ -43,9 +51,29 @@ def distinct_texts(
     if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
         return _distinct_list_texts(column, text, missing)
     encoded = pc.dictionary_encode(column)
-    values = [text(value) for value in encoded.dictionary.to_pylist()]
-    dictionary = pa.array([*values, missing], type=pa.string())
+    distinct = encoded.dictionary
+    if kept is None:
+        values = pa.array([text(value) for value in distinct.to_pylist()], type=pa.string())
+    else:
+        same = pc.fill_null(kept(distinct), False)
+        changed = pc.invert(same)
+        converted = [text(value) for value in distinct.filter(changed).to_pylist()]
+        values = distinct.cast(pa.string())
+        if quote:
+            values = pc.binary_join_element_wise(quote, values, quote, "")
+        values = pc.replace_with_mask(values, changed, pa.array(converted, type=pa.string()))
+    dictionary = pa.concat_arrays([values, pa.array([missing], type=pa.string())])
     return dictionary.take(pc.fill_null(encoded.indices, len(values)))
+
+
+#: A text :func:`json.encoder.encode_basestring` escapes (RE2): a quote, a backslash
+#: or a control character; it writes any other between quotes as it is.
+_JSON_ESCAPED = r'["\\\x00-\x1f]'
+
+
+def json_strings_kept(values: pa.Array) -> pa.Array:
+    """Which of ``values`` (text) ``encode_basestring`` writes as they are, quoted."""
+    return pc.invert(pc.match_substring_regex(values, _JSON_ESCAPED))
 
 
 def _distinct_list_texts(column: pa.Array, text: Callable[[Any], str], missing: str) -> pa.Array:

@@ -435,8 +435,9 @@ def acled_rows(
     timestamp = str(int(dt.datetime.fromisoformat(reproducible_timestamp()).timestamp()))
     rows = []
     seen_ids: set[str] = set()
+    read = [c for c in _ACLED_EVENT_COLUMNS if c in events.columns]
     for start in range(0, len(events), _EVENTS_AT_A_TIME):
-        for event in events.iloc[start : start + _EVENTS_AT_A_TIME].to_dict("records"):
+        for event in events[read].iloc[start : start + _EVENTS_AT_A_TIME].to_dict("records"):
             for row in _acled_event_rows(event, by_id, rules):
                 if row["event_id_cnty"] in seen_ids:  # two hashes alike in 15 digits: keep both
                     row["event_id_cnty"] += "-" + str(event["event_id"])
@@ -449,6 +450,18 @@ def acled_rows(
 
 #: Events made dicts at a time by :func:`acled_rows`.
 _EVENTS_AT_A_TIME = 1024
+#: The event columns an ACLED row is made of (the others, the geometry among them, are
+#: never made Python values).
+_ACLED_EVENT_COLUMNS = (
+    "event_id", "date", "lat", "lon", "time_precision", "geo_precision", "place_name",
+    "claims", "summary", "incident_ids",
+)  # fmt: skip
+#: The incident columns an ACLED row reads of its members: two members alike in these
+#: give the same row, so an event's members are taken once per distinct combination.
+_ACLED_MEMBER_COLUMNS = (
+    "event_type", "acled_event_type", "sub_event_type", "actors", "status", "source",
+    "source_type",
+)  # fmt: skip
 
 
 def acled_csv_text(rows: Sequence[Sequence[str]]) -> str:
@@ -554,6 +567,44 @@ class IncidentLookup(Mapping[str, dict[str, Any]]):
             (name, values) for name, (values, distinct) in named if distinct is None
         ]  # fmt: skip
         del self._columns
+        self._profile_of_row()
+
+    def _profile_of_row(self) -> None:
+        """Number each row by its distinct combination of :data:`_ACLED_MEMBER_COLUMNS`'
+        codes (factorised a column at a time), each combination's record made
+        once; none when one of them is not coded (then records are made per row)."""
+        self._profiles: np.ndarray | None = None
+        self._profile_records: list[dict[str, Any]] = []
+        if any(name in _ACLED_MEMBER_COLUMNS for name, _ in self._uncoded):
+            return
+        picked = [
+            index for index, name in enumerate(self._coded_names) if name in _ACLED_MEMBER_COLUMNS
+        ]
+        if not picked or len(self._codes) == 0:
+            return
+        profiles = np.zeros(len(self._codes), dtype=np.int64)
+        for index in picked:  # the combination so far, numbered, times the next column's
+            column = self._codes[:, index].astype(np.int64)
+            profiles = pd.factorize(profiles * (len(self._distinct[index]) + 1) + column)[0]
+        _, first = np.unique(profiles, return_index=True)
+        names = [self._coded_names[index] for index in picked]
+        distinct = [self._distinct[index] for index in picked]
+        self._profile_records = [
+            dict(zip(names, map(getitem, distinct, row), strict=True))
+            for row in self._codes[first][:, picked].tolist()
+        ]
+        self._profiles = profiles.astype(np.int32)
+
+    def distinct_members(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        """The records of the incidents ``ids`` names that the table holds, in order, each
+        distinct combination of :data:`_ACLED_MEMBER_COLUMNS` once (its first), with
+        those columns only: what an ACLED row reads of its members."""
+        position = self._position
+        if self._profiles is None:
+            return [self[i] for i in ids if i in position]
+        rows = [position[i] for i in ids if i in position]
+        records = self._profile_records
+        return [records[p] for p in dict.fromkeys(self._profiles[rows].tolist())]
 
     def __getitem__(self, incident_id: str) -> dict[str, Any]:
         row = self._position[incident_id]
@@ -606,7 +657,10 @@ def _acled_event_rows(
     lat, lon = event.get("lat"), event.get("lon")
     if is_missing(day) or is_missing(lat) or is_missing(lon):
         return []
-    members = [by_id[i] for i in event["incident_ids"] if i in by_id]
+    if isinstance(by_id, IncidentLookup):
+        members = by_id.distinct_members(event["incident_ids"])
+    else:
+        members = [by_id[i] for i in event["incident_ids"] if i in by_id]
     not_happened = set(rules["not_happened"]["values"])
     ranks = rules["sub_event_rank"]
     demonstrations = set(rules["demonstrators"])

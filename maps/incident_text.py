@@ -23,7 +23,14 @@ from geopandas import GeoDataFrame
 
 from geo.errors import OutputError
 from incidents.model import INCIDENT_COLUMNS
-from maps.arrow_text import csv_field, distinct_texts, joined_rows, rows_bytes, strictly_increasing
+from maps.arrow_text import (
+    csv_field,
+    distinct_texts,
+    joined_rows,
+    json_strings_kept,
+    rows_bytes,
+    strictly_increasing,
+)
 from maps.csv_files import (
     _CSV_RENAMED,
     INCIDENT_CSV_COLUMNS,
@@ -95,6 +102,12 @@ def _sliced_bytes(
         yield rows_bytes(join(part), separator)
 
 
+def _json_strings(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Each text of ``column`` as a JSON string (``null`` when missing), those with
+    nothing to escape quoted in Arrow."""
+    return distinct_texts(column, encode_basestring, "null", kept=json_strings_kept, quote='"')
+
+
 def geojson_lines(table: pa.Table) -> pa.Array | None:
     """The feature lines of one id-sorted batch (those of
     :func:`maps.export.geojson_feature_lines` of its frame), or None when its ids are
@@ -109,7 +122,7 @@ def geojson_cells(table: pa.Table) -> Cells | None:
     ids = table.column("incident_id").combine_chunks()
     if not pa.types.is_string(ids.type) or not strictly_increasing(ids):
         return None
-    id_texts = distinct_texts(ids, encode_basestring, "null")
+    id_texts = _json_strings(ids)
     cells: list[pa.Array | str] = ['{"type":"Feature","id":', id_texts]
     lon = pc.fill_null(table.column("lon").combine_chunks(), math.nan)
     lat = pc.fill_null(table.column("lat").combine_chunks(), math.nan)
@@ -133,7 +146,7 @@ def geojson_cells(table: pa.Table) -> Cells | None:
         elif pa.types.is_integer(column.type):
             key, texts = name, distinct_texts(column, str, "null")
         elif pa.types.is_string(column.type) or pa.types.is_null(column.type):
-            key, texts = name, distinct_texts(column.cast(pa.string()), encode_basestring, "null")
+            key, texts = name, _json_strings(column.cast(pa.string()))
         else:
             return None
         cells += [("," if index else "") + encode_basestring(key) + ":", texts]
@@ -201,6 +214,24 @@ def _csv_string(value: str) -> str:
     return csv_field(text)
 
 
+#: The characters ``str.split()`` takes for spaces (``str.isspace``), the suite checks.
+SPLIT_SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+#: A text :func:`_csv_string` may change (RE2): a space other than `` ``, a comma or a
+#: quote anywhere, a space at either end or two together, or a first character after
+#: which :func:`maps.csv_files.neutralise_formula` may change it.
+_CSV_STRING_CHANGES = (
+    "[" + "".join(f"\\x{{{ord(c):x}}}" for c in SPLIT_SPACES if c != " ") + ',"]|^[ =+\\-@]| $|  '
+)
+
+
+def _csv_strings_kept(values: pa.Array) -> pa.Array:
+    """Which of ``values`` :func:`_csv_string` leaves as they are (in Arrow)."""
+    return pc.invert(pc.match_substring_regex(values, _CSV_STRING_CHANGES))
+
+
 def _csv_actors(value: Any) -> str:
     return csv_field(_json_cell(value, "actors", ""))
 
@@ -252,7 +283,8 @@ def csv_cells(table: pa.Table) -> Cells | None:
             elif column in INCIDENT_INTEGER_COLUMNS and not pa.types.is_integer(values.type):
                 return None
             elif pa.types.is_string(values.type):
-                text = _csv_string
+                cells.append(distinct_texts(values, _csv_string, "", kept=_csv_strings_kept))
+                continue
             else:
                 text = _csv_plain
             cells.append(distinct_texts(values, text, ""))

@@ -339,7 +339,7 @@ def map_frame(inputs: OutputInputs) -> pd.DataFrame:
     for name in names:
         column = file.read(columns=[name], use_threads=False).column(0).combine_chunks()
         if name in _INTEGER_COLUMNS:
-            columns[name] = pd.array(column.to_pylist(), dtype="Int64")
+            columns[name] = _integer_values(column)
         elif name in _FLOAT_COLUMNS:
             columns[name] = column.to_numpy(zero_copy_only=False).astype("float64")
         elif name == "actors":  # lists stay in Arrow: the popup chunks write them there
@@ -348,6 +348,17 @@ def map_frame(inputs: OutputInputs) -> pd.DataFrame:
             columns[name] = _text_values(column, missing=np.nan if name == "event_id" else None)
         del column
     return pd.DataFrame(columns, columns=names, copy=False)
+
+
+def _integer_values(column: pa.Array) -> pd.api.extensions.ExtensionArray:
+    """An integer column for the map as pandas' ``Int64`` (its values and its mask made
+    in NumPy, no Python int per cell); a column of another type as its values are."""
+    if not (pa.types.is_integer(column.type) or pa.types.is_null(column.type)):
+        return pd.array(column.to_pylist(), dtype="Int64")
+    numbers = column.cast(pa.int64())
+    values = pc.fill_null(numbers, 1).to_numpy(zero_copy_only=False)
+    mask = pc.is_null(numbers).to_numpy(zero_copy_only=False)
+    return pd.arrays.IntegerArray(values.astype(np.int64), mask.astype(bool))
 
 
 def _text_values(column: pa.Array, *, missing: float | None = None) -> pd.Series | pd.Categorical:

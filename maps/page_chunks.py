@@ -89,10 +89,12 @@ def _search_chunks(
     if not columns:
         return []
 
+    texts_of = [_rows_texts(frame[name], _search_value, SEARCH_MISSING) for name in columns]
+
     def bodies(taken: np.ndarray, offsets: pa.Array) -> list[str]:
         parts = []
-        for name in columns:
-            texts = _series_texts(frame[name].iloc[taken], _search_value, SEARCH_MISSING)
+        for rows_texts in texts_of:
+            texts = rows_texts(taken)
             parts.append(pc.binary_join(pa.ListArray.from_arrays(offsets, texts), SEARCH_SEPARATOR))
         parts.append(pa.scalar("", pa.string()))  # the separator after the last column
         return pc.binary_join_element_wise(*parts, SEARCH_SEPARATOR).to_pylist()
@@ -147,6 +149,22 @@ def _series_texts(series: pd.Series, text: Callable[[Any], str], missing: str) -
         distinct = [text(value) for value in np.asarray(firsts, dtype=object)]
     dictionary = pa.array([*distinct, missing], type=pa.string())
     return dictionary.take(pa.array(np.where(codes < 0, len(distinct), codes), type=pa.int64()))
+
+
+def _rows_texts(
+    series: pd.Series, text: Callable[[Any], str], missing: str
+) -> Callable[[np.ndarray], pa.Array]:
+    """:func:`_series_texts` of the rows ``taken`` of ``series``, as a function of them.
+    A column of categories has each category written once for every group of chunks
+    (then each group takes its rows' codes); another column is converted a group at a
+    time."""
+    if not isinstance(series.dtype, pd.CategoricalDtype):
+        return lambda taken: _series_texts(series.iloc[taken], text, missing)
+    categories = series.cat.categories.to_numpy(dtype=object)
+    dictionary = pa.array([*(text(value) for value in categories), missing], type=pa.string())
+    codes = series.cat.codes.to_numpy()
+    codes = np.where(codes < 0, len(categories), codes).astype(np.int64)
+    return lambda taken: dictionary.take(pa.array(codes[taken]))
 
 
 #: Chunks made at a time by :func:`_compressed_groups` (their text in Arrow at once).
@@ -209,10 +227,12 @@ def _popup_chunks(
     if not columns:
         return _chunks(frame, columns, order, rows)
 
+    texts_of = [_rows_texts(frame[name], _json_cell, "null") for name in columns]
+
     def bodies(taken: np.ndarray, offsets: pa.Array) -> list[str]:
         parts: list[Any] = []
         for index, name in enumerate(columns):
-            texts = _series_texts(frame[name].iloc[taken], _json_cell, "null")
+            texts = texts_of[index](taken)
             parts.append(("{" if index == 0 else "],") + _json(name) + ":[")
             parts.append(pc.binary_join(pa.ListArray.from_arrays(offsets, texts), ","))
         parts.append("]}")

@@ -6,12 +6,14 @@ import io
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from incidents.events import group_events
 from incidents.model import Incident
 from incidents.pipeline import incidents_frame
 from maps.build import build
+from maps.csv_files import IncidentLookup, acled_rows
 from maps.export import ACLED_COLUMNS, ACLED_DTYPES, acled_events_csv
 
 REPO = Path(__file__).resolve().parents[1]
@@ -231,3 +233,30 @@ def test_other_kinds_of_violence_are_rows_of_their_own_and_deaths_count_once() -
     riot = table[table["event_type"] == "Riots"].iloc[0]
     assert riot["fatalities"] == 0
     assert "most severe row" in riot["notes"]
+
+
+def test_members_alike_are_taken_once_and_give_the_rows_of_every_member() -> None:
+    """An event's members alike in the columns a row reads are taken once
+    (:meth:`IncidentLookup.distinct_members`): the rows are those made of every member."""
+    crowd = ("Protesters (militia supporters)", "Security forces (Iraq)")
+    incidents = [
+        incident("a1"),
+        incident("a2", source="Other Wire", actors=crowd[::-1]),
+        incident("a3"),
+        incident("a4", source_type="social", source="@someone"),
+        incident("a5", event_type="tear_gas", actors=("Riot police",)),
+        incident("a6", status="denied"),
+        incident("a7", source="Other Wire", actors=crowd[::-1]),
+        incident("a8", killed=3, claimed_by="Health Ministry", claim_status="official"),
+        incident("a9", acled_event_type="Battles", sub_event_type="Armed clash"),
+    ]
+    frame = incidents_frame(incidents)
+    events = group_events(frame)
+    lookup = IncidentLookup(frame)
+    every_member = {incident_id: lookup[incident_id] for incident_id in lookup}
+    assert acled_rows(events, lookup) == acled_rows(events, every_member)
+    table = pa.Table.from_pandas(pd.DataFrame(frame.drop(columns="geometry")))
+    by_table = IncidentLookup.from_table(table, events["incident_ids"])
+    assert len(by_table.distinct_members(["a1", "a3", "a1", "zz"])) == 1
+    assert len(by_table.distinct_members(["a1", "a2", "a7", "a4"])) == 3
+    assert acled_rows(events, by_table) == acled_rows(events, every_member)

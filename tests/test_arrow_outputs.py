@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import math
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
 import numpy as np
 import pandas as pd
@@ -21,13 +22,25 @@ import pytest
 
 from incidents.spill import INCIDENT_SCHEMA
 from maps import page_chunks as page_columns
-from maps.arrow_text import csv_field, distinct_texts, rows_bytes, strictly_increasing
+from maps.arrow_text import (
+    csv_field,
+    distinct_texts,
+    json_strings_kept,
+    rows_bytes,
+    strictly_increasing,
+)
 from maps.csv_files import incident_csv_rows
 from maps.export import geojson_feature_lines
 from maps.gis_files import _arrow_layer_table, _flat_frame, _geoparquet_frame, _typed_nulls
 from maps.gis_tables import arrow_flat_table, fast_path_fits, point_wkb, schema_rows
-from maps.incident_text import csv_rows, geojson_lines
-from maps.outputs import _with_event_ids
+from maps.incident_text import (
+    SPLIT_SPACES,
+    _csv_string,
+    _csv_strings_kept,
+    csv_rows,
+    geojson_lines,
+)
+from maps.outputs import _integer_values, _with_event_ids
 
 HOSTILE = [
     'say "hello", then\nleave',
@@ -200,3 +213,67 @@ def test_map_chunk_cells_are_the_row_by_row_ones(series: pd.Series) -> None:
     assert page_columns._popup_chunks(frame, ["c"], order, 2) == page_columns._chunks(
         frame, ["c"], order, 2
     )
+
+
+def test_split_spaces_are_the_ones_str_split_takes() -> None:
+    spaces = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+    assert spaces == SPLIT_SPACES
+
+
+def test_csv_strings_kept_as_they_are_are_the_ones_csv_string_keeps() -> None:
+    edges = [f"{c}x" for c in "=+-@ \t\r'"] + ["x ", "a  b", "a b", "a,b", 'a"b', "-5", "+3"]
+    spaced = [f"a{c}b" for c in SPLIT_SPACES] + [f"{c}a" for c in SPLIT_SPACES]
+    values = [*HOSTILE, *edges, *spaced, "plain", "x", None, "ç é", "\x07", "a\x00b"]
+    column = pa.array(values, type=pa.string())
+    texts = distinct_texts(column, _csv_string, "", kept=_csv_strings_kept).to_pylist()
+    assert texts == ["" if v is None else _csv_string(v) for v in values]
+    assert all(
+        _csv_string(v) == v
+        for v, k in zip(values, _csv_strings_kept(column).to_pylist(), strict=True)
+        if k
+    )
+    none_changed = pa.array(["a", "b", "a"])
+    assert distinct_texts(none_changed, _csv_string, "", kept=_csv_strings_kept).to_pylist() == [
+        "a",
+        "b",
+        "a",
+    ]
+
+
+def test_map_chunks_of_categories_over_several_groups_are_the_row_by_row_ones() -> None:
+    values = ["x", None, 'q"uote', "x", "ç\n", None, "y", "x"]
+    categories = ["unused", "y", "ç\n", 'q"uote', "x"]
+    series = pd.Series(pd.Categorical(values, categories=categories))
+    frame = pd.DataFrame({"c": series, "s": series.astype(object)})
+    order = np.array([4, 0, 7, 2, 6, 1, 3, 5])
+    for columns in (["c"], ["c", "s"]):
+        chunks = page_columns._popup_chunks(frame, columns, order, 2, group=2)
+        assert chunks == page_columns._chunks(frame, columns, order, 2)
+    searched = page_columns._search_chunks(frame, ["c"], order, 2)
+    assert searched == page_columns._search_chunks(
+        frame[["s"]].rename(columns={"s": "c"}), ["c"], order, 2
+    )
+
+
+def test_map_integer_columns_are_pandas_own() -> None:
+    for column in (
+        pa.array([1, None, -3, 0], type=pa.int64()),
+        pa.array([None, None], type=pa.null()),
+        pa.array([], type=pa.int64()),
+        pa.array([7, None], type=pa.int32()),
+    ):
+        made = _integer_values(column)
+        expected = pd.array(column.to_pylist(), dtype="Int64")
+        assert made.dtype == expected.dtype
+        assert made.equals(expected)
+
+
+def test_json_strings_kept_are_the_ones_encode_basestring_only_quotes() -> None:
+    values = [*HOSTILE, None, "plain", '"', "\\", "\x7f", "\u2028", *map(chr, range(0x20))]
+    column = pa.array(values, type=pa.string())
+    texts = distinct_texts(
+        column, encode_basestring, "null", kept=json_strings_kept, quote='"'
+    ).to_pylist()
+    assert texts == ["null" if v is None else encode_basestring(v) for v in values]
+    kept = json_strings_kept(column).to_pylist()
+    assert kept == [None if v is None else encode_basestring(v) == f'"{v}"' for v in values]
