@@ -129,6 +129,7 @@ def _schema_fingerprint(*schemas: pa.Schema) -> str:
 
 SCHEMAS = _schema_fingerprint(INCIDENT_SCHEMA, PLACE_SCHEMA)
 _HEADER_SIZE = struct.Struct("<I")
+_HEADER_DECODER = json.JSONDecoder()
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,8 @@ def decode_outcome(key: str, path: str, payload: bytes) -> CachedOutcome:
     """The outcome in ``payload``, checked; raises :class:`CorruptEntryError` if it is not one."""
     try:
         (size,) = _HEADER_SIZE.unpack_from(payload)
-        header = json.loads(payload[_HEADER_SIZE.size : _HEADER_SIZE.size + size])
+        text = payload[_HEADER_SIZE.size : _HEADER_SIZE.size + size].decode("utf-8")
+        header = _HEADER_DECODER.decode(text)
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             msg = "the entry is of another format"
             raise CorruptEntryError(msg)
@@ -283,6 +285,9 @@ def decode_outcome(key: str, path: str, payload: bytes) -> CachedOutcome:
 
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, digest BLOB, payload BLOB)"
+# Many keys in one query: a JSON array of them, one parameter (SQLite's json_each).
+_PRESENT = "SELECT key FROM results WHERE key IN (SELECT value FROM json_each(?))"
+_LOOKUP = "SELECT key, digest, payload FROM results WHERE key IN (SELECT value FROM json_each(?))"
 
 
 class ResultCache:
@@ -340,10 +345,7 @@ class ResultCache:
         """The ``keys`` that have an entry, not yet read nor checked (one query): the
         reports a build will have to analyse are known before it reads any entry."""
         try:
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY)")
-            self._db.execute("DELETE FROM wanted")
-            self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((k,) for k in keys))
-            rows = self._db.execute("SELECT key FROM wanted JOIN results USING (key)").fetchall()
+            rows = self._db.execute(_PRESENT, (json.dumps(list(keys)),)).fetchall()
         except sqlite3.Error:
             self._reset()
             return set()
@@ -353,12 +355,7 @@ class ResultCache:
         """The trustworthy cached outcomes of ``wanted`` (key, path) pairs, by key."""
         paths = dict(wanted)
         try:
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT PRIMARY KEY)")
-            self._db.execute("DELETE FROM wanted")
-            self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((k,) for k in paths))
-            rows = self._db.execute(
-                "SELECT results.key, digest, payload FROM wanted JOIN results USING (key)"
-            ).fetchall()
+            rows = self._db.execute(_LOOKUP, (json.dumps(list(paths)),)).fetchall()
         except sqlite3.Error:
             self._reset()
             return {}

@@ -162,8 +162,8 @@ def analyse_into_spill(
             say("cache: the cache file could not be read; it is rebuilt")
 
 
-#: With ``jobs=None``, a few reports to analyse (under :data:`AUTO_PARALLEL_MIN`) are
-#: analysed by one worker process while this process reads at least this many
+#: A few reports to analyse (under :data:`AUTO_PARALLEL_MIN`), with more than one job,
+#: are analysed by one worker process while this process reads at least this many
 #: reports' entries from the cache (the worker's start, a couple of seconds of CPU,
 #: then costs no time: the fork server it comes from writes the outputs next).
 READ_WHILE_ANALYSING_MIN = 512
@@ -208,17 +208,18 @@ class ReportEngine:
             self._stream = self._workers.map(tasks)
             return
         wanted = self.requested if self.requested is not None else default_jobs()
-        few = self.requested is None and len(tasks) < AUTO_PARALLEL_MIN
+        few = len(tasks) < AUTO_PARALLEL_MIN
         if few and wanted > 1 and reading >= READ_WHILE_ANALYSING_MIN:
-            # A few reports among many cached ones: one worker analyses them while this
-            # process reads the cache, instead of this process after it.
+            # A few reports among many cached ones, whatever the jobs asked for: one
+            # worker analyses them while this process reads the cache (instead of this
+            # process after it, or of more workers each building its geoparser).
             self._workers = ProcessEngine(
                 self.gazetteer, 1, tasks, preload=[outputs.__name__], batches=batches
             )
             self.say(f"analysing {len(tasks)} reports in a worker while the cache is read")
             self._stream = self._workers.outcomes()
             return
-        if wanted > 1 and not few:
+        if wanted > 1 and not (few and self.requested is None):
             # Said once the workers are all started (this process analyses meanwhile).
             self._workers = ProcessEngine(
                 self.gazetteer,

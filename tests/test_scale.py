@@ -165,12 +165,14 @@ def test_after_adding_reports_only_the_new_ones_are_analysed(
     assert summary.incidents == cold.incidents
 
 
+@pytest.mark.parametrize("jobs", [None, 2])
 def test_a_few_new_reports_are_analysed_by_a_worker_while_the_cache_is_read(
-    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int | None
 ) -> None:
-    """With jobs as the CLI's default, the reports the cache has no entry for are known
-    before any entry is read, and one worker process analyses them meanwhile; the
-    outputs are those of a cold build."""
+    """With jobs as the CLI's default or two asked for, the reports the cache has no
+    entry for are known before any entry is read, and one worker process analyses them
+    meanwhile (not two, each building its geoparser); the outputs are those of a cold
+    build."""
     reports = tmp_path / "reports"
     shutil.copytree(corpus, reports)
     out = tmp_path / "out"
@@ -180,9 +182,10 @@ def test_a_few_new_reports_are_analysed_by_a_worker_while_the_cache_is_read(
     monkeypatch.setattr("maps.analysis.READ_WHILE_ANALYSING_MIN", 10)
     monkeypatch.setattr("maps.analysis.default_jobs", lambda: 2)
     messages: list[str] = []
-    summary = build([reports], out, jobs=None, log=messages.append)
+    summary = build([reports], out, jobs=jobs, log=messages.append)
     assert any("3 reports in a worker while the cache is read" in m for m in messages), messages
     assert summary.reused == 28
+    assert summary.jobs == 1
     build([reports], tmp_path / "cold", jobs=1, use_cache=False)
     assert outputs(out) == outputs(tmp_path / "cold")
     assert build([reports], out, jobs=1).reused == 30
