@@ -74,7 +74,8 @@ _CODED = frozenset(
 def type_style(event_type: str, styles: dict[str, Any]) -> tuple[str, str]:
     """The label and colour an incident type is drawn with: the label from the incident
     vocabulary (:func:`incidents.vocabulary.type_label`, the one place labels are made),
-    the colour from ``styles.json`` (a grey for a type it does not list)."""
+    the colour from ``styles.json`` (every type of the vocabulary has one; a grey for a type
+    from elsewhere)."""
     rule = styles["event_types"].get(event_type)
     colour = rule["colour"] if rule else styles["unknown_event_type"]["colour"]
     return type_label(event_type), colour

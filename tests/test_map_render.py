@@ -28,6 +28,7 @@ from gazetteer.model import Gazetteer, Place
 from geo.errors import OutputError
 from incidents.events import EVENT_COLUMNS, group_events
 from incidents.model import INCIDENT_COLUMNS
+from incidents.vocabulary import incident_vocabulary
 from maps import render_map
 from maps.assets import (
     data_tag,
@@ -624,6 +625,17 @@ def test_types_carry_label_colour_and_acled_type(page: ParsedPage) -> None:
     order = [t["name"] for t in page.config["incidents"]["types"]]
     known = list(load_styles()["event_types"])
     assert order == sorted(order, key=known.index)
+
+
+def test_every_incident_type_has_a_colour_of_its_own() -> None:
+    """Every type the vocabulary can give an incident is drawn in its own colour, none in
+    the grey kept for types from elsewhere: a legend of bombings, rockets and raids all
+    in one grey tells them apart by nothing."""
+    styles = load_styles()
+    colours = {name: rule["colour"].lower() for name, rule in styles["event_types"].items()}
+    assert set(incident_vocabulary().types) <= set(colours)
+    assert len(set(colours.values())) == len(colours)
+    assert styles["unknown_event_type"]["colour"].lower() not in colours.values()
 
 
 def test_unknown_event_type_gets_the_fallback_colour() -> None:
