@@ -638,6 +638,22 @@ def test_every_incident_type_has_a_colour_of_its_own() -> None:
     assert styles["unknown_event_type"]["colour"].lower() not in colours.values()
 
 
+def test_a_type_whose_incidents_carry_no_acled_type_is_grouped_by_the_vocabulary() -> None:
+    """A second type told in a sentence whose event another type codes ('water cannons and
+    tear gas') carries no ACLED type of its own: the legend still puts it under the ACLED
+    type the vocabulary codes it as, not under 'Other'."""
+    rows = [
+        incident_row(1, event_type="water_cannon", acled_event_type="Protests"),
+        incident_row(2, event_type="tear_gas", acled_event_type=None, sub_event_type=None),
+        incident_row(3, event_type="casualties", acled_event_type=None, sub_event_type=None),
+    ]
+    parsed = parse_page(
+        render_map(make_incidents(rows), make_places(), gazetteer=small_gazetteer())
+    )
+    acled = {t["name"]: t["acled"] for t in parsed.config["incidents"]["types"]}
+    assert acled == {"water_cannon": "Protests", "tear_gas": "Protests", "casualties": None}
+
+
 def test_unknown_event_type_gets_the_fallback_colour() -> None:
     label, colour = event_style("something_new")
     assert label == "Something new"
