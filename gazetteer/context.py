@@ -73,6 +73,10 @@ class ContextVocabulary:
     city_qualifiers: frozenset[str]
     honorifics: frozenset[str]
     distance_anchor_skip_kinds: frozenset[str]
+    article_kinds: frozenset[str]
+    """Gazetteer kinds named with the article ("the Tigris"): written without one of
+    :attr:`articles`, a name such a place shares with a world place is the world place."""
+    articles: frozenset[str]
     container_nouns: frozenset[str]
     organisation_prefixes: tuple[str, ...]
     organisation_suffixes_any_case: frozenset[str]
@@ -198,6 +202,8 @@ def _context_vocabulary(
         city_qualifiers=frozenset(raw["city_qualifiers"]),
         honorifics=frozenset(fold_word(w) for w in raw["honorifics"]),
         distance_anchor_skip_kinds=frozenset(raw["distance_anchor_skip_kinds"]),
+        article_kinds=frozenset(raw["article_kinds"]["kinds"]),
+        articles=frozenset(normalize_name(a) for a in raw["article_kinds"]["articles"]),
         container_nouns=frozenset(_norm_all(raw["container_nouns"])),
         organisation_prefixes=_norm_all(raw["organisation_prefixes"]),
         organisation_suffixes_any_case=frozenset(_norm_all(raw["organisation_suffixes_any_case"])),

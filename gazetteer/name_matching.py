@@ -169,6 +169,7 @@ class NameMatching:
                         continue
                 grouped.setdefault((named_nstart, nend, category), []).append(value)
                 spans[(named_nstart, nend)] = (named_start, end, key)
+        self._bare_article_names(norm, grouped)
         # the longest of overlapping matches, ties to the lower category rank (as
         # phrases.longest_matches, without a match object each)
         ranked = sorted(
@@ -194,6 +195,26 @@ class NameMatching:
         hits = self._with_noun_typos(text, norm, offsets, hits)
         hits = self._home_capital(text, self._with_arabic_variants(text, norm, offsets, hits))
         return self._city_area_of(text, hits)
+
+    def _bare_article_names(
+        self, norm: str, grouped: dict[tuple[int, int, str], list[str]]
+    ) -> None:
+        """Leave a name to the world place it also names when the gazetteer's places of it
+        are of a kind written with the article and none is before it ("in Diyala": the
+        governorate; "the Diyala": the river)."""
+        kinds = self.vocabulary.article_kinds
+        for ns, ne, _ in [key for key in grouped if key[2] == "world"]:
+            places = grouped.get((ns, ne, "place"))
+            if not places:
+                continue
+            before = norm[:ns].rsplit(maxsplit=1)
+            if before and before[-1] in self.vocabulary.articles:
+                continue
+            kept = [p for p in places if self.gazetteer[p].kind not in kinds]
+            if kept:
+                grouped[(ns, ne, "place")] = kept
+            else:
+                del grouped[(ns, ne, "place")]
 
     def _city_area_of(self, text: str, hits: list[NameHit]) -> list[NameHit]:
         """'the Baghdad district of Sadr City', "Baghdad's impoverished Shi'ite neighborhood

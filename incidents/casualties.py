@@ -42,7 +42,7 @@ compiled in :mod:`incidents.casualty_words`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -197,11 +197,10 @@ def _find_figures(
         bound.append(figure)
         if figure is not None:
             add(figure)
-    for i, figure in enumerate(bound):
-        if figure is not None and _agent_article(figure, bound[i + 1 :]):
-            # "A bomb killed six", "Two bombs killed 57": the bombs kill, they are no dead
-            figures.remove(figure)
-            bound[i] = None
+    for i in _agent_figures(bound):
+        # "A bomb killed six", "Two bombs killed 57": the bombs kill, they are no dead
+        figures.remove(bound[i])
+        bound[i] = None
     for old, summed in _listed_sums(folded, numbers, bound, vocab):
         figures[figures.index(old)] = summed
     for old, summed in _coordinated_sums(folded, numbers, bound, vocab):
@@ -399,11 +398,22 @@ def _closes_group(folded: str, at: int, vocab: CasualtyVocabulary) -> bool:
 _ARABIC_MARKS = re.compile("[\u0640\u064b-\u0652]")
 
 
-def _agent_article(figure: Figure, later: Sequence[Figure | None]) -> bool:
-    """True when the casualty word an article's figure reaches binds a later figure as
-    its object ("A bomb killed six", "A gunman shot dead a policeman"): the article's
-    noun is the subject who kills, not a casualty."""
-    return any(f is not None and figure.start < f.start < figure.end < f.end for f in later)
+def _agent_figures(bound: Sequence[Figure | None]) -> list[int]:
+    """The indexes of the figures whose casualty word binds a later figure as its object
+    ("A bomb killed six", "A gunman shot dead a policeman"): the noun counted is the
+    subject who kills, not a casualty. A later figure that does starts inside the figure
+    and ends after it; the figures are looked up by where they start, so a sentence of
+    thousands of figures is not read once per figure."""
+    starts = sorted((f.start, k) for k, f in enumerate(bound) if f is not None)
+    keys = [start for start, _ in starts]
+    agents = []
+    for i, figure in enumerate(bound):
+        if figure is None:
+            continue
+        inside = starts[bisect_right(keys, figure.start) : bisect_left(keys, figure.end)]
+        if any(k > i and bound[k].end > figure.end for _, k in inside):  # type: ignore[union-attr]
+            agents.append(i)
+    return agents
 
 
 def _is_article(m: re.Match[str], vocab: CasualtyVocabulary) -> bool:

@@ -81,10 +81,21 @@ class WordScreen:
         else:
             plain = folded.translate(_NO_MARKS).lower()
         met: set[tuple[str, int]] = set()
+        # whether each other word is in the text, looked for once: an anchor repeated
+        # thousands of times would otherwise scan the whole text again at every hit
+        present: dict[str, bool] = {}
         for _, (alone, needing) in self.automaton.iter(plain):
             met |= alone
             for pair, others in needing:
-                if pair not in met and all(word in plain for word in others):
+                if pair in met:
+                    continue
+                for word in others:
+                    found = present.get(word)
+                    if found is None:
+                        found = present[word] = word in plain
+                    if not found:
+                        break
+                else:
                     met.add(pair)
         if not met:
             return self.names

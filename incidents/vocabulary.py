@@ -226,6 +226,14 @@ def type_label(event_type: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+def type_acled_event_type(event_type: str) -> str | None:
+    """The ACLED event type an incident type is coded as in
+    ``incidents/data/incident_types.json`` (None for a type ACLED codes no event for, or
+    one that file lacks)."""
+    kind = _bundled_incident_vocabulary().types.get(event_type)
+    return kind.acled_event_type if kind is not None else None
+
+
 def incident_vocabulary(pack: Pack | None = None) -> Vocabulary:
     """The incident vocabulary with ``pack``'s actor overlay and country (the bundled
     pack's by default): ``{country}`` in an actor label is the pack's country name, so

@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
-from incidents.vocabulary import type_label
+from incidents.vocabulary import type_acled_event_type, type_label
 from maps.arrow_text import rows_bytes
 from maps.page_chunks import (
     SEARCH_COLUMNS,
@@ -74,7 +74,8 @@ _CODED = frozenset(
 def type_style(event_type: str, styles: dict[str, Any]) -> tuple[str, str]:
     """The label and colour an incident type is drawn with: the label from the incident
     vocabulary (:func:`incidents.vocabulary.type_label`, the one place labels are made),
-    the colour from ``styles.json`` (a grey for a type it does not list)."""
+    the colour from ``styles.json`` (every type of the vocabulary has one; a grey for a type
+    from elsewhere)."""
     rule = styles["event_types"].get(event_type)
     colour = rule["colour"] if rule else styles["unknown_event_type"]["colour"]
     return type_label(event_type), colour
@@ -346,9 +347,10 @@ def incident_columns(
     types_meta = []
     for code, name in enumerate(types):
         label, colour = type_style(name, styles)
-        types_meta.append(
-            {"name": name, "label": label, "colour": colour, "acled": acled_by_type.get(code)}
-        )
+        # what its incidents are coded as; where none is (a second type told in a sentence
+        # whose event another type codes), what the vocabulary codes the type as
+        acled = acled_by_type.get(code) or type_acled_event_type(name)
+        types_meta.append({"name": name, "label": label, "colour": colour, "acled": acled})
     row_ids = ids.take(pa.array(order, type=pa.int64()))
     del ids
     id_blob, id_form = _id_blob(row_ids)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import copy
 import json
-import time
 from importlib import resources
 
 import pytest
+from growth import assert_linear
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -553,20 +553,20 @@ def test_any_text_gives_well_formed_claims(sentence: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "hostile",
+    ("prefix", "unit", "count", "suffix"),
     [
-        "1 2 3 4 5 " * 4_000,
-        "killed 3 and " * 3_000,
-        "police said, " * 3_000,
-        "مقتل ثلاثة وإصابة ٤٠ " * 3_000,
-        "9" * 50_000,
-        "at least" + " " * 40_000 + "x",
+        ("", "1 2 3 4 5 ", 4_000, ""),
+        ("", "killed 3 and ", 3_000, ""),
+        ("", "police said, ", 3_000, ""),
+        ("", "مقتل ثلاثة وإصابة ٤٠ ", 3_000, ""),
+        ("", "9", 50_000, ""),
+        ("at least", " ", 40_000, "x"),
     ],
 )
-def test_hostile_text_is_read_in_bounded_time(hostile: str) -> None:
-    started = time.process_time()
-    find_casualty_claims(hostile)
-    assert time.process_time() - started < 5
+def test_hostile_text_is_read_in_linear_time(
+    prefix: str, unit: str, count: int, suffix: str
+) -> None:
+    assert_linear(find_casualty_claims, unit, count, prefix=prefix, suffix=suffix)
 
 
 def _bundled() -> dict[str, object]:

@@ -107,6 +107,35 @@ def test_places_beyond_the_city_are_outside(geoparser, text, needle):
     assert mention.lat is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen killed two farmers in Diyala on Monday.",
+        "Bombs went off in Baghdad and Diyala.",
+        "قتل مسلحون مزارعين اثنين في ديالى.",
+    ],
+)
+def test_a_river_name_written_bare_is_the_governorate_named_after_it(geoparser, text):
+    """English writes a river with the article: a bare 'Diyala' is the governorate."""
+    needle = "ديالى" if "ديالى" in text else "Diyala"
+    mention = find(geoparser, text, needle)
+    assert mention.role == "outside"
+    assert mention.place_id is None
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("A body was pulled from the Diyala near the bridge.", "Diyala"),
+        ("Fishermen on the Diyala River found a body.", "Diyala River"),
+        ("انتشلت جثة من نهر ديالى.", "نهر ديالى"),
+    ],
+)
+def test_a_river_name_with_the_article_or_its_kind_word_is_the_river(geoparser, text, needle):
+    mention = find(geoparser, text, needle)
+    assert (mention.place_id, mention.role) == ("diyala_river", "location")
+
+
 def test_a_distance_before_a_direction_is_part_of_the_mention(geoparser):
     assert find(geoparser, "A bomb went off 40km north of Baghdad.", "north").text == (
         "40km north of Baghdad"

@@ -16,7 +16,6 @@ import io
 import json
 import os
 import shutil
-import time
 import traceback
 import zipfile
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from growth import assert_linear
 
 from gazetteer.geoparse import Geoparser
 from gazetteer.model import load_gazetteer
@@ -815,20 +815,6 @@ def test_a_failed_geopackage_write_leaves_no_partial_output(
 # --------------------------------------------------------------------------- time
 
 
-def _best_time(call: Callable[[], object], repeats: int = 3) -> float:
-    """The least CPU time of a few runs: a growth check, not a speed target.
-
-    CPU time of this process, so a loaded machine (other jobs on both cores)
-    does not turn a linear reader into an apparent quadratic one.
-    """
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.process_time()
-        call()
-        best = min(best, time.process_time() - start)
-    return best
-
-
 #: Crafted repetitions that make a careless regular expression backtrack.
 ADVERSARIAL = ["a.", "((((", "— (@", "date ", "-", "—", "(@x) ", "1, ", "killed ", "[[", "\"'"]
 
@@ -837,34 +823,26 @@ ADVERSARIAL = ["a.", "((((", "— (@", "date ", "-", "—", "(@x) ", "1, ", "kil
 def test_reading_crafted_text_takes_linear_time(geoparser: Any, unit: str) -> None:
     """Ten times the input must not take thirty times as long (a quadratic one takes 100)."""
     repeats = max(1, 1_000 // len(unit))
-
-    def run(count: int) -> Callable[[], object]:
-        text = "Riot police fired tear gas on the bridge. " + unit * count
-        return lambda: analyse_report(parse_report(text, path="crafted.txt"), geoparser)
-
-    small, large = _best_time(run(repeats)), _best_time(run(repeats * 10))
-    assert large < 30 * small + 0.05, f"{unit!r}: {small:.4f}s -> {large:.4f}s for 10x the input"
+    assert_linear(
+        lambda text: analyse_report(parse_report(text, path="crafted.txt"), geoparser),
+        unit,
+        repeats * 10,
+        prefix="Riot police fired tear gas on the bridge. ",
+    )
 
 
 @pytest.mark.parametrize("unit", [*ADVERSARIAL, "date 2021-11-05 ", "source: x\n"])
-def test_reading_the_top_of_crafted_text_is_fast(unit: str) -> None:
-    text = unit * 200_000
-    assert _best_time(lambda: parse_report(text, path="crafted.txt"), repeats=1) < 5
+def test_reading_the_top_of_crafted_text_takes_linear_time(unit: str) -> None:
+    assert_linear(lambda text: parse_report(text, path="crafted.txt"), unit, 200_000)
 
 
 @pytest.mark.parametrize(
     "unit", ["<a", "</", "<!--", "<a b='", "<svg>", "<p>", "&amp", "<meta content='", "< "]
 )
 def test_reading_crafted_html_takes_linear_time(unit: str) -> None:
-    def run(count: int) -> Callable[[], object]:
-        page = "<html><body>" + unit * count + " Riot police fired tear gas."
+    def read(page: str) -> None:
+        # Some of these pages have no visible text left: refused, in time.
+        with contextlib.suppress(ReportError):
+            html_report_text(page, path="page.html")
 
-        def read() -> None:
-            # Some of these pages have no visible text left: refused, in time.
-            with contextlib.suppress(ReportError):
-                html_report_text(page, path="page.html")
-
-        return read
-
-    small, large = _best_time(run(5_000)), _best_time(run(50_000))
-    assert large < 30 * small + 0.05, f"{unit!r}: {small:.4f}s -> {large:.4f}s for 10x the input"
+    assert_linear(read, unit, 50_000, prefix="<html><body>", suffix=" Riot police fired tear gas.")

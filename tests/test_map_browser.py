@@ -1224,8 +1224,8 @@ def test_a_stack_too_big_to_fan_is_counted_and_lists_its_incidents(
 def test_every_type_label_in_a_stack_list_is_the_vocabulary_label(
     browser: Browser, tmp_path: Path
 ) -> None:
-    """Types that styles.json gives no colour ('armed_attack') are labelled as the others
-    are, from the incident vocabulary: never the lower-case code name ('armed attack')."""
+    """Every type is labelled from the incident vocabulary, whatever styles.json says of
+    it: never the lower-case code name ('armed attack')."""
     types = ["armed_attack", "casualties", "car_bomb", "tear_gas", "clash"]
     size = load_styles()["spread"]["max_fan"] + 5
     rows = [

@@ -28,6 +28,7 @@ from gazetteer.model import Gazetteer, Place
 from geo.errors import OutputError
 from incidents.events import EVENT_COLUMNS, group_events
 from incidents.model import INCIDENT_COLUMNS
+from incidents.vocabulary import incident_vocabulary
 from maps import render_map
 from maps.assets import (
     data_tag,
@@ -624,6 +625,33 @@ def test_types_carry_label_colour_and_acled_type(page: ParsedPage) -> None:
     order = [t["name"] for t in page.config["incidents"]["types"]]
     known = list(load_styles()["event_types"])
     assert order == sorted(order, key=known.index)
+
+
+def test_every_incident_type_has_a_colour_of_its_own() -> None:
+    """Every type the vocabulary can give an incident is drawn in its own colour, none in
+    the grey kept for types from elsewhere: a legend of bombings, rockets and raids all
+    in one grey tells them apart by nothing."""
+    styles = load_styles()
+    colours = {name: rule["colour"].lower() for name, rule in styles["event_types"].items()}
+    assert set(incident_vocabulary().types) <= set(colours)
+    assert len(set(colours.values())) == len(colours)
+    assert styles["unknown_event_type"]["colour"].lower() not in colours.values()
+
+
+def test_a_type_whose_incidents_carry_no_acled_type_is_grouped_by_the_vocabulary() -> None:
+    """A second type told in a sentence whose event another type codes ('water cannons and
+    tear gas') carries no ACLED type of its own: the legend still puts it under the ACLED
+    type the vocabulary codes it as, not under 'Other'."""
+    rows = [
+        incident_row(1, event_type="water_cannon", acled_event_type="Protests"),
+        incident_row(2, event_type="tear_gas", acled_event_type=None, sub_event_type=None),
+        incident_row(3, event_type="casualties", acled_event_type=None, sub_event_type=None),
+    ]
+    parsed = parse_page(
+        render_map(make_incidents(rows), make_places(), gazetteer=small_gazetteer())
+    )
+    acled = {t["name"]: t["acled"] for t in parsed.config["incidents"]["types"]}
+    assert acled == {"water_cannon": "Protests", "tear_gas": "Protests", "casualties": None}
 
 
 def test_unknown_event_type_gets_the_fallback_colour() -> None:
