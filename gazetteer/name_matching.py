@@ -207,7 +207,7 @@ class NameMatching:
             places = grouped.get((ns, ne, "place"))
             if not places:
                 continue
-            before = norm[:ns].rsplit(maxsplit=1)
+            before = norm[max(0, ns - 40) : ns].split()  # not the whole text before it
             if before and before[-1] in self.vocabulary.articles:
                 continue
             kept = [p for p in places if self.gazetteer[p].kind not in kinds]
