@@ -12,7 +12,7 @@ GeoJSON (``incidents.geojson``, ``events.geojson``, ``places.geojson``)
 GeoPackage, FlatGeobuf, GeoParquet (:mod:`maps.gis_files`)
     ``incidents.gpkg`` (GeoPackage 1.2, places split by geometry type),
     ``incidents.fgb``/``events.fgb`` and ``incidents.parquet``.
-CSV (:mod:`maps.csv_files`)
+CSV (:mod:`maps.csv_files`, :mod:`maps.acled_csv`)
     ``incidents.csv``, our per-incident table under our own names, and ``acled.csv``,
     the events in ACLED's own columns and codes; text a spreadsheet would evaluate is
     defused.
@@ -37,12 +37,10 @@ from shapely.geometry import polygon as shapely_polygon
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import OutputError
+from maps.acled_csv import ACLED_COLUMNS, ACLED_DTYPES, acled_events_csv
 from maps.csv_files import (
-    ACLED_COLUMNS,
-    ACLED_DTYPES,
     INCIDENT_CSV_COLUMNS,
     acled_csv,
-    acled_events_csv,
     incidents_csv,
     neutralise_formula,
 )

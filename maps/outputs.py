@@ -47,7 +47,7 @@ from incidents.pipeline import (
     incidents_frame_from_table,
 )
 from incidents.spill import SpillWriter, read_columns, release_memory
-from maps.csv_files import (
+from maps.acled_csv import (
     ACLED_INCIDENT_COLUMNS,
     IncidentLookup,
     acled_csv_text,

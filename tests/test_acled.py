@@ -12,8 +12,8 @@ import pytest
 from incidents.events import group_events
 from incidents.model import Incident
 from incidents.pipeline import incidents_frame
+from maps.acled_csv import IncidentLookup, acled_rows
 from maps.build import build
-from maps.csv_files import IncidentLookup, acled_rows
 from maps.export import ACLED_COLUMNS, ACLED_DTYPES, acled_events_csv
 
 REPO = Path(__file__).resolve().parents[1]
