@@ -13,6 +13,10 @@ dense    incident-dense multi-paragraph prose of growing size, to show how the
          time grows with the length of one report
 named    like big, but every quiet sentence names a place (the river, the city),
          at growing sizes (each place mention costs more the longer the report)
+real     the bodies of the real-report evaluation set (``evaluation/real/reports``:
+         published news reworded sentence by sentence) joined, again and again, into
+         one report of growing size: real prose, with its places, dates, figures and
+         quotes, as one long dossier
 
 A case still running after ``--timeout`` seconds is stopped and shown as such.
 
@@ -37,7 +41,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-CASES = ("many", "blob", "dense", "named", "line", "big")
+CASES = ("many", "blob", "dense", "named", "real", "line", "big")
+REAL_REPORTS = Path(__file__).resolve().parents[1] / "evaluation" / "real" / "reports"
 
 OUTLETS = [f"Bench Outlet {n}" for n in range(8)]
 SUBJECTS = ["Riot police", "Security forces", "Protesters", "Demonstrators", "Supporters"]
@@ -136,6 +141,21 @@ def write_dense(folder: Path, size: int) -> int:
     return 1
 
 
+def write_real(folder: Path, megabytes: float) -> int:
+    """One report of the real reports' bodies (their header lines left out), in file
+    order, repeated until it is ``megabytes`` long."""
+    bodies = []
+    for path in sorted(REAL_REPORTS.glob("*.txt")):
+        _, _, body = path.read_text(encoding="utf-8").partition("\n\n")
+        bodies.append(body.strip())
+    dossier = "\n\n".join(bodies)
+    size = int(megabytes * 1_000_000)
+    repeats = max(1, round(size / len(dossier.encode("utf-8"))))
+    text = "source: Bench Dossier\ndate: 2008-06-17\n\n" + "\n\n".join([dossier] * repeats)
+    (folder / "real.txt").write_text(text + "\n", encoding="utf-8")
+    return 1
+
+
 def run_case(case: str, parameter: float) -> dict[str, object]:
     """Generate the input, build it, and measure (in this process)."""
     from maps.build import build
@@ -149,6 +169,8 @@ def run_case(case: str, parameter: float) -> dict[str, object]:
             reports = write_big(folder, parameter)
         elif case == "named":
             reports = write_big(folder, parameter, NAMED)
+        elif case == "real":
+            reports = write_real(folder, parameter)
         elif case == "blob":
             reports = write_blob(folder)
         elif case == "line":
@@ -202,6 +224,7 @@ def main() -> int:
     parser.add_argument(
         "--named-sizes", default="250000,500000,1000000", help="characters, for 'named'"
     )
+    parser.add_argument("--real-sizes", default="0.5,1,2,5", help="megabytes, for 'real'")
     parser.add_argument("--timeout", type=float, default=1200.0, help="seconds per case")
     parser.add_argument("--child", choices=CASES, help=argparse.SUPPRESS)
     parser.add_argument("--parameter", type=float, default=0.0, help=argparse.SUPPRESS)
@@ -223,6 +246,8 @@ def main() -> int:
             plan.extend((case, float(size)) for size in args.dense_sizes.split(","))
         elif case == "named":
             plan.extend((case, int(size) / 1e6) for size in args.named_sizes.split(","))
+        elif case == "real":
+            plan.extend((case, float(size)) for size in args.real_sizes.split(","))
         else:
             plan.append((case, 0.0))
     print(
