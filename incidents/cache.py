@@ -43,6 +43,7 @@ from incidents.engine import ReportOutcome
 from incidents.pipeline import Problem
 from incidents.report_files import ReportMetadata
 from incidents.spill import INCIDENT_SCHEMA, PLACE_SCHEMA
+from incidents.spill_reuse import KeptSpill
 
 #: The cache's folder in an output folder, and its file.
 CACHE_FOLDER = ".incident-map-cache"
@@ -139,6 +140,19 @@ class CachedOutcome:
     path: str
     incidents: pa.RecordBatch
     places: pa.RecordBatch
+    problems: list[Problem] = field(default_factory=list)
+    read: bool = True
+
+
+@dataclass
+class SpilledOutcome:
+    """A report's analysis as the last build's kept spill holds it: where its rows are
+    there, (first row, rows) in the incident and the place file
+    (:mod:`incidents.spill_reuse`)."""
+
+    path: str
+    incidents: tuple[int, int]
+    places: tuple[int, int]
     problems: list[Problem] = field(default_factory=list)
     read: bool = True
 
@@ -306,12 +320,20 @@ class ResultCache:
         that is not a readable cache is treated as empty.
     new_file
         Where the entries of this build are kept (in the staging folder).
+    kept_spill
+        The last build's spill (:mod:`incidents.spill_reuse`), checked: the reports it
+        holds are taken from it as slices, their entries not read.
     """
 
-    def __init__(self, previous_file: Path | None, new_file: Path):
+    def __init__(
+        self, previous_file: Path | None, new_file: Path, kept_spill: KeptSpill | None = None
+    ):
         self.hits = 0
+        self.from_spill = 0
+        """Of the hits, those taken from the last build's spill."""
         self.corrupt = 0
         self.unreadable = False
+        self._kept_spill = kept_spill
         self._used: set[str] = set()
         self._pending = 0
         self._file = new_file
@@ -326,8 +348,10 @@ class ResultCache:
                 self._reset()
 
     def _reset(self) -> None:
-        """Start from an empty file: the previous one could not be read."""
+        """Start from an empty file: the previous one could not be read (and neither is
+        the kept spill used: the cache is rebuilt whole)."""
         self.unreadable = True
+        self._kept_spill = None
         with contextlib.suppress(sqlite3.Error):
             self._db.close()
         self._file.unlink(missing_ok=True)
@@ -344,22 +368,34 @@ class ResultCache:
     def present(self, keys: Iterable[str]) -> set[str]:
         """The ``keys`` that have an entry, not yet read nor checked (one query): the
         reports a build will have to analyse are known before it reads any entry."""
+        keys = list(keys)
+        spilled = set() if self._kept_spill is None else self._kept_spill.keys()
         try:
-            rows = self._db.execute(_PRESENT, (json.dumps(list(keys)),)).fetchall()
+            rows = self._db.execute(_PRESENT, (json.dumps(keys),)).fetchall()
         except sqlite3.Error:
             self._reset()
-            return set()
-        return {key for (key,) in rows}
+            rows = []
+        return {key for (key,) in rows} | spilled.intersection(keys)
 
-    def lookup_many(self, wanted: Sequence[tuple[str, str]]) -> dict[str, CachedOutcome]:
-        """The trustworthy cached outcomes of ``wanted`` (key, path) pairs, by key."""
-        paths = dict(wanted)
+    @property
+    def kept_spill(self) -> KeptSpill | None:
+        return self._kept_spill
+
+    def lookup_many(
+        self, wanted: Sequence[tuple[str, str]]
+    ) -> dict[str, CachedOutcome | SpilledOutcome]:
+        """The trustworthy cached outcomes of ``wanted`` (key, path) pairs, by key: from the
+        last build's spill when it holds them all together enough, else from the entries."""
+        found: dict[str, CachedOutcome | SpilledOutcome] = {}
+        found.update(self._from_spill(wanted))
+        paths = {key: path for key, path in wanted if key not in found}
+        if not paths:
+            return found
         try:
             rows = self._db.execute(_LOOKUP, (json.dumps(list(paths)),)).fetchall()
         except sqlite3.Error:
             self._reset()
-            return {}
-        found: dict[str, CachedOutcome] = {}
+            return found
         for key, digest, payload in rows:
             if key not in paths or key in found:
                 continue
@@ -375,7 +411,22 @@ class ResultCache:
             self._used.add(key)
         return found
 
-    def lookup(self, key: str, path: str) -> CachedOutcome | None:
+    def _from_spill(self, wanted: Sequence[tuple[str, str]]) -> dict[str, SpilledOutcome]:
+        spill = self._kept_spill
+        held = [] if spill is None else [(key, path) for key, path in wanted if key in spill]
+        rows = spill.rows_of([key for key, _ in held]) if spill is not None and held else None
+        if rows is None:  # none held, or scattered: the entries are read
+            return {}
+        found = {}
+        for (key, path), (incidents, places) in zip(held, rows, strict=True):
+            problems = [Problem.from_json(values) for values in spill.problems(key)]
+            found[key] = SpilledOutcome(path, incidents, places, problems)
+            self._used.add(key)
+        self.hits += len(found)
+        self.from_spill += len(found)
+        return found
+
+    def lookup(self, key: str, path: str) -> CachedOutcome | SpilledOutcome | None:
         """The cached outcome for ``key``, or None when absent or not trustworthy."""
         return self.lookup_many([(key, path)]).get(key)
 

@@ -110,11 +110,15 @@ class _TableWriter:
         self._buffer.extend(rows)
         self._grow(len(rows))
 
-    def append(self, batch: pa.RecordBatch) -> None:
-        """Append a record batch of this table's schema (after the rows before it)."""
+    def append(self, rows: pa.RecordBatch | pa.Table) -> None:
+        """Append a record batch, or a table, of this table's schema (after the rows
+        before it)."""
         self._rows_to_batch()
-        self._batches.append(batch)
-        self._grow(batch.num_rows)
+        if isinstance(rows, pa.Table):
+            self._batches.extend(rows.to_batches())
+        else:
+            self._batches.append(rows)
+        self._grow(rows.num_rows)
 
     def _grow(self, rows: int) -> None:
         self.rows += rows
@@ -163,15 +167,21 @@ class SpillWriter:
         self._incidents.extend(incidents)
         self._places.extend(places)
 
-    def add_batches(self, incidents: pa.RecordBatch, places: pa.RecordBatch) -> None:
-        """Append one report's incident and place rows as record batches of the spill's
-        schemas (as the result cache keeps them)."""
+    def add_batches(
+        self, incidents: pa.RecordBatch | pa.Table, places: pa.RecordBatch | pa.Table
+    ) -> None:
+        """Append one report's incident and place rows as record batches (or tables) of
+        the spill's schemas (as the result cache keeps them)."""
         self._incidents.append(incidents)
         self._places.append(places)
 
     @property
     def incident_count(self) -> int:
         return self._incidents.rows
+
+    @property
+    def place_count(self) -> int:
+        return self._places.rows
 
     def close(self) -> None:
         self._incidents.close()

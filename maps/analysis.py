@@ -13,7 +13,14 @@ from pathlib import Path
 
 from gazetteer.geoparse import Geoparser
 from gazetteer.model import Gazetteer
-from incidents.cache import CachedOutcome, ResultCache, entry_key, gazetteer_digest, outcome_batches
+from incidents.cache import (
+    CachedOutcome,
+    ResultCache,
+    SpilledOutcome,
+    entry_key,
+    gazetteer_digest,
+    outcome_batches,
+)
 from incidents.engine import (
     DaskEngine,
     ProcessEngine,
@@ -30,6 +37,7 @@ from incidents.pipeline import (
 from incidents.report_files import Manifest, iter_report_files
 from incidents.reports import REPORT_MAX_BYTES
 from incidents.spill import SpillWriter
+from incidents.spill_reuse import INDEX_FILE, IndexedSpill
 from maps import outputs
 from maps.build_summary import BuildSummary
 
@@ -118,19 +126,27 @@ def analyse_into_spill(
             reading=len(kept),
             batches=cache is not None,
         )
-        with SpillWriter(staging / "spill") as spill:
+        kept_spill = cache.kept_spill if cache is not None else None
+        with SpillWriter(staging / "spill") as writer:
+            spill = IndexedSpill(writer, kept_spill)
             for start in range(0, len(listed), ROUND):
                 items, round_keys = listed[start : start + ROUND], keys[start : start + ROUND]
-                for item in engine.outcomes(items, round_keys, cache):
+                outcomes = engine.outcomes(items, round_keys, cache)
+                for key, item in zip(round_keys, outcomes, strict=True):
                     if on_report is not None:
                         on_report()
                     if isinstance(item, Problem):
                         summary.reports_failed += 1
                         summary.problems.append(item)
                         continue
-                    if isinstance(item, CachedOutcome):
+                    if isinstance(item, SpilledOutcome):
                         summary.reports_read += 1
-                        spill.add_batches(item.incidents, item.places)
+                        problems = [problem.to_json() for problem in item.problems]
+                        spill.add_kept(key, item.incidents, item.places, problems)
+                    elif isinstance(item, CachedOutcome):
+                        summary.reports_read += 1
+                        problems = [problem.to_json() for problem in item.problems]
+                        spill.add_cached(key, item.incidents, item.places, problems)
                     elif item.read:
                         summary.reports_read += 1
                         if item.run is not None:
@@ -144,7 +160,10 @@ def analyse_into_spill(
                         if item.run is not None:  # the rows of the reads after it
                             spill.add_batches(*item.run)
                     summary.problems.extend(item.problems)
+            spill.flush()
         engine.close()
+        if cache is not None:
+            spill.index.write(staging / INDEX_FILE, staging / "spill")
     except BaseException:
         engine.terminate()
         if cache is not None:
@@ -155,7 +174,10 @@ def analyse_into_spill(
     summary.jobs = engine.jobs
     if cache is not None:
         summary.reused = cache.hits
-        say(f"cache: {cache.hits} of {summary.reports_read} reports reused")
+        say(
+            f"cache: {cache.hits} of {summary.reports_read} reports reused"
+            f" ({cache.from_spill} from the last build's spill)"
+        )
         if cache.corrupt:
             say(f"cache: {cache.corrupt} corrupt entries ignored, their reports analysed again")
         if cache.unreadable:

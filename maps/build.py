@@ -69,6 +69,7 @@ from incidents.spill import (
     read_spilled_place_firsts,
     release_memory,
 )
+from incidents.spill_reuse import INDEX_FILE, KEPT_FILES, SPILL_FILES, KeptSpill
 from maps import outputs
 from maps.analysis import analyse_into_spill, content_key, list_reports
 from maps.build_summary import BuildSummary
@@ -242,7 +243,9 @@ def build(
             staging,
             summary,
             gazetteer=gazetteer,
-            cache=ResultCache(cache_folder / CACHE_FILE, staging / CACHE_FILE)
+            cache=ResultCache(
+                cache_folder / CACHE_FILE, staging / CACHE_FILE, KeptSpill.open(cache_folder)
+            )
             if use_cache
             else None,
             jobs=jobs,
@@ -310,7 +313,13 @@ def _keep_cache(staging: Path, cache_folder: Path, say: Callable[[str], None]) -
         cache_folder.mkdir(exist_ok=True)
         (cache_folder / RECORD_FILE).unlink(missing_ok=True)
         (cache_folder / PIECES_FILE).unlink(missing_ok=True)
+        (cache_folder / INDEX_FILE).unlink(missing_ok=True)
         (staging / CACHE_FILE).replace(cache_folder / CACHE_FILE)
+        if (staging / INDEX_FILE).is_file():
+            # The spill the index describes, and then the index.
+            for name, kept in KEPT_FILES.items():
+                (staging / "spill" / SPILL_FILES[name]).replace(cache_folder / kept)
+            (staging / INDEX_FILE).replace(cache_folder / INDEX_FILE)
         if (staging / PIECES_FILE).is_file():
             (staging / PIECES_FILE).replace(cache_folder / PIECES_FILE)
         if (staging / RECORD_FILE).is_file():

@@ -32,6 +32,7 @@ from incidents.cache import (
 )
 from incidents.engine import ReportTask, analyse_run, analyse_task, as_batches, run_outcomes
 from incidents.report_files import ReportMetadata
+from incidents.spill_reuse import INDEX_FILE
 from maps.build import OUTPUT_FILES, build
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "reports"
@@ -241,8 +242,10 @@ def test_an_edited_report_is_analysed_again(corpus: Path, tmp_path: Path) -> Non
 
 def _entries(out: Path) -> sqlite3.Connection:
     # The record of the last build goes: else the next build, whose inputs are those of
-    # the last, finds its outputs in place and reads no entry at all.
+    # the last, finds its outputs in place and reads no entry at all; and the index of the
+    # kept spill: else the rows are taken from there and no entry is read.
     (out / CACHE_FOLDER / RECORD_FILE).unlink()
+    (out / CACHE_FOLDER / INDEX_FILE).unlink()
     return sqlite3.connect(out / CACHE_FOLDER / CACHE_FILE)
 
 
