@@ -17,6 +17,11 @@ hit is appended to the spill without a Python object per row. Each entry carries
 a SHA-256 of its payload and names its own key and path, and its batches are
 read against the spill's schemas and validated before use: a corrupt entry, or a
 corrupt file, is ignored and the report analysed again.
+
+Beside the file, a build keeps the spill it wrote and an index of it
+(:mod:`incidents.spill_reuse`): the next build takes the rows of the reports it holds
+from there, a run of consecutive reports at a time, and reads their entries only when
+the kept spill does not check.
 """
 
 from __future__ import annotations
@@ -366,8 +371,9 @@ class ResultCache:
         return db
 
     def present(self, keys: Iterable[str]) -> set[str]:
-        """The ``keys`` that have an entry, not yet read nor checked (one query): the
-        reports a build will have to analyse are known before it reads any entry."""
+        """The ``keys`` that have an entry or rows in the kept spill, not yet read nor
+        checked (one query): the reports a build will have to analyse are known before it
+        reads any entry."""
         keys = list(keys)
         spilled = set() if self._kept_spill is None else self._kept_spill.keys()
         try:
@@ -386,8 +392,7 @@ class ResultCache:
     ) -> dict[str, CachedOutcome | SpilledOutcome]:
         """The trustworthy cached outcomes of ``wanted`` (key, path) pairs, by key: from the
         last build's spill when it holds them all together enough, else from the entries."""
-        found: dict[str, CachedOutcome | SpilledOutcome] = {}
-        found.update(self._from_spill(wanted))
+        found: dict[str, CachedOutcome | SpilledOutcome] = dict(self._from_spill(wanted))
         paths = {key: path for key, path in wanted if key not in found}
         if not paths:
             return found
