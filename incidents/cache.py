@@ -44,6 +44,7 @@ import pyarrow as pa
 from shapely.geometry.base import BaseGeometry
 
 from gazetteer.model import Gazetteer
+from incidents.digests import file_digest
 from incidents.engine import ReportOutcome
 from incidents.pipeline import Problem
 from incidents.report_files import ReportMetadata
@@ -146,7 +147,6 @@ class CachedOutcome:
     incidents: pa.RecordBatch
     places: pa.RecordBatch
     problems: list[Problem] = field(default_factory=list)
-    read: bool = True
 
 
 @dataclass
@@ -159,7 +159,6 @@ class SpilledOutcome:
     incidents: tuple[int, int]
     places: tuple[int, int]
     problems: list[Problem] = field(default_factory=list)
-    read: bool = True
 
 
 def outcome_batches(outcome: ReportOutcome) -> tuple[pa.RecordBatch, pa.RecordBatch]:
@@ -506,12 +505,6 @@ def inputs_digest(version: str, parts: Iterable[str]) -> str:
     for part in parts:
         digest.update(b"\0" + part.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
-
-
-def file_digest(path: Path) -> str:
-    """The SHA-256 of a file's bytes."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def write_record(file: Path, digest: str, outputs: Sequence[Path], summary: dict[str, Any]) -> None:

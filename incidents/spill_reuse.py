@@ -31,6 +31,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from incidents.digests import file_digest
 from incidents.spill import BATCH_ROWS as SPILL_BATCH_ROWS
 from incidents.spill import INCIDENT_SCHEMA, PLACE_SCHEMA, SpillWriter
 
@@ -83,7 +84,7 @@ class SpillIndex:
         for name, file_name in SPILL_FILES.items():
             path = spill_folder / file_name
             files[name] = {
-                "sha256": _file_sha256(path),
+                "sha256": file_digest(path),
                 "rows": pq.ParquetFile(path).metadata.num_rows,
             }
         body = {
@@ -96,11 +97,6 @@ class SpillIndex:
         }
         document = {"body": body, "sha256": _content_sha256(body)}
         target.write_text(json.dumps(document, separators=(",", ":")), encoding="utf-8")
-
-
-def _file_sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _content_sha256(body: dict[str, Any]) -> str:
@@ -199,7 +195,7 @@ class KeptSpill:
     @staticmethod
     def _kept_file(path: Path, body: dict[str, Any], name: str, reports: int) -> _KeptFile | None:
         described = body["files"][name]
-        if _file_sha256(path) != described["sha256"]:
+        if file_digest(path) != described["sha256"]:
             return None
         file = pq.ParquetFile(path)
         rows = file.metadata.num_rows
