@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
@@ -455,26 +456,79 @@ def _jobs(_ctx: click.Context, _param: click.Parameter, value: int | None) -> in
 
 
 class _Progress:
-    """A tqdm bar (reports/s, time left) once the number of reports is known."""
+    """What a build on a terminal shows: a tqdm bar of the reports (reports/s, time
+    left) once their number is known, then what comes after them, each stage on a line
+    of its own: the events being grouped (the time it has taken so far) and the output
+    files being written (so many of so many, the last one named)."""
+
+    #: Seconds between redraws of a stage whose bar does not move by itself.
+    TICK = 0.5
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
+        self.shown = False
+        """Whether the build is large enough for a bar: its stages get one too."""
         self.bar: Any = None
+        self._lock = threading.Lock()
+        self._ticking: threading.Event | None = None
 
     def start(self, total: int) -> None:
         if self.enabled and total > PROGRESS_THRESHOLD:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, unit="report", file=sys.stderr, dynamic_ncols=True)
+            self.shown = True
+            self._open(total=total, unit="report")
 
     def step(self) -> None:
         if self.bar is not None:
             self.bar.update()
 
+    def stage(self, name: str, total: int | None) -> None:
+        """A stage after the reports begins (``total``: its steps, None for none)."""
+        if not self.shown:
+            return
+        self.close()
+        if total is None:
+            self._open(desc=_STAGE_NAMES.get(name, name), bar_format="{desc}: {elapsed}")
+            self._tick()
+        else:
+            self._open(desc=_STAGE_NAMES.get(name, name), total=total, unit="file")
+
+    def output(self, name: str) -> None:
+        """One output file is written (called from the writers' threads)."""
+        with self._lock:
+            if self.bar is not None:
+                self.bar.set_postfix_str(name, refresh=False)
+                self.bar.update()
+
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
+        if self._ticking is not None:
+            self._ticking.set()
+            self._ticking = None
+        with self._lock:
+            if self.bar is not None:
+                self.bar.close()
+                self.bar = None
+
+    def _open(self, **options: Any) -> None:
+        from tqdm import tqdm
+
+        with self._lock:
+            self.bar = tqdm(file=sys.stderr, dynamic_ncols=True, **options)
+
+    def _tick(self) -> None:
+        """Redraw the bar every :data:`TICK` seconds until the next stage or the end."""
+        stop = self._ticking = threading.Event()
+        bar = self.bar
+
+        def redraw() -> None:
+            while not stop.wait(self.TICK):
+                with self._lock:
+                    if self.bar is bar:
+                        bar.refresh()
+
+        threading.Thread(target=redraw, name="incident-map progress", daemon=True).start()
+
+
+_STAGE_NAMES = {"events": "grouping events", "outputs": "writing outputs"}
 
 
 def _summary_record(summary: Any, out_dir: Path) -> dict[str, Any]:
@@ -618,6 +672,8 @@ def build(
             title=title,
             on_report=progress.step,
             on_total=progress.start,
+            on_stage=progress.stage,
+            on_output=progress.output,
             jobs=jobs,
             scheduler=scheduler,
             use_cache=not no_cache,

@@ -139,6 +139,8 @@ def build(
     title: str = "incident-mapper",
     on_report: Callable[[], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    on_stage: Callable[[str, int | None], None] | None = None,
+    on_output: Callable[[str], None] | None = None,
     jobs: int | None = 1,
     scheduler: str | None = None,
     use_cache: bool = True,
@@ -159,6 +161,12 @@ def build(
     on_report, on_total
         Progress: called once per report listed, and once with the number of
         reports once they are listed.
+    on_stage, on_output
+        Progress after the reports: ``on_stage("events", None)`` as the events
+        start being grouped, ``on_stage("outputs", n)`` before the ``n`` files
+        made from the spill are written, and ``on_output(name)`` as each of them is
+        (from another thread when workers write them). A build that finds its
+        outputs in place calls neither.
     jobs
         Worker processes for the analysis; 1 analyses in this process; None
         uses every core (and this process alone for a few reports).
@@ -267,6 +275,8 @@ def build(
             say=say,
             memory_limit_mb=memory_limit_mb,
             reuse=_piece_reuse(cache_folder, version) if use_cache else None,
+            on_stage=on_stage,
+            on_output=on_output,
         )
         if use_cache:
             if digest is not None:
@@ -401,8 +411,11 @@ def _write_from_spill(
     say: Callable[[str], None],
     memory_limit_mb: float | None = None,
     reuse: PieceReuse | None = None,
+    on_stage: Callable[[str, int | None], None] | None = None,
+    on_output: Callable[[str], None] | None = None,
 ) -> None:
-    """Make every output from the spilled columns and move them into ``out_dir``.
+    """Make every output from the spilled columns and move them into ``out_dir``
+    (``on_stage``, ``on_output``: progress, as :func:`build` describes them).
 
     The events are grouped and the output tasks' inputs prepared
     (:func:`group_and_prepare`; with ``jobs`` over 1 in a process of its own), then
@@ -421,6 +434,8 @@ def _write_from_spill(
     if jobs is None:
         jobs = default_jobs() if summary.incidents >= AUTO_PARALLEL_MIN_INCIDENTS else 1
     say(f"grouping {summary.incidents} incidents into events")
+    if on_stage is not None:
+        on_stage("events", None)
     if jobs > 1:
         # In processes of their own, which give back all they held when they end: the
         # build's process stays as small as it was while the output workers write.
@@ -441,16 +456,20 @@ def _write_from_spill(
         say(f"events: {pieces[0]} of {sum(pieces)} pieces reused from the last build")
     release_memory()
     say("writing the outputs" + (f", {jobs} at a time" if jobs > 1 else ""))
+    made = (
+        "map.html", "incidents.geojson", "events.geojson", "places.geojson", "incidents.gpkg",
+        "incidents.csv", *EXTRA_OUTPUT_FILES,
+    )  # fmt: skip
+    if on_stage is not None:
+        on_stage("outputs", len(made))
     summary.outputs = write_outputs(
         out_dir,
         {
-            **dict.fromkeys(("map.html", "incidents.geojson", "events.geojson"), MADE_TOGETHER),
-            **dict.fromkeys(("places.geojson", "incidents.gpkg", "incidents.csv"), MADE_TOGETHER),
-            **dict.fromkeys(EXTRA_OUTPUT_FILES, MADE_TOGETHER),
+            **dict.fromkeys(made, MADE_TOGETHER),
             "sources.csv": sources_csv(spilled.sources),
             "problems.txt": problems_text(summary.problems),
         },
-        make=OutputWriters(inputs, jobs, memory_limit_mb=memory_limit_mb),
+        make=OutputWriters(inputs, jobs, memory_limit_mb=memory_limit_mb, on_written=on_output),
     )
     summary.sources = sorted(row.source for row in spilled.sources)
     summary.source_counts = [(row.source, row.incidents) for row in spilled.sources]

@@ -539,12 +539,22 @@ class OutputWriters:
     The files do not depend on the order.
     """
 
-    def __init__(self, inputs: OutputInputs, jobs: int, *, memory_limit_mb: float | None = None):
+    def __init__(
+        self,
+        inputs: OutputInputs,
+        jobs: int,
+        *,
+        memory_limit_mb: float | None = None,
+        on_written: Callable[[str], None] | None = None,
+    ):
         self.inputs = inputs
         self.jobs = max(1, jobs)
         self.memory_limit_mb = (
             DEFAULT_MEMORY_LIMIT_MB if memory_limit_mb is None else memory_limit_mb
         )
+        self.on_written = on_written
+        """Called with each file's name once it is written (from a thread of this
+        process when workers write them): for a progress display."""
 
     def budget(self) -> float:
         """What the writers may hold together (MB beyond their shared imports)."""
@@ -556,6 +566,7 @@ class OutputWriters:
         if self.jobs == 1 or len(ordered) < 2:
             for name, target in ordered:
                 write_output(name, self.inputs, target)
+                self._written(name)
             return
         paths = dict(ordered)
         estimates = task_estimates(list(paths), self.inputs.incidents)
@@ -593,6 +604,7 @@ class OutputWriters:
                     while not stop.is_set():
                         try:
                             result.get(timeout=0.2)
+                            self._written(name)
                             break
                         except multiprocessing.TimeoutError:
                             continue
@@ -625,6 +637,10 @@ class OutputWriters:
             raise failures[0]
         pool.close()
         pool.join()
+
+    def _written(self, name: str) -> None:
+        if self.on_written is not None:
+            self.on_written(name)
 
 
 def memory_budget(memory_limit_mb: float | None) -> float:

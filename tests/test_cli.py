@@ -497,6 +497,13 @@ def test_a_terminal_gets_a_progress_bar_with_rate_and_time_left(tmp_path: Path) 
     assert "30/30" in text
     assert "report/s" in text
     assert "<00:00" in text or "<" in text.split("30/30")[-1]  # time left
+    # After the reports, the stages that follow them, each on its bar, in order.
+    after = text.split("30/30")[-1]
+    assert "grouping events: 00:0" in after
+    written = after.split("grouping events")[-1]
+    assert "writing outputs" in written
+    assert "10/10" in written  # every file made from the spill, counted as it is written
+    assert "file/s" in written or "s/file" in written
     quiet = subprocess.run(
         [str(SCRIPT), "build", str(folder), "--out", str(tmp_path / "map"), "-q"],
         capture_output=True,
