@@ -456,19 +456,16 @@ def _write_from_spill(
         say(f"events: {pieces[0]} of {sum(pieces)} pieces reused from the last build")
     release_memory()
     say("writing the outputs" + (f", {jobs} at a time" if jobs > 1 else ""))
-    made = (
-        "map.html", "incidents.geojson", "events.geojson", "places.geojson", "incidents.gpkg",
-        "incidents.csv", *EXTRA_OUTPUT_FILES,
-    )  # fmt: skip
+    from_summary = {
+        "sources.csv": sources_csv(spilled.sources),
+        "problems.txt": problems_text(summary.problems),
+    }
+    made = tuple(name for name in OUTPUT_FILES if name not in from_summary)
     if on_stage is not None:
         on_stage("outputs", len(made))
     summary.outputs = write_outputs(
         out_dir,
-        {
-            **dict.fromkeys(made, MADE_TOGETHER),
-            "sources.csv": sources_csv(spilled.sources),
-            "problems.txt": problems_text(summary.problems),
-        },
+        {**dict.fromkeys(made, MADE_TOGETHER), **from_summary},
         make=OutputWriters(inputs, jobs, memory_limit_mb=memory_limit_mb, on_written=on_output),
     )
     summary.sources = sorted(row.source for row in spilled.sources)
