@@ -435,9 +435,10 @@ def _build_vocabulary(raw: Mapping[str, Any]) -> _Vocabulary:
     compiled = {name: re.compile(source, re.IGNORECASE) for name, source in patterns.items()}
     limits = _get(raw, "limits", dict, "top")
     limit_connectors = _alternation(_words(limits, "connectors", "limits"), table)
+    limit_articles = _alternation(_words(limits, "articles", "limits"), table)
     limit_before = re.compile(
         rf"(?<!\w){proclitic}(?:{_alternation(_words(limits, 'words', 'limits'), table)})"
-        rf"\s*(?:(?:{limit_connectors})\s+)?\Z",
+        rf"\s*(?:(?:{limit_connectors})\s+)?(?:(?:{limit_articles})\s+)?\Z",
         re.IGNORECASE,
     )
     limit_join = re.compile(rf"\s*(?:(?:{limit_connectors})\s+)?", re.IGNORECASE)

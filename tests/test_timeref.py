@@ -742,6 +742,8 @@ def test_a_clock_time_far_from_any_day_is_left_out() -> None:
     [
         "No flights use the airport while the curfew is in force; it runs until 6am on Sunday.",
         "The road stays closed till Monday.",
+        "Police closed the road to traffic until the morning.",
+        "The crossing stays shut until the following day.",
         "ويستمر حظر التجوال حتى صباح الأحد",
         "وتبقى الطرق مغلقة لغاية يوم الاثنين",
     ],
