@@ -192,8 +192,10 @@ def _find_figures(
         if figure is not None and _is_article(m, vocab):
             if any(f.end == figure.end for f in figures):
                 figure = None  # "Two commanders of an ... militia died": the died is the two's
-            elif figure.start >= m.start() and not _counts_people(folded, m, vocab):
-                figure = None  # "A bomb went off and people were killed": no one is counted
+            elif not _counts_people(folded, m, vocab, alone=figure.start < m.start()):
+                # "A bomb went off and people were killed", "killed at a checkpoint",
+                # "wounded their children": no one is counted
+                figure = None
         bound.append(figure)
         if figure is not None:
             add(figure)
@@ -339,13 +341,16 @@ def _listed_sums(
     return sums
 
 
-def _counts_people(folded: str, m: re.Match[str], vocab: CasualtyVocabulary) -> bool:
+def _counts_people(
+    folded: str, m: re.Match[str], vocab: CasualtyVocabulary, *, alone: bool = False
+) -> bool:
     """True when the group the number or article ``m`` opens counts people, read from the
     few words after it (see ``articles`` in the vocabulary): a person noun ("a U.S.
     soldier", "three council members", "two policemen"), an ordinal ("wounded a third") or
     a demonym ending the group ("an Iraqi and", "two Americans and"), not "Three rockets
     hit the base and ..." nor "a Shiite mosque". A number's group with no word before its
-    coordinator ("two and three") or in Arabic script is taken as it is."""
+    coordinator ("two and three") or in Arabic script is taken as it is; an article's
+    with no word, when ``alone`` (its casualty word before it: "wounding another"), too."""
     limit = reach_end(folded, m.end())
     tokens = []
     for token in re.finditer(r"\S+", folded[m.end() : limit]):
@@ -354,7 +359,7 @@ def _counts_people(folded: str, m: re.Match[str], vocab: CasualtyVocabulary) -> 
             break
         tokens.append(token.group())
     article = _is_article(m, vocab)
-    if not article and not any(_LATIN_LETTER.search(t) for t in tokens):
+    if not any(_LATIN_LETTER.search(t) for t in tokens) and (alone or not article):
         return True
     for k, word in enumerate(tokens):
         if word.endswith(("'s", "’s")):

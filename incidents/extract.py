@@ -256,6 +256,9 @@ def _extract(
     last_told_time: dict[int, TimeRef] = {}
     reader: TextReader | None = None
     reader_span: tuple[int, int] | None = None
+    # The paragraph before the sentence's, in its segment: where a paragraph that names no
+    # place may have left the story (outside the pack's area).
+    previous_paragraph: tuple[int, int] | None = None
     last_told: Trigger | None = None
     # The trigger of the last incident the report told, and whether a toll told one: what
     # a later "nobody was hurt" in a paragraph that tells none speaks of.
@@ -288,6 +291,9 @@ def _extract(
             context = last_told_time[segment.start]
         stated = _stated_time(times, segment, context, zone)
         if reader_span != sentence.paragraph:
+            previous_paragraph = (
+                reader_span if reader_span is not None and reader_span[0] >= segment.start else None
+            )
             reader_span = sentence.paragraph
             reader = TextReader(report.text, *sentence.paragraph, vocabulary, normalized=normalized)
             last_told = None
@@ -340,7 +346,7 @@ def _extract(
             continue
         placer = SentencePlacer(
             sentence.start, sentence.end, text, sentence.paragraph, index, focus, last_scene,
-            normalized=own_norm[0],
+            normalized=own_norm[0], previous_paragraph=previous_paragraph,
         )  # fmt: skip
         place, basis = placer.at()
         if place is not None and place.is_location:

@@ -14,7 +14,8 @@ in order (``place_basis`` says which one gave the place):
 2. **sentence**: failing that, the most precise location mention in the sentence, the
    nearest among equals;
 3. **outside**: a place outside the gazetteer (Basra, Erbil) in the incident's clause, or the
-   sentence's only places outside, or the paragraph last naming a place outside: the incident
+   sentence's only places outside, or the paragraph last naming a place outside (a paragraph
+   naming none goes on from the one before, when that ended outside): the incident
    stays unmapped, never snapped onto the pack's city;
 4. **anaphora**, **paragraph**, **report_focus**: as before (the scene, the last place of the
    paragraph, the report's focus place).
@@ -219,6 +220,9 @@ class SentencePlacer:
     normalized
         The sentence's normalisation (as :func:`normalize_with_offsets` gives it), when
         the caller has it.
+    previous_paragraph
+        The span of the paragraph before, when it is in the same segment: a paragraph
+        that names no place goes on where it left off when that was outside the area.
     """
 
     def __init__(
@@ -232,8 +236,10 @@ class SentencePlacer:
         last_scene: PlaceMention | None = None,
         *,
         normalized: str | None = None,
+        previous_paragraph: tuple[int, int] | None = None,
     ):
         self.start = start
+        self.previous_paragraph = previous_paragraph
         self.text = text
         self.paragraph = paragraph
         self.mentions = mentions
@@ -365,6 +371,14 @@ class SentencePlacer:
         if previous is not None and previous.role == "outside":
             # a paragraph about Mosul: its incidents stay off the Baghdad map
             return previous, "outside"
+        if previous is None and self.previous_paragraph is not None:
+            # News paragraphs are a sentence or two: "In Hawija four people died." then
+            # "Police said gunmen shot two of them." tells of Hawija, not the report's city.
+            earlier = self.mentions.last_placed_before(
+                self.paragraph[0], floor=self.previous_paragraph[0]
+            )
+            if earlier is not None and earlier.role == "outside":
+                return earlier, "outside"
         before = self.mentions.last_located_before(self.start, floor=self.paragraph[0])
         if before is not None:
             return before, "paragraph"

@@ -876,6 +876,47 @@ def test_an_article_that_counts_a_person_counts_one(sentence, figures):
 @pytest.mark.parametrize(
     ("sentence", "figures"),
     [
+        ("Gunmen shot dead two civilians.", [(2, None)]),
+        ("Gunmen gunned down three policemen near the checkpoint.", [(3, None)]),
+        ("Militants executed 12 prisoners.", [(12, None)]),
+        ("Gunmen assassinated a judge outside his home.", [(1, None)]),
+        ("Two judges were assassinated on Monday.", [(2, None)]),
+        ("Four men were gunned down at a checkpoint.", [(4, None)]),
+        ("Gunmen shot dead two civilians and a bomb killed another two.", [(2, None), (2, None)]),
+    ],
+)
+def test_a_killing_verb_binds_its_figure_before_or_after(sentence, figures):
+    """'shot dead', 'gunned down', 'assassinated', 'executed' kill as 'killed' does, with
+    the figure after them (their object) or before them (the passive's subject)."""
+    claims = claims_of(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("Gunmen killed a policeman and his son in a drive-by shooting.", [(2, None)]),
+        ("A roadside bomb killed a farmer and her husband.", [(2, None)]),
+        ("His bodyguard was wounded in the blast.", [(None, 1)]),
+        ("The blast killed three people and damaged their homes.", [(3, None)]),
+        ("A bomb hit his car and wounded two passers-by.", [(None, 2)]),
+        ("Gunmen killed a teacher and wounded their children.", [(1, None)]),
+        ("Four men were killed at a checkpoint.", [(4, None)]),
+        ("The bomb went off beside a convoy, killing one and wounding another.", [(1, 1)]),
+        ("Two soldiers were wounded at a checkpoint in Dora.", [(None, 2)]),
+    ],
+)
+def test_a_possessive_counts_one_person_like_an_article(sentence, figures):
+    """'his son' is one more person: a possessive opens a group of one, counted only before
+    a singular person noun (never 'his car', nor the plural 'their children'), as an
+    article is, wherever its casualty word is ('killed at a checkpoint' counts none)."""
+    claims = claims_of(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
         ("The dead were an Iraqi policeman, a Kurd and a third man.", [(3, None)]),
         ("The blast killed two soldiers, three policemen and a child.", [(6, None)]),
         ("Rebels killed three guards and wounded a fourth, as well as a driver.", [(3, 2)]),

@@ -86,6 +86,30 @@ def test_a_paragraph_about_another_city_keeps_its_incidents_off_the_map(geoparse
     assert rally
 
 
+def test_a_paragraph_naming_no_place_goes_on_outside_where_the_one_before_ended(geoparser):
+    result = analyse_text(
+        "In Baghdad, a bomb wounded two people at Tahrir Square.\n\n"
+        "Four people died in the town of Hawija, west of Kirkuk.\n\n"
+        "Police said gunmen shot dead two civilians there and a roadside bomb killed two more.",
+        name="t.txt", source="Test Wire", date=FRIDAY, geoparser=geoparser,
+    )  # fmt: skip
+    later = [i for i in result.incidents if "Police said" in i.evidence]
+    assert later
+    assert all(i.lat is None and i.place_basis == "outside" for i in later)
+    assert next(i.place_id for i in result.incidents if "Tahrir" in i.evidence) == "tahrir_square"
+
+
+def test_a_paragraph_naming_no_place_after_a_located_one_takes_the_report_focus(geoparser):
+    result = analyse_text(
+        "Protesters gathered at Tahrir Square on Friday.\n\n"
+        "Police fired tear gas to disperse them.",
+        name="t.txt", source="Test Wire", date=FRIDAY, geoparser=geoparser,
+    )  # fmt: skip
+    tear_gas = [i for i in result.incidents if i.event_type == "tear_gas"]
+    assert tear_gas
+    assert all(i.lat is not None and i.place_basis != "outside" for i in tear_gas)
+
+
 def test_two_places_two_incidents_end_to_end(geoparser):
     result = analyse_text(
         "Protesters threw stones outside the Ministry of Planning gate, while riot police "
