@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 from gazetteer.normalize import is_arabic_letter, normalize_name
 from gazetteer.pack import Pack, bundled_pack
@@ -172,6 +172,18 @@ class Vocabulary:
 
 def _read(name: str) -> dict:
     return read_json_resource("incidents", name)
+
+
+def _figurative(idioms: dict[str, Any]) -> list[str]:
+    """The set phrases of a verb used figuratively: each of its forms before each of its
+    objects, bare or after "the" ("defused tensions", "defusing the crisis")."""
+    return [
+        f"{verb} {the}{thing}"
+        for group in idioms.get("figurative", ())
+        for verb in group["verbs"]
+        for thing in group["objects"]
+        for the in ("", "the ")
+    ]
 
 
 def _with_article(phrase: str, article: str) -> list[str]:
@@ -352,6 +364,7 @@ def _incident_vocabulary(
             for form in _with_article(phrase, article)
         )
     terms.extend((phrase, Term("idiom", "idiom")) for phrase in raw["idioms"]["phrases"])
+    terms.extend((phrase, Term("idiom", "idiom")) for phrase in _figurative(raw["idioms"]))
     reference = raw["reference_before"]
     terms.extend(
         (phrase, Term("reference", "reference"))

@@ -85,6 +85,10 @@ def test_the_capital_after_another_country_is_not_baghdad(geoparser):
         ("The US embassy in Baghdad said it was safe.", "embassy"),
         ("Five died, according to the health ministry.", "ministry"),
         ("The Interior Ministry said five had died.", "Ministry"),
+        # a statement's stance speaks as the statement does
+        ("The Iraqi Foreign Ministry condemned the burning of the embassy.", "Ministry"),
+        ("The US embassy in Baghdad welcomed the arrests.", "embassy"),
+        ("وأدانت وزارة الخارجية العراقية الهجوم", "وزارة"),
     ],
 )
 def test_an_institution_that_speaks_is_an_organisation(geoparser, text, needle):

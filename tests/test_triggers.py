@@ -79,6 +79,11 @@ def test_wire_copy_triggers_give_the_specific_type(sentence, expected):
 def test_generic_explosion_gives_way_to_the_device_named():
     assert list(told("A car bomb exploded, a blast heard across the city.")) == ["car_bomb"]
     assert list(told("Police defused a roadside bomb.")) == ["disrupted_weapons"]
+    # every form of the verb: a bomb being defused has not gone off
+    assert list(told("Soldiers were defusing another car bomb.")) == ["disrupted_weapons"]
+    # ... but a crisis defused is no bomb defused (figurative verbs are data: idioms)
+    assert list(told("Lawmakers were credited with defusing the crisis.")) == []
+    assert list(told("Mediators defused tensions between the factions.")) == []
 
 
 def test_weapon_and_target_when_the_text_states_them():
