@@ -316,6 +316,15 @@ class VariantMatching:
                 kept.append(hit)
         return sorted([*kept, *taken], key=lambda h: h.start)
 
+    def _same_generic_words(self, written: str, name: str) -> bool:
+        """True when ``written`` has the generic words of the gazetteer name ``name``."""
+        generic = self.vocabulary.generic_words
+
+        def generics(text: str) -> set[str]:
+            return {w for w in map(fold_word, text.replace("-", " ").split()) if w in generic}
+
+        return generics(written) == generics(name)
+
     def _name_words_of(self, name: str) -> tuple[str, ...]:
         """A gazetteer name's folded words, without articles and generic words."""
         vocab = self.vocabulary
@@ -541,6 +550,16 @@ class VariantMatching:
         # a name written with the same generic words first (Suspension Bridge: the bridge,
         # not the Suspension Bridge gate), then the closest key
         candidates.sort(key=lambda c: (c.kinds != key.kinds, c.distance))
+        if key.kinds and not self._same_generic_words(written, candidates[0].name):
+            # "the Kadhimiya neighbourhood" reads as the alias "Kadhimiya District" (both words
+            # say a neighbourhood) but is written with another generic word: an entry of the
+            # kind itself (the neighbourhood), if the key names one, before the qadaa
+            own = [
+                c for c in candidates
+                if self.gazetteer[c.place_id].kind in key.kinds
+                and c.distance <= candidates[0].distance
+            ]  # fmt: skip
+            candidates = own + [c for c in candidates if c not in own]
         best_kinds, best = candidates[0].kinds, candidates[0].distance
         candidates = [c for c in candidates if c.kinds == best_kinds]
         ids = tuple(dict.fromkeys(c.place_id for c in candidates if c.distance == best))

@@ -798,3 +798,22 @@ def test_a_bare_name_in_the_text_keeps_the_strict_spelling_key(geoparser):
     # Sadr City's old "Al-Rafidain District" is no place
     text = "Gunmen robbed a branch of al-Rafidain Bank on Monday."
     assert [m.place_id for m in parse(geoparser, text) if m.is_location] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "expected"),
+    [
+        # written with another generic word than the qadaa's alias 'Kadhimiya District'
+        ("A car bomb went off in the Kadhimiya neighbourhood.", "Kadhimiya", "kadhimiya"),
+        ("A car bomb went off in the Kadhimiyah neighborhood.", "Kadhimiyah", "kadhimiya"),
+        # written as the alias is: the alias's entry
+        ("A car bomb went off in the Kadhimiya district.", "Kadhimiya", "qadaa_kadhimiya"),
+        ("A car bomb went off in the Mansour district.", "Mansour", "mansour_district"),
+    ],
+)
+def test_a_generic_word_other_than_the_aliass_takes_the_entry_of_its_own_kind(
+    geoparser, text, needle, expected
+):
+    """'Kadhimiya neighbourhood' is the neighbourhood (12 km from the qadaa's centre), not
+    the qadaa whose alias 'Kadhimiya District' has a generic word of the same kind."""
+    assert find(geoparser, text, needle).place_id == expected
