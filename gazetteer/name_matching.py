@@ -389,7 +389,26 @@ class NameMatching:
         """True when the words ``text[start:end]`` can be a match of ``category``: written
         as its names are (:meth:`_case_fits`), and no outlet or world name across a comma
         ("في بغداد، اليوم" is not "Baghdad Today")."""
-        return _written_fits(text[start:end], key, category)
+        written = text[start:end]
+        if (
+            category == "world"
+            and _HAMZA_LETTERS.intersection(written)
+            and key not in self._hamza_world_keys
+        ):
+            return False  # "وأن" (and that) is not Van, "بأنه" not Baneh: written without hamza
+        return _written_fits(written, key, category)
+
+    @cached_property
+    def _hamza_world_keys(self) -> frozenset[str]:
+        """The keys of the world names that some spelling writes with a hamza: a word the
+        text writes with one matches only those (normalisation folds hamza away, for the
+        many texts that leave it out)."""
+        return frozenset(
+            normalize_name(name)
+            for world in self._world.values()
+            for name in world.names
+            if _HAMZA_LETTERS.intersection(name)
+        )
 
     @staticmethod
     def _case_fits(original: str, key: str, category: str) -> bool:
@@ -456,6 +475,10 @@ class NameMatching:
         # the city outline is an estimate: its own uncertainty radius counts as inside
         reach = container.uncertainty_m / 111_000
         return container.geometry.buffer(reach).covers(Point(lon, lat))
+
+
+#: Arabic letters that carry a hamza (folded to bare letters by normalisation).
+_HAMZA_LETTERS = frozenset("أإآؤئء")
 
 
 @lru_cache(maxsize=65536)

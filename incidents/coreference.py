@@ -61,6 +61,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from gazetteer.mentions import PlaceMention
+from gazetteer.normalize import normalize_name
 from incidents.model import Incident
 from incidents.triggers import Trigger
 from incidents.vocabulary import Vocabulary
@@ -87,18 +88,35 @@ _PLACE_FIELDS = (
 )
 
 
+#: How the key of a place outside the pack's area starts (another city: Mosul, Basra).
+_OUTSIDE_KEY = "outside:"
+
+
 def own_place_key(
-    place: PlaceMention | None, basis: str | None, start: int, end: int
+    place: PlaceMention | None,
+    basis: str | None,
+    start: int,
+    end: int,
+    *,
+    definite: bool = False,
 ) -> str | None:
-    """The place an incident's own sentence names (finer than the city), else None.
+    """The place an incident's own sentence names (finer than the city, or a town or city
+    outside the pack's area for a mention that is not ``definite``), else None.
 
     ``start``/``end`` are the sentence's span: a place of the paragraph or of the
-    report's focus is not the sentence's own.
+    report's focus is not the sentence's own. "In Mosul, gunmen killed a policeman",
+    after a shooting elsewhere, is another incident; "VOA reports from Irbil on the
+    attack" tells the attack told before.
     """
-    if place is None or basis not in _OWN_BASES or place.precision in _COARSE:
+    if place is None or basis not in _OWN_BASES:
+        return None
+    outside = place.role == "outside" and place.precision != "country" and not definite
+    if place.precision in _COARSE and not outside:
         return None
     if not start <= place.start < end:
         return None
+    if outside:
+        return _OUTSIDE_KEY + normalize_name(place.place_name or place.text)
     return place.anchor_id or place.place_id
 
 

@@ -393,8 +393,9 @@ def _extract(
             told_incident = _one_acled_event(told_incident, acled_events, vocabulary)
             report_told = t
             own = unlisted_key or own_place_key(
-                fields["place"], fields["basis"], sentence.start, sentence.end
-            )
+                fields["place"], fields["basis"], sentence.start, sentence.end,
+                definite=t.definite,
+            )  # fmt: skip
             if t.start in telling.scenes:
                 own = None  # "near the site of the blast": the sentence's place is not its own
             told_incidents.tell(

@@ -54,6 +54,30 @@ def test_an_ordinal_or_another_place_makes_a_new_incident(geoparser):
     assert len(drawn(text, geoparser)) == 3
 
 
+def test_an_attack_told_in_another_city_is_another_incident(geoparser):
+    """Wire roundups tell one shooting per town: Mosul's is not Kirkuk's, nor Baghdad's."""
+    text = (
+        "In Kirkuk, gunmen shot dead two civilians on Friday.\n\n"
+        "In Mosul, gunmen killed a policeman and his son in a drive-by shooting.\n\n"
+        "In Baghdad, gunmen opened fire on a van in the Yarmouk neighborhood, killing one."
+    )
+    attacks = [e for t, e in drawn(text, geoparser) if t == "armed_attack"]
+    assert attacks == [
+        "In Kirkuk, gunmen shot de",
+        "In Mosul, gunmen killed a",
+        "In Baghdad, gunmen opened",
+    ]
+
+
+def test_a_definite_mention_beside_another_city_tells_the_incident_again(geoparser):
+    text = (
+        "A car bomb ripped through a market in Sadr City on Friday, killing 12 people.\n\n"
+        "A correspondent reporting from the northern city of Irbil said the blast was heard "
+        "across the capital."
+    )
+    assert drawn(text, geoparser) == [("car_bomb", "A car bomb ripped through")]
+
+
 def test_the_second_of_two_told_is_the_second_told(geoparser):
     # "the second blast" with two told is one of them (tests/test_discourse.py has more)
     text = (

@@ -817,3 +817,22 @@ def test_a_generic_word_other_than_the_aliass_takes_the_entry_of_its_own_kind(
     """'Kadhimiya neighbourhood' is the neighbourhood (12 km from the qadaa's centre), not
     the qadaa whose alias 'Kadhimiya District' has a generic word of the same kind."""
     assert find(geoparser, text, needle).place_id == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وأفاد مصدر أمني بأنه سمع دوي انفجار",  # 'that he': not Baneh (بانه)
+        "وقالت الشرطة وأن الهجوم وقع ليلا",  # 'and that': not Van (وان)
+    ],
+)
+def test_an_arabic_word_written_with_a_hamza_is_no_world_name_written_without(geoparser, text):
+    """Normalisation folds hamza away for texts that leave it out; a word the text writes
+    with one is not a world name no spelling of which has one."""
+    assert [m for m in parse(geoparser, text) if m.role == "outside"] == []
+
+
+def test_a_world_name_written_with_its_hamza_is_found(geoparser):
+    assert [m.place_name for m in parse(geoparser, "هددت إيران بالرد") if m.role == "outside"] == [
+        "Iran"
+    ]
