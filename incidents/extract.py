@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -593,12 +594,16 @@ class _PlaceSpans:
 #: How a sentence of prose ends; a line ending otherwise is a headline or subhead.
 _SENTENCE_ENDS = frozenset(".!?:;\"'”’»…)")
 _HEADLINE_WORDS = 14
+#: A bracketed tag that ends a line: a place, an outlet, "update".
+_TRAILING_TAG = re.compile(r"\s*\([^()\n]{1,40}\)$")
 
 
 def _is_headline(text: str) -> bool:
     """True for a short line with no closing punctuation ("Suicide bomber posing as
-    employer kills 17 day laborers"): a headline names an incident the text tells."""
-    stripped = text.rstrip()
+    employer kills 17 day laborers"): a headline names an incident the text tells. A tag
+    in brackets at its end ("Soldiers Injured in Explosion (Diyala)", a roundup's
+    subhead) is no closing punctuation."""
+    stripped = _TRAILING_TAG.sub("", text.rstrip())
     return (
         bool(stripped)
         and stripped[-1] not in _SENTENCE_ENDS

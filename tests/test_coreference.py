@@ -175,6 +175,16 @@ def test_a_headline_names_the_incident_the_text_then_tells(geoparser):
     assert drawn(text, geoparser) == [("suicide_bombing", "On Friday a suicide bombe")]
 
 
+def test_a_roundups_subhead_with_a_bracketed_place_is_a_headline(geoparser):
+    """A security brief's items open with "- Title (Place)": the tag in brackets is no
+    closing punctuation, and the item's sentence tells the incident its subhead names."""
+    text = (
+        "- Soldiers Injured in Explosion (Karrada)\n"
+        "An explosion wounded two soldiers in Karrada on Saturday."
+    )
+    assert drawn(text, geoparser) == [("explosion", "An explosion wounded two ")]
+
+
 def test_a_definite_mention_of_a_measure_or_storming_is_the_one_told(geoparser):
     # "The ban" is the ban told, even announced the day before the day it holds for.
     text = (
