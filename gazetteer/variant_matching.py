@@ -23,6 +23,7 @@ from gazetteer.variants import (
     ARTICLES,
     MAX_SPAN_WORDS,
     MIN_KEY_LETTERS,
+    NISBA_ENDING,
     OPTIONAL_KINDS,
     SHORT_KEY_LETTERS,
     NameKey,
@@ -49,6 +50,16 @@ _ARABIC_WORD = re.compile("[\u0620-\u064a\u066e-\u06d3]+")
 #: A word after "the" in normalised text: where a misspelt feature noun is looked for
 #: (the boundary before "the" checked apart, so the search runs on the literal "the ").
 _DEFINITE_WORD = re.compile(r"the ([a-z]{5,})\b")
+
+
+#: A single name word this long with the nisba ending is read by its key even when the
+#: key is short (Saidiyah, key "sdy"): English names of that length reduce to short keys
+#: too (Russell, Kennedy, Giuliani), but not with that ending.
+LONG_WORD_LETTERS = 7
+
+
+def _long_nisba(folded: str) -> bool:
+    return len(folded) >= LONG_WORD_LETTERS and NISBA_ENDING.search(folded) is not None
 
 
 #: Feature nouns shorter than this are never read through a typo ("hotle" is no hotel).
@@ -493,7 +504,11 @@ class VariantMatching:
             for j, key, kinds_, article_, names_ in reversed(grown):
                 if len(key) < MIN_KEY_LETTERS:
                     continue
-                if len(key) <= SHORT_KEY_LETTERS and not (kinds_ or article_):
+                if (
+                    len(key) <= SHORT_KEY_LETTERS
+                    and not (kinds_ or article_)
+                    and not (names_ == 1 and _long_nisba(tokens[j].folded))
+                ):
                     continue
                 candidates = lookup(key)
                 if not candidates:

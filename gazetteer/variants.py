@@ -46,8 +46,8 @@ FUZZY_MIN_LETTERS = 7
 MIN_KEY_LETTERS = 3
 #: Generic kinds a name may be written without ("Hay al-Nil" is also "al-Nil").
 OPTIONAL_KINDS = frozenset({"neighbourhood"})
-#: Keys this short match only with a generic word (Senk Bridge), or an article and the same
-#: first vowel (al-Sinek).
+#: Keys this short match only with a generic word (Senk Bridge), an article and the same
+#: first vowel (al-Sinek), or as one long word with the nisba ending (Saidiyah).
 SHORT_KEY_LETTERS = 3
 
 ARTICLES = frozenset(
@@ -62,6 +62,9 @@ _DIGRAPHS = (("dh", "z"), ("th", "t"), ("ph", "f"), ("ck", "k"), ("q", "k"),
              ("ou", "u"), ("oo", "u"), ("ee", "i"))  # fmt: skip
 _ENDING = re.compile(r"(?<=[^aeiou])(?:iy+|ey+|i|e)(?:ah|eh|a|e)$")
 _FINAL_H = re.compile(r"(?<=[aeiou])h$")
+#: The Arabic nisba ending written with its y (Saidiyah, Adhamiyya, Kazimeyah): a word
+#: with it is a romanised Arabic name, whatever its key's length.
+NISBA_ENDING = re.compile(r"(?<=[^aeiou])(?:iy+|ey+)(?:ah|eh|a|e)$")
 _DOUBLE = re.compile(r"(.)\1+")
 
 

@@ -836,3 +836,21 @@ def test_a_world_name_written_with_its_hamza_is_found(geoparser):
     assert [m.place_name for m in parse(geoparser, "هددت إيران بالرد") if m.role == "outside"] == [
         "Iran"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A roadside bomb exploded in Saidiyah on Sunday.", "saydiya"),
+        ("A roadside bomb exploded in Seidiyah on Sunday.", "saydiya"),
+        # short keys of English names stay unread: Russell (rsl), Kennedy (knd), Giuliani (gln)
+        ("Russell said a bomb exploded on Sunday.", None),
+        ("Giuliani said a bomb exploded on Sunday.", None),
+    ],
+)
+def test_a_long_word_with_the_nisba_ending_is_read_by_its_short_key(geoparser, text, expected):
+    """'Saidiyah' keys to 'sdy', too short to be read alone (English names share such keys);
+    a word of seven letters or more ending in -iya(h)/-iyya(h)/-eya(h) is a romanised
+    Arabic name all the same."""
+    located = [m.place_id for m in parse(geoparser, text) if m.is_location]
+    assert located == ([expected] if expected else [])
