@@ -162,6 +162,16 @@ def spans_of_runs(scanner: SpanScanner, text: str) -> list[TextSpan]:
     return found
 
 
+def _short_unread(key: NameKey, words: tuple[str, ...]) -> bool:
+    """A key too short to be read alone: no generic word, no article, and not one long
+    word with the nisba ending."""
+    return (
+        len(key.key) <= SHORT_KEY_LETTERS
+        and not (key.kinds or key.has_article)
+        and not (len(words) == 1 and variant_matching._long_nisba(words[0]))
+    )
+
+
 def reference_with_variants(
     self: Geoparser, text: str, offsets: list[int], hits: list[NameHit]
 ) -> list[NameHit]:
@@ -181,7 +191,7 @@ def reference_with_variants(
         key = span.key
         if len(key.key) < MIN_KEY_LETTERS:
             continue
-        if len(key.key) <= SHORT_KEY_LETTERS and not (key.kinds or key.has_article):
+        if _short_unread(key, span.words):
             continue
         if span.sentence_initial and len(span.words) == 1 and not key.kinds:
             continue
@@ -208,6 +218,16 @@ def reference_with_variants(
         if not key.kinds and all(word in english_stop_words() for word in span.words):
             continue
         candidates.sort(key=lambda c: (c.kinds != key.kinds, c.distance))
+        if key.kinds and not self._same_generic_words(
+            text[span.start : span.end], candidates[0].name
+        ):
+            own = [
+                c
+                for c in candidates
+                if self.gazetteer[c.place_id].kind in key.kinds
+                and c.distance <= candidates[0].distance
+            ]
+            candidates = own + [c for c in candidates if c not in own]
         best_kinds, best = candidates[0].kinds, candidates[0].distance
         candidates = [c for c in candidates if c.kinds == best_kinds]
         ids = tuple(dict.fromkeys(c.place_id for c in candidates if c.distance == best))
@@ -240,7 +260,7 @@ def reference_variant_named(
     whose key and name words are ``key`` and ``words``; None when it names no entry."""
     if len(key.key) < MIN_KEY_LETTERS:
         return None
-    if len(key.key) <= SHORT_KEY_LETTERS and not (key.kinds or key.has_article):
+    if _short_unread(key, words):
         return None
     return self._named_among(self._variant_index.lookup(key.key), written, key, words)
 
