@@ -100,20 +100,23 @@ def own_place_key(
     *,
     definite: bool = False,
 ) -> str | None:
-    """The place an incident's own sentence names (finer than the city, or a town or city
-    outside the pack's area for a mention that is not ``definite``), else None.
+    """The place an incident's own sentence names (finer than the city), or, for a mention
+    that is not ``definite``, the town or city outside the pack's area it was placed in;
+    else None.
 
     ``start``/``end`` are the sentence's span: a place of the paragraph or of the
-    report's focus is not the sentence's own. "In Mosul, gunmen killed a policeman",
-    after a shooting elsewhere, is another incident; "VOA reports from Irbil on the
-    attack" tells the attack told before.
+    report's focus is not the sentence's own, but a town outside is, wherever the placing
+    found it (the sentence, or a paragraph that went on about it): "In Mosul, gunmen
+    killed a policeman", after a shooting elsewhere, is another incident, as is "Police
+    said explosions killed another two" in a paragraph about Hawija after a Baghdad car
+    bomb; "VOA reports from Irbil on the attack" tells the attack told before.
     """
     if place is None or basis not in _OWN_BASES:
         return None
     outside = place.role == "outside" and place.precision != "country" and not definite
     if place.precision in _COARSE and not outside:
         return None
-    if not start <= place.start < end:
+    if not outside and not start <= place.start < end:
         return None
     if outside:
         return _OUTSIDE_KEY + normalize_name(place.place_name or place.text)

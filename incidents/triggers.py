@@ -639,10 +639,15 @@ def _choose_types(
             variants.setdefault(vocab.types[type_id].armed_variant or type_id, match)
         chosen = variants
     present = set(chosen)
+    # "a bomb hidden in a parked car" beside "a suicide bomber"; "Gunmen shot dead two"
+    # beside "explosions killed another two": told by any of its triggers, not its first
+    unyielding = {
+        m.value.value for m in triggers if m.key in vocab.types[m.value.value].unyielding_triggers
+    }
 
     def gives_way(type_id: str, match: PhraseMatch[Term]) -> bool:
-        if match.key in vocab.types[type_id].unyielding_triggers:
-            return False  # "a bomb hidden in a parked car" beside "a suicide bomber"
+        if type_id in unyielding:
+            return False
         # Two types that yield to each other ("gunmen" and "opened fire"): the one told
         # first stays.
         return any(

@@ -82,7 +82,8 @@ class IncidentType:
     an abduction by gunmen, not police leading someone away)."""
     unyielding_triggers: frozenset[str] = frozenset()
     """Normalised triggers that never give way to ``yields_to`` ("a bomb hidden in a
-    parked car" beside "a suicide bomber": the parked one was not driven)."""
+    parked car" beside "a suicide bomber": the parked one was not driven; "shot dead"
+    beside "explosions killed another two": a shooting is no blast's doing)."""
 
 
 @dataclass(frozen=True)
@@ -316,7 +317,9 @@ def _incident_vocabulary(
                 for form in forms(w)
             ),
             unyielding_triggers=frozenset(
-                normalize_name(form) for w in parked[type_id] for form in forms(w)
+                normalize_name(form)
+                for w in (*parked[type_id], *spec.get("unyielding_triggers", ()))
+                for form in forms(w)
             ),
         )
     status = raw["status"]

@@ -69,6 +69,15 @@ def test_an_attack_told_in_another_city_is_another_incident(geoparser):
     ]
 
 
+def test_a_paragraph_about_another_city_tells_incidents_of_its_own(geoparser):
+    text = (
+        "A car bomb killed 13 people in Kadhimiya on Friday.\n\n"
+        "Four people died in Kirkuk the same day.\n\n"
+        "Police said gunmen shot dead two civilians and explosions killed another two."
+    )
+    assert [t for t, _ in drawn(text, geoparser)] == ["car_bomb", "armed_attack", "explosion"]
+
+
 def test_a_definite_mention_beside_another_city_tells_the_incident_again(geoparser):
     text = (
         "A car bomb ripped through a market in Sadr City on Friday, killing 12 people.\n\n"

@@ -76,6 +76,15 @@ def test_wire_copy_triggers_give_the_specific_type(sentence, expected):
     assert next(iter(told(sentence))) == expected
 
 
+def test_a_shooting_beside_a_blast_is_told_as_itself():
+    # "gunmen" alone gives way to the bomb they planted; "shot dead" never does
+    assert list(told("Gunmen planted a bomb that killed two.")) == ["ied"]
+    assert list(told("Gunmen shot dead two civilians and explosions killed another two.")) == [
+        "armed_attack",
+        "explosion",
+    ]
+
+
 def test_generic_explosion_gives_way_to_the_device_named():
     assert list(told("A car bomb exploded, a blast heard across the city.")) == ["car_bomb"]
     assert list(told("Police defused a roadside bomb.")) == ["disrupted_weapons"]
