@@ -72,14 +72,34 @@ class NameMatching:
         phrases.extend((org, ("organisation", org)) for org in self.vocabulary.organisations)
         for country, words in self.vocabulary.demonyms.items():
             phrases.extend((word, ("demonym", country)) for word in words)
+        nouns = self._common_nouns
         for world in self._world.values():
-            phrases.extend((name, ("world", world.key)) for name in world.names)
+            phrases.extend(
+                (name, ("world", world.key))
+                for name in world.names
+                if normalize_name(name) not in nouns
+            )
         for kind, forms in self.vocabulary.feature_nouns.items():
             for number, words in forms.items():
                 phrases.extend((word, ("feature", f"{kind}:{number}")) for word in words)
         for relation, words in self.vocabulary.relations.items():
             phrases.extend((word, ("relation", relation)) for word in words)
         return PhraseMatcher(phrases)
+
+    @cached_property
+    def _common_nouns(self) -> frozenset[str]:
+        """The feature nouns and generic words, normalised, with and without the Arabic
+        article: a world name spelled as one ("مدينه", a spelling of Medina, is "city") is
+        never looked for."""
+        vocab = self.vocabulary
+        words = [
+            *(w for forms in vocab.feature_nouns.values() for ws in forms.values() for w in ws),
+            *vocab.generic_words,
+            *vocab.arabic_generic_words,
+        ]
+        found = {normalize_name(w) for w in words}
+        found.update(w[2:] for w in list(found) if w.startswith("ال") and len(w) > 3)
+        return frozenset(found)
 
     @cached_property
     def _arabic_specific_parts(self) -> dict[str, tuple[str, tuple[str, ...]]]:

@@ -255,9 +255,18 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
     table = folding_table()
     flags = re.IGNORECASE
 
-    def kinds(section: Mapping[str, Any], killed: str, injured: str, where: str) -> str:
+    def kinds(
+        section: Mapping[str, Any], killed: str, injured: str, where: str, combined: str = ""
+    ) -> str:
+        # The dead and hurt counted together ("killed or wounded") are tried first, as
+        # their words open with a killed term's: a figure for them is kept as injured.
+        both = (
+            rf"(?P<both>{_alt(_words(section, combined, where), table)})|"
+            if combined and section.get(combined)
+            else ""
+        )
         return (
-            rf"(?:(?P<killed>{_alt(_words(section, killed, where), table)})"
+            rf"(?:{both}(?P<killed>{_alt(_words(section, killed, where), table)})"
             rf"|(?P<injured>{_alt(_words(section, injured, where), table)}))"
         )
 
@@ -278,7 +287,7 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
     values = {fold_key(w, table): n for w, n in {**words, **vague, **persons}.items()}
     values.update((w, n) for w, n in arabic.single.items() if w not in values)
     qualifiers = _section(raw, "qualifiers", "top")
-    compound = rf"(?:{_alt(tens, table)})-(?:{_alt(units, table)})"
+    compound = rf"(?:{_alt(tens, table)})[- ](?:{_alt(units, table)})"  # twenty-five, twenty five
     number = re.compile(
         rf"(?<![\w.,:/#$-])(?:(?P<q>{_alt(_words(qualifiers, 'words', 'qualifiers'), table)})\s+)?"
         rf"(?:و\s?)?(?P<n>\d{{1,3}}(?:,\d{{3}}){{1,3}}(?!\d|,\d)|\d{{1,7}}(?!\d)|{compound}"
@@ -308,7 +317,7 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
 
     terms = _section(raw, "terms", "top")
     bridges = _words(_section(terms, "before_bridges", "terms"), "words", "terms.before_bridges")
-    before = kinds(terms, "killed_before", "injured_before", "terms")
+    before = kinds(terms, "killed_before", "injured_before", "terms", "combined_before")
     before_term = re.compile(
         rf"(?<!\w){proclitic}{before}(?:\s+(?:{_alt(bridges, table)})){{0,3}}\s*\Z", flags
     )
@@ -318,7 +327,9 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
         rf"(?<!\w){proclitic}{arabic_verbs}\s+[\u0621-\u064a\u0640-\u0652]{{2,20}}\s*\Z", flags
     )
     after_term = re.compile(
-        rf"{prefixed}{kinds(terms, 'killed_after', 'injured_after', 'terms')}(?![\w-])", flags
+        rf"{prefixed}{kinds(terms, 'killed_after', 'injured_after', 'terms', 'combined_after')}"
+        rf"(?![\w-])",
+        flags,
     )
     single = re.compile(
         rf"(?<!\w){prefixed}{kinds(terms, 'single_killed', 'single_injured', 'terms')}(?!\w)", flags
@@ -593,8 +604,8 @@ def number_value(word: str, vocab: CasualtyVocabulary) -> int | None:
     key = fold_key(word, vocab.fold_table)
     if key.replace(",", "").isdigit():
         return int(key.replace(",", ""))
-    if "-" in key:
-        ten, _, unit = key.partition("-")
+    if "-" in key or " " in key:
+        ten, _, unit = key.replace(" ", "-").partition("-")
         if ten in vocab.tens and unit in vocab.units:
             return vocab.tens[ten] + vocab.units[unit]
     value = vocab.number_values.get(key)

@@ -876,6 +876,33 @@ def test_an_article_that_counts_a_person_counts_one(sentence, figures):
 @pytest.mark.parametrize(
     ("sentence", "figures"),
     [
+        ("Nine people were killed or wounded in the blast.", [(None, 9)]),
+        ("The blasts left thirty seven people dead or wounded.", [(None, 37)]),
+        ("The attack killed and wounded dozens.", [(None, 12)]),
+        ("سقط تسعة أشخاص بين قتيل وجريح جراء التفجير", [(None, 9)]),
+        ("سقط 9 قتلى وجرحى", [(None, 9)]),
+        # told apart, the dead and the hurt stay apart
+        ("Two people were killed and five wounded.", [(2, 5)]),
+    ],
+)
+def test_the_dead_and_hurt_counted_together_are_kept_as_hurt(sentence, figures):
+    """'nine killed or wounded' says how many fell, not how many died: the figure is kept
+    as injured, as 'casualties' is, so that the killed count is never inflated."""
+    claims = claims_of(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [("Twenty-five people were killed.", 25), ("Twenty five people were killed.", 25)],
+)
+def test_a_compound_number_is_read_with_or_without_its_hyphen(sentence, value):
+    assert [c.killed for c in claims_of(sentence)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
         ("Gunmen shot dead two civilians.", [(2, None)]),
         ("Gunmen gunned down three policemen near the checkpoint.", [(3, None)]),
         ("Militants executed 12 prisoners.", [(12, None)]),

@@ -854,3 +854,11 @@ def test_a_long_word_with_the_nisba_ending_is_read_by_its_short_key(geoparser, t
     Arabic name all the same."""
     located = [m.place_id for m in parse(geoparser, text) if m.is_location]
     assert located == ([expected] if expected else [])
+
+
+def test_a_world_name_spelled_as_a_common_noun_is_not_looked_for(geoparser):
+    """'مدينه' is one of Medina's spellings in the world list and the Arabic for 'city':
+    'مدينة الكاظمية' is the city of Kadhimiya, not Medina and Kadhimiya."""
+    mentions = parse(geoparser, "قتل سبعة مدنيين بانفجار عبوة ناسفة في مدينة الكاظمية")
+    assert [m.role for m in mentions if m.role == "outside"] == []
+    assert "kadhimiya" in [m.place_id for m in mentions if m.is_location]
