@@ -429,7 +429,7 @@ def _is_article(m: re.Match[str], vocab: CasualtyVocabulary) -> bool:
 def _counted_noun(folded: str, m: re.Match[str], vocab: CasualtyVocabulary) -> bool:
     """True for a singular person noun right after a figure ("36 شخصا"): not a figure of
     one but the noun the figure counts."""
-    if _ARABIC_MARKS.sub("", fold_key(m["n"], vocab.fold_table)) not in vocab.singular_persons:
+    if _ARABIC_MARKS.sub("", fold_key(m["n"], vocab.fold_table)) not in vocab.figure_nouns:
         return False
     if _counted(folded[max(0, m.start() - 30) : m.start()], vocab):
         return True

@@ -74,7 +74,7 @@ class CasualtyVocabulary:
     """A negator ending the text before a number ("not one soldier was hurt": 0)."""
     nobody: re.Pattern[str]
     nobody_object: re.Pattern[str]
-    singular_persons: frozenset[str]
+    figure_nouns: frozenset[str]  # nouns that are figures themselves (شخص 1, شخصين 2)
     single: re.Pattern[str]
     coordinated_gap: re.Pattern[str]
     elliptical_gap: re.Pattern[str]
@@ -283,6 +283,7 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
     tens = _counts(numbers, "tens", "numbers")
     units = _counts(numbers, "units", "numbers")
     persons = dict.fromkeys(_words(numbers, "singular_persons", "numbers"), 1)
+    persons.update(dict.fromkeys(_words(numbers, "dual_persons", "numbers"), 2))
     arabic = arabic_numbers(table)
     values = {fold_key(w, table): n for w, n in {**words, **vague, **persons}.items()}
     values.update((w, n) for w, n in arabic.single.items() if w not in values)
@@ -497,7 +498,7 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
         fold_table=table,
         number=number,
         number_values=values,
-        singular_persons=frozenset(fold_key(w, table) for w in persons),
+        figure_nouns=frozenset(fold_key(w, table) for w in persons),
         single=single,
         tens={fold_key(w, table): n for w, n in tens.items()},
         units={fold_key(w, table): n for w, n in units.items()},

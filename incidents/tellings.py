@@ -167,11 +167,14 @@ class _ClausePlaces:
         one ("انفجار سيارتين في الكرادة، أعقبه انفجار سيارتين أخريين في حي الشرطة": the
         second pair is in al-Shurta), else a name after an area word that the gazetteer
         lacks ("ففي منطقة الكيارة ... بانفجار سيارة مفخخة، فيما ... بمدينة الصدر"), which
-        takes the coarse place (:meth:`SentencePlacer.coarse`)."""
+        takes the coarse place (:meth:`SentencePlacer.coarse`). Such a name is finer than
+        a city or country its own clause names too ("ففي منطقة الزهور شرق بغداد": al-Zuhour,
+        which the gazetteer lacks, not Baghdad)."""
         place = fields["place"]
         own = self.clause(trigger.start)
+        lacking = [n for n in self.unlisted if self.clause(n.start) == own]
         if place is not None and self.start <= place.start < self.end:
-            if self.clause(place.start) == own:
+            if self.clause(place.start) == own and not (lacking and place.precision in _COARSE):
                 return fields, None
             here = [
                 m
@@ -181,7 +184,6 @@ class _ClausePlaces:
             if here:
                 nearest = min(here, key=lambda m: abs(m.start - trigger.start))
                 return {"place": nearest, "basis": "sentence"}, None
-        lacking = [n for n in self.unlisted if self.clause(n.start) == own]
         if lacking:
             return self.placer.coarse(), UNLISTED + lacking[0].name
         return fields, None

@@ -893,6 +893,22 @@ def test_the_dead_and_hurt_counted_together_are_kept_as_hurt(sentence, figures):
 
 
 @pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        ("أودى التفجير بحياة شخصين", [(2, None)]),
+        ("قتل جنديان وأصيب ثالث في هجوم مسلح", [(2, 1)]),
+        ("قتل شخصين اثنين", [(2, None)]),  # the figure after the dual counts it
+        # -ayn of a sound plural is the plural's spelling too: no figure
+        ("أصيب مدنيين بجروح", []),
+        ("وقع الانفجار في الطابق الثالث", []),
+    ],
+)
+def test_an_arabic_dual_person_noun_counts_two(sentence, figures):
+    claims = claims_of(sentence)
+    assert [(c.killed, c.injured) for c in claims] == figures
+
+
+@pytest.mark.parametrize(
     ("sentence", "value"),
     [("Twenty-five people were killed.", 25), ("Twenty five people were killed.", 25)],
 )

@@ -31,6 +31,8 @@ def place_at(geoparser: Geoparser, text: str, word: str) -> str | None:
         ("Clashes broke out at the gate as protesters marched.", ["as protesters"]),
         ("تجمع المحتجون قرب البوابة، وأطلقت الشرطة الغاز", ["، وأطلقت"]),
         ("Shots rang out on the Karkh side, where the ministry stands.", []),
+        ("قتل أربعة في الكرادة، فيما قتل اثنان في الشعب", ["فيما قتل"]),
+        ("انفجرت عبوة في الدورة بينما سقطت قذيفة في الشعب", ["بينما سقطت"]),
     ],
 )
 def test_clause_boundaries(text, breaks):
@@ -45,6 +47,17 @@ def test_each_incident_takes_the_place_of_its_own_clause(geoparser):
     )
     assert place_at(geoparser, text, "stones") == "rel:outside:gz_gate_ministry_of_planning"
     assert place_at(geoparser, text, "tear gas") == "rel:near:tahrir_square"
+
+
+def test_a_toll_takes_the_place_of_its_own_arabic_clause(geoparser):
+    """'بينما' and 'فيما' ('while') open a clause: the Kadhimiya toll is not Wahda's."""
+    text = (
+        "وقتل وأصيب سبعة من الشرطة بانفجار عبوة ناسفة في ناحية الوحدة جنوبي بغداد، "
+        "بينما قتل وأصيب سبعة مدنيين بانفجار عبوة ناسفة في مدينة الكاظمية شمالي بغداد."
+    )
+    result = analyse_text(text, source="Wire", date=FRIDAY, geoparser=geoparser)
+    tolls = [(i.place_id, i.injured) for i in result.incidents if i.event_type == "casualties"]
+    assert tolls == [("wahda_nahiya", 7), ("kadhimiya", 7)]
 
 
 def test_an_incident_in_a_clause_without_a_place_takes_the_sentence_place(geoparser):
