@@ -159,6 +159,8 @@ class Coreference:
         """The incidents told per (segment, day, ACLED event type), in order."""
         self.named: dict[tuple[int, str | None], _Told] = {}
         """The latest incident a superlative named per (segment, day), not told yet."""
+        self.foiled: dict[tuple[int, str | None], list[str | None]] = {}
+        """The own places of the foiled attacks told per (segment, day)."""
         self.protests: set[tuple[int, str | None]] = set()
         """(segment, day) pairs on which a protest was told."""
         self.hidden: set[int] = set()
@@ -257,6 +259,11 @@ class Coreference:
             return  # "The confrontation, it said, grew out of a standoff": the armed clash
         if incident.status in _JOINED_STATUSES:
             self.kinds[(*day, incident.event_type)] = own_place
+        if (
+            incident.status in _JOINED_STATUSES
+            and incident.sub_event_type in self.vocabulary.foiled_sub_event_types
+        ):
+            self.foiled.setdefault(day, []).append(own_place)
         if incident.event_type in self.vocabulary.definite_re_mention_types:
             self._tell_definite(incident, trigger, own_place=own_place, segment=segment)
             return
@@ -305,6 +312,13 @@ class Coreference:
                 told = self._told_in_segment(segment, event_type, own_place, weak=trigger.weak)
                 if told is not None:
                     day = (segment, told.key[1])
+        if (
+            told is None
+            and trigger.definite
+            and not trigger.fresh
+            and any(self._near(own_place, p) for p in self.foiled.get(day, ()))
+        ):
+            return  # "Police defused a bomb. The bomb had been planted ...": that bomb
         salvo = incident.sub_event_type in self.vocabulary.salvo_sub_event_types
         if (
             told is not None

@@ -273,9 +273,11 @@ def _extract(
     # once (the geoparser's); each paragraph reads its part
     normalized = normalized or normalize_with_offsets(report.text)
     day_windows: dict[dt.date, TimeRef] = {}  # the few days a report's sentences default to
+    stories = _Stories()
     for sentence in sentences:
         text = report.text[sentence.start : sentence.end]
         segment = sentence.segment
+        story = stories.of(segment.start, sentence.start, _is_item_heading(text))
         default_day = segment.date if segment.is_post else event_day
         context = paragraph_time.get(sentence.paragraph) or (
             _post_time(segment, zone)
@@ -400,7 +402,7 @@ def _extract(
             if t.start in telling.scenes:
                 own = None  # "near the site of the blast": the sentence's place is not its own
             told_incidents.tell(
-                told_incident, t, own_place=own, segment=segment.start, headline=headline,
+                told_incident, t, own_place=own, segment=story, headline=headline,
                 dated=stated is not None or bool(days), retold=telling.retold,
                 footage=telling.footage, trend=telling.background,
                 at=None if unlisted_key else fields["place"],  # no point for a place it lacks
@@ -589,6 +591,42 @@ class _PlaceSpans:
         """Spans inside ``[start, end)``, as offsets from ``start``."""
         lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, end)
         return [(a - start, min(b, end) - start) for a, b in self.spans[lo:hi]]
+
+
+class _Stories:
+    """Where each story of a segment starts, for coreference.
+
+    A roundup tells one story per item, each under a bulleted subhead ("- Drone
+    Intercepted Near Green Zone (Baghdad)"): "the drone" of one item is never the
+    explosion of the item before. Only a list item's heading starts a story: the
+    subheads of an article ("Violence on the streets") go on with its story, and its
+    definite mentions ("the crackdown") still point back across them. A heading starts
+    one once the story before it has told some prose, so that a first item's heading
+    stays in the story the report opened."""
+
+    def __init__(self) -> None:
+        self.segment: int | None = None
+        self.start = 0
+        self.prose = False
+
+    def of(self, segment: int, sentence: int, headline: bool) -> int:
+        """The start of the story the sentence at ``sentence`` belongs to."""
+        if segment != self.segment:
+            self.segment, self.start, self.prose = segment, segment, False
+        if headline and self.prose:
+            self.start, self.prose = sentence, False
+        elif not headline:
+            self.prose = True
+        return self.start
+
+
+#: The marker of a list item: a bullet or dash, or a number with a full stop or bracket.
+_ITEM_MARKER = re.compile(r"\s*(?:[-–—•▪◦*·]|\d{1,2}[.)])\s+\S")
+
+
+def _is_item_heading(text: str) -> bool:
+    """True for a headline written as a list item ("- Tribal Clash (Dhi Qar)")."""
+    return bool(_ITEM_MARKER.match(text)) and _is_headline(text)
 
 
 #: How a sentence of prose ends; a line ending otherwise is a headline or subhead.

@@ -142,6 +142,7 @@ class Vocabulary:
     summary_determiners: tuple[str, ...] = ()
     """Normalised words before a trigger that sum up several incidents ("a string of")."""
     salvo_sub_event_types: frozenset[str] = frozenset()
+    foiled_sub_event_types: frozenset[str] = frozenset()
     anaphoric: frozenset[str] = frozenset()
     """Demonstratives before an ordinal that point back ("that second blast")."""
     turned_violent: tuple[str, str] | None = None
@@ -428,6 +429,7 @@ def _incident_vocabulary(
             normalize_name(w) for w in raw["re_mention"]["summary_determiners"]
         ),
         salvo_sub_event_types=frozenset(raw["re_mention"]["salvo_sub_event_types"]),
+        foiled_sub_event_types=frozenset(raw["re_mention"].get("foiled_sub_event_types", ())),
         definite_re_mention_types=frozenset(raw["re_mention"].get("definite_types", ())),
         denied_role=tuple(normalize_name(w) for w in status.get("denied_role", ())),
         hypothetical_after=frozenset(

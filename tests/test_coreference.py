@@ -312,3 +312,38 @@ def test_an_attack_at_the_district_next_door_is_another_incident(second, geopars
     rockets are a salvo (whose rounds are one attack) and of the same ACLED event type."""
     text = f"A car bomb exploded near a market in Karrada on Saturday, killing four.\n\n{second}"
     assert [t for t, _ in drawn(text, geoparser)] == ["car_bomb", "rocket_attack"]
+
+
+def test_a_definite_weapon_after_a_foiled_attack_is_that_weapon(geoparser):
+    """The bomb police defused is no explosion when the next sentence tells of it."""
+    text = (
+        "Police defused a bomb in Karrada on Saturday. The bomb had been planted under a "
+        "parked car.\n\nAir defences shot down a drone near Baghdad airport. The drone "
+        "carried no explosives."
+    )
+    assert [t for t, _ in drawn(text, geoparser)] == ["disrupted_weapons", "disrupted_weapons"]
+    # told without a foiled attack, the definite bomb is the explosion told before it
+    text = "A bomb exploded in Karrada on Saturday. The bomb had been planted under a car."
+    assert drawn(text, geoparser) == [("ied", "A bomb exploded in Karrad")]
+
+
+def test_each_item_of_a_roundup_is_a_story_of_its_own(geoparser):
+    """Under a bulleted subhead, 'the drone' is never the explosion of the item before."""
+    text = (
+        "Here is a roundup of the security incidents reported on Saturday.\n\n"
+        "- Soldiers Wounded in Explosion (Diyala)\n"
+        "An explosion wounded two soldiers south of Baquba in Diyala province.\n\n"
+        "- Damage Reported (Baghdad)\n"
+        "The drone crashed into a house, police said."
+    )
+    assert drawn(text, geoparser) == [
+        ("explosion", "An explosion wounded two "),
+        ("drone_strike", "The drone crashed into a "),
+    ]
+    # the article's own subheads go on with its story
+    text = (
+        "A car bomb exploded in Karrada on Saturday, killing five people.\n\n"
+        "Reactions\n\n"
+        "The bombing was condemned by the prime minister."
+    )
+    assert drawn(text, geoparser) == [("car_bomb", "A car bomb exploded in Ka")]
