@@ -56,6 +56,29 @@ def test_negated_triggers_do_not_count():
     assert sentence_types("There was no gunfire and no tear gas.") == []
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Nobody broke into the bank.",
+        "The crowd didn't storm the compound.",
+        "None of them threw stones.",
+    ],
+)
+def test_a_negated_subject_or_a_contraction_negates_the_trigger(sentence):
+    assert sentence_types(sentence) == []
+
+
+def test_taking_part_in_the_protest_is_the_protest_told(analyse):
+    """'took part in the protest' points back as 'the protest' would: no second one."""
+    result = analyse(
+        "Hundreds of Iraqis protested outside the Central Bank of Iraq on Friday.\n\n"
+        "Between 300 and 400 people took part in the protest, police said."
+    )
+    assert [i.event_type for i in result.incidents if i.acled_event_type] == ["protest"]
+    reading = read_sentence("Crowds took part in a protest in Tahrir Square.")
+    assert [(t.definite, t.weak) for t in reading.triggers] == [(False, False)]
+
+
 def test_called_for_actions_are_kept_as_threats_not_as_what_happened():
     reading = read_sentence("The alliance met, urging supporters to storm the zone.")
     statuses = {t.type_id: t.status for t in reading.triggers}
