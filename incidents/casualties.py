@@ -192,7 +192,10 @@ def _find_figures(
         if figure is not None and _is_article(m, vocab):
             if any(f.end == figure.end for f in figures):
                 figure = None  # "Two commanders of an ... militia died": the died is the two's
-            elif not _counts_people(folded, m, vocab, alone=figure.start < m.start()):
+            elif not (
+                _bound_as_person(folded, m, figure, vocab)
+                or _counts_people(folded, m, vocab, alone=figure.start < m.start())
+            ):
                 # "A bomb went off and people were killed", "killed at a checkpoint",
                 # "wounded their children": no one is counted
                 figure = None
@@ -204,6 +207,8 @@ def _find_figures(
         figures.remove(bound[i])
         bound[i] = None
     for old, summed in _listed_sums(folded, numbers, bound, vocab):
+        figures[figures.index(old)] = summed
+    for old, summed in _listed_before_sums(folded, numbers, bound, vocab):
         figures[figures.index(old)] = summed
     for old, summed in _coordinated_sums(folded, numbers, bound, vocab):
         if old is None:
@@ -341,6 +346,68 @@ def _listed_sums(
     return sums
 
 
+def _listed_before_sums(
+    folded: str,
+    numbers: Sequence[re.Match[str]],
+    bound: list[Figure | None],
+    vocab: CasualtyVocabulary,
+) -> list[tuple[Figure, Figure]]:
+    """Figures that count the groups of a list before them, as (old, new), the mirror of
+    :func:`_listed_sums`: "Two policemen, three soldiers and a child were killed" is 6.
+
+    A figure bound by a casualty word after it (at the list's last group, or at the one
+    before it when the last is coordinated with it: "... three soldiers and a child were
+    killed") takes the groups before it that are separated by commas; ``bound`` is
+    updated so that the listed numbers count as taken."""
+    sums: list[tuple[Figure, Figure]] = []
+
+    def gap_at(j: int) -> re.Match[str] | None:
+        return vocab.listed_gap.fullmatch(folded, numbers[j].end(), numbers[j + 1].start())
+
+    def coordinated(gap: re.Match[str] | None) -> bool:
+        return gap is not None and (gap["and"] is not None or gap["list_and"] is not None)
+
+    def listed(group: re.Match[str], gap: re.Match[str] | None) -> int | None:
+        if (
+            gap is None
+            or vocab.after_term.search(folded, gap.start(), gap.end())
+            or vocab.verb.search(folded, gap.start(), gap.end())
+            or not _counts_people(folded, group, vocab)
+        ):
+            return None
+        return number_value(group["n"], vocab)
+
+    for i in range(len(numbers) - 1, 0, -1):
+        one = bound[i]
+        if one is None or one.start != numbers[i].start() or bound[i - 1] is not None:
+            continue
+        total, first, last = one.value, i, i
+        if i + 1 < len(numbers) and bound[i + 1] is None and one.end >= numbers[i + 1].end():
+            # the last group is coordinated with the bound one, its word after both
+            gap = gap_at(i)
+            value = listed(numbers[i + 1], gap) if coordinated(gap) else None
+            if value is None:
+                continue
+            total, last, closed = total + value, i + 1, True
+        else:
+            closed = False
+        for j in range(i - 1, -1, -1):
+            gap = gap_at(j)
+            if bound[j] is not None or coordinated(gap) == closed:
+                break  # the coordinator stands once, before the last group
+            value = listed(numbers[j], gap)
+            if value is None:
+                break
+            total, first, closed = total + value, j, True
+        if first == i or not closed or (last == i and first == i - 1):
+            continue  # "A and B were killed" alone is for _coordinated_sums
+        new = replace(one, value=total, start=numbers[first].start())
+        sums.append((one, new))
+        for k in range(first, last + 1):
+            bound[k] = new
+    return sums
+
+
 def _counts_people(
     folded: str, m: re.Match[str], vocab: CasualtyVocabulary, *, alone: bool = False
 ) -> bool:
@@ -376,6 +443,51 @@ def _counts_people(
 
 
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _collective(folded: str, m: re.Match[str], vocab: CasualtyVocabulary) -> bool:
+    """True when one of the few words after the article is a collective noun ("a family",
+    "a group of")."""
+    words = folded[m.end() : reach_end(folded, m.end())].split()[: vocab.people_window]
+    return any(fold_key(w.strip(".,;:"), vocab.fold_table) in vocab.collective_nouns for w in words)
+
+
+#: A passive verb ending an article's group: "... was wounded", "were also killed".
+_PASSIVE_END = re.compile(r"\s(?:was|were)\s+(?:\w+ly\s+|also\s+)?(?P<verb>\S+(?:\s+\S+)?)\Z")
+
+
+def _bound_as_person(
+    folded: str, m: re.Match[str], figure: Figure, vocab: CasualtyVocabulary
+) -> bool:
+    """True when an article's place in the clause says it counts a person, whatever its
+    noun: the object right after a casualty verb ("killed a civil servant", "shot dead a
+    presenter"), or the subject of a passive one ("an announcer of state television was
+    wounded"). Only what kills or wounds has such objects and subjects; a preposition
+    or a closing word between them ("killed at a checkpoint", "a bomb went off and people
+    were killed") leaves the group to its nouns (:func:`_counts_people`)."""
+    if fold_key(m["n"], vocab.fold_table) not in vocab.indefinite_articles:
+        return False
+    if _collective(folded, m, vocab):
+        return False
+    closing = vocab.people_closing
+    verbs = vocab.binding_verbs
+    if figure.start < m.start():
+        gap = folded[figure.start : m.start()]
+        return " ".join(gap.split()).lower() in verbs  # "killed a", "shot dead a"
+    stretch = folded[m.end() : figure.end]
+    passive = _PASSIVE_END.search(stretch)
+    if passive is None or " ".join(passive["verb"].split()).lower() not in verbs:
+        return False
+    group = stretch[: passive.start()]
+    words = list(re.finditer(r"\S+", group))
+    return (
+        0 < len(words) <= vocab.people_window
+        and not any(ch in group for ch in ",;:")
+        and not any(
+            closing is not None and closing.match(group, w.start()) and w.group() != "of"
+            for w in words
+        )
+    )
 
 
 def _before_a_number(

@@ -119,6 +119,9 @@ class CasualtyVocabulary:
     demonym_endings: tuple[str, ...] = ()
     people_window: int = 0
     people_closing: re.Pattern[str] | None = None
+    collective_nouns: frozenset[str] = frozenset()
+    indefinite_articles: frozenset[str] = frozenset()
+    binding_verbs: frozenset[str] = frozenset()
     listed_gap: re.Pattern[str] | None = None
     """A gap between two groups of a list ("soldiers, ", "Iraqi and ", "third, as well as ")."""
     claimant_trailing: frozenset[str] = frozenset()
@@ -490,6 +493,15 @@ def build_vocabulary(raw: Mapping[str, Any]) -> CasualtyVocabulary:
         demonym_endings=tuple(_words(articles, "demonym_endings", "articles")),
         people_window=_int(articles, "people_window", "articles"),
         people_closing=_word_re(_words(articles, "closing_words", "articles"), table),
+        collective_nouns=frozenset(
+            fold_key(w, table) for w in _words(articles, "collective_nouns", "articles")
+        ),
+        indefinite_articles=frozenset(
+            fold_key(w, table) for w in _words(articles, "indefinite_articles", "articles")
+        ),
+        binding_verbs=frozenset(
+            fold_key(w, table) for w in _words(articles, "binding_verbs", "articles")
+        ),
         listed_gap=re.compile(
             rf"(?:\s+[^\s\d,،;:!?()\"]+){{0,{list_words}}}"
             rf"(?:\s*[,،]\s*(?:(?P<list_and>{coordinators})\s+)?|\s+(?P<and>{coordinators})\s?)",

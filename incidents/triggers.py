@@ -317,7 +317,24 @@ class TextReader:
             return True
         if before and before[-1] in self.vocabulary.comparatives and " than " in after:
             return True
+        if self._habitual_clause(match):
+            return True
         return self._habitual(match)
+
+    def _habitual_clause(self, match: PhraseMatch[Term]) -> bool:
+        """True when an adverb of frequency stands before the trigger in its clause
+        ("attackers often strike their targets with silenced pistols or small bombs")."""
+        habitual_before = self.vocabulary.habitual_before
+        if not habitual_before:
+            return False
+        lead = self.text[max(self.start, match.start - _HABIT_REACH) : match.start]
+        stops = list(_HABIT_STOP.finditer(lead))
+        clause = normalize_name(lead[stops[-1].end() :] if stops else lead).split()
+        return any(
+            " ".join(clause[i : i + k]) in habitual_before
+            for i in range(len(clause))
+            for k in (1, 2)
+        )
 
     def _habitual(self, match: PhraseMatch[Term]) -> bool:
         """True when a phrase of repetition follows the trigger in its clause ("militants

@@ -130,6 +130,8 @@ class Vocabulary:
     """Normalised phrases that, soon after a trigger in its clause, make it a habit
     ("attacked it again and again"), not an incident."""
     habitual_window: int = 0
+    habitual_before: frozenset[str] = frozenset()
+    """Adverbs of frequency: a trigger right after one tells a habit ("often strike")."""
     generic_before: frozenset[str] = frozenset()
     """Normalised phrases right before a trigger that make it a trend or a kind, not an
     incident ("a rise in sticky bombs", "ارتفاع عدد التفجيرات")."""
@@ -425,6 +427,7 @@ def _incident_vocabulary(
         comparatives=frozenset(normalize_name(w) for w in raw.get("comparatives", ())),
         habitual=tuple(normalize_name(w) for w in raw["habitual"]),
         habitual_window=int(raw["habitual_window"]),
+        habitual_before=frozenset(normalize_name(w) for w in raw.get("habitual_before", ())),
         summary_determiners=tuple(
             normalize_name(w) for w in raw["re_mention"]["summary_determiners"]
         ),

@@ -895,6 +895,39 @@ def test_the_dead_and_hurt_counted_together_are_kept_as_hurt(sentence, figures):
 @pytest.mark.parametrize(
     ("sentence", "figures"),
     [
+        ("Gunmen using silencers killed a civil servant.", [(1, None)]),
+        ("Militants shot dead a presenter outside his home.", [(1, None)]),
+        ("An announcer of state television was wounded by a bomb.", [(None, 1)]),
+        # a word of two senses, a preposition, a collective or a possessive: not bound
+        ("A research institute was hit by gunfire.", []),
+        ("He was killed at a checkpoint.", []),
+        ("The strike hit a house, wounding a family.", []),
+        ("Gunmen killed a teacher and wounded their children.", [(1, None)]),
+    ],
+)
+def test_an_article_bound_as_object_or_passive_subject_counts_one(sentence, figures):
+    """What a killing verb takes as its object, or has as its passive subject, is a
+    person, whatever the noun: no list of occupations needed."""
+    assert [(c.killed, c.injured) for c in claims_of(sentence)] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("Two policemen, three soldiers and a child were killed.", 6),
+        ("A policeman, a soldier and an army officer were killed.", 3),
+        ("Two policemen, three soldiers, a child and a woman were killed.", 7),
+        ("A soldier and a child were killed.", 2),
+        ("Two rockets hit the base, a soldier and a contractor were killed.", 2),
+    ],
+)
+def test_a_list_before_its_casualty_word_is_summed(sentence, value):
+    assert [c.killed for c in claims_of(sentence)] == [value]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
         ("أودى التفجير بحياة شخصين", [(2, None)]),
         ("قتل جنديان وأصيب ثالث في هجوم مسلح", [(2, 1)]),
         ("قتل شخصين اثنين", [(2, None)]),  # the figure after the dual counts it

@@ -68,6 +68,20 @@ def test_a_negated_subject_or_a_contraction_negates_the_trigger(sentence):
     assert sentence_types(sentence) == []
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Attackers often strike their targets with silenced pistols or small bombs.",
+        "Militants regularly fire rockets at the base.",
+        "غالبا ما يستهدف المسلحون نقاط التفتيش بالعبوات الناسفة",
+    ],
+)
+def test_an_adverb_of_frequency_before_the_trigger_tells_a_habit(sentence):
+    assert sentence_types(sentence) == []
+    # in another clause it does not
+    assert sentence_types("Attacks often come at night, and on Monday a bomb exploded.") == ["ied"]
+
+
 def test_taking_part_in_the_protest_is_the_protest_told(analyse):
     """'took part in the protest' points back as 'the protest' would: no second one."""
     result = analyse(
