@@ -134,6 +134,8 @@ class _Told:
     """Told as a sum of several ("a string of car bombs in central Baghdad")."""
     dated: bool = True
     """Its sentence stated its day; else the day is the report's, by default."""
+    headline: bool = False
+    """Told so far only by a headline or subhead, which the telling after it replaces."""
 
 
 class Coreference:
@@ -265,7 +267,9 @@ class Coreference:
         ):
             self.foiled.setdefault(day, []).append(own_place)
         if incident.event_type in self.vocabulary.definite_re_mention_types:
-            self._tell_definite(incident, trigger, own_place=own_place, segment=segment)
+            self._tell_definite(
+                incident, trigger, own_place=own_place, segment=segment, headline=headline
+            )
             return
         # "the protest", "the demonstrations": a definite weak protest noun, told again
         protest_again = (
@@ -380,23 +384,45 @@ class Coreference:
             self.at_place[(*day, event_type, own_place)] = told
 
     def _tell_definite(
-        self, incident: Incident, trigger: Trigger, *, own_place: str | None, segment: int
+        self,
+        incident: Incident,
+        trigger: Trigger,
+        *,
+        own_place: str | None,
+        segment: int,
+        headline: bool = False,
     ) -> None:
         """A measure, an arrest or a storming: a definite noun of a type told before in the
         segment ("the ban", "الاقتحام") is that incident again, whatever its day and the
-        status told first; anything else is new."""
+        status told first; anything else is new. A subhead's ("- Arrests from Al-Qurban
+        Group (Dhi Qar)") is told by the first mention after it, which takes its place."""
         key = (segment, incident.event_type)
         told = self.by_kind.get(key)
+        joined = told is not None and incident.status in _JOINED_STATUSES
+        if joined and told.headline and not headline and self._near(own_place, told.place):
+            current = self.slots[told.slot]
+            self.slots[told.slot] = None
+            kept = (
+                incident
+                if own_place is not None or current is None
+                else (_placed_as(incident, current))
+            )
+            told.slot, told.headline = len(self.slots), False
+            told.place = own_place or told.place
+            self._note_event(kept)
+            self.slots.append(kept)
+            return
         again = (
-            told is not None
-            and incident.status in _JOINED_STATUSES
+            joined
             and trigger.definite
             and not trigger.fresh
             and not trigger.weak
             and self._near(own_place, told.place)
         )
         if told is None or not again:
-            self.by_kind[key] = _Told(len(self.slots), own_place, _quality(trigger))
+            self.by_kind[key] = _Told(
+                len(self.slots), own_place, _quality(trigger), headline=headline
+            )
             self._note_event(incident)
             self.slots.append(incident)
             return

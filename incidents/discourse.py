@@ -56,6 +56,7 @@ class DiscourseRules:
     footage_subjects: frozenset[str]
     footage_verbs: frozenset[str]
     footage_window: int
+    footage_object_of: frozenset[str]
     scene: frozenset[str]
     superlatives: frozenset[str]
     ordinal_articles: frozenset[str]
@@ -153,6 +154,7 @@ def build_discourse_rules(raw: Mapping[str, Any]) -> DiscourseRules:
         footage_subjects=frozenset(_norm(words("footage", "subjects"))),
         footage_verbs=frozenset(_norm(words("footage", "verbs"))),
         footage_window=window("footage"),
+        footage_object_of=frozenset(_norm(words("footage", "object_of"))),
         scene=phrases("scene", "phrases"),
         superlatives=phrases("named", "superlatives"),
         ordinal_articles=frozenset(_norm(words("ordinal", "articles"))),
@@ -430,8 +432,9 @@ def _attributed(lead: str, rules: DiscourseRules) -> bool:
 
 def _footage(words: list[str], rules: DiscourseRules) -> bool:
     subjects = _conjoined(rules.footage_subjects)
+    objects_of = _conjoined(rules.footage_object_of)
     for i, word in enumerate(words):
-        if word in subjects:
+        if word in subjects and not (i and words[i - 1] in objects_of):
             window = words[max(0, i - 2) : i + rules.footage_window]
             verbs = _conjoined(rules.footage_verbs)
             if any(w in verbs for w in window):

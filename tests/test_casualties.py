@@ -931,6 +931,7 @@ def test_a_list_before_its_casualty_word_is_summed(sentence, value):
         ("أودى التفجير بحياة شخصين", [(2, None)]),
         ("قتل جنديان وأصيب ثالث في هجوم مسلح", [(2, 1)]),
         ("قتل شخصين اثنين", [(2, None)]),  # the figure after the dual counts it
+        ("وسجلت إصابتان خلال تفريق التظاهرة", [(None, 2)]),  # a dual casualty noun
         # -ayn of a sound plural is the plural's spelling too: no figure
         ("أصيب مدنيين بجروح", []),
         ("وقع الانفجار في الطابق الثالث", []),

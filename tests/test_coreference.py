@@ -347,3 +347,15 @@ def test_each_item_of_a_roundup_is_a_story_of_its_own(geoparser):
         "The bombing was condemned by the prime minister."
     )
     assert drawn(text, geoparser) == [("car_bomb", "A car bomb exploded in Ka")]
+
+
+def test_a_subhead_measure_is_told_by_the_sentence_after_it(geoparser):
+    """'- Weapons Display Arrests (Baghdad)' names the arrest the next line tells: one
+    arrest, with that line for evidence, even though it speaks of videos posted."""
+    text = (
+        "Here is a roundup of the security incidents reported on Saturday.\n\n"
+        "- Weapons Display Arrests (Baghdad)\n"
+        "Security forces arrested young people who had posted videos showing off firearms "
+        "on social media."
+    )
+    assert drawn(text, geoparser) == [("arrest", "Security forces arrested ")]

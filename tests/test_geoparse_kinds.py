@@ -89,6 +89,9 @@ def test_the_capital_after_another_country_is_not_baghdad(geoparser):
         ("The Iraqi Foreign Ministry condemned the burning of the embassy.", "Ministry"),
         ("The US embassy in Baghdad welcomed the arrests.", "embassy"),
         ("وأدانت وزارة الخارجية العراقية الهجوم", "وزارة"),
+        # an office holder's body
+        ("Mustafa Makhaif, the former governor of the Central Bank of Iraq, left.", "Bank"),
+        ("وأقيل محافظ البنك المركزي العراقي من منصبه", "البنك"),
     ],
 )
 def test_an_institution_that_speaks_is_an_organisation(geoparser, text, needle):
