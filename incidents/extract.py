@@ -371,7 +371,7 @@ def _extract(
             # Gunfire in a report of no protest is part of the attack or clash it tells,
             # never "excessive force against protesters"; a bare "fire" or "flames" there
             # ("was met with random fire") is no riot's arson.
-            new = [t for t in new if not _protest_only(t, vocabulary)]
+            new = _without_protest_only(new, claims, vocabulary)
         if new and not claims and not _corroborated(reading, placer):
             new = []  # "raids", "attacks", "tents" and nothing else: not enough to code
         headline = _is_headline(text)
@@ -665,6 +665,24 @@ def _tells_protest(
         and vocabulary.types[t.type_id].armed_variant is None
         for t in triggers
     )
+
+
+def _without_protest_only(
+    triggers: list[Trigger], claims: Sequence[CasualtyClaim], vocabulary: Vocabulary
+) -> list[Trigger]:
+    """``triggers`` of a sentence in a report of no protest, without the protest-only
+    ones; gunfire told with a toll and no other violent incident is an attack
+    (``protest_only_otherwise``): "a quarrel turned into gunfire that killed one person"."""
+    kept = [t for t in triggers if not _protest_only(t, vocabulary)]
+    violent = any(vocabulary.types[t.type_id].acled_event_type in _Told._VIOLENT for t in kept)
+    if violent or not any(c.killed or c.injured for c in claims):
+        return kept
+    for trigger in triggers:
+        other = vocabulary.protest_only_otherwise.get(trigger.type_id)
+        if other is not None and other in vocabulary.types:
+            # a weapon word ("الرصاص", "gunfire"), not a definite mention of an incident
+            return [*kept, replace(trigger, type_id=other, definite=False)]
+    return kept
 
 
 def _protest_only(trigger: Trigger, vocabulary: Vocabulary) -> bool:

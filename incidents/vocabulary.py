@@ -10,6 +10,7 @@ for all of them; each match carries a :class:`Term` saying what it is.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
@@ -122,6 +123,8 @@ class Vocabulary:
     own clause (a crowd's arson is no consequence of a blast told in another clause)."""
     """Phrases naming one of several told together ("one of Monday's blasts")."""
     protest_only_types: frozenset[str] = frozenset()
+    protest_only_otherwise: Mapping[str, str] = field(default_factory=dict)
+    """What a protest-only type told alone with a toll is elsewhere (gunfire: an attack)."""
     """Types told only where the report has told protesters (gunfire is excessive force
     against protesters only at a protest)."""
     coordinators: frozenset[str] = frozenset()
@@ -421,6 +424,7 @@ def _incident_vocabulary(
         not_armed_after=tuple(normalize_name(w) for w in raw["armed_actors"]["not_after"]),
         coordinators=frozenset(normalize_name(w) for w in status["coordinators"]),
         protest_only_types=frozenset(raw.get("protest_only_types", ())),
+        protest_only_otherwise=dict(raw.get("protest_only_otherwise", {})),
         reference_window=int(raw["reference_before"]["window"]),
         generic_after=tuple(normalize_name(w) for w in raw["generic_after"]),
         generic_before=frozenset(normalize_name(w) for w in raw.get("generic_before", ())),

@@ -928,6 +928,19 @@ def test_a_list_before_its_casualty_word_is_summed(sentence, value):
 @pytest.mark.parametrize(
     ("sentence", "figures"),
     [
+        ("The body of an Italian citizen was found in a Baghdad hotel.", [(1, None)]),
+        ("Police found the bodies of four men in Iskan.", [(4, None)]),
+        ("The body of the car was burned.", []),
+        ("He was part of a body of experts.", []),
+    ],
+)
+def test_the_body_of_a_person_is_one_dead(sentence, figures):
+    assert [(c.killed, c.injured) for c in claims_of(sentence)] == figures
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
         ("أودى التفجير بحياة شخصين", [(2, None)]),
         ("قتل جنديان وأصيب ثالث في هجوم مسلح", [(2, 1)]),
         ("قتل شخصين اثنين", [(2, None)]),  # the figure after the dual counts it

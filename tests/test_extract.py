@@ -82,6 +82,19 @@ def test_an_adverb_of_frequency_before_the_trigger_tells_a_habit(sentence):
     assert sentence_types("Attacks often come at night, and on Monday a bomb exploded.") == ["ied"]
 
 
+def test_gunfire_told_alone_with_a_toll_is_an_attack(analyse):
+    """In a report of no protest, gunfire that kills is an attack; beside a bombing it
+    is part of the bombing."""
+    result = analyse("In Rashidiya a quarrel turned into gunfire that killed one person.")
+    assert [i.event_type for i in result.incidents if i.acled_event_type] == ["armed_attack"]
+    result = analyse("عثر في بغداد على جثث أربعة رجال قتلوا بالرصاص.")
+    assert [i.event_type for i in result.incidents if i.acled_event_type] == ["armed_attack"]
+    result = analyse("A car bomb exploded in Karrada and gunfire killed two people.")
+    assert [i.event_type for i in result.incidents if i.acled_event_type] == ["car_bomb"]
+    result = analyse("Gunfire was heard in Karrada overnight.")
+    assert [i.event_type for i in result.incidents if i.acled_event_type] == []
+
+
 def test_taking_part_in_the_protest_is_the_protest_told(analyse):
     """'took part in the protest' points back as 'the protest' would: no second one."""
     result = analyse(
