@@ -105,11 +105,20 @@ def sentence_tellings(
     point_like = (
         vocabulary.types[main.type_id].acled_event_type in vocabulary.re_mention_event_types
     )
-    if not point_like or main.definite or main.status not in ("happened", "reported"):
-        # A bomb goes off in one place; a protest "in Najaf and Kut" may be one; "the two
-        # blasts near the council and the ministry" are those already told.
-        return tellings
+    if main.definite or main.status not in ("happened", "reported"):
+        return tellings  # "the two blasts near the council and the ministry": told
     listed = listed_places(text, start, mentions)
+    if not point_like:
+        # A protest through places of one city ("marched in Karrada and Mansour") is one;
+        # protests in a list of towns outside it ("البصرة جنوبا وكركوك ونينوى شمالا") are
+        # one in each town, as a bomb in each place is.
+        if listed and all(m.role == "outside" for m in listed):
+            towns = {_town_key(fields["place"]) for _, fields, _ in tellings}
+            for mention in listed:
+                if _town_key(mention) not in towns:
+                    tellings.append((main, {"place": mention, "basis": "outside"}, None))
+                    towns.add(_town_key(mention))
+        return tellings
     main_place = tellings[0][1]["place"]
     if (
         listed
@@ -213,6 +222,13 @@ class _ClausePlaces:
 
 UNLISTED = "unlisted:"
 _COARSE = frozenset({"city", "country", "relative"})
+
+
+def _town_key(place: PlaceMention | None) -> str | None:
+    """A place outside by its name (it has no id), else by its id."""
+    if place is not None and place.role == "outside":
+        return "outside:" + normalize_name(place.place_name or place.text)
+    return place_key(place)
 
 
 def place_key(place: PlaceMention | None) -> str | None:

@@ -52,6 +52,14 @@ def test_a_march_through_a_list_of_places_stays_one_protest(geoparser):
     assert len(drawn("Teachers marched in Karrada and Mansour on Friday.", geoparser)) == 1
 
 
+def test_protests_in_a_list_of_towns_outside_are_one_in_each(geoparser):
+    """One city's streets hold one march; three towns hold three protests."""
+    text = "Protests broke out in Basra, Kirkuk and Mosul on Friday."
+    assert len(drawn(text, geoparser)) == 3
+    arabic = "شهدت مدن عراقية من بينها البصرة جنوبا وكركوك ونينوى شمالا احتجاجات تنادي بالتغيير."
+    assert len(drawn(arabic, geoparser)) == 3
+
+
 def test_what_joins_places_in_a_list():
     assert _listed_after(", ")
     assert _listed_after(" and ")
