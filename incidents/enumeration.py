@@ -57,6 +57,11 @@ def _list_words() -> tuple[frozenset[str], int, re.Pattern[str], re.Pattern[str]
 
 
 _COORDINATORS, _OTHER_WORDS, _OPENERS, _PART_HEADS = _list_words()
+#: Plural incident nouns told once per listed town ("protests in Basra, Kirkuk and Mosul").
+PLURAL_NOUNS = frozenset(
+    normalize_name(w)
+    for w in read_json_resource("incidents", "incident_types.json")["place_lists"]["plural_nouns"]
+)
 #: What ends a part of a distributive list, besides the next part.
 _PART_END = re.compile(r"[,;:.!?،؛]")
 

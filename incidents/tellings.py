@@ -18,6 +18,7 @@ from gazetteer.mentions import PlaceMention
 from gazetteer.normalize import normalize_name
 from incidents.coreference import own_place_key
 from incidents.enumeration import (
+    PLURAL_NOUNS,
     clause_repeats,
     clause_starts,
     distributive_parts,
@@ -109,10 +110,14 @@ def sentence_tellings(
         return tellings  # "the two blasts near the council and the ministry": told
     listed = listed_places(text, start, mentions)
     if not point_like:
-        # A protest through places of one city ("marched in Karrada and Mansour") is one;
-        # protests in a list of towns outside it ("البصرة جنوبا وكركوك ونينوى شمالا") are
-        # one in each town, as a bomb in each place is.
-        if listed and all(m.role == "outside" for m in listed):
+        # A protest through listed places ("marched in Najaf and Nasiriyah") is one;
+        # protests in a list of towns outside the area ("البصرة جنوبا وكركوك ونينوى شمالا")
+        # are one in each town, as a bomb in each place is.
+        if (
+            listed
+            and normalize_name(main.key) in PLURAL_NOUNS
+            and all(m.role == "outside" for m in listed)
+        ):
             towns = {_town_key(fields["place"]) for _, fields, _ in tellings}
             for mention in listed:
                 if _town_key(mention) not in towns:

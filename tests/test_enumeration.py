@@ -58,6 +58,8 @@ def test_protests_in_a_list_of_towns_outside_are_one_in_each(geoparser):
     assert len(drawn(text, geoparser)) == 3
     arabic = "شهدت مدن عراقية من بينها البصرة جنوبا وكركوك ونينوى شمالا احتجاجات تنادي بالتغيير."
     assert len(drawn(arabic, geoparser)) == 3
+    # a march told by its verb stays one, wherever it goes
+    assert len(drawn("Teachers marched in Najaf and Nasiriyah on Friday.", geoparser)) == 1
 
 
 def test_what_joins_places_in_a_list():

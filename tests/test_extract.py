@@ -42,6 +42,7 @@ def by_type(result, event_type):
         ("Authorities shut the gates of the zone.", ["gate_closure"]),
         ("يرشقون قوات الأمن بالحجارة", ["stone_throwing"]),
         ("اشتباكات بين المتظاهرين وقوات الأمن", ["clash"]),
+        ("مجاميع من المتظاهرين حاولت قطع الطريق بالإطارات", ["barricade"]),
     ],
 )
 def test_trigger_phrases_give_types(sentence, expected):
