@@ -141,6 +141,7 @@ class TextReader:
         self._armed_paragraph: bool | None = None
         self.start, self.end = start, end
         self._habit_near: bool | None = None
+        self._frequency_near: bool | None = None
         self._fresh_known: dict[tuple[int, int, int], bool] = {}
 
     def sentence(
@@ -325,7 +326,13 @@ class TextReader:
         """True when an adverb of frequency stands before the trigger in its clause
         ("attackers often strike their targets with silenced pistols or small bombs")."""
         habitual_before = self.vocabulary.habitual_before
-        if not habitual_before:
+        if self._frequency_near is None:
+            # asked once per stretch: no adverb of frequency in it, no clause to read
+            words = set(self.norm.split())
+            self._frequency_near = any(
+                all(w in words for w in phrase.split()) for phrase in habitual_before
+            )
+        if not self._frequency_near:
             return False
         lead = self.text[max(self.start, match.start - _HABIT_REACH) : match.start]
         stops = list(_HABIT_STOP.finditer(lead))
