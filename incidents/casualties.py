@@ -318,16 +318,9 @@ def _listed_sums(
         for j in range(i + 1, len(numbers)):
             group = numbers[j]
             gap = vocab.listed_gap.fullmatch(folded, numbers[j - 1].end(), group.start())
-            if (
-                bound[j] is not None
-                or gap is None
-                or vocab.after_term.search(folded, gap.start(), gap.end())
-                or vocab.verb.search(folded, gap.start(), gap.end())
-                or vocab.subgroup_after.match(folded, group.end())
-                or not _counts_people(folded, group, vocab)
-            ):
+            if bound[j] is not None or vocab.subgroup_after.match(folded, group.end()):
                 break
-            value = number_value(group["n"], vocab)
+            value = _list_member(folded, group, gap, vocab)
             if value is None:
                 break
             total, last = total + value, j
@@ -344,6 +337,22 @@ def _listed_sums(
             bound[k] = new
         i = last + 1
     return sums
+
+
+def _list_member(
+    folded: str, group: re.Match[str], gap: re.Match[str] | None, vocab: CasualtyVocabulary
+) -> int | None:
+    """The number of a group of a list, reached over ``gap`` (a match of ``listed_gap``
+    between it and its neighbour), or None when it is no member: no such gap, a casualty
+    word or a verb in the gap, or a group that counts no people."""
+    if (
+        gap is None
+        or vocab.after_term.search(folded, gap.start(), gap.end())
+        or vocab.verb.search(folded, gap.start(), gap.end())
+        or not _counts_people(folded, group, vocab)
+    ):
+        return None
+    return number_value(group["n"], vocab)
 
 
 def _listed_before_sums(
@@ -367,16 +376,6 @@ def _listed_before_sums(
     def coordinated(gap: re.Match[str] | None) -> bool:
         return gap is not None and (gap["and"] is not None or gap["list_and"] is not None)
 
-    def listed(group: re.Match[str], gap: re.Match[str] | None) -> int | None:
-        if (
-            gap is None
-            or vocab.after_term.search(folded, gap.start(), gap.end())
-            or vocab.verb.search(folded, gap.start(), gap.end())
-            or not _counts_people(folded, group, vocab)
-        ):
-            return None
-        return number_value(group["n"], vocab)
-
     for i in range(len(numbers) - 1, 0, -1):
         one = bound[i]
         if one is None or one.start != numbers[i].start() or bound[i - 1] is not None:
@@ -385,7 +384,7 @@ def _listed_before_sums(
         if i + 1 < len(numbers) and bound[i + 1] is None and one.end >= numbers[i + 1].end():
             # the last group is coordinated with the bound one, its word after both
             gap = gap_at(i)
-            value = listed(numbers[i + 1], gap) if coordinated(gap) else None
+            value = _list_member(folded, numbers[i + 1], gap, vocab) if coordinated(gap) else None
             if value is None:
                 continue
             total, last, closed = total + value, i + 1, True
@@ -395,7 +394,7 @@ def _listed_before_sums(
             gap = gap_at(j)
             if bound[j] is not None or coordinated(gap) == closed:
                 break  # the coordinator stands once, before the last group
-            value = listed(numbers[j], gap)
+            value = _list_member(folded, numbers[j], gap, vocab)
             if value is None:
                 break
             total, first, closed = total + value, j, True

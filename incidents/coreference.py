@@ -402,11 +402,8 @@ class Coreference:
         if joined and told.headline and not headline and self._near(own_place, told.place):
             current = self.slots[told.slot]
             self.slots[told.slot] = None
-            kept = (
-                incident
-                if own_place is not None or current is None
-                else (_placed_as(incident, current))
-            )
+            keep_place = own_place is None and current is not None
+            kept = _placed_as(incident, current) if keep_place else incident
             told.slot, told.headline = len(self.slots), False
             told.place = own_place or told.place
             self._note_event(kept)

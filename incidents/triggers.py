@@ -33,7 +33,7 @@ from gazetteer.normalize import is_arabic_letter, normalize_name
 from gazetteer.phrases import PhraseMatch, longest_matches
 from incidents.placing import clause_bounds
 from incidents.spaced_phrases import _spaced, first_spaced, stretch_normalized
-from incidents.vocabulary import IncidentType, Term, Vocabulary, incident_vocabulary
+from incidents.vocabulary import Term, Vocabulary, incident_vocabulary
 
 #: Punctuation that ends the reach of a status cue (a conditional crosses commas).
 _CUE_STOP = re.compile(r"[,;:()\[\]—–]|\s-\s")
@@ -237,7 +237,7 @@ class TextReader:
         }
 
         def reading(type_id: str, m: PhraseMatch[Term]) -> Trigger:
-            object_noun = _definite_object(m.key, vocab.types[m.value.value], vocab)
+            object_noun = vocab.types[m.value.value].definite_objects.get(m.key)
             return Trigger(
                 type_id=type_id,
                 start=m.start,
@@ -746,19 +746,6 @@ def _repeated(
         if told is not None:
             found.append((told, match))
     return found
-
-
-def _definite_object(key: str, kind: IncidentType, vocab: Vocabulary) -> str | None:
-    """The object of a trigger phrase that names the incident again ("took part in the
-    protest", "joined the rally"): the trigger of its own type written after a definite
-    determiner inside the phrase, else None. Such a phrase points back as that noun would
-    alone ("rushed the gate", "blocked the road" name no incident)."""
-    words = key.split()
-    for i in range(len(words) - 2, 0, -1):
-        if words[i] in vocab.definite_determiners:
-            noun = " ".join(words[i + 1 :])
-            return noun if noun in kind.triggers or noun in kind.weak_triggers else None
-    return None
 
 
 def _weapon_for(

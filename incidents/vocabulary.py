@@ -85,6 +85,10 @@ class IncidentType:
     """Normalised triggers that never give way to ``yields_to`` ("a bomb hidden in a
     parked car" beside "a suicide bomber": the parked one was not driven; "shot dead"
     beside "explosions killed another two": a shooting is no blast's doing)."""
+    definite_objects: Mapping[str, str] = field(default_factory=dict)
+    """Normalised trigger phrase -> the trigger of this type it holds after a definite
+    determiner ("took part in the protest" -> "protest"): a phrase that names the
+    incident again, as that noun would alone."""
 
 
 @dataclass(frozen=True)
@@ -253,6 +257,22 @@ def type_acled_event_type(event_type: str) -> str | None:
     return kind.acled_event_type if kind is not None else None
 
 
+def _definite_objects(
+    triggers: set[str], weak: set[str], determiners: frozenset[str]
+) -> dict[str, str]:
+    """Each trigger phrase that holds a trigger of its own type after a definite
+    determiner ("took part in the protest", "joined the rally"), with that trigger.
+    "rushed the gate" and "blocked the road" hold none: they name no incident."""
+    known = triggers | weak
+    found = {}
+    for phrase in triggers:
+        words = phrase.split()
+        at = next((i for i in range(len(words) - 2, 0, -1) if words[i] in determiners), None)
+        if at is not None and (noun := " ".join(words[at + 1 :])) in known:
+            found[phrase] = noun
+    return found
+
+
 def incident_vocabulary(pack: Pack | None = None) -> Vocabulary:
     """The incident vocabulary with ``pack``'s actor overlay and country (the bundled
     pack's by default): ``{country}`` in an actor label is the pack's country name, so
@@ -290,6 +310,7 @@ def _incident_vocabulary(
         """A phrase with its definite and accusative Arabic forms."""
         return [*_with_article(phrase, article), *_accusative_forms(phrase, article, *accusative)]
 
+    determiners = frozenset(normalize_name(w) for w in raw["re_mention"]["determiners"])
     types: dict[str, IncidentType] = {}
     parked: dict[str, list[str]] = {
         type_id: [p for parts in spec.get("parked_triggers", ()) for p in _composed(parts)]
@@ -326,6 +347,11 @@ def _incident_vocabulary(
                 normalize_name(form)
                 for w in (*parked[type_id], *spec.get("unyielding_triggers", ()))
                 for form in forms(w)
+            ),
+            definite_objects=_definite_objects(
+                {normalize_name(form) for w in spec["triggers"] for form in forms(w)},
+                {normalize_name(w) for w in spec.get("weak_triggers", ())},
+                determiners,
             ),
         )
     status = raw["status"]
